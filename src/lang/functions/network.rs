@@ -1,0 +1,155 @@
+//! CIDR functions for IPv4 and IPv6, computed on 128-bit integers.
+
+use super::{int_arg, string_arg, FnError, FnResult, FuncContext};
+use crate::lang::value::Value;
+use ipnet::IpNet;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// A network as (first address as an integer, prefix length, address width in bits).
+struct Net {
+    base: u128,
+    prefix: u32,
+    width: u32,
+}
+
+fn parse(a: &[Value], i: usize) -> Result<Net, FnError> {
+    let s = string_arg(a, i)?;
+    let net: IpNet = s
+        .parse()
+        .map_err(|_| FnError::arg(i, format!("invalid CIDR address {s:?}")))?;
+    let net = net.trunc();
+    let (base, width) = match net.network() {
+        IpAddr::V4(v4) => (u32::from(v4) as u128, 32),
+        IpAddr::V6(v6) => (u128::from(v6), 128),
+    };
+    Ok(Net {
+        base,
+        prefix: net.prefix_len() as u32,
+        width,
+    })
+}
+
+fn addr(n: u128, width: u32) -> IpAddr {
+    if width == 32 {
+        IpAddr::V4(Ipv4Addr::from(n as u32))
+    } else {
+        IpAddr::V6(Ipv6Addr::from(n))
+    }
+}
+
+fn subnet(net: &Net, newbits: i64, netnum: i64, newbits_arg: usize) -> Result<(u128, u32), FnError> {
+    if newbits < 0 {
+        return Err(FnError::arg(newbits_arg, "newbits must not be negative"));
+    }
+    let newlen = net.prefix as i64 + newbits;
+    if newlen > net.width as i64 {
+        return Err(FnError::arg(
+            newbits_arg,
+            format!("a /{} prefix extended by {newbits} bits exceeds the {}-bit address", net.prefix, net.width),
+        ));
+    }
+    let newlen = newlen as u32;
+    if netnum < 0 || (newbits < 127 && netnum as u128 >= 1u128 << newbits) {
+        return Err(FnError::arg(
+            newbits_arg + 1,
+            format!("netnum {netnum} does not fit in {newbits} bits"),
+        ));
+    }
+    let shift = net.width - newlen;
+    let base = net.base | ((netnum as u128).checked_shl(shift).unwrap_or(0));
+    Ok((base, newlen))
+}
+
+pub fn cidrsubnet(a: &[Value], _: &FuncContext) -> FnResult {
+    let net = parse(a, 0)?;
+    let (base, len) = subnet(&net, int_arg(a, 1)?, int_arg(a, 2)?, 1)?;
+    Ok(Value::String(format!("{}/{len}", addr(base, net.width))))
+}
+
+/// Consecutive subnets of the given sizes, each aligned to its own size.
+pub fn cidrsubnets(a: &[Value], _: &FuncContext) -> FnResult {
+    let net = parse(a, 0)?;
+    let end = net.base + (1u128.checked_shl(net.width - net.prefix).unwrap_or(0)).wrapping_sub(1);
+    let mut next = net.base;
+    let mut out = Vec::new();
+    for i in 1..a.len() {
+        let newbits = int_arg(a, i)?;
+        if newbits < 1 || net.prefix as i64 + newbits > net.width as i64 {
+            return Err(FnError::arg(i, format!("newbits {newbits} is not between 1 and {}", net.width - net.prefix)));
+        }
+        let newlen = net.prefix + newbits as u32;
+        let size = 1u128 << (net.width - newlen);
+        let start = next.div_ceil(size) * size;
+        if start < next || start > end || start + (size - 1) > end {
+            return Err(FnError::arg(i, format!("not enough room left in {} for a /{newlen}", string_arg(a, 0)?)));
+        }
+        out.push(Value::String(format!("{}/{newlen}", addr(start, net.width))));
+        next = start + size;
+    }
+    Ok(Value::List(out))
+}
+
+pub fn cidrhost(a: &[Value], _: &FuncContext) -> FnResult {
+    let net = parse(a, 0)?;
+    let hostnum = int_arg(a, 1)?;
+    let hostbits = net.width - net.prefix;
+    let capacity: u128 = 1u128.checked_shl(hostbits).unwrap_or(u128::MAX);
+    let offset = if hostnum >= 0 {
+        hostnum as u128
+    } else {
+        capacity.checked_sub(hostnum.unsigned_abs() as u128).ok_or_else(|| {
+            FnError::arg(1, format!("host number {hostnum} is outside a /{} network", net.prefix))
+        })?
+    };
+    if hostbits < 128 && offset >= capacity {
+        return Err(FnError::arg(1, format!("host number {hostnum} is outside a /{} network", net.prefix)));
+    }
+    Ok(Value::String(addr(net.base + offset, net.width).to_string()))
+}
+
+pub fn cidrnetmask(a: &[Value], _: &FuncContext) -> FnResult {
+    let net = parse(a, 0)?;
+    if net.width != 32 {
+        return Err(FnError::arg(0, "cidrnetmask() works only on IPv4 prefixes"));
+    }
+    let mask = if net.prefix == 0 { 0 } else { u32::MAX << (32 - net.prefix) };
+    Ok(Value::String(Ipv4Addr::from(mask).to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+
+    #[test]
+    fn cidrsubnet_v4_and_v6() {
+        assert_eq!(ok(r#"cidrsubnet("10.1.0.0/16", 8, 2)"#), s("10.1.2.0/24"));
+        assert_eq!(ok(r#"cidrsubnet("10.1.2.3/16", 4, 15)"#), s("10.1.240.0/20"));
+        assert_eq!(ok(r#"cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162)"#), s("fd00:fd12:3456:7800:a200::/72"));
+        assert!(eval(r#"cidrsubnet("10.0.0.0/16", 8, 256)"#).unwrap_err().contains("does not fit"));
+        assert!(eval(r#"cidrsubnet("10.0.0.0/30", 8, 0)"#).unwrap_err().contains("exceeds"));
+        assert!(eval(r#"cidrsubnet("10.0.0/16", 8, 0)"#).unwrap_err().contains("invalid CIDR"));
+    }
+
+    #[test]
+    fn cidrsubnets_allocates_in_order_with_alignment() {
+        assert_eq!(
+            ok(r#"cidrsubnets("10.1.0.0/16", 4, 4, 8, 4)"#),
+            list(&["10.1.0.0/20", "10.1.16.0/20", "10.1.32.0/24", "10.1.48.0/20"])
+        );
+        assert!(eval(r#"cidrsubnets("10.0.0.0/30", 1, 1, 1)"#).unwrap_err().contains("not enough room"));
+    }
+
+    #[test]
+    fn cidrhost_counts_from_either_end() {
+        assert_eq!(ok(r#"cidrhost("10.12.112.0/20", 16)"#), s("10.12.112.16"));
+        assert_eq!(ok(r#"cidrhost("10.12.112.0/20", -1)"#), s("10.12.127.255"));
+        assert!(eval(r#"cidrhost("10.0.0.0/30", 4)"#).is_err());
+    }
+
+    #[test]
+    fn cidrnetmask_is_ipv4_only() {
+        assert_eq!(ok(r#"cidrnetmask("172.16.0.0/12")"#), s("255.240.0.0"));
+        assert_eq!(ok(r#"cidrnetmask("0.0.0.0/0")"#), s("0.0.0.0"));
+        assert!(eval(r#"cidrnetmask("fd00::/8")"#).is_err());
+    }
+}

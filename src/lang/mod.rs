@@ -1,0 +1,15 @@
+//! The configuration language: values with unknowns, type constraints,
+//! references, built-in functions and the expression evaluator.
+//!
+//! Pure: it reads no configuration files and knows nothing of resources
+//! beyond what a [`eval::Scope`] answers.
+
+pub mod eval;
+pub mod functions;
+pub mod refs;
+pub mod types;
+pub mod value;
+
+pub use eval::{EvalError, EvalErrorKind, Evaluator, Scope};
+pub use refs::Reference;
+pub use value::Value;

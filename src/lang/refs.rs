@@ -1,0 +1,308 @@
+//! References: what an expression names (`var.x`, `local.y`, `azurerm_subnet.a`, `count.index`).
+//!
+//! [`parse_traversal`] reads the reference at the head of a traversal; it is
+//! shared by the evaluator (to look values up) and by [`references`], which
+//! lists every reference of an expression for the dependency graph. Names bound
+//! by `for` expressions and template `for` directives are not references.
+
+use crate::addrs;
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::Span as _;
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reference {
+    Var(String),
+    Local(String),
+    Resource(addrs::Resource),
+    CountIndex,
+    EachKey,
+    EachValue,
+    /// `path.module`, `path.root`, `path.cwd`.
+    Path(String),
+    TerraformWorkspace,
+}
+
+impl std::fmt::Display for Reference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reference::Var(n) => write!(f, "var.{n}"),
+            Reference::Local(n) => write!(f, "local.{n}"),
+            Reference::Resource(r) => write!(f, "{r}"),
+            Reference::CountIndex => f.write_str("count.index"),
+            Reference::EachKey => f.write_str("each.key"),
+            Reference::EachValue => f.write_str("each.value"),
+            Reference::Path(p) => write!(f, "path.{p}"),
+            Reference::TerraformWorkspace => f.write_str("terraform.workspace"),
+        }
+    }
+}
+
+/// A reference and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpannedRef {
+    pub reference: Reference,
+    pub span: Range<usize>,
+}
+
+/// A reference that cannot be valid, whatever the configuration declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefError {
+    pub message: String,
+    pub span: Option<Range<usize>>,
+}
+
+/// Reads the reference at the head of `root.op1.op2...`; returns it and how many
+/// operators it used. `root` is the traversal's root identifier.
+pub fn parse_traversal(
+    root: &hcl_edit::Decorated<hcl_edit::Ident>,
+    ops: &[hcl_edit::Decorated<TraversalOperator>],
+) -> Result<(SpannedRef, usize), RefError> {
+    let name = root.as_str();
+    let attr = |i: usize| -> Option<&str> {
+        match ops.get(i).map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
+            _ => None,
+        }
+    };
+    let span_to = |n: usize| -> Range<usize> {
+        let start = root.span().map_or(0, |s| s.start);
+        let end = ops
+            .get(n.saturating_sub(1))
+            .filter(|_| n > 0)
+            .and_then(|o| o.span())
+            .or_else(|| root.span())
+            .map_or(start, |s| s.end);
+        start..end
+    };
+    let need_attr = |what: &str| RefError {
+        message: format!("the {name:?} object cannot be used directly: write {name}.{what}"),
+        span: root.span(),
+    };
+    let (reference, used) = match name {
+        "var" => (Reference::Var(attr(0).ok_or_else(|| need_attr("NAME"))?.to_string()), 1),
+        "local" => (Reference::Local(attr(0).ok_or_else(|| need_attr("NAME"))?.to_string()), 1),
+        "count" => match attr(0) {
+            Some("index") => (Reference::CountIndex, 1),
+            _ => {
+                return Err(RefError {
+                    message: "the \"count\" object has only the attribute \"index\"".into(),
+                    span: Some(span_to(1)),
+                })
+            }
+        },
+        "each" => match attr(0) {
+            Some("key") => (Reference::EachKey, 1),
+            Some("value") => (Reference::EachValue, 1),
+            _ => {
+                return Err(RefError {
+                    message: "the \"each\" object has only the attributes \"key\" and \"value\"".into(),
+                    span: Some(span_to(1)),
+                })
+            }
+        },
+        "path" => match attr(0) {
+            Some(p @ ("module" | "root" | "cwd")) => (Reference::Path(p.to_string()), 1),
+            _ => {
+                return Err(RefError {
+                    message: "the \"path\" object has the attributes \"module\", \"root\" and \"cwd\"".into(),
+                    span: Some(span_to(1)),
+                })
+            }
+        },
+        "terraform" => match attr(0) {
+            Some("workspace") => (Reference::TerraformWorkspace, 1),
+            _ => {
+                return Err(RefError {
+                    message: "the \"terraform\" object has only the attribute \"workspace\"".into(),
+                    span: Some(span_to(1)),
+                })
+            }
+        },
+        "data" => match (attr(0), attr(1)) {
+            (Some(t), Some(n)) => (Reference::Resource(addrs::Resource::data(t, n)), 2),
+            _ => return Err(need_attr("TYPE.NAME")),
+        },
+        "module" => {
+            return Err(RefError {
+                message: "modules are not supported yet: aksplan reads one configuration directory".into(),
+                span: Some(span_to(1)),
+            })
+        }
+        "self" => {
+            return Err(RefError {
+                message: "\"self\" can only be used in provisioner and connection blocks, which aksplan does not run".into(),
+                span: root.span(),
+            })
+        }
+        type_name => match attr(0) {
+            Some(n) => (Reference::Resource(addrs::Resource::managed(type_name, n)), 1),
+            None => {
+                return Err(RefError {
+                    message: format!(
+                        "{type_name:?} is not a known name; a resource is referred to as TYPE.NAME, a variable as var.NAME"
+                    ),
+                    span: root.span(),
+                })
+            }
+        },
+    };
+    Ok((
+        SpannedRef {
+            reference,
+            span: span_to(used),
+        },
+        used,
+    ))
+}
+
+/// Every reference in an expression, in source order. Invalid references are
+/// skipped here: the evaluator reports them with their span.
+pub fn references(expr: &Expression) -> Vec<SpannedRef> {
+    let mut out = Vec::new();
+    let mut bound = Vec::new();
+    collect(expr, &mut bound, &mut out);
+    out
+}
+
+fn collect(expr: &Expression, bound: &mut Vec<String>, out: &mut Vec<SpannedRef>) {
+    match expr {
+        Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => {}
+        Expression::Array(items) => items.iter().for_each(|e| collect(e, bound, out)),
+        Expression::Object(obj) => {
+            for (k, v) in obj.iter() {
+                if let ObjectKey::Expression(k) = k {
+                    collect(k, bound, out);
+                }
+                collect(v.expr(), bound, out);
+            }
+        }
+        Expression::StringTemplate(t) => collect_template(t, bound, out),
+        Expression::HeredocTemplate(h) => collect_template(&h.template, bound, out),
+        Expression::Parenthesis(p) => collect(p.inner(), bound, out),
+        Expression::Variable(_) => {}
+        Expression::Conditional(c) => {
+            collect(&c.cond_expr, bound, out);
+            collect(&c.true_expr, bound, out);
+            collect(&c.false_expr, bound, out);
+        }
+        Expression::FuncCall(f) => f.args.iter().for_each(|e| collect(e, bound, out)),
+        Expression::Traversal(t) => {
+            match &t.expr {
+                Expression::Variable(root) if !bound.iter().any(|b| b == root.as_str()) => {
+                    if let Ok((r, _)) = parse_traversal(root, &t.operators) {
+                        out.push(r);
+                    }
+                }
+                e => collect(e, bound, out),
+            }
+            for op in &t.operators {
+                if let TraversalOperator::Index(i) = op.value() {
+                    collect(i, bound, out);
+                }
+            }
+        }
+        Expression::UnaryOp(u) => collect(&u.expr, bound, out),
+        Expression::BinaryOp(b) => {
+            collect(&b.lhs_expr, bound, out);
+            collect(&b.rhs_expr, bound, out);
+        }
+        Expression::ForExpr(f) => {
+            collect(&f.intro.collection_expr, bound, out);
+            let before = bound.len();
+            if let Some(k) = &f.intro.key_var {
+                bound.push(k.as_str().to_string());
+            }
+            bound.push(f.intro.value_var.as_str().to_string());
+            if let Some(k) = &f.key_expr {
+                collect(k, bound, out);
+            }
+            collect(&f.value_expr, bound, out);
+            if let Some(c) = &f.cond {
+                collect(&c.expr, bound, out);
+            }
+            bound.truncate(before);
+        }
+    }
+}
+
+fn collect_template(t: &Template, bound: &mut Vec<String>, out: &mut Vec<SpannedRef>) {
+    for element in t.iter() {
+        match element {
+            Element::Literal(_) => {}
+            Element::Interpolation(i) => collect(&i.expr, bound, out),
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(d) => {
+                    collect(&d.if_expr.cond_expr, bound, out);
+                    collect_template(&d.if_expr.template, bound, out);
+                    if let Some(e) = &d.else_expr {
+                        collect_template(&e.template, bound, out);
+                    }
+                }
+                Directive::For(d) => {
+                    collect(&d.for_expr.collection_expr, bound, out);
+                    let before = bound.len();
+                    if let Some(k) = &d.for_expr.key_var {
+                        bound.push(k.as_str().to_string());
+                    }
+                    bound.push(d.for_expr.value_var.as_str().to_string());
+                    collect_template(&d.for_expr.template, bound, out);
+                    bound.truncate(before);
+                }
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hcl_edit::parser::parse_expr;
+
+    fn refs(src: &str) -> Vec<String> {
+        references(&parse_expr(src).unwrap())
+            .into_iter()
+            .map(|r| format!("{} @{}..{}", r.reference, r.span.start, r.span.end))
+            .collect()
+    }
+
+    #[test]
+    fn finds_every_kind_of_reference_with_its_span() {
+        assert_eq!(
+            refs("var.a + local.b[0] + azurerm_subnet.s.id + data.azurerm_client_config.c.tenant_id"),
+            vec![
+                "var.a @0..5",
+                "local.b @8..15",
+                "azurerm_subnet.s @21..37",
+                "data.azurerm_client_config.c @43..71",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_bound_by_for_are_not_references() {
+        assert_eq!(refs("[for s in var.subnets : s.id if s.enabled]"), vec!["var.subnets @10..21"]);
+        assert_eq!(refs("\"%{ for k, v in local.m }${k}=${v}%{ endfor }\""), vec!["local.m @16..23"]);
+    }
+
+    #[test]
+    fn references_inside_templates_indexes_and_calls() {
+        assert_eq!(
+            refs("\"${var.prefix}-${each.key}\""),
+            vec!["var.prefix @3..13", "each.key @17..25"]
+        );
+        assert_eq!(refs("lookup(local.m, var.k)[count.index]").len(), 3);
+    }
+
+    #[test]
+    fn invalid_heads_are_errors() {
+        let e = parse_expr("var").unwrap();
+        assert!(references(&e).is_empty());
+        let t = parse_expr("count.foo").unwrap();
+        let Expression::Traversal(t) = t else { panic!() };
+        let Expression::Variable(root) = &t.expr else { panic!() };
+        let err = parse_traversal(root, &t.operators).unwrap_err();
+        assert!(err.message.contains("only the attribute \"index\""));
+    }
+}
