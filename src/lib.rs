@@ -2,8 +2,12 @@
 //!
 //! The pipeline, one module per stage: `config` loads and checks HCL files,
 //! `lang` evaluates expressions, `graph` orders everything the configuration
-//! declares, `core` expands and evaluates it, and `cli` renders results.
+//! declares, `core` expands and evaluates it, and `cli` parses arguments and
+//! renders results. Only `cli` prints or picks exit codes.
 
 pub mod addrs;
+pub mod config;
+pub mod core;
 pub mod diag;
+pub mod graph;
 pub mod lang;

@@ -11,6 +11,7 @@ use super::value::{Map, Value};
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::{Decorated, Span as _};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// What kind of error; `try()` and `can()` catch only the dynamic kinds.
@@ -84,14 +85,14 @@ type Result<T> = std::result::Result<T, EvalError>;
 /// Answers references with values. The message of an `Err` says what is wrong
 /// (undeclared, not available here); the evaluator adds the span.
 pub trait Scope {
-    fn lookup(&self, reference: &Reference) -> std::result::Result<Value, String>;
+    fn lookup(&self, reference: &Reference) -> std::result::Result<Cow<'_, Value>, String>;
 }
 
 /// A scope with nothing in it: for literal-only contexts such as `.tfvars` files.
 pub struct EmptyScope;
 
 impl Scope for EmptyScope {
-    fn lookup(&self, reference: &Reference) -> std::result::Result<Value, String> {
+    fn lookup(&self, reference: &Reference) -> std::result::Result<Cow<'_, Value>, String> {
         Err(format!("{reference} cannot be used here: only literal values are allowed"))
     }
 }
@@ -181,21 +182,21 @@ impl<'a> Evaluator<'a> {
             Expression::HeredocTemplate(h) => self.template(&h.template, expr.span()),
             Expression::Parenthesis(p) => self.eval(p.inner()),
             Expression::Variable(v) => self.variable(v, &[]),
-            Expression::Traversal(t) => {
-                let (value, ops) = match &t.expr {
-                    Expression::Variable(v) if !self.is_bound(v.as_str()) => {
-                        let (r, used) = parse_traversal(v, &t.operators)
-                            .map_err(|e| EvalError::new(EvalErrorKind::InvalidReference, e.message, e.span))?;
-                        let value = self
-                            .scope
-                            .lookup(&r.reference)
-                            .map_err(|m| EvalError::new(EvalErrorKind::InvalidReference, m, Some(r.span.clone())))?;
-                        (value, &t.operators[used..])
-                    }
-                    e => (self.eval(e)?, &t.operators[..]),
-                };
-                self.traverse(value, ops)
-            }
+            Expression::Traversal(t) => match &t.expr {
+                Expression::Variable(v) if !self.is_bound(v.as_str()) => {
+                    let (r, used) = parse_traversal(v, &t.operators)
+                        .map_err(|e| EvalError::new(EvalErrorKind::InvalidReference, e.message, e.span))?;
+                    let scope = self.scope;
+                    let value = scope
+                        .lookup(&r.reference)
+                        .map_err(|m| EvalError::new(EvalErrorKind::InvalidReference, m, Some(r.span.clone())))?;
+                    self.traverse(&value, &t.operators[used..])
+                }
+                e => {
+                    let value = self.eval(e)?;
+                    self.traverse(&value, &t.operators)
+                }
+            },
             Expression::Conditional(c) => {
                 let cond = self.eval(&c.cond_expr)?;
                 let marked = cond.has_sensitive();
@@ -237,13 +238,24 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Binds a name for the expressions evaluated until [`Evaluator::unbind`]
+    /// (a dynamic block's iterator, say).
+    pub fn bind(&mut self, name: impl Into<String>, value: Value) {
+        self.bound.push((name.into(), value));
+    }
+
+    pub fn unbind(&mut self) {
+        self.bound.pop();
+    }
+
     fn is_bound(&self, name: &str) -> bool {
         self.bound.iter().any(|(n, _)| n == name)
     }
 
     fn variable(&mut self, v: &Decorated<hcl_edit::Ident>, ops: &[Decorated<TraversalOperator>]) -> Result<Value> {
         if let Some((_, value)) = self.bound.iter().rev().find(|(n, _)| n == v.as_str()) {
-            return self.traverse(value.clone(), ops);
+            let value = value.clone();
+            return self.traverse(&value, ops);
         }
         let (r, _) = parse_traversal(v, ops)
             .map_err(|e| EvalError::new(EvalErrorKind::InvalidReference, e.message, e.span))?;
@@ -269,23 +281,27 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Applies attribute accesses, indexes and splats.
-    fn traverse(&mut self, mut value: Value, ops: &[Decorated<TraversalOperator>]) -> Result<Value> {
+    /// Applies attribute accesses, indexes and splats, borrowing along the way
+    /// and cloning only the result (a reference into a large collection stays cheap).
+    fn traverse(&mut self, value: &Value, ops: &[Decorated<TraversalOperator>]) -> Result<Value> {
+        let mut current = value;
+        let mut marked = false;
         let mut i = 0;
         while i < ops.len() {
+            if let Value::Sensitive(inner) = current {
+                marked = true;
+                current = inner;
+                continue;
+            }
             let op = &ops[i];
-            let marked = matches!(value, Value::Sensitive(_));
-            let inner = match value {
-                Value::Sensitive(v) => *v,
-                v => v,
-            };
-            value = match op.value() {
-                TraversalOperator::GetAttr(name) => get_attr(inner, name.as_str(), op.span())?,
+            current = match op.value() {
+                TraversalOperator::GetAttr(name) => get_attr(current, name.as_str(), op.span())?,
                 TraversalOperator::Index(key_expr) => {
-                    let key = self.eval(key_expr)?;
-                    index(inner, key, key_expr.span())?
+                    let (key, key_marked) = self.eval(key_expr)?.unmark_deep();
+                    marked |= key_marked;
+                    index(current, &key, key_expr.span())?
                 }
-                TraversalOperator::LegacyIndex(n) => index(inner, Value::Number(*n.value() as f64), op.span())?,
+                TraversalOperator::LegacyIndex(n) => index(current, &Value::Number(*n.value() as f64), op.span())?,
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
                     let full = matches!(op.value(), TraversalOperator::FullSplat(_));
                     // An attribute splat applies only the attribute accesses that follow it.
@@ -298,24 +314,23 @@ impl<'a> Evaluator<'a> {
                             .count()
                     };
                     let rest = &ops[i + 1..i + 1 + rest_len];
-                    let items = match inner {
+                    let items: &[Value] = match current {
                         Value::Unknown => return Ok(Value::Unknown.mark_if(marked)),
-                        Value::Null => Vec::new(),
+                        Value::Null => &[],
                         Value::List(items) | Value::Set(items) => items,
-                        single => vec![single],
+                        single => std::slice::from_ref(single),
                     };
                     let mut out = Vec::with_capacity(items.len());
                     for item in items {
                         out.push(self.traverse(item, rest)?);
                     }
-                    i += rest_len;
-                    Value::List(out)
+                    let splat = Value::List(out).mark_if(marked);
+                    return self.traverse(&splat, &ops[i + 1 + rest_len..]);
                 }
             };
-            value = value.mark_if(marked);
             i += 1;
         }
-        Ok(value)
+        Ok(current.clone().mark_if(marked))
     }
 
     fn binary(&mut self, b: &hcl_edit::expr::BinaryOp) -> Result<Value> {
@@ -844,10 +859,12 @@ fn bool_operand(v: &Value, e: &Expression, op: BinaryOperator) -> Result<Option<
     }
 }
 
-fn get_attr(v: Value, name: &str, span: Option<Range<usize>>) -> Result<Value> {
+static UNKNOWN: Value = Value::Unknown;
+
+fn get_attr<'v>(v: &'v Value, name: &str, span: Option<Range<usize>>) -> Result<&'v Value> {
     match v {
-        Value::Unknown => Ok(Value::Unknown),
-        Value::Map(mut m) => m.remove(name).ok_or_else(|| {
+        Value::Unknown => Ok(&UNKNOWN),
+        Value::Map(m) => m.get(name).ok_or_else(|| {
             let mut e = EvalError::new(
                 EvalErrorKind::Index,
                 format!("this object has no attribute named {name:?}"),
@@ -871,18 +888,17 @@ fn get_attr(v: Value, name: &str, span: Option<Range<usize>>) -> Result<Value> {
         .with_help(format!("use [*].{name} for every element, or [0].{name} for the first"))),
         other => Err(EvalError::new(
             EvalErrorKind::Index,
-            format!("{} has no attributes (reading {name:?})", describe(&other)),
+            format!("{} has no attributes (reading {name:?})", describe(other)),
             span,
         )),
     }
 }
 
-fn index(v: Value, key: Value, span: Option<Range<usize>>) -> Result<Value> {
-    let (key, key_marked) = key.unmark_deep();
-    let out = match (v, key) {
-        (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,
+fn index<'v>(v: &'v Value, key: &Value, span: Option<Range<usize>>) -> Result<&'v Value> {
+    match (v, key) {
+        (Value::Unknown, _) | (_, Value::Unknown) => Ok(&UNKNOWN),
         (Value::List(items), k) => {
-            let i = match &k {
+            let i = match k {
                 Value::Number(n) => Some(*n),
                 Value::String(s) => s.parse().ok(),
                 _ => None,
@@ -891,59 +907,48 @@ fn index(v: Value, key: Value, span: Option<Range<usize>>) -> Result<Value> {
             .ok_or_else(|| {
                 EvalError::new(
                     EvalErrorKind::Index,
-                    format!("a list is indexed by a whole number, not {}", describe(&k)),
+                    format!("a list is indexed by a whole number, not {}", describe(k)),
                     span.clone(),
                 )
             })?;
-            let len = items.len();
-            if i < 0.0 || i as usize >= len {
+            if i < 0.0 || i as usize >= items.len() {
                 return Err(EvalError::new(
                     EvalErrorKind::Index,
-                    format!("index {} is out of range for a list of {len} element(s)", super::value::format_number(i)),
+                    format!(
+                        "index {} is out of range for a list of {} element(s)",
+                        super::value::format_number(i),
+                        items.len()
+                    ),
                     span,
                 ));
             }
-            items.into_iter().nth(i as usize).unwrap_or_default()
+            Ok(&items[i as usize])
         }
-        (Value::Map(mut m), k) => {
+        (Value::Map(m), k) => {
             let key = k.to_template_string().ok_or_else(|| {
                 EvalError::new(
                     EvalErrorKind::Index,
-                    format!("a map is indexed by a string, not {}", describe(&k)),
+                    format!("a map is indexed by a string, not {}", describe(k)),
                     span.clone(),
                 )
             })?;
-            match m.remove(&key) {
-                Some(v) => v,
-                None => {
-                    return Err(EvalError::new(
-                        EvalErrorKind::Index,
-                        format!("the key {key:?} is not in this map"),
-                        span,
-                    ))
-                }
-            }
+            m.get(&key).ok_or_else(|| {
+                EvalError::new(EvalErrorKind::Index, format!("the key {key:?} is not in this map"), span)
+            })
         }
-        (Value::Set(_), _) => {
-            return Err(EvalError::new(
-                EvalErrorKind::Index,
-                "a set has no indexes: its elements are identified only by their value",
-                span,
-            )
-            .with_help("convert it with tolist() first, or iterate it with for"))
-        }
-        (Value::Null, _) => {
-            return Err(EvalError::new(EvalErrorKind::Index, "cannot index a null value", span))
-        }
-        (other, _) => {
-            return Err(EvalError::new(
-                EvalErrorKind::Index,
-                format!("{} cannot be indexed", describe(&other)),
-                span,
-            ))
-        }
-    };
-    Ok(out.mark_if(key_marked))
+        (Value::Set(_), _) => Err(EvalError::new(
+            EvalErrorKind::Index,
+            "a set has no indexes: its elements are identified only by their value",
+            span,
+        )
+        .with_help("convert it with tolist() first, or iterate it with for")),
+        (Value::Null, _) => Err(EvalError::new(EvalErrorKind::Index, "cannot index a null value", span)),
+        (other, _) => Err(EvalError::new(
+            EvalErrorKind::Index,
+            format!("{} cannot be indexed", describe(other)),
+            span,
+        )),
+    }
 }
 
 /// The closest of `candidates` to `name`, when close enough to be a likely typo.
@@ -982,14 +987,14 @@ mod tests {
 
     struct TestScope;
     impl Scope for TestScope {
-        fn lookup(&self, r: &Reference) -> std::result::Result<Value, String> {
+        fn lookup(&self, r: &Reference) -> std::result::Result<Cow<'_, Value>, String> {
             match r {
-                Reference::Var(n) if n == "secret" => Ok(Value::string("hunter2").mark()),
-                Reference::Var(n) if n == "names" => Ok(Value::List(vec![s("a"), s("b")])),
-                Reference::Resource(r) if r.name == "id" => Ok(Value::Map(Map::from([
+                Reference::Var(n) if n == "secret" => Ok(Cow::Owned(Value::string("hunter2").mark())),
+                Reference::Var(n) if n == "names" => Ok(Cow::Owned(Value::List(vec![s("a"), s("b")]))),
+                Reference::Resource(r) if r.name == "id" => Ok(Cow::Owned(Value::Map(Map::from([
                     ("principal_id".into(), Value::Unknown),
                     ("name".into(), s("mi")),
-                ]))),
+                ])))),
                 other => Err(format!("{other} is not declared")),
             }
         }

@@ -160,8 +160,14 @@ pub fn parse_traversal(
 /// Every reference in an expression, in source order. Invalid references are
 /// skipped here: the evaluator reports them with their span.
 pub fn references(expr: &Expression) -> Vec<SpannedRef> {
+    references_with(expr, &[])
+}
+
+/// Like [`references`], with names already bound around the expression
+/// (a dynamic block's iterator, say).
+pub fn references_with(expr: &Expression, bound: &[String]) -> Vec<SpannedRef> {
     let mut out = Vec::new();
-    let mut bound = Vec::new();
+    let mut bound = bound.to_vec();
     collect(expr, &mut bound, &mut out);
     out
 }

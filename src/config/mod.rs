@@ -1,0 +1,183 @@
+//! Configuration: the `.tf` files of one directory, parsed and checked.
+//!
+//! Owns reading and parsing files ([`load`]), the model of the blocks they
+//! declare (this file), variable values and their sources ([`vars`]), resource
+//! schemas ([`schema`]) and the static checks against them ([`validate`]).
+//! It evaluates only what must be constant (defaults, lifecycle, tfvars); the
+//! rest is evaluated by `core`, in dependency order.
+
+pub mod load;
+pub mod schema;
+pub mod validate;
+pub mod vars;
+
+use crate::addrs;
+use crate::diag::{FileId, Sources, Span};
+use crate::lang::types::Type;
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::Body;
+use hcl_edit::Span as _;
+use indexmap::IndexMap;
+use std::path::PathBuf;
+
+pub use load::load_dir;
+
+/// An expression and the file it was written in.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub file: FileId,
+    pub expr: Expression,
+}
+
+impl Expr {
+    /// Where the expression is written (the start of the file if unknown).
+    pub fn span(&self) -> Span {
+        Span::new(self.file, self.expr.span().unwrap_or(0..0))
+    }
+
+    /// The span of a byte range inside this expression's file.
+    pub fn span_of(&self, range: Option<std::ops::Range<usize>>) -> Span {
+        range.map_or_else(|| self.span(), |r| Span::new(self.file, r))
+    }
+}
+
+/// Everything one configuration directory declares.
+#[derive(Debug, Default)]
+pub struct Config {
+    pub dir: PathBuf,
+    pub sources: Sources,
+    pub terraform: TerraformSettings,
+    pub providers: Vec<Provider>,
+    pub variables: IndexMap<String, Variable>,
+    pub locals: IndexMap<String, Local>,
+    pub resources: IndexMap<addrs::Resource, Resource>,
+    pub outputs: IndexMap<String, Output>,
+}
+
+/// The `terraform` block: kept for the record; aksplan needs none of it to run.
+#[derive(Debug, Default, Clone)]
+pub struct TerraformSettings {
+    pub required_version: Option<String>,
+    /// Local name to (source, version constraint).
+    pub required_providers: IndexMap<String, (Option<String>, Option<String>)>,
+    /// Backend type and its literal settings.
+    pub backend: Option<(String, IndexMap<String, serde_json::Value>)>,
+}
+
+/// A `provider` block.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub name: String,
+    pub alias: Option<String>,
+    pub body: Body,
+    pub file: FileId,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variable {
+    pub name: String,
+    pub ty: Option<Type>,
+    pub default: Option<Expr>,
+    pub description: Option<String>,
+    pub sensitive: bool,
+    pub nullable: bool,
+    pub validations: Vec<Validation>,
+    /// The block's header: `variable "name"`.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Validation {
+    pub condition: Expr,
+    pub error_message: Expr,
+}
+
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub name: String,
+    pub expr: Expr,
+    /// The whole `name = value` attribute.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub name: String,
+    pub value: Expr,
+    pub description: Option<String>,
+    pub sensitive: bool,
+    pub depends_on: Vec<DependsOn>,
+    pub span: Span,
+}
+
+/// One entry of `depends_on`: the object named, and where.
+#[derive(Debug, Clone)]
+pub struct DependsOn {
+    pub reference: crate::lang::Reference,
+    pub span: Span,
+}
+
+/// A `resource` or `data` block.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub addr: addrs::Resource,
+    pub count: Option<Expr>,
+    pub for_each: Option<Expr>,
+    pub depends_on: Vec<DependsOn>,
+    pub lifecycle: Lifecycle,
+    pub provider: Option<String>,
+    /// The block body without meta-arguments.
+    pub body: Body,
+    pub file: FileId,
+    /// The block header: `resource "TYPE" "NAME"`.
+    pub span: Span,
+    /// The type label, for errors about the type.
+    pub type_span: Span,
+}
+
+/// `lifecycle { ... }`, carried for the planner.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lifecycle {
+    pub prevent_destroy: bool,
+    pub create_before_destroy: bool,
+    pub ignore_changes: IgnoreChanges,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum IgnoreChanges {
+    #[default]
+    None,
+    /// `ignore_changes = all`.
+    All,
+    /// Attribute paths such as `tags` or `default_node_pool[0].node_count`.
+    Paths(Vec<AttrPath>),
+}
+
+/// A path into a resource's attributes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AttrPath {
+    pub steps: Vec<PathStep>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PathStep {
+    Attr(String),
+    Key(String),
+    Index(u64),
+}
+
+impl std::fmt::Display for AttrPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, s) in self.steps.iter().enumerate() {
+            match s {
+                PathStep::Attr(a) if i == 0 => write!(f, "{a}")?,
+                PathStep::Attr(a) => write!(f, ".{a}")?,
+                PathStep::Key(k) => write!(f, "[{}]", crate::lang::value::quote(k))?,
+                PathStep::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,321 @@
+//! Resource and data source schemas, one JSON file per type under `schemas/`.
+//!
+//! The format follows `terraform providers schema -json` (a `block` with
+//! `attributes` and `block_types`, types in Terraform's JSON notation), plus
+//! what the planner needs: `force_new`, `default` and `conflicts_with`.
+//! The files are embedded at build time and parsed once, on first use.
+
+use crate::addrs::Mode;
+use crate::lang::types::{ObjectAttr, Type};
+use crate::lang::Value;
+use indexmap::IndexMap;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone)]
+pub struct Schema {
+    pub name: String,
+    pub mode: Mode,
+    pub description: String,
+    pub block: BlockSchema,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BlockSchema {
+    pub attributes: IndexMap<String, AttrSchema>,
+    pub block_types: IndexMap<String, NestedBlock>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AttrSchema {
+    pub ty: Type,
+    pub required: bool,
+    pub optional: bool,
+    pub computed: bool,
+    pub force_new: bool,
+    pub sensitive: bool,
+    pub default: Option<Value>,
+    pub conflicts_with: Vec<String>,
+    pub description: String,
+    /// Set for a deprecated name; says what to use instead.
+    pub deprecated: Option<String>,
+}
+
+impl AttrSchema {
+    /// Computed and not settable: Azure sets it, the configuration cannot.
+    pub fn is_read_only(&self) -> bool {
+        self.computed && !self.optional && !self.required
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NestingMode {
+    List,
+    Set,
+}
+
+#[derive(Debug, Clone)]
+pub struct NestedBlock {
+    pub nesting: NestingMode,
+    pub min_items: usize,
+    pub max_items: Option<usize>,
+    pub force_new: bool,
+    pub description: String,
+    pub block: BlockSchema,
+}
+
+// The file format, converted into the types above after parsing.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchema {
+    name: String,
+    #[serde(default)]
+    description: String,
+    block: RawBlock,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawBlock {
+    #[serde(default)]
+    attributes: IndexMap<String, RawAttr>,
+    #[serde(default)]
+    block_types: IndexMap<String, RawNested>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAttr {
+    #[serde(rename = "type")]
+    ty: serde_json::Value,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default)]
+    computed: bool,
+    #[serde(default)]
+    force_new: bool,
+    #[serde(default)]
+    sensitive: bool,
+    #[serde(default)]
+    default: Option<serde_json::Value>,
+    #[serde(default)]
+    conflicts_with: Vec<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    deprecated: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNested {
+    nesting_mode: NestingMode,
+    #[serde(default)]
+    min_items: usize,
+    #[serde(default)]
+    max_items: Option<usize>,
+    #[serde(default)]
+    force_new: bool,
+    #[serde(default)]
+    description: String,
+    block: RawBlock,
+}
+
+/// Reads Terraform's JSON type notation: `"string"`, `["list", "string"]`,
+/// `["object", {"a": "number"}]`.
+pub fn type_from_json(j: &serde_json::Value) -> Result<Type, String> {
+    use serde_json::Value as J;
+    match j {
+        J::String(s) => match s.as_str() {
+            "string" => Ok(Type::String),
+            "number" => Ok(Type::Number),
+            "bool" => Ok(Type::Bool),
+            "dynamic" => Ok(Type::Any),
+            other => Err(format!("unknown type {other:?}")),
+        },
+        J::Array(parts) => match parts.as_slice() {
+            [J::String(k), inner] if k == "list" => Ok(Type::List(Box::new(type_from_json(inner)?))),
+            [J::String(k), inner] if k == "set" => Ok(Type::Set(Box::new(type_from_json(inner)?))),
+            [J::String(k), inner] if k == "map" => Ok(Type::Map(Box::new(type_from_json(inner)?))),
+            [J::String(k), J::Object(attrs)] if k == "object" => Ok(Type::Object(
+                attrs
+                    .iter()
+                    .map(|(name, t)| {
+                        Ok((
+                            name.clone(),
+                            ObjectAttr {
+                                ty: type_from_json(t)?,
+                                optional: false,
+                                default: None,
+                            },
+                        ))
+                    })
+                    .collect::<Result<BTreeMap<_, _>, String>>()?,
+            )),
+            _ => Err(format!("invalid type {j}")),
+        },
+        _ => Err(format!("invalid type {j}")),
+    }
+}
+
+fn convert_block(raw: RawBlock, at: &str) -> Result<BlockSchema, String> {
+    let mut attributes = IndexMap::new();
+    for (name, a) in raw.attributes {
+        let ty = type_from_json(&a.ty).map_err(|e| format!("{at}.{name}: {e}"))?;
+        if a.required == a.optional && !a.computed {
+            return Err(format!("{at}.{name}: exactly one of required and optional must be set (or computed)"));
+        }
+        attributes.insert(
+            name,
+            AttrSchema {
+                ty,
+                required: a.required,
+                optional: a.optional,
+                computed: a.computed,
+                force_new: a.force_new,
+                sensitive: a.sensitive,
+                default: a.default.as_ref().map(Value::from_json),
+                conflicts_with: a.conflicts_with,
+                description: a.description,
+                deprecated: a.deprecated,
+            },
+        );
+    }
+    let mut block_types = IndexMap::new();
+    for (name, b) in raw.block_types {
+        block_types.insert(
+            name.clone(),
+            NestedBlock {
+                nesting: b.nesting_mode,
+                min_items: b.min_items,
+                max_items: b.max_items,
+                force_new: b.force_new,
+                description: b.description,
+                block: convert_block(b.block, &format!("{at}.{name}"))?,
+            },
+        );
+    }
+    Ok(BlockSchema {
+        attributes,
+        block_types,
+    })
+}
+
+/// The schema files compiled into the binary: (folder, type name, JSON text).
+static FILES: &[(&str, &str, &str)] = include!(concat!(env!("OUT_DIR"), "/schema_files.rs"));
+
+struct Registry {
+    schemas: IndexMap<(Mode, String), Schema>,
+}
+
+fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut schemas = IndexMap::new();
+        for (folder, name, text) in FILES {
+            let mode = match *folder {
+                "resources" => Mode::Managed,
+                "data" => Mode::Data,
+                _ => continue,
+            };
+            // A malformed embedded schema is a build defect; the schema tests catch it.
+            let schema = parse_schema(text, mode).unwrap_or_else(|e| panic!("bug: schema {folder}/{name}.json: {e}"));
+            schemas.insert((mode, schema.name.clone()), schema);
+        }
+        Registry { schemas }
+    })
+}
+
+fn parse_schema(text: &str, mode: Mode) -> Result<Schema, String> {
+    let raw: RawSchema = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let block = convert_block(raw.block, &raw.name)?;
+    Ok(Schema {
+        name: raw.name,
+        mode,
+        description: raw.description,
+        block,
+    })
+}
+
+/// The schema of a resource type or data source, if aksplan supports it.
+pub fn lookup(mode: Mode, type_name: &str) -> Option<&'static Schema> {
+    registry().schemas.get(&(mode, type_name.to_string()))
+}
+
+/// Every supported type of one mode, sorted.
+pub fn names(mode: Mode) -> Vec<&'static str> {
+    let mut v: Vec<&str> = registry()
+        .schemas
+        .values()
+        .filter(|s| s.mode == mode)
+        .map(|s| s.name.as_str())
+        .collect();
+    v.sort();
+    v
+}
+
+/// A data table under `schemas/tables/` (VM sizes, role ids, Kubernetes versions).
+pub fn table(name: &str) -> Option<&'static str> {
+    FILES
+        .iter()
+        .find(|(folder, n, _)| *folder == "tables" && *n == name)
+        .map(|(_, _, text)| *text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_schema_parses_and_is_named_after_its_file() {
+        for (folder, name, text) in FILES {
+            let mode = match *folder {
+                "resources" => Mode::Managed,
+                "data" => Mode::Data,
+                _ => {
+                    serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+                    continue;
+                }
+            };
+            let s = parse_schema(text, mode).unwrap_or_else(|e| panic!("{folder}/{name}: {e}"));
+            assert_eq!(&s.name, name);
+        }
+    }
+
+    #[test]
+    fn the_issue_types_are_present() {
+        for t in [
+            "azurerm_resource_group",
+            "azurerm_virtual_network",
+            "azurerm_subnet",
+            "azurerm_user_assigned_identity",
+            "azurerm_role_assignment",
+            "azurerm_kubernetes_cluster",
+            "azurerm_kubernetes_cluster_extension",
+        ] {
+            assert!(lookup(Mode::Managed, t).is_some(), "{t}");
+        }
+    }
+
+    #[test]
+    fn type_notation() {
+        assert_eq!(
+            type_from_json(&serde_json::json!(["map", ["list", "string"]])).unwrap(),
+            Type::Map(Box::new(Type::List(Box::new(Type::String))))
+        );
+        assert!(type_from_json(&serde_json::json!("str")).is_err());
+    }
+
+    #[test]
+    fn schema_files_are_checked() {
+        let bad = r#"{"name": "x", "block": {"attributes": {"a": {"type": "string"}}}}"#;
+        assert!(parse_schema(bad, Mode::Managed).unwrap_err().contains("exactly one of required and optional"));
+        let unknown_field = r#"{"name": "x", "block": {"attributes": {"a": {"type": "string", "optinal": true}}}}"#;
+        assert!(parse_schema(unknown_field, Mode::Managed).is_err());
+    }
+}

@@ -1,0 +1,155 @@
+//! Evaluating a resource body into an object value, guided by its schema.
+//!
+//! Attributes are converted to their schema type (an error points at the
+//! expression), nested blocks become lists (or sets) of objects, `dynamic`
+//! blocks are expanded, and what the configuration leaves out becomes its
+//! default, an unknown for computed attributes, or null.
+
+use crate::config::schema::{BlockSchema, NestingMode};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
+use crate::lang::eval::describe;
+use crate::lang::types::convert;
+use crate::lang::value::Map;
+use crate::lang::{Evaluator, Value};
+use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::Span as _;
+
+pub struct BodyEval<'e, 'a> {
+    pub ev: &'e mut Evaluator<'a>,
+    pub file: FileId,
+    pub diags: &'e mut Diagnostics,
+}
+
+impl BodyEval<'_, '_> {
+    fn span(&self, r: Option<std::ops::Range<usize>>) -> Span {
+        Span::new(self.file, r.unwrap_or(0..0))
+    }
+
+    fn eval_error(&mut self, e: crate::lang::EvalError, fallback: Option<std::ops::Range<usize>>) {
+        let mut d = Diagnostic::error(e.kind.summary())
+            .with_detail(e.message)
+            .with_span(self.span(e.span.or(fallback)));
+        if let Some(h) = e.help {
+            d = d.with_help(h);
+        }
+        self.diags.push(d);
+    }
+
+    /// The object a body describes. Errors are reported and the attribute
+    /// concerned becomes unknown, so that evaluation goes on.
+    pub fn object(&mut self, body: &Body, schema: &BlockSchema, path: &str) -> Value {
+        let mut out = Map::new();
+        let mut blocks: indexmap::IndexMap<&str, Vec<Value>> = indexmap::IndexMap::new();
+        let mut unknown_blocks: Vec<&str> = Vec::new();
+        for s in body.iter() {
+            match s {
+                Structure::Attribute(a) => {
+                    let Some(attr) = schema.attributes.get(a.key.as_str()) else { continue };
+                    let value = match self.ev.eval(&a.value) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            self.eval_error(e, a.value.span());
+                            Value::Unknown
+                        }
+                    };
+                    let value = match convert(value, &attr.ty) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            self.diags.push(
+                                Diagnostic::error("Incorrect attribute value type")
+                                    .with_detail(format!("{path}{}: {e}", a.key.as_str()))
+                                    .with_span(self.span(a.value.span())),
+                            );
+                            Value::Unknown
+                        }
+                    };
+                    out.insert(a.key.as_str().to_string(), value.mark_if(attr.sensitive));
+                }
+                Structure::Block(b) if b.ident.as_str() == "dynamic" => {
+                    let Some(name) = b.labels.first().map(|l| l.as_str()) else { continue };
+                    let Some((key, nested)) = schema.block_types.get_key_value(name) else { continue };
+                    match self.dynamic(b, name, &nested.block, &format!("{path}{name}.")) {
+                        Some(items) => blocks.entry(key.as_str()).or_default().extend(items),
+                        None => unknown_blocks.push(key.as_str()),
+                    }
+                }
+                Structure::Block(b) => {
+                    let Some((key, nested)) = schema.block_types.get_key_value(b.ident.as_str()) else { continue };
+                    let v = self.object(&b.body, &nested.block, &format!("{path}{key}."));
+                    blocks.entry(key.as_str()).or_default().push(v);
+                }
+            }
+        }
+        for (name, attr) in &schema.attributes {
+            if !out.contains_key(name) {
+                let v = match (&attr.default, attr.computed) {
+                    (Some(d), _) => d.clone(),
+                    (None, true) => Value::Unknown,
+                    (None, false) => Value::Null,
+                };
+                let mark = attr.sensitive && !v.is_null();
+                out.insert(name.clone(), v.mark_if(mark));
+            }
+        }
+        for (name, nested) in &schema.block_types {
+            let v = if unknown_blocks.contains(&name.as_str()) {
+                Value::Unknown
+            } else {
+                let items = blocks.shift_remove(name.as_str()).unwrap_or_default();
+                match nested.nesting {
+                    NestingMode::List => Value::List(items),
+                    NestingMode::Set => Value::set(items),
+                }
+            };
+            out.insert(name.clone(), v);
+        }
+        Value::Map(out)
+    }
+
+    /// Expands `dynamic "name" { for_each, iterator, content {} }`; `None` when
+    /// for_each is unknown.
+    fn dynamic(&mut self, b: &Block, name: &str, schema: &BlockSchema, path: &str) -> Option<Vec<Value>> {
+        let for_each = b.body.get_attribute("for_each")?;
+        let iterator = match b.body.get_attribute("iterator").map(|a| &a.value) {
+            Some(hcl_edit::expr::Expression::Variable(v)) => v.as_str().to_string(),
+            _ => name.to_string(),
+        };
+        let content = b.body.get_blocks("content").next()?;
+        let collection = match self.ev.eval(&for_each.value) {
+            Ok(v) => v,
+            Err(e) => {
+                self.eval_error(e, for_each.value.span());
+                return None;
+            }
+        };
+        let (collection, marked) = collection.unmark_deep();
+        let pairs: Vec<(Value, Value)> = match collection {
+            Value::Unknown => return None,
+            Value::Null => Vec::new(),
+            Value::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v))
+                .collect(),
+            Value::Set(items) => items.into_iter().map(|v| (v.clone(), v)).collect(),
+            Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+            other => {
+                self.diags.push(
+                    Diagnostic::error("Invalid dynamic for_each value")
+                        .with_detail(format!("dynamic {name:?} needs a list, set or map, not {}", describe(&other)))
+                        .with_span(self.span(for_each.value.span())),
+                );
+                return Some(Vec::new());
+            }
+        };
+        let mut out = Vec::with_capacity(pairs.len());
+        for (key, value) in pairs {
+            let it = Value::Map(Map::from([("key".to_string(), key), ("value".to_string(), value)])).mark_if(marked);
+            self.ev.bind(iterator.clone(), it);
+            let v = self.object(&content.body, schema, path);
+            self.ev.unbind();
+            out.push(v);
+        }
+        Some(out)
+    }
+}

@@ -1,0 +1,314 @@
+//! The core walk: evaluates a configuration in dependency order.
+//!
+//! Given a loaded configuration and its variable values, it builds the
+//! object graph, expands `count` and `for_each`, evaluates every local,
+//! resource instance and output, and returns the values with the instance
+//! graph. It reads no files itself and asks a [`ResourceValues`] for what a
+//! resource instance's value is, so that planning can supply known values
+//! from state while validation leaves them unknown. Errors are collected and
+//! the walk goes on; a failed object's value is unknown for its dependents.
+
+pub mod body;
+pub mod expand;
+
+use crate::addrs::{Instance, InstanceKey, Object, Resource};
+use crate::config::{schema, validate, Config};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::graph::{self, InstanceGraph, ObjectGraph};
+use crate::lang::functions::FuncContext;
+use crate::lang::value::Map;
+use crate::lang::{Evaluator, Reference, Scope, Value};
+use expand::Repetition;
+use indexmap::IndexMap;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Decides the value other objects see for a resource instance, given what
+/// its configuration evaluates to.
+pub trait ResourceValues {
+    fn instance_value(&mut self, instance: &Instance, config_value: Value) -> Value;
+}
+
+/// Before plan: a resource is its configuration, with computed attributes
+/// unknown (the body evaluation already made them so).
+pub struct ConfigOnly;
+
+impl ResourceValues for ConfigOnly {
+    fn instance_value(&mut self, _: &Instance, config_value: Value) -> Value {
+        config_value
+    }
+}
+
+/// One evaluated resource instance.
+#[derive(Debug, Clone)]
+pub struct InstanceEval {
+    pub addr: Instance,
+    /// The object the configuration describes (computed attributes unknown).
+    pub config_value: Value,
+    /// `each.value`, for planners that need it.
+    pub each_value: Option<Value>,
+}
+
+/// The result of the walk.
+#[derive(Debug, Default)]
+pub struct Evaluated {
+    pub variables: IndexMap<String, Value>,
+    pub locals: IndexMap<String, Value>,
+    pub instances: IndexMap<Instance, InstanceEval>,
+    pub outputs: IndexMap<String, Value>,
+    pub objects: ObjectGraph,
+    pub graph: InstanceGraph,
+}
+
+/// Walks the configuration. Static schema checks run first; evaluation
+/// happens only on an acyclic graph.
+pub fn evaluate(config: &Config, variables: IndexMap<String, Value>, hook: &mut dyn ResourceValues) -> (Evaluated, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    for r in config.resources.values() {
+        validate::check_resource(r, &mut diags);
+    }
+    let (objects, graph_diags) = graph::build(config);
+    let cyclic = graph_diags.iter().any(|d| d.summary == "Dependency cycle");
+    diags.extend(graph_diags);
+    let mut walk = Walk {
+        config,
+        values: HashMap::new(),
+        ctx: FuncContext {
+            base_dir: config.dir.clone(),
+        },
+        out: Evaluated {
+            variables: variables.clone(),
+            ..Evaluated::default()
+        },
+        expansions: HashMap::new(),
+        diags: &mut diags,
+    };
+    for (name, v) in variables {
+        walk.values.insert(Object::Variable(name), v);
+    }
+    if !cyclic {
+        for object in objects.dependency_order() {
+            walk.visit(&object, hook);
+        }
+    }
+    let expansions = std::mem::take(&mut walk.expansions);
+    let mut out = walk.out;
+    out.graph = InstanceGraph::expand(&objects, &expansions);
+    out.objects = objects;
+    diags.sort();
+    (out, diags)
+}
+
+struct Walk<'c, 'd> {
+    config: &'c Config,
+    /// The value of each object as references see it.
+    values: HashMap<Object, Value>,
+    ctx: FuncContext,
+    out: Evaluated,
+    expansions: HashMap<Resource, Vec<Instance>>,
+    diags: &'d mut Diagnostics,
+}
+
+/// What `count.index` and `each.*` are while evaluating one instance.
+#[derive(Default)]
+struct Repeat<'r> {
+    count_index: Option<u64>,
+    each: Option<(&'r str, &'r Value)>,
+}
+
+struct WalkScope<'w> {
+    values: &'w HashMap<Object, Value>,
+    repeat: Repeat<'w>,
+}
+
+impl Scope for WalkScope<'_> {
+    fn lookup(&self, r: &Reference) -> Result<Cow<'_, Value>, String> {
+        let object = match r {
+            Reference::Var(n) => Object::Variable(n.clone()),
+            Reference::Local(n) => Object::Local(n.clone()),
+            Reference::Resource(a) => Object::Resource(a.clone()),
+            Reference::CountIndex => {
+                return self
+                    .repeat
+                    .count_index
+                    .map(|i| Cow::Owned(Value::Number(i as f64)))
+                    .ok_or_else(|| "count.index can be used only where count is set".to_string())
+            }
+            Reference::EachKey => {
+                return self
+                    .repeat
+                    .each
+                    .map(|(k, _)| Cow::Owned(Value::string(k)))
+                    .ok_or_else(|| "each.key can be used only where for_each is set".to_string())
+            }
+            Reference::EachValue => {
+                return self
+                    .repeat
+                    .each
+                    .map(|(_, v)| Cow::Borrowed(v))
+                    .ok_or_else(|| "each.value can be used only where for_each is set".to_string())
+            }
+            Reference::Path(p) if p == "cwd" => {
+                return Ok(Cow::Owned(Value::string(
+                    std::env::current_dir().unwrap_or_default().display().to_string(),
+                )))
+            }
+            Reference::Path(_) => return Ok(Cow::Owned(Value::string("."))),
+            Reference::TerraformWorkspace => return Ok(Cow::Owned(Value::string("default"))),
+        };
+        // Declared objects whose evaluation failed read as unknown, so one
+        // error does not cascade into its dependents.
+        Ok(self.values.get(&object).map_or(Cow::Owned(Value::Unknown), Cow::Borrowed))
+    }
+}
+
+impl Walk<'_, '_> {
+    fn scope(&self) -> WalkScope<'_> {
+        WalkScope {
+            values: &self.values,
+            repeat: Repeat::default(),
+        }
+    }
+
+    fn eval_expr(&mut self, expr: &crate::config::Expr) -> Value {
+        let scope = self.scope();
+        let result = Evaluator::new(&scope, &self.ctx).eval(&expr.expr);
+        match result {
+            Ok(v) => v,
+            Err(e) => {
+                push_eval_error(self.diags, expr, e);
+                Value::Unknown
+            }
+        }
+    }
+
+    fn visit(&mut self, object: &Object, hook: &mut dyn ResourceValues) {
+        match object {
+            Object::Variable(_) => {}
+            Object::Local(name) => {
+                let v = self.eval_expr(&self.config.locals[name].expr);
+                self.out.locals.insert(name.clone(), v.clone());
+                self.values.insert(object.clone(), v);
+            }
+            Object::Output(name) => {
+                let output = &self.config.outputs[name];
+                let v = self.eval_expr(&output.value);
+                if v.has_sensitive() && !output.sensitive {
+                    self.diags.push(
+                        Diagnostic::error("Output refers to sensitive values")
+                            .with_detail(format!("output {name:?} would show a sensitive value"))
+                            .with_span(output.value.span())
+                            .with_help("add sensitive = true to the output block"),
+                    );
+                }
+                self.out.outputs.insert(name.clone(), v.mark_if(output.sensitive));
+            }
+            Object::Resource(addr) => self.visit_resource(addr, hook),
+        }
+    }
+
+    fn repetitions(&mut self, res: &crate::config::Resource) -> Option<Vec<Repetition>> {
+        let single = || {
+            vec![Repetition {
+                key: InstanceKey::None,
+                each_value: None,
+            }]
+        };
+        let (expr, is_count) = match (&res.count, &res.for_each) {
+            (Some(c), _) => (c, true),
+            (None, Some(f)) => (f, false),
+            (None, None) => return Some(single()),
+        };
+        let scope = self.scope();
+        let value = match Evaluator::new(&scope, &self.ctx).eval(&expr.expr) {
+            Ok(v) => v,
+            Err(e) => {
+                push_eval_error(self.diags, expr, e);
+                return None;
+            }
+        };
+        let result = if is_count {
+            expand::from_count(&value, expr)
+        } else {
+            expand::from_for_each(&value, expr)
+        };
+        result.map_err(|d| self.diags.push(d)).ok()
+    }
+
+    fn visit_resource(&mut self, addr: &Resource, hook: &mut dyn ResourceValues) {
+        let res = &self.config.resources[addr];
+        let object = Object::Resource(addr.clone());
+        let Some(schema) = schema::lookup(addr.mode, &addr.type_name) else {
+            self.values.insert(object, Value::Unknown);
+            return;
+        };
+        let Some(reps) = self.repetitions(res) else {
+            self.values.insert(object, Value::Unknown);
+            return;
+        };
+        let mut instances = Vec::with_capacity(reps.len());
+        let mut collected: Vec<(InstanceKey, Value)> = Vec::with_capacity(reps.len());
+        for rep in reps {
+            let instance = addr.instance(rep.key.clone());
+            let config_value = {
+                let each_key = match &rep.key {
+                    InstanceKey::Str(k) => Some(k.as_str()),
+                    _ => None,
+                };
+                let scope = WalkScope {
+                    values: &self.values,
+                    repeat: Repeat {
+                        count_index: match rep.key {
+                            InstanceKey::Int(i) => Some(i),
+                            _ => None,
+                        },
+                        each: each_key.zip(rep.each_value.as_ref()),
+                    },
+                };
+                let mut ev = Evaluator::new(&scope, &self.ctx);
+                let mut be = body::BodyEval {
+                    ev: &mut ev,
+                    file: res.file,
+                    diags: self.diags,
+                };
+                be.object(&res.body, &schema.block, "")
+            };
+            let value = hook.instance_value(&instance, config_value.clone());
+            collected.push((rep.key.clone(), value));
+            self.out.instances.insert(
+                instance.clone(),
+                InstanceEval {
+                    addr: instance.clone(),
+                    config_value,
+                    each_value: rep.each_value,
+                },
+            );
+            instances.push(instance);
+        }
+        let whole = match (&res.count, &res.for_each) {
+            (Some(_), _) => Value::List(collected.into_iter().map(|(_, v)| v).collect()),
+            (None, Some(_)) => Value::Map(
+                collected
+                    .into_iter()
+                    .filter_map(|(k, v)| match k {
+                        InstanceKey::Str(s) => Some((s, v)),
+                        _ => None,
+                    })
+                    .collect::<Map>(),
+            ),
+            (None, None) => collected.pop().map(|(_, v)| v).unwrap_or(Value::Unknown),
+        };
+        self.values.insert(object, whole);
+        self.expansions.insert(addr.clone(), instances);
+    }
+}
+
+fn push_eval_error(diags: &mut Diagnostics, expr: &crate::config::Expr, e: crate::lang::EvalError) {
+    let mut d = Diagnostic::error(e.kind.summary())
+        .with_detail(e.message)
+        .with_span(expr.span_of(e.span));
+    if let Some(h) = e.help {
+        d = d.with_help(h);
+    }
+    diags.push(d);
+}
