@@ -6,6 +6,7 @@
 //! renders results. Only `cli` prints or picks exit codes.
 
 pub mod addrs;
+pub mod cli;
 pub mod config;
 pub mod core;
 pub mod diag;

@@ -1,1 +1,14 @@
-fn main() {}
+//! The aksplan binary: runs the CLI on a thread with a generous stack (deeply
+//! nested input must get a diagnostic, never a stack overflow) and exits with
+//! its code.
+
+fn main() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let code = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || aksplan::cli::run(args))
+        .expect("spawning the main thread")
+        .join()
+        .unwrap_or(1);
+    std::process::exit(code);
+}

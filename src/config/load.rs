@@ -43,7 +43,8 @@ pub fn read_dir_files(dir: &Path, ext: &str) -> Result<Vec<FileContent>, Diagnos
     })?;
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_file())
+        // Not `is_file()`: a dangling link must be reported, not skipped.
+        .filter(|e| !e.path().is_dir())
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|n| n.ends_with(&format!(".{ext}")) && !n.starts_with('.'))
         .collect();

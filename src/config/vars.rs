@@ -246,7 +246,9 @@ fn final_value(var: &Variable, given: Option<(Given, Origin)>, ctx: &FuncContext
             }
         },
     };
+    // A sensitive value's source line is never shown: point at the declaration.
     let at = match &origin {
+        _ if var.sensitive => var.span,
         Origin::File(s) => *s,
         Origin::Default => var.default.as_ref().map_or(var.span, |d| d.span()),
         _ => var.span,
@@ -254,9 +256,14 @@ fn final_value(var: &Variable, given: Option<(Given, Origin)>, ctx: &FuncContext
     let value = match convert(raw, &ty) {
         Ok(v) => v,
         Err(e) => {
+            let why = if var.sensitive { String::new() } else { format!(": {e}") };
             diags.push(
                 Diagnostic::error("Invalid value for variable")
-                    .with_detail(format!("the value of var.{} from {} does not fit its type {ty}: {e}", var.name, origin.describe()))
+                    .with_detail(format!(
+                        "the value of var.{} from {} does not fit its type {ty}{why}",
+                        var.name,
+                        origin.describe()
+                    ))
                     .with_span(at),
             );
             return None;
@@ -335,12 +342,13 @@ fn check_validation(var: &Variable, value: &Value, v: &super::Validation, ctx: &
         .ok()
         .and_then(|m| if m.has_sensitive() { None } else { m.as_str().map(str::to_string) })
         .unwrap_or_else(|| "the value is invalid".into());
-    diags.push(
-        Diagnostic::error("Invalid value for variable")
-            .with_detail(format!("var.{}: {message}", var.name))
-            .with_span(at)
-            .with_label(v.condition.span(), "this validation failed"),
-    );
+    let mut d = Diagnostic::error("Invalid value for variable")
+        .with_detail(format!("var.{}: {message}", var.name))
+        .with_span(at);
+    if !var.sensitive {
+        d = d.with_label(v.condition.span(), "this validation failed");
+    }
+    diags.push(d);
 }
 
 #[cfg(test)]

@@ -122,7 +122,7 @@ impl BodyEval<'_, '_> {
                 return None;
             }
         };
-        let (collection, marked) = collection.unmark_deep();
+        let (collection, marked) = collection.unmark_shallow();
         let pairs: Vec<(Value, Value)> = match collection {
             Value::Unknown => return None,
             Value::Null => Vec::new(),

@@ -299,7 +299,12 @@ impl<'a> Evaluator<'a> {
                 TraversalOperator::Index(key_expr) => {
                     let (key, key_marked) = self.eval(key_expr)?.unmark_deep();
                     marked |= key_marked;
-                    index(current, &key, key_expr.span())?
+                    index(current, &key, key_expr.span()).map_err(|mut e| {
+                        if key_marked {
+                            e.message = "the key is not in this collection (the key is hidden because it is sensitive)".into();
+                        }
+                        e
+                    })?
                 }
                 TraversalOperator::LegacyIndex(n) => index(current, &Value::Number(*n.value() as f64), op.span())?,
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
@@ -365,8 +370,14 @@ impl<'a> Evaluator<'a> {
         if !l.is_known() || !r.is_known() {
             return Ok(Value::Unknown.mark_if(marked));
         }
-        let x = number_operand(&l, &b.lhs_expr)?;
-        let y = number_operand(&r, &b.rhs_expr)?;
+        let redact = |mut e: EvalError| {
+            if marked {
+                e.message = "a number is required (the value is hidden because it is sensitive)".into();
+            }
+            e
+        };
+        let x = number_operand(&l, &b.lhs_expr).map_err(redact)?;
+        let y = number_operand(&r, &b.rhs_expr).map_err(redact)?;
         let out = match op {
             Op::Plus => Value::Number(x + y),
             Op::Minus => Value::Number(x - y),
@@ -387,7 +398,7 @@ impl<'a> Evaluator<'a> {
 
     fn for_expr(&mut self, f: &hcl_edit::expr::ForExpr, span: Option<Range<usize>>) -> Result<Value> {
         let collection = self.eval(&f.intro.collection_expr)?;
-        let (collection, marked) = collection.unmark_deep();
+        let (collection, marked) = collection.unmark_shallow();
         let pairs: Vec<(Value, Value)> = match collection {
             Value::Unknown => return Ok(Value::Unknown),
             Value::List(items) => items
@@ -572,7 +583,7 @@ impl<'a> Evaluator<'a> {
                         if fe.strip.strip_start() {
                             trim_end(out);
                         }
-                        let (collection, marked) = self.eval(&fe.collection_expr)?.unmark_deep();
+                        let (collection, marked) = self.eval(&fe.collection_expr)?.unmark_shallow();
                         st.marked |= marked;
                         let pairs: Vec<(Value, Value)> = match collection {
                             Value::Unknown => {
@@ -1053,6 +1064,13 @@ mod tests {
         );
         assert_eq!(eval_with("azurerm_x.id.name").unwrap(), s("mi"));
         assert_eq!(eval_with("[for x in [azurerm_x.id.principal_id] : x]").unwrap(), Value::List(vec![Value::Unknown]));
+    }
+
+    #[test]
+    fn for_keeps_element_marks_on_their_elements() {
+        let v = ok(r#"[for o in [{id = "a", secret = sensitive("s")}] : o.id]"#);
+        assert_eq!(v, Value::List(vec![s("a")]));
+        assert!(ok(r#"[for x in sensitive(["a"]) : x]"#).has_sensitive());
     }
 
     #[test]

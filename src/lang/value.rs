@@ -108,6 +108,15 @@ impl Value {
         }
     }
 
+    /// Removes a top-level sensitivity mark, saying whether there was one;
+    /// marks inside collections stay on their elements.
+    pub fn unmark_shallow(self) -> (Value, bool) {
+        match self {
+            Value::Sensitive(v) => (v.unmark_shallow().0, true),
+            v => (v, false),
+        }
+    }
+
     /// Removes every sensitivity mark, saying whether there was one.
     pub fn unmark_deep(self) -> (Value, bool) {
         match self {

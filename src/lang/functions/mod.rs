@@ -212,7 +212,15 @@ fn dispatch(function: &Function, args: Vec<Value>, ctx: &FuncContext) -> FnResul
     if unknown {
         return Ok(Value::Unknown.mark_if(marked));
     }
-    Ok((function.f)(&args, ctx)?.mark_if(marked))
+    match (function.f)(&args, ctx) {
+        Ok(v) => Ok(v.mark_if(marked)),
+        // A message may quote an argument: never one that is sensitive.
+        Err(e) if marked => Err(FnError {
+            arg: e.arg,
+            message: "an argument is not valid (details hidden because an argument is sensitive)".into(),
+        }),
+        Err(e) => Err(e),
+    }
 }
 
 // Argument helpers shared by the implementations.
@@ -303,6 +311,13 @@ mod tests {
         let r = call("upper", vec![s("x").mark()], &FuncContext::default()).unwrap().unwrap();
         assert_eq!(r, s("X").mark());
         assert_eq!(ok("nonsensitive(sensitive(\"a\"))"), s("a"));
+    }
+
+    #[test]
+    fn errors_about_sensitive_arguments_do_not_quote_them() {
+        let e = call("cidrhost", vec![s("hunter2").mark(), n(1.0)], &FuncContext::default()).unwrap().unwrap_err();
+        assert!(!e.message.contains("hunter2"), "{}", e.message);
+        assert_eq!(e.arg, Some(0));
     }
 
     #[test]

@@ -1,0 +1,4 @@
+//! Views: one renderer per output format. They format; they decide nothing.
+
+pub mod diagnostics;
+pub mod graph;

@@ -1,0 +1,426 @@
+//! Integration tests: the real binary on real files.
+//!
+//! Each case writes a configuration into a temporary directory, runs
+//! `aksplan` there with a cleared environment, and checks the exit code and
+//! output. Rendered diagnostics are pinned with insta snapshots.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+/// Runs aksplan in `dir` with a clean environment (no TF_VAR_, no colour).
+fn aksplan(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("aksplan").unwrap();
+    cmd.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    cmd
+}
+
+fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(dir: &Path, args: &[&str]) -> Run {
+    run_env(dir, args, &[])
+}
+
+fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = aksplan(dir);
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Validates a configuration of one `main.tf` and returns the run.
+fn validate(main_tf: &str) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", main_tf)]);
+    run(dir.path(), &["validate"])
+}
+
+fn validate_json(dir: &Path) -> serde_json::Value {
+    let r = run(dir, &["validate", "--format", "json"]);
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
+}
+
+const RG: &str = r#"
+resource "azurerm_resource_group" "rg" {
+  name     = "rg"
+  location = "westeurope"
+}
+"#;
+
+#[test]
+fn every_example_validates() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&examples).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.join("main.tf").exists() {
+            continue;
+        }
+        let r = run(&dir, &["validate"]);
+        assert_eq!(r.code, 0, "{}: {}", dir.display(), r.stderr);
+        assert!(r.stdout.contains("Success!"), "{}", r.stdout);
+        seen += 1;
+    }
+    assert!(seen >= 3, "expected at least three examples, found {seen}");
+}
+
+#[test]
+fn valid_configuration_prints_success_and_exits_zero() {
+    let r = validate(RG);
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "Success! The configuration is valid.\n", ""));
+}
+
+#[test]
+fn warnings_do_not_fail_validation() {
+    let r = validate(&format!("{RG}\nmoved {{\n  from = a.b\n  to   = a.c\n}}\n"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "Success! The configuration is valid, with 1 warning.\n");
+    assert!(r.stderr.contains("moved blocks are ignored"));
+}
+
+#[test]
+fn syntax_error_is_rendered_at_its_line() {
+    let r = validate("locals {\n  a = [1, 2\n}\n");
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("syntax_error", r.stderr);
+}
+
+#[test]
+fn undeclared_reference_is_rendered_with_suggestion() {
+    let r = validate("variable \"location\" {\n  default = \"westeurope\"\n}\n\nlocals {\n  region = var.locaton\n}\n");
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("undeclared_reference", r.stderr);
+}
+
+#[test]
+fn wrong_type_given_to_a_function_points_at_the_argument() {
+    let r = validate("locals {\n  subnet = cidrsubnet(\"10.0.0.0/16\", \"eight\", 1)\n}\n");
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("function_argument_type", r.stderr);
+}
+
+#[test]
+fn unknown_function_is_an_error_at_its_call() {
+    let r = validate("locals {\n  a = lenght([1])\n}\n");
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("unknown_function", r.stderr);
+}
+
+#[test]
+fn cycle_error_lists_the_cycle_and_points_at_references() {
+    let r = validate("locals {\n  a = local.b\n  b = \"${local.a}-x\"\n}\n");
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("cycle", r.stderr);
+}
+
+#[test]
+fn for_each_over_keys_unknown_at_plan_time_is_refused() {
+    let r = validate(&format!(
+        r#"{RG}
+resource "azurerm_user_assigned_identity" "id" {{
+  name                = "id"
+  location            = "westeurope"
+  resource_group_name = azurerm_resource_group.rg.name
+}}
+resource "azurerm_role_assignment" "r" {{
+  for_each             = toset([azurerm_user_assigned_identity.id.principal_id])
+  scope                = azurerm_resource_group.rg.id
+  role_definition_name = "Reader"
+  principal_id         = each.key
+}}
+"#
+    ));
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("for_each_unknown_keys", r.stderr);
+}
+
+#[test]
+fn schema_violations_are_reported_at_the_attribute() {
+    let r = validate(
+        r#"
+resource "azurerm_kubernetes_cluster" "k" {
+  name                = "k"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  dns_prefix          = "k"
+  kubernetes_verison  = "1.30"
+  private_cluster_enabled = "yes please"
+
+  default_node_pool {
+    name    = "system"
+    vm_size = "Standard_D4s_v5"
+  }
+}
+"#,
+    );
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("schema_violations", r.stderr);
+}
+
+#[test]
+fn invalid_utf8_is_reported_at_the_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), b"locals {\n  a = \"caf\xe9\"\n}\n").unwrap();
+    let j = validate_json(dir.path());
+    assert_eq!(j["valid"], false);
+    let d = &j["diagnostics"][0];
+    assert_eq!(d["summary"], "Invalid UTF-8");
+    assert_eq!(d["range"]["start"]["line"], 2);
+    assert_eq!(d["range"]["start"]["byte"], 19);
+}
+
+#[test]
+fn unreadable_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", RG)]);
+    std::os::unix::fs::symlink(dir.path().join("missing-target"), dir.path().join("broken.tf")).unwrap();
+    let r = run(dir.path(), &["validate"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("Cannot read configuration file"), "{}", r.stderr);
+    assert!(r.stderr.contains("broken.tf"), "{}", r.stderr);
+}
+
+#[test]
+fn missing_directory_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["--chdir", "nope", "validate"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("Cannot read the configuration directory"), "{}", r.stderr);
+}
+
+#[test]
+fn deeply_nested_expression_gets_a_diagnostic_not_a_crash() {
+    let depth = 5000;
+    let src = format!("locals {{\n  a = {}1{}\n}}\n", "[".repeat(depth), "]".repeat(depth));
+    let r = validate(&src);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("Syntax error"), "{}", r.stderr);
+    assert!(r.stderr.contains("main.tf:2:"), "{}", r.stderr);
+}
+
+#[test]
+fn deeply_nested_blocks_get_a_diagnostic_not_a_crash() {
+    let depth = 3000;
+    let src = format!("{}{}", "a {\n".repeat(depth), "}\n".repeat(depth));
+    let r = validate(&src);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("Syntax error"), "{}", r.stderr);
+}
+
+#[test]
+fn oversized_file_is_refused_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = std::fs::File::create(dir.path().join("huge.tf")).unwrap();
+    f.set_len(65 * 1024 * 1024).unwrap();
+    let r = run(dir.path(), &["validate"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("huge.tf: the file is 65 MiB"), "{}", r.stderr);
+}
+
+#[test]
+fn large_valid_file_is_handled() {
+    let mut src = String::new();
+    for i in 0..3000 {
+        src.push_str(&format!(
+            "resource \"azurerm_resource_group\" \"rg{i}\" {{\n  name     = \"rg-{i}\"\n  location = \"westeurope\"\n}}\n"
+        ));
+    }
+    let r = validate(&src);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn validate_json_has_terraform_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", "locals {\n  a = var.nope\n}\n")]);
+    let j = validate_json(dir.path());
+    assert_eq!(j["valid"], false);
+    assert_eq!(j["error_count"], 1);
+    assert_eq!(j["warning_count"], 0);
+    let d = &j["diagnostics"][0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["code"], serde_json::Value::Null);
+    assert_eq!(d["summary"], "Reference to undeclared or invalid name");
+    assert_eq!(d["range"]["filename"], "main.tf");
+    assert_eq!(d["range"]["start"], serde_json::json!({"line": 2, "column": 7, "byte": 15}));
+    assert_eq!(d["range"]["end"], serde_json::json!({"line": 2, "column": 15, "byte": 23}));
+}
+
+/// A configuration whose validation always fails and says the value it saw,
+/// so that a run shows which source won.
+const ECHO_VAR: &str = r#"
+variable "v" {
+  default = "default"
+  validation {
+    condition     = var.v == "never"
+    error_message = "got ${var.v}"
+  }
+}
+"#;
+
+#[test]
+fn variable_precedence_across_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("main.tf", ECHO_VAR),
+            ("terraform.tfvars", "v = \"tfvars\"\n"),
+            ("a.auto.tfvars", "v = \"auto-a\"\n"),
+            ("b.auto.tfvars", "v = \"auto-b\"\n"),
+            ("file.tfvars", "v = \"var-file\"\n"),
+        ],
+    );
+    let seen = |args: &[&str], env: &[(&str, &str)]| -> String {
+        let mut full = vec!["validate", "--format", "json"];
+        full.extend_from_slice(args);
+        let r = run_env(dir.path(), &full, env);
+        let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        j["diagnostics"][0]["detail"].as_str().unwrap().to_string()
+    };
+    let env = [("TF_VAR_v", "env")];
+    // *.auto.tfvars in name order, after terraform.tfvars, after the environment.
+    assert_eq!(seen(&[], &env), "var.v: got auto-b");
+    assert_eq!(seen(&["--var-file", "file.tfvars"], &env), "var.v: got var-file");
+    assert_eq!(seen(&["--var-file", "file.tfvars", "--var", "v=cli"], &env), "var.v: got cli");
+    std::fs::remove_file(dir.path().join("a.auto.tfvars")).unwrap();
+    std::fs::remove_file(dir.path().join("b.auto.tfvars")).unwrap();
+    assert_eq!(seen(&[], &env), "var.v: got tfvars");
+    std::fs::remove_file(dir.path().join("terraform.tfvars")).unwrap();
+    assert_eq!(seen(&[], &env), "var.v: got env");
+    assert_eq!(seen(&[], &[]), "var.v: got default");
+}
+
+#[test]
+fn required_variable_without_value_is_named() {
+    let r = validate("variable \"cluster_name\" {\n  type = string\n}\n");
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("missing_variable", r.stderr);
+}
+
+#[test]
+fn graph_dot_and_json_list_instances_and_edges() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            r#"
+variable "subnets" {
+  default = { a = "10.0.1.0/24", b = "10.0.2.0/24" }
+}
+resource "azurerm_resource_group" "rg" {
+  name     = "rg"
+  location = "westeurope"
+}
+resource "azurerm_subnet" "s" {
+  for_each             = var.subnets
+  name                 = each.key
+  resource_group_name  = azurerm_resource_group.rg.name
+  virtual_network_name = "vnet"
+  address_prefixes     = [each.value]
+}
+resource "azurerm_user_assigned_identity" "id" {
+  count               = 2
+  name                = "id-${count.index}"
+  location            = "westeurope"
+  resource_group_name = azurerm_resource_group.rg.name
+  depends_on          = [azurerm_subnet.s]
+}
+output "ids" {
+  value = azurerm_user_assigned_identity.id[*].id
+}
+"#,
+        )],
+    );
+    let r = run(dir.path(), &["graph"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("graph_dot", r.stdout);
+    let r = run(dir.path(), &["graph", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("graph_json", r.stdout);
+}
+
+#[test]
+fn graph_dot_is_accepted_by_graphviz() {
+    let Ok(status) = std::process::Command::new("dot").arg("-V").output() else {
+        // CI installs graphviz; a developer machine without it skips this check.
+        assert!(std::env::var_os("CI").is_none(), "graphviz's dot must be installed in CI");
+        return;
+    };
+    assert!(status.status.success());
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/apiserver-vnet-integration");
+    let r = run(&example, &["graph"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut child = std::process::Command::new("dot")
+        .args(["-Tsvg", "-o", "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(r.stdout.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "dot refused the graph: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn graph_of_an_invalid_configuration_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", "locals {\n  a = local.a\n}\n")]);
+    let r = run(dir.path(), &["graph"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("Dependency cycle"));
+}
+
+#[test]
+fn sensitive_values_never_appear_in_diagnostics() {
+    let r = validate(
+        r#"
+variable "password" {
+  type      = string
+  sensitive = true
+  default   = "hunter2-secret"
+  validation {
+    condition     = length(var.password) > 20
+    error_message = "Password ${var.password} is too short."
+  }
+}
+output "p" {
+  value = "pw: ${var.password}"
+}
+"#,
+    );
+    assert_eq!(r.code, 1);
+    assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
+    assert!(r.stderr.contains("Output refers to sensitive values"), "{}", r.stderr);
+}
+
+#[test]
+fn usage_errors_exit_one_and_help_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run(dir.path(), &["frobnicate"]).code, 1);
+    assert_eq!(run(dir.path(), &["validate", "--format", "xml"]).code, 1);
+    let help = run(dir.path(), &["--help"]);
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("validate"));
+}
