@@ -306,7 +306,7 @@ fn find_cycles(g: &ObjectGraph, config: &Config) -> Vec<Diagnostic> {
         let mut text = names.join(" → ");
         text.push_str(" → ");
         text.push_str(&names[0]);
-        let mut d = Diagnostic::error("Dependency cycle").with_detail(format!("a cycle: {text}"));
+        let mut d = Diagnostic::error("Dependency cycle").with_detail(text);
         for (k, &from) in cycle.iter().enumerate() {
             let to = cycle[(k + 1) % cycle.len()];
             if let Some(e) = g.graph.edges_connecting(from, to).next() {
@@ -504,7 +504,7 @@ output "vnet" { value = azurerm_virtual_network.vnet.id }
         assert_eq!(d.len(), 1);
         let d = d.iter().next().unwrap();
         assert_eq!(d.summary, "Dependency cycle");
-        assert_eq!(d.detail, "a cycle: local.a → local.b → local.c → local.a");
+        assert_eq!(d.detail, "local.a → local.b → local.c → local.a");
         let labels: Vec<(String, String)> = d
             .labels
             .iter()
@@ -523,7 +523,7 @@ output "vnet" { value = azurerm_virtual_network.vnet.id }
     #[test]
     fn self_reference_is_a_cycle() {
         let (_, _, d) = graph("locals {\n  a = [local.a]\n}\n");
-        assert_eq!(d.iter().next().unwrap().detail, "a cycle: local.a → local.a");
+        assert_eq!(d.iter().next().unwrap().detail, "local.a → local.a");
     }
 
     #[test]
