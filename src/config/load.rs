@@ -83,7 +83,7 @@ pub fn from_files(dir: &Path, files: Vec<FileContent>) -> (Config, Diagnostics) 
     };
     for (name, content) in files {
         if let Some((file, body)) = loader.parse_file(&name, content) {
-            loader.body(file, &body);
+            loader.body(file, body);
         }
     }
     (loader.config, loader.diags)
@@ -184,8 +184,8 @@ impl Loader {
         true
     }
 
-    fn body(&mut self, file: FileId, body: &Body) {
-        for structure in body.iter() {
+    fn body(&mut self, file: FileId, body: Body) {
+        for structure in body {
             match structure {
                 Structure::Attribute(a) => self.error(
                     "Unexpected attribute",
@@ -227,24 +227,24 @@ impl Loader {
         Some(labels)
     }
 
-    fn block(&mut self, file: FileId, block: &Block) {
+    fn block(&mut self, file: FileId, block: Block) {
         match block.ident.as_str() {
-            "terraform" => self.terraform(file, block),
-            "provider" => self.provider(file, block),
-            "variable" => self.variable(file, block),
-            "locals" => self.locals(file, block),
+            "terraform" => self.terraform(file, &block),
+            "provider" => self.provider(file, &block),
+            "variable" => self.variable(file, &block),
+            "locals" => self.locals(file, &block),
             "resource" => self.resource(file, block, crate::addrs::Mode::Managed),
             "data" => self.resource(file, block, crate::addrs::Mode::Data),
-            "output" => self.output(file, block),
+            "output" => self.output(file, &block),
             "module" => self.error(
                 "Modules are not supported",
                 "aksplan reads a single configuration directory; move the module's resources into it",
-                self.header_span(file, block),
+                self.header_span(file, &block),
             ),
             other @ ("moved" | "import" | "removed" | "check") => self.diags.push(
                 Diagnostic::warning(format!("{other} blocks are ignored"))
                     .with_detail(format!("aksplan does not act on {other} blocks yet"))
-                    .with_span(self.header_span(file, block)),
+                    .with_span(self.header_span(file, &block)),
             ),
             other => {
                 let known = ["terraform", "provider", "variable", "locals", "resource", "data", "output"];
@@ -580,14 +580,16 @@ impl Loader {
         IgnoreChanges::Paths(paths)
     }
 
-    fn resource(&mut self, file: FileId, block: &Block, mode: crate::addrs::Mode) {
-        let Some(labels) = self.labels(file, block, 2, "\"TYPE\" \"NAME\"") else { return };
+    /// Takes the block by value: resource bodies are the bulk of a
+    /// configuration, and are moved into the model rather than copied.
+    fn resource(&mut self, file: FileId, block: Block, mode: crate::addrs::Mode) {
+        let Some(labels) = self.labels(file, &block, 2, "\"TYPE\" \"NAME\"") else { return };
         let addr = crate::addrs::Resource {
             mode,
             type_name: labels[0].clone(),
             name: labels[1].clone(),
         };
-        let span = self.header_span(file, block);
+        let span = self.header_span(file, &block);
         let type_span = self.span(file, block.labels.first().and_then(label_span));
         let mut body = Body::new();
         let mut res = Resource {
@@ -602,33 +604,35 @@ impl Loader {
             span,
             type_span,
         };
-        for s in block.body.iter() {
+        for s in block.body {
             match s {
-                Structure::Attribute(a) => match a.key.as_str() {
-                    "count" => res.count = Some(Expr { file, expr: a.value.clone() }),
-                    "for_each" => res.for_each = Some(Expr { file, expr: a.value.clone() }),
-                    "depends_on" => res.depends_on = self.depends_on(file, a),
-                    "provider" => {
-                        res.provider = Some(match attr_path(&a.value) {
-                            Some(steps) => AttrPath {
-                                steps,
-                                span: Span::new(file, 0..0),
-                            }
-                            .to_string(),
-                            None => String::new(),
-                        })
+                Structure::Attribute(a) => {
+                    let key = a.key.as_str().to_owned();
+                    match key.as_str() {
+                        "count" => res.count = Some(Expr { file, expr: a.value }),
+                        "for_each" => res.for_each = Some(Expr { file, expr: a.value }),
+                        "depends_on" => res.depends_on = self.depends_on(file, &a),
+                        "provider" => {
+                            res.provider = attr_path(&a.value).map(|steps| {
+                                AttrPath {
+                                    steps,
+                                    span: Span::new(file, 0..0),
+                                }
+                                .to_string()
+                            })
+                        }
+                        _ => body.push(a),
                     }
-                    _ => body.push(s.clone()),
-                },
+                }
                 Structure::Block(b) if b.ident.as_str() == "lifecycle" && mode == crate::addrs::Mode::Managed => {
-                    res.lifecycle = self.lifecycle(file, b)
+                    res.lifecycle = self.lifecycle(file, &b)
                 }
                 Structure::Block(b) if matches!(b.ident.as_str(), "provisioner" | "connection") => self.error(
                     "Provisioners are not supported",
                     "aksplan manages Azure resources only; run scripts in your pipeline instead",
-                    self.header_span(file, b),
+                    self.header_span(file, &b),
                 ),
-                Structure::Block(_) => body.push(s.clone()),
+                Structure::Block(b) => body.push(b),
             }
         }
         if res.count.is_some() && res.for_each.is_some() {

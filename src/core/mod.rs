@@ -21,7 +21,7 @@ use crate::lang::{Evaluator, Reference, Scope, Value};
 use expand::Repetition;
 use indexmap::IndexMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Decides the value other objects see for a resource instance, given what
 /// its configuration evaluates to.
@@ -72,7 +72,7 @@ pub fn evaluate(config: &Config, variables: IndexMap<String, Value>, hook: &mut 
     diags.extend(graph_diags);
     let mut walk = Walk {
         config,
-        values: HashMap::new(),
+        values: HashMap::default(),
         ctx: FuncContext {
             base_dir: config.dir.clone(),
         },
@@ -80,7 +80,7 @@ pub fn evaluate(config: &Config, variables: IndexMap<String, Value>, hook: &mut 
             variables: variables.clone(),
             ..Evaluated::default()
         },
-        expansions: HashMap::new(),
+        expansions: HashMap::default(),
         diags: &mut diags,
     };
     for (name, v) in variables {

@@ -17,7 +17,7 @@ use crate::lang::refs::{references_with, Reference};
 use hcl_edit::structure::{Body, Structure};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Why one object depends on another.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,18 +124,23 @@ fn add_nodes(config: &Config, g: &mut ObjectGraph) {
     }
 }
 
-/// Collects a body's expressions, each with the names bound around it
+/// An expression to scan for references, with the names bound around it
 /// (dynamic block iterators).
-fn body_exprs(body: &Body, file: crate::diag::FileId, bound: &mut Vec<String>, out: &mut Vec<(Expr, Vec<String>)>) {
+struct Site<'c> {
+    expr: &'c hcl_edit::expr::Expression,
+    file: crate::diag::FileId,
+    bound: Vec<String>,
+}
+
+/// Collects a body's expressions.
+fn body_exprs<'c>(body: &'c Body, file: crate::diag::FileId, bound: &mut Vec<String>, out: &mut Vec<Site<'c>>) {
     for s in body.iter() {
         match s {
-            Structure::Attribute(a) => out.push((
-                Expr {
-                    file,
-                    expr: a.value.clone(),
-                },
-                bound.clone(),
-            )),
+            Structure::Attribute(a) => out.push(Site {
+                expr: &a.value,
+                file,
+                bound: bound.clone(),
+            }),
             Structure::Block(b) if b.ident.as_str() == "dynamic" => {
                 let iterator = b
                     .body
@@ -146,13 +151,11 @@ fn body_exprs(body: &Body, file: crate::diag::FileId, bound: &mut Vec<String>, o
                     })
                     .or_else(|| b.labels.first().map(|l| l.as_str().to_string()));
                 if let Some(fe) = b.body.get_attribute("for_each") {
-                    out.push((
-                        Expr {
-                            file,
-                            expr: fe.value.clone(),
-                        },
-                        bound.clone(),
-                    ));
+                    out.push(Site {
+                        expr: &fe.value,
+                        file,
+                        bound: bound.clone(),
+                    });
                 }
                 let pushed = iterator.is_some();
                 if let Some(it) = iterator {
@@ -170,15 +173,23 @@ fn body_exprs(body: &Body, file: crate::diag::FileId, bound: &mut Vec<String>, o
     }
 }
 
+fn site(e: &Expr) -> Site<'_> {
+    Site {
+        expr: &e.expr,
+        file: e.file,
+        bound: Vec::new(),
+    }
+}
+
 /// Every expression an object evaluates, for reference edges.
-fn object_exprs(config: &Config, o: &Object) -> Vec<(Expr, Vec<String>)> {
+fn object_exprs<'c>(config: &'c Config, o: &Object) -> Vec<Site<'c>> {
     match o {
         Object::Variable(_) => Vec::new(),
-        Object::Local(n) => vec![(config.locals[n].expr.clone(), Vec::new())],
-        Object::Output(n) => vec![(config.outputs[n].value.clone(), Vec::new())],
+        Object::Local(n) => vec![site(&config.locals[n].expr)],
+        Object::Output(n) => vec![site(&config.outputs[n].value)],
         Object::Resource(addr) => {
             let r = &config.resources[addr];
-            let mut out: Vec<(Expr, Vec<String>)> = r.count.iter().chain(&r.for_each).map(|e| (e.clone(), Vec::new())).collect();
+            let mut out: Vec<Site> = r.count.iter().chain(&r.for_each).map(site).collect();
             body_exprs(&r.body, r.file, &mut Vec::new(), &mut out);
             out
         }
@@ -189,9 +200,9 @@ fn object_exprs(config: &Config, o: &Object) -> Vec<(Expr, Vec<String>)> {
 fn add_reference_edges(config: &Config, g: &mut ObjectGraph, diags: &mut Diagnostics) {
     let objects: Vec<Object> = g.graph.node_weights().cloned().collect();
     for o in &objects {
-        for (expr, bound) in object_exprs(config, o) {
-            for r in references_with(&expr.expr, &bound) {
-                let span = Span::new(expr.file, r.span.clone());
+        for site in object_exprs(config, o) {
+            for r in references_with(site.expr, &site.bound) {
+                let span = Span::new(site.file, r.span.clone());
                 match target(config, o, &r.reference) {
                     Ok(Some(t)) => g.depend(o, &t, EdgeKind::Reference, Some(span)),
                     Ok(None) => {}
@@ -332,7 +343,7 @@ fn cycle_in(g: &ObjectGraph, scc: &[NodeIndex]) -> Vec<NodeIndex> {
     let start = *scc.iter().min_by_key(|&&i| &g.graph[i]).unwrap_or(&scc[0]);
     let inside = |i: NodeIndex| scc.contains(&i);
     // Breadth-first search for the shortest way back to `start`.
-    let mut prev: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+    let mut prev: HashMap<NodeIndex, NodeIndex> = HashMap::default();
     let mut queue = std::collections::VecDeque::from([start]);
     while let Some(n) = queue.pop_front() {
         let mut next: Vec<NodeIndex> = g.graph.neighbors(n).filter(|&m| inside(m)).collect();
@@ -410,7 +421,7 @@ impl InstanceGraph {
     /// edge to a resource becomes an edge to each of its instances.
     pub fn expand(objects: &ObjectGraph, instances: &HashMap<crate::addrs::Resource, Vec<Instance>>) -> InstanceGraph {
         let mut g = InstanceGraph::default();
-        let mut nodes: HashMap<Object, Vec<NodeIndex>> = HashMap::new();
+        let mut nodes: HashMap<Object, Vec<NodeIndex>> = HashMap::default();
         let mut order: Vec<&Object> = objects.graph.node_weights().collect();
         order.sort();
         for o in order {
