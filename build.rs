@@ -23,7 +23,12 @@ fn main() {
     let mut out = String::from("&[\n");
     for (kind, path) in files {
         let name = path.file_stem().unwrap().to_string_lossy();
-        writeln!(out, "    ({kind:?}, {name:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({kind:?}, {name:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
     }
     out.push(']');
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("schema_files.rs");

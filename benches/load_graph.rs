@@ -4,8 +4,8 @@
 //!
 //! Run: `cargo bench --bench load_graph`.
 
-use aksplan::config::vars::{resolve, VarInputs};
 use aksplan::config::load_dir;
+use aksplan::config::vars::{resolve, VarInputs};
 use aksplan::core::{evaluate, ConfigOnly};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::fmt::Write;

@@ -149,11 +149,7 @@ impl FromStr for Instance {
                 if let Some(s) = inner.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
                     InstanceKey::Str(unescape(s).ok_or_else(|| err("bad escape in key"))?)
                 } else {
-                    InstanceKey::Int(
-                        inner
-                            .parse()
-                            .map_err(|_| err("an index must be a whole number"))?,
-                    )
+                    InstanceKey::Int(inner.parse().map_err(|_| err("an index must be a whole number"))?)
                 }
             }
         };
@@ -248,7 +244,7 @@ mod tests {
 
     #[test]
     fn ordering_is_stable() {
-        let mut v = vec![
+        let mut v = [
             Object::Output("o".into()),
             Object::Variable("v".into()),
             Object::Local("l".into()),

@@ -104,10 +104,7 @@ impl Sources {
 
     /// The source text under a span.
     pub fn text(&self, span: Span) -> &str {
-        self.files[span.file]
-            .text
-            .get(span.start..span.end)
-            .unwrap_or("")
+        self.files[span.file].text.get(span.start..span.end).unwrap_or("")
     }
 }
 

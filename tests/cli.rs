@@ -10,7 +10,9 @@ use std::path::Path;
 /// Runs aksplan in `dir` with a clean environment (no TF_VAR_, no colour).
 fn aksplan(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("aksplan").unwrap();
-    cmd.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
     cmd
 }
 
@@ -85,7 +87,10 @@ fn every_example_validates() {
 #[test]
 fn valid_configuration_prints_success_and_exits_zero() {
     let r = validate(RG);
-    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "Success! The configuration is valid.\n", ""));
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "Success! The configuration is valid.\n", "")
+    );
 }
 
 #[test]
@@ -203,7 +208,11 @@ fn missing_directory_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let r = run(dir.path(), &["--chdir", "nope", "validate"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("Cannot read the configuration directory"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Cannot read the configuration directory"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -260,8 +269,14 @@ fn validate_json_has_terraform_shape() {
     assert_eq!(d["code"], serde_json::Value::Null);
     assert_eq!(d["summary"], "Reference to undeclared or invalid name");
     assert_eq!(d["range"]["filename"], "main.tf");
-    assert_eq!(d["range"]["start"], serde_json::json!({"line": 2, "column": 7, "byte": 15}));
-    assert_eq!(d["range"]["end"], serde_json::json!({"line": 2, "column": 15, "byte": 23}));
+    assert_eq!(
+        d["range"]["start"],
+        serde_json::json!({"line": 2, "column": 7, "byte": 15})
+    );
+    assert_eq!(
+        d["range"]["end"],
+        serde_json::json!({"line": 2, "column": 15, "byte": 23})
+    );
 }
 
 /// A configuration whose validation always fails and says the value it saw,
@@ -300,7 +315,10 @@ fn variable_precedence_across_sources() {
     // *.auto.tfvars in name order, after terraform.tfvars, after the environment.
     assert_eq!(seen(&[], &env), "var.v: got auto-b");
     assert_eq!(seen(&["--var-file", "file.tfvars"], &env), "var.v: got var-file");
-    assert_eq!(seen(&["--var-file", "file.tfvars", "--var", "v=cli"], &env), "var.v: got cli");
+    assert_eq!(
+        seen(&["--var-file", "file.tfvars", "--var", "v=cli"], &env),
+        "var.v: got cli"
+    );
     std::fs::remove_file(dir.path().join("a.auto.tfvars")).unwrap();
     std::fs::remove_file(dir.path().join("b.auto.tfvars")).unwrap();
     assert_eq!(seen(&[], &env), "var.v: got tfvars");
@@ -363,7 +381,10 @@ output "ids" {
 fn graph_dot_is_accepted_by_graphviz() {
     let Ok(status) = std::process::Command::new("dot").arg("-V").output() else {
         // CI installs graphviz; a developer machine without it skips this check.
-        assert!(std::env::var_os("CI").is_none(), "graphviz's dot must be installed in CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "graphviz's dot must be installed in CI"
+        );
         return;
     };
     assert!(status.status.success());
@@ -379,7 +400,11 @@ fn graph_dot_is_accepted_by_graphviz() {
     use std::io::Write as _;
     child.stdin.take().unwrap().write_all(r.stdout.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "dot refused the graph: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "dot refused the graph: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

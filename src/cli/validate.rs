@@ -11,7 +11,10 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
         DiagFormat::Text => {
             eprint!("{}", views::diagnostics::text(&diags, &config.sources, ctx.color));
             if !diags.has_errors() {
-                println!("Success! The configuration is valid{}.", views::diagnostics::warning_suffix(&diags));
+                println!(
+                    "Success! The configuration is valid{}.",
+                    views::diagnostics::warning_suffix(&diags)
+                );
             }
         }
     }

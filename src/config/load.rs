@@ -99,7 +99,9 @@ pub fn decode(name: &str, bytes: Vec<u8>, sources: &mut Sources) -> Result<FileI
             // The lossy text has the same prefix, so the offset still points at the bad byte.
             let file = sources.add(name, lossy);
             Err(Diagnostic::error("Invalid UTF-8")
-                .with_detail(format!("{name} is not valid UTF-8 text: the byte at offset {at} is not part of a UTF-8 character"))
+                .with_detail(format!(
+                    "{name} is not valid UTF-8 text: the byte at offset {at} is not part of a UTF-8 character"
+                ))
                 .with_span(Span::new(file, at..at + 1))
                 .with_help("configuration files must be saved as UTF-8"))
         }
@@ -129,7 +131,8 @@ impl Loader {
         let bytes = match content {
             Ok(b) => b,
             Err(e) => {
-                self.diags.push(Diagnostic::error("Cannot read configuration file").with_detail(format!("{name}: {e}")));
+                self.diags
+                    .push(Diagnostic::error("Cannot read configuration file").with_detail(format!("{name}: {e}")));
                 return None;
             }
         };
@@ -166,7 +169,8 @@ impl Loader {
     }
 
     fn error(&mut self, summary: &str, detail: impl Into<String>, span: Span) {
-        self.diags.push(Diagnostic::error(summary).with_detail(detail).with_span(span));
+        self.diags
+            .push(Diagnostic::error(summary).with_detail(detail).with_span(span));
     }
 
     fn declare(&mut self, key: String, what: &str, span: Span) -> bool {
@@ -247,7 +251,15 @@ impl Loader {
                     .with_span(self.header_span(file, &block)),
             ),
             other => {
-                let known = ["terraform", "provider", "variable", "locals", "resource", "data", "output"];
+                let known = [
+                    "terraform",
+                    "provider",
+                    "variable",
+                    "locals",
+                    "resource",
+                    "data",
+                    "output",
+                ];
                 let mut d = Diagnostic::error("Unsupported block type")
                     .with_detail(format!("blocks of type {other:?} are not expected here"))
                     .with_span(self.span(file, block.ident.span()));
@@ -285,7 +297,11 @@ impl Loader {
             other => {
                 self.error(
                     "Incorrect attribute value type",
-                    format!("{} must be a string, but this is {}", attr.key.as_str(), crate::lang::eval::describe(&other)),
+                    format!(
+                        "{} must be a string, but this is {}",
+                        attr.key.as_str(),
+                        crate::lang::eval::describe(&other)
+                    ),
                     self.span(file, attr.value.span()),
                 );
                 None
@@ -299,7 +315,11 @@ impl Loader {
             other => {
                 self.error(
                     "Incorrect attribute value type",
-                    format!("{} must be true or false, but this is {}", attr.key.as_str(), crate::lang::eval::describe(&other)),
+                    format!(
+                        "{} must be true or false, but this is {}",
+                        attr.key.as_str(),
+                        crate::lang::eval::describe(&other)
+                    ),
                     self.span(file, attr.value.span()),
                 );
                 None
@@ -344,11 +364,16 @@ impl Loader {
                             Some(Value::String(v)) => (None, Some(v)),
                             _ => (None, None),
                         };
-                        settings.required_providers.insert(p.key.as_str().to_string(), (source, version));
+                        settings
+                            .required_providers
+                            .insert(p.key.as_str().to_string(), (source, version));
                     }
                 }
                 Structure::Block(b) if b.ident.as_str() == "backend" || b.ident.as_str() == "cloud" => {
-                    let kind = b.labels.first().map_or_else(|| b.ident.as_str().to_string(), |l| l.as_str().to_string());
+                    let kind = b
+                        .labels
+                        .first()
+                        .map_or_else(|| b.ident.as_str().to_string(), |l| l.as_str().to_string());
                     let mut attrs = IndexMap::new();
                     for a in b.body.attributes() {
                         if let Some(v) = self.literal(file, &a.value) {
@@ -365,7 +390,9 @@ impl Loader {
     }
 
     fn provider(&mut self, file: FileId, block: &Block) {
-        let Some(labels) = self.labels(file, block, 1, "\"NAME\"") else { return };
+        let Some(labels) = self.labels(file, block, 1, "\"NAME\"") else {
+            return;
+        };
         let alias = block
             .body
             .get_attribute("alias")
@@ -374,11 +401,16 @@ impl Loader {
         if name != "azurerm" && name != "azapi" {
             self.diags.push(
                 Diagnostic::warning("Provider not managed by aksplan")
-                    .with_detail(format!("aksplan plans azurerm resources; the {name:?} provider's settings are ignored"))
+                    .with_detail(format!(
+                        "aksplan plans azurerm resources; the {name:?} provider's settings are ignored"
+                    ))
                     .with_span(self.header_span(file, block)),
             );
         }
-        let key = format!("provider.{name}{}", alias.as_ref().map(|a| format!(".{a}")).unwrap_or_default());
+        let key = format!(
+            "provider.{name}{}",
+            alias.as_ref().map(|a| format!(".{a}")).unwrap_or_default()
+        );
         let span = self.header_span(file, block);
         if self.declare(key, "provider configuration", span) {
             self.config.providers.push(Provider {
@@ -392,11 +424,20 @@ impl Loader {
     }
 
     fn variable(&mut self, file: FileId, block: &Block) {
-        let Some(labels) = self.labels(file, block, 1, "\"NAME\"") else { return };
+        let Some(labels) = self.labels(file, block, 1, "\"NAME\"") else {
+            return;
+        };
         let name = labels[0].clone();
         let span = self.header_span(file, block);
-        if matches!(name.as_str(), "source" | "version" | "providers" | "count" | "for_each" | "lifecycle" | "depends_on" | "locals") {
-            self.error("Invalid variable name", format!("{name:?} is reserved and cannot name a variable"), span);
+        if matches!(
+            name.as_str(),
+            "source" | "version" | "providers" | "count" | "for_each" | "lifecycle" | "depends_on" | "locals"
+        ) {
+            self.error(
+                "Invalid variable name",
+                format!("{name:?} is reserved and cannot name a variable"),
+                span,
+            );
             return;
         }
         let mut var = Variable {
@@ -448,8 +489,14 @@ impl Loader {
                     let msg = b.body.get_attribute("error_message");
                     match (cond, msg) {
                         (Some(c), Some(m)) => var.validations.push(Validation {
-                            condition: Expr { file, expr: c.value.clone() },
-                            error_message: Expr { file, expr: m.value.clone() },
+                            condition: Expr {
+                                file,
+                                expr: c.value.clone(),
+                            },
+                            error_message: Expr {
+                                file,
+                                expr: m.value.clone(),
+                            },
                         }),
                         _ => self.error(
                             "Incomplete validation block",
@@ -468,7 +515,11 @@ impl Loader {
 
     fn locals(&mut self, file: FileId, block: &Block) {
         if !block.labels.is_empty() {
-            self.error("Unexpected label", "a locals block takes no labels", self.header_span(file, block));
+            self.error(
+                "Unexpected label",
+                "a locals block takes no labels",
+                self.header_span(file, block),
+            );
         }
         for s in block.body.iter() {
             match s {
@@ -480,7 +531,10 @@ impl Loader {
                             name.clone(),
                             Local {
                                 name,
-                                expr: Expr { file, expr: a.value.clone() },
+                                expr: Expr {
+                                    file,
+                                    expr: a.value.clone(),
+                                },
                                 span,
                             },
                         );
@@ -504,7 +558,9 @@ impl Loader {
         for item in items.iter() {
             let parsed = match item {
                 Expression::Traversal(t) => match &t.expr {
-                    Expression::Variable(root) => parse_traversal(root, &t.operators).ok().filter(|(_, used)| *used == t.operators.len()),
+                    Expression::Variable(root) => parse_traversal(root, &t.operators)
+                        .ok()
+                        .filter(|(_, used)| *used == t.operators.len()),
                     _ => None,
                 },
                 _ => None,
@@ -539,7 +595,12 @@ impl Loader {
                         file,
                         "lifecycle",
                         a,
-                        &["prevent_destroy", "create_before_destroy", "ignore_changes", "replace_triggered_by"],
+                        &[
+                            "prevent_destroy",
+                            "create_before_destroy",
+                            "ignore_changes",
+                            "replace_triggered_by",
+                        ],
                     ),
                 },
                 Structure::Block(b) if matches!(b.ident.as_str(), "precondition" | "postcondition") => {}
@@ -583,7 +644,9 @@ impl Loader {
     /// Takes the block by value: resource bodies are the bulk of a
     /// configuration, and are moved into the model rather than copied.
     fn resource(&mut self, file: FileId, block: Block, mode: crate::addrs::Mode) {
-        let Some(labels) = self.labels(file, &block, 2, "\"TYPE\" \"NAME\"") else { return };
+        let Some(labels) = self.labels(file, &block, 2, "\"TYPE\" \"NAME\"") else {
+            return;
+        };
         let addr = crate::addrs::Resource {
             mode,
             type_name: labels[0].clone(),
@@ -644,14 +707,20 @@ impl Loader {
             );
         }
         res.body = body;
-        let kind = if mode == crate::addrs::Mode::Data { "data source" } else { "resource" };
+        let kind = if mode == crate::addrs::Mode::Data {
+            "data source"
+        } else {
+            "resource"
+        };
         if self.declare(addr.to_string(), kind, span) {
             self.config.resources.insert(addr, res);
         }
     }
 
     fn output(&mut self, file: FileId, block: &Block) {
-        let Some(labels) = self.labels(file, block, 1, "\"NAME\"") else { return };
+        let Some(labels) = self.labels(file, block, 1, "\"NAME\"") else {
+            return;
+        };
         let name = labels[0].clone();
         let span = self.header_span(file, block);
         let mut value = None;
@@ -669,7 +738,12 @@ impl Loader {
         for s in block.body.iter() {
             match s {
                 Structure::Attribute(a) => match a.key.as_str() {
-                    "value" => value = Some(Expr { file, expr: a.value.clone() }),
+                    "value" => {
+                        value = Some(Expr {
+                            file,
+                            expr: a.value.clone(),
+                        })
+                    }
                     "description" => out.description = self.literal_string(file, a),
                     "sensitive" => out.sensitive = self.literal_bool(file, a).unwrap_or(false),
                     "depends_on" => out.depends_on = self.depends_on(file, a),
@@ -683,7 +757,11 @@ impl Loader {
         match value {
             Some(v) => out.value = v,
             None => {
-                self.error("Missing required argument", format!("output {name:?} needs a value"), span);
+                self.error(
+                    "Missing required argument",
+                    format!("output {name:?} needs a value"),
+                    span,
+                );
                 return;
             }
         }
@@ -705,7 +783,9 @@ pub fn attr_path(expr: &Expression) -> Option<Vec<PathStep>> {
     match expr {
         Expression::Variable(v) => Some(vec![PathStep::Attr(v.as_str().to_string())]),
         Expression::Traversal(t) => {
-            let Expression::Variable(root) = &t.expr else { return None };
+            let Expression::Variable(root) = &t.expr else {
+                return None;
+            };
             let mut steps = vec![PathStep::Attr(root.as_str().to_string())];
             for op in &t.operators {
                 steps.push(match op.value() {
@@ -729,14 +809,22 @@ mod tests {
     fn load(files: &[(&str, &str)]) -> (Config, Diagnostics) {
         from_files(
             Path::new("."),
-            files.iter().map(|(n, t)| (n.to_string(), Ok(t.as_bytes().to_vec()))).collect(),
+            files
+                .iter()
+                .map(|(n, t)| (n.to_string(), Ok(t.as_bytes().to_vec())))
+                .collect(),
         )
     }
 
     fn errors(files: &[(&str, &str)]) -> Vec<(String, String)> {
         let (c, d) = load(files);
         d.iter()
-            .map(|d| (d.summary.clone(), d.span.map(|s| c.sources.text(s).to_string()).unwrap_or_default()))
+            .map(|d| {
+                (
+                    d.summary.clone(),
+                    d.span.map(|s| c.sources.text(s).to_string()).unwrap_or_default(),
+                )
+            })
             .collect()
     }
 
@@ -792,7 +880,9 @@ output "id" {
         let rg = &c.resources[&crate::addrs::Resource::managed("azurerm_resource_group", "rg")];
         assert!(rg.count.is_some() && rg.lifecycle.prevent_destroy);
         assert!(!rg.body.has_attribute("count"));
-        let IgnoreChanges::Paths(p) = &rg.lifecycle.ignore_changes else { panic!() };
+        let IgnoreChanges::Paths(p) = &rg.lifecycle.ignore_changes else {
+            panic!()
+        };
         assert_eq!(
             p.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
             vec!["tags", "tags[\"owner\"]", "default_node_pool[0].node_count"]
@@ -810,7 +900,10 @@ output "id" {
 
     #[test]
     fn invalid_utf8_is_reported_at_the_byte() {
-        let (c, d) = from_files(Path::new("."), vec![("a.tf".into(), Ok(b"locals {\n  a = \"\xff\"\n}\n".to_vec()))]);
+        let (c, d) = from_files(
+            Path::new("."),
+            vec![("a.tf".into(), Ok(b"locals {\n  a = \"\xff\"\n}\n".to_vec()))],
+        );
         let d = d.iter().next().unwrap();
         assert_eq!(d.summary, "Invalid UTF-8");
         assert_eq!(c.sources.get(0).position(d.span.unwrap().start).line, 2);
@@ -833,9 +926,15 @@ output "id" {
 
     #[test]
     fn misplaced_things_are_errors_with_suggestions() {
-        let e = errors(&[("a.tf", "resorce \"a\" \"b\" {}\nx = 1\nvariable \"v\" { tpye = string }\n")]);
+        let e = errors(&[(
+            "a.tf",
+            "resorce \"a\" \"b\" {}\nx = 1\nvariable \"v\" { tpye = string }\n",
+        )]);
         let summaries: Vec<&str> = e.iter().map(|(s, _)| s.as_str()).collect();
-        assert_eq!(summaries, vec!["Unsupported block type", "Unexpected attribute", "Unsupported argument"]);
+        assert_eq!(
+            summaries,
+            vec!["Unsupported block type", "Unexpected attribute", "Unsupported argument"]
+        );
         let (_, d) = load(&[("a.tf", "resorce \"a\" \"b\" {}\n")]);
         assert_eq!(d.iter().next().unwrap().help.as_deref(), Some("did you mean resource?"));
     }

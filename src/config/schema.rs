@@ -168,7 +168,9 @@ fn convert_block(raw: RawBlock, at: &str) -> Result<BlockSchema, String> {
     for (name, a) in raw.attributes {
         let ty = type_from_json(&a.ty).map_err(|e| format!("{at}.{name}: {e}"))?;
         if a.required == a.optional && !a.computed {
-            return Err(format!("{at}.{name}: exactly one of required and optional must be set (or computed)"));
+            return Err(format!(
+                "{at}.{name}: exactly one of required and optional must be set (or computed)"
+            ));
         }
         attributes.insert(
             name,
@@ -314,7 +316,9 @@ mod tests {
     #[test]
     fn schema_files_are_checked() {
         let bad = r#"{"name": "x", "block": {"attributes": {"a": {"type": "string"}}}}"#;
-        assert!(parse_schema(bad, Mode::Managed).unwrap_err().contains("exactly one of required and optional"));
+        assert!(parse_schema(bad, Mode::Managed)
+            .unwrap_err()
+            .contains("exactly one of required and optional"));
         let unknown_field = r#"{"name": "x", "block": {"attributes": {"a": {"type": "string", "optinal": true}}}}"#;
         assert!(parse_schema(unknown_field, Mode::Managed).is_err());
     }

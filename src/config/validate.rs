@@ -67,7 +67,9 @@ fn check_body(body: &Body, schema: &BlockSchema, file: FileId, header: Span, pat
                     None => diags.push(unknown("argument", name, path, key_span, schema)),
                 }
             }
-            Structure::Block(b) if b.ident.as_str() == "dynamic" => check_dynamic(b, schema, file, path, &mut block_counts, diags),
+            Structure::Block(b) if b.ident.as_str() == "dynamic" => {
+                check_dynamic(b, schema, file, path, &mut block_counts, diags)
+            }
             Structure::Block(b) => {
                 let name = b.ident.as_str();
                 let ident_span = span(b.ident.span());
@@ -93,7 +95,14 @@ fn check_body(body: &Body, schema: &BlockSchema, file: FileId, header: Span, pat
                             );
                         }
                         let inner_header = block_header(b, file, header);
-                        check_body(&b.body, &nested.block, file, inner_header, &format!("{path}{name}."), diags);
+                        check_body(
+                            &b.body,
+                            &nested.block,
+                            file,
+                            inner_header,
+                            &format!("{path}{name}."),
+                            diags,
+                        );
                     }
                     None if schema.attributes.contains_key(name) => diags.push(
                         Diagnostic::error("Unsupported block type")
@@ -111,7 +120,9 @@ fn check_body(body: &Body, schema: &BlockSchema, file: FileId, header: Span, pat
         if attr.required && !present.iter().any(|(n, _)| n == name) {
             diags.push(
                 Diagnostic::error("Missing required argument")
-                    .with_detail(format!("the argument {path}{name} is required, but no definition was found"))
+                    .with_detail(format!(
+                        "the argument {path}{name} is required, but no definition was found"
+                    ))
                     .with_span(header),
             );
         }
@@ -177,14 +188,24 @@ fn check_dynamic(
         if !matches!(a.key.as_str(), "for_each" | "iterator" | "labels") {
             diags.push(
                 Diagnostic::error("Unsupported argument")
-                    .with_detail(format!("a dynamic block takes for_each, iterator and a content block, not {:?}", a.key.as_str()))
+                    .with_detail(format!(
+                        "a dynamic block takes for_each, iterator and a content block, not {:?}",
+                        a.key.as_str()
+                    ))
                     .with_span(Span::new(file, a.key.span().unwrap_or(0..0))),
             );
         }
     }
     let contents: Vec<&Block> = b.body.get_blocks("content").collect();
     match contents.as_slice() {
-        [content] => check_body(&content.body, &nested.block, file, block_header(content, file, header), &format!("{path}{name}."), diags),
+        [content] => check_body(
+            &content.body,
+            &nested.block,
+            file,
+            block_header(content, file, header),
+            &format!("{path}{name}."),
+            diags,
+        ),
         _ => diags.push(
             Diagnostic::error("Invalid dynamic block")
                 .with_detail(format!("dynamic {name:?} needs exactly one content block"))
@@ -232,7 +253,10 @@ mod tests {
     use crate::config::load::from_files;
 
     fn check(src: &str) -> Vec<(String, String, Option<String>)> {
-        let (c, d) = from_files(std::path::Path::new("."), vec![("main.tf".into(), Ok(src.as_bytes().to_vec()))]);
+        let (c, d) = from_files(
+            std::path::Path::new("."),
+            vec![("main.tf".into(), Ok(src.as_bytes().to_vec()))],
+        );
         assert!(d.is_empty(), "{d:?}");
         let mut diags = Diagnostics::new();
         for r in c.resources.values() {
@@ -240,7 +264,13 @@ mod tests {
         }
         diags
             .iter()
-            .map(|d| (d.summary.clone(), c.sources.text(d.span.unwrap()).to_string(), d.help.clone()))
+            .map(|d| {
+                (
+                    d.summary.clone(),
+                    c.sources.text(d.span.unwrap()).to_string(),
+                    d.help.clone(),
+                )
+            })
             .collect()
     }
 
@@ -252,7 +282,14 @@ mod tests {
     #[test]
     fn unknown_argument_with_suggestion() {
         let d = check("resource \"azurerm_resource_group\" \"rg\" {\n  name = \"rg\"\n  locaton = \"x\"\n}\n");
-        assert_eq!(d[0], ("Unsupported argument".into(), "locaton".into(), Some("did you mean location?".into())));
+        assert_eq!(
+            d[0],
+            (
+                "Unsupported argument".into(),
+                "locaton".into(),
+                Some("did you mean location?".into())
+            )
+        );
         assert_eq!(d[1].0, "Missing required argument");
         assert_eq!(d[1].1, "resource \"azurerm_resource_group\" \"rg\"");
     }
@@ -291,7 +328,10 @@ resource "azurerm_kubernetes_cluster" "k" {
                 ("Too many blocks".into(), "network_profile".into()),
                 ("Value for unconfigurable attribute".into(), "fqdn".into()),
                 ("Unsupported block type".into(), "tags".into()),
-                ("Missing required block".into(), "resource \"azurerm_kubernetes_cluster\" \"k\"".into()),
+                (
+                    "Missing required block".into(),
+                    "resource \"azurerm_kubernetes_cluster\" \"k\"".into()
+                ),
             ]
         );
     }

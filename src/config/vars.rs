@@ -100,16 +100,21 @@ pub fn resolve(config: &mut Config, inputs: &VarInputs) -> (IndexMap<String, Val
     for arg in &inputs.vars {
         match arg.split_once('=') {
             Some((name, value)) if config.variables.contains_key(name.trim()) => {
-                given.insert(name.trim().to_string(), (Given::Raw(value.to_string()), Origin::Cli(name.trim().to_string())));
+                given.insert(
+                    name.trim().to_string(),
+                    (Given::Raw(value.to_string()), Origin::Cli(name.trim().to_string())),
+                );
             }
             Some((name, _)) => diags.push(
                 Diagnostic::error("Value for undeclared variable")
-                    .with_detail(format!("--var sets {:?}, but the configuration declares no such variable", name.trim()))
+                    .with_detail(format!(
+                        "--var sets {:?}, but the configuration declares no such variable",
+                        name.trim()
+                    ))
                     .with_help(format!("declare it with variable {:?} {{}}", name.trim())),
             ),
             None => diags.push(
-                Diagnostic::error("Invalid --var option")
-                    .with_detail(format!("{arg:?} is not of the form NAME=VALUE")),
+                Diagnostic::error("Invalid --var option").with_detail(format!("{arg:?} is not of the form NAME=VALUE")),
             ),
         }
     }
@@ -127,12 +132,13 @@ pub fn resolve(config: &mut Config, inputs: &VarInputs) -> (IndexMap<String, Val
     (values, diags)
 }
 
-fn read_var_file(config: &mut Config, path: &Path, given: &mut IndexMap<String, (Given, Origin)>, diags: &mut Diagnostics) {
-    let name = path
-        .strip_prefix(&config.dir)
-        .unwrap_or(path)
-        .display()
-        .to_string();
+fn read_var_file(
+    config: &mut Config,
+    path: &Path,
+    given: &mut IndexMap<String, (Given, Origin)>,
+    diags: &mut Diagnostics,
+) {
+    let name = path.strip_prefix(&config.dir).unwrap_or(path).display().to_string();
     let bytes = match read_file(path) {
         Ok(b) => b,
         Err(e) => {
@@ -209,13 +215,20 @@ fn set_from_file(
     } else {
         diags.push(
             Diagnostic::warning("Value for undeclared variable")
-                .with_detail(format!("a value is given for {name:?}, but the configuration declares no such variable"))
+                .with_detail(format!(
+                    "a value is given for {name:?}, but the configuration declares no such variable"
+                ))
                 .with_span(span),
         );
     }
 }
 
-fn final_value(var: &Variable, given: Option<(Given, Origin)>, ctx: &FuncContext, diags: &mut Diagnostics) -> Option<Value> {
+fn final_value(
+    var: &Variable,
+    given: Option<(Given, Origin)>,
+    ctx: &FuncContext,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
     let ty = var.ty.clone().unwrap_or(Type::Any);
     let (raw, origin) = match given {
         Some((Given::Value(v), o)) => (v, o),
@@ -235,7 +248,10 @@ fn final_value(var: &Variable, given: Option<(Given, Origin)>, ctx: &FuncContext
             None => {
                 diags.push(
                     Diagnostic::error("No value for required variable")
-                        .with_detail(format!("the variable {:?} has no default, and no value was given", var.name))
+                        .with_detail(format!(
+                            "the variable {:?} has no default, and no value was given",
+                            var.name
+                        ))
                         .with_span(var.span)
                         .with_help(format!(
                             "set it with --var {0}=VALUE, the environment variable TF_VAR_{0}, or terraform.tfvars",
@@ -272,7 +288,11 @@ fn final_value(var: &Variable, given: Option<(Given, Origin)>, ctx: &FuncContext
     if value.is_null() && !var.nullable {
         diags.push(
             Diagnostic::error("Invalid value for variable")
-                .with_detail(format!("var.{} is not nullable, but {} sets it to null", var.name, origin.describe()))
+                .with_detail(format!(
+                    "var.{} is not nullable, but {} sets it to null",
+                    var.name,
+                    origin.describe()
+                ))
                 .with_span(at),
         );
         return None;
@@ -304,12 +324,22 @@ impl Scope for SelfScope<'_> {
     fn lookup(&self, r: &Reference) -> Result<std::borrow::Cow<'_, Value>, String> {
         match r {
             Reference::Var(n) if n == self.name => Ok(std::borrow::Cow::Borrowed(self.value)),
-            other => Err(format!("a validation condition can refer only to var.{}, not {other}", self.name)),
+            other => Err(format!(
+                "a validation condition can refer only to var.{}, not {other}",
+                self.name
+            )),
         }
     }
 }
 
-fn check_validation(var: &Variable, value: &Value, v: &super::Validation, ctx: &FuncContext, at: Span, diags: &mut Diagnostics) {
+fn check_validation(
+    var: &Variable,
+    value: &Value,
+    v: &super::Validation,
+    ctx: &FuncContext,
+    at: Span,
+    diags: &mut Diagnostics,
+) {
     let scope = SelfScope { name: &var.name, value };
     let result = Evaluator::new(&scope, ctx).eval(&v.condition.expr);
     let ok = match result {
@@ -340,7 +370,13 @@ fn check_validation(var: &Variable, value: &Value, v: &super::Validation, ctx: &
     let message = Evaluator::new(&scope, ctx)
         .eval(&v.error_message.expr)
         .ok()
-        .and_then(|m| if m.has_sensitive() { None } else { m.as_str().map(str::to_string) })
+        .and_then(|m| {
+            if m.has_sensitive() {
+                None
+            } else {
+                m.as_str().map(str::to_string)
+            }
+        })
         .unwrap_or_else(|| "the value is invalid".into());
     let mut d = Diagnostic::error("Invalid value for variable")
         .with_detail(format!("var.{}: {message}", var.name))
@@ -388,12 +424,22 @@ variable "pools" {
         let env = vec![("TF_VAR_a".into(), "env".into()), ("TF_VAR_n".into(), "9".into())];
 
         let resolve_with = |c: &mut Config, files: Vec<PathBuf>, vars: Vec<String>| {
-            let (v, d) = resolve(c, &VarInputs { env: env.clone(), var_files: files, vars });
+            let (v, d) = resolve(
+                c,
+                &VarInputs {
+                    env: env.clone(),
+                    var_files: files,
+                    vars,
+                },
+            );
             assert!(!d.has_errors(), "{d:?}");
             (v["a"].clone(), v["n"].clone())
         };
         // auto files in name order: b after a.
-        assert_eq!(resolve_with(&mut c, vec![], vec![]), (Value::string("auto-b"), Value::Number(3.0)));
+        assert_eq!(
+            resolve_with(&mut c, vec![], vec![]),
+            (Value::string("auto-b"), Value::Number(3.0))
+        );
         let f = vec![dir.path().join("extra.tfvars")];
         assert_eq!(resolve_with(&mut c, f.clone(), vec![]).0, Value::string("var-file"));
         assert_eq!(resolve_with(&mut c, f, vec!["a=cli".into()]).0, Value::string("cli"));
@@ -407,7 +453,13 @@ variable "pools" {
             ("TF_VAR_n".into(), "42".into()),
             ("TF_VAR_pools".into(), "{ sys = { size = \"Standard_D4s_v5\" } }".into()),
         ];
-        let (v, d) = resolve(&mut c, &VarInputs { env, ..Default::default() });
+        let (v, d) = resolve(
+            &mut c,
+            &VarInputs {
+                env,
+                ..Default::default()
+            },
+        );
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(v["a"], Value::string("default"));
         assert_eq!(v["n"], Value::Number(42.0));
@@ -453,9 +505,21 @@ variable "name" {
 }
 "#,
         );
-        let (_, d) = resolve(&mut c, &VarInputs { vars: vec!["name=toolong".into()], ..Default::default() });
+        let (_, d) = resolve(
+            &mut c,
+            &VarInputs {
+                vars: vec!["name=toolong".into()],
+                ..Default::default()
+            },
+        );
         assert_eq!(d.iter().next().unwrap().detail, "var.name: At most 5 characters.");
-        let (_, d) = resolve(&mut c, &VarInputs { vars: vec!["name=ok".into()], ..Default::default() });
+        let (_, d) = resolve(
+            &mut c,
+            &VarInputs {
+                vars: vec!["name=ok".into()],
+                ..Default::default()
+            },
+        );
         assert!(d.is_empty());
     }
 
@@ -464,7 +528,13 @@ variable "name" {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("terraform.tfvars"), "zzz = 1\n").unwrap();
         let mut c = config(dir.path(), DECL);
-        let (_, d) = resolve(&mut c, &VarInputs { vars: vec!["yyy=1".into(), "bad".into()], ..Default::default() });
+        let (_, d) = resolve(
+            &mut c,
+            &VarInputs {
+                vars: vec!["yyy=1".into(), "bad".into()],
+                ..Default::default()
+            },
+        );
         let s: Vec<(String, bool)> = d.iter().map(|d| (d.summary.clone(), d.is_error())).collect();
         assert_eq!(
             s,

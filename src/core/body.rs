@@ -44,7 +44,9 @@ impl BodyEval<'_, '_> {
         for s in body.iter() {
             match s {
                 Structure::Attribute(a) => {
-                    let Some(attr) = schema.attributes.get(a.key.as_str()) else { continue };
+                    let Some(attr) = schema.attributes.get(a.key.as_str()) else {
+                        continue;
+                    };
                     let value = match self.ev.eval(&a.value) {
                         Ok(v) => v,
                         Err(e) => {
@@ -66,15 +68,21 @@ impl BodyEval<'_, '_> {
                     out.insert(a.key.as_str().to_string(), value.mark_if(attr.sensitive));
                 }
                 Structure::Block(b) if b.ident.as_str() == "dynamic" => {
-                    let Some(name) = b.labels.first().map(|l| l.as_str()) else { continue };
-                    let Some((key, nested)) = schema.block_types.get_key_value(name) else { continue };
+                    let Some(name) = b.labels.first().map(|l| l.as_str()) else {
+                        continue;
+                    };
+                    let Some((key, nested)) = schema.block_types.get_key_value(name) else {
+                        continue;
+                    };
                     match self.dynamic(b, name, &nested.block, &format!("{path}{name}.")) {
                         Some(items) => blocks.entry(key.as_str()).or_default().extend(items),
                         None => unknown_blocks.push(key.as_str()),
                     }
                 }
                 Structure::Block(b) => {
-                    let Some((key, nested)) = schema.block_types.get_key_value(b.ident.as_str()) else { continue };
+                    let Some((key, nested)) = schema.block_types.get_key_value(b.ident.as_str()) else {
+                        continue;
+                    };
                     let v = self.object(&b.body, &nested.block, &format!("{path}{key}."));
                     blocks.entry(key.as_str()).or_default().push(v);
                 }
@@ -136,7 +144,10 @@ impl BodyEval<'_, '_> {
             other => {
                 self.diags.push(
                     Diagnostic::error("Invalid dynamic for_each value")
-                        .with_detail(format!("dynamic {name:?} needs a list, set or map, not {}", describe(&other)))
+                        .with_detail(format!(
+                            "dynamic {name:?} needs a list, set or map, not {}",
+                            describe(&other)
+                        ))
                         .with_span(self.span(for_each.value.span())),
                 );
                 return Some(Vec::new());

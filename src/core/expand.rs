@@ -16,27 +16,43 @@ pub struct Repetition {
 
 /// The instances for a `count` value.
 pub fn from_count(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diagnostic> {
-    let invalid = |detail: String| Diagnostic::error("Invalid count argument").with_detail(detail).with_span(expr.span());
+    let invalid = |detail: String| {
+        Diagnostic::error("Invalid count argument")
+            .with_detail(detail)
+            .with_span(expr.span())
+    };
     if value.has_sensitive() {
-        return Err(invalid("count cannot be a sensitive value: it would reveal it in instance addresses".into()));
+        return Err(invalid(
+            "count cannot be a sensitive value: it would reveal it in instance addresses".into(),
+        ));
     }
     let n = match value.inner() {
         Value::Unknown => {
             return Err(invalid(
-                "count depends on values known only after apply, so aksplan cannot tell how many instances to plan".into(),
+                "count depends on values known only after apply, so aksplan cannot tell how many instances to plan"
+                    .into(),
             )
             .with_help("base count on variables, locals or data known at plan time"))
         }
         Value::Null => return Err(invalid("count must be a whole number, not null".into())),
         Value::Number(n) => *n,
-        Value::String(s) => s.parse().map_err(|_| invalid(format!("count must be a whole number, not {s:?}")))?,
-        other => return Err(invalid(format!("count must be a whole number, not {}", describe(other)))),
+        Value::String(s) => s
+            .parse()
+            .map_err(|_| invalid(format!("count must be a whole number, not {s:?}")))?,
+        other => {
+            return Err(invalid(format!(
+                "count must be a whole number, not {}",
+                describe(other)
+            )))
+        }
     };
     if n < 0.0 || n.fract() != 0.0 {
         return Err(invalid(format!("count must be a whole number of at least 0, not {n}")));
     }
     if n > 100_000.0 {
-        return Err(invalid(format!("count is {n}; aksplan plans at most 100000 instances of one resource")));
+        return Err(invalid(format!(
+            "count is {n}; aksplan plans at most 100000 instances of one resource"
+        )));
     }
     Ok((0..n as u64)
         .map(|i| Repetition {
@@ -48,16 +64,25 @@ pub fn from_count(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diagnos
 
 /// The instances for a `for_each` value: a map, or a set of strings.
 pub fn from_for_each(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diagnostic> {
-    let invalid = |detail: String| Diagnostic::error("Invalid for_each argument").with_detail(detail).with_span(expr.span());
+    let invalid = |detail: String| {
+        Diagnostic::error("Invalid for_each argument")
+            .with_detail(detail)
+            .with_span(expr.span())
+    };
     if matches!(value, Value::Sensitive(_)) {
-        return Err(invalid("for_each cannot be a sensitive value: its keys would be shown in instance addresses".into())
-            .with_help("use nonsensitive() on a value whose keys are not secret"));
+        return Err(invalid(
+            "for_each cannot be a sensitive value: its keys would be shown in instance addresses".into(),
+        )
+        .with_help("use nonsensitive() on a value whose keys are not secret"));
     }
     match value {
         Value::Unknown => Err(invalid(
-            "for_each's keys depend on values known only after apply, so aksplan cannot tell which instances to plan".into(),
+            "for_each's keys depend on values known only after apply, so aksplan cannot tell which instances to plan"
+                .into(),
         )
-        .with_help("use keys known at plan time (names from variables, say), with values that may be known only after apply")),
+        .with_help(
+            "use keys known at plan time (names from variables, say), with values that may be known only after apply",
+        )),
         Value::Null => Err(invalid("for_each cannot be null; use {} or [] for no instances".into())),
         Value::Map(m) => Ok(m
             .iter()
@@ -74,14 +99,16 @@ pub fn from_for_each(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diag
                         key: InstanceKey::Str(s.clone()),
                         each_value: Some(item.clone()),
                     }),
-                    Value::Unknown => {
-                        return Err(invalid(
-                            "for_each's set contains values known only after apply, and its elements are the instance keys".into(),
-                        ))
-                    }
+                    Value::Unknown => return Err(invalid(
+                        "for_each's set contains values known only after apply, and its elements are the instance keys"
+                            .into(),
+                    )),
                     Value::Sensitive(_) => return Err(invalid("for_each's set contains sensitive values".into())),
                     other => {
-                        return Err(invalid(format!("for_each over a set needs strings, but it contains {}", describe(other))))
+                        return Err(invalid(format!(
+                            "for_each over a set needs strings, but it contains {}",
+                            describe(other)
+                        )))
                     }
                 }
             }
@@ -89,7 +116,10 @@ pub fn from_for_each(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diag
         }
         Value::List(_) => Err(invalid("for_each takes a map or a set of strings, not a list".into())
             .with_help("convert the list with toset(...)")),
-        other => Err(invalid(format!("for_each takes a map or a set of strings, not {}", describe(other)))),
+        other => Err(invalid(format!(
+            "for_each takes a map or a set of strings, not {}",
+            describe(other)
+        ))),
     }
 }
 
@@ -107,8 +137,14 @@ mod tests {
     #[test]
     fn count_gives_indexes() {
         let r = from_count(&Value::Number(2.0), &expr()).unwrap();
-        assert_eq!(r.iter().map(|r| r.key.clone()).collect::<Vec<_>>(), vec![InstanceKey::Int(0), InstanceKey::Int(1)]);
-        assert!(from_count(&Value::Unknown, &expr()).unwrap_err().detail.contains("known only after apply"));
+        assert_eq!(
+            r.iter().map(|r| r.key.clone()).collect::<Vec<_>>(),
+            vec![InstanceKey::Int(0), InstanceKey::Int(1)]
+        );
+        assert!(from_count(&Value::Unknown, &expr())
+            .unwrap_err()
+            .detail
+            .contains("known only after apply"));
         assert!(from_count(&Value::Number(-1.0), &expr()).is_err());
         assert!(from_count(&Value::Number(1.5), &expr()).is_err());
     }
@@ -118,9 +154,15 @@ mod tests {
         let m = Value::Map([("b".to_string(), Value::Number(1.0))].into());
         assert_eq!(from_for_each(&m, &expr()).unwrap()[0].key, InstanceKey::Str("b".into()));
         let s = Value::set(vec![Value::string("x")]);
-        assert_eq!(from_for_each(&s, &expr()).unwrap()[0].each_value, Some(Value::string("x")));
+        assert_eq!(
+            from_for_each(&s, &expr()).unwrap()[0].each_value,
+            Some(Value::string("x"))
+        );
         let list = Value::List(vec![Value::string("x")]);
-        assert_eq!(from_for_each(&list, &expr()).unwrap_err().help.as_deref(), Some("convert the list with toset(...)"));
+        assert_eq!(
+            from_for_each(&list, &expr()).unwrap_err().help.as_deref(),
+            Some("convert the list with toset(...)")
+        );
         let unknown_keys = Value::set(vec![Value::Unknown]);
         assert!(from_for_each(&unknown_keys, &expr()).is_err());
         // Unknown values under known keys are fine.

@@ -20,8 +20,8 @@ use crate::lang::value::Map;
 use crate::lang::{Evaluator, Reference, Scope, Value};
 use expand::Repetition;
 use indexmap::IndexMap;
-use std::borrow::Cow;
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 
 /// Decides the value other objects see for a resource instance, given what
 /// its configuration evaluates to.
@@ -62,7 +62,11 @@ pub struct Evaluated {
 
 /// Walks the configuration. Static schema checks run first; evaluation
 /// happens only on an acyclic graph.
-pub fn evaluate(config: &Config, variables: IndexMap<String, Value>, hook: &mut dyn ResourceValues) -> (Evaluated, Diagnostics) {
+pub fn evaluate(
+    config: &Config,
+    variables: IndexMap<String, Value>,
+    hook: &mut dyn ResourceValues,
+) -> (Evaluated, Diagnostics) {
     let mut diags = Diagnostics::new();
     for r in config.resources.values() {
         validate::check_resource(r, &mut diags);
@@ -158,7 +162,10 @@ impl Scope for WalkScope<'_> {
         };
         // Declared objects whose evaluation failed read as unknown, so one
         // error does not cascade into its dependents.
-        Ok(self.values.get(&object).map_or(Cow::Owned(Value::Unknown), Cow::Borrowed))
+        Ok(self
+            .values
+            .get(&object)
+            .map_or(Cow::Owned(Value::Unknown), Cow::Borrowed))
     }
 }
 

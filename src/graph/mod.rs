@@ -67,7 +67,11 @@ impl ObjectGraph {
     /// Adds `from -> to` once; the first reference's span is kept.
     fn depend(&mut self, from: &Object, to: &Object, kind: EdgeKind, span: Option<Span>) {
         let (a, b) = (self.index[from], self.index[to]);
-        if self.graph.edges_connecting(a, b).any(|e| e.weight().kind.name() == kind.name()) {
+        if self
+            .graph
+            .edges_connecting(a, b)
+            .any(|e| e.weight().kind.name() == kind.name())
+        {
             return;
         }
         self.graph.add_edge(a, b, Edge { kind, span });
@@ -273,8 +277,15 @@ fn target(config: &Config, from: &Object, r: &Reference) -> Result<Option<Object
             if ok {
                 Ok(None)
             } else {
-                let needs = if *r == Reference::CountIndex { "count" } else { "for_each" };
-                Err((format!("{r} can be used only in a resource or data block that sets {needs}"), None))
+                let needs = if *r == Reference::CountIndex {
+                    "count"
+                } else {
+                    "for_each"
+                };
+                Err((
+                    format!("{r} can be used only in a resource or data block that sets {needs}"),
+                    None,
+                ))
             }
         }
         Reference::Path(_) | Reference::TerraformWorkspace => Ok(None),
@@ -455,7 +466,10 @@ mod tests {
     use crate::config::load::from_files;
 
     fn graph(src: &str) -> (Config, ObjectGraph, Diagnostics) {
-        let (c, d) = from_files(std::path::Path::new("."), vec![("main.tf".into(), Ok(src.as_bytes().to_vec()))]);
+        let (c, d) = from_files(
+            std::path::Path::new("."),
+            vec![("main.tf".into(), Ok(src.as_bytes().to_vec()))],
+        );
         assert!(d.is_empty(), "{d:?}");
         let (g, d) = build(&c);
         (c, g, d)
@@ -465,7 +479,14 @@ mod tests {
         let mut v: Vec<String> = g
             .graph
             .edge_references()
-            .map(|e| format!("{} -> {} ({})", g.graph[e.source()], g.graph[e.target()], e.weight().kind.name()))
+            .map(|e| {
+                format!(
+                    "{} -> {} ({})",
+                    g.graph[e.source()],
+                    g.graph[e.target()],
+                    e.weight().kind.name()
+                )
+            })
             .collect();
         v.sort();
         v
@@ -544,11 +565,27 @@ output "vnet" { value = azurerm_virtual_network.vnet.id }
         );
         let got: Vec<(String, String, Option<String>)> = d
             .iter()
-            .map(|d| (d.detail.clone(), c.sources.text(d.span.unwrap()).to_string(), d.help.clone()))
+            .map(|d| {
+                (
+                    d.detail.clone(),
+                    c.sources.text(d.span.unwrap()).to_string(),
+                    d.help.clone(),
+                )
+            })
             .collect();
-        assert_eq!(got[0], ("var.locaton is not declared".into(), "var.locaton".into(), Some("did you mean location?".into())));
+        assert_eq!(
+            got[0],
+            (
+                "var.locaton is not declared".into(),
+                "var.locaton".into(),
+                Some("did you mean location?".into())
+            )
+        );
         assert_eq!(got[1].0, "azurerm_subnet.x is not declared in this configuration");
-        assert_eq!(got[2].0, "count.index can be used only in a resource or data block that sets count");
+        assert_eq!(
+            got[2].0,
+            "count.index can be used only in a resource or data block that sets count"
+        );
     }
 
     #[test]

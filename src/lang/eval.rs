@@ -93,7 +93,9 @@ pub struct EmptyScope;
 
 impl Scope for EmptyScope {
     fn lookup(&self, reference: &Reference) -> std::result::Result<Cow<'_, Value>, String> {
-        Err(format!("{reference} cannot be used here: only literal values are allowed"))
+        Err(format!(
+            "{reference} cannot be used here: only literal values are allowed"
+        ))
     }
 }
 
@@ -257,8 +259,8 @@ impl<'a> Evaluator<'a> {
             let value = value.clone();
             return self.traverse(&value, ops);
         }
-        let (r, _) = parse_traversal(v, ops)
-            .map_err(|e| EvalError::new(EvalErrorKind::InvalidReference, e.message, e.span))?;
+        let (r, _) =
+            parse_traversal(v, ops).map_err(|e| EvalError::new(EvalErrorKind::InvalidReference, e.message, e.span))?;
         Err(EvalError::new(
             EvalErrorKind::InvalidReference,
             format!("{} must be followed by an attribute", r.reference),
@@ -301,7 +303,8 @@ impl<'a> Evaluator<'a> {
                     marked |= key_marked;
                     index(current, &key, key_expr.span()).map_err(|mut e| {
                         if key_marked {
-                            e.message = "the key is not in this collection (the key is hidden because it is sensitive)".into();
+                            e.message =
+                                "the key is not in this collection (the key is hidden because it is sensitive)".into();
                         }
                         e
                     })?
@@ -383,7 +386,11 @@ impl<'a> Evaluator<'a> {
             Op::Minus => Value::Number(x - y),
             Op::Mul => Value::Number(x * y),
             Op::Div | Op::Mod if y == 0.0 => {
-                return Err(EvalError::new(EvalErrorKind::Operand, "division by zero", b.rhs_expr.span()))
+                return Err(EvalError::new(
+                    EvalErrorKind::Operand,
+                    "division by zero",
+                    b.rhs_expr.span(),
+                ))
             }
             Op::Div => Value::Number(x / y),
             Op::Mod => Value::Number(x % y),
@@ -418,7 +425,10 @@ impl<'a> Evaluator<'a> {
             other => {
                 return Err(EvalError::new(
                     EvalErrorKind::Iteration,
-                    format!("a for expression needs a list, set or map, but this is {}", describe(&other)),
+                    format!(
+                        "a for expression needs a list, set or map, but this is {}",
+                        describe(&other)
+                    ),
                     f.intro.collection_expr.span(),
                 ))
             }
@@ -645,7 +655,10 @@ impl<'a> Evaluator<'a> {
                 None => {
                     return Err(EvalError::new(
                         EvalErrorKind::Template,
-                        format!("a string template can include strings, numbers and bools, but this is {}", describe(v)),
+                        format!(
+                            "a string template can include strings, numbers and bools, but this is {}",
+                            describe(v)
+                        ),
                         expr.span(),
                     )
                     .with_help("use join() for a list, or jsonencode() for any value"))
@@ -707,7 +720,11 @@ impl<'a> Evaluator<'a> {
             .expect("function existence checked above")
             .map_err(|e| {
                 // With `...` the argument positions no longer map to expressions.
-                let at = e.arg.filter(|_| !expanded).and_then(|i| args.get(i)).and_then(|a| a.span());
+                let at = e
+                    .arg
+                    .filter(|_| !expanded)
+                    .and_then(|i| args.get(i))
+                    .and_then(|a| a.span());
                 let message = if e.message.starts_with(&format!("{name}(")) {
                     e.message
                 } else {
@@ -719,7 +736,11 @@ impl<'a> Evaluator<'a> {
 
     fn call_try(&mut self, args: &[&Expression], span: Option<Range<usize>>) -> Result<Value> {
         if args.is_empty() {
-            return Err(EvalError::new(EvalErrorKind::FunctionCall, "try() needs at least one argument", span));
+            return Err(EvalError::new(
+                EvalErrorKind::FunctionCall,
+                "try() needs at least one argument",
+                span,
+            ));
         }
         let mut last = None;
         for a in args {
@@ -741,7 +762,11 @@ impl<'a> Evaluator<'a> {
 
     fn call_can(&mut self, args: &[&Expression], span: Option<Range<usize>>) -> Result<Value> {
         let [a] = args else {
-            return Err(EvalError::new(EvalErrorKind::FunctionCall, "can() takes exactly one argument", span));
+            return Err(EvalError::new(
+                EvalErrorKind::FunctionCall,
+                "can() takes exactly one argument",
+                span,
+            ));
         };
         match self.eval(a) {
             Ok(v) if !v.is_wholly_known() => Ok(Value::Unknown),
@@ -757,7 +782,10 @@ impl<'a> Evaluator<'a> {
             return Err(fail("templatefile() takes a path and a map of variables".into(), span));
         };
         if self.in_templatefile {
-            return Err(fail("templatefile() cannot be called from inside a template".into(), span));
+            return Err(fail(
+                "templatefile() cannot be called from inside a template".into(),
+                span,
+            ));
         }
         let path = self.eval(path_expr)?;
         let vars = self.eval(vars_expr)?;
@@ -774,7 +802,10 @@ impl<'a> Evaluator<'a> {
             Value::Null => Map::new(),
             other => {
                 return Err(fail(
-                    format!("templatefile(): the variables must be a map, but this is {}", describe(&other)),
+                    format!(
+                        "templatefile(): the variables must be a map, but this is {}",
+                        describe(&other)
+                    ),
                     vars_expr.span(),
                 ))
             }
@@ -834,7 +865,11 @@ pub fn describe(v: &Value) -> String {
         Value::Unknown => "unknown".into(),
         v => {
             let t = v.type_name();
-            let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+            let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
             format!("{article} {t}")
         }
     }
@@ -864,7 +899,11 @@ fn bool_operand(v: &Value, e: &Expression, op: BinaryOperator) -> Result<Option<
         Value::Unknown => Ok(None),
         other => Err(EvalError::new(
             EvalErrorKind::Operand,
-            format!("the {} operator needs bools, but this is {}", op.as_str(), describe(other)),
+            format!(
+                "the {} operator needs bools, but this is {}",
+                op.as_str(),
+                describe(other)
+            ),
             e.span(),
         )),
     }
@@ -891,12 +930,12 @@ fn get_attr<'v>(v: &'v Value, name: &str, span: Option<Range<usize>>) -> Result<
             format!("cannot read attribute {name:?} of a null value"),
             span,
         )),
-        Value::List(_) | Value::Set(_) => Err(EvalError::new(
-            EvalErrorKind::Index,
-            format!("a list has no attribute {name:?}"),
-            span,
-        )
-        .with_help(format!("use [*].{name} for every element, or [0].{name} for the first"))),
+        Value::List(_) | Value::Set(_) => {
+            Err(
+                EvalError::new(EvalErrorKind::Index, format!("a list has no attribute {name:?}"), span)
+                    .with_help(format!("use [*].{name} for every element, or [0].{name} for the first")),
+            )
+        }
         other => Err(EvalError::new(
             EvalErrorKind::Index,
             format!("{} has no attributes (reading {name:?})", describe(other)),
@@ -944,7 +983,11 @@ fn index<'v>(v: &'v Value, key: &Value, span: Option<Range<usize>>) -> Result<&'
                 )
             })?;
             m.get(&key).ok_or_else(|| {
-                EvalError::new(EvalErrorKind::Index, format!("the key {key:?} is not in this map"), span)
+                EvalError::new(
+                    EvalErrorKind::Index,
+                    format!("the key {key:?} is not in this map"),
+                    span,
+                )
             })
         }
         (Value::Set(_), _) => Err(EvalError::new(
@@ -1024,8 +1067,14 @@ mod tests {
         assert_eq!(ok("1 == \"1\""), Value::Bool(false));
         assert_eq!(ok("!(1 < 2) || 3 >= 3"), Value::Bool(true));
         assert_eq!(ok("true ? \"a\" : \"b\""), s("a"));
-        assert!(eval_standalone("1 / 0").unwrap_err().message.contains("division by zero"));
-        assert_eq!(eval_standalone("\"x\" ? 1 : 2").unwrap_err().kind, EvalErrorKind::Condition);
+        assert!(eval_standalone("1 / 0")
+            .unwrap_err()
+            .message
+            .contains("division by zero"));
+        assert_eq!(
+            eval_standalone("\"x\" ? 1 : 2").unwrap_err().kind,
+            EvalErrorKind::Condition
+        );
     }
 
     #[test]
@@ -1037,14 +1086,23 @@ mod tests {
         assert_eq!(ok("<<-EOT\n    hello\n      ${\"x\"}\n    EOT"), s("hello\n  x\n"));
         // A lone interpolation keeps the value's type.
         assert_eq!(ok(r#""${[1]}""#), Value::List(vec![n(1.0)]));
-        assert_eq!(eval_standalone(r#""a${null}""#).unwrap_err().kind, EvalErrorKind::Template);
+        assert_eq!(
+            eval_standalone(r#""a${null}""#).unwrap_err().kind,
+            EvalErrorKind::Template
+        );
     }
 
     #[test]
     fn for_expressions_and_splats() {
         assert_eq!(ok(r#"[for s in ["a", "b"] : upper(s)]"#), list(&["A", "B"]));
-        assert_eq!(ok(r#"{for k, v in {a = 1, b = 2} : v => k if v > 1}"#), ok(r#"{"2" = "b"}"#));
-        assert_eq!(ok(r#"{for s in ["a", "ab", "b"] : substr(s, 0, 1) => s...}"#), ok(r#"{a = ["a", "ab"], b = ["b"]}"#));
+        assert_eq!(
+            ok(r#"{for k, v in {a = 1, b = 2} : v => k if v > 1}"#),
+            ok(r#"{"2" = "b"}"#)
+        );
+        assert_eq!(
+            ok(r#"{for s in ["a", "ab", "b"] : substr(s, 0, 1) => s...}"#),
+            ok(r#"{a = ["a", "ab"], b = ["b"]}"#)
+        );
         let dup = eval_standalone(r#"{for s in ["a", "a"] : s => s}"#).unwrap_err();
         assert!(dup.message.contains("two elements produce the key"));
         assert_eq!(ok(r#"[{n = 1}, {n = 2}][*].n"#), Value::List(vec![n(1.0), n(2.0)]));
@@ -1056,14 +1114,20 @@ mod tests {
     fn unknowns_propagate() {
         assert_eq!(eval_with("azurerm_x.id.principal_id").unwrap(), Value::Unknown);
         assert_eq!(eval_with("\"p-${azurerm_x.id.principal_id}\"").unwrap(), Value::Unknown);
-        assert_eq!(eval_with("azurerm_x.id.principal_id == \"x\" ? 1 : 2").unwrap(), Value::Unknown);
+        assert_eq!(
+            eval_with("azurerm_x.id.principal_id == \"x\" ? 1 : 2").unwrap(),
+            Value::Unknown
+        );
         assert_eq!(eval_with("upper(azurerm_x.id.principal_id)").unwrap(), Value::Unknown);
         assert_eq!(
             eval_with("[azurerm_x.id.principal_id, \"b\"]").unwrap(),
             Value::List(vec![Value::Unknown, s("b")])
         );
         assert_eq!(eval_with("azurerm_x.id.name").unwrap(), s("mi"));
-        assert_eq!(eval_with("[for x in [azurerm_x.id.principal_id] : x]").unwrap(), Value::List(vec![Value::Unknown]));
+        assert_eq!(
+            eval_with("[for x in [azurerm_x.id.principal_id] : x]").unwrap(),
+            Value::List(vec![Value::Unknown])
+        );
     }
 
     #[test]
@@ -1095,7 +1159,10 @@ mod tests {
         let e = eval_with("var.names[5]").unwrap_err();
         assert!(e.message.contains("out of range"));
         let e = eval_with("var.names.x").unwrap_err();
-        assert_eq!(e.help.as_deref(), Some("use [*].x for every element, or [0].x for the first"));
+        assert_eq!(
+            e.help.as_deref(),
+            Some("use [*].x for every element, or [0].x for the first")
+        );
     }
 
     #[test]
@@ -1106,13 +1173,20 @@ mod tests {
         assert!(eval_with("try(var.nope, 1)").is_err());
         assert!(eval_with("can(nosuch())").is_err());
         assert_eq!(eval_with("try(azurerm_x.id.principal_id, 1)").unwrap(), Value::Unknown);
-        assert!(eval_standalone("try([][0])").unwrap_err().message.contains("no argument could be evaluated"));
+        assert!(eval_standalone("try([][0])")
+            .unwrap_err()
+            .message
+            .contains("no argument could be evaluated"));
     }
 
     #[test]
     fn templatefile_renders_with_its_variables() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("t.tpl"), "%{ for n in names ~}\n${n}=${v}\n%{ endfor ~}\n").unwrap();
+        std::fs::write(
+            dir.path().join("t.tpl"),
+            "%{ for n in names ~}\n${n}=${v}\n%{ endfor ~}\n",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("bad.tpl"), "${nope}").unwrap();
         let ctx = FuncContext {
             base_dir: dir.path().to_path_buf(),
@@ -1121,8 +1195,17 @@ mod tests {
             let e = hcl_edit::parser::parse_expr(src).unwrap();
             Evaluator::new(&EmptyScope, &ctx).eval(&e)
         };
-        assert_eq!(run(r#"templatefile("t.tpl", {names = ["a", "b"], v = 1})"#).unwrap(), s("a=1\nb=1\n"));
-        assert!(run(r#"templatefile("bad.tpl", {})"#).unwrap_err().message.contains("bad.tpl:1"));
-        assert!(run(r#"templatefile("missing.tpl", {})"#).unwrap_err().message.contains("cannot read"));
+        assert_eq!(
+            run(r#"templatefile("t.tpl", {names = ["a", "b"], v = 1})"#).unwrap(),
+            s("a=1\nb=1\n")
+        );
+        assert!(run(r#"templatefile("bad.tpl", {})"#)
+            .unwrap_err()
+            .message
+            .contains("bad.tpl:1"));
+        assert!(run(r#"templatefile("missing.tpl", {})"#)
+            .unwrap_err()
+            .message
+            .contains("cannot read"));
     }
 }

@@ -82,7 +82,10 @@ pub fn parse_traversal(
     };
     let (reference, used) = match name {
         "var" => (Reference::Var(attr(0).ok_or_else(|| need_attr("NAME"))?.to_string()), 1),
-        "local" => (Reference::Local(attr(0).ok_or_else(|| need_attr("NAME"))?.to_string()), 1),
+        "local" => (
+            Reference::Local(attr(0).ok_or_else(|| need_attr("NAME"))?.to_string()),
+            1,
+        ),
         "count" => match attr(0) {
             Some("index") => (Reference::CountIndex, 1),
             _ => {
@@ -132,7 +135,8 @@ pub fn parse_traversal(
         }
         "self" => {
             return Err(RefError {
-                message: "\"self\" can only be used in provisioner and connection blocks, which aksplan does not run".into(),
+                message: "\"self\" can only be used in provisioner and connection blocks, which aksplan does not run"
+                    .into(),
                 span: root.span(),
             })
         }
@@ -141,8 +145,8 @@ pub fn parse_traversal(
             None => {
                 return Err(RefError {
                     message: format!(
-                        "{type_name:?} is not a known name; a resource is referred to as TYPE.NAME, a variable as var.NAME"
-                    ),
+                    "{type_name:?} is not a known name; a resource is referred to as TYPE.NAME, a variable as var.NAME"
+                ),
                     span: root.span(),
                 })
             }
@@ -288,8 +292,14 @@ mod tests {
 
     #[test]
     fn names_bound_by_for_are_not_references() {
-        assert_eq!(refs("[for s in var.subnets : s.id if s.enabled]"), vec!["var.subnets @10..21"]);
-        assert_eq!(refs("\"%{ for k, v in local.m }${k}=${v}%{ endfor }\""), vec!["local.m @16..23"]);
+        assert_eq!(
+            refs("[for s in var.subnets : s.id if s.enabled]"),
+            vec!["var.subnets @10..21"]
+        );
+        assert_eq!(
+            refs("\"%{ for k, v in local.m }${k}=${v}%{ endfor }\""),
+            vec!["local.m @16..23"]
+        );
     }
 
     #[test]

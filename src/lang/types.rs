@@ -244,18 +244,30 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, ConvertError> {
             .ok()
             .filter(|n| n.is_finite())
             .map(Value::Number)
-            .ok_or_else(|| conv_err(format!("a number is required, and {} is not one", super::value::quote(&s)))),
+            .ok_or_else(|| {
+                conv_err(format!(
+                    "a number is required, and {} is not one",
+                    super::value::quote(&s)
+                ))
+            }),
         (Value::Bool(b), Type::Bool) => Ok(Value::Bool(b)),
         (Value::String(s), Type::Bool) => match s.as_str() {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
-            _ => Err(conv_err(format!("a bool is required, and {} is not one", super::value::quote(&s)))),
+            _ => Err(conv_err(format!(
+                "a bool is required, and {} is not one",
+                super::value::quote(&s)
+            ))),
         },
         (Value::List(items) | Value::Set(items), Type::List(t)) => Ok(Value::List(convert_items(items, t)?)),
         (Value::List(items) | Value::Set(items), Type::Set(t)) => Ok(Value::set(convert_items(items, t)?)),
         (Value::List(items), Type::Tuple(ts)) => {
             if items.len() != ts.len() {
-                return Err(conv_err(format!("a tuple of {} elements is required, got {}", ts.len(), items.len())));
+                return Err(conv_err(format!(
+                    "a tuple of {} elements is required, got {}",
+                    ts.len(),
+                    items.len()
+                )));
             }
             Ok(Value::List(
                 items
@@ -278,9 +290,7 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, ConvertError> {
             let mut out = Map::new();
             for (name, attr) in attrs {
                 let v = match m.remove(name) {
-                    Some(Value::Null) | None if attr.optional => {
-                        attr.default.clone().unwrap_or(Value::Null)
-                    }
+                    Some(Value::Null) | None if attr.optional => attr.default.clone().unwrap_or(Value::Null),
                     Some(v) => convert(v, &attr.ty).map_err(|e| at(e, format!(".{name}")))?,
                     None => return Err(conv_err(format!("attribute {name:?} is required"))),
                 };
@@ -353,20 +363,22 @@ mod tests {
     #[test]
     fn parses_nested_types_with_optional_defaults() {
         let t = ty("object({ name = string, count = optional(number, 3), tags = optional(map(string)) })");
-        let v = convert(
-            Value::Map(Map::from([("name".into(), Value::string("a"))])),
-            &t,
-        )
-        .unwrap();
+        let v = convert(Value::Map(Map::from([("name".into(), Value::string("a"))])), &t).unwrap();
         assert_eq!(v.get("count"), Some(&Value::Number(3.0)));
         assert_eq!(v.get("tags"), Some(&Value::Null));
-        assert_eq!(t.to_string(), "object({count = optional(number), name = string, tags = optional(map(string))})");
+        assert_eq!(
+            t.to_string(),
+            "object({count = optional(number), name = string, tags = optional(map(string))})"
+        );
     }
 
     #[test]
     fn converts_primitives_like_terraform() {
         assert_eq!(convert(Value::string("5"), &Type::Number).unwrap(), Value::Number(5.0));
-        assert_eq!(convert(Value::Bool(true), &Type::String).unwrap(), Value::string("true"));
+        assert_eq!(
+            convert(Value::Bool(true), &Type::String).unwrap(),
+            Value::string("true")
+        );
         assert!(convert(Value::string("x"), &Type::Number).is_err());
     }
 

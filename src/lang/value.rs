@@ -204,9 +204,7 @@ impl Value {
             Value::Bool(b) => J::Bool(*b),
             Value::Number(n) => number_to_json(*n),
             Value::String(s) => J::String(s.clone()),
-            Value::List(items) | Value::Set(items) => {
-                J::Array(items.iter().map(Value::to_json).collect())
-            }
+            Value::List(items) | Value::Set(items) => J::Array(items.iter().map(Value::to_json).collect()),
             Value::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
             Value::Sensitive(v) => v.to_json(),
         }
@@ -220,11 +218,7 @@ impl Value {
             J::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
             J::String(s) => Value::String(s.clone()),
             J::Array(a) => Value::List(a.iter().map(Value::from_json).collect()),
-            J::Object(o) => Value::Map(
-                o.iter()
-                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
-                    .collect(),
-            ),
+            J::Object(o) => Value::Map(o.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect()),
         }
     }
 }

@@ -12,7 +12,9 @@ pub fn text(diags: &Diagnostics, sources: &Sources, color: bool) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
     let mut out = String::new();
     for d in diags {
         render_one(&handler, d, sources, &mut out);
@@ -51,13 +53,20 @@ fn render_one(handler: &GraphicalReportHandler, d: &Diagnostic, sources: &Source
         return;
     };
     let file = sources.get(span.file);
-    let primary = if d.detail.is_empty() || label_on_primary { None } else { Some(d.detail.clone()) };
+    let primary = if d.detail.is_empty() || label_on_primary {
+        None
+    } else {
+        Some(d.detail.clone())
+    };
     let mut labels = vec![LabeledSpan::new_primary_with_span(primary, span.start..span.end)];
     for l in &d.labels {
         if l.span == span {
             labels[0] = LabeledSpan::new_primary_with_span(Some(l.message.clone()), span.start..span.end);
         } else if l.span.file == span.file {
-            labels.push(LabeledSpan::new_with_span(Some(l.message.clone()), l.span.start..l.span.end));
+            labels.push(LabeledSpan::new_with_span(
+                Some(l.message.clone()),
+                l.span.start..l.span.end,
+            ));
         } else {
             let other = sources.get(l.span.file);
             let p = other.position(l.span.start);

@@ -19,7 +19,13 @@ fn sorted_edges(g: &InstanceGraph) -> Vec<(String, String, &EdgeKind)> {
     let mut edges: Vec<(String, String, &EdgeKind)> = g
         .graph
         .edge_references()
-        .map(|e| (g.graph[e.source()].to_string(), g.graph[e.target()].to_string(), &e.weight().kind))
+        .map(|e| {
+            (
+                g.graph[e.source()].to_string(),
+                g.graph[e.target()].to_string(),
+                &e.weight().kind,
+            )
+        })
         .collect();
     edges.sort_by(|a, b| (&a.0, &a.1, a.2.name()).cmp(&(&b.0, &b.1, b.2.name())));
     edges

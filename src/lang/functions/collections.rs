@@ -9,7 +9,12 @@ pub fn length(a: &[Value], _: &FuncContext) -> FnResult {
         Value::String(s) => s.chars().count(),
         Value::List(items) | Value::Set(items) => items.len(),
         Value::Map(m) => m.len(),
-        v => return Err(FnError::arg(0, format!("length() needs a string, list, set or map, got {}", v.type_name()))),
+        v => {
+            return Err(FnError::arg(
+                0,
+                format!("length() needs a string, list, set or map, got {}", v.type_name()),
+            ))
+        }
     };
     Ok(Value::Number(n as f64))
 }
@@ -20,7 +25,10 @@ pub fn lookup(a: &[Value], _: &FuncContext) -> FnResult {
     match (map.get(&key), a.get(2)) {
         (Some(v), _) => Ok(v.clone()),
         (None, Some(default)) => Ok(default.clone()),
-        (None, None) => Err(FnError::arg(1, format!("the key {key:?} is not in the map, and no default was given"))),
+        (None, None) => Err(FnError::arg(
+            1,
+            format!("the key {key:?} is not in the map, and no default was given"),
+        )),
     }
 }
 
@@ -30,7 +38,12 @@ pub fn merge(a: &[Value], _: &FuncContext) -> FnResult {
         match v {
             Value::Null => {}
             Value::Map(m) => out.extend(m.iter().map(|(k, v)| (k.clone(), v.clone()))),
-            v => return Err(FnError::arg(i, format!("merge() takes maps or objects, got {}", v.type_name()))),
+            v => {
+                return Err(FnError::arg(
+                    i,
+                    format!("merge() takes maps or objects, got {}", v.type_name()),
+                ))
+            }
         }
     }
     Ok(Value::Map(out))
@@ -49,7 +62,9 @@ pub fn contains(a: &[Value], _: &FuncContext) -> FnResult {
 }
 
 pub fn keys(a: &[Value], _: &FuncContext) -> FnResult {
-    Ok(Value::List(map_arg(a, 0)?.keys().map(|k| Value::string(k.as_str())).collect()))
+    Ok(Value::List(
+        map_arg(a, 0)?.keys().map(|k| Value::string(k.as_str())).collect(),
+    ))
 }
 
 pub fn values(a: &[Value], _: &FuncContext) -> FnResult {
@@ -132,7 +147,12 @@ pub fn compact(a: &[Value], _: &FuncContext) -> FnResult {
             Value::Null => {}
             Value::String(s) if s.is_empty() => {}
             Value::String(_) => out.push(v.clone()),
-            v => return Err(FnError::arg(0, format!("compact() takes a list of strings, found {}", v.type_name()))),
+            v => {
+                return Err(FnError::arg(
+                    0,
+                    format!("compact() takes a list of strings, found {}", v.type_name()),
+                ))
+            }
         }
     }
     Ok(Value::List(out))
@@ -142,7 +162,10 @@ pub fn one(a: &[Value], _: &FuncContext) -> FnResult {
     match seq_arg(a, 0)? {
         [] => Ok(Value::Null),
         [v] => Ok(v.clone()),
-        items => Err(FnError::arg(0, format!("must have zero or one elements, has {}", items.len()))),
+        items => Err(FnError::arg(
+            0,
+            format!("must have zero or one elements, has {}", items.len()),
+        )),
     }
 }
 
@@ -188,10 +211,16 @@ pub fn slice(a: &[Value], _: &FuncContext) -> FnResult {
     let items = seq_arg(a, 0)?;
     let (start, end) = (int_arg(a, 1)?, int_arg(a, 2)?);
     if start < 0 || start as usize > items.len() {
-        return Err(FnError::arg(1, format!("start index {start} is out of range for a list of {}", items.len())));
+        return Err(FnError::arg(
+            1,
+            format!("start index {start} is out of range for a list of {}", items.len()),
+        ));
     }
     if end < start || end as usize > items.len() {
-        return Err(FnError::arg(2, format!("end index {end} must lie between {start} and {}", items.len())));
+        return Err(FnError::arg(
+            2,
+            format!("end index {end} must lie between {start} and {}", items.len()),
+        ));
     }
     Ok(Value::List(items[start as usize..end as usize].to_vec()))
 }
@@ -216,7 +245,10 @@ pub fn sort(a: &[Value], _: &FuncContext) -> FnResult {
 fn bools(a: &[Value]) -> Result<Vec<bool>, FnError> {
     seq_arg(a, 0)?
         .iter()
-        .map(|v| v.as_bool().ok_or_else(|| FnError::arg(0, format!("a list of bools is required, found {}", v.type_name()))))
+        .map(|v| {
+            v.as_bool()
+                .ok_or_else(|| FnError::arg(0, format!("a list of bools is required, found {}", v.type_name())))
+        })
         .collect()
 }
 
@@ -319,7 +351,10 @@ mod tests {
         );
         assert!(eval("zipmap([\"a\"], [])").is_err());
         assert_eq!(ok("length(setproduct([\"a\", \"b\"], [1, 2, 3]))"), n(6.0));
-        assert_eq!(ok("setproduct([\"a\"], [1])"), Value::List(vec![Value::List(vec![s("a"), n(1.0)])]));
+        assert_eq!(
+            ok("setproduct([\"a\"], [1])"),
+            Value::List(vec![Value::List(vec![s("a"), n(1.0)])])
+        );
         assert_eq!(ok("slice([\"a\", \"b\", \"c\", \"d\"], 1, 3)"), list(&["b", "c"]));
         assert!(eval("slice([\"a\"], 0, 2)").is_err());
         assert_eq!(ok("reverse([\"a\", \"b\"])"), list(&["b", "a"]));

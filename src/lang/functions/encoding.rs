@@ -8,14 +8,15 @@ use base64::Engine as _;
 pub fn jsonencode(a: &[Value], _: &FuncContext) -> FnResult {
     let json = serde_json::to_string(&a[0].to_json()).map_err(|e| FnError::arg(0, e.to_string()))?;
     Ok(Value::String(
-        json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026"),
+        json.replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026"),
     ))
 }
 
 pub fn jsondecode(a: &[Value], _: &FuncContext) -> FnResult {
     let s = string_arg(a, 0)?;
-    let j: serde_json::Value =
-        serde_json::from_str(&s).map_err(|e| FnError::arg(0, format!("invalid JSON: {e}")))?;
+    let j: serde_json::Value = serde_json::from_str(&s).map_err(|e| FnError::arg(0, format!("invalid JSON: {e}")))?;
     Ok(Value::from_json(&j))
 }
 
@@ -49,7 +50,13 @@ fn yaml_scalar(v: &Value, indent: usize) -> String {
             let pad = " ".repeat(indent + 2);
             let lines: Vec<String> = body
                 .split('\n')
-                .map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") })
+                .map(|l| {
+                    if l.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{pad}{l}")
+                    }
+                })
                 .collect();
             format!("{indicator}\n{}", lines.join("\n"))
         }
@@ -164,7 +171,9 @@ fn from_yaml(y: serde_yaml::Value) -> Result<Value, String> {
 }
 
 pub fn base64encode(a: &[Value], _: &FuncContext) -> FnResult {
-    Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(string_arg(a, 0)?)))
+    Ok(Value::String(
+        base64::engine::general_purpose::STANDARD.encode(string_arg(a, 0)?),
+    ))
 }
 
 pub fn base64decode(a: &[Value], _: &FuncContext) -> FnResult {
@@ -227,7 +236,9 @@ mod tests {
 
     #[test]
     fn yamlencode_matches_terraform_output() {
-        let got = ok(r#"yamlencode({a = "b", c = [1, 2.5, "x"], d = {e = true, f = null}, "g h" = "multi\nline", i = [], j = {}, k = [{x = 1, y = [2]}], l = "123", n = ""})"#);
+        let got = ok(
+            r#"yamlencode({a = "b", c = [1, 2.5, "x"], d = {e = true, f = null}, "g h" = "multi\nline", i = [], j = {}, k = [{x = 1, y = [2]}], l = "123", n = ""})"#,
+        );
         let want = "\"a\": \"b\"\n\"c\":\n- 1\n- 2.5\n- \"x\"\n\"d\":\n  \"e\": true\n  \"f\": null\n\"g h\": |-\n  multi\n  line\n\"i\": []\n\"j\": {}\n\"k\":\n- \"x\": 1\n  \"y\":\n  - 2\n\"l\": \"123\"\n\"n\": \"\"\n";
         assert_eq!(got, s(want));
         assert_eq!(ok(r#"yamlencode("a")"#), s("\"a\"\n"));
@@ -257,8 +268,14 @@ mod tests {
             ok(r#"sha256("hello world")"#),
             s("b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9")
         );
-        assert_eq!(ok(r#"uuidv5("dns", "www.terraform.io")"#), s("a5008fae-b28c-5ba5-96cd-82b4c53552d6"));
+        assert_eq!(
+            ok(r#"uuidv5("dns", "www.terraform.io")"#),
+            s("a5008fae-b28c-5ba5-96cd-82b4c53552d6")
+        );
         assert!(eval(r#"uuidv5("nope", "x")"#).is_err());
-        assert!(matches!(ok(r#"uuidv5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "x")"#), Value::String(_)));
+        assert!(matches!(
+            ok(r#"uuidv5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "x")"#),
+            Value::String(_)
+        ));
     }
 }

@@ -51,7 +51,10 @@ mod tests {
         std::fs::write(dir.path().join("bin"), [0xff, 0xfe]).unwrap();
         let c = ctx(dir.path());
         assert_eq!(file(&[Value::string("a.txt")], &c), Ok(Value::string("hello")));
-        assert!(file(&[Value::string("missing")], &c).unwrap_err().message.contains("cannot read"));
+        assert!(file(&[Value::string("missing")], &c)
+            .unwrap_err()
+            .message
+            .contains("cannot read"));
         assert!(file(&[Value::string("bin")], &c).unwrap_err().message.contains("UTF-8"));
         assert_eq!(fileexists(&[Value::string("a.txt")], &c), Ok(Value::Bool(true)));
         assert_eq!(fileexists(&[Value::string("nope")], &c), Ok(Value::Bool(false)));

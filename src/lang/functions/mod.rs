@@ -168,7 +168,10 @@ pub fn exists(name: &str) -> bool {
 
 /// Every function name, for suggestions.
 pub fn names() -> impl Iterator<Item = &'static str> {
-    FUNCTIONS.iter().map(|f| f.name).chain(EVALUATOR_FUNCTIONS.iter().copied())
+    FUNCTIONS
+        .iter()
+        .map(|f| f.name)
+        .chain(EVALUATOR_FUNCTIONS.iter().copied())
 }
 
 /// Calls a built-in function. `None` when no such function exists.
@@ -185,7 +188,11 @@ fn dispatch(function: &Function, args: Vec<Value>, ctx: &FuncContext) -> FnResul
             Some(max) => format!("{} to {max}", function.min),
             None => format!("at least {}", function.min),
         };
-        let plural = if expected.ends_with(" 1") || expected == "1" { "" } else { "s" };
+        let plural = if expected.ends_with(" 1") || expected == "1" {
+            ""
+        } else {
+            "s"
+        };
         return Err(FnError::new(format!(
             "{}() takes {expected} argument{plural}, but {n} {} given",
             function.name,
@@ -298,7 +305,10 @@ mod tests {
 
     #[test]
     fn unknown_arguments_give_unknown_results() {
-        assert_eq!(call("upper", vec![Value::Unknown], &FuncContext::default()), Some(Ok(Value::Unknown)));
+        assert_eq!(
+            call("upper", vec![Value::Unknown], &FuncContext::default()),
+            Some(Ok(Value::Unknown))
+        );
         // Deep functions look inside collections.
         let args = vec![s(","), Value::List(vec![s("a"), Value::Unknown])];
         assert_eq!(call("join", args, &FuncContext::default()), Some(Ok(Value::Unknown)));
@@ -308,23 +318,36 @@ mod tests {
 
     #[test]
     fn sensitive_arguments_give_sensitive_results() {
-        let r = call("upper", vec![s("x").mark()], &FuncContext::default()).unwrap().unwrap();
+        let r = call("upper", vec![s("x").mark()], &FuncContext::default())
+            .unwrap()
+            .unwrap();
         assert_eq!(r, s("X").mark());
         assert_eq!(ok("nonsensitive(sensitive(\"a\"))"), s("a"));
     }
 
     #[test]
     fn errors_about_sensitive_arguments_do_not_quote_them() {
-        let e = call("cidrhost", vec![s("hunter2").mark(), n(1.0)], &FuncContext::default()).unwrap().unwrap_err();
+        let e = call("cidrhost", vec![s("hunter2").mark(), n(1.0)], &FuncContext::default())
+            .unwrap()
+            .unwrap_err();
         assert!(!e.message.contains("hunter2"), "{}", e.message);
         assert_eq!(e.arg, Some(0));
     }
 
     #[test]
     fn arity_errors_say_what_was_expected() {
-        assert_eq!(eval("upper()").unwrap_err(), "upper() takes 1 argument, but 0 were given");
-        assert_eq!(eval("lookup(1)").unwrap_err(), "lookup() takes 2 to 3 arguments, but 1 was given");
-        assert_eq!(eval("coalesce()").unwrap_err(), "coalesce() takes at least 1 argument, but 0 were given");
+        assert_eq!(
+            eval("upper()").unwrap_err(),
+            "upper() takes 1 argument, but 0 were given"
+        );
+        assert_eq!(
+            eval("lookup(1)").unwrap_err(),
+            "lookup() takes 2 to 3 arguments, but 1 was given"
+        );
+        assert_eq!(
+            eval("coalesce()").unwrap_err(),
+            "coalesce() takes at least 1 argument, but 0 were given"
+        );
     }
 
     #[test]

@@ -45,7 +45,10 @@ fn subnet(net: &Net, newbits: i64, netnum: i64, newbits_arg: usize) -> Result<(u
     if newlen > net.width as i64 {
         return Err(FnError::arg(
             newbits_arg,
-            format!("a /{} prefix extended by {newbits} bits exceeds the {}-bit address", net.prefix, net.width),
+            format!(
+                "a /{} prefix extended by {newbits} bits exceeds the {}-bit address",
+                net.prefix, net.width
+            ),
         ));
     }
     let newlen = newlen as u32;
@@ -75,13 +78,19 @@ pub fn cidrsubnets(a: &[Value], _: &FuncContext) -> FnResult {
     for i in 1..a.len() {
         let newbits = int_arg(a, i)?;
         if newbits < 1 || net.prefix as i64 + newbits > net.width as i64 {
-            return Err(FnError::arg(i, format!("newbits {newbits} is not between 1 and {}", net.width - net.prefix)));
+            return Err(FnError::arg(
+                i,
+                format!("newbits {newbits} is not between 1 and {}", net.width - net.prefix),
+            ));
         }
         let newlen = net.prefix + newbits as u32;
         let size = 1u128 << (net.width - newlen);
         let start = next.div_ceil(size) * size;
         if start < next || start > end || start + (size - 1) > end {
-            return Err(FnError::arg(i, format!("not enough room left in {} for a /{newlen}", string_arg(a, 0)?)));
+            return Err(FnError::arg(
+                i,
+                format!("not enough room left in {} for a /{newlen}", string_arg(a, 0)?),
+            ));
         }
         out.push(Value::String(format!("{}/{newlen}", addr(start, net.width))));
         next = start + size;
@@ -97,12 +106,15 @@ pub fn cidrhost(a: &[Value], _: &FuncContext) -> FnResult {
     let offset = if hostnum >= 0 {
         hostnum as u128
     } else {
-        capacity.checked_sub(hostnum.unsigned_abs() as u128).ok_or_else(|| {
-            FnError::arg(1, format!("host number {hostnum} is outside a /{} network", net.prefix))
-        })?
+        capacity
+            .checked_sub(hostnum.unsigned_abs() as u128)
+            .ok_or_else(|| FnError::arg(1, format!("host number {hostnum} is outside a /{} network", net.prefix)))?
     };
     if hostbits < 128 && offset >= capacity {
-        return Err(FnError::arg(1, format!("host number {hostnum} is outside a /{} network", net.prefix)));
+        return Err(FnError::arg(
+            1,
+            format!("host number {hostnum} is outside a /{} network", net.prefix),
+        ));
     }
     Ok(Value::String(addr(net.base + offset, net.width).to_string()))
 }
@@ -112,7 +124,11 @@ pub fn cidrnetmask(a: &[Value], _: &FuncContext) -> FnResult {
     if net.width != 32 {
         return Err(FnError::arg(0, "cidrnetmask() works only on IPv4 prefixes"));
     }
-    let mask = if net.prefix == 0 { 0 } else { u32::MAX << (32 - net.prefix) };
+    let mask = if net.prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - net.prefix)
+    };
     Ok(Value::String(Ipv4Addr::from(mask).to_string()))
 }
 
@@ -124,10 +140,19 @@ mod tests {
     fn cidrsubnet_v4_and_v6() {
         assert_eq!(ok(r#"cidrsubnet("10.1.0.0/16", 8, 2)"#), s("10.1.2.0/24"));
         assert_eq!(ok(r#"cidrsubnet("10.1.2.3/16", 4, 15)"#), s("10.1.240.0/20"));
-        assert_eq!(ok(r#"cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162)"#), s("fd00:fd12:3456:7800:a200::/72"));
-        assert!(eval(r#"cidrsubnet("10.0.0.0/16", 8, 256)"#).unwrap_err().contains("does not fit"));
-        assert!(eval(r#"cidrsubnet("10.0.0.0/30", 8, 0)"#).unwrap_err().contains("exceeds"));
-        assert!(eval(r#"cidrsubnet("10.0.0/16", 8, 0)"#).unwrap_err().contains("invalid CIDR"));
+        assert_eq!(
+            ok(r#"cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162)"#),
+            s("fd00:fd12:3456:7800:a200::/72")
+        );
+        assert!(eval(r#"cidrsubnet("10.0.0.0/16", 8, 256)"#)
+            .unwrap_err()
+            .contains("does not fit"));
+        assert!(eval(r#"cidrsubnet("10.0.0.0/30", 8, 0)"#)
+            .unwrap_err()
+            .contains("exceeds"));
+        assert!(eval(r#"cidrsubnet("10.0.0/16", 8, 0)"#)
+            .unwrap_err()
+            .contains("invalid CIDR"));
     }
 
     #[test]
@@ -136,7 +161,9 @@ mod tests {
             ok(r#"cidrsubnets("10.1.0.0/16", 4, 4, 8, 4)"#),
             list(&["10.1.0.0/20", "10.1.16.0/20", "10.1.32.0/24", "10.1.48.0/20"])
         );
-        assert!(eval(r#"cidrsubnets("10.0.0.0/30", 1, 1, 1)"#).unwrap_err().contains("not enough room"));
+        assert!(eval(r#"cidrsubnets("10.0.0.0/30", 1, 1, 1)"#)
+            .unwrap_err()
+            .contains("not enough room"));
     }
 
     #[test]

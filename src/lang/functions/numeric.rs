@@ -75,7 +75,9 @@ pub fn range(a: &[Value], _: &FuncContext) -> FnResult {
     let mut v = start;
     while (step > 0.0 && v < limit) || (step < 0.0 && v > limit) {
         if out.len() == MAX {
-            return Err(FnError::new(format!("more than {MAX} values; range() is limited to {MAX}")));
+            return Err(FnError::new(format!(
+                "more than {MAX} values; range() is limited to {MAX}"
+            )));
         }
         out.push(Value::Number(v));
         v += step;
@@ -87,9 +89,17 @@ pub fn tonumber(a: &[Value], _: &FuncContext) -> FnResult {
     match &a[0] {
         Value::Null => Ok(Value::Null),
         Value::Number(n) => Ok(Value::Number(*n)),
-        Value::String(s) => s.parse::<f64>().ok().filter(|n| n.is_finite()).map(Value::Number).ok_or_else(|| {
-            FnError::arg(0, format!("cannot convert {s:?} to number; it must be a decimal representation of a number"))
-        }),
+        Value::String(s) => s
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .map(Value::Number)
+            .ok_or_else(|| {
+                FnError::arg(
+                    0,
+                    format!("cannot convert {s:?} to number; it must be a decimal representation of a number"),
+                )
+            }),
         v => Err(FnError::arg(0, format!("cannot convert {} to number", v.type_name()))),
     }
 }
@@ -120,7 +130,10 @@ mod tests {
         assert_eq!(ok("floor(-1.2)"), n(-2.0));
         assert_eq!(ok("signum(-7)"), n(-1.0));
         assert_eq!(ok("pow(2, 10)"), n(1024.0));
-        assert_eq!(eval("abs(\"x\")").unwrap_err(), "abs(): a number is required, and \"x\" is not one");
+        assert_eq!(
+            eval("abs(\"x\")").unwrap_err(),
+            "abs(): a number is required, and \"x\" is not one"
+        );
     }
 
     #[test]

@@ -108,7 +108,10 @@ pub fn substr(a: &[Value], _: &FuncContext) -> FnResult {
         offset += len;
     }
     if offset < 0 || offset > len {
-        return Err(FnError::arg(1, format!("offset {} is outside a string of {len} characters", int_arg(a, 1)?)));
+        return Err(FnError::arg(
+            1,
+            format!("offset {} is outside a string of {len} characters", int_arg(a, 1)?),
+        ));
     }
     let end = if length < 0 { len } else { (offset + length).min(len) };
     Ok(Value::String(chars[offset as usize..end as usize].iter().collect()))
@@ -144,7 +147,9 @@ pub fn regex(a: &[Value], _: &FuncContext) -> FnResult {
 pub fn regexall(a: &[Value], _: &FuncContext) -> FnResult {
     let re = compile(&string_arg(a, 0)?, 0)?;
     let s = string_arg(a, 1)?;
-    Ok(Value::List(re.captures_iter(&s).map(|c| captures_value(&re, &c)).collect()))
+    Ok(Value::List(
+        re.captures_iter(&s).map(|c| captures_value(&re, &c)).collect(),
+    ))
 }
 
 pub fn tostring(a: &[Value], _: &FuncContext) -> FnResult {
@@ -180,7 +185,10 @@ pub fn formatlist(a: &[Value], _: &FuncContext) -> FnResult {
         if let Some(items) = v.as_seq() {
             match len {
                 Some(l) if l != items.len() => {
-                    return Err(FnError::arg(i, format!("all lists must have the same length: {l} and {}", items.len())))
+                    return Err(FnError::arg(
+                        i,
+                        format!("all lists must have the same length: {l} and {}", items.len()),
+                    ))
                 }
                 _ => len = Some(items.len()),
             }
@@ -239,9 +247,9 @@ fn sprintf(spec: &str, args: &[Value]) -> Result<String, FnError> {
             out.push('%');
             continue;
         }
-        let arg = args.get(next_arg).ok_or_else(|| {
-            FnError::arg(0, format!("the format needs more than {} argument(s)", args.len()))
-        })?;
+        let arg = args
+            .get(next_arg)
+            .ok_or_else(|| FnError::arg(0, format!("the format needs more than {} argument(s)", args.len())))?;
         next_arg += 1;
         let argn = next_arg; // position of this argument in the call
         let body = format_verb(verb, arg, precision, flags.contains('+'), argn)?;
@@ -307,7 +315,10 @@ fn format_verb(verb: char, arg: &Value, precision: Option<usize>, plus: bool, ar
         'd' => {
             let n = need_number()?;
             if n.fract() != 0.0 {
-                return Err(FnError::arg(argn, format!("%d needs a whole number, got {}", format_number(n))));
+                return Err(FnError::arg(
+                    argn,
+                    format!("%d needs a whole number, got {}", format_number(n)),
+                ));
             }
             signed(format!("{}", n as i64), n)
         }
@@ -366,7 +377,9 @@ mod tests {
     #[test]
     fn format_verbs_match_terraform() {
         assert_eq!(
-            ok(r#"format("%5d|%-5s|%05.2f|%q|%v|%t|%x|%%|%e", 42, "ab", 3.14159, "q\"s", [1, "a"], true, 255, 12345.678)"#),
+            ok(
+                r#"format("%5d|%-5s|%05.2f|%q|%v|%t|%x|%%|%e", 42, "ab", 3.14159, "q\"s", [1, "a"], true, 255, 12345.678)"#
+            ),
             s(r#"   42|ab   |03.14|"q\"s"|[1,"a"]|true|ff|%|1.234568e+04"#)
         );
         assert_eq!(ok(r#"format("%s-%03d", "pool", 7)"#), s("pool-007"));
@@ -400,7 +413,9 @@ mod tests {
     fn replace_plain_and_regex() {
         assert_eq!(ok(r#"replace("a-b-c", "-", "_")"#), s("a_b_c"));
         assert_eq!(ok(r#"replace("hello world", "/o(.)/", "0$1")"#), s("hell0 w0rld"));
-        assert!(eval(r#"replace("a", "/(/", "")"#).unwrap_err().contains("invalid regular expression"));
+        assert!(eval(r#"replace("a", "/(/", "")"#)
+            .unwrap_err()
+            .contains("invalid regular expression"));
     }
 
     #[test]
@@ -426,7 +441,10 @@ mod tests {
     fn regex_shapes_follow_the_pattern() {
         assert_eq!(ok(r#"regex("[a-z]+", "123abc")"#), s("abc"));
         assert_eq!(ok(r#"regex("(\\d+)-(\\d+)", "10-20")"#), list(&["10", "20"]));
-        assert_eq!(ok(r#"regex("(?P<a>\\d+)-(?P<b>\\d+)", "10-20")"#), ok(r#"{a = "10", b = "20"}"#));
+        assert_eq!(
+            ok(r#"regex("(?P<a>\\d+)-(?P<b>\\d+)", "10-20")"#),
+            ok(r#"{a = "10", b = "20"}"#)
+        );
         assert!(eval(r#"regex("z", "abc")"#).unwrap_err().contains("did not match"));
         assert_eq!(ok(r#"regexall("\\d", "a1b2")"#), list(&["1", "2"]));
         assert_eq!(ok(r#"regexall("z", "a")"#), Value::List(vec![]));
