@@ -18,7 +18,78 @@ pub struct Schema {
     pub name: String,
     pub mode: Mode,
     pub description: String,
+    /// How the type maps to Azure Resource Manager; `None` for types that
+    /// have no ARM resource (`azurerm_client_config`).
+    pub arm: Option<ArmType>,
     pub block: BlockSchema,
+}
+
+/// The ARM resource type behind an azurerm type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArmType {
+    /// `Microsoft.Network/virtualNetworks/subnets`.
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub api_version: String,
+    /// The id, with `{attribute}` placeholders and `{subscription}`.
+    pub id: String,
+}
+
+/// A path into an ARM JSON document: `properties.agentPoolProfiles[0].vmSize`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArmPath(pub Vec<ArmStep>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArmStep {
+    Key(String),
+    Index(usize),
+}
+
+impl ArmPath {
+    pub fn parse(s: &str) -> Result<ArmPath, String> {
+        let mut steps = Vec::new();
+        for part in s.split('.') {
+            let (key, rest) = match part.find('[') {
+                Some(i) => (&part[..i], &part[i..]),
+                None => (part, ""),
+            };
+            if key.is_empty() {
+                return Err(format!("empty key in ARM path {s:?}"));
+            }
+            steps.push(ArmStep::Key(key.to_string()));
+            let mut rest = rest;
+            while let Some(r) = rest.strip_prefix('[') {
+                let end = r.find(']').ok_or_else(|| format!("unclosed [ in ARM path {s:?}"))?;
+                let n = r[..end].parse().map_err(|_| format!("bad index in ARM path {s:?}"))?;
+                steps.push(ArmStep::Index(n));
+                rest = &r[end + 1..];
+            }
+        }
+        Ok(ArmPath(steps))
+    }
+}
+
+/// How a planned value is compared with what Azure returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compare {
+    #[default]
+    Exact,
+    /// Resource ids and names: ARM does not keep their case.
+    CaseInsensitive,
+    /// `West Europe` and `westeurope` are one region.
+    Location,
+}
+
+/// How an attribute's value is shaped in ARM JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArmShape {
+    #[default]
+    Value,
+    /// A set of strings kept as the keys of an object (`userAssignedIdentities`).
+    Keys,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -40,6 +111,12 @@ pub struct AttrSchema {
     pub description: String,
     /// Set for a deprecated name; says what to use instead.
     pub deprecated: Option<String>,
+    /// Where the attribute lives in the ARM body, if it is sent or read there.
+    pub arm: Option<ArmPath>,
+    pub arm_shape: ArmShape,
+    pub compare: Compare,
+    /// Sent to Azure but never returned by it (secrets): kept from state.
+    pub write_only: bool,
 }
 
 impl AttrSchema {
@@ -63,6 +140,11 @@ pub struct NestedBlock {
     pub max_items: Option<usize>,
     pub force_new: bool,
     pub description: String,
+    /// Where the block lives in the ARM body: an object for a block of at
+    /// most one, an array otherwise.
+    pub arm: Option<ArmPath>,
+    /// Fields ARM needs in the block's object that have no attribute (`mode: System`).
+    pub arm_const: serde_json::Map<String, serde_json::Value>,
     pub block: BlockSchema,
 }
 
@@ -74,6 +156,8 @@ struct RawSchema {
     name: String,
     #[serde(default)]
     description: String,
+    #[serde(default)]
+    arm: Option<ArmType>,
     block: RawBlock,
 }
 
@@ -109,6 +193,14 @@ struct RawAttr {
     description: String,
     #[serde(default)]
     deprecated: Option<String>,
+    #[serde(default)]
+    arm: Option<String>,
+    #[serde(default)]
+    arm_shape: ArmShape,
+    #[serde(default)]
+    compare: Compare,
+    #[serde(default)]
+    write_only: bool,
 }
 
 #[derive(Deserialize)]
@@ -123,6 +215,10 @@ struct RawNested {
     force_new: bool,
     #[serde(default)]
     description: String,
+    #[serde(default)]
+    arm: Option<String>,
+    #[serde(default)]
+    arm_const: serde_json::Map<String, serde_json::Value>,
     block: RawBlock,
 }
 
@@ -167,6 +263,12 @@ fn convert_block(raw: RawBlock, at: &str) -> Result<BlockSchema, String> {
     let mut attributes = IndexMap::new();
     for (name, a) in raw.attributes {
         let ty = type_from_json(&a.ty).map_err(|e| format!("{at}.{name}: {e}"))?;
+        let arm = a
+            .arm
+            .as_deref()
+            .map(ArmPath::parse)
+            .transpose()
+            .map_err(|e| format!("{at}.{name}: {e}"))?;
         if a.required == a.optional && !a.computed {
             return Err(format!(
                 "{at}.{name}: exactly one of required and optional must be set (or computed)"
@@ -185,6 +287,10 @@ fn convert_block(raw: RawBlock, at: &str) -> Result<BlockSchema, String> {
                 conflicts_with: a.conflicts_with,
                 description: a.description,
                 deprecated: a.deprecated,
+                arm,
+                arm_shape: a.arm_shape,
+                compare: a.compare,
+                write_only: a.write_only,
             },
         );
     }
@@ -198,6 +304,13 @@ fn convert_block(raw: RawBlock, at: &str) -> Result<BlockSchema, String> {
                 max_items: b.max_items,
                 force_new: b.force_new,
                 description: b.description,
+                arm: b
+                    .arm
+                    .as_deref()
+                    .map(ArmPath::parse)
+                    .transpose()
+                    .map_err(|e| format!("{at}.{name}: {e}"))?,
+                arm_const: b.arm_const,
                 block: convert_block(b.block, &format!("{at}.{name}"))?,
             },
         );
@@ -240,6 +353,7 @@ fn parse_schema(text: &str, mode: Mode) -> Result<Schema, String> {
         name: raw.name,
         mode,
         description: raw.description,
+        arm: raw.arm,
         block,
     })
 }
@@ -302,6 +416,22 @@ mod tests {
         ] {
             assert!(lookup(Mode::Managed, t).is_some(), "{t}");
         }
+    }
+
+    #[test]
+    fn arm_paths() {
+        use ArmStep::*;
+        assert_eq!(
+            ArmPath::parse("properties.agentPoolProfiles[0].vmSize").unwrap().0,
+            vec![
+                Key("properties".into()),
+                Key("agentPoolProfiles".into()),
+                Index(0),
+                Key("vmSize".into())
+            ]
+        );
+        assert!(ArmPath::parse("a..b").is_err());
+        assert!(ArmPath::parse("a[x]").is_err());
     }
 
     #[test]
