@@ -16,3 +16,4 @@ pub mod core;
 pub mod diag;
 pub mod graph;
 pub mod lang;
+pub mod provider;

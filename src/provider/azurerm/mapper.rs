@@ -1,0 +1,318 @@
+//! The generic mapping between azurerm attribute values and ARM JSON, driven
+//! by the `arm` annotations of each schema file. Type-specific exceptions are
+//! in `types.rs`; this file knows no resource type.
+
+use crate::config::schema::{ArmShape, ArmStep, BlockSchema, NestingMode, Schema};
+use crate::lang::value::Map;
+use crate::lang::Value;
+use serde_json::{json, Value as Json};
+
+/// Sets `value` at `path` in `doc`, creating objects and arrays on the way.
+pub fn set_path(doc: &mut Json, path: &[ArmStep], value: Json) {
+    let Some((first, rest)) = path.split_first() else {
+        *doc = value;
+        return;
+    };
+    match first {
+        ArmStep::Key(k) => {
+            if !doc.is_object() {
+                *doc = json!({});
+            }
+            let child = doc
+                .as_object_mut()
+                .expect("object")
+                .entry(k.clone())
+                .or_insert(Json::Null);
+            set_path(child, rest, value);
+        }
+        ArmStep::Index(i) => {
+            if !doc.is_array() {
+                *doc = json!([]);
+            }
+            let arr = doc.as_array_mut().expect("array");
+            while arr.len() <= *i {
+                arr.push(Json::Null);
+            }
+            set_path(&mut arr[*i], rest, value);
+        }
+    }
+}
+
+/// The JSON at `path`, if any.
+pub fn get_path<'j>(doc: &'j Json, path: &[ArmStep]) -> Option<&'j Json> {
+    path.iter()
+        .try_fold(doc, |d, step| match step {
+            ArmStep::Key(k) => d.get(k),
+            ArmStep::Index(i) => d.get(i),
+        })
+        .filter(|v| !v.is_null())
+}
+
+/// The ARM body for an object of this block schema. Null and unknown values
+/// are left out: Azure fills in what it computes.
+pub fn to_arm(block: &BlockSchema, value: &Value) -> Json {
+    let mut doc = json!({});
+    write_block(block, value, &mut doc);
+    doc
+}
+
+fn write_block(block: &BlockSchema, value: &Value, doc: &mut Json) {
+    for (name, attr) in &block.attributes {
+        let Some(path) = &attr.arm else { continue };
+        let Some(v) = value.get(name) else { continue };
+        let (v, _) = v.clone().unmark_deep();
+        if v.is_null() || !v.is_wholly_known() {
+            continue;
+        }
+        let j = match attr.arm_shape {
+            ArmShape::Value => v.to_json(),
+            ArmShape::Keys => Json::Object(
+                v.as_seq()
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|k| k.as_str().map(|k| (k.to_string(), json!({}))))
+                    .collect(),
+            ),
+        };
+        set_path(doc, &path.0, j);
+    }
+    for (name, nested) in &block.block_types {
+        let Some(path) = &nested.arm else { continue };
+        let Some(items) = value.get(name).and_then(Value::as_seq) else {
+            continue;
+        };
+        let objects: Vec<Json> = items
+            .iter()
+            .map(|item| {
+                let mut o = json!({});
+                for (k, v) in &nested.arm_const {
+                    o[k] = v.clone();
+                }
+                write_block(&nested.block, item, &mut o);
+                o
+            })
+            .collect();
+        let single = nested.max_items == Some(1) || matches!(path.0.last(), Some(ArmStep::Index(_)));
+        if single {
+            if let Some(o) = objects.into_iter().next() {
+                merge_into(doc, &path.0, o);
+            }
+        } else if !objects.is_empty() {
+            set_path(doc, &path.0, Json::Array(objects));
+        }
+    }
+}
+
+/// Merges an object into whatever is at `path` (several blocks may share a parent path).
+fn merge_into(doc: &mut Json, path: &[ArmStep], o: Json) {
+    let existing = get_path(doc, path).cloned();
+    match (existing, o) {
+        (Some(Json::Object(mut a)), Json::Object(b)) => {
+            a.extend(b);
+            set_path(doc, path, Json::Object(a));
+        }
+        (_, o) => set_path(doc, path, o),
+    }
+}
+
+/// Reads an object of this block schema from ARM JSON. Attributes with no
+/// ARM path, and write-only ones, keep their value from `prior`.
+pub fn from_arm(block: &BlockSchema, doc: &Json, prior: Option<&Value>) -> Value {
+    let mut out = Map::new();
+    for (name, attr) in &block.attributes {
+        let prior_v = prior.and_then(|p| p.get(name)).cloned();
+        let v = match (&attr.arm, attr.write_only) {
+            (Some(path), false) => match get_path(doc, &path.0) {
+                Some(j) => match attr.arm_shape {
+                    ArmShape::Value => json_to_value(j, &attr.ty),
+                    ArmShape::Keys => Value::set(
+                        j.as_object()
+                            .map(|o| o.keys().map(|k| Value::string(k.as_str())).collect())
+                            .unwrap_or_default(),
+                    ),
+                },
+                None => Value::Null,
+            },
+            _ => prior_v.unwrap_or(Value::Null),
+        };
+        out.insert(name.clone(), v);
+    }
+    for (name, nested) in &block.block_types {
+        let prior_items: Vec<Value> = prior
+            .and_then(|p| p.get(name))
+            .and_then(Value::as_seq)
+            .map(<[Value]>::to_vec)
+            .unwrap_or_default();
+        let items: Vec<Value> = match &nested.arm {
+            None => prior_items,
+            Some(path) => {
+                let found = get_path(doc, &path.0);
+                let single = nested.max_items == Some(1) || matches!(path.0.last(), Some(ArmStep::Index(_)));
+                match found {
+                    None => Vec::new(),
+                    Some(Json::Array(arr)) if !single => arr
+                        .iter()
+                        .enumerate()
+                        .map(|(i, j)| from_arm(&nested.block, j, prior_items.get(i)))
+                        .collect(),
+                    Some(j) if single && j.as_object().is_some_and(|o| has_mapped_content(&nested.block, o)) => {
+                        vec![from_arm(&nested.block, j, prior_items.first())]
+                    }
+                    Some(_) => Vec::new(),
+                }
+            }
+        };
+        out.insert(
+            name.clone(),
+            match nested.nesting {
+                NestingMode::List => Value::List(items),
+                NestingMode::Set => Value::set(items),
+            },
+        );
+    }
+    Value::Map(out)
+}
+
+/// Whether an object carries any field the block maps (an `addonProfiles.x`
+/// object with only `enabled: false` is no block).
+fn has_mapped_content(block: &BlockSchema, o: &serde_json::Map<String, Json>) -> bool {
+    if o.get("enabled").and_then(Json::as_bool) == Some(false) {
+        return false;
+    }
+    block.attributes.values().any(|a| {
+        a.arm
+            .as_ref()
+            .is_some_and(|p| get_path(&Json::Object(o.clone()), &p.0).is_some())
+    }) || !block.block_types.is_empty()
+}
+
+/// JSON to a value of the attribute's type (numbers stay numbers, etc.).
+pub fn json_to_value(j: &Json, ty: &crate::lang::types::Type) -> Value {
+    let v = Value::from_json(j);
+    crate::lang::types::convert(v.clone(), ty).unwrap_or(v)
+}
+
+/// Fills an id template: `{attribute}` from the value, `{subscription}` given.
+/// `None` when a placeholder is unknown or null.
+pub fn build_id(template: &str, value: &Value, subscription: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('}')? + start;
+        let key = &rest[start + 1..end];
+        let v = if key == "subscription" {
+            subscription.to_string()
+        } else {
+            value.get(key)?.as_str()?.to_string()
+        };
+        out.push_str(v.trim_end_matches('/'));
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// Reads the placeholders of an id template back from an id.
+pub fn parse_id(template: &str, id: &str) -> Option<Vec<(String, String)>> {
+    // Placeholders may span several segments (`{scope}`): match literal parts in order.
+    let mut out = Vec::new();
+    let mut rest_t = template;
+    let mut rest_id = id;
+    while let Some(start) = rest_t.find('{') {
+        let lit = &rest_t[..start];
+        if !rest_id.to_lowercase().starts_with(&lit.to_lowercase()) {
+            return None;
+        }
+        rest_id = &rest_id[lit.len()..];
+        let end = rest_t[start..].find('}')? + start;
+        let key = &rest_t[start + 1..end];
+        rest_t = &rest_t[end + 1..];
+        let next_lit = rest_t.split('{').next().unwrap_or("");
+        let value_end = if next_lit.is_empty() {
+            rest_id.len()
+        } else {
+            rest_id.to_lowercase().rfind(&next_lit.to_lowercase())?
+        };
+        out.push((key.to_string(), rest_id[..value_end].to_string()));
+        rest_id = &rest_id[value_end..];
+    }
+    (rest_id.eq_ignore_ascii_case(rest_t)).then_some(out)
+}
+
+/// The id-derived attributes of a resource read from ARM (`name`,
+/// `resource_group_name`, `cluster_id`), with the id itself.
+pub fn id_attributes(schema: &Schema, id: &str) -> Vec<(String, String)> {
+    let mut out = vec![("id".to_string(), id.to_string())];
+    if let Some(arm) = &schema.arm {
+        out.extend(
+            parse_id(&arm.id, id)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, _)| k != "subscription"),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::addrs::Mode;
+    use crate::config::schema::lookup;
+
+    #[test]
+    fn ids_from_templates_and_back() {
+        let t = "/subscriptions/{subscription}/resourceGroups/{resource_group_name}/providers/Microsoft.Network/virtualNetworks/{virtual_network_name}/subnets/{name}";
+        let v = Value::Map(Map::from([
+            ("resource_group_name".into(), Value::string("rg")),
+            ("virtual_network_name".into(), Value::string("v")),
+            ("name".into(), Value::string("s")),
+        ]));
+        let id = build_id(t, &v, "sub").unwrap();
+        assert_eq!(
+            id,
+            "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s"
+        );
+        let parsed = parse_id(t, &id.to_lowercase()).unwrap();
+        assert_eq!(parsed[1], ("resource_group_name".into(), "rg".into()));
+        assert_eq!(parsed[3], ("name".into(), "s".into()));
+        let scoped = "{scope}/providers/Microsoft.Authorization/roleAssignments/{name}";
+        let parsed = parse_id(
+            scoped,
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Authorization/roleAssignments/g",
+        )
+        .unwrap();
+        assert_eq!(parsed[0].1, "/subscriptions/s/resourceGroups/rg");
+        let unknown = Value::Map(Map::from([("name".into(), Value::Unknown)]));
+        assert_eq!(build_id("/x/{name}", &unknown, "s"), None);
+    }
+
+    #[test]
+    fn cluster_round_trips_through_arm_json() {
+        let schema = lookup(Mode::Managed, "azurerm_kubernetes_cluster").unwrap();
+        let v = crate::lang::eval::eval_standalone(
+            r#"{
+              location = "westeurope", dns_prefix = "k", tags = { a = "b" },
+              default_node_pool = [{ name = "system", vm_size = "Standard_D4s_v5", node_count = 2, upgrade_settings = [] }],
+              identity = [{ type = "UserAssigned", identity_ids = ["/x/id1"] }],
+              network_profile = [{ network_plugin = "azure", load_balancer_profile = [] }],
+            }"#,
+        )
+        .unwrap();
+        let j = to_arm(&schema.block, &v);
+        assert_eq!(j["properties"]["agentPoolProfiles"][0]["mode"], "System");
+        assert_eq!(j["properties"]["agentPoolProfiles"][0]["count"], 2);
+        assert_eq!(j["identity"]["userAssignedIdentities"], json!({"/x/id1": {}}));
+        assert_eq!(j["properties"]["networkProfile"]["networkPlugin"], "azure");
+        let back = from_arm(&schema.block, &j, None);
+        assert_eq!(back.get("dns_prefix"), Some(&Value::string("k")));
+        let pool = &back.get("default_node_pool").unwrap().as_seq().unwrap()[0];
+        assert_eq!(pool.get("node_count"), Some(&Value::Number(2.0)));
+        assert_eq!(
+            back.get("identity").unwrap().as_seq().unwrap()[0].get("identity_ids"),
+            Some(&Value::set(vec![Value::string("/x/id1")]))
+        );
+        assert_eq!(back.get("api_server_access_profile"), Some(&Value::List(vec![])));
+    }
+}

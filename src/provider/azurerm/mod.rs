@@ -1,0 +1,217 @@
+//! The azurerm provider: resource operations expressed as ARM calls.
+//!
+//! Planning is pure ([`plan::plan`]); reading, creating, updating and
+//! deleting go through an [`ArmClient`], the same code for the simulation
+//! and for Azure. Each response carries diagnostics; an ARM error keeps
+//! Azure's code and message.
+
+pub mod mapper;
+pub mod plan;
+pub mod types;
+
+use super::arm::{ArmClient, ArmError, ArmRequest, Method};
+use crate::config::schema::Schema;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lang::value::Map;
+use crate::lang::Value;
+use serde_json::Value as Json;
+
+pub struct Azurerm<C> {
+    pub client: C,
+}
+
+/// The result of a read: `None` when the resource no longer exists.
+#[derive(Debug, Default)]
+pub struct ReadResponse {
+    pub value: Option<Value>,
+    pub diags: Diagnostics,
+}
+
+/// The result of a create, update or delete: the new value (`None` once deleted).
+#[derive(Debug, Default)]
+pub struct ApplyResponse {
+    pub value: Option<Value>,
+    pub diags: Diagnostics,
+}
+
+/// An ARM error as a diagnostic, keeping Azure's code.
+pub fn arm_diagnostic(e: &ArmError) -> Diagnostic {
+    Diagnostic::error(format!("Azure refused the request: {}", e.code)).with_detail(e.message.clone())
+}
+
+impl<C: ArmClient> Azurerm<C> {
+    pub fn new(client: C) -> Azurerm<C> {
+        Azurerm { client }
+    }
+
+    /// Plans one resource (pure).
+    pub fn plan(&self, schema: &Schema, prior: Option<&Value>, config: &Value) -> plan::Planned {
+        let mut config = config.clone();
+        types::before_plan(&schema.name, &mut config, prior, self.client.subscription());
+        plan::plan(schema, prior, &config, self.client.subscription())
+    }
+
+    fn api_version(schema: &Schema) -> String {
+        schema.arm.as_ref().map(|a| a.api_version.clone()).unwrap_or_default()
+    }
+
+    /// Turns an ARM document into the resource's value, keeping from `prior`
+    /// what Azure never returns.
+    async fn decode(&self, schema: &Schema, doc: &Json, prior: Option<&Value>) -> (Value, Diagnostics) {
+        let mut value = mapper::from_arm(&schema.block, doc, prior);
+        let id = doc.get("id").and_then(Json::as_str).unwrap_or("");
+        if let Value::Map(m) = &mut value {
+            for (k, v) in mapper::id_attributes(schema, id) {
+                if schema.block.attributes.contains_key(&k) {
+                    m.insert(k, Value::String(v));
+                }
+            }
+        }
+        types::from_arm(&schema.name, doc, &mut value, self.client.subscription());
+        let mut diags = Diagnostics::new();
+        if schema.name == "azurerm_kubernetes_cluster" {
+            let req = ArmRequest {
+                method: Method::Post,
+                path: format!("{id}/listClusterUserCredential"),
+                api_version: Self::api_version(schema),
+                body: None,
+            };
+            match self.client.send(req).await {
+                Ok(r) => {
+                    if let (Some((raw, parsed)), Value::Map(m)) = (types::kube_config(&r.body), &mut value) {
+                        m.insert("kube_config_raw".into(), Value::String(raw));
+                        m.insert("kube_config".into(), parsed);
+                    }
+                }
+                Err(e) => diags.push(arm_diagnostic(&e)),
+            }
+        }
+        (value, diags)
+    }
+
+    /// Reads the resource a state entry points at.
+    pub async fn read(&self, schema: &Schema, prior: &Value) -> ReadResponse {
+        let Some(id) = prior.get("id").and_then(Value::as_str) else {
+            return ReadResponse::default();
+        };
+        let req = ArmRequest {
+            method: Method::Get,
+            path: id.to_string(),
+            api_version: Self::api_version(schema),
+            body: None,
+        };
+        match self.client.send(req).await {
+            Ok(r) => {
+                let (value, diags) = self.decode(schema, &r.body, Some(prior)).await;
+                ReadResponse {
+                    value: Some(value),
+                    diags,
+                }
+            }
+            Err(e) if e.is_not_found() => ReadResponse::default(),
+            Err(e) => ReadResponse {
+                value: None,
+                diags: arm_diagnostic(&e).into(),
+            },
+        }
+    }
+
+    /// Creates or updates a resource to its planned value (a PUT; extensions
+    /// are updated with PATCH, as the service requires).
+    pub async fn apply(&self, schema: &Schema, prior: Option<&Value>, planned: &Value) -> ApplyResponse {
+        let Some(id) = planned.get("id").and_then(Value::as_str).map(str::to_string) else {
+            return ApplyResponse {
+                value: None,
+                diags: Diagnostic::error("Cannot apply: the resource id is not known").into(),
+            };
+        };
+        let mut body = mapper::to_arm(&schema.block, planned);
+        types::to_arm(&schema.name, planned, &mut body);
+        let patch = prior.is_some() && schema.name.ends_with("_cluster_extension");
+        let req = ArmRequest {
+            method: if patch { Method::Patch } else { Method::Put },
+            path: id,
+            api_version: Self::api_version(schema),
+            body: Some(body),
+        };
+        match self.client.send(req).await {
+            Ok(r) => {
+                let (value, diags) = self.decode(schema, &r.body, Some(planned)).await;
+                ApplyResponse {
+                    value: Some(value),
+                    diags,
+                }
+            }
+            Err(e) => ApplyResponse {
+                value: prior.cloned(),
+                diags: arm_diagnostic(&e).into(),
+            },
+        }
+    }
+
+    pub async fn delete(&self, schema: &Schema, prior: &Value) -> ApplyResponse {
+        let Some(id) = prior.get("id").and_then(Value::as_str) else {
+            return ApplyResponse::default();
+        };
+        let req = ArmRequest {
+            method: Method::Delete,
+            path: id.to_string(),
+            api_version: Self::api_version(schema),
+            body: None,
+        };
+        match self.client.send(req).await {
+            Ok(_) => ApplyResponse::default(),
+            Err(e) if e.is_not_found() => ApplyResponse::default(),
+            Err(e) => ApplyResponse {
+                value: Some(prior.clone()),
+                diags: arm_diagnostic(&e).into(),
+            },
+        }
+    }
+
+    /// Reads a data source from its configuration.
+    pub async fn read_data(&self, schema: &Schema, config: &Value) -> ReadResponse {
+        let sub = self.client.subscription().to_string();
+        if schema.name == "azurerm_client_config" {
+            let s = |v: &str| Value::string(v);
+            return ReadResponse {
+                value: Some(Value::Map(Map::from([
+                    ("id".into(), s(&format!("clientConfigs/{sub}"))),
+                    ("subscription_id".into(), s(&sub)),
+                    ("tenant_id".into(), s(self.client.tenant())),
+                    ("client_id".into(), s("22222222-2222-2222-2222-222222222222")),
+                    ("object_id".into(), s("33333333-3333-3333-3333-333333333333")),
+                ]))),
+                diags: Diagnostics::new(),
+            };
+        }
+        let Some(id) = schema.arm.as_ref().and_then(|a| mapper::build_id(&a.id, config, &sub)) else {
+            return ReadResponse {
+                value: Some(Value::Unknown),
+                diags: Diagnostics::new(),
+            };
+        };
+        let req = ArmRequest {
+            method: Method::Get,
+            path: id.clone(),
+            api_version: Self::api_version(schema),
+            body: None,
+        };
+        match self.client.send(req).await {
+            Ok(r) => {
+                let (mut value, diags) = self.decode(schema, &r.body, Some(config)).await;
+                if let Value::Map(m) = &mut value {
+                    m.insert("id".into(), Value::String(id));
+                }
+                ReadResponse {
+                    value: Some(value),
+                    diags,
+                }
+            }
+            Err(e) => ReadResponse {
+                value: None,
+                diags: arm_diagnostic(&e).into(),
+            },
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The few per-type rules the generic mapping cannot express.
+
+use crate::config::schema;
+use crate::lang::value::Map;
+use crate::lang::Value;
+use serde_json::{json, Value as Json};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// Built-in role names to role definition GUIDs (schemas/tables/builtin_roles.json).
+pub fn builtin_roles() -> &'static BTreeMap<String, String> {
+    static ROLES: OnceLock<BTreeMap<String, String>> = OnceLock::new();
+    ROLES.get_or_init(|| {
+        let text = schema::table("builtin_roles").unwrap_or("{}");
+        let doc: Json = serde_json::from_str(text).unwrap_or(Json::Null);
+        doc.get("roles")
+            .and_then(Json::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// The full role definition id of a built-in role name.
+pub fn role_definition_id(name: &str, subscription: &str) -> Option<String> {
+    builtin_roles()
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, guid)| {
+            format!("/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/{guid}")
+        })
+}
+
+fn set(v: &mut Value, key: &str, value: Value) {
+    if let Value::Map(m) = v {
+        m.insert(key.to_string(), value);
+    }
+}
+
+/// A role assignment's name, derived from what it grants: the same grant
+/// always gets the same GUID, so a lost state cannot create a duplicate.
+pub fn role_assignment_name(scope: &str, role_id: &str, principal: &str) -> String {
+    let key = format!(
+        "{}|{}|{}",
+        scope.to_lowercase(),
+        role_id.to_lowercase(),
+        principal.to_lowercase()
+    );
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, key.as_bytes()).to_string()
+}
+
+/// Adjusts a configuration value before planning, where Azure's naming has
+/// rules of its own.
+pub fn before_plan(type_name: &str, config: &mut Value, prior: Option<&Value>, subscription: &str) {
+    if type_name != "azurerm_role_assignment" {
+        return;
+    }
+    if config.get("role_definition_id").is_none_or(Value::is_null) {
+        let id = match config.get("role_definition_name") {
+            Some(Value::String(n)) => role_definition_id(n, subscription).map(Value::String),
+            Some(Value::Unknown) => Some(Value::Unknown),
+            _ => None,
+        };
+        if let Some(id) = id {
+            set(config, "role_definition_id", id);
+        }
+    }
+    if config.get("name").is_none_or(Value::is_null) {
+        let name = match prior.and_then(|p| p.get("name")) {
+            Some(n) if !n.is_null() => Some(n.clone()),
+            _ => match (
+                config.get("scope"),
+                config.get("role_definition_id"),
+                config.get("principal_id"),
+            ) {
+                (Some(Value::String(s)), Some(Value::String(r)), Some(Value::String(p))) => {
+                    Some(Value::String(role_assignment_name(s, r, p)))
+                }
+                _ => None,
+            },
+        };
+        if let Some(n) = name {
+            set(config, "name", n);
+        }
+    }
+}
+
+/// Adds to an ARM body what the generic mapping cannot.
+pub fn to_arm(type_name: &str, value: &Value, body: &mut Json) {
+    if type_name == "azurerm_kubernetes_cluster" {
+        let pool = value
+            .get("default_node_pool")
+            .and_then(Value::as_seq)
+            .and_then(<[Value]>::first);
+        if pool
+            .and_then(|p| p.get("only_critical_addons_enabled"))
+            .and_then(Value::as_bool)
+            == Some(true)
+        {
+            body["properties"]["agentPoolProfiles"][0]["nodeTaints"] = json!(["CriticalAddonsOnly=true:NoSchedule"]);
+        }
+        let profile = value
+            .get("api_server_access_profile")
+            .and_then(Value::as_seq)
+            .and_then(<[Value]>::first);
+        if let Some(on) = profile
+            .and_then(|p| p.get("vnet_integration_enabled"))
+            .and_then(Value::as_bool)
+        {
+            if profile
+                .and_then(|p| p.get("virtual_network_integration_enabled"))
+                .is_none_or(Value::is_null)
+            {
+                body["properties"]["apiServerAccessProfile"]["enableVnetIntegration"] = json!(on);
+            }
+        }
+    }
+}
+
+/// Reads from an ARM document what the generic mapping cannot.
+pub fn from_arm(type_name: &str, doc: &Json, value: &mut Value, subscription: &str) {
+    match type_name {
+        "azurerm_role_assignment" => {
+            if value.get("role_definition_name").is_none_or(Value::is_null) {
+                let role_id = doc
+                    .pointer("/properties/roleDefinitionId")
+                    .and_then(Json::as_str)
+                    .unwrap_or("");
+                let guid = role_id.rsplit('/').next().unwrap_or("");
+                if let Some((name, _)) = builtin_roles().iter().find(|(_, g)| g.eq_ignore_ascii_case(guid)) {
+                    set(value, "role_definition_name", Value::string(name.as_str()));
+                }
+            }
+        }
+        "azurerm_kubernetes_cluster" => {
+            let taints = doc
+                .pointer("/properties/agentPoolProfiles/0/nodeTaints")
+                .and_then(Json::as_array);
+            let critical = taints.is_some_and(|t| {
+                t.iter()
+                    .any(|x| x.as_str().is_some_and(|s| s.starts_with("CriticalAddonsOnly")))
+            });
+            if let Value::Map(m) = value {
+                if let Some(Value::List(pools)) = m.get_mut("default_node_pool") {
+                    if let Some(Value::Map(pool)) = pools.first_mut() {
+                        pool.insert("only_critical_addons_enabled".into(), Value::Bool(critical));
+                    }
+                }
+                if let Some(rg) = doc.pointer("/properties/nodeResourceGroup").and_then(Json::as_str) {
+                    m.insert(
+                        "node_resource_group_id".into(),
+                        Value::String(format!("/subscriptions/{subscription}/resourceGroups/{rg}")),
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Kubeconfig values from a `listClusterUserCredential` answer.
+pub fn kube_config(answer: &Json) -> Option<(String, Value)> {
+    use base64::Engine as _;
+    let b64 = answer.pointer("/kubeconfigs/0/value")?.as_str()?;
+    let raw = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(b64).ok()?).ok()?;
+    let y: serde_yaml::Value = serde_yaml::from_str(&raw).ok()?;
+    let s = |v: &serde_yaml::Value| Value::string(v.as_str().unwrap_or(""));
+    let cluster = &y["clusters"][0]["cluster"];
+    let user = &y["users"][0]["user"];
+    let parsed = Value::Map(Map::from([
+        ("host".into(), s(&cluster["server"])),
+        (
+            "cluster_ca_certificate".into(),
+            s(&cluster["certificate-authority-data"]),
+        ),
+        ("username".into(), s(&y["users"][0]["name"])),
+        ("password".into(), s(&user["token"])),
+        ("client_certificate".into(), s(&user["client-certificate-data"])),
+        ("client_key".into(), s(&user["client-key-data"])),
+    ]));
+    Some((raw, Value::List(vec![parsed])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_names_resolve_and_assignment_names_are_deterministic() {
+        assert_eq!(
+            role_definition_id("network contributor", "s").unwrap(),
+            "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/4d97b98b-1d4f-4787-a291-c67834d212e7"
+        );
+        let a = role_assignment_name("/S/x", "/r", "p");
+        assert_eq!(a, role_assignment_name("/s/X", "/R", "p"));
+        assert_ne!(a, role_assignment_name("/s/x", "/r", "q"));
+    }
+}

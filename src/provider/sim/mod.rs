@@ -1,0 +1,316 @@
+//! The simulated Azure: answers ARM calls from a store on disk.
+//!
+//! It behaves like Azure Resource Manager for the supported types: ids built
+//! and compared the way ARM does, a child refused when its parent does not
+//! exist (ParentResourceNotFound), a change refused to a property Azure cannot
+//! change in place, and what Azure computes filled in (provisioning state,
+//! fresh GUIDs for principals, a cluster's FQDN and node resource group).
+//! The per-type rules live in [`rules`]. It knows nothing of azurerm.
+
+mod rules;
+pub mod store;
+
+use super::arm::{self, ArmClient, ArmError, ArmRequest, ArmResponse, Method};
+use serde_json::{json, Value as Json};
+use std::path::PathBuf;
+use std::sync::Mutex;
+pub use store::Store;
+
+/// The subscription and tenant of the simulated cloud.
+pub const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000000";
+pub const TENANT: &str = "11111111-1111-1111-1111-111111111111";
+
+pub struct SimClient {
+    store: Store,
+    subscription: String,
+    /// One ARM operation at a time: each is a few file operations, and the
+    /// parent checks must not race with deletes.
+    lock: Mutex<()>,
+}
+
+impl SimClient {
+    pub fn new(root: impl Into<PathBuf>) -> SimClient {
+        SimClient {
+            store: Store::new(root),
+            subscription: SUBSCRIPTION.to_string(),
+            lock: Mutex::new(()),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn subscription_id(&self) -> String {
+        format!("/subscriptions/{}", self.subscription)
+    }
+
+    /// Whether a scope exists: the subscription, or a stored resource.
+    fn exists(&self, id: &str) -> Result<bool, ArmError> {
+        if arm::ids_equal(id, &self.subscription_id()) {
+            return Ok(true);
+        }
+        Ok(self.store.get(id).map_err(io_error)?.is_some())
+    }
+
+    /// Handles one ARM call synchronously.
+    pub fn handle(&self, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
+        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let path = req.path.trim_end_matches('/');
+        if !path.to_lowercase().starts_with(&self.subscription_id().to_lowercase()) {
+            return Err(ArmError::new(
+                404,
+                "SubscriptionNotFound",
+                format!("The subscription of '{path}' could not be found."),
+            ));
+        }
+        match req.method {
+            Method::Get => self.get(path),
+            Method::Put => self.put(path, req.body.clone().unwrap_or(Json::Null)),
+            Method::Patch => self.patch(path, req.body.clone().unwrap_or(Json::Null)),
+            Method::Delete => self.delete(path),
+            Method::Post => self.post(path),
+        }
+    }
+
+    fn get(&self, id: &str) -> Result<ArmResponse, ArmError> {
+        if arm::ids_equal(id, &self.subscription_id()) {
+            return Ok(ArmResponse {
+                status: 200,
+                body: json!({
+                    "id": self.subscription_id(),
+                    "subscriptionId": self.subscription,
+                    "displayName": "aksplan simulation",
+                    "tenantId": TENANT,
+                    "state": "Enabled",
+                }),
+            });
+        }
+        match self.store.get(id).map_err(io_error)? {
+            Some(doc) => Ok(ArmResponse { status: 200, body: doc }),
+            None => Err(not_found(id)),
+        }
+    }
+
+    fn put(&self, id: &str, body: Json) -> Result<ArmResponse, ArmError> {
+        if !body.is_object() {
+            return Err(ArmError::new(
+                400,
+                "InvalidRequestContent",
+                "The request content must be a JSON object.",
+            ));
+        }
+        if let Some(parent) = arm::parent_id(id) {
+            if !self.exists(&parent)? {
+                return Err(parent_missing(id, &parent));
+            }
+        }
+        let existing = self.store.get(id).map_err(io_error)?;
+        let doc = rules::on_put(self, id, body, existing.as_ref())?;
+        self.store.put(id, &doc).map_err(io_error)?;
+        Ok(ArmResponse {
+            status: if existing.is_some() { 200 } else { 201 },
+            body: doc,
+        })
+    }
+
+    fn patch(&self, id: &str, patch: Json) -> Result<ArmResponse, ArmError> {
+        let Some(mut doc) = self.store.get(id).map_err(io_error)? else {
+            return Err(not_found(id));
+        };
+        merge_patch(&mut doc, &patch);
+        let existing = self.store.get(id).map_err(io_error)?;
+        let doc = rules::on_put(self, id, doc, existing.as_ref())?;
+        self.store.put(id, &doc).map_err(io_error)?;
+        Ok(ArmResponse { status: 200, body: doc })
+    }
+
+    fn delete(&self, id: &str) -> Result<ArmResponse, ArmError> {
+        if let Some(doc) = self.store.get(id).map_err(io_error)? {
+            rules::on_delete(self, id, &doc)?;
+        }
+        let existed = self.store.delete(id).map_err(io_error)?;
+        Ok(ArmResponse {
+            status: if existed { 200 } else { 204 },
+            body: Json::Null,
+        })
+    }
+
+    fn post(&self, path: &str) -> Result<ArmResponse, ArmError> {
+        let (id, action) = path.rsplit_once('/').unwrap_or((path, ""));
+        let doc = self.store.get(id).map_err(io_error)?.ok_or_else(|| not_found(id))?;
+        rules::on_post(id, action, &doc)
+    }
+}
+
+impl ArmClient for SimClient {
+    async fn send(&self, req: ArmRequest) -> Result<ArmResponse, ArmError> {
+        self.handle(&req)
+    }
+
+    fn describe(&self) -> String {
+        format!("sim ({})", self.store.root().display())
+    }
+
+    fn subscription(&self) -> &str {
+        &self.subscription
+    }
+
+    fn tenant(&self) -> &str {
+        TENANT
+    }
+}
+
+fn io_error(e: std::io::Error) -> ArmError {
+    ArmError::new(
+        500,
+        "InternalServerError",
+        format!("the simulation's store failed: {e}"),
+    )
+}
+
+fn not_found(id: &str) -> ArmError {
+    if arm::resource_type(id) == "Microsoft.Resources/resourceGroups" {
+        return ArmError::new(
+            404,
+            "ResourceGroupNotFound",
+            format!("Resource group '{}' could not be found.", arm::name_of(id)),
+        );
+    }
+    ArmError::not_found(id)
+}
+
+fn parent_missing(id: &str, parent: &str) -> ArmError {
+    if arm::resource_type(parent) == "Microsoft.Resources/resourceGroups" {
+        return ArmError::new(
+            404,
+            "ResourceGroupNotFound",
+            format!("Resource group '{}' could not be found.", arm::name_of(parent)),
+        );
+    }
+    ArmError::new(
+        404,
+        "ParentResourceNotFound",
+        format!("Can not perform requested operation on nested resource '{id}'. Parent resource '{parent}' not found."),
+    )
+}
+
+/// RFC 7386 merge patch, as ARM applies PATCH bodies.
+fn merge_patch(target: &mut Json, patch: &Json) {
+    match (target, patch) {
+        (Json::Object(t), Json::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    t.remove(k);
+                } else {
+                    merge_patch(t.entry(k.clone()).or_insert(Json::Null), v);
+                }
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sim() -> (tempfile::TempDir, SimClient) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SimClient::new(dir.path());
+        (dir, s)
+    }
+
+    fn req(method: Method, path: &str, body: Option<Json>) -> ArmRequest {
+        ArmRequest {
+            method,
+            path: path.into(),
+            api_version: "2025-01-01".into(),
+            body,
+        }
+    }
+
+    fn rg(name: &str) -> String {
+        format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/{name}")
+    }
+
+    #[test]
+    fn create_read_update_delete_a_resource_group() {
+        let (_d, s) = sim();
+        let id = rg("rg1");
+        let r = s
+            .handle(&req(
+                Method::Put,
+                &id,
+                Some(json!({"location": "West Europe", "tags": {"a": "1"}})),
+            ))
+            .unwrap();
+        assert_eq!(r.status, 201);
+        assert_eq!(r.body["location"], "westeurope");
+        assert_eq!(r.body["properties"]["provisioningState"], "Succeeded");
+        let r = s
+            .handle(&req(
+                Method::Get,
+                &id.to_uppercase().replace("SUBSCRIPTIONS", "subscriptions"),
+                None,
+            ))
+            .unwrap();
+        assert_eq!(r.body["name"], "rg1");
+        let r = s
+            .handle(&req(Method::Patch, &id, Some(json!({"tags": {"a": "2"}}))))
+            .unwrap();
+        assert_eq!(r.body["tags"]["a"], "2");
+        assert_eq!(s.handle(&req(Method::Delete, &id, None)).unwrap().status, 200);
+        assert_eq!(s.handle(&req(Method::Delete, &id, None)).unwrap().status, 204);
+        let e = s.handle(&req(Method::Get, &id, None)).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (404, "ResourceGroupNotFound"));
+    }
+
+    #[test]
+    fn a_child_needs_its_parent() {
+        let (_d, s) = sim();
+        let vnet = format!("{}/providers/Microsoft.Network/virtualNetworks/v", rg("rg1"));
+        let e = s
+            .handle(&req(Method::Put, &vnet, Some(json!({"location": "westeurope"}))))
+            .unwrap_err();
+        assert_eq!(e.code, "ResourceGroupNotFound");
+        s.handle(&req(Method::Put, &rg("rg1"), Some(json!({"location": "westeurope"}))))
+            .unwrap();
+        let subnet = format!("{vnet}/subnets/s");
+        let e = s
+            .handle(&req(
+                Method::Put,
+                &subnet,
+                Some(json!({"properties": {"addressPrefixes": ["10.0.0.0/24"]}})),
+            ))
+            .unwrap_err();
+        assert_eq!(e.code, "ParentResourceNotFound");
+    }
+
+    #[test]
+    fn immutable_properties_are_refused() {
+        let (_d, s) = sim();
+        s.handle(&req(Method::Put, &rg("rg1"), Some(json!({"location": "westeurope"}))))
+            .unwrap();
+        let e = s
+            .handle(&req(Method::Put, &rg("rg1"), Some(json!({"location": "eastus"}))))
+            .unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "InvalidResourceGroupLocation"));
+    }
+
+    #[test]
+    fn other_subscriptions_do_not_exist() {
+        let (_d, s) = sim();
+        let e = s
+            .handle(&req(Method::Get, "/subscriptions/other/resourceGroups/x", None))
+            .unwrap_err();
+        assert_eq!(e.code, "SubscriptionNotFound");
+    }
+
+    #[test]
+    fn merge_patch_removes_nulls() {
+        let mut t = json!({"a": 1, "b": {"c": 2, "d": 3}});
+        merge_patch(&mut t, &json!({"a": null, "b": {"c": 5}}));
+        assert_eq!(t, json!({"b": {"c": 5, "d": 3}}));
+    }
+}
