@@ -9,7 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Whether a resource block is managed (`resource`) or read (`data`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     Managed,

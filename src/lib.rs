@@ -17,3 +17,4 @@ pub mod diag;
 pub mod graph;
 pub mod lang;
 pub mod provider;
+pub mod state;

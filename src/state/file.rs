@@ -1,0 +1,280 @@
+//! The state file format, version 1 (`aksplan.tfstate`):
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "serial": 3,
+//!   "lineage": "a UUID",
+//!   "resources": [
+//!     {
+//!       "address": "azurerm_subnet.this[\"nodes\"]",
+//!       "mode": "managed",
+//!       "type": "azurerm_subnet",
+//!       "name": "this",
+//!       "index_key": "nodes",
+//!       "id": "/subscriptions/.../subnets/snet-nodes",
+//!       "attributes": { "name": "snet-nodes", ... },
+//!       "sensitive_attributes": [["configuration_protected_settings"]],
+//!       "dependencies": ["azurerm_virtual_network.this"]
+//!     }
+//!   ],
+//!   "outputs": { "cluster_id": { "value": "...", "sensitive": false } }
+//! }
+//! ```
+//!
+//! Sensitive attribute values are stored (the state file is a secret, mode
+//! 0600), and their paths listed so that every view hides them. Journal
+//! entries (see `store`) use the same resource shape.
+
+use super::{OutputState, ResourceState, State};
+use crate::addrs::{Instance, InstanceKey, Mode, Resource};
+use crate::lang::Value;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+
+pub const VERSION: u64 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct StateFile {
+    pub version: u64,
+    pub serial: u64,
+    pub lineage: String,
+    #[serde(default)]
+    pub resources: Vec<ResourceEntry>,
+    #[serde(default)]
+    pub outputs: BTreeMap<String, OutputEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResourceEntry {
+    pub address: String,
+    pub mode: Mode,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_key: Option<Json>,
+    #[serde(default)]
+    pub id: Option<String>,
+    pub attributes: Json,
+    #[serde(default)]
+    pub sensitive_attributes: Vec<Vec<Json>>,
+    #[serde(default)]
+    pub dependencies: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutputEntry {
+    pub value: Json,
+    #[serde(default)]
+    pub sensitive: bool,
+}
+
+/// Paths of every sensitive value inside `v`.
+pub fn sensitive_paths(v: &Value) -> Vec<Vec<Json>> {
+    fn walk(v: &Value, path: &mut Vec<Json>, out: &mut Vec<Vec<Json>>) {
+        match v {
+            Value::Sensitive(_) => out.push(path.clone()),
+            Value::List(items) | Value::Set(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Json::from(i));
+                    walk(item, path, out);
+                    path.pop();
+                }
+            }
+            Value::Map(m) => {
+                for (k, item) in m {
+                    path.push(Json::from(k.as_str()));
+                    walk(item, path, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(v, &mut Vec::new(), &mut out);
+    out
+}
+
+/// Marks the values at `paths` sensitive again.
+pub fn mark_paths(mut v: Value, paths: &[Vec<Json>]) -> Value {
+    fn mark_at(v: &mut Value, path: &[Json]) {
+        let Some((first, rest)) = path.split_first() else {
+            let taken = std::mem::take(v);
+            *v = taken.mark();
+            return;
+        };
+        match (v, first) {
+            (Value::Map(m), Json::String(k)) => {
+                if let Some(child) = m.get_mut(k) {
+                    mark_at(child, rest);
+                }
+            }
+            (Value::List(items) | Value::Set(items), Json::Number(n)) => {
+                if let Some(child) = n.as_u64().and_then(|i| items.get_mut(i as usize)) {
+                    mark_at(child, rest);
+                }
+            }
+            _ => {}
+        }
+    }
+    for p in paths {
+        mark_at(&mut v, p);
+    }
+    v
+}
+
+pub fn encode_resource(addr: &Instance, r: &ResourceState) -> ResourceEntry {
+    ResourceEntry {
+        address: addr.to_string(),
+        mode: addr.resource.mode,
+        type_name: addr.resource.type_name.clone(),
+        name: addr.resource.name.clone(),
+        index_key: match &addr.key {
+            InstanceKey::None => None,
+            InstanceKey::Int(i) => Some(Json::from(*i)),
+            InstanceKey::Str(s) => Some(Json::from(s.as_str())),
+        },
+        id: r.id().map(str::to_string),
+        attributes: r.value.to_json(),
+        sensitive_attributes: sensitive_paths(&r.value),
+        dependencies: r.dependencies.clone(),
+    }
+}
+
+pub fn decode_resource(e: &ResourceEntry) -> Result<(Instance, ResourceState), String> {
+    let resource = Resource {
+        mode: e.mode,
+        type_name: e.type_name.clone(),
+        name: e.name.clone(),
+    };
+    let key = match &e.index_key {
+        None | Some(Json::Null) => InstanceKey::None,
+        Some(Json::Number(n)) => InstanceKey::Int(n.as_u64().ok_or_else(|| format!("{}: bad index_key", e.address))?),
+        Some(Json::String(s)) => InstanceKey::Str(s.clone()),
+        Some(other) => return Err(format!("{}: bad index_key {other}", e.address)),
+    };
+    let value = mark_paths(Value::from_json(&e.attributes), &e.sensitive_attributes);
+    Ok((
+        resource.instance(key),
+        ResourceState {
+            type_name: e.type_name.clone(),
+            value,
+            dependencies: e.dependencies.clone(),
+        },
+    ))
+}
+
+pub fn encode(state: &State) -> StateFile {
+    StateFile {
+        version: VERSION,
+        serial: state.serial,
+        lineage: state.lineage.clone(),
+        resources: state.resources.iter().map(|(a, r)| encode_resource(a, r)).collect(),
+        outputs: state
+            .outputs
+            .iter()
+            .map(|(k, o)| {
+                (
+                    k.clone(),
+                    OutputEntry {
+                        value: o.value.to_json(),
+                        sensitive: o.sensitive,
+                    },
+                )
+            })
+            .collect(),
+    }
+}
+
+pub fn decode(f: StateFile) -> Result<State, String> {
+    if f.version != VERSION {
+        return Err(format!(
+            "state format version {} is not supported (this aksplan reads version {VERSION})",
+            f.version
+        ));
+    }
+    let mut resources = BTreeMap::new();
+    for e in &f.resources {
+        let (addr, r) = decode_resource(e)?;
+        resources.insert(addr, r);
+    }
+    Ok(State {
+        serial: f.serial,
+        lineage: f.lineage,
+        resources,
+        outputs: f
+            .outputs
+            .into_iter()
+            .map(|(k, o)| {
+                let v = Value::from_json(&o.value).mark_if(o.sensitive);
+                (
+                    k,
+                    OutputState {
+                        value: v,
+                        sensitive: o.sensitive,
+                    },
+                )
+            })
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::value::Map;
+
+    #[test]
+    fn round_trip_keeps_sensitivity_and_keys() {
+        let mut s = State::new();
+        s.serial = 7;
+        let addr =
+            Resource::managed("azurerm_kubernetes_cluster_extension", "e").instance(InstanceKey::Str("flux".into()));
+        let value = Value::Map(Map::from([
+            ("id".into(), Value::string("/x")),
+            (
+                "configuration_protected_settings".into(),
+                Value::Map(Map::from([("k".into(), Value::string("secret"))])).mark(),
+            ),
+        ]));
+        s.resources.insert(
+            addr.clone(),
+            ResourceState {
+                type_name: "azurerm_kubernetes_cluster_extension".into(),
+                value,
+                dependencies: vec!["azurerm_kubernetes_cluster.k".into()],
+            },
+        );
+        s.outputs.insert(
+            "o".into(),
+            OutputState {
+                value: Value::string("v").mark(),
+                sensitive: true,
+            },
+        );
+        let text = serde_json::to_string(&encode(&s)).unwrap();
+        let back = decode(serde_json::from_str(&text).unwrap()).unwrap();
+        assert_eq!(back, s);
+        let entry = &encode(&s).resources[0];
+        assert_eq!(
+            entry.sensitive_attributes,
+            vec![vec![Json::from("configuration_protected_settings")]]
+        );
+        assert_eq!(entry.index_key, Some(Json::from("flux")));
+    }
+
+    #[test]
+    fn other_versions_are_refused() {
+        let f = StateFile {
+            version: 99,
+            serial: 0,
+            lineage: String::new(),
+            resources: vec![],
+            outputs: BTreeMap::new(),
+        };
+        assert!(decode(f).unwrap_err().contains("version 99"));
+    }
+}

@@ -1,0 +1,299 @@
+//! Storing state on disk without ever losing it.
+//!
+//! - A full write goes to a temporary file that is fsynced and renamed over
+//!   `aksplan.tfstate`; the previous file is kept as `aksplan.tfstate.backup`;
+//!   both have mode 0600.
+//! - During an apply, each finished resource is appended to a journal
+//!   (`aksplan.tfstate.journal`, one JSON line per change, fsynced in
+//!   batches), so saving after every resource costs O(1), not a rewrite of
+//!   the whole state. Loading replays a journal left by an interrupted run;
+//!   the next full write removes it.
+
+use super::file::{self, ResourceEntry};
+use super::State;
+use crate::addrs::Instance;
+use serde::{Deserialize, Serialize};
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+
+pub const STATE_FILE: &str = "aksplan.tfstate";
+
+#[derive(Debug, Clone)]
+pub struct StateStore {
+    path: PathBuf,
+}
+
+/// One journal line.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JournalEntry {
+    /// The state the journal continues: its lineage and serial.
+    Base {
+        lineage: String,
+        serial: u64,
+    },
+    Set(Box<ResourceEntry>),
+    Remove {
+        address: String,
+    },
+}
+
+impl StateStore {
+    pub fn in_dir(dir: &Path) -> StateStore {
+        StateStore {
+            path: dir.join(STATE_FILE),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn sibling(&self, suffix: &str) -> PathBuf {
+        let mut p = self.path.clone().into_os_string();
+        p.push(suffix);
+        PathBuf::from(p)
+    }
+
+    pub fn journal_path(&self) -> PathBuf {
+        self.sibling(".journal")
+    }
+
+    pub fn backup_path(&self) -> PathBuf {
+        self.sibling(".backup")
+    }
+
+    /// The current state: the file (or an empty state), with any journal replayed.
+    pub fn load(&self) -> Result<State, String> {
+        let mut state = match std::fs::read(&self.path) {
+            Ok(bytes) => {
+                let f: file::StateFile = serde_json::from_slice(&bytes)
+                    .map_err(|e| format!("{} is not a valid state file: {e}", self.path.display()))?;
+                file::decode(f).map_err(|e| format!("{}: {e}", self.path.display()))?
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => State::new(),
+            Err(e) => return Err(format!("cannot read {}: {e}", self.path.display())),
+        };
+        self.replay(&mut state)?;
+        Ok(state)
+    }
+
+    fn replay(&self, state: &mut State) -> Result<(), String> {
+        let f = match File::open(self.journal_path()) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(format!("cannot read the state journal: {e}")),
+        };
+        let mut replayed = false;
+        for line in io::BufReader::new(f).lines() {
+            let line = line.map_err(|e| format!("cannot read the state journal: {e}"))?;
+            // A line cut short by a crash ends the journal.
+            let Ok(entry) = serde_json::from_str::<JournalEntry>(&line) else {
+                break;
+            };
+            match entry {
+                JournalEntry::Base { lineage, serial } => {
+                    if lineage != state.lineage || serial != state.serial {
+                        // A journal of another state: already folded in, or not ours.
+                        return Ok(());
+                    }
+                }
+                JournalEntry::Set(e) => {
+                    let (addr, r) = file::decode_resource(&e)?;
+                    state.resources.insert(addr, r);
+                    replayed = true;
+                }
+                JournalEntry::Remove { address } => {
+                    if let Ok(addr) = address.parse::<Instance>() {
+                        state.resources.remove(&addr);
+                        replayed = true;
+                    }
+                }
+            }
+        }
+        if replayed {
+            state.serial += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes the whole state atomically, keeping the previous file as a
+    /// backup, and folds the journal in. Increments the serial.
+    pub fn write(&self, state: &mut State) -> io::Result<()> {
+        state.serial += 1;
+        let text = serde_json::to_vec_pretty(&file::encode(state)).map_err(io::Error::other)?;
+        let tmp = self.sibling(&format!(".tmp{}", std::process::id()));
+        {
+            let mut f = private_file(&tmp, true)?;
+            f.write_all(&text)?;
+            f.write_all(b"\n")?;
+            f.sync_all()?;
+        }
+        if self.path.exists() {
+            std::fs::copy(&self.path, self.backup_path())?;
+            set_private(&self.backup_path())?;
+        }
+        std::fs::rename(&tmp, &self.path)?;
+        sync_dir(&self.path);
+        match std::fs::remove_file(self.journal_path()) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Starts a journal continuing `state`.
+    pub fn journal(&self, state: &State) -> io::Result<Journal> {
+        let mut j = Journal {
+            file: private_file(&self.journal_path(), false)?,
+        };
+        j.append(&[JournalEntry::Base {
+            lineage: state.lineage.clone(),
+            serial: state.serial,
+        }])?;
+        Ok(j)
+    }
+}
+
+/// An open journal; each `append` is durable when it returns.
+pub struct Journal {
+    file: File,
+}
+
+impl Journal {
+    pub fn append(&mut self, entries: &[JournalEntry]) -> io::Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut buf = Vec::new();
+        for e in entries {
+            serde_json::to_writer(&mut buf, e).map_err(io::Error::other)?;
+            buf.push(b'\n');
+        }
+        self.file.write_all(&buf)?;
+        self.file.sync_data()
+    }
+}
+
+fn private_file(path: &Path, truncate: bool) -> io::Result<File> {
+    let mut o = OpenOptions::new();
+    o.create(true).write(true);
+    if truncate {
+        o.truncate(true);
+    } else {
+        o.append(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+fn set_private(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+fn sync_dir(file: &Path) {
+    if let Some(dir) = file.parent() {
+        if let Ok(d) = File::open(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        }) {
+            let _ = d.sync_all();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::addrs::Resource;
+    use crate::lang::Value;
+    use crate::state::ResourceState;
+
+    fn rs(id: &str) -> ResourceState {
+        ResourceState {
+            type_name: "azurerm_resource_group".into(),
+            value: Value::Map([("id".to_string(), Value::string(id))].into()),
+            dependencies: vec![],
+        }
+    }
+
+    #[test]
+    fn write_is_private_keeps_a_backup_and_bumps_the_serial() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StateStore::in_dir(dir.path());
+        let mut s = store.load().unwrap();
+        assert_eq!(s.serial, 0);
+        store.write(&mut s).unwrap();
+        s.resources.insert(
+            Resource::managed("azurerm_resource_group", "a").instance(crate::addrs::InstanceKey::None),
+            rs("/a"),
+        );
+        store.write(&mut s).unwrap();
+        assert_eq!(store.load().unwrap(), s);
+        assert_eq!(s.serial, 2);
+        let backup: file::StateFile = serde_json::from_slice(&std::fs::read(store.backup_path()).unwrap()).unwrap();
+        assert_eq!(backup.serial, 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(store.path()).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+            assert_eq!(
+                std::fs::metadata(store.backup_path()).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+    }
+
+    #[test]
+    fn journal_is_replayed_after_an_interrupted_apply_and_folded_by_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StateStore::in_dir(dir.path());
+        let mut s = store.load().unwrap();
+        store.write(&mut s).unwrap();
+        let a = Resource::managed("azurerm_resource_group", "a").instance(crate::addrs::InstanceKey::None);
+        let mut j = store.journal(&s).unwrap();
+        j.append(&[JournalEntry::Set(Box::new(file::encode_resource(&a, &rs("/a"))))])
+            .unwrap();
+        drop(j);
+        // A torn last line is ignored.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(store.journal_path())
+            .unwrap()
+            .write_all(b"{\"set\":")
+            .unwrap();
+        let mut loaded = store.load().unwrap();
+        assert!(loaded.resources.contains_key(&a));
+        store.write(&mut loaded).unwrap();
+        assert!(!store.journal_path().exists());
+        assert_eq!(store.load().unwrap(), loaded);
+        // A journal whose base is another state is not applied twice.
+        let mut j = store.journal(&s).unwrap();
+        j.append(&[JournalEntry::Remove { address: a.to_string() }]).unwrap();
+        assert!(store.load().unwrap().resources.contains_key(&a));
+    }
+
+    #[test]
+    fn a_corrupt_state_file_is_an_error_not_an_empty_state() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(STATE_FILE), "{ nope").unwrap();
+        assert!(StateStore::in_dir(dir.path())
+            .load()
+            .unwrap_err()
+            .contains("not a valid state file"));
+    }
+}
