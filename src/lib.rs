@@ -10,11 +10,13 @@
 #![allow(clippy::result_large_err)]
 
 pub mod addrs;
+pub mod apply;
 pub mod cli;
 pub mod config;
 pub mod core;
 pub mod diag;
 pub mod graph;
 pub mod lang;
+pub mod plan;
 pub mod provider;
 pub mod state;

@@ -103,10 +103,12 @@ pub fn evaluate(
     (out, diags)
 }
 
+/// The value of each object as references see it.
+pub type Values = HashMap<Object, Value>;
+
 struct Walk<'c, 'd> {
     config: &'c Config,
-    /// The value of each object as references see it.
-    values: HashMap<Object, Value>,
+    values: Values,
     ctx: FuncContext,
     out: Evaluated,
     expansions: HashMap<Resource, Vec<Instance>>,
@@ -121,7 +123,7 @@ struct Repeat<'r> {
 }
 
 struct WalkScope<'w> {
-    values: &'w HashMap<Object, Value>,
+    values: &'w Values,
     repeat: Repeat<'w>,
 }
 
@@ -162,75 +164,79 @@ impl Scope for WalkScope<'_> {
         };
         // Declared objects whose evaluation failed read as unknown, so one
         // error does not cascade into its dependents.
-        Ok(self
-            .values
-            .get(&object)
-            .map_or(Cow::Owned(Value::Unknown), Cow::Borrowed))
+        Ok(self.values.get(&object).map_or(Cow::Owned(Value::Unknown), Cow::Borrowed))
     }
 }
 
-impl Walk<'_, '_> {
-    fn scope(&self) -> WalkScope<'_> {
-        WalkScope {
-            values: &self.values,
-            repeat: Repeat::default(),
+/// Evaluates one object at a time, given the values of what it depends on.
+/// The plan walk and the apply walk both use it.
+pub struct ObjectEval<'c> {
+    pub config: &'c Config,
+    ctx: FuncContext,
+}
+
+impl<'c> ObjectEval<'c> {
+    pub fn new(config: &'c Config) -> ObjectEval<'c> {
+        ObjectEval {
+            config,
+            ctx: FuncContext {
+                base_dir: config.dir.clone(),
+            },
         }
     }
 
-    fn eval_expr(&mut self, expr: &crate::config::Expr) -> Value {
-        let scope = self.scope();
-        let result = Evaluator::new(&scope, &self.ctx).eval(&expr.expr);
-        match result {
+    fn expr(&self, values: &Values, expr: &crate::config::Expr, diags: &mut Diagnostics) -> Value {
+        let scope = WalkScope {
+            values,
+            repeat: Repeat::default(),
+        };
+        match Evaluator::new(&scope, &self.ctx).eval(&expr.expr) {
             Ok(v) => v,
             Err(e) => {
-                push_eval_error(self.diags, expr, e);
+                push_eval_error(diags, expr, e);
                 Value::Unknown
             }
         }
     }
 
-    fn visit(&mut self, object: &Object, hook: &mut dyn ResourceValues) {
-        match object {
-            Object::Variable(_) => {}
-            Object::Local(name) => {
-                let v = self.eval_expr(&self.config.locals[name].expr);
-                self.out.locals.insert(name.clone(), v.clone());
-                self.values.insert(object.clone(), v);
-            }
-            Object::Output(name) => {
-                let output = &self.config.outputs[name];
-                let v = self.eval_expr(&output.value);
-                if v.has_sensitive() && !output.sensitive {
-                    self.diags.push(
-                        Diagnostic::error("Output refers to sensitive values")
-                            .with_detail(format!("output {name:?} would show a sensitive value"))
-                            .with_span(output.value.span())
-                            .with_help("add sensitive = true to the output block"),
-                    );
-                }
-                self.out.outputs.insert(name.clone(), v.mark_if(output.sensitive));
-            }
-            Object::Resource(addr) => self.visit_resource(addr, hook),
-        }
+    pub fn local(&self, values: &Values, name: &str, diags: &mut Diagnostics) -> Value {
+        self.expr(values, &self.config.locals[name].expr, diags)
     }
 
-    fn repetitions(&mut self, res: &crate::config::Resource) -> Option<Vec<Repetition>> {
-        let single = || {
-            vec![Repetition {
-                key: InstanceKey::None,
-                each_value: None,
-            }]
-        };
+    pub fn output(&self, values: &Values, name: &str, diags: &mut Diagnostics) -> Value {
+        let output = &self.config.outputs[name];
+        let v = self.expr(values, &output.value, diags);
+        if v.has_sensitive() && !output.sensitive {
+            diags.push(
+                Diagnostic::error("Output refers to sensitive values")
+                    .with_detail(format!("output {name:?} would show a sensitive value"))
+                    .with_span(output.value.span())
+                    .with_help("add sensitive = true to the output block"),
+            );
+        }
+        v.mark_if(output.sensitive)
+    }
+
+    /// The instances of a resource block, or `None` after reporting why not.
+    pub fn repetitions(&self, values: &Values, res: &crate::config::Resource, diags: &mut Diagnostics) -> Option<Vec<Repetition>> {
         let (expr, is_count) = match (&res.count, &res.for_each) {
             (Some(c), _) => (c, true),
             (None, Some(f)) => (f, false),
-            (None, None) => return Some(single()),
+            (None, None) => {
+                return Some(vec![Repetition {
+                    key: InstanceKey::None,
+                    each_value: None,
+                }])
+            }
         };
-        let scope = self.scope();
+        let scope = WalkScope {
+            values,
+            repeat: Repeat::default(),
+        };
         let value = match Evaluator::new(&scope, &self.ctx).eval(&expr.expr) {
             Ok(v) => v,
             Err(e) => {
-                push_eval_error(self.diags, expr, e);
+                push_eval_error(diags, expr, e);
                 return None;
             }
         };
@@ -239,17 +245,82 @@ impl Walk<'_, '_> {
         } else {
             expand::from_for_each(&value, expr)
         };
-        result.map_err(|d| self.diags.push(d)).ok()
+        result.map_err(|d| diags.push(d)).ok()
     }
 
-    fn visit_resource(&mut self, addr: &Resource, hook: &mut dyn ResourceValues) {
+    /// The object one instance's body describes.
+    pub fn instance(&self, values: &Values, res: &crate::config::Resource, schema: &crate::config::schema::Schema, rep: &Repetition, diags: &mut Diagnostics) -> Value {
+        let each_key = match &rep.key {
+            InstanceKey::Str(k) => Some(k.as_str()),
+            _ => None,
+        };
+        let scope = WalkScope {
+            values,
+            repeat: Repeat {
+                count_index: match rep.key {
+                    InstanceKey::Int(i) => Some(i),
+                    _ => None,
+                },
+                each: each_key.zip(rep.each_value.as_ref()),
+            },
+        };
+        let mut ev = Evaluator::new(&scope, &self.ctx);
+        let mut be = body::BodyEval {
+            ev: &mut ev,
+            file: res.file,
+            diags,
+        };
+        be.object(&res.body, &schema.block, "")
+    }
+}
+
+/// The value a whole resource block has for references: one object, a list
+/// (count) or a map (for_each) of its instances' values.
+pub fn resource_value(res: &crate::config::Resource, mut instances: Vec<(InstanceKey, Value)>) -> Value {
+    match (&res.count, &res.for_each) {
+        (Some(_), _) => Value::List(instances.into_iter().map(|(_, v)| v).collect()),
+        (None, Some(_)) => Value::Map(
+            instances
+                .into_iter()
+                .filter_map(|(k, v)| match k {
+                    InstanceKey::Str(s) => Some((s, v)),
+                    _ => None,
+                })
+                .collect::<Map>(),
+        ),
+        (None, None) => instances.pop().map(|(_, v)| v).unwrap_or(Value::Unknown),
+    }
+}
+
+impl Walk<'_, '_> {
+    fn visit(&mut self, object: &Object, hook: &mut dyn ResourceValues) {
+        let eval = ObjectEval {
+            config: self.config,
+            ctx: self.ctx.clone(),
+        };
+        match object {
+            Object::Variable(_) => {}
+            Object::Local(name) => {
+                let v = eval.local(&self.values, name, self.diags);
+                self.out.locals.insert(name.clone(), v.clone());
+                self.values.insert(object.clone(), v);
+            }
+            Object::Output(name) => {
+                let v = eval.output(&self.values, name, self.diags);
+                self.out.outputs.insert(name.clone(), v);
+            }
+            Object::Resource(addr) => self.visit_resource(&eval, addr, hook),
+        }
+    }
+
+    fn visit_resource(&mut self, eval: &ObjectEval, addr: &Resource, hook: &mut dyn ResourceValues) {
         let res = &self.config.resources[addr];
         let object = Object::Resource(addr.clone());
         let Some(schema) = schema::lookup(addr.mode, &addr.type_name) else {
             self.values.insert(object, Value::Unknown);
             return;
         };
-        let Some(reps) = self.repetitions(res) else {
+        let Some(reps) = eval.repetitions(&self.values, res, self.diags) else {
             self.values.insert(object, Value::Unknown);
             return;
         };
@@ -257,29 +328,7 @@ impl Walk<'_, '_> {
         let mut collected: Vec<(InstanceKey, Value)> = Vec::with_capacity(reps.len());
         for rep in reps {
             let instance = addr.instance(rep.key.clone());
-            let config_value = {
-                let each_key = match &rep.key {
-                    InstanceKey::Str(k) => Some(k.as_str()),
-                    _ => None,
-                };
-                let scope = WalkScope {
-                    values: &self.values,
-                    repeat: Repeat {
-                        count_index: match rep.key {
-                            InstanceKey::Int(i) => Some(i),
-                            _ => None,
-                        },
-                        each: each_key.zip(rep.each_value.as_ref()),
-                    },
-                };
-                let mut ev = Evaluator::new(&scope, &self.ctx);
-                let mut be = body::BodyEval {
-                    ev: &mut ev,
-                    file: res.file,
-                    diags: self.diags,
-                };
-                be.object(&res.body, &schema.block, "")
-            };
+            let config_value = eval.instance(&self.values, res, schema, &rep, self.diags);
             let value = hook.instance_value(&instance, config_value.clone());
             collected.push((rep.key.clone(), value));
             self.out.instances.insert(
@@ -292,20 +341,7 @@ impl Walk<'_, '_> {
             );
             instances.push(instance);
         }
-        let whole = match (&res.count, &res.for_each) {
-            (Some(_), _) => Value::List(collected.into_iter().map(|(_, v)| v).collect()),
-            (None, Some(_)) => Value::Map(
-                collected
-                    .into_iter()
-                    .filter_map(|(k, v)| match k {
-                        InstanceKey::Str(s) => Some((s, v)),
-                        _ => None,
-                    })
-                    .collect::<Map>(),
-            ),
-            (None, None) => collected.pop().map(|(_, v)| v).unwrap_or(Value::Unknown),
-        };
-        self.values.insert(object, whole);
+        self.values.insert(object, resource_value(res, collected));
         self.expansions.insert(addr.clone(), instances);
     }
 }

@@ -215,3 +215,29 @@ impl<C: ArmClient> Azurerm<C> {
         }
     }
 }
+
+/// Marks the attributes a schema calls sensitive, however the value was
+/// obtained (ARM responses carry no marks).
+pub fn mark_sensitive(block: &crate::config::schema::BlockSchema, value: Value) -> Value {
+    let (value, outer) = match value {
+        Value::Sensitive(v) => (*v, true),
+        v => (v, false),
+    };
+    let Value::Map(mut m) = value else { return value.mark_if(outer) };
+    for (name, attr) in &block.attributes {
+        if attr.sensitive {
+            if let Some(v) = m.remove(name) {
+                let marked = if v.is_null() { v } else { v.mark() };
+                m.insert(name.clone(), marked);
+            }
+        }
+    }
+    for (name, nested) in &block.block_types {
+        if let Some(Value::List(items)) | Some(Value::Set(items)) = m.get_mut(name) {
+            for item in items.iter_mut() {
+                *item = mark_sensitive(&nested.block, std::mem::take(item));
+            }
+        }
+    }
+    Value::Map(m).mark_if(outer)
+}

@@ -1,0 +1,490 @@
+//! The apply executor: carries out a plan in dependency order.
+//!
+//! Nodes are the configuration's objects (evaluated when what they depend on
+//! is done, so values known only after apply flow into their dependents) and
+//! one delete node per instance being destroyed. Deletes run in reverse
+//! dependency order; a replacement deletes before it creates unless the
+//! resource says create_before_destroy. Independent nodes run concurrently,
+//! with at most `parallelism` cloud operations at once. A failed node stops
+//! only what depends on it. Each finished resource is written to the state
+//! journal (fsynced once per batch of completions), and the whole state is
+//! written at the end. After an interrupt no new node starts; running ones
+//! finish and are recorded.
+
+use crate::addrs::{Instance, Mode, Object, Resource};
+use crate::config::schema::{self, Schema};
+use crate::config::Config;
+use crate::core::{resource_value, ObjectEval, Values};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::graph::ObjectGraph;
+use crate::lang::Value;
+use crate::plan::{Action, Plan, ResourceChange};
+use crate::provider::arm::ArmClient;
+use crate::provider::azurerm::{mark_sensitive, Azurerm};
+use crate::state::file::encode_resource;
+use crate::state::store::{Journal, JournalEntry};
+use crate::state::{OutputState, ResourceState, State};
+use futures::future::{join_all, BoxFuture, FutureExt};
+use futures::stream::{FuturesUnordered, StreamExt};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::Semaphore;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Node {
+    Object(Object),
+    Delete(Instance),
+}
+
+/// What happened to one instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Replaced,
+    Deleted,
+    Read,
+    Failed,
+    /// Not attempted: something it depends on failed, or the run was interrupted.
+    Skipped(String),
+}
+
+#[derive(Debug, Default)]
+pub struct ApplyResult {
+    pub state: State,
+    pub outcomes: BTreeMap<Instance, Outcome>,
+    pub diags: Diagnostics,
+    pub interrupted: bool,
+}
+
+impl ApplyResult {
+    pub fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
+        self.outcomes.values().filter(|o| f(o)).count()
+    }
+}
+
+pub struct Options<'a> {
+    pub parallelism: usize,
+    pub cancel: &'a AtomicBool,
+}
+
+/// One cloud operation of a resource node, prepared synchronously.
+enum Op {
+    /// Nothing to do: this is the instance's value.
+    Keep(Value),
+    Apply { prior: Option<Value>, planned: Value, action: Action },
+    ReadData(Value),
+    Failed(Diagnostics),
+}
+
+type OpResult = (Instance, Action, Result<Value, Diagnostics>);
+
+/// Applies `plan` to `state`, journaling each result. `objects` is the
+/// object graph of the configuration the plan was made from.
+pub async fn apply<C: ArmClient>(
+    config: &Config,
+    objects: &ObjectGraph,
+    plan: &Plan,
+    provider: &Azurerm<C>,
+    mut state: State,
+    journal: &mut Journal,
+    opts: Options<'_>,
+) -> ApplyResult {
+    let changes: HashMap<&Instance, &ResourceChange> = plan.changes.iter().map(|c| (&c.addr, c)).collect();
+    let (deps, dependents) = build_graph(objects, plan, &state);
+    let mut waiting: HashMap<Node, usize> = deps.iter().map(|(n, d)| (n.clone(), d.len())).collect();
+    let mut ready: Vec<Node> = waiting.iter().filter(|(_, &c)| c == 0).map(|(n, _)| n.clone()).collect();
+    ready.sort();
+    let mut failed_nodes: HashMap<Node, String> = HashMap::default();
+    let mut result = ApplyResult::default();
+    let mut values: Values = plan.variables.iter().map(|(k, v)| (Object::Variable(k.clone()), v.clone())).collect();
+    let eval = ObjectEval::new(config);
+    let semaphore = Semaphore::new(opts.parallelism.max(1));
+    let mut running: FuturesUnordered<BoxFuture<'_, (Node, Vec<OpResult>)>> = FuturesUnordered::new();
+    let mut pending_journal: Vec<JournalEntry> = Vec::new();
+    // Per resource node: instance values already known without a cloud call.
+    let mut kept: HashMap<Resource, Vec<(crate::addrs::InstanceKey, Value)>> = HashMap::default();
+
+    loop {
+        while let Some(node) = ready.pop() {
+            if let Some(why) = failed_dependency(&node, &deps, &failed_nodes) {
+                skip(&node, &why, &changes, &mut result);
+                failed_nodes.insert(node.clone(), why);
+                release(&node, &dependents, &mut waiting, &mut ready);
+                continue;
+            }
+            if opts.cancel.load(Ordering::SeqCst) {
+                result.interrupted = true;
+                let why = "not started: the apply was interrupted".to_string();
+                skip(&node, &why, &changes, &mut result);
+                failed_nodes.insert(node.clone(), why);
+                release(&node, &dependents, &mut waiting, &mut ready);
+                continue;
+            }
+            match &node {
+                Node::Object(Object::Variable(_)) | Node::Object(Object::Output(_)) => {
+                    release(&node, &dependents, &mut waiting, &mut ready);
+                }
+                Node::Object(Object::Local(name)) => {
+                    let v = eval.local(&values, name, &mut result.diags);
+                    values.insert(Object::Local(name.clone()), v);
+                    release(&node, &dependents, &mut waiting, &mut ready);
+                }
+                Node::Object(Object::Resource(addr)) => {
+                    let ops = prepare(&eval, &values, addr, &changes, &state, plan, provider, &mut result.diags);
+                    let mut cloud = Vec::new();
+                    let mut keep = Vec::new();
+                    for (inst, op) in ops {
+                        match op {
+                            Op::Keep(v) => keep.push((inst.key.clone(), v)),
+                            Op::Failed(d) => {
+                                result.diags.extend(d);
+                                result.outcomes.insert(inst.clone(), Outcome::Failed);
+                                failed_nodes.insert(node.clone(), format!("{inst} could not be planned"));
+                            }
+                            op => cloud.push((inst, op)),
+                        }
+                    }
+                    kept.insert(addr.clone(), keep);
+                    let sem = &semaphore;
+                    let node2 = node.clone();
+                    running.push(
+                        async move {
+                            let results = join_all(cloud.into_iter().map(|(inst, op)| run_op(provider, sem, inst, op))).await;
+                            (node2, results)
+                        }
+                        .boxed(),
+                    );
+                }
+                Node::Delete(inst) => {
+                    let Some(prior) = state.resources.get(inst).map(|r| r.value.clone()) else {
+                        result.outcomes.insert(inst.clone(), Outcome::Deleted);
+                        release(&node, &dependents, &mut waiting, &mut ready);
+                        continue;
+                    };
+                    let sem = &semaphore;
+                    let inst = inst.clone();
+                    let node2 = node.clone();
+                    running.push(
+                        async move {
+                            let _permit = sem.acquire().await;
+                            let schema = schema::lookup(Mode::Managed, &inst.resource.type_name);
+                            let r = match schema {
+                                Some(s) => provider.delete(s, &prior).await,
+                                None => Default::default(),
+                            };
+                            let res = if r.diags.has_errors() { Err(r.diags) } else { Ok(Value::Null) };
+                            (node2, vec![(inst, Action::Delete, res)])
+                        }
+                        .boxed(),
+                    );
+                }
+            }
+        }
+        let Some(first) = running.next().await else { break };
+        // Take every completion already available, then journal them in one fsync.
+        let mut batch = vec![first];
+        while let Some(Some(more)) = running.next().now_or_never() {
+            batch.push(more);
+        }
+        for (node, results) in batch {
+            let ok = record(&node, results, &changes, &mut state, &mut values, &mut kept, &mut pending_journal, config, &mut result);
+            if !ok {
+                failed_nodes.insert(node.clone(), format!("{} failed", node_name(&node)));
+            }
+            release(&node, &dependents, &mut waiting, &mut ready);
+        }
+        if let Err(e) = journal.append(&pending_journal) {
+            result.diags.push(Diagnostic::error("Cannot write the state journal").with_detail(e.to_string()));
+        }
+        pending_journal.clear();
+    }
+
+    // Outputs, with every value now known.
+    for name in config.outputs.keys() {
+        let failed = failed_nodes.keys().any(|n| matches!(n, Node::Object(Object::Output(o)) if o == name));
+        if plan.destroy {
+            state.outputs.remove(name);
+        } else if !failed {
+            let v = eval.output(&values, name, &mut result.diags);
+            if v.is_wholly_known() {
+                let sensitive = config.outputs[name].sensitive;
+                state.outputs.insert(name.clone(), OutputState { value: v, sensitive });
+            }
+        }
+    }
+    state.outputs.retain(|k, _| config.outputs.contains_key(k));
+    if plan.destroy {
+        state.resources.retain(|a, _| a.resource.mode == Mode::Managed);
+    }
+    result.state = state;
+    result
+}
+
+fn node_name(n: &Node) -> String {
+    match n {
+        Node::Object(o) => o.to_string(),
+        Node::Delete(i) => format!("destroying {i}"),
+    }
+}
+
+fn failed_dependency(node: &Node, deps: &HashMap<Node, Vec<Node>>, failed: &HashMap<Node, String>) -> Option<String> {
+    deps.get(node)?
+        .iter()
+        .find(|d| failed.contains_key(*d))
+        .map(|d| format!("not attempted: {} did not succeed", node_name(d)))
+}
+
+fn skip(node: &Node, why: &str, changes: &HashMap<&Instance, &ResourceChange>, result: &mut ApplyResult) {
+    let mut mark = |i: &Instance| {
+        result.outcomes.entry(i.clone()).or_insert_with(|| Outcome::Skipped(why.to_string()));
+    };
+    match node {
+        Node::Delete(i) => mark(i),
+        Node::Object(Object::Resource(r)) => {
+            for (i, c) in changes {
+                if &i.resource == r && !matches!(c.action, Action::NoOp | Action::Delete) {
+                    mark(i);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn release(node: &Node, dependents: &HashMap<Node, Vec<Node>>, waiting: &mut HashMap<Node, usize>, ready: &mut Vec<Node>) {
+    for d in dependents.get(node).into_iter().flatten() {
+        if let Some(c) = waiting.get_mut(d) {
+            *c -= 1;
+            if *c == 0 {
+                ready.push(d.clone());
+            }
+        }
+    }
+}
+
+/// The apply graph: each node's dependencies, and the reverse.
+fn build_graph(objects: &ObjectGraph, plan: &Plan, state: &State) -> (HashMap<Node, Vec<Node>>, HashMap<Node, Vec<Node>>) {
+    let mut deps: HashMap<Node, Vec<Node>> = HashMap::default();
+    for o in objects.graph.node_weights() {
+        let d: Vec<Node> = objects.dependencies(o).map(|(t, _)| Node::Object(t.clone())).collect();
+        deps.insert(Node::Object(o.clone()), d);
+    }
+    let deleting: Vec<&ResourceChange> = plan.changes.iter().filter(|c| c.action.deletes()).collect();
+    for c in &deleting {
+        deps.entry(Node::Delete(c.addr.clone())).or_default();
+    }
+    let resource_node = |r: &Resource| Node::Object(Object::Resource(r.clone()));
+    for c in &deleting {
+        let del = Node::Delete(c.addr.clone());
+        let this = c.addr.resource.to_string();
+        // Destroy what depends on it first.
+        for other in &deleting {
+            let theirs = state.resources.get(&other.addr).map(|r| &r.dependencies).unwrap_or(&other.dependencies);
+            if other.addr != c.addr && theirs.contains(&this) {
+                deps.entry(del.clone()).or_default().push(Node::Delete(other.addr.clone()));
+            }
+        }
+        // Update what depended on it (so it lets go) before destroying it.
+        for (addr, r) in &state.resources {
+            let updating = plan.changes.iter().any(|u| &u.addr == addr && matches!(u.action, Action::Update));
+            if updating && r.dependencies.contains(&this) && deps.contains_key(&resource_node(&addr.resource)) {
+                deps.entry(del.clone()).or_default().push(resource_node(&addr.resource));
+            }
+        }
+        let own = resource_node(&c.addr.resource);
+        match c.action {
+            Action::DeleteThenCreate if deps.contains_key(&own) => deps.entry(own).or_default().push(del),
+            Action::CreateThenDelete if deps.contains_key(&own) => deps.entry(del).or_default().push(own),
+            _ => {}
+        }
+    }
+    let mut dependents: HashMap<Node, Vec<Node>> = HashMap::default();
+    for (n, ds) in deps.iter_mut() {
+        ds.sort();
+        ds.dedup();
+        for d in ds.iter() {
+            dependents.entry(d.clone()).or_default().push(n.clone());
+        }
+    }
+    (deps, dependents)
+}
+
+/// Decides, with the values known now, what each instance of a resource needs.
+#[allow(clippy::too_many_arguments)]
+fn prepare<C: ArmClient>(
+    eval: &ObjectEval,
+    values: &Values,
+    addr: &Resource,
+    changes: &HashMap<&Instance, &ResourceChange>,
+    state: &State,
+    plan: &Plan,
+    provider: &Azurerm<C>,
+    diags: &mut Diagnostics,
+) -> Vec<(Instance, Op)> {
+    let res = &eval.config.resources[addr];
+    let Some(schema) = schema::lookup(addr.mode, &addr.type_name) else { return Vec::new() };
+    let mut d = Diagnostics::new();
+    let Some(reps) = eval.repetitions(values, res, &mut d) else {
+        diags.extend(d);
+        return Vec::new();
+    };
+    let mut ops = Vec::with_capacity(reps.len());
+    for rep in reps {
+        let inst = addr.instance(rep.key.clone());
+        let prior = state.resources.get(&inst).map(|r| r.value.clone());
+        let op = match changes.get(&inst).map(|c| c.action) {
+            Some(Action::NoOp) | None if addr.mode == Mode::Data => match plan.prior_state.resources.get(&inst) {
+                Some(r) => Op::Keep(r.value.clone()),
+                None => Op::ReadData(eval.instance(values, res, schema, &rep, &mut d)),
+            },
+            Some(Action::NoOp) | None => Op::Keep(prior.unwrap_or_else(|| eval.instance(values, res, schema, &rep, &mut d))),
+            Some(Action::Delete) => continue,
+            Some(Action::Read) => Op::ReadData(eval.instance(values, res, schema, &rep, &mut d)),
+            Some(action) => {
+                let mut cd = Diagnostics::new();
+                let config_value = eval.instance(values, res, schema, &rep, &mut cd);
+                let prior = if action.is_replace() { None } else { prior };
+                let cfg = match &prior {
+                    Some(p) => crate::plan::engine::ignore_changes(config_value, p, &res.lifecycle.ignore_changes),
+                    None => config_value,
+                };
+                let planned = provider.plan(schema, prior.as_ref(), &cfg);
+                if action == Action::Update && !planned.replace_paths.is_empty() {
+                    cd.push(Diagnostic::error("Inconsistent plan").with_detail(format!(
+                        "{inst} was planned as an update, but with the values known now {} forces a replacement; plan again",
+                        planned.replace_paths.join(", ")
+                    )));
+                }
+                if cd.has_errors() {
+                    Op::Failed(cd)
+                } else {
+                    Op::Apply {
+                        prior,
+                        planned: planned.value,
+                        action,
+                    }
+                }
+            }
+        };
+        ops.push((inst, op));
+    }
+    diags.extend(d);
+    ops
+}
+
+async fn run_op<C: ArmClient>(provider: &Azurerm<C>, sem: &Semaphore, inst: Instance, op: Op) -> OpResult {
+    let _permit = sem.acquire().await;
+    let Some(schema): Option<&Schema> = schema::lookup(inst.resource.mode, &inst.resource.type_name) else {
+        return (inst, Action::NoOp, Err(Diagnostics::new()));
+    };
+    match op {
+        Op::Apply { prior, planned, action } => {
+            let r = provider.apply(schema, prior.as_ref(), &planned).await;
+            let res = match r.value {
+                Some(v) if !r.diags.has_errors() => Ok(merge_write_only(schema, mark_sensitive(&schema.block, v), &planned)),
+                _ => Err(r.diags),
+            };
+            (inst, action, res)
+        }
+        Op::ReadData(config) => {
+            let r = provider.read_data(schema, &config).await;
+            let res = match r.value {
+                Some(v) if !r.diags.has_errors() => Ok(mark_sensitive(&schema.block, v)),
+                _ => Err(r.diags),
+            };
+            (inst, Action::Read, res)
+        }
+        Op::Keep(v) => (inst, Action::NoOp, Ok(v)),
+        Op::Failed(d) => (inst, Action::NoOp, Err(d)),
+    }
+}
+
+/// Keeps the planned sensitivity marks on what Azure returned.
+fn merge_write_only(_schema: &Schema, v: Value, planned: &Value) -> Value {
+    match (v, planned.as_map()) {
+        (Value::Map(mut m), Some(p)) => {
+            for (k, pv) in p {
+                if pv.has_sensitive() {
+                    if let Some(x) = m.remove(k) {
+                        let marked = if matches!(x, Value::Sensitive(_)) || x.is_null() { x } else { x.mark() };
+                        m.insert(k.clone(), marked);
+                    }
+                }
+            }
+            Value::Map(m)
+        }
+        (v, _) => v,
+    }
+}
+
+/// Records one node's results in values, state and the journal batch.
+/// Returns whether everything succeeded.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    node: &Node,
+    results: Vec<OpResult>,
+    changes: &HashMap<&Instance, &ResourceChange>,
+    state: &mut State,
+    values: &mut Values,
+    kept: &mut HashMap<Resource, Vec<(crate::addrs::InstanceKey, Value)>>,
+    journal: &mut Vec<JournalEntry>,
+    config: &Config,
+    result: &mut ApplyResult,
+) -> bool {
+    let mut ok = true;
+    let mut collected = match node {
+        Node::Object(Object::Resource(r)) => kept.remove(r).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    for (inst, action, res) in results {
+        match res {
+            Ok(_) if action == Action::Delete => {
+                state.resources.remove(&inst);
+                journal.push(JournalEntry::Remove { address: inst.to_string() });
+                result.outcomes.insert(inst, Outcome::Deleted);
+            }
+            Ok(v) => {
+                let dependencies = changes.get(&inst).map(|c| c.dependencies.clone()).unwrap_or_default();
+                let rs = ResourceState {
+                    type_name: inst.resource.type_name.clone(),
+                    value: v.clone(),
+                    dependencies,
+                };
+                journal.push(JournalEntry::Set(Box::new(encode_resource(&inst, &rs))));
+                state.resources.insert(inst.clone(), rs);
+                collected.push((inst.key.clone(), v));
+                let outcome = match action {
+                    Action::Create => Outcome::Created,
+                    Action::Update => Outcome::Updated,
+                    Action::Read => Outcome::Read,
+                    a if a.is_replace() => Outcome::Replaced,
+                    _ => continue,
+                };
+                result.outcomes.insert(inst, outcome);
+            }
+            Err(d) => {
+                ok = false;
+                for mut diag in d {
+                    diag.summary = format!("{inst}: {}", diag.summary);
+                    if let Some(res) = config.resources.get(&inst.resource) {
+                        diag.span = diag.span.or(Some(res.span));
+                    }
+                    result.diags.push(diag);
+                }
+                if action != Action::Delete {
+                    collected.push((inst.key.clone(), Value::Unknown));
+                }
+                result.outcomes.insert(inst, Outcome::Failed);
+            }
+        }
+    }
+    if let Node::Object(Object::Resource(r)) = node {
+        if let Some(res) = config.resources.get(r) {
+            collected.sort_by(|a, b| a.0.cmp(&b.0));
+            values.insert(Object::Resource(r.clone()), resource_value(res, collected));
+        }
+    }
+    ok
+}

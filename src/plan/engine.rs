@@ -1,0 +1,460 @@
+//! The diff engine: decides each instance's action.
+//!
+//! [`refresh`] reads every resource in state from the cloud (the only I/O,
+//! done first and concurrently). [`plan`] then walks the configuration with
+//! a [`Planner`] hook: each instance is planned by the provider against its
+//! refreshed prior value, and the planned value (with known ids) is what its
+//! dependents see. What is in state but not in the configuration is deleted.
+
+use super::{Action, Drift, OutputChange, Plan, Reason, ResourceChange};
+use crate::addrs::{Instance, InstanceKey, Mode, Object};
+use crate::config::schema::{self, Schema};
+use crate::config::{Config, IgnoreChanges, PathStep};
+use crate::core::{self, Evaluated, ResourceValues};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lang::Value;
+use crate::provider::arm::ArmClient;
+use crate::provider::azurerm::{mark_sensitive, Azurerm};
+use crate::state::{ResourceState, State};
+use futures::StreamExt;
+use indexmap::IndexMap;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    pub destroy: bool,
+    pub replace: Vec<Instance>,
+    pub targets: Vec<Instance>,
+    pub refresh: bool,
+}
+
+/// Reads every resource in state from the cloud, `parallelism` at a time.
+/// Returns the refreshed state and what changed outside aksplan.
+pub async fn refresh<C: ArmClient>(
+    provider: &Azurerm<C>,
+    state: &State,
+    parallelism: usize,
+) -> (State, Vec<Drift>, Diagnostics) {
+    let reads = futures::stream::iter(state.resources.iter().filter(|(a, _)| a.resource.mode == Mode::Managed))
+        .map(|(addr, r)| async move {
+            let Some(schema) = schema::lookup(Mode::Managed, &r.type_name) else {
+                return (addr.clone(), Some(r.value.clone()), Diagnostics::new());
+            };
+            let resp = provider.read(schema, &r.value).await;
+            let value = resp.value.map(|v| mark_sensitive(&schema.block, v));
+            (addr.clone(), value, resp.diags)
+        })
+        .buffer_unordered(parallelism.max(1))
+        .collect::<Vec<_>>()
+        .await;
+    let mut refreshed = state.clone();
+    let mut drift = Vec::new();
+    let mut diags = Diagnostics::new();
+    for (addr, value, d) in reads {
+        let failed = d.has_errors();
+        for mut diag in d {
+            diag.summary = format!("{addr}: {}", diag.summary);
+            diags.push(diag);
+        }
+        if failed {
+            continue;
+        }
+        let before = state.resources[&addr].clone();
+        match value {
+            None => {
+                refreshed.resources.remove(&addr);
+                drift.push(Drift {
+                    addr,
+                    type_name: before.type_name,
+                    before: before.value,
+                    after: None,
+                });
+            }
+            Some(v) => {
+                if v.clone().unmark_deep().0 != before.value.clone().unmark_deep().0 {
+                    drift.push(Drift {
+                        addr: addr.clone(),
+                        type_name: before.type_name.clone(),
+                        before: before.value.clone(),
+                        after: Some(v.clone()),
+                    });
+                }
+                if let Some(r) = refreshed.resources.get_mut(&addr) {
+                    r.value = v;
+                }
+            }
+        }
+    }
+    drift.sort_by(|a, b| a.addr.cmp(&b.addr));
+    (refreshed, drift, diags)
+}
+
+/// Plans the configuration against the refreshed state.
+/// `read_data` reads a data source now (blocking on the provider).
+pub fn plan<C: ArmClient>(
+    config: &Config,
+    variables: IndexMap<String, Value>,
+    refreshed: &State,
+    provider: &Azurerm<C>,
+    read_data: &mut dyn FnMut(&Schema, &Value) -> (Option<Value>, Diagnostics),
+    opts: &PlanOptions,
+) -> (Plan, Evaluated, Diagnostics) {
+    let mut planner = Planner {
+        config,
+        prior: refreshed,
+        provider,
+        read_data,
+        opts,
+        changes: Vec::new(),
+        data: Vec::new(),
+        diags: Diagnostics::new(),
+    };
+    let (evaluated, mut diags) = core::evaluate(config, variables.clone(), &mut planner);
+    let mut changes = std::mem::take(&mut planner.changes);
+    diags.extend(std::mem::take(&mut planner.diags));
+    let mut prior_state = refreshed.clone();
+    for (addr, value) in std::mem::take(&mut planner.data) {
+        prior_state.resources.insert(
+            addr.clone(),
+            ResourceState {
+                type_name: addr.resource.type_name.clone(),
+                value,
+                dependencies: Vec::new(),
+            },
+        );
+    }
+    let dependencies = |addr: &Instance| -> Vec<String> {
+        let o = Object::Resource(addr.resource.clone());
+        if !evaluated.objects.index.contains_key(&o) {
+            return Vec::new();
+        }
+        let mut deps: Vec<String> = evaluated
+            .objects
+            .dependencies(&o)
+            .filter_map(|(d, _)| match d {
+                Object::Resource(r) if r.mode == Mode::Managed => Some(r.to_string()),
+                _ => None,
+            })
+            .collect();
+        deps.sort();
+        deps.dedup();
+        deps
+    };
+    for c in &mut changes {
+        c.dependencies = dependencies(&c.addr);
+    }
+
+    // Instances in state that the configuration no longer has.
+    let planned: BTreeSet<&Instance> = changes.iter().map(|c| &c.addr).collect();
+    let mut orphans = Vec::new();
+    for (addr, r) in &refreshed.resources {
+        if addr.resource.mode != Mode::Managed || planned.contains(addr) {
+            continue;
+        }
+        let reason = match (config.resources.get(&addr.resource), &addr.key) {
+            (None, _) => Reason::NotInConfiguration,
+            (Some(_), InstanceKey::Int(_)) => Reason::CountIndex,
+            (Some(_), InstanceKey::Str(_)) => Reason::EachKey,
+            (Some(_), InstanceKey::None) => Reason::NotInConfiguration,
+        };
+        orphans.push(ResourceChange {
+            addr: addr.clone(),
+            type_name: r.type_name.clone(),
+            action: Action::Delete,
+            reasons: vec![reason],
+            before: Some(r.value.clone()),
+            after: None,
+            replace_paths: Vec::new(),
+            dependencies: r.dependencies.clone(),
+            create_before_destroy: false,
+        });
+    }
+    changes.extend(orphans);
+
+    if opts.destroy {
+        changes = refreshed
+            .resources
+            .iter()
+            .filter(|(a, _)| a.resource.mode == Mode::Managed)
+            .map(|(addr, r)| ResourceChange {
+                addr: addr.clone(),
+                type_name: r.type_name.clone(),
+                action: Action::Delete,
+                reasons: vec![Reason::Destroy],
+                before: Some(r.value.clone()),
+                after: None,
+                replace_paths: Vec::new(),
+                dependencies: r.dependencies.clone(),
+                create_before_destroy: false,
+            })
+            .collect();
+    }
+
+    if !opts.targets.is_empty() {
+        let keep = targeted(&evaluated, &opts.targets);
+        changes.retain(|c| keep.contains(&c.addr.resource) || opts.targets.contains(&c.addr));
+        if opts.destroy {
+            // Destroying a target also destroys what depends on it.
+            changes.retain(|c| opts.targets.iter().any(|t| t.resource == c.addr.resource));
+        }
+    }
+    for t in &opts.replace {
+        if !changes.iter().any(|c| &c.addr == t) && !refreshed.resources.contains_key(t) {
+            diags.push(Diagnostic::warning("Nothing to replace").with_detail(format!("{t} is not in state")));
+        }
+    }
+
+    for c in &changes {
+        if !c.action.deletes() {
+            continue;
+        }
+        let Some(res) = config.resources.get(&c.addr.resource) else { continue };
+        if res.lifecycle.prevent_destroy {
+            diags.push(
+                Diagnostic::error("Instance cannot be destroyed")
+                    .with_detail(format!(
+                        "{} has lifecycle.prevent_destroy set, but the plan would {}",
+                        c.addr,
+                        if c.action.is_replace() { "replace it" } else { "destroy it" }
+                    ))
+                    .with_span(res.span)
+                    .with_help("remove prevent_destroy if the destroy is intended, or change the plan so it is not needed"),
+            );
+        }
+    }
+    changes.sort_by(|a, b| a.addr.cmp(&b.addr));
+
+    let outputs = output_changes(config, &evaluated, refreshed, opts.destroy);
+    diags.sort();
+    let plan = Plan {
+        cloud: provider.client.describe(),
+        changes,
+        drift: Vec::new(),
+        outputs,
+        prior_state,
+        state_lineage: refreshed.lineage.clone(),
+        state_serial: refreshed.serial,
+        variables,
+        destroy: opts.destroy,
+    };
+    (plan, evaluated, diags)
+}
+
+/// The resources a targeted plan covers: the targets and what they depend on.
+fn targeted(evaluated: &Evaluated, targets: &[Instance]) -> BTreeSet<crate::addrs::Resource> {
+    let mut keep = BTreeSet::new();
+    let mut stack: Vec<Object> = targets.iter().map(|t| Object::Resource(t.resource.clone())).collect();
+    while let Some(o) = stack.pop() {
+        if let Object::Resource(r) = &o {
+            if !keep.insert(r.clone()) {
+                continue;
+            }
+        }
+        if evaluated.objects.index.contains_key(&o) {
+            stack.extend(evaluated.objects.dependencies(&o).map(|(d, _)| d.clone()));
+        }
+    }
+    keep
+}
+
+fn output_changes(config: &Config, evaluated: &Evaluated, prior: &State, destroy: bool) -> Vec<OutputChange> {
+    let mut out = Vec::new();
+    for (name, o) in &config.outputs {
+        let after = if destroy { None } else { evaluated.outputs.get(name).cloned() };
+        out.push(OutputChange {
+            name: name.clone(),
+            before: prior.outputs.get(name).map(|o| o.value.clone()),
+            after,
+            sensitive: o.sensitive,
+        });
+    }
+    for (name, o) in &prior.outputs {
+        if !config.outputs.contains_key(name) {
+            out.push(OutputChange {
+                name: name.clone(),
+                before: Some(o.value.clone()),
+                after: None,
+                sensitive: o.sensitive,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// The walk's hook while planning.
+struct Planner<'p, C> {
+    config: &'p Config,
+    prior: &'p State,
+    provider: &'p Azurerm<C>,
+    read_data: &'p mut dyn FnMut(&Schema, &Value) -> (Option<Value>, Diagnostics),
+    opts: &'p PlanOptions,
+    changes: Vec<ResourceChange>,
+    /// Data sources read now, to record in state.
+    data: Vec<(Instance, Value)>,
+    diags: Diagnostics,
+}
+
+impl<C: ArmClient> ResourceValues for Planner<'_, C> {
+    fn instance_value(&mut self, inst: &Instance, config_value: Value) -> Value {
+        let Some(schema) = schema::lookup(inst.resource.mode, &inst.resource.type_name) else {
+            return config_value;
+        };
+        if inst.resource.mode == Mode::Data {
+            return self.data_source(inst, schema, config_value);
+        }
+        let prior = self.prior.resources.get(inst).map(|r| &r.value);
+        let res = &self.config.resources[&inst.resource];
+        let cfg = match prior {
+            Some(p) => ignore_changes(config_value, p, &res.lifecycle.ignore_changes),
+            None => config_value,
+        };
+        let mut planned = self.provider.plan(schema, prior, &cfg);
+        let mut reasons = Vec::new();
+        let action = match prior {
+            None => Action::Create,
+            Some(_) if self.opts.replace.contains(inst) => {
+                reasons.push(Reason::ReplaceRequested);
+                planned = self.provider.plan(schema, None, &cfg);
+                replace_action(res.lifecycle.create_before_destroy)
+            }
+            Some(_) if !planned.replace_paths.is_empty() => {
+                reasons.push(Reason::CannotUpdate);
+                replace_action(res.lifecycle.create_before_destroy)
+            }
+            Some(p) if differs(p, &planned.value) => Action::Update,
+            Some(_) => Action::NoOp,
+        };
+        let after = planned.value.clone();
+        self.changes.push(ResourceChange {
+            addr: inst.clone(),
+            type_name: inst.resource.type_name.clone(),
+            action,
+            reasons,
+            before: prior.cloned(),
+            after: Some(after.clone()),
+            replace_paths: planned.replace_paths,
+            dependencies: Vec::new(),
+            create_before_destroy: res.lifecycle.create_before_destroy,
+        });
+        if self.opts.destroy {
+            return prior.cloned().unwrap_or(after);
+        }
+        after
+    }
+}
+
+impl<C: ArmClient> Planner<'_, C> {
+    fn data_source(&mut self, inst: &Instance, schema: &Schema, config_value: Value) -> Value {
+        if !config_value.is_wholly_known() {
+            // Its arguments depend on what apply creates: read it then.
+            self.changes.push(ResourceChange {
+                addr: inst.clone(),
+                type_name: inst.resource.type_name.clone(),
+                action: Action::Read,
+                reasons: Vec::new(),
+                before: None,
+                after: Some(config_value.clone()),
+                replace_paths: Vec::new(),
+                dependencies: Vec::new(),
+                create_before_destroy: false,
+            });
+            return config_value;
+        }
+        let (value, diags) = (self.read_data)(schema, &config_value);
+        let failed = diags.has_errors();
+        let res = &self.config.resources[&inst.resource];
+        for mut d in diags {
+            d.summary = format!("{inst}: {}", d.summary);
+            d.span = d.span.or(Some(res.span));
+            self.diags.push(d);
+        }
+        match value {
+            Some(v) if !failed => {
+                let v = mark_sensitive(&schema.block, v);
+                self.data.push((inst.clone(), v.clone()));
+                v
+            }
+            _ => Value::Unknown,
+        }
+    }
+}
+
+fn replace_action(create_before_destroy: bool) -> Action {
+    if create_before_destroy {
+        Action::CreateThenDelete
+    } else {
+        Action::DeleteThenCreate
+    }
+}
+
+/// Whether a planned value differs from the prior one (unknowns differ).
+pub fn differs(prior: &Value, planned: &Value) -> bool {
+    !planned.is_wholly_known() || prior.clone().unmark_deep().0 != planned.clone().unmark_deep().0
+}
+
+/// Replaces the ignored paths of a configuration value with the prior values.
+pub fn ignore_changes(mut config: Value, prior: &Value, ignore: &IgnoreChanges) -> Value {
+    match ignore {
+        IgnoreChanges::None => config,
+        IgnoreChanges::All => {
+            // Everything but what only the configuration decides at creation.
+            prior.clone()
+        }
+        IgnoreChanges::Paths(paths) => {
+            for p in paths {
+                let prior_at = get_at(prior, &p.steps).cloned().unwrap_or(Value::Null);
+                set_at(&mut config, &p.steps, prior_at);
+            }
+            config
+        }
+    }
+}
+
+fn get_at<'v>(v: &'v Value, steps: &[PathStep]) -> Option<&'v Value> {
+    steps.iter().try_fold(v, |v, s| match s {
+        PathStep::Attr(k) | PathStep::Key(k) => v.get(k),
+        PathStep::Index(i) => v.as_seq().and_then(|items| items.get(*i as usize)),
+    })
+}
+
+fn set_at(v: &mut Value, steps: &[PathStep], new: Value) {
+    let Some((first, rest)) = steps.split_first() else {
+        *v = new;
+        return;
+    };
+    let child = match (v, first) {
+        (Value::Map(m), PathStep::Attr(k) | PathStep::Key(k)) => m.get_mut(k),
+        (Value::List(items), PathStep::Index(i)) => items.get_mut(*i as usize),
+        _ => None,
+    };
+    if let Some(c) = child {
+        set_at(c, rest, new);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::AttrPath;
+    use crate::lang::eval::eval_standalone;
+
+    #[test]
+    fn ignore_changes_keeps_prior_values_at_the_paths() {
+        let cfg = eval_standalone(r#"{ tags = { a = "new" }, pools = [{ count = 5 }] }"#).unwrap();
+        let prior = eval_standalone(r#"{ tags = { a = "old" }, pools = [{ count = 3 }] }"#).unwrap();
+        let paths = IgnoreChanges::Paths(vec![AttrPath {
+            steps: vec![PathStep::Attr("pools".into()), PathStep::Index(0), PathStep::Attr("count".into())],
+            span: crate::diag::Span::new(0, 0..0),
+        }]);
+        let v = ignore_changes(cfg, &prior, &paths);
+        assert_eq!(v, eval_standalone(r#"{ tags = { a = "new" }, pools = [{ count = 3 }] }"#).unwrap());
+    }
+
+    #[test]
+    fn unknown_planned_values_differ() {
+        let p = Value::string("a");
+        assert!(differs(&p, &Value::Unknown));
+        assert!(!differs(&p, &Value::string("a").mark()));
+    }
+}

@@ -1,0 +1,187 @@
+//! The saved plan (`aksplan plan --out FILE`), format version 1.
+//!
+//! It holds everything needed to apply exactly what was planned: a snapshot
+//! of the configuration files, the variable values, the refreshed prior
+//! state, the options, and the planned changes (for display, and to check
+//! that the apply does the same). Values are JSON with two tags: unknown as
+//! `{"$unknown": true}` and sensitive as `{"$sensitive": VALUE}`. Like the
+//! state file, it holds secrets and is written with mode 0600.
+
+use super::{Action, Plan, Reason, ResourceChange};
+use crate::addrs::Instance;
+use crate::lang::Value;
+use crate::state::file::{self as statefile, StateFile};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value as Json};
+
+pub const VERSION: u64 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PlanFile {
+    pub format_version: u64,
+    pub cloud: String,
+    /// The state file the plan was made against.
+    pub state_lineage: String,
+    pub state_serial: u64,
+    pub destroy: bool,
+    #[serde(default)]
+    pub targets: Vec<String>,
+    #[serde(default)]
+    pub replace: Vec<String>,
+    pub configuration: Vec<SourceFile>,
+    pub variables: serde_json::Map<String, Json>,
+    pub prior_state: StateFile,
+    pub changes: Vec<ChangeEntry>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ChangeEntry {
+    pub address: String,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    pub action: Action,
+    pub reasons: Vec<Reason>,
+    pub before: Option<Json>,
+    pub after: Option<Json>,
+    pub replace_paths: Vec<String>,
+    pub dependencies: Vec<String>,
+    pub create_before_destroy: bool,
+}
+
+/// A value as tagged JSON.
+pub fn encode_value(v: &Value) -> Json {
+    match v {
+        Value::Unknown => json!({"$unknown": true}),
+        Value::Sensitive(inner) => json!({"$sensitive": encode_value(inner)}),
+        Value::List(items) => Json::Array(items.iter().map(encode_value).collect()),
+        Value::Set(items) => json!({"$set": items.iter().map(encode_value).collect::<Vec<_>>()}),
+        Value::Map(m) => Json::Object(m.iter().map(|(k, v)| (k.clone(), encode_value(v))).collect()),
+        v => v.to_json(),
+    }
+}
+
+pub fn decode_value(j: &Json) -> Value {
+    match j {
+        Json::Object(o) if o.len() == 1 && o.get("$unknown") == Some(&Json::Bool(true)) => Value::Unknown,
+        Json::Object(o) if o.len() == 1 && o.contains_key("$sensitive") => decode_value(&o["$sensitive"]).mark(),
+        Json::Object(o) if o.len() == 1 && o.get("$set").is_some_and(Json::is_array) => {
+            Value::set(o["$set"].as_array().map(|a| a.iter().map(decode_value).collect()).unwrap_or_default())
+        }
+        Json::Object(o) => Value::Map(o.iter().map(|(k, v)| (k.clone(), decode_value(v))).collect()),
+        Json::Array(a) => Value::List(a.iter().map(decode_value).collect()),
+        j => Value::from_json(j),
+    }
+}
+
+pub struct SavedOptions {
+    pub targets: Vec<String>,
+    pub replace: Vec<String>,
+}
+
+pub fn encode(plan: &Plan, sources: &crate::diag::Sources, tf_files: &[String], opts: SavedOptions) -> PlanFile {
+    PlanFile {
+        format_version: VERSION,
+        cloud: plan.cloud.clone(),
+        state_lineage: plan.state_lineage.clone(),
+        state_serial: plan.state_serial,
+        destroy: plan.destroy,
+        targets: opts.targets,
+        replace: opts.replace,
+        configuration: sources
+            .iter()
+            .filter(|(_, f)| tf_files.contains(&f.name))
+            .map(|(_, f)| SourceFile {
+                name: f.name.clone(),
+                text: f.text.to_string(),
+            })
+            .collect(),
+        variables: plan.variables.iter().map(|(k, v)| (k.clone(), encode_value(v))).collect(),
+        prior_state: statefile::encode(&plan.prior_state),
+        changes: plan
+            .changes
+            .iter()
+            .map(|c| ChangeEntry {
+                address: c.addr.to_string(),
+                type_name: c.type_name.clone(),
+                action: c.action,
+                reasons: c.reasons.clone(),
+                before: c.before.as_ref().map(encode_value),
+                after: c.after.as_ref().map(encode_value),
+                replace_paths: c.replace_paths.clone(),
+                dependencies: c.dependencies.clone(),
+                create_before_destroy: c.create_before_destroy,
+            })
+            .collect(),
+    }
+}
+
+/// The changes of a saved plan, for display and comparison.
+pub fn decode_changes(f: &PlanFile) -> Result<Vec<ResourceChange>, String> {
+    f.changes
+        .iter()
+        .map(|c| {
+            Ok(ResourceChange {
+                addr: c.address.parse::<Instance>().map_err(|e| e.to_string())?,
+                type_name: c.type_name.clone(),
+                action: c.action,
+                reasons: c.reasons.clone(),
+                before: c.before.as_ref().map(decode_value),
+                after: c.after.as_ref().map(decode_value),
+                replace_paths: c.replace_paths.clone(),
+                dependencies: c.dependencies.clone(),
+                create_before_destroy: c.create_before_destroy,
+            })
+        })
+        .collect()
+}
+
+pub fn read(path: &std::path::Path) -> Result<PlanFile, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the plan file {}: {e}", path.display()))?;
+    let f: PlanFile = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{} is not an aksplan plan file: {e}", path.display()))?;
+    if f.format_version != VERSION {
+        return Err(format!(
+            "{} is a plan of format version {}; this aksplan reads version {VERSION}",
+            path.display(),
+            f.format_version
+        ));
+    }
+    Ok(f)
+}
+
+pub fn write(path: &std::path::Path, f: &PlanFile) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut o = std::fs::OpenOptions::new();
+    o.create(true).write(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    let mut file = o.open(path)?;
+    file.write_all(&serde_json::to_vec_pretty(f).map_err(std::io::Error::other)?)?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::value::Map;
+
+    #[test]
+    fn tagged_values_round_trip() {
+        let v = Value::Map(Map::from([
+            ("a".into(), Value::Unknown),
+            ("b".into(), Value::string("s").mark()),
+            ("c".into(), Value::set(vec![Value::Number(1.0)])),
+            ("d".into(), Value::List(vec![Value::Null, Value::Bool(true)])),
+        ]));
+        assert_eq!(decode_value(&encode_value(&v)), v);
+    }
+}

@@ -1,0 +1,156 @@
+//! Plans: what an apply will do, and why.
+//!
+//! This module owns the plan's in-memory types ([`Plan`], [`ResourceChange`],
+//! [`Action`]), the diff engine that decides each instance's action
+//! ([`engine`]), the saved plan file ([`file`]) and the text renderer
+//! ([`render`]). The engine is pure: it takes the configuration's values,
+//! the refreshed state and a provider's planning function.
+
+pub mod engine;
+pub mod file;
+pub mod render;
+
+use crate::addrs::Instance;
+use crate::lang::Value;
+use crate::state::State;
+use indexmap::IndexMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    NoOp,
+    Create,
+    /// A data source read during apply, because its arguments are not known yet.
+    Read,
+    Update,
+    DeleteThenCreate,
+    CreateThenDelete,
+    Delete,
+}
+
+impl Action {
+    pub fn is_replace(self) -> bool {
+        matches!(self, Action::DeleteThenCreate | Action::CreateThenDelete)
+    }
+
+    pub fn creates(self) -> bool {
+        matches!(self, Action::Create) || self.is_replace()
+    }
+
+    pub fn deletes(self) -> bool {
+        matches!(self, Action::Delete) || self.is_replace()
+    }
+}
+
+/// Why an action was chosen, beyond the attribute diff.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
+pub enum Reason {
+    /// The resource is in state but not in the configuration.
+    NotInConfiguration,
+    /// The instance's count index is past the new count.
+    CountIndex,
+    /// The instance's for_each key is gone.
+    EachKey,
+    /// `--replace` asked for it.
+    ReplaceRequested,
+    /// An attribute that cannot change in place changed.
+    CannotUpdate,
+    /// The resource was deleted outside aksplan.
+    DeletedOutside,
+    /// `--destroy` or `aksplan destroy`.
+    Destroy,
+    /// A rule (with its code) decided the action.
+    Rule(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceChange {
+    pub addr: Instance,
+    pub type_name: String,
+    pub action: Action,
+    pub reasons: Vec<Reason>,
+    /// The refreshed prior value (`None` when there is none).
+    pub before: Option<Value>,
+    /// The planned value (`None` for a delete); may hold unknowns.
+    pub after: Option<Value>,
+    /// Attribute paths that force the replacement.
+    pub replace_paths: Vec<String>,
+    /// What it depends on, recorded in state for destroy ordering.
+    pub dependencies: Vec<String>,
+    pub create_before_destroy: bool,
+}
+
+/// A resource changed or deleted outside aksplan, seen by refresh.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drift {
+    pub addr: Instance,
+    pub type_name: String,
+    pub before: Value,
+    /// `None`: deleted.
+    pub after: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputChange {
+    pub name: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub sensitive: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// The cloud it was made against, as shown to people.
+    pub cloud: String,
+    pub changes: Vec<ResourceChange>,
+    pub drift: Vec<Drift>,
+    pub outputs: Vec<OutputChange>,
+    /// The refreshed state the plan starts from.
+    pub prior_state: State,
+    /// The lineage and serial of the state file the plan was made against.
+    pub state_lineage: String,
+    pub state_serial: u64,
+    pub variables: IndexMap<String, Value>,
+    pub destroy: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub add: usize,
+    pub change: usize,
+    pub destroy: usize,
+}
+
+impl Plan {
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for ch in &self.changes {
+            match ch.action {
+                Action::Create => c.add += 1,
+                Action::Update => c.change += 1,
+                Action::Delete => c.destroy += 1,
+                a if a.is_replace() => {
+                    c.add += 1;
+                    c.destroy += 1
+                }
+                _ => {}
+            }
+        }
+        c
+    }
+
+    /// Whether applying would change anything (resources or outputs).
+    pub fn has_changes(&self) -> bool {
+        self.changes.iter().any(|c| !matches!(c.action, Action::NoOp | Action::Read))
+            || self.outputs.iter().any(|o| !outputs_equal(o.before.as_ref(), o.after.as_ref()))
+    }
+}
+
+pub fn outputs_equal(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.clone().unmark_deep().0 == b.clone().unmark_deep().0,
+        (None, None) => true,
+        _ => false,
+    }
+}

@@ -1,0 +1,434 @@
+//! Plans as text, in Terraform's diff style: `+` create, `~` update in
+//! place, `-/+` replace (with `# forces replacement` on the attribute that
+//! forces it), `-` destroy (with why), `<=` read. Unknown values show as
+//! `(known after apply)`, sensitive ones as `(sensitive value)`, multi-line
+//! strings are diffed line by line.
+
+use super::{Action, Drift, OutputChange, Plan, Reason, ResourceChange};
+use crate::addrs::{Instance, InstanceKey, Mode};
+use crate::config::schema::{self, BlockSchema};
+use crate::lang::value::{format_number, quote};
+use crate::lang::Value;
+use std::fmt::Write;
+
+/// Colours for the action symbols, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn sym(&self, s: &str) -> String {
+        if !self.color {
+            return s.to_string();
+        }
+        let code = match s.trim() {
+            "+" => "32",
+            "-" => "31",
+            "~" => "33",
+            "-/+" | "+/-" => "33",
+            "<=" => "36",
+            _ => return s.to_string(),
+        };
+        format!("\x1b[{code}m{s}\x1b[0m")
+    }
+
+    fn bold(&self, s: &str) -> String {
+        if self.color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// The whole plan: drift, actions, summary and outputs.
+pub fn plan(p: &Plan, style: Style) -> String {
+    let mut out = String::new();
+    if !p.drift.is_empty() {
+        let _ = writeln!(out, "{}\n", style.bold("Objects have changed outside of aksplan:"));
+        for d in &p.drift {
+            drift(d, style, &mut out);
+        }
+        out.push('\n');
+    }
+    let shown: Vec<&ResourceChange> = p.changes.iter().filter(|c| c.action != Action::NoOp).collect();
+    let counts = p.counts();
+    if shown.is_empty() && !p.has_changes() {
+        let _ = writeln!(out, "{}", style.bold("No changes. The infrastructure matches the configuration."));
+        return out;
+    }
+    if !shown.is_empty() {
+        let _ = writeln!(out, "aksplan will perform the following actions:\n");
+        for c in shown {
+            change(c, style, &mut out);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{} {} to add, {} to change, {} to destroy.",
+        style.bold("Plan:"),
+        counts.add,
+        counts.change,
+        counts.destroy
+    );
+    let outputs: Vec<&OutputChange> = p
+        .outputs
+        .iter()
+        .filter(|o| !super::outputs_equal(o.before.as_ref(), o.after.as_ref()))
+        .collect();
+    if !outputs.is_empty() {
+        let _ = writeln!(out, "\nChanges to Outputs:");
+        let width = outputs.iter().map(|o| o.name.len()).max().unwrap_or(0);
+        for o in outputs {
+            output(o, width, style, &mut out);
+        }
+    }
+    out
+}
+
+fn output(o: &OutputChange, width: usize, style: Style, out: &mut String) {
+    let show = |v: &Value| if o.sensitive { "(sensitive value)".to_string() } else { inline(v) };
+    let line = match (&o.before, &o.after) {
+        (None, Some(a)) => format!("{} {:width$} = {}", style.sym("+"), o.name, show(a)),
+        (Some(b), None) => format!("{} {:width$} = {} -> null", style.sym("-"), o.name, show(b)),
+        (Some(b), Some(a)) => format!("{} {:width$} = {} -> {}", style.sym("~"), o.name, show(b), show(a)),
+        (None, None) => return,
+    };
+    let _ = writeln!(out, "  {line}");
+}
+
+fn resource_header(addr: &Instance) -> String {
+    let kind = if addr.resource.mode == Mode::Data { "data" } else { "resource" };
+    format!("{kind} {} {}", quote(&addr.resource.type_name), quote(&addr.resource.name))
+}
+
+fn reason_line(c: &ResourceChange) -> Option<String> {
+    let addr = &c.addr;
+    c.reasons.iter().find_map(|r| match r {
+        Reason::NotInConfiguration => Some(format!("(because {} is not in the configuration)", addr.resource)),
+        Reason::CountIndex => match &addr.key {
+            InstanceKey::Int(i) => Some(format!("(because index [{i}] is out of range for count)")),
+            _ => None,
+        },
+        Reason::EachKey => match &addr.key {
+            InstanceKey::Str(k) => Some(format!("(because key [{}] is not in for_each map)", quote(k))),
+            _ => None,
+        },
+        Reason::ReplaceRequested => Some("(replacement requested with --replace)".into()),
+        Reason::DeletedOutside => Some("(because it was deleted outside aksplan)".into()),
+        Reason::Destroy => None,
+        Reason::CannotUpdate => None,
+        Reason::Rule(text) => Some(format!("({text})")),
+    })
+}
+
+/// One resource's change.
+pub fn change(c: &ResourceChange, style: Style, out: &mut String) {
+    let (what, sym) = match c.action {
+        Action::Create => ("will be created", "  +"),
+        Action::Read => ("will be read during apply", " <="),
+        Action::Update => ("will be updated in-place", "  ~"),
+        Action::DeleteThenCreate => ("must be replaced", "-/+"),
+        Action::CreateThenDelete => ("must be replaced", "+/-"),
+        Action::Delete => ("will be destroyed", "  -"),
+        Action::NoOp => return,
+    };
+    let _ = writeln!(out, "  {} {what}", style.bold(&format!("# {}", c.addr)));
+    if let Some(r) = reason_line(c) {
+        let _ = writeln!(out, "  # {r}");
+    }
+    if c.action == Action::Read {
+        let _ = writeln!(out, "  # (its arguments depend on values known only after apply)");
+    }
+    if c.action == Action::CreateThenDelete {
+        let _ = writeln!(out, "  # (the new object is created before the old one is destroyed)");
+    }
+    let _ = writeln!(out, "{} {} {{", style.sym(sym), resource_header(&c.addr));
+    let block = schema::lookup(c.addr.resource.mode, &c.type_name).map(|s| &s.block);
+    let empty = BlockSchema::default();
+    let block = block.unwrap_or(&empty);
+    let mut w = Writer {
+        out,
+        style,
+        replace_paths: &c.replace_paths,
+    };
+    match c.action {
+        Action::Create | Action::Read => w.body(block, None, c.after.as_ref(), 6, ""),
+        Action::Delete => w.body(block, c.before.as_ref(), None, 6, ""),
+        _ => w.body(block, c.before.as_ref(), c.after.as_ref(), 6, ""),
+    }
+    let _ = writeln!(w.out, "    }}\n");
+}
+
+fn drift(d: &Drift, style: Style, out: &mut String) {
+    let block = schema::lookup(d.addr.resource.mode, &d.type_name).map(|s| &s.block);
+    let empty = BlockSchema::default();
+    let block = block.unwrap_or(&empty);
+    match &d.after {
+        None => {
+            let _ = writeln!(out, "  {} has been deleted", style.bold(&format!("# {}", d.addr)));
+            let _ = writeln!(out, "{} {} {{", style.sym("  -"), resource_header(&d.addr));
+            if let Some(id) = d.before.get("id") {
+                let _ = writeln!(out, "      {} id = {} -> null", style.sym("-"), inline(id));
+            }
+            let _ = writeln!(out, "    }}\n");
+        }
+        Some(after) => {
+            let _ = writeln!(out, "  {} has changed", style.bold(&format!("# {}", d.addr)));
+            let _ = writeln!(out, "{} {} {{", style.sym("  ~"), resource_header(&d.addr));
+            let mut w = Writer {
+                out,
+                style,
+                replace_paths: &[],
+            };
+            w.body(block, Some(&d.before), Some(after), 6, "");
+            let _ = writeln!(w.out, "    }}\n");
+        }
+    }
+}
+
+struct Writer<'o> {
+    out: &'o mut String,
+    style: Style,
+    replace_paths: &'o [String],
+}
+
+fn is_absent(v: Option<&Value>) -> bool {
+    match v {
+        None => true,
+        Some(v) => v.is_null() || matches!(v.inner(), Value::List(l) | Value::Set(l) if l.is_empty()),
+    }
+}
+
+fn same(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.is_wholly_known() && b.is_wholly_known() && a.clone().unmark_deep().0 == b.clone().unmark_deep().0,
+        (None, None) => true,
+        (Some(a), None) | (None, Some(a)) => is_absent(Some(a)),
+    }
+}
+
+impl Writer<'_> {
+    fn line(&mut self, indent: usize, sym: &str, text: &str) {
+        let _ = writeln!(self.out, "{}{} {text}", " ".repeat(indent), self.style.sym(sym));
+    }
+
+    fn forces(&self, path: &str) -> &'static str {
+        if self.replace_paths.iter().any(|p| p == path) {
+            " # forces replacement"
+        } else {
+            ""
+        }
+    }
+
+    /// The attributes and nested blocks of one object; `before`/`after` of
+    /// `None` mean create or delete.
+    fn body(&mut self, block: &BlockSchema, before: Option<&Value>, after: Option<&Value>, indent: usize, path: &str) {
+        let creating = before.is_none();
+        let deleting = after.is_none();
+        let mut names: Vec<&String> = block.attributes.keys().collect();
+        names.sort();
+        // Attributes with something to show, and the alignment width.
+        let mut rows = Vec::new();
+        let mut hidden = 0;
+        for name in names {
+            let b = before.and_then(|v| v.get(name));
+            let a = after.and_then(|v| v.get(name));
+            if (creating && is_absent(a)) || (deleting && is_absent(b)) {
+                continue;
+            }
+            if !creating && !deleting && same(b, a) {
+                if matches!(name.as_str(), "id" | "name") && !is_absent(b) {
+                    rows.push((name, b, a, true));
+                } else if !is_absent(b) {
+                    hidden += 1;
+                }
+                continue;
+            }
+            rows.push((name, b, a, false));
+        }
+        let width = rows.iter().map(|(n, ..)| n.len()).max().unwrap_or(0);
+        for (name, b, a, unchanged) in rows {
+            let p = format!("{path}{name}");
+            if unchanged {
+                let _ = writeln!(self.out, "{}  {name:width$} = {}", " ".repeat(indent), inline(b.unwrap_or(&Value::Null)));
+                continue;
+            }
+            self.attribute(name, width, b, a, indent, &p, creating, deleting);
+        }
+        let mut hidden_blocks = 0;
+        for (name, nested) in &block.block_types {
+            let b_items = before.and_then(|v| v.get(name)).and_then(Value::as_seq).unwrap_or(&[]);
+            let a_items: Vec<Value> = match after.and_then(|v| v.get(name)) {
+                Some(Value::Unknown) => {
+                    self.line(indent, "~", &format!("{name} = (known after apply)"));
+                    continue;
+                }
+                Some(v) => v.as_seq().map(<[Value]>::to_vec).unwrap_or_default(),
+                None => Vec::new(),
+            };
+            let n = b_items.len().max(a_items.len());
+            for i in 0..n {
+                let b = if creating { None } else { b_items.get(i) };
+                let a = if deleting { None } else { a_items.get(i) };
+                let p = format!("{path}{name}.{i}.");
+                let forces = self.forces(&format!("{path}{name}"));
+                match (b, a) {
+                    (None, Some(a)) => {
+                        self.line(indent, "+", &format!("{name} {{{forces}"));
+                        self.body(&nested.block, None, Some(a), indent + 4, &p);
+                    }
+                    (Some(b), None) => {
+                        self.line(indent, "-", &format!("{name} {{{forces}"));
+                        self.body(&nested.block, Some(b), None, indent + 4, &p);
+                    }
+                    (Some(b), Some(a)) if same(Some(b), Some(a)) => {
+                        hidden_blocks += 1;
+                        continue;
+                    }
+                    (Some(b), Some(a)) => {
+                        self.line(indent, "~", &format!("{name} {{{forces}"));
+                        self.body(&nested.block, Some(b), Some(a), indent + 4, &p);
+                    }
+                    (None, None) => continue,
+                }
+                let _ = writeln!(self.out, "{}  }}", " ".repeat(indent));
+            }
+        }
+        if hidden > 0 {
+            let s = if hidden == 1 { "" } else { "s" };
+            let _ = writeln!(self.out, "{}  # ({hidden} unchanged attribute{s} hidden)", " ".repeat(indent));
+        }
+        if hidden_blocks > 0 {
+            let s = if hidden_blocks == 1 { "" } else { "s" };
+            let _ = writeln!(self.out, "{}  # ({hidden_blocks} unchanged block{s} hidden)", " ".repeat(indent));
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn attribute(&mut self, name: &str, width: usize, b: Option<&Value>, a: Option<&Value>, indent: usize, path: &str, creating: bool, deleting: bool) {
+        let forces = self.forces(path);
+        let label = format!("{name:width$}");
+        let pad = " ".repeat(indent);
+        match (b, a) {
+            (_, Some(a)) if creating || is_absent(b) => {
+                let _ = write!(self.out, "{pad}{} {label} = ", self.style.sym("+"));
+                self.value(a, indent, "+");
+                let _ = writeln!(self.out, "{forces}");
+            }
+            (Some(b), _) if deleting || is_absent(a) => {
+                let _ = write!(self.out, "{pad}{} {label} = ", self.style.sym("-"));
+                self.value(b, indent, "-");
+                let _ = writeln!(self.out, " -> null{forces}");
+            }
+            (Some(b), Some(a)) => {
+                if let (Some(bs), Some(as_)) = (b.as_str(), a.as_str()) {
+                    if (bs.contains('\n') || as_.contains('\n')) && !b.has_sensitive() && !a.has_sensitive() {
+                        let _ = writeln!(self.out, "{pad}{} {label} = <<-EOT{forces}", self.style.sym("~"));
+                        self.text_diff(bs, as_, indent + 4);
+                        let _ = writeln!(self.out, "{pad}    EOT");
+                        return;
+                    }
+                }
+                if let (Value::Map(bm), Value::Map(am)) = (b, a) {
+                    let _ = writeln!(self.out, "{pad}{} {label} = {{{forces}", self.style.sym("~"));
+                    self.map_diff(bm, am, indent + 4);
+                    let _ = writeln!(self.out, "{pad}    }}");
+                    return;
+                }
+                let _ = writeln!(self.out, "{pad}{} {label} = {} -> {}{forces}", self.style.sym("~"), inline(b), inline(a));
+            }
+            _ => {}
+        }
+    }
+
+    /// A value after `name = `, spreading maps, lists and multi-line strings over lines.
+    fn value(&mut self, v: &Value, indent: usize, sym: &str) {
+        let pad = " ".repeat(indent);
+        match v {
+            Value::Map(m) if !m.is_empty() => {
+                let _ = writeln!(self.out, "{{");
+                let width = m.keys().map(|k| quote(k).len()).max().unwrap_or(0);
+                for (k, item) in m {
+                    let _ = write!(self.out, "{pad}    {} {:width$} = ", self.style.sym(sym), quote(k));
+                    self.value(item, indent + 4, sym);
+                    self.out.push('\n');
+                }
+                let _ = write!(self.out, "{pad}  }}");
+            }
+            Value::List(items) | Value::Set(items) if !items.is_empty() && items.iter().all(is_primitive) => {
+                let _ = writeln!(self.out, "[");
+                for item in items {
+                    let _ = writeln!(self.out, "{pad}    {} {},", self.style.sym(sym), inline(item));
+                }
+                let _ = write!(self.out, "{pad}  ]");
+            }
+            Value::String(s) if s.contains('\n') => {
+                let _ = writeln!(self.out, "<<-EOT");
+                for line in s.strip_suffix('\n').unwrap_or(s).split('\n') {
+                    let _ = writeln!(self.out, "{pad}        {line}");
+                }
+                let _ = write!(self.out, "{pad}    EOT");
+            }
+            v => {
+                let _ = write!(self.out, "{}", inline(v));
+            }
+        }
+    }
+
+    fn map_diff(&mut self, b: &crate::lang::value::Map, a: &crate::lang::value::Map, indent: usize) {
+        let pad = " ".repeat(indent);
+        let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        let width = keys.iter().map(|k| quote(k).len()).max().unwrap_or(0);
+        let mut hidden = 0;
+        for k in keys {
+            let q = quote(k);
+            match (b.get(k), a.get(k)) {
+                (Some(x), Some(y)) if same(Some(x), Some(y)) => hidden += 1,
+                (Some(x), Some(y)) => {
+                    let _ = writeln!(self.out, "{pad}{} {q:width$} = {} -> {}", self.style.sym("~"), inline(x), inline(y));
+                }
+                (None, Some(y)) => {
+                    let _ = writeln!(self.out, "{pad}{} {q:width$} = {}", self.style.sym("+"), inline(y));
+                }
+                (Some(x), None) => {
+                    let _ = writeln!(self.out, "{pad}{} {q:width$} = {} -> null", self.style.sym("-"), inline(x));
+                }
+                (None, None) => {}
+            }
+        }
+        if hidden > 0 {
+            let s = if hidden == 1 { "" } else { "s" };
+            let _ = writeln!(self.out, "{pad}  # ({hidden} unchanged element{s} hidden)");
+        }
+    }
+
+    fn text_diff(&mut self, before: &str, after: &str, indent: usize) {
+        let pad = " ".repeat(indent);
+        let diff = similar::TextDiff::from_lines(before, after);
+        for change in diff.iter_all_changes() {
+            let sym = match change.tag() {
+                similar::ChangeTag::Delete => "-",
+                similar::ChangeTag::Insert => "+",
+                similar::ChangeTag::Equal => " ",
+            };
+            let line = change.value().trim_end_matches('\n');
+            let _ = writeln!(self.out, "{pad}{} {line}", self.style.sym(sym));
+        }
+    }
+}
+
+fn is_primitive(v: &Value) -> bool {
+    !matches!(v.inner(), Value::List(_) | Value::Set(_) | Value::Map(_))
+}
+
+/// A value on one line; sensitive and unknown parts hidden.
+pub fn inline(v: &Value) -> String {
+    match v {
+        Value::Number(n) => format_number(*n),
+        v => v.to_string(),
+    }
+}
