@@ -73,7 +73,11 @@ pub struct Options<'a> {
 enum Op {
     /// Nothing to do: this is the instance's value.
     Keep(Value),
-    Apply { prior: Option<Value>, planned: Value, action: Action },
+    Apply {
+        prior: Option<Value>,
+        planned: Value,
+        action: Action,
+    },
     ReadData(Value),
     Failed(Diagnostics),
 }
@@ -94,11 +98,19 @@ pub async fn apply<C: ArmClient>(
     let changes: HashMap<&Instance, &ResourceChange> = plan.changes.iter().map(|c| (&c.addr, c)).collect();
     let (deps, dependents) = build_graph(objects, plan, &state);
     let mut waiting: HashMap<Node, usize> = deps.iter().map(|(n, d)| (n.clone(), d.len())).collect();
-    let mut ready: Vec<Node> = waiting.iter().filter(|(_, &c)| c == 0).map(|(n, _)| n.clone()).collect();
+    let mut ready: Vec<Node> = waiting
+        .iter()
+        .filter(|(_, &c)| c == 0)
+        .map(|(n, _)| n.clone())
+        .collect();
     ready.sort();
     let mut failed_nodes: HashMap<Node, String> = HashMap::default();
     let mut result = ApplyResult::default();
-    let mut values: Values = plan.variables.iter().map(|(k, v)| (Object::Variable(k.clone()), v.clone())).collect();
+    let mut values: Values = plan
+        .variables
+        .iter()
+        .map(|(k, v)| (Object::Variable(k.clone()), v.clone()))
+        .collect();
     let eval = ObjectEval::new(config);
     let semaphore = Semaphore::new(opts.parallelism.max(1));
     let mut running: FuturesUnordered<BoxFuture<'_, (Node, Vec<OpResult>)>> = FuturesUnordered::new();
@@ -132,7 +144,16 @@ pub async fn apply<C: ArmClient>(
                     release(&node, &dependents, &mut waiting, &mut ready);
                 }
                 Node::Object(Object::Resource(addr)) => {
-                    let ops = prepare(&eval, &values, addr, &changes, &state, plan, provider, &mut result.diags);
+                    let ops = prepare(
+                        &eval,
+                        &values,
+                        addr,
+                        &changes,
+                        &state,
+                        plan,
+                        provider,
+                        &mut result.diags,
+                    );
                     let mut cloud = Vec::new();
                     let mut keep = Vec::new();
                     for (inst, op) in ops {
@@ -151,7 +172,8 @@ pub async fn apply<C: ArmClient>(
                     let node2 = node.clone();
                     running.push(
                         async move {
-                            let results = join_all(cloud.into_iter().map(|(inst, op)| run_op(provider, sem, inst, op))).await;
+                            let results =
+                                join_all(cloud.into_iter().map(|(inst, op)| run_op(provider, sem, inst, op))).await;
                             (node2, results)
                         }
                         .boxed(),
@@ -174,7 +196,11 @@ pub async fn apply<C: ArmClient>(
                                 Some(s) => provider.delete(s, &prior).await,
                                 None => Default::default(),
                             };
-                            let res = if r.diags.has_errors() { Err(r.diags) } else { Ok(Value::Null) };
+                            let res = if r.diags.has_errors() {
+                                Err(r.diags)
+                            } else {
+                                Ok(Value::Null)
+                            };
                             (node2, vec![(inst, Action::Delete, res)])
                         }
                         .boxed(),
@@ -189,21 +215,35 @@ pub async fn apply<C: ArmClient>(
             batch.push(more);
         }
         for (node, results) in batch {
-            let ok = record(&node, results, &changes, &mut state, &mut values, &mut kept, &mut pending_journal, config, &mut result);
+            let ok = record(
+                &node,
+                results,
+                &changes,
+                &mut state,
+                &mut values,
+                &mut kept,
+                &mut pending_journal,
+                config,
+                &mut result,
+            );
             if !ok {
                 failed_nodes.insert(node.clone(), format!("{} failed", node_name(&node)));
             }
             release(&node, &dependents, &mut waiting, &mut ready);
         }
         if let Err(e) = journal.append(&pending_journal) {
-            result.diags.push(Diagnostic::error("Cannot write the state journal").with_detail(e.to_string()));
+            result
+                .diags
+                .push(Diagnostic::error("Cannot write the state journal").with_detail(e.to_string()));
         }
         pending_journal.clear();
     }
 
     // Outputs, with every value now known.
     for name in config.outputs.keys() {
-        let failed = failed_nodes.keys().any(|n| matches!(n, Node::Object(Object::Output(o)) if o == name));
+        let failed = failed_nodes
+            .keys()
+            .any(|n| matches!(n, Node::Object(Object::Output(o)) if o == name));
         if plan.destroy {
             state.outputs.remove(name);
         } else if !failed {
@@ -238,7 +278,10 @@ fn failed_dependency(node: &Node, deps: &HashMap<Node, Vec<Node>>, failed: &Hash
 
 fn skip(node: &Node, why: &str, changes: &HashMap<&Instance, &ResourceChange>, result: &mut ApplyResult) {
     let mut mark = |i: &Instance| {
-        result.outcomes.entry(i.clone()).or_insert_with(|| Outcome::Skipped(why.to_string()));
+        result
+            .outcomes
+            .entry(i.clone())
+            .or_insert_with(|| Outcome::Skipped(why.to_string()));
     };
     match node {
         Node::Delete(i) => mark(i),
@@ -253,7 +296,12 @@ fn skip(node: &Node, why: &str, changes: &HashMap<&Instance, &ResourceChange>, r
     }
 }
 
-fn release(node: &Node, dependents: &HashMap<Node, Vec<Node>>, waiting: &mut HashMap<Node, usize>, ready: &mut Vec<Node>) {
+fn release(
+    node: &Node,
+    dependents: &HashMap<Node, Vec<Node>>,
+    waiting: &mut HashMap<Node, usize>,
+    ready: &mut Vec<Node>,
+) {
     for d in dependents.get(node).into_iter().flatten() {
         if let Some(c) = waiting.get_mut(d) {
             *c -= 1;
@@ -265,7 +313,11 @@ fn release(node: &Node, dependents: &HashMap<Node, Vec<Node>>, waiting: &mut Has
 }
 
 /// The apply graph: each node's dependencies, and the reverse.
-fn build_graph(objects: &ObjectGraph, plan: &Plan, state: &State) -> (HashMap<Node, Vec<Node>>, HashMap<Node, Vec<Node>>) {
+fn build_graph(
+    objects: &ObjectGraph,
+    plan: &Plan,
+    state: &State,
+) -> (HashMap<Node, Vec<Node>>, HashMap<Node, Vec<Node>>) {
     let mut deps: HashMap<Node, Vec<Node>> = HashMap::default();
     for o in objects.graph.node_weights() {
         let d: Vec<Node> = objects.dependencies(o).map(|(t, _)| Node::Object(t.clone())).collect();
@@ -281,14 +333,23 @@ fn build_graph(objects: &ObjectGraph, plan: &Plan, state: &State) -> (HashMap<No
         let this = c.addr.resource.to_string();
         // Destroy what depends on it first.
         for other in &deleting {
-            let theirs = state.resources.get(&other.addr).map(|r| &r.dependencies).unwrap_or(&other.dependencies);
+            let theirs = state
+                .resources
+                .get(&other.addr)
+                .map(|r| &r.dependencies)
+                .unwrap_or(&other.dependencies);
             if other.addr != c.addr && theirs.contains(&this) {
-                deps.entry(del.clone()).or_default().push(Node::Delete(other.addr.clone()));
+                deps.entry(del.clone())
+                    .or_default()
+                    .push(Node::Delete(other.addr.clone()));
             }
         }
         // Update what depended on it (so it lets go) before destroying it.
         for (addr, r) in &state.resources {
-            let updating = plan.changes.iter().any(|u| &u.addr == addr && matches!(u.action, Action::Update));
+            let updating = plan
+                .changes
+                .iter()
+                .any(|u| &u.addr == addr && matches!(u.action, Action::Update));
             if updating && r.dependencies.contains(&this) && deps.contains_key(&resource_node(&addr.resource)) {
                 deps.entry(del.clone()).or_default().push(resource_node(&addr.resource));
             }
@@ -324,7 +385,9 @@ fn prepare<C: ArmClient>(
     diags: &mut Diagnostics,
 ) -> Vec<(Instance, Op)> {
     let res = &eval.config.resources[addr];
-    let Some(schema) = schema::lookup(addr.mode, &addr.type_name) else { return Vec::new() };
+    let Some(schema) = schema::lookup(addr.mode, &addr.type_name) else {
+        return Vec::new();
+    };
     let mut d = Diagnostics::new();
     let Some(reps) = eval.repetitions(values, res, &mut d) else {
         diags.extend(d);
@@ -339,7 +402,9 @@ fn prepare<C: ArmClient>(
                 Some(r) => Op::Keep(r.value.clone()),
                 None => Op::ReadData(eval.instance(values, res, schema, &rep, &mut d)),
             },
-            Some(Action::NoOp) | None => Op::Keep(prior.unwrap_or_else(|| eval.instance(values, res, schema, &rep, &mut d))),
+            Some(Action::NoOp) | None => {
+                Op::Keep(prior.unwrap_or_else(|| eval.instance(values, res, schema, &rep, &mut d)))
+            }
             Some(Action::Delete) => continue,
             Some(Action::Read) => Op::ReadData(eval.instance(values, res, schema, &rep, &mut d)),
             Some(action) => {
@@ -383,7 +448,9 @@ async fn run_op<C: ArmClient>(provider: &Azurerm<C>, sem: &Semaphore, inst: Inst
         Op::Apply { prior, planned, action } => {
             let r = provider.apply(schema, prior.as_ref(), &planned).await;
             let res = match r.value {
-                Some(v) if !r.diags.has_errors() => Ok(merge_write_only(schema, mark_sensitive(&schema.block, v), &planned)),
+                Some(v) if !r.diags.has_errors() => {
+                    Ok(merge_write_only(schema, mark_sensitive(&schema.block, v), &planned))
+                }
                 _ => Err(r.diags),
             };
             (inst, action, res)
@@ -408,7 +475,11 @@ fn merge_write_only(_schema: &Schema, v: Value, planned: &Value) -> Value {
             for (k, pv) in p {
                 if pv.has_sensitive() {
                     if let Some(x) = m.remove(k) {
-                        let marked = if matches!(x, Value::Sensitive(_)) || x.is_null() { x } else { x.mark() };
+                        let marked = if matches!(x, Value::Sensitive(_)) || x.is_null() {
+                            x
+                        } else {
+                            x.mark()
+                        };
                         m.insert(k.clone(), marked);
                     }
                 }
@@ -442,7 +513,9 @@ fn record(
         match res {
             Ok(_) if action == Action::Delete => {
                 state.resources.remove(&inst);
-                journal.push(JournalEntry::Remove { address: inst.to_string() });
+                journal.push(JournalEntry::Remove {
+                    address: inst.to_string(),
+                });
                 result.outcomes.insert(inst, Outcome::Deleted);
             }
             Ok(v) => {

@@ -20,6 +20,16 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_color: bool,
 
+    /// The cloud to target: `sim` (the simulated Azure, default).
+    #[arg(
+        long,
+        global = true,
+        env = "AKSPLAN_CLOUD",
+        default_value = "sim",
+        value_name = "CLOUD"
+    )]
+    pub cloud: String,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -30,6 +40,144 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the dependency graph of the configuration's objects and instances.
     Graph(GraphArgs),
+    /// Show what apply would change: refresh, diff and plan.
+    Plan(PlanArgs),
+    /// Apply the changes of a plan (made now, or saved with plan --out).
+    Apply(ApplyArgs),
+    /// Destroy everything aksplan manages in this configuration.
+    Destroy(DestroyArgs),
+    /// Show the outputs recorded in state.
+    Output(OutputArgs),
+    /// Show the state, or a saved plan.
+    Show(ShowArgs),
+    /// Inspect and edit the state.
+    #[command(subcommand)]
+    State(StateCommand),
+    /// Remove the state lock left by a run that did not end.
+    ForceUnlock,
+}
+
+/// How long to wait for the state lock: `0s` (default: fail at once), `30s`, `2m`.
+#[derive(Debug, Args, Clone)]
+pub struct LockArgs {
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
+    pub lock_timeout: std::time::Duration,
+}
+
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(s).map_err(|e| format!("{e}: write a duration such as 30s or 2m"))
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PlanOptionArgs {
+    /// Plan only this resource (and what it depends on); repeatable.
+    #[arg(long = "target", value_name = "ADDR")]
+    pub targets: Vec<String>,
+
+    /// Plan to replace this resource instance even if nothing forces it; repeatable.
+    #[arg(long = "replace", value_name = "ADDR")]
+    pub replace: Vec<String>,
+
+    /// Read every resource in state from the cloud first (default true).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub refresh: bool,
+
+    /// Operations on the cloud at once, for refresh and apply.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub parallelism: usize,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+
+    #[command(flatten)]
+    pub vars: VarArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Plan to destroy everything in state.
+    #[arg(long)]
+    pub destroy: bool,
+
+    /// Exit 0 when there are no changes, 2 when there are, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+
+    /// Save the plan to FILE, for `aksplan apply FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub options: PlanOptionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A plan saved with `plan --out`: applied exactly, if the state has not changed since.
+    pub plan_file: Option<PathBuf>,
+
+    /// Apply without asking for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+
+    #[command(flatten)]
+    pub options: PlanOptionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DestroyArgs {
+    /// Destroy without asking for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+
+    #[command(flatten)]
+    pub options: PlanOptionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// One output's name; all outputs when left out.
+    pub name: Option<String>,
+
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print a string output's value without quotes (one named output).
+    #[arg(long, conflicts_with = "json")]
+    pub raw: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A saved plan to show instead of the state.
+    pub plan_file: Option<PathBuf>,
+
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// List the resource instances in state.
+    List,
+    /// Show one resource instance in state.
+    Show { address: String },
+    /// Forget resource instances: they stay in the cloud, aksplan stops managing them.
+    Rm {
+        #[arg(required = true)]
+        addresses: Vec<String>,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+    /// Rename a resource instance in state (after renaming it in the configuration).
+    Mv {
+        source: String,
+        destination: String,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
 }
 
 /// Where variable values come from, besides the environment and *.tfvars files.

@@ -4,8 +4,12 @@
 //! exit codes. Commands load the configuration through [`load`], call the
 //! pure stages, and hand results to a view.
 
+mod apply;
 pub mod args;
 mod graph;
+mod plan;
+mod session;
+mod state;
 mod validate;
 pub mod views;
 
@@ -23,6 +27,22 @@ use std::path::PathBuf;
 pub mod exit {
     pub const OK: i32 = 0;
     pub const ERROR: i32 = 1;
+    /// `plan --detailed-exitcode` when there are changes.
+    pub const CHANGES: i32 = 2;
+}
+
+/// Prints diagnostics to stderr; returns whether there were errors.
+pub fn report(ctx: &Context, diags: &Diagnostics, sources: &crate::diag::Sources) -> bool {
+    if !diags.is_empty() {
+        eprint!("{}", views::diagnostics::text(diags, sources, ctx.color));
+    }
+    diags.has_errors()
+}
+
+/// Prints one diagnostic that has no source to point at, and returns exit 1.
+pub fn fail(ctx: &Context, d: crate::diag::Diagnostic) -> i32 {
+    report(ctx, &d.into(), &crate::diag::Sources::default());
+    exit::ERROR
 }
 
 /// What every command knows about how it was run.
@@ -54,6 +74,35 @@ pub fn run(args: Vec<OsString>) -> i32 {
     match cli.command {
         Command::Validate(a) => validate::run(&ctx, &a),
         Command::Graph(a) => graph::run(&ctx, &a),
+        Command::Plan(a) => plan::run(&ctx, &a, &cli.cloud),
+        Command::Apply(a) => apply::run_apply(&ctx, &a, &cli.cloud),
+        Command::Destroy(a) => apply::run_destroy(&ctx, &a, &cli.cloud),
+        Command::Output(a) => state::output(&ctx, &a),
+        Command::Show(a) => state::show(&ctx, &a),
+        Command::State(c) => state::run(&ctx, &c),
+        Command::ForceUnlock => state::force_unlock(&ctx),
+    }
+}
+
+/// Loads the configuration and its variable values, without evaluating it.
+pub fn load_config(
+    ctx: &Context,
+    vars: &VarArgs,
+) -> (Config, indexmap::IndexMap<String, crate::lang::Value>, Diagnostics) {
+    let (mut config, mut diags) = load_dir(&ctx.dir);
+    if diags.has_errors() {
+        return (config, Default::default(), diags);
+    }
+    let (values, var_diags) = resolve(&mut config, &var_inputs(ctx, vars));
+    diags.extend(var_diags);
+    (config, values, diags)
+}
+
+fn var_inputs(ctx: &Context, vars: &VarArgs) -> VarInputs {
+    VarInputs {
+        env: ctx.env.clone(),
+        var_files: vars.var_files.clone(),
+        vars: vars.vars.clone(),
     }
 }
 
@@ -66,12 +115,7 @@ pub fn load(ctx: &Context, vars: &VarArgs) -> (Config, Option<Evaluated>, Diagno
         diags.sort();
         return (config, None, diags);
     }
-    let inputs = VarInputs {
-        env: ctx.env.clone(),
-        var_files: vars.var_files.clone(),
-        vars: vars.vars.clone(),
-    };
-    let (values, var_diags) = resolve(&mut config, &inputs);
+    let (values, var_diags) = resolve(&mut config, &var_inputs(ctx, vars));
     diags.extend(var_diags);
     let (evaluated, eval_diags) = evaluate(&config, values, &mut ConfigOnly);
     diags.extend(eval_diags);

@@ -136,6 +136,8 @@ pub enum NestingMode {
 #[derive(Debug, Clone)]
 pub struct NestedBlock {
     pub nesting: NestingMode,
+    /// Optional and computed: left out, Azure decides its content.
+    pub computed: bool,
     pub min_items: usize,
     pub max_items: Option<usize>,
     pub force_new: bool,
@@ -213,6 +215,8 @@ struct RawNested {
     max_items: Option<usize>,
     #[serde(default)]
     force_new: bool,
+    #[serde(default)]
+    computed: bool,
     #[serde(default)]
     description: String,
     #[serde(default)]
@@ -300,6 +304,7 @@ fn convert_block(raw: RawBlock, at: &str) -> Result<BlockSchema, String> {
             name.clone(),
             NestedBlock {
                 nesting: b.nesting_mode,
+                computed: b.computed,
                 min_items: b.min_items,
                 max_items: b.max_items,
                 force_new: b.force_new,

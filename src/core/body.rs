@@ -88,13 +88,11 @@ impl BodyEval<'_, '_> {
                 }
             }
         }
+        // What the configuration leaves out is its default, or null: the
+        // provider decides what a null computed attribute becomes.
         for (name, attr) in &schema.attributes {
             if !out.contains_key(name) {
-                let v = match (&attr.default, attr.computed) {
-                    (Some(d), _) => d.clone(),
-                    (None, true) => Value::Unknown,
-                    (None, false) => Value::Null,
-                };
+                let v = attr.default.clone().unwrap_or(Value::Null);
                 let mark = attr.sensitive && !v.is_null();
                 out.insert(name.clone(), v.mark_if(mark));
             }
@@ -163,4 +161,23 @@ impl BodyEval<'_, '_> {
         }
         Some(out)
     }
+}
+
+/// The value a resource has before anything is planned: its configuration,
+/// with every computed attribute it leaves null unknown.
+pub fn unknown_computed(schema: &BlockSchema, value: Value) -> Value {
+    let Value::Map(mut m) = value else { return value };
+    for (name, attr) in &schema.attributes {
+        if attr.computed && m.get(name).is_none_or(Value::is_null) {
+            m.insert(name.clone(), Value::Unknown);
+        }
+    }
+    for (name, nested) in &schema.block_types {
+        if let Some(Value::List(items) | Value::Set(items)) = m.get_mut(name) {
+            for item in items.iter_mut() {
+                *item = unknown_computed(&nested.block, std::mem::take(item));
+            }
+        }
+    }
+    Value::Map(m)
 }

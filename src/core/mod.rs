@@ -29,13 +29,16 @@ pub trait ResourceValues {
     fn instance_value(&mut self, instance: &Instance, config_value: Value) -> Value;
 }
 
-/// Before plan: a resource is its configuration, with computed attributes
-/// unknown (the body evaluation already made them so).
+/// Before plan: a resource is its configuration, with the computed
+/// attributes it leaves out unknown.
 pub struct ConfigOnly;
 
 impl ResourceValues for ConfigOnly {
-    fn instance_value(&mut self, _: &Instance, config_value: Value) -> Value {
-        config_value
+    fn instance_value(&mut self, instance: &Instance, config_value: Value) -> Value {
+        match schema::lookup(instance.resource.mode, &instance.resource.type_name) {
+            Some(s) => body::unknown_computed(&s.block, config_value),
+            None => config_value,
+        }
     }
 }
 
@@ -164,7 +167,10 @@ impl Scope for WalkScope<'_> {
         };
         // Declared objects whose evaluation failed read as unknown, so one
         // error does not cascade into its dependents.
-        Ok(self.values.get(&object).map_or(Cow::Owned(Value::Unknown), Cow::Borrowed))
+        Ok(self
+            .values
+            .get(&object)
+            .map_or(Cow::Owned(Value::Unknown), Cow::Borrowed))
     }
 }
 
@@ -218,7 +224,12 @@ impl<'c> ObjectEval<'c> {
     }
 
     /// The instances of a resource block, or `None` after reporting why not.
-    pub fn repetitions(&self, values: &Values, res: &crate::config::Resource, diags: &mut Diagnostics) -> Option<Vec<Repetition>> {
+    pub fn repetitions(
+        &self,
+        values: &Values,
+        res: &crate::config::Resource,
+        diags: &mut Diagnostics,
+    ) -> Option<Vec<Repetition>> {
         let (expr, is_count) = match (&res.count, &res.for_each) {
             (Some(c), _) => (c, true),
             (None, Some(f)) => (f, false),
@@ -249,7 +260,14 @@ impl<'c> ObjectEval<'c> {
     }
 
     /// The object one instance's body describes.
-    pub fn instance(&self, values: &Values, res: &crate::config::Resource, schema: &crate::config::schema::Schema, rep: &Repetition, diags: &mut Diagnostics) -> Value {
+    pub fn instance(
+        &self,
+        values: &Values,
+        res: &crate::config::Resource,
+        schema: &crate::config::schema::Schema,
+        rep: &Repetition,
+        diags: &mut Diagnostics,
+    ) -> Value {
         let each_key = match &rep.key {
             InstanceKey::Str(k) => Some(k.as_str()),
             _ => None,

@@ -28,6 +28,16 @@ pub struct PlanOptions {
     pub refresh: bool,
 }
 
+/// Gives every value in a state loaded from JSON its schema's types back.
+pub fn conform_state(mut state: State) -> State {
+    for (addr, r) in state.resources.iter_mut() {
+        if let Some(s) = schema::lookup(addr.resource.mode, &r.type_name) {
+            r.value = crate::provider::azurerm::conform(&s.block, std::mem::take(&mut r.value));
+        }
+    }
+    state
+}
+
 /// Reads every resource in state from the cloud, `parallelism` at a time.
 /// Returns the refreshed state and what changed outside aksplan.
 pub async fn refresh<C: ArmClient>(
@@ -208,17 +218,25 @@ pub fn plan<C: ArmClient>(
         if !c.action.deletes() {
             continue;
         }
-        let Some(res) = config.resources.get(&c.addr.resource) else { continue };
+        let Some(res) = config.resources.get(&c.addr.resource) else {
+            continue;
+        };
         if res.lifecycle.prevent_destroy {
             diags.push(
                 Diagnostic::error("Instance cannot be destroyed")
                     .with_detail(format!(
                         "{} has lifecycle.prevent_destroy set, but the plan would {}",
                         c.addr,
-                        if c.action.is_replace() { "replace it" } else { "destroy it" }
+                        if c.action.is_replace() {
+                            "replace it"
+                        } else {
+                            "destroy it"
+                        }
                     ))
                     .with_span(res.span)
-                    .with_help("remove prevent_destroy if the destroy is intended, or change the plan so it is not needed"),
+                    .with_help(
+                        "remove prevent_destroy if the destroy is intended, or change the plan so it is not needed",
+                    ),
             );
         }
     }
@@ -260,7 +278,11 @@ fn targeted(evaluated: &Evaluated, targets: &[Instance]) -> BTreeSet<crate::addr
 fn output_changes(config: &Config, evaluated: &Evaluated, prior: &State, destroy: bool) -> Vec<OutputChange> {
     let mut out = Vec::new();
     for (name, o) in &config.outputs {
-        let after = if destroy { None } else { evaluated.outputs.get(name).cloned() };
+        let after = if destroy {
+            None
+        } else {
+            evaluated.outputs.get(name).cloned()
+        };
         out.push(OutputChange {
             name: name.clone(),
             before: prior.outputs.get(name).map(|o| o.value.clone()),
@@ -444,11 +466,18 @@ mod tests {
         let cfg = eval_standalone(r#"{ tags = { a = "new" }, pools = [{ count = 5 }] }"#).unwrap();
         let prior = eval_standalone(r#"{ tags = { a = "old" }, pools = [{ count = 3 }] }"#).unwrap();
         let paths = IgnoreChanges::Paths(vec![AttrPath {
-            steps: vec![PathStep::Attr("pools".into()), PathStep::Index(0), PathStep::Attr("count".into())],
+            steps: vec![
+                PathStep::Attr("pools".into()),
+                PathStep::Index(0),
+                PathStep::Attr("count".into()),
+            ],
             span: crate::diag::Span::new(0, 0..0),
         }]);
         let v = ignore_changes(cfg, &prior, &paths);
-        assert_eq!(v, eval_standalone(r#"{ tags = { a = "new" }, pools = [{ count = 3 }] }"#).unwrap());
+        assert_eq!(
+            v,
+            eval_standalone(r#"{ tags = { a = "new" }, pools = [{ count = 3 }] }"#).unwrap()
+        );
     }
 
     #[test]

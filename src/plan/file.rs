@@ -70,9 +70,12 @@ pub fn decode_value(j: &Json) -> Value {
     match j {
         Json::Object(o) if o.len() == 1 && o.get("$unknown") == Some(&Json::Bool(true)) => Value::Unknown,
         Json::Object(o) if o.len() == 1 && o.contains_key("$sensitive") => decode_value(&o["$sensitive"]).mark(),
-        Json::Object(o) if o.len() == 1 && o.get("$set").is_some_and(Json::is_array) => {
-            Value::set(o["$set"].as_array().map(|a| a.iter().map(decode_value).collect()).unwrap_or_default())
-        }
+        Json::Object(o) if o.len() == 1 && o.get("$set").is_some_and(Json::is_array) => Value::set(
+            o["$set"]
+                .as_array()
+                .map(|a| a.iter().map(decode_value).collect())
+                .unwrap_or_default(),
+        ),
         Json::Object(o) => Value::Map(o.iter().map(|(k, v)| (k.clone(), decode_value(v))).collect()),
         Json::Array(a) => Value::List(a.iter().map(decode_value).collect()),
         j => Value::from_json(j),
@@ -101,7 +104,11 @@ pub fn encode(plan: &Plan, sources: &crate::diag::Sources, tf_files: &[String], 
                 text: f.text.to_string(),
             })
             .collect(),
-        variables: plan.variables.iter().map(|(k, v)| (k.clone(), encode_value(v))).collect(),
+        variables: plan
+            .variables
+            .iter()
+            .map(|(k, v)| (k.clone(), encode_value(v)))
+            .collect(),
         prior_state: statefile::encode(&plan.prior_state),
         changes: plan
             .changes
@@ -143,8 +150,8 @@ pub fn decode_changes(f: &PlanFile) -> Result<Vec<ResourceChange>, String> {
 
 pub fn read(path: &std::path::Path) -> Result<PlanFile, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read the plan file {}: {e}", path.display()))?;
-    let f: PlanFile = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{} is not an aksplan plan file: {e}", path.display()))?;
+    let f: PlanFile =
+        serde_json::from_slice(&bytes).map_err(|e| format!("{} is not an aksplan plan file: {e}", path.display()))?;
     if f.format_version != VERSION {
         return Err(format!(
             "{} is a plan of format version {}; this aksplan reads version {VERSION}",

@@ -142,8 +142,13 @@ impl Plan {
 
     /// Whether applying would change anything (resources or outputs).
     pub fn has_changes(&self) -> bool {
-        self.changes.iter().any(|c| !matches!(c.action, Action::NoOp | Action::Read))
-            || self.outputs.iter().any(|o| !outputs_equal(o.before.as_ref(), o.after.as_ref()))
+        self.changes
+            .iter()
+            .any(|c| !matches!(c.action, Action::NoOp | Action::Read))
+            || self
+                .outputs
+                .iter()
+                .any(|o| !outputs_equal(o.before.as_ref(), o.after.as_ref()))
     }
 }
 

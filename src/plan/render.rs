@@ -55,7 +55,11 @@ pub fn plan(p: &Plan, style: Style) -> String {
     let shown: Vec<&ResourceChange> = p.changes.iter().filter(|c| c.action != Action::NoOp).collect();
     let counts = p.counts();
     if shown.is_empty() && !p.has_changes() {
-        let _ = writeln!(out, "{}", style.bold("No changes. The infrastructure matches the configuration."));
+        let _ = writeln!(
+            out,
+            "{}",
+            style.bold("No changes. The infrastructure matches the configuration.")
+        );
         return out;
     }
     if !shown.is_empty() {
@@ -88,7 +92,13 @@ pub fn plan(p: &Plan, style: Style) -> String {
 }
 
 fn output(o: &OutputChange, width: usize, style: Style, out: &mut String) {
-    let show = |v: &Value| if o.sensitive { "(sensitive value)".to_string() } else { inline(v) };
+    let show = |v: &Value| {
+        if o.sensitive {
+            "(sensitive value)".to_string()
+        } else {
+            inline(v)
+        }
+    };
     let line = match (&o.before, &o.after) {
         (None, Some(a)) => format!("{} {:width$} = {}", style.sym("+"), o.name, show(a)),
         (Some(b), None) => format!("{} {:width$} = {} -> null", style.sym("-"), o.name, show(b)),
@@ -99,8 +109,16 @@ fn output(o: &OutputChange, width: usize, style: Style, out: &mut String) {
 }
 
 fn resource_header(addr: &Instance) -> String {
-    let kind = if addr.resource.mode == Mode::Data { "data" } else { "resource" };
-    format!("{kind} {} {}", quote(&addr.resource.type_name), quote(&addr.resource.name))
+    let kind = if addr.resource.mode == Mode::Data {
+        "data"
+    } else {
+        "resource"
+    };
+    format!(
+        "{kind} {} {}",
+        quote(&addr.resource.type_name),
+        quote(&addr.resource.name)
+    )
 }
 
 fn reason_line(c: &ResourceChange) -> Option<String> {
@@ -203,7 +221,9 @@ fn is_absent(v: Option<&Value>) -> bool {
 
 fn same(a: Option<&Value>, b: Option<&Value>) -> bool {
     match (a, b) {
-        (Some(a), Some(b)) => a.is_wholly_known() && b.is_wholly_known() && a.clone().unmark_deep().0 == b.clone().unmark_deep().0,
+        (Some(a), Some(b)) => {
+            a.is_wholly_known() && b.is_wholly_known() && a.clone().unmark_deep().0 == b.clone().unmark_deep().0
+        }
         (None, None) => true,
         (Some(a), None) | (None, Some(a)) => is_absent(Some(a)),
     }
@@ -252,7 +272,12 @@ impl Writer<'_> {
         for (name, b, a, unchanged) in rows {
             let p = format!("{path}{name}");
             if unchanged {
-                let _ = writeln!(self.out, "{}  {name:width$} = {}", " ".repeat(indent), inline(b.unwrap_or(&Value::Null)));
+                let _ = writeln!(
+                    self.out,
+                    "{}  {name:width$} = {}",
+                    " ".repeat(indent),
+                    inline(b.unwrap_or(&Value::Null))
+                );
                 continue;
             }
             self.attribute(name, width, b, a, indent, &p, creating, deleting);
@@ -298,16 +323,34 @@ impl Writer<'_> {
         }
         if hidden > 0 {
             let s = if hidden == 1 { "" } else { "s" };
-            let _ = writeln!(self.out, "{}  # ({hidden} unchanged attribute{s} hidden)", " ".repeat(indent));
+            let _ = writeln!(
+                self.out,
+                "{}  # ({hidden} unchanged attribute{s} hidden)",
+                " ".repeat(indent)
+            );
         }
         if hidden_blocks > 0 {
             let s = if hidden_blocks == 1 { "" } else { "s" };
-            let _ = writeln!(self.out, "{}  # ({hidden_blocks} unchanged block{s} hidden)", " ".repeat(indent));
+            let _ = writeln!(
+                self.out,
+                "{}  # ({hidden_blocks} unchanged block{s} hidden)",
+                " ".repeat(indent)
+            );
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn attribute(&mut self, name: &str, width: usize, b: Option<&Value>, a: Option<&Value>, indent: usize, path: &str, creating: bool, deleting: bool) {
+    fn attribute(
+        &mut self,
+        name: &str,
+        width: usize,
+        b: Option<&Value>,
+        a: Option<&Value>,
+        indent: usize,
+        path: &str,
+        creating: bool,
+        deleting: bool,
+    ) {
         let forces = self.forces(path);
         let label = format!("{name:width$}");
         let pad = " ".repeat(indent);
@@ -337,7 +380,13 @@ impl Writer<'_> {
                     let _ = writeln!(self.out, "{pad}    }}");
                     return;
                 }
-                let _ = writeln!(self.out, "{pad}{} {label} = {} -> {}{forces}", self.style.sym("~"), inline(b), inline(a));
+                let _ = writeln!(
+                    self.out,
+                    "{pad}{} {label} = {} -> {}{forces}",
+                    self.style.sym("~"),
+                    inline(b),
+                    inline(a)
+                );
             }
             _ => {}
         }
@@ -389,13 +438,24 @@ impl Writer<'_> {
             match (b.get(k), a.get(k)) {
                 (Some(x), Some(y)) if same(Some(x), Some(y)) => hidden += 1,
                 (Some(x), Some(y)) => {
-                    let _ = writeln!(self.out, "{pad}{} {q:width$} = {} -> {}", self.style.sym("~"), inline(x), inline(y));
+                    let _ = writeln!(
+                        self.out,
+                        "{pad}{} {q:width$} = {} -> {}",
+                        self.style.sym("~"),
+                        inline(x),
+                        inline(y)
+                    );
                 }
                 (None, Some(y)) => {
                     let _ = writeln!(self.out, "{pad}{} {q:width$} = {}", self.style.sym("+"), inline(y));
                 }
                 (Some(x), None) => {
-                    let _ = writeln!(self.out, "{pad}{} {q:width$} = {} -> null", self.style.sym("-"), inline(x));
+                    let _ = writeln!(
+                        self.out,
+                        "{pad}{} {q:width$} = {} -> null",
+                        self.style.sym("-"),
+                        inline(x)
+                    );
                 }
                 (None, None) => {}
             }
@@ -430,5 +490,33 @@ pub fn inline(v: &Value) -> String {
     match v {
         Value::Number(n) => format_number(*n),
         v => v.to_string(),
+    }
+}
+
+/// A resource as recorded in state, for `state show` and `show`.
+pub fn resource_state(addr: &Instance, type_name: &str, value: &Value) -> String {
+    let mut out = format!("# {addr}:\n{} {{\n", resource_header(addr));
+    let block = schema::lookup(addr.resource.mode, type_name).map(|s| &s.block);
+    let empty = BlockSchema::default();
+    state_body(block.unwrap_or(&empty), value, 4, &mut out);
+    out.push_str("}\n");
+    out
+}
+
+fn state_body(block: &BlockSchema, value: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    let mut names: Vec<&String> = block.attributes.keys().filter(|n| !is_absent(value.get(n))).collect();
+    names.sort();
+    let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
+    for name in names {
+        let v = value.get(name).unwrap_or(&Value::Null);
+        let _ = writeln!(out, "{pad}{name:width$} = {}", inline(v));
+    }
+    for (name, nested) in &block.block_types {
+        for item in value.get(name).and_then(Value::as_seq).unwrap_or(&[]) {
+            let _ = writeln!(out, "\n{pad}{name} {{");
+            state_body(&nested.block, item, indent + 4, out);
+            let _ = writeln!(out, "{pad}}}");
+        }
     }
 }

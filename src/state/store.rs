@@ -121,6 +121,9 @@ impl StateStore {
     /// Writes the whole state atomically, keeping the previous file as a
     /// backup, and folds the journal in. Increments the serial.
     pub fn write(&self, state: &mut State) -> io::Result<()> {
+        if state.lineage.is_empty() {
+            state.lineage = uuid::Uuid::new_v4().to_string();
+        }
         state.serial += 1;
         let text = serde_json::to_vec_pretty(&file::encode(state)).map_err(io::Error::other)?;
         let tmp = self.sibling(&format!(".tmp{}", std::process::id()));

@@ -223,7 +223,9 @@ pub fn mark_sensitive(block: &crate::config::schema::BlockSchema, value: Value) 
         Value::Sensitive(v) => (*v, true),
         v => (v, false),
     };
-    let Value::Map(mut m) = value else { return value.mark_if(outer) };
+    let Value::Map(mut m) = value else {
+        return value.mark_if(outer);
+    };
     for (name, attr) in &block.attributes {
         if attr.sensitive {
             if let Some(v) = m.remove(name) {
@@ -237,6 +239,35 @@ pub fn mark_sensitive(block: &crate::config::schema::BlockSchema, value: Value) 
             for item in items.iter_mut() {
                 *item = mark_sensitive(&nested.block, std::mem::take(item));
             }
+        }
+    }
+    Value::Map(m).mark_if(outer)
+}
+
+/// Gives a value read from JSON (state, a saved plan) its schema's types
+/// back: sets are sets, numbers are numbers.
+pub fn conform(block: &crate::config::schema::BlockSchema, value: Value) -> Value {
+    let (value, outer) = match value {
+        Value::Sensitive(v) => (*v, true),
+        v => (v, false),
+    };
+    let Value::Map(mut m) = value else {
+        return value.mark_if(outer);
+    };
+    for (name, attr) in &block.attributes {
+        if let Some(v) = m.remove(name) {
+            let typed = crate::lang::types::convert(v.clone(), &attr.ty).unwrap_or(v);
+            m.insert(name.clone(), typed);
+        }
+    }
+    for (name, nested) in &block.block_types {
+        if let Some(Value::List(items) | Value::Set(items)) = m.remove(name) {
+            let items: Vec<Value> = items.into_iter().map(|i| conform(&nested.block, i)).collect();
+            let v = match nested.nesting {
+                crate::config::schema::NestingMode::List => Value::List(items),
+                crate::config::schema::NestingMode::Set => Value::set(items),
+            };
+            m.insert(name.clone(), v);
         }
     }
     Value::Map(m).mark_if(outer)

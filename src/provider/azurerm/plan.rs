@@ -88,7 +88,8 @@ fn plan_attr(attr: &AttrSchema, prior: Option<&Value>, config: Option<&Value>) -
         return prior.cloned().unwrap_or(Value::Unknown);
     }
     if config.is_null() && attr.computed {
-        return prior.filter(|p| !p.is_null()).cloned().unwrap_or(Value::Unknown);
+        // Left to Azure: what it decided last time stands; on create, unknown.
+        return prior.cloned().unwrap_or(Value::Unknown);
     }
     if let Some(p) = prior {
         if config.is_wholly_known() && !p.is_null() && equivalent(&config, p, attr.compare) {
@@ -133,7 +134,7 @@ fn plan_block(
         out.insert(name.clone(), planned);
     }
     for (name, nested) in &block.block_types {
-        let cfg_items: Vec<Value> = config
+        let mut cfg_items: Vec<Value> = config
             .get(name)
             .and_then(Value::as_seq)
             .map(<[Value]>::to_vec)
@@ -146,6 +147,10 @@ fn plan_block(
         if config.get(name).is_some_and(|v| !v.is_known()) {
             out.insert(name.clone(), Value::Unknown);
             continue;
+        }
+        if cfg_items.is_empty() && nested.computed {
+            // An optional-and-computed block left out: Azure's stands.
+            cfg_items = prior_items.clone();
         }
         let mut nested_replace = Vec::new();
         let items: Vec<Value> = match nested.nesting {

@@ -146,7 +146,11 @@ pub fn from_arm(type_name: &str, doc: &Json, value: &mut Value, subscription: &s
             if let Value::Map(m) = value {
                 if let Some(Value::List(pools)) = m.get_mut("default_node_pool") {
                     if let Some(Value::Map(pool)) = pools.first_mut() {
-                        pool.insert("only_critical_addons_enabled".into(), Value::Bool(critical));
+                        // Left unset and not tainted stays unset; otherwise the taint decides.
+                        let unset = pool.get("only_critical_addons_enabled").is_none_or(Value::is_null);
+                        if critical || !unset {
+                            pool.insert("only_critical_addons_enabled".into(), Value::Bool(critical));
+                        }
                     }
                 }
                 if let Some(rg) = doc.pointer("/properties/nodeResourceGroup").and_then(Json::as_str) {

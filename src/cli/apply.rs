@@ -1,0 +1,309 @@
+//! `aksplan apply [PLANFILE]` and `aksplan destroy`.
+//!
+//! Without a plan file: plan, show it, ask for `yes` on a terminal (refuse
+//! without one unless --auto-approve), apply. With a plan file: apply exactly
+//! what it holds, after checking that the state has not changed since.
+
+use super::args::{ApplyArgs, DestroyArgs, PlanOptionArgs};
+use super::plan::lock_error;
+use super::session::{plan_options, Session};
+use super::{exit, fail, load_config, report, Context};
+use crate::apply::{self, Outcome};
+use crate::config::Config;
+use crate::core::Evaluated;
+use crate::diag::Diagnostic;
+use crate::plan::{file, render, Plan};
+use crate::provider::arm::ArmClient;
+use crate::state::{file as statefile, lock, State};
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+pub fn run_apply(ctx: &Context, args: &ApplyArgs, cloud: &str) -> i32 {
+    match &args.plan_file {
+        Some(path) => apply_saved(ctx, path, &args.options, cloud),
+        None => plan_and_apply(ctx, &args.options, false, args.auto_approve, cloud),
+    }
+}
+
+pub fn run_destroy(ctx: &Context, args: &DestroyArgs, cloud: &str) -> i32 {
+    plan_and_apply(ctx, &args.options, true, args.auto_approve, cloud)
+}
+
+fn plan_and_apply(ctx: &Context, options: &PlanOptionArgs, destroy: bool, auto_approve: bool, cloud: &str) -> i32 {
+    let (config, vars, diags) = load_config(ctx, &options.vars);
+    if report(ctx, &diags, &config.sources) {
+        return exit::ERROR;
+    }
+    let opts = match plan_options(options, destroy) {
+        Ok(o) => o,
+        Err(d) => {
+            report(ctx, &d, &config.sources);
+            return exit::ERROR;
+        }
+    };
+    let session = match Session::open(ctx, cloud) {
+        Ok(s) => s,
+        Err(d) => return fail(ctx, d),
+    };
+    let _lock = match lock::acquire(
+        &ctx.dir,
+        if destroy { "destroy" } else { "apply" },
+        options.lock.lock_timeout,
+    ) {
+        Ok(l) => l,
+        Err(e) => return fail(ctx, lock_error(e)),
+    };
+    let state = match session.store.load() {
+        Ok(s) => s,
+        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+    };
+    println!("{}\n", session.banner());
+    let (plan, evaluated, diags) = session.plan(&config, vars, &state, &opts, options.parallelism);
+    if report(ctx, &diags, &config.sources) {
+        return exit::ERROR;
+    }
+    print!("{}", render::plan(&plan, render::Style { color: ctx.color }));
+    if !plan.has_changes() {
+        // Nothing to do, but refreshed data and outputs are still recorded.
+        return execute(ctx, &session, &config, &evaluated, &plan, state, options.parallelism);
+    }
+    if !auto_approve {
+        if let Some(code) = confirm(ctx, destroy) {
+            return code;
+        }
+    }
+    execute(ctx, &session, &config, &evaluated, &plan, state, options.parallelism)
+}
+
+/// Asks for `yes`; `Some(exit code)` when the answer is anything else.
+fn confirm(ctx: &Context, destroy: bool) -> Option<i32> {
+    if !std::io::stdin().is_terminal() {
+        return Some(fail(
+            ctx,
+            Diagnostic::error("No terminal to confirm on")
+                .with_detail("apply asks for confirmation, and there is no terminal to ask on")
+                .with_help("review the plan above, then run again with --auto-approve, or apply a saved plan"),
+        ));
+    }
+    let what = if destroy {
+        "destroy all these resources"
+    } else {
+        "perform these actions"
+    };
+    print!("\nDo you want to {what}? Only 'yes' will be accepted.\n  Enter a value: ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    if answer.trim() != "yes" {
+        println!("\nApply cancelled.");
+        return Some(exit::ERROR);
+    }
+    None
+}
+
+fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, cloud: &str) -> i32 {
+    let saved = match file::read(path) {
+        Ok(f) => f,
+        Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
+    };
+    let saved_changes = match file::decode_changes(&saved) {
+        Ok(c) => c,
+        Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
+    };
+    let files = saved
+        .configuration
+        .iter()
+        .map(|f| (f.name.clone(), Ok(f.text.clone().into_bytes())))
+        .collect();
+    let (config, diags) = crate::config::load::from_files(&ctx.dir, files);
+    if report(ctx, &diags, &config.sources) {
+        return exit::ERROR;
+    }
+    let vars = saved
+        .variables
+        .iter()
+        .map(|(k, v)| (k.clone(), file::decode_value(v)))
+        .collect();
+    let prior = match statefile::decode(saved.prior_state) {
+        Ok(s) => s,
+        Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
+    };
+    let args = PlanOptionArgs {
+        targets: saved.targets.clone(),
+        replace: saved.replace.clone(),
+        refresh: false,
+        ..options.clone()
+    };
+    let opts = match plan_options(&args, saved.destroy) {
+        Ok(o) => o,
+        Err(d) => {
+            report(ctx, &d, &config.sources);
+            return exit::ERROR;
+        }
+    };
+    let session = match Session::open(ctx, cloud) {
+        Ok(s) => s,
+        Err(d) => return fail(ctx, d),
+    };
+    let _lock = match lock::acquire(&ctx.dir, "apply", options.lock.lock_timeout) {
+        Ok(l) => l,
+        Err(e) => return fail(ctx, lock_error(e)),
+    };
+    let state = match session.store.load() {
+        Ok(s) => s,
+        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+    };
+    if state.lineage != saved.state_lineage || state.serial != saved.state_serial {
+        return fail(
+            ctx,
+            Diagnostic::error("Saved plan is stale")
+                .with_detail(format!(
+                    "the state changed since the plan was made (serial {} then, {} now)",
+                    saved.state_serial, state.serial
+                ))
+                .with_help("make a new plan and apply that"),
+        );
+    }
+    let target = session.provider.client.describe();
+    if saved.cloud != target {
+        return fail(
+            ctx,
+            Diagnostic::error("Saved plan is for another cloud").with_detail(format!(
+                "it was made against {}, and this run targets {target}",
+                saved.cloud
+            )),
+        );
+    }
+    println!("{}\n", session.banner());
+    let (mut plan, evaluated, diags) = session.plan(&config, vars, &prior, &opts, options.parallelism);
+    if report(ctx, &diags, &config.sources) {
+        return exit::ERROR;
+    }
+    let now: Vec<_> = plan.changes.iter().map(|c| (&c.addr, c.action)).collect();
+    let then: Vec<_> = saved_changes.iter().map(|c| (&c.addr, c.action)).collect();
+    if now != then {
+        return fail(
+            ctx,
+            Diagnostic::error("Saved plan does not match")
+                .with_detail("planning the saved configuration again gives other actions than the saved plan")
+                .with_help("make a new plan and apply that"),
+        );
+    }
+    plan.state_serial = state.serial;
+    execute(
+        ctx,
+        &session,
+        &config,
+        &evaluated,
+        &plan,
+        prior_with_state(prior, &state),
+        options.parallelism,
+    )
+}
+
+/// The saved refreshed state, under the current file's lineage and serial.
+fn prior_with_state(mut prior: State, state: &State) -> State {
+    prior.lineage = state.lineage.clone();
+    prior.serial = state.serial;
+    prior
+}
+
+fn execute(
+    ctx: &Context,
+    session: &Session,
+    config: &Config,
+    evaluated: &Evaluated,
+    plan: &Plan,
+    state: State,
+    parallelism: usize,
+) -> i32 {
+    let mut journal = match session.store.journal(&state) {
+        Ok(j) => j,
+        Err(e) => {
+            return fail(
+                ctx,
+                Diagnostic::error("Cannot write the state journal").with_detail(e.to_string()),
+            )
+        }
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    session.runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("\nInterrupt received: no new operation starts; waiting for running ones to finish...");
+            flag.store(true, Ordering::SeqCst);
+        }
+    });
+    if plan.has_changes() {
+        println!();
+    }
+    let mut result = session.runtime.block_on(apply::apply(
+        config,
+        &evaluated.objects,
+        plan,
+        &session.provider,
+        state,
+        &mut journal,
+        apply::Options {
+            parallelism,
+            cancel: &cancel,
+        },
+    ));
+    drop(journal);
+    let mut state = std::mem::take(&mut result.state);
+    if let Err(e) = session.store.write(&mut state) {
+        // The journal still holds every result: the next run replays it.
+        return fail(
+            ctx,
+            Diagnostic::error("Cannot write the state").with_detail(format!(
+                "{e}; the results are kept in {}",
+                session.store.journal_path().display()
+            )),
+        );
+    }
+    for (addr, outcome) in &result.outcomes {
+        let line = match outcome {
+            Outcome::Created => "created",
+            Outcome::Updated => "updated",
+            Outcome::Replaced => "replaced",
+            Outcome::Deleted => "destroyed",
+            Outcome::Read => "read",
+            Outcome::Failed => "FAILED",
+            Outcome::Skipped(_) => continue,
+        };
+        println!("{addr}: {line}");
+    }
+    let failed = report(ctx, &result.diags, &config.sources);
+    let skipped: Vec<_> = result
+        .outcomes
+        .iter()
+        .filter_map(|(a, o)| match o {
+            Outcome::Skipped(why) => Some((a, why)),
+            _ => None,
+        })
+        .collect();
+    for (a, why) in &skipped {
+        eprintln!("{a}: {why}");
+    }
+    let added = result.count(|o| matches!(o, Outcome::Created | Outcome::Replaced));
+    let changed = result.count(|o| matches!(o, Outcome::Updated));
+    let destroyed = result.count(|o| matches!(o, Outcome::Deleted | Outcome::Replaced));
+    let n_failed = result.count(|o| matches!(o, Outcome::Failed));
+    if failed || n_failed > 0 || result.interrupted {
+        println!(
+            "\nApply incomplete: {added} added, {changed} changed, {destroyed} destroyed; {n_failed} failed, {} not attempted. State is saved: plan again to see what is left.",
+            skipped.len()
+        );
+        return exit::ERROR;
+    }
+    let verb = if plan.destroy { "Destroy" } else { "Apply" };
+    println!("\n{verb} complete! Resources: {added} added, {changed} changed, {destroyed} destroyed.");
+    if !state.outputs.is_empty() && !plan.destroy {
+        println!("\nOutputs:\n");
+        for (name, o) in &state.outputs {
+            println!("{name} = {}", render::inline(&o.value));
+        }
+    }
+    exit::OK
+}

@@ -1,0 +1,84 @@
+//! `aksplan plan`: refresh, diff, print the plan, optionally save it.
+
+use super::args::PlanArgs;
+use super::session::{plan_options, Session};
+use super::{exit, fail, load_config, report, Context};
+use crate::diag::Diagnostic;
+use crate::plan::{file, render};
+use crate::state::lock;
+
+pub fn run(ctx: &Context, args: &PlanArgs, cloud: &str) -> i32 {
+    let (config, vars, diags) = load_config(ctx, &args.options.vars);
+    if report(ctx, &diags, &config.sources) {
+        return exit::ERROR;
+    }
+    let opts = match plan_options(&args.options, args.destroy) {
+        Ok(o) => o,
+        Err(d) => {
+            report(ctx, &d, &config.sources);
+            return exit::ERROR;
+        }
+    };
+    let session = match Session::open(ctx, cloud) {
+        Ok(s) => s,
+        Err(d) => return fail(ctx, d),
+    };
+    let _lock = match lock::acquire(&ctx.dir, "plan", args.options.lock.lock_timeout) {
+        Ok(l) => l,
+        Err(e) => return fail(ctx, lock_error(e)),
+    };
+    let state = match session.store.load() {
+        Ok(s) => s,
+        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+    };
+    println!("{}\n", session.banner());
+    let (plan, _, diags) = session.plan(&config, vars, &state, &opts, args.options.parallelism);
+    if report(ctx, &diags, &config.sources) {
+        return exit::ERROR;
+    }
+    print!("{}", render::plan(&plan, render::Style { color: ctx.color }));
+    if let Some(out) = &args.out {
+        let tf_files: Vec<String> = config
+            .sources
+            .iter()
+            .map(|(_, f)| f.name.clone())
+            .filter(|n| n.ends_with(".tf"))
+            .collect();
+        let saved = file::encode(
+            &plan,
+            &config.sources,
+            &tf_files,
+            file::SavedOptions {
+                targets: args.options.targets.clone(),
+                replace: args.options.replace.clone(),
+            },
+        );
+        if let Err(e) = file::write(out, &saved) {
+            return fail(
+                ctx,
+                Diagnostic::error("Cannot save the plan").with_detail(format!("{}: {e}", out.display())),
+            );
+        }
+        println!(
+            "\nSaved the plan to {}. Apply exactly it with: aksplan apply {}",
+            out.display(),
+            out.display()
+        );
+    }
+    if args.detailed_exitcode && plan.has_changes() {
+        exit::CHANGES
+    } else {
+        exit::OK
+    }
+}
+
+pub fn lock_error(e: lock::LockError) -> Diagnostic {
+    match e {
+        lock::LockError::Held(info) => Diagnostic::error("Error acquiring the state lock")
+            .with_detail(format!("the state is locked: {info}"))
+            .with_help(
+                "wait for that run to end, retry with --lock-timeout 2m, or, if it is gone, run aksplan force-unlock",
+            ),
+        lock::LockError::Io(e) => Diagnostic::error("Error acquiring the state lock").with_detail(e.to_string()),
+    }
+}

@@ -1,0 +1,133 @@
+//! What plan, apply and destroy share: the cloud, the state store, the
+//! async runtime, and making a plan.
+
+use super::args::PlanOptionArgs;
+use super::Context;
+use crate::addrs::Instance;
+use crate::config::Config;
+use crate::core::Evaluated;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lang::Value;
+use crate::plan::engine::{self, PlanOptions};
+use crate::plan::{Plan, Reason};
+use crate::provider::arm::ArmClient;
+use crate::provider::azurerm::Azurerm;
+use crate::provider::Cloud;
+use crate::state::store::StateStore;
+use crate::state::State;
+use indexmap::IndexMap;
+use std::path::PathBuf;
+
+pub struct Session {
+    pub provider: Azurerm<Cloud>,
+    pub store: StateStore,
+    pub runtime: tokio::runtime::Runtime,
+}
+
+/// Where the simulation keeps its store: `AKSPLAN_SIM_DIR`, or `.aksplan/sim`
+/// in the configuration directory.
+pub fn sim_dir(ctx: &Context) -> PathBuf {
+    ctx.env
+        .iter()
+        .find(|(k, v)| k == "AKSPLAN_SIM_DIR" && !v.is_empty())
+        .map(|(_, v)| PathBuf::from(v))
+        .unwrap_or_else(|| ctx.dir.join(".aksplan").join("sim"))
+}
+
+impl Session {
+    pub fn open(ctx: &Context, cloud: &str) -> Result<Session, Diagnostic> {
+        let cloud = match cloud {
+            "sim" => Cloud::sim(sim_dir(ctx)),
+            other => {
+                return Err(Diagnostic::error("Unsupported cloud")
+                    .with_detail(format!("{other:?} is not a cloud aksplan can target yet"))
+                    .with_help("use --cloud sim, the simulated Azure"))
+            }
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| Diagnostic::error("Cannot start the async runtime").with_detail(e.to_string()))?;
+        Ok(Session {
+            provider: Azurerm::new(cloud),
+            store: StateStore::in_dir(&ctx.dir),
+            runtime,
+        })
+    }
+
+    /// The first line of plan and apply output.
+    pub fn banner(&self) -> String {
+        format!(
+            "Cloud: {}, subscription {}",
+            self.provider.client.describe(),
+            self.provider.client.subscription()
+        )
+    }
+
+    /// Refreshes (unless told not to) and plans.
+    pub fn plan(
+        &self,
+        config: &Config,
+        variables: IndexMap<String, Value>,
+        state: &State,
+        opts: &PlanOptions,
+        parallelism: usize,
+    ) -> (Plan, Evaluated, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let state = &engine::conform_state(state.clone());
+        let (refreshed, drift) = if opts.refresh {
+            let (r, drift, d) = self
+                .runtime
+                .block_on(engine::refresh(&self.provider, state, parallelism));
+            diags.extend(d);
+            (r, drift)
+        } else {
+            (state.clone(), Vec::new())
+        };
+        let provider = &self.provider;
+        let runtime = &self.runtime;
+        let mut read_data = |schema: &crate::config::schema::Schema, config: &Value| {
+            let r = runtime.block_on(provider.read_data(schema, config));
+            (r.value, r.diags)
+        };
+        let (mut plan, evaluated, d) = engine::plan(config, variables, &refreshed, provider, &mut read_data, opts);
+        diags.extend(d);
+        for dr in drift.iter().filter(|d| d.after.is_none()) {
+            if let Some(c) = plan.changes.iter_mut().find(|c| c.addr == dr.addr) {
+                c.reasons.push(Reason::DeletedOutside);
+            }
+        }
+        plan.drift = drift;
+        plan.state_lineage = state.lineage.clone();
+        plan.state_serial = state.serial;
+        (plan, evaluated, diags)
+    }
+}
+
+/// Parses `--target` and `--replace` addresses.
+pub fn plan_options(args: &PlanOptionArgs, destroy: bool) -> Result<PlanOptions, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut parse = |list: &[String], what: &str| -> Vec<Instance> {
+        list.iter()
+            .filter_map(|a| match a.parse::<Instance>() {
+                Ok(i) => Some(i),
+                Err(e) => {
+                    diags.push(Diagnostic::error(format!("Invalid {what} address")).with_detail(e.to_string()));
+                    None
+                }
+            })
+            .collect()
+    };
+    let targets = parse(&args.targets, "--target");
+    let replace = parse(&args.replace, "--replace");
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(PlanOptions {
+        destroy,
+        replace,
+        targets,
+        refresh: args.refresh,
+    })
+}

@@ -1,0 +1,287 @@
+//! Reading and editing state: `output`, `show`, `state list|show|rm|mv`,
+//! `force-unlock`. Sensitive values are never printed, except one output
+//! asked for by name with --raw or --json.
+
+use super::args::{OutputArgs, ShowArgs, StateCommand};
+use super::plan::lock_error;
+use super::{exit, fail, Context};
+use crate::addrs::Instance;
+use crate::diag::Diagnostic;
+use crate::plan::{file, render};
+use crate::state::store::StateStore;
+use crate::state::{file as statefile, lock, State};
+use std::time::Duration;
+
+fn load(ctx: &Context) -> Result<State, i32> {
+    StateStore::in_dir(&ctx.dir)
+        .load()
+        .map_err(|e| fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)))
+}
+
+/// Values in JSON with every sensitive value replaced by null.
+fn masked_json(v: &crate::lang::Value) -> serde_json::Value {
+    use crate::lang::Value;
+    match v {
+        Value::Sensitive(_) => serde_json::Value::Null,
+        Value::List(items) | Value::Set(items) => serde_json::Value::Array(items.iter().map(masked_json).collect()),
+        Value::Map(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), masked_json(v))).collect()),
+        v => v.to_json(),
+    }
+}
+
+pub fn output(ctx: &Context, args: &OutputArgs) -> i32 {
+    let state = match load(ctx) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match &args.name {
+        Some(name) => {
+            let Some(o) = state.outputs.get(name) else {
+                return fail(
+                    ctx,
+                    Diagnostic::error("Output not found")
+                        .with_detail(format!("the state has no output named {name:?}")),
+                );
+            };
+            // Asked for by name in a machine format: the value itself.
+            let (value, _) = o.value.clone().unmark_deep();
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&value.to_json()).unwrap_or_default());
+            } else if args.raw {
+                match value.to_template_string() {
+                    Some(s) => print!("{s}"),
+                    None => {
+                        return fail(
+                            ctx,
+                            Diagnostic::error("Not a primitive value")
+                                .with_detail("--raw prints strings, numbers and bools; use --json"),
+                        )
+                    }
+                }
+            } else {
+                println!("{}", render::inline(&o.value));
+            }
+        }
+        None if args.json => {
+            let all: serde_json::Map<String, serde_json::Value> = state
+                .outputs
+                .iter()
+                .map(|(k, o)| {
+                    (
+                        k.clone(),
+                        serde_json::json!({"sensitive": o.sensitive, "value": masked_json(&o.value)}),
+                    )
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+        }
+        None => {
+            for (name, o) in &state.outputs {
+                println!("{name} = {}", render::inline(&o.value));
+            }
+        }
+    }
+    exit::OK
+}
+
+pub fn show(ctx: &Context, args: &ShowArgs) -> i32 {
+    if let Some(path) = &args.plan_file {
+        let saved = match file::read(path) {
+            Ok(f) => f,
+            Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
+        };
+        let changes = match file::decode_changes(&saved) {
+            Ok(c) => c,
+            Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
+        };
+        if args.json {
+            let list: Vec<serde_json::Value> = changes
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "address": c.addr.to_string(),
+                        "type": c.type_name,
+                        "action": c.action,
+                        "reasons": c.reasons,
+                        "before": c.before.as_ref().map(masked_json),
+                        "after": c.after.as_ref().map(masked_json),
+                        "replace_paths": c.replace_paths,
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({"format_version": file::VERSION, "cloud": saved.cloud, "destroy": saved.destroy, "resource_changes": list});
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            return exit::OK;
+        }
+        let plan = crate::plan::Plan {
+            cloud: saved.cloud.clone(),
+            changes,
+            destroy: saved.destroy,
+            ..Default::default()
+        };
+        println!("Saved plan against {}\n", saved.cloud);
+        print!("{}", render::plan(&plan, render::Style { color: ctx.color }));
+        return exit::OK;
+    }
+    let state = match load(ctx) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if args.json {
+        let mut f = statefile::encode(&state);
+        for r in &mut f.resources {
+            let decoded = statefile::decode_resource(r).map(|(_, s)| s.value);
+            if let Ok(v) = decoded {
+                r.attributes = masked_json(&v);
+            }
+        }
+        for o in f.outputs.values_mut() {
+            if o.sensitive {
+                o.value = serde_json::Value::Null;
+            }
+        }
+        println!("{}", serde_json::to_string_pretty(&f).unwrap_or_default());
+        return exit::OK;
+    }
+    if state.is_empty() {
+        println!("The state is empty. Nothing is managed yet.");
+        return exit::OK;
+    }
+    for (addr, r) in &state.resources {
+        println!("{}", render::resource_state(addr, &r.type_name, &r.value));
+    }
+    if !state.outputs.is_empty() {
+        println!("Outputs:\n");
+        for (name, o) in &state.outputs {
+            println!("{name} = {}", render::inline(&o.value));
+        }
+    }
+    exit::OK
+}
+
+fn parse(ctx: &Context, a: &str) -> Result<Instance, i32> {
+    a.parse::<Instance>()
+        .map_err(|e| fail(ctx, Diagnostic::error("Invalid address").with_detail(e.to_string())))
+}
+
+/// Runs `edit` on the state under the lock and writes it.
+fn edit(ctx: &Context, timeout: Duration, what: &str, edit: impl FnOnce(&mut State) -> Result<(), Diagnostic>) -> i32 {
+    let _lock = match lock::acquire(&ctx.dir, what, timeout) {
+        Ok(l) => l,
+        Err(e) => return fail(ctx, lock_error(e)),
+    };
+    let store = StateStore::in_dir(&ctx.dir);
+    let mut state = match store.load() {
+        Ok(s) => s,
+        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+    };
+    if let Err(d) = edit(&mut state) {
+        return fail(ctx, d);
+    }
+    match store.write(&mut state) {
+        Ok(()) => exit::OK,
+        Err(e) => fail(
+            ctx,
+            Diagnostic::error("Cannot write the state").with_detail(e.to_string()),
+        ),
+    }
+}
+
+pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
+    match cmd {
+        StateCommand::List => {
+            let state = match load(ctx) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            for addr in state.resources.keys() {
+                println!("{addr}");
+            }
+            exit::OK
+        }
+        StateCommand::Show { address } => {
+            let addr = match parse(ctx, address) {
+                Ok(a) => a,
+                Err(code) => return code,
+            };
+            let state = match load(ctx) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            match state.resources.get(&addr) {
+                Some(r) => {
+                    print!("{}", render::resource_state(&addr, &r.type_name, &r.value));
+                    exit::OK
+                }
+                None => fail(
+                    ctx,
+                    Diagnostic::error("No such resource instance").with_detail(format!("{addr} is not in the state")),
+                ),
+            }
+        }
+        StateCommand::Rm { addresses, lock } => {
+            let mut addrs = Vec::new();
+            for a in addresses {
+                match parse(ctx, a) {
+                    Ok(x) => addrs.push(x),
+                    Err(code) => return code,
+                }
+            }
+            edit(ctx, lock.lock_timeout, "state rm", |state| {
+                for a in &addrs {
+                    if state.resources.remove(a).is_none() {
+                        return Err(Diagnostic::error("No such resource instance")
+                            .with_detail(format!("{a} is not in the state")));
+                    }
+                    println!("Removed {a} from the state; it still exists in the cloud.");
+                }
+                Ok(())
+            })
+        }
+        StateCommand::Mv {
+            source,
+            destination,
+            lock,
+        } => {
+            let (src, dst) = match (parse(ctx, source), parse(ctx, destination)) {
+                (Ok(s), Ok(d)) => (s, d),
+                (Err(code), _) | (_, Err(code)) => return code,
+            };
+            edit(ctx, lock.lock_timeout, "state mv", |state| {
+                if src.resource.type_name != dst.resource.type_name || src.resource.mode != dst.resource.mode {
+                    return Err(Diagnostic::error("Cannot move between resource types")
+                        .with_detail(format!("{src} and {dst} are not of the same type")));
+                }
+                if state.resources.contains_key(&dst) {
+                    return Err(
+                        Diagnostic::error("Destination exists").with_detail(format!("{dst} is already in the state"))
+                    );
+                }
+                let Some(r) = state.resources.remove(&src) else {
+                    return Err(Diagnostic::error("No such resource instance")
+                        .with_detail(format!("{src} is not in the state")));
+                };
+                state.resources.insert(dst.clone(), r);
+                println!("Moved {src} to {dst}.");
+                Ok(())
+            })
+        }
+    }
+}
+
+pub fn force_unlock(ctx: &Context) -> i32 {
+    match lock::force_unlock(&ctx.dir) {
+        Ok(Some(info)) => {
+            println!("Removed the state lock ({info}).");
+            exit::OK
+        }
+        Ok(None) => {
+            println!("The state is not locked.");
+            exit::OK
+        }
+        Err(e) => fail(
+            ctx,
+            Diagnostic::error("Cannot remove the state lock").with_detail(e.to_string()),
+        ),
+    }
+}
