@@ -4,49 +4,10 @@
 //! `aksplan` there with a cleared environment, and checks the exit code and
 //! output. Rendered diagnostics are pinned with insta snapshots.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{run, run_env, write, Run};
 use std::path::Path;
-
-/// Runs aksplan in `dir` with a clean environment (no TF_VAR_, no colour).
-fn aksplan(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("aksplan").unwrap();
-    cmd.current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
-    cmd
-}
-
-fn write(dir: &Path, files: &[(&str, &str)]) {
-    for (name, text) in files {
-        let p = dir.join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    run_env(dir, args, &[])
-}
-
-fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = aksplan(dir);
-    cmd.args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// Validates a configuration of one `main.tf` and returns the run.
 fn validate(main_tf: &str) -> Run {

@@ -54,11 +54,18 @@ pub enum Outcome {
 pub struct ApplyResult {
     pub state: State,
     pub outcomes: BTreeMap<Instance, Outcome>,
+    /// Instances in the order their operation finished.
+    pub order: Vec<Instance>,
     pub diags: Diagnostics,
     pub interrupted: bool,
 }
 
 impl ApplyResult {
+    fn finish(&mut self, inst: Instance, outcome: Outcome) {
+        self.order.push(inst.clone());
+        self.outcomes.insert(inst, outcome);
+    }
+
     pub fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
         self.outcomes.values().filter(|o| f(o)).count()
     }
@@ -516,7 +523,7 @@ fn record(
                 journal.push(JournalEntry::Remove {
                     address: inst.to_string(),
                 });
-                result.outcomes.insert(inst, Outcome::Deleted);
+                result.finish(inst, Outcome::Deleted);
             }
             Ok(v) => {
                 let dependencies = changes.get(&inst).map(|c| c.dependencies.clone()).unwrap_or_default();
@@ -535,7 +542,7 @@ fn record(
                     a if a.is_replace() => Outcome::Replaced,
                     _ => continue,
                 };
-                result.outcomes.insert(inst, outcome);
+                result.finish(inst, outcome);
             }
             Err(d) => {
                 ok = false;
@@ -549,7 +556,7 @@ fn record(
                 if action != Action::Delete {
                     collected.push((inst.key.clone(), Value::Unknown));
                 }
-                result.outcomes.insert(inst, Outcome::Failed);
+                result.finish(inst, Outcome::Failed);
             }
         }
     }

@@ -262,8 +262,8 @@ fn execute(
             )),
         );
     }
-    for (addr, outcome) in &result.outcomes {
-        let line = match outcome {
+    for addr in &result.order {
+        let line = match &result.outcomes[addr] {
             Outcome::Created => "created",
             Outcome::Updated => "updated",
             Outcome::Replaced => "replaced",

@@ -1,0 +1,486 @@
+//! Plan and apply against the simulated Azure, through the real binary.
+
+mod common;
+
+use common::{example, run, write};
+use std::path::Path;
+
+/// A small network: a resource group, a virtual network, and subnets from a map.
+const NETWORK: &str = r#"
+variable "location" {
+  default = "westeurope"
+}
+
+variable "tags" {
+  type    = map(string)
+  default = { env = "dev" }
+}
+
+variable "subnets" {
+  type = map(string)
+  default = {
+    a = "10.1.1.0/24"
+    b = "10.1.2.0/24"
+  }
+}
+
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-net"
+  location = var.location
+  tags     = var.tags
+}
+
+resource "azurerm_virtual_network" "vnet" {
+  name                = "vnet"
+  location            = azurerm_resource_group.rg.location
+  resource_group_name = azurerm_resource_group.rg.name
+  address_space       = ["10.1.0.0/16"]
+}
+
+resource "azurerm_subnet" "s" {
+  for_each             = var.subnets
+  name                 = each.key
+  resource_group_name  = azurerm_resource_group.rg.name
+  virtual_network_name = azurerm_virtual_network.vnet.name
+  address_prefixes     = [each.value]
+}
+
+output "vnet_id" {
+  value = azurerm_virtual_network.vnet.id
+}
+"#;
+
+fn network() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", NETWORK)]);
+    dir
+}
+
+fn apply(dir: &Path, extra: &[&str]) -> common::Run {
+    let mut args = vec!["apply", "--auto-approve"];
+    args.extend_from_slice(extra);
+    let r = run(dir, &args);
+    assert_eq!(r.code, 0, "apply failed:\n{}\n{}", r.stdout, r.stderr);
+    r
+}
+
+fn plan_exit(dir: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args = vec!["plan", "--detailed-exitcode"];
+    args.extend_from_slice(extra);
+    let r = run(dir, &args);
+    (r.code, format!("{}{}", r.stdout, r.stderr))
+}
+
+fn sim_file(dir: &Path, id_path: &str) -> std::path::PathBuf {
+    dir.join(".aksplan/sim")
+        .join(id_path.to_lowercase().trim_start_matches('/'))
+        .with_extension("json")
+}
+
+const SUB: &str = "/subscriptions/00000000-0000-0000-0000-000000000000";
+
+#[test]
+fn every_example_applies_then_plans_clean() {
+    for name in ["aks-basic", "apiserver-vnet-integration", "cluster-extensions"] {
+        let dir = example(name);
+        let r = apply(dir.path(), &[]);
+        assert!(
+            r.stdout.starts_with("Cloud: sim"),
+            "{name}: the first line names the cloud:\n{}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("Apply complete!"), "{name}: {}", r.stdout);
+        let (code, out) = plan_exit(dir.path(), &[]);
+        assert_eq!(code, 0, "{name}: a plan after apply must show no changes:\n{out}");
+        assert!(out.contains("No changes."), "{name}: {out}");
+    }
+}
+
+#[test]
+fn the_first_plan_is_pinned() {
+    let dir = network();
+    let r = run(dir.path(), &["plan"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("network_create_plan", r.stdout);
+}
+
+#[test]
+fn a_changed_tag_is_one_change_in_place() {
+    let dir = network();
+    apply(dir.path(), &[]);
+    let (code, out) = plan_exit(dir.path(), &["--var", "tags={ env = \"prod\" }"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{out}");
+    assert!(
+        out.contains("# azurerm_resource_group.rg will be updated in-place"),
+        "{out}"
+    );
+    assert!(out.contains(r#"~ "env" = "dev" -> "prod""#), "{out}");
+}
+
+#[test]
+fn a_normalised_location_is_no_change() {
+    let dir = network();
+    apply(dir.path(), &[]);
+    let (code, out) = plan_exit(dir.path(), &["--var", "location=West Europe"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn a_changed_immutable_attribute_replaces_and_names_it() {
+    let dir = network();
+    apply(dir.path(), &[]);
+    let (code, out) = plan_exit(dir.path(), &["--var", "location=eastus"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("# azurerm_resource_group.rg must be replaced"), "{out}");
+    assert!(
+        out.contains(r#"~ location = "westeurope" -> "eastus" # forces replacement"#),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_resource_deleted_outside_is_planned_again() {
+    let dir = network();
+    apply(dir.path(), &[]);
+    let subnet = format!("{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/b");
+    std::fs::remove_file(sim_file(dir.path(), &subnet)).unwrap();
+    let (code, out) = plan_exit(dir.path(), &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("Objects have changed outside of aksplan"), "{out}");
+    assert!(out.contains(r#"# azurerm_subnet.s["b"] has been deleted"#), "{out}");
+    assert!(out.contains(r#"# azurerm_subnet.s["b"] will be created"#), "{out}");
+    assert!(out.contains("(because it was deleted outside aksplan)"), "{out}");
+    assert!(out.contains("Plan: 1 to add, 0 to change, 0 to destroy."), "{out}");
+}
+
+#[test]
+fn a_tag_changed_outside_shows_as_drift_and_is_set_back() {
+    let dir = network();
+    apply(dir.path(), &[]);
+    let rg = sim_file(dir.path(), &format!("{SUB}/resourceGroups/rg-net"));
+    let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&rg).unwrap()).unwrap();
+    doc["tags"]["env"] = "hacked".into();
+    std::fs::write(&rg, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let (code, out) = plan_exit(dir.path(), &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("# azurerm_resource_group.rg has changed"), "{out}");
+    assert!(out.contains(r#"~ "env" = "dev" -> "hacked""#), "{out}");
+    assert!(out.contains(r#"~ "env" = "hacked" -> "dev""#), "{out}");
+}
+
+#[test]
+fn destroy_removes_everything_in_reverse_order() {
+    let dir = network();
+    apply(dir.path(), &[]);
+    let r = run(dir.path(), &["destroy", "--auto-approve"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let pos = |s: &str| {
+        r.stdout
+            .find(&format!("{s}: destroyed"))
+            .unwrap_or_else(|| panic!("{s} not destroyed:\n{}", r.stdout))
+    };
+    assert!(pos(r#"azurerm_subnet.s["a"]"#) < pos("azurerm_virtual_network.vnet"));
+    assert!(pos(r#"azurerm_subnet.s["b"]"#) < pos("azurerm_virtual_network.vnet"));
+    assert!(pos("azurerm_virtual_network.vnet") < pos("azurerm_resource_group.rg"));
+    assert!(
+        r.stdout
+            .contains("Destroy complete! Resources: 0 added, 0 changed, 4 destroyed."),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(run(dir.path(), &["state", "list"]).stdout, "");
+    let left: Vec<_> = walk(&dir.path().join(".aksplan/sim"));
+    assert!(left.is_empty(), "the simulation still holds {left:?}");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_failing_resource_leaves_the_others_applied_and_recorded() {
+    let dir = network();
+    // Subnet c lies outside the network's range: Azure refuses it.
+    let r = run(
+        dir.path(),
+        &[
+            "apply",
+            "--auto-approve",
+            "--var",
+            r#"subnets={ a = "10.1.1.0/24", b = "10.1.2.0/24", c = "10.9.0.0/24" }"#,
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("NetcfgSubnetRangeOutsideVnet"), "{}", r.stderr);
+    assert!(r.stderr.contains(r#"azurerm_subnet.s["c"]"#), "{}", r.stderr);
+    assert!(r.stdout.contains("Apply incomplete"), "{}", r.stdout);
+    let list = run(dir.path(), &["state", "list"]).stdout;
+    assert_eq!(
+        list,
+        "azurerm_resource_group.rg\nazurerm_subnet.s[\"a\"]\nazurerm_subnet.s[\"b\"]\nazurerm_virtual_network.vnet\n"
+    );
+    // A new plan shows only what is left.
+    let fixed = r#"subnets={ a = "10.1.1.0/24", b = "10.1.2.0/24", c = "10.1.3.0/24" }"#;
+    let (code, out) = plan_exit(dir.path(), &["--var", fixed]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("Plan: 1 to add, 0 to change, 0 to destroy."), "{out}");
+}
+
+#[test]
+fn dependents_of_a_failed_resource_are_not_attempted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            r#"
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-f"
+  location = "westeurope"
+}
+resource "azurerm_virtual_network" "vnet" {
+  name                = "vnet"
+  location            = "westeurope"
+  resource_group_name = azurerm_resource_group.rg.name
+  address_space       = ["10.1.0.0/16"]
+}
+resource "azurerm_subnet" "bad" {
+  name                 = "bad"
+  resource_group_name  = azurerm_resource_group.rg.name
+  virtual_network_name = azurerm_virtual_network.vnet.name
+  address_prefixes     = ["192.168.0.0/24"]
+}
+resource "azurerm_role_assignment" "on_bad" {
+  scope                = azurerm_subnet.bad.id
+  role_definition_name = "Reader"
+  principal_id         = "00000000-0000-0000-0000-0000000000aa"
+}
+resource "azurerm_user_assigned_identity" "independent" {
+  name                = "id"
+  location            = "westeurope"
+  resource_group_name = azurerm_resource_group.rg.name
+}
+"#,
+        )],
+    );
+    let r = run(dir.path(), &["apply", "--auto-approve"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("azurerm_role_assignment.on_bad: not attempted: azurerm_subnet.bad did not succeed"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("azurerm_user_assigned_identity.independent: created"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_held_lock_refuses_a_second_apply() {
+    let dir = network();
+    // A live process on this host holds the lock: this test's own.
+    let holder = serde_json::json!({
+        "pid": std::process::id(),
+        "host": std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default().trim(),
+        "since": "2026-11-22T10:00:00Z",
+        "operation": "apply"
+    });
+    std::fs::write(dir.path().join(".aksplan.tfstate.lock.json"), holder.to_string()).unwrap();
+    let r = run(dir.path(), &["apply", "--auto-approve"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("Error acquiring the state lock"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("apply by pid {}", std::process::id())),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("since 2026-11-22T10:00:00Z"), "{}", r.stderr);
+    assert!(!dir.path().join("aksplan.tfstate").exists());
+    let r = run(dir.path(), &["force-unlock"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Removed the state lock"), "{}", r.stdout);
+    apply(dir.path(), &[]);
+}
+
+#[test]
+fn a_saved_plan_applies_exactly_and_a_stale_one_is_refused() {
+    let dir = network();
+    let r = run(dir.path(), &["plan", "--out", "first.plan"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let show = run(dir.path(), &["show", "first.plan"]);
+    assert!(show.stdout.contains("Plan: 4 to add"), "{}", show.stdout);
+    let r = run(dir.path(), &["apply", "first.plan"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("Apply complete! Resources: 4 added"), "{}", r.stdout);
+    // A plan made, then the state changes, then the old plan is refused.
+    let r = run(
+        dir.path(),
+        &["plan", "--var", "tags={ env = \"prod\" }", "--out", "second.plan"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    apply(dir.path(), &["--var", "tags={ env = \"test\" }"]);
+    let r = run(dir.path(), &["apply", "second.plan"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("Saved plan is stale"), "{}", r.stderr);
+}
+
+#[test]
+fn prevent_destroy_stops_a_destroy() {
+    let dir = tempfile::tempdir().unwrap();
+    let guarded = r#"
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-keep"
+  location = "westeurope"
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+"#;
+    write(dir.path(), &[("main.tf", guarded)]);
+    apply(dir.path(), &[]);
+    let r = run(dir.path(), &["destroy", "--auto-approve"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("Instance cannot be destroyed"), "{}", r.stderr);
+    assert!(r.stderr.contains("prevent_destroy"), "{}", r.stderr);
+    assert_eq!(
+        run(dir.path(), &["state", "list"]).stdout,
+        "azurerm_resource_group.rg\n"
+    );
+}
+
+#[test]
+fn removed_from_configuration_is_destroyed_with_the_reason() {
+    let dir = network();
+    apply(dir.path(), &[]);
+    let (code, out) = plan_exit(dir.path(), &["--var", r#"subnets={ a = "10.1.1.0/24" }"#]);
+    assert_eq!(code, 2);
+    assert!(out.contains(r#"# azurerm_subnet.s["b"] will be destroyed"#), "{out}");
+    assert!(out.contains(r#"(because key ["b"] is not in for_each map)"#), "{out}");
+}
+
+#[test]
+fn apply_without_a_terminal_needs_auto_approve() {
+    let dir = network();
+    let r = run(dir.path(), &["apply"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("No terminal to confirm on"), "{}", r.stderr);
+    assert!(!dir.path().join("aksplan.tfstate").exists());
+}
+
+#[test]
+fn target_and_replace() {
+    let dir = network();
+    let r = run(
+        dir.path(),
+        &["apply", "--auto-approve", "--target", "azurerm_virtual_network.vnet"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        run(dir.path(), &["state", "list"]).stdout,
+        "azurerm_resource_group.rg\nazurerm_virtual_network.vnet\n"
+    );
+    apply(dir.path(), &[]);
+    let (code, out) = plan_exit(dir.path(), &["--replace", "azurerm_virtual_network.vnet"]);
+    assert_eq!(code, 2);
+    assert!(out.contains("# azurerm_virtual_network.vnet must be replaced"), "{out}");
+    assert!(out.contains("(replacement requested with --replace)"), "{out}");
+}
+
+#[test]
+fn state_files_are_private_and_backed_up() {
+    let dir = network();
+    apply(dir.path(), &[]);
+    apply(dir.path(), &["--var", "tags={ env = \"prod\" }"]);
+    use std::os::unix::fs::PermissionsExt;
+    for f in ["aksplan.tfstate", "aksplan.tfstate.backup"] {
+        let mode = std::fs::metadata(dir.path().join(f)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{f}");
+    }
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("aksplan.tfstate")).unwrap()).unwrap();
+    let backup: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("aksplan.tfstate.backup")).unwrap()).unwrap();
+    assert_eq!(state["version"], 1);
+    assert!(state["serial"].as_u64() > backup["serial"].as_u64());
+    assert!(!dir.path().join("aksplan.tfstate.journal").exists());
+}
+
+#[test]
+fn outputs_and_state_commands() {
+    let dir = network();
+    apply(dir.path(), &[]);
+    let r = run(dir.path(), &["output"]);
+    assert_eq!(
+        r.stdout,
+        format!("vnet_id = \"{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet\"\n")
+    );
+    let r = run(dir.path(), &["output", "vnet_id", "--raw"]);
+    assert_eq!(
+        r.stdout,
+        format!("{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet")
+    );
+    let r = run(dir.path(), &["state", "show", "azurerm_resource_group.rg"]);
+    assert!(
+        r.stdout
+            .starts_with("# azurerm_resource_group.rg:\nresource \"azurerm_resource_group\" \"rg\" {"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("location = \"westeurope\""), "{}", r.stdout);
+    let r = run(
+        dir.path(),
+        &["state", "mv", r#"azurerm_subnet.s["b"]"#, r#"azurerm_subnet.s["c"]"#],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(dir.path(), &["state", "rm", r#"azurerm_subnet.s["c"]"#]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Forgotten, but still in the cloud: the plan creates it again (and the sim refuses the duplicate range later).
+    let (_, out) = plan_exit(dir.path(), &[]);
+    assert!(out.contains(r#"# azurerm_subnet.s["b"] will be created"#), "{out}");
+    assert_eq!(run(dir.path(), &["state", "rm", "azurerm_subnet.nope"]).code, 1);
+    let show = run(dir.path(), &["show", "--json"]);
+    let j: serde_json::Value = serde_json::from_str(&show.stdout).unwrap();
+    assert_eq!(j["resources"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn sensitive_values_stay_hidden_in_plans_and_outputs() {
+    let dir = example("cluster-extensions");
+    let secret = "-----BEGIN PRIVATE KEY-----\nplaceholder";
+    let r = run(dir.path(), &["apply", "--auto-approve"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains("placeholder") && !r.stderr.contains("placeholder"),
+        "{}",
+        r.stdout
+    );
+    let r = run(dir.path(), &["show"]);
+    assert!(!r.stdout.contains("placeholder"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("configuration_protected_settings = (sensitive value)"),
+        "{}",
+        r.stdout
+    );
+    // Azure never returns protected settings: the simulation does not keep them either.
+    for f in walk(&dir.path().join(".aksplan/sim")) {
+        assert!(
+            !std::fs::read_to_string(&f).unwrap().contains(&secret[..20]),
+            "{} holds the secret",
+            f.display()
+        );
+    }
+}
