@@ -59,21 +59,20 @@ fn plan_and_apply(ctx: &Context, options: &PlanOptionArgs, destroy: bool, auto_a
         Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
     };
     println!("{}\n", session.banner());
-    let (plan, evaluated, diags) = session.plan(&config, vars, &state, &opts, options.parallelism);
+    let (plan, evaluated, diags) = session.plan(&config, vars, state, &opts, options.parallelism);
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
     print!("{}", render::plan(&plan, render::Style { color: ctx.color }));
-    if !plan.has_changes() {
-        // Nothing to do, but refreshed data and outputs are still recorded.
-        return execute(ctx, &session, &config, &evaluated, &plan, state, options.parallelism);
-    }
-    if !auto_approve {
+    if plan.has_changes() && !auto_approve {
         if let Some(code) = confirm(ctx, destroy) {
             return code;
         }
     }
-    execute(ctx, &session, &config, &evaluated, &plan, state, options.parallelism)
+    // Apply starts from the refreshed state: what is in the cloud now. With
+    // nothing to change, refreshed data and outputs are still recorded.
+    let start = plan.prior_state.clone();
+    execute(ctx, &session, &config, &evaluated, &plan, start, options.parallelism)
 }
 
 /// Asks for `yes`; `Some(exit code)` when the answer is anything else.
@@ -176,7 +175,8 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
         );
     }
     println!("{}\n", session.banner());
-    let (mut plan, evaluated, diags) = session.plan(&config, vars, &prior, &opts, options.parallelism);
+    let start = prior_with_state(prior.clone(), &state);
+    let (mut plan, evaluated, diags) = session.plan(&config, vars, prior, &opts, options.parallelism);
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
@@ -191,15 +191,7 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
         );
     }
     plan.state_serial = state.serial;
-    execute(
-        ctx,
-        &session,
-        &config,
-        &evaluated,
-        &plan,
-        prior_with_state(prior, &state),
-        options.parallelism,
-    )
+    execute(ctx, &session, &config, &evaluated, &plan, start, options.parallelism)
 }
 
 /// The saved refreshed state, under the current file's lineage and serial.

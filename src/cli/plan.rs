@@ -32,7 +32,7 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &str) -> i32 {
         Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
     };
     println!("{}\n", session.banner());
-    let (plan, _, diags) = session.plan(&config, vars, &state, &opts, args.options.parallelism);
+    let (plan, _, diags) = session.plan(&config, vars, state, &opts, args.options.parallelism);
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }

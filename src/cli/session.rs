@@ -70,20 +70,20 @@ impl Session {
         &self,
         config: &Config,
         variables: IndexMap<String, Value>,
-        state: &State,
+        state: State,
         opts: &PlanOptions,
         parallelism: usize,
     ) -> (Plan, Evaluated, Diagnostics) {
         let mut diags = Diagnostics::new();
-        let state = &engine::conform_state(state.clone());
+        let (lineage, serial) = (state.lineage.clone(), state.serial);
+        let state = engine::conform_state(state);
         let (refreshed, drift) = if opts.refresh {
-            let (r, drift, d) = self
-                .runtime
-                .block_on(engine::refresh(&self.provider, state, parallelism));
+            let refresh = engine::refresh(&self.provider, state, parallelism);
+            let (r, drift, d) = self.runtime.block_on(refresh);
             diags.extend(d);
             (r, drift)
         } else {
-            (state.clone(), Vec::new())
+            (state, Vec::new())
         };
         let provider = &self.provider;
         let runtime = &self.runtime;
@@ -91,7 +91,7 @@ impl Session {
             let r = runtime.block_on(provider.read_data(schema, config));
             (r.value, r.diags)
         };
-        let (mut plan, evaluated, d) = engine::plan(config, variables, &refreshed, provider, &mut read_data, opts);
+        let (mut plan, evaluated, d) = engine::plan(config, variables, refreshed, provider, &mut read_data, opts);
         diags.extend(d);
         for dr in drift.iter().filter(|d| d.after.is_none()) {
             if let Some(c) = plan.changes.iter_mut().find(|c| c.addr == dr.addr) {
@@ -99,8 +99,8 @@ impl Session {
             }
         }
         plan.drift = drift;
-        plan.state_lineage = state.lineage.clone();
-        plan.state_serial = state.serial;
+        plan.state_lineage = lineage;
+        plan.state_serial = serial;
         (plan, evaluated, diags)
     }
 }

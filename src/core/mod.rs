@@ -46,8 +46,6 @@ impl ResourceValues for ConfigOnly {
 #[derive(Debug, Clone)]
 pub struct InstanceEval {
     pub addr: Instance,
-    /// The object the configuration describes (computed attributes unknown).
-    pub config_value: Value,
     /// `each.value`, for planners that need it.
     pub each_value: Option<Value>,
 }
@@ -347,13 +345,12 @@ impl Walk<'_, '_> {
         for rep in reps {
             let instance = addr.instance(rep.key.clone());
             let config_value = eval.instance(&self.values, res, schema, &rep, self.diags);
-            let value = hook.instance_value(&instance, config_value.clone());
+            let value = hook.instance_value(&instance, config_value);
             collected.push((rep.key.clone(), value));
             self.out.instances.insert(
                 instance.clone(),
                 InstanceEval {
                     addr: instance.clone(),
-                    config_value,
                     each_value: rep.each_value,
                 },
             );

@@ -108,6 +108,19 @@ impl Value {
         }
     }
 
+    /// Equality that ignores sensitivity marks, without copying either value.
+    pub fn same_as(&self, other: &Value) -> bool {
+        match (self.inner(), other.inner()) {
+            (Value::List(a), Value::List(b)) | (Value::Set(a), Value::Set(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y))
+            }
+            (Value::Map(a), Value::Map(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|((ka, va), (kb, vb))| ka == kb && va.same_as(vb))
+            }
+            (a, b) => a == b,
+        }
+    }
+
     /// Removes a top-level sensitivity mark, saying whether there was one;
     /// marks inside collections stay on their elements.
     pub fn unmark_shallow(self) -> (Value, bool) {
@@ -377,6 +390,21 @@ mod tests {
             v.to_string(),
             r#"{ a = (known after apply), b = (sensitive value), "c d" = [1, 1.5] }"#
         );
+    }
+
+    #[test]
+    fn same_as_ignores_marks_at_any_depth() {
+        let a = Value::List(vec![
+            Value::string("x").mark(),
+            Value::Map(Map::from([("k".into(), Value::Number(1.0))])),
+        ]);
+        let b = Value::List(vec![
+            Value::string("x"),
+            Value::Map(Map::from([("k".into(), Value::Number(1.0).mark())])),
+        ])
+        .mark();
+        assert!(a.same_as(&b));
+        assert!(!a.same_as(&Value::List(vec![Value::string("y")])));
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub fn conform_state(mut state: State) -> State {
 /// Returns the refreshed state and what changed outside aksplan.
 pub async fn refresh<C: ArmClient>(
     provider: &Azurerm<C>,
-    state: &State,
+    mut state: State,
     parallelism: usize,
 ) -> (State, Vec<Drift>, Diagnostics) {
     let reads = futures::stream::iter(state.resources.iter().filter(|(a, _)| a.resource.mode == Mode::Managed))
@@ -57,7 +57,6 @@ pub async fn refresh<C: ArmClient>(
         .buffer_unordered(parallelism.max(1))
         .collect::<Vec<_>>()
         .await;
-    let mut refreshed = state.clone();
     let mut drift = Vec::new();
     let mut diags = Diagnostics::new();
     for (addr, value, d) in reads {
@@ -69,34 +68,36 @@ pub async fn refresh<C: ArmClient>(
         if failed {
             continue;
         }
-        let before = state.resources[&addr].clone();
         match value {
             None => {
-                refreshed.resources.remove(&addr);
-                drift.push(Drift {
-                    addr,
-                    type_name: before.type_name,
-                    before: before.value,
-                    after: None,
-                });
-            }
-            Some(v) => {
-                if v.clone().unmark_deep().0 != before.value.clone().unmark_deep().0 {
+                if let Some(before) = state.resources.remove(&addr) {
                     drift.push(Drift {
-                        addr: addr.clone(),
-                        type_name: before.type_name.clone(),
-                        before: before.value.clone(),
-                        after: Some(v.clone()),
+                        addr,
+                        type_name: before.type_name,
+                        before: before.value,
+                        after: None,
                     });
                 }
-                if let Some(r) = refreshed.resources.get_mut(&addr) {
-                    r.value = v;
+            }
+            Some(v) => {
+                if let Some(r) = state.resources.get_mut(&addr) {
+                    if !v.same_as(&r.value) {
+                        let before = std::mem::replace(&mut r.value, v.clone());
+                        drift.push(Drift {
+                            addr: addr.clone(),
+                            type_name: r.type_name.clone(),
+                            before,
+                            after: Some(v),
+                        });
+                    } else {
+                        r.value = v;
+                    }
                 }
             }
         }
     }
     drift.sort_by(|a, b| a.addr.cmp(&b.addr));
-    (refreshed, drift, diags)
+    (state, drift, diags)
 }
 
 /// Plans the configuration against the refreshed state.
@@ -104,11 +105,12 @@ pub async fn refresh<C: ArmClient>(
 pub fn plan<C: ArmClient>(
     config: &Config,
     variables: IndexMap<String, Value>,
-    refreshed: &State,
+    refreshed_state: State,
     provider: &Azurerm<C>,
     read_data: &mut dyn FnMut(&Schema, &Value) -> (Option<Value>, Diagnostics),
     opts: &PlanOptions,
 ) -> (Plan, Evaluated, Diagnostics) {
+    let refreshed = &refreshed_state;
     let mut planner = Planner {
         config,
         prior: refreshed,
@@ -122,16 +124,18 @@ pub fn plan<C: ArmClient>(
     let (evaluated, mut diags) = core::evaluate(config, variables.clone(), &mut planner);
     let mut changes = std::mem::take(&mut planner.changes);
     diags.extend(std::mem::take(&mut planner.diags));
-    let mut prior_state = refreshed.clone();
-    for (addr, value) in std::mem::take(&mut planner.data) {
-        prior_state.resources.insert(
+    let data = std::mem::take(&mut planner.data);
+    drop(planner);
+    let mut new_data = Vec::new();
+    for (addr, value) in data {
+        new_data.push((
             addr.clone(),
             ResourceState {
                 type_name: addr.resource.type_name.clone(),
                 value,
                 dependencies: Vec::new(),
             },
-        );
+        ));
     }
     let dependencies = |addr: &Instance| -> Vec<String> {
         let o = Object::Resource(addr.resource.clone());
@@ -244,14 +248,17 @@ pub fn plan<C: ArmClient>(
 
     let outputs = output_changes(config, &evaluated, refreshed, opts.destroy);
     diags.sort();
+    let (state_lineage, state_serial) = (refreshed.lineage.clone(), refreshed.serial);
+    let mut prior_state = refreshed_state;
+    prior_state.resources.extend(new_data);
     let plan = Plan {
         cloud: provider.client.describe(),
         changes,
         drift: Vec::new(),
         outputs,
         prior_state,
-        state_lineage: refreshed.lineage.clone(),
-        state_serial: refreshed.serial,
+        state_lineage,
+        state_serial,
         variables,
         destroy: opts.destroy,
     };
@@ -412,7 +419,7 @@ fn replace_action(create_before_destroy: bool) -> Action {
 
 /// Whether a planned value differs from the prior one (unknowns differ).
 pub fn differs(prior: &Value, planned: &Value) -> bool {
-    !planned.is_wholly_known() || prior.clone().unmark_deep().0 != planned.clone().unmark_deep().0
+    !planned.is_wholly_known() || !prior.same_as(planned)
 }
 
 /// Replaces the ignored paths of a configuration value with the prior values.

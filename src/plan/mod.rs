@@ -154,7 +154,7 @@ impl Plan {
 
 pub fn outputs_equal(a: Option<&Value>, b: Option<&Value>) -> bool {
     match (a, b) {
-        (Some(a), Some(b)) => a.clone().unmark_deep().0 == b.clone().unmark_deep().0,
+        (Some(a), Some(b)) => a.same_as(b),
         (None, None) => true,
         _ => false,
     }

@@ -221,9 +221,7 @@ fn is_absent(v: Option<&Value>) -> bool {
 
 fn same(a: Option<&Value>, b: Option<&Value>) -> bool {
     match (a, b) {
-        (Some(a), Some(b)) => {
-            a.is_wholly_known() && b.is_wholly_known() && a.clone().unmark_deep().0 == b.clone().unmark_deep().0
-        }
+        (Some(a), Some(b)) => a.is_wholly_known() && b.is_wholly_known() && a.same_as(b),
         (None, None) => true,
         (Some(a), None) | (None, Some(a)) => is_absent(Some(a)),
     }

@@ -69,16 +69,15 @@ fn value_without_computed(block: &BlockSchema, v: &Value) -> Value {
 
 /// Whether two known values are the same for Azure.
 pub fn equivalent(a: &Value, b: &Value, compare: Compare) -> bool {
-    let (a, _) = a.clone().unmark_deep();
-    let (b, _) = b.clone().unmark_deep();
-    match (&a, &b, compare) {
-        (_, _, Compare::Exact) => a == b,
+    let (a, b) = (a.inner(), b.inner());
+    match (a, b, compare) {
+        (_, _, Compare::Exact) => a.same_as(b),
         (Value::String(x), Value::String(y), Compare::CaseInsensitive) => x.eq_ignore_ascii_case(y),
         (Value::String(x), Value::String(y), Compare::Location) => normalize_location(x) == normalize_location(y),
         (Value::List(x), Value::List(y), c) | (Value::Set(x), Value::Set(y), c) => {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equivalent(p, q, c))
         }
-        _ => a == b,
+        _ => a.same_as(b),
     }
 }
 
@@ -101,12 +100,7 @@ fn plan_attr(attr: &AttrSchema, prior: Option<&Value>, config: Option<&Value>) -
 }
 
 fn changed(prior: &Value, planned: &Value) -> bool {
-    if !planned.is_wholly_known() {
-        return true;
-    }
-    let (a, _) = prior.clone().unmark_deep();
-    let (b, _) = planned.clone().unmark_deep();
-    a != b
+    !planned.is_wholly_known() || !prior.same_as(planned)
 }
 
 fn plan_block(
