@@ -130,9 +130,9 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> i32 {
     if args.json {
         let mut f = statefile::encode(&state);
         for r in &mut f.resources {
-            let decoded = statefile::decode_resource(r).map(|(_, s)| s.value);
+            let decoded = statefile::decode_resource(r.clone()).map(|(_, s)| s.value);
             if let Ok(v) = decoded {
-                r.attributes = masked_json(&v);
+                r.attributes = crate::lang::Value::from_json(&masked_json(&v));
             }
         }
         for o in f.outputs.values_mut() {

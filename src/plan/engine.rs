@@ -360,8 +360,12 @@ impl<C: ArmClient> ResourceValues for Planner<'_, C> {
             type_name: inst.resource.type_name.clone(),
             action,
             reasons,
-            before: prior.cloned(),
-            after: Some(after.clone()),
+            before: if action == Action::NoOp { None } else { prior.cloned() },
+            after: if action == Action::NoOp {
+                None
+            } else {
+                Some(after.clone())
+            },
             replace_paths: planned.replace_paths,
             dependencies: Vec::new(),
             create_before_destroy: res.lifecycle.create_before_destroy,

@@ -70,7 +70,10 @@ pub struct ResourceChange {
     pub type_name: String,
     pub action: Action,
     pub reasons: Vec<Reason>,
-    /// The refreshed prior value (`None` when there is none).
+    /// The refreshed prior value; `None` for a create.
+    ///
+    /// A no-op holds neither value: both are its value in `Plan::prior_state`
+    /// (kept once, so that plans of large states stay small).
     pub before: Option<Value>,
     /// The planned value (`None` for a delete); may hold unknowns.
     pub after: Option<Value>,

@@ -57,7 +57,7 @@ pub struct ResourceEntry {
     pub index_key: Option<Json>,
     #[serde(default)]
     pub id: Option<String>,
-    pub attributes: Json,
+    pub attributes: Value,
     #[serde(default)]
     pub sensitive_attributes: Vec<Vec<Json>>,
     #[serde(default)]
@@ -138,13 +138,13 @@ pub fn encode_resource(addr: &Instance, r: &ResourceState) -> ResourceEntry {
             InstanceKey::Str(s) => Some(Json::from(s.as_str())),
         },
         id: r.id().map(str::to_string),
-        attributes: r.value.to_json(),
+        attributes: r.value.clone(),
         sensitive_attributes: sensitive_paths(&r.value),
         dependencies: r.dependencies.clone(),
     }
 }
 
-pub fn decode_resource(e: &ResourceEntry) -> Result<(Instance, ResourceState), String> {
+pub fn decode_resource(e: ResourceEntry) -> Result<(Instance, ResourceState), String> {
     let resource = Resource {
         mode: e.mode,
         type_name: e.type_name.clone(),
@@ -156,13 +156,13 @@ pub fn decode_resource(e: &ResourceEntry) -> Result<(Instance, ResourceState), S
         Some(Json::String(s)) => InstanceKey::Str(s.clone()),
         Some(other) => return Err(format!("{}: bad index_key {other}", e.address)),
     };
-    let value = mark_paths(Value::from_json(&e.attributes), &e.sensitive_attributes);
+    let value = mark_paths(e.attributes, &e.sensitive_attributes);
     Ok((
         resource.instance(key),
         ResourceState {
             type_name: e.type_name.clone(),
             value,
-            dependencies: e.dependencies.clone(),
+            dependencies: e.dependencies,
         },
     ))
 }
@@ -197,7 +197,7 @@ pub fn decode(f: StateFile) -> Result<State, String> {
         ));
     }
     let mut resources = BTreeMap::new();
-    for e in &f.resources {
+    for e in f.resources {
         let (addr, r) = decode_resource(e)?;
         resources.insert(addr, r);
     }

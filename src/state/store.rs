@@ -100,7 +100,7 @@ impl StateStore {
                     }
                 }
                 JournalEntry::Set(e) => {
-                    let (addr, r) = file::decode_resource(&e)?;
+                    let (addr, r) = file::decode_resource(*e)?;
                     state.resources.insert(addr, r);
                     replayed = true;
                 }

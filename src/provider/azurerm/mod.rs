@@ -255,9 +255,8 @@ pub fn conform(block: &crate::config::schema::BlockSchema, value: Value) -> Valu
         return value.mark_if(outer);
     };
     for (name, attr) in &block.attributes {
-        if let Some(v) = m.remove(name) {
-            let typed = crate::lang::types::convert(v.clone(), &attr.ty).unwrap_or(v);
-            m.insert(name.clone(), typed);
+        if let Some(v) = m.get_mut(name) {
+            conform_value(v, &attr.ty);
         }
     }
     for (name, nested) in &block.block_types {
@@ -271,4 +270,32 @@ pub fn conform(block: &crate::config::schema::BlockSchema, value: Value) -> Valu
         }
     }
     Value::Map(m).mark_if(outer)
+}
+
+/// Turns lists into sets where the type says set, in place; leaves values
+/// that do not fit the type as they are.
+fn conform_value(v: &mut Value, ty: &crate::lang::types::Type) {
+    use crate::lang::types::Type;
+    match (v, ty) {
+        (Value::Sensitive(inner), ty) => conform_value(inner, ty),
+        (v @ Value::List(_), Type::Set(t)) => {
+            let Value::List(mut items) = std::mem::take(v) else {
+                return;
+            };
+            items.iter_mut().for_each(|i| conform_value(i, t));
+            *v = Value::set(items);
+        }
+        (Value::List(items) | Value::Set(items), Type::List(t) | Type::Set(t)) => {
+            items.iter_mut().for_each(|i| conform_value(i, t));
+        }
+        (Value::Map(m), Type::Map(t)) => m.values_mut().for_each(|i| conform_value(i, t)),
+        (Value::Map(m), Type::Object(attrs)) => {
+            for (k, a) in attrs {
+                if let Some(i) = m.get_mut(k) {
+                    conform_value(i, &a.ty);
+                }
+            }
+        }
+        _ => {}
+    }
 }
