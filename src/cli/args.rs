@@ -55,6 +55,21 @@ pub enum Command {
     State(StateCommand),
     /// Remove the state lock left by a run that did not end.
     ForceUnlock,
+    /// Look at or change the simulated Azure, as someone in the portal would.
+    #[command(subcommand)]
+    Sim(SimCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SimCommand {
+    /// List the ids of every simulated resource.
+    List,
+    /// Print one resource's ARM JSON.
+    Show { id: String },
+    /// Change a resource with an ARM PATCH (a JSON merge patch), e.g. '{"tags": {"env": "prod"}}'.
+    Patch { id: String, patch: String },
+    /// Delete a resource (and what is under it) with an ARM DELETE.
+    Delete { id: String },
 }
 
 /// How long to wait for the state lock: `0s` (default: fail at once), `30s`, `2m`.

@@ -8,7 +8,8 @@ mod apply;
 pub mod args;
 mod graph;
 mod plan;
-mod session;
+pub mod session;
+mod sim;
 mod state;
 mod validate;
 pub mod views;
@@ -81,6 +82,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Show(a) => state::show(&ctx, &a),
         Command::State(c) => state::run(&ctx, &c),
         Command::ForceUnlock => state::force_unlock(&ctx),
+        Command::Sim(c) => sim::run(&ctx, &c),
     }
 }
 
