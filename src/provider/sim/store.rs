@@ -12,6 +12,7 @@
 //! Use `aksplan sim list|show|put|delete` to look at or change it by hand.
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -24,13 +25,21 @@ pub const LOG: &str = "resources.jsonl";
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Record {
-    Put(Json),
+    Put(Box<RawValue>),
     Delete(String),
+}
+
+/// The id of a raw document, read without building the whole tree.
+#[derive(Deserialize)]
+struct IdOnly {
+    #[serde(default)]
+    id: String,
 }
 
 #[derive(Debug, Default)]
 struct Index {
-    docs: BTreeMap<String, Json>,
+    /// Each document as its JSON text: far smaller than parsed trees.
+    docs: BTreeMap<String, Box<RawValue>>,
     /// How far the log has been read, and which file that was.
     offset: u64,
     inode: u64,
@@ -62,7 +71,9 @@ impl Index {
     fn apply(&mut self, r: Record) {
         match r {
             Record::Put(doc) => {
-                let id = doc.get("id").and_then(Json::as_str).map(key).unwrap_or_default();
+                let id = serde_json::from_str::<IdOnly>(doc.get())
+                    .map(|d| key(&d.id))
+                    .unwrap_or_default();
                 self.docs.insert(id, doc);
             }
             Record::Delete(id) => {
@@ -162,8 +173,9 @@ impl Store {
         let tmp = self.root.join(format!("{LOG}.tmp{}", std::process::id()));
         let mut out = Vec::new();
         for doc in idx.docs.values() {
-            serde_json::to_writer(&mut out, &Record::Put(doc.clone())).map_err(io::Error::other)?;
-            out.push(b'\n');
+            out.extend_from_slice(b"{\"put\":");
+            out.extend_from_slice(doc.get().as_bytes());
+            out.extend_from_slice(b"}\n");
         }
         std::fs::write(&tmp, &out)?;
         std::fs::rename(&tmp, self.log())?;
@@ -175,7 +187,7 @@ impl Store {
     }
 
     pub fn get(&self, id: &str) -> io::Result<Option<Json>> {
-        Ok(self.synced()?.docs.get(&key(id)).cloned())
+        self.synced()?.docs.get(&key(id)).map(|d| parse(d)).transpose()
     }
 
     pub fn put(&self, id: &str, doc: &Json) -> io::Result<()> {
@@ -184,7 +196,8 @@ impl Store {
         if doc.get("id").and_then(Json::as_str).is_none_or(|d| key(d) != key(id)) {
             doc["id"] = Json::String(id.to_string());
         }
-        self.append(&mut idx, Record::Put(doc))
+        let raw = serde_json::value::to_raw_value(&doc).map_err(io::Error::other)?;
+        self.append(&mut idx, Record::Put(raw))
     }
 
     /// Removes a resource and everything under it; says whether it existed.
@@ -211,14 +224,18 @@ impl Store {
             .docs
             .range(prefix.clone()..)
             .take_while(|(k, _)| k.starts_with(&prefix))
-            .map(|(_, d)| d.clone())
-            .collect())
+            .map(|(_, d)| parse(d))
+            .collect::<io::Result<_>>()?)
     }
 
     /// Every document in the store, in id order.
     pub fn all(&self) -> io::Result<Vec<Json>> {
-        Ok(self.synced()?.docs.values().cloned().collect())
+        self.synced()?.docs.values().map(|d| parse(d)).collect()
     }
+}
+
+fn parse(doc: &RawValue) -> io::Result<Json> {
+    serde_json::from_str(doc.get()).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
 #[cfg(test)]
