@@ -375,61 +375,6 @@ impl fmt::Display for Value {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn display_hides_unknown_and_sensitive_content() {
-        let v = Value::Map(Map::from([
-            ("a".into(), Value::Unknown),
-            ("b".into(), Value::string("secret").mark()),
-            ("c d".into(), Value::List(vec![Value::Number(1.0), Value::Number(1.5)])),
-        ]));
-        assert_eq!(
-            v.to_string(),
-            r#"{ a = (known after apply), b = (sensitive value), "c d" = [1, 1.5] }"#
-        );
-    }
-
-    #[test]
-    fn same_as_ignores_marks_at_any_depth() {
-        let a = Value::List(vec![
-            Value::string("x").mark(),
-            Value::Map(Map::from([("k".into(), Value::Number(1.0))])),
-        ]);
-        let b = Value::List(vec![
-            Value::string("x"),
-            Value::Map(Map::from([("k".into(), Value::Number(1.0).mark())])),
-        ])
-        .mark();
-        assert!(a.same_as(&b));
-        assert!(!a.same_as(&Value::List(vec![Value::string("y")])));
-    }
-
-    #[test]
-    fn sets_are_sorted_and_unique() {
-        let s = Value::set(vec![Value::string("b"), Value::string("a"), Value::string("b")]);
-        assert_eq!(s, Value::Set(vec![Value::string("a"), Value::string("b")]));
-    }
-
-    #[test]
-    fn unmark_reports_nested_marks() {
-        let v = Value::List(vec![Value::Number(1.0).mark()]);
-        assert!(v.has_sensitive());
-        let (u, marked) = v.unmark_deep();
-        assert!(marked);
-        assert_eq!(u, Value::List(vec![Value::Number(1.0)]));
-    }
-
-    #[test]
-    fn numbers_format_like_terraform() {
-        assert_eq!(format_number(3.0), "3");
-        assert_eq!(format_number(-0.5), "-0.5");
-        assert_eq!(Value::Number(10.0).to_json(), serde_json::json!(10));
-    }
-}
-
 /// JSON without an intermediate document: unknown and null become null,
 /// sensitive values their content (state and plan files hold secrets).
 impl serde::Serialize for Value {
@@ -508,5 +453,60 @@ impl<'de> serde::Deserialize<'de> for Value {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_hides_unknown_and_sensitive_content() {
+        let v = Value::Map(Map::from([
+            ("a".into(), Value::Unknown),
+            ("b".into(), Value::string("secret").mark()),
+            ("c d".into(), Value::List(vec![Value::Number(1.0), Value::Number(1.5)])),
+        ]));
+        assert_eq!(
+            v.to_string(),
+            r#"{ a = (known after apply), b = (sensitive value), "c d" = [1, 1.5] }"#
+        );
+    }
+
+    #[test]
+    fn same_as_ignores_marks_at_any_depth() {
+        let a = Value::List(vec![
+            Value::string("x").mark(),
+            Value::Map(Map::from([("k".into(), Value::Number(1.0))])),
+        ]);
+        let b = Value::List(vec![
+            Value::string("x"),
+            Value::Map(Map::from([("k".into(), Value::Number(1.0).mark())])),
+        ])
+        .mark();
+        assert!(a.same_as(&b));
+        assert!(!a.same_as(&Value::List(vec![Value::string("y")])));
+    }
+
+    #[test]
+    fn sets_are_sorted_and_unique() {
+        let s = Value::set(vec![Value::string("b"), Value::string("a"), Value::string("b")]);
+        assert_eq!(s, Value::Set(vec![Value::string("a"), Value::string("b")]));
+    }
+
+    #[test]
+    fn unmark_reports_nested_marks() {
+        let v = Value::List(vec![Value::Number(1.0).mark()]);
+        assert!(v.has_sensitive());
+        let (u, marked) = v.unmark_deep();
+        assert!(marked);
+        assert_eq!(u, Value::List(vec![Value::Number(1.0)]));
+    }
+
+    #[test]
+    fn numbers_format_like_terraform() {
+        assert_eq!(format_number(3.0), "3");
+        assert_eq!(format_number(-0.5), "-0.5");
+        assert_eq!(Value::Number(10.0).to_json(), serde_json::json!(10));
     }
 }

@@ -20,6 +20,9 @@ use futures::StreamExt;
 use indexmap::IndexMap;
 use std::collections::BTreeSet;
 
+/// Reads a data source now: its schema and configuration in, its value out.
+pub type ReadData<'a> = dyn FnMut(&Schema, &Value) -> (Option<Value>, Diagnostics) + 'a;
+
 #[derive(Debug, Clone, Default)]
 pub struct PlanOptions {
     pub destroy: bool,
@@ -107,7 +110,7 @@ pub fn plan<C: ArmClient>(
     variables: IndexMap<String, Value>,
     refreshed_state: State,
     provider: &Azurerm<C>,
-    read_data: &mut dyn FnMut(&Schema, &Value) -> (Option<Value>, Diagnostics),
+    read_data: &mut ReadData<'_>,
     opts: &PlanOptions,
 ) -> (Plan, Evaluated, Diagnostics) {
     let refreshed = &refreshed_state;
@@ -316,7 +319,7 @@ struct Planner<'p, C> {
     config: &'p Config,
     prior: &'p State,
     provider: &'p Azurerm<C>,
-    read_data: &'p mut dyn FnMut(&Schema, &Value) -> (Option<Value>, Diagnostics),
+    read_data: &'p mut ReadData<'p>,
     opts: &'p PlanOptions,
     changes: Vec<ResourceChange>,
     /// Data sources read now, to record in state.

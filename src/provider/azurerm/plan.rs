@@ -178,9 +178,9 @@ fn plan_block(
         };
         if prior.is_some() {
             let count_changed = cfg_items.len() != prior_items.len();
-            if nested.force_new && (count_changed || changed(&Value::List(prior_items.clone()), &planned)) {
-                replace.push(format!("{path}{name}"));
-            } else if count_changed && !nested_replace.is_empty() {
+            let whole_block =
+                nested.force_new && (count_changed || changed(&Value::List(prior_items.clone()), &planned));
+            if whole_block || (count_changed && !nested_replace.is_empty()) {
                 replace.push(format!("{path}{name}"));
             } else {
                 replace.extend(nested_replace);

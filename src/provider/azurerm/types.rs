@@ -123,16 +123,14 @@ pub fn to_arm(type_name: &str, value: &Value, body: &mut Json) {
 /// Reads from an ARM document what the generic mapping cannot.
 pub fn from_arm(type_name: &str, doc: &Json, value: &mut Value, subscription: &str) {
     match type_name {
-        "azurerm_role_assignment" => {
-            if value.get("role_definition_name").is_none_or(Value::is_null) {
-                let role_id = doc
-                    .pointer("/properties/roleDefinitionId")
-                    .and_then(Json::as_str)
-                    .unwrap_or("");
-                let guid = role_id.rsplit('/').next().unwrap_or("");
-                if let Some((name, _)) = builtin_roles().iter().find(|(_, g)| g.eq_ignore_ascii_case(guid)) {
-                    set(value, "role_definition_name", Value::string(name.as_str()));
-                }
+        "azurerm_role_assignment" if value.get("role_definition_name").is_none_or(Value::is_null) => {
+            let role_id = doc
+                .pointer("/properties/roleDefinitionId")
+                .and_then(Json::as_str)
+                .unwrap_or("");
+            let guid = role_id.rsplit('/').next().unwrap_or("");
+            if let Some((name, _)) = builtin_roles().iter().find(|(_, g)| g.eq_ignore_ascii_case(guid)) {
+                set(value, "role_definition_name", Value::string(name.as_str()));
             }
         }
         "azurerm_kubernetes_cluster" => {

@@ -273,9 +273,8 @@ fn subnet(sim: &SimClient, id: &str, doc: &mut Json) -> Result<(), ArmError> {
             d["id"] = json!(format!("{id}/delegations/{dname}"));
             d["type"] = json!("Microsoft.Network/virtualNetworks/subnets/delegations");
             let p = props(d);
-            if !p
-                .get("actions")
-                .is_some_and(|a| a.as_array().is_some_and(|a| !a.is_empty()))
+            if p.get("actions")
+                .is_none_or(|a| a.as_array().is_none_or(|a| a.is_empty()))
             {
                 p.insert("actions".into(), json!(default_delegation_actions(&service)));
             }

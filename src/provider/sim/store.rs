@@ -220,12 +220,11 @@ impl Store {
     pub fn descendants(&self, id: &str) -> io::Result<Vec<Json>> {
         let idx = self.synced()?;
         let prefix = format!("{}/", key(id));
-        Ok(idx
-            .docs
+        idx.docs
             .range(prefix.clone()..)
             .take_while(|(k, _)| k.starts_with(&prefix))
             .map(|(_, d)| parse(d))
-            .collect::<io::Result<_>>()?)
+            .collect()
     }
 
     /// Every document in the store, in id order.
