@@ -5,8 +5,7 @@
 //! what it holds, after checking that the state has not changed since.
 
 use super::args::{ApplyArgs, DestroyArgs, PlanOptionArgs};
-use super::plan::lock_error;
-use super::session::{plan_options, Session};
+use super::session::{begin, checked_options, Session};
 use super::{exit, fail, load_config, report, Context};
 use crate::apply::{self, Outcome};
 use crate::config::Config;
@@ -14,7 +13,7 @@ use crate::core::Evaluated;
 use crate::diag::Diagnostic;
 use crate::plan::{file, render, Plan};
 use crate::provider::arm::ArmClient;
-use crate::state::{file as statefile, lock, State};
+use crate::state::{file as statefile, State};
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -35,28 +34,14 @@ fn plan_and_apply(ctx: &Context, options: &PlanOptionArgs, destroy: bool, auto_a
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
-    let opts = match plan_options(options, destroy) {
+    let opts = match checked_options(ctx, options, destroy, &config) {
         Ok(o) => o,
-        Err(d) => {
-            report(ctx, &d, &config.sources);
-            return exit::ERROR;
-        }
+        Err(code) => return code,
     };
-    let session = match Session::open(ctx, cloud) {
-        Ok(s) => s,
-        Err(d) => return fail(ctx, d),
-    };
-    let _lock = match lock::acquire(
-        &ctx.dir,
-        if destroy { "destroy" } else { "apply" },
-        options.lock.lock_timeout,
-    ) {
-        Ok(l) => l,
-        Err(e) => return fail(ctx, lock_error(e)),
-    };
-    let state = match session.store.load() {
-        Ok(s) => s,
-        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+    let operation = if destroy { "destroy" } else { "apply" };
+    let (session, _lock, state) = match begin(ctx, cloud, operation, options.lock.lock_timeout) {
+        Ok(b) => b,
+        Err(code) => return code,
     };
     println!("{}\n", session.banner());
     let (plan, evaluated, diags) = session.plan(&config, vars, state, &opts, options.parallelism);
@@ -134,24 +119,13 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
         refresh: false,
         ..options.clone()
     };
-    let opts = match plan_options(&args, saved.destroy) {
+    let opts = match checked_options(ctx, &args, saved.destroy, &config) {
         Ok(o) => o,
-        Err(d) => {
-            report(ctx, &d, &config.sources);
-            return exit::ERROR;
-        }
+        Err(code) => return code,
     };
-    let session = match Session::open(ctx, cloud) {
-        Ok(s) => s,
-        Err(d) => return fail(ctx, d),
-    };
-    let _lock = match lock::acquire(&ctx.dir, "apply", options.lock.lock_timeout) {
-        Ok(l) => l,
-        Err(e) => return fail(ctx, lock_error(e)),
-    };
-    let state = match session.store.load() {
-        Ok(s) => s,
-        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+    let (session, _lock, state) = match begin(ctx, cloud, "apply", options.lock.lock_timeout) {
+        Ok(b) => b,
+        Err(code) => return code,
     };
     if state.lineage != saved.state_lineage || state.serial != saved.state_serial {
         return fail(

@@ -1,7 +1,7 @@
 //! `aksplan plan`: refresh, diff, print the plan, optionally save it.
 
 use super::args::PlanArgs;
-use super::session::{plan_options, Session};
+use super::session::{begin, checked_options};
 use super::{exit, fail, load_config, report, Context};
 use crate::diag::Diagnostic;
 use crate::plan::{file, render};
@@ -12,24 +12,13 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &str) -> i32 {
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
-    let opts = match plan_options(&args.options, args.destroy) {
+    let opts = match checked_options(ctx, &args.options, args.destroy, &config) {
         Ok(o) => o,
-        Err(d) => {
-            report(ctx, &d, &config.sources);
-            return exit::ERROR;
-        }
+        Err(code) => return code,
     };
-    let session = match Session::open(ctx, cloud) {
-        Ok(s) => s,
-        Err(d) => return fail(ctx, d),
-    };
-    let _lock = match lock::acquire(&ctx.dir, "plan", args.options.lock.lock_timeout) {
-        Ok(l) => l,
-        Err(e) => return fail(ctx, lock_error(e)),
-    };
-    let state = match session.store.load() {
-        Ok(s) => s,
-        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+    let (session, _lock, state) = match begin(ctx, cloud, "plan", args.options.lock.lock_timeout) {
+        Ok(b) => b,
+        Err(code) => return code,
     };
     println!("{}\n", session.banner());
     let (plan, _, diags) = session.plan(&config, vars, state, &opts, args.options.parallelism);

@@ -105,6 +105,38 @@ impl Session {
     }
 }
 
+/// Opens the cloud, takes the state lock for `operation` and loads the
+/// state: what plan, apply and destroy all start with. `Err` is the exit
+/// code, the reason already reported.
+pub fn begin(
+    ctx: &Context,
+    cloud: &str,
+    operation: &str,
+    timeout: std::time::Duration,
+) -> Result<(Session, crate::state::lock::Lock, State), i32> {
+    let session = Session::open(ctx, cloud).map_err(|d| super::fail(ctx, d))?;
+    let lock = crate::state::lock::acquire(&ctx.dir, operation, timeout)
+        .map_err(|e| super::fail(ctx, super::plan::lock_error(e)))?;
+    let state = session
+        .store
+        .load()
+        .map_err(|e| super::fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)))?;
+    Ok((session, lock, state))
+}
+
+/// Parses `--target` and `--replace` addresses, reporting bad ones.
+pub fn checked_options(
+    ctx: &Context,
+    args: &PlanOptionArgs,
+    destroy: bool,
+    config: &Config,
+) -> Result<PlanOptions, i32> {
+    plan_options(args, destroy).map_err(|d| {
+        super::report(ctx, &d, &config.sources);
+        super::exit::ERROR
+    })
+}
+
 /// Parses `--target` and `--replace` addresses.
 pub fn plan_options(args: &PlanOptionArgs, destroy: bool) -> Result<PlanOptions, Diagnostics> {
     let mut diags = Diagnostics::new();

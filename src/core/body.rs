@@ -129,17 +129,11 @@ impl BodyEval<'_, '_> {
             }
         };
         let (collection, marked) = collection.unmark_shallow();
-        let pairs: Vec<(Value, Value)> = match collection {
-            Value::Unknown => return None,
-            Value::Null => Vec::new(),
-            Value::List(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (Value::Number(i as f64), v))
-                .collect(),
-            Value::Set(items) => items.into_iter().map(|v| (v.clone(), v)).collect(),
-            Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
-            other => {
+        let pairs: Vec<(Value, Value)> = match collection.into_pairs() {
+            Ok(pairs) => pairs,
+            Err(Value::Unknown) => return None,
+            Err(Value::Null) => Vec::new(),
+            Err(other) => {
                 self.diags.push(
                     Diagnostic::error("Invalid dynamic for_each value")
                         .with_detail(format!(

@@ -406,23 +406,17 @@ impl<'a> Evaluator<'a> {
     fn for_expr(&mut self, f: &hcl_edit::expr::ForExpr, span: Option<Range<usize>>) -> Result<Value> {
         let collection = self.eval(&f.intro.collection_expr)?;
         let (collection, marked) = collection.unmark_shallow();
-        let pairs: Vec<(Value, Value)> = match collection {
-            Value::Unknown => return Ok(Value::Unknown),
-            Value::List(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (Value::Number(i as f64), v))
-                .collect(),
-            Value::Set(items) => items.into_iter().map(|v| (v.clone(), v)).collect(),
-            Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
-            Value::Null => {
+        let pairs: Vec<(Value, Value)> = match collection.into_pairs() {
+            Ok(pairs) => pairs,
+            Err(Value::Unknown) => return Ok(Value::Unknown),
+            Err(Value::Null) => {
                 return Err(EvalError::new(
                     EvalErrorKind::Iteration,
                     "cannot iterate over a null value",
                     f.intro.collection_expr.span(),
                 ))
             }
-            other => {
+            Err(other) => {
                 return Err(EvalError::new(
                     EvalErrorKind::Iteration,
                     format!(
@@ -595,19 +589,13 @@ impl<'a> Evaluator<'a> {
                         }
                         let (collection, marked) = self.eval(&fe.collection_expr)?.unmark_shallow();
                         st.marked |= marked;
-                        let pairs: Vec<(Value, Value)> = match collection {
-                            Value::Unknown => {
+                        let pairs: Vec<(Value, Value)> = match collection.into_pairs() {
+                            Ok(pairs) => pairs,
+                            Err(Value::Unknown) => {
                                 st.unknown = true;
                                 Vec::new()
                             }
-                            Value::List(items) => items
-                                .into_iter()
-                                .enumerate()
-                                .map(|(i, v)| (Value::Number(i as f64), v))
-                                .collect(),
-                            Value::Set(items) => items.into_iter().map(|v| (v.clone(), v)).collect(),
-                            Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
-                            other => {
+                            Err(other) => {
                                 return Err(EvalError::new(
                                     EvalErrorKind::Iteration,
                                     format!("%{{ for }} needs a list, set or map, but this is {}", describe(&other)),

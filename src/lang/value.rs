@@ -121,6 +121,21 @@ impl Value {
         }
     }
 
+    /// What `for` iterates: (index, element) of a list, (element, element)
+    /// of a set, (key, value) of a map. `Err` gives back anything else.
+    pub fn into_pairs(self) -> Result<Vec<(Value, Value)>, Value> {
+        match self {
+            Value::List(items) => Ok(items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v))
+                .collect()),
+            Value::Set(items) => Ok(items.into_iter().map(|v| (v.clone(), v)).collect()),
+            Value::Map(m) => Ok(m.into_iter().map(|(k, v)| (Value::String(k), v)).collect()),
+            other => Err(other),
+        }
+    }
+
     /// Removes a top-level sensitivity mark, saying whether there was one;
     /// marks inside collections stay on their elements.
     pub fn unmark_shallow(self) -> (Value, bool) {

@@ -51,8 +51,14 @@ impl<C: ArmClient> Azurerm<C> {
         plan::plan(schema, prior, &config, self.client.subscription())
     }
 
-    fn api_version(schema: &Schema) -> String {
-        schema.arm.as_ref().map(|a| a.api_version.clone()).unwrap_or_default()
+    /// A call on `path` with the api-version of the schema's ARM type.
+    fn request(schema: &Schema, method: Method, path: impl Into<String>, body: Option<Json>) -> ArmRequest {
+        ArmRequest {
+            method,
+            path: path.into(),
+            api_version: schema.arm.as_ref().map(|a| a.api_version.clone()).unwrap_or_default(),
+            body,
+        }
     }
 
     /// Turns an ARM document into the resource's value, keeping from `prior`
@@ -70,12 +76,7 @@ impl<C: ArmClient> Azurerm<C> {
         types::from_arm(&schema.name, doc, &mut value, self.client.subscription());
         let mut diags = Diagnostics::new();
         if schema.name == "azurerm_kubernetes_cluster" {
-            let req = ArmRequest {
-                method: Method::Post,
-                path: format!("{id}/listClusterUserCredential"),
-                api_version: Self::api_version(schema),
-                body: None,
-            };
+            let req = Self::request(schema, Method::Post, format!("{id}/listClusterUserCredential"), None);
             match self.client.send(req).await {
                 Ok(r) => {
                     if let (Some((raw, parsed)), Value::Map(m)) = (types::kube_config(&r.body), &mut value) {
@@ -94,12 +95,7 @@ impl<C: ArmClient> Azurerm<C> {
         let Some(id) = prior.get("id").and_then(Value::as_str) else {
             return ReadResponse::default();
         };
-        let req = ArmRequest {
-            method: Method::Get,
-            path: id.to_string(),
-            api_version: Self::api_version(schema),
-            body: None,
-        };
+        let req = Self::request(schema, Method::Get, id.to_string(), None);
         match self.client.send(req).await {
             Ok(r) => {
                 let (value, diags) = self.decode(schema, &r.body, Some(prior)).await;
@@ -128,12 +124,7 @@ impl<C: ArmClient> Azurerm<C> {
         let mut body = mapper::to_arm(&schema.block, planned);
         types::to_arm(&schema.name, planned, &mut body);
         let patch = prior.is_some() && schema.name.ends_with("_cluster_extension");
-        let req = ArmRequest {
-            method: if patch { Method::Patch } else { Method::Put },
-            path: id,
-            api_version: Self::api_version(schema),
-            body: Some(body),
-        };
+        let req = Self::request(schema, if patch { Method::Patch } else { Method::Put }, id, Some(body));
         match self.client.send(req).await {
             Ok(r) => {
                 let (value, diags) = self.decode(schema, &r.body, Some(planned)).await;
@@ -153,12 +144,7 @@ impl<C: ArmClient> Azurerm<C> {
         let Some(id) = prior.get("id").and_then(Value::as_str) else {
             return ApplyResponse::default();
         };
-        let req = ArmRequest {
-            method: Method::Delete,
-            path: id.to_string(),
-            api_version: Self::api_version(schema),
-            body: None,
-        };
+        let req = Self::request(schema, Method::Delete, id.to_string(), None);
         match self.client.send(req).await {
             Ok(_) => ApplyResponse::default(),
             Err(e) if e.is_not_found() => ApplyResponse::default(),
@@ -191,12 +177,7 @@ impl<C: ArmClient> Azurerm<C> {
                 diags: Diagnostics::new(),
             };
         };
-        let req = ArmRequest {
-            method: Method::Get,
-            path: id.clone(),
-            api_version: Self::api_version(schema),
-            body: None,
-        };
+        let req = Self::request(schema, Method::Get, id.clone(), None);
         match self.client.send(req).await {
             Ok(r) => {
                 let (mut value, diags) = self.decode(schema, &r.body, Some(config)).await;
