@@ -34,6 +34,7 @@ fn options() -> PlanOptionArgs {
         replace: vec![],
         refresh: true,
         parallelism: 10,
+        skip_rules: false,
         lock: aksplan::cli::args::LockArgs {
             lock_timeout: Duration::ZERO,
         },
@@ -46,10 +47,11 @@ fn plan(dir: &Path) -> usize {
     let ctx = context(dir);
     let (config, vars, d) = load_config(&ctx, &VarArgs::default());
     assert!(!d.has_errors());
+    let vars = vars.unwrap();
     let session = Session::open(&ctx, "sim").unwrap();
     let state = session.store.load().unwrap();
     let opts = plan_options(&options(), false).unwrap();
-    let (plan, _, d) = session.plan(&config, vars, state, &opts, 10);
+    let (plan, _, d) = session.plan(&config, vars, state, &opts, 10, true);
     assert!(!d.has_errors(), "{:?}", d.iter().next());
     plan.changes.len()
 }
@@ -58,9 +60,10 @@ fn plan(dir: &Path) -> usize {
 fn apply(dir: &Path) -> Duration {
     let ctx = context(dir);
     let (config, vars, _) = load_config(&ctx, &VarArgs::default());
+    let vars = vars.unwrap();
     let session = Session::open(&ctx, "sim").unwrap();
     let opts = plan_options(&options(), false).unwrap();
-    let (plan, evaluated, _) = session.plan(&config, vars, State::new(), &opts, 10);
+    let (plan, evaluated, _) = session.plan(&config, vars, State::new(), &opts, 10, true);
     let start = Instant::now();
     let mut journal = session.store.journal(&plan.prior_state).unwrap();
     let cancel = AtomicBool::new(false);

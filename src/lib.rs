@@ -19,4 +19,5 @@ pub mod graph;
 pub mod lang;
 pub mod plan;
 pub mod provider;
+pub mod rules;
 pub mod state;

@@ -31,9 +31,10 @@ pub fn run_destroy(ctx: &Context, args: &DestroyArgs, cloud: &str) -> i32 {
 
 fn plan_and_apply(ctx: &Context, options: &PlanOptionArgs, destroy: bool, auto_approve: bool, cloud: &str) -> i32 {
     let (config, vars, diags) = load_config(ctx, &options.vars);
-    if report(ctx, &diags, &config.sources) {
+    let failed = report(ctx, &diags, &config.sources);
+    let Some(vars) = vars.filter(|_| !failed) else {
         return exit::ERROR;
-    }
+    };
     let opts = match checked_options(ctx, options, destroy, &config) {
         Ok(o) => o,
         Err(code) => return code,
@@ -44,7 +45,7 @@ fn plan_and_apply(ctx: &Context, options: &PlanOptionArgs, destroy: bool, auto_a
         Err(code) => return code,
     };
     println!("{}\n", session.banner());
-    let (plan, evaluated, diags) = session.plan(&config, vars, state, &opts, options.parallelism);
+    let (plan, evaluated, diags) = session.plan(&config, vars, state, &opts, options.parallelism, !options.skip_rules);
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
@@ -150,7 +151,8 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
     }
     println!("{}\n", session.banner());
     let start = prior_with_state(prior.clone(), &state);
-    let (mut plan, evaluated, diags) = session.plan(&config, vars, prior, &opts, options.parallelism);
+    let (mut plan, evaluated, diags) =
+        session.plan(&config, vars, prior, &opts, options.parallelism, !options.skip_rules);
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }

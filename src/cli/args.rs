@@ -101,6 +101,10 @@ pub struct PlanOptionArgs {
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub parallelism: usize,
 
+    /// Do not check the AKS rules (to see what Azure itself says at apply).
+    #[arg(long)]
+    pub skip_rules: bool,
+
     #[command(flatten)]
     pub lock: LockArgs,
 
@@ -218,6 +222,10 @@ pub struct ValidateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
     pub format: DiagFormat,
+
+    /// Do not check the AKS rules.
+    #[arg(long)]
+    pub skip_rules: bool,
 
     #[command(flatten)]
     pub vars: VarArgs,

@@ -87,17 +87,22 @@ pub fn run(args: Vec<OsString>) -> i32 {
 }
 
 /// Loads the configuration and its variable values, without evaluating it.
+/// The values are `None` when the files themselves could not be loaded.
 pub fn load_config(
     ctx: &Context,
     vars: &VarArgs,
-) -> (Config, indexmap::IndexMap<String, crate::lang::Value>, Diagnostics) {
+) -> (
+    Config,
+    Option<indexmap::IndexMap<String, crate::lang::Value>>,
+    Diagnostics,
+) {
     let (mut config, mut diags) = load_dir(&ctx.dir);
     if diags.has_errors() {
-        return (config, Default::default(), diags);
+        return (config, None, diags);
     }
     let (values, var_diags) = resolve(&mut config, &var_inputs(ctx, vars));
     diags.extend(var_diags);
-    (config, values, diags)
+    (config, Some(values), diags)
 }
 
 fn var_inputs(ctx: &Context, vars: &VarArgs) -> VarInputs {

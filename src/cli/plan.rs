@@ -9,9 +9,10 @@ use crate::state::lock;
 
 pub fn run(ctx: &Context, args: &PlanArgs, cloud: &str) -> i32 {
     let (config, vars, diags) = load_config(ctx, &args.options.vars);
-    if report(ctx, &diags, &config.sources) {
+    let failed = report(ctx, &diags, &config.sources);
+    let Some(vars) = vars.filter(|_| !failed) else {
         return exit::ERROR;
-    }
+    };
     let opts = match checked_options(ctx, &args.options, args.destroy, &config) {
         Ok(o) => o,
         Err(code) => return code,
@@ -21,7 +22,14 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &str) -> i32 {
         Err(code) => return code,
     };
     println!("{}\n", session.banner());
-    let (plan, _, diags) = session.plan(&config, vars, state, &opts, args.options.parallelism);
+    let (plan, _, diags) = session.plan(
+        &config,
+        vars,
+        state,
+        &opts,
+        args.options.parallelism,
+        !args.options.skip_rules,
+    );
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }

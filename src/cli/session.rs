@@ -73,6 +73,7 @@ impl Session {
         state: State,
         opts: &PlanOptions,
         parallelism: usize,
+        rules: bool,
     ) -> (Plan, Evaluated, Diagnostics) {
         let mut diags = Diagnostics::new();
         let (lineage, serial) = (state.lineage.clone(), state.serial);
@@ -97,6 +98,10 @@ impl Session {
             if let Some(c) = plan.changes.iter_mut().find(|c| c.addr == dr.addr) {
                 c.reasons.push(Reason::DeletedOutside);
             }
+        }
+        if rules {
+            diags.extend(crate::rules::check_plan(config, &plan));
+            diags.sort();
         }
         plan.drift = drift;
         plan.state_lineage = lineage;

@@ -2,10 +2,26 @@
 //! allowed), 1 otherwise.
 
 use super::args::{DiagFormat, ValidateArgs};
-use super::{exit, load, views, Context};
+use super::{exit, load_config, views, Context};
+use crate::core::evaluate;
+use crate::rules::{check_planned, PlannedValues};
 
 pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
-    let (config, _, diags) = load(ctx, &args.vars);
+    let (config, vars, mut diags) = load_config(ctx, &args.vars);
+    // Variable errors do not stop evaluation: it finds more problems.
+    if let Some(vars) = vars {
+        // Planned against no state, purely: ids derived from names are known to the rules.
+        let mut planned = PlannedValues {
+            subscription: crate::provider::sim::SUBSCRIPTION.to_string(),
+            values: Vec::new(),
+        };
+        let (_, eval_diags) = evaluate(&config, vars, &mut planned);
+        diags.extend(eval_diags);
+        if !args.skip_rules && !diags.has_errors() {
+            diags.extend(check_planned(&config, &planned.values));
+        }
+        diags.sort();
+    }
     match args.format {
         DiagFormat::Json => println!("{}", views::diagnostics::json(&diags, &config.sources)),
         DiagFormat::Text => {

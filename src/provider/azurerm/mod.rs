@@ -34,6 +34,14 @@ pub struct ApplyResponse {
     pub diags: Diagnostics,
 }
 
+/// Plans one resource in `subscription`: pure, so validation can know ids
+/// without a cloud.
+pub fn plan_resource(schema: &Schema, prior: Option<&Value>, config: &Value, subscription: &str) -> plan::Planned {
+    let mut config = config.clone();
+    types::before_plan(&schema.name, &mut config, prior, subscription);
+    plan::plan(schema, prior, &config, subscription)
+}
+
 /// An ARM error as a diagnostic, keeping Azure's code.
 pub fn arm_diagnostic(e: &ArmError) -> Diagnostic {
     Diagnostic::error(format!("Azure refused the request: {}", e.code)).with_detail(e.message.clone())
@@ -46,9 +54,7 @@ impl<C: ArmClient> Azurerm<C> {
 
     /// Plans one resource (pure).
     pub fn plan(&self, schema: &Schema, prior: Option<&Value>, config: &Value) -> plan::Planned {
-        let mut config = config.clone();
-        types::before_plan(&schema.name, &mut config, prior, self.client.subscription());
-        plan::plan(schema, prior, &config, self.client.subscription())
+        plan_resource(schema, prior, config, self.client.subscription())
     }
 
     /// A call on `path` with the api-version of the schema's ARM type.

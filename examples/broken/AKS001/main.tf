@@ -1,0 +1,22 @@
+# 1.28 to 1.30 skips a minor version.
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-versions"
+  location = "westeurope"
+}
+
+resource "azurerm_kubernetes_cluster" "k" {
+  name                = "aks-versions"
+  location            = azurerm_resource_group.rg.location
+  resource_group_name = azurerm_resource_group.rg.name
+  dns_prefix          = "aksversions"
+  kubernetes_version  = "1.30" # <- AKS001
+
+  default_node_pool {
+    name    = "system"
+    vm_size = "Standard_D4s_v5"
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+}

@@ -1,0 +1,23 @@
+# The node pool would run a newer version than the control plane.
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-versions"
+  location = "westeurope"
+}
+
+resource "azurerm_kubernetes_cluster" "k" {
+  name                = "aks-versions"
+  location            = azurerm_resource_group.rg.location
+  resource_group_name = azurerm_resource_group.rg.name
+  dns_prefix          = "aksversions"
+  kubernetes_version  = "1.29"
+
+  default_node_pool {
+    name                 = "system"
+    vm_size              = "Standard_D4s_v5"
+    orchestrator_version = "1.30" # <- AKS002
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+}

@@ -1,0 +1,172 @@
+//! Cluster extension rules (EXT).
+//!
+//! From the cluster extensions document: a pinned `version` cannot
+//! auto-upgrade, `release_train` needs auto-upgrade, an extension is
+//! installed at cluster scope (`release_namespace`) or at namespace scope
+//! (`target_namespace`), and an update that leaves out protected settings
+//! deletes them.
+
+use super::{finding, Context, Subject};
+use crate::diag::{Diagnostics, Severity::*};
+use crate::lang::Value;
+
+const TYPES: [&str; 2] = [
+    "azurerm_kubernetes_cluster_extension",
+    "azurerm_arc_kubernetes_cluster_extension",
+];
+
+pub fn check(cx: &Context, out: &mut Diagnostics) {
+    for ty in TYPES {
+        for ext in cx.of_type(ty) {
+            ext001(ext, out);
+            ext002(ext, out);
+            ext003(ext, out);
+            ext004(ext, out);
+        }
+    }
+}
+
+/// EXT001: a pinned version with a release train, or with auto-upgrade on.
+fn ext001(ext: &Subject, out: &mut Diagnostics) {
+    let Some(version) = ext.str(&["version"]) else { return };
+    let train = ext
+        .writes(&["release_train"])
+        .then(|| ext.str(&["release_train"]))
+        .flatten();
+    let auto = ext.bool(&["auto_upgrade_minor_version"]) == Some(true) && ext.writes(&["auto_upgrade_minor_version"]);
+    let conflict = match (train, auto) {
+        (Some(t), _) => format!("release_train {t:?}"),
+        (None, true) => "auto_upgrade_minor_version = true".to_string(),
+        (None, false) => return,
+    };
+    out.push(
+        finding(
+            "EXT001",
+            Error,
+            "A pinned extension version cannot auto-upgrade",
+            format!("version {version:?} pins the extension, but {conflict} asks Azure to move it; Azure refuses the combination"),
+            ext.span(&["version"]),
+        )
+        .with_help("either remove version (and let the release train upgrade it), or keep version, set auto_upgrade_minor_version = false and remove release_train"),
+    );
+}
+
+/// EXT002: a release train with auto-upgrade off.
+fn ext002(ext: &Subject, out: &mut Diagnostics) {
+    if !ext.writes(&["release_train"]) || ext.bool(&["auto_upgrade_minor_version"]) != Some(false) {
+        return;
+    }
+    let Some(train) = ext.str(&["release_train"]) else {
+        return;
+    };
+    out.push(
+        finding(
+            "EXT002",
+            Error,
+            "A release train needs auto-upgrade",
+            format!("release_train {train:?} cannot be used with auto_upgrade_minor_version = false"),
+            ext.span(&["release_train"]),
+        )
+        .with_help("remove release_train to stay on the installed version, or set auto_upgrade_minor_version = true"),
+    );
+}
+
+/// EXT003: both cluster and namespace scope.
+fn ext003(ext: &Subject, out: &mut Diagnostics) {
+    if !(ext.writes(&["release_namespace"]) && ext.writes(&["target_namespace"])) {
+        return;
+    }
+    if ext.get(&["release_namespace"]).is_none() || ext.get(&["target_namespace"]).is_none() {
+        return;
+    }
+    out.push(
+        finding(
+            "EXT003",
+            Error,
+            "An extension has one scope",
+            "release_namespace installs the extension at cluster scope, target_namespace at namespace scope: set one"
+                .into(),
+            ext.span(&["target_namespace"]),
+        )
+        .with_label(ext.span(&["release_namespace"]), "cluster scope set here"),
+    );
+}
+
+/// EXT004: an update leaving out protected settings keys; the service deletes them.
+fn ext004(ext: &Subject, out: &mut Diagnostics) {
+    let keys = |v: Option<&Value>| -> Vec<String> {
+        v.and_then(Value::as_map)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let Some(prior) = ext.prior else { return };
+    let before = keys(crate::rules::get(prior, &["configuration_protected_settings"]));
+    let after = keys(ext.get(&["configuration_protected_settings"]));
+    let dropped: Vec<&String> = before.iter().filter(|k| !after.contains(k)).collect();
+    if dropped.is_empty() {
+        return;
+    }
+    let names: Vec<String> = dropped.iter().map(|k| format!("{k:?}")).collect();
+    out.push(
+        finding(
+            "EXT004",
+            Warning,
+            "Protected settings left out of an update are deleted",
+            format!(
+                "the extension had the protected setting(s) {} and this update leaves them out; the service deletes protected settings an update does not send",
+                names.join(", ")
+            ),
+            ext.span(&["configuration_protected_settings"]),
+        )
+        .with_help("send every protected setting the extension needs with each update"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::findings;
+
+    fn ext(body: &str) -> String {
+        format!(
+            r#"
+resource "azurerm_kubernetes_cluster_extension" "e" {{
+  name           = "flux"
+  cluster_id     = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/k"
+  extension_type = "microsoft.flux"
+{body}
+}}
+"#
+        )
+    }
+
+    #[test]
+    fn ext001_pinned_version_with_train_or_auto_upgrade() {
+        let f = findings(&ext("  version = \"1.2.3\"\n  release_train = \"Stable\"\n"));
+        assert_eq!(f, vec![("EXT001".into(), "\"1.2.3\"".into())]);
+        let f = findings(&ext("  version = \"1.2.3\"\n  auto_upgrade_minor_version = true\n"));
+        assert_eq!(f, vec![("EXT001".into(), "\"1.2.3\"".into())]);
+        assert!(findings(&ext("  version = \"1.2.3\"\n  auto_upgrade_minor_version = false\n")).is_empty());
+        assert!(findings(&ext("  release_train = \"Stable\"\n")).is_empty());
+    }
+
+    #[test]
+    fn ext002_release_train_without_auto_upgrade() {
+        let f = findings(&ext(
+            "  release_train = \"Preview\"\n  auto_upgrade_minor_version = false\n",
+        ));
+        assert_eq!(f, vec![("EXT002".into(), "\"Preview\"".into())]);
+        assert!(findings(&ext(
+            "  release_train = \"Preview\"\n  auto_upgrade_minor_version = true\n"
+        ))
+        .is_empty());
+    }
+
+    #[test]
+    fn ext003_both_scopes() {
+        let f = findings(&ext(
+            "  release_namespace = \"flux-system\"\n  target_namespace = \"apps\"\n",
+        ));
+        assert_eq!(f, vec![("EXT003".into(), "\"apps\"".into())]);
+        assert!(findings(&ext("  target_namespace = \"apps\"\n")).is_empty());
+    }
+}

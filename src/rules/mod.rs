@@ -1,0 +1,280 @@
+//! AKS domain rules: what Azure would refuse, or do unexpectedly, found at
+//! plan time and reported at the attribute that is wrong.
+//!
+//! A rule sees every resource instance as a [`Subject`]: its planned value
+//! (ids are known: planning is pure), its prior value when there is state,
+//! and its configuration block, for spans. Rules that need only the
+//! configuration run in `validate` and `plan`; rules that compare with prior
+//! values find none in `validate` and stay silent there. Rules do no I/O.
+
+mod cluster;
+mod extensions;
+mod network;
+mod rbac;
+
+use crate::addrs::{Instance, Mode};
+use crate::config::{schema, Config, Resource};
+use crate::core::ResourceValues;
+use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::lang::Value;
+use crate::plan::Plan;
+use hcl_edit::structure::{Body, Structure};
+use hcl_edit::Span as _;
+use std::collections::HashMap;
+
+/// One resource instance as the rules see it.
+pub struct Subject<'a> {
+    pub addr: &'a Instance,
+    pub resource: &'a Resource,
+    /// What it will be after apply (unknowns where Azure decides).
+    pub value: &'a Value,
+    /// What it is now, when planning against state.
+    pub prior: Option<&'a Value>,
+}
+
+impl Subject<'_> {
+    pub fn type_name(&self) -> &str {
+        &self.addr.resource.type_name
+    }
+
+    /// A value by path; blocks are followed into their first element.
+    pub fn get(&self, path: &[&str]) -> Option<&Value> {
+        get(self.value, path)
+    }
+
+    pub fn prior_get(&self, path: &[&str]) -> Option<&Value> {
+        self.prior.and_then(|p| get(p, path))
+    }
+
+    pub fn str(&self, path: &[&str]) -> Option<&str> {
+        self.get(path).and_then(Value::as_str)
+    }
+
+    pub fn bool(&self, path: &[&str]) -> Option<bool> {
+        self.get(path).and_then(Value::as_bool)
+    }
+
+    /// Where the attribute or block at `path` is written; the resource's
+    /// header when the configuration does not write it.
+    pub fn span(&self, path: &[&str]) -> Span {
+        find_span(&self.resource.body, path, self.resource.file).unwrap_or(self.resource.span)
+    }
+
+    /// Whether the configuration writes the attribute at `path`.
+    pub fn writes(&self, path: &[&str]) -> bool {
+        find_span(&self.resource.body, path, self.resource.file).is_some()
+    }
+}
+
+/// A value by path; a list (a block) is followed into its first element.
+pub fn get<'v>(v: &'v Value, path: &[&str]) -> Option<&'v Value> {
+    let mut cur = v;
+    for step in path {
+        if let Some(items) = cur.as_seq() {
+            cur = items.first()?;
+        }
+        cur = cur.get(step)?;
+    }
+    Some(cur).filter(|v| !v.is_null())
+}
+
+fn find_span(body: &Body, path: &[&str], file: crate::diag::FileId) -> Option<Span> {
+    let (first, rest) = path.split_first()?;
+    for s in body.iter() {
+        match s {
+            Structure::Attribute(a) if rest.is_empty() && a.key.as_str() == *first => {
+                return a.value.span().map(|r| Span::new(file, r));
+            }
+            Structure::Block(b) if b.ident.as_str() == *first => {
+                if rest.is_empty() {
+                    return b.ident.span().map(|r| Span::new(file, r));
+                }
+                if let Some(s) = find_span(&b.body, rest, file) {
+                    return Some(s);
+                }
+            }
+            Structure::Block(b)
+                if b.ident.as_str() == "dynamic" && b.labels.first().is_some_and(|l| l.as_str() == *first) =>
+            {
+                for content in b.body.get_blocks("content") {
+                    if rest.is_empty() {
+                        return b.ident.span().map(|r| Span::new(file, r));
+                    }
+                    if let Some(s) = find_span(&content.body, rest, file) {
+                        return Some(s);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Everything the rules look at.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub subjects: Vec<Subject<'a>>,
+    by_id: HashMap<String, usize>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(config: &'a Config, subjects: Vec<Subject<'a>>) -> Context<'a> {
+        let by_id = subjects
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((s.str(&["id"])?.to_lowercase(), i)))
+            .collect();
+        Context {
+            config,
+            subjects,
+            by_id,
+        }
+    }
+
+    /// The managed instances of one type.
+    pub fn of_type<'s>(&'s self, type_name: &'s str) -> impl Iterator<Item = &'s Subject<'a>> + 's {
+        self.subjects
+            .iter()
+            .filter(move |s| s.addr.resource.mode == Mode::Managed && s.type_name() == type_name)
+    }
+
+    /// The instance whose id is `id` (ids compare without case).
+    pub fn by_id(&self, id: &str) -> Option<&Subject<'a>> {
+        self.by_id.get(&id.to_lowercase()).map(|&i| &self.subjects[i])
+    }
+}
+
+/// A finding with its stable code.
+pub fn finding(
+    code: &'static str,
+    severity: crate::diag::Severity,
+    summary: &str,
+    detail: String,
+    at: Span,
+) -> Diagnostic {
+    let d = match severity {
+        crate::diag::Severity::Error => Diagnostic::error(summary),
+        crate::diag::Severity::Warning => Diagnostic::warning(summary),
+    };
+    d.with_code(code).with_detail(detail).with_span(at)
+}
+
+/// Runs every rule.
+pub fn check(cx: &Context) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    extensions::check(cx, &mut out);
+    network::check(cx, &mut out);
+    cluster::check(cx, &mut out);
+    rbac::check(cx, &mut out);
+    out.sort();
+    out
+}
+
+/// The walk's hook for validation: each instance planned (purely) against
+/// no state, so that ids derived from names are known to the rules.
+pub struct PlannedValues {
+    pub subscription: String,
+    pub values: Vec<(Instance, Value)>,
+}
+
+impl ResourceValues for PlannedValues {
+    fn instance_value(&mut self, instance: &Instance, config_value: Value) -> Value {
+        let Some(schema) = schema::lookup(instance.resource.mode, &instance.resource.type_name) else {
+            return config_value;
+        };
+        let value = if instance.resource.mode == Mode::Managed {
+            crate::provider::azurerm::plan_resource(schema, None, &config_value, &self.subscription).value
+        } else {
+            crate::core::body::unknown_computed(&schema.block, config_value)
+        };
+        self.values.push((instance.clone(), value.clone()));
+        value
+    }
+}
+
+/// Runs the rules on what validation planned.
+pub fn check_planned(config: &Config, values: &[(Instance, Value)]) -> Diagnostics {
+    let subjects = values
+        .iter()
+        .filter_map(|(addr, value)| {
+            Some(Subject {
+                addr,
+                resource: config.resources.get(&addr.resource)?,
+                value,
+                prior: None,
+            })
+        })
+        .collect();
+    check(&Context::new(config, subjects))
+}
+
+/// Runs the rules on a plan: planned values, and prior ones from its state.
+pub fn check_plan(config: &Config, plan: &Plan) -> Diagnostics {
+    let subjects = plan
+        .changes
+        .iter()
+        .filter_map(|c| {
+            let prior = plan.prior_state.resources.get(&c.addr).map(|r| &r.value);
+            let value = c.after.as_ref().or(prior)?;
+            Some(Subject {
+                addr: &c.addr,
+                resource: config.resources.get(&c.addr.resource)?,
+                value,
+                prior,
+            })
+        })
+        .collect();
+    check(&Context::new(config, subjects))
+}
+
+/// Parses `1.30` or `1.30.7` into (major, minor, patch).
+pub fn version(s: &str) -> Option<(u64, u64, u64)> {
+    let mut parts = s.trim_start_matches('v').split('.').map(|p| p.parse::<u64>().ok());
+    let major = parts.next()??;
+    let minor = parts.next()??;
+    let patch = parts.next().unwrap_or(Some(0))?;
+    Some((major, minor, patch))
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::diag::Diagnostics;
+
+    /// Validates a configuration through the real pipeline; returns (code, text at span) of rule findings.
+    pub fn findings(src: &str) -> Vec<(String, String)> {
+        let (mut config, d) = crate::config::load::from_files(
+            std::path::Path::new("."),
+            vec![("main.tf".into(), Ok(src.as_bytes().to_vec()))],
+        );
+        assert!(!d.has_errors(), "{d:?}");
+        let (vars, _) = crate::config::vars::resolve(&mut config, &Default::default());
+        let mut hook = super::PlannedValues {
+            subscription: "sub".into(),
+            values: Vec::new(),
+        };
+        let (_, d) = crate::core::evaluate(&config, vars, &mut hook);
+        assert!(!d.has_errors(), "{:?}", d.iter().next());
+        let out: Diagnostics = super::check_planned(&config, &hook.values);
+        out.iter()
+            .map(|d| {
+                (
+                    d.code.unwrap_or("").to_string(),
+                    config.sources.text(d.span.unwrap()).to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        assert_eq!(version("1.30"), Some((1, 30, 0)));
+        assert_eq!(version("1.29.7"), Some((1, 29, 7)));
+        assert_eq!(version("latest"), None);
+    }
+}
