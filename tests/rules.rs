@@ -92,3 +92,94 @@ fn findings_carry_their_code_in_json() {
     assert_eq!(d["severity"], "error");
     assert_eq!(d["range"]["start"]["line"], 18);
 }
+
+fn copy_example(rel: &str) -> tempfile::TempDir {
+    let work = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(rel);
+    std::fs::copy(src.join("main.tf"), work.path().join("main.tf")).unwrap();
+    work
+}
+
+#[test]
+fn without_the_rules_azure_refuses_the_same_mistakes_at_apply() {
+    for (code, azure) in [
+        ("VNET001", "SubnetIsNotDelegated"),
+        ("VNET004", "LinkedAuthorizationFailed"),
+        ("VNET008", "InvalidParameter"),
+        ("EXT001", "BadRequest"),
+        ("EXT002", "BadRequest"),
+    ] {
+        let work = copy_example(&format!("broken/{code}"));
+        let with_rules = run(work.path(), &["apply", "--auto-approve"]);
+        assert_eq!(with_rules.code, 1, "{code}");
+        assert!(with_rules.stderr.contains(code), "{code}: {}", with_rules.stderr);
+        assert!(
+            !work.path().join("aksplan.tfstate").exists(),
+            "{code}: the rules stop it before anything is created"
+        );
+        let without = run(work.path(), &["apply", "--auto-approve", "--skip-rules"]);
+        assert_eq!(without.code, 1, "{code}: {}", without.stdout);
+        assert!(
+            without.stderr.contains(azure),
+            "{code}: expected Azure's {azure}:\n{}",
+            without.stderr
+        );
+        assert!(
+            without.stdout.contains("Apply incomplete"),
+            "{code}: {}",
+            without.stdout
+        );
+    }
+}
+
+#[test]
+fn a_forgotten_depends_on_is_inferred_and_shown_in_the_graph() {
+    let work = copy_example("apiserver-vnet-integration");
+    let main = work.path().join("main.tf");
+    let text = std::fs::read_to_string(&main)
+        .unwrap()
+        .replace("  depends_on = [azurerm_role_assignment.network]\n", "");
+    std::fs::write(&main, text).unwrap();
+    let g = run(work.path(), &["graph", "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&g.stdout).unwrap();
+    let inferred: Vec<&serde_json::Value> = j["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "inferred")
+        .collect();
+    assert_eq!(inferred.len(), 2, "{inferred:?}");
+    assert_eq!(inferred[0]["from"], "azurerm_kubernetes_cluster.this");
+    assert!(inferred[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("grants the cluster's identity access to a subnet it uses"));
+    // The simulation refuses the cluster before its role assignments: the order holds.
+    let r = run(work.path(), &["apply", "--auto-approve"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    // And in reverse on destroy: the cluster goes before the subnets it uses.
+    let r = run(work.path(), &["destroy", "--auto-approve"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn role_assignments_wait_for_a_new_identity_to_replicate() {
+    let work = copy_example("apiserver-vnet-integration");
+    let r = common::run_env(
+        work.path(),
+        &["apply", "--auto-approve"],
+        &[("AKSPLAN_SIM_REPLICATION_MS", "300")],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("Apply complete! Resources: 8 added"), "{}", r.stdout);
+}
+
+#[test]
+fn a_subnet_in_use_cannot_be_deleted_behind_the_cluster() {
+    let work = copy_example("apiserver-vnet-integration");
+    assert_eq!(run(work.path(), &["apply", "--auto-approve"]).code, 0);
+    let subnet = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-apivnet/providers/Microsoft.Network/virtualNetworks/vnet-apivnet/subnets/snet-nodes";
+    let r = run(work.path(), &["sim", "delete", subnet]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("InUseSubnetCannotBeDeleted"), "{}", r.stderr);
+}

@@ -34,10 +34,20 @@ pub fn sim_dir(ctx: &Context) -> PathBuf {
         .unwrap_or_else(|| ctx.dir.join(".aksplan").join("sim"))
 }
 
+/// `AKSPLAN_SIM_REPLICATION_MS`: how long the simulation's new identities
+/// take to replicate (default 0).
+fn replication_delay(ctx: &Context) -> std::time::Duration {
+    ctx.env
+        .iter()
+        .find(|(k, _)| k == "AKSPLAN_SIM_REPLICATION_MS")
+        .and_then(|(_, v)| v.parse().ok())
+        .map_or(std::time::Duration::ZERO, std::time::Duration::from_millis)
+}
+
 impl Session {
     pub fn open(ctx: &Context, cloud: &str) -> Result<Session, Diagnostic> {
         let cloud = match cloud {
-            "sim" => Cloud::sim(sim_dir(ctx)),
+            "sim" => Cloud::sim(sim_dir(ctx), replication_delay(ctx)),
             other => {
                 return Err(Diagnostic::error("Unsupported cloud")
                     .with_detail(format!("{other:?} is not a cloud aksplan can target yet"))

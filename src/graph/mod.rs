@@ -99,15 +99,18 @@ impl ObjectGraph {
 ///    referenced object exists and that `count.index` and `each.*` are used
 ///    where they mean something;
 /// 3. an edge for every `depends_on` entry;
-/// 4. cycle detection, reporting each cycle once.
+/// 4. an inferred edge where AKS needs an order the configuration does not
+///    state (a role assignment before the cluster it enables), with why;
+/// 5. cycle detection, reporting each cycle once.
 ///
-/// Inferred domain edges and destroy edges are added by later stages.
+/// Destroy order is derived by apply from these edges, reversed.
 pub fn build(config: &Config) -> (ObjectGraph, Diagnostics) {
     let mut g = ObjectGraph::default();
     let mut diags = Diagnostics::new();
     add_nodes(config, &mut g);
     add_reference_edges(config, &mut g, &mut diags);
     add_depends_on_edges(config, &mut g, &mut diags);
+    add_inferred_edges(config, &mut g);
     diags.extend(find_cycles(&g, config));
     (g, diags)
 }
@@ -315,7 +318,19 @@ fn add_depends_on_edges(config: &Config, g: &mut ObjectGraph, diags: &mut Diagno
     }
 }
 
-/// Step 4: one diagnostic per strongly connected component with a cycle.
+/// Step 4. Only where nothing already orders the two.
+fn add_inferred_edges(config: &Config, g: &mut ObjectGraph) {
+    for (from, to, reason) in crate::rules::ordering::edges(config) {
+        if g.index.contains_key(&from) && g.index.contains_key(&to) {
+            let (a, b) = (g.index[&from], g.index[&to]);
+            if !petgraph::algo::has_path_connecting(&g.graph, a, b, None) {
+                g.depend(&from, &to, EdgeKind::Inferred(reason), None);
+            }
+        }
+    }
+}
+
+/// Step 5: one diagnostic per strongly connected component with a cycle.
 fn find_cycles(g: &ObjectGraph, config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for scc in petgraph::algo::tarjan_scc(&g.graph) {

@@ -17,9 +17,10 @@ pub enum Cloud {
 }
 
 impl Cloud {
-    /// The simulation with its store under `dir`.
-    pub fn sim(dir: impl Into<PathBuf>) -> Cloud {
-        Cloud::Sim(sim::SimClient::new(dir))
+    /// The simulation with its store under `dir`, where new identities take
+    /// `replication` to be usable in role assignments.
+    pub fn sim(dir: impl Into<PathBuf>, replication: std::time::Duration) -> Cloud {
+        Cloud::Sim(sim::SimClient::new(dir).with_replication_delay(replication))
     }
 }
 

@@ -10,6 +10,7 @@
 mod cluster;
 mod extensions;
 mod network;
+pub mod ordering;
 mod rbac;
 
 use crate::addrs::{Instance, Mode};

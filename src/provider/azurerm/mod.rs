@@ -16,6 +16,9 @@ use crate::lang::value::Map;
 use crate::lang::Value;
 use serde_json::Value as Json;
 
+/// How long a role assignment waits for a new identity to replicate.
+const REPLICATION_WAIT: std::time::Duration = std::time::Duration::from_secs(180);
+
 pub struct Azurerm<C> {
     pub client: C,
 }
@@ -131,7 +134,7 @@ impl<C: ArmClient> Azurerm<C> {
         types::to_arm(&schema.name, planned, &mut body);
         let patch = prior.is_some() && schema.name.ends_with("_cluster_extension");
         let req = Self::request(schema, if patch { Method::Patch } else { Method::Put }, id, Some(body));
-        match self.client.send(req).await {
+        match self.send_waiting_for_replication(req).await {
             Ok(r) => {
                 let (value, diags) = self.decode(schema, &r.body, Some(planned)).await;
                 ApplyResponse {
@@ -143,6 +146,26 @@ impl<C: ArmClient> Azurerm<C> {
                 value: prior.cloned(),
                 diags: arm_diagnostic(&e).into(),
             },
+        }
+    }
+
+    /// Sends a request, retrying while Azure AD has not yet replicated a new
+    /// identity (`PrincipalNotFound`: 15 to 120 seconds in practice), with
+    /// exponential backoff for a bounded time. Nothing else is retried here.
+    async fn send_waiting_for_replication(
+        &self,
+        req: ArmRequest,
+    ) -> Result<crate::provider::arm::ArmResponse, ArmError> {
+        let deadline = std::time::Instant::now() + REPLICATION_WAIT;
+        let mut wait = std::time::Duration::from_millis(100);
+        loop {
+            match self.client.send(req.clone()).await {
+                Err(e) if e.code == "PrincipalNotFound" && std::time::Instant::now() + wait < deadline => {
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(std::time::Duration::from_secs(10));
+                }
+                other => return other,
+            }
         }
     }
 

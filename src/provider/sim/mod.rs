@@ -7,6 +7,7 @@
 //! fresh GUIDs for principals, a cluster's FQDN and node resource group).
 //! The per-type rules live in [`rules`]. It knows nothing of azurerm.
 
+mod refusals;
 mod rules;
 pub mod store;
 
@@ -23,6 +24,8 @@ pub const TENANT: &str = "11111111-1111-1111-1111-111111111111";
 pub struct SimClient {
     store: Store,
     subscription: String,
+    /// How long a new identity takes to reach the directory (Azure AD replication).
+    replication: std::time::Duration,
     /// One ARM operation at a time: each is a few file operations, and the
     /// parent checks must not race with deletes.
     lock: Mutex<()>,
@@ -33,8 +36,16 @@ impl SimClient {
         SimClient {
             store: Store::new(root),
             subscription: SUBSCRIPTION.to_string(),
+            replication: std::time::Duration::ZERO,
             lock: Mutex::new(()),
         }
+    }
+
+    /// Makes role assignments for identities younger than `delay` fail with
+    /// PrincipalNotFound, as Azure AD replication does.
+    pub fn with_replication_delay(mut self, delay: std::time::Duration) -> SimClient {
+        self.replication = delay;
+        self
     }
 
     pub fn store(&self) -> &Store {
@@ -305,6 +316,34 @@ mod tests {
             .handle(&req(Method::Get, "/subscriptions/other/resourceGroups/x", None))
             .unwrap_err();
         assert_eq!(e.code, "SubscriptionNotFound");
+    }
+
+    #[test]
+    fn new_identities_replicate_before_role_assignments_accept_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SimClient::new(dir.path()).with_replication_delay(std::time::Duration::from_millis(200));
+        s.handle(&req(Method::Put, &rg("rg1"), Some(json!({"location": "westeurope"}))))
+            .unwrap();
+        let id = format!(
+            "{}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi",
+            rg("rg1")
+        );
+        let mi = s
+            .handle(&req(Method::Put, &id, Some(json!({"location": "westeurope"}))))
+            .unwrap();
+        let principal = mi.body["properties"]["principalId"].as_str().unwrap().to_string();
+        let ra = format!(
+            "{}/providers/Microsoft.Authorization/roleAssignments/5b1f6b5e-0d8e-4b8f-9c1b-1f1f1f1f1f1f",
+            rg("rg1")
+        );
+        let body = json!({"properties": {
+            "roleDefinitionId": format!("/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"),
+            "principalId": principal,
+        }});
+        let e = s.handle(&req(Method::Put, &ra, Some(body.clone()))).unwrap_err();
+        assert_eq!(e.code, "PrincipalNotFound");
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        assert_eq!(s.handle(&req(Method::Put, &ra, Some(body))).unwrap().status, 201);
     }
 
     #[test]

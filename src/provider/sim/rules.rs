@@ -2,7 +2,7 @@
 //! properties that cannot change in place, and computed values. Error codes
 //! and messages are ARM's.
 
-use super::{SimClient, TENANT};
+use super::{refusals, SimClient, TENANT};
 use crate::provider::arm::{self, ArmError, ArmResponse};
 use base64::Engine as _;
 use serde_json::{json, Map, Value as Json};
@@ -158,6 +158,11 @@ pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) ->
         }
         "microsoft.network/virtualnetworks/subnets" => subnet(sim, id, &mut doc)?,
         "microsoft.managedidentity/userassignedidentities" => {
+            let created = existing
+                .and_then(|e| at(e, "systemData.createdAt"))
+                .cloned()
+                .unwrap_or_else(|| json!(humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()));
+            doc["systemData"] = json!({"createdAt": created});
             let principal = keep_or_new(existing, "properties.principalId");
             let client = keep_or_new(existing, "properties.clientId");
             let p = props(&mut doc);
@@ -165,16 +170,30 @@ pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) ->
             p.insert("clientId".into(), client);
             p.insert("tenantId".into(), json!(TENANT));
         }
-        "microsoft.authorization/roleassignments" => role_assignment(sim, id, &mut doc)?,
-        "microsoft.containerservice/managedclusters" => cluster(sim, id, &mut doc, existing)?,
-        "microsoft.kubernetesconfiguration/extensions" => extension(id, &mut doc, existing)?,
+        "microsoft.authorization/roleassignments" => {
+            if let Some(p) = at(&doc, "properties.principalId").and_then(Json::as_str) {
+                refusals::principal_replicated(sim, p)?;
+            }
+            role_assignment(sim, id, &mut doc)?
+        }
+        "microsoft.containerservice/managedclusters" => {
+            cluster(sim, id, &mut doc, existing)?;
+            refusals::cluster(sim, id, &doc)?;
+        }
+        "microsoft.kubernetesconfiguration/extensions" => {
+            refusals::extension(&doc)?;
+            extension(id, &mut doc, existing)?
+        }
         _ => {}
     }
     props(&mut doc).insert("provisioningState".into(), json!("Succeeded"));
     Ok(doc)
 }
 
-pub fn on_delete(_sim: &SimClient, _id: &str, _doc: &Json) -> Result<(), ArmError> {
+pub fn on_delete(sim: &SimClient, id: &str, _doc: &Json) -> Result<(), ArmError> {
+    if arm::resource_type(id).eq_ignore_ascii_case("Microsoft.Network/virtualNetworks/subnets") {
+        refusals::subnet_delete(sim, id)?;
+    }
     Ok(())
 }
 

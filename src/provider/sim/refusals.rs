@@ -1,0 +1,231 @@
+//! What Azure refuses at apply time that aksplan's rules catch at plan
+//! time: with `--skip-rules`, the same mistakes fail here, with Azure's
+//! error codes, minutes into an apply in real life.
+
+use super::SimClient;
+use crate::provider::arm::{self, ArmError};
+use serde_json::Value as Json;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+const AKS_SERVICE: &str = "Microsoft.ContainerService/managedClusters";
+/// Role definitions that include `Microsoft.Network/virtualNetworks/subnets/join/action`:
+/// Owner, Contributor, Network Contributor.
+const JOIN_ROLES: [&str; 3] = [
+    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+    "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    "4d97b98b-1d4f-4787-a291-c67834d212e7",
+];
+
+fn at<'j>(doc: &'j Json, path: &str) -> Option<&'j Json> {
+    path.split('.').try_fold(doc, |d, k| d.get(k)).filter(|v| !v.is_null())
+}
+
+fn str_at<'j>(doc: &'j Json, path: &str) -> Option<&'j str> {
+    at(doc, path).and_then(Json::as_str)
+}
+
+fn delegated_to(subnet: &Json, service: &str) -> bool {
+    at(subnet, "properties.delegations")
+        .and_then(Json::as_array)
+        .is_some_and(|ds| {
+            ds.iter().any(|d| {
+                d.pointer("/properties/serviceName")
+                    .and_then(Json::as_str)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(service))
+            })
+        })
+}
+
+/// Whether `principal` holds a role with subnet join rights on `target` or above it.
+fn can_join(sim: &SimClient, principal: &str, target: &str) -> Result<bool, ArmError> {
+    let mut scope = Some(target.to_string());
+    while let Some(s) = scope {
+        for doc in sim.store.descendants(&s).map_err(super::io_error)? {
+            let id = str_at(&doc, "id").unwrap_or("");
+            let direct = arm::parent_id(id).is_some_and(|p| arm::ids_equal(&p, &s));
+            if !direct || !arm::resource_type(id).eq_ignore_ascii_case("Microsoft.Authorization/roleAssignments") {
+                continue;
+            }
+            let role = str_at(&doc, "properties.roleDefinitionId").unwrap_or("");
+            let guid = role.rsplit('/').next().unwrap_or("");
+            let holder = str_at(&doc, "properties.principalId").unwrap_or("");
+            if holder.eq_ignore_ascii_case(principal) && JOIN_ROLES.iter().any(|r| r.eq_ignore_ascii_case(guid)) {
+                return Ok(true);
+            }
+        }
+        scope = arm::parent_id(&s);
+    }
+    Ok(false)
+}
+
+/// A cluster with API server VNet integration: the subnets must be right,
+/// and the cluster's identity must be allowed to join them.
+pub fn cluster(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
+    let node_subnet = doc
+        .pointer("/properties/agentPoolProfiles/0/vnetSubnetID")
+        .and_then(Json::as_str)
+        .map(str::to_string);
+    if let Some(node) = &node_subnet {
+        if let Some(subnet) = sim.store.get(node).map_err(super::io_error)? {
+            if at(&subnet, "properties.delegations")
+                .and_then(Json::as_array)
+                .is_some_and(|d| !d.is_empty())
+            {
+                return Err(ArmError::new(
+                    400,
+                    "SubnetIsDelegated",
+                    format!("AgentPoolProfile.VnetSubnetID {node} cannot be used as it's a delegated subnet."),
+                ));
+            }
+        }
+    }
+    if at(doc, "properties.apiServerAccessProfile.enableVnetIntegration").and_then(Json::as_bool) != Some(true) {
+        return Ok(());
+    }
+    let plugin = str_at(doc, "properties.networkProfile.networkPlugin").unwrap_or("kubenet");
+    if !plugin.eq_ignore_ascii_case("azure") {
+        return Err(ArmError::new(
+            400,
+            "InvalidParameter",
+            format!("API server VNet integration is supported only with networkPlugin azure, not {plugin}."),
+        ));
+    }
+    let Some(api) = str_at(doc, "properties.apiServerAccessProfile.subnetId") else {
+        return Ok(());
+    };
+    let Some(subnet) = sim.store.get(api).map_err(super::io_error)? else {
+        return Err(ArmError::new(
+            400,
+            "InvalidParameter",
+            format!("The API server subnet {api} does not exist."),
+        ));
+    };
+    if !delegated_to(&subnet, AKS_SERVICE) {
+        return Err(ArmError::new(
+            400,
+            "SubnetIsNotDelegated",
+            format!("APIServerAccessProfile.SubnetID {api} must be delegated to {AKS_SERVICE}."),
+        ));
+    }
+    let principals: Vec<String> = match str_at(doc, "identity.type") {
+        Some(t) if t.eq_ignore_ascii_case("UserAssigned") => at(doc, "identity.userAssignedIdentities")
+            .and_then(Json::as_object)
+            .map(|m| {
+                m.values()
+                    .filter_map(|v| str_at(v, "principalId").map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let subnets = std::iter::once(api.to_string()).chain(node_subnet);
+    for target in subnets {
+        let mut allowed = false;
+        for p in &principals {
+            allowed |= can_join(sim, p, &target)?;
+        }
+        if !allowed {
+            return Err(ArmError::new(
+                403,
+                "LinkedAuthorizationFailed",
+                format!(
+                    "The cluster identity of '{}' does not have authorization to perform action 'Microsoft.Network/virtualNetworks/subnets/join/action' over scope '{target}'.",
+                    arm::name_of(id)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An extension's version settings, as the service checks them.
+pub fn extension(doc: &Json) -> Result<(), ArmError> {
+    let version = str_at(doc, "properties.version");
+    let auto = at(doc, "properties.autoUpgradeMinorVersion").and_then(Json::as_bool);
+    let train = str_at(doc, "properties.releaseTrain");
+    if version.is_some() && (auto == Some(true) || train.is_some()) {
+        return Err(ArmError::new(
+            400,
+            "BadRequest",
+            "Version cannot be specified when autoUpgradeMinorVersion is true or a releaseTrain is set.",
+        ));
+    }
+    if train.is_some() && auto == Some(false) {
+        return Err(ArmError::new(
+            400,
+            "BadRequest",
+            "releaseTrain cannot be specified when autoUpgradeMinorVersion is false.",
+        ));
+    }
+    if at(doc, "properties.scope.cluster").is_some() && at(doc, "properties.scope.namespace").is_some() {
+        return Err(ArmError::new(
+            400,
+            "BadRequest",
+            "An extension's scope is either cluster or namespace.",
+        ));
+    }
+    Ok(())
+}
+
+/// A subnet a cluster uses cannot be deleted.
+pub fn subnet_delete(sim: &SimClient, id: &str) -> Result<(), ArmError> {
+    for doc in sim.store.all().map_err(super::io_error)? {
+        let cid = str_at(&doc, "id").unwrap_or("");
+        if !arm::resource_type(cid).eq_ignore_ascii_case("Microsoft.ContainerService/managedClusters") {
+            continue;
+        }
+        let uses = |p: &str| {
+            doc.pointer(p)
+                .and_then(Json::as_str)
+                .is_some_and(|s| arm::ids_equal(s, id))
+        };
+        let pools = at(&doc, "properties.agentPoolProfiles")
+            .and_then(Json::as_array)
+            .map_or(0, Vec::len);
+        let in_pools = (0..pools).any(|i| uses(&format!("/properties/agentPoolProfiles/{i}/vnetSubnetID")));
+        if in_pools || uses("/properties/apiServerAccessProfile/subnetId") {
+            return Err(ArmError::new(
+                400,
+                "InUseSubnetCannotBeDeleted",
+                format!(
+                    "Subnet {} is in use by {} and cannot be deleted.",
+                    arm::name_of(id),
+                    cid
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub fn now_ms() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis())
+}
+
+/// A role assignment for an identity the directory does not know yet.
+pub fn principal_replicated(sim: &SimClient, principal: &str) -> Result<(), ArmError> {
+    let delay = sim.replication;
+    if delay.is_zero() {
+        return Ok(());
+    }
+    let sub = format!("/subscriptions/{}", sim.subscription);
+    for doc in sim.store.descendants(&sub).map_err(super::io_error)? {
+        if str_at(&doc, "properties.principalId").is_none_or(|p| !p.eq_ignore_ascii_case(principal)) {
+            continue;
+        }
+        let created: u128 = str_at(&doc, "systemData.createdAt")
+            .and_then(|s| humantime::parse_rfc3339(s).ok())
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_millis());
+        if now_ms() < created + delay.as_millis() {
+            return Err(ArmError::new(
+                400,
+                "PrincipalNotFound",
+                format!("Principal {principal} does not exist in the directory. It may have just been created: Azure AD replication can take a while."),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! Order that domain knowledge implies though no expression says so.
+//!
+//! A cluster that uses a subnet needs its identity to hold a role on that
+//! subnet when it is created; a role assignment granting it must therefore
+//! come first, even when the configuration forgot `depends_on`. Found from
+//! the references in the configuration, so it works before anything is known.
+
+use crate::addrs::{Mode, Object, Resource};
+use crate::config::Config;
+use crate::lang::refs::{references_with, Reference};
+use hcl_edit::structure::{Body, Structure};
+
+/// The resources an attribute or block at `path` refers to.
+fn refers(body: &Body, path: &[&str], out: &mut Vec<Resource>) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    for s in body.iter() {
+        match s {
+            Structure::Attribute(a) if rest.is_empty() && a.key.as_str() == *first => {
+                for r in references_with(&a.value, &[]) {
+                    if let Reference::Resource(res) = r.reference {
+                        out.push(res);
+                    }
+                }
+            }
+            Structure::Block(b) if b.ident.as_str() == *first => refers(&b.body, rest, out),
+            _ => {}
+        }
+    }
+}
+
+fn refs(body: &Body, paths: &[&[&str]]) -> Vec<Resource> {
+    let mut out = Vec::new();
+    for p in paths {
+        refers(body, p, &mut out);
+    }
+    out
+}
+
+/// Edges `(from, to, reason)`: `from` must come after `to`.
+pub fn edges(config: &Config) -> Vec<(Object, Object, String)> {
+    let mut out = Vec::new();
+    let clusters = config
+        .resources
+        .iter()
+        .filter(|(a, _)| a.mode == Mode::Managed && a.type_name == "azurerm_kubernetes_cluster");
+    for (cluster, c) in clusters {
+        let identities = refs(&c.body, &[&["identity", "identity_ids"]]);
+        let subnets = refs(
+            &c.body,
+            &[
+                &["api_server_access_profile", "subnet_id"],
+                &["default_node_pool", "vnet_subnet_id"],
+            ],
+        );
+        if identities.is_empty() || subnets.is_empty() {
+            continue;
+        }
+        let assignments = config
+            .resources
+            .iter()
+            .filter(|(a, _)| a.mode == Mode::Managed && a.type_name == "azurerm_role_assignment");
+        for (ra, r) in assignments {
+            let principals = refs(&r.body, &[&["principal_id"]]);
+            let mut scopes = refs(&r.body, &[&["scope"]]);
+            if let Some(fe) = &r.for_each {
+                scopes.extend(
+                    references_with(&fe.expr, &[])
+                        .into_iter()
+                        .filter_map(|x| match x.reference {
+                            Reference::Resource(res) => Some(res),
+                            _ => None,
+                        }),
+                );
+            }
+            let grants_identity = principals.iter().any(|p| identities.contains(p));
+            let on_subnet = scopes.iter().any(|s| subnets.contains(s));
+            let depends_on_cluster = principals.contains(cluster) || scopes.contains(cluster);
+            if grants_identity && on_subnet && !depends_on_cluster {
+                out.push((
+                    Object::Resource(cluster.clone()),
+                    Object::Resource(ra.clone()),
+                    format!("{ra} grants the cluster's identity access to a subnet it uses"),
+                ));
+            }
+        }
+    }
+    out
+}
