@@ -466,3 +466,28 @@ fn sensitive_values_stay_hidden_in_plans_and_outputs() {
         "the simulation's store holds the secret"
     );
 }
+
+#[test]
+fn protected_settings_are_sealed_in_state_and_compared_through_the_seal() {
+    let dir = example("cluster-extensions");
+    apply(dir.path(), &[]);
+    let state = std::fs::read_to_string(dir.path().join("aksplan.tfstate")).unwrap();
+    assert!(!state.contains("placeholder"), "the state holds the secret");
+    assert!(state.contains("$aksplan-sealed$"), "the state holds no seal");
+    let (code, out) = plan_exit(dir.path(), &[]);
+    assert_eq!(code, 0, "the same secret is no change:\n{out}");
+    let (code, out) = plan_exit(dir.path(), &["--var", "aml_ssl_key=another-key"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(r#"# azurerm_kubernetes_cluster_extension.this["azureml"] will be updated in-place"#),
+        "{out}"
+    );
+    assert!(
+        out.contains("~ configuration_protected_settings = (sensitive value) -> (sensitive value)"),
+        "{out}"
+    );
+    assert!(!out.contains("another-key"), "{out}");
+    apply(dir.path(), &["--var", "aml_ssl_key=another-key"]);
+    let (code, _) = plan_exit(dir.path(), &["--var", "aml_ssl_key=another-key"]);
+    assert_eq!(code, 0);
+}

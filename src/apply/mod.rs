@@ -20,7 +20,7 @@ use crate::graph::ObjectGraph;
 use crate::lang::Value;
 use crate::plan::{Action, Plan, ResourceChange};
 use crate::provider::arm::ArmClient;
-use crate::provider::azurerm::{mark_sensitive, Azurerm};
+use crate::provider::azurerm::{mark_sensitive, sealed, Azurerm};
 use crate::state::file::encode_resource;
 use crate::state::store::{Journal, JournalEntry};
 use crate::state::{OutputState, ResourceState, State};
@@ -434,7 +434,8 @@ fn prepare<C: ArmClient>(
                 } else {
                     Op::Apply {
                         prior,
-                        planned: planned.value,
+                        // What is sent carries the secrets themselves, not their seals.
+                        planned: sealed::with_secrets_from(&schema.block, planned.value, &cfg),
                         action,
                     }
                 }
@@ -456,7 +457,9 @@ async fn run_op<C: ArmClient>(provider: &Azurerm<C>, sem: &Semaphore, inst: Inst
             let r = provider.apply(schema, prior.as_ref(), &planned).await;
             let res = match r.value {
                 Some(v) if !r.diags.has_errors() => {
-                    Ok(merge_write_only(schema, mark_sensitive(&schema.block, v), &planned))
+                    // State keeps seals of write-only values, never the values.
+                    let v = keep_marks(mark_sensitive(&schema.block, v), &planned);
+                    Ok(sealed::seal(&schema.block, v))
                 }
                 _ => Err(r.diags),
             };
@@ -476,7 +479,7 @@ async fn run_op<C: ArmClient>(provider: &Azurerm<C>, sem: &Semaphore, inst: Inst
 }
 
 /// Keeps the planned sensitivity marks on what Azure returned.
-fn merge_write_only(_schema: &Schema, v: Value, planned: &Value) -> Value {
+fn keep_marks(v: Value, planned: &Value) -> Value {
     match (v, planned.as_map()) {
         (Value::Map(mut m), Some(p)) => {
             for (k, pv) in p {

@@ -7,6 +7,7 @@
 
 pub mod mapper;
 pub mod plan;
+pub mod sealed;
 pub mod types;
 
 use super::arm::{ArmClient, ArmError, ArmRequest, Method};

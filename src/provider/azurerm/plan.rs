@@ -91,6 +91,14 @@ fn plan_attr(attr: &AttrSchema, prior: Option<&Value>, config: Option<&Value>) -
         return prior.cloned().unwrap_or(Value::Unknown);
     }
     if let Some(p) = prior {
+        // Azure never returns write-only values: state keeps their seal.
+        if attr.write_only && super::sealed::is_sealed(p) && config.is_wholly_known() {
+            return if super::sealed::matches(&config, p) {
+                p.clone().mark_if(config.has_sensitive())
+            } else {
+                config
+            };
+        }
         if config.is_wholly_known() && !p.is_null() && equivalent(&config, p, attr.compare) {
             // Keep the prior form, and the configuration's sensitivity.
             return p.clone().mark_if(config.has_sensitive());
