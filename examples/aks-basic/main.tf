@@ -1,4 +1,5 @@
-# A basic AKS cluster with a system pool and a user pool, in its own resource group.
+# A basic AKS cluster in its own resource group: a system pool for cluster
+# add-ons, a user pool for applications, and a Spot GPU pool.
 
 terraform {
   required_version = ">= 1.5"
@@ -38,6 +39,27 @@ variable "system_pool" {
   })
   default = {
     vm_size = "Standard_D4s_v5"
+  }
+}
+
+variable "user_pools" {
+  description = "Node pools for workloads, by name."
+  type = map(object({
+    vm_size    = string
+    node_count = optional(number, 1)
+    priority   = optional(string, "Regular")
+    taints     = optional(list(string), [])
+  }))
+  default = {
+    apps = {
+      vm_size    = "Standard_D4s_v5"
+      node_count = 2
+    }
+    gpu = {
+      vm_size  = "Standard_NC6s_v3"
+      priority = "Spot"
+      taints   = ["sku=gpu:NoSchedule"]
+    }
   }
 }
 
@@ -90,6 +112,22 @@ resource "azurerm_kubernetes_cluster" "this" {
     pod_cidr            = "192.168.0.0/16"
   }
 
+  tags = local.tags
+}
+
+resource "azurerm_kubernetes_cluster_node_pool" "user" {
+  for_each = var.user_pools
+
+  name                  = each.key
+  kubernetes_cluster_id = azurerm_kubernetes_cluster.this.id
+  vm_size               = each.value.vm_size
+  node_count            = each.value.node_count
+  priority              = each.value.priority
+  eviction_policy       = each.value.priority == "Spot" ? "Delete" : null
+  node_taints           = each.value.taints
+  node_labels = {
+    pool = each.key
+  }
   tags = local.tags
 }
 

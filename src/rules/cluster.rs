@@ -1,7 +1,8 @@
-//! Cluster version rules (AKS).
+//! Cluster and node pool rules (AKS).
 //!
 //! From the AKS overview: the control plane upgrades one minor version at a
-//! time and never down, and node pools run at most the control plane's version.
+//! time and never down, node pools run at most the control plane's version,
+//! and Windows node pools have short names and need Azure CNI.
 
 use super::{finding, version, Context, Subject};
 use crate::diag::{Diagnostics, Severity::*};
@@ -9,7 +10,14 @@ use crate::diag::{Diagnostics, Severity::*};
 pub fn check(cx: &Context, out: &mut Diagnostics) {
     for c in cx.of_type("azurerm_kubernetes_cluster") {
         aks001(c, out);
-        aks002(c, out);
+        aks002(c, &["default_node_pool", "orchestrator_version"], c, out);
+    }
+    for pool in cx.of_type("azurerm_kubernetes_cluster_node_pool") {
+        let cluster = pool.str(&["kubernetes_cluster_id"]).and_then(|id| cx.by_id(id));
+        if let Some(c) = cluster {
+            aks002(pool, &["orchestrator_version"], c, out);
+        }
+        aks003(pool, cluster, out);
     }
 }
 
@@ -43,22 +51,20 @@ fn aks001(c: &Subject, out: &mut Diagnostics) {
     );
 }
 
-/// AKS002: a node pool newer than the control plane.
-fn aks002(c: &Subject, out: &mut Diagnostics) {
-    let (Some(cp_s), Some(pool_s)) = (
-        c.str(&["kubernetes_version"]),
-        c.str(&["default_node_pool", "orchestrator_version"]),
-    ) else {
+/// AKS002: a node pool (the attribute at `path` of `pool`) newer than the
+/// control plane of cluster `c`.
+fn aks002(pool: &Subject, path: &[&str], c: &Subject, out: &mut Diagnostics) {
+    let (Some(cp_s), Some(pool_s)) = (c.str(&["kubernetes_version"]), pool.str(path)) else {
         return;
     };
-    let (Some(cp), Some(pool)) = (version(cp_s), version(pool_s)) else {
+    let (Some(cp), Some(v)) = (version(cp_s), version(pool_s)) else {
         return;
     };
     let cp_has_patch = cp_s.matches('.').count() >= 2;
     let newer = if cp_has_patch {
-        pool > cp
+        v > cp
     } else {
-        (pool.0, pool.1) > (cp.0, cp.1)
+        (v.0, v.1) > (cp.0, cp.1)
     };
     if newer {
         out.push(
@@ -66,11 +72,53 @@ fn aks002(c: &Subject, out: &mut Diagnostics) {
                 "AKS002",
                 Error,
                 "A node pool cannot run a newer Kubernetes version than the control plane",
-                format!("the default node pool asks for {pool_s}, the control plane runs {cp_s}"),
-                c.span(&["default_node_pool", "orchestrator_version"]),
+                format!("{} asks for {pool_s}, the control plane runs {cp_s}", pool.addr),
+                pool.span(path),
             )
             .with_label(c.span(&["kubernetes_version"]), "control plane version")
             .with_help("upgrade the control plane first, or pin the pool to its version"),
+        );
+    }
+}
+
+/// AKS003: a Windows pool's name is at most 6 characters, and it needs Azure CNI.
+fn aks003(pool: &Subject, cluster: Option<&Subject>, out: &mut Diagnostics) {
+    if !pool
+        .str(&["os_type"])
+        .is_some_and(|t| t.eq_ignore_ascii_case("Windows"))
+    {
+        return;
+    }
+    if let Some(name) = pool.str(&["name"]).filter(|n| n.len() > 6) {
+        out.push(
+            finding(
+                "AKS003",
+                Error,
+                "A Windows node pool name is at most 6 characters",
+                format!("{name:?} has {} characters", name.len()),
+                pool.span(&["name"]),
+            )
+            .with_help("shorten the name, e.g. \"win1\""),
+        );
+    }
+    let Some(c) = cluster else { return };
+    let plugin = c.str(&["network_profile", "network_plugin"]).unwrap_or("kubenet");
+    if !plugin.eq_ignore_ascii_case("azure") {
+        out.push(
+            finding(
+                "AKS003",
+                Error,
+                "Windows node pools need Azure CNI",
+                format!(
+                    "{} uses the {plugin:?} network plugin; Windows nodes need \"azure\"",
+                    c.addr
+                ),
+                pool.span(&["os_type"]),
+            )
+            .with_label(
+                c.span(&["network_profile", "network_plugin"]),
+                "network plugin set here",
+            ),
         );
     }
 }
@@ -96,6 +144,45 @@ resource "azurerm_kubernetes_cluster" "k" {{
 }}
 "#
         )
+    }
+
+    fn windows_pool(name: &str, plugin: &str) -> String {
+        format!(
+            r#"
+resource "azurerm_kubernetes_cluster" "k" {{
+  name                = "k"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  dns_prefix          = "k"
+  default_node_pool {{
+    name    = "system"
+    vm_size = "Standard_D4s_v5"
+  }}
+  network_profile {{
+    network_plugin = "{plugin}"
+  }}
+}}
+resource "azurerm_kubernetes_cluster_node_pool" "win" {{
+  name                  = "{name}"
+  kubernetes_cluster_id = azurerm_kubernetes_cluster.k.id
+  vm_size               = "Standard_D4s_v5"
+  os_type               = "Windows"
+}}
+"#
+        )
+    }
+
+    #[test]
+    fn aks003_windows_pools() {
+        assert_eq!(
+            findings(&windows_pool("windows1", "azure")),
+            vec![("AKS003".into(), "\"windows1\"".into())]
+        );
+        assert_eq!(
+            findings(&windows_pool("win1", "kubenet")),
+            vec![("AKS003".into(), "\"Windows\"".into())]
+        );
+        assert!(findings(&windows_pool("win1", "azure")).is_empty());
     }
 
     #[test]

@@ -138,6 +138,53 @@ pub fn cluster(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
     Ok(())
 }
 
+/// Versions compare by (major, minor, patch); `1.30` is `1.30.0`.
+fn version(s: &str) -> Option<(u64, u64, u64)> {
+    let mut parts = s.split('.').map(|p| p.parse::<u64>().ok());
+    Some((parts.next()??, parts.next()??, parts.next().unwrap_or(Some(0))?))
+}
+
+/// An agent pool: Windows limits, and no newer than its control plane.
+pub fn agent_pool(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
+    let cluster = arm::parent_id(id)
+        .and_then(|c| sim.store.get(&c).ok().flatten())
+        .unwrap_or(Json::Null);
+    let name = arm::name_of(id);
+    if str_at(doc, "properties.osType").is_some_and(|t| t.eq_ignore_ascii_case("Windows")) {
+        if name.len() > 6 {
+            return Err(ArmError::new(
+                400,
+                "InvalidParameter",
+                format!("Windows agent pool name '{name}' can not be longer than 6 characters."),
+            ));
+        }
+        let plugin = str_at(&cluster, "properties.networkProfile.networkPlugin").unwrap_or("kubenet");
+        if !plugin.eq_ignore_ascii_case("azure") {
+            return Err(ArmError::new(
+                400,
+                "InvalidParameter",
+                format!("Windows agent pools need the azure network plugin; the cluster uses {plugin}."),
+            ));
+        }
+    }
+    let (Some(pool), Some(cp)) = (
+        str_at(doc, "properties.orchestratorVersion"),
+        str_at(&cluster, "properties.currentKubernetesVersion"),
+    ) else {
+        return Ok(());
+    };
+    if let (Some(p), Some(c)) = (version(pool), version(cp)) {
+        if (p.0, p.1) > (c.0, c.1) {
+            return Err(ArmError::new(
+                400,
+                "NodePoolMcVersionIncompatible",
+                format!("Node pool version {pool} and control plane version {cp} are incompatible: a node pool cannot be newer than the control plane."),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// An extension's version settings, as the service checks them.
 pub fn extension(doc: &Json) -> Result<(), ArmError> {
     let version = str_at(doc, "properties.version");

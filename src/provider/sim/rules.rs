@@ -72,6 +72,24 @@ fn immutables(rtype: &str) -> &'static [Immutable] {
                 code: "PropertyChangeNotAllowed",
             },
         ],
+        "microsoft.containerservice/managedclusters/agentpools" => &[
+            Immutable {
+                path: "properties.vmSize",
+                code: "PropertyChangeNotAllowed",
+            },
+            Immutable {
+                path: "properties.osType",
+                code: "PropertyChangeNotAllowed",
+            },
+            Immutable {
+                path: "properties.vnetSubnetID",
+                code: "PropertyChangeNotAllowed",
+            },
+            Immutable {
+                path: "properties.scaleSetPriority",
+                code: "PropertyChangeNotAllowed",
+            },
+        ],
         "microsoft.kubernetesconfiguration/extensions" => &[
             Immutable {
                 path: "properties.extensionType",
@@ -179,6 +197,10 @@ pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) ->
         "microsoft.containerservice/managedclusters" => {
             cluster(sim, id, &mut doc, existing)?;
             refusals::cluster(sim, id, &doc)?;
+        }
+        "microsoft.containerservice/managedclusters/agentpools" => {
+            refusals::agent_pool(sim, id, &doc)?;
+            agent_pool(sim, id, &mut doc)?
         }
         "microsoft.kubernetesconfiguration/extensions" => {
             refusals::extension(&doc)?;
@@ -549,6 +571,40 @@ fn cluster(sim: &SimClient, id: &str, doc: &mut Json, existing: Option<&Json>) -
             pool["provisioningState"] = json!("Succeeded");
         }
     }
+    Ok(())
+}
+
+/// An agent pool of a cluster: defaults from the pool's OS and its cluster.
+fn agent_pool(sim: &SimClient, id: &str, doc: &mut Json) -> Result<(), ArmError> {
+    let cluster = arm::parent_id(id)
+        .and_then(|c| sim.store.get(&c).ok().flatten())
+        .unwrap_or(Json::Null);
+    let version = at(&cluster, "properties.kubernetesVersion")
+        .cloned()
+        .unwrap_or(json!("1.31"));
+    let windows = at(doc, "properties.osType")
+        .and_then(Json::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case("Windows"));
+    let p = props(doc);
+    let defaults = [
+        ("count", json!(1)),
+        ("mode", json!("User")),
+        ("osType", json!(if windows { "Windows" } else { "Linux" })),
+        ("osSKU", json!(if windows { "Windows2022" } else { "Ubuntu" })),
+        ("orchestratorVersion", version),
+        ("maxPods", json!(30)),
+        ("osDiskSizeGB", json!(128)),
+        ("osDiskType", json!("Managed")),
+        ("scaleSetPriority", json!("Regular")),
+        ("type", json!("VirtualMachineScaleSets")),
+    ];
+    for (k, v) in defaults {
+        if p.get(k).is_none_or(Json::is_null) {
+            p.insert(k.into(), v);
+        }
+    }
+    let current = p["orchestratorVersion"].clone();
+    p.insert("currentOrchestratorVersion".into(), current);
     Ok(())
 }
 
