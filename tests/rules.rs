@@ -7,6 +7,9 @@ mod common;
 use common::run;
 use std::path::{Path, PathBuf};
 
+/// Rules that need facts only the cloud has (a namespace's registration).
+const NEEDS_CLOUD_FACTS: [&str; 1] = ["EXT006"];
+
 /// Findings that are warnings: the run still succeeds.
 const WARNINGS: [&str; 2] = ["EXT004", "VNET007"];
 
@@ -49,6 +52,15 @@ fn every_broken_example_fails_with_its_code_at_the_marked_line() {
             let setup = run(work.path(), &["apply", "--auto-approve"]);
             assert_eq!(setup.code, 0, "{code}: before/ must apply:\n{}", setup.stderr);
             std::fs::copy(dir.join("main.tf"), work.path().join("main.tf")).unwrap();
+            (run(work.path(), &["plan"]), "plan")
+        } else if NEEDS_CLOUD_FACTS.contains(&code.as_str()) {
+            std::fs::copy(dir.join("main.tf"), work.path().join("main.tf")).unwrap();
+            let v = run(work.path(), &["validate"]);
+            assert_eq!(
+                v.code, 0,
+                "{code} needs cloud facts: validate cannot know it:\n{}",
+                v.stderr
+            );
             (run(work.path(), &["plan"]), "plan")
         } else {
             std::fs::copy(dir.join("main.tf"), work.path().join("main.tf")).unwrap();
@@ -108,6 +120,7 @@ fn without_the_rules_azure_refuses_the_same_mistakes_at_apply() {
         ("VNET008", "InvalidParameter"),
         ("EXT001", "BadRequest"),
         ("EXT002", "BadRequest"),
+        ("EXT006", "MissingSubscriptionRegistration"),
     ] {
         let work = copy_example(&format!("broken/{code}"));
         let with_rules = run(work.path(), &["apply", "--auto-approve"]);

@@ -1,5 +1,6 @@
 # An AKS cluster with cluster extensions: Flux for GitOps, and the Azure
-# Machine Learning extension with settings and protected settings.
+# Machine Learning extension with settings and protected settings. The
+# Microsoft.KubernetesConfiguration provider is registered first.
 
 terraform {
   required_providers {
@@ -99,6 +100,12 @@ resource "azurerm_kubernetes_cluster" "this" {
   }
 
   tags = local.tags
+}
+
+# Cluster extensions are managed by the Microsoft.KubernetesConfiguration
+# resource provider, which a subscription must register first.
+resource "azurerm_resource_provider_registration" "kubernetes_configuration" {
+  name = "Microsoft.KubernetesConfiguration"
 }
 
 resource "azurerm_kubernetes_cluster_extension" "this" {

@@ -110,7 +110,8 @@ impl Session {
             }
         }
         if rules {
-            diags.extend(crate::rules::check_plan(config, &plan));
+            let registered = self.runtime.block_on(self.registrations());
+            diags.extend(crate::rules::check_plan(config, &plan, registered));
             diags.sort();
         }
         plan.drift = drift;
@@ -137,6 +138,28 @@ pub fn begin(
         .load()
         .map_err(|e| super::fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)))?;
     Ok((session, lock, state))
+}
+
+impl Session {
+    /// Whether the namespaces the rules watch are registered (a cloud fact
+    /// for EXT006); a namespace that cannot be read is left out.
+    async fn registrations(&self) -> std::collections::HashMap<String, bool> {
+        use crate::provider::arm::{ArmRequest, Method};
+        let mut out = std::collections::HashMap::new();
+        for ns in crate::rules::WATCHED_NAMESPACES {
+            let req = ArmRequest {
+                method: Method::Get,
+                path: format!("/subscriptions/{}/providers/{ns}", self.provider.client.subscription()),
+                api_version: "2025-04-01".into(),
+                body: None,
+            };
+            if let Ok(r) = self.provider.client.send(req).await {
+                let state = r.body.get("registrationState").and_then(|s| s.as_str()).unwrap_or("");
+                out.insert(ns.to_lowercase(), state.eq_ignore_ascii_case("Registered"));
+            }
+        }
+        out
+    }
 }
 
 /// Parses `--target` and `--replace` addresses, reporting bad ones.

@@ -16,6 +16,7 @@ const TYPES: [&str; 2] = [
 ];
 
 pub fn check(cx: &Context, out: &mut Diagnostics) {
+    ext006(cx, out);
     for ty in TYPES {
         for ext in cx.of_type(ty) {
             ext001(ext, out);
@@ -90,6 +91,52 @@ fn ext003(ext: &Subject, out: &mut Diagnostics) {
         )
         .with_label(ext.span(&["release_namespace"]), "cluster scope set here"),
     );
+}
+
+/// EXT006: extensions and Arc clusters in a subscription whose namespace is
+/// not registered, and that the configuration does not register.
+fn ext006(cx: &Context, out: &mut Diagnostics) {
+    if cx.registered.is_empty() {
+        return;
+    }
+    let registers: Vec<String> = cx
+        .config
+        .resources
+        .iter()
+        .filter(|(a, _)| a.type_name == "azurerm_resource_provider_registration")
+        .flat_map(|(_, r)| crate::rules::ordering::registered_namespaces(r))
+        .map(|n| n.to_lowercase())
+        .collect();
+    let types = TYPES.iter().copied().chain(["azurerm_arc_kubernetes_cluster"]);
+    for ty in types {
+        let needed: Vec<String> = if ty.starts_with("azurerm_arc_") {
+            vec![
+                "Microsoft.Kubernetes".into(),
+                "Microsoft.KubernetesConfiguration".into(),
+            ]
+        } else {
+            vec!["Microsoft.KubernetesConfiguration".into()]
+        };
+        for s in cx.of_type(ty).filter(|s| s.prior.is_none()) {
+            for ns in &needed {
+                let key = ns.to_lowercase();
+                if cx.registered.get(&key) == Some(&false) && !registers.contains(&key) {
+                    out.push(
+                        finding(
+                            "EXT006",
+                            Error,
+                            "The resource provider is not registered",
+                            format!("{} needs {ns}, which is not registered in the subscription", s.addr),
+                            s.resource.span,
+                        )
+                        .with_help(format!(
+                            "add: resource \"azurerm_resource_provider_registration\" \"...\" {{ name = \"{ns}\" }}"
+                        )),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// EXT004: an update leaving out protected settings keys; the service deletes them.

@@ -117,6 +117,9 @@ pub struct Context<'a> {
     pub config: &'a Config,
     pub subjects: Vec<Subject<'a>>,
     by_id: HashMap<String, usize>,
+    /// What the cloud says of the subscription, at plan time: namespace
+    /// (lowercase) to whether it is registered. Empty in validate.
+    pub registered: HashMap<String, bool>,
 }
 
 impl<'a> Context<'a> {
@@ -130,6 +133,7 @@ impl<'a> Context<'a> {
             config,
             subjects,
             by_id,
+            registered: HashMap::new(),
         }
     }
 
@@ -210,8 +214,9 @@ pub fn check_planned(config: &Config, values: &[(Instance, Value)]) -> Diagnosti
     check(&Context::new(config, subjects))
 }
 
-/// Runs the rules on a plan: planned values, and prior ones from its state.
-pub fn check_plan(config: &Config, plan: &Plan) -> Diagnostics {
+/// Runs the rules on a plan: planned values, prior ones from its state, and
+/// the registration state of namespaces (`registered`, lowercase keys).
+pub fn check_plan(config: &Config, plan: &Plan, registered: HashMap<String, bool>) -> Diagnostics {
     let subjects = plan
         .changes
         .iter()
@@ -226,8 +231,13 @@ pub fn check_plan(config: &Config, plan: &Plan) -> Diagnostics {
             })
         })
         .collect();
-    check(&Context::new(config, subjects))
+    let mut cx = Context::new(config, subjects);
+    cx.registered = registered;
+    check(&cx)
 }
+
+/// Namespaces whose registration the rules need to know at plan time.
+pub const WATCHED_NAMESPACES: [&str; 2] = ["Microsoft.KubernetesConfiguration", "Microsoft.Kubernetes"];
 
 /// Parses `1.30` or `1.30.7` into (major, minor, patch).
 pub fn version(s: &str) -> Option<(u64, u64, u64)> {

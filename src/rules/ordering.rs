@@ -38,9 +38,55 @@ fn refs(body: &Body, paths: &[&[&str]]) -> Vec<Resource> {
     out
 }
 
+/// The namespaces a registration resource registers, when written as
+/// literals: `name = "Microsoft.X"`, or `for_each` over a literal list.
+pub fn registered_namespaces(r: &crate::config::Resource) -> Vec<String> {
+    use hcl_edit::expr::Expression;
+    let literal = |e: &Expression| match e {
+        Expression::String(s) => Some(s.value().clone()),
+        _ => None,
+    };
+    if let Some(ns) = r.body.get_attribute("name").and_then(|a| literal(&a.value)) {
+        return vec![ns];
+    }
+    let Some(fe) = &r.for_each else { return Vec::new() };
+    let list = match &fe.expr {
+        Expression::FuncCall(f) if f.name.name.as_str() == "toset" => f.args.iter().next().cloned(),
+        e => Some(e.clone()),
+    };
+    match list {
+        Some(Expression::Array(items)) => items.iter().filter_map(literal).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The ARM namespace of a resource type: `Microsoft.KubernetesConfiguration`.
+pub fn namespace_of(type_name: &str) -> Option<String> {
+    let schema = crate::config::schema::lookup(Mode::Managed, type_name)?;
+    Some(schema.arm.as_ref()?.resource_type.split('/').next()?.to_string())
+}
+
 /// Edges `(from, to, reason)`: `from` must come after `to`.
 pub fn edges(config: &Config) -> Vec<(Object, Object, String)> {
     let mut out = Vec::new();
+    // A namespace is registered before its resources are created.
+    for (reg, r) in config
+        .resources
+        .iter()
+        .filter(|(a, _)| a.type_name == "azurerm_resource_provider_registration")
+    {
+        for ns in registered_namespaces(r) {
+            for addr in config.resources.keys().filter(|a| a.mode == Mode::Managed && a != &reg) {
+                if namespace_of(&addr.type_name).is_some_and(|n| n.eq_ignore_ascii_case(&ns)) {
+                    out.push((
+                        Object::Resource(addr.clone()),
+                        Object::Resource(reg.clone()),
+                        format!("{ns} must be registered before its resources are created"),
+                    ));
+                }
+            }
+        }
+    }
     let clusters = config
         .resources
         .iter()

@@ -3,6 +3,10 @@ resource "azurerm_resource_group" "rg" {
   location = "westeurope"
 }
 
+resource "azurerm_resource_provider_registration" "kubernetes_configuration" {
+  name = "Microsoft.KubernetesConfiguration"
+}
+
 resource "azurerm_kubernetes_cluster" "k" {
   name                = "aks-ext"
   location            = azurerm_resource_group.rg.location

@@ -7,6 +7,7 @@
 
 pub mod mapper;
 pub mod plan;
+mod registration;
 pub mod sealed;
 pub mod types;
 
@@ -102,6 +103,9 @@ impl<C: ArmClient> Azurerm<C> {
 
     /// Reads the resource a state entry points at.
     pub async fn read(&self, schema: &Schema, prior: &Value) -> ReadResponse {
+        if schema.name == registration::TYPE {
+            return registration::read(&self.client, schema, prior).await;
+        }
         let Some(id) = prior.get("id").and_then(Value::as_str) else {
             return ReadResponse::default();
         };
@@ -125,6 +129,9 @@ impl<C: ArmClient> Azurerm<C> {
     /// Creates or updates a resource to its planned value (a PUT; extensions
     /// are updated with PATCH, as the service requires).
     pub async fn apply(&self, schema: &Schema, prior: Option<&Value>, planned: &Value) -> ApplyResponse {
+        if schema.name == registration::TYPE {
+            return registration::apply(&self.client, schema, planned).await;
+        }
         let Some(id) = planned.get("id").and_then(Value::as_str).map(str::to_string) else {
             return ApplyResponse {
                 value: None,
@@ -171,6 +178,9 @@ impl<C: ArmClient> Azurerm<C> {
     }
 
     pub async fn delete(&self, schema: &Schema, prior: &Value) -> ApplyResponse {
+        if schema.name == registration::TYPE {
+            return registration::delete(&self.client, schema, prior).await;
+        }
         let Some(id) = prior.get("id").and_then(Value::as_str) else {
             return ApplyResponse::default();
         };

@@ -8,6 +8,7 @@
 //! The per-type rules live in [`rules`]. It knows nothing of azurerm.
 
 mod refusals;
+mod registrations;
 mod rules;
 pub mod store;
 
@@ -97,6 +98,9 @@ impl SimClient {
                 }),
             });
         }
+        if let Some(t) = registrations::target(self, id) {
+            return registrations::get(self, &t);
+        }
         match self.store.get(id).map_err(io_error)? {
             Some(doc) => Ok(ArmResponse { status: 200, body: doc }),
             None => Err(not_found(id)),
@@ -116,6 +120,7 @@ impl SimClient {
                 return Err(parent_missing(id, &parent));
             }
         }
+        registrations::check_namespace(self, id)?;
         let existing = self.store.get(id).map_err(io_error)?;
         let doc = rules::on_put(self, id, body, existing.as_ref())?;
         self.store.put(id, &doc).map_err(io_error)?;
@@ -149,6 +154,9 @@ impl SimClient {
 
     fn post(&self, path: &str) -> Result<ArmResponse, ArmError> {
         let (id, action) = path.rsplit_once('/').unwrap_or((path, ""));
+        if let Some(t) = registrations::target(self, id) {
+            return registrations::post(self, &t, action);
+        }
         let doc = self.store.get(id).map_err(io_error)?.ok_or_else(|| not_found(id))?;
         rules::on_post(id, action, &doc)
     }
