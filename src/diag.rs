@@ -189,6 +189,14 @@ impl Diagnostic {
         self
     }
 
+    /// A label, when there is a place to put it.
+    pub fn with_opt_label(self, span: Option<Span>, message: impl Into<String>) -> Diagnostic {
+        match span {
+            Some(s) => self.with_label(s, message),
+            None => self,
+        }
+    }
+
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
         self.labels.push(Label {
             span,

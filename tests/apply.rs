@@ -74,6 +74,37 @@ fn plan_exit(dir: &Path, extra: &[&str]) -> (i32, String) {
 const SUB: &str = "/subscriptions/00000000-0000-0000-0000-000000000000";
 
 #[test]
+fn the_ml_attach_example_applies_on_what_exists_then_plans_clean() {
+    let dir = example("ml-inference-attach");
+    let existing = dir.path().join("existing");
+    std::fs::create_dir(&existing).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ml-inference-attach/existing/main.tf");
+    std::fs::copy(src, existing.join("main.tf")).unwrap();
+    let sim = dir.path().join(".aksplan/sim").display().to_string();
+    let env = [("AKSPLAN_SIM_DIR", sim.as_str())];
+    let r = common::run_env(&existing, &["apply", "--auto-approve"], &env);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = common::run_env(dir.path(), &["apply", "--auto-approve"], &env);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("azurerm_machine_learning_inference_cluster.attach: created"),
+        "{}",
+        r.stdout
+    );
+    let r = common::run_env(dir.path(), &["plan", "--detailed-exitcode"], &env);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    // Detaching leaves the cluster: the plan says so.
+    let r = common::run_env(dir.path(), &["plan", "--destroy"], &env);
+    assert!(r.stderr.contains("AML007"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the AKS cluster aks-ml and its workloads remain"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn every_example_applies_then_plans_clean() {
     for name in ["aks-basic", "apiserver-vnet-integration", "cluster-extensions"] {
         let dir = example(name);

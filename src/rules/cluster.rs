@@ -75,7 +75,7 @@ fn aks002(pool: &Subject, path: &[&str], c: &Subject, out: &mut Diagnostics) {
                 format!("{} asks for {pool_s}, the control plane runs {cp_s}", pool.addr),
                 pool.span(path),
             )
-            .with_label(c.span(&["kubernetes_version"]), "control plane version")
+            .with_opt_label(c.span(&["kubernetes_version"]), "control plane version")
             .with_help("upgrade the control plane first, or pin the pool to its version"),
         );
     }
@@ -115,7 +115,7 @@ fn aks003(pool: &Subject, cluster: Option<&Subject>, out: &mut Diagnostics) {
                 ),
                 pool.span(&["os_type"]),
             )
-            .with_label(
+            .with_opt_label(
                 c.span(&["network_profile", "network_plugin"]),
                 "network plugin set here",
             ),

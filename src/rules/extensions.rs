@@ -89,7 +89,7 @@ fn ext003(ext: &Subject, out: &mut Diagnostics) {
                 .into(),
             ext.span(&["target_namespace"]),
         )
-        .with_label(ext.span(&["release_namespace"]), "cluster scope set here"),
+        .with_opt_label(ext.span(&["release_namespace"]), "cluster scope set here"),
     );
 }
 
@@ -127,7 +127,7 @@ fn ext006(cx: &Context, out: &mut Diagnostics) {
                             Error,
                             "The resource provider is not registered",
                             format!("{} needs {ns}, which is not registered in the subscription", s.addr),
-                            s.resource.span,
+                            s.header(),
                         )
                         .with_help(format!(
                             "add: resource \"azurerm_resource_provider_registration\" \"...\" {{ name = \"{ns}\" }}"

@@ -7,6 +7,7 @@
 //! configuration run in `validate` and `plan`; rules that compare with prior
 //! values find none in `validate` and stay silent there. Rules do no I/O.
 
+mod aml;
 mod cluster;
 mod extensions;
 mod network;
@@ -26,11 +27,14 @@ use std::collections::HashMap;
 /// One resource instance as the rules see it.
 pub struct Subject<'a> {
     pub addr: &'a Instance,
-    pub resource: &'a Resource,
+    /// Its block in the configuration; `None` for one removed from it.
+    pub resource: Option<&'a Resource>,
     /// What it will be after apply (unknowns where Azure decides).
     pub value: &'a Value,
     /// What it is now, when planning against state.
     pub prior: Option<&'a Value>,
+    /// The plan destroys it (and does not create it again).
+    pub destroying: bool,
 }
 
 impl Subject<'_> {
@@ -56,14 +60,22 @@ impl Subject<'_> {
     }
 
     /// Where the attribute or block at `path` is written; the resource's
-    /// header when the configuration does not write it.
-    pub fn span(&self, path: &[&str]) -> Span {
-        find_span(&self.resource.body, path, self.resource.file).unwrap_or(self.resource.span)
+    /// header when the configuration does not write it; nowhere for a
+    /// resource removed from the configuration.
+    pub fn span(&self, path: &[&str]) -> Option<Span> {
+        let r = self.resource?;
+        Some(find_span(&r.body, path, r.file).unwrap_or(r.span))
+    }
+
+    /// The resource block's header, if it is in the configuration.
+    pub fn header(&self) -> Option<Span> {
+        self.resource.map(|r| r.span)
     }
 
     /// Whether the configuration writes the attribute at `path`.
     pub fn writes(&self, path: &[&str]) -> bool {
-        find_span(&self.resource.body, path, self.resource.file).is_some()
+        self.resource
+            .is_some_and(|r| find_span(&r.body, path, r.file).is_some())
     }
 }
 
@@ -150,19 +162,19 @@ impl<'a> Context<'a> {
     }
 }
 
-/// A finding with its stable code.
+/// A finding with its stable code, at its place when it has one.
 pub fn finding(
     code: &'static str,
     severity: crate::diag::Severity,
     summary: &str,
     detail: String,
-    at: Span,
+    at: Option<Span>,
 ) -> Diagnostic {
     let d = match severity {
         crate::diag::Severity::Error => Diagnostic::error(summary),
         crate::diag::Severity::Warning => Diagnostic::warning(summary),
     };
-    d.with_code(code).with_detail(detail).with_span(at)
+    d.with_code(code).with_detail(detail).with_opt_span(at)
 }
 
 /// Runs every rule.
@@ -172,6 +184,7 @@ pub fn check(cx: &Context) -> Diagnostics {
     network::check(cx, &mut out);
     cluster::check(cx, &mut out);
     rbac::check(cx, &mut out);
+    aml::check(cx, &mut out);
     out.sort();
     out
 }
@@ -205,9 +218,10 @@ pub fn check_planned(config: &Config, values: &[(Instance, Value)]) -> Diagnosti
         .filter_map(|(addr, value)| {
             Some(Subject {
                 addr,
-                resource: config.resources.get(&addr.resource)?,
+                resource: Some(config.resources.get(&addr.resource)?),
                 value,
                 prior: None,
+                destroying: false,
             })
         })
         .collect();
@@ -217,7 +231,7 @@ pub fn check_planned(config: &Config, values: &[(Instance, Value)]) -> Diagnosti
 /// Runs the rules on a plan: planned values, prior ones from its state, and
 /// the registration state of namespaces (`registered`, lowercase keys).
 pub fn check_plan(config: &Config, plan: &Plan, registered: HashMap<String, bool>) -> Diagnostics {
-    let subjects = plan
+    let mut subjects: Vec<Subject> = plan
         .changes
         .iter()
         .filter_map(|c| {
@@ -225,12 +239,27 @@ pub fn check_plan(config: &Config, plan: &Plan, registered: HashMap<String, bool
             let value = c.after.as_ref().or(prior)?;
             Some(Subject {
                 addr: &c.addr,
-                resource: config.resources.get(&c.addr.resource)?,
+                resource: config.resources.get(&c.addr.resource),
                 value,
                 prior,
+                destroying: c.action == crate::plan::Action::Delete,
             })
         })
         .collect();
+    // Data sources read while planning are in the prior state, not in the changes.
+    for (addr, r) in &plan.prior_state.resources {
+        if addr.resource.mode == Mode::Data && !plan.changes.iter().any(|c| &c.addr == addr) {
+            if let Some(resource) = config.resources.get(&addr.resource) {
+                subjects.push(Subject {
+                    addr,
+                    resource: Some(resource),
+                    value: &r.value,
+                    prior: None,
+                    destroying: false,
+                });
+            }
+        }
+    }
     let mut cx = Context::new(config, subjects);
     cx.registered = registered;
     check(&cx)

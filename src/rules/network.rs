@@ -89,7 +89,7 @@ fn vnet001(c: &Subject, subnet: &Subject, out: &mut Diagnostics) {
             ),
             subnet.span(&["delegation"]),
         )
-        .with_label(c.span(&API_SUBNET), "used for API server VNet integration here")
+        .with_opt_label(c.span(&API_SUBNET), "used for API server VNet integration here")
         .with_help(format!(
             "add to the subnet: delegation {{ name = \"aks\" service_delegation {{ name = \"{AKS_SERVICE}\" }} }}"
         )),
@@ -147,7 +147,7 @@ fn vnet003(c: &Subject, api_id: &str, out: &mut Diagnostics) {
             ),
             c.span(&API_SUBNET),
         )
-        .with_label(c.span(&NODE_SUBNET), "node subnet set here")
+        .with_opt_label(c.span(&NODE_SUBNET), "node subnet set here")
         .with_help("put both subnets in the cluster's virtual network"),
     );
 }
@@ -182,7 +182,8 @@ fn grants(ra: &Subject, target: &str, principal: &Subject) -> bool {
 }
 
 fn principal_expr_refers_to(ra: &Subject, identity: &Subject) -> bool {
-    ra.resource.body.iter().any(|s| match s {
+    let Some(r) = ra.resource else { return false };
+    r.body.iter().any(|s| match s {
         Structure::Attribute(a) if a.key.as_str() == "principal_id" => references(&a.value)
             .iter()
             .any(|r| r.reference == Reference::Resource(identity.addr.resource.clone())),
@@ -239,7 +240,7 @@ fn vnet004(cx: &Context, c: &Subject, api_id: &str, out: &mut Diagnostics) {
                 ),
                 c.span(&["identity", "identity_ids"]),
             )
-            .with_label(c.span(&path), format!("the {what} subnet"))
+            .with_opt_label(c.span(&path), format!("the {what} subnet"))
             .with_help(format!(
                 "add: resource \"azurerm_role_assignment\" \"...\" {{ scope = <the subnet>.id, role_definition_name = \"Network Contributor\", principal_id = {}.principal_id }}",
                 identity.addr

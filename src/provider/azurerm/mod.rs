@@ -211,6 +211,9 @@ impl<C: ArmClient> Azurerm<C> {
                 diags: Diagnostics::new(),
             };
         }
+        if schema.name == "azurerm_role_definition" {
+            return role_definition(config, &sub);
+        }
         let Some(id) = schema.arm.as_ref().and_then(|a| mapper::build_id(&a.id, config, &sub)) else {
             return ReadResponse {
                 value: Some(Value::Unknown),
@@ -318,5 +321,47 @@ fn conform_value(v: &mut Value, ty: &crate::lang::types::Type) {
             }
         }
         _ => {}
+    }
+}
+
+/// `data "azurerm_role_definition"`: a built-in role by name or GUID.
+fn role_definition(config: &Value, subscription: &str) -> ReadResponse {
+    let roles = types::builtin_roles();
+    let wanted_name = config.get("name").and_then(Value::as_str);
+    let wanted_id = config.get("role_definition_id").and_then(Value::as_str);
+    let found = roles.iter().find(|(n, g)| {
+        wanted_name.is_some_and(|w| w.eq_ignore_ascii_case(n) || w.eq_ignore_ascii_case(g))
+            || wanted_id.is_some_and(|w| w.eq_ignore_ascii_case(g))
+    });
+    let Some((name, guid)) = found else {
+        let what = wanted_name.or(wanted_id).unwrap_or("");
+        return ReadResponse {
+            value: None,
+            diags: Diagnostic::error("Role definition not found")
+                .with_detail(format!("no built-in role is named or identified by {what:?}"))
+                .into(),
+        };
+    };
+    let scope = config
+        .get("scope")
+        .and_then(Value::as_str)
+        .map_or_else(|| format!("/subscriptions/{subscription}"), str::to_string);
+    let s = |v: &str| Value::string(v);
+    ReadResponse {
+        value: Some(Value::Map(Map::from([
+            (
+                "id".into(),
+                s(&format!(
+                    "{scope}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
+                )),
+            ),
+            ("name".into(), s(name)),
+            ("role_definition_id".into(), s(guid)),
+            ("scope".into(), s(&scope)),
+            ("description".into(), s(&format!("The built-in role {name}."))),
+            ("type".into(), s("BuiltInRole")),
+            ("assignable_scopes".into(), Value::List(vec![s("/")])),
+        ]))),
+        diags: Diagnostics::new(),
     }
 }

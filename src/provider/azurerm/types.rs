@@ -90,6 +90,9 @@ pub fn before_plan(type_name: &str, config: &mut Value, prior: Option<&Value>, s
 
 /// Adds to an ARM body what the generic mapping cannot.
 pub fn to_arm(type_name: &str, value: &Value, body: &mut Json) {
+    if type_name == "azurerm_machine_learning_inference_cluster" {
+        body["properties"]["computeType"] = json!("AKS");
+    }
     if type_name == "azurerm_kubernetes_cluster" {
         let pool = value
             .get("default_node_pool")

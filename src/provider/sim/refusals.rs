@@ -276,3 +276,101 @@ pub fn principal_replicated(sim: &SimClient, principal: &str) -> Result<(), ArmE
     }
     Ok(())
 }
+
+/// vCPUs of a VM size, from schemas/tables/vm_sizes.json.
+pub fn vcpus(size: &str) -> Option<u64> {
+    let table: Json = serde_json::from_str(crate::config::schema::table("vm_sizes")?).ok()?;
+    table
+        .get("vcpus")?
+        .as_object()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(size))?
+        .1
+        .as_u64()
+}
+
+/// Attaching an AKS cluster to a workspace, as Azure Machine Learning checks it.
+pub fn aks_compute(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
+    let name = arm::name_of(id);
+    let valid_name = name.len() >= 3
+        && name.len() <= 24
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !valid_name {
+        return Err(ArmError::new(
+            400,
+            "InvalidComputeName",
+            format!(
+                "Compute name '{name}' is invalid: use 3 to 24 letters, digits or hyphens, starting with a letter."
+            ),
+        ));
+    }
+    if !str_at(doc, "properties.computeType").is_some_and(|t| t.eq_ignore_ascii_case("AKS")) {
+        return Err(ArmError::new(
+            400,
+            "BadRequest",
+            "Only computeType AKS is supported for an inference cluster.",
+        ));
+    }
+    let Some(aks_id) = str_at(doc, "properties.resourceId") else {
+        return Err(ArmError::new(
+            400,
+            "BadRequest",
+            "properties.resourceId is required to attach a cluster.",
+        ));
+    };
+    let Some(aks) = sim.store.get(aks_id).map_err(super::io_error)? else {
+        return Err(ArmError::new(
+            400,
+            "BadRequest",
+            format!("The AKS cluster {aks_id} was not found."),
+        ));
+    };
+    if str_at(&aks, "properties.networkProfile.loadBalancerSku").is_some_and(|s| s.eq_ignore_ascii_case("basic")) {
+        return Err(ArmError::new(
+            400,
+            "BadRequest",
+            "Attaching an AKS cluster with a basic load balancer is not supported; use a standard load balancer.",
+        ));
+    }
+    let workspace = arm::parent_id(id).unwrap_or_default();
+    for other in sim.store.descendants(&workspace).map_err(super::io_error)? {
+        let oid = str_at(&other, "id").unwrap_or("");
+        if arm::ids_equal(oid, id)
+            || !arm::resource_type(oid).eq_ignore_ascii_case("Microsoft.MachineLearningServices/workspaces/computes")
+        {
+            continue;
+        }
+        if str_at(&other, "properties.resourceId").is_some_and(|r| arm::ids_equal(r, aks_id)) {
+            return Err(ArmError::new(
+                409,
+                "Conflict",
+                format!(
+                    "The AKS cluster {aks_id} is already attached to this workspace as {}.",
+                    arm::name_of(oid)
+                ),
+            ));
+        }
+    }
+    let purpose = str_at(doc, "properties.properties.clusterPurpose").unwrap_or("FastProd");
+    let needed = if purpose.eq_ignore_ascii_case("DevTest") { 2 } else { 12 };
+    let pool = aks.pointer("/properties/agentPoolProfiles/0");
+    let count = pool.and_then(|p| p.get("count")).and_then(Json::as_u64).unwrap_or(1);
+    if let Some(per_node) = pool
+        .and_then(|p| p.get("vmSize"))
+        .and_then(Json::as_str)
+        .and_then(vcpus)
+    {
+        if count * per_node < needed {
+            return Err(ArmError::new(
+                400,
+                "BadRequest",
+                format!(
+                    "A {purpose} cluster needs at least {needed} vCPUs; the cluster has {}.",
+                    count * per_node
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -90,6 +90,26 @@ fn immutables(rtype: &str) -> &'static [Immutable] {
                 code: "PropertyChangeNotAllowed",
             },
         ],
+        "microsoft.machinelearningservices/workspaces" => &[
+            Immutable {
+                path: "location",
+                code: "InvalidResourceLocation",
+            },
+            Immutable {
+                path: "properties.storageAccount",
+                code: "CannotChangeStorageAccount",
+            },
+        ],
+        "microsoft.machinelearningservices/workspaces/computes" => &[
+            Immutable {
+                path: "properties.resourceId",
+                code: "BadRequest",
+            },
+            Immutable {
+                path: "properties.properties.clusterPurpose",
+                code: "BadRequest",
+            },
+        ],
         "microsoft.kubernetesconfiguration/extensions" => &[
             Immutable {
                 path: "properties.extensionType",
@@ -201,6 +221,39 @@ pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) ->
         "microsoft.containerservice/managedclusters/agentpools" => {
             refusals::agent_pool(sim, id, &doc)?;
             agent_pool(sim, id, &mut doc)?
+        }
+        "microsoft.machinelearningservices/workspaces" => {
+            let workspace = keep_or_new(existing, "properties.workspaceId");
+            let location = doc
+                .get("location")
+                .and_then(Json::as_str)
+                .unwrap_or("eastus")
+                .to_string();
+            if at(&doc, "identity.type")
+                .and_then(Json::as_str)
+                .is_some_and(|t| t.contains("SystemAssigned"))
+            {
+                doc["identity"]["principalId"] = keep_or_new(existing, "identity.principalId");
+                doc["identity"]["tenantId"] = json!(TENANT);
+            }
+            let p = props(&mut doc);
+            p.insert("workspaceId".into(), workspace);
+            p.insert(
+                "discoveryUrl".into(),
+                json!(format!("https://{location}.api.azureml.ms/discovery")),
+            );
+        }
+        "microsoft.machinelearningservices/workspaces/computes" => {
+            refusals::aks_compute(sim, id, &doc)?;
+            let p = props(&mut doc);
+            let inner = p.entry("properties").or_insert(json!({}));
+            if inner.get("clusterPurpose").is_none_or(Json::is_null) {
+                inner["clusterPurpose"] = json!("FastProd");
+            }
+            // Azure keeps the TLS key and never returns it.
+            if let Some(ssl) = inner.get_mut("sslConfiguration").and_then(Json::as_object_mut) {
+                ssl.remove("key");
+            }
         }
         "microsoft.kubernetesconfiguration/extensions" => {
             refusals::extension(&doc)?;
