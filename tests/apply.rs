@@ -106,7 +106,12 @@ fn the_ml_attach_example_applies_on_what_exists_then_plans_clean() {
 
 #[test]
 fn every_example_applies_then_plans_clean() {
-    for name in ["aks-basic", "apiserver-vnet-integration", "cluster-extensions"] {
+    for name in [
+        "aks-basic",
+        "apiserver-vnet-integration",
+        "cluster-extensions",
+        "arc-connected-cluster",
+    ] {
         let dir = example(name);
         let r = apply(dir.path(), &[]);
         assert!(

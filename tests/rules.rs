@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 const NEEDS_CLOUD_FACTS: [&str; 1] = ["EXT006"];
 
 /// Findings about resources removed from the configuration: no line to mark.
-const NO_PLACE: [&str; 1] = ["AML007"];
+const NO_PLACE: [&str; 2] = ["AML007", "ARC001"];
 
 /// Findings that are warnings: the run still succeeds.
-const WARNINGS: [&str; 5] = ["EXT004", "VNET007", "AML005", "AML006", "AML007"];
+const WARNINGS: [&str; 6] = ["EXT004", "VNET007", "AML005", "AML006", "AML007", "ARC001"];
 
 fn marked_line(main_tf: &Path, code: &str) -> usize {
     let text = std::fs::read_to_string(main_tf).unwrap();
@@ -109,7 +109,13 @@ fn every_broken_example_fails_with_its_code_at_the_marked_line() {
 
 #[test]
 fn the_examples_pass_every_rule() {
-    for name in ["aks-basic", "apiserver-vnet-integration", "cluster-extensions"] {
+    for name in [
+        "aks-basic",
+        "apiserver-vnet-integration",
+        "cluster-extensions",
+        "arc-connected-cluster",
+        "ml-inference-attach",
+    ] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name);
         let r = run(&dir, &["validate", "--format", "json"]);
         let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();

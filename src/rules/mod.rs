@@ -8,6 +8,7 @@
 //! values find none in `validate` and stay silent there. Rules do no I/O.
 
 mod aml;
+mod arc;
 mod cluster;
 mod extensions;
 mod network;
@@ -185,6 +186,7 @@ pub fn check(cx: &Context) -> Diagnostics {
     cluster::check(cx, &mut out);
     rbac::check(cx, &mut out);
     aml::check(cx, &mut out);
+    arc::check(cx, &mut out);
     out.sort();
     out
 }

@@ -110,6 +110,16 @@ fn immutables(rtype: &str) -> &'static [Immutable] {
                 code: "BadRequest",
             },
         ],
+        "microsoft.kubernetes/connectedclusters" => &[
+            Immutable {
+                path: "location",
+                code: "InvalidResourceLocation",
+            },
+            Immutable {
+                path: "properties.agentPublicKeyCertificate",
+                code: "PropertyChangeNotAllowed",
+            },
+        ],
         "microsoft.kubernetesconfiguration/extensions" => &[
             Immutable {
                 path: "properties.extensionType",
@@ -255,6 +265,7 @@ pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) ->
                 ssl.remove("key");
             }
         }
+        "microsoft.kubernetes/connectedclusters" => connected_cluster(&mut doc, existing),
         "microsoft.kubernetesconfiguration/extensions" => {
             refusals::extension(&doc)?;
             extension(id, &mut doc, existing)?
@@ -661,7 +672,35 @@ fn agent_pool(sim: &SimClient, id: &str, doc: &mut Json) -> Result<(), ArmError>
     Ok(())
 }
 
+/// A cluster connected to Azure Arc: what the agents report once connected.
+fn connected_cluster(doc: &mut Json, existing: Option<&Json>) {
+    doc["identity"]["principalId"] = keep_or_new(existing, "identity.principalId");
+    doc["identity"]["tenantId"] = json!(TENANT);
+    let p = props(doc);
+    let defaults = [
+        ("distribution", json!("generic")),
+        ("infrastructure", json!("generic")),
+        ("agentVersion", json!("1.21.10")),
+        ("kubernetesVersion", json!("1.30.4")),
+        ("totalNodeCount", json!(3)),
+        ("totalCoreCount", json!(12)),
+        ("connectivityStatus", json!("Connected")),
+    ];
+    for (k, v) in defaults {
+        if p.get(k).is_none_or(Json::is_null) {
+            p.insert(k.into(), v);
+        }
+    }
+}
+
 fn extension(id: &str, doc: &mut Json, existing: Option<&Json>) -> Result<(), ArmError> {
+    if at(doc, "identity.type")
+        .and_then(Json::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case("SystemAssigned"))
+    {
+        doc["identity"]["principalId"] = keep_or_new(existing, "identity.principalId");
+        doc["identity"]["tenantId"] = json!(TENANT);
+    }
     let principal = keep_or_new(existing, "properties.aksAssignedIdentity.principalId");
     let p = props(doc);
     // Azure keeps protected settings and never returns them.
