@@ -232,3 +232,80 @@ fn a_subnet_in_use_cannot_be_deleted_behind_the_cluster() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("InUseSubnetCannotBeDeleted"), "{}", r.stderr);
 }
+
+#[test]
+fn vnet010_private_access_changes_in_place_only_with_vnet_integration() {
+    // With VNet integration: in place.
+    let work = copy_example("apiserver-vnet-integration");
+    assert_eq!(run(work.path(), &["apply", "--auto-approve"]).code, 0);
+    let r = run(work.path(), &["plan", "--var", "private_cluster=false"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("# azurerm_kubernetes_cluster.this will be updated in-place"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr.contains("VNET010") && r.stderr.contains("updates it in place"),
+        "{}",
+        r.stderr
+    );
+    let r = run(
+        work.path(),
+        &["apply", "--auto-approve", "--var", "private_cluster=false"],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+
+    // Without: a replacement, and the simulation refuses the in-place change.
+    let work = tempfile::tempdir().unwrap();
+    let cluster = |private: bool| {
+        format!(
+            "resource \"azurerm_resource_group\" \"rg\" {{\n  name = \"rg-p\"\n  location = \"westeurope\"\n}}\nresource \"azurerm_kubernetes_cluster\" \"k\" {{\n  name = \"aks-p\"\n  location = \"westeurope\"\n  resource_group_name = azurerm_resource_group.rg.name\n  dns_prefix = \"aksp\"\n  private_cluster_enabled = {private}\n  default_node_pool {{\n    name = \"system\"\n    vm_size = \"Standard_D4s_v5\"\n  }}\n  identity {{\n    type = \"SystemAssigned\"\n  }}\n}}\n"
+        )
+    };
+    std::fs::write(work.path().join("main.tf"), cluster(false)).unwrap();
+    assert_eq!(run(work.path(), &["apply", "--auto-approve"]).code, 0);
+    std::fs::write(work.path().join("main.tf"), cluster(true)).unwrap();
+    let r = run(work.path(), &["plan"]);
+    assert!(
+        r.stdout.contains("# azurerm_kubernetes_cluster.k must be replaced"),
+        "{}",
+        r.stdout
+    );
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("~ private_cluster_enabled"))
+        .unwrap_or("");
+    assert!(line.ends_with("= false -> true # forces replacement"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("VNET010") && r.stderr.contains("only by replacing the cluster"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn ext005_a_failed_extension_is_replaced_with_that_reason() {
+    let work = copy_example("cluster-extensions");
+    assert_eq!(run(work.path(), &["apply", "--auto-approve"]).code, 0);
+    let flux = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-aksext/providers/Microsoft.ContainerService/managedClusters/aks-aksext/providers/Microsoft.KubernetesConfiguration/extensions/flux";
+    assert_eq!(run(work.path(), &["sim", "fail", flux]).code, 0);
+    let r = run(work.path(), &["plan"]);
+    assert!(
+        r.stdout
+            .contains(r#"# azurerm_kubernetes_cluster_extension.this["flux"] must be replaced"#),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("(EXT005: its provisioning state in Azure is Failed, so it is reinstalled)"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(run(work.path(), &["apply", "--auto-approve"]).code, 0);
+    let r = run(work.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}

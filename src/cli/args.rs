@@ -70,6 +70,8 @@ pub enum SimCommand {
     Patch { id: String, patch: String },
     /// Delete a resource (and what is under it) with an ARM DELETE.
     Delete { id: String },
+    /// Make a resource's provisioning state Failed, as a failed operation leaves it.
+    Fail { id: String },
 }
 
 /// How long to wait for the state lock: `0s` (default: fail at once), `30s`, `2m`.

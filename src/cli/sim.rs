@@ -57,5 +57,9 @@ pub fn run(ctx: &Context, cmd: &SimCommand) -> i32 {
             Ok(_) => exit::OK,
             Err(e) => arm_failure(ctx, e),
         },
+        SimCommand::Fail { id } => match sim.fail(id) {
+            Ok(()) => exit::OK,
+            Err(e) => arm_failure(ctx, e),
+        },
     }
 }

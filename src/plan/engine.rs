@@ -350,6 +350,11 @@ impl<C: ArmClient> ResourceValues for Planner<'_, C> {
                 planned = self.provider.plan(schema, None, &cfg);
                 replace_action(res.lifecycle.create_before_destroy)
             }
+            Some(p) if crate::rules::replacement(&inst.resource.type_name, p).is_some() => {
+                reasons.push(crate::rules::replacement(&inst.resource.type_name, p).unwrap_or(Reason::CannotUpdate));
+                planned = self.provider.plan(schema, None, &cfg);
+                replace_action(res.lifecycle.create_before_destroy)
+            }
             Some(_) if !planned.replace_paths.is_empty() => {
                 reasons.push(Reason::CannotUpdate);
                 replace_action(res.lifecycle.create_before_destroy)

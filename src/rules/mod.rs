@@ -267,6 +267,19 @@ pub fn check_plan(config: &Config, plan: &Plan, registered: HashMap<String, bool
     check(&cx)
 }
 
+/// A replacement the domain requires though no attribute changed: EXT005,
+/// an extension whose provisioning state is Failed is reinstalled.
+pub fn replacement(type_name: &str, prior: &Value) -> Option<crate::plan::Reason> {
+    let extension = matches!(
+        type_name,
+        "azurerm_kubernetes_cluster_extension" | "azurerm_arc_kubernetes_cluster_extension"
+    );
+    let failed = prior.get("provisioning_state").and_then(Value::as_str) == Some("Failed");
+    (extension && failed).then(|| {
+        crate::plan::Reason::Rule("EXT005: its provisioning state in Azure is Failed, so it is reinstalled".into())
+    })
+}
+
 /// Namespaces whose registration the rules need to know at plan time.
 pub const WATCHED_NAMESPACES: [&str; 2] = ["Microsoft.KubernetesConfiguration", "Microsoft.Kubernetes"];
 

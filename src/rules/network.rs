@@ -34,6 +34,9 @@ const API_SUBNET: [&str; 2] = ["api_server_access_profile", "subnet_id"];
 const NODE_SUBNET: [&str; 2] = ["default_node_pool", "vnet_subnet_id"];
 
 pub fn check(cx: &Context, out: &mut Diagnostics) {
+    for c in cx.of_type(CLUSTER) {
+        vnet010(c, out);
+    }
     let mut sharing: std::collections::BTreeMap<String, Vec<&Subject>> = Default::default();
     for c in cx.of_type(CLUSTER) {
         migration(c, out);
@@ -345,6 +348,43 @@ fn vnet009(subnet: &Subject, clusters: &[&Subject], out: &mut Diagnostics) {
             subnet.span(&["address_prefixes"]),
         )
         .with_help("give each cluster its own API server subnet, or use a larger one"),
+    );
+}
+
+/// VNET010: what toggling private_cluster_enabled does depends on VNet integration.
+fn vnet010(c: &Subject, out: &mut Diagnostics) {
+    let was = c.prior_get(&["private_cluster_enabled"]).and_then(|v| v.as_bool());
+    let now = c.bool(&["private_cluster_enabled"]);
+    let (Some(was), Some(now)) = (was, now) else { return };
+    if was == now {
+        return;
+    }
+    let (summary, detail) = if integrated(c) {
+        (
+            "Private cluster access changes in place",
+            format!(
+                "{} uses API server VNet integration, so turning private_cluster_enabled {} updates it in place",
+                c.addr,
+                if now { "on" } else { "off" }
+            ),
+        )
+    } else {
+        (
+            "Changing private cluster access replaces the cluster",
+            format!("{} does not use API server VNet integration, so private_cluster_enabled can change only by replacing the cluster", c.addr),
+        )
+    };
+    out.push(
+        finding(
+            "VNET010",
+            Warning,
+            summary,
+            detail,
+            c.span(&["private_cluster_enabled"]),
+        )
+        .with_help(
+            "with API server VNet integration, private access can be turned on and off without replacing the cluster",
+        ),
     );
 }
 

@@ -24,6 +24,7 @@ pub struct Planned {
 pub fn plan(schema: &Schema, prior: Option<&Value>, config: &Value, subscription: &str) -> Planned {
     let mut replace = Vec::new();
     let mut value = plan_block(&schema.block, prior, config, "", &mut replace);
+    super::types::in_place_exceptions(&schema.name, &value, &mut replace);
     if !replace.is_empty() {
         // A new resource: what Azure computes is not known yet.
         value = plan_block(

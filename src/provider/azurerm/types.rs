@@ -88,6 +88,25 @@ pub fn before_plan(type_name: &str, config: &mut Value, prior: Option<&Value>, s
     }
 }
 
+/// Changes that force a replacement in general but not in a case Azure
+/// allows in place: `private_cluster_enabled` on a cluster with API server
+/// VNet integration (rule VNET010).
+pub fn in_place_exceptions(type_name: &str, planned: &Value, replace: &mut Vec<String>) {
+    if type_name != "azurerm_kubernetes_cluster" {
+        return;
+    }
+    let profile = planned
+        .get("api_server_access_profile")
+        .and_then(Value::as_seq)
+        .and_then(<[Value]>::first);
+    let integrated = ["virtual_network_integration_enabled", "vnet_integration_enabled"]
+        .iter()
+        .any(|a| profile.and_then(|p| p.get(a)).and_then(Value::as_bool) == Some(true));
+    if integrated {
+        replace.retain(|p| p != "private_cluster_enabled");
+    }
+}
+
 /// Adds to an ARM body what the generic mapping cannot.
 pub fn to_arm(type_name: &str, value: &Value, body: &mut Json) {
     if type_name == "azurerm_machine_learning_inference_cluster" {

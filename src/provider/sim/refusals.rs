@@ -79,7 +79,23 @@ pub fn cluster(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
             }
         }
     }
-    if at(doc, "properties.apiServerAccessProfile.enableVnetIntegration").and_then(Json::as_bool) != Some(true) {
+    let integrated =
+        at(doc, "properties.apiServerAccessProfile.enableVnetIntegration").and_then(Json::as_bool) == Some(true);
+    if let Some(old) = sim.store.get(id).map_err(super::io_error)? {
+        let private = |d: &Json| {
+            at(d, "properties.apiServerAccessProfile.enablePrivateCluster")
+                .and_then(Json::as_bool)
+                .unwrap_or(false)
+        };
+        if private(&old) != private(doc) && !integrated {
+            return Err(ArmError::new(
+                400,
+                "PropertyChangeNotAllowed",
+                "Changing property 'enablePrivateCluster' is not allowed: it can change only on clusters with API server VNet integration.",
+            ));
+        }
+    }
+    if !integrated {
         return Ok(());
     }
     let plugin = str_at(doc, "properties.networkProfile.networkPlugin").unwrap_or("kubenet");
