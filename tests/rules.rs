@@ -10,11 +10,14 @@ use std::path::{Path, PathBuf};
 /// Rules that need facts only the cloud has (a namespace's registration).
 const NEEDS_CLOUD_FACTS: [&str; 1] = ["EXT006"];
 
+/// Rules that decide an action, given as its reason in the plan.
+const PLAN_REASONS: [&str; 1] = ["EXT005"];
+
 /// Findings about resources removed from the configuration: no line to mark.
 const NO_PLACE: [&str; 2] = ["AML007", "ARC001"];
 
 /// Findings that are warnings: the run still succeeds.
-const WARNINGS: [&str; 6] = ["EXT004", "VNET007", "AML005", "AML006", "AML007", "ARC001"];
+const WARNINGS: [&str; 7] = ["EXT004", "VNET007", "VNET010", "AML005", "AML006", "AML007", "ARC001"];
 
 fn marked_line(main_tf: &Path, code: &str) -> usize {
     let text = std::fs::read_to_string(main_tf).unwrap();
@@ -45,17 +48,38 @@ fn broken() -> Vec<PathBuf> {
 #[test]
 fn every_broken_example_fails_with_its_code_at_the_marked_line() {
     let dirs = broken();
-    assert!(dirs.len() >= 16, "{} broken examples", dirs.len());
+    assert_eq!(dirs.len(), 28, "one broken example per rule");
     for dir in dirs {
         let code = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let expected = (!NO_PLACE.contains(&code.as_str())).then(|| marked_line(&dir.join("main.tf"), &code));
+        let placeless = NO_PLACE.contains(&code.as_str()) || PLAN_REASONS.contains(&code.as_str());
+        let expected = (!placeless).then(|| marked_line(&dir.join("main.tf"), &code));
         let work = tempfile::tempdir().unwrap();
         let (r, command) = if dir.join("before").exists() {
             std::fs::copy(dir.join("before/main.tf"), work.path().join("main.tf")).unwrap();
             let setup = run(work.path(), &["apply", "--auto-approve"]);
             assert_eq!(setup.code, 0, "{code}: before/ must apply:\n{}", setup.stderr);
+            for id in std::fs::read_to_string(dir.join("fail.txt"))
+                .unwrap_or_default()
+                .lines()
+            {
+                assert_eq!(
+                    run(work.path(), &["sim", "fail", id]).code,
+                    0,
+                    "{code}: cannot fail {id}"
+                );
+            }
             std::fs::copy(dir.join("main.tf"), work.path().join("main.tf")).unwrap();
-            (run(work.path(), &["plan"]), "plan")
+            let r = run(work.path(), &["plan"]);
+            if PLAN_REASONS.contains(&code.as_str()) {
+                assert_eq!(r.code, 0, "{code}: {}", r.stderr);
+                assert!(
+                    r.stdout.contains(&format!("({code}: ")),
+                    "{code}: the plan must give {code} as the reason:\n{}",
+                    r.stdout
+                );
+                continue;
+            }
+            (r, "plan")
         } else if NEEDS_CLOUD_FACTS.contains(&code.as_str()) {
             std::fs::copy(dir.join("main.tf"), work.path().join("main.tf")).unwrap();
             let v = run(work.path(), &["validate"]);
@@ -153,7 +177,11 @@ fn without_the_rules_azure_refuses_the_same_mistakes_at_apply() {
     for (code, azure) in [
         ("VNET001", "SubnetIsNotDelegated"),
         ("VNET004", "LinkedAuthorizationFailed"),
+        ("VNET002", "InvalidParameter"),
+        ("VNET003", "InvalidParameter"),
+        ("VNET005", "SubnetIsDelegated"),
         ("VNET008", "InvalidParameter"),
+        ("VNET009", "InsufficientSubnetSize"),
         ("EXT001", "BadRequest"),
         ("EXT002", "BadRequest"),
         ("EXT006", "MissingSubscriptionRegistration"),

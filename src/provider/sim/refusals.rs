@@ -123,6 +123,56 @@ pub fn cluster(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
             format!("APIServerAccessProfile.SubnetID {api} must be delegated to {AKS_SERVICE}."),
         ));
     }
+    let prefix: Option<ipnet::IpNet> = subnet
+        .pointer("/properties/addressPrefixes/0")
+        .and_then(Json::as_str)
+        .and_then(|s| s.parse().ok());
+    if let Some(net) = prefix {
+        if net.addr().is_ipv4() && net.prefix_len() > 28 {
+            return Err(ArmError::new(
+                400,
+                "InvalidParameter",
+                format!(
+                    "The API server subnet {api} is a /{}; it must be at least a /28.",
+                    net.prefix_len()
+                ),
+            ));
+        }
+        // Each cluster reserves 9 addresses; Azure keeps 5 of every subnet.
+        let mut sharing = 1;
+        for other in sim.store.all().map_err(super::io_error)? {
+            let oid = str_at(&other, "id").unwrap_or("");
+            let uses =
+                str_at(&other, "properties.apiServerAccessProfile.subnetId").is_some_and(|s| arm::ids_equal(s, api));
+            if uses && !arm::ids_equal(oid, id) {
+                sharing += 1;
+            }
+        }
+        let usable = (1u64 << (32 - net.prefix_len() as u64)).saturating_sub(5);
+        if sharing * 9 > usable {
+            return Err(ArmError::new(
+                400,
+                "InsufficientSubnetSize",
+                format!(
+                    "The API server subnet {api} has {usable} usable addresses; {sharing} clusters need {}.",
+                    sharing * 9
+                ),
+            ));
+        }
+    }
+    if let Some(node) = doc
+        .pointer("/properties/agentPoolProfiles/0/vnetSubnetID")
+        .and_then(Json::as_str)
+    {
+        let (a, n) = (arm::parent_id(api), arm::parent_id(node));
+        if a.zip(n).is_some_and(|(a, n)| !arm::ids_equal(&a, &n)) {
+            return Err(ArmError::new(
+                400,
+                "InvalidParameter",
+                "The API server subnet and the node subnet must be in the same virtual network.",
+            ));
+        }
+    }
     let principals: Vec<String> = match str_at(doc, "identity.type") {
         Some(t) if t.eq_ignore_ascii_case("UserAssigned") => at(doc, "identity.userAssignedIdentities")
             .and_then(Json::as_object)
