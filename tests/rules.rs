@@ -48,7 +48,7 @@ fn broken() -> Vec<PathBuf> {
 #[test]
 fn every_broken_example_fails_with_its_code_at_the_marked_line() {
     let dirs = broken();
-    assert_eq!(dirs.len(), 28, "one broken example per rule");
+    assert_eq!(dirs.len(), 29, "one broken example per rule");
     for dir in dirs {
         let code = dir.file_name().unwrap().to_string_lossy().into_owned();
         let placeless = NO_PLACE.contains(&code.as_str()) || PLAN_REASONS.contains(&code.as_str());
@@ -185,6 +185,7 @@ fn without_the_rules_azure_refuses_the_same_mistakes_at_apply() {
         ("EXT001", "BadRequest"),
         ("EXT002", "BadRequest"),
         ("EXT006", "MissingSubscriptionRegistration"),
+        ("AKS004", "K8sVersionNotSupported"),
     ] {
         let work = copy_example(&format!("broken/{code}"));
         let with_rules = run(work.path(), &["apply", "--auto-approve"]);
@@ -336,4 +337,29 @@ fn ext005_a_failed_extension_is_replaced_with_that_reason() {
     assert_eq!(run(work.path(), &["apply", "--auto-approve"]).code, 0);
     let r = run(work.path(), &["plan", "--detailed-exitcode"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[test]
+fn aks004_a_cluster_left_on_an_old_version_is_not_flagged_until_it_changes() {
+    let work = copy_example("broken/AKS004");
+    let main_tf = work.path().join("main.tf");
+    let broken = std::fs::read_to_string(&main_tf).unwrap();
+    std::fs::write(&main_tf, broken.replace("\"1.26\"", "\"1.30\"")).unwrap();
+    assert_eq!(run(work.path(), &["apply", "--auto-approve"]).code, 0);
+
+    // The cluster has stayed on 1.26 while AKS stopped offering it.
+    let state_path = work.path().join("aksplan.tfstate");
+    let state = std::fs::read_to_string(&state_path).unwrap();
+    assert!(state.contains("\"kubernetes_version\": \"1.30\""), "{state}");
+    std::fs::write(&state_path, state.replace("\"1.30", "\"1.26")).unwrap();
+    std::fs::write(&main_tf, &broken).unwrap();
+    let stays = run(work.path(), &["plan", "--refresh=false"]);
+    assert_eq!(stays.code, 0, "{}", stays.stderr);
+    assert!(!stays.stderr.contains("AKS004"), "{}", stays.stderr);
+    assert!(stays.stdout.contains("No changes."), "{}", stays.stdout);
+
+    std::fs::write(&main_tf, broken.replace("\"1.26\"", "\"1.25\"")).unwrap();
+    let moves = run(work.path(), &["plan", "--refresh=false"]);
+    assert_eq!(moves.code, 1);
+    assert!(moves.stderr.contains("AKS004"), "{}", moves.stderr);
 }

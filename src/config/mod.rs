@@ -8,6 +8,7 @@
 
 pub mod load;
 pub mod schema;
+pub mod tables;
 pub mod validate;
 pub mod vars;
 

@@ -78,7 +78,7 @@ fn aml002(cx: &Context, a: &Subject, cluster: &Subject, out: &mut Diagnostics) {
     let mut total = 0u64;
     for (size, count) in &pools {
         let Some(size) = size else { return };
-        match crate::provider::sim::vcpus(size) {
+        match crate::config::tables::vcpus(size) {
             Some(v) => total += v * *count as u64,
             None => {
                 out.push(

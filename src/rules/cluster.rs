@@ -2,15 +2,19 @@
 //!
 //! From the AKS overview: the control plane upgrades one minor version at a
 //! time and never down, node pools run at most the control plane's version,
-//! and Windows node pools have short names and need Azure CNI.
+//! Windows node pools have short names and need Azure CNI, and only the
+//! versions AKS offers can be chosen (schemas/tables/kubernetes_versions.json).
 
-use super::{finding, version, Context, Subject};
+use super::{finding, Context, Subject};
+use crate::config::tables::{self, version};
 use crate::diag::{Diagnostics, Severity::*};
 
 pub fn check(cx: &Context, out: &mut Diagnostics) {
     for c in cx.of_type("azurerm_kubernetes_cluster") {
         aks001(c, out);
         aks002(c, &["default_node_pool", "orchestrator_version"], c, out);
+        aks004(c, &["kubernetes_version"], out);
+        aks004(c, &["default_node_pool", "orchestrator_version"], out);
     }
     for pool in cx.of_type("azurerm_kubernetes_cluster_node_pool") {
         let cluster = pool.str(&["kubernetes_cluster_id"]).and_then(|id| cx.by_id(id));
@@ -18,7 +22,29 @@ pub fn check(cx: &Context, out: &mut Diagnostics) {
             aks002(pool, &["orchestrator_version"], c, out);
         }
         aks003(pool, cluster, out);
+        aks004(pool, &["orchestrator_version"], out);
     }
+}
+
+/// AKS004: a version AKS does not offer. A resource that stays on its
+/// version is left alone: Azure runs it, out of support, until it is upgraded.
+fn aks004(s: &Subject, path: &[&str], out: &mut Diagnostics) {
+    let Some(v_s) = s.str(path) else { return };
+    if version(v_s).is_none_or(tables::kubernetes_supported) || s.prior_get(path).and_then(|v| v.as_str()) == Some(v_s)
+    {
+        return;
+    }
+    let offered = tables::kubernetes_minors().join(", ");
+    out.push(
+        finding(
+            "AKS004",
+            Error,
+            "Kubernetes version not offered by AKS",
+            format!("{} asks for {v_s}; AKS offers {offered}", s.addr),
+            s.span(path),
+        )
+        .with_help("choose a supported version (`az aks get-versions` lists them for a region)"),
+    );
 }
 
 /// AKS001: a version change that skips a minor version or goes down.
@@ -183,6 +209,18 @@ resource "azurerm_kubernetes_cluster_node_pool" "win" {{
             vec![("AKS003".into(), "\"Windows\"".into())]
         );
         assert!(findings(&windows_pool("win1", "azure")).is_empty());
+    }
+
+    #[test]
+    fn aks004_unsupported_versions() {
+        assert_eq!(
+            findings(&cluster("1.20", "1.20")),
+            vec![
+                ("AKS004".into(), "\"1.20\"".into()),
+                ("AKS004".into(), "\"1.20\"".into())
+            ]
+        );
+        assert!(findings(&cluster("1.31.2", "1.30")).is_empty());
     }
 
     #[test]

@@ -283,15 +283,6 @@ pub fn replacement(type_name: &str, prior: &Value) -> Option<crate::plan::Reason
 /// Namespaces whose registration the rules need to know at plan time.
 pub const WATCHED_NAMESPACES: [&str; 2] = ["Microsoft.KubernetesConfiguration", "Microsoft.Kubernetes"];
 
-/// Parses `1.30` or `1.30.7` into (major, minor, patch).
-pub fn version(s: &str) -> Option<(u64, u64, u64)> {
-    let mut parts = s.trim_start_matches('v').split('.').map(|p| p.parse::<u64>().ok());
-    let major = parts.next()??;
-    let minor = parts.next()??;
-    let patch = parts.next().unwrap_or(Some(0))?;
-    Some((major, minor, patch))
-}
-
 #[cfg(test)]
 pub(crate) mod test_support {
     use crate::diag::Diagnostics;
@@ -319,17 +310,5 @@ pub(crate) mod test_support {
                 )
             })
             .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions() {
-        assert_eq!(version("1.30"), Some((1, 30, 0)));
-        assert_eq!(version("1.29.7"), Some((1, 29, 7)));
-        assert_eq!(version("latest"), None);
     }
 }

@@ -1,28 +1,10 @@
 //! The few per-type rules the generic mapping cannot express.
 
-use crate::config::schema;
 use crate::lang::value::Map;
 use crate::lang::Value;
 use serde_json::{json, Value as Json};
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
-/// Built-in role names to role definition GUIDs (schemas/tables/builtin_roles.json).
-pub fn builtin_roles() -> &'static BTreeMap<String, String> {
-    static ROLES: OnceLock<BTreeMap<String, String>> = OnceLock::new();
-    ROLES.get_or_init(|| {
-        let text = schema::table("builtin_roles").unwrap_or("{}");
-        let doc: Json = serde_json::from_str(text).unwrap_or(Json::Null);
-        doc.get("roles")
-            .and_then(Json::as_object)
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default()
-    })
-}
+pub use crate::config::tables::builtin_roles;
 
 /// The full role definition id of a built-in role name.
 pub fn role_definition_id(name: &str, subscription: &str) -> Option<String> {

@@ -13,7 +13,6 @@ mod rules;
 pub mod store;
 
 use super::arm::{self, ArmClient, ArmError, ArmRequest, ArmResponse, Method};
-pub use refusals::vcpus;
 use serde_json::{json, Value as Json};
 use std::path::PathBuf;
 use std::sync::Mutex;

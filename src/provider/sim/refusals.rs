@@ -3,6 +3,7 @@
 //! error codes, minutes into an apply in real life.
 
 use super::SimClient;
+use crate::config::tables::{kubernetes_minors, kubernetes_supported, vcpus, version};
 use crate::provider::arm::{self, ArmError};
 use serde_json::Value as Json;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -58,9 +59,46 @@ fn can_join(sim: &SimClient, principal: &str, target: &str) -> Result<bool, ArmE
     Ok(false)
 }
 
-/// A cluster with API server VNet integration: the subnets must be right,
-/// and the cluster's identity must be allowed to join them.
+/// Kubernetes versions a cluster or agent pool document asks for.
+fn versions_of(doc: &Json) -> Vec<&str> {
+    let pools = at(doc, "properties.agentPoolProfiles").and_then(Json::as_array);
+    ["properties.kubernetesVersion", "properties.orchestratorVersion"]
+        .iter()
+        .filter_map(|p| str_at(doc, p))
+        .chain(
+            pools
+                .into_iter()
+                .flatten()
+                .filter_map(|p| str_at(p, "orchestratorVersion")),
+        )
+        .collect()
+}
+
+/// A new Kubernetes version AKS does not offer (schemas/tables/kubernetes_versions.json);
+/// a resource that stays on its version, supported or not, is left alone.
+fn supported_versions(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
+    let existing = sim.store.get(id).map_err(super::io_error)?.unwrap_or(Json::Null);
+    let kept = versions_of(&existing);
+    for v in versions_of(doc) {
+        if kept.contains(&v) || version(v).is_none_or(kubernetes_supported) {
+            continue;
+        }
+        return Err(ArmError::new(
+            400,
+            "K8sVersionNotSupported",
+            format!(
+                "Version {v} is not supported in this region. Supported minor versions: {}.",
+                kubernetes_minors().join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A cluster: a supported version and, with API server VNet integration,
+/// the right subnets and an identity allowed to join them.
 pub fn cluster(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
+    supported_versions(sim, id, doc)?;
     let node_subnet = doc
         .pointer("/properties/agentPoolProfiles/0/vnetSubnetID")
         .and_then(Json::as_str)
@@ -204,14 +242,9 @@ pub fn cluster(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
     Ok(())
 }
 
-/// Versions compare by (major, minor, patch); `1.30` is `1.30.0`.
-fn version(s: &str) -> Option<(u64, u64, u64)> {
-    let mut parts = s.split('.').map(|p| p.parse::<u64>().ok());
-    Some((parts.next()??, parts.next()??, parts.next().unwrap_or(Some(0))?))
-}
-
-/// An agent pool: Windows limits, and no newer than its control plane.
+/// An agent pool: a supported version, Windows limits, and no newer than its control plane.
 pub fn agent_pool(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
+    supported_versions(sim, id, doc)?;
     let cluster = arm::parent_id(id)
         .and_then(|c| sim.store.get(&c).ok().flatten())
         .unwrap_or(Json::Null);
@@ -341,18 +374,6 @@ pub fn principal_replicated(sim: &SimClient, principal: &str) -> Result<(), ArmE
         }
     }
     Ok(())
-}
-
-/// vCPUs of a VM size, from schemas/tables/vm_sizes.json.
-pub fn vcpus(size: &str) -> Option<u64> {
-    let table: Json = serde_json::from_str(crate::config::schema::table("vm_sizes")?).ok()?;
-    table
-        .get("vcpus")?
-        .as_object()?
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(size))?
-        .1
-        .as_u64()
 }
 
 /// Attaching an AKS cluster to a workspace, as Azure Machine Learning checks it.
