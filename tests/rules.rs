@@ -186,6 +186,7 @@ fn without_the_rules_azure_refuses_the_same_mistakes_at_apply() {
         ("EXT002", "BadRequest"),
         ("EXT006", "MissingSubscriptionRegistration"),
         ("AKS004", "K8sVersionNotSupported"),
+        ("AML002", "BadRequest"),
     ] {
         let work = copy_example(&format!("broken/{code}"));
         let with_rules = run(work.path(), &["apply", "--auto-approve"]);
@@ -362,4 +363,29 @@ fn aks004_a_cluster_left_on_an_old_version_is_not_flagged_until_it_changes() {
     let moves = run(work.path(), &["plan", "--refresh=false"]);
     assert_eq!(moves.code, 1);
     assert!(moves.stderr.contains("AKS004"), "{}", moves.stderr);
+}
+
+#[test]
+fn aml002_counts_every_node_pool_of_the_cluster() {
+    // 2 × 4 vCPUs in the default pool and 1 × 4 in a separate pool: 12.
+    let work = copy_example("broken/AML002");
+    let main_tf = work.path().join("main.tf");
+    let src = std::fs::read_to_string(&main_tf).unwrap();
+    let header = "resource \"azurerm_machine_learning_inference_cluster\" \"attach\" {\n";
+    assert!(src.contains(header), "{src}");
+    let grown = src.replace(
+        header,
+        &format!("{header}  depends_on = [azurerm_kubernetes_cluster_node_pool.user]\n"),
+    ) + r#"
+resource "azurerm_kubernetes_cluster_node_pool" "user" {
+  name                  = "user"
+  kubernetes_cluster_id = azurerm_kubernetes_cluster.ml.id
+  vm_size               = "Standard_D4s_v5"
+  node_count            = 1
+}
+"#;
+    std::fs::write(&main_tf, grown).unwrap();
+    assert_eq!(run(work.path(), &["validate"]).code, 0);
+    let applied = run(work.path(), &["apply", "--auto-approve", "--skip-rules"]);
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
 }

@@ -441,21 +441,28 @@ pub fn aks_compute(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError
     }
     let purpose = str_at(doc, "properties.properties.clusterPurpose").unwrap_or("FastProd");
     let needed = if purpose.eq_ignore_ascii_case("DevTest") { 2 } else { 12 };
-    let pool = aks.pointer("/properties/agentPoolProfiles/0");
-    let count = pool.and_then(|p| p.get("count")).and_then(Json::as_u64).unwrap_or(1);
-    if let Some(per_node) = pool
-        .and_then(|p| p.get("vmSize"))
-        .and_then(Json::as_str)
-        .and_then(vcpus)
-    {
-        if count * per_node < needed {
+    // The default pool and every separate agent pool of the cluster.
+    let separate = sim.store.descendants(aks_id).map_err(super::io_error)?;
+    let pools = aks
+        .pointer("/properties/agentPoolProfiles/0")
+        .into_iter()
+        .chain(separate.iter().filter_map(|p| {
+            let agent_pool =
+                str_at(p, "type")?.eq_ignore_ascii_case("Microsoft.ContainerService/managedClusters/agentPools");
+            agent_pool.then(|| p.get("properties")).flatten()
+        }));
+    let total: Option<u64> = pools
+        .map(|p| {
+            let count = p.get("count").and_then(Json::as_u64).unwrap_or(1);
+            Some(count * vcpus(p.get("vmSize")?.as_str()?)?)
+        })
+        .sum();
+    if let Some(total) = total {
+        if total < needed {
             return Err(ArmError::new(
                 400,
                 "BadRequest",
-                format!(
-                    "A {purpose} cluster needs at least {needed} vCPUs; the cluster has {}.",
-                    count * per_node
-                ),
+                format!("A {purpose} cluster needs at least {needed} vCPUs; the cluster has {total}."),
             ));
         }
     }
