@@ -254,43 +254,28 @@ fn vnet004(cx: &Context, c: &Subject, api_id: &str, out: &mut Diagnostics) {
 
 /// VNET005: the API server subnet used by something other than API servers.
 fn vnet005(cx: &Context, api_id: &str, out: &mut Diagnostics) {
-    for pool in cx.of_type("azurerm_kubernetes_cluster_node_pool") {
-        for path in [["vnet_subnet_id"], ["pod_subnet_id"]] {
-            if pool.str(&path).is_some_and(|id| arm::ids_equal(id, api_id)) {
-                out.push(
-                    finding(
-                        "VNET005",
-                        Error,
-                        "The API server subnet is used by a node pool",
-                        format!(
-                            "{}'s {} is the API server subnet, which only API servers may use",
-                            pool.addr, path[0]
-                        ),
-                        pool.span(&path),
-                    )
-                    .with_help("give the nodes their own subnet"),
-                );
-            }
-        }
-    }
-    for c in cx.of_type(CLUSTER) {
-        for path in [NODE_SUBNET, ["default_node_pool", "pod_subnet_id"]] {
-            if c.str(&path).is_some_and(|id| arm::ids_equal(id, api_id)) {
-                out.push(
-                    finding(
-                        "VNET005",
-                        Error,
-                        "The API server subnet is used by a node pool",
-                        format!(
-                            "{}'s {} is the API server subnet, which only API servers may use",
-                            c.addr,
-                            path.join(".")
-                        ),
-                        c.span(&path),
-                    )
-                    .with_help("give the nodes their own subnet"),
-                );
-            }
+    const POOL_SUBNETS: [&[&str]; 2] = [&["vnet_subnet_id"], &["pod_subnet_id"]];
+    const CLUSTER_SUBNETS: [&[&str]; 2] = [&NODE_SUBNET, &["default_node_pool", "pod_subnet_id"]];
+    let uses = cx
+        .of_type("azurerm_kubernetes_cluster_node_pool")
+        .flat_map(|p| POOL_SUBNETS.map(|path| (p, path)))
+        .chain(cx.of_type(CLUSTER).flat_map(|c| CLUSTER_SUBNETS.map(|path| (c, path))));
+    for (s, path) in uses {
+        if s.str(path).is_some_and(|id| arm::ids_equal(id, api_id)) {
+            out.push(
+                finding(
+                    "VNET005",
+                    Error,
+                    "The API server subnet is used by a node pool",
+                    format!(
+                        "{}'s {} is the API server subnet, which only API servers may use",
+                        s.addr,
+                        path.join(".")
+                    ),
+                    s.span(path),
+                )
+                .with_help("give the nodes their own subnet"),
+            );
         }
     }
 }

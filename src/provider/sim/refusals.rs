@@ -76,9 +76,8 @@ fn versions_of(doc: &Json) -> Vec<&str> {
 
 /// A new Kubernetes version AKS does not offer (schemas/tables/kubernetes_versions.json);
 /// a resource that stays on its version, supported or not, is left alone.
-fn supported_versions(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
-    let existing = sim.store.get(id).map_err(super::io_error)?.unwrap_or(Json::Null);
-    let kept = versions_of(&existing);
+fn supported_versions(doc: &Json, existing: Option<&Json>) -> Result<(), ArmError> {
+    let kept = existing.map(versions_of).unwrap_or_default();
     for v in versions_of(doc) {
         if kept.contains(&v) || version(v).is_none_or(kubernetes_supported) {
             continue;
@@ -97,8 +96,8 @@ fn supported_versions(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmEr
 
 /// A cluster: a supported version and, with API server VNet integration,
 /// the right subnets and an identity allowed to join them.
-pub fn cluster(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
-    supported_versions(sim, id, doc)?;
+pub fn cluster(sim: &SimClient, id: &str, doc: &Json, existing: Option<&Json>) -> Result<(), ArmError> {
+    supported_versions(doc, existing)?;
     let node_subnet = doc
         .pointer("/properties/agentPoolProfiles/0/vnetSubnetID")
         .and_then(Json::as_str)
@@ -243,8 +242,8 @@ pub fn cluster(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
 }
 
 /// An agent pool: a supported version, Windows limits, and no newer than its control plane.
-pub fn agent_pool(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
-    supported_versions(sim, id, doc)?;
+pub fn agent_pool(sim: &SimClient, id: &str, doc: &Json, existing: Option<&Json>) -> Result<(), ArmError> {
+    supported_versions(doc, existing)?;
     let cluster = arm::parent_id(id)
         .and_then(|c| sim.store.get(&c).ok().flatten())
         .unwrap_or(Json::Null);

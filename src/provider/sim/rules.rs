@@ -226,10 +226,10 @@ pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) ->
         }
         "microsoft.containerservice/managedclusters" => {
             cluster(sim, id, &mut doc, existing)?;
-            refusals::cluster(sim, id, &doc)?;
+            refusals::cluster(sim, id, &doc, existing)?;
         }
         "microsoft.containerservice/managedclusters/agentpools" => {
-            refusals::agent_pool(sim, id, &doc)?;
+            refusals::agent_pool(sim, id, &doc, existing)?;
             agent_pool(sim, id, &mut doc)?
         }
         "microsoft.machinelearningservices/workspaces" => {
