@@ -4,7 +4,7 @@
 //!
 //! Run: `cargo bench --bench plan_apply`.
 
-use aksplan::cli::args::{PlanOptionArgs, VarArgs};
+use aksplan::cli::args::{CloudArgs, PlanOptionArgs, VarArgs};
 use aksplan::cli::session::{plan_options, Session};
 use aksplan::cli::{load_config, Context};
 use aksplan::state::State;
@@ -48,7 +48,7 @@ fn plan(dir: &Path) -> usize {
     let (config, vars, d) = load_config(&ctx, &VarArgs::default());
     assert!(!d.has_errors());
     let vars = vars.unwrap();
-    let session = Session::open(&ctx, "sim").unwrap();
+    let session = Session::open(&ctx, &CloudArgs::sim()).unwrap();
     let state = session.store.load().unwrap();
     let opts = plan_options(&options(), false).unwrap();
     let (plan, _, d) = session.plan(&config, vars, state, &opts, 10, true);
@@ -61,7 +61,7 @@ fn apply(dir: &Path) -> Duration {
     let ctx = context(dir);
     let (config, vars, _) = load_config(&ctx, &VarArgs::default());
     let vars = vars.unwrap();
-    let session = Session::open(&ctx, "sim").unwrap();
+    let session = Session::open(&ctx, &CloudArgs::sim()).unwrap();
     let opts = plan_options(&options(), false).unwrap();
     let (plan, evaluated, _) = session.plan(&config, vars, State::new(), &opts, 10, true);
     let start = Instant::now();

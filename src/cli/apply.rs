@@ -4,7 +4,7 @@
 //! without one unless --auto-approve), apply. With a plan file: apply exactly
 //! what it holds, after checking that the state has not changed since.
 
-use super::args::{ApplyArgs, DestroyArgs, PlanOptionArgs};
+use super::args::{CloudArgs, ApplyArgs, DestroyArgs, PlanOptionArgs};
 use super::session::{begin, checked_options, Session};
 use super::{exit, fail, load_config, report, Context};
 use crate::apply::{self, Outcome};
@@ -18,18 +18,18 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-pub fn run_apply(ctx: &Context, args: &ApplyArgs, cloud: &str) -> i32 {
+pub fn run_apply(ctx: &Context, args: &ApplyArgs, cloud: &CloudArgs) -> i32 {
     match &args.plan_file {
         Some(path) => apply_saved(ctx, path, &args.options, cloud),
         None => plan_and_apply(ctx, &args.options, false, args.auto_approve, cloud),
     }
 }
 
-pub fn run_destroy(ctx: &Context, args: &DestroyArgs, cloud: &str) -> i32 {
+pub fn run_destroy(ctx: &Context, args: &DestroyArgs, cloud: &CloudArgs) -> i32 {
     plan_and_apply(ctx, &args.options, true, args.auto_approve, cloud)
 }
 
-fn plan_and_apply(ctx: &Context, options: &PlanOptionArgs, destroy: bool, auto_approve: bool, cloud: &str) -> i32 {
+fn plan_and_apply(ctx: &Context, options: &PlanOptionArgs, destroy: bool, auto_approve: bool, cloud: &CloudArgs) -> i32 {
     let (config, vars, diags) = load_config(ctx, &options.vars);
     let failed = report(ctx, &diags, &config.sources);
     let Some(vars) = vars.filter(|_| !failed) else {
@@ -87,7 +87,7 @@ fn confirm(ctx: &Context, destroy: bool) -> Option<i32> {
     None
 }
 
-fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, cloud: &str) -> i32 {
+fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, cloud: &CloudArgs) -> i32 {
     let saved = match file::read(path) {
         Ok(f) => f,
         Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),

@@ -20,18 +20,50 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_color: bool,
 
-    /// The cloud to target: `sim` (the simulated Azure, default).
+    #[command(flatten)]
+    pub cloud: CloudArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Which cloud plan, apply and destroy talk to, and how patiently.
+#[derive(Debug, Args, Clone)]
+pub struct CloudArgs {
+    /// The cloud to target: `sim` (the simulated Azure, in-process; default),
+    /// `azure` (https://management.azure.com), or the URL of an ARM-compatible
+    /// endpoint such as `aksplan sim serve`'s.
     #[arg(
-        long,
         global = true,
+        id = "cloud",
+        long = "cloud",
         env = "AKSPLAN_CLOUD",
         default_value = "sim",
         value_name = "CLOUD"
     )]
-    pub cloud: String,
+    pub name: String,
 
-    #[command(subcommand)]
-    pub command: Command,
+    /// How long one cloud operation may take, retries of throttled or failed
+    /// requests and polling of long-running operations included.
+    #[arg(
+        long,
+        global = true,
+        env = "AKSPLAN_OP_TIMEOUT",
+        default_value = "60m",
+        value_name = "DURATION",
+        value_parser = parse_duration
+    )]
+    pub op_timeout: std::time::Duration,
+}
+
+impl CloudArgs {
+    /// The in-process simulation, with the default timeout.
+    pub fn sim() -> CloudArgs {
+        CloudArgs {
+            name: "sim".into(),
+            op_timeout: std::time::Duration::from_secs(60 * 60),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +104,41 @@ pub enum SimCommand {
     Delete { id: String },
     /// Make a resource's provisioning state Failed, as a failed operation leaves it.
     Fail { id: String },
+    /// Serve the simulated Azure over HTTP as an ARM-compatible API.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free one). Loopback unless told otherwise.
+    #[arg(long, default_value = "127.0.0.1:7500", value_name = "HOST:PORT")]
+    pub addr: std::net::SocketAddr,
+
+    /// The store to serve (default: AKSPLAN_SIM_DIR, or .aksplan/sim).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+
+    /// Accept only this bearer token (default: any).
+    #[arg(long, env = "AKSPLAN_SIM_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// How long each long-running operation stays in progress, in milliseconds.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub op_ms: u64,
+
+    /// Delay added to every request, in milliseconds.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub latency_ms: u64,
+
+    /// Inject a fault (repeatable): throttle=P (429), error500=P, reset=P
+    /// (connection dropped), with P the share of requests from 0 to 1; or
+    /// fail=RESOURCE_ID (that resource's operations end Failed).
+    #[arg(long = "fault", value_name = "KIND=VALUE")]
+    pub faults: Vec<crate::provider::sim::serve::faults::Fault>,
+
+    /// Seed for the fault draws, to repeat a run exactly.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 /// How long to wait for the state lock: `0s` (default: fail at once), `30s`, `2m`.

@@ -1,13 +1,13 @@
 //! `aksplan plan`: refresh, diff, print the plan, optionally save it.
 
-use super::args::PlanArgs;
+use super::args::{CloudArgs, PlanArgs};
 use super::session::{begin, checked_options};
 use super::{exit, fail, load_config, report, Context};
 use crate::diag::Diagnostic;
 use crate::plan::{file, render};
 use crate::state::lock;
 
-pub fn run(ctx: &Context, args: &PlanArgs, cloud: &str) -> i32 {
+pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
     let (config, vars, diags) = load_config(ctx, &args.options.vars);
     let failed = report(ctx, &diags, &config.sources);
     let Some(vars) = vars.filter(|_| !failed) else {

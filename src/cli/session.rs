@@ -1,7 +1,7 @@
 //! What plan, apply and destroy share: the cloud, the state store, the
 //! async runtime, and making a plan.
 
-use super::args::PlanOptionArgs;
+use super::args::{CloudArgs, PlanOptionArgs};
 use super::Context;
 use crate::addrs::Instance;
 use crate::config::Config;
@@ -12,6 +12,7 @@ use crate::plan::engine::{self, PlanOptions};
 use crate::plan::{Plan, Reason};
 use crate::provider::arm::ArmClient;
 use crate::provider::azurerm::Azurerm;
+use crate::provider::azure::{self, credential};
 use crate::provider::Cloud;
 use crate::state::store::StateStore;
 use crate::state::State;
@@ -36,7 +37,7 @@ pub fn sim_dir(ctx: &Context) -> PathBuf {
 
 /// `AKSPLAN_SIM_REPLICATION_MS`: how long the simulation's new identities
 /// take to replicate (default 0).
-fn replication_delay(ctx: &Context) -> std::time::Duration {
+pub fn replication_delay(ctx: &Context) -> std::time::Duration {
     ctx.env
         .iter()
         .find(|(k, _)| k == "AKSPLAN_SIM_REPLICATION_MS")
@@ -45,20 +46,25 @@ fn replication_delay(ctx: &Context) -> std::time::Duration {
 }
 
 impl Session {
-    pub fn open(ctx: &Context, cloud: &str) -> Result<Session, Diagnostic> {
-        let cloud = match cloud {
-            "sim" => Cloud::sim(sim_dir(ctx), replication_delay(ctx)),
-            other => {
-                return Err(Diagnostic::error("Unsupported cloud")
-                    .with_detail(format!("{other:?} is not a cloud aksplan can target yet"))
-                    .with_help("use --cloud sim, the simulated Azure"))
-            }
-        };
+    pub fn open(ctx: &Context, cloud: &CloudArgs) -> Result<Session, Diagnostic> {
+        let op_timeout = cloud.op_timeout;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .map_err(|e| Diagnostic::error("Cannot start the async runtime").with_detail(e.to_string()))?;
+        let cloud = match cloud.name.as_str() {
+            "sim" => Cloud::sim(sim_dir(ctx), replication_delay(ctx)),
+            "azure" => runtime.block_on(connect(ctx, azure::PUBLIC_ENDPOINT, op_timeout))?,
+            url if url.starts_with("http://") || url.starts_with("https://") => {
+                runtime.block_on(connect(ctx, url, op_timeout))?
+            }
+            other => {
+                return Err(Diagnostic::error("Unknown cloud")
+                    .with_detail(format!("{other:?} is not a cloud aksplan knows"))
+                    .with_help("use --cloud sim (the simulated Azure), azure, or the URL of an ARM endpoint"))
+            }
+        };
         Ok(Session {
             provider: Azurerm::new(cloud),
             store: StateStore::in_dir(&ctx.dir),
@@ -121,12 +127,41 @@ impl Session {
     }
 }
 
+/// Connects to ARM at `endpoint` with the credentials the environment holds.
+async fn connect(ctx: &Context, endpoint: &str, op_timeout: std::time::Duration) -> Result<Cloud, Diagnostic> {
+    let env = credential::Env(&ctx.env);
+    let credential = credential::from_env(&env).map_err(|e| {
+        Diagnostic::error("No credentials for Azure")
+            .with_detail(e)
+            .with_help("set ARM_ACCESS_TOKEN, or ARM_CLIENT_ID with ARM_CLIENT_SECRET or ARM_OIDC_TOKEN_FILE_PATH, or ARM_USE_MSI=true, or log in with `az login`")
+    })?;
+    let source = credential::describe(&env);
+    let settings = azure::Settings {
+        endpoint: endpoint.to_string(),
+        credential,
+        subscription: env.get("ARM_SUBSCRIPTION_ID").map(str::to_string),
+        tenant: env.get("ARM_TENANT_ID").map(str::to_string),
+        policy: azure::retry::Policy {
+            timeout: op_timeout,
+            ..Default::default()
+        },
+        log: env.get("AKSPLAN_LOG").is_some_and(|v| v.split(',').any(|p| p == "http")),
+    };
+    azure::AzureClient::connect(settings)
+        .await
+        .map(Cloud::Azure)
+        .map_err(|e| {
+            Diagnostic::error(format!("Cannot connect to {endpoint}: {}", e.code))
+                .with_detail(format!("{} (credentials from {source})", e.message))
+        })
+}
+
 /// Opens the cloud, takes the state lock for `operation` and loads the
 /// state: what plan, apply and destroy all start with. `Err` is the exit
 /// code, the reason already reported.
 pub fn begin(
     ctx: &Context,
-    cloud: &str,
+    cloud: &CloudArgs,
     operation: &str,
     timeout: std::time::Duration,
 ) -> Result<(Session, crate::state::lock::Lock, State), i32> {

@@ -1,12 +1,14 @@
 //! `aksplan sim`: the simulated Azure, by hand. Changes go through the
 //! simulated ARM API, so they are validated as Azure would validate them.
 
-use super::args::SimCommand;
-use super::session::sim_dir;
+use super::args::{ServeArgs, SimCommand};
+use super::session::{replication_delay, sim_dir};
 use super::{exit, fail, Context};
 use crate::diag::Diagnostic;
 use crate::provider::arm::{ArmError, ArmRequest, Method};
+use crate::provider::sim::serve::{self, faults::Faults};
 use crate::provider::sim::SimClient;
+use std::time::Duration;
 
 fn arm_failure(ctx: &Context, e: ArmError) -> i32 {
     fail(
@@ -16,6 +18,9 @@ fn arm_failure(ctx: &Context, e: ArmError) -> i32 {
 }
 
 pub fn run(ctx: &Context, cmd: &SimCommand) -> i32 {
+    if let SimCommand::Serve(args) = cmd {
+        return serve(ctx, args);
+    }
     let sim = SimClient::new(sim_dir(ctx));
     let request = |method, id: &str, body| ArmRequest {
         method,
@@ -61,5 +66,54 @@ pub fn run(ctx: &Context, cmd: &SimCommand) -> i32 {
             Ok(()) => exit::OK,
             Err(e) => arm_failure(ctx, e),
         },
+        SimCommand::Serve(_) => unreachable!("handled above"),
     }
+}
+
+/// `aksplan sim serve`: prints the address, then serves until interrupted.
+fn serve(ctx: &Context, args: &ServeArgs) -> i32 {
+    let faults = match Faults::new(&args.faults) {
+        Ok(f) => f,
+        Err(e) => return fail(ctx, Diagnostic::error("Invalid --fault").with_detail(e)),
+    };
+    let dir = args.data.clone().unwrap_or_else(|| sim_dir(ctx));
+    let sim = SimClient::new(&dir).with_replication_delay(replication_delay(ctx));
+    let options = serve::Options {
+        token: args.token.clone(),
+        op_time: Duration::from_millis(args.op_ms),
+        latency: Duration::from_millis(args.latency_ms),
+        faults,
+        seed: args.seed,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => return fail(ctx, Diagnostic::error("Cannot start the async runtime").with_detail(e.to_string())),
+    };
+    runtime.block_on(async {
+        let listener = match tokio::net::TcpListener::bind(args.addr).await {
+            Ok(l) => l,
+            Err(e) => {
+                return fail(
+                    ctx,
+                    Diagnostic::error(format!("Cannot listen on {}", args.addr))
+                        .with_detail(e.to_string())
+                        .with_help("pick another port with --addr, or 127.0.0.1:0 for any free one"),
+                )
+            }
+        };
+        let addr = listener.local_addr().map_or_else(|_| args.addr.to_string(), |a| a.to_string());
+        if !args.addr.ip().is_loopback() && args.token.is_none() {
+            eprintln!("aksplan sim: warning: serving beyond this machine without --token; anyone who reaches {addr} can change the simulation");
+        }
+        println!("Serving the simulated Azure from {} at http://{addr}", dir.display());
+        println!("Plan against it with: aksplan plan --cloud http://{addr}");
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+        tokio::select! {
+            r = serve::serve(sim, listener, options) => match r {
+                Ok(()) => exit::OK,
+                Err(e) => fail(ctx, Diagnostic::error("The simulation's server stopped").with_detail(e.to_string())),
+            },
+            _ = tokio::signal::ctrl_c() => exit::OK,
+        }
+    })
 }

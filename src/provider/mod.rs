@@ -1,10 +1,13 @@
 //! Providers: how aksplan talks to a cloud.
 //!
-//! `arm` is the boundary (ARM requests and responses), `sim` a simulated
-//! Azure behind it, and `azurerm` the mapping of azurerm resource types onto
-//! ARM calls. Plans and applies use [`Cloud`], which picks the target.
+//! `arm` is the boundary (ARM requests and responses); behind it, `azure`
+//! speaks ARM's REST protocol over HTTP and `sim` is a simulated Azure
+//! (which can also be served over HTTP). `azurerm` maps azurerm resource
+//! types onto ARM calls. Plans and applies use [`Cloud`], which picks the
+//! target.
 
 pub mod arm;
+pub mod azure;
 pub mod azurerm;
 pub mod sim;
 
@@ -14,6 +17,7 @@ use std::path::PathBuf;
 /// The cloud a run targets.
 pub enum Cloud {
     Sim(sim::SimClient),
+    Azure(azure::AzureClient),
 }
 
 impl Cloud {
@@ -28,24 +32,28 @@ impl ArmClient for Cloud {
     async fn send(&self, req: ArmRequest) -> Result<ArmResponse, ArmError> {
         match self {
             Cloud::Sim(s) => s.send(req).await,
+            Cloud::Azure(a) => a.send(req).await,
         }
     }
 
     fn describe(&self) -> String {
         match self {
             Cloud::Sim(s) => s.describe(),
+            Cloud::Azure(a) => a.describe(),
         }
     }
 
     fn subscription(&self) -> &str {
         match self {
             Cloud::Sim(s) => s.subscription(),
+            Cloud::Azure(a) => a.subscription(),
         }
     }
 
     fn tenant(&self) -> &str {
         match self {
             Cloud::Sim(s) => s.tenant(),
+            Cloud::Azure(a) => a.tenant(),
         }
     }
 }

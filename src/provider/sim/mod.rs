@@ -7,9 +7,11 @@
 //! fresh GUIDs for principals, a cluster's FQDN and node resource group).
 //! The per-type rules live in [`rules`]. It knows nothing of azurerm.
 
+mod lists;
 mod refusals;
 mod registrations;
 mod rules;
+pub mod serve;
 pub mod store;
 
 use super::arm::{self, ArmClient, ArmError, ArmRequest, ArmResponse, Method};
@@ -73,10 +75,23 @@ impl SimClient {
         self.store.put(id, &doc).map_err(io_error)
     }
 
+    fn subscription_doc(&self) -> Json {
+        json!({
+            "id": self.subscription_id(),
+            "subscriptionId": self.subscription,
+            "displayName": "aksplan simulation",
+            "tenantId": TENANT,
+            "state": "Enabled",
+        })
+    }
+
     /// Handles one ARM call synchronously.
     pub fn handle(&self, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         let path = req.path.trim_end_matches('/');
+        if req.method == Method::Get && path.eq_ignore_ascii_case("/subscriptions") {
+            return Ok(lists::subscriptions(self));
+        }
         if !path.to_lowercase().starts_with(&self.subscription_id().to_lowercase()) {
             return Err(ArmError::new(
                 404,
@@ -97,17 +112,14 @@ impl SimClient {
         if arm::ids_equal(id, &self.subscription_id()) {
             return Ok(ArmResponse {
                 status: 200,
-                body: json!({
-                    "id": self.subscription_id(),
-                    "subscriptionId": self.subscription,
-                    "displayName": "aksplan simulation",
-                    "tenantId": TENANT,
-                    "state": "Enabled",
-                }),
+                body: self.subscription_doc(),
             });
         }
         if let Some(t) = registrations::target(self, id) {
             return registrations::get(self, &t);
+        }
+        if let Some(c) = lists::collection(id) {
+            return lists::list(self, &c);
         }
         match self.store.get(id).map_err(io_error)? {
             Some(doc) => Ok(ArmResponse { status: 200, body: doc }),

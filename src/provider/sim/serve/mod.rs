@@ -1,0 +1,469 @@
+//! `aksplan sim serve`: the simulation over HTTP, as an ARM-compatible API.
+//!
+//! Requests are answered the way Azure Resource Manager answers them: a
+//! bearer token is required (any, unless one is configured), so is
+//! `api-version`; errors are `{"error": {"code", "message"}}` with ARM's
+//! status codes; creates, updates and deletes of the types Azure runs as
+//! long-running operations answer 201/202 with `Azure-AsyncOperation` or
+//! `Location` and `Retry-After`, and are polled ([`operations`]). Faults can
+//! be injected ([`faults`]). The store is the in-process simulation's, so a
+//! served directory can be planned with `--cloud sim` and the other way
+//! round. Every request is logged to stderr as one line: method, path and
+//! query, status, and the fault injected; never a header or a body.
+
+pub mod faults;
+mod operations;
+
+use super::SimClient;
+use crate::provider::arm::{self, ArmError, ArmRequest, Method};
+use bytes::Bytes;
+use faults::{Faults, Injected};
+use http_body_util::{BodyExt, Full};
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::{Request, Response, StatusCode};
+use operations::{Kind, Operations, Progress};
+use serde_json::{json, Value as Json};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How the server behaves.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// The bearer token to require; any token when `None`.
+    pub token: Option<String>,
+    /// How long each long-running operation stays in progress.
+    pub op_time: Duration,
+    /// Added to every request.
+    pub latency: Duration,
+    pub faults: Faults,
+    /// Seed of the fault draws, for a run that can be repeated.
+    pub seed: Option<u64>,
+}
+
+/// How ARM runs an operation of a type: at once, or in the background
+/// followed through one header or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Sync,
+    AsyncOperation,
+    Location,
+    Both,
+}
+
+/// As the REST API specs describe each type (see tests/fixtures/arm).
+fn style(id: &str, method: Method) -> Style {
+    let rtype = arm::resource_type(id).to_lowercase();
+    match (rtype.as_str(), method) {
+        (_, Method::Get | Method::Post) => Style::Sync,
+        ("microsoft.authorization/roleassignments" | "microsoft.managedidentity/userassignedidentities", _) => {
+            Style::Sync
+        }
+        ("microsoft.resources/resourcegroups", Method::Delete) => Style::Location,
+        ("microsoft.resources/resourcegroups", _) => Style::Sync,
+        ("microsoft.machinelearningservices/workspaces", Method::Put | Method::Patch) => Style::Location,
+        (_, Method::Delete) => Style::Both,
+        _ => Style::AsyncOperation,
+    }
+}
+
+/// The connection is dropped without an answer.
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+struct Server {
+    sim: Arc<SimClient>,
+    options: Options,
+    ops: Operations,
+    rng: Mutex<fastrand::Rng>,
+    /// `http://127.0.0.1:PORT`, for operation URLs.
+    base: String,
+}
+
+type Answer = Response<Full<Bytes>>;
+
+/// Serves `sim` on `listener` until the process ends.
+pub async fn serve(sim: SimClient, listener: tokio::net::TcpListener, options: Options) -> std::io::Result<()> {
+    let base = format!("http://{}", listener.local_addr()?);
+    let rng = options.seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
+    let server = Arc::new(Server {
+        sim: Arc::new(sim),
+        options,
+        ops: Operations::default(),
+        rng: Mutex::new(rng),
+        base,
+    });
+    loop {
+        let (stream, _) = match listener.accept().await {
+            Ok(c) => c,
+            // Out of file descriptors and the like: wait and go on serving.
+            Err(e) => {
+                eprintln!("aksplan sim: accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let server = server.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let server = server.clone();
+                async move { server.answer(req).await }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+fn error(e: &ArmError) -> Answer {
+    let status = if e.status == 0 { 500 } else { e.status };
+    json_answer(status, &e.body())
+}
+
+fn json_answer(status: u16, body: &Json) -> Answer {
+    let bytes = if body.is_null() {
+        Bytes::new()
+    } else {
+        Bytes::from(serde_json::to_vec(body).unwrap_or_default())
+    };
+    let mut r = Response::new(Full::new(bytes));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    set(&mut r, "content-type", "application/json; charset=utf-8");
+    set(&mut r, "x-ms-request-id", &uuid::Uuid::new_v4().to_string());
+    r
+}
+
+fn set(r: &mut Answer, name: &'static str, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        r.headers_mut().insert(HeaderName::from_static(name), v);
+    }
+}
+
+/// Tells the client when to look again: seconds for every client, and
+/// milliseconds for those that read `retry-after-ms`.
+fn retry_after(r: &mut Answer, wait: Duration) {
+    set(r, "retry-after", &wait.as_secs_f64().ceil().to_string());
+    set(r, "retry-after-ms", &wait.as_millis().to_string());
+}
+
+fn valid_api_version(v: &str) -> bool {
+    let date = v.strip_suffix("-preview").unwrap_or(v);
+    let b = date.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+impl Server {
+    async fn answer(self: Arc<Self>, req: Request<hyper::body::Incoming>) -> Result<Answer, Dropped> {
+        if !self.options.latency.is_zero() {
+            tokio::time::sleep(self.options.latency).await;
+        }
+        let method = req.method().clone();
+        let path = req.uri().path().trim_end_matches('/').to_string();
+        let query = req.uri().query().unwrap_or("").to_string();
+        let auth = req
+            .headers()
+            .get(hyper::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = match req.into_body().collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(_) => return Err(Dropped),
+        };
+        let fault = self.options.faults.roll(&mut self.rng.lock().unwrap_or_else(|e| e.into_inner()));
+        let log = |status: &str, note: &str| eprintln!("aksplan sim: {method} {path}?{query} -> {status}{note}");
+        if fault == Some(Injected::ResetBefore) {
+            log("dropped", " (fault: reset before)");
+            return Err(Dropped);
+        }
+        let answer = match fault {
+            Some(Injected::Throttle) => {
+                let mut r = error(&ArmError::new(
+                    429,
+                    "TooManyRequests",
+                    "The request is being throttled as the limit has been reached for operation type. Please try again later.",
+                ));
+                retry_after(&mut r, Duration::from_millis(100 + self.rng().u64(0..200)));
+                r
+            }
+            Some(Injected::Error500) => error(&ArmError::new(
+                500,
+                "InternalServerError",
+                "Encountered internal server error. Diagnostic information: timestamp 'simulated'.",
+            )),
+            _ => self.route(&method, &path, &query, auth.as_deref(), &body).await,
+        };
+        let note = match fault {
+            Some(Injected::Throttle) => " (fault: throttle)",
+            Some(Injected::Error500) => " (fault: error500)",
+            Some(Injected::ResetAfter) => " (fault: reset after; the answer is dropped)",
+            _ => "",
+        };
+        log(answer.status().as_str(), note);
+        if fault == Some(Injected::ResetAfter) {
+            return Err(Dropped);
+        }
+        Ok(answer)
+    }
+
+    fn rng(&self) -> std::sync::MutexGuard<'_, fastrand::Rng> {
+        self.rng.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Authenticates, checks the api-version, and answers.
+    async fn route(&self, method: &hyper::Method, path: &str, query: &str, auth: Option<&str>, body: &Bytes) -> Answer {
+        let token = auth.and_then(|a| a.strip_prefix("Bearer ")).map(str::trim);
+        match (token, &self.options.token) {
+            (None, _) => {
+                return error(&ArmError::new(
+                    401,
+                    "AuthenticationFailed",
+                    "Authentication failed. The 'Authorization' header is missing or is not a bearer token.",
+                ))
+            }
+            (Some(t), Some(want)) if t != want => {
+                return error(&ArmError::new(
+                    401,
+                    "InvalidAuthenticationToken",
+                    "The access token is invalid.",
+                ))
+            }
+            _ => {}
+        }
+        let api_version = url_query(query, "api-version");
+        let Some(api_version) = api_version.filter(|v| !v.is_empty()) else {
+            return error(&ArmError::new(
+                400,
+                "MissingApiVersionParameter",
+                "The api-version query parameter (?api-version=) is required for all requests.",
+            ));
+        };
+        if !valid_api_version(&api_version) {
+            return error(&ArmError::new(
+                400,
+                "InvalidApiVersionParameter",
+                format!("The api-version '{api_version}' is invalid. The supported versions are dates such as '2025-04-01'."),
+            ));
+        }
+        let segs: Vec<&str> = path.split('/').collect();
+        if segs.len() >= 4 && segs[segs.len() - 4].eq_ignore_ascii_case("locations") {
+            match segs[segs.len() - 2].to_lowercase().as_str() {
+                "operationstatuses" => return self.operation(segs[segs.len() - 1], false),
+                "operationresults" => return self.operation(segs[segs.len() - 1], true),
+                _ => {}
+            }
+        }
+        let method = match *method {
+            hyper::Method::GET | hyper::Method::HEAD => Method::Get,
+            hyper::Method::PUT => Method::Put,
+            hyper::Method::PATCH => Method::Patch,
+            hyper::Method::DELETE => Method::Delete,
+            hyper::Method::POST => Method::Post,
+            _ => {
+                return error(&ArmError::new(
+                    405,
+                    "MethodNotAllowed",
+                    format!("The method '{method}' is not supported."),
+                ))
+            }
+        };
+        let body = if body.is_empty() {
+            None
+        } else {
+            match serde_json::from_slice(body) {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    return error(&ArmError::new(
+                        400,
+                        "InvalidRequestContent",
+                        format!("The request content was invalid and could not be deserialized: {e}"),
+                    ))
+                }
+            }
+        };
+        let req = ArmRequest {
+            method,
+            path: path.to_string(),
+            api_version,
+            body,
+        };
+        self.resource(req).await
+    }
+
+    /// A call on a resource (or a collection, or an action).
+    async fn resource(&self, req: ArmRequest) -> Answer {
+        let id = req.path.clone();
+        let style = match style(&id, req.method) {
+            Style::Sync if self.options.faults.fails(&id) && req.method != Method::Get => Style::AsyncOperation,
+            s => s,
+        };
+        let fails = self.options.faults.fails(&id) && req.method != Method::Get;
+        let kind = match req.method {
+            Method::Delete => Kind::Delete,
+            _ => Kind::Update,
+        };
+        let (method, api_version) = (req.method, req.api_version.clone());
+        let sim = self.sim.clone();
+        let failed_delete = fails && req.method == Method::Delete;
+        let result = tokio::task::spawn_blocking(move || {
+            if failed_delete {
+                // A delete that fails leaves the resource where it was.
+                return sim.handle(&ArmRequest {
+                    method: Method::Get,
+                    body: None,
+                    ..req
+                });
+            }
+            let r = sim.handle(&req);
+            if fails && r.is_ok() {
+                sim.fail(&req.path)?;
+            }
+            r
+        })
+        .await
+        .unwrap_or_else(|e| Err(ArmError::new(500, "InternalServerError", e.to_string())));
+        let mut response = match result {
+            Ok(r) => r,
+            Err(e) => return error(&e),
+        };
+        if method == Method::Get {
+            if let Some(running) = self.ops.running_on(&id) {
+                if let Some(p) = response.body.get_mut("properties").and_then(Json::as_object_mut) {
+                    p.insert("provisioningState".into(), json!(running.provisioning_state()));
+                }
+            }
+            return json_answer(response.status, &response.body);
+        }
+        if style == Style::Sync || response.status == 204 {
+            return json_answer(response.status, &response.body);
+        }
+        let kind = match (kind, response.status) {
+            (Kind::Delete, _) => Kind::Delete,
+            (_, 201) => Kind::Create,
+            _ => Kind::Update,
+        };
+        let outcome = if fails {
+            Err(ArmError::new(
+                0,
+                "ResourceOperationFailure",
+                format!(
+                    "The resource operation completed with terminal provisioning state 'Failed'. (fault injected for {id})"
+                ),
+            ))
+        } else {
+            Ok(())
+        };
+        let op = self.ops.start(&id, kind, self.options.op_time, outcome);
+        let location = response.body.get("location").and_then(Json::as_str).unwrap_or("global").to_string();
+        let namespace = arm::resource_type(&id).split('/').next().unwrap_or("").to_string();
+        let op_url = |what: &str| {
+            format!(
+                "{}/subscriptions/{}/providers/{namespace}/locations/{}/{what}/{op}?api-version={api_version}",
+                self.base,
+                self.sim.subscription,
+                arm::normalize_location(&location)
+            )
+        };
+        let status = match (kind, style) {
+            (Kind::Delete, _) | (_, Style::Location) => 202,
+            _ => response.status,
+        };
+        if kind != Kind::Delete {
+            if let Some(p) = response.body.get_mut("properties").and_then(Json::as_object_mut) {
+                p.insert("provisioningState".into(), json!(kind.provisioning_state()));
+            }
+        }
+        let body = if kind == Kind::Delete || style == Style::Location {
+            Json::Null
+        } else {
+            response.body
+        };
+        let mut r = json_answer(status, &body);
+        if matches!(style, Style::AsyncOperation | Style::Both) {
+            set(&mut r, "azure-asyncoperation", &op_url("operationStatuses"));
+        }
+        if matches!(style, Style::Location | Style::Both) {
+            set(&mut r, "location", &op_url("operationResults"));
+        }
+        retry_after(&mut r, self.options.op_time);
+        r
+    }
+
+    /// A poll of an operation: its status document, or (Location) 202
+    /// while it runs and its result after.
+    fn operation(&self, op: &str, location: bool) -> Answer {
+        let Some(progress) = self.ops.progress(op) else {
+            return error(&ArmError::new(
+                404,
+                "OperationNotFound",
+                format!("The operation '{op}' could not be found."),
+            ));
+        };
+        match (progress, location) {
+            (Progress::Running { left }, true) => {
+                let mut r = json_answer(202, &Json::Null);
+                retry_after(&mut r, left);
+                r
+            }
+            (Progress::Running { left }, false) => {
+                let mut r = json_answer(200, &json!({"name": op, "status": "InProgress"}));
+                retry_after(&mut r, left);
+                r
+            }
+            (Progress::Succeeded, true) => json_answer(204, &Json::Null),
+            (Progress::Succeeded, false) => json_answer(200, &json!({"name": op, "status": "Succeeded"})),
+            (Progress::Failed(e), true) => error(&ArmError { status: 400, ..e }),
+            (Progress::Failed(e), false) => json_answer(
+                200,
+                &json!({"name": op, "status": "Failed", "error": {"code": e.code, "message": e.message}}),
+            ),
+        }
+    }
+}
+
+/// One query parameter, percent-decoded.
+fn url_query(query: &str, name: &str) -> Option<String> {
+    reqwest::Url::parse(&format!("http://x/?{query}"))
+        .ok()?
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_versions_are_dates() {
+        assert!(valid_api_version("2025-04-01"));
+        assert!(valid_api_version("2024-09-02-preview"));
+        assert!(!valid_api_version("latest"));
+        assert!(!valid_api_version("2025-4-1"));
+    }
+
+    #[test]
+    fn styles_follow_the_specs() {
+        let rg = "/subscriptions/s/resourceGroups/rg";
+        assert_eq!(style(rg, Method::Put), Style::Sync);
+        assert_eq!(style(rg, Method::Delete), Style::Location);
+        let k = format!("{rg}/providers/Microsoft.ContainerService/managedClusters/k");
+        assert_eq!(style(&k, Method::Put), Style::AsyncOperation);
+        assert_eq!(style(&k, Method::Delete), Style::Both);
+        assert_eq!(style(&k, Method::Get), Style::Sync);
+        let ra = format!("{k}/providers/Microsoft.Authorization/roleAssignments/x");
+        assert_eq!(style(&ra, Method::Put), Style::Sync);
+        let ws = format!("{rg}/providers/Microsoft.MachineLearningServices/workspaces/w");
+        assert_eq!(style(&ws, Method::Put), Style::Location);
+    }
+}
