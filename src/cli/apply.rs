@@ -4,7 +4,7 @@
 //! without one unless --auto-approve), apply. With a plan file: apply exactly
 //! what it holds, after checking that the state has not changed since.
 
-use super::args::{CloudArgs, ApplyArgs, DestroyArgs, PlanOptionArgs};
+use super::args::{ApplyArgs, CloudArgs, DestroyArgs, PlanOptionArgs};
 use super::session::{begin, checked_options, Session};
 use super::{exit, fail, load_config, report, Context};
 use crate::apply::{self, Outcome};
@@ -29,7 +29,13 @@ pub fn run_destroy(ctx: &Context, args: &DestroyArgs, cloud: &CloudArgs) -> i32 
     plan_and_apply(ctx, &args.options, true, args.auto_approve, cloud)
 }
 
-fn plan_and_apply(ctx: &Context, options: &PlanOptionArgs, destroy: bool, auto_approve: bool, cloud: &CloudArgs) -> i32 {
+fn plan_and_apply(
+    ctx: &Context,
+    options: &PlanOptionArgs,
+    destroy: bool,
+    auto_approve: bool,
+    cloud: &CloudArgs,
+) -> i32 {
     let (config, vars, diags) = load_config(ctx, &options.vars);
     let failed = report(ctx, &diags, &config.sources);
     let Some(vars) = vars.filter(|_| !failed) else {

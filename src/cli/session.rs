@@ -11,8 +11,8 @@ use crate::lang::Value;
 use crate::plan::engine::{self, PlanOptions};
 use crate::plan::{Plan, Reason};
 use crate::provider::arm::ArmClient;
-use crate::provider::azurerm::Azurerm;
 use crate::provider::azure::{self, credential};
+use crate::provider::azurerm::Azurerm;
 use crate::provider::Cloud;
 use crate::state::store::StateStore;
 use crate::state::State;
@@ -145,7 +145,9 @@ async fn connect(ctx: &Context, endpoint: &str, op_timeout: std::time::Duration)
             timeout: op_timeout,
             ..Default::default()
         },
-        log: env.get("AKSPLAN_LOG").is_some_and(|v| v.split(',').any(|p| p == "http")),
+        log: env
+            .get("AKSPLAN_LOG")
+            .is_some_and(|v| v.split(',').any(|p| p == "http")),
     };
     azure::AzureClient::connect(settings)
         .await

@@ -8,6 +8,7 @@ use crate::diag::Diagnostic;
 use crate::provider::arm::{ArmError, ArmRequest, Method};
 use crate::provider::sim::serve::{self, faults::Faults};
 use crate::provider::sim::SimClient;
+use std::io::Write;
 use std::time::Duration;
 
 fn arm_failure(ctx: &Context, e: ArmError) -> i32 {
@@ -87,7 +88,12 @@ fn serve(ctx: &Context, args: &ServeArgs) -> i32 {
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
-        Err(e) => return fail(ctx, Diagnostic::error("Cannot start the async runtime").with_detail(e.to_string())),
+        Err(e) => {
+            return fail(
+                ctx,
+                Diagnostic::error("Cannot start the async runtime").with_detail(e.to_string()),
+            )
+        }
     };
     runtime.block_on(async {
         let listener = match tokio::net::TcpListener::bind(args.addr).await {
@@ -105,9 +111,10 @@ fn serve(ctx: &Context, args: &ServeArgs) -> i32 {
         if !args.addr.ip().is_loopback() && args.token.is_none() {
             eprintln!("aksplan sim: warning: serving beyond this machine without --token; anyone who reaches {addr} can change the simulation");
         }
-        println!("Serving the simulated Azure from {} at http://{addr}", dir.display());
-        println!("Plan against it with: aksplan plan --cloud http://{addr}");
-        let _ = std::io::Write::flush(&mut std::io::stdout());
+        // One line, and a closed stdout must not stop the server.
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "Serving the simulated Azure from {} at http://{addr}", dir.display());
+        let _ = out.flush();
         tokio::select! {
             r = serve::serve(sim, listener, options) => match r {
                 Ok(()) => exit::OK,

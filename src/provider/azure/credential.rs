@@ -71,7 +71,8 @@ impl Env<'_> {
     }
 
     fn flag(&self, name: &str) -> bool {
-        self.get(name).is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
+        self.get(name)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
     }
 
     fn first(&self, names: &[&str]) -> Option<String> {
@@ -161,11 +162,19 @@ mod tests {
         let tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
         let cases = [
             (
-                env(&[("ARM_CLIENT_SECRET", "x"), ("ARM_CLIENT_ID", "c"), ("ARM_TENANT_ID", tenant)]),
+                env(&[
+                    ("ARM_CLIENT_SECRET", "x"),
+                    ("ARM_CLIENT_ID", "c"),
+                    ("ARM_TENANT_ID", tenant),
+                ]),
                 "client secret",
             ),
             (
-                env(&[("AZURE_FEDERATED_TOKEN_FILE", "/t"), ("ARM_CLIENT_ID", "c"), ("ARM_TENANT_ID", tenant)]),
+                env(&[
+                    ("AZURE_FEDERATED_TOKEN_FILE", "/t"),
+                    ("ARM_CLIENT_ID", "c"),
+                    ("ARM_TENANT_ID", tenant),
+                ]),
                 "workload identity",
             ),
             (env(&[("ARM_USE_MSI", "true")]), "managed identity"),

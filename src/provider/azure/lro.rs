@@ -96,7 +96,10 @@ mod tests {
     fn async_operation_statuses() {
         let p = Poll::AsyncOperation("u".into());
         assert_eq!(status(&p, 200, &json!({"status": "InProgress"})), Status::Running);
-        assert!(matches!(status(&p, 200, &json!({"status": "Succeeded"})), Status::Succeeded(_)));
+        assert!(matches!(
+            status(&p, 200, &json!({"status": "Succeeded"})),
+            Status::Succeeded(_)
+        ));
         assert_eq!(
             status(
                 &p,

@@ -154,7 +154,10 @@ impl AzureClient {
                 ArmError::new(
                     0,
                     "UnexpectedOperationUrl",
-                    format!("ARM pointed at {url}, which is not on {}; not sending credentials there", self.endpoint),
+                    format!(
+                        "ARM pointed at {url}, which is not on {}; not sending credentials there",
+                        self.endpoint
+                    ),
                 )
             })?;
         let body = body.map(|b| serde_json::to_vec(b).unwrap_or_default());
@@ -172,7 +175,9 @@ impl AzureClient {
                 .bearer_auth(token.secret())
                 .timeout(self.policy.request_timeout.min(remaining.max(Duration::from_millis(1))));
             if let Some(b) = &body {
-                rb = rb.header(reqwest::header::CONTENT_TYPE, "application/json").body(b.clone());
+                rb = rb
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(b.clone());
             }
             let started = Instant::now();
             let permit = self.limiter.acquire().await;
@@ -216,14 +221,9 @@ impl AzureClient {
                 }
             };
             let wait = self.policy.backoff(attempt, asked);
-            if Instant::now() + wait >= deadline {
+            if attempt >= self.policy.retries || Instant::now() + wait >= deadline {
                 return Err(ArmError {
-                    message: format!(
-                        "{} (gave up after {} attempts in {:.0?})",
-                        error.message,
-                        attempt + 1,
-                        self.policy.timeout
-                    ),
+                    message: format!("{} (gave up after {} attempts)", error.message, attempt + 1),
                     ..error
                 });
             }
@@ -253,7 +253,9 @@ impl AzureClient {
             let reply = self.call(reqwest::Method::GET, &url, None, deadline).await?;
             match lro::status(&poll, reply.status, &reply.body) {
                 lro::Status::Running => {
-                    wait = retry::retry_after(&reply.headers).unwrap_or(DEFAULT_POLL).min(self.policy.cap)
+                    wait = retry::retry_after(&reply.headers)
+                        .unwrap_or(DEFAULT_POLL)
+                        .min(self.policy.cap)
                 }
                 lro::Status::Succeeded(body) => return Ok(body),
                 lro::Status::Failed(code, message) => return Err(ArmError::new(0, code, message)),
@@ -347,7 +349,10 @@ impl ArmClient for AzureClient {
     }
 
     fn describe(&self) -> String {
-        format!("Azure Resource Manager at {}", self.endpoint.as_str().trim_end_matches('/'))
+        format!(
+            "Azure Resource Manager at {}",
+            self.endpoint.as_str().trim_end_matches('/')
+        )
     }
 
     fn subscription(&self) -> &str {

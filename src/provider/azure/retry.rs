@@ -4,8 +4,8 @@
 //! the connection itself (reset, refused, timed out) are transient: the same
 //! request is sent again after an exponential backoff with full jitter, or
 //! after the Retry-After ARM gave. Everything else is ARM's answer and is
-//! returned at once. Every operation has a deadline; past it the last error
-//! is returned.
+//! returned at once. A request is sent at most `1 + retries` times, and
+//! every operation has a deadline; past either, the last error is returned.
 
 use reqwest::header::HeaderMap;
 use std::time::Duration;
@@ -20,6 +20,8 @@ pub struct Policy {
     pub timeout: Duration,
     /// How long one HTTP request may take.
     pub request_timeout: Duration,
+    /// How many times one request is sent again after a transient failure.
+    pub retries: u32,
 }
 
 impl Default for Policy {
@@ -29,6 +31,7 @@ impl Default for Policy {
             cap: Duration::from_secs(60),
             timeout: Duration::from_secs(60 * 60),
             request_timeout: Duration::from_secs(100),
+            retries: 10,
         }
     }
 }
@@ -58,7 +61,10 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(s));
     }
     let at = httpdate::parse_http_date(v).ok()?;
-    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 impl Policy {
@@ -112,7 +118,10 @@ mod tests {
             let d = p.backoff(attempt, None);
             assert!(d <= p.base.saturating_mul(1 << attempt.min(16)).min(p.cap));
         }
-        assert_eq!(p.backoff(0, Some(Duration::from_millis(700))), Duration::from_millis(700));
+        assert_eq!(
+            p.backoff(0, Some(Duration::from_millis(700))),
+            Duration::from_millis(700)
+        );
         assert_eq!(p.backoff(0, Some(Duration::from_secs(30))), p.cap);
     }
 }

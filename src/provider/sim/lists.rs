@@ -17,10 +17,15 @@ use serde_json::{json, Value as Json};
 pub enum Collection {
     ResourceGroups,
     /// Every resource under a subscription or resource group.
-    Resources { scope: String },
+    Resources {
+        scope: String,
+    },
     /// Resources of one ARM type directly under `parent` (a resource, a
     /// resource group, or the whole subscription).
-    Type { parent: String, rtype: String },
+    Type {
+        parent: String,
+        rtype: String,
+    },
 }
 
 /// Recognises a collection path under `/subscriptions/{sub}`.
@@ -46,7 +51,11 @@ pub fn collection(path: &str) -> Option<Collection> {
     let rtype = format!("{}/{}", segs[p + 1], types.join("/"));
     // `.../providers/Ns/type` lists under what precedes `providers`; a
     // nested `.../type/name/child` under the resource `.../type/name`.
-    let parent = if after.len() == 1 { join(p) } else { join(segs.len() - 1) };
+    let parent = if after.len() == 1 {
+        join(p)
+    } else {
+        join(segs.len() - 1)
+    };
     Some(Collection::Type { parent, rtype })
 }
 
@@ -64,9 +73,7 @@ pub fn list(sim: &SimClient, c: &Collection) -> Result<ArmResponse, ArmError> {
         // Registrations live in the store too, but are not resources.
         .filter(|d| super::registrations::target(sim, &id(d)).is_none())
         .filter(|d| match c {
-            Collection::ResourceGroups => {
-                arm::resource_type(&id(d)) == "Microsoft.Resources/resourceGroups"
-            }
+            Collection::ResourceGroups => arm::resource_type(&id(d)) == "Microsoft.Resources/resourceGroups",
             Collection::Resources { scope } => {
                 under(scope, d) && arm::resource_type(&id(d)) != "Microsoft.Resources/resourceGroups"
             }
@@ -106,7 +113,10 @@ mod tests {
 
     #[test]
     fn collection_paths() {
-        assert_eq!(collection("/subscriptions/s/resourcegroups"), Some(Collection::ResourceGroups));
+        assert_eq!(
+            collection("/subscriptions/s/resourcegroups"),
+            Some(Collection::ResourceGroups)
+        );
         assert_eq!(
             collection(&format!("{RG}/resources")),
             Some(Collection::Resources { scope: RG.into() })
@@ -131,7 +141,12 @@ mod tests {
             collection("/subscriptions/s/providers/Microsoft.ContainerService/managedClusters"),
             ty("/subscriptions/s", "Microsoft.ContainerService/managedClusters")
         );
-        for resource in [RG, "/subscriptions/s", "/subscriptions/s/providers/Microsoft.Network", &k] {
+        for resource in [
+            RG,
+            "/subscriptions/s",
+            "/subscriptions/s/providers/Microsoft.Network",
+            &k,
+        ] {
             assert_eq!(collection(resource), None, "{resource}");
         }
     }

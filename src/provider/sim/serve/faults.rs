@@ -36,7 +36,9 @@ impl FromStr for Fault {
             "reset" => Ok(Fault::Reset(share()?)),
             "fail" if value.starts_with("/subscriptions/") => Ok(Fault::Fail(value.to_string())),
             "fail" => Err(format!("fail={value}: give a resource id (/subscriptions/...)")),
-            other => Err(format!("unknown fault {other:?}: use throttle, error500, reset or fail")),
+            other => Err(format!(
+                "unknown fault {other:?}: use throttle, error500, reset or fail"
+            )),
         }
     }
 }

@@ -160,7 +160,9 @@ fn valid_api_version(v: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 impl Server {
@@ -180,7 +182,10 @@ impl Server {
             Ok(b) => b.to_bytes(),
             Err(_) => return Err(Dropped),
         };
-        let fault = self.options.faults.roll(&mut self.rng.lock().unwrap_or_else(|e| e.into_inner()));
+        let fault = self
+            .options
+            .faults
+            .roll(&mut self.rng.lock().unwrap_or_else(|e| e.into_inner()));
         let log = |status: &str, note: &str| eprintln!("aksplan sim: {method} {path}?{query} -> {status}{note}");
         if fault == Some(Injected::ResetBefore) {
             log("dropped", " (fault: reset before)");
@@ -364,7 +369,12 @@ impl Server {
             Ok(())
         };
         let op = self.ops.start(&id, kind, self.options.op_time, outcome);
-        let location = response.body.get("location").and_then(Json::as_str).unwrap_or("global").to_string();
+        let location = response
+            .body
+            .get("location")
+            .and_then(Json::as_str)
+            .unwrap_or("global")
+            .to_string();
         let namespace = arm::resource_type(&id).split('/').next().unwrap_or("").to_string();
         let op_url = |what: &str| {
             format!(

@@ -114,7 +114,10 @@ mod tests {
         assert!(matches!(ops.progress(&ok), Some(Progress::Running { .. })));
         assert_eq!(ops.running_on("/r"), Some(Kind::Create));
         let failed = ops.start("/f", Kind::Update, Duration::ZERO, Err(ArmError::new(0, "X", "y")));
-        assert_eq!(ops.progress(&failed), Some(Progress::Failed(ArmError::new(0, "X", "y"))));
+        assert_eq!(
+            ops.progress(&failed),
+            Some(Progress::Failed(ArmError::new(0, "X", "y")))
+        );
         assert_eq!(ops.running_on("/f"), None);
         assert_eq!(ops.progress("nope"), None);
     }

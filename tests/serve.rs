@@ -1,0 +1,321 @@
+//! aksplan against `aksplan sim serve`, over HTTP only: the REST client,
+//! long-running operations, faults, and what never reaches a log.
+
+mod common;
+
+use common::{example, Run};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+
+const SUB: &str = "/subscriptions/00000000-0000-0000-0000-000000000000";
+const TOKEN: &str = "test-token-3f9c1a7e";
+const PROTECTED: &str = "PROTECTED-KEY-MATERIAL-77d2";
+
+/// A running `aksplan sim serve`, stopped when dropped.
+struct Served {
+    child: Child,
+    /// Kept open for as long as the server runs.
+    _stdout: BufReader<std::process::ChildStdout>,
+    url: String,
+    data: PathBuf,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Served {
+    fn start(args: &[&str]) -> Served {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("store");
+        let log = dir.path().join("serve.log");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("aksplan"))
+            .current_dir(dir.path())
+            .env_clear()
+            .args(["sim", "serve", "--addr", "127.0.0.1:0", "--data"])
+            .arg(&data)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        stdout.read_line(&mut line).unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Served {
+            child,
+            _stdout: stdout,
+            url,
+            data,
+            log,
+            _dir: dir,
+        }
+    }
+
+    /// Runs aksplan against this server, with a token and the HTTP log on.
+    fn run(&self, dir: &Path, args: &[&str]) -> Run {
+        let mut all = args.to_vec();
+        all.extend(["--cloud", &self.url]);
+        common::run_env(
+            dir,
+            &all,
+            &[
+                ("ARM_ACCESS_TOKEN", TOKEN),
+                ("AKSPLAN_LOG", "http"),
+                ("TF_VAR_aml_ssl_key", PROTECTED),
+            ],
+        )
+    }
+
+    /// Every resource id in the store (registrations left out).
+    fn stored(&self) -> Vec<String> {
+        let r = common::run_env(
+            Path::new("."),
+            &["sim", "list"],
+            &[("AKSPLAN_SIM_DIR", self.data.to_str().unwrap())],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let mut ids: Vec<String> = r
+            .stdout
+            .lines()
+            .filter(|id| !id.starts_with(&format!("{SUB}/providers/")))
+            .map(str::to_lowercase)
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap()
+    }
+
+    /// Sends one raw HTTP/1.1 request; returns the status code.
+    fn raw(&self, method: &str, path: &str, body: &str) -> u16 {
+        let host = self.url.trim_start_matches("http://");
+        let mut s = TcpStream::connect(host).unwrap();
+        write!(
+            s,
+            "{method} {path}?api-version=2025-04-01 HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer someone-else\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        answer
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The resource ids the state in `dir` holds.
+fn state_ids(served: &Served, dir: &Path) -> Vec<String> {
+    let r = served.run(dir, &["show", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let state: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let mut ids: Vec<String> = state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["mode"] == "managed" && r["type"] != "azurerm_resource_provider_registration")
+        .filter_map(|r| r["id"].as_str().map(str::to_lowercase))
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// The examples, each in its own directory; ml-inference-attach's
+/// `existing/` comes first, as its README says.
+fn examples() -> Vec<(&'static str, tempfile::TempDir)> {
+    let mut out = Vec::new();
+    for name in [
+        "aks-basic",
+        "apiserver-vnet-integration",
+        "cluster-extensions",
+        "arc-connected-cluster",
+        "ml-inference-attach/existing",
+        "ml-inference-attach",
+    ] {
+        out.push((name, example(name)));
+    }
+    out
+}
+
+fn ok(r: &Run, what: &str) {
+    assert_eq!(r.code, 0, "{what}:\n{}\n{}", r.stdout, r.stderr);
+}
+
+fn assert_no_secrets(what: &str, text: &str) {
+    assert!(!text.contains(TOKEN), "{what} shows the token");
+    assert!(!text.contains(PROTECTED), "{what} shows a protected setting");
+}
+
+#[test]
+fn every_example_over_http_applies_plans_clean_sees_changes_behind_its_back_and_destroys() {
+    let served = Served::start(&["--op-ms", "20"]);
+    let mut outputs = String::new();
+    let examples = examples();
+    for (name, dir) in &examples {
+        let r = served.run(dir.path(), &["apply", "--auto-approve"]);
+        ok(&r, name);
+        assert!(
+            r.stdout
+                .starts_with("Cloud: Azure Resource Manager at http://127.0.0.1:"),
+            "{}",
+            r.stdout
+        );
+        // The client's own log shows the long-running operations being polled.
+        outputs += &(r.stdout + &r.stderr);
+        let r = served.run(dir.path(), &["plan", "--detailed-exitcode"]);
+        ok(&r, &format!("{name}: a plan after apply has no changes"));
+        outputs += &(r.stdout + &r.stderr);
+    }
+    assert!(outputs.contains("/operationStatuses/"), "no operation was polled");
+
+    // Behind aksplan's back: a tag changed in the portal, a node pool deleted.
+    let rg = format!("{SUB}/resourceGroups/rg-aksbasic");
+    assert_eq!(served.raw("PATCH", &rg, r#"{"tags": {"owner": "someone"}}"#), 200);
+    let pool = format!("{rg}/providers/Microsoft.ContainerService/managedClusters/aks-aksbasic/agentPools/apps");
+    assert_eq!(served.raw("DELETE", &pool, ""), 202);
+    let basic = &examples[0].1;
+    let r = served.run(basic.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    let tag = r.stdout.lines().find(|l| l.contains("\"owner\"") && l.contains("->"));
+    assert!(
+        tag.is_some_and(|t| t.trim_start().starts_with('-') && t.ends_with("= \"someone\" -> null")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("azurerm_kubernetes_cluster_node_pool.user[\"apps\"] will be created"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("was deleted outside aksplan"), "{}", r.stdout);
+
+    for (name, dir) in examples.iter().rev() {
+        let r = served.run(dir.path(), &["destroy", "--auto-approve"]);
+        ok(&r, name);
+        outputs += &(r.stdout + &r.stderr);
+    }
+    assert_eq!(served.stored(), Vec::<String>::new(), "destroy leaves nothing behind");
+    assert_no_secrets("aksplan's output and HTTP log", &outputs);
+    assert_no_secrets("the server's request log", &served.log());
+}
+
+#[test]
+fn with_throttling_errors_and_dropped_connections_the_store_matches_the_state() {
+    let served = Served::start(&[
+        "--op-ms",
+        "10",
+        "--fault",
+        "throttle=0.2",
+        "--fault",
+        "error500=0.1",
+        "--fault",
+        "reset=0.05",
+        "--seed",
+        "42",
+    ]);
+    let examples = examples();
+    let mut expected = Vec::new();
+    for (name, dir) in &examples {
+        let r = served.run(dir.path(), &["apply", "--auto-approve"]);
+        ok(&r, name);
+        expected.extend(state_ids(&served, dir.path()));
+        expected.sort();
+        // ml-inference-attach reads what `existing` made; nothing is made twice.
+        assert_eq!(served.stored(), expected, "after applying {name}");
+    }
+    let log = served.log();
+    for fault in ["(fault: throttle)", "(fault: error500)", "(fault: reset"] {
+        assert!(log.contains(fault), "the server never injected {fault}");
+    }
+    for (name, dir) in examples.iter().rev() {
+        let r = served.run(dir.path(), &["destroy", "--auto-approve"]);
+        ok(&r, name);
+        assert_eq!(state_ids(&served, dir.path()), Vec::<String>::new());
+    }
+    assert_eq!(served.stored(), Vec::<String>::new());
+}
+
+#[test]
+fn a_failed_operation_names_its_resource_and_its_dependents_are_not_attempted() {
+    let cluster =
+        format!("{SUB}/resourceGroups/rg-aksbasic/providers/Microsoft.ContainerService/managedClusters/aks-aksbasic");
+    let served = Served::start(&["--op-ms", "10", "--fault", &format!("fail={cluster}")]);
+    let dir = example("aks-basic");
+    let r = served.run(dir.path(), &["apply", "--auto-approve"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("azurerm_kubernetes_cluster.this: Azure refused the request: ResourceOperationFailure"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("terminal provisioning state 'Failed'"),
+        "{}",
+        r.stderr
+    );
+    let out = r.stdout + &r.stderr;
+    for pool in ["apps", "gpu"] {
+        assert!(
+            out.contains(&format!(
+                "azurerm_kubernetes_cluster_node_pool.user[\"{pool}\"]: not attempted: azurerm_kubernetes_cluster.this did not succeed"
+            )),
+            "{out}"
+        );
+    }
+    assert!(!served.log().contains("/agentPools/"), "a node pool was attempted");
+}
+
+#[test]
+fn the_server_speaks_arm() {
+    let served = Served::start(&["--token", "right"]);
+    let host = served.url.trim_start_matches("http://").to_string();
+    let request = |head: &str| {
+        let mut s = TcpStream::connect(&host).unwrap();
+        write!(s, "{head}\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        answer
+    };
+    let a = request(&format!("GET {SUB}/resourcegroups?api-version=2025-04-01 HTTP/1.1"));
+    assert!(a.starts_with("HTTP/1.1 401"), "{a}");
+    assert!(a.contains(r#""code":"AuthenticationFailed""#), "{a}");
+    let a = request(&format!(
+        "GET {SUB}/resourcegroups?api-version=2025-04-01 HTTP/1.1\r\nAuthorization: Bearer wrong"
+    ));
+    assert!(a.contains(r#""code":"InvalidAuthenticationToken""#), "{a}");
+    let a = request(&format!(
+        "GET {SUB}/resourcegroups HTTP/1.1\r\nAuthorization: Bearer right"
+    ));
+    assert!(a.starts_with("HTTP/1.1 400"), "{a}");
+    assert!(a.contains(r#""code":"MissingApiVersionParameter""#), "{a}");
+    let a = request(&format!(
+        "GET {SUB}/resourcegroups?api-version=2025-04-01 HTTP/1.1\r\nAuthorization: Bearer right"
+    ));
+    assert!(a.starts_with("HTTP/1.1 200"), "{a}");
+    assert!(a.ends_with(r#"{"value":[]}"#), "{a}");
+    let a = request(&format!(
+        "GET {SUB}/resourceGroups/nope?api-version=2025-04-01 HTTP/1.1\r\nAuthorization: Bearer right"
+    ));
+    assert!(a.starts_with("HTTP/1.1 404"), "{a}");
+    assert!(a.contains(r#""code":"ResourceGroupNotFound""#), "{a}");
+    assert!(!served.log().contains("right"), "the token reached the log");
+}
