@@ -98,7 +98,7 @@ impl Faults {
     /// Whether operations on `id` are made to fail.
     pub fn fails(&self, id: &str) -> bool {
         let id = id.trim_end_matches('/').to_lowercase();
-        self.fail.iter().any(|f| *f == id)
+        self.fail.contains(&id)
     }
 }
 
