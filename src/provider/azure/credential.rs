@@ -160,6 +160,10 @@ mod tests {
     #[test]
     fn each_source_is_recognised() {
         let tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+        let dir = tempfile::tempdir().unwrap();
+        let token_file = dir.path().join("token");
+        std::fs::write(&token_file, "federated").unwrap();
+        let token_file = token_file.to_str().unwrap();
         let cases = [
             (
                 env(&[
@@ -171,7 +175,7 @@ mod tests {
             ),
             (
                 env(&[
-                    ("AZURE_FEDERATED_TOKEN_FILE", "/t"),
+                    ("AZURE_FEDERATED_TOKEN_FILE", token_file),
                     ("ARM_CLIENT_ID", "c"),
                     ("ARM_TENANT_ID", tenant),
                 ]),
@@ -182,7 +186,8 @@ mod tests {
         ];
         for (e, what) in cases {
             assert_eq!(describe(&Env(&e)), what);
-            assert!(matches!(from_env(&Env(&e)), Ok(Credential::Azure(_))), "{what}");
+            let c = from_env(&Env(&e));
+            assert!(matches!(c, Ok(Credential::Azure(_))), "{what}: {:?}", c.err());
         }
     }
 }

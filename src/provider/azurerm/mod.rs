@@ -75,6 +75,7 @@ impl<C: ArmClient> Azurerm<C> {
     /// Turns an ARM document into the resource's value, keeping from `prior`
     /// what Azure never returns.
     async fn decode(&self, schema: &Schema, doc: &Json, prior: Option<&Value>) -> (Value, Diagnostics) {
+        let doc = &*types::normalize_arm(&schema.name, doc, prior);
         let mut value = mapper::from_arm(&schema.block, doc, prior);
         let id = doc.get("id").and_then(Json::as_str).unwrap_or("");
         if let Value::Map(m) = &mut value {

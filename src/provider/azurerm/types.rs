@@ -124,6 +124,53 @@ pub fn to_arm(type_name: &str, value: &Value, body: &mut Json) {
     }
 }
 
+/// Puts an ARM document in the shape the generic mapping reads, where Azure
+/// answers in more than one shape:
+/// - a subnet with one prefix may come back with `addressPrefix` alone;
+/// - a cluster lists every agent pool in `agentPoolProfiles`, separately
+///   managed ones included, in no promised order: the default pool (the one
+///   `prior` names, else the first System pool) is moved first.
+pub fn normalize_arm<'a>(type_name: &str, doc: &'a Json, prior: Option<&Value>) -> std::borrow::Cow<'a, Json> {
+    use std::borrow::Cow;
+    match type_name {
+        "azurerm_subnet" if doc.pointer("/properties/addressPrefixes").is_none() => {
+            let Some(one) = doc.pointer("/properties/addressPrefix").cloned() else {
+                return Cow::Borrowed(doc);
+            };
+            let mut doc = doc.clone();
+            doc["properties"]["addressPrefixes"] = json!([one]);
+            Cow::Owned(doc)
+        }
+        "azurerm_kubernetes_cluster" => {
+            let Some(pools) = doc.pointer("/properties/agentPoolProfiles").and_then(Json::as_array) else {
+                return Cow::Borrowed(doc);
+            };
+            let named = prior
+                .and_then(|p| p.get("default_node_pool"))
+                .and_then(Value::as_seq)
+                .and_then(<[Value]>::first)
+                .and_then(|p| p.get("name"))
+                .and_then(Value::as_str);
+            let field = |p: &Json, k: &str| p.get(k).and_then(Json::as_str).map(str::to_string);
+            let default = named
+                .and_then(|n| pools.iter().position(|p| field(p, "name").as_deref() == Some(n)))
+                .or_else(|| pools.iter().position(|p| field(p, "mode").as_deref() == Some("System")));
+            match default {
+                Some(i) if i > 0 => {
+                    let mut doc = doc.clone();
+                    if let Some(list) = doc["properties"]["agentPoolProfiles"].as_array_mut() {
+                        let pool = list.remove(i);
+                        list.insert(0, pool);
+                    }
+                    Cow::Owned(doc)
+                }
+                _ => Cow::Borrowed(doc),
+            }
+        }
+        _ => Cow::Borrowed(doc),
+    }
+}
+
 /// Reads from an ARM document what the generic mapping cannot.
 pub fn from_arm(type_name: &str, doc: &Json, value: &mut Value, subscription: &str) {
     match type_name {
@@ -193,6 +240,31 @@ pub fn kube_config(answer: &Json) -> Option<(String, Value)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_pool_is_found_among_all_pools_azure_lists() {
+        let doc = json!({"properties": {"agentPoolProfiles": [
+            {"name": "apps", "mode": "User"},
+            {"name": "gpu", "mode": "User"},
+            {"name": "system", "mode": "System"},
+        ]}});
+        let first = |d: &Json| d.pointer("/properties/agentPoolProfiles/0/name").cloned();
+        let n = normalize_arm("azurerm_kubernetes_cluster", &doc, None);
+        assert_eq!(first(&n), Some(json!("system")));
+        let prior = Value::from_json(&json!({"default_node_pool": [{"name": "gpu"}]}));
+        let n = normalize_arm("azurerm_kubernetes_cluster", &doc, Some(&prior));
+        assert_eq!(first(&n), Some(json!("gpu")));
+        assert_eq!(n["properties"]["agentPoolProfiles"].as_array().map(Vec::len), Some(3));
+    }
+
+    #[test]
+    fn a_subnet_with_one_prefix_reads_as_a_list() {
+        let doc = json!({"properties": {"addressPrefix": "10.0.0.0/24"}});
+        let n = normalize_arm("azurerm_subnet", &doc, None);
+        assert_eq!(n["properties"]["addressPrefixes"], json!(["10.0.0.0/24"]));
+        let both = json!({"properties": {"addressPrefix": "x", "addressPrefixes": ["a", "b"]}});
+        assert_eq!(normalize_arm("azurerm_subnet", &both, None).into_owned(), both);
+    }
 
     #[test]
     fn role_names_resolve_and_assignment_names_are_deterministic() {
