@@ -26,7 +26,18 @@ struct Served {
 
 impl Served {
     fn start(args: &[&str]) -> Served {
-        let dir = tempfile::tempdir().unwrap();
+        Served::start_in(tempfile::tempdir().unwrap(), args)
+    }
+
+    /// Stops this server and serves its store again, with other options.
+    fn restart(mut self, args: &[&str]) -> Served {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().unwrap());
+        Served::start_in(dir, args)
+    }
+
+    fn start_in(dir: tempfile::TempDir, args: &[&str]) -> Served {
         let data = dir.path().join("store");
         let log = dir.path().join("serve.log");
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("aksplan"))
@@ -282,6 +293,24 @@ fn a_failed_operation_names_its_resource_and_its_dependents_are_not_attempted() 
         );
     }
     assert!(!served.log().contains("/agentPools/"), "a node pool was attempted");
+
+    // The failed cluster exists in Azure: state keeps it, tainted, and the
+    // next plan replaces it.
+    assert!(state_ids(&served, dir.path()).contains(&cluster.to_lowercase()));
+    let served = served.restart(&[]);
+    let r = served.run(dir.path(), &["plan"]);
+    assert!(
+        r.stdout.contains("azurerm_kubernetes_cluster.this must be replaced"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("(because it is tainted"), "{}", r.stdout);
+    ok(
+        &served.run(dir.path(), &["apply", "--auto-approve"]),
+        "apply after the fault is gone",
+    );
+    ok(&served.run(dir.path(), &["destroy", "--auto-approve"]), "destroy");
+    assert_eq!(served.stored(), Vec::<String>::new(), "nothing is left behind");
 }
 
 #[test]

@@ -89,7 +89,20 @@ enum Op {
     Failed(Diagnostics),
 }
 
-type OpResult = (Instance, Action, Result<Value, Diagnostics>);
+type OpResult = (Instance, Action, Result<Value, Failure>);
+
+/// Why an operation failed, and what a failed create left in the cloud (to
+/// be kept in state, tainted, so that it is never lost track of).
+struct Failure {
+    diags: Diagnostics,
+    left: Option<Value>,
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(diags: Diagnostics) -> Failure {
+        Failure { diags, left: None }
+    }
+}
 
 /// Applies `plan` to `state`, journaling each result. `objects` is the
 /// object graph of the configuration the plan was made from.
@@ -204,7 +217,7 @@ pub async fn apply<C: ArmClient>(
                                 None => Default::default(),
                             };
                             let res = if r.diags.has_errors() {
-                                Err(r.diags)
+                                Err(r.diags.into())
                             } else {
                                 Ok(Value::Null)
                             };
@@ -450,18 +463,19 @@ fn prepare<C: ArmClient>(
 async fn run_op<C: ArmClient>(provider: &Azurerm<C>, sem: &Semaphore, inst: Instance, op: Op) -> OpResult {
     let _permit = sem.acquire().await;
     let Some(schema): Option<&Schema> = schema::lookup(inst.resource.mode, &inst.resource.type_name) else {
-        return (inst, Action::NoOp, Err(Diagnostics::new()));
+        return (inst, Action::NoOp, Err(Diagnostics::new().into()));
     };
     match op {
         Op::Apply { prior, planned, action } => {
             let r = provider.apply(schema, prior.as_ref(), &planned).await;
+            // State keeps seals of write-only values, never the values.
+            let kept = |v| sealed::seal(&schema.block, keep_marks(mark_sensitive(&schema.block, v), &planned));
             let res = match r.value {
-                Some(v) if !r.diags.has_errors() => {
-                    // State keeps seals of write-only values, never the values.
-                    let v = keep_marks(mark_sensitive(&schema.block, v), &planned);
-                    Ok(sealed::seal(&schema.block, v))
-                }
-                _ => Err(r.diags),
+                Some(v) if !r.diags.has_errors() => Ok(kept(v)),
+                left => Err(Failure {
+                    diags: r.diags,
+                    left: if prior.is_none() { left.map(kept) } else { None },
+                }),
             };
             (inst, action, res)
         }
@@ -469,12 +483,12 @@ async fn run_op<C: ArmClient>(provider: &Azurerm<C>, sem: &Semaphore, inst: Inst
             let r = provider.read_data(schema, &config).await;
             let res = match r.value {
                 Some(v) if !r.diags.has_errors() => Ok(mark_sensitive(&schema.block, v)),
-                _ => Err(r.diags),
+                _ => Err(r.diags.into()),
             };
             (inst, Action::Read, res)
         }
         Op::Keep(v) => (inst, Action::NoOp, Ok(v)),
-        Op::Failed(d) => (inst, Action::NoOp, Err(d)),
+        Op::Failed(d) => (inst, Action::NoOp, Err(d.into())),
     }
 }
 
@@ -534,6 +548,7 @@ fn record(
                     type_name: inst.resource.type_name.clone(),
                     value: v.clone(),
                     dependencies,
+                    tainted: false,
                 };
                 journal.push(JournalEntry::Set(Box::new(encode_resource(&inst, &rs))));
                 state.resources.insert(inst.clone(), rs);
@@ -547,9 +562,20 @@ fn record(
                 };
                 result.finish(inst, outcome);
             }
-            Err(d) => {
+            Err(Failure { diags, left }) => {
                 ok = false;
-                for mut diag in d {
+                if let Some(v) = left {
+                    let dependencies = changes.get(&inst).map(|c| c.dependencies.clone()).unwrap_or_default();
+                    let rs = ResourceState {
+                        type_name: inst.resource.type_name.clone(),
+                        value: v,
+                        dependencies,
+                        tainted: true,
+                    };
+                    journal.push(JournalEntry::Set(Box::new(encode_resource(&inst, &rs))));
+                    state.resources.insert(inst.clone(), rs);
+                }
+                for mut diag in diags {
                     diag.summary = format!("{inst}: {}", diag.summary);
                     if let Some(res) = config.resources.get(&inst.resource) {
                         diag.span = diag.span.or(Some(res.span));

@@ -137,6 +137,7 @@ pub fn plan<C: ArmClient>(
                 type_name: addr.resource.type_name.clone(),
                 value,
                 dependencies: Vec::new(),
+                tainted: false,
             },
         ));
     }
@@ -343,8 +344,14 @@ impl<C: ArmClient> ResourceValues for Planner<'_, C> {
         };
         let mut planned = self.provider.plan(schema, prior, &cfg);
         let mut reasons = Vec::new();
+        let tainted = self.prior.resources.get(inst).is_some_and(|r| r.tainted);
         let action = match prior {
             None => Action::Create,
+            Some(_) if tainted => {
+                reasons.push(Reason::Tainted);
+                planned = self.provider.plan(schema, None, &cfg);
+                replace_action(res.lifecycle.create_before_destroy)
+            }
             Some(_) if self.opts.replace.contains(inst) => {
                 reasons.push(Reason::ReplaceRequested);
                 planned = self.provider.plan(schema, None, &cfg);

@@ -60,6 +60,8 @@ pub enum Reason {
     DeletedOutside,
     /// `--destroy` or `aksplan destroy`.
     Destroy,
+    /// Its creation failed part way (state says tainted).
+    Tainted,
     /// A rule (with its code) decided the action.
     Rule(String),
 }

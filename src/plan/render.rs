@@ -136,6 +136,7 @@ fn reason_line(c: &ResourceChange) -> Option<String> {
         Reason::ReplaceRequested => Some("(replacement requested with --replace)".into()),
         Reason::DeletedOutside => Some("(because it was deleted outside aksplan)".into()),
         Reason::Destroy => None,
+        Reason::Tainted => Some("(because it is tainted: its creation failed in Azure, so it is replaced)".into()),
         Reason::CannotUpdate => None,
         Reason::Rule(text) => Some(format!("({text})")),
     })

@@ -15,13 +15,15 @@
 //!       "id": "/subscriptions/.../subnets/snet-nodes",
 //!       "attributes": { "name": "snet-nodes", ... },
 //!       "sensitive_attributes": [["configuration_protected_settings"]],
-//!       "dependencies": ["azurerm_virtual_network.this"]
+//!       "dependencies": ["azurerm_virtual_network.this"],
+//!       "status": "tainted"
 //!     }
 //!   ],
 //!   "outputs": { "cluster_id": { "value": "...", "sensitive": false } }
 //! }
 //! ```
 //!
+//! `status` is there only for a resource whose creation failed part way.
 //! Sensitive attribute values are stored (the state file is a secret, mode
 //! 0600), and their paths listed so that every view hides them. Journal
 //! entries (see `store`) use the same resource shape.
@@ -62,6 +64,9 @@ pub struct ResourceEntry {
     pub sensitive_attributes: Vec<Vec<Json>>,
     #[serde(default)]
     pub dependencies: Vec<String>,
+    /// `"tainted"` when its creation failed part way, as Terraform writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -141,6 +146,7 @@ pub fn encode_resource(addr: &Instance, r: &ResourceState) -> ResourceEntry {
         attributes: r.value.clone(),
         sensitive_attributes: sensitive_paths(&r.value),
         dependencies: r.dependencies.clone(),
+        status: r.tainted.then(|| "tainted".to_string()),
     }
 }
 
@@ -163,6 +169,7 @@ pub fn decode_resource(e: ResourceEntry) -> Result<(Instance, ResourceState), St
             type_name: e.type_name.clone(),
             value,
             dependencies: e.dependencies,
+            tainted: e.status.as_deref() == Some("tainted"),
         },
     ))
 }
@@ -246,6 +253,7 @@ mod tests {
                 type_name: "azurerm_kubernetes_cluster_extension".into(),
                 value,
                 dependencies: vec!["azurerm_kubernetes_cluster.k".into()],
+                tainted: true,
             },
         );
         s.outputs.insert(

@@ -21,6 +21,9 @@ pub struct ResourceState {
     pub value: Value,
     /// Addresses of what it depended on when last applied, to order its destroy.
     pub dependencies: Vec<String>,
+    /// Its creation failed part way: it exists in the cloud, but not as
+    /// configured, so the next plan replaces it.
+    pub tainted: bool,
 }
 
 impl ResourceState {

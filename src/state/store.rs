@@ -228,6 +228,7 @@ mod tests {
             type_name: "azurerm_resource_group".into(),
             value: Value::Map([("id".to_string(), Value::string(id))].into()),
             dependencies: vec![],
+            tainted: false,
         }
     }
 

@@ -151,10 +151,20 @@ impl<C: ArmClient> Azurerm<C> {
                     diags,
                 }
             }
-            Err(e) => ApplyResponse {
-                value: prior.cloned(),
-                diags: arm_diagnostic(&e).into(),
-            },
+            Err(e) => {
+                // A create whose outcome is not a plain refusal (the
+                // operation failed, or no answer came) may have left the
+                // resource behind: read it, so that it is kept track of.
+                let value = match prior {
+                    Some(p) => Some(p.clone()),
+                    None if e.status == 0 || e.status >= 500 => self.read(schema, planned).await.value,
+                    None => None,
+                };
+                ApplyResponse {
+                    value,
+                    diags: arm_diagnostic(&e).into(),
+                }
+            }
         }
     }
 
