@@ -348,3 +348,31 @@ fn the_server_speaks_arm() {
     assert!(a.contains(r#""code":"ResourceGroupNotFound""#), "{a}");
     assert!(!served.log().contains("right"), "the token reached the log");
 }
+
+#[test]
+fn clouds_that_cannot_be_reached_fail_at_once_and_say_why() {
+    let dir = example("aks-basic");
+    let r = common::run(dir.path(), &["plan", "--cloud", "nowhere"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("Unknown cloud"), "{}", r.stderr);
+    // Nothing listens on a port just freed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let r = common::run_env(dir.path(), &["plan", "--cloud", &url], &[("ARM_ACCESS_TOKEN", TOKEN)]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(&format!("Cannot connect to {url}: ConnectionFailed")),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("Connection refused"), "{}", r.stderr);
+    assert_no_secrets("a connection error", &r.stderr);
+    let r = common::run_env(dir.path(), &["plan", "--cloud", "azure"], &[("ARM_CLIENT_SECRET", "s")]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("No credentials for Azure"), "{}", r.stderr);
+    assert!(r.stderr.contains("ARM_TENANT_ID is not set"), "{}", r.stderr);
+}

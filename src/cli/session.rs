@@ -130,10 +130,11 @@ impl Session {
 /// Connects to ARM at `endpoint` with the credentials the environment holds.
 async fn connect(ctx: &Context, endpoint: &str, op_timeout: std::time::Duration) -> Result<Cloud, Diagnostic> {
     let env = credential::Env(&ctx.env);
+    const HOW: &str = "set ARM_ACCESS_TOKEN, or ARM_CLIENT_ID with ARM_CLIENT_SECRET or ARM_OIDC_TOKEN_FILE_PATH, or ARM_USE_MSI=true, or log in with `az login`";
     let credential = credential::from_env(&env).map_err(|e| {
         Diagnostic::error("No credentials for Azure")
             .with_detail(e)
-            .with_help("set ARM_ACCESS_TOKEN, or ARM_CLIENT_ID with ARM_CLIENT_SECRET or ARM_OIDC_TOKEN_FILE_PATH, or ARM_USE_MSI=true, or log in with `az login`")
+            .with_help(HOW)
     })?;
     let source = credential::describe(&env);
     let settings = azure::Settings {
@@ -153,8 +154,12 @@ async fn connect(ctx: &Context, endpoint: &str, op_timeout: std::time::Duration)
         .await
         .map(Cloud::Azure)
         .map_err(|e| {
-            Diagnostic::error(format!("Cannot connect to {endpoint}: {}", e.code))
-                .with_detail(format!("{} (credentials from {source})", e.message))
+            let d = Diagnostic::error(format!("Cannot connect to {endpoint}: {}", e.code))
+                .with_detail(format!("{} (credentials from {source})", e.message));
+            match e.code.as_str() {
+                "CredentialUnavailable" | "AuthenticationFailed" | "InvalidAuthenticationToken" => d.with_help(HOW),
+                _ => d,
+            }
         })
 }
 

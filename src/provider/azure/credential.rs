@@ -18,6 +18,12 @@ const SCOPE: &str = "https://management.azure.com/.default";
 #[derive(Clone)]
 pub struct Token(String);
 
+impl From<&str> for Token {
+    fn from(s: &str) -> Token {
+        Token(s.to_string())
+    }
+}
+
 impl Token {
     pub fn secret(&self) -> &str {
         &self.0

@@ -90,6 +90,14 @@ impl AzureClient {
             limiter: throttle::Limiter::new(MAX_IN_FLIGHT),
             log: s.log,
         };
+        // A wrong endpoint or credential shows at once, not after minutes of retries.
+        let policy = std::mem::replace(
+            &mut client.policy,
+            Policy {
+                retries: 2,
+                ..Policy::default()
+            },
+        );
         if client.subscription.is_empty() {
             client.subscription = client.only_subscription().await?;
         }
@@ -98,6 +106,7 @@ impl AzureClient {
             let r = client.send(get(path, SUBSCRIPTIONS_API)).await?;
             client.tenant = r.body.get("tenantId").and_then(Json::as_str).unwrap_or("").to_string();
         }
+        client.policy = policy;
         Ok(client)
     }
 
@@ -361,5 +370,91 @@ impl ArmClient for AzureClient {
 
     fn tenant(&self) -> &str {
         &self.tenant
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn client(endpoint: &str) -> AzureClient {
+        AzureClient::connect(Settings {
+            endpoint: endpoint.into(),
+            credential: credential::from_env(&credential::Env(&[("ARM_ACCESS_TOKEN".into(), "t".into())])).unwrap(),
+            subscription: Some("s".into()),
+            tenant: Some("t".into()),
+            policy: Policy::default(),
+            log: false,
+        })
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn urls_carry_the_api_version() {
+        let c = client("https://management.azure.com/").await;
+        assert_eq!(
+            c.url("/subscriptions/s/resourceGroups/rg", "2025-04-01"),
+            "https://management.azure.com/subscriptions/s/resourceGroups/rg?api-version=2025-04-01"
+        );
+        assert_eq!(c.url("/x?a=1", "v"), "https://management.azure.com/x?a=1&api-version=v");
+    }
+
+    #[tokio::test]
+    async fn the_token_goes_to_the_endpoint_only() {
+        let c = client("https://management.azure.com").await;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        for elsewhere in [
+            "https://attacker.example/op",
+            "http://management.azure.com/op",
+            "https://management.azure.com:8443/op",
+        ] {
+            let e = c
+                .call(reqwest::Method::GET, elsewhere, None, deadline)
+                .await
+                .err()
+                .unwrap();
+            assert_eq!(e.code, "UnexpectedOperationUrl", "{elsewhere}");
+        }
+    }
+
+    #[tokio::test]
+    async fn endpoints_must_be_http_urls() {
+        for bad in ["management.azure.com", "ftp://x", "http://"] {
+            let e = AzureClient::connect(Settings {
+                endpoint: bad.into(),
+                credential: Credential::Static(credential::Token::from("t")),
+                subscription: Some("s".into()),
+                tenant: Some("t".into()),
+                policy: Policy::default(),
+                log: false,
+            })
+            .await
+            .err()
+            .unwrap();
+            assert_eq!(e.code, "InvalidEndpoint", "{bad}");
+        }
+    }
+
+    #[test]
+    fn arm_errors_keep_the_code_or_name_the_status() {
+        let reply = |status, body| Reply {
+            status,
+            headers: HeaderMap::new(),
+            body,
+        };
+        let e = arm_error(&reply(
+            409,
+            serde_json::json!({"error": {"code": "Conflict", "message": "busy"}}),
+        ));
+        assert_eq!(
+            (e.status, e.code.as_str(), e.message.as_str()),
+            (409, "Conflict", "busy")
+        );
+        let e = arm_error(&reply(503, Json::Null));
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            ("ServiceUnavailable", "HTTP 503 Service Unavailable")
+        );
     }
 }

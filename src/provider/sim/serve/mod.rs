@@ -198,7 +198,7 @@ impl Server {
                     "TooManyRequests",
                     "The request is being throttled as the limit has been reached for operation type. Please try again later.",
                 ));
-                retry_after(&mut r, Duration::from_millis(100 + self.rng().u64(0..200)));
+                retry_after(&mut r, Duration::from_millis(20 + self.rng().u64(0..40)));
                 r
             }
             Some(Injected::Error500) => error(&ArmError::new(
