@@ -195,6 +195,13 @@ fn every_example_over_http_applies_plans_clean_sees_changes_behind_its_back_and_
         outputs += &(r.stdout + &r.stderr);
     }
     assert!(outputs.contains("/operationStatuses/"), "no operation was polled");
+    // The served store is the in-process simulation's: planned in-process, nothing differs.
+    let r = common::run_env(
+        examples[0].1.path(),
+        &["plan", "--detailed-exitcode", "--cloud", "sim"],
+        &[("AKSPLAN_SIM_DIR", served.data.to_str().unwrap())],
+    );
+    ok(&r, "an in-process plan of the served store");
 
     // Behind aksplan's back: a tag changed in the portal, a node pool deleted.
     let rg = format!("{SUB}/resourceGroups/rg-aksbasic");
