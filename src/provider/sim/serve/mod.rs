@@ -307,21 +307,16 @@ impl Server {
 
     /// A call on a resource (or a collection, or an action).
     async fn resource(&self, req: ArmRequest) -> Answer {
-        let id = req.path.clone();
-        let style = match style(&id, req.method) {
-            Style::Sync if self.options.faults.fails(&id) && req.method != Method::Get => Style::AsyncOperation,
+        let (id, method, api_version) = (req.path.clone(), req.method, req.api_version.clone());
+        let fails = matches!(method, Method::Put | Method::Patch | Method::Delete) && self.options.faults.fails(&id);
+        // A failure is reported through an operation, whatever the type.
+        let style = match style(&id, method) {
+            Style::Sync if fails => Style::AsyncOperation,
             s => s,
         };
-        let fails = self.options.faults.fails(&id) && req.method != Method::Get;
-        let kind = match req.method {
-            Method::Delete => Kind::Delete,
-            _ => Kind::Update,
-        };
-        let (method, api_version) = (req.method, req.api_version.clone());
         let sim = self.sim.clone();
-        let failed_delete = fails && req.method == Method::Delete;
         let result = tokio::task::spawn_blocking(move || {
-            if failed_delete {
+            if fails && method == Method::Delete {
                 // A delete that fails leaves the resource where it was.
                 return sim.handle(&ArmRequest {
                     method: Method::Get,
@@ -352,8 +347,8 @@ impl Server {
         if style == Style::Sync || response.status == 204 {
             return json_answer(response.status, &response.body);
         }
-        let kind = match (kind, response.status) {
-            (Kind::Delete, _) => Kind::Delete,
+        let kind = match (method, response.status) {
+            (Method::Delete, _) => Kind::Delete,
             (_, 201) => Kind::Create,
             _ => Kind::Update,
         };
