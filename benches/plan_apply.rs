@@ -1,6 +1,8 @@
 //! Plan and apply 10,000 resources on the simulation (no added latency):
 //! plan from an empty state, plan from a state holding them all (refresh
-//! included), and apply from empty.
+//! included), and apply from empty. Then 1,000 resources applied in-process
+//! and over HTTP through `sim serve` (run in this process, on loopback),
+//! to show what the REST path costs.
 //!
 //! Run: `cargo bench --bench plan_apply`.
 
@@ -24,8 +26,32 @@ fn context(dir: &Path) -> Context {
     Context {
         dir: dir.to_path_buf(),
         color: false,
-        env: Vec::new(),
+        env: vec![("ARM_ACCESS_TOKEN".into(), "bench".into())],
     }
+}
+
+/// Serves a fresh simulation on a free loopback port; returns its URL.
+fn serve_sim(data: &Path) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    listener.set_nonblocking(true).unwrap();
+    let sim = aksplan::provider::sim::SimClient::new(data);
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let options = aksplan::provider::sim::serve::Options {
+                quiet: true,
+                ..Default::default()
+            };
+            aksplan::provider::sim::serve::serve(sim, listener, options).await
+        })
+    });
+    url
 }
 
 fn options() -> PlanOptionArgs {
@@ -57,11 +83,11 @@ fn plan(dir: &Path) -> usize {
 }
 
 /// Plans and applies from an empty state; returns the apply's duration.
-fn apply(dir: &Path) -> Duration {
+fn apply(dir: &Path, cloud: &CloudArgs) -> Duration {
     let ctx = context(dir);
     let (config, vars, _) = load_config(&ctx, &VarArgs::default());
     let vars = vars.unwrap();
-    let session = Session::open(&ctx, &CloudArgs::sim()).unwrap();
+    let session = Session::open(&ctx, cloud).unwrap();
     let opts = plan_options(&options(), false).unwrap();
     let (plan, evaluated, _) = session.plan(&config, vars, State::new(), &opts, 10, true);
     let start = Instant::now();
@@ -82,7 +108,12 @@ fn apply(dir: &Path) -> Duration {
     let mut state = result.state;
     session.store.write(&mut state).unwrap();
     let took = start.elapsed();
-    assert_eq!(state.resources.len(), 10_000, "{:?}", result.diags.iter().next());
+    assert_eq!(
+        state.resources.len(),
+        plan.changes.len(),
+        "{:?}",
+        result.diags.iter().next()
+    );
     took
 }
 
@@ -97,7 +128,7 @@ fn bench(c: &mut Criterion) {
 
     let full = tempfile::tempdir().unwrap();
     generate(full.path(), 1000);
-    apply(full.path());
+    apply(full.path(), &CloudArgs::sim());
     group.bench_function("plan from a full state, with refresh", |b| b.iter(|| plan(full.path())));
 
     group.bench_function("apply from an empty state", |b| {
@@ -106,7 +137,37 @@ fn bench(c: &mut Criterion) {
                 .map(|_| {
                     let dir = tempfile::tempdir().unwrap();
                     generate(dir.path(), 1000);
-                    apply(dir.path())
+                    apply(dir.path(), &CloudArgs::sim())
+                })
+                .sum()
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("1k resources, in-process and over HTTP");
+    group.sample_size(10);
+    group.bench_function("apply in-process", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    let dir = tempfile::tempdir().unwrap();
+                    generate(dir.path(), 100);
+                    apply(dir.path(), &CloudArgs::sim())
+                })
+                .sum()
+        })
+    });
+    group.bench_function("apply over HTTP (sim serve)", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    let dir = tempfile::tempdir().unwrap();
+                    generate(dir.path(), 100);
+                    let cloud = CloudArgs {
+                        name: serve_sim(&dir.path().join("served")),
+                        ..CloudArgs::sim()
+                    };
+                    apply(dir.path(), &cloud)
                 })
                 .sum()
         })

@@ -139,6 +139,10 @@ pub struct ServeArgs {
     /// Seed for the fault draws, to repeat a run exactly.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+
+    /// Do not log each request to stderr.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// How long to wait for the state lock: `0s` (default: fail at once), `30s`, `2m`.

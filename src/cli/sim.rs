@@ -85,6 +85,7 @@ fn serve(ctx: &Context, args: &ServeArgs) -> i32 {
         latency: Duration::from_millis(args.latency_ms),
         faults,
         seed: args.seed,
+        quiet: args.quiet,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,

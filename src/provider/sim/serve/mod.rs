@@ -38,6 +38,8 @@ pub struct Options {
     pub faults: Faults,
     /// Seed of the fault draws, for a run that can be repeated.
     pub seed: Option<u64>,
+    /// Do not log requests.
+    pub quiet: bool,
 }
 
 /// How ARM runs an operation of a type: at once, or in the background
@@ -186,7 +188,12 @@ impl Server {
             .options
             .faults
             .roll(&mut self.rng.lock().unwrap_or_else(|e| e.into_inner()));
-        let log = |status: &str, note: &str| eprintln!("aksplan sim: {method} {path}?{query} -> {status}{note}");
+        let quiet = self.options.quiet;
+        let log = |status: &str, note: &str| {
+            if !quiet {
+                eprintln!("aksplan sim: {method} {path}?{query} -> {status}{note}")
+            }
+        };
         if fault == Some(Injected::ResetBefore) {
             log("dropped", " (fault: reset before)");
             return Err(Dropped);
