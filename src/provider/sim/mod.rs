@@ -122,7 +122,10 @@ impl SimClient {
             return lists::list(self, &c);
         }
         match self.store.get(id).map_err(io_error)? {
-            Some(doc) => Ok(ArmResponse { status: 200, body: doc }),
+            Some(doc) => Ok(ArmResponse {
+                status: 200,
+                body: rules::on_get(self, id, doc)?,
+            }),
             None => Err(not_found(id)),
         }
     }

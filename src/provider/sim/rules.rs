@@ -276,6 +276,39 @@ pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) ->
     Ok(doc)
 }
 
+/// What a GET shows beyond the stored document: a cluster lists every agent
+/// pool in `agentPoolProfiles`, separately created ones after its own, as
+/// AKS does.
+pub fn on_get(sim: &SimClient, id: &str, mut doc: Json) -> Result<Json, ArmError> {
+    if !arm::resource_type(id).eq_ignore_ascii_case("Microsoft.ContainerService/managedClusters") {
+        return Ok(doc);
+    }
+    let pools = sim.store.descendants(id).map_err(super::io_error)?;
+    let Some(profiles) = doc
+        .pointer_mut("/properties/agentPoolProfiles")
+        .and_then(Json::as_array_mut)
+    else {
+        return Ok(doc);
+    };
+    for pool in pools {
+        let pool_id = pool.get("id").and_then(Json::as_str).unwrap_or("");
+        if !arm::resource_type(pool_id).eq_ignore_ascii_case("Microsoft.ContainerService/managedClusters/agentPools") {
+            continue;
+        }
+        let name = arm::name_of(pool_id);
+        if profiles
+            .iter()
+            .any(|p| p.get("name").and_then(Json::as_str) == Some(name))
+        {
+            continue;
+        }
+        let mut profile = pool.get("properties").cloned().unwrap_or_else(|| json!({}));
+        profile["name"] = json!(name);
+        profiles.push(profile);
+    }
+    Ok(doc)
+}
+
 pub fn on_delete(sim: &SimClient, id: &str, _doc: &Json) -> Result<(), ArmError> {
     if arm::resource_type(id).eq_ignore_ascii_case("Microsoft.Network/virtualNetworks/subnets") {
         refusals::subnet_delete(sim, id)?;
