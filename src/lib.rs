@@ -15,6 +15,7 @@ pub mod cli;
 pub mod config;
 pub mod core;
 pub mod diag;
+pub mod drift;
 pub mod graph;
 pub mod lang;
 pub mod plan;

@@ -91,17 +91,35 @@ impl Session {
         parallelism: usize,
         rules: bool,
     ) -> (Plan, Evaluated, Diagnostics) {
-        let mut diags = Diagnostics::new();
-        let (lineage, serial) = (state.lineage.clone(), state.serial);
-        let state = engine::conform_state(state);
-        let (refreshed, drift) = if opts.refresh {
-            let refresh = engine::refresh(&self.provider, state, parallelism);
-            let (r, drift, d) = self.runtime.block_on(refresh);
-            diags.extend(d);
-            (r, drift)
+        let (refreshed, drift, mut diags) = if opts.refresh {
+            self.refresh(state, parallelism)
         } else {
-            (state, Vec::new())
+            (engine::conform_state(state), Vec::new(), Diagnostics::new())
         };
+        let (plan, evaluated, d) = self.plan_refreshed(config, variables, refreshed, drift, opts, rules);
+        diags.extend(d);
+        (plan, evaluated, diags)
+    }
+
+    /// Reads every resource in state from the cloud: the state as it is
+    /// now, and what changed outside aksplan.
+    pub fn refresh(&self, state: State, parallelism: usize) -> (State, Vec<crate::plan::Drift>, Diagnostics) {
+        let state = engine::conform_state(state);
+        self.runtime.block_on(engine::refresh(&self.provider, state, parallelism))
+    }
+
+    /// Plans against state already refreshed (or taken as recorded).
+    pub fn plan_refreshed(
+        &self,
+        config: &Config,
+        variables: IndexMap<String, Value>,
+        refreshed: State,
+        drift: Vec<crate::plan::Drift>,
+        opts: &PlanOptions,
+        rules: bool,
+    ) -> (Plan, Evaluated, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let (lineage, serial) = (refreshed.lineage.clone(), refreshed.serial);
         let provider = &self.provider;
         let runtime = &self.runtime;
         let mut read_data = |schema: &crate::config::schema::Schema, config: &Value| {

@@ -121,7 +121,8 @@ fn resource_header(addr: &Instance) -> String {
     )
 }
 
-fn reason_line(c: &ResourceChange) -> Option<String> {
+/// Why a change was chosen, as the plan prints it: `(because ...)`.
+pub fn reason_text(c: &ResourceChange) -> Option<String> {
     let addr = &c.addr;
     c.reasons.iter().find_map(|r| match r {
         Reason::NotInConfiguration => Some(format!("(because {} is not in the configuration)", addr.resource)),
@@ -154,7 +155,7 @@ pub fn change(c: &ResourceChange, style: Style, out: &mut String) {
         Action::NoOp => return,
     };
     let _ = writeln!(out, "  {} {what}", style.bold(&format!("# {}", c.addr)));
-    if let Some(r) = reason_line(c) {
+    if let Some(r) = reason_text(c) {
         let _ = writeln!(out, "  # {r}");
     }
     if c.action == Action::Read {

@@ -1,0 +1,150 @@
+//! Drift: what changed in the cloud behind aksplan's back, as a report.
+//!
+//! Pure: it reads a plan made against freshly refreshed state (the plan's
+//! `drift` is what refresh saw change or vanish; its changes are where the
+//! cloud now differs from the configuration) and the accepted drift of an
+//! [`ignore::Ignore`] file. Values Azure never returns (write-only settings,
+//! kept in state as seals) cannot be compared and are listed as
+//! unverifiable, never as drift. Reading the cloud, timing and printing
+//! belong to the CLI.
+
+pub mod diff;
+pub mod ignore;
+
+use crate::addrs::Instance;
+use crate::lang::Value;
+use crate::plan::{Action, Plan};
+use crate::state::State;
+use diff::Difference;
+use ignore::Ignore;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Changed,
+    Deleted,
+}
+
+/// A resource changed or deleted outside aksplan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceDrift {
+    pub addr: Instance,
+    pub type_name: String,
+    pub id: Option<String>,
+    pub status: Status,
+    /// Recorded (`before`) and live (`after`) values, per attribute; empty when deleted.
+    pub changes: Vec<Difference>,
+}
+
+/// A resource whose live state differs from the configuration: what apply would do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigDifference {
+    pub addr: Instance,
+    pub action: Action,
+    pub reason: Option<String>,
+    /// The attributes apply would change (empty for a create or a delete).
+    pub paths: Vec<String>,
+}
+
+/// Attributes of a resource that Azure never returns, so cannot be checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unverifiable {
+    pub addr: Instance,
+    pub paths: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    pub resources: Vec<ResourceDrift>,
+    pub differences: Vec<ConfigDifference>,
+    pub unverifiable: Vec<Unverifiable>,
+    /// Changes left out because the ignore file accepts them.
+    pub ignored: usize,
+}
+
+impl Report {
+    pub fn has_drift(&self) -> bool {
+        !self.resources.is_empty() || !self.differences.is_empty()
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.resources.iter().filter(|r| r.status == status).count()
+    }
+}
+
+/// Builds the report from a plan made on refreshed state.
+pub fn report(plan: &Plan, refreshed: &State, ignore: &Ignore) -> Report {
+    let mut r = Report::default();
+    for d in &plan.drift {
+        let id = d.before.get("id").and_then(Value::as_str).map(str::to_string);
+        let (status, all) = match &d.after {
+            None => (Status::Deleted, Vec::new()),
+            Some(after) => (Status::Changed, diff::differences(&d.before, after)),
+        };
+        if ignore.covers(&d.addr, None) {
+            r.ignored += all.len().max(1);
+            continue;
+        }
+        let total = all.len();
+        let changes: Vec<Difference> = all
+            .into_iter()
+            .filter(|c| !ignore.covers(&d.addr, Some(&c.path)))
+            .collect();
+        r.ignored += total - changes.len();
+        if status == Status::Deleted || !changes.is_empty() {
+            r.resources.push(ResourceDrift {
+                addr: d.addr.clone(),
+                type_name: d.type_name.clone(),
+                id,
+                status,
+                changes,
+            });
+        }
+    }
+    for c in &plan.changes {
+        if matches!(c.action, Action::NoOp | Action::Read) {
+            continue;
+        }
+        let paths: Vec<String> = match (&c.before, &c.after, c.action) {
+            (Some(b), Some(a), Action::Update) => diff::differences(b, a).into_iter().map(|d| d.path).collect(),
+            _ => Vec::new(),
+        };
+        let accepted = ignore.covers(&c.addr, None)
+            || (!paths.is_empty() && paths.iter().all(|p| ignore.covers(&c.addr, Some(p))));
+        if accepted {
+            r.ignored += 1;
+            continue;
+        }
+        r.differences.push(ConfigDifference {
+            addr: c.addr.clone(),
+            action: c.action,
+            reason: crate::plan::render::reason_text(c),
+            paths,
+        });
+    }
+    for (addr, res) in &refreshed.resources {
+        let mut paths = Vec::new();
+        sealed_paths(&res.value, "", &mut paths);
+        if !paths.is_empty() {
+            r.unverifiable.push(Unverifiable {
+                addr: addr.clone(),
+                paths,
+            });
+        }
+    }
+    r
+}
+
+/// Paths of the seals in a value: the write-only attributes that are set.
+fn sealed_paths(v: &Value, path: &str, out: &mut Vec<String>) {
+    use crate::provider::azurerm::sealed::is_sealed;
+    match v.inner() {
+        Value::Map(m) if !m.is_empty() && is_sealed(v) => out.push(path.to_string()),
+        Value::String(_) if is_sealed(v) => out.push(path.to_string()),
+        Value::Map(m) => m.iter().for_each(|(k, x)| sealed_paths(x, &diff::join(path, k), out)),
+        Value::List(items) | Value::Set(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| sealed_paths(x, &format!("{path}[{i}]"), out)),
+        _ => {}
+    }
+}
