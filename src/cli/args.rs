@@ -78,6 +78,9 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Destroy everything aksplan manages in this configuration.
     Destroy(DestroyArgs),
+    /// Report what changed in the cloud outside aksplan, and where it differs
+    /// from the configuration. Read-only. Exit 0 no drift, 2 drift, 1 error.
+    Drift(DriftArgs),
     /// Show the outputs recorded in state.
     Output(OutputArgs),
     /// Show the state, or a saved plan.
@@ -224,6 +227,33 @@ pub struct DestroyArgs {
 
     #[command(flatten)]
     pub options: PlanOptionArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// Output format: text, JSON (format version 1, see the README), or
+    /// Markdown (for an issue or a chat message).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+
+    /// Accepted drift: address and attribute path per line (default:
+    /// aksplan.driftignore in the configuration directory, if present).
+    #[arg(long, value_name = "FILE")]
+    pub ignore: Option<PathBuf>,
+
+    /// Resources read from the cloud at once.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub parallelism: usize,
+
+    #[command(flatten)]
+    pub vars: VarArgs,
 }
 
 #[derive(Debug, Args)]

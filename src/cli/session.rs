@@ -105,7 +105,8 @@ impl Session {
     /// now, and what changed outside aksplan.
     pub fn refresh(&self, state: State, parallelism: usize) -> (State, Vec<crate::plan::Drift>, Diagnostics) {
         let state = engine::conform_state(state);
-        self.runtime.block_on(engine::refresh(&self.provider, state, parallelism))
+        self.runtime
+            .block_on(engine::refresh(&self.provider, state, parallelism))
     }
 
     /// Plans against state already refreshed (or taken as recorded).

@@ -86,10 +86,14 @@ mod tests {
 
     #[test]
     fn paths_name_the_leaves_that_differ() {
-        let before = v(json!({"name": "k", "tags": {"env": "dev"}, "pool": [{"count": 3, "size": "D2"}],
-            "settings": {"omsagent.region": "westus"}}));
-        let after = v(json!({"name": "k", "tags": {"env": "dev", "owner": "x"}, "pool": [{"count": 5, "size": "D2"}],
-            "settings": {"omsagent.region": "eastus"}}));
+        let before = v(
+            json!({"name": "k", "tags": {"env": "dev"}, "pool": [{"count": 3, "size": "D2"}],
+            "settings": {"omsagent.region": "westus"}}),
+        );
+        let after = v(
+            json!({"name": "k", "tags": {"env": "dev", "owner": "x"}, "pool": [{"count": 5, "size": "D2"}],
+            "settings": {"omsagent.region": "eastus"}}),
+        );
         let d = differences(&before, &after);
         let paths: Vec<&str> = d.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(paths, ["pool[0].count", "settings[\"omsagent.region\"]", "tags.owner"]);

@@ -106,8 +106,10 @@ mod tests {
         let text = "azurerm_resource_group.this tags\nnot an address\nazurerm_subnet.s\n";
         let (ig, d) = Ignore::parse(text, 3);
         assert_eq!(ig.entries.len(), 1);
-        let spans: Vec<(String, usize, usize)> =
-            d.iter().map(|d| (d.summary.clone(), d.span.unwrap().start, d.span.unwrap().end)).collect();
+        let spans: Vec<(String, usize, usize)> = d
+            .iter()
+            .map(|d| (d.summary.clone(), d.span.unwrap().start, d.span.unwrap().end))
+            .collect();
         assert_eq!(
             spans,
             [

@@ -1,4 +1,5 @@
 //! Views: one renderer per output format. They format; they decide nothing.
 
 pub mod diagnostics;
+pub mod drift;
 pub mod graph;

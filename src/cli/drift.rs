@@ -1,0 +1,113 @@
+//! `aksplan drift`: reads every resource in state from the cloud and reports
+//! what changed outside aksplan and where the cloud differs from the
+//! configuration. Read-only: it takes no lock and writes neither state nor
+//! cloud, so it can run on a schedule beside everything else.
+
+use super::args::{CloudArgs, DriftArgs, ReportFormat};
+use super::session::Session;
+use super::views::drift as view;
+use super::{exit, fail, load_config, report, Context};
+use crate::diag::{Diagnostic, Sources};
+use crate::drift::{self, ignore::Ignore};
+use crate::plan::engine::PlanOptions;
+use crate::provider::arm::ArmClient;
+use std::time::Instant;
+
+/// The ignore file read when `--ignore` is not given, if it exists.
+pub const DEFAULT_IGNORE: &str = "aksplan.driftignore";
+
+pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
+    let started = Instant::now();
+    let (config, vars, diags) = load_config(ctx, &args.vars);
+    let failed = report(ctx, &diags, &config.sources);
+    let Some(vars) = vars.filter(|_| !failed) else {
+        return exit::ERROR;
+    };
+    let (ignore, ignore_file) = match read_ignore(ctx, args) {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
+    let loaded = started.elapsed();
+
+    let session = match Session::open(ctx, cloud) {
+        Ok(s) => s,
+        Err(d) => return fail(ctx, d),
+    };
+    let state = match session.store.load() {
+        Ok(s) => s,
+        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+    };
+    let t = Instant::now();
+    let (refreshed, changed, diags) = session.refresh(state, args.parallelism);
+    if report(ctx, &diags, &config.sources) {
+        return exit::ERROR;
+    }
+    let refresh_took = t.elapsed();
+
+    let t = Instant::now();
+    let opts = PlanOptions {
+        destroy: false,
+        replace: Vec::new(),
+        targets: Vec::new(),
+        refresh: false,
+    };
+    let (plan, _, diags) = session.plan_refreshed(&config, vars, refreshed.clone(), changed, &opts, false);
+    if report(ctx, &diags, &config.sources) {
+        return exit::ERROR;
+    }
+    let planned = t.elapsed();
+
+    let r = drift::report(&plan, &refreshed, &ignore);
+    let meta = view::Meta {
+        cloud: session.provider.client.describe(),
+        subscription: session.provider.client.subscription().to_string(),
+        ignore_file,
+        phases: vec![
+            ("load", loaded),
+            ("refresh", refresh_took),
+            ("plan", planned),
+            ("total", started.elapsed()),
+        ],
+    };
+    match args.format {
+        ReportFormat::Text => print!("{}", view::text(&r, &meta)),
+        ReportFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&view::json(&r, &meta)).unwrap_or_default()
+        ),
+        ReportFormat::Markdown => print!("{}", view::markdown(&r, &meta)),
+    }
+    if r.has_drift() {
+        exit::CHANGES
+    } else {
+        exit::OK
+    }
+}
+
+/// The accepted drift: `--ignore FILE`, else the default file if present.
+fn read_ignore(ctx: &Context, args: &DriftArgs) -> Result<(Ignore, Option<String>), i32> {
+    let path = match &args.ignore {
+        Some(p) => ctx.dir.join(p),
+        None => {
+            let p = ctx.dir.join(DEFAULT_IGNORE);
+            if !p.exists() {
+                return Ok((Ignore::default(), None));
+            }
+            p
+        }
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        fail(
+            ctx,
+            Diagnostic::error("Cannot read the ignore file").with_detail(format!("{}: {e}", path.display())),
+        )
+    })?;
+    let name = path.display().to_string();
+    let mut sources = Sources::default();
+    let file = sources.add(name.clone(), text.as_str());
+    let (ignore, diags) = Ignore::parse(&text, file);
+    if report(ctx, &diags, &sources) {
+        return Err(exit::ERROR);
+    }
+    Ok((ignore, Some(name)))
+}
