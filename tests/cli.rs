@@ -410,3 +410,31 @@ fn usage_errors_exit_one_and_help_exits_zero() {
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("validate"));
 }
+
+#[test]
+fn validate_as_sarif_points_code_scanning_at_the_rule_line() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/broken/VNET001");
+    let r = common::run(&dir, &["validate", "--format", "sarif"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let sarif: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["ruleId"] == "VNET001")
+        .expect("a VNET001 result");
+    let location = &result["locations"][0]["physicalLocation"];
+    let file = location["artifactLocation"]["uri"].as_str().unwrap();
+    let line = location["region"]["startLine"].as_u64().unwrap() as usize;
+    let text = std::fs::read_to_string(dir.join(file)).unwrap();
+    assert!(
+        text.lines().nth(line - 1).unwrap().contains("# <- VNET001"),
+        "line {line} of {file} is not the marked one"
+    );
+    assert!(sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == "VNET001"));
+}

@@ -318,6 +318,8 @@ pub struct VarArgs {
 pub enum DiagFormat {
     Text,
     Json,
+    /// SARIF 2.1.0, for code-scanning annotations.
+    Sarif,
 }
 
 #[derive(Debug, Args)]

@@ -24,6 +24,10 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
     }
     match args.format {
         DiagFormat::Json => println!("{}", views::diagnostics::json(&diags, &config.sources)),
+        DiagFormat::Sarif => println!(
+            "{}",
+            serde_json::to_string_pretty(&views::sarif::sarif(&diags, &config.sources)).unwrap_or_default()
+        ),
         DiagFormat::Text => {
             eprint!("{}", views::diagnostics::text(&diags, &config.sources, ctx.color));
             if !diags.has_errors() {

@@ -3,3 +3,4 @@
 pub mod diagnostics;
 pub mod drift;
 pub mod graph;
+pub mod sarif;
