@@ -102,12 +102,7 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
         Ok(c) => c,
         Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
     };
-    let files = saved
-        .configuration
-        .iter()
-        .map(|f| (f.name.clone(), Ok(f.text.clone().into_bytes())))
-        .collect();
-    let (config, diags) = crate::config::load::from_files(&ctx.dir, files);
+    let (config, diags) = crate::config::load::from_files(&ctx.dir, file::configuration_files(&saved));
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }

@@ -190,6 +190,11 @@ pub struct PlanOptionArgs {
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
+    /// Output format: text; Terraform's JSON plan representation; or Markdown
+    /// for a pull-request comment.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+
     /// Plan to destroy everything in state.
     #[arg(long)]
     pub destroy: bool,

@@ -1,7 +1,8 @@
 //! `aksplan plan`: refresh, diff, print the plan, optionally save it.
 
-use super::args::{CloudArgs, PlanArgs};
+use super::args::{CloudArgs, PlanArgs, ReportFormat};
 use super::session::{begin, checked_options};
+use super::views::{plan_json, plan_markdown};
 use super::{exit, fail, load_config, report, Context};
 use crate::diag::Diagnostic;
 use crate::plan::{file, render};
@@ -21,7 +22,9 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
         Ok(b) => b,
         Err(code) => return code,
     };
-    println!("{}\n", session.banner());
+    if args.format == ReportFormat::Text {
+        println!("{}\n", session.banner());
+    }
     let (plan, _, diags) = session.plan(
         &config,
         vars,
@@ -30,10 +33,21 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
         args.options.parallelism,
         !args.options.skip_rules,
     );
-    if report(ctx, &diags, &config.sources) {
+    let failed = report(ctx, &diags, &config.sources);
+    match args.format {
+        // A pull request's comment shows why the plan failed, too.
+        ReportFormat::Markdown => print!("{}", plan_markdown::markdown(&plan, &diags, &config.sources)),
+        _ if failed => {}
+        ReportFormat::Text => print!("{}", render::plan(&plan, render::Style { color: ctx.color })),
+        ReportFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&plan_json::plan_json(&plan, &config, &diags, &config.sources))
+                .unwrap_or_default()
+        ),
+    }
+    if failed {
         return exit::ERROR;
     }
-    print!("{}", render::plan(&plan, render::Style { color: ctx.color }));
     if let Some(out) = &args.out {
         let tf_files: Vec<String> = config
             .sources

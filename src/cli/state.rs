@@ -94,31 +94,24 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> i32 {
             Ok(c) => c,
             Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
         };
-        if args.json {
-            let list: Vec<serde_json::Value> = changes
-                .iter()
-                .map(|c| {
-                    serde_json::json!({
-                        "address": c.addr.to_string(),
-                        "type": c.type_name,
-                        "action": c.action,
-                        "reasons": c.reasons,
-                        "before": c.before.as_ref().map(masked_json),
-                        "after": c.after.as_ref().map(masked_json),
-                        "replace_paths": c.replace_paths,
-                    })
-                })
-                .collect();
-            let doc = serde_json::json!({"format_version": file::VERSION, "cloud": saved.cloud, "destroy": saved.destroy, "resource_changes": list});
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
-            return exit::OK;
-        }
         let plan = crate::plan::Plan {
             cloud: saved.cloud.clone(),
             changes,
             destroy: saved.destroy,
             ..Default::default()
         };
+        if args.json {
+            // Terraform's JSON plan representation, as `plan --format json` prints it.
+            let (config, diags) = crate::config::load::from_files(&ctx.dir, file::configuration_files(&saved));
+            let prior_state = match statefile::decode(saved.prior_state) {
+                Ok(s) => s,
+                Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
+            };
+            let plan = crate::plan::Plan { prior_state, ..plan };
+            let doc = super::views::plan_json::plan_json(&plan, &config, &diags, &config.sources);
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            return exit::OK;
+        }
         println!("Saved plan against {}\n", saved.cloud);
         print!("{}", render::plan(&plan, render::Style { color: ctx.color }));
         return exit::OK;

@@ -129,6 +129,14 @@ pub fn encode(plan: &Plan, sources: &crate::diag::Sources, tf_files: &[String], 
 }
 
 /// The changes of a saved plan, for display and comparison.
+/// The configuration snapshot, as `config::load::from_files` takes it.
+pub fn configuration_files(f: &PlanFile) -> Vec<crate::config::load::FileContent> {
+    f.configuration
+        .iter()
+        .map(|s| (s.name.clone(), Ok(s.text.clone().into_bytes())))
+        .collect()
+}
+
 pub fn decode_changes(f: &PlanFile) -> Result<Vec<ResourceChange>, String> {
     f.changes
         .iter()

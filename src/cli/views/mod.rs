@@ -3,4 +3,6 @@
 pub mod diagnostics;
 pub mod drift;
 pub mod graph;
+pub mod plan_json;
+pub mod plan_markdown;
 pub mod sarif;

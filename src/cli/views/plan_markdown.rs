@@ -1,0 +1,213 @@
+//! A plan as a pull-request comment: counts first, then what destroys
+//! (deletes and replacements, with why), the rule findings, a table of
+//! every action, and each resource's diff folded in `<details>`. Sensitive
+//! values are masked as in the text plan. The comment stays under GitHub's
+//! 65,535-character limit: details that do not fit are left out, and the
+//! comment says so.
+
+use crate::diag::{Diagnostics, Severity, Sources};
+use crate::plan::render::{self, Style};
+use crate::plan::{Action, Plan, ResourceChange};
+use std::fmt::Write;
+
+/// GitHub's limit on a comment body, in characters.
+pub const GITHUB_LIMIT: usize = 65_535;
+/// Kept free for the note that says what was left out.
+const NOTE_ROOM: usize = 200;
+
+fn symbol(a: Action) -> &'static str {
+    match a {
+        Action::Create => "➕ create",
+        Action::Update => "🔄 update",
+        Action::DeleteThenCreate => "♻️ replace (destroy, then create)",
+        Action::CreateThenDelete => "♻️ replace (create, then destroy)",
+        Action::Delete => "🗑️ destroy",
+        Action::Read => "📖 read",
+        Action::NoOp => "no change",
+    }
+}
+
+/// Why a change was chosen, with the attributes that force a replacement.
+fn why(c: &ResourceChange) -> String {
+    let mut parts = Vec::new();
+    if !c.replace_paths.is_empty() {
+        let paths: Vec<String> = c.replace_paths.iter().map(|p| format!("`{p}`")).collect();
+        parts.push(format!("{} cannot change in place", paths.join(", ")));
+    }
+    if let Some(r) = render::reason_text(c) {
+        parts.push(r.trim_start_matches('(').trim_end_matches(')').to_string());
+    }
+    parts.join("; ")
+}
+
+/// Characters left for the comment.
+struct Budget {
+    left: usize,
+}
+
+impl Budget {
+    /// Takes room for `s` if there is enough.
+    fn take(&mut self, s: &str) -> bool {
+        let n = s.chars().count();
+        if n > self.left {
+            return false;
+        }
+        self.left -= n;
+        true
+    }
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The text plan of one resource as a `diff` block: the action symbol moved
+/// to the first column, so GitHub colours it.
+fn diff_block(c: &ResourceChange) -> String {
+    let mut text = String::new();
+    render::change(c, Style { color: false }, &mut text);
+    let mut out = String::from("```diff\n");
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let moved = ["-/+ ", "+/- ", "+ ", "- ", "~ ", "<= "]
+            .iter()
+            .find(|s| trimmed.starts_with(**s))
+            .map(|s| {
+                let sign = match s.trim() {
+                    "-/+" | "+/-" => "!",
+                    "~" => "!",
+                    "<=" => " ",
+                    other => other,
+                };
+                // Everything moves one column right, as unchanged lines do.
+                format!("{sign}{}{}", " ".repeat(indent + s.len()), &trimmed[s.len()..])
+            });
+        out.push_str(&moved.unwrap_or_else(|| format!(" {line}")));
+        out.push('\n');
+    }
+    out.push_str("```\n");
+    out
+}
+
+pub fn markdown(p: &Plan, diags: &Diagnostics, sources: &Sources) -> String {
+    render_within(p, diags, sources, GITHUB_LIMIT)
+}
+
+/// Renders the comment in at most `limit` characters.
+pub fn render_within(p: &Plan, diags: &Diagnostics, sources: &Sources, limit: usize) -> String {
+    let changes: Vec<&ResourceChange> = p.changes.iter().filter(|c| !matches!(c.action, Action::NoOp)).collect();
+    let counts = p.counts();
+    let replaced = changes.iter().filter(|c| c.action.is_replace()).count();
+    let mut head = String::from("## aksplan plan\n\n");
+    if changes.is_empty() {
+        head.push_str("**No changes.** The infrastructure matches the configuration.\n");
+    } else {
+        let _ = writeln!(
+            head,
+            "**Plan: {} to add, {} to change, {} to destroy** ({} replaced).",
+            counts.add, counts.change, counts.destroy, replaced
+        );
+    }
+
+    // Everything below is added while it fits; what does not is counted.
+    let mut budget = Budget {
+        left: limit.saturating_sub(NOTE_ROOM + head.chars().count()),
+    };
+    let mut left_out = 0;
+
+    let destructive: Vec<&&ResourceChange> = changes.iter().filter(|c| c.action.deletes()).collect();
+    if !destructive.is_empty() {
+        let title = "\n### ⚠️ Destroys\n\n";
+        budget.take(title);
+        head.push_str(title);
+        for c in destructive {
+            let reason = why(c);
+            let mut line = format!("- {} `{}`", symbol(c.action), c.addr);
+            if !reason.is_empty() {
+                let _ = write!(line, ": {reason}");
+            }
+            line.push('\n');
+            if budget.take(&line) {
+                head.push_str(&line);
+            } else {
+                left_out += 1;
+            }
+        }
+    }
+
+    if !diags.is_empty() {
+        let title = "\n### Findings\n\n";
+        budget.take(title);
+        head.push_str(title);
+        for d in diags.iter() {
+            let icon = match d.severity {
+                Severity::Error => "❌",
+                Severity::Warning => "⚠️",
+            };
+            let code = d.code.map(|c| format!("**{c}** ")).unwrap_or_default();
+            let at = d
+                .span
+                .map(|s| {
+                    let f = sources.get(s.file);
+                    format!(" (`{}:{}`)", f.name, f.position(s.start).line)
+                })
+                .unwrap_or_default();
+            let line = format!("- {icon} {code}{}{at}\n", d.summary);
+            if budget.take(&line) {
+                head.push_str(&line);
+            } else {
+                left_out += 1;
+            }
+        }
+    }
+
+    if !p.drift.is_empty() {
+        let line = format!("\n{} changed outside aksplan since the last apply.\n", p.drift.len());
+        budget.take(&line);
+        head.push_str(&line);
+    }
+
+    if !changes.is_empty() {
+        let title = "\n| Action | Resource | Why |\n|---|---|---|\n";
+        budget.take(title);
+        head.push_str(title);
+        for c in &changes {
+            let row = format!("| {} | `{}` | {} |\n", symbol(c.action), c.addr, cell(&why(c)));
+            if budget.take(&row) {
+                head.push_str(&row);
+            } else {
+                left_out += 1;
+            }
+        }
+    }
+
+    // The details, as many as fit.
+    let mut details = String::new();
+    for c in &changes {
+        let block = format!(
+            "\n<details><summary>{} <code>{}</code></summary>\n\n{}\n</details>\n",
+            symbol(c.action),
+            c.addr,
+            diff_block(c)
+        );
+        if budget.take(&block) {
+            details.push_str(&block);
+        } else {
+            left_out += 1;
+        }
+    }
+    let mut out = head;
+    if !details.is_empty() {
+        // The heading's few characters come out of NOTE_ROOM.
+        out.push_str("\n### Details\n");
+        out.push_str(&details);
+    }
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "\n_{left_out} lines and details are left out to stay under GitHub's {limit}-character limit; run `aksplan plan` for the whole plan._"
+        );
+    }
+    out
+}
