@@ -81,6 +81,8 @@ pub enum Command {
     /// Report what changed in the cloud outside aksplan, and where it differs
     /// from the configuration. Read-only. Exit 0 no drift, 2 drift, 1 error.
     Drift(DriftArgs),
+    /// Rewrite .tf and .tfvars files in Terraform's canonical layout.
+    Fmt(FmtArgs),
     /// Show the outputs recorded in state.
     Output(OutputArgs),
     /// Show the state, or a saved plan.
@@ -259,6 +261,25 @@ pub struct DriftArgs {
 
     #[command(flatten)]
     pub vars: VarArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Files or directories to format (default: the configuration
+    /// directory); `-` reads standard input and writes standard output.
+    pub paths: Vec<PathBuf>,
+
+    /// Write nothing; exit 3 if a file is not formatted.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Show the changes as a unified diff.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Also format the directories below.
+    #[arg(long)]
+    pub recursive: bool,
 }
 
 #[derive(Debug, Args)]

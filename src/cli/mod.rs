@@ -7,6 +7,7 @@
 mod apply;
 pub mod args;
 mod drift;
+mod fmt;
 mod graph;
 mod plan;
 pub mod session;
@@ -80,6 +81,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Apply(a) => apply::run_apply(&ctx, &a, &cli.cloud),
         Command::Destroy(a) => apply::run_destroy(&ctx, &a, &cli.cloud),
         Command::Drift(a) => drift::run(&ctx, &a, &cli.cloud),
+        Command::Fmt(a) => fmt::run(&ctx, &a),
         Command::Output(a) => state::output(&ctx, &a),
         Command::Show(a) => state::show(&ctx, &a),
         Command::State(c) => state::run(&ctx, &c),
