@@ -41,6 +41,8 @@ enum Node {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Created,
+    /// Brought under management by an `import` block, unchanged.
+    Imported,
     Updated,
     Replaced,
     Deleted,
@@ -553,7 +555,9 @@ fn record(
                 journal.push(JournalEntry::Set(Box::new(encode_resource(&inst, &rs))));
                 state.resources.insert(inst.clone(), rs);
                 collected.push((inst.key.clone(), v));
+                let imported = changes.get(&inst).is_some_and(|c| c.importing.is_some());
                 let outcome = match action {
+                    Action::NoOp if imported => Outcome::Imported,
                     Action::Create => Outcome::Created,
                     Action::Update => Outcome::Updated,
                     Action::Read => Outcome::Read,

@@ -234,6 +234,7 @@ fn execute(
     for addr in &result.order {
         let line = match &result.outcomes[addr] {
             Outcome::Created => "created",
+            Outcome::Imported => "imported",
             Outcome::Updated => "updated",
             Outcome::Replaced => "replaced",
             Outcome::Deleted => "destroyed",
@@ -267,7 +268,13 @@ fn execute(
         return exit::ERROR;
     }
     let verb = if plan.destroy { "Destroy" } else { "Apply" };
-    println!("\n{verb} complete! Resources: {added} added, {changed} changed, {destroyed} destroyed.");
+    let imported = plan.changes.iter().filter(|c| c.importing.is_some()).count();
+    let imported = if imported > 0 {
+        format!("{imported} imported, ")
+    } else {
+        String::new()
+    };
+    println!("\n{verb} complete! Resources: {imported}{added} added, {changed} changed, {destroyed} destroyed.");
     if !state.outputs.is_empty() && !plan.destroy {
         println!("\nOutputs:\n");
         for (name, o) in &state.outputs {

@@ -83,6 +83,8 @@ pub enum Command {
     Drift(DriftArgs),
     /// Rewrite .tf and .tfvars files in Terraform's canonical layout.
     Fmt(FmtArgs),
+    /// Bring an existing Azure resource under management at an address of the configuration.
+    Import(ImportArgs),
     /// Show the outputs recorded in state.
     Output(OutputArgs),
     /// Show the state, or a saved plan.
@@ -258,6 +260,22 @@ pub struct DriftArgs {
     /// Resources read from the cloud at once.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub parallelism: usize,
+
+    #[command(flatten)]
+    pub vars: VarArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The address it is managed at: a resource block of the configuration,
+    /// with its key if it has count or for_each (`azurerm_subnet.this["pods"]`).
+    pub address: String,
+
+    /// The resource's Azure id.
+    pub id: String,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
 
     #[command(flatten)]
     pub vars: VarArgs,

@@ -9,6 +9,7 @@ pub mod args;
 mod drift;
 mod fmt;
 mod graph;
+mod import;
 mod plan;
 pub mod session;
 mod sim;
@@ -82,6 +83,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Destroy(a) => apply::run_destroy(&ctx, &a, &cli.cloud),
         Command::Drift(a) => drift::run(&ctx, &a, &cli.cloud),
         Command::Fmt(a) => fmt::run(&ctx, &a),
+        Command::Import(a) => import::run(&ctx, &a, &cli.cloud),
         Command::Output(a) => state::output(&ctx, &a),
         Command::Show(a) => state::show(&ctx, &a),
         Command::State(c) => state::run(&ctx, &c),

@@ -119,8 +119,8 @@ impl Session {
         opts: &PlanOptions,
         rules: bool,
     ) -> (Plan, Evaluated, Diagnostics) {
-        let mut diags = Diagnostics::new();
         let (lineage, serial) = (refreshed.lineage.clone(), refreshed.serial);
+        let (refreshed, importing, mut diags) = self.import_blocks(config, refreshed);
         let provider = &self.provider;
         let runtime = &self.runtime;
         let mut read_data = |schema: &crate::config::schema::Schema, config: &Value| {
@@ -139,10 +139,70 @@ impl Session {
             diags.extend(crate::rules::check_plan(config, &plan, registered));
             diags.sort();
         }
+        for c in plan.changes.iter_mut() {
+            if let Some((id, value)) = importing.get(&c.addr) {
+                c.importing = Some(id.clone());
+                if c.action == crate::plan::Action::NoOp {
+                    (c.before, c.after) = (Some(value.clone()), Some(value.clone()));
+                }
+            }
+        }
         plan.drift = drift;
         plan.state_lineage = lineage;
         plan.state_serial = serial;
         (plan, evaluated, diags)
+    }
+}
+
+impl Session {
+    /// Reads the resources of `import` blocks that state does not hold yet,
+    /// and adds them to the state the plan starts from, as if they had been
+    /// there: the plan then shows how each differs from its configuration,
+    /// and apply records it. Returns the imported ids and values by address.
+    #[allow(clippy::type_complexity)]
+    fn import_blocks(
+        &self,
+        config: &Config,
+        mut state: State,
+    ) -> (State, std::collections::HashMap<Instance, (String, Value)>, Diagnostics) {
+        let mut imported = std::collections::HashMap::new();
+        let mut diags = Diagnostics::new();
+        for imp in &config.imports {
+            if state.resources.contains_key(&imp.to) {
+                continue; // Imported already: the block has done its work.
+            }
+            let Some(schema) = config
+                .resources
+                .contains_key(&imp.to.resource)
+                .then(|| crate::config::schema::lookup(imp.to.resource.mode, &imp.to.resource.type_name))
+                .flatten()
+            else {
+                diags.push(
+                    Diagnostic::error("Import to a resource that is not in the configuration")
+                        .with_span(imp.span)
+                        .with_detail(format!("add a resource block for {} to import into", imp.to)),
+                );
+                continue;
+            };
+            let r = self.runtime.block_on(self.provider.import(schema, &imp.id));
+            for d in r.diags {
+                diags.push(d.with_span(imp.span));
+            }
+            if let Some(v) = r.value {
+                let value = crate::provider::azurerm::mark_sensitive(&schema.block, v);
+                state.resources.insert(
+                    imp.to.clone(),
+                    crate::state::ResourceState {
+                        type_name: schema.name.clone(),
+                        value: value.clone(),
+                        dependencies: Vec::new(),
+                        tainted: false,
+                    },
+                );
+                imported.insert(imp.to.clone(), (imp.id.clone(), value));
+            }
+        }
+        (state, imported, diags)
     }
 }
 

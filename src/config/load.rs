@@ -245,7 +245,8 @@ impl Loader {
                 "aksplan reads a single configuration directory; move the module's resources into it",
                 self.header_span(file, &block),
             ),
-            other @ ("moved" | "import" | "removed" | "check") => self.diags.push(
+            "import" => self.import(file, &block),
+            other @ ("moved" | "removed" | "check") => self.diags.push(
                 Diagnostic::warning(format!("{other} blocks are ignored"))
                     .with_detail(format!("aksplan does not act on {other} blocks yet"))
                     .with_span(self.header_span(file, &block)),
@@ -714,6 +715,52 @@ impl Loader {
         };
         if self.declare(addr.to_string(), kind, span) {
             self.config.resources.insert(addr, res);
+        }
+    }
+
+    fn import(&mut self, file: FileId, block: &Block) {
+        if self.labels(file, block, 0, "").is_none() {
+            return;
+        }
+        let (mut to, mut id, mut given) = (None, None, false);
+        for s in block.body.iter() {
+            match s {
+                Structure::Attribute(a) => match a.key.as_str() {
+                    "to" => {
+                        let span = self.span(file, a.value.span());
+                        let text = a.value.to_string();
+                        match text.trim().parse::<crate::addrs::Instance>() {
+                            Ok(addr) if addr.resource.mode == crate::addrs::Mode::Managed => to = Some((addr, span)),
+                            Ok(_) => {
+                                self.error("Invalid import address", "only managed resources can be imported", span)
+                            }
+                            Err(e) => self.error("Invalid import address", e.to_string(), span),
+                        }
+                    }
+                    "id" => {
+                        given = true;
+                        id = self.literal_string(file, a);
+                    }
+                    "provider" => {}
+                    _ => self.unexpected_attr(file, "import", a, &["to", "id", "provider"]),
+                },
+                Structure::Block(b) => self.unexpected_block(file, "import", b),
+            }
+        }
+        match (to, id) {
+            (Some((to, span)), Some(id)) => self.config.imports.push(crate::config::Import { to, id, span }),
+            (None, _) => self.error(
+                "Missing required argument",
+                "an import block needs to: the address the resource is managed at",
+                self.header_span(file, block),
+            ),
+            (_, None) if !given => self.error(
+                "Missing required argument",
+                "an import block needs id: the resource's Azure id",
+                self.header_span(file, block),
+            ),
+            // The id's own error is already reported.
+            _ => {}
         }
     }
 

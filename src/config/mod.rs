@@ -53,6 +53,17 @@ pub struct Config {
     pub locals: IndexMap<String, Local>,
     pub resources: IndexMap<addrs::Resource, Resource>,
     pub outputs: IndexMap<String, Output>,
+    /// `import` blocks: existing cloud resources to bring under management.
+    pub imports: Vec<Import>,
+}
+
+/// `import { to = ADDR, id = "..." }`.
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub to: addrs::Instance,
+    pub id: String,
+    /// The `to` expression.
+    pub span: Span,
 }
 
 /// The `terraform` block: kept for the record; aksplan needs none of it to run.

@@ -184,6 +184,7 @@ pub fn plan<C: ArmClient>(
             after: None,
             replace_paths: Vec::new(),
             dependencies: r.dependencies.clone(),
+            importing: None,
             create_before_destroy: false,
         });
     }
@@ -203,6 +204,7 @@ pub fn plan<C: ArmClient>(
                 after: None,
                 replace_paths: Vec::new(),
                 dependencies: r.dependencies.clone(),
+                importing: None,
                 create_before_destroy: false,
             })
             .collect();
@@ -383,6 +385,7 @@ impl<C: ArmClient> ResourceValues for Planner<'_, C> {
             },
             replace_paths: planned.replace_paths,
             dependencies: Vec::new(),
+            importing: None,
             create_before_destroy: res.lifecycle.create_before_destroy,
         });
         if self.opts.destroy {
@@ -405,6 +408,7 @@ impl<C: ArmClient> Planner<'_, C> {
                 after: Some(config_value.clone()),
                 replace_paths: Vec::new(),
                 dependencies: Vec::new(),
+                importing: None,
                 create_before_destroy: false,
             });
             return config_value;

@@ -52,6 +52,8 @@ pub struct ChangeEntry {
     pub replace_paths: Vec<String>,
     pub dependencies: Vec<String>,
     pub create_before_destroy: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub importing: Option<String>,
 }
 
 /// A value as tagged JSON.
@@ -123,12 +125,12 @@ pub fn encode(plan: &Plan, sources: &crate::diag::Sources, tf_files: &[String], 
                 replace_paths: c.replace_paths.clone(),
                 dependencies: c.dependencies.clone(),
                 create_before_destroy: c.create_before_destroy,
+                importing: c.importing.clone(),
             })
             .collect(),
     }
 }
 
-/// The changes of a saved plan, for display and comparison.
 /// The configuration snapshot, as `config::load::from_files` takes it.
 pub fn configuration_files(f: &PlanFile) -> Vec<crate::config::load::FileContent> {
     f.configuration
@@ -137,6 +139,7 @@ pub fn configuration_files(f: &PlanFile) -> Vec<crate::config::load::FileContent
         .collect()
 }
 
+/// The changes of a saved plan, for display and comparison.
 pub fn decode_changes(f: &PlanFile) -> Result<Vec<ResourceChange>, String> {
     f.changes
         .iter()
@@ -151,6 +154,7 @@ pub fn decode_changes(f: &PlanFile) -> Result<Vec<ResourceChange>, String> {
                 replace_paths: c.replace_paths.clone(),
                 dependencies: c.dependencies.clone(),
                 create_before_destroy: c.create_before_destroy,
+                importing: c.importing.clone(),
             })
         })
         .collect()

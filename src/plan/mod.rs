@@ -84,6 +84,8 @@ pub struct ResourceChange {
     /// What it depends on, recorded in state for destroy ordering.
     pub dependencies: Vec<String>,
     pub create_before_destroy: bool,
+    /// The Azure id it is imported from (an `import` block).
+    pub importing: Option<String>,
 }
 
 /// A resource changed or deleted outside aksplan, seen by refresh.
@@ -149,7 +151,7 @@ impl Plan {
     pub fn has_changes(&self) -> bool {
         self.changes
             .iter()
-            .any(|c| !matches!(c.action, Action::NoOp | Action::Read))
+            .any(|c| !matches!(c.action, Action::NoOp | Action::Read) || c.importing.is_some())
             || self
                 .outputs
                 .iter()

@@ -52,7 +52,11 @@ pub fn plan(p: &Plan, style: Style) -> String {
         }
         out.push('\n');
     }
-    let shown: Vec<&ResourceChange> = p.changes.iter().filter(|c| c.action != Action::NoOp).collect();
+    let shown: Vec<&ResourceChange> = p
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::NoOp || c.importing.is_some())
+        .collect();
     let counts = p.counts();
     if shown.is_empty() && !p.has_changes() {
         let _ = writeln!(
@@ -68,9 +72,15 @@ pub fn plan(p: &Plan, style: Style) -> String {
             change(c, style, &mut out);
         }
     }
+    let imports = p.changes.iter().filter(|c| c.importing.is_some()).count();
+    let imports = if imports > 0 {
+        format!("{imports} to import, ")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "{} {} to add, {} to change, {} to destroy.",
+        "{} {imports}{} to add, {} to change, {} to destroy.",
         style.bold("Plan:"),
         counts.add,
         counts.change,
@@ -146,6 +156,7 @@ pub fn reason_text(c: &ResourceChange) -> Option<String> {
 /// One resource's change.
 pub fn change(c: &ResourceChange, style: Style, out: &mut String) {
     let (what, sym) = match c.action {
+        Action::NoOp if c.importing.is_some() => ("will be imported", "   "),
         Action::Create => ("will be created", "  +"),
         Action::Read => ("will be read during apply", " <="),
         Action::Update => ("will be updated in-place", "  ~"),
@@ -157,6 +168,9 @@ pub fn change(c: &ResourceChange, style: Style, out: &mut String) {
     let _ = writeln!(out, "  {} {what}", style.bold(&format!("# {}", c.addr)));
     if let Some(r) = reason_text(c) {
         let _ = writeln!(out, "  # {r}");
+    }
+    if let (Some(id), true) = (&c.importing, c.action != Action::NoOp) {
+        let _ = writeln!(out, "  # (imported from {})", quote(id));
     }
     if c.action == Action::Read {
         let _ = writeln!(out, "  # (its arguments depend on values known only after apply)");

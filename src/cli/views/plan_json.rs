@@ -181,6 +181,9 @@ fn change(c: &ResourceChange, prior: Option<&Value>) -> Json {
     change.insert("after_unknown".into(), a.unknown);
     change.insert("before_sensitive".into(), b.sensitive);
     change.insert("after_sensitive".into(), a.sensitive);
+    if let Some(id) = &c.importing {
+        change.insert("importing".into(), json!({"id": id}));
+    }
     if !c.replace_paths.is_empty() {
         change.insert(
             "replace_paths".into(),

@@ -15,8 +15,9 @@ pub const GITHUB_LIMIT: usize = 65_535;
 /// Kept free for the note that says what was left out.
 const NOTE_ROOM: usize = 200;
 
-fn symbol(a: Action) -> &'static str {
-    match a {
+fn symbol(c: &ResourceChange) -> &'static str {
+    match c.action {
+        Action::NoOp if c.importing.is_some() => "📥 import",
         Action::Create => "➕ create",
         Action::Update => "🔄 update",
         Action::DeleteThenCreate => "♻️ replace (destroy, then create)",
@@ -96,7 +97,11 @@ pub fn markdown(p: &Plan, diags: &Diagnostics, sources: &Sources) -> String {
 
 /// Renders the comment in at most `limit` characters.
 pub fn render_within(p: &Plan, diags: &Diagnostics, sources: &Sources, limit: usize) -> String {
-    let changes: Vec<&ResourceChange> = p.changes.iter().filter(|c| !matches!(c.action, Action::NoOp)).collect();
+    let changes: Vec<&ResourceChange> = p
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::NoOp || c.importing.is_some())
+        .collect();
     let counts = p.counts();
     let replaced = changes.iter().filter(|c| c.action.is_replace()).count();
     let mut head = String::from("## aksplan plan\n\n");
@@ -123,7 +128,7 @@ pub fn render_within(p: &Plan, diags: &Diagnostics, sources: &Sources, limit: us
         head.push_str(title);
         for c in destructive {
             let reason = why(c);
-            let mut line = format!("- {} `{}`", symbol(c.action), c.addr);
+            let mut line = format!("- {} `{}`", symbol(c), c.addr);
             if !reason.is_empty() {
                 let _ = write!(line, ": {reason}");
             }
@@ -173,7 +178,7 @@ pub fn render_within(p: &Plan, diags: &Diagnostics, sources: &Sources, limit: us
         budget.take(title);
         head.push_str(title);
         for c in &changes {
-            let row = format!("| {} | `{}` | {} |\n", symbol(c.action), c.addr, cell(&why(c)));
+            let row = format!("| {} | `{}` | {} |\n", symbol(c), c.addr, cell(&why(c)));
             if budget.take(&row) {
                 head.push_str(&row);
             } else {
@@ -187,7 +192,7 @@ pub fn render_within(p: &Plan, diags: &Diagnostics, sources: &Sources, limit: us
     for c in &changes {
         let block = format!(
             "\n<details><summary>{} <code>{}</code></summary>\n\n{}\n</details>\n",
-            symbol(c.action),
+            symbol(c),
             c.addr,
             diff_block(c)
         );

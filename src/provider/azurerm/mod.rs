@@ -127,6 +127,30 @@ impl<C: ArmClient> Azurerm<C> {
         }
     }
 
+    /// Reads an existing resource by its id to bring it under management:
+    /// an id of another type, or one that does not exist, is an error.
+    pub async fn import(&self, schema: &Schema, id: &str) -> ReadResponse {
+        let fail = |summary: &str, detail: String| ReadResponse {
+            value: None,
+            diags: Diagnostic::error(summary).with_detail(detail).into(),
+        };
+        if let Some(arm) = &schema.arm {
+            let got = super::arm::resource_type(id);
+            if schema.name != registration::TYPE && !got.eq_ignore_ascii_case(&arm.resource_type) {
+                return fail(
+                    "Cannot import: the id is of another type",
+                    format!("{id} is a {got}, but {} manages {}", schema.name, arm.resource_type),
+                );
+            }
+        }
+        let prior = Value::Map(Map::from([("id".to_string(), Value::string(id))]));
+        let r = self.read(schema, &prior).await;
+        if r.value.is_none() && !r.diags.has_errors() {
+            return fail("Cannot import: no such resource", format!("nothing exists at {id}"));
+        }
+        r
+    }
+
     /// Creates or updates a resource to its planned value (a PUT; extensions
     /// are updated with PATCH, as the service requires).
     pub async fn apply(&self, schema: &Schema, prior: Option<&Value>, planned: &Value) -> ApplyResponse {

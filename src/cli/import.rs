@@ -1,0 +1,91 @@
+//! `aksplan import ADDR ID`: brings an existing Azure resource under
+//! management at an address of the configuration. It reads the resource and
+//! records it in state; the next plan shows how it differs from its
+//! configuration. (`import` blocks do the same as part of plan and apply.)
+
+use super::args::{CloudArgs, ImportArgs};
+use super::session::begin;
+use super::{exit, fail, load_config, report, Context};
+use crate::addrs::Instance;
+use crate::diag::Diagnostic;
+use crate::state::ResourceState;
+
+pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
+    let (config, _, diags) = load_config(ctx, &args.vars);
+    if report(ctx, &diags, &config.sources) {
+        return exit::ERROR;
+    }
+    let addr: Instance = match args.address.parse() {
+        Ok(a) => a,
+        Err(e) => {
+            return fail(
+                ctx,
+                Diagnostic::error("Invalid resource address").with_detail(e.to_string()),
+            )
+        }
+    };
+    let schema = config
+        .resources
+        .contains_key(&addr.resource)
+        .then(|| crate::config::schema::lookup(addr.resource.mode, &addr.resource.type_name))
+        .flatten();
+    let Some(schema) = schema.filter(|_| addr.resource.mode == crate::addrs::Mode::Managed) else {
+        return fail(
+            ctx,
+            Diagnostic::error("Import to a resource that is not in the configuration")
+                .with_detail(format!(
+                    "{} is not a managed resource of this configuration",
+                    addr.resource
+                ))
+                .with_help(format!(
+                    "add a resource \"{}\" \"{}\" block to import into",
+                    addr.resource.type_name, addr.resource.name
+                )),
+        );
+    };
+    let (session, _lock, mut state) = match begin(ctx, cloud, "import", args.lock.lock_timeout) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    if let Some(existing) = state.resources.get(&addr) {
+        return fail(
+            ctx,
+            Diagnostic::error("Resource already managed")
+                .with_detail(format!(
+                    "{addr} is already in state, as {}",
+                    existing.id().unwrap_or("a resource without an id")
+                ))
+                .with_help(format!(
+                    "to manage another resource there, first run: aksplan state rm '{addr}'"
+                )),
+        );
+    }
+    let r = session.runtime.block_on(session.provider.import(schema, &args.id));
+    if report(ctx, &r.diags, &config.sources) {
+        return exit::ERROR;
+    }
+    let Some(value) = r.value else {
+        return exit::ERROR;
+    };
+    let value = crate::provider::azurerm::mark_sensitive(&schema.block, value);
+    state.resources.insert(
+        addr.clone(),
+        ResourceState {
+            type_name: schema.name.clone(),
+            value,
+            dependencies: Vec::new(),
+            tainted: false,
+        },
+    );
+    if let Err(e) = session.store.write(&mut state) {
+        return fail(
+            ctx,
+            Diagnostic::error("Cannot write the state").with_detail(e.to_string()),
+        );
+    }
+    println!("{addr}: imported from {}", args.id);
+    println!(
+        "\nImport successful! aksplan now manages it; run `aksplan plan` to see how it differs from its configuration."
+    );
+    exit::OK
+}
