@@ -224,6 +224,13 @@ fn every_example_over_http_applies_plans_clean_sees_changes_behind_its_back_and_
         r.stdout
     );
     assert!(r.stdout.contains("was deleted outside aksplan"), "{}", r.stdout);
+    // The scheduled drift check says the same, over HTTP.
+    let r = served.run(basic.path(), &["drift", "--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(report["summary"]["changed"], 1, "{report:#}");
+    assert_eq!(report["summary"]["deleted"], 1, "{report:#}");
+    assert_eq!(report["resources"][1]["changes"][0]["path"], "tags.owner", "{report:#}");
 
     for (name, dir) in examples.iter().rev() {
         let r = served.run(dir.path(), &["destroy", "--auto-approve"]);

@@ -39,19 +39,6 @@ fn sensitive(d: &Difference) -> bool {
     matches!(d.before, Some(Value::Sensitive(_))) || matches!(d.after, Some(Value::Sensitive(_)))
 }
 
-/// Terraform's names for an action.
-pub fn actions(a: Action) -> &'static [&'static str] {
-    match a {
-        Action::NoOp => &["no-op"],
-        Action::Create => &["create"],
-        Action::Read => &["read"],
-        Action::Update => &["update"],
-        Action::DeleteThenCreate => &["delete", "create"],
-        Action::CreateThenDelete => &["create", "delete"],
-        Action::Delete => &["delete"],
-    }
-}
-
 fn verb(a: Action) -> &'static str {
     match a {
         Action::Create => "create",
@@ -165,7 +152,7 @@ pub fn json(r: &Report, m: &Meta) -> Json {
         .map(|d| {
             json!({
                 "address": d.addr.to_string(),
-                "actions": actions(d.action),
+                "actions": d.action.terraform_names(),
                 "reason": d.reason,
                 "paths": d.paths,
             })

@@ -95,11 +95,6 @@ fn known(v: &Json, unknown: &Json) -> Json {
     }
 }
 
-/// Terraform's names for an action.
-pub fn actions(a: Action) -> Vec<&'static str> {
-    super::drift::actions(a).to_vec()
-}
-
 fn action_reason(c: &ResourceChange) -> Option<&'static str> {
     c.reasons
         .iter()
@@ -175,7 +170,7 @@ fn change(c: &ResourceChange, prior: Option<&Value>) -> Json {
     };
     let (b, a) = (b.unwrap_or_else(none), a.unwrap_or_else(none));
     let mut change = Map::new();
-    change.insert("actions".into(), json!(actions(c.action)));
+    change.insert("actions".into(), json!(c.action.terraform_names()));
     change.insert("before".into(), b.value);
     change.insert("after".into(), a.value);
     change.insert("after_unknown".into(), a.unknown);
