@@ -90,14 +90,13 @@ impl AzureClient {
             limiter: throttle::Limiter::new(MAX_IN_FLIGHT),
             log: s.log,
         };
-        // A wrong endpoint or credential shows at once, not after minutes of retries.
-        let policy = std::mem::replace(
-            &mut client.policy,
-            Policy {
-                retries: 2,
-                ..Policy::default()
-            },
-        );
+        // A wrong endpoint shows at once, not after minutes of retries; a
+        // throttled or failing one is still waited for.
+        let connecting = Policy {
+            connect_retries: 2,
+            ..client.policy.clone()
+        };
+        let policy = std::mem::replace(&mut client.policy, connecting);
         if client.subscription.is_empty() {
             client.subscription = client.only_subscription().await?;
         }
@@ -223,8 +222,11 @@ impl AzureClient {
                 Err(e) => {
                     self.trace(&method, &parsed, "no response", started);
                     let error = ArmError::new(0, "ConnectionFailed", error_chain(&e));
-                    if !retry::transient_error(&e) {
-                        return Err(error);
+                    if !retry::transient_error(&e) || (e.is_connect() && attempt >= self.policy.connect_retries) {
+                        return Err(ArmError {
+                            message: format!("{} (gave up after {} attempts)", error.message, attempt + 1),
+                            ..error
+                        });
                     }
                     (error, None)
                 }

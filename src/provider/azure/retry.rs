@@ -22,6 +22,10 @@ pub struct Policy {
     pub request_timeout: Duration,
     /// How many times one request is sent again after a transient failure.
     pub retries: u32,
+    /// How many of those may be for a connection that could not be made at
+    /// all (refused, no route): few while connecting, so a wrong endpoint
+    /// fails at once.
+    pub connect_retries: u32,
 }
 
 impl Default for Policy {
@@ -32,6 +36,7 @@ impl Default for Policy {
             timeout: Duration::from_secs(60 * 60),
             request_timeout: Duration::from_secs(100),
             retries: 10,
+            connect_retries: 10,
         }
     }
 }
