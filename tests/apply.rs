@@ -527,3 +527,33 @@ fn protected_settings_are_sealed_in_state_and_compared_through_the_seal() {
     let (code, _) = plan_exit(dir.path(), &["--var", "aml_ssl_key=another-key"]);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn replacing_a_cluster_replaces_what_azure_deletes_with_it() {
+    let dir = example("aks-basic");
+    apply(dir.path(), &[]);
+    let main = dir.path().join("main.tf");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(
+        &main,
+        text.replace(
+            "dns_prefix          = local.dns_prefix",
+            "dns_prefix          = \"changed\"",
+        ),
+    )
+    .unwrap();
+    let r = run(dir.path(), &["plan"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for pool in ["apps", "gpu"] {
+        assert!(
+            r.stdout.contains(&format!(
+                "# azurerm_kubernetes_cluster_node_pool.user[\"{pool}\"] must be replaced\n  # (because azurerm_kubernetes_cluster.this is replaced, and Azure deletes what is under it with it)"
+            )),
+            "{}",
+            r.stdout
+        );
+    }
+    apply(dir.path(), &[]);
+    let (code, out) = plan_exit(dir.path(), &[]);
+    assert_eq!(code, 0, "nothing is left to recreate:\n{out}");
+}

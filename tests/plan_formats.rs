@@ -94,11 +94,16 @@ fn a_replacement_in_json_names_its_reason_and_paths_and_hides_secrets() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let lines: Vec<&str> = r.stdout.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines[0], "## aksplan plan");
-    assert_eq!(lines[1], "**Plan: 1 to add, 0 to change, 1 to destroy** (1 replaced).");
+    // The node pools go with their cluster.
+    assert_eq!(lines[1], "**Plan: 3 to add, 0 to change, 3 to destroy** (3 replaced).");
     assert_eq!(lines[2], "### ⚠️ Destroys");
     assert_eq!(
         lines[3],
         "- ♻️ replace (destroy, then create) `azurerm_kubernetes_cluster.this`: `dns_prefix` cannot change in place"
+    );
+    assert_eq!(
+        lines[4],
+        "- ♻️ replace (destroy, then create) `azurerm_kubernetes_cluster_node_pool.user[\"apps\"]`: because azurerm_kubernetes_cluster.this is replaced, and Azure deletes what is under it with it"
     );
     assert!(r.stdout.contains("<details><summary>"), "{}", r.stdout);
     assert!(r.stdout.contains("(sensitive value)"), "{}", r.stdout);

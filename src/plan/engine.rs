@@ -330,6 +330,25 @@ struct Planner<'p, C> {
     diags: Diagnostics,
 }
 
+impl<C: ArmClient> Planner<'_, C> {
+    /// The address of an already planned resource that is destroyed and
+    /// created again and whose id `prior`'s id lies under.
+    fn replaced_ancestor(&self, prior: &Value) -> Option<String> {
+        let id = prior.get("id").and_then(Value::as_str)?.to_lowercase();
+        self.changes
+            .iter()
+            .filter(|c| c.action == Action::DeleteThenCreate)
+            .find(|c| {
+                c.before
+                    .as_ref()
+                    .and_then(|b| b.get("id"))
+                    .and_then(Value::as_str)
+                    .is_some_and(|parent| id.starts_with(&format!("{}/", parent.to_lowercase())))
+            })
+            .map(|c| c.addr.to_string())
+    }
+}
+
 impl<C: ArmClient> ResourceValues for Planner<'_, C> {
     fn instance_value(&mut self, inst: &Instance, config_value: Value) -> Value {
         let Some(schema) = schema::lookup(inst.resource.mode, &inst.resource.type_name) else {
@@ -347,8 +366,16 @@ impl<C: ArmClient> ResourceValues for Planner<'_, C> {
         let mut planned = self.provider.plan(schema, prior, &cfg);
         let mut reasons = Vec::new();
         let tainted = self.prior.resources.get(inst).is_some_and(|r| r.tainted);
+        let parent_replaced = prior.and_then(|p| self.replaced_ancestor(p));
         let action = match prior {
             None => Action::Create,
+            // Azure deletes what is under a resource with it: a node pool
+            // with its cluster, a role assignment with its scope.
+            Some(_) if parent_replaced.is_some() => {
+                reasons.push(Reason::ParentReplaced(parent_replaced.unwrap_or_default()));
+                planned = self.provider.plan(schema, None, &cfg);
+                replace_action(res.lifecycle.create_before_destroy)
+            }
             Some(_) if tainted => {
                 reasons.push(Reason::Tainted);
                 planned = self.provider.plan(schema, None, &cfg);

@@ -75,6 +75,9 @@ pub enum Reason {
     Destroy,
     /// Its creation failed part way (state says tainted).
     Tainted,
+    /// The resource it lives under (this address) is destroyed and created
+    /// again, and Azure deletes it with it.
+    ParentReplaced(String),
     /// A rule (with its code) decided the action.
     Rule(String),
 }

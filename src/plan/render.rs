@@ -148,6 +148,9 @@ pub fn reason_text(c: &ResourceChange) -> Option<String> {
         Reason::DeletedOutside => Some("(because it was deleted outside aksplan)".into()),
         Reason::Destroy => None,
         Reason::Tainted => Some("(because it is tainted: its creation failed in Azure, so it is replaced)".into()),
+        Reason::ParentReplaced(parent) => Some(format!(
+            "(because {parent} is replaced, and Azure deletes what is under it with it)"
+        )),
         Reason::CannotUpdate => None,
         Reason::Rule(text) => Some(format!("({text})")),
     })
