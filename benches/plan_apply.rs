@@ -82,6 +82,22 @@ fn plan(dir: &Path) -> usize {
     plan.changes.len()
 }
 
+/// What `aksplan drift` does: refresh, plan against the refreshed state,
+/// and the report; returns how many resources it read.
+fn drift(dir: &Path) -> usize {
+    let ctx = context(dir);
+    let (config, vars, _) = load_config(&ctx, &VarArgs::default());
+    let session = Session::open(&ctx, &CloudArgs::sim()).unwrap();
+    let state = session.store.load().unwrap();
+    let (refreshed, changed, d) = session.refresh(state, 10);
+    assert!(!d.has_errors());
+    let opts = plan_options(&PlanOptionArgs { refresh: false, ..options() }, false).unwrap();
+    let (plan, _, _) = session.plan_refreshed(&config, vars.unwrap(), refreshed.clone(), changed, &opts, false);
+    let report = aksplan::drift::report(&plan, &refreshed, &Default::default());
+    assert!(!report.has_drift());
+    refreshed.resources.len()
+}
+
 /// Plans and applies from an empty state; returns the apply's duration.
 fn apply(dir: &Path, cloud: &CloudArgs) -> Duration {
     let ctx = context(dir);
@@ -130,6 +146,7 @@ fn bench(c: &mut Criterion) {
     generate(full.path(), 1000);
     apply(full.path(), &CloudArgs::sim());
     group.bench_function("plan from a full state, with refresh", |b| b.iter(|| plan(full.path())));
+    group.bench_function("drift of a full state", |b| b.iter(|| drift(full.path())));
 
     group.bench_function("apply from an empty state", |b| {
         b.iter_custom(|iters| {
