@@ -91,7 +91,14 @@ fn drift(dir: &Path) -> usize {
     let state = session.store.load().unwrap();
     let (refreshed, changed, d) = session.refresh(state, 10);
     assert!(!d.has_errors());
-    let opts = plan_options(&PlanOptionArgs { refresh: false, ..options() }, false).unwrap();
+    let opts = plan_options(
+        &PlanOptionArgs {
+            refresh: false,
+            ..options()
+        },
+        false,
+    )
+    .unwrap();
     let (plan, _, _) = session.plan_refreshed(&config, vars.unwrap(), refreshed.clone(), changed, &opts, false);
     let report = aksplan::drift::report(&plan, &refreshed, &Default::default());
     assert!(!report.has_drift());

@@ -26,7 +26,7 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
         DiagFormat::Json => println!("{}", views::diagnostics::json(&diags, &config.sources)),
         DiagFormat::Sarif => println!(
             "{}",
-            serde_json::to_string_pretty(&views::sarif::sarif(&diags, &config.sources)).unwrap_or_default()
+            serde_json::to_string_pretty(&views::sarif::sarif(&diags, &config.sources, &ctx.dir)).unwrap_or_default()
         ),
         DiagFormat::Text => {
             eprint!("{}", views::diagnostics::text(&diags, &config.sources, ctx.color));

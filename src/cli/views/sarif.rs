@@ -7,7 +7,9 @@ use serde_json::{json, Value as Json};
 /// Language errors (syntax, references, types) have no rule code of their own.
 const LANGUAGE_RULE: &str = "configuration";
 
-pub fn sarif(diags: &Diagnostics, sources: &Sources) -> Json {
+/// `dir` is where the configuration is, relative to where aksplan runs
+/// (the repository root in CI), so that each `uri` points at the file.
+pub fn sarif(diags: &Diagnostics, sources: &Sources, dir: &std::path::Path) -> Json {
     let mut rules: Vec<Json> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     let results: Vec<Json> = diags
@@ -40,7 +42,7 @@ pub fn sarif(diags: &Diagnostics, sources: &Sources) -> Json {
                     let f = sources.get(s.file);
                     let (start, end) = (f.position(s.start), f.position(s.end));
                     json!({"physicalLocation": {
-                        "artifactLocation": {"uri": f.name.replace('\\', "/"), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": uri(dir, &f.name), "uriBaseId": "%SRCROOT%"},
                         "region": {
                             "startLine": start.line,
                             "startColumn": start.column,
@@ -74,6 +76,13 @@ pub fn sarif(diags: &Diagnostics, sources: &Sources) -> Json {
     })
 }
 
+/// A file's path as a URI relative to where aksplan runs.
+fn uri(dir: &std::path::Path, name: &str) -> String {
+    let path = dir.join(name);
+    let path = path.strip_prefix(".").unwrap_or(&path);
+    path.to_string_lossy().replace('\\', "/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,7 +103,7 @@ mod tests {
                 .with_detail("1.20 is not supported"),
         );
         diags.push(Diagnostic::warning("Unused variable"));
-        let s = sarif(&diags, &sources);
+        let s = sarif(&diags, &sources, std::path::Path::new("."));
         assert_eq!(s["version"], "2.1.0");
         let r = &s["runs"][0]["results"][0];
         assert_eq!(r["ruleId"], "AKS004");
@@ -124,5 +133,6 @@ mod tests {
         assert_eq!(warning["locations"], json!([]));
         let rules = s["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
         assert_eq!(rules.len(), 2);
+        assert_eq!(uri(std::path::Path::new("infra/aks"), "main.tf"), "infra/aks/main.tf");
     }
 }
