@@ -417,3 +417,47 @@ fn machine_learning_inference_cluster() {
         )],
     });
 }
+
+#[test]
+fn an_extension_update_patches_only_what_the_patch_api_takes() {
+    let schema = schema::lookup(Mode::Managed, "azurerm_kubernetes_cluster_extension").unwrap();
+    let patch_example = fixture("Microsoft.KubernetesConfiguration/2025-03-01/PatchExtension.json");
+    let mut allowed = BTreeSet::new();
+    paths(&request_body(&patch_example), "", &mut allowed);
+    // extensions.json 2025-03-01, patchExtension: the one patchable property the example leaves out.
+    allowed.insert("properties.version".to_string());
+    let config = json!({"name": "ClusterMonitor",
+        "cluster_id": format!("{RG_ID}/providers/Microsoft.ContainerService/managedClusters/clusterName1"),
+        "extension_type": "azuremonitor-containers", "release_train": "Stable",
+        "configuration_settings": {"omsagent.region": "westus2"},
+        "configuration_protected_settings": {"omsagent.secret.key": "secretKeyValue01"}});
+    let created =
+        fixture("Microsoft.KubernetesConfiguration/2025-03-01/GetExtension.json")["responses"]["200"]["body"].clone();
+    let provider = Azurerm::new(Replay {
+        created,
+        sent: Mutex::new(Vec::new()),
+    });
+    let prior = plan_resource(schema, None, &Value::from_json(&config), SUB).value;
+    let mut changed = config.clone();
+    changed["release_train"] = json!("Preview");
+    let planned = plan_resource(schema, Some(&prior), &Value::from_json(&changed), SUB).value;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let answer = rt.block_on(provider.apply(schema, Some(&prior), &planned));
+    assert!(!answer.diags.has_errors(), "{:?}", answer.diags);
+    let sent = provider.client.sent.lock().unwrap();
+    let patch = sent
+        .iter()
+        .find(|r| r.method == Method::Patch)
+        .expect("an update is a PATCH");
+    let mut sent_paths = BTreeSet::new();
+    paths(patch.body.as_ref().unwrap(), "", &mut sent_paths);
+    let extra: Vec<&String> = sent_paths.difference(&allowed).collect();
+    assert!(
+        extra.is_empty(),
+        "the PATCH carries properties the patch API does not take: {extra:?}"
+    );
+    assert_eq!(patch.body.as_ref().unwrap()["properties"]["releaseTrain"], "Preview");
+}

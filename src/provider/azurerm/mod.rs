@@ -166,7 +166,12 @@ impl<C: ArmClient> Azurerm<C> {
         let mut body = mapper::to_arm(&schema.block, planned);
         types::to_arm(&schema.name, planned, &mut body);
         let patch = prior.is_some() && schema.name.ends_with("_cluster_extension");
-        let req = Self::request(schema, if patch { Method::Patch } else { Method::Put }, id, Some(body));
+        let (method, body) = if patch {
+            (Method::Patch, types::extension_patch(body))
+        } else {
+            (Method::Put, body)
+        };
+        let req = Self::request(schema, method, id, Some(body));
         match self.send_waiting_for_replication(req).await {
             Ok(r) => {
                 let (value, diags) = self.decode(schema, &r.body, Some(planned)).await;

@@ -171,6 +171,31 @@ pub fn normalize_arm<'a>(type_name: &str, doc: &'a Json, prior: Option<&Value>) 
     }
 }
 
+/// What an extension's PATCH may carry (`patchExtension` in the
+/// KubernetesConfiguration spec): the rest cannot change in place.
+const EXTENSION_PATCHABLE: [&str; 6] = [
+    "autoUpgradeMode",
+    "autoUpgradeMinorVersion",
+    "releaseTrain",
+    "version",
+    "configurationSettings",
+    "configurationProtectedSettings",
+];
+
+/// An extension's full body cut down to what its PATCH takes.
+pub fn extension_patch(body: Json) -> Json {
+    let props = body
+        .get("properties")
+        .and_then(Json::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let kept: serde_json::Map<String, Json> = props
+        .into_iter()
+        .filter(|(k, _)| EXTENSION_PATCHABLE.contains(&k.as_str()))
+        .collect();
+    json!({ "properties": kept })
+}
+
 /// Reads from an ARM document what the generic mapping cannot.
 pub fn from_arm(type_name: &str, doc: &Json, value: &mut Value, subscription: &str) {
     match type_name {
