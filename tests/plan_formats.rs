@@ -7,6 +7,15 @@ use common::{example, run};
 use serde_json::Value as Json;
 use std::path::Path;
 
+/// The entry of a JSON array with this `address`.
+fn by_address<'a>(list: &'a Json, address: &str) -> &'a Json {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == address)
+        .unwrap_or_else(|| panic!("no {address}"))
+}
+
 fn json_plan(dir: &Path) -> Json {
     let r = run(dir, &["plan", "--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -18,12 +27,7 @@ fn the_json_plan_has_terraforms_shape() {
     let dir = example("apiserver-vnet-integration");
     let plan = json_plan(dir.path());
     assert_eq!(plan["format_version"], "1.2");
-    let cluster = plan["resource_changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["address"] == "azurerm_kubernetes_cluster.this")
-        .unwrap();
+    let cluster = by_address(&plan["resource_changes"], "azurerm_kubernetes_cluster.this");
     assert_eq!(cluster["mode"], "managed");
     assert_eq!(cluster["provider_name"], "registry.terraform.io/hashicorp/azurerm");
     let change = &cluster["change"];
@@ -40,12 +44,7 @@ fn the_json_plan_has_terraforms_shape() {
         .iter()
         .any(|r| r["address"] == "azurerm_kubernetes_cluster.this"));
     let config = &plan["configuration"]["root_module"]["resources"];
-    let expressions = &config
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["address"] == "azurerm_kubernetes_cluster.this")
-        .unwrap()["expressions"];
+    let expressions = &by_address(config, "azurerm_kubernetes_cluster.this")["expressions"];
     assert_eq!(
         expressions["resource_group_name"]["references"][0], "azurerm_resource_group.this",
         "{expressions:#}"
@@ -68,23 +67,13 @@ fn a_replacement_in_json_names_its_reason_and_paths_and_hides_secrets() {
     )
     .unwrap();
     let plan = json_plan(dir.path());
-    let cluster = plan["resource_changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["address"] == "azurerm_kubernetes_cluster.this")
-        .unwrap();
+    let cluster = by_address(&plan["resource_changes"], "azurerm_kubernetes_cluster.this");
     assert_eq!(cluster["change"]["actions"], serde_json::json!(["delete", "create"]));
     assert_eq!(cluster["action_reason"], "replace_because_cannot_update");
     assert_eq!(cluster["change"]["replace_paths"], serde_json::json!([["dns_prefix"]]));
     assert_eq!(cluster["change"]["before_sensitive"]["kube_config_raw"], true);
     assert_eq!(cluster["change"]["before"]["kube_config_raw"], Json::Null);
-    let rg = plan["resource_changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["address"] == "azurerm_resource_group.this")
-        .unwrap();
+    let rg = by_address(&plan["resource_changes"], "azurerm_resource_group.this");
     assert_eq!(rg["change"]["actions"], serde_json::json!(["no-op"]));
     assert!(!plan.to_string().contains("client-key-data"), "a kubeconfig leaked");
     assert!(!plan.to_string().contains("BEGIN"), "a secret leaked");

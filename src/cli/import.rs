@@ -4,11 +4,10 @@
 //! configuration. (`import` blocks do the same as part of plan and apply.)
 
 use super::args::{CloudArgs, ImportArgs};
-use super::session::begin;
+use super::session::{begin, import_target};
 use super::{exit, fail, load_config, report, Context};
 use crate::addrs::Instance;
 use crate::diag::Diagnostic;
-use crate::state::ResourceState;
 
 pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
     let (config, _, diags) = load_config(ctx, &args.vars);
@@ -24,12 +23,7 @@ pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
             )
         }
     };
-    let schema = config
-        .resources
-        .contains_key(&addr.resource)
-        .then(|| crate::config::schema::lookup(addr.resource.mode, &addr.resource.type_name))
-        .flatten();
-    let Some(schema) = schema.filter(|_| addr.resource.mode == crate::addrs::Mode::Managed) else {
+    let Some(schema) = import_target(&config, &addr) else {
         return fail(
             ctx,
             Diagnostic::error("Import to a resource that is not in the configuration")
@@ -60,23 +54,14 @@ pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
                 )),
         );
     }
-    let r = session.runtime.block_on(session.provider.import(schema, &args.id));
-    if report(ctx, &r.diags, &config.sources) {
+    let (read, diags) = session.read_for_import(schema, &args.id);
+    if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
-    let Some(value) = r.value else {
+    let Some(read) = read else {
         return exit::ERROR;
     };
-    let value = crate::provider::azurerm::mark_sensitive(&schema.block, value);
-    state.resources.insert(
-        addr.clone(),
-        ResourceState {
-            type_name: schema.name.clone(),
-            value,
-            dependencies: Vec::new(),
-            tainted: false,
-        },
-    );
+    state.resources.insert(addr.clone(), read);
     if let Err(e) = session.store.write(&mut state) {
         return fail(
             ctx,

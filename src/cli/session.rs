@@ -171,12 +171,7 @@ impl Session {
             if state.resources.contains_key(&imp.to) {
                 continue; // Imported already: the block has done its work.
             }
-            let Some(schema) = config
-                .resources
-                .contains_key(&imp.to.resource)
-                .then(|| crate::config::schema::lookup(imp.to.resource.mode, &imp.to.resource.type_name))
-                .flatten()
-            else {
+            let Some(schema) = import_target(config, &imp.to) else {
                 diags.push(
                     Diagnostic::error("Import to a resource that is not in the configuration")
                         .with_span(imp.span)
@@ -184,26 +179,43 @@ impl Session {
                 );
                 continue;
             };
-            let r = self.runtime.block_on(self.provider.import(schema, &imp.id));
-            for d in r.diags {
+            let (read, d) = self.read_for_import(schema, &imp.id);
+            for d in d {
                 diags.push(d.with_span(imp.span));
             }
-            if let Some(v) = r.value {
-                let value = crate::provider::azurerm::mark_sensitive(&schema.block, v);
-                state.resources.insert(
-                    imp.to.clone(),
-                    crate::state::ResourceState {
-                        type_name: schema.name.clone(),
-                        value: value.clone(),
-                        dependencies: Vec::new(),
-                        tainted: false,
-                    },
-                );
-                imported.insert(imp.to.clone(), (imp.id.clone(), value));
+            if let Some(r) = read {
+                imported.insert(imp.to.clone(), (imp.id.clone(), r.value.clone()));
+                state.resources.insert(imp.to.clone(), r);
             }
         }
         (state, imported, diags)
     }
+
+    /// Reads the resource at `id` as `schema`'s type, as state will hold it.
+    pub fn read_for_import(
+        &self,
+        schema: &crate::config::schema::Schema,
+        id: &str,
+    ) -> (Option<crate::state::ResourceState>, Diagnostics) {
+        let r = self.runtime.block_on(self.provider.import(schema, id));
+        let state = r.value.map(|v| crate::state::ResourceState {
+            type_name: schema.name.clone(),
+            value: crate::provider::azurerm::mark_sensitive(&schema.block, v),
+            dependencies: Vec::new(),
+            tainted: false,
+        });
+        (state, r.diags)
+    }
+}
+
+/// The schema of the managed resource block `addr` belongs to: what an
+/// import can bring a resource in as. `None` when the configuration has no
+/// such block.
+pub fn import_target(config: &Config, addr: &Instance) -> Option<&'static crate::config::schema::Schema> {
+    let managed = addr.resource.mode == crate::addrs::Mode::Managed;
+    (managed && config.resources.contains_key(&addr.resource))
+        .then(|| crate::config::schema::lookup(addr.resource.mode, &addr.resource.type_name))
+        .flatten()
 }
 
 /// Connects to ARM at `endpoint` with the credentials the environment holds.

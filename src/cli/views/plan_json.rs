@@ -123,14 +123,8 @@ fn path_steps(path: &str) -> Json {
 fn identity(addr: &Instance) -> Map<String, Json> {
     let mut m = Map::new();
     m.insert("address".into(), json!(addr.to_string()));
-    m.insert(
-        "mode".into(),
-        json!(if addr.resource.mode == Mode::Data {
-            "data"
-        } else {
-            "managed"
-        }),
-    );
+    // Mode serializes as Terraform writes it: "managed" or "data".
+    m.insert("mode".into(), json!(addr.resource.mode));
     m.insert("type".into(), json!(addr.resource.type_name));
     m.insert("name".into(), json!(addr.resource.name));
     match &addr.key {
@@ -254,10 +248,7 @@ fn configuration(config: &Config) -> Json {
         .map(|r| {
             let mut m = Map::new();
             m.insert("address".into(), json!(r.addr.to_string()));
-            m.insert(
-                "mode".into(),
-                json!(if r.addr.mode == Mode::Data { "data" } else { "managed" }),
-            );
+            m.insert("mode".into(), json!(r.addr.mode));
             m.insert("type".into(), json!(r.addr.type_name));
             m.insert("name".into(), json!(r.addr.name));
             m.insert("provider_config_key".into(), json!("azurerm"));

@@ -157,9 +157,9 @@ impl SimClient {
         let Some(mut doc) = self.store.get(id).map_err(io_error)? else {
             return Err(not_found(id));
         };
+        let existing = doc.clone();
         merge_patch(&mut doc, &patch);
-        let existing = self.store.get(id).map_err(io_error)?;
-        let doc = rules::on_put(self, id, doc, existing.as_ref())?;
+        let doc = rules::on_put(self, id, doc, Some(&existing))?;
         self.store.put(id, &doc).map_err(io_error)?;
         Ok(ArmResponse { status: 200, body: doc })
     }

@@ -184,10 +184,7 @@ impl Server {
             Ok(b) => b.to_bytes(),
             Err(_) => return Err(Dropped),
         };
-        let fault = self
-            .options
-            .faults
-            .roll(&mut self.rng.lock().unwrap_or_else(|e| e.into_inner()));
+        let fault = self.options.faults.roll(&mut self.rng());
         let quiet = self.options.quiet;
         let log = |status: &str, note: &str| {
             if !quiet {
