@@ -221,7 +221,7 @@ pub async fn apply<C: ArmClient>(
                             let res = if r.diags.has_errors() {
                                 Err(r.diags.into())
                             } else {
-                                Ok(Value::Null)
+                                Ok(Value::null())
                             };
                             (node2, vec![(inst, Action::Delete, res)])
                         }
@@ -497,7 +497,8 @@ async fn run_op<C: ArmClient>(provider: &Azurerm<C>, sem: &Semaphore, inst: Inst
 /// Keeps the planned sensitivity marks on what Azure returned.
 fn keep_marks(v: Value, planned: &Value) -> Value {
     match (v, planned.as_map()) {
-        (Value::Map(mut m), Some(p)) => {
+        (mut v, Some(p)) if v.as_map().is_some() => {
+            let m = v.as_map_mut().expect("checked above");
             for (k, pv) in p {
                 if pv.has_sensitive() {
                     if let Some(x) = m.remove(k) {
@@ -510,7 +511,7 @@ fn keep_marks(v: Value, planned: &Value) -> Value {
                     }
                 }
             }
-            Value::Map(m)
+            v
         }
         (v, _) => v,
     }
@@ -587,7 +588,7 @@ fn record(
                     result.diags.push(diag);
                 }
                 if action != Action::Delete {
-                    collected.push((inst.key.clone(), Value::Unknown));
+                    collected.push((inst.key.clone(), Value::unknown()));
                 }
                 result.finish(inst, Outcome::Failed);
             }

@@ -23,9 +23,11 @@ fn masked_json(v: &crate::lang::Value) -> serde_json::Value {
     use crate::lang::Value;
     match v {
         Value::Sensitive(_) => serde_json::Value::Null,
-        Value::List(items) | Value::Set(items) => serde_json::Value::Array(items.iter().map(masked_json).collect()),
-        Value::Map(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), masked_json(v))).collect()),
-        v => v.to_json(),
+        v => match (v.as_seq(), v.as_map()) {
+            (Some(items), _) => serde_json::Value::Array(items.iter().map(masked_json).collect()),
+            (_, Some(m)) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), masked_json(v))).collect()),
+            _ => v.to_json(),
+        },
     }
 }
 

@@ -358,9 +358,9 @@ impl Loader {
                 Structure::Block(b) if b.ident.as_str() == "required_providers" => {
                     for p in b.body.attributes() {
                         let (source, version) = match self.literal(file, &p.value) {
-                            Some(Value::Map(m)) => (
-                                m.get("source").and_then(|v| v.as_str()).map(str::to_string),
-                                m.get("version").and_then(|v| v.as_str()).map(str::to_string),
+                            Some(v @ (Value::Map(..) | Value::Object(_))) => (
+                                v.get("source").and_then(|v| v.as_str()).map(str::to_string),
+                                v.get("version").and_then(|v| v.as_str()).map(str::to_string),
                             ),
                             Some(Value::String(v)) => (None, Some(v)),
                             _ => (None, None),

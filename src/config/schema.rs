@@ -6,11 +6,11 @@
 //! The files are embedded at build time and parsed once, on first use.
 
 use crate::addrs::Mode;
-use crate::lang::types::{ObjectAttr, Type};
+use crate::lang::types::Type;
 use crate::lang::Value;
 use indexmap::IndexMap;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone)]
@@ -96,6 +96,31 @@ pub enum ArmShape {
 pub struct BlockSchema {
     pub attributes: IndexMap<String, AttrSchema>,
     pub block_types: IndexMap<String, NestedBlock>,
+    /// The object type of a body of this block, computed once.
+    ty: OnceLock<Type>,
+}
+
+impl BlockSchema {
+    /// The object type a body of this block evaluates to: its attributes'
+    /// types, and a list or set of objects for each nested block type.
+    pub fn object_type(&self) -> &Type {
+        self.ty.get_or_init(|| {
+            let attrs = self.attributes.iter().map(|(k, a)| (k.clone(), a.ty.clone()));
+            let blocks = self.block_types.iter().map(|(k, b)| (k.clone(), b.collection_type()));
+            Type::object(attrs.chain(blocks))
+        })
+    }
+}
+
+impl NestedBlock {
+    /// The type of the value of all the blocks of this type in a body.
+    pub fn collection_type(&self) -> Type {
+        let object = self.block.object_type().clone();
+        match self.nesting {
+            NestingMode::List => Type::list(object),
+            NestingMode::Set => Type::set(object),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -226,41 +251,9 @@ struct RawNested {
     block: RawBlock,
 }
 
-/// Reads Terraform's JSON type notation: `"string"`, `["list", "string"]`,
-/// `["object", {"a": "number"}]`.
+/// Reads Terraform's JSON type notation (see [`Type::from_json`]).
 pub fn type_from_json(j: &serde_json::Value) -> Result<Type, String> {
-    use serde_json::Value as J;
-    match j {
-        J::String(s) => match s.as_str() {
-            "string" => Ok(Type::String),
-            "number" => Ok(Type::Number),
-            "bool" => Ok(Type::Bool),
-            "dynamic" => Ok(Type::Any),
-            other => Err(format!("unknown type {other:?}")),
-        },
-        J::Array(parts) => match parts.as_slice() {
-            [J::String(k), inner] if k == "list" => Ok(Type::List(Box::new(type_from_json(inner)?))),
-            [J::String(k), inner] if k == "set" => Ok(Type::Set(Box::new(type_from_json(inner)?))),
-            [J::String(k), inner] if k == "map" => Ok(Type::Map(Box::new(type_from_json(inner)?))),
-            [J::String(k), J::Object(attrs)] if k == "object" => Ok(Type::Object(
-                attrs
-                    .iter()
-                    .map(|(name, t)| {
-                        Ok((
-                            name.clone(),
-                            ObjectAttr {
-                                ty: type_from_json(t)?,
-                                optional: false,
-                                default: None,
-                            },
-                        ))
-                    })
-                    .collect::<Result<BTreeMap<_, _>, String>>()?,
-            )),
-            _ => Err(format!("invalid type {j}")),
-        },
-        _ => Err(format!("invalid type {j}")),
-    }
+    Type::from_json(j)
 }
 
 fn convert_block(raw: RawBlock, at: &str) -> Result<BlockSchema, String> {
@@ -273,6 +266,12 @@ fn convert_block(raw: RawBlock, at: &str) -> Result<BlockSchema, String> {
             .map(ArmPath::parse)
             .transpose()
             .map_err(|e| format!("{at}.{name}: {e}"))?;
+        let default = a
+            .default
+            .as_ref()
+            .map(|d| crate::lang::types::convert(Value::from_json(d), &ty))
+            .transpose()
+            .map_err(|e| format!("{at}.{name}: default: {e}"))?;
         if a.required == a.optional && !a.computed {
             return Err(format!(
                 "{at}.{name}: exactly one of required and optional must be set (or computed)"
@@ -287,7 +286,7 @@ fn convert_block(raw: RawBlock, at: &str) -> Result<BlockSchema, String> {
                 computed: a.computed,
                 force_new: a.force_new,
                 sensitive: a.sensitive,
-                default: a.default.as_ref().map(Value::from_json),
+                default,
                 conflicts_with: a.conflicts_with,
                 description: a.description,
                 deprecated: a.deprecated,
@@ -323,6 +322,7 @@ fn convert_block(raw: RawBlock, at: &str) -> Result<BlockSchema, String> {
     Ok(BlockSchema {
         attributes,
         block_types,
+        ty: Default::default(),
     })
 }
 
@@ -443,7 +443,7 @@ mod tests {
     fn type_notation() {
         assert_eq!(
             type_from_json(&serde_json::json!(["map", ["list", "string"]])).unwrap(),
-            Type::Map(Box::new(Type::List(Box::new(Type::String))))
+            Type::map(Type::list(Type::String))
         );
         assert!(type_from_json(&serde_json::json!("str")).is_err());
     }

@@ -229,7 +229,7 @@ fn final_value(
     ctx: &FuncContext,
     diags: &mut Diagnostics,
 ) -> Option<Value> {
-    let ty = var.ty.clone().unwrap_or(Type::Any);
+    let ty = var.ty.clone().unwrap_or(Type::Dynamic);
     let (raw, origin) = match given {
         Some((Given::Value(v), o)) => (v, o),
         Some((Given::Raw(s), o)) => (parse_raw(&s, &ty), o),
@@ -307,7 +307,7 @@ fn final_value(
 /// A value from the environment or `--var`: literal for primitive types, HCL otherwise.
 fn parse_raw(s: &str, ty: &Type) -> Value {
     match ty {
-        Type::String | Type::Number | Type::Bool | Type::Any => Value::String(s.to_string()),
+        Type::String | Type::Number | Type::Bool | Type::Dynamic => Value::String(s.to_string()),
         _ => hcl_edit::parser::parse_expr(s)
             .ok()
             .and_then(|e| Evaluator::new(&EmptyScope, &FuncContext::default()).eval(&e).ok())
@@ -345,7 +345,7 @@ fn check_validation(
     let ok = match result {
         Ok(r) => match r.inner() {
             Value::Bool(b) => *b,
-            Value::Unknown => true,
+            Value::Unknown(_) => true,
             other => {
                 diags.push(
                     Diagnostic::error("Invalid validation condition")
@@ -438,7 +438,7 @@ variable "pools" {
         // auto files in name order: b after a.
         assert_eq!(
             resolve_with(&mut c, vec![], vec![]),
-            (Value::string("auto-b"), Value::Number(3.0))
+            (Value::string("auto-b"), Value::from(3.0))
         );
         let f = vec![dir.path().join("extra.tfvars")];
         assert_eq!(resolve_with(&mut c, f.clone(), vec![]).0, Value::string("var-file"));
@@ -462,8 +462,8 @@ variable "pools" {
         );
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(v["a"], Value::string("default"));
-        assert_eq!(v["n"], Value::Number(42.0));
-        assert_eq!(v["pools"].get("sys").unwrap().get("count"), Some(&Value::Number(2.0)));
+        assert_eq!(v["n"], Value::from(42.0));
+        assert_eq!(v["pools"].get("sys").unwrap().get("count"), Some(&Value::from(2.0)));
     }
 
     #[test]

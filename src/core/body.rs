@@ -51,7 +51,7 @@ impl BodyEval<'_, '_> {
                         Ok(v) => v,
                         Err(e) => {
                             self.eval_error(e, a.value.span());
-                            Value::Unknown
+                            Value::unknown()
                         }
                     };
                     let value = match convert(value, &attr.ty) {
@@ -62,7 +62,7 @@ impl BodyEval<'_, '_> {
                                     .with_detail(format!("{path}{}: {e}", a.key.as_str()))
                                     .with_span(self.span(a.value.span())),
                             );
-                            Value::Unknown
+                            Value::unknown()
                         }
                     };
                     out.insert(a.key.as_str().to_string(), value.mark_if(attr.sensitive));
@@ -92,24 +92,25 @@ impl BodyEval<'_, '_> {
         // provider decides what a null computed attribute becomes.
         for (name, attr) in &schema.attributes {
             if !out.contains_key(name) {
-                let v = attr.default.clone().unwrap_or(Value::Null);
+                let v = attr.default.clone().unwrap_or_else(|| Value::Null(attr.ty.clone()));
                 let mark = attr.sensitive && !v.is_null();
                 out.insert(name.clone(), v.mark_if(mark));
             }
         }
         for (name, nested) in &schema.block_types {
             let v = if unknown_blocks.contains(&name.as_str()) {
-                Value::Unknown
+                Value::Unknown(nested.collection_type())
             } else {
                 let items = blocks.shift_remove(name.as_str()).unwrap_or_default();
+                let ty = nested.block.object_type().clone();
                 match nested.nesting {
-                    NestingMode::List => Value::List(items),
-                    NestingMode::Set => Value::set(items),
+                    NestingMode::List => Value::List(ty, items),
+                    NestingMode::Set => Value::set_of(ty, items),
                 }
             };
             out.insert(name.clone(), v);
         }
-        Value::Map(out)
+        Value::Object(out)
     }
 
     /// Expands `dynamic "name" { for_each, iterator, content {} }`; `None` when
@@ -131,8 +132,8 @@ impl BodyEval<'_, '_> {
         let (collection, marked) = collection.unmark_shallow();
         let pairs: Vec<(Value, Value)> = match collection.into_pairs() {
             Ok(pairs) => pairs,
-            Err(Value::Unknown) => return None,
-            Err(Value::Null) => Vec::new(),
+            Err(Value::Unknown(_)) => return None,
+            Err(Value::Null(_)) => Vec::new(),
             Err(other) => {
                 self.diags.push(
                     Diagnostic::error("Invalid dynamic for_each value")
@@ -147,7 +148,7 @@ impl BodyEval<'_, '_> {
         };
         let mut out = Vec::with_capacity(pairs.len());
         for (key, value) in pairs {
-            let it = Value::Map(Map::from([("key".to_string(), key), ("value".to_string(), value)])).mark_if(marked);
+            let it = Value::Object(Map::from([("key".to_string(), key), ("value".to_string(), value)])).mark_if(marked);
             self.ev.bind(iterator.clone(), it);
             let v = self.object(&content.body, schema, path);
             self.ev.unbind();
@@ -160,18 +161,18 @@ impl BodyEval<'_, '_> {
 /// The value a resource has before anything is planned: its configuration,
 /// with every computed attribute it leaves null unknown.
 pub fn unknown_computed(schema: &BlockSchema, value: Value) -> Value {
-    let Value::Map(mut m) = value else { return value };
+    let Value::Object(mut m) = value else { return value };
     for (name, attr) in &schema.attributes {
         if attr.computed && m.get(name).is_none_or(Value::is_null) {
-            m.insert(name.clone(), Value::Unknown);
+            m.insert(name.clone(), Value::Unknown(attr.ty.clone()));
         }
     }
     for (name, nested) in &schema.block_types {
-        if let Some(Value::List(items) | Value::Set(items)) = m.get_mut(name) {
+        if let Some(Value::List(_, items) | Value::Set(_, items)) = m.get_mut(name) {
             for item in items.iter_mut() {
                 *item = unknown_computed(&nested.block, std::mem::take(item));
             }
         }
     }
-    Value::Map(m)
+    Value::Object(m)
 }

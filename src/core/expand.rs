@@ -27,18 +27,17 @@ pub fn from_count(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diagnos
         ));
     }
     let n = match value.inner() {
-        Value::Unknown => {
+        Value::Unknown(_) => {
             return Err(invalid(
                 "count depends on values known only after apply, so aksplan cannot tell how many instances to plan"
                     .into(),
             )
             .with_help("base count on variables, locals or data known at plan time"))
         }
-        Value::Null => return Err(invalid("count must be a whole number, not null".into())),
-        Value::Number(n) => *n,
-        Value::String(s) => s
-            .parse()
-            .map_err(|_| invalid(format!("count must be a whole number, not {s:?}")))?,
+        Value::Null(_) => return Err(invalid("count must be a whole number, not null".into())),
+        Value::Number(n) => n.clone(),
+        Value::String(s) => crate::lang::number::Number::parse(s)
+            .ok_or_else(|| invalid(format!("count must be a whole number, not {s:?}")))?,
         other => {
             return Err(invalid(format!(
                 "count must be a whole number, not {}",
@@ -46,15 +45,15 @@ pub fn from_count(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diagnos
             )))
         }
     };
-    if n < 0.0 || n.fract() != 0.0 {
+    let Some(n) = n.to_u64().filter(|_| n.is_integer()) else {
         return Err(invalid(format!("count must be a whole number of at least 0, not {n}")));
-    }
-    if n > 100_000.0 {
+    };
+    if n > 100_000 {
         return Err(invalid(format!(
             "count is {n}; aksplan plans at most 100000 instances of one resource"
         )));
     }
-    Ok((0..n as u64)
+    Ok((0..n)
         .map(|i| Repetition {
             key: InstanceKey::Int(i),
             each_value: None,
@@ -69,6 +68,15 @@ pub fn from_for_each(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diag
             .with_detail(detail)
             .with_span(expr.span())
     };
+    let unknown_keys = || {
+        invalid(
+            "for_each's keys depend on values known only after apply, so aksplan cannot tell which instances to plan"
+                .into(),
+        )
+        .with_help(
+            "use keys known at plan time (names from variables, say), with values that may be known only after apply",
+        )
+    };
     if matches!(value, Value::Sensitive(_)) {
         return Err(invalid(
             "for_each cannot be a sensitive value: its keys would be shown in instance addresses".into(),
@@ -76,22 +84,16 @@ pub fn from_for_each(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diag
         .with_help("use nonsensitive() on a value whose keys are not secret"));
     }
     match value {
-        Value::Unknown => Err(invalid(
-            "for_each's keys depend on values known only after apply, so aksplan cannot tell which instances to plan"
-                .into(),
-        )
-        .with_help(
-            "use keys known at plan time (names from variables, say), with values that may be known only after apply",
-        )),
-        Value::Null => Err(invalid("for_each cannot be null; use {} or [] for no instances".into())),
-        Value::Map(m) => Ok(m
+        Value::Unknown(_) => Err(unknown_keys()),
+        Value::Null(_) => Err(invalid("for_each cannot be null; use {} or [] for no instances".into())),
+        Value::Map(_, m) | Value::Object(m) => Ok(m
             .iter()
             .map(|(k, v)| Repetition {
                 key: InstanceKey::Str(k.clone()),
                 each_value: Some(v.clone()),
             })
             .collect()),
-        Value::Set(items) => {
+        Value::Set(_, items) => {
             let mut out = Vec::with_capacity(items.len());
             for item in items {
                 match item {
@@ -99,10 +101,7 @@ pub fn from_for_each(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diag
                         key: InstanceKey::Str(s.clone()),
                         each_value: Some(item.clone()),
                     }),
-                    Value::Unknown => return Err(invalid(
-                        "for_each's set contains values known only after apply, and its elements are the instance keys"
-                            .into(),
-                    )),
+                    Value::Unknown(_) => return Err(unknown_keys()),
                     Value::Sensitive(_) => return Err(invalid("for_each's set contains sensitive values".into())),
                     other => {
                         return Err(invalid(format!(
@@ -114,8 +113,10 @@ pub fn from_for_each(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diag
             }
             Ok(out)
         }
-        Value::List(_) => Err(invalid("for_each takes a map or a set of strings, not a list".into())
-            .with_help("convert the list with toset(...)")),
+        Value::List(..) | Value::Tuple(_) => {
+            Err(invalid("for_each takes a map or a set of strings, not a list".into())
+                .with_help("convert the list with toset(...)"))
+        }
         other => Err(invalid(format!(
             "for_each takes a map or a set of strings, not {}",
             describe(other)
@@ -136,39 +137,39 @@ mod tests {
 
     #[test]
     fn count_gives_indexes() {
-        let r = from_count(&Value::Number(2.0), &expr()).unwrap();
+        let r = from_count(&Value::from(2.0), &expr()).unwrap();
         assert_eq!(
             r.iter().map(|r| r.key.clone()).collect::<Vec<_>>(),
             vec![InstanceKey::Int(0), InstanceKey::Int(1)]
         );
-        assert!(from_count(&Value::Unknown, &expr())
+        assert!(from_count(&Value::unknown(), &expr())
             .unwrap_err()
             .detail
             .contains("known only after apply"));
-        assert!(from_count(&Value::Number(-1.0), &expr()).is_err());
-        assert!(from_count(&Value::Number(1.5), &expr()).is_err());
+        assert!(from_count(&Value::from(-1.0), &expr()).is_err());
+        assert!(from_count(&Value::from(1.5), &expr()).is_err());
     }
 
     #[test]
     fn for_each_takes_maps_and_sets_of_strings() {
-        let m = Value::Map([("b".to_string(), Value::Number(1.0))].into());
+        let m = Value::Object([("b".to_string(), Value::from(1.0))].into());
         assert_eq!(from_for_each(&m, &expr()).unwrap()[0].key, InstanceKey::Str("b".into()));
         let s = Value::set(vec![Value::string("x")]);
         assert_eq!(
             from_for_each(&s, &expr()).unwrap()[0].each_value,
             Some(Value::string("x"))
         );
-        let list = Value::List(vec![Value::string("x")]);
+        let list = Value::list(vec![Value::string("x")]);
         assert_eq!(
             from_for_each(&list, &expr()).unwrap_err().help.as_deref(),
             Some("convert the list with toset(...)")
         );
-        let unknown_keys = Value::set(vec![Value::Unknown]);
+        let unknown_keys = Value::set(vec![Value::unknown()]);
         assert!(from_for_each(&unknown_keys, &expr()).is_err());
         // Unknown values under known keys are fine.
-        let m = Value::Map([("a".to_string(), Value::Unknown)].into());
+        let m = Value::Object([("a".to_string(), Value::unknown())].into());
         assert!(from_for_each(&m, &expr()).is_ok());
-        assert!(from_for_each(&Value::Unknown, &expr()).is_err());
+        assert!(from_for_each(&Value::unknown(), &expr()).is_err());
         assert!(from_for_each(&Value::string("x").mark(), &expr()).is_err());
     }
 }

@@ -138,7 +138,7 @@ impl Scope for WalkScope<'_> {
                 return self
                     .repeat
                     .count_index
-                    .map(|i| Cow::Owned(Value::Number(i as f64)))
+                    .map(|i| Cow::Owned(Value::int(i as i64)))
                     .ok_or_else(|| "count.index can be used only where count is set".to_string())
             }
             Reference::EachKey => {
@@ -168,7 +168,7 @@ impl Scope for WalkScope<'_> {
         Ok(self
             .values
             .get(&object)
-            .map_or(Cow::Owned(Value::Unknown), Cow::Borrowed))
+            .map_or(Cow::Owned(Value::unknown()), Cow::Borrowed))
     }
 }
 
@@ -198,7 +198,7 @@ impl<'c> ObjectEval<'c> {
             Ok(v) => v,
             Err(e) => {
                 push_eval_error(diags, expr, e);
-                Value::Unknown
+                Value::unknown()
             }
         }
     }
@@ -294,8 +294,8 @@ impl<'c> ObjectEval<'c> {
 /// (count) or a map (for_each) of its instances' values.
 pub fn resource_value(res: &crate::config::Resource, mut instances: Vec<(InstanceKey, Value)>) -> Value {
     match (&res.count, &res.for_each) {
-        (Some(_), _) => Value::List(instances.into_iter().map(|(_, v)| v).collect()),
-        (None, Some(_)) => Value::Map(
+        (Some(_), _) => Value::Tuple(instances.into_iter().map(|(_, v)| v).collect()),
+        (None, Some(_)) => Value::Object(
             instances
                 .into_iter()
                 .filter_map(|(k, v)| match k {
@@ -304,7 +304,7 @@ pub fn resource_value(res: &crate::config::Resource, mut instances: Vec<(Instanc
                 })
                 .collect::<Map>(),
         ),
-        (None, None) => instances.pop().map(|(_, v)| v).unwrap_or(Value::Unknown),
+        (None, None) => instances.pop().map(|(_, v)| v).unwrap_or(Value::unknown()),
     }
 }
 
@@ -333,11 +333,11 @@ impl Walk<'_, '_> {
         let res = &self.config.resources[addr];
         let object = Object::Resource(addr.clone());
         let Some(schema) = schema::lookup(addr.mode, &addr.type_name) else {
-            self.values.insert(object, Value::Unknown);
+            self.values.insert(object, Value::unknown());
             return;
         };
         let Some(reps) = eval.repetitions(&self.values, res, self.diags) else {
-            self.values.insert(object, Value::Unknown);
+            self.values.insert(object, Value::unknown());
             return;
         };
         let mut instances = Vec::with_capacity(reps.len());

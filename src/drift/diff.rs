@@ -38,36 +38,40 @@ fn present(v: Option<&Value>) -> Option<&Value> {
 
 fn walk(path: &str, before: Option<&Value>, after: Option<&Value>, out: &mut Vec<Difference>) {
     let (b, a) = (present(before), present(after));
-    match (b.map(Value::inner), a.map(Value::inner)) {
-        (None, None) => {}
-        (Some(Value::Map(bm)), Some(Value::Map(am))) if !is_sensitive(b) && !is_sensitive(a) => {
-            let mut keys: Vec<&String> = bm.keys().chain(am.keys()).collect();
-            keys.sort();
-            keys.dedup();
-            for k in keys {
-                walk(&join(path, k), bm.get(k), am.get(k), out);
+    if b.is_none() && a.is_none() {
+        return;
+    }
+    // Descend into what both sides hold openly: objects and maps by key,
+    // lists and tuples of one length by index (a set's elements have no place).
+    if let (Some(bv), Some(av)) = (b, a) {
+        if !is_sensitive(b) && !is_sensitive(a) {
+            if let (Some(bm), Some(am)) = (bv.as_map(), av.as_map()) {
+                let mut keys: Vec<&String> = bm.keys().chain(am.keys()).collect();
+                keys.sort();
+                keys.dedup();
+                for k in keys {
+                    walk(&join(path, k), bm.get(k), am.get(k), out);
+                }
+                return;
+            }
+            let is_set = |v: &Value| matches!(v.inner(), Value::Set(..));
+            if let (Some(bl), Some(al)) = (bv.as_seq(), av.as_seq()) {
+                if bl.len() == al.len() && !is_set(bv) && !is_set(av) {
+                    for (i, (x, y)) in bl.iter().zip(al).enumerate() {
+                        walk(&format!("{path}[{i}]"), Some(x), Some(y), out);
+                    }
+                    return;
+                }
             }
         }
-        (Some(Value::List(bl)), Some(Value::List(al)))
-            if bl.len() == al.len() && !is_sensitive(b) && !is_sensitive(a) =>
-        {
-            for (i, (x, y)) in bl.iter().zip(al).enumerate() {
-                walk(&format!("{path}[{i}]"), Some(x), Some(y), out);
-            }
-        }
-        _ => {
-            let same = match (b, a) {
-                (Some(x), Some(y)) => x.same_as(y),
-                _ => false,
-            };
-            if !same {
-                out.push(Difference {
-                    path: path.to_string(),
-                    before: b.cloned(),
-                    after: a.cloned(),
-                });
-            }
-        }
+    }
+    let same = matches!((b, a), (Some(x), Some(y)) if x.same_as(y));
+    if !same {
+        out.push(Difference {
+            path: path.to_string(),
+            before: b.cloned(),
+            after: a.cloned(),
+        });
     }
 }
 
@@ -114,7 +118,7 @@ mod tests {
         let after = Value::from_json(&json!({"k": "b"})).mark();
         let d = differences(&v(json!({})), &v(json!({})));
         assert!(d.is_empty());
-        let wrap = |x: Value| Value::Map([("s".to_string(), x)].into());
+        let wrap = |x: Value| Value::Object([("s".to_string(), x)].into());
         let d = differences(&wrap(before), &wrap(after));
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].path, "s");

@@ -138,13 +138,16 @@ pub fn report(plan: &Plan, refreshed: &State, ignore: &Ignore) -> Report {
 fn sealed_paths(v: &Value, path: &str, out: &mut Vec<String>) {
     use crate::provider::azurerm::sealed::is_sealed;
     match v.inner() {
-        Value::Map(m) if !m.is_empty() && is_sealed(v) => out.push(path.to_string()),
-        Value::String(_) if is_sealed(v) => out.push(path.to_string()),
-        Value::Map(m) => m.iter().for_each(|(k, x)| sealed_paths(x, &diff::join(path, k), out)),
-        Value::List(items) | Value::Set(items) => items
-            .iter()
-            .enumerate()
-            .for_each(|(i, x)| sealed_paths(x, &format!("{path}[{i}]"), out)),
-        _ => {}
+        x if is_sealed(x) && (x.as_map().is_some_and(|m| !m.is_empty()) || x.as_str().is_some()) => {
+            out.push(path.to_string())
+        }
+        x => match (x.as_map(), x.as_seq()) {
+            (Some(m), _) => m.iter().for_each(|(k, x)| sealed_paths(x, &diff::join(path, k), out)),
+            (_, Some(items)) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, x)| sealed_paths(x, &format!("{path}[{i}]"), out)),
+            _ => {}
+        },
     }
 }

@@ -6,7 +6,9 @@
 //! functions `file`, `fileexists` and `templatefile`.
 
 use super::functions::{self, FuncContext};
+use super::number::Number;
 use super::refs::{parse_traversal, Reference};
+use super::types::{convert, unify, Type};
 use super::value::{Map, Value};
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Directive, Element, Template};
@@ -138,16 +140,16 @@ impl<'a> Evaluator<'a> {
 
     fn eval_inner(&mut self, expr: &Expression) -> Result<Value> {
         match expr {
-            Expression::Null(_) => Ok(Value::Null),
+            Expression::Null(_) => Ok(Value::null()),
             Expression::Bool(b) => Ok(Value::Bool(*b.value())),
-            Expression::Number(n) => Ok(Value::Number(n.as_f64().unwrap_or(f64::NAN))),
+            Expression::Number(n) => Ok(Value::Number(number_literal(n))),
             Expression::String(s) => Ok(Value::String(s.value().clone())),
             Expression::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for e in items.iter() {
                     out.push(self.eval(e)?);
                 }
-                Ok(Value::List(out))
+                Ok(Value::Tuple(out))
             }
             Expression::Object(obj) => {
                 let mut out = Map::new();
@@ -172,7 +174,11 @@ impl<'a> Evaluator<'a> {
                         ));
                     }
                 }
-                Ok(if unknown_key { Value::Unknown } else { Value::Map(out) })
+                Ok(if unknown_key {
+                    Value::unknown()
+                } else {
+                    Value::Object(out)
+                })
             }
             Expression::StringTemplate(t) => {
                 // A template that is one interpolation yields the value itself.
@@ -199,39 +205,20 @@ impl<'a> Evaluator<'a> {
                     self.traverse(&value, &t.operators)
                 }
             },
-            Expression::Conditional(c) => {
-                let cond = self.eval(&c.cond_expr)?;
-                let marked = cond.has_sensitive();
-                match cond.inner() {
-                    Value::Unknown => Ok(Value::Unknown),
-                    Value::Bool(true) => Ok(self.eval(&c.true_expr)?.mark_if(marked)),
-                    Value::Bool(false) => Ok(self.eval(&c.false_expr)?.mark_if(marked)),
-                    Value::String(s) if s == "true" || s == "false" => {
-                        let branch = if s == "true" { &c.true_expr } else { &c.false_expr };
-                        Ok(self.eval(branch)?.mark_if(marked))
-                    }
-                    other => Err(EvalError::new(
-                        EvalErrorKind::Condition,
-                        format!("the condition must be a bool, but it is {}", describe(other)),
-                        c.cond_expr.span(),
-                    )),
-                }
-            }
+            Expression::Conditional(c) => self.conditional(c),
             Expression::FuncCall(call) => self.call(call, expr.span()),
             Expression::UnaryOp(u) => {
                 let v = self.eval(&u.expr)?;
                 let (v, marked) = v.unmark_deep();
-                let out = match (u.operator.value(), &v) {
-                    (_, Value::Unknown) => Value::Unknown,
-                    (UnaryOperator::Neg, _) => Value::Number(-number_operand(&v, &u.expr)?),
-                    (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
-                    (UnaryOperator::Not, other) => {
-                        return Err(EvalError::new(
-                            EvalErrorKind::Operand,
-                            format!("the ! operator needs a bool, but this is {}", describe(other)),
-                            u.expr.span(),
-                        ))
-                    }
+                let out = match u.operator.value() {
+                    UnaryOperator::Neg => match number_operand(v, &u.expr)? {
+                        Some(n) => Value::Number(n.neg()),
+                        None => Value::Unknown(Type::Number),
+                    },
+                    UnaryOperator::Not => match bool_operand(v, &u.expr, "!")? {
+                        Some(b) => Value::Bool(!b),
+                        None => Value::Unknown(Type::Bool),
+                    },
                 };
                 Ok(out.mark_if(marked))
             }
@@ -272,7 +259,7 @@ impl<'a> Evaluator<'a> {
         // `{ (var.k) = 1 }` and `{ "k" = 1 }`; a bare traversal key is a name in HCL 1 style.
         let v = self.eval(e)?;
         match v.inner() {
-            Value::Unknown => Ok(None),
+            Value::Unknown(_) => Ok(None),
             v => v.to_template_string().map(Some).ok_or_else(|| {
                 EvalError::new(
                     EvalErrorKind::Index,
@@ -309,7 +296,9 @@ impl<'a> Evaluator<'a> {
                         e
                     })?
                 }
-                TraversalOperator::LegacyIndex(n) => index(current, &Value::Number(*n.value() as f64), op.span())?,
+                TraversalOperator::LegacyIndex(n) => {
+                    index(current, &Value::Number(Number::from_u64(*n.value())), op.span())?
+                }
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
                     let full = matches!(op.value(), TraversalOperator::FullSplat(_));
                     // An attribute splat applies only the attribute accesses that follow it.
@@ -322,17 +311,18 @@ impl<'a> Evaluator<'a> {
                             .count()
                     };
                     let rest = &ops[i + 1..i + 1 + rest_len];
-                    let items: &[Value] = match current {
-                        Value::Unknown => return Ok(Value::Unknown.mark_if(marked)),
-                        Value::Null => &[],
-                        Value::List(items) | Value::Set(items) => items,
-                        single => std::slice::from_ref(single),
+                    let (items, list): (&[Value], bool) = match current {
+                        Value::Unknown(_) => return Ok(Value::unknown().mark_if(marked)),
+                        Value::Null(_) => (&[], false),
+                        Value::List(_, items) | Value::Set(_, items) => (items, true),
+                        Value::Tuple(items) => (items, false),
+                        single => (std::slice::from_ref(single), false),
                     };
                     let mut out = Vec::with_capacity(items.len());
                     for item in items {
                         out.push(self.traverse(item, rest)?);
                     }
-                    let splat = Value::List(out).mark_if(marked);
+                    let splat = if list { Value::list(out) } else { Value::Tuple(out) }.mark_if(marked);
                     return self.traverse(&splat, &ops[i + 1 + rest_len..]);
                 }
             };
@@ -348,15 +338,15 @@ impl<'a> Evaluator<'a> {
         // Logical operators short-circuit on a known left side.
         if matches!(op, Op::And | Op::Or) {
             let (l, lm) = lhs.unmark_deep();
-            let l = bool_operand(&l, &b.lhs_expr, op)?;
+            let l = bool_operand(l, &b.lhs_expr, op.as_str())?;
             if l == Some(op == Op::Or) {
                 return Ok(Value::Bool(op == Op::Or).mark_if(lm));
             }
             let (r, rm) = self.eval(&b.rhs_expr)?.unmark_deep();
-            let r = bool_operand(&r, &b.rhs_expr, op)?;
+            let r = bool_operand(r, &b.rhs_expr, op.as_str())?;
             return Ok(match (l, r) {
                 (Some(_), Some(r)) => Value::Bool(r),
-                _ => Value::Unknown,
+                _ => Value::Unknown(Type::Bool),
             }
             .mark_if(lm || rm));
         }
@@ -365,13 +355,11 @@ impl<'a> Evaluator<'a> {
         let (r, rm) = rhs.unmark_deep();
         let marked = lm || rm;
         if matches!(op, Op::Eq | Op::NotEq) {
-            if !l.is_wholly_known() || !r.is_wholly_known() {
-                return Ok(Value::Unknown.mark_if(marked));
+            return Ok(match l.equals(&r) {
+                Some(eq) => Value::Bool(eq == (op == Op::Eq)),
+                None => Value::Unknown(Type::Bool),
             }
-            return Ok(Value::Bool((l == r) == (op == Op::Eq)).mark_if(marked));
-        }
-        if !l.is_known() || !r.is_known() {
-            return Ok(Value::Unknown.mark_if(marked));
+            .mark_if(marked));
         }
         let redact = |mut e: EvalError| {
             if marked {
@@ -379,21 +367,23 @@ impl<'a> Evaluator<'a> {
             }
             e
         };
-        let x = number_operand(&l, &b.lhs_expr).map_err(redact)?;
-        let y = number_operand(&r, &b.rhs_expr).map_err(redact)?;
+        let x = number_operand(l, &b.lhs_expr).map_err(redact)?;
+        let y = number_operand(r, &b.rhs_expr).map_err(redact)?;
+        let comparison = matches!(op, Op::Less | Op::LessEq | Op::Greater | Op::GreaterEq);
+        let (Some(x), Some(y)) = (x, y) else {
+            let ty = if comparison { Type::Bool } else { Type::Number };
+            return Ok(Value::Unknown(ty).mark_if(marked));
+        };
+        let arith = |r: std::result::Result<Number, super::number::NumberError>| {
+            r.map(Value::Number)
+                .map_err(|e| EvalError::new(EvalErrorKind::Operand, e.message, b.rhs_expr.span()))
+        };
         let out = match op {
-            Op::Plus => Value::Number(x + y),
-            Op::Minus => Value::Number(x - y),
-            Op::Mul => Value::Number(x * y),
-            Op::Div | Op::Mod if y == 0.0 => {
-                return Err(EvalError::new(
-                    EvalErrorKind::Operand,
-                    "division by zero",
-                    b.rhs_expr.span(),
-                ))
-            }
-            Op::Div => Value::Number(x / y),
-            Op::Mod => Value::Number(x % y),
+            Op::Plus => arith(x.add(&y))?,
+            Op::Minus => arith(x.sub(&y))?,
+            Op::Mul => arith(x.mul(&y))?,
+            Op::Div => arith(x.div(&y))?,
+            Op::Mod => arith(x.rem(&y))?,
             Op::Less => Value::Bool(x < y),
             Op::LessEq => Value::Bool(x <= y),
             Op::Greater => Value::Bool(x > y),
@@ -403,13 +393,66 @@ impl<'a> Evaluator<'a> {
         Ok(out.mark_if(marked))
     }
 
+    /// `cond ? a : b`: the chosen branch, converted to the type both
+    /// branches have in common (`true ? 1 : "a"` is `"1"`). The other branch
+    /// is evaluated only for its type; its errors do not count, so that
+    /// `var.x == null ? "d" : var.x.name` works.
+    fn conditional(&mut self, c: &hcl_edit::expr::Conditional) -> Result<Value> {
+        let cond = self.eval(&c.cond_expr)?;
+        let (cond, marked) = cond.unmark_deep();
+        let chosen = match convert(cond.clone(), &Type::Bool) {
+            Ok(Value::Bool(b)) => Some(b),
+            Ok(Value::Unknown(_)) => None,
+            Ok(Value::Null(_)) => {
+                return Err(EvalError::new(
+                    EvalErrorKind::Condition,
+                    "the condition value is null; conditions must either be true or false",
+                    c.cond_expr.span(),
+                ))
+            }
+            _ => {
+                return Err(EvalError::new(
+                    EvalErrorKind::Condition,
+                    format!("the condition must be a bool, but it is {}", describe(&cond)),
+                    c.cond_expr.span(),
+                ))
+            }
+        };
+        let (result, other) = match chosen {
+            Some(true) => (self.eval(&c.true_expr)?, self.eval(&c.false_expr).ok()),
+            Some(false) => (self.eval(&c.false_expr)?, self.eval(&c.true_expr).ok()),
+            None => {
+                let t = self.eval(&c.true_expr)?;
+                let f = self.eval(&c.false_expr)?;
+                let ty = unify(&[t.ty(), f.ty()]).unwrap_or(Type::Dynamic);
+                return Ok(Value::Unknown(ty).mark_if(marked));
+            }
+        };
+        let Some(other) = other else {
+            return Ok(result.mark_if(marked));
+        };
+        let ty = unify(&[result.ty(), other.ty()]).ok_or_else(|| {
+            EvalError::new(
+                EvalErrorKind::Condition,
+                format!(
+                    "the true and false results must have the same type: {} and {}",
+                    result.friendly_type(),
+                    other.friendly_type()
+                ),
+                c.true_expr.span(),
+            )
+        })?;
+        let result = convert(result, &ty).map_err(|e| EvalError::new(EvalErrorKind::Condition, e.to_string(), None))?;
+        Ok(result.mark_if(marked))
+    }
+
     fn for_expr(&mut self, f: &hcl_edit::expr::ForExpr, span: Option<Range<usize>>) -> Result<Value> {
         let collection = self.eval(&f.intro.collection_expr)?;
         let (collection, marked) = collection.unmark_shallow();
         let pairs: Vec<(Value, Value)> = match collection.into_pairs() {
             Ok(pairs) => pairs,
-            Err(Value::Unknown) => return Ok(Value::Unknown),
-            Err(Value::Null) => {
+            Err(Value::Unknown(_)) => return Ok(Value::unknown()),
+            Err(Value::Null(_)) => {
                 return Err(EvalError::new(
                     EvalErrorKind::Iteration,
                     "cannot iterate over a null value",
@@ -442,14 +485,14 @@ impl<'a> Evaluator<'a> {
             step?;
         }
         if unknown {
-            return Ok(Value::Unknown.mark_if(marked));
+            return Ok(Value::unknown().mark_if(marked));
         }
         let out = if f.key_expr.is_none() {
-            Value::List(list)
+            Value::Tuple(list)
         } else if f.grouping {
-            Value::Map(groups.into_iter().map(|(k, v)| (k, Value::List(v))).collect())
+            Value::Object(groups.into_iter().map(|(k, v)| (k, Value::Tuple(v))).collect())
         } else {
-            Value::Map(map)
+            Value::Object(map)
         };
         Ok(out.mark_if(marked))
     }
@@ -465,10 +508,11 @@ impl<'a> Evaluator<'a> {
     ) -> Result<()> {
         if let Some(cond) = &f.cond {
             let c = self.eval(&cond.expr)?;
+            let c = convert(c.clone(), &Type::Bool).unwrap_or(c);
             match c.inner() {
                 Value::Bool(false) => return Ok(()),
                 Value::Bool(true) => {}
-                Value::Unknown => {
+                Value::Unknown(_) => {
                     *unknown = true;
                     return Ok(());
                 }
@@ -488,7 +532,7 @@ impl<'a> Evaluator<'a> {
         };
         let key = self.eval(key_expr)?;
         let key = match key.inner() {
-            Value::Unknown => {
+            Value::Unknown(_) => {
                 *unknown = true;
                 return Ok(());
             }
@@ -520,7 +564,7 @@ impl<'a> Evaluator<'a> {
         self.render(t, &mut out, &mut strip_next, &mut state)?;
         let _ = span;
         Ok(if state.unknown {
-            Value::Unknown
+            Value::Unknown(Type::String)
         } else {
             Value::String(out)
         }
@@ -553,9 +597,10 @@ impl<'a> Evaluator<'a> {
                         }
                         let cond = self.eval(&d.if_expr.cond_expr)?;
                         st.marked |= cond.has_sensitive();
+                        let cond = convert(cond.clone(), &Type::Bool).unwrap_or(cond);
                         let branch = match cond.inner() {
                             Value::Bool(b) => *b,
-                            Value::Unknown => {
+                            Value::Unknown(_) => {
                                 st.unknown = true;
                                 false
                             }
@@ -591,7 +636,7 @@ impl<'a> Evaluator<'a> {
                         st.marked |= marked;
                         let pairs: Vec<(Value, Value)> = match collection.into_pairs() {
                             Ok(pairs) => pairs,
-                            Err(Value::Unknown) => {
+                            Err(Value::Unknown(_)) => {
                                 st.unknown = true;
                                 Vec::new()
                             }
@@ -629,8 +674,8 @@ impl<'a> Evaluator<'a> {
         let (v, marked) = v.unmark_deep();
         st.marked |= marked;
         match &v {
-            Value::Unknown => st.unknown = true,
-            Value::Null => {
+            Value::Unknown(_) => st.unknown = true,
+            Value::Null(_) => {
                 return Err(EvalError::new(
                     EvalErrorKind::Template,
                     "the expression's value is null, and a string template cannot include null",
@@ -659,7 +704,8 @@ impl<'a> Evaluator<'a> {
     fn call(&mut self, call: &hcl_edit::expr::FuncCall, span: Option<Range<usize>>) -> Result<Value> {
         let name = call.name.name.as_str();
         let name_span = call.name.name.span();
-        if call.name.is_namespaced() {
+        let core = call.name.namespace.len() == 1 && call.name.namespace[0].as_str() == "core";
+        if call.name.is_namespaced() && !core {
             return Err(EvalError::new(
                 EvalErrorKind::UnknownFunction,
                 format!("provider-defined functions (here {name}) are not supported"),
@@ -689,8 +735,10 @@ impl<'a> Evaluator<'a> {
             let v = self.eval(a)?;
             if call.args.expand_final() && i == args.len() - 1 {
                 match v.inner() {
-                    Value::List(items) | Value::Set(items) => values.extend(items.iter().cloned()),
-                    Value::Unknown => return Ok(Value::Unknown),
+                    Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items) => {
+                        values.extend(items.iter().cloned())
+                    }
+                    Value::Unknown(_) => return Ok(Value::unknown()),
                     other => {
                         return Err(EvalError::new(
                             EvalErrorKind::FunctionCall,
@@ -734,7 +782,7 @@ impl<'a> Evaluator<'a> {
         for a in args {
             match self.eval(a) {
                 // An unknown result might still fail once known: so the whole try is unknown.
-                Ok(v) if !v.is_wholly_known() => return Ok(Value::Unknown),
+                Ok(v) if !v.is_wholly_known() => return Ok(Value::unknown()),
                 Ok(v) => return Ok(v),
                 Err(e) if e.kind.is_static() => return Err(e),
                 Err(e) => last = Some(e),
@@ -757,7 +805,7 @@ impl<'a> Evaluator<'a> {
             ));
         };
         match self.eval(a) {
-            Ok(v) if !v.is_wholly_known() => Ok(Value::Unknown),
+            Ok(v) if !v.is_wholly_known() => Ok(Value::Unknown(Type::Bool)),
             Ok(_) => Ok(Value::Bool(true)),
             Err(e) if e.kind.is_static() => Err(e),
             Err(_) => Ok(Value::Bool(false)),
@@ -779,15 +827,15 @@ impl<'a> Evaluator<'a> {
         let vars = self.eval(vars_expr)?;
         let (vars, marked) = vars.unmark_deep();
         if !path.is_known() || !vars.is_known() {
-            return Ok(Value::Unknown);
+            return Ok(Value::Unknown(Type::String));
         }
         let path = path
             .as_str()
             .ok_or_else(|| fail("templatefile(): the path must be a string".into(), path_expr.span()))?
             .to_string();
         let vars = match vars {
-            Value::Map(m) => m,
-            Value::Null => Map::new(),
+            Value::Map(_, m) | Value::Object(m) => m,
+            Value::Null(_) => Map::new(),
             other => {
                 return Err(fail(
                     format!(
@@ -848,82 +896,86 @@ fn k_span(k: &ObjectKey) -> Option<Range<usize>> {
 
 /// "a string", "null", "a list", for messages.
 pub fn describe(v: &Value) -> String {
-    match v.inner() {
-        Value::Null => "null".into(),
-        Value::Unknown => "unknown".into(),
-        v => {
-            let t = v.type_name();
-            let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                "an"
-            } else {
-                "a"
-            };
-            format!("{article} {t}")
-        }
-    }
+    v.friendly_type()
 }
 
-fn number_operand(v: &Value, e: &Expression) -> Result<f64> {
-    match v {
-        Value::Number(n) => Ok(*n),
-        Value::String(s) => s.trim().parse().map_err(|_| {
-            EvalError::new(
-                EvalErrorKind::Operand,
-                format!("a number is required, and {} is not one", super::value::quote(s)),
-                e.span(),
-            )
-        }),
-        other => Err(EvalError::new(
+/// An operand of an arithmetic operator or comparison, converted to a
+/// number as Terraform converts it; `None` when unknown.
+fn number_operand(v: Value, e: &Expression) -> Result<Option<Number>> {
+    let described = describe(&v);
+    match convert(v, &Type::Number) {
+        Ok(Value::Number(n)) => Ok(Some(n)),
+        Ok(Value::Unknown(_)) => Ok(None),
+        Ok(Value::Null(_)) => Err(EvalError::new(
             EvalErrorKind::Operand,
-            format!("a number is required, but this is {}", describe(other)),
+            "a number is required, but this is null",
+            e.span(),
+        )),
+        Ok(_) => unreachable!("converted to a number"),
+        Err(err) => Err(EvalError::new(
+            EvalErrorKind::Operand,
+            match err.message.starts_with("a number is required, and") {
+                true => err.message,
+                false => format!("a number is required, but this is {described}"),
+            },
             e.span(),
         )),
     }
 }
 
-fn bool_operand(v: &Value, e: &Expression, op: BinaryOperator) -> Result<Option<bool>> {
-    match v {
-        Value::Bool(b) => Ok(Some(*b)),
-        Value::Unknown => Ok(None),
-        other => Err(EvalError::new(
+/// An operand of `!`, `&&` or `||`, converted to a bool; `None` when unknown.
+fn bool_operand(v: Value, e: &Expression, op: &str) -> Result<Option<bool>> {
+    let described = describe(&v);
+    match convert(v, &Type::Bool) {
+        Ok(Value::Bool(b)) => Ok(Some(b)),
+        Ok(Value::Unknown(_)) => Ok(None),
+        _ => Err(EvalError::new(
             EvalErrorKind::Operand,
-            format!(
-                "the {} operator needs bools, but this is {}",
-                op.as_str(),
-                describe(other)
-            ),
+            format!("the {op} operator needs bools, but this is {described}"),
             e.span(),
         )),
     }
 }
 
-static UNKNOWN: Value = Value::Unknown;
+/// A number literal, read from its text so that no digit is lost.
+fn number_literal(n: &hcl_edit::Formatted<hcl_edit::Number>) -> Number {
+    let from_text = n.as_repr().and_then(|r| {
+        let text: String = r.chars().filter(|c| !c.is_whitespace()).collect();
+        Number::parse(&text)
+    });
+    from_text
+        .or_else(|| Number::from_f64(n.value().as_f64().unwrap_or(0.0)))
+        .unwrap_or_else(Number::zero)
+}
+
+static UNKNOWN: Value = Value::Unknown(Type::Dynamic);
 
 fn get_attr<'v>(v: &'v Value, name: &str, span: Option<Range<usize>>) -> Result<&'v Value> {
     match v {
-        Value::Unknown => Ok(&UNKNOWN),
-        Value::Map(m) => m.get(name).ok_or_else(|| {
-            let mut e = EvalError::new(
-                EvalErrorKind::Index,
-                format!("this object has no attribute named {name:?}"),
-                span.clone(),
-            );
+        Value::Unknown(_) => Ok(&UNKNOWN),
+        Value::Map(_, m) | Value::Object(m) => m.get(name).ok_or_else(|| {
+            let what = if matches!(v, Value::Map(..)) {
+                format!("the map has no element for the key {name:?}")
+            } else {
+                format!("this object has no attribute named {name:?}")
+            };
+            let mut e = EvalError::new(EvalErrorKind::Index, what, span.clone());
             if let Some(s) = suggest(name, m.keys().map(String::as_str)) {
                 e = e.with_help(format!("did you mean {s}?"));
             }
             e
         }),
-        Value::Null => Err(EvalError::new(
+        Value::Null(_) => Err(EvalError::new(
             EvalErrorKind::Index,
             format!("cannot read attribute {name:?} of a null value"),
             span,
         )),
-        Value::List(_) | Value::Set(_) => {
-            Err(
-                EvalError::new(EvalErrorKind::Index, format!("a list has no attribute {name:?}"), span)
-                    .with_help(format!("use [*].{name} for every element, or [0].{name} for the first")),
-            )
-        }
+        Value::List(..) | Value::Set(..) | Value::Tuple(_) => Err(EvalError::new(
+            EvalErrorKind::Index,
+            format!("{} has no attribute {name:?}", describe(v)),
+            span,
+        )
+        .with_help(format!("use [*].{name} for every element, or [0].{name} for the first"))),
         other => Err(EvalError::new(
             EvalErrorKind::Index,
             format!("{} has no attributes (reading {name:?})", describe(other)),
@@ -934,57 +986,52 @@ fn get_attr<'v>(v: &'v Value, name: &str, span: Option<Range<usize>>) -> Result<
 
 fn index<'v>(v: &'v Value, key: &Value, span: Option<Range<usize>>) -> Result<&'v Value> {
     match (v, key) {
-        (Value::Unknown, _) | (_, Value::Unknown) => Ok(&UNKNOWN),
-        (Value::List(items), k) => {
-            let i = match k {
-                Value::Number(n) => Some(*n),
-                Value::String(s) => s.parse().ok(),
-                _ => None,
-            }
-            .filter(|n| n.fract() == 0.0)
-            .ok_or_else(|| {
-                EvalError::new(
+        (Value::Unknown(_), _) | (_, Value::Unknown(_)) => Ok(&UNKNOWN),
+        (Value::List(_, items) | Value::Tuple(items), k) => {
+            let i = convert(k.clone(), &Type::Number)
+                .ok()
+                .and_then(|n| n.as_number().cloned())
+                .filter(Number::is_integer)
+                .ok_or_else(|| {
+                    EvalError::new(
+                        EvalErrorKind::Index,
+                        format!("{} is indexed by a whole number, not {}", describe(v), describe(k)),
+                        span.clone(),
+                    )
+                })?;
+            match i.to_u64().and_then(|i| items.get(i as usize)) {
+                Some(item) => Ok(item),
+                None => Err(EvalError::new(
                     EvalErrorKind::Index,
-                    format!("a list is indexed by a whole number, not {}", describe(k)),
-                    span.clone(),
-                )
-            })?;
-            if i < 0.0 || i as usize >= items.len() {
-                return Err(EvalError::new(
-                    EvalErrorKind::Index,
-                    format!(
-                        "index {} is out of range for a list of {} element(s)",
-                        super::value::format_number(i),
-                        items.len()
-                    ),
+                    format!("index {i} is out of range for a list of {} element(s)", items.len()),
                     span,
-                ));
+                )),
             }
-            Ok(&items[i as usize])
         }
-        (Value::Map(m), k) => {
+        (Value::Map(_, m) | Value::Object(m), k) => {
             let key = k.to_template_string().ok_or_else(|| {
                 EvalError::new(
                     EvalErrorKind::Index,
-                    format!("a map is indexed by a string, not {}", describe(k)),
+                    format!("{} is indexed by a string, not {}", describe(v), describe(k)),
                     span.clone(),
                 )
             })?;
             m.get(&key).ok_or_else(|| {
-                EvalError::new(
-                    EvalErrorKind::Index,
-                    format!("the key {key:?} is not in this map"),
-                    span,
-                )
+                let what = if matches!(v, Value::Map(..)) {
+                    format!("the key {key:?} is not in this map")
+                } else {
+                    format!("this object has no attribute named {key:?}")
+                };
+                EvalError::new(EvalErrorKind::Index, what, span)
             })
         }
-        (Value::Set(_), _) => Err(EvalError::new(
+        (Value::Set(..), _) => Err(EvalError::new(
             EvalErrorKind::Index,
             "a set has no indexes: its elements are identified only by their value",
             span,
         )
         .with_help("convert it with tolist() first, or iterate it with for")),
-        (Value::Null, _) => Err(EvalError::new(EvalErrorKind::Index, "cannot index a null value", span)),
+        (Value::Null(_), _) => Err(EvalError::new(EvalErrorKind::Index, "cannot index a null value", span)),
         (other, _) => Err(EvalError::new(
             EvalErrorKind::Index,
             format!("{} cannot be indexed", describe(other)),
@@ -1025,16 +1072,16 @@ pub fn eval_standalone(src: &str) -> Result<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::functions::test_support::{list, n, ok, s};
+    use crate::lang::functions::test_support::{n, ok, s, tuple};
 
     struct TestScope;
     impl Scope for TestScope {
         fn lookup(&self, r: &Reference) -> std::result::Result<Cow<'_, Value>, String> {
             match r {
                 Reference::Var(n) if n == "secret" => Ok(Cow::Owned(Value::string("hunter2").mark())),
-                Reference::Var(n) if n == "names" => Ok(Cow::Owned(Value::List(vec![s("a"), s("b")]))),
-                Reference::Resource(r) if r.name == "id" => Ok(Cow::Owned(Value::Map(Map::from([
-                    ("principal_id".into(), Value::Unknown),
+                Reference::Var(n) if n == "names" => Ok(Cow::Owned(Value::list(vec![s("a"), s("b")]))),
+                Reference::Resource(r) if r.name == "id" => Ok(Cow::Owned(Value::Object(Map::from([
+                    ("principal_id".into(), Value::unknown()),
                     ("name".into(), s("mi")),
                 ])))),
                 other => Err(format!("{other} is not declared")),
@@ -1055,10 +1102,7 @@ mod tests {
         assert_eq!(ok("1 == \"1\""), Value::Bool(false));
         assert_eq!(ok("!(1 < 2) || 3 >= 3"), Value::Bool(true));
         assert_eq!(ok("true ? \"a\" : \"b\""), s("a"));
-        assert!(eval_standalone("1 / 0")
-            .unwrap_err()
-            .message
-            .contains("division by zero"));
+        assert_eq!(ok("2 / 0").to_string(), "+Inf");
         assert_eq!(
             eval_standalone("\"x\" ? 1 : 2").unwrap_err().kind,
             EvalErrorKind::Condition
@@ -1073,7 +1117,7 @@ mod tests {
         assert_eq!(ok("\"%{ for x in [\"a\", \"b\"] ~}\n  ${x}\n%{~ endfor }\""), s("ab"));
         assert_eq!(ok("<<-EOT\n    hello\n      ${\"x\"}\n    EOT"), s("hello\n  x\n"));
         // A lone interpolation keeps the value's type.
-        assert_eq!(ok(r#""${[1]}""#), Value::List(vec![n(1.0)]));
+        assert_eq!(ok(r#""${[1]}""#), Value::Tuple(vec![n(1.0)]));
         assert_eq!(
             eval_standalone(r#""a${null}""#).unwrap_err().kind,
             EvalErrorKind::Template
@@ -1082,7 +1126,7 @@ mod tests {
 
     #[test]
     fn for_expressions_and_splats() {
-        assert_eq!(ok(r#"[for s in ["a", "b"] : upper(s)]"#), list(&["A", "B"]));
+        assert_eq!(ok(r#"[for s in ["a", "b"] : upper(s)]"#), tuple(&["A", "B"]));
         assert_eq!(
             ok(r#"{for k, v in {a = 1, b = 2} : v => k if v > 1}"#),
             ok(r#"{"2" = "b"}"#)
@@ -1093,35 +1137,42 @@ mod tests {
         );
         let dup = eval_standalone(r#"{for s in ["a", "a"] : s => s}"#).unwrap_err();
         assert!(dup.message.contains("two elements produce the key"));
-        assert_eq!(ok(r#"[{n = 1}, {n = 2}][*].n"#), Value::List(vec![n(1.0), n(2.0)]));
-        assert_eq!(ok(r#"[{n = [1]}][*].n[0]"#), Value::List(vec![n(1.0)]));
-        assert_eq!(ok(r#"null[*].n"#), Value::List(vec![]));
+        assert_eq!(ok(r#"[{n = 1}, {n = 2}][*].n"#), Value::Tuple(vec![n(1.0), n(2.0)]));
+        assert_eq!(ok(r#"[{n = [1]}][*].n[0]"#), Value::Tuple(vec![n(1.0)]));
+        assert_eq!(ok(r#"null[*].n"#), Value::Tuple(vec![]));
+        assert_eq!(ok(r#"tolist([{n = 1}])[*].n"#), Value::list(vec![n(1.0)]));
     }
 
     #[test]
     fn unknowns_propagate() {
-        assert_eq!(eval_with("azurerm_x.id.principal_id").unwrap(), Value::Unknown);
-        assert_eq!(eval_with("\"p-${azurerm_x.id.principal_id}\"").unwrap(), Value::Unknown);
+        assert!(!eval_with("azurerm_x.id.principal_id").unwrap().is_known());
+        assert_eq!(
+            eval_with("\"p-${azurerm_x.id.principal_id}\"").unwrap(),
+            Value::Unknown(Type::String)
+        );
         assert_eq!(
             eval_with("azurerm_x.id.principal_id == \"x\" ? 1 : 2").unwrap(),
-            Value::Unknown
+            Value::Unknown(Type::Number)
         );
-        assert_eq!(eval_with("upper(azurerm_x.id.principal_id)").unwrap(), Value::Unknown);
+        assert_eq!(
+            eval_with("upper(azurerm_x.id.principal_id)").unwrap(),
+            Value::Unknown(Type::String)
+        );
         assert_eq!(
             eval_with("[azurerm_x.id.principal_id, \"b\"]").unwrap(),
-            Value::List(vec![Value::Unknown, s("b")])
+            Value::Tuple(vec![Value::unknown(), s("b")])
         );
         assert_eq!(eval_with("azurerm_x.id.name").unwrap(), s("mi"));
         assert_eq!(
             eval_with("[for x in [azurerm_x.id.principal_id] : x]").unwrap(),
-            Value::List(vec![Value::Unknown])
+            Value::Tuple(vec![Value::unknown()])
         );
     }
 
     #[test]
     fn for_keeps_element_marks_on_their_elements() {
         let v = ok(r#"[for o in [{id = "a", secret = sensitive("s")}] : o.id]"#);
-        assert_eq!(v, Value::List(vec![s("a")]));
+        assert_eq!(v, tuple(&["a"]));
         assert!(ok(r#"[for x in sensitive(["a"]) : x]"#).has_sensitive());
     }
 
@@ -1160,7 +1211,7 @@ mod tests {
         assert_eq!(ok(r#"can([1][0])"#), Value::Bool(true));
         assert!(eval_with("try(var.nope, 1)").is_err());
         assert!(eval_with("can(nosuch())").is_err());
-        assert_eq!(eval_with("try(azurerm_x.id.principal_id, 1)").unwrap(), Value::Unknown);
+        assert!(!eval_with("try(azurerm_x.id.principal_id, 1)").unwrap().is_known());
         assert!(eval_standalone("try([][0])")
             .unwrap_err()
             .message

@@ -1,27 +1,38 @@
-//! Type constraints (`list(string)`, `object({ a = optional(number, 1) })`) and
-//! the conversions Terraform applies when a value meets one.
+//! Types of the configuration language, as Terraform (go-cty) has them.
+//!
+//! A [`Type`] is both the type of a value (`list(string)`, `object({...})`,
+//! `tuple([...])`) and a type constraint (`any` is [`Type::Dynamic`]; object
+//! attributes may be `optional(T, default)`). This module owns reading type
+//! constraints ([`parse_type`]), converting values to a type ([`convert`],
+//! with Terraform's safe and unsafe conversions) and finding the common type
+//! of several values ([`unify`]). Types are cheap to clone: nested types are
+//! shared.
 
-use super::value::{cmp, format_number, Map, Value};
+use super::number::Number;
+use super::value::{Map, Value};
 use hcl_edit::expr::Expression;
 use hcl_edit::Span as _;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Type {
-    Any,
+    /// `any` as a constraint; a value's type not known yet (`dynamic`).
+    Dynamic,
     String,
     Number,
     Bool,
-    List(Box<Type>),
-    Set(Box<Type>),
-    Map(Box<Type>),
-    Tuple(Vec<Type>),
-    Object(BTreeMap<String, ObjectAttr>),
+    List(Arc<Type>),
+    Set(Arc<Type>),
+    Map(Arc<Type>),
+    Tuple(Arc<[Type]>),
+    Object(Arc<BTreeMap<String, ObjectAttr>>),
 }
 
-/// One attribute of an object type; `optional(T, default)` sets the last two.
+/// One attribute of an object type; `optional(T, default)` sets the last two
+/// (only in type constraints).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObjectAttr {
     pub ty: Type,
@@ -29,10 +40,87 @@ pub struct ObjectAttr {
     pub default: Option<Value>,
 }
 
+impl ObjectAttr {
+    pub fn required(ty: Type) -> ObjectAttr {
+        ObjectAttr {
+            ty,
+            optional: false,
+            default: None,
+        }
+    }
+}
+
+impl Type {
+    pub fn list(t: Type) -> Type {
+        Type::List(Arc::new(t))
+    }
+    pub fn set(t: Type) -> Type {
+        Type::Set(Arc::new(t))
+    }
+    pub fn map(t: Type) -> Type {
+        Type::Map(Arc::new(t))
+    }
+    pub fn tuple(ts: Vec<Type>) -> Type {
+        Type::Tuple(ts.into())
+    }
+    /// An object type of required attributes.
+    pub fn object(attrs: impl IntoIterator<Item = (String, Type)>) -> Type {
+        Type::Object(Arc::new(
+            attrs.into_iter().map(|(k, t)| (k, ObjectAttr::required(t))).collect(),
+        ))
+    }
+
+    pub fn is_primitive(&self) -> bool {
+        matches!(self, Type::String | Type::Number | Type::Bool)
+    }
+
+    /// The element type of a list, set or map.
+    pub fn element(&self) -> Option<&Type> {
+        match self {
+            Type::List(t) | Type::Set(t) | Type::Map(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Whether a value of this type could still be anything (`any` somewhere inside).
+    pub fn has_dynamic(&self) -> bool {
+        match self {
+            Type::Dynamic => true,
+            Type::List(t) | Type::Set(t) | Type::Map(t) => t.has_dynamic(),
+            Type::Tuple(ts) => ts.iter().any(Type::has_dynamic),
+            Type::Object(attrs) => attrs.values().any(|a| a.ty.has_dynamic()),
+            _ => false,
+        }
+    }
+
+    /// "a string", "an object", "a list of string": for messages.
+    pub fn friendly(&self) -> String {
+        match self {
+            Type::Dynamic => "a value of any type".into(),
+            Type::String => "a string".into(),
+            Type::Number => "a number".into(),
+            Type::Bool => "a bool".into(),
+            Type::List(t) => format!("a list of {}", plain(t)),
+            Type::Set(t) => format!("a set of {}", plain(t)),
+            Type::Map(t) => format!("a map of {}", plain(t)),
+            Type::Tuple(_) => "a tuple".into(),
+            Type::Object(_) => "an object".into(),
+        }
+    }
+}
+
+fn plain(t: &Type) -> String {
+    match t {
+        Type::Dynamic => "any".into(),
+        t => t.to_string(),
+    }
+}
+
+/// Terraform's type constraint syntax: `list(string)`, `object({a=number})`.
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Type::Any => f.write_str("any"),
+            Type::Dynamic => f.write_str("any"),
             Type::String => f.write_str("string"),
             Type::Number => f.write_str("number"),
             Type::Bool => f.write_str("bool"),
@@ -43,7 +131,7 @@ impl fmt::Display for Type {
                 f.write_str("tuple([")?;
                 for (i, t) in ts.iter().enumerate() {
                     if i > 0 {
-                        f.write_str(", ")?;
+                        f.write_str(",")?;
                     }
                     write!(f, "{t}")?;
                 }
@@ -53,16 +141,71 @@ impl fmt::Display for Type {
                 f.write_str("object({")?;
                 for (i, (k, a)) in attrs.iter().enumerate() {
                     if i > 0 {
-                        f.write_str(", ")?;
+                        f.write_str(",")?;
                     }
                     if a.optional {
-                        write!(f, "{k} = optional({})", a.ty)?;
+                        write!(f, "{k}=optional({})", a.ty)?;
                     } else {
-                        write!(f, "{k} = {}", a.ty)?;
+                        write!(f, "{k}={}", a.ty)?;
                     }
                 }
                 f.write_str("})")
             }
+        }
+    }
+}
+
+impl Type {
+    /// Terraform's JSON type notation: `"string"`, `["list", "string"]`,
+    /// `["object", {"a": "number"}]`, `["tuple", ["string"]]`, `"dynamic"`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Type::Dynamic => json!("dynamic"),
+            Type::String => json!("string"),
+            Type::Number => json!("number"),
+            Type::Bool => json!("bool"),
+            Type::List(t) => json!(["list", t.to_json()]),
+            Type::Set(t) => json!(["set", t.to_json()]),
+            Type::Map(t) => json!(["map", t.to_json()]),
+            Type::Tuple(ts) => json!(["tuple", ts.iter().map(Type::to_json).collect::<Vec<_>>()]),
+            Type::Object(attrs) => json!([
+                "object",
+                attrs
+                    .iter()
+                    .map(|(k, a)| (k.clone(), a.ty.to_json()))
+                    .collect::<serde_json::Map<_, _>>()
+            ]),
+        }
+    }
+
+    /// Reads Terraform's JSON type notation (see [`Type::to_json`]).
+    pub fn from_json(j: &serde_json::Value) -> Result<Type, String> {
+        use serde_json::Value as J;
+        match j {
+            J::String(s) => match s.as_str() {
+                "string" => Ok(Type::String),
+                "number" => Ok(Type::Number),
+                "bool" => Ok(Type::Bool),
+                "dynamic" => Ok(Type::Dynamic),
+                other => Err(format!("unknown type {other:?}")),
+            },
+            J::Array(parts) => match parts.as_slice() {
+                [J::String(k), inner] if k == "list" => Ok(Type::list(Type::from_json(inner)?)),
+                [J::String(k), inner] if k == "set" => Ok(Type::set(Type::from_json(inner)?)),
+                [J::String(k), inner] if k == "map" => Ok(Type::map(Type::from_json(inner)?)),
+                [J::String(k), J::Object(attrs)] if k == "object" => Ok(Type::object(
+                    attrs
+                        .iter()
+                        .map(|(name, t)| Ok((name.clone(), Type::from_json(t)?)))
+                        .collect::<Result<Vec<_>, String>>()?,
+                )),
+                [J::String(k), J::Array(elems)] if k == "tuple" => Ok(Type::tuple(
+                    elems.iter().map(Type::from_json).collect::<Result<Vec<_>, String>>()?,
+                )),
+                _ => Err(format!("invalid type {j}")),
+            },
+            _ => Err(format!("invalid type {j}")),
         }
     }
 }
@@ -96,7 +239,7 @@ fn parse(
 ) -> Result<Type, TypeExprError> {
     match expr {
         Expression::Variable(v) => match v.as_str() {
-            "any" => Ok(Type::Any),
+            "any" => Ok(Type::Dynamic),
             "string" => Ok(Type::String),
             "number" => Ok(Type::Number),
             "bool" => Ok(Type::Bool),
@@ -113,6 +256,7 @@ fn parse(
                 s.as_str()
             ),
         )),
+        Expression::Parenthesis(p) => parse(p.inner(), eval_default, in_object),
         Expression::FuncCall(call) => {
             let name = call.name.name.as_str();
             let args: Vec<&Expression> = call.args.iter().collect();
@@ -123,11 +267,11 @@ fn parse(
                 }
             };
             match name {
-                "list" => Ok(Type::List(Box::new(parse(&one(&args)?, eval_default, false)?))),
-                "set" => Ok(Type::Set(Box::new(parse(&one(&args)?, eval_default, false)?))),
-                "map" => Ok(Type::Map(Box::new(parse(&one(&args)?, eval_default, false)?))),
+                "list" => Ok(Type::list(parse(&one(&args)?, eval_default, false)?)),
+                "set" => Ok(Type::set(parse(&one(&args)?, eval_default, false)?)),
+                "map" => Ok(Type::map(parse(&one(&args)?, eval_default, false)?)),
                 "tuple" => match one(&args)? {
-                    Expression::Array(items) => Ok(Type::Tuple(
+                    Expression::Array(items) => Ok(Type::tuple(
                         items
                             .iter()
                             .map(|t| parse(t, eval_default, false))
@@ -150,7 +294,7 @@ fn parse(
                             };
                             attrs.insert(key_name, parse_attr(value.expr(), eval_default)?);
                         }
-                        Ok(Type::Object(attrs))
+                        Ok(Type::Object(Arc::new(attrs)))
                     }
                     other => Err(type_err(&other, "object(...) takes an object of types: object({ name = string })")),
                 },
@@ -189,11 +333,7 @@ fn parse_attr(
             });
         }
     }
-    Ok(ObjectAttr {
-        ty: parse(expr, eval_default, true)?,
-        optional: false,
-        default: None,
-    })
+    Ok(ObjectAttr::required(parse(expr, eval_default, true)?))
 }
 
 /// Why a value does not fit a type, with the path inside the value.
@@ -225,31 +365,34 @@ fn at(mut e: ConvertError, step: String) -> ConvertError {
     e
 }
 
-/// Converts a value to a type as Terraform does: numbers and bools to strings and
-/// back, lists and sets into each other, objects to maps, defaults for optional
-/// attributes. Null and unknown convert to anything; marks are kept.
+/// Converts a value to a type as Terraform does: numbers and bools to
+/// strings and back, tuples and lists and sets into each other, objects to
+/// maps and maps to objects, defaults for optional attributes, extra object
+/// attributes dropped. Null and unknown values convert to any type; marks are kept.
 pub fn convert(value: Value, ty: &Type) -> Result<Value, ConvertError> {
+    if let Type::Dynamic = ty {
+        return Ok(value);
+    }
+    match value {
+        Value::Sensitive(v) => Ok(convert(*v, ty)?.mark()),
+        Value::Null(_) => Ok(Value::Null(ty.clone())),
+        Value::Unknown(_) => Ok(Value::Unknown(ty.clone())),
+        value => convert_known(value, ty),
+    }
+}
+
+fn convert_known(value: Value, ty: &Type) -> Result<Value, ConvertError> {
     match (value, ty) {
-        (Value::Null, _) => Ok(Value::Null),
-        (Value::Unknown, _) => Ok(Value::Unknown),
-        (Value::Sensitive(v), ty) => Ok(convert(*v, ty)?.mark()),
-        (v, Type::Any) => Ok(v),
         (Value::String(s), Type::String) => Ok(Value::String(s)),
-        (Value::Number(n), Type::String) => Ok(Value::String(format_number(n))),
+        (Value::Number(n), Type::String) => Ok(Value::String(n.to_string())),
         (Value::Bool(b), Type::String) => Ok(Value::String(b.to_string())),
         (Value::Number(n), Type::Number) => Ok(Value::Number(n)),
-        (Value::String(s), Type::Number) => s
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite())
-            .map(Value::Number)
-            .ok_or_else(|| {
-                conv_err(format!(
-                    "a number is required, and {} is not one",
-                    super::value::quote(&s)
-                ))
-            }),
+        (Value::String(s), Type::Number) => Number::parse(&s).map(Value::Number).ok_or_else(|| {
+            conv_err(format!(
+                "a number is required, and {} is not one",
+                super::value::quote(&s)
+            ))
+        }),
         (Value::Bool(b), Type::Bool) => Ok(Value::Bool(b)),
         (Value::String(s), Type::Bool) => match s.as_str() {
             "true" => Ok(Value::Bool(true)),
@@ -259,91 +402,238 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, ConvertError> {
                 super::value::quote(&s)
             ))),
         },
-        (Value::List(items) | Value::Set(items), Type::List(t)) => Ok(Value::List(convert_items(items, t)?)),
-        (Value::List(items) | Value::Set(items), Type::Set(t)) => Ok(Value::set(convert_items(items, t)?)),
-        (Value::List(items), Type::Tuple(ts)) => {
+        (Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items), Type::List(t)) => {
+            let (t, items) = convert_elements(items, t)?;
+            Ok(Value::List(t, items))
+        }
+        (Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items), Type::Set(t)) => {
+            let (t, items) = convert_elements(items, t)?;
+            Ok(Value::set_of(t, items))
+        }
+        (Value::List(_, items) | Value::Tuple(items), Type::Tuple(ts)) => {
             if items.len() != ts.len() {
                 return Err(conv_err(format!(
-                    "a tuple of {} elements is required, got {}",
+                    "a tuple of {} element(s) is required, got {}",
                     ts.len(),
                     items.len()
                 )));
             }
-            Ok(Value::List(
+            Ok(Value::Tuple(
                 items
                     .into_iter()
-                    .zip(ts)
+                    .zip(ts.iter())
                     .enumerate()
                     .map(|(i, (v, t))| convert(v, t).map_err(|e| at(e, format!("[{i}]"))))
                     .collect::<Result<_, _>>()?,
             ))
         }
-        (Value::Map(m), Type::Map(t)) => Ok(Value::Map(
-            m.into_iter()
-                .map(|(k, v)| {
-                    let v = convert(v, t).map_err(|e| at(e, format!("[{}]", super::value::quote(&k))))?;
-                    Ok((k, v))
-                })
-                .collect::<Result<_, ConvertError>>()?,
-        )),
-        (Value::Map(mut m), Type::Object(attrs)) => {
+        (Value::Map(_, m) | Value::Object(m), Type::Map(t)) => {
+            let (t, m) = convert_entries(m, t)?;
+            Ok(Value::Map(t, m))
+        }
+        (Value::Map(_, mut m) | Value::Object(mut m), Type::Object(attrs)) => {
             let mut out = Map::new();
-            for (name, attr) in attrs {
+            for (name, attr) in attrs.iter() {
                 let v = match m.remove(name) {
-                    Some(Value::Null) | None if attr.optional => attr.default.clone().unwrap_or(Value::Null),
+                    Some(v) if v.is_null() && attr.optional => {
+                        attr.default.clone().unwrap_or_else(|| Value::Null(attr.ty.clone()))
+                    }
+                    None if attr.optional => attr.default.clone().unwrap_or_else(|| Value::Null(attr.ty.clone())),
                     Some(v) => convert(v, &attr.ty).map_err(|e| at(e, format!(".{name}")))?,
                     None => return Err(conv_err(format!("attribute {name:?} is required"))),
                 };
                 out.insert(name.clone(), v);
             }
-            Ok(Value::Map(out))
+            Ok(Value::Object(out))
         }
-        (v, ty) => Err(conv_err(format!("{} required, got {}", describe(ty), v.type_name()))),
+        (v, ty) => Err(conv_err(format!(
+            "{} is required, got {}",
+            ty.friendly(),
+            v.friendly_type()
+        ))),
     }
 }
 
-fn convert_items(items: Vec<Value>, t: &Type) -> Result<Vec<Value>, ConvertError> {
-    items
+/// Converts elements to `t`; when `t` is `any`, to their common type first.
+fn convert_elements(items: Vec<Value>, t: &Type) -> Result<(Type, Vec<Value>), ConvertError> {
+    let target = if t.has_dynamic() {
+        let types: Vec<Type> = items.iter().map(Value::ty).collect();
+        unify(&types).ok_or_else(|| conv_err("all elements must have the same type"))?
+    } else {
+        t.clone()
+    };
+    let items = items
         .into_iter()
         .enumerate()
-        .map(|(i, v)| convert(v, t).map_err(|e| at(e, format!("[{i}]"))))
-        .collect()
+        .map(|(i, v)| convert(v, &target).map_err(|e| at(e, format!("[{i}]"))))
+        .collect::<Result<_, _>>()?;
+    Ok((target, items))
 }
 
-fn describe(ty: &Type) -> String {
-    match ty {
-        Type::String => "a string is".into(),
-        Type::Number => "a number is".into(),
-        Type::Bool => "a bool is".into(),
-        Type::Object(_) => "an object is".into(),
-        t => format!("a {t} is"),
-    }
+fn convert_entries(m: Map, t: &Type) -> Result<(Type, Map), ConvertError> {
+    let target = if t.has_dynamic() {
+        let types: Vec<Type> = m.values().map(Value::ty).collect();
+        unify(&types).ok_or_else(|| conv_err("all map elements must have the same type"))?
+    } else {
+        t.clone()
+    };
+    let m = m
+        .into_iter()
+        .map(|(k, v)| {
+            let v = convert(v, &target).map_err(|e| at(e, format!("[{}]", super::value::quote(&k))))?;
+            Ok((k, v))
+        })
+        .collect::<Result<_, ConvertError>>()?;
+    Ok((target, m))
 }
 
-/// Whether every element of a list has the same type, as `tolist` and `tomap` require.
-pub fn unify_primitive(items: &mut [Value]) -> Result<(), ConvertError> {
-    let kinds: Vec<&'static str> = items
-        .iter()
-        .filter(|v| v.is_known() && !v.is_null())
-        .map(Value::type_name)
-        .collect();
-    let all_same = kinds.windows(2).all(|w| w[0] == w[1]);
-    if all_same {
-        return Ok(());
+/// The common type that every one of `types` converts to, as Terraform finds
+/// it for conditionals and collection literals: `string` for mixed
+/// primitives with a string, a list for tuples of different lengths, a map
+/// for objects of different attributes. `None` when there is none.
+pub fn unify(types: &[Type]) -> Option<Type> {
+    let known: Vec<&Type> = types.iter().filter(|t| **t != Type::Dynamic).collect();
+    let Some(first) = known.first() else {
+        return Some(Type::Dynamic);
+    };
+    if known.iter().all(|t| t == first) {
+        return Some((*first).clone());
     }
-    // Mixed primitives unify to string, like cty does.
-    if kinds.iter().all(|k| matches!(*k, "string" | "number" | "bool")) {
-        for v in items.iter_mut() {
-            *v = convert(std::mem::take(v), &Type::String)?;
+    if known.iter().all(|t| t.is_primitive()) {
+        // Mixed primitives meet in string; number and bool have no common type.
+        return known.iter().any(|t| **t == Type::String).then_some(Type::String);
+    }
+    if known.iter().all(|t| matches!(t, Type::List(_))) {
+        return unify_elements(&known).map(Type::list);
+    }
+    if known.iter().all(|t| matches!(t, Type::Set(_))) {
+        return unify_elements(&known).map(Type::set);
+    }
+    if known.iter().all(|t| matches!(t, Type::Map(_))) {
+        return unify_elements(&known).map(Type::map);
+    }
+    if known.iter().all(|t| matches!(t, Type::Object(_))) {
+        let attr_sets: Vec<&BTreeMap<String, ObjectAttr>> = known
+            .iter()
+            .filter_map(|t| match t {
+                Type::Object(a) => Some(&**a),
+                _ => None,
+            })
+            .collect();
+        let same_names = attr_sets
+            .windows(2)
+            .all(|w| w[0].len() == w[1].len() && w[0].keys().zip(w[1].keys()).all(|(a, b)| a == b));
+        if same_names {
+            let mut attrs = BTreeMap::new();
+            for name in attr_sets[0].keys() {
+                let ts: Vec<Type> = attr_sets.iter().map(|a| a[name].ty.clone()).collect();
+                attrs.insert(name.clone(), ObjectAttr::required(unify(&ts)?));
+            }
+            return Some(Type::Object(Arc::new(attrs)));
         }
-        return Ok(());
+        let all: Vec<Type> = attr_sets
+            .iter()
+            .flat_map(|a| a.values().map(|x| x.ty.clone()))
+            .collect();
+        return unify(&all).map(Type::map);
     }
-    Err(conv_err("all elements must have the same type"))
+    if known.iter().all(|t| matches!(t, Type::Tuple(_))) {
+        let tuples: Vec<&[Type]> = known
+            .iter()
+            .filter_map(|t| match t {
+                Type::Tuple(ts) => Some(&**ts),
+                _ => None,
+            })
+            .collect();
+        if tuples.windows(2).all(|w| w[0].len() == w[1].len()) {
+            let mut out = Vec::with_capacity(tuples[0].len());
+            for i in 0..tuples[0].len() {
+                let ts: Vec<Type> = tuples.iter().map(|t| t[i].clone()).collect();
+                out.push(unify(&ts)?);
+            }
+            return Some(Type::tuple(out));
+        }
+        let all: Vec<Type> = tuples.iter().flat_map(|t| t.iter().cloned()).collect();
+        return unify(&all).map(Type::list);
+    }
+    // Collections of one kind with structural types of another.
+    if known
+        .iter()
+        .all(|t| matches!(t, Type::List(_) | Type::Tuple(_) | Type::Set(_)))
+    {
+        let set = known.iter().any(|t| matches!(t, Type::Set(_)));
+        let all: Vec<Type> = known
+            .iter()
+            .flat_map(|t| match t {
+                Type::Tuple(ts) => ts.to_vec(),
+                Type::List(e) | Type::Set(e) => vec![(**e).clone()],
+                _ => Vec::new(),
+            })
+            .collect();
+        let e = unify(&all)?;
+        return Some(if set { Type::set(e) } else { Type::list(e) });
+    }
+    if known.iter().all(|t| matches!(t, Type::Map(_) | Type::Object(_))) {
+        let all: Vec<Type> = known
+            .iter()
+            .flat_map(|t| match t {
+                Type::Object(a) => a.values().map(|x| x.ty.clone()).collect(),
+                Type::Map(e) => vec![(**e).clone()],
+                _ => Vec::new(),
+            })
+            .collect();
+        return unify(&all).map(Type::map);
+    }
+    None
 }
 
-/// Sorted order of values (used by `sort`).
-pub fn sort_values(items: &mut [Value]) {
-    items.sort_by(cmp);
+fn unify_elements(types: &[&Type]) -> Option<Type> {
+    let elems: Vec<Type> = types.iter().filter_map(|t| t.element().cloned()).collect();
+    unify(&elems)
+}
+
+/// Gives a value read from JSON (state, a saved plan, ARM) the types of
+/// `ty` as far as it fits: tuples become lists or sets, objects maps, missing
+/// object attributes typed nulls. Unlike [`convert`] it never fails: what does
+/// not fit is kept as it is, so no data is lost.
+pub fn conform(value: Value, ty: &Type) -> Value {
+    match (value, ty) {
+        (v, Type::Dynamic) => v,
+        (Value::Sensitive(v), ty) => conform(*v, ty).mark(),
+        (Value::Null(_), ty) => Value::Null(ty.clone()),
+        (Value::Unknown(_), ty) => Value::Unknown(ty.clone()),
+        (Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items), Type::List(t)) => {
+            Value::List((**t).clone(), items.into_iter().map(|v| conform(v, t)).collect())
+        }
+        (Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items), Type::Set(t)) => {
+            Value::set_of((**t).clone(), items.into_iter().map(|v| conform(v, t)).collect())
+        }
+        (Value::Map(_, m) | Value::Object(m), Type::Map(t)) => {
+            Value::Map((**t).clone(), m.into_iter().map(|(k, v)| (k, conform(v, t))).collect())
+        }
+        (Value::Map(_, mut m) | Value::Object(mut m), Type::Object(attrs)) => {
+            let mut out = Map::new();
+            for (name, attr) in attrs.iter() {
+                let v = m.remove(name).unwrap_or_else(|| Value::Null(attr.ty.clone()));
+                out.insert(name.clone(), conform(v, &attr.ty));
+            }
+            out.extend(m);
+            Value::Object(out)
+        }
+        (v, ty) if ty.is_primitive() => match convert(v.clone(), ty) {
+            Ok(c) => c,
+            Err(_) => v,
+        },
+        (v, _) => v,
+    }
+}
+
+/// Converts every value to their common type (see [`unify`]).
+pub fn unify_values(values: Vec<Value>) -> Result<(Type, Vec<Value>), ConvertError> {
+    let types: Vec<Type> = values.iter().map(Value::ty).collect();
+    let ty = unify(&types).ok_or_else(|| conv_err("the values have no common type"))?;
+    let values = values.into_iter().map(|v| convert(v, &ty)).collect::<Result<_, _>>()?;
+    Ok((ty, values))
 }
 
 #[cfg(test)]
@@ -353,28 +643,32 @@ mod tests {
 
     fn ty(src: &str) -> Type {
         parse_type(&parse_expr(src).unwrap(), &mut |e| match e {
-            Expression::Number(n) => Ok(Value::Number(n.as_f64().unwrap())),
+            Expression::Number(n) => Ok(Value::Number(Number::from_f64(n.as_f64().unwrap()).unwrap())),
             Expression::String(s) => Ok(Value::string(s.as_str())),
-            _ => Ok(Value::Null),
+            _ => Ok(Value::null()),
         })
         .unwrap()
+    }
+
+    fn n(i: i64) -> Value {
+        Value::Number(Number::from_i64(i))
     }
 
     #[test]
     fn parses_nested_types_with_optional_defaults() {
         let t = ty("object({ name = string, count = optional(number, 3), tags = optional(map(string)) })");
-        let v = convert(Value::Map(Map::from([("name".into(), Value::string("a"))])), &t).unwrap();
-        assert_eq!(v.get("count"), Some(&Value::Number(3.0)));
-        assert_eq!(v.get("tags"), Some(&Value::Null));
+        let v = convert(Value::Object(Map::from([("name".into(), Value::string("a"))])), &t).unwrap();
+        assert_eq!(v.get("count"), Some(&n(3)));
+        assert_eq!(v.get("tags"), Some(&Value::Null(Type::map(Type::String))));
         assert_eq!(
             t.to_string(),
-            "object({count = optional(number), name = string, tags = optional(map(string))})"
+            "object({count=optional(number),name=string,tags=optional(map(string))})"
         );
     }
 
     #[test]
     fn converts_primitives_like_terraform() {
-        assert_eq!(convert(Value::string("5"), &Type::Number).unwrap(), Value::Number(5.0));
+        assert_eq!(convert(Value::string("5"), &Type::Number).unwrap(), n(5));
         assert_eq!(
             convert(Value::Bool(true), &Type::String).unwrap(),
             Value::string("true")
@@ -385,21 +679,51 @@ mod tests {
     #[test]
     fn missing_required_attribute_names_it() {
         let t = ty("object({ name = string })");
-        let e = convert(Value::Map(Map::new()), &t).unwrap_err();
+        let e = convert(Value::Object(Map::new()), &t).unwrap_err();
         assert_eq!(e.message, "attribute \"name\" is required");
     }
 
     #[test]
     fn errors_carry_the_path() {
         let t = ty("list(object({ n = number }))");
-        let v = Value::List(vec![Value::Map(Map::from([("n".into(), Value::string("x"))]))]);
+        let v = Value::Tuple(vec![Value::Object(Map::from([("n".into(), Value::string("x"))]))]);
         let e = convert(v, &t).unwrap_err();
         assert_eq!(e.to_string(), "[0].n: a number is required, and \"x\" is not one");
     }
 
     #[test]
     fn quoted_types_are_refused_with_advice() {
-        let e = parse_type(&parse_expr("\"string\"").unwrap(), &mut |_| Ok(Value::Null)).unwrap_err();
+        let e = parse_type(&parse_expr("\"string\"").unwrap(), &mut |_| Ok(Value::null())).unwrap_err();
         assert!(e.message.contains("without quotes"));
+    }
+
+    #[test]
+    fn unification_follows_terraform() {
+        assert_eq!(unify(&[Type::Number, Type::String]), Some(Type::String));
+        assert_eq!(unify(&[Type::Number, Type::Bool]), None);
+        assert_eq!(unify(&[Type::Dynamic, Type::Bool]), Some(Type::Bool));
+        let o1 = Type::object([("a".to_string(), Type::Number)]);
+        let o2 = Type::object([("b".to_string(), Type::String)]);
+        assert_eq!(unify(&[o1, o2]), Some(Type::map(Type::String)));
+        let t1 = Type::tuple(vec![Type::Number]);
+        let t2 = Type::tuple(vec![Type::Number, Type::Number]);
+        assert_eq!(unify(&[t1, t2]), Some(Type::list(Type::Number)));
+    }
+
+    #[test]
+    fn any_element_types_unify_the_elements() {
+        let v = Value::Tuple(vec![n(1), Value::string("a")]);
+        let l = convert(v, &Type::list(Type::Dynamic)).unwrap();
+        assert_eq!(
+            l,
+            Value::List(Type::String, vec![Value::string("1"), Value::string("a")])
+        );
+    }
+
+    #[test]
+    fn extra_object_attributes_are_dropped() {
+        let t = ty("object({ a = number })");
+        let v = Value::Object(Map::from([("a".into(), n(1)), ("b".into(), n(2))]));
+        assert_eq!(convert(v, &t).unwrap(), Value::Object(Map::from([("a".into(), n(1))])));
     }
 }

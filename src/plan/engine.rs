@@ -454,7 +454,7 @@ impl<C: ArmClient> Planner<'_, C> {
                 self.data.push((inst.clone(), v.clone()));
                 v
             }
-            _ => Value::Unknown,
+            _ => Value::unknown(),
         }
     }
 }
@@ -482,7 +482,7 @@ pub fn ignore_changes(mut config: Value, prior: &Value, ignore: &IgnoreChanges) 
         }
         IgnoreChanges::Paths(paths) => {
             for p in paths {
-                let prior_at = get_at(prior, &p.steps).cloned().unwrap_or(Value::Null);
+                let prior_at = get_at(prior, &p.steps).cloned().unwrap_or(Value::null());
                 set_at(&mut config, &p.steps, prior_at);
             }
             config
@@ -503,9 +503,8 @@ fn set_at(v: &mut Value, steps: &[PathStep], new: Value) {
         return;
     };
     let child = match (v, first) {
-        (Value::Map(m), PathStep::Attr(k) | PathStep::Key(k)) => m.get_mut(k),
-        (Value::List(items), PathStep::Index(i)) => items.get_mut(*i as usize),
-        _ => None,
+        (v, PathStep::Attr(k) | PathStep::Key(k)) => v.as_map_mut().and_then(|m| m.get_mut(k)),
+        (v, PathStep::Index(i)) => v.as_seq_mut().and_then(|items| items.get_mut(*i as usize)),
     };
     if let Some(c) = child {
         set_at(c, rest, new);
@@ -540,7 +539,7 @@ mod tests {
     #[test]
     fn unknown_planned_values_differ() {
         let p = Value::string("a");
-        assert!(differs(&p, &Value::Unknown));
+        assert!(differs(&p, &Value::unknown()));
         assert!(!differs(&p, &Value::string("a").mark()));
     }
 }

@@ -3,7 +3,8 @@
 //! It holds everything needed to apply exactly what was planned: a snapshot
 //! of the configuration files, the variable values, the refreshed prior
 //! state, the options, and the planned changes (for display, and to check
-//! that the apply does the same). Values are JSON with two tags: unknown as
+//! that the apply does the same). A value is `{"type": T, "value": V}`: its
+//! type in Terraform's JSON type notation, and JSON with two tags, unknown as
 //! `{"$unknown": true}` and sensitive as `{"$sensitive": VALUE}`. Like the
 //! state file, it holds secrets and is written with mode 0600.
 
@@ -14,7 +15,7 @@ use crate::state::file::{self as statefile, StateFile};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 
-pub const VERSION: u64 = 1;
+pub const VERSION: u64 = 2;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct PlanFile {
@@ -56,30 +57,39 @@ pub struct ChangeEntry {
     pub importing: Option<String>,
 }
 
-/// A value as tagged JSON.
+/// A value with its type, as the plan file keeps it.
 pub fn encode_value(v: &Value) -> Json {
+    json!({"type": v.ty().to_json(), "value": encode_tagged(v)})
+}
+
+fn encode_tagged(v: &Value) -> Json {
     match v {
-        Value::Unknown => json!({"$unknown": true}),
-        Value::Sensitive(inner) => json!({"$sensitive": encode_value(inner)}),
-        Value::List(items) => Json::Array(items.iter().map(encode_value).collect()),
-        Value::Set(items) => json!({"$set": items.iter().map(encode_value).collect::<Vec<_>>()}),
-        Value::Map(m) => Json::Object(m.iter().map(|(k, v)| (k.clone(), encode_value(v))).collect()),
-        v => v.to_json(),
+        Value::Unknown(_) => json!({"$unknown": true}),
+        Value::Sensitive(inner) => json!({"$sensitive": encode_tagged(inner)}),
+        v => match (v.as_seq(), v.as_map()) {
+            (Some(items), _) => Json::Array(items.iter().map(encode_tagged).collect()),
+            (_, Some(m)) => Json::Object(m.iter().map(|(k, v)| (k.clone(), encode_tagged(v))).collect()),
+            _ => v.to_json(),
+        },
     }
 }
 
+/// Reads a value [`encode_value`] wrote.
 pub fn decode_value(j: &Json) -> Value {
+    let ty = j
+        .get("type")
+        .and_then(|t| crate::lang::types::Type::from_json(t).ok())
+        .unwrap_or(crate::lang::types::Type::Dynamic);
+    let value = decode_tagged(j.get("value").unwrap_or(&Json::Null));
+    crate::lang::types::conform(value, &ty)
+}
+
+fn decode_tagged(j: &Json) -> Value {
     match j {
-        Json::Object(o) if o.len() == 1 && o.get("$unknown") == Some(&Json::Bool(true)) => Value::Unknown,
-        Json::Object(o) if o.len() == 1 && o.contains_key("$sensitive") => decode_value(&o["$sensitive"]).mark(),
-        Json::Object(o) if o.len() == 1 && o.get("$set").is_some_and(Json::is_array) => Value::set(
-            o["$set"]
-                .as_array()
-                .map(|a| a.iter().map(decode_value).collect())
-                .unwrap_or_default(),
-        ),
-        Json::Object(o) => Value::Map(o.iter().map(|(k, v)| (k.clone(), decode_value(v))).collect()),
-        Json::Array(a) => Value::List(a.iter().map(decode_value).collect()),
+        Json::Object(o) if o.len() == 1 && o.get("$unknown") == Some(&Json::Bool(true)) => Value::unknown(),
+        Json::Object(o) if o.len() == 1 && o.contains_key("$sensitive") => decode_tagged(&o["$sensitive"]).mark(),
+        Json::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), decode_tagged(v))).collect()),
+        Json::Array(a) => Value::Tuple(a.iter().map(decode_tagged).collect()),
         j => Value::from_json(j),
     }
 }
@@ -195,11 +205,11 @@ mod tests {
 
     #[test]
     fn tagged_values_round_trip() {
-        let v = Value::Map(Map::from([
-            ("a".into(), Value::Unknown),
+        let v = Value::Object(Map::from([
+            ("a".into(), Value::unknown()),
             ("b".into(), Value::string("s").mark()),
-            ("c".into(), Value::set(vec![Value::Number(1.0)])),
-            ("d".into(), Value::List(vec![Value::Null, Value::Bool(true)])),
+            ("c".into(), Value::set(vec![Value::from(1.0)])),
+            ("d".into(), Value::list(vec![Value::null(), Value::Bool(true)])),
         ]));
         assert_eq!(decode_value(&encode_value(&v)), v);
     }

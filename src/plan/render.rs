@@ -7,7 +7,7 @@
 use super::{Action, Drift, OutputChange, Plan, Reason, ResourceChange};
 use crate::addrs::{Instance, InstanceKey, Mode};
 use crate::config::schema::{self, BlockSchema};
-use crate::lang::value::{format_number, quote};
+use crate::lang::value::quote;
 use crate::lang::Value;
 use std::fmt::Write;
 
@@ -234,7 +234,7 @@ struct Writer<'o> {
 fn is_absent(v: Option<&Value>) -> bool {
     match v {
         None => true,
-        Some(v) => v.is_null() || matches!(v.inner(), Value::List(l) | Value::Set(l) if l.is_empty()),
+        Some(v) => v.is_null() || matches!(v.inner(), Value::List(_, l) | Value::Set(_, l) if l.is_empty()),
     }
 }
 
@@ -293,7 +293,7 @@ impl Writer<'_> {
                     self.out,
                     "{}  {name:width$} = {}",
                     " ".repeat(indent),
-                    inline(b.unwrap_or(&Value::Null))
+                    inline(b.unwrap_or(&Value::null()))
                 );
                 continue;
             }
@@ -303,7 +303,7 @@ impl Writer<'_> {
         for (name, nested) in &block.block_types {
             let b_items = before.and_then(|v| v.get(name)).and_then(Value::as_seq).unwrap_or(&[]);
             let a_items: Vec<Value> = match after.and_then(|v| v.get(name)) {
-                Some(Value::Unknown) => {
+                Some(Value::Unknown(_)) => {
                     self.line(indent, "~", &format!("{name} = (known after apply)"));
                     continue;
                 }
@@ -391,7 +391,10 @@ impl Writer<'_> {
                         return;
                     }
                 }
-                if let (Value::Map(bm), Value::Map(am)) = (b, a) {
+                if let (Some(bm), Some(am)) = (
+                    b.as_map().filter(|_| !matches!(b, Value::Sensitive(_))),
+                    a.as_map().filter(|_| !matches!(a, Value::Sensitive(_))),
+                ) {
                     let _ = writeln!(self.out, "{pad}{} {label} = {{{forces}", self.style.sym("~"));
                     self.map_diff(bm, am, indent + 4);
                     let _ = writeln!(self.out, "{pad}    }}");
@@ -413,7 +416,7 @@ impl Writer<'_> {
     fn value(&mut self, v: &Value, indent: usize, sym: &str) {
         let pad = " ".repeat(indent);
         match v {
-            Value::Map(m) if !m.is_empty() => {
+            Value::Map(_, m) | Value::Object(m) if !m.is_empty() => {
                 let _ = writeln!(self.out, "{{");
                 let width = m.keys().map(|k| quote(k).len()).max().unwrap_or(0);
                 for (k, item) in m {
@@ -423,7 +426,9 @@ impl Writer<'_> {
                 }
                 let _ = write!(self.out, "{pad}  }}");
             }
-            Value::List(items) | Value::Set(items) if !items.is_empty() && items.iter().all(is_primitive) => {
+            Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items)
+                if !items.is_empty() && items.iter().all(is_primitive) =>
+            {
                 let _ = writeln!(self.out, "[");
                 for item in items {
                     let _ = writeln!(self.out, "{pad}    {} {},", self.style.sym(sym), inline(item));
@@ -499,15 +504,15 @@ impl Writer<'_> {
 }
 
 fn is_primitive(v: &Value) -> bool {
-    !matches!(v.inner(), Value::List(_) | Value::Set(_) | Value::Map(_))
+    !matches!(
+        v.inner(),
+        Value::List(..) | Value::Set(..) | Value::Map(..) | Value::Tuple(_) | Value::Object(_)
+    )
 }
 
 /// A value on one line; sensitive and unknown parts hidden.
 pub fn inline(v: &Value) -> String {
-    match v {
-        Value::Number(n) => format_number(*n),
-        v => v.to_string(),
-    }
+    v.to_string()
 }
 
 /// A resource as recorded in state, for `state show` and `show`.
@@ -526,8 +531,8 @@ fn state_body(block: &BlockSchema, value: &Value, indent: usize, out: &mut Strin
     names.sort();
     let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
     for name in names {
-        let v = value.get(name).unwrap_or(&Value::Null);
-        let _ = writeln!(out, "{pad}{name:width$} = {}", inline(v));
+        let v = value.get(name).map_or_else(|| "null".to_string(), inline);
+        let _ = writeln!(out, "{pad}{name:width$} = {v}");
     }
     for (name, nested) in &block.block_types {
         for item in value.get(name).and_then(Value::as_seq).unwrap_or(&[]) {

@@ -60,8 +60,8 @@ fn aml002(cx: &Context, a: &Subject, cluster: &Subject, out: &mut Diagnostics) {
         cluster.str(&["default_node_pool", "vm_size"]),
         cluster
             .get(&["default_node_pool", "node_count"])
-            .and_then(|v| v.as_number())
-            .unwrap_or(1.0),
+            .and_then(|v| v.as_i64())
+            .unwrap_or(1),
     )];
     if let Some(cid) = cluster.str(&["id"]) {
         for p in cx.of_type("azurerm_kubernetes_cluster_node_pool") {
@@ -70,7 +70,7 @@ fn aml002(cx: &Context, a: &Subject, cluster: &Subject, out: &mut Diagnostics) {
             {
                 pools.push((
                     p.str(&["vm_size"]),
-                    p.get(&["node_count"]).and_then(|v| v.as_number()).unwrap_or(1.0),
+                    p.get(&["node_count"]).and_then(|v| v.as_i64()).unwrap_or(1),
                 ));
             }
         }
@@ -79,7 +79,7 @@ fn aml002(cx: &Context, a: &Subject, cluster: &Subject, out: &mut Diagnostics) {
     for (size, count) in &pools {
         let Some(size) = size else { return };
         match crate::config::tables::vcpus(size) {
-            Some(v) => total += v * *count as u64,
+            Some(v) => total += v * (*count).max(0) as u64,
             None => {
                 out.push(
                     finding(

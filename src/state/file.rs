@@ -81,21 +81,21 @@ pub fn sensitive_paths(v: &Value) -> Vec<Vec<Json>> {
     fn walk(v: &Value, path: &mut Vec<Json>, out: &mut Vec<Vec<Json>>) {
         match v {
             Value::Sensitive(_) => out.push(path.clone()),
-            Value::List(items) | Value::Set(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    path.push(Json::from(i));
-                    walk(item, path, out);
-                    path.pop();
+            v => {
+                if let Some(items) = v.as_seq() {
+                    for (i, item) in items.iter().enumerate() {
+                        path.push(Json::from(i));
+                        walk(item, path, out);
+                        path.pop();
+                    }
+                } else if let Some(m) = v.as_map() {
+                    for (k, item) in m {
+                        path.push(Json::from(k.as_str()));
+                        walk(item, path, out);
+                        path.pop();
+                    }
                 }
             }
-            Value::Map(m) => {
-                for (k, item) in m {
-                    path.push(Json::from(k.as_str()));
-                    walk(item, path, out);
-                    path.pop();
-                }
-            }
-            _ => {}
         }
     }
     let mut out = Vec::new();
@@ -112,12 +112,13 @@ pub fn mark_paths(mut v: Value, paths: &[Vec<Json>]) -> Value {
             return;
         };
         match (v, first) {
-            (Value::Map(m), Json::String(k)) => {
-                if let Some(child) = m.get_mut(k) {
+            (v, Json::String(k)) => {
+                if let Some(child) = v.as_map_mut().and_then(|m| m.get_mut(k)) {
                     mark_at(child, rest);
                 }
             }
-            (Value::List(items) | Value::Set(items), Json::Number(n)) => {
+            (v, Json::Number(n)) => {
+                let Some(items) = v.as_seq_mut() else { return };
                 if let Some(child) = n.as_u64().and_then(|i| items.get_mut(i as usize)) {
                     mark_at(child, rest);
                 }
@@ -240,11 +241,11 @@ mod tests {
         s.serial = 7;
         let addr =
             Resource::managed("azurerm_kubernetes_cluster_extension", "e").instance(InstanceKey::Str("flux".into()));
-        let value = Value::Map(Map::from([
+        let value = Value::Object(Map::from([
             ("id".into(), Value::string("/x")),
             (
                 "configuration_protected_settings".into(),
-                Value::Map(Map::from([("k".into(), Value::string("secret"))])).mark(),
+                Value::Object(Map::from([("k".into(), Value::string("secret"))])).mark(),
             ),
         ]));
         s.resources.insert(

@@ -226,7 +226,7 @@ mod tests {
     fn rs(id: &str) -> ResourceState {
         ResourceState {
             type_name: "azurerm_resource_group".into(),
-            value: Value::Map([("id".to_string(), Value::string(id))].into()),
+            value: Value::Object([("id".to_string(), Value::string(id))].into()),
             dependencies: vec![],
             tainted: false,
         }

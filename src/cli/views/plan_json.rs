@@ -38,7 +38,7 @@ fn split_resource(addr: &Instance, v: &Value) -> Split {
 
 fn split(v: &Value) -> Split {
     match v {
-        Value::Unknown => Split {
+        Value::Unknown(_) => Split {
             value: Json::Null,
             unknown: Json::Bool(true),
             sensitive: Json::Bool(false),
@@ -48,7 +48,7 @@ fn split(v: &Value) -> Split {
             unknown: split(inner).unknown,
             sensitive: Json::Bool(true),
         },
-        Value::Map(m) => {
+        Value::Map(_, m) | Value::Object(m) => {
             let (mut value, mut unknown, mut sensitive) = (Map::new(), Map::new(), Map::new());
             for (k, x) in m {
                 let s = split(x);
@@ -66,7 +66,7 @@ fn split(v: &Value) -> Split {
                 sensitive: Json::Object(sensitive),
             }
         }
-        Value::List(items) | Value::Set(items) => {
+        Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items) => {
             let parts: Vec<Split> = items.iter().map(split).collect();
             Split {
                 value: Json::Array(parts.iter().map(|p| p.value.clone()).collect()),
@@ -194,7 +194,7 @@ fn expression(e: &Expression) -> Json {
         Some(match e {
             Expression::Null(_) => Json::Null,
             Expression::Bool(b) => json!(*b.value()),
-            Expression::Number(n) => Value::Number(n.as_f64()?).to_json(),
+            Expression::Number(n) => Value::Number(crate::lang::number::Number::from_f64(n.as_f64()?)?).to_json(),
             Expression::String(s) => json!(s.value().as_str()),
             Expression::Array(a) => Json::Array(a.iter().map(constant).collect::<Option<_>>()?),
             Expression::Object(o) => {
@@ -377,14 +377,14 @@ mod tests {
 
     #[test]
     fn unknown_and_sensitive_values_are_null_and_marked() {
-        let v = Value::Map(
+        let v = Value::Object(
             [
                 ("name".to_string(), Value::string("k")),
-                ("fqdn".to_string(), Value::Unknown),
+                ("fqdn".to_string(), Value::unknown()),
                 ("kube_config_raw".to_string(), Value::string("secret").mark()),
                 (
                     "pool".to_string(),
-                    Value::List(vec![Value::Map([("id".to_string(), Value::Unknown)].into())]),
+                    Value::list(vec![Value::Object([("id".to_string(), Value::unknown())].into())]),
                 ),
             ]
             .into(),

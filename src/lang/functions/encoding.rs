@@ -1,17 +1,109 @@
 //! Encoding functions: JSON, YAML, base64, hashes and UUIDv5.
 
-use super::{string_arg, FnError, FnResult, FuncContext};
-use crate::lang::value::{format_number, Map, Value};
+use super::{func, param, string_arg, FnError, FnResult, FuncContext, Function};
+use crate::lang::number::Number;
+use crate::lang::types::Type;
+use crate::lang::value::{Map, Value};
 use base64::Engine as _;
 
-/// `jsonencode`: keys sorted, `<`, `>` and `&` escaped as Terraform (Go) does.
+pub fn register(r: &mut Vec<Function>) {
+    let s1 = |name, f| func(name, vec![param("str", Type::String)], Type::String, f);
+    r.extend([
+        func(
+            "jsonencode",
+            vec![param("val", Type::Dynamic).null()],
+            Type::String,
+            jsonencode,
+        )
+        .deep(),
+        func(
+            "jsondecode",
+            vec![param("str", Type::String)],
+            Type::Dynamic,
+            jsondecode,
+        ),
+        func(
+            "yamlencode",
+            vec![param("value", Type::Dynamic).null()],
+            Type::String,
+            yamlencode,
+        )
+        .deep(),
+        func(
+            "yamldecode",
+            vec![param("src", Type::String)],
+            Type::Dynamic,
+            yamldecode,
+        ),
+        s1("base64encode", base64encode),
+        s1("base64decode", base64decode),
+        s1("sha256", sha256),
+        s1("md5", md5),
+        func(
+            "uuidv5",
+            vec![param("namespace", Type::String), param("name", Type::String)],
+            Type::String,
+            uuidv5,
+        ),
+    ]);
+}
+
+/// `jsonencode`: keys sorted, `<`, `>` and `&` escaped as Terraform (Go) does,
+/// numbers written with all their digits.
 pub fn jsonencode(a: &[Value], _: &FuncContext) -> FnResult {
-    let json = serde_json::to_string(&a[0].to_json()).map_err(|e| FnError::arg(0, e.to_string()))?;
-    Ok(Value::String(
-        json.replace('<', "\\u003c")
-            .replace('>', "\\u003e")
-            .replace('&', "\\u0026"),
-    ))
+    let mut out = String::new();
+    write_json(&a[0], &mut out);
+    Ok(Value::String(out))
+}
+
+fn write_json(v: &Value, out: &mut String) {
+    match v.inner() {
+        Value::Null(_) | Value::Unknown(_) => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => write_json_string(s, out),
+        v => {
+            if let Some(items) = v.as_seq() {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_json(item, out);
+                }
+                out.push(']');
+            } else if let Some(m) = v.as_map() {
+                out.push('{');
+                for (i, (k, item)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_json_string(k, out);
+                    out.push(':');
+                    write_json(item, out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// A JSON string as Go's encoding/json writes it (HTML characters escaped).
+fn write_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 pub fn jsondecode(a: &[Value], _: &FuncContext) -> FnResult {
@@ -23,10 +115,11 @@ pub fn jsondecode(a: &[Value], _: &FuncContext) -> FnResult {
 /// `yamlencode`: block style with quoted strings, the output Terraform produces.
 pub fn yamlencode(a: &[Value], _: &FuncContext) -> FnResult {
     let mut out = String::new();
-    match &a[0] {
-        Value::Map(m) if !m.is_empty() => yaml_map(m, 0, &mut out),
-        Value::List(items) | Value::Set(items) if !items.is_empty() => yaml_list(items, 0, &mut out),
-        v => {
+    let v = a[0].inner();
+    match (v.as_map(), v.as_seq()) {
+        (Some(m), _) if !m.is_empty() => yaml_map(m, 0, &mut out),
+        (_, Some(items)) if !items.is_empty() => yaml_list(items, 0, &mut out),
+        _ => {
             out.push_str(&yaml_scalar(v, 0));
             out.push('\n');
         }
@@ -36,9 +129,9 @@ pub fn yamlencode(a: &[Value], _: &FuncContext) -> FnResult {
 
 fn yaml_scalar(v: &Value, indent: usize) -> String {
     match v {
-        Value::Null | Value::Unknown => "null".into(),
+        Value::Null(_) | Value::Unknown(_) => "null".into(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => format_number(*n),
+        Value::Number(n) => n.to_string(),
         Value::String(s) if s.contains('\n') && !s.trim_end_matches('\n').contains('\n') && s.ends_with('\n') => {
             yaml_quoted(s)
         }
@@ -61,8 +154,8 @@ fn yaml_scalar(v: &Value, indent: usize) -> String {
             format!("{indicator}\n{}", lines.join("\n"))
         }
         Value::String(s) => yaml_quoted(s),
-        Value::List(_) | Value::Set(_) => "[]".into(),
-        Value::Map(_) => "{}".into(),
+        Value::List(..) | Value::Set(..) | Value::Tuple(_) => "[]".into(),
+        Value::Map(..) | Value::Object(_) => "{}".into(),
         Value::Sensitive(v) => yaml_scalar(v, indent),
     }
 }
@@ -85,12 +178,7 @@ fn yaml_quoted(s: &str) -> String {
 }
 
 fn is_block(v: &Value) -> bool {
-    match v {
-        Value::Map(m) => !m.is_empty(),
-        Value::List(items) | Value::Set(items) => !items.is_empty(),
-        Value::Sensitive(v) => is_block(v),
-        _ => false,
-    }
+    v.as_map().is_some_and(|m| !m.is_empty()) || v.as_seq().is_some_and(|s| !s.is_empty())
 }
 
 fn yaml_map(m: &Map, indent: usize, out: &mut String) {
@@ -105,16 +193,16 @@ fn yaml_map(m: &Map, indent: usize, out: &mut String) {
 }
 
 fn yaml_value_after_key(v: &Value, indent: usize, out: &mut String) {
-    match v {
-        Value::Map(m) if is_block(v) => {
+    match (v.as_map(), v.as_seq()) {
+        (Some(m), _) if is_block(v) => {
             out.push('\n');
             yaml_map(m, indent + 2, out);
         }
-        Value::List(items) | Value::Set(items) if is_block(v) => {
+        (_, Some(items)) if is_block(v) => {
             out.push('\n');
             yaml_list(items, indent, out);
         }
-        v => {
+        _ => {
             out.push(' ');
             out.push_str(&yaml_scalar(v, indent));
             out.push('\n');
@@ -128,10 +216,11 @@ fn yaml_list(items: &[Value], indent: usize, out: &mut String) {
             out.push_str(&" ".repeat(indent));
         }
         out.push_str("- ");
-        match v.inner() {
-            Value::Map(m) if !m.is_empty() => yaml_map(m, indent + 2, out),
-            Value::List(inner) | Value::Set(inner) if !inner.is_empty() => yaml_list(inner, indent + 2, out),
-            v => {
+        let v = v.inner();
+        match (v.as_map(), v.as_seq()) {
+            (Some(m), _) if !m.is_empty() => yaml_map(m, indent + 2, out),
+            (_, Some(inner)) if !inner.is_empty() => yaml_list(inner, indent + 2, out),
+            _ => {
                 out.push_str(&yaml_scalar(v, indent));
                 out.push('\n');
             }
@@ -148,11 +237,11 @@ pub fn yamldecode(a: &[Value], _: &FuncContext) -> FnResult {
 fn from_yaml(y: serde_yaml::Value) -> Result<Value, String> {
     use serde_yaml::Value as Y;
     Ok(match y {
-        Y::Null => Value::Null,
+        Y::Null => Value::null(),
         Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
+        Y::Number(n) => Value::Number(Number::parse(&n.to_string()).unwrap_or_else(Number::zero)),
         Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::List(items.into_iter().map(from_yaml).collect::<Result<_, _>>()?),
+        Y::Sequence(items) => Value::Tuple(items.into_iter().map(from_yaml).collect::<Result<_, _>>()?),
         Y::Mapping(m) => {
             let mut out = Map::new();
             for (k, v) in m {
@@ -164,7 +253,7 @@ fn from_yaml(y: serde_yaml::Value) -> Result<Value, String> {
                 };
                 out.insert(key, from_yaml(v)?);
             }
-            Value::Map(out)
+            Value::Object(out)
         }
         Y::Tagged(t) => from_yaml(t.value)?,
     })

@@ -1,8 +1,16 @@
 //! `file` and `fileexists`: paths are relative to the configuration directory.
 
-use super::{string_arg, FnError, FnResult, FuncContext};
+use super::{func, param, string_arg, FnError, FnResult, FuncContext, Function};
+use crate::lang::types::Type;
 use crate::lang::value::Value;
 use std::path::PathBuf;
+
+pub fn register(r: &mut Vec<Function>) {
+    r.extend([
+        func("file", vec![param("path", Type::String)], Type::String, file),
+        func("fileexists", vec![param("path", Type::String)], Type::Bool, fileexists),
+    ]);
+}
 
 pub(crate) fn resolve(ctx: &FuncContext, path: &str) -> PathBuf {
     let p = PathBuf::from(path);

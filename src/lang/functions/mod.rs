@@ -1,11 +1,15 @@
-//! Terraform's built-in functions that AKS configurations use.
+//! Terraform's built-in functions.
 //!
-//! Each function is a plain Rust fn over already-evaluated arguments. The
-//! dispatcher ([`call`]) handles what is common to all of them: arity, unknown
-//! arguments (the result is unknown) and sensitivity (marks are removed before
-//! the call and put on the result). `try`, `can` and `templatefile` need the
-//! evaluator and live there. Functions never touch the clock: `timestamp()` is
-//! unknown at plan time.
+//! Each function is declared as go-cty declares it: its parameters with
+//! their types, whether each takes null, unknown or sensitive values, a
+//! variadic parameter, and the type of its result. The dispatcher ([`call`])
+//! does what is common to all of them, as Terraform does: arity, converting
+//! each argument to its parameter's type (`upper(1)` is `"1"`), refusing
+//! nulls, returning an unknown result for unknown arguments, and taking
+//! sensitivity marks off the arguments and putting them on the result. The
+//! implementations are plain Rust fns over arguments already checked.
+//! `try`, `can` and `templatefile` need the evaluator and live there.
+//! Functions never touch the clock: `timestamp()` is unknown at plan time.
 
 mod collections;
 mod encoding;
@@ -14,8 +18,11 @@ mod network;
 mod numeric;
 mod strings;
 
+use super::types::{convert, Type};
 use super::value::{Map, Value};
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// What a function may know of the world: the directory `file()` reads from.
 #[derive(Debug, Clone, Default)]
@@ -49,144 +56,145 @@ impl FnError {
 pub type FnResult = Result<Value, FnError>;
 type Impl = fn(&[Value], &FuncContext) -> FnResult;
 
-/// How a function treats unknown values inside its arguments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unknowns {
-    /// Unknown only when an argument is wholly unknown (it can work around parts).
-    TopLevel,
-    /// Unknown when anything inside an argument is unknown.
-    Deep,
+/// One parameter: its name, its type (`any` takes every type) and what it
+/// accepts beyond a known, non-null, unmarked value.
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: &'static str,
+    pub ty: Type,
+    pub allow_null: bool,
+    /// A wholly unknown argument reaches the implementation (otherwise the
+    /// result is unknown without calling it).
+    pub allow_unknown: bool,
+    /// Sensitive marks reach the implementation (otherwise they are taken
+    /// off and put on the result).
+    pub allow_marked: bool,
 }
 
-struct Function {
-    name: &'static str,
-    min: usize,
-    /// `None`: variadic.
-    max: Option<usize>,
-    unknowns: Unknowns,
-    f: Impl,
-}
-
-const fn func(name: &'static str, min: usize, max: Option<usize>, unknowns: Unknowns, f: Impl) -> Function {
-    Function {
+pub fn param(name: &'static str, ty: Type) -> Param {
+    Param {
         name,
-        min,
-        max,
-        unknowns,
-        f,
+        ty,
+        allow_null: false,
+        allow_unknown: false,
+        allow_marked: false,
     }
 }
 
-use Unknowns::{Deep, TopLevel};
+impl Param {
+    pub fn null(mut self) -> Param {
+        self.allow_null = true;
+        self
+    }
+    pub fn unknown(mut self) -> Param {
+        self.allow_unknown = true;
+        self
+    }
+    pub fn marked(mut self) -> Param {
+        self.allow_marked = true;
+        self
+    }
+}
 
-#[rustfmt::skip]
-static FUNCTIONS: &[Function] = &[
-    func("abs", 1, Some(1), TopLevel, numeric::abs),
-    func("ceil", 1, Some(1), TopLevel, numeric::ceil),
-    func("floor", 1, Some(1), TopLevel, numeric::floor),
-    func("min", 1, None, TopLevel, numeric::min),
-    func("max", 1, None, TopLevel, numeric::max),
-    func("sum", 1, Some(1), Deep, numeric::sum),
-    func("range", 1, Some(3), TopLevel, numeric::range),
-    func("pow", 2, Some(2), TopLevel, numeric::pow),
-    func("signum", 1, Some(1), TopLevel, numeric::signum),
-    func("parseint", 2, Some(2), TopLevel, numeric::parseint),
-    func("length", 1, Some(1), TopLevel, collections::length),
-    func("lookup", 2, Some(3), TopLevel, collections::lookup),
-    func("merge", 0, None, TopLevel, collections::merge),
-    func("concat", 0, None, TopLevel, collections::concat),
-    func("contains", 2, Some(2), Deep, collections::contains),
-    func("keys", 1, Some(1), TopLevel, collections::keys),
-    func("values", 1, Some(1), TopLevel, collections::values),
-    func("element", 2, Some(2), TopLevel, collections::element),
-    func("index", 2, Some(2), Deep, collections::index),
-    func("flatten", 1, Some(1), TopLevel, collections::flatten),
-    func("distinct", 1, Some(1), Deep, collections::distinct),
-    func("coalesce", 1, None, TopLevel, collections::coalesce),
-    func("coalescelist", 1, None, TopLevel, collections::coalescelist),
-    func("compact", 1, Some(1), Deep, collections::compact),
-    func("one", 1, Some(1), TopLevel, collections::one),
-    func("zipmap", 2, Some(2), TopLevel, collections::zipmap),
-    func("setproduct", 1, None, TopLevel, collections::setproduct),
-    func("slice", 3, Some(3), TopLevel, collections::slice),
-    func("reverse", 1, Some(1), TopLevel, collections::reverse),
-    func("sort", 1, Some(1), Deep, collections::sort),
-    func("alltrue", 1, Some(1), Deep, collections::alltrue),
-    func("anytrue", 1, Some(1), Deep, collections::anytrue),
-    func("tolist", 1, Some(1), TopLevel, collections::tolist),
-    func("toset", 1, Some(1), Deep, collections::toset),
-    func("tomap", 1, Some(1), TopLevel, collections::tomap),
-    func("format", 1, None, Deep, strings::format),
-    func("formatlist", 1, None, Deep, strings::formatlist),
-    func("join", 2, Some(2), Deep, strings::join),
-    func("split", 2, Some(2), TopLevel, strings::split),
-    func("lower", 1, Some(1), TopLevel, strings::lower),
-    func("upper", 1, Some(1), TopLevel, strings::upper),
-    func("title", 1, Some(1), TopLevel, strings::title),
-    func("replace", 3, Some(3), TopLevel, strings::replace),
-    func("substr", 3, Some(3), TopLevel, strings::substr),
-    func("trim", 2, Some(2), TopLevel, strings::trim),
-    func("trimspace", 1, Some(1), TopLevel, strings::trimspace),
-    func("trimprefix", 2, Some(2), TopLevel, strings::trimprefix),
-    func("trimsuffix", 2, Some(2), TopLevel, strings::trimsuffix),
-    func("startswith", 2, Some(2), TopLevel, strings::startswith),
-    func("endswith", 2, Some(2), TopLevel, strings::endswith),
-    func("strcontains", 2, Some(2), TopLevel, strings::strcontains),
-    func("regex", 2, Some(2), TopLevel, strings::regex),
-    func("regexall", 2, Some(2), TopLevel, strings::regexall),
-    func("tostring", 1, Some(1), TopLevel, strings::tostring),
-    func("tonumber", 1, Some(1), TopLevel, numeric::tonumber),
-    func("tobool", 1, Some(1), TopLevel, strings::tobool),
-    func("jsonencode", 1, Some(1), Deep, encoding::jsonencode),
-    func("jsondecode", 1, Some(1), TopLevel, encoding::jsondecode),
-    func("yamlencode", 1, Some(1), Deep, encoding::yamlencode),
-    func("yamldecode", 1, Some(1), TopLevel, encoding::yamldecode),
-    func("base64encode", 1, Some(1), TopLevel, encoding::base64encode),
-    func("base64decode", 1, Some(1), TopLevel, encoding::base64decode),
-    func("sha256", 1, Some(1), TopLevel, encoding::sha256),
-    func("md5", 1, Some(1), TopLevel, encoding::md5),
-    func("uuidv5", 2, Some(2), TopLevel, encoding::uuidv5),
-    func("file", 1, Some(1), TopLevel, filesystem::file),
-    func("fileexists", 1, Some(1), TopLevel, filesystem::fileexists),
-    func("cidrsubnet", 3, Some(3), TopLevel, network::cidrsubnet),
-    func("cidrsubnets", 1, None, TopLevel, network::cidrsubnets),
-    func("cidrhost", 2, Some(2), TopLevel, network::cidrhost),
-    func("cidrnetmask", 1, Some(1), TopLevel, network::cidrnetmask),
-    func("timestamp", 0, Some(0), TopLevel, |_, _| Ok(Value::Unknown)),
-    func("sensitive", 1, Some(1), TopLevel, |a, _| Ok(a[0].clone().mark())),
-    func("nonsensitive", 1, Some(1), TopLevel, |a, _| Ok(a[0].clone())),
-];
+/// A function's declaration and implementation.
+pub struct Function {
+    pub name: &'static str,
+    pub params: Vec<Param>,
+    pub variadic: Option<Param>,
+    /// The type of the result, where it does not depend on the arguments
+    /// (the type of an unknown result).
+    pub ret: Type,
+    /// An unknown value anywhere inside an argument makes the result unknown.
+    pub deep_unknown: bool,
+    pub imp: Impl,
+}
+
+/// Declares a function of fixed parameters.
+pub fn func(name: &'static str, params: Vec<Param>, ret: Type, imp: Impl) -> Function {
+    Function {
+        name,
+        params,
+        variadic: None,
+        ret,
+        deep_unknown: false,
+        imp,
+    }
+}
+
+impl Function {
+    pub fn variadic(mut self, p: Param) -> Function {
+        self.variadic = Some(p);
+        self
+    }
+    /// Unknown values inside collections make the result unknown.
+    pub fn deep(mut self) -> Function {
+        self.deep_unknown = true;
+        self
+    }
+}
 
 /// Functions the evaluator implements itself, because they take expressions or
 /// evaluate templates: listed so that they count as known names.
 pub const EVALUATOR_FUNCTIONS: &[&str] = &["try", "can", "templatefile"];
 
-/// Whether a function of this name exists.
+fn registry() -> &'static HashMap<&'static str, Function> {
+    static REGISTRY: OnceLock<HashMap<&'static str, Function>> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut all = Vec::new();
+        collections::register(&mut all);
+        encoding::register(&mut all);
+        filesystem::register(&mut all);
+        network::register(&mut all);
+        numeric::register(&mut all);
+        strings::register(&mut all);
+        all.push(func(
+            "sensitive",
+            vec![param("value", Type::Dynamic).null().unknown()],
+            Type::Dynamic,
+            |a, _| Ok(a[0].clone().mark()),
+        ));
+        all.push(func(
+            "nonsensitive",
+            vec![param("value", Type::Dynamic).null().unknown().marked()],
+            Type::Dynamic,
+            |a, _| Ok(a[0].clone().unmark_deep().0),
+        ));
+        all.push(func("timestamp", vec![], Type::String, |_, _| {
+            Ok(Value::Unknown(Type::String))
+        }));
+        all.into_iter().map(|f| (f.name, f)).collect()
+    })
+}
+
+/// The name without Terraform's `core::` namespace.
+fn base_name(name: &str) -> &str {
+    name.strip_prefix("core::").unwrap_or(name)
+}
+
+/// Whether a function of this name exists (`core::` prefixed or not).
 pub fn exists(name: &str) -> bool {
-    EVALUATOR_FUNCTIONS.contains(&name) || FUNCTIONS.iter().any(|f| f.name == name)
+    let name = base_name(name);
+    EVALUATOR_FUNCTIONS.contains(&name) || registry().contains_key(name)
 }
 
 /// Every function name, for suggestions.
 pub fn names() -> impl Iterator<Item = &'static str> {
-    FUNCTIONS
-        .iter()
-        .map(|f| f.name)
-        .chain(EVALUATOR_FUNCTIONS.iter().copied())
+    registry().keys().copied().chain(EVALUATOR_FUNCTIONS.iter().copied())
 }
 
 /// Calls a built-in function. `None` when no such function exists.
 pub fn call(name: &str, args: Vec<Value>, ctx: &FuncContext) -> Option<FnResult> {
-    let function = FUNCTIONS.iter().find(|f| f.name == name)?;
+    let function = registry().get(base_name(name))?;
     Some(dispatch(function, args, ctx))
 }
 
 fn dispatch(function: &Function, args: Vec<Value>, ctx: &FuncContext) -> FnResult {
     let n = args.len();
-    if n < function.min || function.max.is_some_and(|max| n > max) {
-        let expected = match function.max {
-            Some(max) if max == function.min => format!("{max}"),
-            Some(max) => format!("{} to {max}", function.min),
-            None => format!("at least {}", function.min),
+    let min = function.params.len();
+    if n < min || (function.variadic.is_none() && n > min) {
+        let expected = match &function.variadic {
+            Some(_) => format!("at least {min}"),
+            None => format!("{min}"),
         };
         let plural = if expected.ends_with(" 1") || expected == "1" {
             ""
@@ -199,27 +207,44 @@ fn dispatch(function: &Function, args: Vec<Value>, ctx: &FuncContext) -> FnResul
             if n == 1 { "was" } else { "were" }
         )));
     }
-    // `nonsensitive` is the one function whose point is to remove a mark.
-    if function.name == "nonsensitive" {
-        return (function.f)(&[args[0].clone().unmark_deep().0], ctx);
-    }
     let mut marked = false;
-    let args: Vec<Value> = args
-        .into_iter()
-        .map(|a| {
-            let (a, m) = a.unmark_deep();
+    let mut unknown = false;
+    let mut checked = Vec::with_capacity(n);
+    for (i, arg) in args.into_iter().enumerate() {
+        let p = function
+            .params
+            .get(i)
+            .or(function.variadic.as_ref())
+            .expect("arity checked above");
+        let arg = if p.allow_marked {
+            arg
+        } else {
+            let (a, m) = arg.unmark_deep();
             marked |= m;
             a
-        })
-        .collect();
-    let unknown = match function.unknowns {
-        TopLevel => args.iter().any(|a| !a.is_known()),
-        Deep => args.iter().any(|a| !a.is_wholly_known()),
-    };
-    if unknown {
-        return Ok(Value::Unknown.mark_if(marked));
+        };
+        if arg.is_null() && !p.allow_null {
+            return Err(FnError::arg(i, format!("argument {:?} must not be null", p.name)));
+        }
+        let arg = convert(arg, &p.ty).map_err(|e| {
+            if marked {
+                FnError::arg(i, "an argument is not valid (details hidden because it is sensitive)")
+            } else {
+                FnError::arg(i, e.to_string())
+            }
+        })?;
+        if !arg.is_known() && !p.allow_unknown {
+            unknown = true;
+        }
+        if function.deep_unknown && !arg.is_wholly_known() {
+            unknown = true;
+        }
+        checked.push(arg);
     }
-    match (function.f)(&args, ctx) {
+    if unknown {
+        return Ok(Value::Unknown(function.ret.clone()).mark_if(marked));
+    }
+    match (function.imp)(&checked, ctx) {
         Ok(v) => Ok(v.mark_if(marked)),
         // A message may quote an argument: never one that is sensitive.
         Err(e) if marked => Err(FnError {
@@ -230,46 +255,49 @@ fn dispatch(function: &Function, args: Vec<Value>, ctx: &FuncContext) -> FnResul
     }
 }
 
-// Argument helpers shared by the implementations.
+// Argument helpers shared by the implementations. Arguments have been
+// converted to their parameter's type, so these only unwrap.
 
 pub(crate) fn string_arg(args: &[Value], i: usize) -> Result<String, FnError> {
     match &args[i] {
-        Value::Null => Err(FnError::arg(i, "a string is required, got null")),
+        Value::Null(_) => Err(FnError::arg(i, "a string is required, got null")),
         v => v
             .to_template_string()
-            .ok_or_else(|| FnError::arg(i, format!("a string is required, got {}", v.type_name()))),
+            .ok_or_else(|| FnError::arg(i, format!("a string is required, got {}", v.friendly_type()))),
     }
 }
 
-pub(crate) fn number_arg(args: &[Value], i: usize) -> Result<f64, FnError> {
+pub(crate) fn number_arg(args: &[Value], i: usize) -> Result<super::number::Number, FnError> {
     match &args[i] {
-        Value::Number(n) => Ok(*n),
-        Value::String(s) => s
-            .trim()
-            .parse()
-            .map_err(|_| FnError::arg(i, format!("a number is required, and {s:?} is not one"))),
-        v => Err(FnError::arg(i, format!("a number is required, got {}", v.type_name()))),
+        Value::Number(n) => Ok(n.clone()),
+        Value::String(s) => super::number::Number::parse(s)
+            .ok_or_else(|| FnError::arg(i, format!("a number is required, and {s:?} is not one"))),
+        v => Err(FnError::arg(
+            i,
+            format!("a number is required, got {}", v.friendly_type()),
+        )),
     }
 }
 
 pub(crate) fn int_arg(args: &[Value], i: usize) -> Result<i64, FnError> {
     let n = number_arg(args, i)?;
-    if n.fract() != 0.0 || n.abs() > 9.0e15 {
-        return Err(FnError::arg(i, format!("a whole number is required, got {n}")));
-    }
-    Ok(n as i64)
+    n.to_i64()
+        .ok_or_else(|| FnError::arg(i, format!("a whole number is required, got {n}")))
 }
 
 pub(crate) fn seq_arg(args: &[Value], i: usize) -> Result<&[Value], FnError> {
     args[i]
         .as_seq()
-        .ok_or_else(|| FnError::arg(i, format!("a list or set is required, got {}", args[i].type_name())))
+        .ok_or_else(|| FnError::arg(i, format!("a list or set is required, got {}", args[i].friendly_type())))
 }
 
 pub(crate) fn map_arg(args: &[Value], i: usize) -> Result<&Map, FnError> {
-    args[i]
-        .as_map()
-        .ok_or_else(|| FnError::arg(i, format!("a map or object is required, got {}", args[i].type_name())))
+    args[i].as_map().ok_or_else(|| {
+        FnError::arg(
+            i,
+            format!("a map or object is required, got {}", args[i].friendly_type()),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -290,11 +318,15 @@ pub(crate) mod test_support {
     }
 
     pub fn n(v: f64) -> Value {
-        Value::Number(v)
+        Value::Number(super::super::number::Number::from_f64(v).unwrap())
     }
 
     pub fn list(items: &[&str]) -> Value {
-        Value::List(items.iter().map(|s| Value::string(*s)).collect())
+        Value::List(Type::String, items.iter().map(|s| Value::string(*s)).collect())
+    }
+
+    pub fn tuple(items: &[&str]) -> Value {
+        Value::Tuple(items.iter().map(|s| Value::string(*s)).collect())
     }
 }
 
@@ -306,14 +338,23 @@ mod tests {
     #[test]
     fn unknown_arguments_give_unknown_results() {
         assert_eq!(
-            call("upper", vec![Value::Unknown], &FuncContext::default()),
-            Some(Ok(Value::Unknown))
+            call("upper", vec![Value::unknown()], &FuncContext::default()),
+            Some(Ok(Value::Unknown(Type::String)))
         );
         // Deep functions look inside collections.
-        let args = vec![s(","), Value::List(vec![s("a"), Value::Unknown])];
-        assert_eq!(call("join", args, &FuncContext::default()), Some(Ok(Value::Unknown)));
+        let args = vec![s(","), Value::Tuple(vec![s("a"), Value::unknown()])];
+        assert_eq!(
+            call("join", args, &FuncContext::default()),
+            Some(Ok(Value::Unknown(Type::String)))
+        );
         // Others work around unknown elements.
-        assert_eq!(ok("length([1, timestamp()])"), n(2.0));
+        assert_eq!(ok("length([1, timestamp()])"), Value::int(2));
+    }
+
+    #[test]
+    fn arguments_are_converted_to_their_parameter_types() {
+        assert_eq!(ok("upper(true)"), s("TRUE"));
+        assert!(eval("upper(null)").unwrap_err().contains("must not be null"));
     }
 
     #[test]
@@ -341,24 +382,21 @@ mod tests {
             "upper() takes 1 argument, but 0 were given"
         );
         assert_eq!(
-            eval("lookup(1)").unwrap_err(),
-            "lookup() takes 2 to 3 arguments, but 1 was given"
-        );
-        assert_eq!(
-            eval("coalesce()").unwrap_err(),
-            "coalesce() takes at least 1 argument, but 0 were given"
+            eval("cidrsubnet(1)").unwrap_err(),
+            "cidrsubnet() takes 3 arguments, but 1 was given"
         );
     }
 
     #[test]
     fn timestamp_is_unknown_at_plan_time() {
-        assert_eq!(ok("timestamp()"), Value::Unknown);
+        assert_eq!(ok("timestamp()"), Value::Unknown(Type::String));
     }
 
     #[test]
-    fn unknown_function_is_refused() {
+    fn names_with_the_core_namespace() {
         assert!(!exists("nosuch"));
-        assert!(exists("try") && exists("cidrsubnet"));
+        assert!(exists("try") && exists("cidrsubnet") && exists("core::upper"));
+        assert_eq!(ok("core::upper(\"a\")"), s("A"));
     }
 }
 

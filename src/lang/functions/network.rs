@@ -1,9 +1,44 @@
 //! CIDR functions for IPv4 and IPv6, computed on 128-bit integers.
 
-use super::{int_arg, string_arg, FnError, FnResult, FuncContext};
+use super::{func, int_arg, param, string_arg, FnError, FnResult, FuncContext, Function};
+use crate::lang::types::Type;
 use crate::lang::value::Value;
 use ipnet::IpNet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+pub fn register(r: &mut Vec<Function>) {
+    r.extend([
+        func(
+            "cidrsubnet",
+            vec![
+                param("prefix", Type::String),
+                param("newbits", Type::Number),
+                param("netnum", Type::Number),
+            ],
+            Type::String,
+            cidrsubnet,
+        ),
+        func(
+            "cidrsubnets",
+            vec![param("prefix", Type::String)],
+            Type::list(Type::String),
+            cidrsubnets,
+        )
+        .variadic(param("newbits", Type::Number)),
+        func(
+            "cidrhost",
+            vec![param("prefix", Type::String), param("hostnum", Type::Number)],
+            Type::String,
+            cidrhost,
+        ),
+        func(
+            "cidrnetmask",
+            vec![param("prefix", Type::String)],
+            Type::String,
+            cidrnetmask,
+        ),
+    ]);
+}
 
 /// A network as (first address as an integer, prefix length, address width in bits).
 struct Net {
@@ -95,7 +130,7 @@ pub fn cidrsubnets(a: &[Value], _: &FuncContext) -> FnResult {
         out.push(Value::String(format!("{}/{newlen}", addr(start, net.width))));
         next = start + size;
     }
-    Ok(Value::List(out))
+    Ok(Value::List(Type::String, out))
 }
 
 pub fn cidrhost(a: &[Value], _: &FuncContext) -> FnResult {

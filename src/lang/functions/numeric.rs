@@ -1,43 +1,81 @@
 //! Numeric functions.
 
-use super::{int_arg, number_arg, seq_arg, string_arg, FnError, FnResult, FuncContext};
+use super::{func, int_arg, number_arg, param, seq_arg, string_arg, FnError, FnResult, FuncContext, Function};
+use crate::lang::number::Number;
+use crate::lang::types::Type;
 use crate::lang::value::Value;
 
-pub fn abs(a: &[Value], _: &FuncContext) -> FnResult {
-    Ok(Value::Number(number_arg(a, 0)?.abs()))
+pub fn register(r: &mut Vec<Function>) {
+    let num = || param("num", Type::Number);
+    r.extend([
+        func("abs", vec![num()], Type::Number, |a, _| {
+            Ok(Value::Number(number_arg(a, 0)?.abs()))
+        }),
+        func("ceil", vec![num()], Type::Number, |a, _| {
+            Ok(Value::Number(number_arg(a, 0)?.ceil()))
+        }),
+        func("floor", vec![num()], Type::Number, |a, _| {
+            Ok(Value::Number(number_arg(a, 0)?.floor()))
+        }),
+        func("signum", vec![num()], Type::Number, |a, _| {
+            Ok(Value::Number(number_arg(a, 0)?.signum()))
+        }),
+        func(
+            "pow",
+            vec![param("num", Type::Number), param("power", Type::Number)],
+            Type::Number,
+            pow,
+        ),
+        func("min", vec![], Type::Number, min).variadic(num()),
+        func("max", vec![], Type::Number, max).variadic(num()),
+        func("sum", vec![param("list", Type::Dynamic)], Type::Number, sum).deep(),
+        func("range", vec![], Type::list(Type::Number), range).variadic(param("params", Type::Number)),
+        func(
+            "tonumber",
+            vec![param("v", Type::Number).null()],
+            Type::Number,
+            |a, _| Ok(a[0].clone()),
+        ),
+        func(
+            "parseint",
+            vec![param("number", Type::String), param("base", Type::Number)],
+            Type::Number,
+            parseint,
+        ),
+    ]);
 }
 
-pub fn ceil(a: &[Value], _: &FuncContext) -> FnResult {
-    Ok(Value::Number(number_arg(a, 0)?.ceil()))
-}
-
-pub fn floor(a: &[Value], _: &FuncContext) -> FnResult {
-    Ok(Value::Number(number_arg(a, 0)?.floor()))
-}
-
-pub fn signum(a: &[Value], _: &FuncContext) -> FnResult {
-    let n = number_arg(a, 0)?;
-    Ok(Value::Number(if n == 0.0 { 0.0 } else { n.signum() }))
+fn number_err(e: crate::lang::number::NumberError) -> FnError {
+    FnError::new(e.message)
 }
 
 pub fn pow(a: &[Value], _: &FuncContext) -> FnResult {
-    Ok(Value::Number(number_arg(a, 0)?.powf(number_arg(a, 1)?)))
+    number_arg(a, 0)?
+        .pow(&number_arg(a, 1)?)
+        .map(Value::Number)
+        .map_err(number_err)
 }
 
-fn fold(a: &[Value], pick: fn(f64, f64) -> f64) -> FnResult {
+fn fold(a: &[Value], pick_second: fn(&Number, &Number) -> bool) -> FnResult {
+    if a.is_empty() {
+        return Err(FnError::new("must pass at least one number"));
+    }
     let mut acc = number_arg(a, 0)?;
     for i in 1..a.len() {
-        acc = pick(acc, number_arg(a, i)?);
+        let n = number_arg(a, i)?;
+        if pick_second(&acc, &n) {
+            acc = n;
+        }
     }
     Ok(Value::Number(acc))
 }
 
 pub fn min(a: &[Value], _: &FuncContext) -> FnResult {
-    fold(a, f64::min)
+    fold(a, |acc, n| n < acc)
 }
 
 pub fn max(a: &[Value], _: &FuncContext) -> FnResult {
-    fold(a, f64::max)
+    fold(a, |acc, n| n > acc)
 }
 
 pub fn sum(a: &[Value], _: &FuncContext) -> FnResult {
@@ -45,82 +83,70 @@ pub fn sum(a: &[Value], _: &FuncContext) -> FnResult {
     if items.is_empty() {
         return Err(FnError::arg(0, "cannot sum an empty list"));
     }
-    let mut total = 0.0;
+    let mut total = Number::zero();
     for (i, v) in items.iter().enumerate() {
-        total += v
-            .as_number()
-            .ok_or_else(|| FnError::arg(0, format!("element {i} is a {}, not a number", v.type_name())))?;
+        let n = crate::lang::types::convert(v.clone(), &Type::Number)
+            .ok()
+            .and_then(|v| v.as_number().cloned())
+            .ok_or_else(|| FnError::arg(0, format!("element {i} is {}, not a number", v.friendly_type())))?;
+        total = total.add(&n).map_err(number_err)?;
     }
     Ok(Value::Number(total))
 }
 
 /// `range(limit)`, `range(start, limit)`, `range(start, limit, step)`.
 pub fn range(a: &[Value], _: &FuncContext) -> FnResult {
+    let one = Number::from_i64(1);
     let (start, limit, step) = match a.len() {
-        1 => (0.0, number_arg(a, 0)?, 1.0),
+        1 => (Number::zero(), number_arg(a, 0)?, one),
         2 => {
             let (s, l) = (number_arg(a, 0)?, number_arg(a, 1)?);
-            (s, l, if l < s { -1.0 } else { 1.0 })
+            let step = if l < s { one.neg() } else { one };
+            (s, l, step)
         }
-        _ => (number_arg(a, 0)?, number_arg(a, 1)?, number_arg(a, 2)?),
+        3 => (number_arg(a, 0)?, number_arg(a, 1)?, number_arg(a, 2)?),
+        _ => return Err(FnError::new("range() takes 1 to 3 arguments")),
     };
-    if step == 0.0 {
+    if step.is_zero() {
         return Err(FnError::arg(2, "step must not be zero"));
     }
-    if (step > 0.0 && limit < start) || (step < 0.0 && limit > start) {
+    let up = !step.is_negative();
+    if (up && limit < start) || (!up && limit > start) {
         return Err(FnError::new("step must move from start towards limit"));
     }
     const MAX: usize = 1024;
     let mut out = Vec::new();
     let mut v = start;
-    while (step > 0.0 && v < limit) || (step < 0.0 && v > limit) {
+    while (up && v < limit) || (!up && v > limit) {
         if out.len() == MAX {
             return Err(FnError::new(format!(
                 "more than {MAX} values; range() is limited to {MAX}"
             )));
         }
-        out.push(Value::Number(v));
-        v += step;
+        out.push(Value::Number(v.clone()));
+        v = v.add(&step).map_err(number_err)?;
     }
-    Ok(Value::List(out))
-}
-
-pub fn tonumber(a: &[Value], _: &FuncContext) -> FnResult {
-    match &a[0] {
-        Value::Null => Ok(Value::Null),
-        Value::Number(n) => Ok(Value::Number(*n)),
-        Value::String(s) => s
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite())
-            .map(Value::Number)
-            .ok_or_else(|| {
-                FnError::arg(
-                    0,
-                    format!("cannot convert {s:?} to number; it must be a decimal representation of a number"),
-                )
-            }),
-        v => Err(FnError::arg(0, format!("cannot convert {} to number", v.type_name()))),
-    }
+    Ok(Value::List(Type::Number, out))
 }
 
 pub fn parseint(a: &[Value], _: &FuncContext) -> FnResult {
     let s = string_arg(a, 0)?;
     let base = int_arg(a, 1)?;
     if !(2..=62).contains(&base) {
-        return Err(FnError::arg(1, "base must be between 2 and 62"));
+        return Err(FnError::arg(
+            1,
+            "base must be a whole number between 2 and 62 inclusive",
+        ));
     }
-    if base > 36 {
-        return Err(FnError::arg(1, "bases above 36 are not supported"));
-    }
-    i64::from_str_radix(&s, base as u32)
-        .map(|n| Value::Number(n as f64))
+    Number::parse_int(&s, base as u32)
+        .map(Value::Number)
         .map_err(|_| FnError::arg(0, format!("cannot parse {s:?} as a base {base} integer")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
+    use crate::lang::types::Type;
     use crate::lang::value::Value;
 
     #[test]
@@ -148,9 +174,15 @@ mod tests {
 
     #[test]
     fn range_counts_both_ways() {
-        assert_eq!(ok("range(3)"), Value::List(vec![n(0.0), n(1.0), n(2.0)]));
-        assert_eq!(ok("range(1, 10, 3)"), Value::List(vec![n(1.0), n(4.0), n(7.0)]));
-        assert_eq!(ok("range(5, 2)"), Value::List(vec![n(5.0), n(4.0), n(3.0)]));
+        assert_eq!(ok("range(3)"), Value::List(Type::Number, vec![n(0.0), n(1.0), n(2.0)]));
+        assert_eq!(
+            ok("range(1, 10, 3)"),
+            Value::List(Type::Number, vec![n(1.0), n(4.0), n(7.0)])
+        );
+        assert_eq!(
+            ok("range(5, 2)"),
+            Value::List(Type::Number, vec![n(5.0), n(4.0), n(3.0)])
+        );
         assert!(eval("range(1, 5, 0)").is_err());
         assert!(eval("range(0, 5, -1)").is_err());
         assert!(eval("range(100000)").is_err());
@@ -159,8 +191,8 @@ mod tests {
     #[test]
     fn tonumber_accepts_decimal_strings_only() {
         assert_eq!(ok("tonumber(\"1.5\")"), n(1.5));
-        assert_eq!(ok("tonumber(null)"), Value::Null);
-        assert!(eval("tonumber(\"0x10\")").unwrap_err().contains("decimal"));
+        assert!(ok("tonumber(null)").is_null());
+        assert!(eval("tonumber(\"0x10\")").is_err());
         assert_eq!(ok("parseint(\"ff\", 16)"), n(255.0));
     }
 }

@@ -1,18 +1,88 @@
 //! String functions, `format` and regular expressions.
 
-use super::{int_arg, seq_arg, string_arg, FnError, FnResult, FuncContext};
-use crate::lang::value::{format_number, Map, Value};
+use super::{func, int_arg, param, seq_arg, string_arg, FnError, FnResult, FuncContext, Function};
+use crate::lang::number::Number;
+use crate::lang::types::Type;
+use crate::lang::value::{Map, Value};
 use std::fmt::Write;
+
+pub fn register(r: &mut Vec<Function>) {
+    let str_ = |n| param(n, Type::String);
+    let s1 = |name, f| func(name, vec![param("str", Type::String)], Type::String, f);
+    let s2 = |name, b: &'static str, f| func(name, vec![param("str", Type::String), str_(b)], Type::String, f);
+    let p2 = |name, b: &'static str, f| func(name, vec![param("str", Type::String), str_(b)], Type::Bool, f);
+    r.extend([
+        func("join", vec![str_("separator")], Type::String, join)
+            .variadic(param("lists", Type::list(Type::String)))
+            .deep(),
+        func(
+            "split",
+            vec![str_("separator"), str_("str")],
+            Type::list(Type::String),
+            split,
+        ),
+        s1("lower", lower),
+        s1("upper", upper),
+        s1("title", title),
+        s1("trimspace", trimspace),
+        s2("trim", "cutset", trim),
+        s2("trimprefix", "prefix", trimprefix),
+        s2("trimsuffix", "suffix", trimsuffix),
+        p2("startswith", "prefix", startswith),
+        p2("endswith", "suffix", endswith),
+        p2("strcontains", "substr", strcontains),
+        func(
+            "replace",
+            vec![str_("str"), str_("substr"), str_("replace")],
+            Type::String,
+            replace,
+        ),
+        func(
+            "substr",
+            vec![
+                str_("str"),
+                param("offset", Type::Number),
+                param("length", Type::Number),
+            ],
+            Type::String,
+            substr,
+        ),
+        func("regex", vec![str_("pattern"), str_("string")], Type::Dynamic, regex),
+        func(
+            "regexall",
+            vec![str_("pattern"), str_("string")],
+            Type::Dynamic,
+            regexall,
+        ),
+        func(
+            "tostring",
+            vec![param("v", Type::String).null()],
+            Type::String,
+            |a, _| Ok(a[0].clone()),
+        ),
+        func("tobool", vec![param("v", Type::Bool).null()], Type::Bool, |a, _| {
+            Ok(a[0].clone())
+        }),
+        func("format", vec![str_("format")], Type::String, format)
+            .variadic(param("args", Type::Dynamic).null())
+            .deep(),
+        func("formatlist", vec![str_("format")], Type::list(Type::String), formatlist)
+            .variadic(param("args", Type::Dynamic).null())
+            .deep(),
+    ]);
+}
 
 pub fn join(a: &[Value], _: &FuncContext) -> FnResult {
     let sep = string_arg(a, 0)?;
-    let parts = seq_arg(a, 1)?
-        .iter()
-        .map(|v| {
-            v.to_template_string()
-                .ok_or_else(|| FnError::arg(1, format!("join() takes a list of strings, found {}", v.type_name())))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut parts = Vec::new();
+    for i in 1..a.len() {
+        for v in seq_arg(a, i)? {
+            if v.is_null() {
+                return Err(FnError::arg(i, "element is null; cannot concatenate null values"));
+            }
+            parts.push(v.to_template_string().unwrap_or_default());
+        }
+    }
     Ok(Value::String(parts.join(&sep)))
 }
 
@@ -20,9 +90,15 @@ pub fn split(a: &[Value], _: &FuncContext) -> FnResult {
     let sep = string_arg(a, 0)?;
     let s = string_arg(a, 1)?;
     if sep.is_empty() {
-        return Ok(Value::List(s.chars().map(|c| Value::String(c.to_string())).collect()));
+        return Ok(Value::List(
+            Type::String,
+            s.chars().map(|c| Value::String(c.to_string())).collect(),
+        ));
     }
-    Ok(Value::List(s.split(sep.as_str()).map(Value::string).collect()))
+    Ok(Value::List(
+        Type::String,
+        s.split(sep.as_str()).map(Value::string).collect(),
+    ))
 }
 
 fn map_str(a: &[Value], f: impl Fn(&str) -> String) -> FnResult {
@@ -122,7 +198,7 @@ fn compile(pattern: &str, arg: usize) -> Result<regex::Regex, FnError> {
 }
 
 fn captures_value(re: &regex::Regex, caps: &regex::Captures) -> Value {
-    let text = |m: Option<regex::Match>| m.map_or(Value::Null, |m| Value::string(m.as_str()));
+    let text = |m: Option<regex::Match>| m.map_or(Value::Null(Type::String), |m| Value::string(m.as_str()));
     if re.captures_len() == 1 {
         return text(caps.get(0));
     }
@@ -131,9 +207,9 @@ fn captures_value(re: &regex::Regex, caps: &regex::Captures) -> Value {
         for name in re.capture_names().flatten() {
             m.insert(name.to_string(), text(caps.name(name)));
         }
-        return Value::Map(m);
+        return Value::Object(m);
     }
-    Value::List((1..re.captures_len()).map(|i| text(caps.get(i))).collect())
+    Value::Tuple((1..re.captures_len()).map(|i| text(caps.get(i))).collect())
 }
 
 pub fn regex(a: &[Value], _: &FuncContext) -> FnResult {
@@ -147,29 +223,9 @@ pub fn regex(a: &[Value], _: &FuncContext) -> FnResult {
 pub fn regexall(a: &[Value], _: &FuncContext) -> FnResult {
     let re = compile(&string_arg(a, 0)?, 0)?;
     let s = string_arg(a, 1)?;
-    Ok(Value::List(
+    Ok(Value::list(
         re.captures_iter(&s).map(|c| captures_value(&re, &c)).collect(),
     ))
-}
-
-pub fn tostring(a: &[Value], _: &FuncContext) -> FnResult {
-    match &a[0] {
-        Value::Null => Ok(Value::Null),
-        v => v
-            .to_template_string()
-            .map(Value::String)
-            .ok_or_else(|| FnError::arg(0, format!("cannot convert {} to string", v.type_name()))),
-    }
-}
-
-pub fn tobool(a: &[Value], _: &FuncContext) -> FnResult {
-    match &a[0] {
-        Value::Null => Ok(Value::Null),
-        Value::Bool(b) => Ok(Value::Bool(*b)),
-        Value::String(s) if s == "true" => Ok(Value::Bool(true)),
-        Value::String(s) if s == "false" => Ok(Value::Bool(false)),
-        v => Err(FnError::arg(0, format!("cannot convert {v} to bool"))),
-    }
 }
 
 pub fn format(a: &[Value], _: &FuncContext) -> FnResult {
@@ -203,7 +259,7 @@ pub fn formatlist(a: &[Value], _: &FuncContext) -> FnResult {
             .collect();
         out.push(Value::String(sprintf(&spec, &args)?));
     }
-    Ok(Value::List(out))
+    Ok(Value::List(Type::String, out))
 }
 
 /// Go-style formatting: `%[flags][width][.precision]verb` with verbs v s q d f e g t x X o b.
@@ -281,22 +337,23 @@ fn sprintf(spec: &str, args: &[Value]) -> Result<String, FnError> {
 }
 
 fn format_verb(verb: char, arg: &Value, precision: Option<usize>, plus: bool, argn: usize) -> Result<String, FnError> {
-    let need_number = || {
+    let need_number = || -> Result<Number, FnError> {
         arg.as_number()
-            .or_else(|| arg.as_str().and_then(|s| s.parse().ok()))
-            .ok_or_else(|| FnError::arg(argn, format!("%{verb} needs a number, got {}", arg.type_name())))
+            .cloned()
+            .or_else(|| arg.as_str().and_then(Number::parse))
+            .ok_or_else(|| FnError::arg(argn, format!("%{verb} needs a number, got {}", arg.friendly_type())))
     };
-    let signed = |s: String, n: f64| if plus && n >= 0.0 { format!("+{s}") } else { s };
+    let signed = |s: String, n: &Number| if plus && !n.is_negative() { format!("+{s}") } else { s };
     Ok(match verb {
         'v' => match arg {
-            Value::List(_) | Value::Set(_) | Value::Map(_) => arg.to_json().to_string(),
-            Value::Null => "null".to_string(),
+            Value::Null(_) => "null".to_string(),
+            v if v.as_seq().is_some() || v.as_map().is_some() => arg.to_json().to_string(),
             v => v.to_template_string().unwrap_or_default(),
         },
         's' => {
             let s = arg
                 .to_template_string()
-                .ok_or_else(|| FnError::arg(argn, format!("%s needs a string, got {}", arg.type_name())))?;
+                .ok_or_else(|| FnError::arg(argn, format!("%s needs a string, got {}", arg.friendly_type())))?;
             match precision {
                 Some(p) => s.chars().take(p).collect(),
                 None => s,
@@ -305,41 +362,42 @@ fn format_verb(verb: char, arg: &Value, precision: Option<usize>, plus: bool, ar
         'q' => {
             let s = arg
                 .to_template_string()
-                .ok_or_else(|| FnError::arg(argn, format!("%q needs a string, got {}", arg.type_name())))?;
+                .ok_or_else(|| FnError::arg(argn, format!("%q needs a string, got {}", arg.friendly_type())))?;
             serde_json::to_string(&s).unwrap_or_default()
         }
         't' => match arg.as_bool() {
             Some(b) => b.to_string(),
-            None => return Err(FnError::arg(argn, format!("%t needs a bool, got {}", arg.type_name()))),
+            None => {
+                return Err(FnError::arg(
+                    argn,
+                    format!("%t needs a bool, got {}", arg.friendly_type()),
+                ))
+            }
         },
         'd' => {
             let n = need_number()?;
-            if n.fract() != 0.0 {
-                return Err(FnError::arg(
-                    argn,
-                    format!("%d needs a whole number, got {}", format_number(n)),
-                ));
+            if !n.is_integer() {
+                return Err(FnError::arg(argn, format!("%d needs a whole number, got {n}")));
             }
-            signed(format!("{}", n as i64), n)
+            signed(n.to_string(), &n)
         }
         'f' | 'F' => {
             let n = need_number()?;
-            signed(format!("{:.*}", precision.unwrap_or(6), n), n)
+            signed(n.text('f', precision.unwrap_or(6) as i32), &n)
         }
         'e' => {
             let n = need_number()?;
-            signed(go_exp(n, precision.unwrap_or(6)), n)
+            signed(n.text('e', precision.unwrap_or(6) as i32), &n)
         }
         'g' => {
             let n = need_number()?;
-            signed(format_number(n), n)
+            signed(n.text('g', precision.map_or(-1, |p| p as i32)), &n)
         }
         'x' | 'X' | 'o' | 'b' => {
             let n = need_number()?;
-            if n.fract() != 0.0 {
-                return Err(FnError::arg(argn, format!("%{verb} needs a whole number")));
-            }
-            let i = n as i64;
+            let i = n
+                .to_i64()
+                .ok_or_else(|| FnError::arg(argn, format!("%{verb} needs a whole number")))?;
             let (sign, u) = if i < 0 { ("-", i.unsigned_abs()) } else { ("", i as u64) };
             let mut s = String::from(sign);
             let _ = match verb {
@@ -352,21 +410,6 @@ fn format_verb(verb: char, arg: &Value, precision: Option<usize>, plus: bool, ar
         }
         other => return Err(FnError::arg(0, format!("unsupported format verb %{other}"))),
     })
-}
-
-/// Go's `%e`: mantissa with `precision` digits and a signed exponent of at least two digits.
-fn go_exp(n: f64, precision: usize) -> String {
-    let s = format!("{n:.precision$e}");
-    match s.split_once('e') {
-        Some((m, e)) => {
-            let (sign, digits) = match e.strip_prefix('-') {
-                Some(d) => ('-', d),
-                None => ('+', e),
-            };
-            format!("{m}e{sign}{digits:0>2}")
-        }
-        None => s,
-    }
 }
 
 #[cfg(test)]
@@ -440,21 +483,21 @@ mod tests {
     #[test]
     fn regex_shapes_follow_the_pattern() {
         assert_eq!(ok(r#"regex("[a-z]+", "123abc")"#), s("abc"));
-        assert_eq!(ok(r#"regex("(\\d+)-(\\d+)", "10-20")"#), list(&["10", "20"]));
+        assert_eq!(ok(r#"regex("(\\d+)-(\\d+)", "10-20")"#), tuple(&["10", "20"]));
         assert_eq!(
             ok(r#"regex("(?P<a>\\d+)-(?P<b>\\d+)", "10-20")"#),
             ok(r#"{a = "10", b = "20"}"#)
         );
         assert!(eval(r#"regex("z", "abc")"#).unwrap_err().contains("did not match"));
         assert_eq!(ok(r#"regexall("\\d", "a1b2")"#), list(&["1", "2"]));
-        assert_eq!(ok(r#"regexall("z", "a")"#), Value::List(vec![]));
+        assert_eq!(ok(r#"regexall("z", "a")"#).as_seq().map(|s| s.len()), Some(0));
     }
 
     #[test]
     fn tostring_and_tobool() {
         assert_eq!(ok("tostring(1.5)"), s("1.5"));
         assert_eq!(ok("tostring(true)"), s("true"));
-        assert_eq!(ok("tostring(null)"), Value::Null);
+        assert!(ok("tostring(null)").is_null());
         assert!(eval("tostring([1])").is_err());
         assert_eq!(ok(r#"tobool("true")"#), Value::Bool(true));
         assert!(eval(r#"tobool("yes")"#).is_err());

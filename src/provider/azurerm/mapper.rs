@@ -131,9 +131,9 @@ pub fn from_arm(block: &BlockSchema, doc: &Json, prior: Option<&Value>) -> Value
                             .unwrap_or_default(),
                     ),
                 },
-                None => Value::Null,
+                None => Value::Null(attr.ty.clone()),
             },
-            _ => prior_v.unwrap_or(Value::Null),
+            _ => prior_v.unwrap_or_else(|| Value::Null(attr.ty.clone())),
         };
         out.insert(name.clone(), v);
     }
@@ -165,12 +165,12 @@ pub fn from_arm(block: &BlockSchema, doc: &Json, prior: Option<&Value>) -> Value
         out.insert(
             name.clone(),
             match nested.nesting {
-                NestingMode::List => Value::List(items),
-                NestingMode::Set => Value::set(items),
+                NestingMode::List => Value::List(nested.block.object_type().clone(), items),
+                NestingMode::Set => Value::set_of(nested.block.object_type().clone(), items),
             },
         );
     }
-    Value::Map(out)
+    Value::Object(out)
 }
 
 /// Whether an object carries any field the block maps (an `addonProfiles.x`
@@ -264,7 +264,7 @@ mod tests {
     #[test]
     fn ids_from_templates_and_back() {
         let t = "/subscriptions/{subscription}/resourceGroups/{resource_group_name}/providers/Microsoft.Network/virtualNetworks/{virtual_network_name}/subnets/{name}";
-        let v = Value::Map(Map::from([
+        let v = Value::Object(Map::from([
             ("resource_group_name".into(), Value::string("rg")),
             ("virtual_network_name".into(), Value::string("v")),
             ("name".into(), Value::string("s")),
@@ -284,7 +284,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(parsed[0].1, "/subscriptions/s/resourceGroups/rg");
-        let unknown = Value::Map(Map::from([("name".into(), Value::Unknown)]));
+        let unknown = Value::Object(Map::from([("name".into(), Value::unknown())]));
         assert_eq!(build_id("/x/{name}", &unknown, "s"), None);
     }
 
@@ -308,11 +308,16 @@ mod tests {
         let back = from_arm(&schema.block, &j, None);
         assert_eq!(back.get("dns_prefix"), Some(&Value::string("k")));
         let pool = &back.get("default_node_pool").unwrap().as_seq().unwrap()[0];
-        assert_eq!(pool.get("node_count"), Some(&Value::Number(2.0)));
+        assert_eq!(pool.get("node_count"), Some(&Value::from(2.0)));
         assert_eq!(
             back.get("identity").unwrap().as_seq().unwrap()[0].get("identity_ids"),
             Some(&Value::set(vec![Value::string("/x/id1")]))
         );
-        assert_eq!(back.get("api_server_access_profile"), Some(&Value::List(vec![])));
+        assert_eq!(
+            back.get("api_server_access_profile")
+                .and_then(Value::as_seq)
+                .map(<[Value]>::len),
+            Some(0)
+        );
     }
 }

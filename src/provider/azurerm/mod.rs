@@ -78,7 +78,7 @@ impl<C: ArmClient> Azurerm<C> {
         let doc = &*types::normalize_arm(&schema.name, doc, prior);
         let mut value = mapper::from_arm(&schema.block, doc, prior);
         let id = doc.get("id").and_then(Json::as_str).unwrap_or("");
-        if let Value::Map(m) = &mut value {
+        if let Some(m) = value.as_map_mut() {
             for (k, v) in mapper::id_attributes(schema, id) {
                 if schema.block.attributes.contains_key(&k) {
                     m.insert(k, Value::String(v));
@@ -91,7 +91,7 @@ impl<C: ArmClient> Azurerm<C> {
             let req = Self::request(schema, Method::Post, format!("{id}/listClusterUserCredential"), None);
             match self.client.send(req).await {
                 Ok(r) => {
-                    if let (Some((raw, parsed)), Value::Map(m)) = (types::kube_config(&r.body), &mut value) {
+                    if let (Some((raw, parsed)), Some(m)) = (types::kube_config(&r.body), value.as_map_mut()) {
                         m.insert("kube_config_raw".into(), Value::String(raw));
                         m.insert("kube_config".into(), parsed);
                     }
@@ -143,7 +143,7 @@ impl<C: ArmClient> Azurerm<C> {
                 );
             }
         }
-        let prior = Value::Map(Map::from([("id".to_string(), Value::string(id))]));
+        let prior = Value::Object(Map::from([("id".to_string(), Value::string(id))]));
         let r = self.read(schema, &prior).await;
         if r.value.is_none() && !r.diags.has_errors() {
             return fail("Cannot import: no such resource", format!("nothing exists at {id}"));
@@ -241,7 +241,7 @@ impl<C: ArmClient> Azurerm<C> {
         if schema.name == "azurerm_client_config" {
             let s = |v: &str| Value::string(v);
             return ReadResponse {
-                value: Some(Value::Map(Map::from([
+                value: Some(Value::Object(Map::from([
                     ("id".into(), s(&format!("clientConfigs/{sub}"))),
                     ("subscription_id".into(), s(&sub)),
                     ("tenant_id".into(), s(self.client.tenant())),
@@ -256,7 +256,7 @@ impl<C: ArmClient> Azurerm<C> {
         }
         let Some(id) = schema.arm.as_ref().and_then(|a| mapper::build_id(&a.id, config, &sub)) else {
             return ReadResponse {
-                value: Some(Value::Unknown),
+                value: Some(Value::unknown()),
                 diags: Diagnostics::new(),
             };
         };
@@ -264,7 +264,7 @@ impl<C: ArmClient> Azurerm<C> {
         match self.client.send(req).await {
             Ok(r) => {
                 let (mut value, diags) = self.decode(schema, &r.body, Some(config)).await;
-                if let Value::Map(m) = &mut value {
+                if let Some(m) = value.as_map_mut() {
                     m.insert("id".into(), Value::String(id));
                 }
                 ReadResponse {
@@ -282,13 +282,9 @@ impl<C: ArmClient> Azurerm<C> {
 
 /// Marks the attributes a schema calls sensitive, however the value was
 /// obtained (ARM responses carry no marks).
-pub fn mark_sensitive(block: &crate::config::schema::BlockSchema, value: Value) -> Value {
-    let (value, outer) = match value {
-        Value::Sensitive(v) => (*v, true),
-        v => (v, false),
-    };
-    let Value::Map(mut m) = value else {
-        return value.mark_if(outer);
+pub fn mark_sensitive(block: &crate::config::schema::BlockSchema, mut value: Value) -> Value {
+    let Some(m) = value.as_map_mut() else {
+        return value;
     };
     for (name, attr) in &block.attributes {
         if attr.sensitive {
@@ -299,69 +295,19 @@ pub fn mark_sensitive(block: &crate::config::schema::BlockSchema, value: Value) 
         }
     }
     for (name, nested) in &block.block_types {
-        if let Some(Value::List(items)) | Some(Value::Set(items)) = m.get_mut(name) {
+        if let Some(items) = m.get_mut(name).and_then(Value::as_seq_mut) {
             for item in items.iter_mut() {
                 *item = mark_sensitive(&nested.block, std::mem::take(item));
             }
         }
     }
-    Value::Map(m).mark_if(outer)
+    value
 }
 
 /// Gives a value read from JSON (state, a saved plan) its schema's types
-/// back: sets are sets, numbers are numbers.
+/// back: sets are sets, numbers are numbers, absent attributes typed nulls.
 pub fn conform(block: &crate::config::schema::BlockSchema, value: Value) -> Value {
-    let (value, outer) = match value {
-        Value::Sensitive(v) => (*v, true),
-        v => (v, false),
-    };
-    let Value::Map(mut m) = value else {
-        return value.mark_if(outer);
-    };
-    for (name, attr) in &block.attributes {
-        if let Some(v) = m.get_mut(name) {
-            conform_value(v, &attr.ty);
-        }
-    }
-    for (name, nested) in &block.block_types {
-        if let Some(Value::List(items) | Value::Set(items)) = m.remove(name) {
-            let items: Vec<Value> = items.into_iter().map(|i| conform(&nested.block, i)).collect();
-            let v = match nested.nesting {
-                crate::config::schema::NestingMode::List => Value::List(items),
-                crate::config::schema::NestingMode::Set => Value::set(items),
-            };
-            m.insert(name.clone(), v);
-        }
-    }
-    Value::Map(m).mark_if(outer)
-}
-
-/// Turns lists into sets where the type says set, in place; leaves values
-/// that do not fit the type as they are.
-fn conform_value(v: &mut Value, ty: &crate::lang::types::Type) {
-    use crate::lang::types::Type;
-    match (v, ty) {
-        (Value::Sensitive(inner), ty) => conform_value(inner, ty),
-        (v @ Value::List(_), Type::Set(t)) => {
-            let Value::List(mut items) = std::mem::take(v) else {
-                return;
-            };
-            items.iter_mut().for_each(|i| conform_value(i, t));
-            *v = Value::set(items);
-        }
-        (Value::List(items) | Value::Set(items), Type::List(t) | Type::Set(t)) => {
-            items.iter_mut().for_each(|i| conform_value(i, t));
-        }
-        (Value::Map(m), Type::Map(t)) => m.values_mut().for_each(|i| conform_value(i, t)),
-        (Value::Map(m), Type::Object(attrs)) => {
-            for (k, a) in attrs {
-                if let Some(i) = m.get_mut(k) {
-                    conform_value(i, &a.ty);
-                }
-            }
-        }
-        _ => {}
-    }
+    crate::lang::types::conform(value, block.object_type())
 }
 
 /// `data "azurerm_role_definition"`: a built-in role by name or GUID.
@@ -388,7 +334,7 @@ fn role_definition(config: &Value, subscription: &str) -> ReadResponse {
         .map_or_else(|| format!("/subscriptions/{subscription}"), str::to_string);
     let s = |v: &str| Value::string(v);
     ReadResponse {
-        value: Some(Value::Map(Map::from([
+        value: Some(Value::Object(Map::from([
             (
                 "id".into(),
                 s(&format!(
@@ -400,7 +346,7 @@ fn role_definition(config: &Value, subscription: &str) -> ReadResponse {
             ("scope".into(), s(&scope)),
             ("description".into(), s(&format!("The built-in role {name}."))),
             ("type".into(), s("BuiltInRole")),
-            ("assignable_scopes".into(), Value::List(vec![s("/")])),
+            ("assignable_scopes".into(), Value::list(vec![s("/")])),
         ]))),
         diags: Diagnostics::new(),
     }

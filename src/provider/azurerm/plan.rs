@@ -43,9 +43,9 @@ pub fn plan(schema: &Schema, prior: Option<&Value>, config: &Value, subscription
             .as_ref()
             .and_then(|arm| build_id(&arm.id, &value, subscription))
             .map(Value::String)
-            .unwrap_or(Value::Unknown),
+            .unwrap_or(Value::unknown()),
     };
-    if let Value::Map(m) = &mut value {
+    if let Some(m) = value.as_map_mut() {
         if schema.block.attributes.contains_key("id") {
             m.insert("id".into(), id);
         }
@@ -62,10 +62,10 @@ fn value_without_computed(block: &BlockSchema, v: &Value) -> Value {
     let mut out = m.clone();
     for (name, attr) in &block.attributes {
         if attr.is_read_only() {
-            out.insert(name.clone(), Value::Null);
+            out.insert(name.clone(), Value::Null(attr.ty.clone()));
         }
     }
-    Value::Map(out)
+    Value::Object(out)
 }
 
 /// Whether two known values are the same for Azure.
@@ -75,21 +75,21 @@ pub fn equivalent(a: &Value, b: &Value, compare: Compare) -> bool {
         (_, _, Compare::Exact) => a.same_as(b),
         (Value::String(x), Value::String(y), Compare::CaseInsensitive) => x.eq_ignore_ascii_case(y),
         (Value::String(x), Value::String(y), Compare::Location) => normalize_location(x) == normalize_location(y),
-        (Value::List(x), Value::List(y), c) | (Value::Set(x), Value::Set(y), c) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equivalent(p, q, c))
-        }
-        _ => a.same_as(b),
+        (_, _, c) => match (a.as_seq(), b.as_seq()) {
+            (Some(x), Some(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equivalent(p, q, c)),
+            _ => a.same_as(b),
+        },
     }
 }
 
 fn plan_attr(attr: &AttrSchema, prior: Option<&Value>, config: Option<&Value>) -> Value {
-    let config = config.cloned().unwrap_or(Value::Null);
+    let config = config.cloned().unwrap_or_else(|| Value::Null(attr.ty.clone()));
     if attr.is_read_only() {
-        return prior.cloned().unwrap_or(Value::Unknown);
+        return prior.cloned().unwrap_or_else(|| Value::Unknown(attr.ty.clone()));
     }
     if config.is_null() && attr.computed {
         // Left to Azure: what it decided last time stands; on create, unknown.
-        return prior.cloned().unwrap_or(Value::Unknown);
+        return prior.cloned().unwrap_or_else(|| Value::Unknown(attr.ty.clone()));
     }
     if let Some(p) = prior {
         // Azure never returns write-only values: state keeps their seal.
@@ -148,7 +148,7 @@ fn plan_block(
             .map(<[Value]>::to_vec)
             .unwrap_or_default();
         if config.get(name).is_some_and(|v| !v.is_known()) {
-            out.insert(name.clone(), Value::Unknown);
+            out.insert(name.clone(), Value::Unknown(nested.collection_type()));
             continue;
         }
         if cfg_items.is_empty() && nested.computed {
@@ -181,14 +181,15 @@ fn plan_block(
                 })
                 .collect(),
         };
+        let object = nested.block.object_type().clone();
         let planned = match nested.nesting {
-            NestingMode::List => Value::List(items),
-            NestingMode::Set => Value::set(items),
+            NestingMode::List => Value::List(object, items),
+            NestingMode::Set => Value::set_of(object, items),
         };
         if prior.is_some() {
             let count_changed = cfg_items.len() != prior_items.len();
             let whole_block =
-                nested.force_new && (count_changed || changed(&Value::List(prior_items.clone()), &planned));
+                nested.force_new && (count_changed || changed(&Value::Tuple(prior_items.clone()), &planned));
             if whole_block || (count_changed && !nested_replace.is_empty()) {
                 replace.push(format!("{path}{name}"));
             } else {
@@ -197,7 +198,7 @@ fn plan_block(
         }
         out.insert(name.clone(), planned);
     }
-    Value::Map(out)
+    Value::Object(out)
 }
 
 #[cfg(test)]

@@ -71,7 +71,7 @@ pub async fn read<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> R
                 }
             }
         };
-        features.push(Value::Map(Map::from([
+        features.push(Value::Object(Map::from([
             ("name".into(), Value::String(name)),
             (
                 "registered".into(),
@@ -79,7 +79,7 @@ pub async fn read<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> R
             ),
         ])));
     }
-    let value = Value::Map(Map::from([
+    let value = Value::Object(Map::from([
         ("id".into(), Value::string(id)),
         ("name".into(), Value::string(ns)),
         ("feature".into(), Value::set(features)),

@@ -35,7 +35,8 @@ fn seal_value(v: Value) -> Value {
     let sealed = match v {
         Value::String(s) if s.starts_with(PREFIX) => Value::String(s),
         Value::String(s) => Value::String(seal_str(&s)),
-        Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, seal_value(v))).collect::<Map>()),
+        Value::Map(t, m) => Value::Map(t, m.into_iter().map(|(k, v)| (k, seal_value(v))).collect::<Map>()),
+        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, seal_value(v))).collect::<Map>()),
         other => other,
     };
     sealed.mark_if(marked)
@@ -45,8 +46,7 @@ fn seal_value(v: Value) -> Value {
 pub fn is_sealed(v: &Value) -> bool {
     match v.inner() {
         Value::String(s) => s.starts_with(PREFIX),
-        Value::Map(m) => !m.is_empty() && m.values().all(is_sealed),
-        _ => false,
+        v => v.as_map().is_some_and(|m| !m.is_empty() && m.values().all(is_sealed)),
     }
 }
 
@@ -54,18 +54,20 @@ pub fn is_sealed(v: &Value) -> bool {
 pub fn matches(config: &Value, sealed: &Value) -> bool {
     match (config.inner(), sealed.inner()) {
         (Value::String(c), Value::String(s)) => opens(s, c),
-        (Value::Map(c), Value::Map(s)) => {
-            c.len() == s.len() && c.iter().all(|(k, v)| s.get(k).is_some_and(|sv| matches(v, sv)))
-        }
-        _ => false,
+        (c, s) => match (c.as_map(), s.as_map()) {
+            (Some(c), Some(s)) => {
+                c.len() == s.len() && c.iter().all(|(k, v)| s.get(k).is_some_and(|sv| matches(v, sv)))
+            }
+            _ => false,
+        },
     }
 }
 
 /// Replaces the block's write-only attributes by seals, for state.
 pub fn seal(block: &BlockSchema, value: Value) -> Value {
-    let (value, outer) = value.unmark_shallow();
-    let Value::Map(mut m) = value else {
-        return value.mark_if(outer);
+    let mut value = value;
+    let Some(m) = value.as_map_mut() else {
+        return value;
     };
     for (name, attr) in &block.attributes {
         if attr.write_only {
@@ -75,19 +77,20 @@ pub fn seal(block: &BlockSchema, value: Value) -> Value {
         }
     }
     for (name, nested) in &block.block_types {
-        if let Some(Value::List(items) | Value::Set(items)) = m.get_mut(name) {
+        if let Some(items) = m.get_mut(name).and_then(Value::as_seq_mut) {
             for item in items.iter_mut() {
                 *item = seal(&nested.block, std::mem::take(item));
             }
         }
     }
-    Value::Map(m).mark_if(outer)
+    value
 }
 
 /// The value to send to Azure: the planned value with write-only attributes
 /// taken from the configuration (a plan may hold their seals).
 pub fn with_secrets_from(block: &BlockSchema, planned: Value, config: &Value) -> Value {
-    let Value::Map(mut m) = planned else { return planned };
+    let mut planned = planned;
+    let Some(m) = planned.as_map_mut() else { return planned };
     for (name, attr) in &block.attributes {
         if attr.write_only {
             if let Some(v) = config.get(name) {
@@ -97,7 +100,7 @@ pub fn with_secrets_from(block: &BlockSchema, planned: Value, config: &Value) ->
     }
     for (name, nested) in &block.block_types {
         let from: &[Value] = config.get(name).and_then(Value::as_seq).unwrap_or(&[]);
-        if let Some(Value::List(items)) = m.get_mut(name) {
+        if let Some(Value::List(_, items)) = m.get_mut(name) {
             for (i, item) in items.iter_mut().enumerate() {
                 if let Some(c) = from.get(i) {
                     *item = with_secrets_from(&nested.block, std::mem::take(item), c);
@@ -105,7 +108,7 @@ pub fn with_secrets_from(block: &BlockSchema, planned: Value, config: &Value) ->
             }
         }
     }
-    Value::Map(m)
+    planned
 }
 
 #[cfg(test)]
@@ -114,13 +117,13 @@ mod tests {
 
     #[test]
     fn seals_hide_the_secret_and_recognise_it() {
-        let secret = Value::Map(Map::from([("key".into(), Value::string("hunter2"))]));
+        let secret = Value::Object(Map::from([("key".into(), Value::string("hunter2"))]));
         let sealed = seal_value(secret.clone());
         let text = format!("{:?}", sealed);
         assert!(!text.contains("hunter2"), "{text}");
         assert!(is_sealed(&sealed));
         assert!(matches(&secret, &sealed));
-        let other = Value::Map(Map::from([("key".into(), Value::string("hunter3"))]));
+        let other = Value::Object(Map::from([("key".into(), Value::string("hunter3"))]));
         assert!(!matches(&other, &sealed));
         // Two seals of one secret differ (salted), and both open with it.
         let again = seal_value(secret.clone());

@@ -17,7 +17,7 @@ pub fn role_definition_id(name: &str, subscription: &str) -> Option<String> {
 }
 
 fn set(v: &mut Value, key: &str, value: Value) {
-    if let Value::Map(m) = v {
+    if let Some(m) = v.as_map_mut() {
         m.insert(key.to_string(), value);
     }
 }
@@ -43,7 +43,7 @@ pub fn before_plan(type_name: &str, config: &mut Value, prior: Option<&Value>, s
     if config.get("role_definition_id").is_none_or(Value::is_null) {
         let id = match config.get("role_definition_name") {
             Some(Value::String(n)) => role_definition_id(n, subscription).map(Value::String),
-            Some(Value::Unknown) => Some(Value::Unknown),
+            Some(Value::Unknown(_)) => Some(Value::unknown()),
             _ => None,
         };
         if let Some(id) = id {
@@ -217,9 +217,9 @@ pub fn from_arm(type_name: &str, doc: &Json, value: &mut Value, subscription: &s
                 t.iter()
                     .any(|x| x.as_str().is_some_and(|s| s.starts_with("CriticalAddonsOnly")))
             });
-            if let Value::Map(m) = value {
-                if let Some(Value::List(pools)) = m.get_mut("default_node_pool") {
-                    if let Some(Value::Map(pool)) = pools.first_mut() {
+            if let Some(m) = value.as_map_mut() {
+                if let Some(pools) = m.get_mut("default_node_pool").and_then(Value::as_seq_mut) {
+                    if let Some(pool) = pools.first_mut().and_then(Value::as_map_mut) {
                         // Left unset and not tainted stays unset; otherwise the taint decides.
                         let unset = pool.get("only_critical_addons_enabled").is_none_or(Value::is_null);
                         if critical || !unset {
@@ -248,7 +248,7 @@ pub fn kube_config(answer: &Json) -> Option<(String, Value)> {
     let s = |v: &serde_yaml::Value| Value::string(v.as_str().unwrap_or(""));
     let cluster = &y["clusters"][0]["cluster"];
     let user = &y["users"][0]["user"];
-    let parsed = Value::Map(Map::from([
+    let parsed = Value::Object(Map::from([
         ("host".into(), s(&cluster["server"])),
         (
             "cluster_ca_certificate".into(),
@@ -259,7 +259,7 @@ pub fn kube_config(answer: &Json) -> Option<(String, Value)> {
         ("client_certificate".into(), s(&user["client-certificate-data"])),
         ("client_key".into(), s(&user["client-key-data"])),
     ]));
-    Some((raw, Value::List(vec![parsed])))
+    Some((raw, Value::list(vec![parsed])))
 }
 
 #[cfg(test)]
