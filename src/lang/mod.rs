@@ -4,6 +4,7 @@
 //! Pure: it reads no configuration files and knows nothing of resources
 //! beyond what a [`eval::Scope`] answers.
 
+pub mod display;
 pub mod eval;
 pub mod functions;
 pub mod number;

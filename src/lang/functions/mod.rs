@@ -313,6 +313,12 @@ pub(crate) mod test_support {
         eval(src).unwrap_or_else(|e| panic!("{src}: {e}"))
     }
 
+    /// The result as `terraform console` prints it, to compare with
+    /// terraform's own output.
+    pub fn show(src: &str) -> String {
+        crate::lang::display::console(&ok(src))
+    }
+
     pub fn s(v: &str) -> Value {
         Value::string(v)
     }
