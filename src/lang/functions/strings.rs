@@ -447,6 +447,7 @@ mod tests {
 
     #[test]
     fn case_functions() {
+        assert_eq!(show(r#"split(",", "a,b")"#), "tolist([\n  \"a\",\n  \"b\",\n])");
         assert_eq!(ok(r#"lower("AbC")"#), s("abc"));
         assert_eq!(ok(r#"upper("AbC")"#), s("ABC"));
         assert_eq!(ok(r#"title("hello wORLD-foo bar_baz")"#), s("Hello WORLD-Foo Bar_baz"));
