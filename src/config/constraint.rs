@@ -331,9 +331,13 @@ impl fmt::Display for Constraints {
 }
 
 fn parse_one(part: &str, range: Range<usize>) -> Result<Constraint, ConstraintError> {
+    // Errors point at the part without its surrounding spaces.
+    let lead = part.len() - part.trim_start_matches(is_space).len();
+    let text_len = part.trim_matches(is_space).len();
+    let at = range.start + lead..range.start + lead + text_len;
     let malformed = |message: String| ConstraintError {
         message,
-        range: range.clone(),
+        range: at.clone(),
     };
     let trimmed = part.trim_start_matches(is_space);
     let ops = [
@@ -516,7 +520,7 @@ mod tests {
     #[test]
     fn parse_errors_name_the_part_and_its_place() {
         let e = Constraints::parse(">= 1.0, ~>").unwrap_err();
-        assert_eq!(e.range, 7..10);
+        assert_eq!(e.range, 8..10);
         assert!(e.message.contains("Malformed constraint"), "{}", e.message);
         let e = Constraints::parse("=> 1.0").unwrap_err();
         assert_eq!(e.range, 0..6);

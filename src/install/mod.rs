@@ -54,6 +54,8 @@ pub struct Options {
 /// One step of progress, printed by `init` as terraform prints it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
+    /// Installing starts (only when the root module calls modules).
+    Begin { upgrade: bool },
     /// A remote package is being fetched for the module at `key`.
     Downloading {
         key: String,
@@ -67,6 +69,8 @@ pub enum Event {
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Event::Begin { upgrade: true } => f.write_str("Upgrading modules..."),
+            Event::Begin { upgrade: false } => f.write_str("Initializing modules..."),
             Event::Downloading {
                 key,
                 package,

@@ -62,7 +62,19 @@ pub fn install(
     sources: &mut Sources,
     progress: &mut dyn FnMut(&Event),
 ) -> Result<Report, Diagnostics> {
-    let (cli, mut diags) = CliConfig::load(&options.env);
+    // As terraform: nothing to do, and nothing written, without module calls.
+    let (calls, mut diags) = scan_dir(root, sources);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    if calls.is_empty() {
+        return Ok(Report {
+            warnings: diags,
+            ..Report::default()
+        });
+    }
+    let (cli, cli_diags) = CliConfig::load(&options.env);
+    diags.extend(cli_diags);
     let manifest = match Manifest::load(root) {
         Ok(m) => m.unwrap_or_default(),
         Err(e) => {
@@ -100,12 +112,16 @@ pub fn install(
     });
     w.visited.insert(String::new());
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    w.walk(Node {
+    w.emit(Event::Begin {
+        upgrade: options.upgrade,
+    });
+    let node = Node {
         path: Vec::new(),
         dir: ".".into(),
         package: None,
         chain: vec![(String::new(), real_root, String::new())],
-    });
+    };
+    w.walk_calls(node, calls);
     let Walker {
         mut manifest,
         visited,
@@ -141,8 +157,12 @@ impl Walker<'_, '_> {
     }
 
     fn walk(&mut self, node: Node) {
-        let (mut calls, d) = scan_dir(&self.fs(&node.dir), self.sources);
+        let (calls, d) = scan_dir(&self.fs(&node.dir), self.sources);
         self.diags.extend(d);
+        self.walk_calls(node, calls);
+    }
+
+    fn walk_calls(&mut self, node: Node, mut calls: Vec<ModuleCall>) {
         calls.sort_by(|a, b| a.name.cmp(&b.name));
         for call in calls {
             if let Some(child) = self.call(&node, &call) {
