@@ -118,7 +118,11 @@ fn serve(conn: TcpStream, state: &Mutex<State>) {
                     r#"{{"modules":[{{"source":"{ns}/{name}/{sys}","versions":[{}]}}]}}"#,
                     list.join(",")
                 );
-                (200, vec![("Content-Type".into(), "application/json".into())], json.into_bytes())
+                (
+                    200,
+                    vec![("Content-Type".into(), "application/json".into())],
+                    json.into_bytes(),
+                )
             }
             None => (404, vec![], b"not found".to_vec()),
         },
@@ -129,7 +133,11 @@ fn serve(conn: TcpStream, state: &Mutex<State>) {
             }
         }
         _ => match s.files.get(&path) {
-            Some(b) => (200, vec![("Content-Type".into(), "application/octet-stream".into())], b.clone()),
+            Some(b) => (
+                200,
+                vec![("Content-Type".into(), "application/octet-stream".into())],
+                b.clone(),
+            ),
             None => (404, vec![], b"not found".to_vec()),
         },
     };
@@ -169,12 +177,23 @@ fn tar_gz(files: &[(&str, &str)]) -> Vec<u8> {
 
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
-        .args(["-c", "user.name=aksplan", "-c", "user.email=aksplan@example.com", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=aksplan",
+            "-c",
+            "user.email=aksplan@example.com",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .current_dir(dir)
         .output()
         .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// `BASE/net.git`, a bare repository with tags v1.0.0 and v1.1.0 of a
@@ -189,7 +208,11 @@ fn make_repo(base: &Path) -> PathBuf {
         "variable \"release\" {\n  default = \"1.0.0\"\n}\n\nmodule \"subnets\" {\n  source = \"./subnets\"\n}\n",
     )
     .unwrap();
-    std::fs::write(work.join("modules/vnet/subnets/main.tf"), "output \"n\" {\n  value = 2\n}\n").unwrap();
+    std::fs::write(
+        work.join("modules/vnet/subnets/main.tf"),
+        "output \"n\" {\n  value = 2\n}\n",
+    )
+    .unwrap();
     git(&work, &["add", "-A"]);
     git(&work, &["commit", "-qm", "first"]);
     git(&work, &["tag", "v1.0.0"]);
@@ -316,7 +339,10 @@ impl World {
         r.module(
             "acme/gitmod/azurerm",
             "1.0.0",
-            &format!("git::git://127.0.0.1:{}/net.git//modules/vnet?ref=v1.1.0", self.daemon.port),
+            &format!(
+                "git::git://127.0.0.1:{}/net.git//modules/vnet?ref=v1.1.0",
+                self.daemon.port
+            ),
         );
     }
 
@@ -474,7 +500,11 @@ fn installs_the_tree_as_terraform_does() {
     let r = w.init(dir.path(), &[]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(w.placeholders(&progress(&r.stdout)), fixture("stdout.txt"));
-    assert!(r.stdout.ends_with("\naksplan has been successfully initialized!\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.ends_with("\naksplan has been successfully initialized!\n"),
+        "{}",
+        r.stdout
+    );
     assert_eq!(w.placeholders(&manifest(dir.path())), fixture("modules.json"));
     assert_eq!(w.placeholders(&listing(dir.path())), fixture("listing.txt"));
     // The installed modules are the versions asked for.
@@ -482,9 +512,11 @@ fn installs_the_tree_as_terraform_does() {
     assert!(vnet.contains("1.0.0"), "{vnet}");
     let gitmod = std::fs::read_to_string(dir.path().join(".terraform/modules/gitmod/modules/vnet/main.tf")).unwrap();
     assert!(gitmod.contains("1.1.0"), "{gitmod}");
-    assert!(std::fs::read_to_string(dir.path().join(".terraform/modules/aks/main.tf"))
-        .unwrap()
-        .starts_with("# aks 1.2.0"));
+    assert!(
+        std::fs::read_to_string(dir.path().join(".terraform/modules/aks/main.tf"))
+            .unwrap()
+            .starts_with("# aks 1.2.0")
+    );
 }
 
 #[test]
@@ -512,16 +544,20 @@ fn upgrade_and_changed_constraints_reinstall_and_dropped_calls_leave_the_manifes
         "module \"aks\" {\n  source  = \"acme/aks/azurerm\"\n  version = \"~> 1.0\"\n}\nmodule \"tags\" {\n  source = \"acme/tags/azurerm\"\n}\n",
     )]);
     assert_eq!(w.init(dir.path(), &[]).code, 0);
-    assert!(manifest(dir.path()).contains(r#""Key":"aks","Source":"registry.terraform.io/acme/aks/azurerm","Version":"1.2.0""#));
+    assert!(manifest(dir.path())
+        .contains(r#""Key":"aks","Source":"registry.terraform.io/acme/aks/azurerm","Version":"1.2.0""#));
 
     // A newer 1.x appears: init keeps 1.2.0, init --upgrade takes it.
-    w.registry.module("acme/aks/azurerm", "1.3.0", "/archives/aks-1.2.0.tar.gz");
+    w.registry
+        .module("acme/aks/azurerm", "1.3.0", "/archives/aks-1.2.0.tar.gz");
     let r = w.init(dir.path(), &[]);
     assert!(!r.stdout.contains("Downloading"), "{}", r.stdout);
     let r = w.init(dir.path(), &["--upgrade"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.starts_with("Upgrading modules...\n"), "{}", r.stdout);
-    assert!(r.stdout.contains("Downloading registry.terraform.io/acme/aks/azurerm 1.3.0 for aks..."));
+    assert!(r
+        .stdout
+        .contains("Downloading registry.terraform.io/acme/aks/azurerm 1.3.0 for aks..."));
     assert!(manifest(dir.path()).contains(r#""Version":"1.3.0""#));
 
     // A constraint the installed version no longer meets reinstalls it.
@@ -532,10 +568,15 @@ fn upgrade_and_changed_constraints_reinstall_and_dropped_calls_leave_the_manifes
     .unwrap();
     let r = w.init(dir.path(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("Downloading registry.terraform.io/acme/aks/azurerm 2.0.0 for aks..."));
+    assert!(r
+        .stdout
+        .contains("Downloading registry.terraform.io/acme/aks/azurerm 2.0.0 for aks..."));
     let m = manifest(dir.path());
     assert!(m.contains(r#""Version":"2.0.0""#), "{m}");
-    assert!(!m.contains(r#""Key":"tags""#), "a module no longer called is dropped: {m}");
+    assert!(
+        !m.contains(r#""Key":"tags""#),
+        "a module no longer called is dropped: {m}"
+    );
     assert!(m.contains(r#""Key":"aks.tags""#), "{m}");
 }
 
@@ -558,18 +599,31 @@ fn discovery_tokens_and_prereleases() {
     .unwrap();
     let r = w.init_env(dir.path(), &[], &[("TF_TOKEN_registry_terraform_io", "env-token")]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains(&format!("Downloading {host}/acme/tags/azurerm 0.1.0 for tags...")));
-    assert!(r.stdout.contains("Downloading registry.terraform.io/acme/aks/azurerm 2.1.0-beta for beta..."));
+    assert!(r
+        .stdout
+        .contains(&format!("Downloading {host}/acme/tags/azurerm 0.1.0 for tags...")));
+    assert!(r
+        .stdout
+        .contains("Downloading registry.terraform.io/acme/aks/azurerm 2.1.0-beta for beta..."));
     let seen = w.registry.seen();
     // beta.tags asks registry.terraform.io (overridden, no discovery) first,
     // then tags asks the loopback host, discovered first.
     let at = |p: &str| seen.iter().rposition(|s| s.path == p);
     assert!(at("/.well-known/terraform.json").unwrap() < at("/v1/modules/acme/tags/azurerm/versions").unwrap());
-    assert_eq!(seen.iter().filter(|s| s.path == "/.well-known/terraform.json").count(), 1);
+    assert_eq!(
+        seen.iter().filter(|s| s.path == "/.well-known/terraform.json").count(),
+        1
+    );
     let auth = |p: &str| seen.iter().find(|s| s.path == p).and_then(|s| s.auth.clone());
     // TF_TOKEN_ wins over the file; the archive download gets no token.
-    assert_eq!(auth("/v1/modules/acme/aks/azurerm/versions").as_deref(), Some("Bearer env-token"));
-    assert_eq!(auth("/v1/modules/acme/aks/azurerm/2.1.0-beta/download").as_deref(), Some("Bearer env-token"));
+    assert_eq!(
+        auth("/v1/modules/acme/aks/azurerm/versions").as_deref(),
+        Some("Bearer env-token")
+    );
+    assert_eq!(
+        auth("/v1/modules/acme/aks/azurerm/2.1.0-beta/download").as_deref(),
+        Some("Bearer env-token")
+    );
     assert_eq!(auth("/archives/aks-2.1.0-beta.tar.gz"), None);
     assert!(!r.stdout.contains("token") && !r.stderr.contains("token"));
 }
@@ -590,45 +644,109 @@ fn errors_name_the_module_the_url_and_the_place() {
 
     let r = fails(&w, "\nmodule \"nope\" {\n  source = \"acme/nope/azurerm\"\n}\n");
     assert!(r.stderr.contains("Module not found"), "{}", r.stderr);
-    assert!(r.stderr.contains(&format!("GET http://{host}/v1/modules/acme/nope/azurerm/versions: 404")), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("GET http://{host}/v1/modules/acme/nope/azurerm/versions: 404")),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("main.tf:3:"), "{}", r.stderr);
 
-    let r = fails(&w, "module \"aks\" {\n  source  = \"acme/aks/azurerm\"\n  version = \"~> 3.0\"\n}\n");
-    assert!(r.stderr.contains("Unresolvable module version constraint"), "{}", r.stderr);
-    assert!(r.stderr.contains("The newest available version is 2.0.0"), "{}", r.stderr);
+    let r = fails(
+        &w,
+        "module \"aks\" {\n  source  = \"acme/aks/azurerm\"\n  version = \"~> 3.0\"\n}\n",
+    );
+    assert!(
+        r.stderr.contains("Unresolvable module version constraint"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("The newest available version is 2.0.0"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("main.tf:3:"), "{}", r.stderr);
 
     // Terraform does not offer a pre-release for "= 2.1.0-beta" (with a space).
-    let r = fails(&w, "module \"aks\" {\n  source  = \"acme/aks/azurerm\"\n  version = \"= 2.1.0-beta\"\n}\n");
-    assert!(r.stderr.contains("Unresolvable module version constraint"), "{}", r.stderr);
+    let r = fails(
+        &w,
+        "module \"aks\" {\n  source  = \"acme/aks/azurerm\"\n  version = \"= 2.1.0-beta\"\n}\n",
+    );
+    assert!(
+        r.stderr.contains("Unresolvable module version constraint"),
+        "{}",
+        r.stderr
+    );
 
-    let r = fails(&w, "module \"aks\" {\n  source  = \"acme/aks/azurerm\"\n  version = \">= 1.0, ~>\"\n}\n");
+    let r = fails(
+        &w,
+        "module \"aks\" {\n  source  = \"acme/aks/azurerm\"\n  version = \">= 1.0, ~>\"\n}\n",
+    );
     assert!(r.stderr.contains("Invalid version constraint"), "{}", r.stderr);
-    assert!(r.stderr.contains("main.tf:3:22"), "the error is at the bad part: {}", r.stderr);
+    assert!(
+        r.stderr.contains("main.tf:3:22"),
+        "the error is at the bad part: {}",
+        r.stderr
+    );
 
-    w.registry.module("acme/gone/azurerm", "1.0.0", "/archives/missing.tar.gz");
+    w.registry
+        .module("acme/gone/azurerm", "1.0.0", "/archives/missing.tar.gz");
     let r = fails(&w, "module \"gone\" {\n  source = \"acme/gone/azurerm\"\n}\n");
     assert!(r.stderr.contains("Failed to download module"), "{}", r.stderr);
-    assert!(r.stderr.contains(&format!("GET http://{host}/archives/missing.tar.gz: 404 Not Found")), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("GET http://{host}/archives/missing.tar.gz: 404 Not Found")),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("main.tf:2:"), "{}", r.stderr);
 
-    w.registry.file("/archives/bad.tar.gz", b"<html>this is not an archive</html>".to_vec());
+    w.registry
+        .file("/archives/bad.tar.gz", b"<html>this is not an archive</html>".to_vec());
     w.registry.module("acme/bad/azurerm", "1.0.0", "/archives/bad.tar.gz");
     let r = fails(&w, "module \"bad\" {\n  source = \"acme/bad/azurerm\"\n}\n");
     assert!(r.stderr.contains("not a gzip archive"), "{}", r.stderr);
 
-    let r = fails(&w, "module \"net\" {\n  source = \"git::file://GITDIR/net.git//modules/vnet?ref=v9.9.9\"\n}\n");
+    let r = fails(
+        &w,
+        "module \"net\" {\n  source = \"git::file://GITDIR/net.git//modules/vnet?ref=v9.9.9\"\n}\n",
+    );
     assert!(r.stderr.contains("Failed to download module"), "{}", r.stderr);
     assert!(r.stderr.contains("v9.9.9"), "{}", r.stderr);
 
-    let r = fails(&w, "module \"net\" {\n  source  = \"git::git://127.0.0.1:GIT/net.git?ref=v1.0.0\"\n  version = \"1.0.0\"\n}\n");
+    let r = fails(
+        &w,
+        "module \"net\" {\n  source  = \"git::git://127.0.0.1:GIT/net.git?ref=v1.0.0\"\n  version = \"1.0.0\"\n}\n",
+    );
     assert!(r.stderr.contains("Invalid version constraint"), "{}", r.stderr);
     assert!(r.stderr.contains("doesn't come from a module registry"), "{}", r.stderr);
 
-    let r = fails(&w, "module \"net\" {\n  source = \"git::file://GITDIR/net.git//modules/nowhere?ref=v1.0.0\"\n}\n");
+    let r = fails(
+        &w,
+        "module \"net\" {\n  source = \"git::file://GITDIR/net.git//modules/nowhere?ref=v1.0.0\"\n}\n",
+    );
     assert!(r.stderr.contains("Unreadable module subdirectory"), "{}", r.stderr);
 
-    let r = fails(&w, "module \"s3\" {\n  source = \"s3::https://b.s3.amazonaws.com/m.zip\"\n}\n");
+    // A local source inside a remote module stays inside that module's package.
+    w.registry.file(
+        "/archives/escape.tar.gz",
+        tar_gz(&[("main.tf", "module \"up\" {\n  source = \"../outside\"\n}\n")]),
+    );
+    w.registry
+        .module("acme/escape/azurerm", "1.0.0", "/archives/escape.tar.gz");
+    let r = fails(&w, "module \"esc\" {\n  source = \"acme/escape/azurerm\"\n}\n");
+    assert!(
+        r.stderr.contains("Local module path escapes module package"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains(".terraform/modules/esc/main.tf:2:"), "{}", r.stderr);
+
+    let r = fails(
+        &w,
+        "module \"s3\" {\n  source = \"s3::https://b.s3.amazonaws.com/m.zip\"\n}\n",
+    );
     assert!(r.stderr.contains("terraform init"), "{}", r.stderr);
 }
 
@@ -653,7 +771,10 @@ fn no_modules_no_manifest_and_get_false_installs_nothing() {
     let w = World::new();
     let dir = w.config(&[("main.tf", "locals {\n  a = 1\n}\n")]);
     let r = w.init(dir.path(), &[]);
-    assert_eq!((r.code, r.stdout.as_str()), (0, "\naksplan has been successfully initialized!\n"));
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "\naksplan has been successfully initialized!\n")
+    );
     assert!(!dir.path().join(".terraform").exists());
     let dir = w.config(&[("main.tf", "module \"a\" {\n  source = \"acme/aks/azurerm\"\n}\n")]);
     let r = w.init(dir.path(), &["--get=false", "--backend=false", "--input=false"]);
@@ -679,7 +800,11 @@ fn regenerate_terraform_fixtures() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let target = fixtures().join("terraform");
     std::fs::create_dir_all(&target).unwrap();
     std::fs::write(target.join("stdout.txt"), w.placeholders(&progress(&stdout))).unwrap();
@@ -705,7 +830,11 @@ fn regenerate_terraform_fixtures() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.success(), ok, "{constraint}: {stderr}");
-        assert_eq!(stderr.contains("Unresolvable module version constraint"), !ok, "{constraint}: {stderr}");
+        assert_eq!(
+            stderr.contains("Unresolvable module version constraint"),
+            !ok,
+            "{constraint}: {stderr}"
+        );
         assert_eq!(w.init(dir.path(), &[]).code == 0, ok, "aksplan agrees on {constraint}");
     }
 }

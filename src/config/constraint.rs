@@ -197,10 +197,18 @@ fn compare_part(x: &str, y: &str) -> Ordering {
     }
     let (xn, yn) = (x.parse::<i64>().ok(), y.parse::<i64>().ok());
     if x.is_empty() {
-        return if yn.is_some() { Ordering::Less } else { Ordering::Greater };
+        return if yn.is_some() {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        };
     }
     if y.is_empty() {
-        return if xn.is_some() { Ordering::Greater } else { Ordering::Less };
+        return if xn.is_some() {
+            Ordering::Greater
+        } else {
+            Ordering::Less
+        };
     }
     match (xn, yn) {
         (Some(_), None) => Ordering::Less,
@@ -437,7 +445,9 @@ mod tests {
         assert_eq!(v("1.2.3.4").to_string(), "1.2.3.4");
         assert_eq!(v("1.0beta").prerelease(), "beta");
         assert_eq!(v("1.0.0-rc1").prerelease(), "rc1");
-        for bad in ["", "x", "1.", ".1", "1..2", "1.2.3-", "1.2.3+", "1.2.3 ", "1.2.3_a", "-1"] {
+        for bad in [
+            "", "x", "1.", ".1", "1..2", "1.2.3-", "1.2.3+", "1.2.3 ", "1.2.3_a", "-1",
+        ] {
             assert!(Version::parse(bad).is_err(), "{bad:?} should not parse");
         }
     }

@@ -52,7 +52,12 @@ fn safe_relative(name: &Path) -> Result<PathBuf, String> {
         match c {
             Component::Normal(p) => out.push(p),
             Component::CurDir => {}
-            _ => return Err(format!("the archive entry {:?} points outside the module directory", name.display())),
+            _ => {
+                return Err(format!(
+                    "the archive entry {:?} points outside the module directory",
+                    name.display()
+                ))
+            }
         }
     }
     Ok(out)
@@ -92,7 +97,10 @@ impl Budget {
             return Err(format!("the archive holds more than {} files", self.limits.max_files));
         }
         if self.bytes > self.limits.max_bytes {
-            return Err(format!("the archive expands to more than {} bytes", self.limits.max_bytes));
+            return Err(format!(
+                "the archive expands to more than {} bytes",
+                self.limits.max_bytes
+            ));
         }
         Ok(())
     }
@@ -143,13 +151,20 @@ fn make_link(dest: &Path, rel: &Path, target: &Path) -> Result<(), String> {
     }
     #[cfg(not(unix))]
     {
-        Err(format!("the archive has a link ({}), which aksplan unpacks only on Unix", rel.display()))
+        Err(format!(
+            "the archive has a link ({}), which aksplan unpacks only on Unix",
+            rel.display()
+        ))
     }
 }
 
 fn extract_tar(bytes: &[u8], dest: &Path, limits: Limits) -> Result<(), String> {
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
-    let mut budget = Budget { limits, bytes: 0, files: 0 };
+    let mut budget = Budget {
+        limits,
+        bytes: 0,
+        files: 0,
+    };
     let bad = |e: std::io::Error| format!("the archive is damaged: {e}");
     for entry in archive.entries().map_err(bad)? {
         let mut entry = entry.map_err(bad)?;
@@ -166,11 +181,14 @@ fn extract_tar(bytes: &[u8], dest: &Path, limits: Limits) -> Result<(), String> 
         } else if kind.is_file() || kind == tar::EntryType::Continuous {
             let size = entry.header().size().map_err(bad)?;
             budget.file(size)?;
-            let exec = entry.header().mode().map_or(false, |m| m & 0o111 != 0);
+            let exec = entry.header().mode().is_ok_and(|m| m & 0o111 != 0);
             write_file(dest, &rel, &mut entry, size, exec)?;
         } else if kind.is_symlink() {
             budget.file(0)?;
-            let target = entry.link_name().map_err(bad)?.ok_or("a link in the archive has no target")?;
+            let target = entry
+                .link_name()
+                .map_err(bad)?
+                .ok_or("a link in the archive has no target")?;
             make_link(dest, &rel, &target)?;
         } else if kind.is_pax_global_extensions() || kind.is_pax_local_extensions() || kind.is_gnu_longname() {
             continue;
@@ -188,9 +206,15 @@ fn extract_tar(bytes: &[u8], dest: &Path, limits: Limits) -> Result<(), String> 
 fn extract_zip(bytes: &[u8], dest: &Path, limits: Limits) -> Result<(), String> {
     let mut archive =
         zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| format!("the archive is damaged: {e}"))?;
-    let mut budget = Budget { limits, bytes: 0, files: 0 };
+    let mut budget = Budget {
+        limits,
+        bytes: 0,
+        files: 0,
+    };
     for i in 0..archive.len() {
-        let mut file = archive.by_index(i).map_err(|e| format!("the archive is damaged: {e}"))?;
+        let mut file = archive
+            .by_index(i)
+            .map_err(|e| format!("the archive is damaged: {e}"))?;
         let rel = safe_relative(Path::new(file.name()))?;
         if rel.as_os_str().is_empty() {
             continue;
@@ -267,12 +291,21 @@ mod tests {
             ("mod/link.tf", T::Symlink, "sub/vars.tf"),
         ]);
         extract(&bytes, ArchiveFormat::TarGz, dir.path(), Limits::default()).unwrap();
-        assert_eq!(std::fs::read_to_string(dir.path().join("mod/main.tf")).unwrap(), "variable \"x\" {}\n");
-        assert_eq!(std::fs::read_to_string(dir.path().join("mod/link.tf")).unwrap(), "# sub\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("mod/main.tf")).unwrap(),
+            "variable \"x\" {}\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("mod/link.tf")).unwrap(),
+            "# sub\n"
+        );
         let zip = zip_of(&[("a/main.tf", "locals {}\n")]);
         let dir2 = tempfile::tempdir().unwrap();
         extract(&zip, ArchiveFormat::Zip, dir2.path(), Limits::default()).unwrap();
-        assert_eq!(std::fs::read_to_string(dir2.path().join("a/main.tf")).unwrap(), "locals {}\n");
+        assert_eq!(
+            std::fs::read_to_string(dir2.path().join("a/main.tf")).unwrap(),
+            "locals {}\n"
+        );
     }
 
     #[test]
@@ -298,7 +331,12 @@ mod tests {
             assert!(!dir.path().join("evil.tf").exists());
         }
         assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
-        let err = extract(&zip_of(&[("../evil.tf", "x")]), ArchiveFormat::Zip, outside.path(), Limits::default());
+        let err = extract(
+            &zip_of(&[("../evil.tf", "x")]),
+            ArchiveFormat::Zip,
+            outside.path(),
+            Limits::default(),
+        );
         assert!(err.unwrap_err().contains("outside"));
     }
 

@@ -57,8 +57,10 @@ impl CliConfig {
                 Ok(text) => config.read_file(&path, &text, &mut diags),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {}
                 Err(e) => diags.push(
-                    Diagnostic::warning("Unable to open CLI configuration file")
-                        .with_detail(format!("The CLI configuration file at {:?}: {e}.", path.display().to_string())),
+                    Diagnostic::warning("Unable to open CLI configuration file").with_detail(format!(
+                        "The CLI configuration file at {:?}: {e}.",
+                        path.display().to_string()
+                    )),
                 ),
             }
         }
@@ -87,7 +89,10 @@ impl CliConfig {
 
     /// The bearer token for a host: `TF_TOKEN_*` first, then the files.
     pub fn token(&self, host: &str) -> Option<&str> {
-        self.env_tokens.get(host).or_else(|| self.file_tokens.get(host)).map(String::as_str)
+        self.env_tokens
+            .get(host)
+            .or_else(|| self.file_tokens.get(host))
+            .map(String::as_str)
     }
 
     fn problem(diags: &mut Diagnostics, path: &Path, detail: String) {
@@ -126,7 +131,11 @@ impl CliConfig {
                     continue;
                 }
             };
-            let (attr, want) = if kind == "host" { ("services", "an object") } else { ("token", "a string") };
+            let (attr, want) = if kind == "host" {
+                ("services", "an object")
+            } else {
+                ("token", "a string")
+            };
             let value = b.body.get_attribute(attr).map(|a| eval.eval(&a.value));
             match (kind, value) {
                 ("host", Some(Ok(Value::Map(m)))) => {
@@ -142,7 +151,11 @@ impl CliConfig {
                 ("credentials", Some(Ok(Value::String(t)))) => {
                     self.file_tokens.insert(host, t);
                 }
-                _ => Self::problem(diags, path, format!("{kind} {:?} needs {attr} = {want}", label.as_str())),
+                _ => Self::problem(
+                    diags,
+                    path,
+                    format!("{kind} {:?} needs {attr} = {want}", label.as_str()),
+                ),
             }
         }
     }
@@ -258,7 +271,10 @@ plugin_cache_dir = "/tmp"
         assert!(diags.iter().all(|d| !d.is_error()));
         assert!(c.hosts.is_empty());
         let (_, diags) = CliConfig::load(&env(&[("TF_CLI_CONFIG_FILE", "/nonexistent/rc")]));
-        assert_eq!(diags.iter().next().unwrap().summary, "Unable to open CLI configuration file");
+        assert_eq!(
+            diags.iter().next().unwrap().summary,
+            "Unable to open CLI configuration file"
+        );
         let (_, diags) = CliConfig::load(&env(&[("HOME", dir.path().to_str().unwrap())]));
         assert!(diags.is_empty());
     }

@@ -73,7 +73,9 @@ impl<'h> Fetcher<'h> {
                 if let Some(want) = sha256 {
                     let got = hex(&Sha256::digest(&bytes));
                     if &got != want {
-                        return Err(format!("the archive's SHA-256 is {got}, not {want} as the checksum says"));
+                        return Err(format!(
+                            "the archive's SHA-256 is {got}, not {want} as the checksum says"
+                        ));
                     }
                 }
                 archive::extract(&bytes, *format, dest, self.limits)
@@ -161,7 +163,8 @@ mod tests {
     fn local_archives_are_checked_against_their_checksum() {
         let dir = tempfile::tempdir().unwrap();
         let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        w.start_file("main.tf", zip::write::SimpleFileOptions::default()).unwrap();
+        w.start_file("main.tf", zip::write::SimpleFileOptions::default())
+            .unwrap();
         std::io::Write::write_all(&mut w, b"locals {}\n").unwrap();
         let bytes = w.finish().unwrap().into_inner();
         let zip = dir.path().join("m.zip");

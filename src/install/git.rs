@@ -38,7 +38,9 @@ pub fn clone(url: &str, reference: Option<&str>, depth: Option<u32>, dest: &Path
         run(&["checkout".into(), r.into()], Some(dest))
             .map_err(|e| format!("git checkout of {r:?} in {shown} failed: {e}"))?;
     }
-    let mut sub: Vec<String> = ["submodule", "update", "--init", "--recursive"].map(String::from).to_vec();
+    let mut sub: Vec<String> = ["submodule", "update", "--init", "--recursive"]
+        .map(String::from)
+        .to_vec();
     if let Some(d) = depth {
         sub.extend(["--depth".into(), d.to_string()]);
     }
@@ -53,7 +55,11 @@ fn looks_like_commit(r: &str) -> bool {
 
 /// The remote's default branch, from `git ls-remote --symref URL HEAD`.
 fn default_branch(url: &str) -> Option<String> {
-    let out = run(&["ls-remote".into(), "--symref".into(), url.into(), "HEAD".into()], None).ok()?;
+    let out = run(
+        &["ls-remote".into(), "--symref".into(), url.into(), "HEAD".into()],
+        None,
+    )
+    .ok()?;
     out.lines()
         .find_map(|l| l.strip_prefix("ref: refs/heads/"))
         .and_then(|rest| rest.split_whitespace().next())
@@ -100,7 +106,11 @@ fn run(args: &[String], dir: Option<&Path>) -> Result<String, String> {
             Ok(None) if start.elapsed() > TIMEOUT => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("git {} took longer than {} minutes", args[0], TIMEOUT.as_secs() / 60));
+                return Err(format!(
+                    "git {} took longer than {} minutes",
+                    args[0],
+                    TIMEOUT.as_secs() / 60
+                ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
             Err(e) => return Err(format!("cannot wait for git: {e}")),
@@ -127,7 +137,13 @@ fn run(args: &[String], dir: Option<&Path>) -> Result<String, String> {
 /// Hides passwords of URLs that git repeats in its messages.
 fn redact_all(text: &str) -> String {
     text.split(' ')
-        .map(|w| if w.contains("://") { redact(w.trim_matches('\'')) } else { w.to_string() })
+        .map(|w| {
+            if w.contains("://") {
+                redact(w.trim_matches('\''))
+            } else {
+                w.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }

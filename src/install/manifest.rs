@@ -74,7 +74,8 @@ impl Manifest {
         if bytes.is_empty() {
             return Ok(Manifest::default());
         }
-        let file: File = serde_json::from_slice(bytes).map_err(|e| format!("error reading the modules manifest: {e}"))?;
+        let file: File =
+            serde_json::from_slice(bytes).map_err(|e| format!("error reading the modules manifest: {e}"))?;
         let mut records = BTreeMap::new();
         for r in file.modules.unwrap_or_default() {
             if let Some(v) = &r.version {
@@ -183,13 +184,18 @@ mod tests {
         }
         let keys: Vec<&str> = m.records.keys().map(String::as_str).collect();
         assert_eq!(keys, ["", "a", "a.c", "b"]);
-        assert!(m.to_json().starts_with(r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"a","#));
+        assert!(m
+            .to_json()
+            .starts_with(r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"a","#));
     }
 
     #[test]
     fn dir_for_finds_a_module_by_key() {
         let m = Manifest::parse(TERRAFORM.as_bytes()).unwrap();
-        assert_eq!(m.dir_for("aks.net"), Some(PathBuf::from(".terraform/modules/aks/modules/net")));
+        assert_eq!(
+            m.dir_for("aks.net"),
+            Some(PathBuf::from(".terraform/modules/aks/modules/net"))
+        );
         assert_eq!(m.dir_for(""), Some(PathBuf::from(".")));
         assert_eq!(m.dir_for("nope"), None);
     }

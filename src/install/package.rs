@@ -74,7 +74,9 @@ impl Package {
     pub fn parse(address: &str) -> Result<Package, String> {
         let (forced, rest) = super::source::split_forced(address);
         let url = Url::parse(rest).map_err(|e| format!("invalid package address {:?}: {e}", redact(rest)))?;
-        let getter = forced.map(str::to_ascii_lowercase).unwrap_or_else(|| url.scheme().to_string());
+        let getter = forced
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_else(|| url.scheme().to_string());
         match getter.as_str() {
             "git" => git(url),
             "http" | "https" | "file" => archive_or_dir(url, &getter),
@@ -94,7 +96,10 @@ impl Package {
 fn git(mut url: Url) -> Result<Package, String> {
     // Only transports that fetch; git's `ext::` would run a command.
     if !matches!(url.scheme(), "https" | "http" | "ssh" | "git" | "file") {
-        return Err(format!("aksplan does not clone git repositories over {:?}", url.scheme()));
+        return Err(format!(
+            "aksplan does not clone git repositories over {:?}",
+            url.scheme()
+        ));
     }
     let mut reference = None;
     let mut depth = None;
@@ -104,7 +109,9 @@ fn git(mut url: Url) -> Result<Package, String> {
             "ref" => reference = Some(v.into_owned()).filter(|r| !r.is_empty()),
             // go-getter ignores a depth that is not a number.
             "depth" => depth = v.parse::<u32>().ok().filter(|d| *d > 0),
-            "sshkey" => return Err("aksplan does not take sshkey= in git sources; load the key into ssh-agent instead".into()),
+            "sshkey" => {
+                return Err("aksplan does not take sshkey= in git sources; load the key into ssh-agent instead".into())
+            }
             _ => rest.push((k.into_owned(), v.into_owned())),
         }
     }
@@ -171,7 +178,11 @@ fn archive_or_dir(mut url: Url, getter: &str) -> Result<Package, String> {
             Some(("sha256", hex)) if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
                 Some(hex.to_ascii_lowercase())
             }
-            _ => return Err(format!("aksplan checks only checksum=sha256:HEX (64 hex digits), not {c:?}")),
+            _ => {
+                return Err(format!(
+                    "aksplan checks only checksum=sha256:HEX (64 hex digits), not {c:?}"
+                ))
+            }
         },
     };
     Ok(Package::Archive { url, format, sha256 })
@@ -199,7 +210,9 @@ mod tests {
                 depth: None
             }
         );
-        assert!(Package::parse("git::https://x/r.git?sshkey=abc").unwrap_err().contains("ssh-agent"));
+        assert!(Package::parse("git::https://x/r.git?sshkey=abc")
+            .unwrap_err()
+            .contains("ssh-agent"));
         assert!(Package::parse("git::https://x/r.git?ref=--upload-pack=x").is_err());
         assert!(Package::parse("git::ext::sh -c touch% /tmp/pwned").is_err());
     }
@@ -209,13 +222,19 @@ mod tests {
         let Package::Archive { url, format, sha256 } = Package::parse("https://example.com/net.tgz").unwrap() else {
             panic!()
         };
-        assert_eq!((url.as_str(), format, sha256), ("https://example.com/net.tgz", ArchiveFormat::TarGz, None));
+        assert_eq!(
+            (url.as_str(), format, sha256),
+            ("https://example.com/net.tgz", ArchiveFormat::TarGz, None)
+        );
         let Package::Archive { url, format, .. } =
             Package::parse("https://example.com/download?archive=zip&token=1").unwrap()
         else {
             panic!()
         };
-        assert_eq!((url.as_str(), format), ("https://example.com/download?token=1", ArchiveFormat::Zip));
+        assert_eq!(
+            (url.as_str(), format),
+            ("https://example.com/download?token=1", ArchiveFormat::Zip)
+        );
         let sum = "a".repeat(64);
         let Package::Archive { sha256, .. } =
             Package::parse(&format!("https://example.com/x.tar.gz?checksum=sha256:{sum}")).unwrap()
@@ -227,12 +246,22 @@ mod tests {
 
     #[test]
     fn what_aksplan_cannot_fetch_is_refused_with_a_way_out() {
-        assert!(Package::parse("https://example.com/x.tar.xz").unwrap_err().contains(".tar.xz"));
-        assert!(Package::parse("https://example.com/module").unwrap_err().contains("archive"));
-        assert!(Package::parse("s3::https://b.s3.amazonaws.com/x.zip").unwrap_err().contains("terraform init"));
+        assert!(Package::parse("https://example.com/x.tar.xz")
+            .unwrap_err()
+            .contains(".tar.xz"));
+        assert!(Package::parse("https://example.com/module")
+            .unwrap_err()
+            .contains("archive"));
+        assert!(Package::parse("s3::https://b.s3.amazonaws.com/x.zip")
+            .unwrap_err()
+            .contains("terraform init"));
         assert!(Package::parse("gcs::https://www.googleapis.com/storage/v1/b/x.zip").is_err());
-        assert!(Package::parse("hg::https://example.com/repo").unwrap_err().contains("Mercurial"));
-        assert!(Package::parse("localhost:8080/acme/net/azurerm").unwrap_err().contains("localhost"));
+        assert!(Package::parse("hg::https://example.com/repo")
+            .unwrap_err()
+            .contains("Mercurial"));
+        assert!(Package::parse("localhost:8080/acme/net/azurerm")
+            .unwrap_err()
+            .contains("localhost"));
         assert!(Package::parse("https://example.com/x.zip?checksum=md5:abc").is_err());
     }
 
@@ -242,7 +271,10 @@ mod tests {
             Package::parse("file:///srv/mods").unwrap(),
             Package::Directory(PathBuf::from("/srv/mods"))
         );
-        assert!(matches!(Package::parse("file:///srv/x.zip").unwrap(), Package::Archive { .. }));
+        assert!(matches!(
+            Package::parse("file:///srv/x.zip").unwrap(),
+            Package::Archive { .. }
+        ));
     }
 
     #[test]

@@ -29,7 +29,9 @@ const MAX_VERSIONS_BYTES: usize = 16 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegistryError {
     /// The registry does not know the module (404 on its versions).
-    NotFound { url: String },
+    NotFound {
+        url: String,
+    },
     Other(String),
 }
 
@@ -89,11 +91,16 @@ impl<'a> Registry<'a> {
             // A `host` block replaces discovery entirely.
             (services.get("modules.v1").cloned(), disco)
         } else {
-            let r = self.http.get(&disco, self.config.token(host), TIMEOUT, MAX_DISCOVERY_BYTES)?;
+            let r = self
+                .http
+                .get(&disco, self.config.token(host), TIMEOUT, MAX_DISCOVERY_BYTES)?;
             if r.status == reqwest::StatusCode::NOT_FOUND {
                 (None, r.url)
             } else if r.status != reqwest::StatusCode::OK {
-                return Err(format!("failed to request discovery document: GET {disco}: {}", r.status));
+                return Err(format!(
+                    "failed to request discovery document: GET {disco}: {}",
+                    r.status
+                ));
             } else {
                 let media = r
                     .headers
@@ -112,7 +119,10 @@ impl<'a> Registry<'a> {
                 }
                 let doc: serde_json::Value = serde_json::from_slice(&r.body)
                     .map_err(|e| format!("the discovery document at {disco} is not a JSON object: {e}"))?;
-                (doc.get("modules.v1").and_then(|v| v.as_str()).map(str::to_string), r.url)
+                (
+                    doc.get("modules.v1").and_then(|v| v.as_str()).map(str::to_string),
+                    r.url,
+                )
             }
         };
         let service = service.ok_or_else(|| format!("host {host} does not provide a module registry (modules.v1)"))?;
@@ -120,10 +130,15 @@ impl<'a> Registry<'a> {
             .join(&service)
             .map_err(|e| format!("host {host} gives an invalid modules.v1 URL {service:?}: {e}"))?;
         if url.scheme() != "https" && url.scheme() != "http" {
-            return Err(format!("host {host} gives a modules.v1 URL with unsupported scheme {}", url.scheme()));
+            return Err(format!(
+                "host {host} gives a modules.v1 URL with unsupported scheme {}",
+                url.scheme()
+            ));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(format!("host {host} gives a modules.v1 URL with a user name or password, which is not permitted"));
+            return Err(format!(
+                "host {host} gives a modules.v1 URL with a user name or password, which is not permitted"
+            ));
         }
         url.set_fragment(None);
         if !url.path().ends_with('/') {
@@ -200,7 +215,11 @@ impl<'a> Registry<'a> {
             .get(&url, self.config.token(&module.host), TIMEOUT, MAX_DISCOVERY_BYTES)?;
         match r.status.as_u16() {
             200 | 204 => {}
-            404 => return Err(format!("GET {shown}: 404 Not Found: module version {version} not found")),
+            404 => {
+                return Err(format!(
+                    "GET {shown}: 404 Not Found: module version {version} not found"
+                ))
+            }
             _ => return Err(format!("GET {shown}: {}", r.status)),
         }
         let location = r
@@ -277,7 +296,10 @@ mod tests {
         assert_eq!(pick(&l, ""), (Some("2.0.0".into()), Some("2.0.0".into())));
         assert_eq!(pick(&l, "~> 1.0"), (Some("1.10.1".into()), Some("2.0.0".into())));
         assert_eq!(pick(&l, "< 1.0"), (None, Some("2.0.0".into())));
-        assert_eq!(pick(&l, "2.1.0-beta"), (Some("2.1.0-beta".into()), Some("2.1.0-beta".into())));
+        assert_eq!(
+            pick(&l, "2.1.0-beta"),
+            (Some("2.1.0-beta".into()), Some("2.1.0-beta".into()))
+        );
         assert_eq!(pick(&l, "= 2.1.0-beta"), (None, Some("2.0.0".into())));
         assert_eq!(pick(&l, ">= 2.1.0-alpha"), (None, Some("2.0.0".into())));
     }
@@ -295,7 +317,12 @@ mod tests {
         for h in ["127.0.0.1:8080", "127.0.0.1", "localhost:1", "[::1]:9"] {
             assert!(is_loopback(h), "{h}");
         }
-        for h in ["registry.terraform.io", "127.example.com", "10.0.0.1:80", "localhost.example.com"] {
+        for h in [
+            "registry.terraform.io",
+            "127.example.com",
+            "10.0.0.1:80",
+            "localhost.example.com",
+        ] {
             assert!(!is_loopback(h), "{h}");
         }
     }

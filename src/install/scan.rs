@@ -52,8 +52,9 @@ pub struct ModuleCall {
 }
 
 /// The module calls of the `*.tf` files of `dir`, in file then block order.
-/// Files are added to `sources`, so diagnostics can show their lines.
-pub fn scan_dir(dir: &Path, sources: &mut Sources) -> (Vec<ModuleCall>, Diagnostics) {
+/// Files are added to `sources` as `shown/NAME` (just `NAME` when `shown` is
+/// empty or `.`), so diagnostics can show their lines.
+pub fn scan_dir(dir: &Path, shown: &str, sources: &mut Sources) -> (Vec<ModuleCall>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let files = match read_dir_files(dir, "tf") {
         Ok(f) => f,
@@ -61,7 +62,10 @@ pub fn scan_dir(dir: &Path, sources: &mut Sources) -> (Vec<ModuleCall>, Diagnost
     };
     let mut calls: Vec<ModuleCall> = Vec::new();
     for (name, content) in files {
-        let display = dir.join(&name).display().to_string();
+        let display = match shown {
+            "" | "." => name.clone(),
+            d => format!("{}/{name}", d.trim_end_matches('/')),
+        };
         let text = match content.map(String::from_utf8) {
             Ok(Ok(t)) => t,
             Ok(Err(_)) => {
@@ -153,7 +157,13 @@ fn is_null(body: &hcl_edit::structure::Body, key: &str) -> bool {
 
 /// A constant expression converted to a string, as Terraform decodes
 /// `source` and `version` (no variables; numbers become strings).
-fn constant_string(file: FileId, text: &str, expr: &Expression, what: &str, diags: &mut Diagnostics) -> Option<Located> {
+fn constant_string(
+    file: FileId,
+    text: &str,
+    expr: &Expression,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<Located> {
     let expr_span = span(file, expr.span());
     let ctx = FuncContext {
         base_dir: std::path::PathBuf::from("."),
@@ -207,7 +217,7 @@ mod tests {
             std::fs::write(dir.path().join(n), t).unwrap();
         }
         let mut sources = Sources::default();
-        let (calls, diags) = scan_dir(dir.path(), &mut sources);
+        let (calls, diags) = scan_dir(dir.path(), "", &mut sources);
         (calls, diags, sources)
     }
 
@@ -252,7 +262,10 @@ mod tests {
     #[test]
     fn duplicate_names_and_syntax_errors_are_reported_at_their_place() {
         let (calls, diags, sources) = scan(&[
-            ("a.tf", "module \"a\" { source = \"./x\" }\nmodule \"a\" { source = \"./y\" }\n"),
+            (
+                "a.tf",
+                "module \"a\" { source = \"./x\" }\nmodule \"a\" { source = \"./y\" }\n",
+            ),
             ("b.tf", "module \"b\" {\n"),
         ]);
         assert_eq!(calls.len(), 1);

@@ -167,7 +167,9 @@ pub fn split_subdir(src: &str) -> (String, String) {
 
 fn check_subdir(subdir: &str) -> Result<(), String> {
     if subdir.starts_with("../") || subdir == ".." {
-        return Err(format!("subdirectory path {subdir:?} leads outside of the module package"));
+        return Err(format!(
+            "subdirectory path {subdir:?} leads outside of the module package"
+        ));
     }
     Ok(())
 }
@@ -220,13 +222,17 @@ pub fn normalize_host(given: &str) -> Result<String, String> {
 /// Parses a registry address; the error says why it is not one.
 pub fn parse_registry(raw: &str) -> Result<RegistrySource, String> {
     if is_local(raw) {
-        return Err(format!("can't use local directory {raw:?} as a module registry address"));
+        return Err(format!(
+            "can't use local directory {raw:?} as a module registry address"
+        ));
     }
     let (raw, subdir) = split_subdir(raw);
     check_subdir(&subdir)?;
     let mut parts: Vec<&str> = raw.split('/').collect();
     if parts.len() != 3 && parts.len() != 4 {
-        return Err("a module registry source address must have either three or four slash-separated components".into());
+        return Err(
+            "a module registry source address must have either three or four slash-separated components".into(),
+        );
     }
     let mut host = DEFAULT_REGISTRY_HOST.to_string();
     if parts.len() == 4 {
@@ -275,7 +281,9 @@ fn has_url_scheme(s: &str) -> bool {
     let Some(colon) = s.find(':') else { return false };
     let scheme = &s[..colon];
     scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+        && scheme
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
 }
 
 /// A remote package address, its shorthands expanded as go-getter's detectors do.
@@ -311,7 +319,10 @@ fn detect(src: &str) -> Result<String, String> {
         } else {
             format!("{path}.git")
         };
-        format!("git::https://bitbucket.org/{path}{}", query.map_or(String::new(), |q| format!("?{q}")))
+        format!(
+            "git::https://bitbucket.org/{path}{}",
+            query.map_or(String::new(), |q| format!("?{q}"))
+        )
     } else if rest.contains(".amazonaws.com/") {
         format!("s3::https://{rest}")
     } else if rest.contains("googleapis.com/") {
@@ -419,7 +430,10 @@ mod tests {
             parsed("App.Terraform.io:443/acme/net/azurerm//modules/sub/"),
             "app.terraform.io/acme/net/azurerm//modules/sub"
         );
-        assert_eq!(parsed("127.0.0.1:8080/acme/net/azurerm"), "127.0.0.1:8080/acme/net/azurerm");
+        assert_eq!(
+            parsed("127.0.0.1:8080/acme/net/azurerm"),
+            "127.0.0.1:8080/acme/net/azurerm"
+        );
     }
 
     #[test]
@@ -438,7 +452,9 @@ mod tests {
             parsed("github.com/acme/net/azurerm"),
             "git::https://github.com/acme/net.git//azurerm"
         );
-        assert!(parse_registry("github.com/acme/net/azurerm").unwrap_err().contains("reserved"));
+        assert!(parse_registry("github.com/acme/net/azurerm")
+            .unwrap_err()
+            .contains("reserved"));
         assert!(parse_registry("acme/-net/azurerm").unwrap_err().contains("module name"));
     }
 
@@ -452,7 +468,10 @@ mod tests {
                 subdir: "modules/vnet".into()
             })
         );
-        assert_eq!(s.to_string(), "git::https://example.com/net.git//modules/vnet?ref=v1.2.0");
+        assert_eq!(
+            s.to_string(),
+            "git::https://example.com/net.git//modules/vnet?ref=v1.2.0"
+        );
         assert_eq!(
             parsed("git::file:///tmp/repo//modules/net?ref=v1.0.0&depth=1"),
             "git::file:///tmp/repo//modules/net?ref=v1.0.0&depth=1"
@@ -465,7 +484,10 @@ mod tests {
             parsed("github.com/org/repo//sub?ref=v1"),
             "git::https://github.com/org/repo.git//sub?ref=v1"
         );
-        assert_eq!(parsed("github.com/org/repo.git"), "git::https://github.com/org/repo.git");
+        assert_eq!(
+            parsed("github.com/org/repo.git"),
+            "git::https://github.com/org/repo.git"
+        );
         assert_eq!(
             parsed("git@github.com:org/repo.git?ref=v1&depth=1"),
             "git::ssh://git@github.com/org/repo.git?depth=1&ref=v1"
@@ -474,13 +496,19 @@ mod tests {
             parsed("git::git@github.com:org/repo.git//sub"),
             "git::ssh://git@github.com/org/repo.git//sub"
         );
-        assert_eq!(parsed("bitbucket.org/org/repo"), "git::https://bitbucket.org/org/repo.git");
+        assert_eq!(
+            parsed("bitbucket.org/org/repo"),
+            "git::https://bitbucket.org/org/repo.git"
+        );
         assert_eq!(parsed("/srv/modules/net"), "file:///srv/modules/net");
         assert_eq!(
             parsed("bucket.s3.amazonaws.com/mods/net.zip"),
             "s3::https://bucket.s3.amazonaws.com/mods/net.zip"
         );
-        assert_eq!(parsed("https://example.com/net.tar.gz"), "https://example.com/net.tar.gz");
+        assert_eq!(
+            parsed("https://example.com/net.tar.gz"),
+            "https://example.com/net.tar.gz"
+        );
         assert_eq!(
             parsed("https://example.com/net.zip//sub?archive=zip"),
             "https://example.com/net.zip//sub?archive=zip"
@@ -489,9 +517,13 @@ mod tests {
 
     #[test]
     fn subdirs_may_not_leave_the_package() {
-        assert!(ModuleSource::parse("git::https://example.com/r.git//../x").unwrap_err().contains("outside"));
+        assert!(ModuleSource::parse("git::https://example.com/r.git//../x")
+            .unwrap_err()
+            .contains("outside"));
         assert!(ModuleSource::parse("github.com/org").is_err());
-        assert!(ModuleSource::parse("modules/net").unwrap_err().contains("./modules/net"));
+        assert!(ModuleSource::parse("modules/net")
+            .unwrap_err()
+            .contains("./modules/net"));
     }
 
     #[test]

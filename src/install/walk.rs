@@ -63,7 +63,7 @@ pub fn install(
     progress: &mut dyn FnMut(&Event),
 ) -> Result<Report, Diagnostics> {
     // As terraform: nothing to do, and nothing written, without module calls.
-    let (calls, mut diags) = scan_dir(root, sources);
+    let (calls, mut diags) = scan_dir(root, "", sources);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -157,7 +157,7 @@ impl Walker<'_, '_> {
     }
 
     fn walk(&mut self, node: Node) {
-        let (calls, d) = scan_dir(&self.fs(&node.dir), self.sources);
+        let (calls, d) = scan_dir(&self.fs(&node.dir), &node.dir, self.sources);
         self.diags.extend(d);
         self.walk_calls(node, calls);
     }
@@ -195,7 +195,9 @@ impl Walker<'_, '_> {
                 Err(e) => {
                     self.diags.push(
                         Diagnostic::error("Invalid version constraint")
-                            .with_detail(format!("This string does not use correct version constraint syntax: {e}."))
+                            .with_detail(format!(
+                                "This string does not use correct version constraint syntax: {e}."
+                            ))
                             .with_span(v.span_of(e.range.clone())),
                     );
                     return None;
@@ -267,7 +269,11 @@ impl Walker<'_, '_> {
     }
 
     fn cycle(&mut self, key: &str, ancestor: &str, call: &ModuleCall) {
-        let ancestor = if ancestor.is_empty() { "the root module" } else { ancestor };
+        let ancestor = if ancestor.is_empty() {
+            "the root module"
+        } else {
+            ancestor
+        };
         self.diags.push(
             Diagnostic::error("Module includes itself")
                 .with_detail(format!(
@@ -319,7 +325,10 @@ impl Walker<'_, '_> {
             Err(e) => {
                 self.diags.push(
                     Diagnostic::error("Unreadable module directory")
-                        .with_detail(format!("The directory {joined} could not be read for module {:?}: {e}.", call.name))
+                        .with_detail(format!(
+                            "The directory {joined} could not be read for module {:?}: {e}.",
+                            call.name
+                        ))
                         .with_span(call.source.span),
                 );
                 return None;
@@ -505,7 +514,9 @@ impl Walker<'_, '_> {
         if subdir.contains(['*', '?', '[']) {
             self.diags.push(
                 Diagnostic::error("Unsupported module subdirectory")
-                    .with_detail(format!("aksplan does not expand wildcards in //{subdir}; name the directory."))
+                    .with_detail(format!(
+                        "aksplan does not expand wildcards in //{subdir}; name the directory."
+                    ))
                     .with_span(call.source.span),
             );
             return None;
@@ -529,7 +540,11 @@ impl Walker<'_, '_> {
 /// the path with every link replaced by its target, relative when no link
 /// led to an absolute path; an error when a part is missing.
 pub fn eval_symlinks(root: &Path, path: &str) -> Result<String, String> {
-    let mut current = if path.starts_with('/') { "/".to_string() } else { String::new() };
+    let mut current = if path.starts_with('/') {
+        "/".to_string()
+    } else {
+        String::new()
+    };
     let mut todo: Vec<String> = path.split('/').rev().map(str::to_string).collect();
     let mut hops = 0;
     while let Some(part) = todo.pop() {
