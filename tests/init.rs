@@ -184,6 +184,10 @@ fn git(dir: &Path, args: &[&str]) {
             "user.email=aksplan@example.com",
             "-c",
             "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "tag.gpgsign=false",
         ])
         .args(args)
         .current_dir(dir)

@@ -97,6 +97,9 @@ pub struct Report {
 /// for the diagnostics to point into. `progress` sees each step as it
 /// happens. On failure, the diagnostics hold the errors and any warnings;
 /// modules installed before the failure stay recorded, as with terraform.
+///
+/// It blocks (HTTP runs on a small runtime of its own, git as a child
+/// process), so call it outside any async runtime.
 pub fn run(
     root: &Path,
     options: &Options,
