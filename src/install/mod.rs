@@ -34,6 +34,7 @@ pub mod package;
 pub mod registry;
 pub mod scan;
 pub mod source;
+pub mod symlinks;
 pub mod walk;
 
 use crate::diag::{Diagnostics, Sources};
