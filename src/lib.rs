@@ -18,6 +18,7 @@ pub mod diag;
 pub mod drift;
 pub mod format;
 pub mod graph;
+pub mod install;
 pub mod lang;
 pub mod plan;
 pub mod provider;

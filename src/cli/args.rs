@@ -68,6 +68,8 @@ impl CloudArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Install the modules the configuration calls into .terraform/modules, as terraform init does.
+    Init(InitArgs),
     /// Check the configuration: syntax, references, types, schemas, cycles.
     Validate(ValidateArgs),
     /// Print the dependency graph of the configuration's objects and instances.
@@ -394,4 +396,24 @@ pub struct GraphArgs {
 
     #[command(flatten)]
     pub vars: VarArgs,
+}
+
+/// terraform's boolean options: `--upgrade`, `--upgrade=true`, `--get=false`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Resolve every module again: the newest versions allowed, fresh copies.
+    #[arg(long, default_value_t = false, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub upgrade: bool,
+
+    /// Install modules (default true); --get=false leaves .terraform/modules as it is.
+    #[arg(long, default_value_t = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub get: bool,
+
+    /// Ask for input when needed (default true); init asks for nothing yet.
+    #[arg(long, default_value_t = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub input: bool,
+
+    /// Accepted for terraform's scripts (--backend=false).
+    #[arg(long, default_value_t = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub backend: bool,
 }

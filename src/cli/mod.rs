@@ -10,6 +10,7 @@ mod drift;
 mod fmt;
 mod graph;
 mod import;
+mod init;
 mod plan;
 pub mod session;
 mod sim;
@@ -76,6 +77,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         env,
     };
     match cli.command {
+        Command::Init(a) => init::run(&ctx, &a),
         Command::Validate(a) => validate::run(&ctx, &a),
         Command::Graph(a) => graph::run(&ctx, &a),
         Command::Plan(a) => plan::run(&ctx, &a, &cli.cloud),

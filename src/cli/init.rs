@@ -1,0 +1,29 @@
+//! `aksplan init`: install the modules the configuration calls, printing
+//! what terraform prints. Exit 0 when every module is installed, 1 otherwise.
+
+use super::args::InitArgs;
+use super::{exit, report, Context};
+use crate::diag::Sources;
+use crate::install::{self, Options};
+
+pub fn run(ctx: &Context, args: &InitArgs) -> i32 {
+    let mut sources = Sources::default();
+    if args.get {
+        let options = Options {
+            upgrade: args.upgrade,
+            env: ctx.env.clone(),
+        };
+        let mut progress = |e: &install::Event| println!("{e}");
+        match install::run(&ctx.dir, &options, &mut sources, &mut progress) {
+            Ok(r) => {
+                report(ctx, &r.warnings, &sources);
+            }
+            Err(diags) => {
+                report(ctx, &diags, &sources);
+                return exit::ERROR;
+            }
+        }
+    }
+    println!("\naksplan has been successfully initialized!");
+    exit::OK
+}
