@@ -138,7 +138,7 @@ impl CliConfig {
             };
             let value = b.body.get_attribute(attr).map(|a| eval.eval(&a.value));
             match (kind, value) {
-                ("host", Some(Ok(Value::Map(m)))) => {
+                ("host", Some(Ok(Value::Map(_, m) | Value::Object(m)))) => {
                     let services = m
                         .into_iter()
                         .filter_map(|(k, v)| match v {

@@ -184,7 +184,7 @@ fn constant_string(
     };
     let value = match value {
         Value::String(s) => s,
-        Value::Null => String::new(),
+        Value::Null(_) => String::new(),
         Value::Number(n) => n.to_string(),
         other => {
             diags.push(
