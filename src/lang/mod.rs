@@ -6,6 +6,7 @@
 
 pub mod eval;
 pub mod functions;
+pub mod number;
 pub mod refs;
 pub mod types;
 pub mod value;
