@@ -116,17 +116,17 @@ impl<'a> P<'a> {
             return Ok(v);
         }
         if self.eat("\"") {
-            let mut s = String::new();
+            let mut s = Vec::new();
             loop {
                 let c = self.s[self.i];
                 self.i += 1;
                 match c {
-                    b'"' => return Ok(V::Str(s)),
+                    b'"' => return Ok(V::Str(String::from_utf8(s).unwrap())),
                     b'\\' => {
-                        s.push(char::from(self.s[self.i]));
+                        s.push(self.s[self.i]);
                         self.i += 1;
                     }
-                    _ => s.push(char::from(c)),
+                    _ => s.push(c),
                 }
             }
         }
