@@ -25,6 +25,8 @@ mod parse;
 mod text;
 
 #[cfg(test)]
+mod api_tests;
+#[cfg(test)]
 mod tests;
 
 use float::{Float, Form, NotANumber};
@@ -32,7 +34,7 @@ use num_bigint::BigUint;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use text::Decimal;
 
 /// Precision of a number read from text: HCL literals, `tonumber`, JSON.
@@ -53,8 +55,39 @@ pub struct Number(Repr);
 enum Repr {
     /// The whole number `v` (never -0), held at precision `prec`; `v` fits
     /// in `prec` bits.
-    Small { v: i64, prec: u32 },
-    Big(Arc<Float>),
+    Small {
+        v: i64,
+        prec: u32,
+    },
+    Big(Arc<Big>),
+}
+
+/// A value that is not a whole `i64`, with its shortest decimal computed
+/// once on first use (printing, hashing and comparing need it).
+struct Big {
+    f: Float,
+    shortest: OnceLock<Decimal>,
+}
+
+impl Big {
+    fn new(f: Float) -> Big {
+        Big {
+            f,
+            shortest: OnceLock::new(),
+        }
+    }
+
+    fn shortest(&self) -> &Decimal {
+        self.shortest.get_or_init(|| text::shortest(&self.f))
+    }
+}
+
+impl std::ops::Deref for Big {
+    type Target = Float;
+
+    fn deref(&self) -> &Float {
+        &self.f
+    }
 }
 
 /// An operation Terraform refuses, with Terraform's message. `arg` is the
@@ -67,11 +100,17 @@ pub struct NumberError {
 
 impl NumberError {
     fn new(message: impl Into<String>) -> NumberError {
-        NumberError { message: message.into(), arg: None }
+        NumberError {
+            message: message.into(),
+            arg: None,
+        }
     }
 
     fn arg(arg: usize, message: impl Into<String>) -> NumberError {
-        NumberError { message: message.into(), arg: Some(arg) }
+        NumberError {
+            message: message.into(),
+            arg: Some(arg),
+        }
     }
 }
 
@@ -104,11 +143,14 @@ impl Number {
             Form::Zero if !f.neg => return Number(Repr::Small { v: 0, prec: f.prec }),
             Form::Finite { mant, exp } if *exp >= 0 && mant.bits() as i64 + exp <= 63 => {
                 let m = (mant.iter_u64_digits().next().unwrap_or(0) << *exp) as i64;
-                return Number(Repr::Small { v: if f.neg { -m } else { m }, prec: f.prec });
+                return Number(Repr::Small {
+                    v: if f.neg { -m } else { m },
+                    prec: f.prec,
+                });
             }
             _ => {}
         }
-        Number(Repr::Big(Arc::new(f)))
+        Number(Repr::Big(Arc::new(Big::new(f))))
     }
 
     /// The value as a float (allocates for an inline number).
@@ -117,7 +159,7 @@ impl Number {
             Repr::Small { v, prec } => {
                 std::borrow::Cow::Owned(Float::from_u64(*v < 0, v.unsigned_abs(), (*prec).max(1)))
             }
-            Repr::Big(f) => std::borrow::Cow::Borrowed(f),
+            Repr::Big(b) => std::borrow::Cow::Borrowed(&b.f),
         }
     }
 
@@ -156,13 +198,22 @@ impl Number {
     /// and `Inf`/`inf` with an optional sign; rejects spaces, `_`, `0x` and
     /// everything else with `None` (Terraform: "a number is required").
     pub fn parse(s: &str) -> Option<Number> {
+        // Fast path: up to 18 digits always fit an i64 exactly.
+        let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+        if (1..=18).contains(&digits.len()) && digits.bytes().all(|c| c.is_ascii_digit()) {
+            if let Ok(v) = s.parse::<i64>() {
+                if v != 0 || !s.starts_with('-') {
+                    return Some(Number(Repr::Small { v, prec: PARSE_PREC }));
+                }
+            }
+        }
         parse::parse_float(s, PARSE_PREC).map(Number::from_float)
     }
 
     /// Positive or negative infinity (cty's `PositiveInfinity` and
     /// `NegativeInfinity`, precision 53).
     pub fn infinity(negative: bool) -> Number {
-        Number(Repr::Big(Arc::new(Float::inf(negative, FLOAT_PREC))))
+        Number::from_float(Float::inf(negative, FLOAT_PREC))
     }
 
     /// Zero, as cty's `Zero` (an integer of precision 64).
@@ -376,12 +427,11 @@ impl Number {
     /// that reads back to the same value. An unknown verb gives `%` and the
     /// verb, as Go does; infinities print as `+Inf` / `-Inf`.
     pub fn text(&self, verb: char, prec: i32) -> String {
-        if let Repr::Small { v, prec: p } = &self.0 {
-            if prec < 0 && verb == 'f' && (*p >= INT_PREC || v.unsigned_abs() < 1u64 << *p) {
-                return v.to_string();
-            }
+        match &self.0 {
+            Repr::Small { v, .. } if prec < 0 && verb == 'f' && self.plain_int().is_some() => v.to_string(),
+            Repr::Big(b) if prec < 0 => text::layout(b.neg, b.is_inf(), b.shortest().clone(), verb, prec),
+            _ => text::text(&self.float(), verb, prec),
         }
-        text::text(&self.float(), verb, prec)
     }
 
     /// The whole number in `radix` (2, 8, 10 or 16; hex in upper case when
@@ -412,14 +462,23 @@ impl Number {
         Ok(self.to_string())
     }
 
+    /// The value when it is a whole `i64` whose shortest text is its digits
+    /// (true unless a low precision leaves gaps of more than one between
+    /// neighbours, as for a float64 beyond 2^53).
+    fn plain_int(&self) -> Option<i64> {
+        match &self.0 {
+            Repr::Small { v, prec } if *prec >= INT_PREC || v.unsigned_abs() < 1u64 << *prec => Some(*v),
+            _ => None,
+        }
+    }
+
     /// The canonical shortest text, the basis of equality and hashing.
     fn key(&self) -> Key {
         match &self.0 {
-            Repr::Small { v, prec } if *prec >= INT_PREC || v.unsigned_abs() < 1u64 << *prec => Key::Int(*v),
-            _ => match text::shortest(&self.float()) {
-                None => Key::Inf(self.is_negative()),
-                Some((neg, d)) => Key::from_decimal(neg, d),
-            },
+            Repr::Small { v, .. } if self.plain_int().is_some() => Key::Int(*v),
+            Repr::Small { .. } => Key::from_decimal(self.is_negative(), text::shortest(&self.float())),
+            Repr::Big(b) if b.is_inf() => Key::Inf(b.neg),
+            Repr::Big(b) => Key::from_decimal(b.neg, b.shortest().clone()),
         }
     }
 }
@@ -444,7 +503,11 @@ impl Key {
                 return Key::Int(v);
             }
         }
-        Key::Dec { neg, digits: d.digits, exp: d.exp }
+        Key::Dec {
+            neg,
+            digits: d.digits,
+            exp: d.exp,
+        }
     }
 
     /// (sign class, digits, exponent) of a finite key: value is
@@ -486,7 +549,13 @@ impl Key {
 
 impl PartialEq for Number {
     fn eq(&self, o: &Number) -> bool {
-        self.key() == o.key()
+        match (&self.0, &o.0) {
+            _ if self.plain_int().is_some() && o.plain_int().is_some() => self.plain_int() == o.plain_int(),
+            // At one precision the shortest text is a function of the value
+            // and tells values apart, so comparing values is enough.
+            _ if self.precision() == o.precision() => self.cmp_value(o) == Ordering::Equal,
+            _ => self.key() == o.key(),
+        }
     }
 }
 

@@ -49,11 +49,19 @@ pub(crate) struct NotANumber;
 
 impl Float {
     pub fn zero(neg: bool, prec: u32) -> Float {
-        Float { prec, neg, form: Form::Zero }
+        Float {
+            prec,
+            neg,
+            form: Form::Zero,
+        }
     }
 
     pub fn inf(neg: bool, prec: u32) -> Float {
-        Float { prec, neg, form: Form::Inf }
+        Float {
+            prec,
+            neg,
+            form: Form::Inf,
+        }
     }
 
     pub fn is_zero(&self) -> bool {
@@ -102,7 +110,11 @@ impl Float {
         if e + m.bits() as i64 > MAX_EXP {
             return Float::inf(neg, prec);
         }
-        Float { prec, neg, form: Form::Finite { mant: m, exp: e } }
+        Float {
+            prec,
+            neg,
+            form: Form::Finite { mant: m, exp: e },
+        }
     }
 
     /// `x` with precision `prec` (Go's `z.Set(x)` on a `z` of that precision).
@@ -136,7 +148,11 @@ impl Float {
         let bits = f.to_bits();
         let biased = ((bits >> 52) & 0x7ff) as i64;
         let frac = bits & ((1u64 << 52) - 1);
-        let (mant, exp) = if biased == 0 { (frac, -1074) } else { (frac | (1u64 << 52), biased - 1075) };
+        let (mant, exp) = if biased == 0 {
+            (frac, -1074)
+        } else {
+            (frac | (1u64 << 52), biased - 1075)
+        };
         Some(Float::rounded(neg, BigUint::from(mant), exp, false, 53))
     }
 
@@ -368,7 +384,11 @@ fn far_below<'a>(big: (&BigUint, i64), small: (&'a BigUint, i64), prec: u32, one
 
 fn add_mag(neg: bool, x: (&BigUint, i64), y: (&BigUint, i64), prec: u32) -> Float {
     let one = BigUint::one();
-    let (big, small) = if x.1 + x.0.bits() as i64 >= y.1 + y.0.bits() as i64 { (x, y) } else { (y, x) };
+    let (big, small) = if x.1 + x.0.bits() as i64 >= y.1 + y.0.bits() as i64 {
+        (x, y)
+    } else {
+        (y, x)
+    };
     let small = far_below(big, small, prec, &one);
     let e = big.1.min(small.1);
     let sum = (big.0 << (big.1 - e) as u64) + (small.0 << (small.1 - e) as u64);
@@ -397,7 +417,16 @@ mod tests {
 
     #[test]
     fn float64_round_trips_through_float() {
-        for v in [0.1, 1.0, -2.5, 1e300, 5e-324, 2.2250738585072014e-308, f64::MAX, 123456789.125] {
+        for v in [
+            0.1,
+            1.0,
+            -2.5,
+            1e300,
+            5e-324,
+            2.2250738585072014e-308,
+            f64::MAX,
+            123456789.125,
+        ] {
             assert_eq!(f(v).to_f64().to_bits(), v.to_bits(), "{v}");
         }
     }

@@ -91,7 +91,10 @@ impl Number {
     pub fn parse_int(s: &str, base: &Number) -> Result<Number, NumberError> {
         let b = base.to_go_int(1)?;
         if !(2..=62).contains(&b) {
-            return Err(NumberError::arg(1, "base must be a whole number between 2 and 62 inclusive"));
+            return Err(NumberError::arg(
+                1,
+                "base must be a whole number between 2 and 62 inclusive",
+            ));
         }
         let fail = || NumberError::arg(0, format!("cannot parse {} as a base {b} integer", go_quote(s)));
         let (neg, digits) = match s.as_bytes().first() {
@@ -155,7 +158,10 @@ impl Number {
     /// error.
     pub fn to_go_int(&self, arg: usize) -> Result<i64, NumberError> {
         self.to_i64().ok_or_else(|| {
-            NumberError::arg(arg, format!("value must be a whole number, between {} and {}", i64::MIN, i64::MAX))
+            NumberError::arg(
+                arg,
+                format!("value must be a whole number, between {} and {}", i64::MIN, i64::MAX),
+            )
         })
     }
 
@@ -166,7 +172,10 @@ impl Number {
         let f = self.to_f64();
         if f.is_infinite() && !self.is_infinite() {
             let max = Number::from_f64(f64::MAX).map(|m| m.text('f', 6)).unwrap_or_default();
-            return Err(NumberError::arg(arg, format!("value must be between -{max} and {max} inclusive")));
+            return Err(NumberError::arg(
+                arg,
+                format!("value must be between -{max} and {max} inclusive"),
+            ));
         }
         Ok(f)
     }

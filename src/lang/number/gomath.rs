@@ -16,7 +16,11 @@ fn frexp(f: f64) -> (f64, i64) {
     if f == 0.0 || f.is_infinite() || f.is_nan() {
         return (f, 0);
     }
-    let (f, mut exp) = if f.abs() < f64::MIN_POSITIVE { (f * (1u64 << 52) as f64, -52) } else { (f, 0) };
+    let (f, mut exp) = if f.abs() < f64::MIN_POSITIVE {
+        (f * (1u64 << 52) as f64, -52)
+    } else {
+        (f, 0)
+    };
     let bits = f.to_bits();
     exp += ((bits >> 52) & 0x7ff) as i64 - 1023 + 1;
     let bits = (bits & !(0x7ffu64 << 52)) | (1022u64 << 52);
@@ -56,16 +60,18 @@ fn is_odd_int(x: f64) -> bool {
 
 /// Go's `math.Log` on amd64.
 pub(crate) fn log(x: f64) -> f64 {
-    const HSQRT2: f64 = 7.07106781186547524401e-01;
-    const LN2_HI: f64 = 6.93147180369123816490e-01;
-    const LN2_LO: f64 = 1.90821492927058770002e-10;
-    const L1: f64 = 6.666666666666735130e-01;
-    const L2: f64 = 3.999999999940941908e-01;
-    const L3: f64 = 2.857142874366239149e-01;
-    const L4: f64 = 2.222219843214978396e-01;
-    const L5: f64 = 1.818357216161805012e-01;
-    const L6: f64 = 1.531383769920937332e-01;
-    const L7: f64 = 1.479819860511658591e-01;
+    // The constants by their bits; the test
+    // `constants_are_the_decimals_go_uses` pins them to Go's decimals.
+    const HSQRT2: f64 = std::f64::consts::FRAC_1_SQRT_2;
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+    const L1: f64 = f64::from_bits(0x3fe5_5555_5555_5593);
+    const L2: f64 = f64::from_bits(0x3fd9_9999_9997_fa04);
+    const L3: f64 = f64::from_bits(0x3fd2_4924_9422_9359);
+    const L4: f64 = f64::from_bits(0x3fcc_71c5_1d8e_78af);
+    const L5: f64 = f64::from_bits(0x3fc7_4664_96cb_03de);
+    const L6: f64 = f64::from_bits(0x3fc3_9a09_d078_c69f);
+    const L7: f64 = f64::from_bits(0x3fc2_f112_df3e_5244);
     let bits = x.to_bits();
     if bits & !(1u64 << 63) == 0 {
         return f64::NEG_INFINITY;
@@ -96,17 +102,18 @@ pub(crate) fn log(x: f64) -> f64 {
 
 /// Go's `math.Exp` on amd64 with FMA.
 fn exp(x: f64) -> f64 {
-    const LOG2E: f64 = 1.4426950408889634073599246810018920;
-    const LN2U: f64 = 0.69314718055966295651160180568695068359375;
-    const LN2L: f64 = 0.28235290563031577122588448175013436025525412068e-12;
-    const OVERFLOW: f64 = 7.09782712893384e+02;
+    const LOG2E: f64 = std::f64::consts::LOG2_E;
+    const LN2U: f64 = f64::from_bits(0x3fe6_2e42_fefa_3000);
+    const LN2L: f64 = f64::from_bits(0x3d53_de6a_f278_ece6);
+    const OVERFLOW: f64 = f64::from_bits(0x4086_2e42_fefa_39ef);
+    // 1/8!, 1/7!, ..., 1/3!, 1/2 as Go rounds its decimals.
     const T: [f64; 7] = [
-        2.4801587301587301587e-5,
-        1.9841269841269841270e-4,
-        1.3888888888888888889e-3,
-        8.3333333333333333333e-3,
-        4.1666666666666666667e-2,
-        1.6666666666666666667e-1,
+        f64::from_bits(0x3efa_01a0_1a01_a01a),
+        f64::from_bits(0x3f2a_01a0_1a01_a01a),
+        f64::from_bits(0x3f56_c16c_16c1_6c17),
+        f64::from_bits(0x3f81_1111_1111_1111),
+        f64::from_bits(0x3fa5_5555_5555_5555),
+        f64::from_bits(0x3fc5_5555_5555_5555),
         0.5,
     ];
     if x.is_nan() || x == f64::INFINITY {
@@ -158,7 +165,11 @@ pub(crate) fn pow(x: f64, y: f64) -> f64 {
     }
     if x == 0.0 {
         if y < 0.0 {
-            return if x.is_sign_negative() && is_odd_int(y) { f64::NEG_INFINITY } else { f64::INFINITY };
+            return if x.is_sign_negative() && is_odd_int(y) {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            };
         }
         if y > 0.0 {
             return if x.is_sign_negative() && is_odd_int(y) { x } else { 0.0 };
@@ -168,7 +179,11 @@ pub(crate) fn pow(x: f64, y: f64) -> f64 {
         if x == -1.0 {
             return 1.0;
         }
-        return if (x.abs() < 1.0) == (y > 0.0) { 0.0 } else { f64::INFINITY };
+        return if (x.abs() < 1.0) == (y > 0.0) {
+            0.0
+        } else {
+            f64::INFINITY
+        };
     }
     if x.is_infinite() {
         if x < 0.0 {
@@ -187,11 +202,15 @@ pub(crate) fn pow(x: f64, y: f64) -> f64 {
     if yf != 0.0 && x < 0.0 {
         return f64::NAN;
     }
-    if yi >= 9.223372036854775808e18 {
+    if yi >= 2f64.powi(63) {
         if x == -1.0 {
             return 1.0;
         }
-        return if (x.abs() < 1.0) == (y > 0.0) { 0.0 } else { f64::INFINITY };
+        return if (x.abs() < 1.0) == (y > 0.0) {
+            0.0
+        } else {
+            f64::INFINITY
+        };
     }
     let mut a1 = 1.0;
     let mut ae: i64 = 0;
@@ -232,6 +251,42 @@ pub(crate) fn pow(x: f64, y: f64) -> f64 {
 mod tests {
     use super::*;
 
+    /// Each constant's bits against the decimal in Go's assembly source.
+    #[test]
+    fn constants_are_the_decimals_go_uses() {
+        let pairs = [
+            ("7.07106781186547524401e-01", std::f64::consts::FRAC_1_SQRT_2),
+            ("6.93147180369123816490e-01", f64::from_bits(0x3fe6_2e42_fee0_0000)),
+            ("1.90821492927058770002e-10", f64::from_bits(0x3dea_39ef_3579_3c76)),
+            ("6.666666666666735130e-01", f64::from_bits(0x3fe5_5555_5555_5593)),
+            ("3.999999999940941908e-01", f64::from_bits(0x3fd9_9999_9997_fa04)),
+            ("2.857142874366239149e-01", f64::from_bits(0x3fd2_4924_9422_9359)),
+            ("2.222219843214978396e-01", f64::from_bits(0x3fcc_71c5_1d8e_78af)),
+            ("1.818357216161805012e-01", f64::from_bits(0x3fc7_4664_96cb_03de)),
+            ("1.531383769920937332e-01", f64::from_bits(0x3fc3_9a09_d078_c69f)),
+            ("1.479819860511658591e-01", f64::from_bits(0x3fc2_f112_df3e_5244)),
+            ("1.4426950408889634073599246810018920", std::f64::consts::LOG2_E),
+            (
+                "0.69314718055966295651160180568695068359375",
+                f64::from_bits(0x3fe6_2e42_fefa_3000),
+            ),
+            (
+                "0.28235290563031577122588448175013436025525412068e-12",
+                f64::from_bits(0x3d53_de6a_f278_ece6),
+            ),
+            ("7.09782712893384e+02", f64::from_bits(0x4086_2e42_fefa_39ef)),
+            ("2.4801587301587301587e-5", f64::from_bits(0x3efa_01a0_1a01_a01a)),
+            ("1.9841269841269841270e-4", f64::from_bits(0x3f2a_01a0_1a01_a01a)),
+            ("1.3888888888888888889e-3", f64::from_bits(0x3f56_c16c_16c1_6c17)),
+            ("8.3333333333333333333e-3", f64::from_bits(0x3f81_1111_1111_1111)),
+            ("4.1666666666666666667e-2", f64::from_bits(0x3fa5_5555_5555_5555)),
+            ("1.6666666666666666667e-1", f64::from_bits(0x3fc5_5555_5555_5555)),
+        ];
+        for (text, value) in pairs {
+            assert_eq!(text.parse::<f64>().unwrap().to_bits(), value.to_bits(), "{text}");
+        }
+    }
+
     #[test]
     fn frexp_and_ldexp_invert_each_other() {
         for v in [1.0, 0.75, -3.5, 1e-310, 1e300] {
@@ -245,7 +300,7 @@ mod tests {
     fn special_cases_follow_go() {
         assert_eq!(pow(0.0, -1.0), f64::INFINITY);
         assert_eq!(pow(-0.0, -1.0), f64::NEG_INFINITY);
-        assert_eq!(pow(-8.0, 1.0 / 3.0).is_nan(), true);
+        assert!(pow(-8.0, 1.0 / 3.0).is_nan());
         assert_eq!(pow(2.0, 10.0), 1024.0);
         assert_eq!(pow(10.0, 400.0), f64::INFINITY);
         assert_eq!(log(0.0), f64::NEG_INFINITY);

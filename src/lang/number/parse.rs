@@ -99,12 +99,23 @@ pub(crate) fn parse_float(s: &str, prec: u32) -> Option<Float> {
     if top < i64::from(i32::MIN) || top > i64::from(i32::MAX) {
         return None;
     }
-    let exact = Float { prec, neg, form: Form::Finite { mant: digits, exp: exp2 } };
+    let exact = Float {
+        prec,
+        neg,
+        form: Form::Finite {
+            mant: digits,
+            exp: exp2,
+        },
+    };
     if exp5 == 0 {
         return Some(exact.with_prec(prec));
     }
     let p5 = pow5(exp5.unsigned_abs(), prec.saturating_add(64));
-    let r = if exp5 < 0 { Float::quo(&exact, &p5, prec) } else { Float::mul(&exact, &p5, prec) };
+    let r = if exp5 < 0 {
+        Float::quo(&exact, &p5, prec)
+    } else {
+        Float::mul(&exact, &p5, prec)
+    };
     r.ok()
 }
 

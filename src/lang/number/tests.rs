@@ -55,7 +55,9 @@ impl<'a> P<'a> {
         for op in ["==", "!=", "<=", ">=", "<", ">"] {
             if self.eat(op) {
                 let r = self.add()?;
-                let (V::Num(a), V::Num(b)) = (&l, &r) else { return Err("compare non-numbers".into()) };
+                let (V::Num(a), V::Num(b)) = (&l, &r) else {
+                    return Err("compare non-numbers".into());
+                };
                 return Ok(V::Bool(match op {
                     "==" => a.equals(b),
                     "!=" => !a.equals(b),
@@ -202,15 +204,26 @@ fn call(name: &str, mut args: Vec<V>) -> R {
         "log" => V::Num(n(&mut args, 0)?.log(&n(&mut args, 1)?).map_err(e)?),
         "parseint" => {
             let base = n(&mut args, 1)?;
-            let V::Str(s) = &args[0] else { return Err("parseint".into()) };
+            let V::Str(s) = &args[0] else {
+                return Err("parseint".into());
+            };
             V::Num(Number::parse_int(s, &base).map_err(e)?)
         }
         "min" | "max" => {
             let ns = args.into_iter().map(num).collect::<Result<Vec<_>, _>>()?;
-            V::Num(if name == "min" { Number::min_of(&ns) } else { Number::max_of(&ns) }.map_err(e)?)
+            V::Num(
+                if name == "min" {
+                    Number::min_of(&ns)
+                } else {
+                    Number::max_of(&ns)
+                }
+                .map_err(e)?,
+            )
         }
         "format" => {
-            let V::Str(spec) = &args[0] else { return Err("format".into()) };
+            let V::Str(spec) = &args[0] else {
+                return Err("format".into());
+            };
             let spec = spec.clone();
             let x = n(&mut args, 1)?;
             V::Str(format_verb(&spec, &x)?)
@@ -224,7 +237,9 @@ fn call(name: &str, mut args: Vec<V>) -> R {
 fn format_verb(spec: &str, x: &Number) -> Result<String, String> {
     let body = spec.strip_prefix('%').unwrap();
     let verb = body.chars().last().unwrap();
-    let prec = body[..body.len() - 1].strip_prefix('.').map(|p| p.parse::<i32>().unwrap());
+    let prec = body[..body.len() - 1]
+        .strip_prefix('.')
+        .map(|p| p.parse::<i32>().unwrap());
     match verb {
         'd' | 'b' | 'o' | 'x' | 'X' => {
             let radix = match verb {
@@ -242,7 +257,10 @@ fn format_verb(spec: &str, x: &Number) -> Result<String, String> {
 }
 
 fn eval(expr: &str) -> R {
-    let mut p = P { s: expr.as_bytes(), i: 0 };
+    let mut p = P {
+        s: expr.as_bytes(),
+        i: 0,
+    };
     let v = p.expr()?;
     p.ws();
     assert_eq!(p.i, expr.len(), "unparsed rest of {expr}");
@@ -262,11 +280,20 @@ fn matches_terraform_console() {
             Ok(v) => v.print(),
             Err(msg) => format!("ERR\t{msg}"),
         };
-        let want = if want == "ERR" { format!("ERR\t{}", cols.next().unwrap()) } else { want.to_string() };
+        let want = if want == "ERR" {
+            format!("ERR\t{}", cols.next().unwrap())
+        } else {
+            want.to_string()
+        };
         if got != want {
             failures.push(format!("{expr}\n   want {want}\n    got {got}"));
         }
     }
     assert!(count >= 300, "table has {count} rows");
-    assert!(failures.is_empty(), "{} of {count} differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

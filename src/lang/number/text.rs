@@ -27,7 +27,10 @@ impl Decimal {
     /// The exact decimal value of `mant × 2^shift`.
     pub fn exact(mant: &BigUint, shift: i64) -> Decimal {
         if mant.bits() == 0 {
-            return Decimal { digits: Vec::new(), exp: 0 };
+            return Decimal {
+                digits: Vec::new(),
+                exp: 0,
+            };
         }
         let (n, point) = if shift >= 0 {
             (mant << shift as u64, 0)
@@ -36,10 +39,18 @@ impl Decimal {
             let k = shift.unsigned_abs();
             (mant * BigUint::from(5u32).pow(k), k as i64)
         };
+        Decimal::from_integer(n, point)
+    }
+
+    /// The decimal value of `n / 10^point`.
+    fn from_integer(n: BigUint, point: i64) -> Decimal {
         let mut digits = n.to_string().into_bytes();
         let exp = digits.len() as i64 - point;
         while digits.last() == Some(&b'0') {
             digits.pop();
+        }
+        if digits.is_empty() {
+            return Decimal { digits, exp: 0 };
         }
         Decimal { digits, exp }
     }
@@ -108,14 +119,41 @@ impl Decimal {
 /// The shortest decimal that Go's `big.Float` reads back as `x` at `x`'s
 /// precision; `d` is `x`'s exact decimal and is shortened in place.
 fn round_shortest(d: &mut Decimal, mant: &BigUint, exp: i64, prec: u32) {
-    if d.digits.is_empty() {
+    let n = d.digits.len() as i64;
+    if n <= 1 {
+        // Go's digit walk can only stop at the one digit there is.
+        return;
+    }
+    // When half an ulp is well below one unit of d's last digit, the bounds
+    // share d's other digits and exponent, so the walk below cannot stop
+    // before the last digit and d is the answer; skip the costly bounds.
+    let log2_half_ulp = (exp + mant.bits() as i64 - i64::from(prec) - 1) as f64;
+    let log2_last_unit = (d.exp - n) as f64 * std::f64::consts::LOG2_10;
+    if log2_half_ulp < log2_last_unit - 2.0 {
         return;
     }
     // Scale the mantissa to prec + 1 bits so its last bit is half an ulp.
     let s = mant.bits() as i64 - (i64::from(prec) + 1);
-    let (m, e) = if s < 0 { (mant << (-s) as u64, exp + s) } else { (mant >> s as u64, exp + s) };
-    let lower = Decimal::exact(&(&m - BigUint::one()), e);
-    let upper = Decimal::exact(&(&m + BigUint::one()), e);
+    let (m, e) = if s < 0 {
+        (mant << (-s) as u64, exp + s)
+    } else {
+        (mant >> s as u64, exp + s)
+    };
+    let (lower, upper) = if e < 0 {
+        // (m ± 1) × 2^e = (m × 5^k ± 5^k) / 10^k: one power, one product.
+        let k = e.unsigned_abs();
+        let p5 = BigUint::from(5u32).pow(k);
+        let scaled = &m * &p5;
+        (
+            Decimal::from_integer(&scaled - &p5, k as i64),
+            Decimal::from_integer(scaled + p5, k as i64),
+        )
+    } else {
+        (
+            Decimal::exact(&(&m - BigUint::one()), e),
+            Decimal::exact(&(&m + BigUint::one()), e),
+        )
+    };
     // The bounds themselves read back as x only if x's mantissa is even.
     let inclusive = !m.bit(1);
     for i in 0..d.digits.len() {
@@ -135,12 +173,29 @@ fn round_shortest(d: &mut Decimal, mant: &BigUint, exp: i64, prec: u32) {
 /// Go's `big.Float.Text(verb, prec)` for the verbs `e E f g G`; any other
 /// verb gives `%` and the verb, as Go does.
 pub(crate) fn text(x: &Float, verb: char, prec: i32) -> String {
+    let d = if prec < 0 {
+        shortest(x)
+    } else {
+        match &x.form {
+            Form::Finite { mant, exp } => Decimal::exact(mant, *exp),
+            _ => Decimal {
+                digits: Vec::new(),
+                exp: 0,
+            },
+        }
+    };
+    layout(x.neg, x.is_inf(), d, verb, prec)
+}
+
+/// Writes the decimal `d` (exact, or already the shortest when `prec` is
+/// negative) of a value with sign `neg` the way `Text` does.
+pub(crate) fn layout(neg: bool, inf: bool, mut d: Decimal, verb: char, prec: i32) -> String {
     let mut out = String::new();
-    if x.neg {
+    if neg {
         out.push('-');
     }
-    if x.is_inf() {
-        if !x.neg {
+    if inf {
+        if !neg {
             out.push('+');
         }
         out.push_str("Inf");
@@ -149,16 +204,9 @@ pub(crate) fn text(x: &Float, verb: char, prec: i32) -> String {
     if !matches!(verb, 'e' | 'E' | 'f' | 'g' | 'G') {
         return format!("%{verb}");
     }
-    let mut d = match &x.form {
-        Form::Finite { mant, exp } => Decimal::exact(mant, *exp),
-        _ => Decimal { digits: Vec::new(), exp: 0 },
-    };
     let mut prec = i64::from(prec);
     let shortest = prec < 0;
     if shortest {
-        if let Form::Finite { mant, exp } = &x.form {
-            round_shortest(&mut d, mant, *exp, x.prec);
-        }
         let len = d.digits.len() as i64;
         prec = match verb {
             'e' | 'E' => len - 1,
@@ -241,16 +289,18 @@ fn fmt_f(out: &mut String, prec: i64, d: &Decimal) {
     }
 }
 
-/// The shortest decimal of `x` as used for equality and ordering: `None` for
-/// an infinity, otherwise (negative, digits, exponent) with zero as positive.
-pub(crate) fn shortest(x: &Float) -> Option<(bool, Decimal)> {
+/// The shortest decimal that reads back as `x` at its precision (empty for
+/// zero and infinities; the sign is not part of it).
+pub(crate) fn shortest(x: &Float) -> Decimal {
     match &x.form {
-        Form::Inf => None,
-        Form::Zero => Some((false, Decimal { digits: Vec::new(), exp: 0 })),
         Form::Finite { mant, exp } => {
             let mut d = Decimal::exact(mant, *exp);
             round_shortest(&mut d, mant, *exp, x.prec);
-            Some((x.neg, d))
+            d
         }
+        _ => Decimal {
+            digits: Vec::new(),
+            exp: 0,
+        },
     }
 }
