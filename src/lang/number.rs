@@ -21,6 +21,7 @@
 mod float;
 mod functions;
 mod gomath;
+mod identity;
 mod parse;
 mod text;
 
@@ -29,11 +30,10 @@ mod api_tests;
 #[cfg(test)]
 mod tests;
 
-use float::{Float, Form, NotANumber};
+use float::{Float, Form};
 use num_bigint::BigUint;
 use std::cmp::Ordering;
 use std::fmt;
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 use text::Decimal;
 
@@ -461,125 +461,6 @@ impl Number {
         }
         Ok(self.to_string())
     }
-
-    /// The value when it is a whole `i64` whose shortest text is its digits
-    /// (true unless a low precision leaves gaps of more than one between
-    /// neighbours, as for a float64 beyond 2^53).
-    fn plain_int(&self) -> Option<i64> {
-        match &self.0 {
-            Repr::Small { v, prec } if *prec >= INT_PREC || v.unsigned_abs() < 1u64 << *prec => Some(*v),
-            _ => None,
-        }
-    }
-
-    /// The canonical shortest text, the basis of equality and hashing.
-    fn key(&self) -> Key {
-        match &self.0 {
-            Repr::Small { v, .. } if self.plain_int().is_some() => Key::Int(*v),
-            Repr::Small { .. } => Key::from_decimal(self.is_negative(), text::shortest(&self.float())),
-            Repr::Big(b) if b.is_inf() => Key::Inf(b.neg),
-            Repr::Big(b) => Key::from_decimal(b.neg, b.shortest().clone()),
-        }
-    }
-}
-
-/// A number's identity under Terraform's equality: its shortest text.
-#[derive(PartialEq, Eq, Hash)]
-enum Key {
-    Int(i64),
-    Dec { neg: bool, digits: Vec<u8>, exp: i64 },
-    Inf(bool),
-}
-
-impl Key {
-    fn from_decimal(neg: bool, d: Decimal) -> Key {
-        if d.digits.is_empty() {
-            return Key::Int(0);
-        }
-        if d.exp >= d.digits.len() as i64 && d.exp <= 19 {
-            let mut s = String::from_utf8_lossy(&d.digits).into_owned();
-            s.extend(std::iter::repeat_n('0', (d.exp - d.digits.len() as i64) as usize));
-            if let Ok(v) = format!("{}{s}", if neg { "-" } else { "" }).parse::<i64>() {
-                return Key::Int(v);
-            }
-        }
-        Key::Dec {
-            neg,
-            digits: d.digits,
-            exp: d.exp,
-        }
-    }
-
-    /// (sign class, digits, exponent) of a finite key: value is
-    /// `0.digits × 10^exp`.
-    fn parts(&self) -> (i32, Vec<u8>, i64) {
-        match self {
-            Key::Int(0) => (0, Vec::new(), 0),
-            Key::Int(v) => {
-                let s = v.unsigned_abs().to_string().into_bytes();
-                let exp = s.len() as i64;
-                let mut digits = s;
-                while digits.last() == Some(&b'0') {
-                    digits.pop();
-                }
-                (if *v < 0 { -1 } else { 1 }, digits, exp)
-            }
-            Key::Dec { neg, digits, exp } => (if *neg { -1 } else { 1 }, digits.clone(), *exp),
-            Key::Inf(neg) => (if *neg { -2 } else { 2 }, Vec::new(), 0),
-        }
-    }
-
-    fn order(&self, other: &Key) -> Ordering {
-        if let (Key::Int(a), Key::Int(b)) = (self, other) {
-            return a.cmp(b);
-        }
-        let (sa, da, ea) = self.parts();
-        let (sb, db, eb) = other.parts();
-        if sa != sb || sa.abs() != 1 {
-            return sa.cmp(&sb);
-        }
-        let mag = ea.cmp(&eb).then_with(|| da.cmp(&db));
-        if sa < 0 {
-            mag.reverse()
-        } else {
-            mag
-        }
-    }
-}
-
-impl PartialEq for Number {
-    fn eq(&self, o: &Number) -> bool {
-        match (&self.0, &o.0) {
-            _ if self.plain_int().is_some() && o.plain_int().is_some() => self.plain_int() == o.plain_int(),
-            // At one precision the shortest text is a function of the value
-            // and tells values apart, so comparing values is enough.
-            _ if self.precision() == o.precision() => self.cmp_value(o) == Ordering::Equal,
-            _ => self.key() == o.key(),
-        }
-    }
-}
-
-impl Eq for Number {}
-
-impl Hash for Number {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.key().hash(state);
-    }
-}
-
-/// A total order consistent with `==`: the numeric order of the shortest
-/// texts. For Terraform's `<` and `>` use [`Number::less_than`] and
-/// [`Number::greater_than`].
-impl Ord for Number {
-    fn cmp(&self, o: &Number) -> Ordering {
-        self.key().order(&o.key())
-    }
-}
-
-impl PartialOrd for Number {
-    fn partial_cmp(&self, o: &Number) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
 }
 
 /// Exactly as `terraform console`, `tostring` and `jsonencode` print a
@@ -599,11 +480,5 @@ impl fmt::Debug for Number {
 impl From<i64> for Number {
     fn from(i: i64) -> Number {
         Number::from_i64(i)
-    }
-}
-
-impl From<NotANumber> for NumberError {
-    fn from(_: NotANumber) -> NumberError {
-        NumberError::new("panic in function implementation: Float.SetFloat64(NaN)")
     }
 }

@@ -4,6 +4,7 @@
 
 use super::*;
 use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 
 fn n(s: &str) -> Number {
     Number::parse(s).unwrap()
