@@ -1,6 +1,6 @@
 //! Numeric functions.
 
-use super::{func, int_arg, number_arg, param, seq_arg, string_arg, FnError, FnResult, FuncContext, Function};
+use super::{func, number_arg, param, seq_arg, string_arg, FnError, FnResult, FuncContext, Function};
 use crate::lang::number::Number;
 use crate::lang::types::Type;
 use crate::lang::value::Value;
@@ -18,7 +18,7 @@ pub fn register(r: &mut Vec<Function>) {
             Ok(Value::Number(number_arg(a, 0)?.floor()))
         }),
         func("signum", vec![num()], Type::Number, |a, _| {
-            Ok(Value::Number(number_arg(a, 0)?.signum()))
+            number_arg(a, 0)?.signum().map(Value::Number).map_err(number_err)
         }),
         func(
             "pow",
@@ -46,7 +46,10 @@ pub fn register(r: &mut Vec<Function>) {
 }
 
 fn number_err(e: crate::lang::number::NumberError) -> FnError {
-    FnError::new(e.message)
+    FnError {
+        arg: e.arg,
+        message: e.message,
+    }
 }
 
 pub fn pow(a: &[Value], _: &FuncContext) -> FnResult {
@@ -130,17 +133,9 @@ pub fn range(a: &[Value], _: &FuncContext) -> FnResult {
 }
 
 pub fn parseint(a: &[Value], _: &FuncContext) -> FnResult {
-    let s = string_arg(a, 0)?;
-    let base = int_arg(a, 1)?;
-    if !(2..=62).contains(&base) {
-        return Err(FnError::arg(
-            1,
-            "base must be a whole number between 2 and 62 inclusive",
-        ));
-    }
-    Number::parse_int(&s, base as u32)
+    Number::parse_int(&string_arg(a, 0)?, &number_arg(a, 1)?)
         .map(Value::Number)
-        .map_err(|_| FnError::arg(0, format!("cannot parse {s:?} as a base {base} integer")))
+        .map_err(number_err)
 }
 
 #[cfg(test)]
