@@ -71,15 +71,21 @@ pub fn run(ctx: &Context, args: &FmtArgs) -> i32 {
                     continue;
                 }
             };
+            // Terraform's -list=false -write=false (without -diff) prints every file's formatted text.
+            if !args.list && !args.write && !args.diff && !args.check {
+                print!("{formatted}");
+            }
             if formatted == text {
                 continue;
             }
             unformatted = true;
-            println!("{name}");
+            if args.list {
+                println!("{name}");
+            }
             if args.diff {
                 print!("{}", unified_diff(&name, &text, &formatted));
             }
-            if !args.check {
+            if !args.check && args.write {
                 if let Err(e) = write(&file, &formatted) {
                     diags.push(Diagnostic::error("Cannot write the file").with_detail(format!("{name}: {e}")));
                 }

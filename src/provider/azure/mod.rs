@@ -39,9 +39,13 @@ pub struct AzureClient {
     tenant: String,
     policy: Policy,
     limiter: throttle::Limiter,
-    /// Print one line per HTTP request to stderr (method, path, status, time).
-    log: bool,
+    /// Where one line per HTTP request goes (method, path, status, time).
+    log: Option<LogFn>,
 }
+
+/// Takes one log line about a request: method, path and query, status and
+/// time, never a header or a body. The caller decides where it goes.
+pub type LogFn = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
 
 /// One HTTP answer, before it is judged.
 struct Reply {
@@ -59,7 +63,7 @@ pub struct Settings {
     /// `ARM_TENANT_ID`; read from the subscription when not given.
     pub tenant: Option<String>,
     pub policy: Policy,
-    pub log: bool,
+    pub log: Option<LogFn>,
 }
 
 impl AzureClient {
@@ -275,13 +279,13 @@ impl AzureClient {
     }
 
     fn trace(&self, method: &reqwest::Method, url: &reqwest::Url, status: &str, started: Instant) {
-        if self.log {
+        if let Some(log) = &self.log {
             let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
-            eprintln!(
-                "aksplan: http {method} {}{query} -> {status} in {} ms",
+            log(&format!(
+                "http {method} {}{query} -> {status} in {} ms",
                 url.path(),
                 started.elapsed().as_millis()
-            );
+            ));
         }
     }
 }
@@ -386,7 +390,7 @@ mod tests {
             subscription: Some("s".into()),
             tenant: Some("t".into()),
             policy: Policy::default(),
-            log: false,
+            log: None,
         })
         .await
         .unwrap()
@@ -429,7 +433,7 @@ mod tests {
                 subscription: Some("s".into()),
                 tenant: Some("t".into()),
                 policy: Policy::default(),
-                log: false,
+                log: None,
             })
             .await
             .err()
