@@ -10,6 +10,9 @@ use std::path::PathBuf;
 #[command(
     name = "aksplan",
     about = "Plan and apply Azure Kubernetes Service infrastructure written in Terraform's language",
+    // As with Go's flags: an option given twice takes the last value (the
+    // line's after TF_CLI_ARGS'); repeatable ones (--var) accumulate.
+    args_override_self = true,
     after_help = "Terraform's spelling works too: aksplan -chdir=DIR plan -var 'x=1' -out=tfplan. \
                   -version (or --version) prints the version."
 )]

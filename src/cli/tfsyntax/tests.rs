@@ -303,3 +303,23 @@ fn every_command_terraform_and_aksplan_share_has_a_table() {
         }
     }
 }
+
+#[test]
+fn a_flag_given_twice_takes_the_last_value_and_repeatable_ones_add_up() {
+    use crate::cli::args::{Cli, Command};
+    use clap::Parser;
+    let env = vec![(
+        "TF_CLI_ARGS_plan".to_string(),
+        "-parallelism=2 -no-color -var a=1".to_string(),
+    )];
+    let p = prepare(&cli(), words("plan -parallelism=5 -no-color -var b=2"), &env).unwrap();
+    let parsed = Cli::try_parse_from(std::iter::once("aksplan".to_string()).chain(p.args)).unwrap();
+    assert!(parsed.no_color);
+    match parsed.command {
+        Command::Plan(a) => {
+            assert_eq!(a.options.parallelism, 5);
+            assert_eq!(a.options.vars.vars, ["a=1", "b=2"]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
