@@ -1,7 +1,9 @@
 //! `aksplan fmt`: rewrites .tf and .tfvars files in Terraform's canonical
 //! layout (the same bytes `terraform fmt` writes). `--check` only says which
-//! files would change (exit 3); `--diff` shows how. A file that is not
-//! valid HCL is reported at its place and left alone.
+//! files would change (exit 3); `--diff` shows how; `--list=false` and
+//! `--write=false` leave out the names and the writing, as terraform's
+//! flags do. A file that is not valid HCL is reported at its place and left
+//! alone.
 
 use super::args::FmtArgs;
 use super::{exit, report, Context};

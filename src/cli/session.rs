@@ -270,7 +270,7 @@ fn http_log(ctx: &Context, env: &credential::Env) -> Option<azure::LogFn> {
     if !to_stderr && to_log.is_none() {
         return None;
     }
-    Some(Arc::new(move |line: &str| {
+    Some(azure::RequestLog::new(move |line: &str| {
         if to_stderr {
             eprintln!("aksplan: {line}");
         }

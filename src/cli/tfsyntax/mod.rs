@@ -331,7 +331,8 @@ fn global(cli: &clap::Command, w: &mut Words) -> Result<(), FlagError> {
         return Err(FlagError::ChdirSyntax);
     }
     if let Some(gnu) = a.strip_prefix("--") {
-        return Ok(pass_gnu(cli, w, gnu));
+        pass_gnu(cli, w, gnu);
+        return Ok(());
     }
     let (name, inline) = split(&a[1..]);
     match long(cli, name) {

@@ -6,8 +6,9 @@
 use crate::diag::{Diagnostics, Sources};
 
 pub fn text(diags: &Diagnostics, sources: &Sources, color: bool) -> String {
-    // Summaries in first-seen order, each with its places.
-    let mut groups: Vec<(&str, Vec<Option<(String, usize)>>)> = Vec::new();
+    // Summaries in first-seen order, each with its places (file, line).
+    type Places = Vec<Option<(String, usize)>>;
+    let mut groups: Vec<(&str, Places)> = Vec::new();
     for d in diags {
         let place = d.span.map(|s| {
             let f = sources.get(s.file);

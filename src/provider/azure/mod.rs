@@ -45,7 +45,16 @@ pub struct AzureClient {
 
 /// Takes one log line about a request: method, path and query, status and
 /// time, never a header or a body. The caller decides where it goes.
-pub type LogFn = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+pub type LogFn = std::sync::Arc<RequestLog>;
+
+/// A log callback behind a thin pointer (the client stays small).
+pub struct RequestLog(Box<dyn Fn(&str) + Send + Sync>);
+
+impl RequestLog {
+    pub fn new(f: impl Fn(&str) + Send + Sync + 'static) -> LogFn {
+        std::sync::Arc::new(RequestLog(Box::new(f)))
+    }
+}
 
 /// One HTTP answer, before it is judged.
 struct Reply {
@@ -281,7 +290,7 @@ impl AzureClient {
     fn trace(&self, method: &reqwest::Method, url: &reqwest::Url, status: &str, started: Instant) {
         if let Some(log) = &self.log {
             let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
-            log(&format!(
+            (log.0)(&format!(
                 "http {method} {}{query} -> {status} in {} ms",
                 url.path(),
                 started.elapsed().as_millis()
