@@ -23,11 +23,11 @@ mod common;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn context(dir: &Path) -> Context {
-    Context {
-        dir: dir.to_path_buf(),
-        color: false,
-        env: vec![("ARM_ACCESS_TOKEN".into(), "bench".into())],
-    }
+    Context::new(
+        dir.to_path_buf(),
+        false,
+        vec![("ARM_ACCESS_TOKEN".into(), "bench".into())],
+    )
 }
 
 /// Serves a fresh simulation on a free loopback port; returns its URL.
@@ -63,6 +63,7 @@ fn options() -> PlanOptionArgs {
         skip_rules: false,
         lock: aksplan::cli::args::LockArgs {
             lock_timeout: Duration::ZERO,
+            lock: true,
         },
         vars: VarArgs::default(),
     }

@@ -21,7 +21,8 @@ use std::sync::Arc;
 pub fn run_apply(ctx: &Context, args: &ApplyArgs, cloud: &CloudArgs) -> i32 {
     match &args.plan_file {
         Some(path) => apply_saved(ctx, path, &args.options, cloud),
-        None => plan_and_apply(ctx, &args.options, false, args.auto_approve, cloud),
+        // Terraform's `apply -destroy`; a saved plan says what it does, so there it is ignored, as in terraform.
+        None => plan_and_apply(ctx, &args.options, args.destroy, args.auto_approve, cloud),
     }
 }
 
@@ -46,7 +47,7 @@ fn plan_and_apply(
         Err(code) => return code,
     };
     let operation = if destroy { "destroy" } else { "apply" };
-    let (session, _lock, state) = match begin(ctx, cloud, operation, options.lock.lock_timeout) {
+    let (session, _lock, state) = match begin(ctx, cloud, operation, &options.lock) {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -125,7 +126,7 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
         Ok(o) => o,
         Err(code) => return code,
     };
-    let (session, _lock, state) = match begin(ctx, cloud, "apply", options.lock.lock_timeout) {
+    let (session, _lock, state) = match begin(ctx, cloud, "apply", &options.lock) {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -207,18 +208,20 @@ fn execute(
     if plan.has_changes() {
         println!();
     }
-    let mut result = session.runtime.block_on(apply::apply(
-        config,
-        &evaluated.objects,
-        plan,
-        &session.provider,
-        state,
-        &mut journal,
-        apply::Options {
-            parallelism,
-            cancel: &cancel,
-        },
-    ));
+    let mut result = session.log.phase("apply", || {
+        session.runtime.block_on(apply::apply(
+            config,
+            &evaluated.objects,
+            plan,
+            &session.provider,
+            state,
+            &mut journal,
+            apply::Options {
+                parallelism,
+                cancel: &cancel,
+            },
+        ))
+    });
     drop(journal);
     let mut state = std::mem::take(&mut result.state);
     if let Err(e) = session.store.write(&mut state) {

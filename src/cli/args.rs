@@ -1,5 +1,7 @@
-//! Command-line arguments (clap). Only parsing lives here; each command's
-//! behaviour is in its own file.
+//! Command-line arguments (clap), in aksplan's own GNU-style spelling.
+//! Only parsing lives here; each command's behaviour is in its own file.
+//! Terraform's spelling (`-chdir=DIR plan -var x=1 -json`) is translated to
+//! this one first, by [`super::tfsyntax`].
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -7,18 +9,28 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "aksplan",
-    version,
     about = "Plan and apply Azure Kubernetes Service infrastructure written in Terraform's language",
-    propagate_version = true
+    // As with Go's flags: an option given twice takes the last value (the
+    // line's after TF_CLI_ARGS'); repeatable ones (--var) accumulate.
+    args_override_self = true,
+    after_help = "Terraform's spelling works too: aksplan -chdir=DIR plan -var 'x=1' -out=tfplan. \
+                  -version (or --version) prints the version."
 )]
 pub struct Cli {
-    /// Read the configuration from DIR instead of the current directory.
+    /// Read the configuration from DIR instead of the current directory
+    /// (other relative paths stay relative to the current directory;
+    /// Terraform's `-chdir=DIR`, before the subcommand, changes to DIR).
     #[arg(long, global = true, value_name = "DIR")]
     pub chdir: Option<PathBuf>,
 
     /// Never colour output (colour is used only on a terminal, and never with NO_COLOR set).
     #[arg(long, global = true)]
     pub no_color: bool,
+
+    /// When there are warnings and no errors, show only each warning's
+    /// summary and place.
+    #[arg(long, global = true)]
+    pub compact_warnings: bool,
 
     #[command(flatten)]
     pub cloud: CloudArgs,
@@ -99,6 +111,23 @@ pub enum Command {
     /// Look at or change the simulated Azure, as someone in the portal would.
     #[command(subcommand)]
     Sim(SimCommand),
+    /// Print aksplan's version, platform and the Terraform language version it implements.
+    Version(VersionArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completion(CompletionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// Print JSON, in the shape of `terraform version -json`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to complete in.
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Subcommand)]
@@ -154,11 +183,17 @@ pub struct ServeArgs {
     pub quiet: bool,
 }
 
-/// How long to wait for the state lock: `0s` (default: fail at once), `30s`, `2m`.
+/// The state lock: whether to take it, and how long to wait for it.
 #[derive(Debug, Args, Clone)]
 pub struct LockArgs {
+    /// How long to wait for the state lock: `0s` (default: fail at once), `30s`, `2m`.
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
     pub lock_timeout: std::time::Duration,
+
+    /// Take the state lock (default true). `--lock=false` runs without it,
+    /// which is unsafe when another run may use the same state.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub lock: bool,
 }
 
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
@@ -225,6 +260,11 @@ pub struct ApplyArgs {
     /// Apply without asking for confirmation.
     #[arg(long)]
     pub auto_approve: bool,
+
+    /// Destroy everything in state, as `aksplan destroy` does (ignored with
+    /// a plan file, which says what it does).
+    #[arg(long)]
+    pub destroy: bool,
 
     #[command(flatten)]
     pub options: PlanOptionArgs,
@@ -300,6 +340,15 @@ pub struct FmtArgs {
     /// Also format the directories below.
     #[arg(long)]
     pub recursive: bool,
+
+    /// List the files whose formatting changes (default true).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub list: bool,
+
+    /// Write the formatted files (default true; never with --check). With
+    /// --list=false --write=false and no --diff, print the formatted text.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub write: bool,
 }
 
 #[derive(Debug, Args)]

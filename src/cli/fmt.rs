@@ -1,7 +1,9 @@
 //! `aksplan fmt`: rewrites .tf and .tfvars files in Terraform's canonical
 //! layout (the same bytes `terraform fmt` writes). `--check` only says which
-//! files would change (exit 3); `--diff` shows how. A file that is not
-//! valid HCL is reported at its place and left alone.
+//! files would change (exit 3); `--diff` shows how; `--list=false` and
+//! `--write=false` leave out the names and the writing, as terraform's
+//! flags do. A file that is not valid HCL is reported at its place and left
+//! alone.
 
 use super::args::FmtArgs;
 use super::{exit, report, Context};
@@ -71,15 +73,21 @@ pub fn run(ctx: &Context, args: &FmtArgs) -> i32 {
                     continue;
                 }
             };
+            // Terraform's -list=false -write=false (without -diff) prints every file's formatted text.
+            if !args.list && !args.write && !args.diff && !args.check {
+                print!("{formatted}");
+            }
             if formatted == text {
                 continue;
             }
             unformatted = true;
-            println!("{name}");
+            if args.list {
+                println!("{name}");
+            }
             if args.diff {
                 print!("{}", unified_diff(&name, &text, &formatted));
             }
-            if !args.check {
+            if !args.check && args.write {
                 if let Err(e) = write(&file, &formatted) {
                     diags.push(Diagnostic::error("Cannot write the file").with_detail(format!("{name}: {e}")));
                 }

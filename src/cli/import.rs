@@ -37,7 +37,7 @@ pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
                 )),
         );
     };
-    let (session, _lock, mut state) = match begin(ctx, cloud, "import", args.lock.lock_timeout) {
+    let (session, _lock, mut state) = match begin(ctx, cloud, "import", &args.lock) {
         Ok(b) => b,
         Err(code) => return code,
     };

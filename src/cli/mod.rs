@@ -2,20 +2,26 @@
 //!
 //! The only module that prints, reads the process environment, and picks
 //! exit codes. Commands load the configuration through [`load`], call the
-//! pure stages, and hand results to a view.
+//! pure stages, and hand results to a view. [`run`] first translates
+//! Terraform's spelling of the command line ([`tfsyntax`]), and changes to
+//! the directory of Terraform's `-chdir=DIR`, as terraform does.
 
 mod apply;
 pub mod args;
+mod completion;
 mod drift;
 mod fmt;
 mod graph;
 mod import;
 mod init;
+pub mod log;
 mod plan;
 pub mod session;
 mod sim;
 mod state;
+pub mod tfsyntax;
 mod validate;
+mod version;
 pub mod views;
 
 use crate::config::vars::{resolve, VarInputs};
@@ -23,10 +29,11 @@ use crate::config::{load_dir, Config};
 use crate::core::{evaluate, ConfigOnly, Evaluated};
 use crate::diag::Diagnostics;
 use args::{Cli, Command, VarArgs};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Exit codes shared by every command.
 pub mod exit {
@@ -39,9 +46,19 @@ pub mod exit {
 /// Prints diagnostics to stderr; returns whether there were errors.
 pub fn report(ctx: &Context, diags: &Diagnostics, sources: &crate::diag::Sources) -> bool {
     if !diags.is_empty() {
-        eprint!("{}", views::diagnostics::text(diags, sources, ctx.color));
+        eprint!("{}", diagnostics_text(ctx, diags, sources));
     }
     diags.has_errors()
+}
+
+/// Diagnostics as text: in full, or only warnings' summaries with
+/// `--compact-warnings` when there is no error.
+pub fn diagnostics_text(ctx: &Context, diags: &Diagnostics, sources: &crate::diag::Sources) -> String {
+    if ctx.compact_warnings && !diags.is_empty() && !diags.has_errors() {
+        views::compact_warnings::text(diags, sources, ctx.color)
+    } else {
+        views::diagnostics::text(diags, sources, ctx.color)
+    }
 }
 
 /// Prints one diagnostic that has no source to point at, and returns exit 1.
@@ -55,11 +72,62 @@ pub struct Context {
     pub dir: PathBuf,
     pub color: bool,
     pub env: Vec<(String, String)>,
+    /// `--compact-warnings`.
+    pub compact_warnings: bool,
+    /// The diagnostic log `TF_LOG` asks for (off by default).
+    pub log: Arc<log::Log>,
 }
 
-/// Runs aksplan with these arguments and returns the exit code.
+impl Context {
+    /// A context for the configuration in `dir`, with no log and full warnings.
+    pub fn new(dir: PathBuf, color: bool, env: Vec<(String, String)>) -> Context {
+        Context {
+            dir,
+            color,
+            env,
+            compact_warnings: false,
+            log: Arc::new(log::Log::off()),
+        }
+    }
+}
+
+/// Runs aksplan with these arguments (the program's name first) and
+/// returns the exit code.
 pub fn run(args: Vec<OsString>) -> i32 {
-    let cli = match Cli::try_parse_from(args) {
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let no_color_env = env.iter().any(|(k, v)| k == "NO_COLOR" && !v.is_empty());
+    let mut words = Vec::with_capacity(args.len());
+    for a in args.into_iter().skip(1) {
+        match a.into_string() {
+            Ok(w) => words.push(w),
+            Err(a) => {
+                return early_fail(
+                    !no_color_env,
+                    crate::diag::Diagnostic::error("Invalid argument")
+                        .with_detail(format!("{} is not valid UTF-8", a.to_string_lossy())),
+                )
+            }
+        }
+    }
+    let color = !no_color_env && !words.iter().any(|w| w == "-no-color" || w == "--no-color");
+    // Opened before -chdir, so a relative TF_LOG_PATH is where it was run, as in terraform.
+    let log = Arc::new(log::Log::from_env(&env));
+    let mut definition = Cli::command();
+    definition.build();
+    let prepared = match tfsyntax::prepare(&definition, words, &env) {
+        Ok(p) => p,
+        Err(e) => return early_fail(color, e.diagnostic()),
+    };
+    if let Some(dir) = &prepared.workdir {
+        if let Err(e) = std::env::set_current_dir(dir) {
+            return early_fail(
+                color,
+                crate::diag::Diagnostic::error("Error handling -chdir option").with_detail(format!("chdir {dir}: {e}")),
+            );
+        }
+    }
+    let command = tfsyntax::locate(&definition, &prepared.args).map(|l| l.path(&prepared.args).join(" "));
+    let cli = match Cli::try_parse_from(std::iter::once("aksplan".to_string()).chain(prepared.args)) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -69,12 +137,19 @@ pub fn run(args: Vec<OsString>) -> i32 {
             };
         }
     };
-    let env: Vec<(String, String)> = std::env::vars().collect();
-    let no_color_env = env.iter().any(|(k, v)| k == "NO_COLOR" && !v.is_empty());
+    log.info(&format!(
+        "aksplan v{} on {}, Terraform language v{}",
+        env!("CARGO_PKG_VERSION"),
+        version::platform(),
+        version::TERRAFORM_VERSION
+    ));
+    log.info(&format!("command: {}", command.unwrap_or_default()));
     let ctx = Context {
         dir: cli.chdir.clone().unwrap_or_else(|| PathBuf::from(".")),
         color: !cli.no_color && !no_color_env && std::io::stderr().is_terminal(),
         env,
+        compact_warnings: cli.compact_warnings,
+        log,
     };
     match cli.command {
         Command::Init(a) => init::run(&ctx, &a),
@@ -91,7 +166,19 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::State(c) => state::run(&ctx, &c),
         Command::ForceUnlock => state::force_unlock(&ctx),
         Command::Sim(c) => sim::run(&ctx, &c),
+        Command::Version(a) => version::run(&ctx, &a),
+        Command::Completion(a) => completion::run(&a),
     }
+}
+
+/// Reports an error found before the command line is understood.
+fn early_fail(color: bool, d: crate::diag::Diagnostic) -> i32 {
+    let color = color && std::io::stderr().is_terminal();
+    eprint!(
+        "{}",
+        views::diagnostics::text(&d.into(), &crate::diag::Sources::default(), color)
+    );
+    exit::ERROR
 }
 
 /// Loads the configuration and its variable values, without evaluating it.
@@ -104,13 +191,15 @@ pub fn load_config(
     Option<indexmap::IndexMap<String, crate::lang::Value>>,
     Diagnostics,
 ) {
-    let (mut config, mut diags) = load_dir(&ctx.dir);
-    if diags.has_errors() {
-        return (config, None, diags);
-    }
-    let (values, var_diags) = resolve(&mut config, &var_inputs(ctx, vars));
-    diags.extend(var_diags);
-    (config, Some(values), diags)
+    ctx.log.phase("load", || {
+        let (mut config, mut diags) = load_dir(&ctx.dir);
+        if diags.has_errors() {
+            return (config, None, diags);
+        }
+        let (values, var_diags) = resolve(&mut config, &var_inputs(ctx, vars));
+        diags.extend(var_diags);
+        (config, Some(values), diags)
+    })
 }
 
 fn var_inputs(ctx: &Context, vars: &VarArgs) -> VarInputs {

@@ -18,7 +18,7 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
         Ok(o) => o,
         Err(code) => return code,
     };
-    let (session, _lock, state) = match begin(ctx, cloud, "plan", args.options.lock.lock_timeout) {
+    let (session, _lock, state) = match begin(ctx, cloud, "plan", &args.options.lock) {
         Ok(b) => b,
         Err(code) => return code,
     };

@@ -1,7 +1,8 @@
 //! What plan, apply and destroy share: the cloud, the state store, the
 //! async runtime, and making a plan.
 
-use super::args::{CloudArgs, PlanOptionArgs};
+use super::args::{CloudArgs, LockArgs, PlanOptionArgs};
+use super::log::Log;
 use super::Context;
 use crate::addrs::Instance;
 use crate::config::Config;
@@ -18,11 +19,14 @@ use crate::state::store::StateStore;
 use crate::state::State;
 use indexmap::IndexMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub struct Session {
     pub provider: Azurerm<Cloud>,
     pub store: StateStore,
     pub runtime: tokio::runtime::Runtime,
+    /// Where phase timings go (TF_LOG).
+    pub log: Arc<Log>,
 }
 
 /// Where the simulation keeps its store: `AKSPLAN_SIM_DIR`, or `.aksplan/sim`
@@ -69,6 +73,7 @@ impl Session {
             provider: Azurerm::new(cloud),
             store: StateStore::in_dir(&ctx.dir),
             runtime,
+            log: ctx.log.clone(),
         })
     }
 
@@ -92,11 +97,13 @@ impl Session {
         rules: bool,
     ) -> (Plan, Evaluated, Diagnostics) {
         let (refreshed, drift, mut diags) = if opts.refresh {
-            self.refresh(state, parallelism)
+            self.log.phase("refresh", || self.refresh(state, parallelism))
         } else {
             (engine::conform_state(state), Vec::new(), Diagnostics::new())
         };
-        let (plan, evaluated, d) = self.plan_refreshed(config, variables, refreshed, drift, opts, rules);
+        let (plan, evaluated, d) = self.log.phase("plan", || {
+            self.plan_refreshed(config, variables, refreshed, drift, opts, rules)
+        });
         diags.extend(d);
         (plan, evaluated, diags)
     }
@@ -237,9 +244,7 @@ async fn connect(ctx: &Context, endpoint: &str, op_timeout: std::time::Duration)
             timeout: op_timeout,
             ..Default::default()
         },
-        log: env
-            .get("AKSPLAN_LOG")
-            .is_some_and(|v| v.split(',').any(|p| p == "http")),
+        log: http_log(ctx, &env),
     };
     azure::AzureClient::connect(settings)
         .await
@@ -254,17 +259,41 @@ async fn connect(ctx: &Context, endpoint: &str, op_timeout: std::time::Duration)
         })
 }
 
-/// Opens the cloud, takes the state lock for `operation` and loads the
-/// state: what plan, apply and destroy all start with. `Err` is the exit
-/// code, the reason already reported.
+/// Where the HTTP client logs each request (method, path and query,
+/// status, time; never a header or a body): stderr with `AKSPLAN_LOG=http`,
+/// aksplan's log at DEBUG with `TF_LOG`.
+fn http_log(ctx: &Context, env: &credential::Env) -> Option<azure::LogFn> {
+    let to_stderr = env
+        .get("AKSPLAN_LOG")
+        .is_some_and(|v| v.split(',').any(|p| p == "http"));
+    let to_log = ctx.log.enabled(super::log::Level::Debug).then(|| ctx.log.clone());
+    if !to_stderr && to_log.is_none() {
+        return None;
+    }
+    Some(azure::RequestLog::new(move |line: &str| {
+        if to_stderr {
+            eprintln!("aksplan: {line}");
+        }
+        if let Some(log) = &to_log {
+            log.debug(line);
+        }
+    }))
+}
+
+/// Opens the cloud, takes the state lock for `operation` (unless
+/// `--lock=false`) and loads the state: what plan, apply and destroy all
+/// start with. `Err` is the exit code, the reason already reported.
 pub fn begin(
     ctx: &Context,
     cloud: &CloudArgs,
     operation: &str,
-    timeout: std::time::Duration,
-) -> Result<(Session, crate::state::lock::Lock, State), i32> {
+    lock: &LockArgs,
+) -> Result<(Session, Option<crate::state::lock::Lock>, State), i32> {
     let session = Session::open(ctx, cloud).map_err(|d| super::fail(ctx, d))?;
-    let lock = crate::state::lock::acquire(&ctx.dir, operation, timeout)
+    let lock = lock
+        .lock
+        .then(|| crate::state::lock::acquire(&ctx.dir, operation, lock.lock_timeout))
+        .transpose()
         .map_err(|e| super::fail(ctx, super::plan::lock_error(e)))?;
     let state = session
         .store

@@ -2,7 +2,7 @@
 //! `force-unlock`. Sensitive values are never printed, except one output
 //! asked for by name with --raw or --json.
 
-use super::args::{OutputArgs, ShowArgs, StateCommand};
+use super::args::{LockArgs, OutputArgs, ShowArgs, StateCommand};
 use super::plan::lock_error;
 use super::{exit, fail, Context};
 use crate::addrs::Instance;
@@ -10,7 +10,6 @@ use crate::diag::Diagnostic;
 use crate::plan::{file, render};
 use crate::state::store::StateStore;
 use crate::state::{file as statefile, lock, State};
-use std::time::Duration;
 
 fn load(ctx: &Context) -> Result<State, i32> {
     StateStore::in_dir(&ctx.dir)
@@ -159,9 +158,13 @@ fn parse(ctx: &Context, a: &str) -> Result<Instance, i32> {
         .map_err(|e| fail(ctx, Diagnostic::error("Invalid address").with_detail(e.to_string())))
 }
 
-/// Runs `edit` on the state under the lock and writes it.
-fn edit(ctx: &Context, timeout: Duration, what: &str, edit: impl FnOnce(&mut State) -> Result<(), Diagnostic>) -> i32 {
-    let _lock = match lock::acquire(&ctx.dir, what, timeout) {
+/// Runs `edit` on the state under the lock (unless `--lock=false`) and writes it.
+fn edit(ctx: &Context, lock: &LockArgs, what: &str, edit: impl FnOnce(&mut State) -> Result<(), Diagnostic>) -> i32 {
+    let _lock = match lock
+        .lock
+        .then(|| lock::acquire(&ctx.dir, what, lock.lock_timeout))
+        .transpose()
+    {
         Ok(l) => l,
         Err(e) => return fail(ctx, lock_error(e)),
     };
@@ -222,7 +225,7 @@ pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
                     Err(code) => return code,
                 }
             }
-            edit(ctx, lock.lock_timeout, "state rm", |state| {
+            edit(ctx, lock, "state rm", |state| {
                 for a in &addrs {
                     if state.resources.remove(a).is_none() {
                         return Err(Diagnostic::error("No such resource instance")
@@ -242,7 +245,7 @@ pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
                 (Ok(s), Ok(d)) => (s, d),
                 (Err(code), _) | (_, Err(code)) => return code,
             };
-            edit(ctx, lock.lock_timeout, "state mv", |state| {
+            edit(ctx, lock, "state mv", |state| {
                 if src.resource.type_name != dst.resource.type_name || src.resource.mode != dst.resource.mode {
                     return Err(Diagnostic::error("Cannot move between resource types")
                         .with_detail(format!("{src} and {dst} are not of the same type")));

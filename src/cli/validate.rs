@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
             serde_json::to_string_pretty(&views::sarif::sarif(&diags, &config.sources, &ctx.dir)).unwrap_or_default()
         ),
         DiagFormat::Text => {
-            eprint!("{}", views::diagnostics::text(&diags, &config.sources, ctx.color));
+            eprint!("{}", super::diagnostics_text(ctx, &diags, &config.sources));
             if !diags.has_errors() {
                 println!(
                     "Success! The configuration is valid{}.",

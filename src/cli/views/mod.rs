@@ -1,5 +1,6 @@
 //! Views: one renderer per output format. They format; they decide nothing.
 
+pub mod compact_warnings;
 pub mod diagnostics;
 pub mod drift;
 pub mod graph;

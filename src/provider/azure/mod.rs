@@ -39,8 +39,21 @@ pub struct AzureClient {
     tenant: String,
     policy: Policy,
     limiter: throttle::Limiter,
-    /// Print one line per HTTP request to stderr (method, path, status, time).
-    log: bool,
+    /// Where one line per HTTP request goes (method, path, status, time).
+    log: Option<LogFn>,
+}
+
+/// Takes one log line about a request: method, path and query, status and
+/// time, never a header or a body. The caller decides where it goes.
+pub type LogFn = std::sync::Arc<RequestLog>;
+
+/// A log callback behind a thin pointer (the client stays small).
+pub struct RequestLog(Box<dyn Fn(&str) + Send + Sync>);
+
+impl RequestLog {
+    pub fn new(f: impl Fn(&str) + Send + Sync + 'static) -> LogFn {
+        std::sync::Arc::new(RequestLog(Box::new(f)))
+    }
 }
 
 /// One HTTP answer, before it is judged.
@@ -59,7 +72,7 @@ pub struct Settings {
     /// `ARM_TENANT_ID`; read from the subscription when not given.
     pub tenant: Option<String>,
     pub policy: Policy,
-    pub log: bool,
+    pub log: Option<LogFn>,
 }
 
 impl AzureClient {
@@ -275,13 +288,13 @@ impl AzureClient {
     }
 
     fn trace(&self, method: &reqwest::Method, url: &reqwest::Url, status: &str, started: Instant) {
-        if self.log {
+        if let Some(log) = &self.log {
             let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
-            eprintln!(
-                "aksplan: http {method} {}{query} -> {status} in {} ms",
+            (log.0)(&format!(
+                "http {method} {}{query} -> {status} in {} ms",
                 url.path(),
                 started.elapsed().as_millis()
-            );
+            ));
         }
     }
 }
@@ -386,7 +399,7 @@ mod tests {
             subscription: Some("s".into()),
             tenant: Some("t".into()),
             policy: Policy::default(),
-            log: false,
+            log: None,
         })
         .await
         .unwrap()
@@ -429,7 +442,7 @@ mod tests {
                 subscription: Some("s".into()),
                 tenant: Some("t".into()),
                 policy: Policy::default(),
-                log: false,
+                log: None,
             })
             .await
             .err()
