@@ -213,3 +213,23 @@ fn sarif_regions_point_into_the_json() {
         "{sarif:#}"
     );
 }
+
+#[test]
+fn values_read_from_json_are_the_values_terraform_computes() {
+    let dir = dir_of(&["values/main.tf.json"]);
+    ok(run(dir.path(), &["apply", "--auto-approve"]));
+    let ours = json(&ok(run(dir.path(), &["output", "--json"])));
+    let theirs: Json =
+        serde_json::from_str(&std::fs::read_to_string(fixtures().join("values/terraform.json")).unwrap()).unwrap();
+    let theirs = theirs.as_object().unwrap();
+    assert_eq!(theirs.len(), 10);
+    assert_eq!(ours.as_object().unwrap().len(), theirs.len(), "{ours:#}");
+    for (name, t) in theirs {
+        let o = &ours[name];
+        assert_eq!(o["sensitive"], t["sensitive"], "{name}");
+        // aksplan does not print a sensitive value, even as JSON.
+        if t["sensitive"] == Json::Bool(false) {
+            assert_eq!(o["value"], t["value"], "{name}");
+        }
+    }
+}
