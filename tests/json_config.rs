@@ -52,7 +52,11 @@ fn half_json_validates_and_plans_exactly_like_all_hcl() {
     }
     let a = ok(run(hcl.path(), &["plan"]));
     let b = ok(run(mixed.path(), &["plan"]));
-    assert!(a.stdout.contains("Plan: 10 to add, 0 to change, 0 to destroy."), "{}", a.stdout);
+    assert!(
+        a.stdout.contains("Plan: 10 to add, 0 to change, 0 to destroy."),
+        "{}",
+        a.stdout
+    );
     assert_eq!(a.stdout, b.stdout);
 
     // The JSON plan too, but for the configuration section, where an
@@ -61,7 +65,13 @@ fn half_json_validates_and_plans_exactly_like_all_hcl() {
         json(&ok(run(hcl.path(), &["plan", "--format", "json"]))),
         json(&ok(run(mixed.path(), &["plan", "--format", "json"]))),
     );
-    for key in ["planned_values", "resource_changes", "output_changes", "relevant_attributes", "diagnostics"] {
+    for key in [
+        "planned_values",
+        "resource_changes",
+        "output_changes",
+        "relevant_attributes",
+        "diagnostics",
+    ] {
         assert_eq!(a[key], b[key], "{key}");
     }
     let addresses = |p: &Json| -> Vec<String> {
@@ -138,7 +148,10 @@ enum Same {
 const CASES: &[(&str, &[(usize, Same)])] = &[
     ("bool_strings", &[(0, Same::Place)]),
     ("depends_on_not_a_reference", &[(0, Same::Place)]),
-    ("duplicate_argument", &[(0, Same::Words), (1, Same::Words), (2, Same::Words)]),
+    (
+        "duplicate_argument",
+        &[(0, Same::Words), (1, Same::Words), (2, Same::Words)],
+    ),
     ("extraneous_in_variable", &[(0, Same::Words), (1, Same::Words)]),
     ("extraneous_top_level", &[(0, Same::Words)]),
     ("invalid_type", &[(0, Same::Place)]),
@@ -151,7 +164,10 @@ const CASES: &[(&str, &[(usize, Same)])] = &[
     ("syntax_unclosed", &[(0, Same::Words)]),
     ("template_syntax", &[(0, Same::Words)]),
     ("undeclared_reference", &[(0, Same::Place), (1, Same::Place)]),
-    ("wrong_value_types", &[(0, Same::Words), (1, Same::Words), (2, Same::Words)]),
+    (
+        "wrong_value_types",
+        &[(0, Same::Words), (1, Same::Words), (2, Same::Words)],
+    ),
 ];
 
 #[test]

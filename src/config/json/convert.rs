@@ -322,9 +322,7 @@ impl Converter<'_> {
             (Mode::Raw | Mode::RawList, Value::String(s)) => raw(w, s),
             (Mode::RawList, Value::Array(items)) => self.array(w, node, items, Mode::Raw, pending),
             (Mode::RawMap, Value::Object(ms)) => self.object(w, node, ms, Mode::Raw, pending),
-            (Mode::RequiredProvider, Value::Object(ms)) => {
-                self.object(w, node, ms, Mode::RequiredProvider, pending)
-            }
+            (Mode::RequiredProvider, Value::Object(ms)) => self.object(w, node, ms, Mode::RequiredProvider, pending),
             (Mode::Bool, Value::String(s)) if s.value == "true" || s.value == "false" => {
                 w.mapped(&s.value, s.range.clone())
             }
@@ -399,22 +397,35 @@ impl Converter<'_> {
 /// written verbatim instead, so the rest of the file still loads.
 fn template(json: &str, w: &mut Writer, s: &Str, pending: &mut Vec<Pending>) {
     let start = w.pos();
+    let parts = parts(&s.value);
     w.string(s, StrMode::Template);
-    if !parts(&s.value).iter().any(|p| matches!(p, Part::Sequence(_))) {
-        return;
-    }
-    if let Err(e) = hcl_edit::parser::parse_expr(&w.out[start..]) {
-        let at = start + e.location().offset();
-        let origin = w.origin(at).unwrap_or(s.range.end - 1);
+    let unclosed = parts.iter().find_map(|p| match p {
+        Part::Unclosed(r) if s.value[r.clone()].starts_with('$') => Some(r.start),
+        _ => None,
+    });
+    if let Some(at) = unclosed {
+        // Where terraform reports it: at the `${` that is never closed.
+        pending.push(Pending {
+            summary: "Unclosed template interpolation sequence",
+            detail: "There is no closing brace for this interpolation sequence before the end of the file. This might be caused by incorrect nesting inside the given expression.".into(),
+            at: s.written_at(at)..s.written_at(at + 1) + 1,
+        });
+    } else if parts.iter().any(|p| !matches!(p, Part::Literal(_))) {
+        let Err(e) = hcl_edit::parser::parse_expr(&w.out[start..]) else {
+            return;
+        };
+        let origin = w.origin(start + e.location().offset()).unwrap_or(s.range.end - 1);
         let len = json[origin..].chars().next().map_or(0, char::len_utf8);
         pending.push(Pending {
             summary: "Syntax error",
             detail: format!("in this template: {}", e.message()),
             at: origin..origin + len,
         });
-        w.truncate(start);
-        w.string(s, StrMode::Verbatim);
+    } else {
+        return;
     }
+    w.truncate(start);
+    w.string(s, StrMode::Verbatim);
 }
 
 /// A string holding HCL source (a reference, a type, a keyword), written as
@@ -422,10 +433,8 @@ fn template(json: &str, w: &mut Writer, s: &Str, pending: &mut Vec<Pending>) {
 /// verbatim string, for the loader to reject where it expects a reference.
 fn raw(w: &mut Writer, s: &Str) {
     let c = &s.value;
-    let ok = !c.trim().is_empty()
-        && !c.contains(['\n', '\r'])
-        && !has_comment(c)
-        && hcl_edit::parser::parse_expr(c).is_ok();
+    let ok =
+        !c.trim().is_empty() && !c.contains(['\n', '\r']) && !has_comment(c) && hcl_edit::parser::parse_expr(c).is_ok();
     if ok {
         w.raw(s);
     } else {

@@ -136,7 +136,11 @@ pub static FILE: Table = Table {
 };
 
 static TERRAFORM: Table = Table {
-    attrs: &[("required_version", Literal), ("experiments", RawList), ("language", Raw)],
+    attrs: &[
+        ("required_version", Literal),
+        ("experiments", RawList),
+        ("language", Raw),
+    ],
     blocks: &[
         ("backend", &["type"], fixed(&VERBATIM)),
         ("cloud", &[], fixed(&CLOUD)),
@@ -251,7 +255,12 @@ static MODULE: Table = Table {
 
 /// What a resource body takes before its type's schema: the meta-arguments.
 pub static RESOURCE: Table = Table {
-    attrs: &[("count", Expr), ("for_each", Expr), ("provider", Raw), ("depends_on", RawList)],
+    attrs: &[
+        ("count", Expr),
+        ("for_each", Expr),
+        ("provider", Raw),
+        ("depends_on", RawList),
+    ],
     blocks: &[
         ("lifecycle", &[], fixed(&LIFECYCLE)),
         ("connection", &[], fixed(&ARGUMENTS)),

@@ -641,7 +641,11 @@ mod tests {
         assert_eq!(s.written_at(4), text.find("\\u00e9").unwrap());
         let c = s.value.find('c').unwrap();
         assert_eq!(&text[s.written_at(c)..s.written_at(c) + 1], "c");
-        let pieces: Vec<&str> = s.pieces(0..s.value.len()).iter().map(|p| &text[p.written.clone()]).collect();
+        let pieces: Vec<&str> = s
+            .pieces(0..s.value.len())
+            .iter()
+            .map(|p| &text[p.written.clone()])
+            .collect();
         assert_eq!(pieces, ["a", "\\\"", "b", "\\u00e9", "\\ud83d\\ude00", "c"]);
         assert_eq!(s.pieces(3..5).len(), 1);
     }
@@ -668,7 +672,10 @@ mod tests {
         assert_eq!(err(r#"{"a": 1]"#), ("Mismatched braces", "]".into()));
         assert_eq!(err(r#"[1}"#), ("Mismatched brackets", "}".into()));
         assert_eq!(err(r#"[1 2]"#), ("Missing attribute seperator comma", "2".into()));
-        assert_eq!(err(r#"{"a": 1 "b": 2}"#), ("Missing attribute seperator comma", "\"b\"".into()));
+        assert_eq!(
+            err(r#"{"a": 1 "b": 2}"#),
+            ("Missing attribute seperator comma", "\"b\"".into())
+        );
         assert_eq!(err(r#"[1: 2]"#), ("Invalid array value", ":".into()));
         assert_eq!(err(r#"{1: 2}"#), ("Invalid object property name", "1".into()));
         assert_eq!(err(r#"{"a": tru}"#), ("Invalid JSON keyword", "tru".into()));

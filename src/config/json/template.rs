@@ -15,9 +15,10 @@ pub enum Part {
     /// Literal text, including the escapes `$${` and `%%{`, which HCL's
     /// quoted strings read the same way.
     Literal(Range<usize>),
-    /// `${ ... }` or `%{ ... }`, markers included; an unclosed sequence runs
-    /// to the end of the text.
+    /// `${ ... }` or `%{ ... }`, markers included.
     Sequence(Range<usize>),
+    /// A sequence whose closing brace never comes: it runs to the end of the text.
+    Unclosed(Range<usize>),
 }
 
 /// Splits a template into literal text and sequences.
@@ -36,10 +37,17 @@ pub fn parts(t: &str) -> Vec<Part> {
             if literal < i {
                 out.push(Part::Literal(literal..i));
             }
-            let end = sequence_end(b, i + 2);
-            out.push(Part::Sequence(i..end));
-            i = end;
-            literal = end;
+            match sequence_end(b, i + 2) {
+                Some(end) => {
+                    out.push(Part::Sequence(i..end));
+                    i = end;
+                }
+                None => {
+                    out.push(Part::Unclosed(i..b.len()));
+                    i = b.len();
+                }
+            }
+            literal = i;
         } else {
             i += 1;
         }
@@ -51,17 +59,17 @@ pub fn parts(t: &str) -> Vec<Part> {
 }
 
 /// The end of a sequence whose content starts at `i`: just after the brace
-/// that closes it, or the end of the text.
-fn sequence_end(b: &[u8], mut i: usize) -> usize {
+/// that closes it; `None` if the text ends first.
+fn sequence_end(b: &[u8], mut i: usize) -> Option<usize> {
     let mut depth = 0usize;
     while i < b.len() {
         match b[i] {
-            b'"' => i = string_end(b, i + 1),
+            b'"' => i = string_end(b, i + 1)?,
             b'{' => {
                 depth += 1;
                 i += 1;
             }
-            b'}' if depth == 0 => return i + 1,
+            b'}' if depth == 0 => return Some(i + 1),
             b'}' => {
                 depth -= 1;
                 i += 1;
@@ -69,21 +77,21 @@ fn sequence_end(b: &[u8], mut i: usize) -> usize {
             _ => i += 1,
         }
     }
-    b.len()
+    None
 }
 
 /// The end of a quoted string inside a sequence, whose content starts at
 /// `i`: a template itself, with backslash escapes and nested sequences.
-fn string_end(b: &[u8], mut i: usize) -> usize {
+fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
     while i < b.len() {
         match b[i] {
             b'\\' => i += 2,
-            b'"' => return i + 1,
-            b'$' | b'%' if b.get(i + 1) == Some(&b'{') => i = sequence_end(b, i + 2),
+            b'"' => return Some(i + 1),
+            b'$' | b'%' if b.get(i + 1) == Some(&b'{') => i = sequence_end(b, i + 2)?,
             _ => i += 1,
         }
     }
-    b.len()
+    None
 }
 
 #[cfg(test)]
@@ -96,6 +104,7 @@ mod tests {
             .map(|p| match p {
                 Part::Literal(r) => format!("L:{}", &t[r]),
                 Part::Sequence(r) => format!("S:{}", &t[r]),
+                Part::Unclosed(r) => format!("U:{}", &t[r]),
             })
             .collect()
     }
@@ -104,10 +113,7 @@ mod tests {
     fn literals_and_sequences() {
         assert_eq!(show("plain \"text\""), ["L:plain \"text\""]);
         assert_eq!(show("a${var.x}b"), ["L:a", "S:${var.x}", "L:b"]);
-        assert_eq!(
-            show("%{ if x }y%{ endif }"),
-            ["S:%{ if x }", "L:y", "S:%{ endif }"]
-        );
+        assert_eq!(show("%{ if x }y%{ endif }"), ["S:%{ if x }", "L:y", "S:%{ endif }"]);
         assert_eq!(show(""), Vec::<String>::new());
     }
 
@@ -131,6 +137,8 @@ mod tests {
 
     #[test]
     fn an_unclosed_sequence_runs_to_the_end() {
-        assert_eq!(show("a${var.x"), ["L:a", "S:${var.x"]);
+        assert_eq!(show("a${var.x"), ["L:a", "U:${var.x"]);
+        assert_eq!(show(r#"${f("}")"#), [r#"U:${f("}")"#]);
+        assert_eq!(show(r#"${"a}"#), [r#"U:${"a}"#]);
     }
 }

@@ -13,7 +13,12 @@ fn hcl(json: &str) -> (String, Vec<(String, String)>) {
     let (_, diags) = to_hcl(file, &mut sources);
     let found = diags
         .iter()
-        .map(|d| (d.summary.clone(), d.span.map(|s| sources.text(s).to_string()).unwrap_or_default()))
+        .map(|d| {
+            (
+                d.summary.clone(),
+                d.span.map(|s| sources.text(s).to_string()).unwrap_or_default(),
+            )
+        })
         .collect();
     (sources.get(file).parsed().to_string(), found)
 }
@@ -128,7 +133,10 @@ fn label_levels_and_arrays_give_several_blocks() {
     // null body in an array is a body of the wrong type (as in terraform).
     assert_eq!(
         found,
-        [pair("Missing block label", "["), pair("Incorrect JSON value type", "null")]
+        [
+            pair("Missing block label", "["),
+            pair("Incorrect JSON value type", "null")
+        ]
     );
     let headers: Vec<&str> = out.lines().filter(|l| l.ends_with('{')).collect();
     assert_eq!(
@@ -152,7 +160,10 @@ fn unknown_types_and_provider_settings_keep_every_key() {
 }"#);
     assert!(found.is_empty(), "{found:?}");
     assert!(out.contains("  anything = {\"a\" = 1}\n"), "{out}");
-    assert!(out.contains("  features {\n    resource_group {\n      prevent_deletion_if_contains_resources = false\n"), "{out}");
+    assert!(
+        out.contains("  features {\n    resource_group {\n      prevent_deletion_if_contains_resources = false\n"),
+        "{out}"
+    );
     assert!(out.contains("  subscription_id = \"s\"\n"), "{out}");
     assert!(
         out.contains(r#"azurerm = {"source" = "hashicorp/azurerm", "configuration_aliases" = [azurerm.west]}"#),
@@ -192,8 +203,10 @@ fn what_terraform_rejects_in_the_structure_is_reported_at_its_key() {
 
 #[test]
 fn wrong_json_types_are_reported_as_terraform_does() {
-    let (_, found) = hcl(r#"{"resource": {"azurerm_resource_group": "x"}, "locals": [1], "variable": {"v": 1},
-        "data": {}, "output": {"o": [2]}}"#);
+    let (_, found) = hcl(
+        r#"{"resource": {"azurerm_resource_group": "x"}, "locals": [1], "variable": {"v": 1},
+        "data": {}, "output": {"o": [2]}}"#,
+    );
     let summaries: Vec<&str> = found.iter().map(|(s, _)| s.as_str()).collect();
     assert_eq!(
         summaries,
@@ -229,11 +242,19 @@ fn invalid_names_are_reported_not_written() {
 fn a_broken_template_is_reported_inside_its_string_and_the_rest_loads() {
     let (c, d) = load(&[(
         "main.tf.json",
-        r#"{"locals": {"a": "x ${var.y", "b": "fine"}, "variable": {"y": {}}}"#,
+        r#"{"locals": {"a": "x ${var.y", "b": "fine", "c": "\"${var.}\""}, "variable": {"y": {}}}"#,
     )]);
-    let e: Vec<(&str, &str)> = d.iter().map(|d| (d.summary.as_str(), c.sources.text(d.span.unwrap()))).collect();
-    assert_eq!(e.len(), 1, "{e:?}");
-    assert_eq!(e[0].0, "Syntax error");
+    let e: Vec<(&str, &str)> = d
+        .iter()
+        .map(|d| (d.summary.as_str(), c.sources.text(d.span.unwrap())))
+        .collect();
+    assert_eq!(
+        e,
+        [
+            ("Unclosed template interpolation sequence", "${"),
+            ("Syntax error", "}")
+        ]
+    );
     assert!(c.locals.contains_key("b") && c.variables.contains_key("y"));
 }
 
@@ -278,14 +299,19 @@ fn loads_like_the_same_configuration_in_hcl() {
     // Spans lead back into the JSON: the header to the resource's name, the path into its string.
     assert_eq!(c.sources.text(rg.span), "\"rg\"");
     assert_eq!(c.sources.text(rg.type_span), "\"azurerm_resource_group\"");
-    assert_eq!(c.sources.text(p[1].span), "tags[\\\"owner\\\"]");
-    assert_eq!(c.sources.text(rg.depends_on[0].span), "azurerm_resource_group.other");
+    assert_eq!(c.sources.text(p[1].span), "\"tags[\\\"owner\\\"]\"");
+    assert_eq!(
+        c.sources.text(rg.depends_on[0].span),
+        "\"azurerm_resource_group.other\""
+    );
     assert_eq!(c.outputs["id"].depends_on.len(), 1);
 }
 
 #[test]
 fn references_that_are_not_references_are_rejected_by_the_loader() {
-    let e = errors(r#"{"resource": {"azurerm_resource_group": {"rg": {"name": "a", "location": "b", "depends_on": ["foo bar", "${azurerm_resource_group.x}"]}}}}"#);
+    let e = errors(
+        r#"{"resource": {"azurerm_resource_group": {"rg": {"name": "a", "location": "b", "depends_on": ["foo bar", "${azurerm_resource_group.x}"]}}}}"#,
+    );
     assert_eq!(
         e,
         [
@@ -307,6 +333,12 @@ fn constants_are_verbatim_and_templates_are_not() {
     let eval = |e: &crate::config::Expr| {
         crate::lang::eval::Evaluator::new(&crate::lang::eval::EmptyScope, &Default::default()).eval(&e.expr)
     };
-    assert_eq!(eval(v.default.as_ref().unwrap()).unwrap(), crate::lang::Value::String("a${b}".into()));
-    assert_eq!(eval(&c.locals["l"].expr).unwrap(), crate::lang::Value::String("${d}".into()));
+    assert_eq!(
+        eval(v.default.as_ref().unwrap()).unwrap(),
+        crate::lang::Value::String("a${b}".into())
+    );
+    assert_eq!(
+        eval(&c.locals["l"].expr).unwrap(),
+        crate::lang::Value::String("${d}".into())
+    );
 }

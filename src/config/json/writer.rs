@@ -70,8 +70,12 @@ impl Writer {
     pub fn append(&mut self, other: Writer) {
         let shift = self.out.len();
         self.out.push_str(&other.out);
-        self.pieces
-            .extend(other.pieces.into_iter().map(|(p, w)| (p.start + shift..p.end + shift, w)));
+        self.pieces.extend(
+            other
+                .pieces
+                .into_iter()
+                .map(|(p, w)| (p.start + shift..p.end + shift, w)),
+        );
     }
 
     /// Forgets everything written from `at` on.
@@ -103,7 +107,7 @@ impl Writer {
                 for part in parts(&s.value) {
                     match part {
                         Part::Literal(r) => self.literal(s, r, false),
-                        Part::Sequence(r) => self.raw_range(s, r),
+                        Part::Sequence(r) | Part::Unclosed(r) => self.raw_range(s, r),
                     }
                 }
             }
@@ -112,9 +116,28 @@ impl Writer {
     }
 
     /// The content of a JSON string as HCL source, unchanged: a reference,
-    /// a type, a keyword.
+    /// a type, a keyword. Its first and last characters stand for the quotes
+    /// too, so the expression as a whole is the JSON string as a whole, as
+    /// terraform reports it.
     pub fn raw(&mut self, s: &Str) {
-        self.raw_range(s, 0..s.value.len());
+        let first = self.pieces.len();
+        let len = s.value.len();
+        let head = s.value.chars().next().map_or(0, char::len_utf8);
+        let tail = s.value.chars().next_back().map_or(0, char::len_utf8);
+        if len > head + tail {
+            self.raw_range(s, 0..head);
+            self.raw_range(s, head..len - tail);
+            self.raw_range(s, len - tail..len);
+        } else {
+            self.raw_range(s, 0..len);
+        }
+        let last = self.pieces.len().saturating_sub(1);
+        if let Some((_, w)) = self.pieces.get_mut(first) {
+            w.start = s.range.start;
+        }
+        if let Some((_, w)) = self.pieces.get_mut(last).filter(|_| last >= first) {
+            w.end = s.range.end;
+        }
     }
 
     fn raw_range(&mut self, s: &Str, range: Range<usize>) {
@@ -196,7 +219,11 @@ mod tests {
         let s = string(json);
         let mut w = Writer::default();
         w.string(&s, mode);
-        let pieces = w.pieces.iter().map(|(p, j)| format!("{}<{}", &w.out[p.clone()], &json[j.clone()])).collect();
+        let pieces = w
+            .pieces
+            .iter()
+            .map(|(p, j)| format!("{}<{}", &w.out[p.clone()], &json[j.clone()]))
+            .collect();
         (w.out, pieces)
     }
 
@@ -231,6 +258,11 @@ mod tests {
         assert_eq!(w.out, r#"aws_x.y["k"]"#);
         let k = w.out.find('k').unwrap();
         assert_eq!(&json[w.origin(k).unwrap()..][..1], "k");
+        let (text, map) = w.finish();
+        assert_eq!(text, r#"aws_x.y["k"]"#);
+        // The whole expression is the whole string; a part of it is that part.
+        assert_eq!((map.start(0), map.end(text.len())), (0, json.len()));
+        assert_eq!((map.start(2), map.end(5)), (3, 6));
         let mut w = Writer::default();
         let r = w.anchor("{\n\"x\"}", 0..5);
         assert_eq!(w.out, "# { \"x\"\n");
