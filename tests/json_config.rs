@@ -249,3 +249,48 @@ fn values_read_from_json_are_the_values_terraform_computes() {
         }
     }
 }
+
+#[test]
+fn a_rule_finding_in_a_json_file_points_at_the_json() {
+    // VNET001's broken example, with the offending subnet moved to JSON.
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/broken/VNET001/main.tf");
+    let hcl = std::fs::read_to_string(example).unwrap();
+    let start = hcl.find("resource \"azurerm_subnet\" \"api\"").unwrap();
+    let end = start + hcl[start..].find("\n}\n").unwrap() + 3;
+    let api = r#"{
+  "resource": {
+    "azurerm_subnet": {
+      "api": {
+        "name": "apiserver",
+        "resource_group_name": "${azurerm_resource_group.rg.name}",
+        "virtual_network_name": "${azurerm_virtual_network.vnet.name}",
+        "address_prefixes": ["10.20.0.0/28"]
+      }
+    }
+  }
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("main.tf", &format!("{}{}", &hcl[..start], &hcl[end..])),
+            ("api.tf.json", api),
+        ],
+    );
+    let r = run(dir.path(), &["validate", "--format", "sarif"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let sarif = json(&r);
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["ruleId"] == "VNET001")
+        .unwrap_or_else(|| panic!("no VNET001: {sarif:#}"));
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "api.tf.json");
+    assert_eq!(location["region"]["startLine"], 4, "{location:#}");
+    let r = run(dir.path(), &["validate"]);
+    assert!(r.stderr.contains("╭─[api.tf.json:4:7]"), "{}", r.stderr);
+    assert!(r.stderr.contains(r#"4 │       "api": {"#), "{}", r.stderr);
+}

@@ -35,9 +35,13 @@ pub fn to_hcl(file: FileId, sources: &mut Sources) -> (Option<Body>, Diagnostics
         Ok(root) => root,
         // Not converted: the span indexes the JSON itself.
         Err(e) => {
-            let d = Diagnostic::error(e.summary)
-                .with_detail(e.detail)
-                .with_span(Span::new(file, e.range));
+            let d = match visible(&json, e.range) {
+                Some(r) => Diagnostic::error(e.summary)
+                    .with_detail(e.detail)
+                    .with_span(Span::new(file, r)),
+                // An empty file: nothing to point at but the file.
+                None => Diagnostic::error(e.summary).with_detail(format!("{name}: {}", e.detail)),
+            };
             return (None, d.into());
         }
     };
@@ -51,6 +55,20 @@ pub fn to_hcl(file: FileId, sources: &mut Sources) -> (Option<Body>, Diagnostics
             diags.push(d);
             (None, diags)
         }
+    }
+}
+
+/// A range at least one character wide, so a renderer can underline it: an
+/// empty one (the end of the text) takes the character before it.
+fn visible(text: &str, range: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+    if !range.is_empty() {
+        return Some(range);
+    }
+    let at = range.start.min(text.len());
+    match (text[at..].chars().next(), text[..at].chars().next_back()) {
+        (Some(c), _) => Some(at..at + c.len_utf8()),
+        (None, Some(c)) => Some(at - c.len_utf8()..at),
+        (None, None) => None,
     }
 }
 

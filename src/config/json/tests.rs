@@ -259,6 +259,14 @@ fn a_broken_template_is_reported_inside_its_string_and_the_rest_loads() {
 }
 
 #[test]
+fn errors_at_the_end_of_the_text_still_point_at_something() {
+    assert_eq!(errors("{\"locals\": {\"a\": \"x"), [pair("Invalid JSON string", "x")]);
+    let (_, d) = load(&[("main.tf.json", "")]);
+    let d = d.iter().next().unwrap();
+    assert_eq!((d.summary.as_str(), d.span), ("Missing value", None));
+}
+
+#[test]
 fn json_syntax_errors_point_into_the_json() {
     let e = errors("{\n  \"locals\": {\n    \"a\": 1,\n  }\n}\n");
     assert_eq!(e, [pair("Trailing comma in object", ",")]);
