@@ -70,13 +70,20 @@ impl Converter<'_> {
     }
 
     /// Reports an error at `at` in the JSON, through a comment line written now.
-    fn report(&mut self, w: &mut Writer, summary: &str, detail: impl Into<String>, at: Range<usize>) -> Span {
+    fn report(
+        &mut self,
+        w: &mut Writer,
+        summary: &str,
+        detail: impl Into<String>,
+        at: Range<usize>,
+    ) -> &mut Diagnostic {
         self.indent(w);
         let range = w.anchor(self.json, at);
         let span = Span::new(self.file, range);
         self.diags
             .push(Diagnostic::error(summary).with_detail(detail).with_span(span));
-        span
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
     }
 
     /// `name:line,column-column`, as terraform cites a place in a detail.
@@ -195,13 +202,12 @@ impl Converter<'_> {
                         };
                         let detail = format!("The argument {key:?} was already set at {}.", self.cite(first.clone()));
                         let first_key = *first_key;
-                        let span = self.report(w, summary, detail, m.key.range.clone());
-                        if let Some(d) = self.diags.last_mut().filter(|d| d.span == Some(span)) {
-                            d.labels.push(crate::diag::Label {
+                        self.report(w, summary, detail, m.key.range.clone())
+                            .labels
+                            .push(crate::diag::Label {
                                 span: first_key,
                                 message: "first set here".into(),
                             });
-                        }
                         continue;
                     }
                     if listed.is_none() && hcl_edit::Ident::try_new(key).is_err() {
