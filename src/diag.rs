@@ -40,11 +40,25 @@ impl Span {
 }
 
 /// One loaded source file: its display name, its text and a line index.
+///
+/// A file converted before parsing (a `.tf.json` file becomes HCL native
+/// syntax) keeps both texts: spans index the converted text, and the file's
+/// [`SpanMap`] leads every position back to what its author wrote, so
+/// renderers show the written line and column.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub name: String,
+    /// The text as written in the file.
     pub text: Arc<str>,
     line_starts: Vec<usize>,
+    converted: Option<Arc<Converted>>,
+}
+
+/// The text a file was converted into, and where each piece of it came from.
+#[derive(Debug)]
+struct Converted {
+    text: Arc<str>,
+    map: SpanMap,
 }
 
 /// A position in a file: one-based line and column (in characters), zero-based byte.
@@ -65,11 +79,46 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            converted: None,
         }
     }
 
-    /// The line and column of a byte offset (clamped to the text).
+    /// The text that was parsed, which spans index: the converted text if
+    /// the file was converted, else the text as written.
+    pub fn parsed(&self) -> &Arc<str> {
+        self.converted.as_ref().map_or(&self.text, |c| &c.text)
+    }
+
+    /// The written text a span of the parsed text comes from (on character boundaries).
+    pub fn written(&self, range: Range<usize>) -> Range<usize> {
+        let Some(c) = &self.converted else {
+            return range;
+        };
+        let start = floor_char(&self.text, c.map.start(range.start));
+        let end = ceil_char(&self.text, c.map.end(range.end)).max(start);
+        start..end
+    }
+
+    /// Where a span starting at `byte` (of the parsed text) starts in the written text.
     pub fn position(&self, byte: usize) -> Position {
+        let start = match &self.converted {
+            Some(c) => floor_char(&self.text, c.map.start(byte)),
+            None => byte,
+        };
+        self.written_position(start)
+    }
+
+    /// Where a span ending at `byte` (of the parsed text) ends in the written text.
+    pub fn end_position(&self, byte: usize) -> Position {
+        let end = match &self.converted {
+            Some(c) => ceil_char(&self.text, c.map.end(byte)),
+            None => byte,
+        };
+        self.written_position(end)
+    }
+
+    /// The line and column of a byte offset of the written text (clamped to the text).
+    fn written_position(&self, byte: usize) -> Position {
         let byte = byte.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= byte) - 1;
         let start = self.line_starts[line];
@@ -78,6 +127,96 @@ impl SourceFile {
             line: line + 1,
             column,
             byte,
+        }
+    }
+}
+
+fn floor_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+/// Where the pieces of a converted text come from in the written text.
+///
+/// Pieces are recorded in the order of the converted text. A piece as long
+/// as its origin maps byte for byte; any other maps its ends to the ends of
+/// its origin. Text between pieces (syntax the conversion added) maps to the
+/// nearest piece: a span starting there starts at the next piece, a span
+/// ending there ends with the previous one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpanMap {
+    pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Piece {
+    parsed: Range<usize>,
+    written: Range<usize>,
+}
+
+impl Piece {
+    fn exact(&self) -> bool {
+        self.parsed.len() == self.written.len()
+    }
+
+    fn inside(&self, at: usize) -> usize {
+        let offset = at.saturating_sub(self.parsed.start);
+        if at >= self.parsed.end {
+            self.written.end
+        } else if self.exact() {
+            self.written.start + offset
+        } else {
+            (self.written.start + offset).min(self.written.end)
+        }
+    }
+}
+
+impl SpanMap {
+    /// Records that `parsed`, which follows every piece recorded so far,
+    /// was converted from `written`.
+    pub fn push(&mut self, parsed: Range<usize>, written: Range<usize>) {
+        if parsed.is_empty() {
+            return;
+        }
+        if let Some(last) = self.pieces.last_mut() {
+            let follows = last.parsed.end == parsed.start && last.written.end == written.start;
+            if follows && last.exact() && parsed.len() == written.len() {
+                last.parsed.end = parsed.end;
+                last.written.end = written.end;
+                return;
+            }
+        }
+        self.pieces.push(Piece { parsed, written });
+    }
+
+    /// Where a span starting at `at` of the converted text starts in the written text.
+    pub fn start(&self, at: usize) -> usize {
+        let i = self.pieces.partition_point(|p| p.parsed.end <= at);
+        match self.pieces.get(i) {
+            Some(p) if p.parsed.start <= at => p.inside(at),
+            Some(p) => p.written.start,
+            None => self.pieces.last().map_or(0, |p| p.written.end),
+        }
+    }
+
+    /// Where a span ending at `at` of the converted text ends in the written text.
+    pub fn end(&self, at: usize) -> usize {
+        let i = self.pieces.partition_point(|p| p.parsed.start < at);
+        match i.checked_sub(1).map(|i| &self.pieces[i]) {
+            Some(p) if at <= p.parsed.end => p.inside(at),
+            Some(p) => p.written.end,
+            None => self.pieces.first().map_or(0, |p| p.written.start),
         }
     }
 }
@@ -94,6 +233,12 @@ impl Sources {
         self.files.len() - 1
     }
 
+    /// Records that file `id` was converted into `text` before parsing: from
+    /// now on its spans index `text`, and `map` leads them back to the file.
+    pub fn convert(&mut self, id: FileId, text: impl Into<Arc<str>>, map: SpanMap) {
+        self.files[id].converted = Some(Arc::new(Converted { text: text.into(), map }));
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id]
     }
@@ -102,9 +247,10 @@ impl Sources {
         self.files.iter().enumerate()
     }
 
-    /// The source text under a span.
+    /// The written text under a span.
     pub fn text(&self, span: Span) -> &str {
-        self.files[span.file].text.get(span.start..span.end).unwrap_or("")
+        let f = &self.files[span.file];
+        f.text.get(f.written(span.start..span.end)).unwrap_or("")
     }
 }
 
@@ -309,6 +455,53 @@ mod tests {
         assert_eq!(f.position(5).line, 2);
         assert_eq!(f.position(5).column, 2);
         assert_eq!(f.position(1000).line, 3);
+    }
+
+    /// `{"a": "x\u00e9"}` converted to `a = "xé"`.
+    fn converted() -> Sources {
+        let mut sources = Sources::default();
+        let f = sources.add("a.tf.json", "{\"a\": \"x\\u00e9\"}\n");
+        let mut map = SpanMap::default();
+        map.push(0..1, 2..3); // a
+        map.push(4..6, 6..8); // "x
+        map.push(6..8, 8..14); // é from \u00e9
+        map.push(8..9, 14..15); // "
+        sources.convert(f, "a = \"xé\"\n", map);
+        sources
+    }
+
+    #[test]
+    fn converted_spans_map_back_to_the_written_text() {
+        let s = converted();
+        let f = s.get(0);
+        assert_eq!(&**f.parsed(), "a = \"xé\"\n");
+        // The key, the whole string, and the character written as an escape.
+        assert_eq!(s.text(Span::new(0, 0..1)), "a");
+        assert_eq!(s.text(Span::new(0, 4..9)), "\"x\\u00e9\"");
+        assert_eq!(s.text(Span::new(0, 6..8)), "\\u00e9");
+        // Added syntax (` = `) belongs to no piece: a span ending there ends
+        // with the previous piece, one starting there starts at the next.
+        assert_eq!(s.text(Span::new(0, 0..3)), "a");
+        assert_eq!(s.text(Span::new(0, 2..6)), "\"x");
+        assert_eq!(s.text(Span::new(0, 0..9)), "a\": \"x\\u00e9\"");
+        assert_eq!(f.position(4).column, 7);
+        assert_eq!(f.end_position(9).column, 16);
+        assert_eq!(f.position(4).byte, 6);
+        // Past the end, and an empty span in added syntax, stay in the text and in order.
+        assert_eq!(f.position(100).byte, 15);
+        let r = f.written(2..2);
+        assert!(r.start <= r.end, "{r:?}");
+    }
+
+    #[test]
+    fn exact_pieces_that_follow_each_other_merge() {
+        let mut m = SpanMap::default();
+        m.push(0..2, 10..12);
+        m.push(2..4, 12..14);
+        m.push(4..5, 20..26);
+        assert_eq!(m.pieces.len(), 2);
+        assert_eq!((m.start(3), m.end(3)), (13, 13));
+        assert_eq!((m.start(4), m.end(5)), (20, 26));
     }
 
     #[test]

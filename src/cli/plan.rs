@@ -53,7 +53,7 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
             .sources
             .iter()
             .map(|(_, f)| f.name.clone())
-            .filter(|n| n.ends_with(".tf"))
+            .filter(|n| n.ends_with(".tf") || crate::config::json::is_json(n))
             .collect();
         let saved = file::encode(
             &plan,

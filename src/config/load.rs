@@ -18,10 +18,10 @@ use std::path::Path;
 /// Files larger than this are refused rather than parsed.
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 
-/// Loads every `*.tf` file of `dir`, in name order.
+/// Loads every `*.tf` and `*.tf.json` file of `dir`, in name order.
 pub fn load_dir(dir: &Path) -> (Config, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let files = match read_dir_files(dir, "tf") {
+    let files = match read_dir_files(dir, &["tf", "tf.json"]) {
         Ok(files) => files,
         Err(d) => {
             diags.push(d);
@@ -36,8 +36,8 @@ pub fn load_dir(dir: &Path) -> (Config, Diagnostics) {
 /// A file's display name and its content, or why it could not be read.
 pub type FileContent = (String, Result<Vec<u8>, String>);
 
-/// The files of `dir` ending in `.{ext}`, sorted by name.
-pub fn read_dir_files(dir: &Path, ext: &str) -> Result<Vec<FileContent>, Diagnostic> {
+/// The files of `dir` ending in `.{ext}` for one of `exts`, sorted by name.
+pub fn read_dir_files(dir: &Path, exts: &[&str]) -> Result<Vec<FileContent>, Diagnostic> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         Diagnostic::error("Cannot read the configuration directory").with_detail(format!("{}: {e}", dir.display()))
     })?;
@@ -46,7 +46,7 @@ pub fn read_dir_files(dir: &Path, ext: &str) -> Result<Vec<FileContent>, Diagnos
         // Not `is_file()`: a dangling link must be reported, not skipped.
         .filter(|e| !e.path().is_dir())
         .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| n.ends_with(&format!(".{ext}")) && !n.starts_with('.'))
+        .filter(|n| exts.iter().any(|ext| n.ends_with(&format!(".{ext}"))) && !n.starts_with('.'))
         .collect();
     names.sort();
     Ok(names
@@ -143,6 +143,11 @@ impl Loader {
                 return None;
             }
         };
+        if super::json::is_json(name) {
+            let (body, diags) = super::json::to_hcl(file, &mut self.config.sources);
+            self.diags.extend(diags);
+            return body.map(|b| (file, b));
+        }
         let text = self.config.sources.get(file).text.clone();
         match parse_body(file, &text) {
             Ok(body) => Some((file, body)),

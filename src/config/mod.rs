@@ -1,4 +1,4 @@
-//! Configuration: the `.tf` files of one directory, parsed and checked.
+//! Configuration: the `.tf` and `.tf.json` files of one directory, parsed and checked.
 //!
 //! Owns reading and parsing files ([`load`]), the model of the blocks they
 //! declare (this file), variable values and their sources ([`vars`]), resource
@@ -7,6 +7,7 @@
 //! rest is evaluated by `core`, in dependency order.
 
 pub mod constraint;
+pub mod json;
 pub mod load;
 pub mod schema;
 pub mod tables;

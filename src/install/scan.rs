@@ -56,7 +56,7 @@ pub struct ModuleCall {
 /// empty or `.`), so diagnostics can show their lines.
 pub fn scan_dir(dir: &Path, shown: &str, sources: &mut Sources) -> (Vec<ModuleCall>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let files = match read_dir_files(dir, "tf") {
+    let files = match read_dir_files(dir, &["tf"]) {
         Ok(f) => f,
         Err(d) => return (Vec::new(), d.with_detail(format!("{}", dir.display())).into()),
     };

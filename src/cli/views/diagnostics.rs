@@ -58,15 +58,14 @@ fn render_one(handler: &GraphicalReportHandler, d: &Diagnostic, sources: &Source
     } else {
         Some(d.detail.clone())
     };
-    let mut labels = vec![LabeledSpan::new_primary_with_span(primary, span.start..span.end)];
+    // Spans index the parsed text; the file shown is the written one.
+    let at = |s: crate::diag::Span| file.written(s.start..s.end);
+    let mut labels = vec![LabeledSpan::new_primary_with_span(primary, at(span))];
     for l in &d.labels {
         if l.span == span {
-            labels[0] = LabeledSpan::new_primary_with_span(Some(l.message.clone()), span.start..span.end);
+            labels[0] = LabeledSpan::new_primary_with_span(Some(l.message.clone()), at(span));
         } else if l.span.file == span.file {
-            labels.push(LabeledSpan::new_with_span(
-                Some(l.message.clone()),
-                l.span.start..l.span.end,
-            ));
+            labels.push(LabeledSpan::new_with_span(Some(l.message.clone()), at(l.span)));
         } else {
             let other = sources.get(l.span.file);
             let p = other.position(l.span.start);
@@ -116,7 +115,7 @@ pub fn diagnostic_json(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
         json!({
             "filename": f.name,
             "start": f.position(s.start),
-            "end": f.position(s.end),
+            "end": f.end_position(s.end),
         })
     });
     json!({

@@ -40,7 +40,7 @@ pub fn sarif(diags: &Diagnostics, sources: &Sources, dir: &std::path::Path) -> J
                 .span
                 .map(|s| {
                     let f = sources.get(s.file);
-                    let (start, end) = (f.position(s.start), f.position(s.end));
+                    let (start, end) = (f.position(s.start), f.end_position(s.end));
                     json!({"physicalLocation": {
                         "artifactLocation": {"uri": uri(dir, &f.name), "uriBaseId": "%SRCROOT%"},
                         "region": {
