@@ -16,6 +16,13 @@ fn validate(main_tf: &str) -> Run {
     run(dir.path(), &["validate"])
 }
 
+/// Plans a configuration of one `main.tf` on the simulation and returns the run.
+fn plan(main_tf: &str) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", main_tf)]);
+    run(dir.path(), &["plan"])
+}
+
 fn validate_json(dir: &Path) -> serde_json::Value {
     let r = run(dir, &["validate", "--format", "json"]);
     serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
@@ -99,7 +106,7 @@ fn cycle_error_lists_the_cycle_and_points_at_references() {
 
 #[test]
 fn for_each_over_keys_unknown_at_plan_time_is_refused() {
-    let r = validate(&format!(
+    let main_tf = format!(
         r#"{RG}
 resource "azurerm_user_assigned_identity" "id" {{
   name                = "id"
@@ -113,7 +120,10 @@ resource "azurerm_role_assignment" "r" {{
   principal_id         = each.key
 }}
 "#
-    ));
+    );
+    // As terraform validate, validate accepts it: the keys are unknown, not invalid.
+    assert_eq!(validate(&main_tf).code, 0);
+    let r = plan(&main_tf);
     assert_eq!(r.code, 1);
     insta::assert_snapshot!("for_each_unknown_keys", r.stderr);
 }
@@ -290,7 +300,10 @@ fn variable_precedence_across_sources() {
 
 #[test]
 fn required_variable_without_value_is_named() {
-    let r = validate("variable \"cluster_name\" {\n  type = string\n}\n");
+    let main_tf = "variable \"cluster_name\" {\n  type = string\n}\n";
+    // As terraform validate, validate needs no values.
+    assert_eq!(validate(main_tf).code, 0);
+    let r = plan(main_tf);
     assert_eq!(r.code, 1);
     insta::assert_snapshot!("missing_variable", r.stderr);
 }

@@ -11,10 +11,10 @@
 //! written at the end. After an interrupt no new node starts; running ones
 //! finish and are recorded.
 
-use crate::addrs::{Instance, Mode, Object, Resource};
+use crate::addrs::{Instance, InstanceKey, Item, Mode, ModuleInstance, Object};
 use crate::config::schema::{self, Schema};
 use crate::config::Config;
-use crate::core::{resource_value, ObjectEval, Values};
+use crate::core::{resource_value, EvalMode, ObjectEval, Values};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::graph::ObjectGraph;
 use crate::lang::Value;
@@ -128,17 +128,17 @@ pub async fn apply<C: ArmClient>(
     ready.sort();
     let mut failed_nodes: HashMap<Node, String> = HashMap::default();
     let mut result = ApplyResult::default();
-    let mut values: Values = plan
-        .variables
-        .iter()
-        .map(|(k, v)| (Object::Variable(k.clone()), v.clone()))
-        .collect();
-    let eval = ObjectEval::new(config);
+    let mut values = Values::default();
+    for (k, v) in &plan.variables {
+        values.set(ModuleInstance::root(), Item::Variable(k.clone()), v.clone());
+    }
+    let eval = ObjectEval::new(config, EvalMode::Plan);
     let semaphore = Semaphore::new(opts.parallelism.max(1));
     let mut running: FuturesUnordered<BoxFuture<'_, (Node, Vec<OpResult>)>> = FuturesUnordered::new();
     let mut pending_journal: Vec<JournalEntry> = Vec::new();
-    // Per resource node: instance values already known without a cloud call.
-    let mut kept: HashMap<Resource, Vec<(crate::addrs::InstanceKey, Value)>> = HashMap::default();
+    // Per resource node: its module instances, and the instance values
+    // already known without a cloud call.
+    let mut kept: HashMap<Object, Kept> = HashMap::default();
 
     loop {
         while let Some(node) = ready.pop() {
@@ -157,30 +157,20 @@ pub async fn apply<C: ArmClient>(
                 continue;
             }
             match &node {
-                Node::Object(Object::Variable(_)) | Node::Object(Object::Output(_)) => {
+                // Destroying needs no value of the configuration.
+                Node::Object(_) if plan.destroy => release(&node, &dependents, &mut waiting, &mut ready),
+                Node::Object(o) if !matches!(o.item, Item::Resource(_)) => {
+                    eval.visit_item(&mut values, o, &mut result.diags);
                     release(&node, &dependents, &mut waiting, &mut ready);
                 }
-                Node::Object(Object::Local(name)) => {
-                    let v = eval.local(&values, name, &mut result.diags);
-                    values.insert(Object::Local(name.clone()), v);
-                    release(&node, &dependents, &mut waiting, &mut ready);
-                }
-                Node::Object(Object::Resource(addr)) => {
-                    let ops = prepare(
-                        &eval,
-                        &values,
-                        addr,
-                        &changes,
-                        &state,
-                        plan,
-                        provider,
-                        &mut result.diags,
-                    );
+                Node::Object(o) => {
+                    let (modules, ops) =
+                        prepare(&eval, &values, o, &changes, &state, plan, provider, &mut result.diags);
                     let mut cloud = Vec::new();
                     let mut keep = Vec::new();
                     for (inst, op) in ops {
                         match op {
-                            Op::Keep(v) => keep.push((inst.key.clone(), v)),
+                            Op::Keep(v) => keep.push((inst, v)),
                             Op::Failed(d) => {
                                 result.diags.extend(d);
                                 result.outcomes.insert(inst.clone(), Outcome::Failed);
@@ -189,7 +179,7 @@ pub async fn apply<C: ArmClient>(
                             op => cloud.push((inst, op)),
                         }
                     }
-                    kept.insert(addr.clone(), keep);
+                    kept.insert(o.clone(), Kept { modules, values: keep });
                     let sem = &semaphore;
                     let node2 = node.clone();
                     running.push(
@@ -261,22 +251,29 @@ pub async fn apply<C: ArmClient>(
         pending_journal.clear();
     }
 
-    // Outputs, with every value now known.
-    for name in config.outputs.keys() {
-        let failed = failed_nodes
-            .keys()
-            .any(|n| matches!(n, Node::Object(Object::Output(o)) if o == name));
+    // The root module's outputs, with every value now known.
+    let root = config.root();
+    for (name, output) in &root.outputs {
+        let node = Node::Object(Object::root(Item::Output(name.clone())));
         if plan.destroy {
             state.outputs.remove(name);
-        } else if !failed {
-            let v = eval.output(&values, name, &mut result.diags);
-            if v.is_wholly_known() {
-                let sensitive = config.outputs[name].sensitive;
-                state.outputs.insert(name.clone(), OutputState { value: v, sensitive });
+        } else if !failed_nodes.contains_key(&node) {
+            let item = Item::Output(name.clone());
+            if let Some(v) = values
+                .get(&ModuleInstance::root(), &item)
+                .filter(|v| v.is_wholly_known())
+            {
+                state.outputs.insert(
+                    name.clone(),
+                    OutputState {
+                        value: v.clone(),
+                        sensitive: output.sensitive,
+                    },
+                );
             }
         }
     }
-    state.outputs.retain(|k, _| config.outputs.contains_key(k));
+    state.outputs.retain(|k, _| root.outputs.contains_key(k));
     if plan.destroy {
         state.resources.retain(|a, _| a.resource.mode == Mode::Managed);
     }
@@ -307,14 +304,14 @@ fn skip(node: &Node, why: &str, changes: &HashMap<&Instance, &ResourceChange>, r
     };
     match node {
         Node::Delete(i) => mark(i),
-        Node::Object(Object::Resource(r)) => {
+        Node::Object(o) => {
+            let Some(r) = o.config_resource() else { return };
             for (i, c) in changes {
-                if &i.resource == r && !matches!(c.action, Action::NoOp | Action::Delete) {
+                if i.config_resource() == r && !matches!(c.action, Action::NoOp | Action::Delete) {
                     mark(i);
                 }
             }
         }
-        _ => {}
     }
 }
 
@@ -349,10 +346,10 @@ fn build_graph(
     for c in &deleting {
         deps.entry(Node::Delete(c.addr.clone())).or_default();
     }
-    let resource_node = |r: &Resource| Node::Object(Object::Resource(r.clone()));
+    let resource_node = |i: &Instance| Node::Object(Object::new(i.module.path(), Item::Resource(i.resource.clone())));
     for c in &deleting {
         let del = Node::Delete(c.addr.clone());
-        let this = c.addr.resource.to_string();
+        let this = c.addr.config_resource().to_string();
         // Destroy what depends on it first.
         for other in &deleting {
             let theirs = state
@@ -372,11 +369,11 @@ fn build_graph(
                 .changes
                 .iter()
                 .any(|u| &u.addr == addr && matches!(u.action, Action::Update));
-            if updating && r.dependencies.contains(&this) && deps.contains_key(&resource_node(&addr.resource)) {
-                deps.entry(del.clone()).or_default().push(resource_node(&addr.resource));
+            if updating && r.dependencies.contains(&this) && deps.contains_key(&resource_node(addr)) {
+                deps.entry(del.clone()).or_default().push(resource_node(addr));
             }
         }
-        let own = resource_node(&c.addr.resource);
+        let own = resource_node(&c.addr);
         match c.action {
             Action::DeleteThenCreate if deps.contains_key(&own) => deps.entry(own).or_default().push(del),
             Action::CreateThenDelete if deps.contains_key(&own) => deps.entry(del).or_default().push(own),
@@ -394,72 +391,93 @@ fn build_graph(
     (deps, dependents)
 }
 
-/// Decides, with the values known now, what each instance of a resource needs.
+/// What a resource node has in hand before its cloud calls: the module
+/// instances it is evaluated in, and the instance values that need no call.
+struct Kept {
+    modules: Vec<ModuleInstance>,
+    values: Vec<(Instance, Value)>,
+}
+
+/// Decides, with the values known now, what each instance of a resource
+/// needs, in every instance of its module (which it returns too).
 #[allow(clippy::too_many_arguments)]
 fn prepare<C: ArmClient>(
     eval: &ObjectEval,
     values: &Values,
-    addr: &Resource,
+    object: &Object,
     changes: &HashMap<&Instance, &ResourceChange>,
     state: &State,
     plan: &Plan,
     provider: &Azurerm<C>,
     diags: &mut Diagnostics,
-) -> Vec<(Instance, Op)> {
-    let res = &eval.config.resources[addr];
-    let Some(schema) = schema::lookup(addr.mode, &addr.type_name) else {
-        return Vec::new();
+) -> (Vec<ModuleInstance>, Vec<(Instance, Op)>) {
+    let modules = values.instances_of(&object.module);
+    let Some(addr) = object.config_resource() else {
+        return (modules, Vec::new());
     };
+    let (Some(res), Some(schema)) = (
+        eval.config.resource(&addr),
+        schema::lookup(addr.resource.mode, &addr.resource.type_name),
+    ) else {
+        return (modules, Vec::new());
+    };
+    let mut ops = Vec::new();
     let mut d = Diagnostics::new();
-    let Some(reps) = eval.repetitions(values, res, &mut d) else {
-        diags.extend(d);
-        return Vec::new();
-    };
-    let mut ops = Vec::with_capacity(reps.len());
-    for rep in reps {
-        let inst = addr.instance(rep.key.clone());
-        let prior = state.resources.get(&inst).map(|r| r.value.clone());
-        let op = match changes.get(&inst).map(|c| c.action) {
-            Some(Action::NoOp) | None if addr.mode == Mode::Data => match plan.prior_state.resources.get(&inst) {
-                Some(r) => Op::Keep(r.value.clone()),
-                None => Op::ReadData(eval.instance(values, res, schema, &rep, &mut d)),
-            },
-            Some(Action::NoOp) | None => {
-                Op::Keep(prior.unwrap_or_else(|| eval.instance(values, res, schema, &rep, &mut d)))
-            }
-            Some(Action::Delete) => continue,
-            Some(Action::Read) => Op::ReadData(eval.instance(values, res, schema, &rep, &mut d)),
-            Some(action) => {
-                let mut cd = Diagnostics::new();
-                let config_value = eval.instance(values, res, schema, &rep, &mut cd);
-                let prior = if action.is_replace() { None } else { prior };
-                let cfg = match &prior {
-                    Some(p) => crate::plan::engine::ignore_changes(config_value, p, &res.lifecycle.ignore_changes),
-                    None => config_value,
-                };
-                let planned = provider.plan(schema, prior.as_ref(), &cfg);
-                if action == Action::Update && !planned.replace_paths.is_empty() {
-                    cd.push(Diagnostic::error("Inconsistent plan").with_detail(format!(
-                        "{inst} was planned as an update, but with the values known now {} forces a replacement; plan again",
-                        planned.replace_paths.join(", ")
-                    )));
-                }
-                if cd.has_errors() {
-                    Op::Failed(cd)
-                } else {
-                    Op::Apply {
-                        prior,
-                        // What is sent carries the secrets themselves, not their seals.
-                        planned: sealed::with_secrets_from(&schema.block, planned.value, &cfg),
-                        action,
+    for mi in &modules {
+        let Some(reps) = eval.repetitions(values, mi, res, &mut d) else {
+            continue;
+        };
+        for rep in reps {
+            let inst = Instance {
+                module: mi.clone(),
+                resource: addr.resource.clone(),
+                key: rep.key.clone(),
+            };
+            let prior = state.resources.get(&inst).map(|r| r.value.clone());
+            let op = match changes.get(&inst).map(|c| c.action) {
+                Some(Action::NoOp) | None if addr.resource.mode == Mode::Data => {
+                    match plan.prior_state.resources.get(&inst) {
+                        Some(r) => Op::Keep(r.value.clone()),
+                        None => Op::ReadData(eval.instance(values, mi, res, schema, &rep, &mut d)),
                     }
                 }
-            }
-        };
-        ops.push((inst, op));
+                Some(Action::NoOp) | None => {
+                    Op::Keep(prior.unwrap_or_else(|| eval.instance(values, mi, res, schema, &rep, &mut d)))
+                }
+                Some(Action::Delete) => continue,
+                Some(Action::Read) => Op::ReadData(eval.instance(values, mi, res, schema, &rep, &mut d)),
+                Some(action) => {
+                    let mut cd = Diagnostics::new();
+                    let config_value = eval.instance(values, mi, res, schema, &rep, &mut cd);
+                    let prior = if action.is_replace() { None } else { prior };
+                    let cfg = match &prior {
+                        Some(p) => crate::plan::engine::ignore_changes(config_value, p, &res.lifecycle.ignore_changes),
+                        None => config_value,
+                    };
+                    let planned = provider.plan(schema, prior.as_ref(), &cfg);
+                    if action == Action::Update && !planned.replace_paths.is_empty() {
+                        cd.push(Diagnostic::error("Inconsistent plan").with_detail(format!(
+                            "{inst} was planned as an update, but with the values known now {} forces a replacement; plan again",
+                            planned.replace_paths.join(", ")
+                        )));
+                    }
+                    if cd.has_errors() {
+                        Op::Failed(cd)
+                    } else {
+                        Op::Apply {
+                            prior,
+                            // What is sent carries the secrets themselves, not their seals.
+                            planned: sealed::with_secrets_from(&schema.block, planned.value, &cfg),
+                            action,
+                        }
+                    }
+                }
+            };
+            ops.push((inst, op));
+        }
     }
     diags.extend(d);
-    ops
+    (modules, ops)
 }
 
 async fn run_op<C: ArmClient>(provider: &Azurerm<C>, sem: &Semaphore, inst: Instance, op: Op) -> OpResult {
@@ -526,15 +544,17 @@ fn record(
     changes: &HashMap<&Instance, &ResourceChange>,
     state: &mut State,
     values: &mut Values,
-    kept: &mut HashMap<Resource, Vec<(crate::addrs::InstanceKey, Value)>>,
+    kept: &mut HashMap<Object, Kept>,
     journal: &mut Vec<JournalEntry>,
     config: &Config,
     result: &mut ApplyResult,
 ) -> bool {
     let mut ok = true;
-    let mut collected = match node {
-        Node::Object(Object::Resource(r)) => kept.remove(r).unwrap_or_default(),
-        _ => Vec::new(),
+    let (modules, mut collected) = match node {
+        Node::Object(o) => kept
+            .remove(o)
+            .map_or_else(|| (Vec::new(), Vec::new()), |k| (k.modules, k.values)),
+        _ => (Vec::new(), Vec::new()),
     };
     for (inst, action, res) in results {
         match res {
@@ -555,7 +575,7 @@ fn record(
                 };
                 journal.push(JournalEntry::Set(Box::new(encode_resource(&inst, &rs))));
                 state.resources.insert(inst.clone(), rs);
-                collected.push((inst.key.clone(), v));
+                collected.push((inst.clone(), v));
                 let imported = changes.get(&inst).is_some_and(|c| c.importing.is_some());
                 let outcome = match action {
                     Action::NoOp if imported => Outcome::Imported,
@@ -582,22 +602,29 @@ fn record(
                 }
                 for mut diag in diags {
                     diag.summary = format!("{inst}: {}", diag.summary);
-                    if let Some(res) = config.resources.get(&inst.resource) {
+                    if let Some(res) = config.resource_of(&inst) {
                         diag.span = diag.span.or(Some(res.span));
                     }
                     result.diags.push(diag);
                 }
                 if action != Action::Delete {
-                    collected.push((inst.key.clone(), Value::unknown()));
+                    collected.push((inst.clone(), Value::unknown()));
                 }
                 result.finish(inst, Outcome::Failed);
             }
         }
     }
-    if let Node::Object(Object::Resource(r)) = node {
-        if let Some(res) = config.resources.get(r) {
+    if let Node::Object(o) = node {
+        if let Some(res) = o.config_resource().and_then(|r| config.resource(&r)) {
             collected.sort_by(|a, b| a.0.cmp(&b.0));
-            values.insert(Object::Resource(r.clone()), resource_value(res, collected));
+            for mi in modules {
+                let mine: Vec<(InstanceKey, Value)> = collected
+                    .iter()
+                    .filter(|(i, _)| i.module == mi)
+                    .map(|(i, v)| (i.key.clone(), v.clone()))
+                    .collect();
+                values.set(mi, o.item.clone(), resource_value(res, mine));
+            }
         }
     }
     ok

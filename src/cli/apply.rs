@@ -37,7 +37,7 @@ fn plan_and_apply(
     auto_approve: bool,
     cloud: &CloudArgs,
 ) -> i32 {
-    let (config, vars, diags) = load_config(ctx, &options.vars);
+    let (config, vars, diags) = load_config(ctx, &options.vars, crate::config::vars::Missing::Error);
     let failed = report(ctx, &diags, &config.sources);
     let Some(vars) = vars.filter(|_| !failed) else {
         return exit::ERROR;

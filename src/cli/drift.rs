@@ -18,7 +18,7 @@ pub const DEFAULT_IGNORE: &str = "aksplan.driftignore";
 
 pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
     let started = Instant::now();
-    let (config, vars, diags) = load_config(ctx, &args.vars);
+    let (config, vars, diags) = load_config(ctx, &args.vars, crate::config::vars::Missing::Error);
     let failed = report(ctx, &diags, &config.sources);
     let Some(vars) = vars.filter(|_| !failed) else {
         return exit::ERROR;

@@ -10,7 +10,7 @@ use crate::addrs::Instance;
 use crate::diag::Diagnostic;
 
 pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
-    let (config, _, diags) = load_config(ctx, &args.vars);
+    let (config, _, diags) = load_config(ctx, &args.vars, crate::config::vars::Missing::Error);
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }

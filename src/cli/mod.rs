@@ -24,9 +24,9 @@ mod validate;
 mod version;
 pub mod views;
 
-use crate::config::vars::{resolve, VarInputs};
+use crate::config::vars::{resolve, Missing, VarInputs};
 use crate::config::{load_dir, Config};
-use crate::core::{evaluate, ConfigOnly, Evaluated};
+use crate::core::{evaluate, ConfigOnly, EvalMode, Evaluated};
 use crate::diag::Diagnostics;
 use args::{Cli, Command, VarArgs};
 use clap::{CommandFactory, Parser};
@@ -183,9 +183,11 @@ fn early_fail(color: bool, d: crate::diag::Diagnostic) -> i32 {
 
 /// Loads the configuration and its variable values, without evaluating it.
 /// The values are `None` when the files themselves could not be loaded.
+/// `missing` says what a root variable without a value is.
 pub fn load_config(
     ctx: &Context,
     vars: &VarArgs,
+    missing: Missing,
 ) -> (
     Config,
     Option<indexmap::IndexMap<String, crate::lang::Value>>,
@@ -196,7 +198,7 @@ pub fn load_config(
         if diags.has_errors() {
             return (config, None, diags);
         }
-        let (values, var_diags) = resolve(&mut config, &var_inputs(ctx, vars));
+        let (values, var_diags) = resolve(&mut config, &var_inputs(ctx, vars), missing);
         diags.extend(var_diags);
         (config, Some(values), diags)
     })
@@ -210,18 +212,19 @@ fn var_inputs(ctx: &Context, vars: &VarArgs) -> VarInputs {
     }
 }
 
-/// Loads and evaluates the configuration: files, variables, graph, values.
-/// Diagnostics of every stage are collected; evaluation is skipped when
-/// loading failed, since its errors would only repeat the first ones.
+/// Loads and evaluates the configuration as `validate` does (unset
+/// variables unknown): files, variables, graph, values. Diagnostics of every
+/// stage are collected; evaluation is skipped when loading failed, since its
+/// errors would only repeat the first ones.
 pub fn load(ctx: &Context, vars: &VarArgs) -> (Config, Option<Evaluated>, Diagnostics) {
     let (mut config, mut diags) = load_dir(&ctx.dir);
     if diags.has_errors() {
         diags.sort();
         return (config, None, diags);
     }
-    let (values, var_diags) = resolve(&mut config, &var_inputs(ctx, vars));
+    let (values, var_diags) = resolve(&mut config, &var_inputs(ctx, vars), Missing::Unknown);
     diags.extend(var_diags);
-    let (evaluated, eval_diags) = evaluate(&config, values, &mut ConfigOnly);
+    let (evaluated, eval_diags) = evaluate(&config, values, &mut ConfigOnly, EvalMode::Validate);
     diags.extend(eval_diags);
     diags.sort();
     (config, Some(evaluated), diags)

@@ -9,7 +9,7 @@ use crate::plan::{file, render};
 use crate::state::lock;
 
 pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
-    let (config, vars, diags) = load_config(ctx, &args.options.vars);
+    let (config, vars, diags) = load_config(ctx, &args.options.vars, crate::config::vars::Missing::Error);
     let failed = report(ctx, &diags, &config.sources);
     let Some(vars) = vars.filter(|_| !failed) else {
         return exit::ERROR;

@@ -174,7 +174,7 @@ impl Session {
     ) -> (State, std::collections::HashMap<Instance, (String, Value)>, Diagnostics) {
         let mut imported = std::collections::HashMap::new();
         let mut diags = Diagnostics::new();
-        for imp in &config.imports {
+        for imp in &config.root().imports {
             if state.resources.contains_key(&imp.to) {
                 continue; // Imported already: the block has done its work.
             }
@@ -220,7 +220,7 @@ impl Session {
 /// such block.
 pub fn import_target(config: &Config, addr: &Instance) -> Option<&'static crate::config::schema::Schema> {
     let managed = addr.resource.mode == crate::addrs::Mode::Managed;
-    (managed && config.resources.contains_key(&addr.resource))
+    (managed && config.resource_of(addr).is_some())
         .then(|| crate::config::schema::lookup(addr.resource.mode, &addr.resource.type_name))
         .flatten()
 }
@@ -340,19 +340,8 @@ pub fn checked_options(
 /// Parses `--target` and `--replace` addresses.
 pub fn plan_options(args: &PlanOptionArgs, destroy: bool) -> Result<PlanOptions, Diagnostics> {
     let mut diags = Diagnostics::new();
-    let mut parse = |list: &[String], what: &str| -> Vec<Instance> {
-        list.iter()
-            .filter_map(|a| match a.parse::<Instance>() {
-                Ok(i) => Some(i),
-                Err(e) => {
-                    diags.push(Diagnostic::error(format!("Invalid {what} address")).with_detail(e.to_string()));
-                    None
-                }
-            })
-            .collect()
-    };
-    let targets = parse(&args.targets, "--target");
-    let replace = parse(&args.replace, "--replace");
+    let targets = parse_all::<crate::addrs::Target>(&args.targets, "--target", &mut diags);
+    let replace = parse_all::<Instance>(&args.replace, "--replace", &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -362,4 +351,21 @@ pub fn plan_options(args: &PlanOptionArgs, destroy: bool) -> Result<PlanOptions,
         targets,
         refresh: args.refresh,
     })
+}
+
+/// Parses every address of an option, reporting those that are not valid.
+fn parse_all<T: std::str::FromStr<Err = crate::addrs::ParseError>>(
+    list: &[String],
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Vec<T> {
+    list.iter()
+        .filter_map(|a| match a.parse::<T>() {
+            Ok(i) => Some(i),
+            Err(e) => {
+                diags.push(Diagnostic::error(format!("Invalid {what} address")).with_detail(e.to_string()));
+                None
+            }
+        })
+        .collect()
 }

@@ -3,11 +3,12 @@
 
 use super::args::{DiagFormat, ValidateArgs};
 use super::{exit, load_config, views, Context};
-use crate::core::evaluate;
+use crate::config::vars::Missing;
+use crate::core::{evaluate, EvalMode};
 use crate::rules::{check_planned, PlannedValues};
 
 pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
-    let (config, vars, mut diags) = load_config(ctx, &args.vars);
+    let (config, vars, mut diags) = load_config(ctx, &args.vars, Missing::Unknown);
     // Variable errors do not stop evaluation: it finds more problems.
     if let Some(vars) = vars {
         // Planned against no state, purely: ids derived from names are known to the rules.
@@ -15,7 +16,7 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
             subscription: crate::provider::sim::SUBSCRIPTION.to_string(),
             values: Vec::new(),
         };
-        let (_, eval_diags) = evaluate(&config, vars, &mut planned);
+        let (_, eval_diags) = evaluate(&config, vars, &mut planned, EvalMode::Validate);
         diags.extend(eval_diags);
         if !args.skip_rules && !diags.has_errors() {
             diags.extend(check_planned(&config, &planned.values));

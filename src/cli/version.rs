@@ -13,7 +13,7 @@ use std::path::Path;
 
 /// The Terraform release whose language and behaviour aksplan implements
 /// (the `terraform_version` of its JSON plans, too).
-pub const TERRAFORM_VERSION: &str = "1.11.0";
+pub use crate::lang::TERRAFORM_VERSION;
 
 /// Go's `GOOS_GOARCH` for this build, as Terraform names platforms.
 pub fn platform() -> String {

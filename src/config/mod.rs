@@ -6,9 +6,12 @@
 //! It evaluates only what must be constant (defaults, lifecycle, tfvars); the
 //! rest is evaluated by `core`, in dependency order.
 
+pub mod blocks;
+pub mod calls;
 pub mod constraint;
 pub mod json;
 pub mod load;
+pub mod modules;
 pub mod schema;
 pub mod tables;
 pub mod validate;
@@ -44,19 +47,108 @@ impl Expr {
     }
 }
 
-/// Everything one configuration directory declares.
+/// A whole configuration: the root module and every module it calls,
+/// however deep, each read from its own directory.
 #[derive(Debug, Default)]
 pub struct Config {
+    /// The root module's directory.
     pub dir: PathBuf,
     pub sources: Sources,
+    /// Every module, the root first, then each module after the one that
+    /// calls it.
+    pub modules: IndexMap<addrs::ModulePath, Module>,
+}
+
+impl Config {
+    /// The root module.
+    pub fn root(&self) -> &Module {
+        &self.modules[0]
+    }
+
+    pub fn module(&self, path: &addrs::ModulePath) -> Option<&Module> {
+        self.modules.get(path)
+    }
+
+    /// The resource block of a module.
+    pub fn resource(&self, r: &addrs::ConfigResource) -> Option<&Resource> {
+        self.modules.get(&r.module)?.resources.get(&r.resource)
+    }
+
+    /// The resource block an instance belongs to.
+    pub fn resource_of(&self, i: &addrs::Instance) -> Option<&Resource> {
+        self.modules.get(&i.module.path())?.resources.get(&i.resource)
+    }
+
+    /// Every resource block of every module.
+    pub fn resources(&self) -> impl Iterator<Item = (addrs::ConfigResource, &Resource)> {
+        self.modules.iter().flat_map(|(path, m)| {
+            m.resources.iter().map(move |(r, res)| {
+                (
+                    addrs::ConfigResource {
+                        module: path.clone(),
+                        resource: r.clone(),
+                    },
+                    res,
+                )
+            })
+        })
+    }
+
+    /// The root module's `terraform` block.
+    pub fn terraform(&self) -> &TerraformSettings {
+        &self.root().terraform
+    }
+}
+
+/// One module: what the `.tf` and `.tf.json` files of one directory declare.
+#[derive(Debug, Default)]
+pub struct Module {
+    pub path: addrs::ModulePath,
+    /// Its directory, relative to the root module's (`.` for the root),
+    /// which `path.module` gives.
+    pub dir: PathBuf,
     pub terraform: TerraformSettings,
     pub providers: Vec<Provider>,
     pub variables: IndexMap<String, Variable>,
     pub locals: IndexMap<String, Local>,
     pub resources: IndexMap<addrs::Resource, Resource>,
     pub outputs: IndexMap<String, Output>,
-    /// `import` blocks: existing cloud resources to bring under management.
+    /// `module` blocks, by name.
+    pub calls: IndexMap<String, ModuleCall>,
+    /// `import` blocks: existing cloud resources to bring under management
+    /// (root module only).
     pub imports: Vec<Import>,
+}
+
+/// A `module "NAME" { source = ... }` block.
+#[derive(Debug, Clone)]
+pub struct ModuleCall {
+    pub name: String,
+    pub source: String,
+    pub version: Option<String>,
+    pub count: Option<Expr>,
+    pub for_each: Option<Expr>,
+    pub depends_on: Vec<DependsOn>,
+    /// `providers = { azurerm = azurerm.hub }`: the child's provider
+    /// configuration name, and the parent's it is given.
+    pub providers: Vec<ProviderPass>,
+    /// The module's input variables, by name.
+    pub args: IndexMap<String, Expr>,
+    pub file: FileId,
+    /// The block header: `module "NAME"`.
+    pub span: Span,
+    /// The `source` expression.
+    pub source_span: Span,
+}
+
+/// One entry of a module call's `providers` map.
+#[derive(Debug, Clone)]
+pub struct ProviderPass {
+    /// In the child: `azurerm` or `azurerm.spoke`.
+    pub child: String,
+    /// In the caller: `azurerm.hub`.
+    pub parent: String,
+    pub span: Span,
 }
 
 /// `import { to = ADDR, id = "..." }`.
@@ -68,14 +160,23 @@ pub struct Import {
     pub span: Span,
 }
 
-/// The `terraform` block: kept for the record; aksplan needs none of it to run.
+/// The `terraform` block.
 #[derive(Debug, Default, Clone)]
 pub struct TerraformSettings {
-    pub required_version: Option<String>,
-    /// Local name to (source, version constraint).
-    pub required_providers: IndexMap<String, (Option<String>, Option<String>)>,
+    /// The Terraform version constraint, and where it is written.
+    pub required_version: Option<(String, Span)>,
+    pub required_providers: IndexMap<String, RequiredProvider>,
     /// Backend type and its literal settings.
     pub backend: Option<(String, IndexMap<String, serde_json::Value>)>,
+}
+
+/// One entry of `required_providers`.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct RequiredProvider {
+    pub source: Option<String>,
+    pub version: Option<String>,
+    /// `configuration_aliases = [azurerm.hub]`: alias names a caller must pass.
+    pub configuration_aliases: Vec<String>,
 }
 
 /// A `provider` block.

@@ -11,6 +11,17 @@ use crate::lang::eval::suggest;
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::Span as _;
 
+/// Every static check of a configuration: resource bodies against their
+/// schemas, module calls against their modules.
+pub fn check_config(config: &super::Config) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for (_, r) in config.resources() {
+        check_resource(r, &mut diags);
+    }
+    super::calls::check(config, &mut diags);
+    diags
+}
+
 /// Checks one resource or data block; returns nothing, reports into `diags`.
 pub fn check_resource(res: &Resource, diags: &mut Diagnostics) {
     let Some(schema) = schema::lookup(res.addr.mode, &res.addr.type_name) else {
@@ -259,7 +270,7 @@ mod tests {
         );
         assert!(d.is_empty(), "{d:?}");
         let mut diags = Diagnostics::new();
-        for r in c.resources.values() {
+        for (_, r) in c.resources() {
             check_resource(r, &mut diags);
         }
         diags

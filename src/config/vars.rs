@@ -1,18 +1,23 @@
 //! Variable values and where they come from.
 //!
-//! Later sources win: declared defaults, `TF_VAR_<name>` environment variables,
+//! The root module's variables are set from outside. Later sources win:
+//! declared defaults, `TF_VAR_<name>` environment variables,
 //! `terraform.tfvars`, `*.auto.tfvars` in name order, then `--var-file` files
-//! and `--var NAME=VALUE` options in the order given. Each value is converted
-//! to the variable's type and checked against its validation blocks; every
-//! error points at the value's source.
+//! and `--var NAME=VALUE` options in the order given. A child module's
+//! variables are set by the arguments of the call that makes the module.
+//! Either way [`assign`] gives a variable its value as Terraform does:
+//! converted to its type, its default when nothing (or, for a non-nullable
+//! variable, null) is given. Every error points at the value's source.
+//! Validation conditions may refer to other objects of the module, so `core`
+//! checks them in its walk.
 
 use super::load::{decode, parse_body, read_file};
 use super::{Config, Variable};
 use crate::diag::{Diagnostic, Diagnostics, Span};
-use crate::lang::eval::{describe, EmptyScope, Evaluator, Scope};
+use crate::lang::eval::{EmptyScope, Evaluator};
 use crate::lang::functions::FuncContext;
-use crate::lang::types::{convert, Type};
-use crate::lang::{Reference, Value};
+use crate::lang::types::{convert, ConvertError, Type};
+use crate::lang::Value;
 use hcl_edit::structure::Structure;
 use hcl_edit::Span as _;
 use indexmap::IndexMap;
@@ -55,14 +60,25 @@ enum Given {
     Raw(String),
 }
 
-/// Every variable's final value. Missing, ill-typed and invalid values are errors.
-pub fn resolve(config: &mut Config, inputs: &VarInputs) -> (IndexMap<String, Value>, Diagnostics) {
+/// What a root variable without a value becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Missing {
+    /// An error (plan, apply): a value is needed.
+    #[default]
+    Error,
+    /// An unknown value of its type (validate, as `terraform validate`).
+    Unknown,
+}
+
+/// The root module's variables' values. Missing and ill-typed values are
+/// errors, unless `missing` says a missing one is unknown.
+pub fn resolve(config: &mut Config, inputs: &VarInputs, missing: Missing) -> (IndexMap<String, Value>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut given: IndexMap<String, (Given, Origin)> = IndexMap::new();
 
     for (k, v) in &inputs.env {
         if let Some(name) = k.strip_prefix("TF_VAR_") {
-            if config.variables.contains_key(name) {
+            if config.root().variables.contains_key(name) {
                 given.insert(name.to_string(), (Given::Raw(v.clone()), Origin::Env(k.clone())));
             }
         }
@@ -99,7 +115,7 @@ pub fn resolve(config: &mut Config, inputs: &VarInputs) -> (IndexMap<String, Val
     }
     for arg in &inputs.vars {
         match arg.split_once('=') {
-            Some((name, value)) if config.variables.contains_key(name.trim()) => {
+            Some((name, value)) if config.root().variables.contains_key(name.trim()) => {
                 given.insert(
                     name.trim().to_string(),
                     (Given::Raw(value.to_string()), Origin::Cli(name.trim().to_string())),
@@ -120,12 +136,12 @@ pub fn resolve(config: &mut Config, inputs: &VarInputs) -> (IndexMap<String, Val
     }
 
     let mut values = IndexMap::new();
-    let vars: Vec<Variable> = config.variables.values().cloned().collect();
+    let vars: Vec<Variable> = config.root().variables.values().cloned().collect();
     let ctx = FuncContext {
         base_dir: config.dir.clone(),
     };
     for var in &vars {
-        if let Some(value) = final_value(var, given.shift_remove(&var.name), &ctx, &mut diags) {
+        if let Some(value) = final_value(var, given.shift_remove(&var.name), &ctx, missing, &mut diags) {
             values.insert(var.name.clone(), value);
         }
     }
@@ -184,6 +200,14 @@ fn read_var_file(
         match s {
             Structure::Attribute(a) => {
                 let span = Span::new(file, a.value.span().unwrap_or(0..0));
+                if let Some(call) = first_call(&a.value) {
+                    diags.push(
+                        Diagnostic::error("Function calls not allowed")
+                            .with_detail("Functions may not be called here: a variables file holds only literal values")
+                            .with_span(Span::new(file, call)),
+                    );
+                    continue;
+                }
                 match Evaluator::new(&EmptyScope, &ctx).eval(&a.value) {
                     Ok(v) => set_from_file(config, a.key.as_str().to_string(), v, span, given, diags),
                     Err(e) => diags.push(
@@ -210,7 +234,7 @@ fn set_from_file(
     given: &mut IndexMap<String, (Given, Origin)>,
     diags: &mut Diagnostics,
 ) {
-    if config.variables.contains_key(&name) {
+    if config.root().variables.contains_key(&name) {
         given.insert(name, (Given::Value(value), Origin::File(span)));
     } else {
         diags.push(
@@ -227,40 +251,14 @@ fn final_value(
     var: &Variable,
     given: Option<(Given, Origin)>,
     ctx: &FuncContext,
+    missing: Missing,
     diags: &mut Diagnostics,
 ) -> Option<Value> {
     let ty = var.ty.clone().unwrap_or(Type::Dynamic);
     let (raw, origin) = match given {
-        Some((Given::Value(v), o)) => (v, o),
-        Some((Given::Raw(s), o)) => (parse_raw(&s, &ty), o),
-        None => match &var.default {
-            Some(d) => match Evaluator::new(&EmptyScope, ctx).eval(&d.expr) {
-                Ok(v) => (v, Origin::Default),
-                Err(e) => {
-                    diags.push(
-                        Diagnostic::error("Invalid default value")
-                            .with_detail(e.message)
-                            .with_span(d.span_of(e.span)),
-                    );
-                    return None;
-                }
-            },
-            None => {
-                diags.push(
-                    Diagnostic::error("No value for required variable")
-                        .with_detail(format!(
-                            "the variable {:?} has no default, and no value was given",
-                            var.name
-                        ))
-                        .with_span(var.span)
-                        .with_help(format!(
-                            "set it with --var {0}=VALUE, the environment variable TF_VAR_{0}, or terraform.tfvars",
-                            var.name
-                        )),
-                );
-                return None;
-            }
-        },
+        Some((Given::Value(v), o)) => (Some(v), o),
+        Some((Given::Raw(s), o)) => (Some(parse_raw(&s, &ty)), o),
+        None => (None, Origin::Default),
     };
     // A sensitive value's source line is never shown: point at the declaration.
     let at = match &origin {
@@ -269,9 +267,45 @@ fn final_value(
         Origin::Default => var.default.as_ref().map_or(var.span, |d| d.span()),
         _ => var.span,
     };
-    let value = match convert(raw, &ty) {
-        Ok(v) => v,
-        Err(e) => {
+    match assign(var, raw, ctx) {
+        Ok(v) => Some(v),
+        Err(AssignError::Missing) if missing == Missing::Unknown => Some(Value::Unknown(ty).mark_if(var.sensitive)),
+        Err(AssignError::Missing) => {
+            diags.push(
+                Diagnostic::error("No value for required variable")
+                    .with_detail(format!(
+                        "the variable {:?} has no default, and no value was given",
+                        var.name
+                    ))
+                    .with_span(var.span)
+                    .with_help(format!(
+                        "set it with -var '{0}=VALUE', the environment variable TF_VAR_{0}, or terraform.tfvars",
+                        var.name
+                    )),
+            );
+            None
+        }
+        Err(AssignError::Default(e)) => {
+            diags.push(
+                Diagnostic::error("Invalid default value")
+                    .with_detail(e.message)
+                    .with_span(var.default.as_ref().map_or(var.span, |d| d.span_of(e.span))),
+            );
+            None
+        }
+        Err(AssignError::Null) => {
+            diags.push(
+                Diagnostic::error("Invalid value for variable")
+                    .with_detail(format!(
+                        "var.{} is not nullable and has no default, but {} sets it to null",
+                        var.name,
+                        origin.describe()
+                    ))
+                    .with_span(at),
+            );
+            None
+        }
+        Err(AssignError::Type(e)) => {
             let why = if var.sensitive { String::new() } else { format!(": {e}") };
             diags.push(
                 Diagnostic::error("Invalid value for variable")
@@ -282,26 +316,50 @@ fn final_value(
                     ))
                     .with_span(at),
             );
-            return None;
+            None
+        }
+    }
+}
+
+/// Why a variable could not take a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AssignError {
+    /// Nothing was given and there is no default.
+    Missing,
+    /// Null was given to a non-nullable variable without a default.
+    Null,
+    /// The default does not evaluate.
+    Default(crate::lang::EvalError),
+    /// The value does not fit the variable's type.
+    Type(ConvertError),
+}
+
+/// The value a variable takes from what was given (`None`: nothing was),
+/// as Terraform assigns it: its default when nothing is given, or when null
+/// is given to a non-nullable variable; converted to its type, with the
+/// defaults of optional object attributes; marked when the variable is
+/// sensitive.
+pub fn assign(var: &Variable, given: Option<Value>, ctx: &FuncContext) -> Result<Value, AssignError> {
+    let ty = var.ty.clone().unwrap_or(Type::Dynamic);
+    let default = || -> Result<Option<Value>, AssignError> {
+        match &var.default {
+            Some(d) => Evaluator::new(&EmptyScope, ctx)
+                .eval(&d.expr)
+                .map(Some)
+                .map_err(AssignError::Default),
+            None => Ok(None),
         }
     };
+    let raw = match given {
+        Some(v) if v.is_null() && !var.nullable => default()?.ok_or(AssignError::Null)?,
+        Some(v) => v,
+        None => default()?.ok_or(AssignError::Missing)?,
+    };
+    let value = convert(raw, &ty).map_err(AssignError::Type)?;
     if value.is_null() && !var.nullable {
-        diags.push(
-            Diagnostic::error("Invalid value for variable")
-                .with_detail(format!(
-                    "var.{} is not nullable, but {} sets it to null",
-                    var.name,
-                    origin.describe()
-                ))
-                .with_span(at),
-        );
-        return None;
+        return Err(AssignError::Null);
     }
-    let value = value.mark_if(var.sensitive);
-    for v in &var.validations {
-        check_validation(var, &value, v, ctx, at, diags);
-    }
-    Some(value)
+    Ok(value.mark_if(var.sensitive))
 }
 
 /// A value from the environment or `--var`: literal for primitive types, HCL otherwise.
@@ -315,76 +373,29 @@ fn parse_raw(s: &str, ty: &Type) -> Value {
     }
 }
 
-struct SelfScope<'a> {
-    name: &'a str,
-    value: &'a Value,
-}
-
-impl Scope for SelfScope<'_> {
-    fn lookup(&self, r: &Reference) -> Result<std::borrow::Cow<'_, Value>, String> {
-        match r {
-            Reference::Var(n) if n == self.name => Ok(std::borrow::Cow::Borrowed(self.value)),
-            other => Err(format!(
-                "a validation condition can refer only to var.{}, not {other}",
-                self.name
-            )),
-        }
+/// Where the first function call in an expression is, if there is one.
+fn first_call(e: &hcl_edit::expr::Expression) -> Option<std::ops::Range<usize>> {
+    use hcl_edit::expr::Expression as E;
+    match e {
+        E::FuncCall(f) => f.name.name.span().or(e.span()),
+        E::Array(items) => items.iter().find_map(first_call),
+        E::Object(o) => o.iter().find_map(|(k, v)| {
+            let key = match k {
+                hcl_edit::expr::ObjectKey::Expression(k) => first_call(k),
+                _ => None,
+            };
+            key.or_else(|| first_call(v.expr()))
+        }),
+        E::Parenthesis(p) => first_call(p.inner()),
+        E::Conditional(c) => first_call(&c.cond_expr)
+            .or_else(|| first_call(&c.true_expr))
+            .or_else(|| first_call(&c.false_expr)),
+        E::UnaryOp(u) => first_call(&u.expr),
+        E::BinaryOp(b) => first_call(&b.lhs_expr).or_else(|| first_call(&b.rhs_expr)),
+        E::Traversal(t) => first_call(&t.expr),
+        E::ForExpr(f) => first_call(&f.intro.collection_expr).or_else(|| first_call(&f.value_expr)),
+        _ => None,
     }
-}
-
-fn check_validation(
-    var: &Variable,
-    value: &Value,
-    v: &super::Validation,
-    ctx: &FuncContext,
-    at: Span,
-    diags: &mut Diagnostics,
-) {
-    let scope = SelfScope { name: &var.name, value };
-    let result = Evaluator::new(&scope, ctx).eval(&v.condition.expr);
-    let ok = match result {
-        Ok(r) => match r.inner() {
-            Value::Bool(b) => *b,
-            Value::Unknown(_) => true,
-            other => {
-                diags.push(
-                    Diagnostic::error("Invalid validation condition")
-                        .with_detail(format!("the condition must be a bool, but it is {}", describe(other)))
-                        .with_span(v.condition.span()),
-                );
-                return;
-            }
-        },
-        Err(e) => {
-            diags.push(
-                Diagnostic::error("Invalid validation condition")
-                    .with_detail(e.message)
-                    .with_span(v.condition.span_of(e.span)),
-            );
-            return;
-        }
-    };
-    if ok {
-        return;
-    }
-    let message = Evaluator::new(&scope, ctx)
-        .eval(&v.error_message.expr)
-        .ok()
-        .and_then(|m| {
-            if m.has_sensitive() {
-                None
-            } else {
-                m.as_str().map(str::to_string)
-            }
-        })
-        .unwrap_or_else(|| "the value is invalid".into());
-    let mut d = Diagnostic::error("Invalid value for variable")
-        .with_detail(format!("var.{}: {message}", var.name))
-        .with_span(at);
-    if !var.sensitive {
-        d = d.with_label(v.condition.span(), "this validation failed");
-    }
-    diags.push(d);
 }
 
 #[cfg(test)]
@@ -431,6 +442,7 @@ variable "pools" {
                     var_files: files,
                     vars,
                 },
+                Missing::Error,
             );
             assert!(!d.has_errors(), "{d:?}");
             (v["a"].clone(), v["n"].clone())
@@ -459,6 +471,7 @@ variable "pools" {
                 env,
                 ..Default::default()
             },
+            Missing::Error,
         );
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(v["a"], Value::string("default"));
@@ -470,7 +483,7 @@ variable "pools" {
     fn required_variable_without_value_is_named() {
         let dir = tempfile::tempdir().unwrap();
         let mut c = config(dir.path(), "variable \"cluster_name\" {}\n");
-        let (_, d) = resolve(&mut c, &VarInputs::default());
+        let (_, d) = resolve(&mut c, &VarInputs::default(), Missing::Error);
         let d = d.iter().next().unwrap();
         assert_eq!(d.summary, "No value for required variable");
         assert!(d.detail.contains("cluster_name"));
@@ -482,45 +495,12 @@ variable "pools" {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("terraform.tfvars"), "n = \"many\"\n").unwrap();
         let mut c = config(dir.path(), DECL);
-        let (_, d) = resolve(&mut c, &VarInputs::default());
+        let (_, d) = resolve(&mut c, &VarInputs::default(), Missing::Error);
         let d = d.iter().next().unwrap();
         assert_eq!(d.summary, "Invalid value for variable");
         let span = d.span.unwrap();
         assert_eq!(c.sources.get(span.file).name, "terraform.tfvars");
         assert_eq!(c.sources.text(span), "\"many\"");
-    }
-
-    #[test]
-    fn validation_failures_use_the_error_message() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut c = config(
-            dir.path(),
-            r#"
-variable "name" {
-  type = string
-  validation {
-    condition     = length(var.name) <= 5
-    error_message = "At most 5 characters."
-  }
-}
-"#,
-        );
-        let (_, d) = resolve(
-            &mut c,
-            &VarInputs {
-                vars: vec!["name=toolong".into()],
-                ..Default::default()
-            },
-        );
-        assert_eq!(d.iter().next().unwrap().detail, "var.name: At most 5 characters.");
-        let (_, d) = resolve(
-            &mut c,
-            &VarInputs {
-                vars: vec!["name=ok".into()],
-                ..Default::default()
-            },
-        );
-        assert!(d.is_empty());
     }
 
     #[test]
@@ -534,6 +514,7 @@ variable "name" {
                 vars: vec!["yyy=1".into(), "bad".into()],
                 ..Default::default()
             },
+            Missing::Error,
         );
         let s: Vec<(String, bool)> = d.iter().map(|d| (d.summary.clone(), d.is_error())).collect();
         assert_eq!(
@@ -553,8 +534,38 @@ variable "name" {
             dir.path(),
             "variable \"s\" {\n  sensitive = true\n  default = \"x\"\n}\nvariable \"nn\" {\n  nullable = false\n  default = null\n}\n",
         );
-        let (v, d) = resolve(&mut c, &VarInputs::default());
+        let (v, d) = resolve(&mut c, &VarInputs::default(), Missing::Error);
         assert!(v["s"].has_sensitive());
         assert!(d.iter().next().unwrap().detail.contains("not nullable"));
+    }
+
+    #[test]
+    fn missing_values_can_be_unknown() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = config(dir.path(), "variable \"name\" {\n  type = list(string)\n}\n");
+        let (v, d) = resolve(&mut c, &VarInputs::default(), Missing::Unknown);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(v["name"], Value::Unknown(Type::list(Type::String)));
+    }
+
+    #[test]
+    fn null_for_a_non_nullable_variable_takes_its_default() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("terraform.tfvars"), "n = null\n").unwrap();
+        let mut c = config(dir.path(), "variable \"n\" {\n  nullable = false\n  default  = 5\n}\n");
+        let (v, d) = resolve(&mut c, &VarInputs::default(), Missing::Error);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(v["n"], Value::from(5.0));
+    }
+
+    #[test]
+    fn function_calls_are_refused_in_variables_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("terraform.tfvars"), "n = max(1, 2)\n").unwrap();
+        let mut c = config(dir.path(), "variable \"n\" {}\n");
+        let (_, d) = resolve(&mut c, &VarInputs::default(), Missing::Error);
+        let d = d.iter().next().unwrap();
+        assert_eq!(d.summary, "Function calls not allowed");
+        assert_eq!(c.sources.text(d.span.unwrap()), "max");
     }
 }

@@ -12,6 +12,29 @@ pub struct Repetition {
     pub key: InstanceKey,
     /// `each.value` for for_each instances.
     pub each_value: Option<Value>,
+    /// Stands for instances not known yet (while validating): `count.index`
+    /// and `each.*` are unknown in it.
+    pub unknown: bool,
+}
+
+impl Repetition {
+    /// The one instance of a block without count or for_each.
+    pub fn single() -> Repetition {
+        Repetition {
+            key: InstanceKey::None,
+            each_value: None,
+            unknown: false,
+        }
+    }
+
+    /// An instance standing for instances not known yet.
+    pub fn unknown() -> Repetition {
+        Repetition {
+            key: InstanceKey::None,
+            each_value: None,
+            unknown: true,
+        }
+    }
 }
 
 /// The instances for a `count` value.
@@ -57,6 +80,7 @@ pub fn from_count(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diagnos
         .map(|i| Repetition {
             key: InstanceKey::Int(i),
             each_value: None,
+            unknown: false,
         })
         .collect())
 }
@@ -91,6 +115,7 @@ pub fn from_for_each(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diag
             .map(|(k, v)| Repetition {
                 key: InstanceKey::Str(k.clone()),
                 each_value: Some(v.clone()),
+                unknown: false,
             })
             .collect()),
         Value::Set(_, items) => {
@@ -100,6 +125,7 @@ pub fn from_for_each(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diag
                     Value::String(s) => out.push(Repetition {
                         key: InstanceKey::Str(s.clone()),
                         each_value: Some(item.clone()),
+                        unknown: false,
                     }),
                     Value::Unknown(_) => return Err(unknown_keys()),
                     Value::Sensitive(_) => return Err(invalid("for_each's set contains sensitive values".into())),

@@ -1,23 +1,26 @@
 //! The dependency graph.
 //!
 //! Two graphs, both with edges pointing from an object to what it depends on:
-//! - the object graph ([`build`]): variables, locals, resources and outputs as
-//!   declared, before count/for_each; `core` walks it in dependency order;
+//! - the object graph ([`build`]): the variables, locals, resources, outputs
+//!   and module calls of every module, as declared, before count/for_each;
+//!   `core` walks it in dependency order;
 //! - the instance graph ([`InstanceGraph`]): the same after expansion, with a
-//!   node per resource instance; it is what `aksplan graph` prints and what
-//!   apply will walk.
+//!   node per module instance and resource instance; it is what `aksplan
+//!   graph` prints.
 //!
 //! The object graph is built in named steps (see [`build`]). A cycle is a
 //! diagnostic listing the cycle and pointing at each reference that forms it.
 
-use crate::addrs::{Instance, Object};
-use crate::config::{Config, Expr};
+mod sites;
+
+use crate::addrs::{ConfigResource, Instance, Item, ModuleInstance, ModulePath, Object};
+use crate::config::{Config, Module};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::lang::refs::{references_with, Reference};
-use hcl_edit::structure::{Body, Structure};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap as HashMap;
+use sites::object_sites;
 
 /// Why one object depends on another.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +29,9 @@ pub enum EdgeKind {
     Reference,
     /// `depends_on` names it.
     DependsOn,
+    /// It is in the module a module call makes: the call's `count` or
+    /// `for_each` says how many instances of it there are.
+    InModule,
     /// Domain knowledge orders it, though no expression says so.
     Inferred(String),
 }
@@ -35,6 +41,7 @@ impl EdgeKind {
         match self {
             EdgeKind::Reference => "reference",
             EdgeKind::DependsOn => "depends_on",
+            EdgeKind::InModule => "module",
             EdgeKind::Inferred(_) => "inferred",
         }
     }
@@ -64,9 +71,11 @@ impl ObjectGraph {
         i
     }
 
-    /// Adds `from -> to` once; the first reference's span is kept.
+    /// Adds `from -> to` once per kind; the first reference's span is kept.
     fn depend(&mut self, from: &Object, to: &Object, kind: EdgeKind, span: Option<Span>) {
-        let (a, b) = (self.index[from], self.index[to]);
+        let (Some(&a), Some(&b)) = (self.index.get(from), self.index.get(to)) else {
+            return;
+        };
         if self
             .graph
             .edges_connecting(a, b)
@@ -88,20 +97,53 @@ impl ObjectGraph {
 
     /// What `o` depends on directly.
     pub fn dependencies(&self, o: &Object) -> impl Iterator<Item = (&Object, &Edge)> {
-        let i = self.index[o];
-        self.graph.edges(i).map(|e| (&self.graph[e.target()], e.weight()))
+        let i = self.index.get(o).copied();
+        i.into_iter()
+            .flat_map(move |i| self.graph.edges(i).map(|e| (&self.graph[e.target()], e.weight())))
+    }
+
+    /// The resources `o` depends on, directly or through variables, locals,
+    /// outputs and module calls (not through other resources): what state
+    /// records for ordering destroys, as Terraform records it.
+    pub fn resource_dependencies(&self, o: &Object) -> Vec<ConfigResource> {
+        let Some(&start) = self.index.get(o) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut stack = vec![start];
+        while let Some(n) = stack.pop() {
+            for e in self.graph.edges(n) {
+                let t = e.target();
+                if !seen.insert(t) {
+                    continue;
+                }
+                match self.graph[t].config_resource() {
+                    Some(r) if r.resource.mode == crate::addrs::Mode::Managed => out.push(r),
+                    Some(_) => {}
+                    None => stack.push(t),
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
     }
 }
 
 /// Builds the object graph, in steps:
-/// 1. a node for every declared object;
-/// 2. an edge for every reference in an expression, after checking that the
-///    referenced object exists and that `count.index` and `each.*` are used
-///    where they mean something;
-/// 3. an edge for every `depends_on` entry;
-/// 4. an inferred edge where AKS needs an order the configuration does not
+/// 1. a node for every declared object of every module;
+/// 2. an edge for every reference in an expression, resolved in the module
+///    the expression is evaluated in (a module call's arguments in the
+///    caller), after checking that the referenced object exists and that
+///    `count.index` and `each.*` are used where they mean something;
+/// 3. an edge from every object of a called module to its call, whose
+///    `count` or `for_each` says how many instances of the module there are;
+/// 4. an edge for every `depends_on` entry (one on a module, to everything
+///    in it; one on a module call, from everything in the module, through 3);
+/// 5. an inferred edge where AKS needs an order the configuration does not
 ///    state (a role assignment before the cluster it enables), with why;
-/// 5. cycle detection, reporting each cycle once.
+/// 6. cycle detection, reporting each cycle once.
 ///
 /// Destroy order is derived by apply from these edges, reversed.
 pub fn build(config: &Config) -> (ObjectGraph, Diagnostics) {
@@ -109,96 +151,30 @@ pub fn build(config: &Config) -> (ObjectGraph, Diagnostics) {
     let mut diags = Diagnostics::new();
     add_nodes(config, &mut g);
     add_reference_edges(config, &mut g, &mut diags);
+    add_module_edges(config, &mut g);
     add_depends_on_edges(config, &mut g, &mut diags);
     add_inferred_edges(config, &mut g);
     diags.extend(find_cycles(&g, config));
     (g, diags)
 }
 
+/// The objects a module declares.
+fn module_objects(m: &Module) -> impl Iterator<Item = Object> + '_ {
+    let o = move |item| Object::new(m.path.clone(), item);
+    m.variables
+        .keys()
+        .map(move |n| o(Item::Variable(n.clone())))
+        .chain(m.locals.keys().map(move |n| o(Item::Local(n.clone()))))
+        .chain(m.resources.keys().map(move |r| o(Item::Resource(r.clone()))))
+        .chain(m.outputs.keys().map(move |n| o(Item::Output(n.clone()))))
+        .chain(m.calls.keys().map(move |n| o(Item::ModuleCall(n.clone()))))
+}
+
 /// Step 1.
 fn add_nodes(config: &Config, g: &mut ObjectGraph) {
-    for name in config.variables.keys() {
-        g.node(Object::Variable(name.clone()));
-    }
-    for name in config.locals.keys() {
-        g.node(Object::Local(name.clone()));
-    }
-    for addr in config.resources.keys() {
-        g.node(Object::Resource(addr.clone()));
-    }
-    for name in config.outputs.keys() {
-        g.node(Object::Output(name.clone()));
-    }
-}
-
-/// An expression to scan for references, with the names bound around it
-/// (dynamic block iterators).
-struct Site<'c> {
-    expr: &'c hcl_edit::expr::Expression,
-    file: crate::diag::FileId,
-    bound: Vec<String>,
-}
-
-/// Collects a body's expressions.
-fn body_exprs<'c>(body: &'c Body, file: crate::diag::FileId, bound: &mut Vec<String>, out: &mut Vec<Site<'c>>) {
-    for s in body.iter() {
-        match s {
-            Structure::Attribute(a) => out.push(Site {
-                expr: &a.value,
-                file,
-                bound: bound.clone(),
-            }),
-            Structure::Block(b) if b.ident.as_str() == "dynamic" => {
-                let iterator = b
-                    .body
-                    .get_attribute("iterator")
-                    .and_then(|a| match &a.value {
-                        hcl_edit::expr::Expression::Variable(v) => Some(v.as_str().to_string()),
-                        _ => None,
-                    })
-                    .or_else(|| b.labels.first().map(|l| l.as_str().to_string()));
-                if let Some(fe) = b.body.get_attribute("for_each") {
-                    out.push(Site {
-                        expr: &fe.value,
-                        file,
-                        bound: bound.clone(),
-                    });
-                }
-                let pushed = iterator.is_some();
-                if let Some(it) = iterator {
-                    bound.push(it);
-                }
-                for content in b.body.get_blocks("content") {
-                    body_exprs(&content.body, file, bound, out);
-                }
-                if pushed {
-                    bound.pop();
-                }
-            }
-            Structure::Block(b) => body_exprs(&b.body, file, bound, out),
-        }
-    }
-}
-
-fn site(e: &Expr) -> Site<'_> {
-    Site {
-        expr: &e.expr,
-        file: e.file,
-        bound: Vec::new(),
-    }
-}
-
-/// Every expression an object evaluates, for reference edges.
-fn object_exprs<'c>(config: &'c Config, o: &Object) -> Vec<Site<'c>> {
-    match o {
-        Object::Variable(_) => Vec::new(),
-        Object::Local(n) => vec![site(&config.locals[n].expr)],
-        Object::Output(n) => vec![site(&config.outputs[n].value)],
-        Object::Resource(addr) => {
-            let r = &config.resources[addr];
-            let mut out: Vec<Site> = r.count.iter().chain(&r.for_each).map(site).collect();
-            body_exprs(&r.body, r.file, &mut Vec::new(), &mut out);
-            out
+    for m in config.modules.values() {
+        for o in module_objects(m) {
+            g.node(o);
         }
     }
 }
@@ -207,17 +183,22 @@ fn object_exprs<'c>(config: &'c Config, o: &Object) -> Vec<Site<'c>> {
 fn add_reference_edges(config: &Config, g: &mut ObjectGraph, diags: &mut Diagnostics) {
     let objects: Vec<Object> = g.graph.node_weights().cloned().collect();
     for o in &objects {
-        for site in object_exprs(config, o) {
+        for site in object_sites(config, o) {
             for r in references_with(site.expr, &site.bound) {
                 let span = Span::new(site.file, r.span.clone());
-                match target(config, o, &r.reference) {
-                    Ok(Some(t)) => g.depend(o, &t, EdgeKind::Reference, Some(span)),
-                    Ok(None) => {}
-                    Err(message) => diags.push(
+                match target(config, &site.scope(), &r.reference) {
+                    Ok(targets) => {
+                        // A variable's validation refers to the variable itself.
+                        let validation_of_itself = |t: &Object| t == o && matches!(o.item, Item::Variable(_));
+                        for t in targets.into_iter().filter(|t| !validation_of_itself(t)) {
+                            g.depend(o, &t, EdgeKind::Reference, Some(span));
+                        }
+                    }
+                    Err((message, help)) => diags.push(
                         Diagnostic::error("Reference to undeclared or invalid name")
-                            .with_detail(message.0)
+                            .with_detail(message)
                             .with_span(span)
-                            .with_opt_help(message.1),
+                            .with_opt_help(help),
                     ),
                 }
             }
@@ -234,28 +215,49 @@ impl Diagnostic {
     }
 }
 
-/// The object a reference from `from` points at: `None` for references that
-/// are not objects (`path.module`, `count.index`); an error when undeclared
-/// or out of place.
-fn target(config: &Config, from: &Object, r: &Reference) -> Result<Option<Object>, (String, Option<String>)> {
-    let suggest = |name: &str, names: Vec<&str>| {
-        crate::lang::eval::suggest(name, names.into_iter()).map(|s| format!("did you mean {s}?"))
+type TargetError = (String, Option<String>);
+
+fn suggest(name: &str, names: Vec<&str>) -> Option<String> {
+    crate::lang::eval::suggest(name, names.into_iter()).map(|s| format!("did you mean {s}?"))
+}
+
+/// Where an expression is evaluated: its module, and whether `count.index`
+/// and `each.*` mean something there.
+pub struct Scope<'a> {
+    pub module: &'a ModulePath,
+    pub count: bool,
+    pub each: bool,
+}
+
+/// What a reference made in `at` points at: nothing for references that
+/// are not objects (`path.module`, `count.index`); the outputs it needs for
+/// a module; an error when undeclared or out of place.
+fn target(config: &Config, at: &Scope, r: &Reference) -> Result<Vec<Object>, TargetError> {
+    let scope = at.module;
+    let Some(m) = config.module(scope) else {
+        return Ok(Vec::new());
+    };
+    let here = |item| vec![Object::new(scope.clone(), item)];
+    let in_module = if scope.is_root() {
+        String::new()
+    } else {
+        format!(" in {scope}")
     };
     match r {
-        Reference::Var(n) if config.variables.contains_key(n) => Ok(Some(Object::Variable(n.clone()))),
+        Reference::Var(n) if m.variables.contains_key(n) => Ok(here(Item::Variable(n.clone()))),
         Reference::Var(n) => Err((
-            format!("var.{n} is not declared"),
-            suggest(n, config.variables.keys().map(String::as_str).collect())
+            format!("var.{n} is not declared{in_module}"),
+            suggest(n, m.variables.keys().map(String::as_str).collect())
                 .or_else(|| Some(format!("declare it: variable {n:?} {{}}"))),
         )),
-        Reference::Local(n) if config.locals.contains_key(n) => Ok(Some(Object::Local(n.clone()))),
+        Reference::Local(n) if m.locals.contains_key(n) => Ok(here(Item::Local(n.clone()))),
         Reference::Local(n) => Err((
-            format!("local.{n} is not declared"),
-            suggest(n, config.locals.keys().map(String::as_str).collect()),
+            format!("local.{n} is not declared{in_module}"),
+            suggest(n, m.locals.keys().map(String::as_str).collect()),
         )),
-        Reference::Resource(addr) if config.resources.contains_key(addr) => Ok(Some(Object::Resource(addr.clone()))),
+        Reference::Resource(addr) if m.resources.contains_key(addr) => Ok(here(Item::Resource(addr.clone()))),
         Reference::Resource(addr) => {
-            let same_type: Vec<&str> = config
+            let same_type: Vec<&str> = m
                 .resources
                 .keys()
                 .filter(|a| a.mode == addr.mode && a.type_name == addr.type_name)
@@ -266,19 +268,51 @@ fn target(config: &Config, from: &Object, r: &Reference) -> Result<Option<Object
                 (!known_type && addr.mode == crate::addrs::Mode::Managed)
                     .then(|| format!("{:?} is neither a resource type nor a known name", addr.type_name))
             });
-            Err((format!("{addr} is not declared in this configuration"), help))
+            let place = if scope.is_root() {
+                "this configuration".to_string()
+            } else {
+                scope.to_string()
+            };
+            Err((format!("{addr} is not declared in {place}"), help))
+        }
+        Reference::Module { name, output } => {
+            let Some(child) = config.module(&scope.child(name)) else {
+                if m.calls.contains_key(name) {
+                    // The call is there but its module could not be loaded: that error is reported.
+                    return Ok(Vec::new());
+                }
+                return Err((
+                    format!("no module call named {name:?} is declared{in_module}"),
+                    suggest(name, m.calls.keys().map(String::as_str).collect()),
+                ));
+            };
+            let outputs = |names: Vec<String>| -> Vec<Object> {
+                names
+                    .into_iter()
+                    .map(|o| Object::new(child.path.clone(), Item::Output(o)))
+                    .chain(std::iter::once(Object::new(
+                        scope.clone(),
+                        Item::ModuleCall(name.clone()),
+                    )))
+                    .collect()
+            };
+            match output {
+                Some(o) if child.outputs.contains_key(o) => Ok(outputs(vec![o.clone()])),
+                Some(o) => Err((
+                    format!("module.{name} has no output named {o:?}"),
+                    suggest(o, child.outputs.keys().map(String::as_str).collect())
+                        .or_else(|| Some(format!("declare it in {}: output {o:?} {{ value = ... }}", child.path))),
+                )),
+                None => Ok(outputs(child.outputs.keys().cloned().collect())),
+            }
         }
         Reference::CountIndex | Reference::EachKey | Reference::EachValue => {
-            let res = match from {
-                Object::Resource(a) => Some(&config.resources[a]),
-                _ => None,
-            };
             let ok = match r {
-                Reference::CountIndex => res.is_some_and(|r| r.count.is_some()),
-                _ => res.is_some_and(|r| r.for_each.is_some()),
+                Reference::CountIndex => at.count,
+                _ => at.each,
             };
             if ok {
-                Ok(None)
+                Ok(Vec::new())
             } else {
                 let needs = if *r == Reference::CountIndex {
                     "count"
@@ -286,28 +320,75 @@ fn target(config: &Config, from: &Object, r: &Reference) -> Result<Option<Object
                     "for_each"
                 };
                 Err((
-                    format!("{r} can be used only in a resource or data block that sets {needs}"),
+                    format!("{r} can be used only in a resource, data or module block that sets {needs}"),
                     None,
                 ))
             }
         }
-        Reference::Path(_) | Reference::TerraformWorkspace => Ok(None),
+        Reference::Path(_) | Reference::TerraformWorkspace => Ok(Vec::new()),
     }
 }
 
 /// Step 3.
+fn add_module_edges(config: &Config, g: &mut ObjectGraph) {
+    for m in config.modules.values() {
+        let Some((parent, call)) = m.path.parent() else {
+            continue;
+        };
+        let call = Object::new(parent, Item::ModuleCall(call.to_string()));
+        for o in module_objects(m) {
+            g.depend(&o, &call, EdgeKind::InModule, None);
+        }
+    }
+}
+
+/// Step 4.
 fn add_depends_on_edges(config: &Config, g: &mut ObjectGraph, diags: &mut Diagnostics) {
     let mut entries = Vec::new();
-    for (addr, r) in &config.resources {
-        entries.extend(r.depends_on.iter().map(|d| (Object::Resource(addr.clone()), d)));
-    }
-    for (name, o) in &config.outputs {
-        entries.extend(o.depends_on.iter().map(|d| (Object::Output(name.clone()), d)));
+    for m in config.modules.values() {
+        let o = |item| Object::new(m.path.clone(), item);
+        for (addr, r) in &m.resources {
+            entries.extend(r.depends_on.iter().map(|d| (o(Item::Resource(addr.clone())), d)));
+        }
+        for (name, out) in &m.outputs {
+            entries.extend(out.depends_on.iter().map(|d| (o(Item::Output(name.clone())), d)));
+        }
+        for (name, c) in &m.calls {
+            entries.extend(c.depends_on.iter().map(|d| (o(Item::ModuleCall(name.clone())), d)));
+        }
     }
     for (from, d) in entries {
-        match target(config, &from, &d.reference) {
-            Ok(Some(t)) => g.depend(&from, &t, EdgeKind::DependsOn, Some(d.span)),
-            Ok(None) => {}
+        let scope = Scope {
+            module: &from.module,
+            count: false,
+            each: false,
+        };
+        let targets = match &d.reference {
+            // On a module: on everything in it, however deep.
+            Reference::Module { name, .. } => {
+                let path = from.module.child(name);
+                if config.module(&path).is_none()
+                    && !config.module(&from.module).is_some_and(|m| m.calls.contains_key(name))
+                {
+                    Err((format!("no module call named {name:?} is declared"), None))
+                } else {
+                    Ok(config
+                        .modules
+                        .values()
+                        .filter(|m| m.path.starts_with(&path))
+                        .flat_map(module_objects)
+                        .filter(|o| matches!(o.item, Item::Resource(_) | Item::Output(_)))
+                        .collect())
+                }
+            }
+            other => target(config, &scope, other),
+        };
+        match targets {
+            Ok(ts) => {
+                for t in ts {
+                    g.depend(&from, &t, EdgeKind::DependsOn, Some(d.span));
+                }
+            }
             Err((message, help)) => diags.push(
                 Diagnostic::error("Invalid depends_on reference")
                     .with_detail(message)
@@ -318,11 +399,10 @@ fn add_depends_on_edges(config: &Config, g: &mut ObjectGraph, diags: &mut Diagno
     }
 }
 
-/// Step 4. Only where nothing already orders the two.
+/// Step 5. Only where nothing already orders the two.
 fn add_inferred_edges(config: &Config, g: &mut ObjectGraph) {
     for (from, to, reason) in crate::rules::ordering::edges(config) {
-        if g.index.contains_key(&from) && g.index.contains_key(&to) {
-            let (a, b) = (g.index[&from], g.index[&to]);
+        if let (Some(&a), Some(&b)) = (g.index.get(&from), g.index.get(&to)) {
             if !petgraph::algo::has_path_connecting(&g.graph, a, b, None) {
                 g.depend(&from, &to, EdgeKind::Inferred(reason), None);
             }
@@ -330,7 +410,7 @@ fn add_inferred_edges(config: &Config, g: &mut ObjectGraph) {
     }
 }
 
-/// Step 5: one diagnostic per strongly connected component with a cycle.
+/// Step 6: one diagnostic per strongly connected component with a cycle.
 fn find_cycles(g: &ObjectGraph, config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for scc in petgraph::algo::tarjan_scc(&g.graph) {
@@ -396,30 +476,30 @@ fn cycle_in(g: &ObjectGraph, scc: &[NodeIndex]) -> Vec<NodeIndex> {
 }
 
 fn first_decl(config: &Config, o: &Object) -> Option<Span> {
-    match o {
-        Object::Variable(n) => config.variables.get(n).map(|v| v.span),
-        Object::Local(n) => config.locals.get(n).map(|l| l.span),
-        Object::Resource(a) => config.resources.get(a).map(|r| r.span),
-        Object::Output(n) => config.outputs.get(n).map(|o| o.span),
+    let m = config.module(&o.module)?;
+    match &o.item {
+        Item::Variable(n) => m.variables.get(n).map(|v| v.span),
+        Item::Local(n) => m.locals.get(n).map(|l| l.span),
+        Item::Resource(a) => m.resources.get(a).map(|r| r.span),
+        Item::Output(n) => m.outputs.get(n).map(|o| o.span),
+        Item::ModuleCall(n) => m.calls.get(n).map(|c| c.span),
     }
 }
 
 /// A node of the instance graph.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Node {
-    Variable(String),
-    Local(String),
+    /// A variable, local, output or module call of one module instance.
+    Item(ModuleInstance, Item),
     Instance(Instance),
-    Output(String),
 }
 
 impl std::fmt::Display for Node {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Node::Variable(n) => write!(f, "var.{n}"),
-            Node::Local(n) => write!(f, "local.{n}"),
+            Node::Item(m, item) if m.is_root() => write!(f, "{item}"),
+            Node::Item(m, item) => write!(f, "{m}.{item}"),
             Node::Instance(i) => write!(f, "{i}"),
-            Node::Output(n) => write!(f, "output.{n}"),
         }
     }
 }
@@ -427,13 +507,22 @@ impl std::fmt::Display for Node {
 impl Node {
     pub fn kind(&self) -> &'static str {
         match self {
-            Node::Variable(_) => "variable",
-            Node::Local(_) => "local",
+            Node::Item(_, Item::Variable(_)) => "variable",
+            Node::Item(_, Item::Local(_)) => "local",
+            Node::Item(_, Item::Output(_)) => "output",
+            Node::Item(_, Item::ModuleCall(_)) => "module",
+            Node::Item(_, Item::Resource(_)) => "resource",
             Node::Instance(i) if i.resource.mode == crate::addrs::Mode::Data => "data",
             Node::Instance(_) => "resource",
-            Node::Output(_) => "output",
         }
     }
+}
+
+/// What count and for_each expanded to: module instances and resource instances.
+#[derive(Debug, Default)]
+pub struct Expansion {
+    pub modules: HashMap<ModulePath, Vec<ModuleInstance>>,
+    pub resources: HashMap<ConfigResource, Vec<Instance>>,
 }
 
 /// The graph after count/for_each expansion.
@@ -443,31 +532,43 @@ pub struct InstanceGraph {
 }
 
 impl InstanceGraph {
-    /// Expands the object graph: each resource becomes its instances, and an
-    /// edge to a resource becomes an edge to each of its instances.
-    pub fn expand(objects: &ObjectGraph, instances: &HashMap<crate::addrs::Resource, Vec<Instance>>) -> InstanceGraph {
+    /// Expands the object graph: each object becomes one node per instance
+    /// of its module (a resource, one per instance of it), and an edge
+    /// between two objects joins their nodes in the same module instance,
+    /// or every pair when the two are in different modules.
+    pub fn expand(objects: &ObjectGraph, expansion: &Expansion) -> InstanceGraph {
         let mut g = InstanceGraph::default();
-        let mut nodes: HashMap<Object, Vec<NodeIndex>> = HashMap::default();
+        let mut nodes: HashMap<&Object, Vec<(ModuleInstance, NodeIndex)>> = HashMap::default();
         let mut order: Vec<&Object> = objects.graph.node_weights().collect();
         order.sort();
+        let no_instances = Vec::new();
         for o in order {
-            let idx = match o {
-                Object::Variable(n) => vec![g.graph.add_node(Node::Variable(n.clone()))],
-                Object::Local(n) => vec![g.graph.add_node(Node::Local(n.clone()))],
-                Object::Output(n) => vec![g.graph.add_node(Node::Output(n.clone()))],
-                Object::Resource(r) => instances
-                    .get(r)
-                    .map(|is| is.iter().map(|i| g.graph.add_node(Node::Instance(i.clone()))).collect())
+            let instances = expansion.modules.get(&o.module).unwrap_or(&no_instances);
+            let idx: Vec<(ModuleInstance, NodeIndex)> = match &o.item {
+                Item::Resource(_) => o
+                    .config_resource()
+                    .and_then(|r| expansion.resources.get(&r))
+                    .map(|is| {
+                        is.iter()
+                            .map(|i| (i.module.clone(), g.graph.add_node(Node::Instance(i.clone()))))
+                            .collect()
+                    })
                     .unwrap_or_default(),
+                item => instances
+                    .iter()
+                    .map(|mi| (mi.clone(), g.graph.add_node(Node::Item(mi.clone(), item.clone()))))
+                    .collect(),
             };
-            nodes.insert(o.clone(), idx);
+            nodes.insert(o, idx);
         }
         for e in objects.graph.edge_references() {
-            let from = &nodes[&objects.graph[e.source()]];
-            let to = &nodes[&objects.graph[e.target()]];
-            for &a in from {
-                for &b in to {
-                    g.graph.add_edge(a, b, e.weight().clone());
+            let (a, b) = (&objects.graph[e.source()], &objects.graph[e.target()]);
+            let same_module = a.module == b.module;
+            for (ma, na) in &nodes[a] {
+                for (mb, nb) in &nodes[b] {
+                    if !same_module || ma == mb {
+                        g.graph.add_edge(*na, *nb, e.weight().clone());
+                    }
                 }
             }
         }
@@ -476,154 +577,4 @@ impl InstanceGraph {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::load::from_files;
-
-    fn graph(src: &str) -> (Config, ObjectGraph, Diagnostics) {
-        let (c, d) = from_files(
-            std::path::Path::new("."),
-            vec![("main.tf".into(), Ok(src.as_bytes().to_vec()))],
-        );
-        assert!(d.is_empty(), "{d:?}");
-        let (g, d) = build(&c);
-        (c, g, d)
-    }
-
-    fn edges(g: &ObjectGraph) -> Vec<String> {
-        let mut v: Vec<String> = g
-            .graph
-            .edge_references()
-            .map(|e| {
-                format!(
-                    "{} -> {} ({})",
-                    g.graph[e.source()],
-                    g.graph[e.target()],
-                    e.weight().kind.name()
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    }
-
-    #[test]
-    fn edges_for_references_and_depends_on() {
-        let (_, g, d) = graph(
-            r#"
-variable "location" { default = "westeurope" }
-locals { name = "aks-${var.location}" }
-resource "azurerm_resource_group" "rg" {
-  name     = local.name
-  location = var.location
-}
-resource "azurerm_virtual_network" "vnet" {
-  name                = "vnet"
-  resource_group_name = azurerm_resource_group.rg.name
-  location            = azurerm_resource_group.rg.location
-  address_space       = ["10.0.0.0/16"]
-  depends_on          = [azurerm_resource_group.rg]
-}
-output "vnet" { value = azurerm_virtual_network.vnet.id }
-"#,
-        );
-        assert!(d.is_empty(), "{d:?}");
-        assert_eq!(
-            edges(&g),
-            vec![
-                "azurerm_resource_group.rg -> local.name (reference)",
-                "azurerm_resource_group.rg -> var.location (reference)",
-                "azurerm_virtual_network.vnet -> azurerm_resource_group.rg (depends_on)",
-                "azurerm_virtual_network.vnet -> azurerm_resource_group.rg (reference)",
-                "local.name -> var.location (reference)",
-                "output.vnet -> azurerm_virtual_network.vnet (reference)",
-            ]
-        );
-        let order: Vec<String> = g.dependency_order().iter().map(|o| o.to_string()).collect();
-        let pos = |s: &str| order.iter().position(|o| o == s).unwrap();
-        assert!(pos("var.location") < pos("local.name"));
-        assert!(pos("azurerm_resource_group.rg") < pos("azurerm_virtual_network.vnet"));
-    }
-
-    #[test]
-    fn cycle_error_lists_the_cycle_and_its_references() {
-        let (c, _, d) = graph("locals {\n  a = local.b\n  b = local.c\n  c = local.a\n}\n");
-        assert_eq!(d.len(), 1);
-        let d = d.iter().next().unwrap();
-        assert_eq!(d.summary, "Dependency cycle");
-        assert_eq!(d.detail, "local.a → local.b → local.c → local.a");
-        let labels: Vec<(String, String)> = d
-            .labels
-            .iter()
-            .map(|l| (c.sources.text(l.span).to_string(), l.message.clone()))
-            .collect();
-        assert_eq!(
-            labels,
-            vec![
-                ("local.b".into(), "local.a refers to local.b".into()),
-                ("local.c".into(), "local.b refers to local.c".into()),
-                ("local.a".into(), "local.c refers to local.a".into()),
-            ]
-        );
-    }
-
-    #[test]
-    fn self_reference_is_a_cycle() {
-        let (_, _, d) = graph("locals {\n  a = [local.a]\n}\n");
-        assert_eq!(d.iter().next().unwrap().detail, "local.a → local.a");
-    }
-
-    #[test]
-    fn undeclared_references_are_errors_with_suggestions() {
-        let (c, _, d) = graph(
-            "variable \"location\" {}\nlocals {\n  a = var.locaton\n  b = azurerm_subnet.x.id\n  c = count.index\n}\n",
-        );
-        let got: Vec<(String, String, Option<String>)> = d
-            .iter()
-            .map(|d| {
-                (
-                    d.detail.clone(),
-                    c.sources.text(d.span.unwrap()).to_string(),
-                    d.help.clone(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            got[0],
-            (
-                "var.locaton is not declared".into(),
-                "var.locaton".into(),
-                Some("did you mean location?".into())
-            )
-        );
-        assert_eq!(got[1].0, "azurerm_subnet.x is not declared in this configuration");
-        assert_eq!(
-            got[2].0,
-            "count.index can be used only in a resource or data block that sets count"
-        );
-    }
-
-    #[test]
-    fn dynamic_iterators_are_not_references() {
-        let (_, g, d) = graph(
-            r#"
-variable "names" { default = ["a"] }
-resource "azurerm_subnet" "s" {
-  name                 = "s"
-  resource_group_name  = "rg"
-  virtual_network_name = "v"
-  address_prefixes     = ["10.0.0.0/24"]
-  dynamic "delegation" {
-    for_each = var.names
-    iterator = d
-    content {
-      name = d.value
-    }
-  }
-}
-"#,
-        );
-        assert!(d.is_empty(), "{d:?}");
-        assert_eq!(edges(&g), vec!["azurerm_subnet.s -> var.names (reference)"]);
-    }
-}
+mod tests;

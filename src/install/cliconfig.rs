@@ -7,8 +7,8 @@
 //! Terraform. Tokens are never printed: the `Debug` form hides them.
 //! It reads no process environment itself: the caller passes it in.
 
-use super::source::normalize_host;
 use crate::config::load::parse_body;
+use crate::config::modules::source::normalize_host;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::eval::{EmptyScope, Evaluator};
 use crate::lang::functions::FuncContext;

@@ -12,8 +12,8 @@
 //! The API for the rest of aksplan:
 //! - [`run`] installs, given the root module's directory and [`Options`];
 //!   `aksplan init` calls it.
-//! - [`manifest::Manifest::load`]`(root)` reads the manifest (`None` when
-//!   init never ran) and [`manifest::Manifest::dir_for`]`(key)` gives an
+//! - [`crate::config::modules::manifest::Manifest::load`]`(root)` reads the manifest (`None` when
+//!   init never ran) and [`crate::config::modules::manifest::Manifest::dir_for`]`(key)` gives an
 //!   installed module's directory by its key (`net`, `aks.net`), relative to
 //!   the root module's directory. Local sources are recorded too, so a loader
 //!   may look every module up there, or resolve `./x` itself.
@@ -21,19 +21,19 @@
 //!   replace it by its own model.
 //!
 //! Pieces, in the order of a run: [`cliconfig`] (registry hosts and tokens),
-//! [`scan`], [`source`], [`walk`], [`registry`], [`package`], [`fetch`]
-//! ([`git`], [`archive`], over [`http`]), [`manifest`].
+//! [`scan`], source parsing (`config::modules::source`), [`walk`], [`registry`], [`package`], [`fetch`]
+//! ([`git`], [`archive`], over [`http`]), and the manifest (`config::modules::manifest`).
 
 pub mod archive;
 pub mod cliconfig;
 pub mod fetch;
 pub mod git;
 pub mod http;
-pub mod manifest;
+
 pub mod package;
 pub mod registry;
 pub mod scan;
-pub mod source;
+
 pub mod symlinks;
 pub mod walk;
 
@@ -88,7 +88,7 @@ impl fmt::Display for Event {
 pub struct Report {
     pub events: Vec<Event>,
     /// The manifest as written.
-    pub manifest: manifest::Manifest,
+    pub manifest: crate::config::modules::manifest::Manifest,
     /// Problems that did not stop the install (a bad CLI configuration file).
     pub warnings: Diagnostics,
 }

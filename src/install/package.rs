@@ -72,7 +72,7 @@ impl Package {
     /// Reads a package address (`git::https://host/repo.git?ref=v1`,
     /// `https://host/x.tar.gz`, `file:///srv/mods`), without its subdirectory.
     pub fn parse(address: &str) -> Result<Package, String> {
-        let (forced, rest) = super::source::split_forced(address);
+        let (forced, rest) = crate::config::modules::source::split_forced(address);
         let url = Url::parse(rest).map_err(|e| format!("invalid package address {:?}: {e}", redact(rest)))?;
         let getter = forced
             .map(str::to_ascii_lowercase)

@@ -13,8 +13,8 @@
 use super::cliconfig::CliConfig;
 use super::http::Http;
 use super::package::redact;
-use super::source::RegistrySource;
 use crate::config::constraint::{Constraints, Version};
+use crate::config::modules::source::RegistrySource;
 use reqwest::Url;
 use std::collections::HashMap;
 use std::time::Duration;

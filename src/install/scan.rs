@@ -2,7 +2,7 @@
 //!
 //! Owns reading a directory's `*.tf` files and listing their `module` blocks
 //! with the literal `source` and `version` and where they are written. It
-//! does not interpret sources (that is [`super::source`]) nor walk the tree
+//! does not interpret sources (that is [`crate::config::modules::source`]) nor walk the tree
 //! (that is [`super::walk`]). The configuration loader will one day supply
 //! the same list from its full model; [`scan_dir`] is the only entry point to
 //! replace then.

@@ -2,7 +2,7 @@
 //! local sources (Go's `filepath.EvalSymlinks`), so the manifest records the
 //! same `Dir`. Reads link targets; changes nothing.
 
-use super::source::clean_path;
+use crate::config::modules::source::clean_path;
 use std::path::Path;
 
 /// Go's `filepath.EvalSymlinks` for a path relative to `root` (or absolute):

@@ -17,13 +17,13 @@
 use super::cliconfig::CliConfig;
 use super::fetch::Fetcher;
 use super::http::Http;
-use super::manifest::{Manifest, Record, MODULES_DIR};
 use super::registry::{choose, Registry, RegistryError};
 use super::scan::{scan_dir, ModuleCall};
-use super::source::{clean_path, ModuleSource, RegistrySource, RemoteSource};
 use super::symlinks::eval_symlinks;
 use super::{Event, Options, Report};
 use crate::config::constraint::Constraints;
+use crate::config::modules::manifest::{Manifest, Record, MODULES_DIR};
+use crate::config::modules::source::{clean_path, ModuleSource, RegistrySource, RemoteSource};
 use crate::diag::{Diagnostic, Diagnostics, Sources};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -15,3 +15,8 @@ pub mod value;
 pub use eval::{EvalError, EvalErrorKind, Evaluator, Scope};
 pub use refs::Reference;
 pub use value::Value;
+
+/// The version of Terraform whose language aksplan implements: what
+/// `required_version` constraints are checked against, and what JSON plans
+/// and `version` report.
+pub const TERRAFORM_VERSION: &str = "1.11.0";

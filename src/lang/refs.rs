@@ -16,6 +16,13 @@ pub enum Reference {
     Var(String),
     Local(String),
     Resource(addrs::Resource),
+    /// `module.NAME`, and the output named after it when there is one
+    /// (`module.net.subnet_ids`, `module.net["a"].subnet_ids`): the value is
+    /// the whole call's, the output says which part the reference needs.
+    Module {
+        name: String,
+        output: Option<String>,
+    },
     CountIndex,
     EachKey,
     EachValue,
@@ -30,6 +37,8 @@ impl std::fmt::Display for Reference {
             Reference::Var(n) => write!(f, "var.{n}"),
             Reference::Local(n) => write!(f, "local.{n}"),
             Reference::Resource(r) => write!(f, "{r}"),
+            Reference::Module { name, output: None } => write!(f, "module.{name}"),
+            Reference::Module { name, output: Some(o) } => write!(f, "module.{name}.{o}"),
             Reference::CountIndex => f.write_str("count.index"),
             Reference::EachKey => f.write_str("each.key"),
             Reference::EachValue => f.write_str("each.value"),
@@ -128,10 +137,15 @@ pub fn parse_traversal(
             _ => return Err(need_attr("TYPE.NAME")),
         },
         "module" => {
-            return Err(RefError {
-                message: "modules are not supported yet: aksplan reads one configuration directory".into(),
-                span: Some(span_to(1)),
-            })
+            let name = attr(0).ok_or_else(|| need_attr("NAME"))?.to_string();
+            let output = match (ops.get(1).map(|o| o.value()), attr(1), attr(2)) {
+                (_, Some(out), _) => Some(out.to_string()),
+                (Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)), None, Some(out)) => {
+                    Some(out.to_string())
+                }
+                _ => None,
+            };
+            (Reference::Module { name, output }, 1)
         }
         "self" => {
             return Err(RefError {

@@ -7,7 +7,7 @@
 //! dependents see. What is in state but not in the configuration is deleted.
 
 use super::{Action, Drift, OutputChange, Plan, Reason, ResourceChange};
-use crate::addrs::{Instance, InstanceKey, Mode, Object};
+use crate::addrs::{ConfigResource, Instance, InstanceKey, Item, Mode, Object, Target};
 use crate::config::schema::{self, Schema};
 use crate::config::{Config, IgnoreChanges, PathStep};
 use crate::core::{self, Evaluated, ResourceValues};
@@ -27,7 +27,7 @@ pub type ReadData<'a> = dyn FnMut(&Schema, &Value) -> (Option<Value>, Diagnostic
 pub struct PlanOptions {
     pub destroy: bool,
     pub replace: Vec<Instance>,
-    pub targets: Vec<Instance>,
+    pub targets: Vec<Target>,
     pub refresh: bool,
 }
 
@@ -124,7 +124,7 @@ pub fn plan<C: ArmClient>(
         data: Vec::new(),
         diags: Diagnostics::new(),
     };
-    let (evaluated, mut diags) = core::evaluate(config, variables.clone(), &mut planner);
+    let (evaluated, mut diags) = core::evaluate(config, variables.clone(), &mut planner, core::EvalMode::Plan);
     let mut changes = std::mem::take(&mut planner.changes);
     diags.extend(std::mem::take(&mut planner.diags));
     let data = std::mem::take(&mut planner.data);
@@ -142,21 +142,13 @@ pub fn plan<C: ArmClient>(
         ));
     }
     let dependencies = |addr: &Instance| -> Vec<String> {
-        let o = Object::Resource(addr.resource.clone());
-        if !evaluated.objects.index.contains_key(&o) {
-            return Vec::new();
-        }
-        let mut deps: Vec<String> = evaluated
+        let o = Object::new(addr.module.path(), Item::Resource(addr.resource.clone()));
+        evaluated
             .objects
-            .dependencies(&o)
-            .filter_map(|(d, _)| match d {
-                Object::Resource(r) if r.mode == Mode::Managed => Some(r.to_string()),
-                _ => None,
-            })
-            .collect();
-        deps.sort();
-        deps.dedup();
-        deps
+            .resource_dependencies(&o)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     };
     for c in &mut changes {
         c.dependencies = dependencies(&c.addr);
@@ -169,7 +161,13 @@ pub fn plan<C: ArmClient>(
         if addr.resource.mode != Mode::Managed || planned.contains(addr) {
             continue;
         }
-        let reason = match (config.resources.get(&addr.resource), &addr.key) {
+        let module_exists = evaluated
+            .expansion
+            .modules
+            .get(&addr.module.path())
+            .is_some_and(|is| is.contains(&addr.module));
+        let reason = match (config.resource_of(addr), &addr.key) {
+            _ if !module_exists => Reason::NoModule,
             (None, _) => Reason::NotInConfiguration,
             (Some(_), InstanceKey::Int(_)) => Reason::CountIndex,
             (Some(_), InstanceKey::Str(_)) => Reason::EachKey,
@@ -211,11 +209,12 @@ pub fn plan<C: ArmClient>(
     }
 
     if !opts.targets.is_empty() {
-        let keep = targeted(&evaluated, &opts.targets);
-        changes.retain(|c| keep.contains(&c.addr.resource) || opts.targets.contains(&c.addr));
+        let targeted_by = |c: &ResourceChange| opts.targets.iter().any(|t| t.contains(&c.addr));
         if opts.destroy {
-            // Destroying a target also destroys what depends on it.
-            changes.retain(|c| opts.targets.iter().any(|t| t.resource == c.addr.resource));
+            changes.retain(targeted_by);
+        } else {
+            let needed = dependencies_of_targets(&evaluated, &changes, &opts.targets);
+            changes.retain(|c| targeted_by(c) || needed.contains(&c.addr.config_resource()));
         }
     }
     for t in &opts.replace {
@@ -228,7 +227,7 @@ pub fn plan<C: ArmClient>(
         if !c.action.deletes() {
             continue;
         }
-        let Some(res) = config.resources.get(&c.addr.resource) else {
+        let Some(res) = config.resource_of(&c.addr) else {
             continue;
         };
         if res.lifecycle.prevent_destroy {
@@ -271,18 +270,30 @@ pub fn plan<C: ArmClient>(
     (plan, evaluated, diags)
 }
 
-/// The resources a targeted plan covers: the targets and what they depend on.
-fn targeted(evaluated: &Evaluated, targets: &[Instance]) -> BTreeSet<crate::addrs::Resource> {
+/// The resources targeted instances need: what the targeted resources
+/// depend on, however indirectly. Those are planned too (all their
+/// instances), so the targets get the values they refer to.
+fn dependencies_of_targets(
+    evaluated: &Evaluated,
+    changes: &[ResourceChange],
+    targets: &[Target],
+) -> BTreeSet<ConfigResource> {
     let mut keep = BTreeSet::new();
-    let mut stack: Vec<Object> = targets.iter().map(|t| Object::Resource(t.resource.clone())).collect();
+    let mut stack: Vec<Object> = changes
+        .iter()
+        .filter(|c| targets.iter().any(|t| t.contains(&c.addr)))
+        .map(|c| Object::new(c.addr.module.path(), Item::Resource(c.addr.resource.clone())))
+        .collect();
+    let mut seen = BTreeSet::new();
     while let Some(o) = stack.pop() {
-        if let Object::Resource(r) = &o {
-            if !keep.insert(r.clone()) {
-                continue;
-            }
+        if !seen.insert(o.clone()) {
+            continue;
         }
-        if evaluated.objects.index.contains_key(&o) {
-            stack.extend(evaluated.objects.dependencies(&o).map(|(d, _)| d.clone()));
+        for (d, _) in evaluated.objects.dependencies(&o) {
+            if let Some(r) = d.config_resource() {
+                keep.insert(r);
+            }
+            stack.push(d.clone());
         }
     }
     keep
@@ -290,7 +301,7 @@ fn targeted(evaluated: &Evaluated, targets: &[Instance]) -> BTreeSet<crate::addr
 
 fn output_changes(config: &Config, evaluated: &Evaluated, prior: &State, destroy: bool) -> Vec<OutputChange> {
     let mut out = Vec::new();
-    for (name, o) in &config.outputs {
+    for (name, o) in &config.root().outputs {
         let after = if destroy {
             None
         } else {
@@ -304,7 +315,7 @@ fn output_changes(config: &Config, evaluated: &Evaluated, prior: &State, destroy
         });
     }
     for (name, o) in &prior.outputs {
-        if !config.outputs.contains_key(name) {
+        if !config.root().outputs.contains_key(name) {
             out.push(OutputChange {
                 name: name.clone(),
                 before: Some(o.value.clone()),
@@ -358,7 +369,9 @@ impl<C: ArmClient> ResourceValues for Planner<'_, C> {
             return self.data_source(inst, schema, config_value);
         }
         let prior = self.prior.resources.get(inst).map(|r| &r.value);
-        let res = &self.config.resources[&inst.resource];
+        let Some(res) = self.config.resource_of(inst) else {
+            return config_value;
+        };
         let cfg = match prior {
             Some(p) => ignore_changes(config_value, p, &res.lifecycle.ignore_changes),
             None => config_value,
@@ -442,7 +455,9 @@ impl<C: ArmClient> Planner<'_, C> {
         }
         let (value, diags) = (self.read_data)(schema, &config_value);
         let failed = diags.has_errors();
-        let res = &self.config.resources[&inst.resource];
+        let Some(res) = self.config.resource_of(inst) else {
+            return config_value;
+        };
         for mut d in diags {
             d.summary = format!("{inst}: {}", d.summary);
             d.span = d.span.or(Some(res.span));

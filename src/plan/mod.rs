@@ -61,6 +61,9 @@ impl Action {
 pub enum Reason {
     /// The resource is in state but not in the configuration.
     NotInConfiguration,
+    /// The module instance it is in is no longer in the configuration (the
+    /// module call is gone, or its count index or for_each key).
+    NoModule,
     /// The instance's count index is past the new count.
     CountIndex,
     /// The instance's for_each key is gone.

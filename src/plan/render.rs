@@ -135,7 +135,11 @@ fn resource_header(addr: &Instance) -> String {
 pub fn reason_text(c: &ResourceChange) -> Option<String> {
     let addr = &c.addr;
     c.reasons.iter().find_map(|r| match r {
-        Reason::NotInConfiguration => Some(format!("(because {} is not in the configuration)", addr.resource)),
+        Reason::NotInConfiguration => Some(format!(
+            "(because {} is not in the configuration)",
+            addr.config_resource()
+        )),
+        Reason::NoModule => Some(format!("(because {} is not in the configuration)", addr.module)),
         Reason::CountIndex => match &addr.key {
             InstanceKey::Int(i) => Some(format!("(because index [{i}] is out of range for count)")),
             _ => None,

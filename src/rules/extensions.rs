@@ -101,9 +101,8 @@ fn ext006(cx: &Context, out: &mut Diagnostics) {
     }
     let registers: Vec<String> = cx
         .config
-        .resources
-        .iter()
-        .filter(|(a, _)| a.type_name == "azurerm_resource_provider_registration")
+        .resources()
+        .filter(|(a, _)| a.resource.type_name == "azurerm_resource_provider_registration")
         .flat_map(|(_, r)| crate::rules::ordering::registered_namespaces(r))
         .map(|n| n.to_lowercase())
         .collect();

@@ -220,7 +220,7 @@ pub fn check_planned(config: &Config, values: &[(Instance, Value)]) -> Diagnosti
         .filter_map(|(addr, value)| {
             Some(Subject {
                 addr,
-                resource: Some(config.resources.get(&addr.resource)?),
+                resource: Some(config.resource_of(addr)?),
                 value,
                 prior: None,
                 destroying: false,
@@ -241,7 +241,7 @@ pub fn check_plan(config: &Config, plan: &Plan, registered: HashMap<String, bool
             let value = c.after.as_ref().or(prior)?;
             Some(Subject {
                 addr: &c.addr,
-                resource: config.resources.get(&c.addr.resource),
+                resource: config.resource_of(&c.addr),
                 value,
                 prior,
                 destroying: c.action == crate::plan::Action::Delete,
@@ -251,7 +251,7 @@ pub fn check_plan(config: &Config, plan: &Plan, registered: HashMap<String, bool
     // Data sources read while planning are in the prior state, not in the changes.
     for (addr, r) in &plan.prior_state.resources {
         if addr.resource.mode == Mode::Data && !plan.changes.iter().any(|c| &c.addr == addr) {
-            if let Some(resource) = config.resources.get(&addr.resource) {
+            if let Some(resource) = config.resource_of(addr) {
                 subjects.push(Subject {
                     addr,
                     resource: Some(resource),
@@ -294,12 +294,12 @@ pub(crate) mod test_support {
             vec![("main.tf".into(), Ok(src.as_bytes().to_vec()))],
         );
         assert!(!d.has_errors(), "{d:?}");
-        let (vars, _) = crate::config::vars::resolve(&mut config, &Default::default());
+        let (vars, _) = crate::config::vars::resolve(&mut config, &Default::default(), Default::default());
         let mut hook = super::PlannedValues {
             subscription: "sub".into(),
             values: Vec::new(),
         };
-        let (_, d) = crate::core::evaluate(&config, vars, &mut hook);
+        let (_, d) = crate::core::evaluate(&config, vars, &mut hook, crate::core::EvalMode::Plan);
         assert!(!d.has_errors(), "{:?}", d.iter().next());
         let out: Diagnostics = super::check_planned(&config, &hook.values);
         out.iter()

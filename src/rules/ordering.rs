@@ -5,8 +5,8 @@
 //! come first, even when the configuration forgot `depends_on`. Found from
 //! the references in the configuration, so it works before anything is known.
 
-use crate::addrs::{Mode, Object, Resource};
-use crate::config::Config;
+use crate::addrs::{Item, Mode, Object, Resource};
+use crate::config::{Config, Module};
 use crate::lang::refs::{references_with, Reference};
 use hcl_edit::structure::{Body, Structure};
 
@@ -66,8 +66,14 @@ pub fn namespace_of(type_name: &str) -> Option<String> {
     Some(schema.arm.as_ref()?.resource_type.split('/').next()?.to_string())
 }
 
-/// Edges `(from, to, reason)`: `from` must come after `to`.
+/// Edges `(from, to, reason)`: `from` must come after `to`. Found inside
+/// each module, from the references its blocks make.
 pub fn edges(config: &Config) -> Vec<(Object, Object, String)> {
+    config.modules.values().flat_map(module_edges).collect()
+}
+
+fn module_edges(config: &Module) -> Vec<(Object, Object, String)> {
+    let resource = |r: &Resource| Object::new(config.path.clone(), Item::Resource(r.clone()));
     let mut out = Vec::new();
     // A namespace is registered before its resources are created.
     for (reg, r) in config
@@ -79,8 +85,8 @@ pub fn edges(config: &Config) -> Vec<(Object, Object, String)> {
             for addr in config.resources.keys().filter(|a| a.mode == Mode::Managed && a != &reg) {
                 if namespace_of(&addr.type_name).is_some_and(|n| n.eq_ignore_ascii_case(&ns)) {
                     out.push((
-                        Object::Resource(addr.clone()),
-                        Object::Resource(reg.clone()),
+                        resource(addr),
+                        resource(reg),
                         format!("{ns} must be registered before its resources are created"),
                     ));
                 }
@@ -125,8 +131,8 @@ pub fn edges(config: &Config) -> Vec<(Object, Object, String)> {
             let depends_on_cluster = principals.contains(cluster) || scopes.contains(cluster);
             if grants_identity && on_subnet && !depends_on_cluster {
                 out.push((
-                    Object::Resource(cluster.clone()),
-                    Object::Resource(ra.clone()),
+                    resource(cluster),
+                    resource(ra),
                     format!("{ra} grants the cluster's identity access to a subnet it uses"),
                 ));
             }

@@ -1,5 +1,6 @@
 //! The instance graph as Graphviz DOT or as JSON (nodes and edges).
 
+use crate::addrs::Item;
 use crate::graph::{EdgeKind, InstanceGraph, Node};
 use petgraph::visit::EdgeRef;
 use serde_json::json;
@@ -9,9 +10,21 @@ fn dot_quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// Nodes by module instance, then variables, locals, resources, module
+/// calls and outputs, then by address.
 fn sorted_nodes(g: &InstanceGraph) -> Vec<&Node> {
     let mut nodes: Vec<&Node> = g.graph.node_weights().collect();
-    nodes.sort();
+    nodes.sort_by_cached_key(|n| {
+        let (module, rank) = match n {
+            Node::Item(m, Item::Variable(_)) => (m, 0),
+            Node::Item(m, Item::Local(_)) => (m, 1),
+            Node::Instance(i) => (&i.module, 2),
+            Node::Item(m, Item::Resource(_)) => (m, 2),
+            Node::Item(m, Item::ModuleCall(_)) => (m, 3),
+            Node::Item(m, Item::Output(_)) => (m, 4),
+        };
+        (module.clone(), rank, (*n).clone())
+    });
     nodes
 }
 
@@ -37,8 +50,9 @@ pub fn dot(g: &InstanceGraph) -> String {
     for n in sorted_nodes(g) {
         let shape = match n {
             Node::Instance(_) => "box",
-            Node::Variable(_) | Node::Local(_) => "note",
-            Node::Output(_) => "oval",
+            Node::Item(_, Item::Variable(_) | Item::Local(_)) => "note",
+            Node::Item(_, Item::ModuleCall(_)) => "component",
+            Node::Item(..) => "oval",
         };
         let _ = writeln!(out, "  {} [shape = \"{shape}\"]", dot_quote(&n.to_string()));
     }
@@ -46,6 +60,7 @@ pub fn dot(g: &InstanceGraph) -> String {
         let attrs = match kind {
             EdgeKind::Reference => String::new(),
             EdgeKind::DependsOn => " [style = \"dashed\", label = \"depends_on\"]".into(),
+            EdgeKind::InModule => " [style = \"dotted\"]".into(),
             EdgeKind::Inferred(reason) => format!(" [style = \"dotted\", label = {}]", dot_quote(reason)),
         };
         let _ = writeln!(out, "  {} -> {}{attrs}", dot_quote(&from), dot_quote(&to));
@@ -62,7 +77,14 @@ pub fn json(g: &InstanceGraph) -> String {
             if let Node::Instance(i) = n {
                 v["type"] = json!(i.resource.type_name);
                 v["name"] = json!(i.resource.name);
-                v["resource"] = json!(i.resource.to_string());
+                v["resource"] = json!(i.resource_in_module());
+            }
+            let module = match n {
+                Node::Instance(i) => &i.module,
+                Node::Item(m, _) => m,
+            };
+            if !module.is_root() {
+                v["module"] = json!(module.to_string());
             }
             v
         })

@@ -7,14 +7,15 @@
 //! (Terraform prints them), and marked in `before_sensitive` and
 //! `after_sensitive`. Unknown values are null and marked in `after_unknown`.
 
-use crate::addrs::{Instance, InstanceKey, Mode};
-use crate::config::Config;
+use crate::addrs::{Instance, InstanceKey, Mode, ModuleInstance};
+use crate::config::{Config, Module};
 use crate::diag::{Diagnostics, Sources};
 use crate::lang::Value;
 use crate::plan::{Action, Plan, Reason, ResourceChange};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Body;
 use serde_json::{json, Map, Value as Json};
+use std::collections::BTreeMap;
 
 pub const FORMAT_VERSION: &str = "1.2";
 const PROVIDER: &str = "registry.terraform.io/hashicorp/azurerm";
@@ -103,6 +104,7 @@ fn action_reason(c: &ResourceChange) -> Option<&'static str> {
             Reason::ReplaceRequested => Some("replace_by_request"),
             Reason::Tainted => Some("replace_because_tainted"),
             Reason::NotInConfiguration => Some("delete_because_no_resource_config"),
+            Reason::NoModule => Some("delete_because_no_module"),
             Reason::CountIndex => Some("delete_because_count_index"),
             Reason::EachKey => Some("delete_because_each_key"),
             Reason::Rule(_) if c.action.is_replace() => Some("replace_because_cannot_update"),
@@ -123,6 +125,9 @@ fn path_steps(path: &str) -> Json {
 fn identity(addr: &Instance) -> Map<String, Json> {
     let mut m = Map::new();
     m.insert("address".into(), json!(addr.to_string()));
+    if !addr.module.is_root() {
+        m.insert("module_address".into(), json!(addr.module.to_string()));
+    }
     // Mode serializes as Terraform writes it: "managed" or "data".
     m.insert("mode".into(), json!(addr.resource.mode));
     m.insert("type".into(), json!(addr.resource.type_name));
@@ -241,8 +246,17 @@ fn expressions(body: &Body) -> Json {
     Json::Object(m)
 }
 
+/// The configuration section: the root module and, under `module_calls`,
+/// every module it calls.
 fn configuration(config: &Config) -> Json {
-    let resources: Vec<Json> = config
+    json!({
+        "provider_config": {"azurerm": {"name": "azurerm", "full_name": PROVIDER}},
+        "root_module": module_configuration(config, config.root()),
+    })
+}
+
+fn module_configuration(config: &Config, module: &Module) -> Json {
+    let resources: Vec<Json> = module
         .resources
         .values()
         .map(|r| {
@@ -263,7 +277,7 @@ fn configuration(config: &Config) -> Json {
             Json::Object(m)
         })
         .collect();
-    let variables: Map<String, Json> = config
+    let variables: Map<String, Json> = module
         .variables
         .iter()
         .map(|(name, v)| {
@@ -277,7 +291,7 @@ fn configuration(config: &Config) -> Json {
             (name.clone(), Json::Object(m))
         })
         .collect();
-    let outputs: Map<String, Json> = config
+    let outputs: Map<String, Json> = module
         .outputs
         .iter()
         .map(|(name, o)| {
@@ -287,10 +301,71 @@ fn configuration(config: &Config) -> Json {
             )
         })
         .collect();
-    json!({
-        "provider_config": {"azurerm": {"name": "azurerm", "full_name": PROVIDER}},
-        "root_module": {"resources": resources, "variables": variables, "outputs": outputs},
-    })
+    let calls: Map<String, Json> = module
+        .calls
+        .iter()
+        .map(|(name, c)| {
+            let mut m = Map::new();
+            m.insert("source".into(), json!(c.source));
+            let args: Map<String, Json> = c.args.iter().map(|(k, e)| (k.clone(), expression(&e.expr))).collect();
+            m.insert("expressions".into(), Json::Object(args));
+            if let Some(v) = &c.version {
+                m.insert("version_constraint".into(), json!(v));
+            }
+            if let Some(e) = &c.count {
+                m.insert("count_expression".into(), expression(&e.expr));
+            }
+            if let Some(e) = &c.for_each {
+                m.insert("for_each_expression".into(), expression(&e.expr));
+            }
+            if !c.depends_on.is_empty() {
+                let deps: Vec<String> = c.depends_on.iter().map(|d| d.reference.to_string()).collect();
+                m.insert("depends_on".into(), json!(deps));
+            }
+            if let Some(child) = config.module(&module.path.child(name)) {
+                m.insert("module".into(), module_configuration(config, child));
+            }
+            (name.clone(), Json::Object(m))
+        })
+        .collect();
+    let mut out = json!({"resources": resources, "variables": variables, "outputs": outputs});
+    if !calls.is_empty() {
+        out["module_calls"] = Json::Object(calls);
+    }
+    out
+}
+
+/// Resource values nested as Terraform nests them: the root module's
+/// resources, and each module instance under `child_modules`, inside the
+/// instance that calls it.
+fn module_values(resources: Vec<(&Instance, Json)>) -> Json {
+    let mut by_module: BTreeMap<&ModuleInstance, Vec<Json>> = BTreeMap::new();
+    for (addr, v) in resources {
+        by_module.entry(&addr.module).or_default().push(v);
+    }
+    let root = ModuleInstance::root();
+    module_node(&root, &mut by_module)
+}
+
+fn module_node(at: &ModuleInstance, by_module: &mut BTreeMap<&ModuleInstance, Vec<Json>>) -> Json {
+    let resources = by_module.remove(at).unwrap_or_default();
+    // Direct children: instances one step below `at` that hold resources, or
+    // whose descendants do.
+    let mut children: Vec<ModuleInstance> = by_module
+        .keys()
+        .filter(|m| m.0.len() > at.0.len() && m.starts_with(at))
+        .map(|m| ModuleInstance(m.0[..at.0.len() + 1].to_vec()))
+        .collect();
+    children.sort();
+    children.dedup();
+    let mut out = json!({"resources": resources});
+    if !at.is_root() {
+        out["address"] = json!(at.to_string());
+    }
+    if !children.is_empty() {
+        out["child_modules"] = Json::Array(children.iter().map(|c| module_node(c, by_module)).collect());
+    }
+    out
 }
 
 /// The whole document.
@@ -302,7 +377,7 @@ pub fn plan_json(plan: &Plan, config: &Config, diags: &Diagnostics, sources: &So
         .filter(|c| c.addr.resource.mode == Mode::Managed || c.action == Action::Read)
         .map(|c| change(c, prior(&c.addr)))
         .collect();
-    let planned: Vec<Json> = plan
+    let planned: Vec<(&Instance, Json)> = plan
         .changes
         .iter()
         .filter_map(|c| {
@@ -311,14 +386,14 @@ pub fn plan_json(plan: &Plan, config: &Config, diags: &Diagnostics, sources: &So
                 Action::Delete => None,
                 _ => c.after.as_ref(),
             }?;
-            Some(resource_values(&c.addr, after))
+            Some((&c.addr, resource_values(&c.addr, after)))
         })
         .collect();
-    let prior_resources: Vec<Json> = plan
+    let prior_resources: Vec<(&Instance, Json)> = plan
         .prior_state
         .resources
         .iter()
-        .map(|(a, r)| resource_values(a, &r.value))
+        .map(|(a, r)| (a, resource_values(a, &r.value)))
         .collect();
     let mut output_changes = Map::new();
     let mut planned_outputs = Map::new();
@@ -351,15 +426,15 @@ pub fn plan_json(plan: &Plan, config: &Config, diags: &Diagnostics, sources: &So
     }
     json!({
         "format_version": FORMAT_VERSION,
-        "terraform_version": "1.11.0",
+        "terraform_version": crate::lang::TERRAFORM_VERSION,
         "aksplan_version": env!("CARGO_PKG_VERSION"),
-        "planned_values": {"outputs": planned_outputs, "root_module": {"resources": planned}},
+        "planned_values": {"outputs": planned_outputs, "root_module": module_values(planned)},
         "resource_changes": resource_changes,
         "output_changes": output_changes,
         "prior_state": {
             "format_version": "1.0",
-            "terraform_version": "1.11.0",
-            "values": {"outputs": {}, "root_module": {"resources": prior_resources}},
+            "terraform_version": crate::lang::TERRAFORM_VERSION,
+            "values": {"outputs": {}, "root_module": module_values(prior_resources)},
         },
         "configuration": configuration(config),
         "relevant_attributes": [],

@@ -255,7 +255,7 @@ fn a_broken_template_is_reported_inside_its_string_and_the_rest_loads() {
             ("Syntax error", "}")
         ]
     );
-    assert!(c.locals.contains_key("b") && c.variables.contains_key("y"));
+    assert!(c.root().locals.contains_key("b") && c.root().variables.contains_key("y"));
 }
 
 #[test]
@@ -294,8 +294,8 @@ fn loads_like_the_same_configuration_in_hcl() {
 }"#,
     )]);
     assert!(d.is_empty(), "{d:?}");
-    assert!(c.variables["pools"].sensitive && c.variables["pools"].ty.is_some());
-    let rg = &c.resources[&crate::addrs::Resource::managed("azurerm_resource_group", "rg")];
+    assert!(c.root().variables["pools"].sensitive && c.root().variables["pools"].ty.is_some());
+    let rg = &c.root().resources[&crate::addrs::Resource::managed("azurerm_resource_group", "rg")];
     assert!(rg.count.is_some() && rg.lifecycle.prevent_destroy);
     let IgnoreChanges::Paths(p) = &rg.lifecycle.ignore_changes else {
         panic!()
@@ -312,7 +312,7 @@ fn loads_like_the_same_configuration_in_hcl() {
         c.sources.text(rg.depends_on[0].span),
         "\"azurerm_resource_group.other\""
     );
-    assert_eq!(c.outputs["id"].depends_on.len(), 1);
+    assert_eq!(c.root().outputs["id"].depends_on.len(), 1);
 }
 
 #[test]
@@ -336,7 +336,7 @@ fn constants_are_verbatim_and_templates_are_not() {
         r#"{"variable": {"v": {"default": "a${b}", "description": "${c}"}}, "locals": {"l": "$${d}"}}"#,
     )]);
     assert!(d.is_empty(), "{d:?}");
-    let v = &c.variables["v"];
+    let v = &c.root().variables["v"];
     assert_eq!(v.description.as_deref(), Some("${c}"));
     let eval = |e: &crate::config::Expr| {
         crate::lang::eval::Evaluator::new(&crate::lang::eval::EmptyScope, &Default::default()).eval(&e.expr)
@@ -346,7 +346,7 @@ fn constants_are_verbatim_and_templates_are_not() {
         crate::lang::Value::String("a${b}".into())
     );
     assert_eq!(
-        eval(&c.locals["l"].expr).unwrap(),
+        eval(&c.root().locals["l"].expr).unwrap(),
         crate::lang::Value::String("${d}".into())
     );
 }

@@ -1,0 +1,316 @@
+//! Evaluating one object of the configuration, in every instance of its
+//! module, given the values of what it depends on. The plan walk and the
+//! apply walk both use it.
+
+use super::body::BodyEval;
+use super::expand::{self, Repetition};
+use super::scope::WalkScope;
+use super::values::{CallKind, Instances, Values};
+use crate::addrs::{Item, ModuleInstance, Object};
+use crate::config::vars::{assign, AssignError};
+use crate::config::{Config, Expr, Module, Variable};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lang::functions::FuncContext;
+use crate::lang::types::Type;
+use crate::lang::{Evaluator, Value};
+
+/// Whether values not known yet may decide how many instances there are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EvalMode {
+    /// Planning: `count` and `for_each` must be known.
+    #[default]
+    Plan,
+    /// Validating, as `terraform validate`: unset variables are unknown, and
+    /// so may `count` and `for_each` be; each block is then checked once.
+    Validate,
+}
+
+pub struct ObjectEval<'c> {
+    pub config: &'c Config,
+    pub mode: EvalMode,
+    ctx: FuncContext,
+}
+
+impl<'c> ObjectEval<'c> {
+    pub fn new(config: &'c Config, mode: EvalMode) -> ObjectEval<'c> {
+        ObjectEval {
+            config,
+            mode,
+            ctx: FuncContext {
+                base_dir: config.dir.clone(),
+            },
+        }
+    }
+
+    /// The module an object is in.
+    pub fn module(&self, o: &Object) -> Option<&'c Module> {
+        self.config.module(&o.module)
+    }
+
+    fn scope<'w>(
+        &'w self,
+        values: &'w Values,
+        mi: &'w ModuleInstance,
+        repeat: Option<&'w Repetition>,
+    ) -> WalkScope<'w> {
+        let dir = self
+            .config
+            .module(&mi.path())
+            .map_or(".", |m| m.dir.to_str().unwrap_or("."));
+        WalkScope {
+            values,
+            module: mi,
+            module_dir: dir,
+            repeat,
+        }
+    }
+
+    /// Evaluates an expression in a module instance; an error is reported
+    /// and the value is unknown.
+    fn eval(
+        &self,
+        values: &Values,
+        mi: &ModuleInstance,
+        repeat: Option<&Repetition>,
+        expr: &Expr,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let scope = self.scope(values, mi, repeat);
+        match Evaluator::new(&scope, &self.ctx).eval(&expr.expr) {
+            Ok(v) => v,
+            Err(e) => {
+                push_eval_error(diags, expr, e);
+                Value::unknown()
+            }
+        }
+    }
+
+    /// Evaluates a variable, local, output or module call in every instance
+    /// of its module, and records the values.
+    pub fn visit_item(&self, values: &mut Values, o: &Object, diags: &mut Diagnostics) {
+        let Some(m) = self.module(o) else { return };
+        for mi in values.instances_of(&o.module) {
+            match &o.item {
+                Item::Variable(name) => {
+                    if let Some(var) = m.variables.get(name) {
+                        self.variable(values, &mi, var, diags);
+                    }
+                }
+                Item::Local(name) => {
+                    if let Some(l) = m.locals.get(name) {
+                        let v = self.eval(values, &mi, None, &l.expr, diags);
+                        values.set(mi, o.item.clone(), v);
+                    }
+                }
+                Item::Output(name) => {
+                    if let Some(out) = m.outputs.get(name) {
+                        let v = self.eval(values, &mi, None, &out.value, diags);
+                        if v.has_sensitive() && !out.sensitive {
+                            diags.push(
+                                Diagnostic::error("Output refers to sensitive values")
+                                    .with_detail(format!("output {name:?} would show a sensitive value"))
+                                    .with_span(out.value.span())
+                                    .with_help("add sensitive = true to the output block"),
+                            );
+                        }
+                        values.set_output(&mi, name, v.mark_if(out.sensitive));
+                    }
+                }
+                Item::ModuleCall(name) => self.module_call(values, &mi, m, name, diags),
+                Item::Resource(_) => {}
+            }
+        }
+    }
+
+    /// A variable's value in one module instance: the root's as given; a
+    /// child's from its call's argument. Then its validation conditions.
+    fn variable(&self, values: &mut Values, mi: &ModuleInstance, var: &Variable, diags: &mut Diagnostics) {
+        let item = Item::Variable(var.name.clone());
+        if let (Some(caller), Some(step)) = (mi.parent(), mi.last()) {
+            let call = self.config.module(&caller.path()).and_then(|m| m.calls.get(&step.name));
+            let arg = call.and_then(|c| c.args.get(&var.name));
+            let unknown_rep = Repetition::unknown();
+            let repeat = match values.repetition(mi) {
+                Some(r) => Some(r.clone()),
+                None if values.is_unknown_instance(mi) => Some(unknown_rep),
+                None => None,
+            };
+            let given = arg.map(|a| self.eval(values, &caller, repeat.as_ref(), a, diags));
+            let ty = var.ty.clone().unwrap_or(Type::Dynamic);
+            let value = match assign(var, given, &self.ctx) {
+                Ok(v) => v,
+                // Reported once for the call, by the static checks.
+                Err(AssignError::Missing) => Value::Unknown(ty),
+                Err(e) => {
+                    let at = arg.map_or(var.span, Expr::span);
+                    let why = match e {
+                        AssignError::Type(e) if !var.sensitive => format!(": {e}"),
+                        AssignError::Null => ": the module's variable is not nullable, and has no default".into(),
+                        AssignError::Default(e) => format!(": its default is invalid: {}", e.message),
+                        _ => String::new(),
+                    };
+                    diags.push(
+                        Diagnostic::error("Invalid value for input variable")
+                            .with_detail(format!(
+                                "the value given to {mi} for var.{} does not fit its type {}{why}",
+                                var.name,
+                                var.ty.as_ref().unwrap_or(&Type::Dynamic)
+                            ))
+                            .with_span(at),
+                    );
+                    Value::Unknown(ty)
+                }
+            };
+            values.set(mi.clone(), item, value);
+        }
+        self.validations(values, mi, var, diags);
+    }
+
+    /// Checks a variable's validation blocks against its value; conditions
+    /// may refer to other objects of the module (Terraform 1.9).
+    fn validations(&self, values: &Values, mi: &ModuleInstance, var: &Variable, diags: &mut Diagnostics) {
+        for v in &var.validations {
+            let cond = self.eval(values, mi, None, &v.condition, diags);
+            let cond = crate::lang::types::convert(cond.clone(), &Type::Bool).unwrap_or(cond);
+            match cond.inner() {
+                Value::Bool(true) | Value::Unknown(_) => continue,
+                Value::Bool(false) => {}
+                other => {
+                    diags.push(
+                        Diagnostic::error("Invalid validation condition")
+                            .with_detail(format!(
+                                "the condition must be a bool, but it is {}",
+                                crate::lang::eval::describe(other)
+                            ))
+                            .with_span(v.condition.span()),
+                    );
+                    continue;
+                }
+            }
+            let message = self.eval(values, mi, None, &v.error_message, &mut Diagnostics::new());
+            let message = if message.has_sensitive() {
+                None
+            } else {
+                message.as_str().map(str::to_string)
+            }
+            .unwrap_or_else(|| "the value is invalid".into());
+            let at = if mi.is_root() {
+                format!("var.{}", var.name)
+            } else {
+                format!("{mi}.var.{}", var.name)
+            };
+            let mut d = Diagnostic::error("Invalid value for variable")
+                .with_detail(format!("{at}: {message}"))
+                .with_span(var.span);
+            if !var.sensitive {
+                d = d.with_label(v.condition.span(), "this validation failed");
+            }
+            diags.push(d);
+        }
+    }
+
+    /// A module call's instances in the caller instance `mi`.
+    fn module_call(&self, values: &mut Values, mi: &ModuleInstance, m: &Module, name: &str, diags: &mut Diagnostics) {
+        let Some(call) = m.calls.get(name) else { return };
+        let Some(child) = self.config.module(&m.path.child(name)) else {
+            return;
+        };
+        let instances = match self.expand(values, mi, call.count.as_ref(), call.for_each.as_ref(), diags) {
+            Some(Some(reps)) => Instances::Known(reps),
+            Some(None) => Instances::Unknown,
+            None => Instances::Known(Vec::new()),
+        };
+        let kind = CallKind::of(call.count.is_some(), call.for_each.is_some());
+        values.set_call(mi.clone(), name, child, kind, instances);
+    }
+
+    /// The instances `count` or `for_each` make in module instance `mi`:
+    /// `None` after reporting why there are none, `Some(None)` when they are
+    /// not known yet and the mode allows that.
+    fn expand(
+        &self,
+        values: &Values,
+        mi: &ModuleInstance,
+        count: Option<&Expr>,
+        for_each: Option<&Expr>,
+        diags: &mut Diagnostics,
+    ) -> Option<Option<Vec<Repetition>>> {
+        let (expr, is_count) = match (count, for_each) {
+            (Some(c), _) => (c, true),
+            (None, Some(f)) => (f, false),
+            (None, None) => return Some(Some(vec![Repetition::single()])),
+        };
+        let scope = self.scope(values, mi, None);
+        let value = match Evaluator::new(&scope, &self.ctx).eval(&expr.expr) {
+            Ok(v) => v,
+            Err(e) => {
+                push_eval_error(diags, expr, e);
+                return None;
+            }
+        };
+        // While validating, instances whose number or keys are not known yet
+        // are checked once, as one unknown instance.
+        let keys_unknown = match value.inner() {
+            Value::Unknown(_) => true,
+            Value::Set(_, items) | Value::List(_, items) | Value::Tuple(items) if !is_count => {
+                items.iter().any(|i| !i.is_known())
+            }
+            _ => false,
+        };
+        if self.mode == EvalMode::Validate && keys_unknown {
+            return Some(None);
+        }
+        let result = if is_count {
+            expand::from_count(&value, expr)
+        } else {
+            expand::from_for_each(&value, expr)
+        };
+        result.map(Some).map_err(|d| diags.push(d)).ok()
+    }
+
+    /// The instances of a resource block in module instance `mi`, or `None`
+    /// after reporting why not. While validating, instances not known yet
+    /// are one unknown repetition.
+    pub fn repetitions(
+        &self,
+        values: &Values,
+        mi: &ModuleInstance,
+        res: &crate::config::Resource,
+        diags: &mut Diagnostics,
+    ) -> Option<Vec<Repetition>> {
+        match self.expand(values, mi, res.count.as_ref(), res.for_each.as_ref(), diags)? {
+            Some(reps) => Some(reps),
+            None => Some(vec![Repetition::unknown()]),
+        }
+    }
+
+    /// The object one instance's body describes.
+    pub fn instance(
+        &self,
+        values: &Values,
+        mi: &ModuleInstance,
+        res: &crate::config::Resource,
+        schema: &crate::config::schema::Schema,
+        rep: &Repetition,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let scope = self.scope(values, mi, Some(rep));
+        let mut ev = Evaluator::new(&scope, &self.ctx);
+        let mut be = BodyEval {
+            ev: &mut ev,
+            file: res.file,
+            diags,
+        };
+        be.object(&res.body, &schema.block, "")
+    }
+}
+
+pub fn push_eval_error(diags: &mut Diagnostics, expr: &Expr, e: crate::lang::EvalError) {
+    let mut d = Diagnostic::error(e.kind.summary())
+        .with_detail(e.message)
+        .with_span(expr.span_of(e.span));
+    if let Some(h) = e.help {
+        d = d.with_help(h);
+    }
+    diags.push(d);
+}
