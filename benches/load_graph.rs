@@ -23,8 +23,8 @@ fn bench(c: &mut Criterion) {
     // Check once that the configuration is what it claims to be.
     let (mut config, d) = load_dir(dir.path());
     assert!(!d.has_errors(), "{d:?}");
-    let (vars, _) = resolve(&mut config, &VarInputs::default());
-    let (evaluated, d) = evaluate(&config, vars, &mut ConfigOnly);
+    let (vars, _) = resolve(&mut config, &VarInputs::default(), Default::default());
+    let (evaluated, d) = evaluate(&config, vars, &mut ConfigOnly, Default::default());
     assert!(!d.has_errors(), "{:?}", d.iter().next());
     assert_eq!(evaluated.instances.len(), 10_000);
 
@@ -33,8 +33,8 @@ fn bench(c: &mut Criterion) {
     group.bench_function("load + evaluate + graph", |b| {
         b.iter(|| {
             let (mut config, _) = load_dir(dir.path());
-            let (vars, _) = resolve(&mut config, &VarInputs::default());
-            let (evaluated, _) = evaluate(&config, vars, &mut ConfigOnly);
+            let (vars, _) = resolve(&mut config, &VarInputs::default(), Default::default());
+            let (evaluated, _) = evaluate(&config, vars, &mut ConfigOnly, Default::default());
             evaluated.graph.graph.node_count()
         })
     });

@@ -72,7 +72,7 @@ fn options() -> PlanOptionArgs {
 /// Plans the configuration in `dir` against its state; returns the action count.
 fn plan(dir: &Path) -> usize {
     let ctx = context(dir);
-    let (config, vars, d) = load_config(&ctx, &VarArgs::default());
+    let (config, vars, d) = load_config(&ctx, &VarArgs::default(), aksplan::config::vars::Missing::Error);
     assert!(!d.has_errors());
     let vars = vars.unwrap();
     let session = Session::open(&ctx, &CloudArgs::sim()).unwrap();
@@ -87,7 +87,7 @@ fn plan(dir: &Path) -> usize {
 /// and the report; returns how many resources it read.
 fn drift(dir: &Path) -> usize {
     let ctx = context(dir);
-    let (config, vars, _) = load_config(&ctx, &VarArgs::default());
+    let (config, vars, _) = load_config(&ctx, &VarArgs::default(), aksplan::config::vars::Missing::Error);
     let session = Session::open(&ctx, &CloudArgs::sim()).unwrap();
     let state = session.store.load().unwrap();
     let (refreshed, changed, d) = session.refresh(state, 10);
@@ -109,7 +109,7 @@ fn drift(dir: &Path) -> usize {
 /// Plans and applies from an empty state; returns the apply's duration.
 fn apply(dir: &Path, cloud: &CloudArgs) -> Duration {
     let ctx = context(dir);
-    let (config, vars, _) = load_config(&ctx, &VarArgs::default());
+    let (config, vars, _) = load_config(&ctx, &VarArgs::default(), aksplan::config::vars::Missing::Error);
     let vars = vars.unwrap();
     let session = Session::open(&ctx, cloud).unwrap();
     let opts = plan_options(&options(), false).unwrap();
