@@ -12,6 +12,7 @@
 //! rely on it.
 
 use super::cty::{convert_arg, equals, friendly, unmark};
+use super::numeric::ncmp;
 use super::{func, param, FnError, FnResult, FuncContext, Function};
 use crate::lang::display::go_quote;
 use crate::lang::number::Number;
@@ -161,8 +162,9 @@ pub fn go_g10(n: &Number) -> String {
     out
 }
 
-/// go-cty's order of set elements (its `Less`), `Equal` where it has none.
-pub fn order(a: &Value, b: &Value) -> Ordering {
+/// go-cty's order of set elements (its `Less`), `Equal` where it has none;
+/// the hashes are the elements' [`hash_text`].
+fn order_hashed(a: &Value, hash_a: &str, b: &Value, hash_b: &str) -> Ordering {
     let (a, b) = (a.inner(), b.inner());
     match (a.is_null(), b.is_null()) {
         (true, true) => return Ordering::Equal,
@@ -179,14 +181,8 @@ pub fn order(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
         (Value::String(x), Value::String(y)) => x.cmp(y),
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
-        (Value::Number(x), Value::Number(y)) => {
-            if x == y {
-                Ordering::Equal
-            } else {
-                x.cmp(y)
-            }
-        }
-        _ => hash_text(a).cmp(&hash_text(b)),
+        (Value::Number(x), Value::Number(y)) => ncmp(x, y),
+        _ => hash_a.cmp(hash_b),
     }
 }
 
@@ -227,14 +223,14 @@ pub fn make_set(ty: Type, items: Vec<Value>) -> Value {
         }
     }
     // go-cty walks its hash buckets in order, then sorts stably by `Less`.
-    let mut keyed: Vec<(u32, usize, Value)> = kept
+    let mut keyed: Vec<(u32, usize, String, Value)> = kept
         .into_iter()
         .enumerate()
-        .map(|(i, (h, v))| (crc32(h.as_bytes()), i, v))
+        .map(|(i, (h, v))| (crc32(h.as_bytes()), i, h, v))
         .collect();
-    keyed.sort_by_key(|(bucket, i, _)| (*bucket, *i));
-    keyed.sort_by(|x, y| order(&x.2, &y.2));
-    Value::Set(ty, keyed.into_iter().map(|(_, _, v)| v).collect()).mark_if(marked)
+    keyed.sort_by_key(|(bucket, i, _, _)| (*bucket, *i));
+    keyed.sort_by(|x, y| order_hashed(&x.3, &x.2, &y.3, &y.2));
+    Value::Set(ty, keyed.into_iter().map(|(_, _, _, v)| v).collect()).mark_if(marked)
 }
 
 /// The value with every set inside it rebuilt in go-cty's order.
