@@ -8,7 +8,8 @@
 //! ([`super::cty::equals`]). Functions that take marked arguments keep the
 //! marks of elements on those elements and put the argument's own mark on
 //! the result; the others get unmarked values from the dispatcher, which
-//! marks the whole result.
+//! marks the whole result. Nothing here may quote a sensitive argument in
+//! an error, or convert by rules other than `types::convert`'s.
 
 use super::cty::{convert_arg, equals, friendly, unmark, whole};
 use super::{func, param, FnError, FnResult, FuncContext, Function};

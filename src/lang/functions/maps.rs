@@ -7,7 +7,8 @@
 //! argument types first, as go-cty's `Type` callbacks do, so an unknown
 //! argument gives an unknown of the right type. Functions that take marked
 //! arguments keep the marks of elements on those elements and put the
-//! arguments' own marks on the result.
+//! arguments' own marks on the result. A sensitive key is never quoted in
+//! an error.
 
 use super::cty::{convert_arg, friendly, unmark};
 use super::{func, param, FnError, FnResult, FuncContext, Function};

@@ -6,6 +6,7 @@
 //! computes in float64 (`log`, `pow`), which is done here the same way:
 //! `pow` follows Go's `math.Pow` (whole powers by repeated squaring).
 //! `signum` takes whole numbers only, as go-cty reads its argument as an int.
+//! Nothing here may assume the f64 inside today's placeholder `Number`.
 
 use super::cty::{friendly, whole};
 use super::{func, number_arg, param, FnError, FnResult, FuncContext, Function};

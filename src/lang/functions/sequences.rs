@@ -5,6 +5,7 @@
 //! lists of one element type concatenate into a list, anything else into a
 //! tuple; `flatten` always gives a tuple; `coalesce` unifies its arguments.
 //! Marks on elements stay on those elements where Terraform keeps them.
+//! Nothing here may quote a sensitive argument in an error.
 
 use super::cty::{convert_arg, equals, friendly, unmark, whole};
 use super::numeric::ncmp;

@@ -330,6 +330,10 @@ pub fn setsubtract(a: &[Value], _: &FuncContext) -> FnResult {
     })
 }
 
+/// More elements than any configuration needs: Terraform has no limit, but
+/// would exhaust memory long before reaching one.
+const MAX_PRODUCT: usize = 1_000_000;
+
 /// The cartesian product: a list of tuples when every argument is a list or
 /// tuple (in their order), otherwise a set of tuples.
 pub fn setproduct(a: &[Value], _: &FuncContext) -> FnResult {
@@ -376,6 +380,15 @@ pub fn setproduct(a: &[Value], _: &FuncContext) -> FnResult {
     // and so the product's, is unknown (one element cannot merge).
     if args.iter().any(|v| has_unknown_length(v)) {
         return Ok(Value::Unknown(ret).mark_if(marked));
+    }
+    let total = args
+        .iter()
+        .try_fold(1usize, |n, v| n.checked_mul(set_items(v).len()))
+        .filter(|n| *n <= MAX_PRODUCT);
+    if total.is_none() {
+        return Err(FnError::new(format!(
+            "the product would have more than {MAX_PRODUCT} elements"
+        )));
     }
     let mut product: Vec<Vec<Value>> = vec![Vec::new()];
     for (j, v) in args.iter().enumerate() {
@@ -433,6 +446,15 @@ mod tests {
         assert_eq!(hash_text(&v), r#"<"a\"b";10;~;>"#);
         let l = Value::List(Type::Bool, vec![Value::Bool(true), Value::Unknown(Type::Bool)]);
         assert_eq!(hash_text(&l), "[T;?;]");
+    }
+
+    #[test]
+    fn products_beyond_reason_are_refused() {
+        let r = crate::lang::functions::test_support::eval("setproduct(range(1000), range(1000), range(2))");
+        assert_eq!(
+            r.unwrap_err(),
+            "setproduct(): the product would have more than 1000000 elements"
+        );
     }
 
     #[test]
