@@ -25,6 +25,7 @@ same names the same values.
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -127,9 +128,12 @@ def regenerate(path, d, env):
 
 def main():
     d, env = workdir()
-    for path in sys.argv[1:]:
-        regenerate(path, d, env)
-        print(f"regenerated {path}")
+    try:
+        for path in sys.argv[1:]:
+            regenerate(path, d, env)
+            print(f"regenerated {path}")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 if __name__ == "__main__":
