@@ -11,11 +11,18 @@
 //! `try`, `can` and `templatefile` need the evaluator and live there.
 //! Functions never touch the clock: `timestamp()` is unknown at plan time.
 
+#[cfg(test)]
+mod casefile;
 mod collections;
+mod conversion;
+mod cty;
 mod encoding;
 mod filesystem;
+mod maps;
 mod network;
 mod numeric;
+mod sequences;
+mod sets;
 mod strings;
 
 use super::types::{convert, Type};
@@ -142,10 +149,14 @@ fn registry() -> &'static HashMap<&'static str, Function> {
     REGISTRY.get_or_init(|| {
         let mut all = Vec::new();
         collections::register(&mut all);
+        conversion::register(&mut all);
         encoding::register(&mut all);
         filesystem::register(&mut all);
+        maps::register(&mut all);
         network::register(&mut all);
         numeric::register(&mut all);
+        sequences::register(&mut all);
+        sets::register(&mut all);
         strings::register(&mut all);
         all.push(func(
             "sensitive",
@@ -291,6 +302,7 @@ pub(crate) fn seq_arg(args: &[Value], i: usize) -> Result<&[Value], FnError> {
         .ok_or_else(|| FnError::arg(i, format!("a list or set is required, got {}", args[i].friendly_type())))
 }
 
+#[allow(dead_code)] // no function of aksplan's own needs it since the collection functions type their arguments themselves
 pub(crate) fn map_arg(args: &[Value], i: usize) -> Result<&Map, FnError> {
     args[i].as_map().ok_or_else(|| {
         FnError::arg(

@@ -184,7 +184,7 @@ impl Number {
 /// cty's `NumberFloatVal`, which Go makes panic on NaN; Terraform reports
 /// the panic.
 fn from_go_f64(f: f64) -> Result<Number, NumberError> {
-    Number::from_f64(f).ok_or_else(|| NumberError::new("panic in function implementation: Float.SetFloat64(NaN)"))
+    Number::from_f64(f).ok_or_else(|| NumberError::new("the result is not a number"))
 }
 
 /// Go's `%q` of a string: double quotes, with `"` and `\` escaped and
