@@ -276,6 +276,7 @@ impl Loader {
     fn literal(&mut self, file: FileId, expr: &Expression) -> Option<Value> {
         let ctx = FuncContext {
             base_dir: self.config.dir.clone(),
+            ..FuncContext::default()
         };
         match Evaluator::new(&EmptyScope, &ctx).eval(expr) {
             Ok(v) => Some(v),
@@ -458,7 +459,10 @@ impl Loader {
                     "type" => {
                         let dir = self.config.dir.clone();
                         let parsed = parse_type(&a.value, &mut |e| {
-                            let ctx = FuncContext { base_dir: dir.clone() };
+                            let ctx = FuncContext {
+                                base_dir: dir.clone(),
+                                ..FuncContext::default()
+                            };
                             Evaluator::new(&EmptyScope, &ctx).eval(e).map_err(|err| TypeExprError {
                                 message: err.message,
                                 span: err.span,

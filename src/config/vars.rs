@@ -123,6 +123,7 @@ pub fn resolve(config: &mut Config, inputs: &VarInputs) -> (IndexMap<String, Val
     let vars: Vec<Variable> = config.variables.values().cloned().collect();
     let ctx = FuncContext {
         base_dir: config.dir.clone(),
+        ..FuncContext::default()
     };
     for var in &vars {
         if let Some(value) = final_value(var, given.shift_remove(&var.name), &ctx, &mut diags) {
@@ -179,6 +180,7 @@ fn read_var_file(
     };
     let ctx = FuncContext {
         base_dir: config.dir.clone(),
+        ..FuncContext::default()
     };
     for s in body.iter() {
         match s {

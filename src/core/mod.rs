@@ -80,6 +80,7 @@ pub fn evaluate(
         values: HashMap::default(),
         ctx: FuncContext {
             base_dir: config.dir.clone(),
+            ..FuncContext::default()
         },
         out: Evaluated {
             variables: variables.clone(),
@@ -185,6 +186,7 @@ impl<'c> ObjectEval<'c> {
             config,
             ctx: FuncContext {
                 base_dir: config.dir.clone(),
+                ..FuncContext::default()
             },
         }
     }

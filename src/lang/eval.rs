@@ -1229,6 +1229,7 @@ mod tests {
         std::fs::write(dir.path().join("bad.tpl"), "${nope}").unwrap();
         let ctx = FuncContext {
             base_dir: dir.path().to_path_buf(),
+            ..FuncContext::default()
         };
         let run = |src: &str| {
             let e = hcl_edit::parser::parse_expr(src).unwrap();
