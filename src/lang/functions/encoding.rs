@@ -107,6 +107,27 @@ mod tests {
         assert!(!e.contains("!!"), "{e}");
     }
 
+    /// Expectations printed by `terraform console` (1.11.4) on this machine
+    /// (more, and longer, inputs in `gzip`'s tests).
+    #[test]
+    fn base64gzip_as_terraform() {
+        let cases = [
+            (r#"base64gzip("")"#, "H4sIAAAAAAAA/wAAAP//AQAA//8AAAAAAAAAAA=="),
+            (r#"base64gzip("a")"#, "H4sIAAAAAAAA/0oEAAAA//8BAAD//0O+t+gBAAAA"),
+            (
+                r#"base64gzip("hello world")"#,
+                "H4sIAAAAAAAA/8pIzcnJVyjPL8pJAQAAAP//AQAA//+FEUoNCwAAAA==",
+            ),
+            (
+                r#"base64gzip("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")"#,
+                "H4sIAAAAAAAA/0okEgAAAAD//wEAAP//JYpbySgAAAA=",
+            ),
+        ];
+        for (src, want) in cases {
+            assert_eq!(ok(src), s(want), "{src}");
+        }
+    }
+
     /// Expectations printed by `terraform console` (1.11.4) on this machine.
     #[test]
     fn urlencode_as_terraform() {

@@ -656,6 +656,136 @@ mod tests {
         out
     }
 
+    /// A xorshift generator, so that the inputs are the same everywhere.
+    struct Rng(u32);
+    impl Rng {
+        fn next(&mut self) -> u32 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 17;
+            self.0 ^= self.0 << 5;
+            self.0
+        }
+    }
+
+    /// The inputs of `same_bytes_as_terraform`.
+    fn inputs() -> Vec<(&'static str, Vec<u8>)> {
+        let words: [&[u8]; 16] = [
+            b"alpha", b"beta", b"gamma", b"delta", b"epsilon", b"zeta", b"eta", b"theta", b"iota", b"kappa", b"\n",
+            b" ", b"{", b"}", b"=", b"\"x\"",
+        ];
+        let mut r = Rng(2463534242);
+        let prose = |n: usize, r: &mut Rng| -> Vec<u8> {
+            (0..n).flat_map(|_| words[(r.next() % 16) as usize].to_vec()).collect()
+        };
+        let w5k = prose(5_000, &mut r);
+        let w60k = prose(60_000, &mut r);
+        let noise: Vec<u8> = (0..20_000).map(|_| 32 + (r.next() % 95) as u8).collect();
+        let mut mixed = Vec::new();
+        for _ in 0..60_000 {
+            if r.next() % 10 < 7 {
+                mixed.extend_from_slice(words[(r.next() % 16) as usize]);
+            } else {
+                let c = 32 + (r.next() % 95) as u8;
+                mixed.extend(std::iter::repeat_n(c, 1 + (r.next() % 29) as usize));
+            }
+        }
+        let cloud_init = "#cloud-config\npackage_update: true\npackages:\n  - nginx\n  - curl\nruncmd:\n  - systemctl enable nginx\n";
+        vec![
+            ("empty", Vec::new()),
+            ("a", b"a".to_vec()),
+            ("hello", b"hello world".to_vec()),
+            ("a40", vec![b'a'; 40]),
+            ("a1000", vec![b'a'; 1000]),
+            ("abc", b"abcabcabcabcabcabc".to_vec()),
+            ("cloud-init", cloud_init.repeat(3).into_bytes()),
+            ("utf8", "héllo wörld 日本語 ".repeat(30).into_bytes()),
+            ("words5k", w5k),
+            ("words60k", w60k),
+            ("noise20k", noise),
+            ("mixed", mixed),
+        ]
+    }
+
+    /// Writes each input of `inputs` to $AKSPLAN_GZIP_DUMP, to run
+    /// terraform's base64gzip over.
+    #[test]
+    #[ignore]
+    fn dump_inputs() {
+        let Ok(dir) = std::env::var("AKSPLAN_GZIP_DUMP") else {
+            return;
+        };
+        for (name, bytes) in inputs() {
+            std::fs::write(std::path::Path::new(&dir).join(format!("{name}.in")), bytes).unwrap();
+        }
+    }
+
+    /// `base64gzip(file(NAME))` as terraform console (1.11.4) printed it for
+    /// each input (dumped with `dump_inputs`): in full for the short ones,
+    /// as the SHA-256 of the base64 text and its length for the long ones.
+    #[test]
+    fn same_bytes_as_terraform() {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let short = [
+            ("empty", "H4sIAAAAAAAA/wAAAP//AQAA//8AAAAAAAAAAA=="),
+            ("a", "H4sIAAAAAAAA/0oEAAAA//8BAAD//0O+t+gBAAAA"),
+            ("hello", "H4sIAAAAAAAA/8pIzcnJVyjPL8pJAQAAAP//AQAA//+FEUoNCwAAAA=="),
+            ("a40", "H4sIAAAAAAAA/0okEgAAAAD//wEAAP//JYpbySgAAAA="),
+            ("a1000", "H4sIAAAAAAAA/0ocBaNgFAx7AAAAAP//AQAA//8D2jia6AMAAA=="),
+            ("abc", "H4sIAAAAAAAA/0pMSkZDAAAAAP//AQAA//8EwCbcEgAAAA=="),
+            (
+                "utf8",
+                "H4sIAAAAAAAA/8o4vDInJ1+h/PC2opwUhWfTlz6bs+bFqnkKo+Kj4kNRHAAAAP//AQAA//+doF+c0AIAAA==",
+            ),
+        ];
+        let long = [
+            (
+                "cloud-init",
+                "840924ff70073d6b802194da0dc4c5d2c0db5962262e853cb3f33dfa26c34cad",
+                152,
+            ),
+            (
+                "words5k",
+                "ab0aaa70c104449a42b37059a34fef3cc0cc6b9a36eb39e4eeb21f83d0023de8",
+                5608,
+            ),
+            (
+                "words60k",
+                "894040d1204317c21ee51d947f34d1bb5c92672462850e78dd0e92f853521aee",
+                63116,
+            ),
+            (
+                "noise20k",
+                "90d1d86556619ff1883516d615ab5229442ec1e04c51b026551ebc596c6dce25",
+                22216,
+            ),
+            (
+                "mixed",
+                "e1e584caa78798dca322c40fcb5548c49d751eedb4c26706110d4f76058e0c2f",
+                113704,
+            ),
+        ];
+        let all = inputs();
+        let input = |name: &str| &all.iter().find(|(n, _)| *n == name).unwrap().1;
+        let b64 = |name: &str| base64::engine::general_purpose::STANDARD.encode(gzip(input(name)));
+        for (name, want) in short {
+            assert_eq!(b64(name), want, "{name}");
+        }
+        for (name, sha, len) in long {
+            let got = b64(name);
+            let digest: String = sha2::Sha256::digest(got.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!((digest.as_str(), got.len()), (sha, len), "{name}");
+        }
+        assert_eq!(
+            input("mixed").len(),
+            414_253,
+            "the long input crosses window slides and blocks"
+        );
+    }
+
     #[test]
     fn round_trips_through_a_standard_decoder() {
         let mut inputs: Vec<Vec<u8>> = vec![Vec::new(), b"a".to_vec(), b"hello world".to_vec()];

@@ -81,9 +81,14 @@ fn all_events(src: &str) -> Vec<Result<Event, String>> {
     let mut all = events(&padded).unwrap_or_else(|| vec![Err("invalid YAML syntax".into())]);
     let last_block = all.iter_mut().rev().find_map(|e| match e {
         Ok(Event {
-            data: EventData::Scalar { value, style, .. },
+            data:
+                EventData::Scalar {
+                    value,
+                    style: ScalarStyle::Literal | ScalarStyle::Folded,
+                    ..
+                },
             ..
-        }) if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) => Some(value),
+        }) => Some(value),
         _ => None,
     });
     if let Some(value) = last_block {
