@@ -1246,6 +1246,6 @@ mod tests {
         assert!(run(r#"templatefile("missing.tpl", {})"#)
             .unwrap_err()
             .message
-            .contains("cannot read"));
+            .contains("no file exists at \"missing.tpl\""));
     }
 }
