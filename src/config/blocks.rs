@@ -159,9 +159,7 @@ impl<'a> ModuleReader<'a> {
 
     /// Evaluates an expression that must be constant.
     fn literal(&mut self, file: FileId, expr: &Expression) -> Option<Value> {
-        let ctx = FuncContext {
-            base_dir: self.root_dir.clone(),
-        };
+        let ctx = FuncContext::new(self.root_dir.clone());
         match Evaluator::new(&EmptyScope, &ctx).eval(expr) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -394,7 +392,7 @@ impl<'a> ModuleReader<'a> {
                     "type" => {
                         let dir = self.root_dir.clone();
                         let parsed = parse_type(&a.value, &mut |e| {
-                            let ctx = FuncContext { base_dir: dir.clone() };
+                            let ctx = FuncContext::new(dir.clone());
                             Evaluator::new(&EmptyScope, &ctx).eval(e).map_err(|err| TypeExprError {
                                 message: err.message,
                                 span: err.span,

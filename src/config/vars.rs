@@ -139,6 +139,7 @@ pub fn resolve(config: &mut Config, inputs: &VarInputs, missing: Missing) -> (In
     let vars: Vec<Variable> = config.root().variables.values().cloned().collect();
     let ctx = FuncContext {
         base_dir: config.dir.clone(),
+        ..FuncContext::default()
     };
     for var in &vars {
         if let Some(value) = final_value(var, given.shift_remove(&var.name), &ctx, missing, &mut diags) {
@@ -195,6 +196,7 @@ fn read_var_file(
     };
     let ctx = FuncContext {
         base_dir: config.dir.clone(),
+        ..FuncContext::default()
     };
     for s in body.iter() {
         match s {

@@ -36,9 +36,7 @@ impl<'c> ObjectEval<'c> {
         ObjectEval {
             config,
             mode,
-            ctx: FuncContext {
-                base_dir: config.dir.clone(),
-            },
+            ctx: FuncContext::new(config.dir.clone()),
         }
     }
 

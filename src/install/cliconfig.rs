@@ -110,9 +110,7 @@ impl CliConfig {
             Ok(b) => b,
             Err(d) => return Self::problem(diags, path, format!("syntax error: {}", d.detail)),
         };
-        let ctx = FuncContext {
-            base_dir: PathBuf::from("."),
-        };
+        let ctx = FuncContext::new(PathBuf::from("."));
         let mut eval = Evaluator::new(&EmptyScope, &ctx);
         for s in body.iter() {
             let Structure::Block(b) = s else { continue };

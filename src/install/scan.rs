@@ -165,9 +165,7 @@ fn constant_string(
     diags: &mut Diagnostics,
 ) -> Option<Located> {
     let expr_span = span(file, expr.span());
-    let ctx = FuncContext {
-        base_dir: std::path::PathBuf::from("."),
-    };
+    let ctx = FuncContext::new(std::path::PathBuf::from("."));
     let value = match Evaluator::new(&EmptyScope, &ctx).eval(expr) {
         Ok(v) => v,
         Err(e) => {

@@ -1229,6 +1229,7 @@ mod tests {
         std::fs::write(dir.path().join("bad.tpl"), "${nope}").unwrap();
         let ctx = FuncContext {
             base_dir: dir.path().to_path_buf(),
+            ..FuncContext::default()
         };
         let run = |src: &str| {
             let e = hcl_edit::parser::parse_expr(src).unwrap();
@@ -1245,6 +1246,6 @@ mod tests {
         assert!(run(r#"templatefile("missing.tpl", {})"#)
             .unwrap_err()
             .message
-            .contains("cannot read"));
+            .contains("no file exists at \"missing.tpl\""));
     }
 }

@@ -15,15 +15,25 @@
 mod casefile;
 mod collections;
 mod conversion;
+mod csv;
 mod cty;
+pub(crate) mod datetime;
 mod encoding;
+mod fileset;
 mod filesystem;
+mod gzip;
+mod hashing;
+pub(crate) mod json;
 mod maps;
+mod marks;
 mod network;
 mod numeric;
+mod paths;
 mod sequences;
 mod sets;
 mod strings;
+mod textencoding;
+mod yaml;
 
 use super::types::{convert, Type};
 use super::value::{Map, Value};
@@ -31,10 +41,26 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-/// What a function may know of the world: the directory `file()` reads from.
+/// What a function may know of the world: the directory `file()` reads
+/// from, and the time of the plan being made.
 #[derive(Debug, Clone, Default)]
 pub struct FuncContext {
     pub base_dir: PathBuf,
+    /// The plan's timestamp, which `plantimestamp()` returns. The core sets
+    /// it once per plan (from its injected clock, so tests stay
+    /// deterministic); `None` where there is no plan, and then
+    /// `plantimestamp()` is unknown.
+    pub plan_timestamp: Option<std::time::SystemTime>,
+}
+
+impl FuncContext {
+    /// Functions reading files relative to `base_dir`, outside a plan.
+    pub fn new(base_dir: impl Into<PathBuf>) -> FuncContext {
+        FuncContext {
+            base_dir: base_dir.into(),
+            plan_timestamp: None,
+        }
+    }
 }
 
 /// A function call that failed, with the argument at fault when there is one.
@@ -150,29 +176,21 @@ fn registry() -> &'static HashMap<&'static str, Function> {
         let mut all = Vec::new();
         collections::register(&mut all);
         conversion::register(&mut all);
+        csv::register(&mut all);
+        datetime::register(&mut all);
         encoding::register(&mut all);
         filesystem::register(&mut all);
+        hashing::register(&mut all);
+        json::register(&mut all);
         maps::register(&mut all);
+        marks::register(&mut all);
         network::register(&mut all);
         numeric::register(&mut all);
         sequences::register(&mut all);
         sets::register(&mut all);
         strings::register(&mut all);
-        all.push(func(
-            "sensitive",
-            vec![param("value", Type::Dynamic).null().unknown()],
-            Type::Dynamic,
-            |a, _| Ok(a[0].clone().mark()),
-        ));
-        all.push(func(
-            "nonsensitive",
-            vec![param("value", Type::Dynamic).null().unknown().marked()],
-            Type::Dynamic,
-            |a, _| Ok(a[0].clone().unmark_deep().0),
-        ));
-        all.push(func("timestamp", vec![], Type::String, |_, _| {
-            Ok(Value::Unknown(Type::String))
-        }));
+        textencoding::register(&mut all);
+        yaml::register(&mut all);
         all.into_iter().map(|f| (f.name, f)).collect()
     })
 }
