@@ -11,11 +11,15 @@
 //! `try`, `can` and `templatefile` need the evaluator and live there.
 //! Functions never touch the clock: `timestamp()` is unknown at plan time.
 
+mod casing;
 mod collections;
 mod encoding;
 mod filesystem;
+mod format;
 mod network;
 mod numeric;
+mod re2;
+mod regex;
 mod strings;
 
 use super::types::{convert, Type};
@@ -147,6 +151,8 @@ fn registry() -> &'static HashMap<&'static str, Function> {
         network::register(&mut all);
         numeric::register(&mut all);
         strings::register(&mut all);
+        format::register(&mut all);
+        regex::register(&mut all);
         all.push(func(
             "sensitive",
             vec![param("value", Type::Dynamic).null().unknown()],

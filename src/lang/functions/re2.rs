@@ -1,0 +1,1057 @@
+//! Go's regular expression syntax (RE2, as Go's `regexp` parses it, which
+//! is what Terraform's `regex`, `regexall` and `replace` take), rewritten
+//! for Rust's `regex` crate so that a pattern means there what it means in
+//! terraform.
+//!
+//! The two dialects mostly agree, and where they do not this parser
+//! follows Go's `regexp/syntax` rules and writes the Rust form explicitly:
+//! `\d`, `\s`, `\w`, `\b` and `\B` are ASCII-only; `\pN`, `\p{Greek}` take
+//! only Go's category and script names; `\Q...\E`, octal escapes and `{`
+//! that does not start a repeat are literals; `\<`, `&&` and `~` mean
+//! nothing special; `(?x)`, look-around and back-references are errors,
+//! as are stacked repeats (`a**`), counts over 1000 and missing closing
+//! brackets, with Go's error codes. Capture groups keep Go's numbering, and
+//! their names (which Go lets repeat) are kept here rather than given to
+//! Rust. The `U` flag is applied here, so each repeat says whether it is
+//! lazy. Matching itself (leftmost-first, submatches as a backtracker would
+//! pick them) is the same in both engines.
+//! Owns the translation only; compiling and matching are regex.rs's.
+
+use std::fmt;
+
+/// A Go pattern in Rust's syntax, with the names of its capture groups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Translated {
+    pub pattern: String,
+    /// The Go name of each capture group, in order from group 1 (`None`
+    /// for an unnamed group).
+    pub groups: Vec<Option<String>>,
+}
+
+/// A syntax error as Go reports it: an error code and the offending text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub code: &'static str,
+    pub expr: String,
+}
+
+impl fmt::Display for SyntaxError {
+    /// Go's `regexp.Compile` error text.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error parsing regexp: {}: `{}`", self.code, self.expr)
+    }
+}
+
+const MISSING_PAREN: &str = "missing closing )";
+const UNEXPECTED_PAREN: &str = "unexpected )";
+const MISSING_BRACKET: &str = "missing closing ]";
+const BAD_RANGE: &str = "invalid character class range";
+const BAD_ESCAPE: &str = "invalid escape sequence";
+const BAD_NAMED_CAPTURE: &str = "invalid named capture";
+const BAD_PERL_OP: &str = "invalid or unsupported Perl syntax";
+const BAD_REPEAT_OP: &str = "invalid nested repetition operator";
+const BAD_REPEAT_SIZE: &str = "invalid repeat count";
+const MISSING_REPEAT_ARG: &str = "missing argument to repetition operator";
+const TRAILING_BACKSLASH: &str = "trailing backslash at end of expression";
+
+fn err(code: &'static str, expr: &str) -> SyntaxError {
+    SyntaxError {
+        code,
+        expr: expr.to_string(),
+    }
+}
+
+/// Translates a Go pattern.
+pub fn translate(pattern: &str) -> Result<Translated, SyntaxError> {
+    let mut p = Parser {
+        whole: pattern,
+        flags: Flags::default(),
+        frames: vec![Frame {
+            open: String::new(),
+            alts: vec![Vec::new()],
+            saved: Flags::default(),
+        }],
+        groups: Vec::new(),
+    };
+    p.parse()?;
+    let Parser { mut frames, groups, .. } = p;
+    if frames.len() != 1 {
+        return Err(err(MISSING_PAREN, pattern));
+    }
+    let top = frames.pop().expect("one frame");
+    let mut out = String::new();
+    render_alts(&top.alts, &mut out);
+    Ok(Translated { pattern: out, groups })
+}
+
+/// Go's flags that matter here: `i`, `m` and `s` are written out for Rust
+/// at each change; `U` is applied to the repeats.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Flags {
+    fold: bool,
+    multi_line: bool,
+    dot_nl: bool,
+    non_greedy: bool,
+}
+
+impl Flags {
+    /// The flags in Rust's syntax, all of them, so that nothing depends on
+    /// what was in force before.
+    fn rust(&self) -> String {
+        let (mut on, mut off) = (String::new(), String::new());
+        for (set, c) in [(self.fold, 'i'), (self.multi_line, 'm'), (self.dot_nl, 's')] {
+            if set {
+                on.push(c)
+            } else {
+                off.push(c)
+            }
+        }
+        if off.is_empty() {
+            format!("?{on}")
+        } else {
+            format!("?{on}-{off}")
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Node {
+    /// Something matched as one unit, already in Rust's syntax.
+    Atom(String),
+    /// A flag change for the rest of the group: not something to repeat.
+    Flags(String),
+    Group {
+        open: String,
+        alts: Vec<Vec<Node>>,
+    },
+    Repeat {
+        sub: Box<Node>,
+        min: u32,
+        /// `None` for no upper bound.
+        max: Option<u32>,
+        /// Written with `{}` (Go's OpRepeat, which the count limits apply to).
+        counted: bool,
+        lazy: bool,
+    },
+}
+
+struct Frame {
+    /// How the group opens in Rust (`(`, `(?:`, `(?i-ms:`); empty for the
+    /// whole pattern.
+    open: String,
+    alts: Vec<Vec<Node>>,
+    /// The flags in force before the group, restored at its end.
+    saved: Flags,
+}
+
+struct Parser<'a> {
+    whole: &'a str,
+    flags: Flags,
+    frames: Vec<Frame>,
+    groups: Vec<Option<String>>,
+}
+
+impl<'a> Parser<'a> {
+    fn push(&mut self, n: Node) {
+        let frame = self.frames.last_mut().expect("the whole pattern's frame");
+        frame.alts.last_mut().expect("an alternative").push(n);
+    }
+
+    fn atom(&mut self, s: String) {
+        self.push(Node::Atom(s));
+    }
+
+    fn parse(&mut self) -> Result<(), SyntaxError> {
+        let mut t: &'a str = self.whole;
+        // Where the previous token began, when it was a repeat: Go refuses
+        // to repeat a repeat (`a**`).
+        let mut last_repeat: Option<&'a str> = None;
+        while let Some(c) = t.chars().next() {
+            let mut repeat = None;
+            match c {
+                '(' => {
+                    if t.starts_with("(?") {
+                        t = self.perl_flags(t)?;
+                    } else {
+                        self.groups.push(None);
+                        self.open("(".into());
+                        t = &t[1..];
+                    }
+                }
+                '|' => {
+                    self.frames.last_mut().expect("frame").alts.push(Vec::new());
+                    t = &t[1..];
+                }
+                ')' => {
+                    self.close()?;
+                    t = &t[1..];
+                }
+                '^' | '$' | '.' => {
+                    self.atom(c.to_string());
+                    t = &t[1..];
+                }
+                '[' => t = self.class(t)?,
+                '*' | '+' | '?' => {
+                    let (min, max) = match c {
+                        '*' => (0, None),
+                        '+' => (1, None),
+                        _ => (0, Some(1)),
+                    };
+                    let before = t;
+                    t = self.repeat(min, max, false, before, &t[1..], last_repeat)?;
+                    repeat = Some(before);
+                }
+                '{' => match parse_repeat(t) {
+                    Some((min, max, after)) => {
+                        let before = t;
+                        let text = &before[..before.len() - after.len()];
+                        if min > 1000 || max.is_some_and(|m| m > 1000 || min > m) {
+                            return Err(err(BAD_REPEAT_SIZE, text));
+                        }
+                        t = self.repeat(min, max, true, before, after, last_repeat)?;
+                        repeat = Some(before);
+                    }
+                    // Not a repeat: a literal brace.
+                    None => {
+                        self.atom(r"\{".into());
+                        t = &t[1..];
+                    }
+                },
+                '\\' => t = self.escape(t)?,
+                c => {
+                    self.atom(literal(c));
+                    t = &t[c.len_utf8()..];
+                }
+            }
+            last_repeat = repeat;
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, open: String) {
+        self.frames.push(Frame {
+            open,
+            alts: vec![Vec::new()],
+            saved: self.flags,
+        });
+    }
+
+    fn close(&mut self) -> Result<(), SyntaxError> {
+        if self.frames.len() < 2 {
+            return Err(err(UNEXPECTED_PAREN, self.whole));
+        }
+        let frame = self.frames.pop().expect("checked");
+        self.flags = frame.saved;
+        self.push(Node::Group {
+            open: frame.open,
+            alts: frame.alts,
+        });
+        Ok(())
+    }
+
+    /// `(?P<name>`, `(?<name>`, `(?flags)`, `(?flags:`; anything else
+    /// after `(?` is an error (look-around, `(?P=name)`, `(?x)`).
+    fn perl_flags(&mut self, s: &'a str) -> Result<&'a str, SyntaxError> {
+        let named = if s.len() > 4 && s[2..].starts_with("P<") {
+            Some(4)
+        } else if s.len() > 3 && s[2..].starts_with('<') {
+            Some(3)
+        } else {
+            None
+        };
+        if let Some(start) = named {
+            let Some(end) = s.find('>') else {
+                return Err(err(BAD_NAMED_CAPTURE, s));
+            };
+            let name = &s[start..end];
+            if name.is_empty() || !name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric()) {
+                return Err(err(BAD_NAMED_CAPTURE, &s[..=end]));
+            }
+            self.groups.push(Some(name.to_string()));
+            self.open("(".into());
+            return Ok(&s[end + 1..]);
+        }
+        let mut flags = self.flags;
+        let mut negate = false;
+        let mut saw_flag = false;
+        let mut t = &s[2..];
+        while let Some(c) = t.chars().next() {
+            t = &t[c.len_utf8()..];
+            let value = !negate;
+            match c {
+                'i' => flags.fold = value,
+                'm' => flags.multi_line = value,
+                's' => flags.dot_nl = value,
+                'U' => flags.non_greedy = value,
+                '-' if !negate => {
+                    negate = true;
+                    saw_flag = false;
+                    continue;
+                }
+                ':' | ')' if !(negate && !saw_flag) => {
+                    // U is applied here: only i, m and s are Rust's to know.
+                    let changed = flags.rust() != self.flags.rust();
+                    if c == ':' {
+                        self.open(if changed {
+                            format!("({}:", flags.rust())
+                        } else {
+                            "(?:".into()
+                        });
+                    } else if changed {
+                        self.push(Node::Flags(format!("({})", flags.rust())));
+                    }
+                    self.flags = flags;
+                    return Ok(t);
+                }
+                _ => break,
+            }
+            saw_flag = true;
+        }
+        Err(err(BAD_PERL_OP, &s[..s.len() - t.len()]))
+    }
+
+    /// Applies a repeat to the last thing parsed (Go's `parser.repeat`).
+    fn repeat(
+        &mut self,
+        min: u32,
+        max: Option<u32>,
+        counted: bool,
+        before: &'a str,
+        after: &'a str,
+        last_repeat: Option<&'a str>,
+    ) -> Result<&'a str, SyntaxError> {
+        let (lazy_mark, after) = match after.strip_prefix('?') {
+            Some(rest) => (true, rest),
+            None => (false, after),
+        };
+        if let Some(last) = last_repeat {
+            return Err(err(BAD_REPEAT_OP, &last[..last.len() - after.len()]));
+        }
+        let text = &before[..before.len() - after.len()];
+        let lazy = self.flags.non_greedy != lazy_mark;
+        let alt = self
+            .frames
+            .last_mut()
+            .expect("frame")
+            .alts
+            .last_mut()
+            .expect("alternative");
+        // A flag change in between is passed over, as Go does (it leaves
+        // nothing on its stack).
+        let Some(at) = alt.iter().rposition(|n| !matches!(n, Node::Flags(_))) else {
+            return Err(err(MISSING_REPEAT_ARG, text));
+        };
+        let sub = alt.remove(at);
+        let node = Node::Repeat {
+            sub: Box::new(sub),
+            min,
+            max,
+            counted,
+            lazy,
+        };
+        if counted && (min >= 2 || max.is_some_and(|m| m >= 2)) && !repeat_is_valid(&node, 1000) {
+            return Err(err(BAD_REPEAT_SIZE, text));
+        }
+        alt.insert(at, node);
+        Ok(after)
+    }
+
+    /// A backslash outside a class.
+    fn escape(&mut self, t: &'a str) -> Result<&'a str, SyntaxError> {
+        match t[1..].chars().next() {
+            Some('A') => {
+                self.atom(r"\A".into());
+                return Ok(&t[2..]);
+            }
+            Some('z') => {
+                self.atom(r"\z".into());
+                return Ok(&t[2..]);
+            }
+            Some('b') => {
+                self.atom(r"(?-u:\b)".into());
+                return Ok(&t[2..]);
+            }
+            Some('B') => {
+                self.atom(r"(?-u:\B)".into());
+                return Ok(&t[2..]);
+            }
+            Some('C') => return Err(err(BAD_ESCAPE, &t[..2])),
+            Some('Q') => {
+                let rest = &t[2..];
+                let (lit, after) = match rest.find(r"\E") {
+                    Some(i) => (&rest[..i], &rest[i + 2..]),
+                    None => (rest, ""),
+                };
+                for c in lit.chars() {
+                    self.atom(literal(c));
+                }
+                return Ok(after);
+            }
+            _ => {}
+        }
+        if let Some((class, rest)) = unicode_class(t)? {
+            self.atom(class.standalone());
+            return Ok(rest);
+        }
+        if let Some((class, rest)) = perl_class(t) {
+            self.atom(class.standalone());
+            return Ok(rest);
+        }
+        let (c, rest) = parse_escape(t)?;
+        self.atom(match char::from_u32(c) {
+            Some(c) => literal(c),
+            // A surrogate code point: no text holds one.
+            None => NOTHING.into(),
+        });
+        Ok(rest)
+    }
+
+    /// A bracketed class, from its `[` (Go's `parseClass`).
+    fn class(&mut self, s: &'a str) -> Result<&'a str, SyntaxError> {
+        let mut t = &s[1..];
+        let mut out = String::from("[");
+        if let Some(rest) = t.strip_prefix('^') {
+            out.push('^');
+            t = rest;
+        }
+        let mut first = true;
+        while first || !t.starts_with(']') {
+            first = false;
+            if t.len() > 2 && t.starts_with("[:") {
+                if let Some((class, rest)) = posix_class(t)? {
+                    out.push_str(&class.in_class());
+                    t = rest;
+                    continue;
+                }
+            }
+            if let Some((class, rest)) = unicode_class(t)? {
+                out.push_str(&class.in_class());
+                t = rest;
+                continue;
+            }
+            if let Some((class, rest)) = perl_class(t) {
+                out.push_str(&class.in_class());
+                t = rest;
+                continue;
+            }
+            let range_start = t;
+            let (lo, rest) = class_char(t, s)?;
+            t = rest;
+            let mut hi = lo;
+            if t.len() >= 2 && t.starts_with('-') && !t[1..].starts_with(']') {
+                let (h, rest) = class_char(&t[1..], s)?;
+                t = rest;
+                hi = h;
+                if hi < lo {
+                    return Err(err(BAD_RANGE, &range_start[..range_start.len() - t.len()]));
+                }
+            }
+            push_range(&mut out, lo, hi);
+        }
+        out.push(']');
+        self.atom(out);
+        Ok(&t[1..])
+    }
+}
+
+/// What never matches, for surrogate code points and classes of them.
+const NOTHING: &str = r"[^\x{0}-\x{10FFFF}]";
+
+fn literal(c: char) -> String {
+    if c.is_control() {
+        format!(r"\x{{{:X}}}", c as u32)
+    } else {
+        regex::escape(c.encode_utf8(&mut [0; 4]))
+    }
+}
+
+/// Adds `lo-hi` to a class, leaving out surrogate code points.
+fn push_range(out: &mut String, lo: u32, hi: u32) {
+    let (lo, hi) = match (lo, hi) {
+        (0xD800..=0xDFFF, _) => (0xE000, hi),
+        (_, 0xD800..=0xDFFF) => (lo, 0xD7FF),
+        r => r,
+    };
+    if lo > hi {
+        return;
+    }
+    out.push_str(&format!(r"\x{{{lo:X}}}"));
+    if hi != lo {
+        out.push_str(&format!(r"-\x{{{hi:X}}}"));
+    }
+}
+
+/// A character class in Rust's syntax, and whether it is negated.
+struct Class {
+    negated: bool,
+    /// Items for inside `[...]`.
+    items: String,
+}
+
+impl Class {
+    fn standalone(&self) -> String {
+        format!("[{}{}]", if self.negated { "^" } else { "" }, self.items)
+    }
+
+    fn in_class(&self) -> String {
+        if self.negated {
+            self.standalone()
+        } else {
+            self.items.clone()
+        }
+    }
+}
+
+fn ascii_class(negated: bool, items: &str) -> Class {
+    Class {
+        negated,
+        items: items.to_string(),
+    }
+}
+
+/// `\d \D \s \S \w \W`: ASCII in Go.
+fn perl_class(t: &str) -> Option<(Class, &str)> {
+    let c = t.strip_prefix('\\')?.chars().next()?;
+    let items = match c.to_ascii_lowercase() {
+        'd' => "0-9",
+        's' => r"\t\n\x0C\r ",
+        'w' => "0-9A-Za-z_",
+        _ => return None,
+    };
+    Some((ascii_class(c.is_ascii_uppercase(), items), &t[2..]))
+}
+
+/// `[:alpha:]` and the like, inside a class (Go's `parseNamedClass`).
+fn posix_class(t: &str) -> Result<Option<(Class, &str)>, SyntaxError> {
+    let Some(i) = t[2..].find(":]") else {
+        return Ok(None);
+    };
+    let name = &t[..i + 4];
+    let (negated, base) = match name[2..name.len() - 2].strip_prefix('^') {
+        Some(b) => (true, b),
+        None => (false, &name[2..name.len() - 2]),
+    };
+    let items = match base {
+        "alnum" => "0-9A-Za-z",
+        "alpha" => "A-Za-z",
+        "ascii" => r"\x00-\x7F",
+        "blank" => r"\t ",
+        "cntrl" => r"\x00-\x1F\x7F",
+        "digit" => "0-9",
+        "graph" => r"!-~",
+        "lower" => "a-z",
+        "print" => r" -~",
+        "punct" => r"!-/:-@\[-`\{-~",
+        "space" => r"\t\n\x0B\x0C\r ",
+        "upper" => "A-Z",
+        "word" => "0-9A-Za-z_",
+        "xdigit" => "0-9A-Fa-f",
+        _ => return Err(err(BAD_RANGE, name)),
+    };
+    Ok(Some((ascii_class(negated, items), &t[i + 4..])))
+}
+
+/// `\pL`, `\p{Greek}`, `\P{^Lu}` (Go's `parseUnicodeClass`): only Go's
+/// names, and Go's meaning of `C` (no unassigned code points).
+fn unicode_class(t: &str) -> Result<Option<(Class, &str)>, SyntaxError> {
+    let negated = match t.get(..2) {
+        Some(r"\p") => false,
+        Some(r"\P") => true,
+        _ => return Ok(None),
+    };
+    let after = &t[2..];
+    let (seq, name, rest) = match after.chars().next() {
+        Some('{') => {
+            let Some(end) = t.find('}') else {
+                return Err(err(BAD_RANGE, t));
+            };
+            (&t[..=end], &t[3..end], &t[end + 1..])
+        }
+        Some(c) => {
+            let len = 2 + c.len_utf8();
+            (&t[..len], &t[2..len], &t[len..])
+        }
+        None => (t, "", ""),
+    };
+    let (negated, name) = match name.strip_prefix('^') {
+        Some(n) => (!negated, n),
+        None => (negated, name),
+    };
+    let items = if name == "Any" {
+        r"\x{0}-\x{10FFFF}".to_string()
+    } else if name == "C" {
+        r"\p{Cc}\p{Cf}\p{Co}".to_string()
+    } else if name == "Cs" {
+        // Surrogates: never in text.
+        return Ok(Some((
+            Class {
+                negated: !negated,
+                items: r"\x{0}-\x{10FFFF}".into(),
+            },
+            rest,
+        )));
+    } else if CATEGORIES.contains(&name) {
+        format!(r"\p{{gc={name}}}")
+    } else if SCRIPTS.contains(&name) {
+        format!(r"\p{{sc={name}}}")
+    } else {
+        return Err(err(BAD_RANGE, seq));
+    };
+    Ok(Some((Class { negated, items }, rest)))
+}
+
+/// One character of a class, escaped or not.
+fn class_char<'a>(t: &'a str, whole_class: &str) -> Result<(u32, &'a str), SyntaxError> {
+    match t.chars().next() {
+        None => Err(err(MISSING_BRACKET, whole_class)),
+        Some('\\') => parse_escape(t),
+        Some(c) => Ok((c as u32, &t[c.len_utf8()..])),
+    }
+}
+
+/// A single-character escape (Go's `parseEscape`): punctuation, octal,
+/// `\x..`, `\x{...}` and the C escapes `\a \f \n \r \t \v`.
+fn parse_escape(s: &str) -> Result<(u32, &str), SyntaxError> {
+    let t = &s[1..];
+    let Some(c) = t.chars().next() else {
+        return Err(err(TRAILING_BACKSLASH, ""));
+    };
+    let mut t = &t[c.len_utf8()..];
+    let bad = |t: &str| Err(err(BAD_ESCAPE, &s[..s.len() - t.len()]));
+    let octal = |t: &str| t.starts_with(|d: char| ('0'..='7').contains(&d));
+    match c {
+        '1'..='7' if !octal(t) => bad(t),
+        '0'..='7' => {
+            let mut r = c as u32 - '0' as u32;
+            for _ in 1..3 {
+                if !octal(t) {
+                    break;
+                }
+                r = r * 8 + (t.as_bytes()[0] - b'0') as u32;
+                t = &t[1..];
+            }
+            Ok((r, t))
+        }
+        'x' => {
+            let Some(c) = t.chars().next() else {
+                return bad(t);
+            };
+            t = &t[c.len_utf8()..];
+            if c == '{' {
+                let mut r: u32 = 0;
+                let mut digits = 0;
+                loop {
+                    let Some(c) = t.chars().next() else {
+                        return bad(t);
+                    };
+                    t = &t[c.len_utf8()..];
+                    if c == '}' {
+                        break;
+                    }
+                    let Some(v) = c.to_digit(16) else {
+                        return bad(t);
+                    };
+                    r = r * 16 + v;
+                    if r > 0x10FFFF {
+                        return bad(t);
+                    }
+                    digits += 1;
+                }
+                if digits == 0 {
+                    return bad(t);
+                }
+                return Ok((r, t));
+            }
+            let x = c.to_digit(16);
+            let Some(c2) = t.chars().next() else {
+                return bad(t);
+            };
+            t = &t[c2.len_utf8()..];
+            match (x, c2.to_digit(16)) {
+                (Some(x), Some(y)) => Ok((x * 16 + y, t)),
+                _ => bad(t),
+            }
+        }
+        'a' => Ok((0x07, t)),
+        'f' => Ok((0x0C, t)),
+        'n' => Ok(('\n' as u32, t)),
+        'r' => Ok(('\r' as u32, t)),
+        't' => Ok(('\t' as u32, t)),
+        'v' => Ok((0x0B, t)),
+        c if c.is_ascii() && !c.is_ascii_alphanumeric() => Ok((c as u32, t)),
+        _ => bad(t),
+    }
+}
+
+/// `{n}`, `{n,}` or `{n,m}` (Go's `parseRepeat`): `(min, max, rest)`, or
+/// `None` when the brace is a literal. Numbers with leading zeros are not
+/// counts; numbers too big come back as more than 1000.
+fn parse_repeat(s: &str) -> Option<(u32, Option<u32>, &str)> {
+    let s = s.strip_prefix('{')?;
+    let (min, s) = parse_int(s)?;
+    let (max, s) = match s.strip_prefix(',') {
+        None => (Some(min), s),
+        Some(rest) if rest.starts_with('}') => (None, rest),
+        Some(rest) => {
+            let (max, rest) = parse_int(rest)?;
+            (Some(max), rest)
+        }
+    };
+    Some((min, max, s.strip_prefix('}')?))
+}
+
+fn parse_int(s: &str) -> Option<(u32, &str)> {
+    let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || (digits >= 2 && s.starts_with('0')) {
+        return None;
+    }
+    let n = s[..digits].parse::<u32>().unwrap_or(u32::MAX).min(100_000_000);
+    Some((n, &s[digits..]))
+}
+
+/// Go's `repeatIsValid`: nested counted repeats may not ask for more than
+/// `n` copies of what is innermost.
+fn repeat_is_valid(node: &Node, n: u32) -> bool {
+    match node {
+        Node::Repeat {
+            sub, min, max, counted, ..
+        } => {
+            let mut n = n;
+            if *counted {
+                let m = match max {
+                    Some(0) => return true,
+                    Some(m) => *m,
+                    None => *min,
+                };
+                if m > n {
+                    return false;
+                }
+                if m > 0 {
+                    n /= m;
+                }
+            }
+            repeat_is_valid(sub, n)
+        }
+        Node::Group { alts, .. } => alts.iter().flatten().all(|n2| repeat_is_valid(n2, n)),
+        Node::Atom(_) | Node::Flags(_) => true,
+    }
+}
+
+fn render_alts(alts: &[Vec<Node>], out: &mut String) {
+    for (i, alt) in alts.iter().enumerate() {
+        if i > 0 {
+            out.push('|');
+        }
+        for n in alt {
+            render(n, out);
+        }
+    }
+}
+
+fn render(node: &Node, out: &mut String) {
+    match node {
+        Node::Atom(s) | Node::Flags(s) => out.push_str(s),
+        Node::Group { open, alts } => {
+            out.push_str(open);
+            render_alts(alts, out);
+            out.push(')');
+        }
+        Node::Repeat {
+            sub, min, max, lazy, ..
+        } => {
+            out.push_str("(?:");
+            render(sub, out);
+            out.push(')');
+            match (min, max) {
+                (0, None) => out.push('*'),
+                (1, None) => out.push('+'),
+                (0, Some(1)) => out.push('?'),
+                (m, None) => out.push_str(&format!("{{{m},}}")),
+                (m, Some(x)) if m == x => out.push_str(&format!("{{{m}}}")),
+                (m, Some(x)) => out.push_str(&format!("{{{m},{x}}}")),
+            }
+            if *lazy {
+                out.push('?');
+            }
+        }
+    }
+}
+
+/// Go 1.23's `unicode.Categories` (no `Cn`, no `LC`, no long names).
+const CATEGORIES: &[&str] = &[
+    "C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn", "N", "Nd", "Nl", "No", "P",
+    "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk", "Sm", "So", "Z", "Zl", "Zp", "Zs",
+];
+
+/// Go 1.23's `unicode.Scripts`: the script names of Unicode 15.0's Scripts.txt.
+const SCRIPTS: &[&str] = &[
+    "Adlam",
+    "Ahom",
+    "Anatolian_Hieroglyphs",
+    "Arabic",
+    "Armenian",
+    "Avestan",
+    "Balinese",
+    "Bamum",
+    "Bassa_Vah",
+    "Batak",
+    "Bengali",
+    "Bhaiksuki",
+    "Bopomofo",
+    "Brahmi",
+    "Braille",
+    "Buginese",
+    "Buhid",
+    "Canadian_Aboriginal",
+    "Carian",
+    "Caucasian_Albanian",
+    "Chakma",
+    "Cham",
+    "Cherokee",
+    "Chorasmian",
+    "Common",
+    "Coptic",
+    "Cuneiform",
+    "Cypriot",
+    "Cypro_Minoan",
+    "Cyrillic",
+    "Deseret",
+    "Devanagari",
+    "Dives_Akuru",
+    "Dogra",
+    "Duployan",
+    "Egyptian_Hieroglyphs",
+    "Elbasan",
+    "Elymaic",
+    "Ethiopic",
+    "Georgian",
+    "Glagolitic",
+    "Gothic",
+    "Grantha",
+    "Greek",
+    "Gujarati",
+    "Gunjala_Gondi",
+    "Gurmukhi",
+    "Han",
+    "Hangul",
+    "Hanifi_Rohingya",
+    "Hanunoo",
+    "Hatran",
+    "Hebrew",
+    "Hiragana",
+    "Imperial_Aramaic",
+    "Inherited",
+    "Inscriptional_Pahlavi",
+    "Inscriptional_Parthian",
+    "Javanese",
+    "Kaithi",
+    "Kannada",
+    "Katakana",
+    "Kawi",
+    "Kayah_Li",
+    "Kharoshthi",
+    "Khitan_Small_Script",
+    "Khmer",
+    "Khojki",
+    "Khudawadi",
+    "Lao",
+    "Latin",
+    "Lepcha",
+    "Limbu",
+    "Linear_A",
+    "Linear_B",
+    "Lisu",
+    "Lycian",
+    "Lydian",
+    "Mahajani",
+    "Makasar",
+    "Malayalam",
+    "Mandaic",
+    "Manichaean",
+    "Marchen",
+    "Masaram_Gondi",
+    "Medefaidrin",
+    "Meetei_Mayek",
+    "Mende_Kikakui",
+    "Meroitic_Cursive",
+    "Meroitic_Hieroglyphs",
+    "Miao",
+    "Modi",
+    "Mongolian",
+    "Mro",
+    "Multani",
+    "Myanmar",
+    "Nabataean",
+    "Nag_Mundari",
+    "Nandinagari",
+    "New_Tai_Lue",
+    "Newa",
+    "Nko",
+    "Nushu",
+    "Nyiakeng_Puachue_Hmong",
+    "Ogham",
+    "Ol_Chiki",
+    "Old_Hungarian",
+    "Old_Italic",
+    "Old_North_Arabian",
+    "Old_Permic",
+    "Old_Persian",
+    "Old_Sogdian",
+    "Old_South_Arabian",
+    "Old_Turkic",
+    "Old_Uyghur",
+    "Oriya",
+    "Osage",
+    "Osmanya",
+    "Pahawh_Hmong",
+    "Palmyrene",
+    "Pau_Cin_Hau",
+    "Phags_Pa",
+    "Phoenician",
+    "Psalter_Pahlavi",
+    "Rejang",
+    "Runic",
+    "Samaritan",
+    "Saurashtra",
+    "Sharada",
+    "Shavian",
+    "Siddham",
+    "SignWriting",
+    "Sinhala",
+    "Sogdian",
+    "Sora_Sompeng",
+    "Soyombo",
+    "Sundanese",
+    "Syloti_Nagri",
+    "Syriac",
+    "Tagalog",
+    "Tagbanwa",
+    "Tai_Le",
+    "Tai_Tham",
+    "Tai_Viet",
+    "Takri",
+    "Tamil",
+    "Tangsa",
+    "Tangut",
+    "Telugu",
+    "Thaana",
+    "Thai",
+    "Tibetan",
+    "Tifinagh",
+    "Tirhuta",
+    "Toto",
+    "Ugaritic",
+    "Vai",
+    "Vithkuqi",
+    "Wancho",
+    "Warang_Citi",
+    "Yezidi",
+    "Yi",
+    "Zanabazar_Square",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rust(p: &str) -> String {
+        translate(p).unwrap_or_else(|e| panic!("{p}: {e}")).pattern
+    }
+
+    fn error(p: &str) -> String {
+        translate(p).expect_err(p).to_string()
+    }
+
+    #[test]
+    fn ascii_perl_classes_and_boundaries() {
+        assert_eq!(rust(r"\d\W"), r"[0-9][^0-9A-Za-z_]");
+        assert_eq!(rust(r"[\s\D]"), r"[\t\n\x0C\r [^0-9]]");
+        assert_eq!(rust(r"\bx\B"), r"(?-u:\b)x(?-u:\B)");
+    }
+
+    #[test]
+    fn literals_that_rust_reads_otherwise() {
+        assert_eq!(rust(r"\<a\>"), r"<a>");
+        assert_eq!(rust("a{,5}&&~#"), r"a\{,5\}\&\&\~\#");
+        assert_eq!(rust(r"\Q.*\E+"), r"\.(?:\*)+");
+        assert_eq!(rust(r"\101\0"), r"A\x{0}");
+        assert_eq!(rust(r"[a-z&&b]"), r"[\x{61}-\x{7A}\x{26}\x{26}\x{62}]");
+    }
+
+    #[test]
+    fn flags_are_written_out_and_u_is_applied() {
+        assert_eq!(rust("(?i)a"), "(?i-ms)a");
+        assert_eq!(rust("(?i)a(?-i:b)"), "(?i-ms)a(?-ims:b)");
+        assert_eq!(rust("(?ims)."), "(?ims).");
+        assert_eq!(rust("(?i-i:a)(?)b"), "(?:a)b");
+        // U leaves Rust's flags alone: each repeat says whether it is lazy.
+        assert_eq!(rust("(?U)a+b+?"), "(?:a)+?(?:b)+");
+    }
+
+    #[test]
+    fn groups_keep_go_names_and_numbers() {
+        let t = translate("(?P<a>x)(?:y)(?<b>z)()").unwrap();
+        assert_eq!(t.pattern, "(x)(?:y)(z)()");
+        assert_eq!(t.groups, vec![Some("a".into()), Some("b".into()), None]);
+        assert_eq!(translate("(?P<a>x)(?P<a>y)").unwrap().groups.len(), 2);
+    }
+
+    #[test]
+    fn unicode_classes_take_go_names_only() {
+        assert_eq!(rust(r"\pL\p{^Greek}"), r"[\p{gc=L}][^\p{sc=Greek}]");
+        assert_eq!(
+            error(r"\p{greek}"),
+            r"error parsing regexp: invalid character class range: `\p{greek}`"
+        );
+        assert_eq!(
+            error(r"\p{Latn}"),
+            r"error parsing regexp: invalid character class range: `\p{Latn}`"
+        );
+    }
+
+    #[test]
+    fn errors_say_what_go_says() {
+        // Go's messages, as terraform's replace() printed them (the code
+        // and text also appear in regex() errors, checked in regex.rs).
+        let cases = [
+            ("(", "missing closing ): `(`"),
+            ("a)", "unexpected ): `a)`"),
+            ("[]", "missing closing ]: `[]`"),
+            ("a**", "invalid nested repetition operator: `**`"),
+            ("x{2}{3}", "invalid nested repetition operator: `{2}{3}`"),
+            ("a{1001}", "invalid repeat count: `{1001}`"),
+            ("(a{500}){3}", "invalid repeat count: `{3}`"),
+            ("*a", "missing argument to repetition operator: `*`"),
+            ("(?i)*", "missing argument to repetition operator: `*`"),
+            (r"\1", r"invalid escape sequence: `\1`"),
+            (r"\x{110000}", r"invalid escape sequence: `\x{110000`"),
+            ("(?x)", "invalid or unsupported Perl syntax: `(?x`"),
+            ("(?i-)", "invalid or unsupported Perl syntax: `(?i-)`"),
+            ("(?<=a)b", "invalid named capture: `(?<=a)b`"),
+            ("(?P<a-b>x)", "invalid named capture: `(?P<a-b>`"),
+            ("[z-a]", "invalid character class range: `z-a`"),
+            ("[[:foo:]]", "invalid character class range: `[:foo:]`"),
+            ("\\", "trailing backslash at end of expression: ``"),
+        ];
+        for (p, want) in cases {
+            assert_eq!(error(p), format!("error parsing regexp: {want}"), "{p}");
+        }
+    }
+
+    #[test]
+    fn every_translation_compiles() {
+        for p in [
+            r"^*",
+            r"a(?i)*",
+            r"(a*)*?",
+            r"[\x{D800}-\x{E000}]",
+            r"\x{D800}",
+            r"\p{Cs}\P{C}[\pC\p{Any}]",
+            r"[^\P{L}[:^digit:]]",
+            r"(?s:.)+(?m)^$",
+        ] {
+            let t = rust(p);
+            assert!(regex::Regex::new(&t).is_ok(), "{p} -> {t}");
+        }
+    }
+}
