@@ -10,6 +10,8 @@
 //! for the others), through `Number::text`. Every error is cty's, word for
 //! word. Must not format a number's digits itself: that is `Number`'s.
 
+use super::ctyjson::{json, json_string};
+use super::format_number::{format_float, format_int};
 use super::strings::{grapheme_count, graphemes, string_value, text};
 use super::{func, param, FnError, FnResult, FuncContext, Function};
 use crate::lang::display::go_quote;
@@ -132,21 +134,21 @@ fn fail<T>(message: String) -> Result<T, FmtError> {
 
 /// One `%...` sequence.
 #[derive(Default)]
-struct Verb<'a> {
+pub(super) struct Verb<'a> {
     /// The text of the sequence, for messages.
-    raw: &'a str,
+    pub(super) raw: &'a str,
     /// Its byte offset in the format string.
-    offset: usize,
+    pub(super) offset: usize,
     /// The argument it formats, from 1.
-    arg: usize,
-    mode: char,
-    zero: bool,
-    sharp: bool,
-    plus: bool,
-    minus: bool,
-    space: bool,
-    width: Option<usize>,
-    prec: Option<usize>,
+    pub(super) arg: usize,
+    pub(super) mode: char,
+    pub(super) zero: bool,
+    pub(super) sharp: bool,
+    pub(super) plus: bool,
+    pub(super) minus: bool,
+    pub(super) space: bool,
+    pub(super) width: Option<usize>,
+    pub(super) prec: Option<usize>,
 }
 
 /// Widths, precisions and indexes past this are refused rather than
@@ -385,226 +387,69 @@ fn to_number(v: &Value) -> Result<Number, &'static str> {
     }
 }
 
-/// Go's `big.Float` `Format`: the digits from `Number::text`, then the sign
-/// (`+` or space when asked), then padding to the width: zeros after the
-/// sign under the `0` flag (which wins over `-` here), else spaces.
-fn format_float(v: &Verb, n: &Number) -> String {
-    let (verb, upper) = match v.mode {
-        'E' => ('e', true),
-        'G' => ('g', true),
-        m => (m, false),
-    };
-    let prec = match (v.prec, verb) {
-        (Some(p), _) => p as i32,
-        (None, 'g') => -1,
-        (None, _) => 6,
-    };
-    let mut text = n.text(verb, prec);
-    if upper {
-        text = text.replace('e', "E");
-    }
-    let (sign, body) = if let Some(rest) = text.strip_prefix('-') {
-        ("-", rest)
-    } else if let Some(rest) = text.strip_prefix('+') {
-        (if v.space { " " } else { "+" }, rest)
-    } else if v.plus {
-        ("+", text.as_str())
-    } else if v.space {
-        (" ", text.as_str())
-    } else {
-        ("", text.as_str())
-    };
-    let padding = v.width.unwrap_or(0).saturating_sub(sign.len() + body.len());
-    if v.zero && !n.is_infinite() {
-        format!("{sign}{}{body}", "0".repeat(padding))
-    } else if v.minus {
-        format!("{sign}{body}{}", " ".repeat(padding))
-    } else {
-        format!("{}{sign}{body}", " ".repeat(padding))
-    }
-}
-
-/// Go's `big.Int` `Format` for `%b %d %o %x %X`: sign, `#` prefix
-/// (`0b`, `0`, `0x`, `0X`), zeros up to the precision (nothing at all for
-/// zero at precision 0), then the width: spaces on the right under `-`,
-/// zeros under `0` without a precision, else spaces on the left.
-fn format_int(v: &Verb, n: &Number) -> String {
-    let base = match v.mode {
-        'b' => 2,
-        'o' => 8,
-        'd' => 10,
-        _ => 16,
-    };
-    let decimal = n.text('f', 0);
-    let (negative, magnitude) = match decimal.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, decimal.as_str()),
-    };
-    let mut digits = to_base(magnitude, base);
-    if v.mode == 'X' {
-        digits.make_ascii_uppercase();
-    }
-    let sign = if negative && digits != "0" {
-        "-"
-    } else if v.plus {
-        "+"
-    } else if v.space {
-        " "
-    } else {
-        ""
-    };
-    let prefix = match (v.sharp, v.mode) {
-        (true, 'b') => "0b",
-        (true, 'o') => "0",
-        (true, 'x') => "0x",
-        (true, 'X') => "0X",
-        _ => "",
-    };
-    let mut zeros = 0;
-    if let Some(p) = v.prec {
-        if digits.len() < p {
-            zeros = p - digits.len();
-        } else if digits == "0" && p == 0 {
-            return String::new();
-        }
-    }
-    let length = sign.len() + prefix.len() + zeros + digits.len();
-    let (mut left, mut right) = (0, 0);
-    if let Some(w) = v.width.filter(|w| *w > length) {
-        let d = w - length;
-        if v.minus {
-            right = d;
-        } else if v.zero && v.prec.is_none() {
-            zeros = d;
-        } else {
-            left = d;
-        }
-    }
-    format!(
-        "{}{sign}{prefix}{}{digits}{}",
-        " ".repeat(left),
-        "0".repeat(zeros),
-        " ".repeat(right)
-    )
-}
-
-/// A whole number written in decimal, rewritten in `base` (lowercase).
-fn to_base(decimal: &str, base: u32) -> String {
-    let mut num: Vec<u32> = decimal
-        .trim_start_matches('0')
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .map(|d| u32::from(d - b'0'))
-        .collect();
-    if num.is_empty() {
-        return "0".into();
-    }
-    if base == 10 {
-        return num.iter().map(|d| char::from_digit(*d, 10).unwrap_or('0')).collect();
-    }
-    let mut out = Vec::new();
-    while !num.is_empty() {
-        let mut rem = 0;
-        let mut quotient = Vec::with_capacity(num.len());
-        for d in &num {
-            let cur = rem * 10 + d;
-            let q = cur / base;
-            rem = cur % base;
-            if !(quotient.is_empty() && q == 0) {
-                quotient.push(q);
-            }
-        }
-        out.push(char::from_digit(rem, base).unwrap_or('0'));
-        num = quotient;
-    }
-    out.iter().rev().collect()
-}
-
-/// cty's JSON of a value (`%#v`, and `%v` of anything but a string or
-/// number): numbers in full decimal, object keys sorted, strings as Go's
-/// `encoding/json` writes them.
-fn json(v: &Value) -> Result<String, String> {
-    let mut out = String::new();
-    write_json(v, &mut out)?;
-    Ok(out)
-}
-
-fn write_json(v: &Value, out: &mut String) -> Result<(), String> {
-    match v {
-        Value::Null(_) => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) if n.is_infinite() => return Err("cannot serialize infinity as JSON".into()),
-        Value::Number(n) => out.push_str(&n.text('f', -1)),
-        Value::String(s) => out.push_str(&json_string(s)),
-        Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(item, out)?;
-            }
-            out.push(']');
-        }
-        Value::Map(_, m) | Value::Object(m) => {
-            out.push('{');
-            for (i, (k, item)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&json_string(k));
-                out.push(':');
-                write_json(item, out)?;
-            }
-            out.push('}');
-        }
-        Value::Unknown(_) => return Err("value is not known".into()),
-        Value::Sensitive(_) => return Err("value has marks, so it cannot be serialized as JSON".into()),
-    }
-    Ok(())
-}
-
-/// A string as Go's `json.Marshal` writes it: `\b \f \n \r \t` and
-/// `\u00XX` for other control characters, and `<`, `>`, `&`, U+2028 and
-/// U+2029 escaped for HTML.
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::strings::table::check;
-    use super::to_base;
+
+    /// Unknown arguments, which the console cannot show: as go-cty's
+    /// format.go handles them.
+    #[test]
+    fn unknowns() {
+        use super::super::{call, FuncContext};
+        use crate::lang::types::Type;
+        use crate::lang::value::Value;
+        let ctx = FuncContext::default();
+        let f = |name: &str, args: Vec<Value>| call(name, args, &ctx).unwrap();
+        let s = Value::string;
+        let unknown = || Value::Unknown(Type::String);
+        let list = |items: Vec<Value>| Value::List(Type::String, items);
+
+        // format: unknown anywhere, even unused or deep inside, gives unknown.
+        assert_eq!(f("format", vec![s("%s"), unknown()]), Ok(unknown()));
+        assert_eq!(f("format", vec![s("%v"), Value::Tuple(vec![unknown()])]), Ok(unknown()));
+        assert_eq!(f("format", vec![s("%y"), unknown()]), Ok(unknown()));
+        // An argument of no type (null) gives an unknown of no type.
+        assert_eq!(f("format", vec![s("%v"), Value::null()]), Ok(Value::unknown()));
+
+        // formatlist: only the rows with unknown arguments are unknown.
+        assert_eq!(
+            f("formatlist", vec![s("%s-%s"), list(vec![s("a"), unknown()]), s("x")]),
+            Ok(list(vec![s("a-x"), unknown()]))
+        );
+        assert_eq!(
+            f("formatlist", vec![s("%s-%s"), list(vec![s("a"), s("b")]), unknown()]),
+            Ok(list(vec![unknown(), unknown()]))
+        );
+        // An unknown list has no length yet: the whole result is unknown.
+        assert_eq!(
+            f("formatlist", vec![s("%s"), Value::Unknown(Type::list(Type::String))]),
+            Ok(Value::Unknown(Type::list(Type::String)))
+        );
+        // An unknown tuple's length is known, and checked.
+        let pair = Value::Unknown(Type::tuple(vec![Type::String, Type::String]));
+        let e = f("formatlist", vec![s("%s%s"), pair, list(vec![s("a")])]).unwrap_err();
+        assert_eq!(e.arg, Some(2));
+        assert!(e
+            .message
+            .contains("argument 2 has length 1, which is inconsistent with argument 1 of length 2"));
+        assert_eq!(f("formatlist", vec![s("%v"), Value::null()]), Ok(Value::unknown()));
+    }
 
     #[test]
-    fn bases() {
-        assert_eq!(to_base("0", 16), "0");
-        assert_eq!(to_base("255", 16), "ff");
-        assert_eq!(to_base("255", 2), "11111111");
-        assert_eq!(to_base("18446744073709551616", 16), "10000000000000000");
-        assert_eq!(
-            to_base("123456789012345678901234567890", 16),
-            "18ee90ff6c373e0ee4e3f0ad2"
-        );
-        assert_eq!(to_base("007", 10), "7");
+    fn sensitive_arguments_mark_the_result() {
+        use super::super::{call, FuncContext};
+        use crate::lang::value::Value;
+        let ctx = FuncContext::default();
+        let r = call("format", vec![Value::string("%s!"), Value::string("pw").mark()], &ctx).unwrap();
+        assert_eq!(r, Ok(Value::string("pw!").mark()));
+        let e = call(
+            "format",
+            vec![Value::string("%d"), Value::string("hunter2").mark()],
+            &ctx,
+        )
+        .unwrap()
+        .unwrap_err();
+        assert!(!e.message.contains("hunter2"), "{}", e.message);
     }
 
     // What `terraform console` (v1.11.4) printed for each expression on
@@ -629,6 +474,7 @@ mod tests {
         check(FORMAT_REAL_NUMBER);
     }
 
+    #[rustfmt::skip]
     const FORMAT: &[(&str, &str)] = &[
         // Plain text, %% and argument counts.
         (r#"format("hello")"#, r#""hello""#),
@@ -636,133 +482,46 @@ mod tests {
         (r#"format("100%%")"#, r#""100%""#),
         (r#"format("%% %s", "a")"#, r#""% a""#),
         (r#"format("%s-%03d", "pool", 7)"#, r#""pool-007""#),
-        (
-            r#"format("%s")"#,
-            r#"error: not enough arguments for "%s" at 0: need index 1 but have 0 total"#,
-        ),
-        (
-            r#"format("%s %s", "a")"#,
-            r#"error: not enough arguments for "%s" at 3: need index 2 but have 1 total"#,
-        ),
-        (
-            r#"format("%s%s", "a")"#,
-            r#"error: not enough arguments for "%s" at 2: need index 2 but have 1 total"#,
-        ),
-        (
-            r#"format("%s", "a", "b")"#,
-            r#"error: too many arguments; only 1 used by format string"#,
-        ),
-        (
-            r#"format("abc", "a")"#,
-            r#"error: too many arguments; no verbs in format string"#,
-        ),
-        (
-            r#"format(1, 2)"#,
-            r#"error: too many arguments; no verbs in format string"#,
-        ),
+        (r#"format("%s")"#, r#"error: not enough arguments for "%s" at 0: need index 1 but have 0 total"#),
+        (r#"format("%s %s", "a")"#, r#"error: not enough arguments for "%s" at 3: need index 2 but have 1 total"#),
+        (r#"format("%s%s", "a")"#, r#"error: not enough arguments for "%s" at 2: need index 2 but have 1 total"#),
+        (r#"format("%s", "a", "b")"#, r#"error: too many arguments; only 1 used by format string"#),
+        (r#"format("abc", "a")"#, r#"error: too many arguments; no verbs in format string"#),
+        (r#"format(1, 2)"#, r#"error: too many arguments; no verbs in format string"#),
         (r#"format(["a"])"#, r#"error~ string [terraform: string required]"#),
-        (
-            r#"format(null)"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
-        (
-            r#"format(tostring(null))"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
+        (r#"format(null)"#, r#"error~ must not be null [terraform: argument must not be null]"#),
+        (r#"format(tostring(null))"#, r#"error~ must not be null [terraform: argument must not be null]"#),
         // Explicit argument indexes.
         (r#"format("%[2]s %[1]s", "a", "b")"#, r#""b a""#),
         (r#"format("%[2]s %s", "a", "b", "c")"#, r#""b c""#),
         (r#"format("%[1]s %[1]s", "a")"#, r#""a a""#),
         (r#"format("%[2]s", "a", "b")"#, r#""b""#),
         (r#"format("%[2]s %[1]s %s", "a", "b")"#, r#""b a b""#),
-        (
-            r#"format("%[1]s %s %s", "a", "b")"#,
-            r#"error: not enough arguments for "%s" at 9: need index 3 but have 2 total"#,
-        ),
-        (
-            r#"format("%[3]s", "a", "b")"#,
-            r#"error: not enough arguments for "%[3]s" at 0: need index 3 but have 2 total"#,
-        ),
-        (
-            r#"format("%[2]d", 1)"#,
-            r#"error: not enough arguments for "%[2]d" at 0: need index 2 but have 1 total"#,
-        ),
+        (r#"format("%[1]s %s %s", "a", "b")"#, r#"error: not enough arguments for "%s" at 9: need index 3 but have 2 total"#),
+        (r#"format("%[3]s", "a", "b")"#, r#"error: not enough arguments for "%[3]s" at 0: need index 3 but have 2 total"#),
+        (r#"format("%[2]d", 1)"#, r#"error: not enough arguments for "%[2]d" at 0: need index 2 but have 1 total"#),
         (r#"format("%[10]s", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)"#, r#""10""#),
         (r#"format("%5[1]d", 42)"#, r#""   42""#),
         (r#"format("%-5.1[2]s|", "a", "bcd")"#, r#""b    |""#),
-        (
-            r#"format("%[1]*d", 1, 2)"#,
-            r#"error: unrecognized format character '*' at offset 4"#,
-        ),
-        (
-            r#"format("%[1]5d", 42)"#,
-            r#"error: unrecognized format character '5' at offset 4"#,
-        ),
-        (
-            r#"format("%[0]d", 42)"#,
-            r#"error: unrecognized format character '0' at offset 2"#,
-        ),
-        (
-            r#"format("%[01]s", "a")"#,
-            r#"error: unrecognized format character '0' at offset 2"#,
-        ),
-        (
-            r#"format("%[1", "a")"#,
-            r#"error: invalid format string starting at offset 3"#,
-        ),
+        (r#"format("%[1]*d", 1, 2)"#, r#"error: unrecognized format character '*' at offset 4"#),
+        (r#"format("%[1]5d", 42)"#, r#"error: unrecognized format character '5' at offset 4"#),
+        (r#"format("%[0]d", 42)"#, r#"error: unrecognized format character '0' at offset 2"#),
+        (r#"format("%[01]s", "a")"#, r#"error: unrecognized format character '0' at offset 2"#),
+        (r#"format("%[1", "a")"#, r#"error: invalid format string starting at offset 3"#),
         // Bad verbs and sequences.
-        (
-            r#"format("%y", 1)"#,
-            r#"error: unsupported format verb 'y' in "%y" at offset 0"#,
-        ),
-        (
-            r#"format("%c", 65)"#,
-            r#"error: unsupported format verb 'c' in "%c" at offset 0"#,
-        ),
-        (
-            r#"format("%U", 65)"#,
-            r#"error: unsupported format verb 'U' in "%U" at offset 0"#,
-        ),
-        (
-            r#"format("%F", 1.5)"#,
-            r#"error: unsupported format verb 'F' in "%F" at offset 0"#,
-        ),
-        (
-            r#"format("%O", 8)"#,
-            r#"error: unsupported format verb 'O' in "%O" at offset 0"#,
-        ),
-        (
-            r#"format("%3c", 1)"#,
-            r#"error: unsupported format verb 'c' in "%3c" at offset 0"#,
-        ),
-        (
-            r#"format("%", 1)"#,
-            r#"error: invalid format string starting at offset 1"#,
-        ),
-        (
-            r#"format("abc%")"#,
-            r#"error: invalid format string starting at offset 4"#,
-        ),
-        (
-            r#"format("%-")"#,
-            r#"error: invalid format string starting at offset 2"#,
-        ),
-        (
-            r#"format("%5%")"#,
-            r#"error: unrecognized format character '%' at offset 2"#,
-        ),
-        (
-            r#"format("%5-d", 1)"#,
-            r#"error: unrecognized format character '-' at offset 2"#,
-        ),
-        (
-            r#"format("%s ü %é", "a")"#,
-            r#"error: unrecognized format character 'é' at offset 7"#,
-        ),
-        (
-            r#"format("%*d", 1, 2)"#,
-            r#"error: unrecognized format character '*' at offset 1"#,
-        ),
+        (r#"format("%y", 1)"#, r#"error: unsupported format verb 'y' in "%y" at offset 0"#),
+        (r#"format("%c", 65)"#, r#"error: unsupported format verb 'c' in "%c" at offset 0"#),
+        (r#"format("%U", 65)"#, r#"error: unsupported format verb 'U' in "%U" at offset 0"#),
+        (r#"format("%F", 1.5)"#, r#"error: unsupported format verb 'F' in "%F" at offset 0"#),
+        (r#"format("%O", 8)"#, r#"error: unsupported format verb 'O' in "%O" at offset 0"#),
+        (r#"format("%3c", 1)"#, r#"error: unsupported format verb 'c' in "%3c" at offset 0"#),
+        (r#"format("%", 1)"#, r#"error: invalid format string starting at offset 1"#),
+        (r#"format("abc%")"#, r#"error: invalid format string starting at offset 4"#),
+        (r#"format("%-")"#, r#"error: invalid format string starting at offset 2"#),
+        (r#"format("%5%")"#, r#"error: unrecognized format character '%' at offset 2"#),
+        (r#"format("%5-d", 1)"#, r#"error: unrecognized format character '-' at offset 2"#),
+        (r#"format("%s ü %é", "a")"#, r#"error: unrecognized format character 'é' at offset 7"#),
+        (r#"format("%*d", 1, 2)"#, r#"error: unrecognized format character '*' at offset 1"#),
         // %v and %#v.
         (r#"format("%v", "a<b>")"#, r#""a<b>""#),
         (r#"format("%v", true)"#, r#""true""#),
@@ -777,32 +536,14 @@ mod tests {
         (r#"format("%v", tolist(["a"]))"#, r#""[\"a\"]""#),
         (r#"format("%v", toset(["b", "a"]))"#, r#""[\"a\",\"b\"]""#),
         (r#"format("%v", tomap({a = 1}))"#, r#""{\"a\":1}""#),
-        (
-            r#"format("%v", {a = {b = [1, {c = "d"}]}})"#,
-            r#""{\"a\":{\"b\":[1,{\"c\":\"d\"}]}}""#,
-        ),
-        (
-            r#"format("%#v", {b = 1, a = [true, null]})"#,
-            r#""{\"a\":[true,null],\"b\":1}""#,
-        ),
-        (
-            r#"format("%#v", "a<b>&\u2028")"#,
-            r#""\"a\\u003cb\\u003e\\u0026\\u2028\"""#,
-        ),
-        (
-            r#"format("%#v", "\u0008\u000c\u0001\u007f\"\\/")"#,
-            r#""\"\\b\\f\\u0001\x7f\\\"\\\\/\"""#,
-        ),
+        (r#"format("%v", {a = {b = [1, {c = "d"}]}})"#, r#""{\"a\":{\"b\":[1,{\"c\":\"d\"}]}}""#),
+        (r#"format("%#v", {b = 1, a = [true, null]})"#, r#""{\"a\":[true,null],\"b\":1}""#),
+        (r#"format("%#v", "a<b>&\u2028")"#, r#""\"a\\u003cb\\u003e\\u0026\\u2028\"""#),
+        (r#"format("%#v", "\u0008\u000c\u0001\u007f\"\\/")"#, r#""\"\\b\\f\\u0001\x7f\\\"\\\\/\"""#),
         (r#"format("%#v", 1e20)"#, r#""100000000000000000000""#),
         (r#"format("%#v", 0.1)"#, r#""0.1""#),
-        (
-            r#"format("%#v", [1e-7, 1e21, -0.5, 1.5e300])"#,
-            r#""[0.0000001,1000000000000000000000,-0.5,1500000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000]""#,
-        ),
-        (
-            r#"format("%v|%v", [tostring(null)], {a = null})"#,
-            r#""[null]|{\"a\":null}""#,
-        ),
+        (r#"format("%#v", [1e-7, 1e21, -0.5, 1.5e300])"#, r#""[0.0000001,1000000000000000000000,-0.5,1500000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000]""#),
+        (r#"format("%v|%v", [tostring(null)], {a = null})"#, r#""[null]|{\"a\":null}""#),
         (r#"format("%v", tostring(null))"#, r#""null""#),
         (r#"format("%#v", tonumber(null))"#, r#""null""#),
         (r#"format("%v", null)"#, r#"(known after apply)"#),
@@ -811,10 +552,7 @@ mod tests {
         (r#"format("%.3v", 3.14159)"#, r#""3.14159""#),
         (r#"format("%.3v", "abcdef")"#, r#""abcdef""#),
         (r#"format("%5.1v", [1,2])"#, r#""[1,2]""#),
-        (
-            r#"format("%10v|%-10v|%010v", 3.5, [1], "a")"#,
-            r#""       3.5|[1]       |000000000a""#,
-        ),
+        (r#"format("%10v|%-10v|%010v", 3.5, [1], "a")"#, r#""       3.5|[1]       |000000000a""#),
         (r#"format("%05v|%-05v|%05v", -1, -1, true)"#, r#""000-1|-1000|0true""#),
         (r#"format("%06v", {a = 1})"#, r#""{\"a\":1}""#),
         (r#"format("%+v|% v", 5, 5)"#, r#""5|5""#),
@@ -825,79 +563,34 @@ mod tests {
         (r#"format("%t", "false")"#, r#""false""#),
         (r#"format("%t", "1")"#, r#""true""#),
         (r#"format("%t", "0")"#, r#""false""#),
-        (
-            r#"format("%t", "yes")"#,
-            r#"error: unsupported value for "%t" at 0: a bool is required"#,
-        ),
-        (
-            r#"format("%t", "True")"#,
-            r#"error: unsupported value for "%t" at 0: a bool is required; to convert from string, use lowercase "true""#,
-        ),
-        (
-            r#"format("%t", 1)"#,
-            r#"error: unsupported value for "%t" at 0: bool required"#,
-        ),
-        (
-            r#"format("%t", [true])"#,
-            r#"error: unsupported value for "%t" at 0: bool required"#,
-        ),
-        (
-            r#"format("%t", tobool(null))"#,
-            r#"error: unsupported value for "%t" at 0: null value cannot be formatted"#,
-        ),
+        (r#"format("%t", "yes")"#, r#"error: unsupported value for "%t" at 0: a bool is required"#),
+        (r#"format("%t", "True")"#, r#"error: unsupported value for "%t" at 0: a bool is required; to convert from string, use lowercase "true""#),
+        (r#"format("%t", 1)"#, r#"error: unsupported value for "%t" at 0: bool required"#),
+        (r#"format("%t", [true])"#, r#"error: unsupported value for "%t" at 0: bool required"#),
+        (r#"format("%t", tobool(null))"#, r#"error: unsupported value for "%t" at 0: null value cannot be formatted"#),
         (r#"format("%5t|%-6v|", true, false)"#, r#""true|false |""#),
         // Integers.
         (r#"format("%d", 42)"#, r#""42""#),
         (r#"format("%d", "12")"#, r#""12""#),
         (r#"format("%d", -0)"#, r#""0""#),
-        (
-            r#"format("%d", 1.5)"#,
-            r#"error: unsupported value for "%d" at 0: an integer is required"#,
-        ),
-        (
-            r#"format("%d", "abc")"#,
-            r#"error: unsupported value for "%d" at 0: a number is required"#,
-        ),
-        (
-            r#"format("%d", true)"#,
-            r#"error: unsupported value for "%d" at 0: number required"#,
-        ),
-        (
-            r#"format("%d", [1])"#,
-            r#"error: unsupported value for "%d" at 0: number required"#,
-        ),
-        (
-            r#"format("%d", tonumber(null))"#,
-            r#"error: unsupported value for "%d" at 0: null value cannot be formatted"#,
-        ),
+        (r#"format("%d", 1.5)"#, r#"error: unsupported value for "%d" at 0: an integer is required"#),
+        (r#"format("%d", "abc")"#, r#"error: unsupported value for "%d" at 0: a number is required"#),
+        (r#"format("%d", true)"#, r#"error: unsupported value for "%d" at 0: number required"#),
+        (r#"format("%d", [1])"#, r#"error: unsupported value for "%d" at 0: number required"#),
+        (r#"format("%d", tonumber(null))"#, r#"error: unsupported value for "%d" at 0: null value cannot be formatted"#),
         (r#"format("%d", 1e20)"#, r#""100000000000000000000""#),
         (r#"format("%x", 255.0)"#, r#""ff""#),
-        (
-            r#"format("%#x|%#X|%#o|%#b", 255, 255, 8, 5)"#,
-            r#""0xff|0XFF|010|0b101""#,
-        ),
+        (r#"format("%#x|%#X|%#o|%#b", 255, 255, 8, 5)"#, r#""0xff|0XFF|010|0b101""#),
         (r#"format("%x|%X|%o|%b", -255, -255, -8, -5)"#, r#""-ff|-FF|-10|-101""#),
         (r#"format("%x|%X", 3.0e10, 48879)"#, r#""6fc23ac00|BEEF""#),
         (r#"format("%x", 18446744073709551616)"#, r#""10000000000000000""#),
-        (
-            r#"format("%b", 1e20)"#,
-            r#""1010110101111000111010111100010110101100011000100000000000000000000""#,
-        ),
-        (
-            r#"format("%b", 1.5)"#,
-            r#"error: unsupported value for "%b" at 0: an integer is required"#,
-        ),
-        (
-            r#"format("%x", "ff")"#,
-            r#"error: unsupported value for "%x" at 0: a number is required"#,
-        ),
+        (r#"format("%b", 1e20)"#, r#""1010110101111000111010111100010110101100011000100000000000000000000""#),
+        (r#"format("%b", 1.5)"#, r#"error: unsupported value for "%b" at 0: an integer is required"#),
+        (r#"format("%x", "ff")"#, r#"error: unsupported value for "%x" at 0: a number is required"#),
         (r#"format("%+d|% d|%+d|% d", 5, 5, -5, -5)"#, r#""+5| 5|-5|-5""#),
         (r#"format("% +d", 5)"#, r#""+5""#),
         (r#"format("%-+5d|", 5)"#, r#""+5   |""#),
-        (
-            r#"format("%08.3d|%.3d|%.0d|%-8d|%08d|%-08d", 7, 7, 0, 7, -7, 7)"#,
-            r#""     007|007||7       |-0000007|7       ""#,
-        ),
+        (r#"format("%08.3d|%.3d|%.0d|%-8d|%08d|%-08d", 7, 7, 0, 7, -7, 7)"#, r#""     007|007||7       |-0000007|7       ""#),
         (r#"format("%5.0d|", 0)"#, r#""|""#),
         (r#"format("%.3x", 5)"#, r#""005""#),
         (r#"format("%#.3o", 5)"#, r#""0005""#),
@@ -908,218 +601,106 @@ mod tests {
         (r#"format("%#08b", 5)"#, r#""0b000101""#),
         (r#"format("%+05d|%+05d", 42, -42)"#, r#""+0042|-0042""#),
         (r#"format("% 05d|% 5d", 42, 42)"#, r#"" 0042|   42""#),
-        (
-            r#"format("%5d|%-5s|%05.2f|%q|%v|%t|%x|%%|%e", 42, "ab", 3.14159, "q\"s", [1, "a"], true, 255, 12345.678)"#,
-            r#""   42|ab   |03.14|\"q\\\"s\"|[1,\"a\"]|true|ff|%|1.234568e+04""#,
-        ),
+        (r#"format("%5d|%-5s|%05.2f|%q|%v|%t|%x|%%|%e", 42, "ab", 3.14159, "q\"s", [1, "a"], true, 255, 12345.678)"#, r#""   42|ab   |03.14|\"q\\\"s\"|[1,\"a\"]|true|ff|%|1.234568e+04""#),
         // Floats.
-        (
-            r#"format("%f|%.2f|%.0f|%8.3f|%-8.3f|%08.3f|%+.1f|% .1f", 3.14159, 3.14159, 2.5, 3.14159, 3.14159, -3.14159, 3.14159, 3.14159)"#,
-            r#""3.141590|3.14|2|   3.142|3.142   |-003.142|+3.1| 3.1""#,
-        ),
-        (
-            r#"format("%e|%E|%.2e|%12.3E|%e", 12345.678, 12345.678, 0.000123, 1e100, 0)"#,
-            r#""1.234568e+04|1.234568E+04|1.23e-04|  1.000E+100|0.000000e+00""#,
-        ),
+        (r#"format("%f|%.2f|%.0f|%8.3f|%-8.3f|%08.3f|%+.1f|% .1f", 3.14159, 3.14159, 2.5, 3.14159, 3.14159, -3.14159, 3.14159, 3.14159)"#, r#""3.141590|3.14|2|   3.142|3.142   |-003.142|+3.1| 3.1""#),
+        (r#"format("%e|%E|%.2e|%12.3E|%e", 12345.678, 12345.678, 0.000123, 1e100, 0)"#, r#""1.234568e+04|1.234568E+04|1.23e-04|  1.000E+100|0.000000e+00""#),
         (r#"format("%e", -12.5)"#, r#""-1.250000e+01""#),
-        (
-            r#"format("%8.2e|%-12e|%012.4e", 1234.5, 1, -1234.5)"#,
-            r#""1.23e+03|1.000000e+00|-01.2345e+03""#,
-        ),
+        (r#"format("%8.2e|%-12e|%012.4e", 1234.5, 1, -1234.5)"#, r#""1.23e+03|1.000000e+00|-01.2345e+03""#),
         (r#"format("%+e|% e", 1.5, 1.5)"#, r#""+1.500000e+00| 1.500000e+00""#),
-        (
-            r#"format("%010.3f|%-010.3f|", 3.14159, 3.14159)"#,
-            r#""000003.142|000003.142|""#,
-        ),
+        (r#"format("%010.3f|%-010.3f|", 3.14159, 3.14159)"#, r#""000003.142|000003.142|""#),
         (r#"format("%010e", 1234.5)"#, r#""1.234500e+03""#),
         (r#"format("%.0f|%.0f|%.0f", 0.5, 1.5, 2.5)"#, r#""0|2|2""#),
         (r#"format("%f", 1e20)"#, r#""100000000000000000000.000000""#),
         (r#"format("%e", 1e300)"#, r#""1.000000e+300""#),
         (r#"format("%5.2f", "3.14159")"#, r#"" 3.14""#),
-        (
-            r#"format("%f", "x")"#,
-            r#"error: unsupported value for "%f" at 0: a number is required"#,
-        ),
-        (
-            r#"format("%e", false)"#,
-            r#"error: unsupported value for "%e" at 0: number required"#,
-        ),
+        (r#"format("%f", "x")"#, r#"error: unsupported value for "%f" at 0: a number is required"#),
+        (r#"format("%e", false)"#, r#"error: unsupported value for "%e" at 0: number required"#),
         // Strings.
         (r#"format("%s", "a")"#, r#""a""#),
         (r#"format("%s", 12.5)"#, r#""12.5""#),
         (r#"format("%s", -1.5)"#, r#""-1.5""#),
         (r#"format("%s", 1e20)"#, r#""100000000000000000000""#),
         (r#"format("%s", true)"#, r#""true""#),
-        (
-            r#"format("%s", [1])"#,
-            r#"error: unsupported value for "%s" at 0: string required"#,
-        ),
-        (
-            r#"format("%s", {a = "b"})"#,
-            r#"error: unsupported value for "%s" at 0: string required"#,
-        ),
-        (
-            r#"format("%5s|%-5s|%.2s|%5.1s|%05s|%-05s|", "ab", "ab", "abc", "xyz", "ab", "ab")"#,
-            r#""   ab|ab   |ab|    x|000ab|ab000|""#,
-        ),
-        (
-            r#"format("%.0s|%.0q|%.s", "abc", "abc", "abc")"#,
-            r#""abc|\"abc\"|abc""#,
-        ),
-        (
-            r#"format("%.3s|%3s|", "e\u0301e\u0301e\u0301e\u0301", "😀")"#,
-            r#""ééé|  😀|""#,
-        ),
+        (r#"format("%s", [1])"#, r#"error: unsupported value for "%s" at 0: string required"#),
+        (r#"format("%s", {a = "b"})"#, r#"error: unsupported value for "%s" at 0: string required"#),
+        (r#"format("%5s|%-5s|%.2s|%5.1s|%05s|%-05s|", "ab", "ab", "abc", "xyz", "ab", "ab")"#, r#""   ab|ab   |ab|    x|000ab|ab000|""#),
+        (r#"format("%.0s|%.0q|%.s", "abc", "abc", "abc")"#, r#""abc|\"abc\"|abc""#),
+        (r#"format("%.3s|%3s|", "e\u0301e\u0301e\u0301e\u0301", "😀")"#, r#""ééé|  😀|""#),
         (r#"format("%-6s|", "é")"#, r#""é     |""#),
         (r#"format("%3s|", "👍🏽")"#, r#""  👍🏽|""#),
         (r#"format("%+s", "a")"#, r#""a""#),
         (r#"format("%s%s", "e", "\u0301")"#, r#""é""#),
         (r#"format("%q", "a\"b\n")"#, r#""\"a\\\"b\\n\"""#),
-        (
-            r#"format("%q|%q|%5q|%.1q", "a\"b\n", 12, "x", "xyz")"#,
-            r#""\"a\\\"b\\n\"|\"12\"|  \"x\"|\"x\"""#,
-        ),
-        (
-            r#"format("%q", "\u0008\u000c\u0001<>&\u007f\u2029\t\r\u0085\ufeff")"#,
-            r#""\"\\b\\f\\u0001\\u003c\\u003e\\u0026\x7f\\u2029\\t\\r\u0085\ufeff\"""#,
-        ),
+        (r#"format("%q|%q|%5q|%.1q", "a\"b\n", 12, "x", "xyz")"#, r#""\"a\\\"b\\n\"|\"12\"|  \"x\"|\"x\"""#),
+        (r#"format("%q", "\u0008\u000c\u0001<>&\u007f\u2029\t\r\u0085\ufeff")"#, r#""\"\\b\\f\\u0001\\u003c\\u003e\\u0026\x7f\\u2029\\t\\r\u0085\ufeff\"""#),
         (r#"format("%q", "😀é")"#, r#""\"😀é\"""#),
         (r#"format("%+q", "é")"#, r#""\"é\"""#),
         (r#"format("%#q", "a")"#, r#""\"a\"""#),
     ];
 
+    #[rustfmt::skip]
     const FORMATLIST: &[(&str, &str)] = &[
-        (
-            r#"formatlist("%s-%d", ["a", "b"], 1)"#,
-            r#"tolist([
+        (r#"formatlist("%s-%d", ["a", "b"], 1)"#, r#"tolist([
   "a-1",
   "b-1",
-])"#,
-        ),
-        (
-            r#"formatlist("%s=%s", ["a", "b"], ["1", "2"])"#,
-            r#"tolist([
+])"#),
+        (r#"formatlist("%s=%s", ["a", "b"], ["1", "2"])"#, r#"tolist([
   "a=1",
   "b=2",
-])"#,
-        ),
-        (
-            r#"formatlist("%[2]s-%[1]s", ["a", "b"], ["c", "d"])"#,
-            r#"tolist([
+])"#),
+        (r#"formatlist("%[2]s-%[1]s", ["a", "b"], ["c", "d"])"#, r#"tolist([
   "c-a",
   "d-b",
-])"#,
-        ),
-        (
-            r#"formatlist("%s", toset(["b", "a"]))"#,
-            r#"tolist([
+])"#),
+        (r#"formatlist("%s", toset(["b", "a"]))"#, r#"tolist([
   "a",
   "b",
-])"#,
-        ),
+])"#),
         (r#"formatlist("%s", [])"#, r#"tolist([])"#),
         (r#"formatlist("%s", tolist([]))"#, r#"tolist([])"#),
         (r#"formatlist("%s %s", [], "x")"#, r#"tolist([])"#),
-        (
-            r#"formatlist("hello")"#,
-            r#"tolist([
+        (r#"formatlist("hello")"#, r#"tolist([
   "hello",
-])"#,
-        ),
-        (
-            r#"formatlist("%s", "a")"#,
-            r#"tolist([
+])"#),
+        (r#"formatlist("%s", "a")"#, r#"tolist([
   "a",
-])"#,
-        ),
-        (
-            r#"formatlist("%v", ["a", null])"#,
-            r#"tolist([
+])"#),
+        (r#"formatlist("%v", ["a", null])"#, r#"tolist([
   "a",
   "null",
-])"#,
-        ),
-        (
-            r#"formatlist("%v", [["a"], ["b"]])"#,
-            r#"tolist([
+])"#),
+        (r#"formatlist("%v", [["a"], ["b"]])"#, r#"tolist([
   "[\"a\"]",
   "[\"b\"]",
-])"#,
-        ),
-        (
-            r#"formatlist("%v", tolist(null))"#,
-            r#"tolist([
+])"#),
+        (r#"formatlist("%v", tolist(null))"#, r#"tolist([
   "null",
-])"#,
-        ),
-        (
-            r#"formatlist("%v", tostring(null))"#,
-            r#"tolist([
+])"#),
+        (r#"formatlist("%v", tostring(null))"#, r#"tolist([
   "null",
-])"#,
-        ),
+])"#),
         (r#"formatlist("%v", null)"#, r#"(known after apply)"#),
-        (
-            r#"formatlist("%d%%", [1, 2])"#,
-            r#"tolist([
+        (r#"formatlist("%d%%", [1, 2])"#, r#"tolist([
   "1%",
   "2%",
-])"#,
-        ),
-        (
-            r#"formatlist("%s", ["e"], ["x"])"#,
-            r#"error: error on format iteration 0: too many arguments; only 1 used by format string"#,
-        ),
-        (
-            r#"formatlist("%s%s", ["a"], ["b", "c"])"#,
-            r#"error: argument 2 has length 2, which is inconsistent with argument 1 of length 1"#,
-        ),
-        (
-            r#"formatlist("%s %s", ["a", "b"], ["c"])"#,
-            r#"error: argument 2 has length 1, which is inconsistent with argument 1 of length 2"#,
-        ),
-        (
-            r#"formatlist("%s %s %s", ["a"], "x", ["b", "c"])"#,
-            r#"error: argument 3 has length 2, which is inconsistent with argument 1 of length 1"#,
-        ),
-        (
-            r#"formatlist("%s=%s", {a = 1}, "x")"#,
-            r#"error: error on format iteration 0: unsupported value for "%s" at 0: string required"#,
-        ),
-        (
-            r#"formatlist("%s", ["a", null])"#,
-            r#"error: error on format iteration 1: unsupported value for "%s" at 0: null value cannot be formatted"#,
-        ),
-        (
-            r#"formatlist("%s", [["a"], ["b"]])"#,
-            r#"error: error on format iteration 0: unsupported value for "%s" at 0: string required"#,
-        ),
-        (
-            r#"formatlist("%s", ["a"], "b")"#,
-            r#"error: error on format iteration 0: too many arguments; only 1 used by format string"#,
-        ),
-        (
-            r#"formatlist("%d", ["a"])"#,
-            r#"error: error on format iteration 0: unsupported value for "%d" at 0: a number is required"#,
-        ),
-        (
-            r#"formatlist("%s", "a", "b")"#,
-            r#"error: error on format iteration 0: too many arguments; only 1 used by format string"#,
-        ),
-        (
-            r#"formatlist("%s")"#,
-            r#"error: not enough arguments for "%s" at 0: need index 1 but have 0 total"#,
-        ),
-        (
-            r#"formatlist("%y", ["a"])"#,
-            r#"error: error on format iteration 0: unsupported format verb 'y' in "%y" at offset 0"#,
-        ),
-        (
-            r#"formatlist(null, ["a"])"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
+])"#),
+        (r#"formatlist("%s", ["e"], ["x"])"#, r#"error: error on format iteration 0: too many arguments; only 1 used by format string"#),
+        (r#"formatlist("%s%s", ["a"], ["b", "c"])"#, r#"error: argument 2 has length 2, which is inconsistent with argument 1 of length 1"#),
+        (r#"formatlist("%s %s", ["a", "b"], ["c"])"#, r#"error: argument 2 has length 1, which is inconsistent with argument 1 of length 2"#),
+        (r#"formatlist("%s %s %s", ["a"], "x", ["b", "c"])"#, r#"error: argument 3 has length 2, which is inconsistent with argument 1 of length 1"#),
+        (r#"formatlist("%s=%s", {a = 1}, "x")"#, r#"error: error on format iteration 0: unsupported value for "%s" at 0: string required"#),
+        (r#"formatlist("%s", ["a", null])"#, r#"error: error on format iteration 1: unsupported value for "%s" at 0: null value cannot be formatted"#),
+        (r#"formatlist("%s", [["a"], ["b"]])"#, r#"error: error on format iteration 0: unsupported value for "%s" at 0: string required"#),
+        (r#"formatlist("%s", ["a"], "b")"#, r#"error: error on format iteration 0: too many arguments; only 1 used by format string"#),
+        (r#"formatlist("%d", ["a"])"#, r#"error: error on format iteration 0: unsupported value for "%d" at 0: a number is required"#),
+        (r#"formatlist("%s", "a", "b")"#, r#"error: error on format iteration 0: too many arguments; only 1 used by format string"#),
+        (r#"formatlist("%s")"#, r#"error: not enough arguments for "%s" at 0: need index 1 but have 0 total"#),
+        (r#"formatlist("%y", ["a"])"#, r#"error: error on format iteration 0: unsupported format verb 'y' in "%y" at offset 0"#),
+        (r#"formatlist(null, ["a"])"#, r#"error~ must not be null [terraform: argument must not be null]"#),
     ];
 
+    #[rustfmt::skip]
     const FORMAT_REAL_NUMBER: &[(&str, &str)] = &[
         // Shortest and big.Float forms that need the arbitrary-precision Number.
         (r#"format("%v", 1000000)"#, r#""1e+06""#),
@@ -1131,51 +712,18 @@ mod tests {
         (r#"format("%v", 1e+21)"#, r#""1e+21""#),
         (r#"format("%v", 5e-324)"#, r#""5e-324""#),
         (r#"format("%v", -0.0)"#, r#""-0""#),
-        (
-            r#"format("%v", 1/3)"#,
-            r#""0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335""#,
-        ),
-        (
-            r#"format("%#v", 1/3)"#,
-            r#""0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335""#,
-        ),
-        (
-            r#"format("%s", 1/3)"#,
-            r#""0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335""#,
-        ),
-        (
-            r#"format("%q", 1/3)"#,
-            r#""\"0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335\"""#,
-        ),
-        (
-            r#"format("%v", 123456789012345678901234567890)"#,
-            r#""1.2345678901234567890123456789e+29""#,
-        ),
-        (
-            r#"format("%#v", 123456789012345678901234567890)"#,
-            r#""123456789012345678901234567890""#,
-        ),
-        (
-            r#"format("%d|%x", 123456789012345678901234567890, 123456789012345678901234567890)"#,
-            r#""123456789012345678901234567890|18ee90ff6c373e0ee4e3f0ad2""#,
-        ),
-        (
-            r#"format("%f", 123456789012345678901234567890)"#,
-            r#""123456789012345678901234567890.000000""#,
-        ),
+        (r#"format("%v", 1/3)"#, r#""0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335""#),
+        (r#"format("%#v", 1/3)"#, r#""0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335""#),
+        (r#"format("%s", 1/3)"#, r#""0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335""#),
+        (r#"format("%q", 1/3)"#, r#""\"0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335\"""#),
+        (r#"format("%v", 123456789012345678901234567890)"#, r#""1.2345678901234567890123456789e+29""#),
+        (r#"format("%#v", 123456789012345678901234567890)"#, r#""123456789012345678901234567890""#),
+        (r#"format("%d|%x", 123456789012345678901234567890, 123456789012345678901234567890)"#, r#""123456789012345678901234567890|18ee90ff6c373e0ee4e3f0ad2""#),
+        (r#"format("%f", 123456789012345678901234567890)"#, r#""123456789012345678901234567890.000000""#),
         (r#"format("%e", 123456789012345678901234567890)"#, r#""1.234568e+29""#),
-        (
-            r#"format("%g", 123456789012345678901234567890)"#,
-            r#""1.2345678901234567890123456789e+29""#,
-        ),
-        (
-            r#"format("%g|%G|%.3g|%g|%g|%g|%.10g", 12345.678, 1e-7, 3.14159, 1e21, 100000, 1000000, 1/3)"#,
-            r#""12345.678|1E-07|3.14|1e+21|100000|1e+06|0.3333333333""#,
-        ),
-        (
-            r#"format("%g|%g|%g|%.2g|%G", 0.0001, 0.00001, 1e6, 123456, 1.5e-10)"#,
-            r#""0.0001|1e-05|1e+06|1.2e+05|1.5E-10""#,
-        ),
+        (r#"format("%g", 123456789012345678901234567890)"#, r#""1.2345678901234567890123456789e+29""#),
+        (r#"format("%g|%G|%.3g|%g|%g|%g|%.10g", 12345.678, 1e-7, 3.14159, 1e21, 100000, 1000000, 1/3)"#, r#""12345.678|1E-07|3.14|1e+21|100000|1e+06|0.3333333333""#),
+        (r#"format("%g|%g|%g|%.2g|%G", 0.0001, 0.00001, 1e6, 123456, 1.5e-10)"#, r#""0.0001|1e-05|1e+06|1.2e+05|1.5E-10""#),
         (r#"format("%.f|%.e|%.g", 2.5, 2.5, 2.5)"#, r#""2|2e+00|2""#),
         (r#"format("%+g|% g", 1.5, 1.5)"#, r#""+1.5| 1.5""#),
         (r#"format("%g", 0.1)"#, r#""0.1""#),
@@ -1184,10 +732,7 @@ mod tests {
         (r#"format("%.1g", 0.15)"#, r#""0.2""#),
         (r#"format("%.3f", 0.0005)"#, r#""0.000""#),
         (r#"format("%.3f", 0.0015)"#, r#""0.002""#),
-        (
-            r#"format("%10.4g|%-10g|%010g", 3.14159, 2.5, -2.5)"#,
-            r#""     3.142|2.5       |-0000002.5""#,
-        ),
+        (r#"format("%10.4g|%-10g|%010g", 3.14159, 2.5, -2.5)"#, r#""     3.142|2.5       |-0000002.5""#),
         (r#"format("%.20f", 0.1)"#, r#""0.10000000000000000000""#),
     ];
 }

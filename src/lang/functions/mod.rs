@@ -13,12 +13,15 @@
 
 mod casing;
 mod collections;
+mod ctyjson;
 mod encoding;
 mod filesystem;
 mod format;
+mod format_number;
 mod network;
 mod numeric;
 mod re2;
+mod re2_class;
 mod regex;
 mod strings;
 

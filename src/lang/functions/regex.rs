@@ -284,120 +284,67 @@ mod tests {
         assert_eq!(unknown_pattern.unwrap(), Ok(Value::Unknown(Type::list(Type::Dynamic))));
     }
 
+    #[rustfmt::skip]
     const REGEX: &[(&str, &str)] = &[
         // Result shapes.
         (r#"regex("[a-z]+", "123abc")"#, r#""abc""#),
-        (
-            r#"regex("(\\d+)-(\\d+)", "10-20")"#,
-            r#"[
+        (r#"regex("(\\d+)-(\\d+)", "10-20")"#, r#"[
   "10",
   "20",
-]"#,
-        ),
-        (
-            r#"regex("(?P<a>\\d+)-(?<b>\\d+)", "10-20")"#,
-            r#"{
+]"#),
+        (r#"regex("(?P<a>\\d+)-(?<b>\\d+)", "10-20")"#, r#"{
   "a" = "10"
   "b" = "20"
-}"#,
-        ),
-        (
-            r#"regex("(?:a)(b)", "ab")"#,
-            r#"[
+}"#),
+        (r#"regex("(?:a)(b)", "ab")"#, r#"[
   "b",
-]"#,
-        ),
-        (
-            r#"regex("(a)|(b)", "b")"#,
-            r#"[
+]"#),
+        (r#"regex("(a)|(b)", "b")"#, r#"[
   tostring(null),
   "b",
-]"#,
-        ),
-        (
-            r#"regex("(?P<a>a)|(?P<b>b)", "b")"#,
-            r#"{
+]"#),
+        (r#"regex("(?P<a>a)|(?P<b>b)", "b")"#, r#"{
   "a" = tostring(null)
   "b" = "b"
-}"#,
-        ),
-        (
-            r#"regex("(?P<a>x)(?P<a>y)", "xy")"#,
-            r#"{
+}"#),
+        (r#"regex("(?P<a>x)(?P<a>y)", "xy")"#, r#"{
   "a" = "y"
-}"#,
-        ),
-        (
-            r#"regex("(?P<a>x)|(?P<a>y)", "y")"#,
-            r#"{
+}"#),
+        (r#"regex("(?P<a>x)|(?P<a>y)", "y")"#, r#"{
   "a" = "y"
-}"#,
-        ),
-        (
-            r#"regex("(?P<a>x)|(?P<a>y)", "x")"#,
-            r#"{
+}"#),
+        (r#"regex("(?P<a>x)|(?P<a>y)", "x")"#, r#"{
   "a" = tostring(null)
-}"#,
-        ),
-        (
-            r#"regex("(?P<1a>x)", "x")"#,
-            r#"{
+}"#),
+        (r#"regex("(?P<1a>x)", "x")"#, r#"{
   "1a" = "x"
-}"#,
-        ),
-        (
-            r#"regex("()", "a")"#,
-            r#"[
+}"#),
+        (r#"regex("()", "a")"#, r#"[
   "",
-]"#,
-        ),
-        (
-            r#"regex("(|a)", "a")"#,
-            r#"[
+]"#),
+        (r#"regex("(|a)", "a")"#, r#"[
   "",
-]"#,
-        ),
+]"#),
         (r#"regex("a|", "b")"#, r#""""#),
-        (
-            r#"regex("(a){0}", "b")"#,
-            r#"[
+        (r#"regex("(a){0}", "b")"#, r#"[
   tostring(null),
-]"#,
-        ),
-        (
-            r#"regex("(?P<a>x)(y)", "xy")"#,
-            r#"error: invalid regexp pattern: cannot mix both named and unnamed capture groups"#,
-        ),
-        (
-            r#"regex("z", "abc")"#,
-            r#"error: pattern did not match any part of the given string"#,
-        ),
-        (
-            r#"regex("^b", "ab")"#,
-            r#"error: pattern did not match any part of the given string"#,
-        ),
-        (
-            r#"regex("x", "")"#,
-            r#"error: pattern did not match any part of the given string"#,
-        ),
+]"#),
+        (r#"regex("(?P<a>x)(y)", "xy")"#, r#"error: invalid regexp pattern: cannot mix both named and unnamed capture groups"#),
+        (r#"regex("z", "abc")"#, r#"error: pattern did not match any part of the given string"#),
+        (r#"regex("^b", "ab")"#, r#"error: pattern did not match any part of the given string"#),
+        (r#"regex("x", "")"#, r#"error: pattern did not match any part of the given string"#),
         (r#"regex("", "")"#, r#""""#),
         // Go's ASCII classes and boundaries, on non-ASCII text.
         (r#"regex("\\w+", "héllo")"#, r#""h""#),
         (r#"regex("\\W+", "héllo")"#, r#""é""#),
         (r#"regex("\\d+", "٣4")"#, r#""4""#),
         (r#"regex("\\D+", "٣4")"#, r#""٣""#),
-        (
-            r#"regex("\\s+", "\u00a0\u2003 \t\nx")"#,
-            "<<EOT
+        (r#"regex("\\s+", "\u00a0\u2003 \t\nx")"#, "<<EOT
  \u{9}
 
-EOT",
-        ),
+EOT"),
         (r#"regex("\\S+", "\u00a0a\u2003")"#, r#""\u00a0a\u2003""#),
-        (
-            r#"regex("\\bé", "é")"#,
-            r#"error: pattern did not match any part of the given string"#,
-        ),
+        (r#"regex("\\bé", "é")"#, r#"error: pattern did not match any part of the given string"#),
         (r#"regex("a\\b", "aé")"#, r#""a""#),
         (r#"regex("[[:alpha:]]+", "héllo")"#, r#""h""#),
         (r#"regex("[[:^alpha:]]+", "éa")"#, r#""é""#),
@@ -419,121 +366,49 @@ EOT",
         (r#"regex("\\p{Latin}", "a")"#, r#""a""#),
         (r#"regex("\\pZ", "a b")"#, r#"" ""#),
         (r#"regex("\\p{Any}+", "ab")"#, r#""ab""#),
-        (
-            r#"regex("\\p{Co}", "a")"#,
-            r#"error: pattern did not match any part of the given string"#,
-        ),
-        (
-            r#"regex("\\p{C}", "\u0378")"#,
-            r#"error: pattern did not match any part of the given string"#,
-        ),
-        (
-            r#"regex("\\p{greek}+", "αβγd")"#,
-            r#"error: invalid regexp pattern: invalid character class range in \p{greek}"#,
-        ),
-        (
-            r#"regex("\\p{Latn}", "a")"#,
-            r#"error: invalid regexp pattern: invalid character class range in \p{Latn}"#,
-        ),
-        (
-            r#"regex("\\p{Alphabetic}", "a")"#,
-            r#"error: invalid regexp pattern: invalid character class range in \p{Alphabetic}"#,
-        ),
-        (
-            r#"regex("\\p{L&}", "a")"#,
-            r#"error: invalid regexp pattern: invalid character class range in \p{L&}"#,
-        ),
-        (
-            r#"regex("\\p{LC}", "a")"#,
-            r#"error: invalid regexp pattern: invalid character class range in \p{LC}"#,
-        ),
-        (
-            r#"regex("\\p{Cn}", "a")"#,
-            r#"error: invalid regexp pattern: invalid character class range in \p{Cn}"#,
-        ),
-        (
-            r#"regex("\\p{Letter}", "a")"#,
-            r#"error: invalid regexp pattern: invalid character class range in \p{Letter}"#,
-        ),
-        (
-            r#"regex("\\p", "a")"#,
-            r#"error: invalid regexp pattern: invalid character class range in \p"#,
-        ),
-        (
-            r#"regex("\\p{", "a")"#,
-            r#"error: invalid regexp pattern: invalid character class range in \p{"#,
-        ),
-        (
-            r#"regex("\\pX", "a")"#,
-            r#"error: invalid regexp pattern: invalid character class range in \pX"#,
-        ),
+        (r#"regex("\\p{Co}", "a")"#, r#"error: pattern did not match any part of the given string"#),
+        (r#"regex("\\p{C}", "\u0378")"#, r#"error: pattern did not match any part of the given string"#),
+        (r#"regex("\\p{greek}+", "αβγd")"#, r#"error: invalid regexp pattern: invalid character class range in \p{greek}"#),
+        (r#"regex("\\p{Latn}", "a")"#, r#"error: invalid regexp pattern: invalid character class range in \p{Latn}"#),
+        (r#"regex("\\p{Alphabetic}", "a")"#, r#"error: invalid regexp pattern: invalid character class range in \p{Alphabetic}"#),
+        (r#"regex("\\p{L&}", "a")"#, r#"error: invalid regexp pattern: invalid character class range in \p{L&}"#),
+        (r#"regex("\\p{LC}", "a")"#, r#"error: invalid regexp pattern: invalid character class range in \p{LC}"#),
+        (r#"regex("\\p{Cn}", "a")"#, r#"error: invalid regexp pattern: invalid character class range in \p{Cn}"#),
+        (r#"regex("\\p{Letter}", "a")"#, r#"error: invalid regexp pattern: invalid character class range in \p{Letter}"#),
+        (r#"regex("\\p", "a")"#, r#"error: invalid regexp pattern: invalid character class range in \p"#),
+        (r#"regex("\\p{", "a")"#, r#"error: invalid regexp pattern: invalid character class range in \p{"#),
+        (r#"regex("\\pX", "a")"#, r#"error: invalid regexp pattern: invalid character class range in \pX"#),
         // Case folding and flags.
-        (
-            r#"regex("(?i)straße", "STRASSE")"#,
-            r#"error: pattern did not match any part of the given string"#,
-        ),
+        (r#"regex("(?i)straße", "STRASSE")"#, r#"error: pattern did not match any part of the given string"#),
         (r#"regex("(?i)k", "\u212a")"#, r#""K""#),
         (r#"regex("(?i)Σ", "ς")"#, r#""ς""#),
         (r#"regex("(?i)ǅ", "ǆ")"#, r#""ǆ""#),
-        (
-            r#"regex("(?i)[^a]", "A")"#,
-            r#"error: pattern did not match any part of the given string"#,
-        ),
+        (r#"regex("(?i)[^a]", "A")"#, r#"error: pattern did not match any part of the given string"#),
         (r#"regex("(?i)a|b", "B")"#, r#""B""#),
         (r#"regex("(?i:a)b", "Ab")"#, r#""Ab""#),
-        (
-            r#"regex("(?i-i:A)", "a")"#,
-            r#"error: pattern did not match any part of the given string"#,
-        ),
-        (
-            r#"regex("(?s).", "\n")"#,
-            r#"<<EOT
+        (r#"regex("(?i-i:A)", "a")"#, r#"error: pattern did not match any part of the given string"#),
+        (r#"regex("(?s).", "\n")"#, r#"<<EOT
 
 
-EOT"#,
-        ),
-        (
-            r#"regex("(?s:.)+", "a\nb")"#,
-            r#"<<EOT
+EOT"#),
+        (r#"regex("(?s:.)+", "a\nb")"#, r#"<<EOT
 a
 b
-EOT"#,
-        ),
-        (
-            r#"regex("(?im-s:a.)", "A\n")"#,
-            r#"error: pattern did not match any part of the given string"#,
-        ),
+EOT"#),
+        (r#"regex("(?im-s:a.)", "A\n")"#, r#"error: pattern did not match any part of the given string"#),
         (r#"regex("(?U)a+", "aaa")"#, r#""a""#),
-        (
-            r#"regex("(?U)(a+)(a+?)", "aaaa")"#,
-            r#"[
+        (r#"regex("(?U)(a+)(a+?)", "aaaa")"#, r#"[
   "a",
   "aaa",
-]"#,
-        ),
+]"#),
         (r#"regex("(?m)^b$", "a\nb\nc")"#, r#""b""#),
         (r#"regex("(?m)$", "a\nb")"#, r#""""#),
-        (
-            r#"regex("a$", "a\n")"#,
-            r#"error: pattern did not match any part of the given string"#,
-        ),
+        (r#"regex("a$", "a\n")"#, r#"error: pattern did not match any part of the given string"#),
         (r#"regex("(?)a", "a")"#, r#""a""#),
-        (
-            r#"regex("(?x) a b", "ab")"#,
-            r#"error: invalid regexp pattern: invalid or unsupported Perl syntax in (?x"#,
-        ),
-        (
-            r#"regex("(?u)a", "a")"#,
-            r#"error: invalid regexp pattern: invalid or unsupported Perl syntax in (?u"#,
-        ),
-        (
-            r#"regex("(?i-)a", "A")"#,
-            r#"error: invalid regexp pattern: invalid or unsupported Perl syntax in (?i-)"#,
-        ),
-        (
-            r#"regex("(?-)a", "a")"#,
-            r#"error: invalid regexp pattern: invalid or unsupported Perl syntax in (?-)"#,
-        ),
+        (r#"regex("(?x) a b", "ab")"#, r#"error: invalid regexp pattern: invalid or unsupported Perl syntax in (?x"#),
+        (r#"regex("(?u)a", "a")"#, r#"error: invalid regexp pattern: invalid or unsupported Perl syntax in (?u"#),
+        (r#"regex("(?i-)a", "A")"#, r#"error: invalid regexp pattern: invalid or unsupported Perl syntax in (?i-)"#),
+        (r#"regex("(?-)a", "a")"#, r#"error: invalid regexp pattern: invalid or unsupported Perl syntax in (?-)"#),
         // Literals Go reads differently from Rust's regex crate.
         (r#"regex("\\<a\\>", "<a>")"#, r#""<a>""#),
         (r#"regex("x{,5}", "x{,5}")"#, r#""x{,5}""#),
@@ -574,318 +449,125 @@ EOT"#,
         (r#"regex("a{1,}", "aaa")"#, r#""aaa""#),
         (r#"regex("a{0}", "b")"#, r#""""#),
         (r#"regex("(?:a{500}){0}", "b")"#, r#""""#),
-        (
-            r#"regex("a{1000}", "a")"#,
-            r#"error: pattern did not match any part of the given string"#,
-        ),
-        (
-            r#"regex("(x{2}){3}", "xxxxxx")"#,
-            r#"[
+        (r#"regex("a{1000}", "a")"#, r#"error: pattern did not match any part of the given string"#),
+        (r#"regex("(x{2}){3}", "xxxxxx")"#, r#"[
   "xx",
-]"#,
-        ),
+]"#),
         (r#"regex("a(?i)*", "aa")"#, r#""aa""#),
         (r#"regex("^*", "a")"#, r#""""#),
         (r#"regex("$+", "a")"#, r#""""#),
         (r#"regex("\\b+", "a")"#, r#""""#),
         // Submatches as a backtracker picks them.
-        (
-            r#"regex("(a*)*", "b")"#,
-            r#"[
+        (r#"regex("(a*)*", "b")"#, r#"[
   "",
-]"#,
-        ),
-        (
-            r#"regex("(a*)*", "aa")"#,
-            r#"[
+]"#),
+        (r#"regex("(a*)*", "aa")"#, r#"[
   "aa",
-]"#,
-        ),
-        (
-            r#"regex("(a*)+", "b")"#,
-            r#"[
+]"#),
+        (r#"regex("(a*)+", "b")"#, r#"[
   "",
-]"#,
-        ),
-        (
-            r#"regex("(a|b)*", "ab")"#,
-            r#"[
+]"#),
+        (r#"regex("(a|b)*", "ab")"#, r#"[
   "b",
-]"#,
-        ),
-        (
-            r#"regex("(a?)*", "aa")"#,
-            r#"[
+]"#),
+        (r#"regex("(a?)*", "aa")"#, r#"[
   "a",
-]"#,
-        ),
-        (
-            r#"regex("(a*?)*", "aa")"#,
-            r#"[
+]"#),
+        (r#"regex("(a*?)*", "aa")"#, r#"[
   "",
-]"#,
-        ),
-        (
-            r#"regex("(a|)*", "aa")"#,
-            r#"[
+]"#),
+        (r#"regex("(a|)*", "aa")"#, r#"[
   "a",
-]"#,
-        ),
-        (
-            r#"regex("(|a)*", "aa")"#,
-            r#"[
+]"#),
+        (r#"regex("(|a)*", "aa")"#, r#"[
   "",
-]"#,
-        ),
-        (
-            r#"regex("(a*)*?", "aa")"#,
-            r#"[
+]"#),
+        (r#"regex("(a*)*?", "aa")"#, r#"[
   tostring(null),
-]"#,
-        ),
-        (
-            r#"regex("((a)|b)*", "ab")"#,
-            r#"[
+]"#),
+        (r#"regex("((a)|b)*", "ab")"#, r#"[
   "b",
   "a",
-]"#,
-        ),
-        (
-            r#"regex("(a)*", "b")"#,
-            r#"[
+]"#),
+        (r#"regex("(a)*", "b")"#, r#"[
   tostring(null),
-]"#,
-        ),
-        (
-            r#"regex("(a+|b+)*c", "aabbc")"#,
-            r#"[
+]"#),
+        (r#"regex("(a+|b+)*c", "aabbc")"#, r#"[
   "bb",
-]"#,
-        ),
-        (
-            r#"regex("(a*)(a*)", "aaa")"#,
-            r#"[
+]"#),
+        (r#"regex("(a*)(a*)", "aaa")"#, r#"[
   "aaa",
   "",
-]"#,
-        ),
-        (
-            r#"regex("(a*?)(a*)", "aaa")"#,
-            r#"[
+]"#),
+        (r#"regex("(a*?)(a*)", "aaa")"#, r#"[
   "",
   "aaa",
-]"#,
-        ),
-        (
-            r#"regex("(?:(a)|(b))+", "ab")"#,
-            r#"[
+]"#),
+        (r#"regex("(?:(a)|(b))+", "ab")"#, r#"[
   "a",
   "b",
-]"#,
-        ),
-        (
-            r#"regex("(?:(a)|b)*", "ba")"#,
-            r#"[
+]"#),
+        (r#"regex("(?:(a)|b)*", "ba")"#, r#"[
   "a",
-]"#,
-        ),
-        (
-            r#"regex("(x{0,2})*y", "xxxy")"#,
-            r#"[
+]"#),
+        (r#"regex("(x{0,2})*y", "xxxy")"#, r#"[
   "x",
-]"#,
-        ),
+]"#),
         // Syntax errors, with Go's codes.
-        (
-            r#"regex("(", "abc")"#,
-            r#"error: invalid regexp pattern: missing closing ) in ("#,
-        ),
-        (
-            r#"regex("a)", "a")"#,
-            r#"error: invalid regexp pattern: unexpected ) in a)"#,
-        ),
-        (
-            r#"regex("[]", "a")"#,
-            r#"error: invalid regexp pattern: missing closing ] in []"#,
-        ),
-        (
-            r#"regex("[[:alpha:]", "a")"#,
-            r#"error: invalid regexp pattern: missing closing ] in [[:alpha:]"#,
-        ),
-        (
-            r#"regex("[[:foo:]]", "a")"#,
-            r#"error: invalid regexp pattern: invalid character class range in [:foo:]"#,
-        ),
-        (
-            r#"regex("[z-a]", "a")"#,
-            r#"error: invalid regexp pattern: invalid character class range in z-a"#,
-        ),
-        (
-            r#"regex("[a--]+", "a-")"#,
-            r#"error: invalid regexp pattern: invalid character class range in a--"#,
-        ),
-        (
-            r#"regex("[a-\\d]", "a")"#,
-            r#"error: invalid regexp pattern: invalid escape sequence in \d"#,
-        ),
-        (
-            r#"regex("a{1001}", "a")"#,
-            r#"error: invalid regexp pattern: invalid repeat count in {1001}"#,
-        ),
-        (
-            r#"regex("a{2,1}", "a")"#,
-            r#"error: invalid regexp pattern: invalid repeat count in {2,1}"#,
-        ),
-        (
-            r#"regex("(a{500}){3}", "a")"#,
-            r#"error: invalid regexp pattern: invalid repeat count in {3}"#,
-        ),
-        (
-            r#"regex("a**", "a")"#,
-            r#"error: invalid regexp pattern: invalid nested repetition operator in **"#,
-        ),
-        (
-            r#"regex("a++", "a")"#,
-            r#"error: invalid regexp pattern: invalid nested repetition operator in ++"#,
-        ),
-        (
-            r#"regex("x*+", "x")"#,
-            r#"error: invalid regexp pattern: invalid nested repetition operator in *+"#,
-        ),
-        (
-            r#"regex("x{2}{3}", "xxxxxx")"#,
-            r#"error: invalid regexp pattern: invalid nested repetition operator in {2}{3}"#,
-        ),
-        (
-            r#"regex("a{1,2}{3}", "a")"#,
-            r#"error: invalid regexp pattern: invalid nested repetition operator in {1,2}{3}"#,
-        ),
-        (
-            r#"regex("*a", "a")"#,
-            r#"error: invalid regexp pattern: missing argument to repetition operator in *"#,
-        ),
-        (
-            r#"regex("a|*", "a")"#,
-            r#"error: invalid regexp pattern: missing argument to repetition operator in *"#,
-        ),
-        (
-            r#"regex("(*a)", "a")"#,
-            r#"error: invalid regexp pattern: missing argument to repetition operator in *"#,
-        ),
-        (
-            r#"regex("{2}", "{2}")"#,
-            r#"error: invalid regexp pattern: missing argument to repetition operator in {2}"#,
-        ),
-        (
-            r#"regex("(?i)(?i)*", "a")"#,
-            r#"error: invalid regexp pattern: missing argument to repetition operator in *"#,
-        ),
-        (
-            r#"regex("\\Q\\E*", "a")"#,
-            r#"error: invalid regexp pattern: missing argument to repetition operator in *"#,
-        ),
-        (
-            r#"regex("\\1", "a")"#,
-            r#"error: invalid regexp pattern: invalid escape sequence in \1"#,
-        ),
-        (
-            r#"regex("\\8", "a")"#,
-            r#"error: invalid regexp pattern: invalid escape sequence in \8"#,
-        ),
-        (
-            r#"regex("\\Z", "a")"#,
-            r#"error: invalid regexp pattern: invalid escape sequence in \Z"#,
-        ),
-        (
-            r#"regex("\\C", "a")"#,
-            r#"error: invalid regexp pattern: invalid escape sequence in \C"#,
-        ),
-        (
-            r#"regex("\\e", "a")"#,
-            r#"error: invalid regexp pattern: invalid escape sequence in \e"#,
-        ),
-        (
-            r#"regex("\\X", "a")"#,
-            r#"error: invalid regexp pattern: invalid escape sequence in \X"#,
-        ),
-        (
-            r#"regex("\\R", "a")"#,
-            r#"error: invalid regexp pattern: invalid escape sequence in \R"#,
-        ),
-        (
-            r#"regex("\\h", "a")"#,
-            r#"error: invalid regexp pattern: invalid escape sequence in \h"#,
-        ),
-        (
-            r#"regex("\\é", "é")"#,
-            r#"error: invalid regexp pattern: invalid escape sequence in \é"#,
-        ),
-        (
-            r#"regex("\\", "a")"#,
-            r#"error: invalid regexp pattern: trailing backslash at end of expression in "#,
-        ),
-        (
-            r#"regex("\\x{110000}", "a")"#,
-            r#"error: invalid regexp pattern: invalid escape sequence in \x{110000"#,
-        ),
-        (
-            r#"regex("\\x{}", "a")"#,
-            r#"error: invalid regexp pattern: invalid escape sequence in \x{}"#,
-        ),
-        (
-            r#"regex("\\xZ1", "a")"#,
-            r#"error: invalid regexp pattern: invalid escape sequence in \xZ1"#,
-        ),
-        (
-            r#"regex("\\x4", "a")"#,
-            r#"error: invalid regexp pattern: invalid escape sequence in \x4"#,
-        ),
-        (
-            r#"regex("(?P=a)", "a")"#,
-            r#"error: invalid regexp pattern: invalid or unsupported Perl syntax in (?P"#,
-        ),
-        (
-            r#"regex("(?P<a>x)(?P=a)", "xx")"#,
-            r#"error: invalid regexp pattern: invalid or unsupported Perl syntax in (?P"#,
-        ),
-        (
-            r#"regex("(?<=a)b", "ab")"#,
-            r#"error: invalid regexp pattern: invalid named capture in (?<=a)b"#,
-        ),
-        (
-            r#"regex("(?!a)b", "b")"#,
-            r#"error: invalid regexp pattern: invalid or unsupported Perl syntax in (?!"#,
-        ),
-        (
-            r#"regex("(?P<a-b>x)", "x")"#,
-            r#"error: invalid regexp pattern: invalid named capture in (?P<a-b>"#,
-        ),
-        (
-            r#"regex("(?P<>x)", "x")"#,
-            r#"error: invalid regexp pattern: invalid named capture in (?P<>"#,
-        ),
-        (
-            r#"regex("(?P<a", "x")"#,
-            r#"error: invalid regexp pattern: invalid named capture in (?P<a"#,
-        ),
-        (
-            r#"regex(null, "a")"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
+        (r#"regex("(", "abc")"#, r#"error: invalid regexp pattern: missing closing ) in ("#),
+        (r#"regex("a)", "a")"#, r#"error: invalid regexp pattern: unexpected ) in a)"#),
+        (r#"regex("[]", "a")"#, r#"error: invalid regexp pattern: missing closing ] in []"#),
+        (r#"regex("[[:alpha:]", "a")"#, r#"error: invalid regexp pattern: missing closing ] in [[:alpha:]"#),
+        (r#"regex("[[:foo:]]", "a")"#, r#"error: invalid regexp pattern: invalid character class range in [:foo:]"#),
+        (r#"regex("[z-a]", "a")"#, r#"error: invalid regexp pattern: invalid character class range in z-a"#),
+        (r#"regex("[a--]+", "a-")"#, r#"error: invalid regexp pattern: invalid character class range in a--"#),
+        (r#"regex("[a-\\d]", "a")"#, r#"error: invalid regexp pattern: invalid escape sequence in \d"#),
+        (r#"regex("a{1001}", "a")"#, r#"error: invalid regexp pattern: invalid repeat count in {1001}"#),
+        (r#"regex("a{2,1}", "a")"#, r#"error: invalid regexp pattern: invalid repeat count in {2,1}"#),
+        (r#"regex("(a{500}){3}", "a")"#, r#"error: invalid regexp pattern: invalid repeat count in {3}"#),
+        (r#"regex("a**", "a")"#, r#"error: invalid regexp pattern: invalid nested repetition operator in **"#),
+        (r#"regex("a++", "a")"#, r#"error: invalid regexp pattern: invalid nested repetition operator in ++"#),
+        (r#"regex("x*+", "x")"#, r#"error: invalid regexp pattern: invalid nested repetition operator in *+"#),
+        (r#"regex("x{2}{3}", "xxxxxx")"#, r#"error: invalid regexp pattern: invalid nested repetition operator in {2}{3}"#),
+        (r#"regex("a{1,2}{3}", "a")"#, r#"error: invalid regexp pattern: invalid nested repetition operator in {1,2}{3}"#),
+        (r#"regex("*a", "a")"#, r#"error: invalid regexp pattern: missing argument to repetition operator in *"#),
+        (r#"regex("a|*", "a")"#, r#"error: invalid regexp pattern: missing argument to repetition operator in *"#),
+        (r#"regex("(*a)", "a")"#, r#"error: invalid regexp pattern: missing argument to repetition operator in *"#),
+        (r#"regex("{2}", "{2}")"#, r#"error: invalid regexp pattern: missing argument to repetition operator in {2}"#),
+        (r#"regex("(?i)(?i)*", "a")"#, r#"error: invalid regexp pattern: missing argument to repetition operator in *"#),
+        (r#"regex("\\Q\\E*", "a")"#, r#"error: invalid regexp pattern: missing argument to repetition operator in *"#),
+        (r#"regex("\\1", "a")"#, r#"error: invalid regexp pattern: invalid escape sequence in \1"#),
+        (r#"regex("\\8", "a")"#, r#"error: invalid regexp pattern: invalid escape sequence in \8"#),
+        (r#"regex("\\Z", "a")"#, r#"error: invalid regexp pattern: invalid escape sequence in \Z"#),
+        (r#"regex("\\C", "a")"#, r#"error: invalid regexp pattern: invalid escape sequence in \C"#),
+        (r#"regex("\\e", "a")"#, r#"error: invalid regexp pattern: invalid escape sequence in \e"#),
+        (r#"regex("\\X", "a")"#, r#"error: invalid regexp pattern: invalid escape sequence in \X"#),
+        (r#"regex("\\R", "a")"#, r#"error: invalid regexp pattern: invalid escape sequence in \R"#),
+        (r#"regex("\\h", "a")"#, r#"error: invalid regexp pattern: invalid escape sequence in \h"#),
+        (r#"regex("\\é", "é")"#, r#"error: invalid regexp pattern: invalid escape sequence in \é"#),
+        (r#"regex("\\", "a")"#, r#"error: invalid regexp pattern: trailing backslash at end of expression in "#),
+        (r#"regex("\\x{110000}", "a")"#, r#"error: invalid regexp pattern: invalid escape sequence in \x{110000"#),
+        (r#"regex("\\x{}", "a")"#, r#"error: invalid regexp pattern: invalid escape sequence in \x{}"#),
+        (r#"regex("\\xZ1", "a")"#, r#"error: invalid regexp pattern: invalid escape sequence in \xZ1"#),
+        (r#"regex("\\x4", "a")"#, r#"error: invalid regexp pattern: invalid escape sequence in \x4"#),
+        (r#"regex("(?P=a)", "a")"#, r#"error: invalid regexp pattern: invalid or unsupported Perl syntax in (?P"#),
+        (r#"regex("(?P<a>x)(?P=a)", "xx")"#, r#"error: invalid regexp pattern: invalid or unsupported Perl syntax in (?P"#),
+        (r#"regex("(?<=a)b", "ab")"#, r#"error: invalid regexp pattern: invalid named capture in (?<=a)b"#),
+        (r#"regex("(?!a)b", "b")"#, r#"error: invalid regexp pattern: invalid or unsupported Perl syntax in (?!"#),
+        (r#"regex("(?P<a-b>x)", "x")"#, r#"error: invalid regexp pattern: invalid named capture in (?P<a-b>"#),
+        (r#"regex("(?P<>x)", "x")"#, r#"error: invalid regexp pattern: invalid named capture in (?P<>"#),
+        (r#"regex("(?P<a", "x")"#, r#"error: invalid regexp pattern: invalid named capture in (?P<a"#),
+        (r#"regex(null, "a")"#, r#"error~ must not be null [terraform: argument must not be null]"#),
     ];
 
+    #[rustfmt::skip]
     const REGEXALL: &[(&str, &str)] = &[
-        (
-            r#"regexall("\\d", "a1b2")"#,
-            r#"tolist([
+        (r#"regexall("\\d", "a1b2")"#, r#"tolist([
   "1",
   "2",
-])"#,
-        ),
+])"#),
         (r#"regexall("z", "a")"#, r#"tolist([])"#),
-        (
-            r#"regexall("(\\d)(\\w)", "1a2b")"#,
-            r#"tolist([
+        (r#"regexall("(\\d)(\\w)", "1a2b")"#, r#"tolist([
   [
     "1",
     "a",
@@ -894,11 +576,8 @@ EOT"#,
     "2",
     "b",
   ],
-])"#,
-        ),
-        (
-            r#"regexall("(?P<k>\\w+)=(?P<v>\\w*)", "a=1 b= c=3")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("(?P<k>\\w+)=(?P<v>\\w*)", "a=1 b= c=3")"#, r#"tolist([
   {
     "k" = "a"
     "v" = "1"
@@ -911,11 +590,8 @@ EOT"#,
     "k" = "c"
     "v" = "3"
   },
-])"#,
-        ),
-        (
-            r#"regexall("(?P<a>a)|(?P<b>b)", "ab")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("(?P<a>a)|(?P<b>b)", "ab")"#, r#"tolist([
   {
     "a" = "a"
     "b" = tostring(null)
@@ -924,131 +600,80 @@ EOT"#,
     "a" = tostring(null)
     "b" = "b"
   },
-])"#,
-        ),
-        (
-            r#"regexall("", "ab")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("", "ab")"#, r#"tolist([
   "",
   "",
   "",
-])"#,
-        ),
-        (
-            r#"regexall("", "é")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("", "é")"#, r#"tolist([
   "",
   "",
-])"#,
-        ),
-        (
-            r#"regexall("", "")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("", "")"#, r#"tolist([
   "",
-])"#,
-        ),
-        (
-            r#"regexall("a*", "baaab")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("a*", "baaab")"#, r#"tolist([
   "",
   "aaa",
   "",
-])"#,
-        ),
-        (
-            r#"regexall("x*", "éxé")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("x*", "éxé")"#, r#"tolist([
   "",
   "x",
   "",
-])"#,
-        ),
-        (
-            r#"regexall("a|", "ab")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("a|", "ab")"#, r#"tolist([
   "a",
   "",
-])"#,
-        ),
-        (
-            r#"regexall("\\B", "é")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("\\B", "é")"#, r#"tolist([
   "",
   "",
-])"#,
-        ),
-        (
-            r#"regexall("\\B", "éa")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("\\B", "éa")"#, r#"tolist([
   "",
-])"#,
-        ),
-        (
-            r#"regexall("\\b", "ab")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("\\b", "ab")"#, r#"tolist([
   "",
   "",
-])"#,
-        ),
-        (
-            r#"regexall("\\bx", "éx x")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("\\bx", "éx x")"#, r#"tolist([
   "x",
   "x",
-])"#,
-        ),
-        (
-            r#"regexall("\\s", "a\u00a0b c\u2003d\u000be")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("\\s", "a\u00a0b c\u2003d\u000be")"#, r#"tolist([
   " ",
-])"#,
-        ),
-        (
-            r#"regexall("(?m)^.", "ab\ncd")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("(?m)^.", "ab\ncd")"#, r#"tolist([
   "a",
   "c",
-])"#,
-        ),
-        (
-            r#"regexall("(a)|b", "ab")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("(a)|b", "ab")"#, r#"tolist([
   [
     "a",
   ],
   [
     tostring(null),
   ],
-])"#,
-        ),
-        (
-            r#"regexall("[[:punct:]]", "a.b,c!")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("[[:punct:]]", "a.b,c!")"#, r#"tolist([
   ".",
   ",",
   "!",
-])"#,
-        ),
-        (
-            r#"regexall("\\p{Han}", "日本語abc")"#,
-            r#"tolist([
+])"#),
+        (r#"regexall("\\p{Han}", "日本語abc")"#, r#"tolist([
   "日",
   "本",
   "語",
-])"#,
-        ),
-        (
-            r#"regexall("(", "a")"#,
-            r#"error: invalid regexp pattern: missing closing ) in ("#,
-        ),
+])"#),
+        (r#"regexall("(", "a")"#, r#"error: invalid regexp pattern: missing closing ) in ("#),
     ];
 
+    #[rustfmt::skip]
     const REPLACE_RE: &[(&str, &str)] = &[
         (r#"replace("hello world", "/o(.)/", "0$1")"#, r#""hell0 w0rld""#),
-        (
-            r#"replace("2024-01-02", "/(\\d+)-(\\d+)-(\\d+)/", "$3/$2/$1")"#,
-            r#""02/01/2024""#,
-        ),
+        (r#"replace("2024-01-02", "/(\\d+)-(\\d+)-(\\d+)/", "$3/$2/$1")"#, r#""02/01/2024""#),
         (r#"replace("hello", "/l/", "$$")"#, r#""he$$o""#),
         (r#"replace("hello", "/l/", "$0")"#, r#""hello""#),
         (r#"replace("abc", "/(?i)B/", "$0$0")"#, r#""abbc""#),
@@ -1075,32 +700,17 @@ EOT"#,
         (r#"replace("éxé", "/x*/", "-")"#, r#""-é-é-""#),
         (r#"replace("abc", "/$/", "!")"#, r#""abc!""#),
         (r#"replace("abc", "/^/", "!")"#, r#""!abc""#),
-        (
-            r#"replace("a\nb", "/(?m)^/", "> ")"#,
-            r#"<<EOT
+        (r#"replace("a\nb", "/(?m)^/", "> ")"#, r#"<<EOT
 > a
 > b
-EOT"#,
-        ),
+EOT"#),
         (r#"replace("héllo", "/\\w/", "_")"#, r#""_é___""#),
         (r#"replace("a b\u00a0c", "/\\s/", "_")"#, r#""a_b\u00a0c""#),
         (r#"replace("a.b.c", "/\\./", "-")"#, r#""a-b-c""#),
         (r#"replace("Hello World", "/(?i)WORLD/", "There")"#, r#""Hello There""#),
-        (
-            r#"replace("abc", "/(/", "-")"#,
-            r#"error: error parsing regexp: missing closing ): `(`"#,
-        ),
-        (
-            r#"replace("abc", "/a{1001}/", "-")"#,
-            r#"error: error parsing regexp: invalid repeat count: `{1001}`"#,
-        ),
-        (
-            r#"replace("abc", "/\\/", "-")"#,
-            r#"error: error parsing regexp: trailing backslash at end of expression: ``"#,
-        ),
-        (
-            r#"replace("abc", "/(?P<a/", "-")"#,
-            r#"error: error parsing regexp: invalid named capture: `(?P<a`"#,
-        ),
+        (r#"replace("abc", "/(/", "-")"#, r#"error: error parsing regexp: missing closing ): `(`"#),
+        (r#"replace("abc", "/a{1001}/", "-")"#, r#"error: error parsing regexp: invalid repeat count: `{1001}`"#),
+        (r#"replace("abc", "/\\/", "-")"#, r#"error: error parsing regexp: trailing backslash at end of expression: ``"#),
+        (r#"replace("abc", "/(?P<a/", "-")"#, r#"error: error parsing regexp: invalid named capture: `(?P<a`"#),
     ];
 }

@@ -188,9 +188,9 @@ pub fn split(a: &[Value], _: &FuncContext) -> FnResult {
     let sep = text(a, 0)?;
     let s = text(a, 1)?;
     let parts: Vec<Value> = if sep.is_empty() {
-        s.chars().map(|c| Value::String(c.to_string())).collect()
+        s.chars().map(|c| string_value(c.to_string())).collect()
     } else {
-        s.split(sep.as_str()).map(Value::string).collect()
+        s.split(sep.as_str()).map(|p| string_value(p.to_string())).collect()
     };
     Ok(Value::List(Type::String, parts))
 }
@@ -373,7 +373,7 @@ pub(super) mod table {
         let mut failures = Vec::new();
         for (expr, want) in cases {
             let got = match eval(expr) {
-                Ok(_) => format!("{}", show(expr)),
+                Ok(_) => show(expr),
                 Err(e) => format!("error: {e}"),
             };
             let pass = if let Some(msg) = want.strip_prefix("error: ") {
@@ -401,6 +401,53 @@ pub(super) mod table {
 #[cfg(test)]
 mod tests {
     use super::table::check;
+
+    /// Unknown and sensitive arguments (which the console cannot show), as
+    /// the go-cty and terraform sources handle them.
+    #[test]
+    fn unknown_and_sensitive_arguments() {
+        use super::super::{call, FuncContext};
+        use crate::lang::types::Type;
+        use crate::lang::value::Value;
+        let ctx = FuncContext::default();
+        let f = |name: &str, args: Vec<Value>| call(name, args, &ctx).unwrap();
+        let s = Value::string;
+        // Every string starts with "", known or not.
+        assert_eq!(
+            f("startswith", vec![Value::Unknown(Type::String), s("")]),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            f("startswith", vec![Value::Unknown(Type::String), s("a")]),
+            Ok(Value::Unknown(Type::Bool))
+        );
+        assert_eq!(
+            f("endswith", vec![Value::Unknown(Type::String), s("")]),
+            Ok(Value::Unknown(Type::Bool))
+        );
+        // The to* functions give typed unknowns, and still check the type.
+        assert_eq!(f("tostring", vec![Value::unknown()]), Ok(Value::Unknown(Type::String)));
+        assert_eq!(
+            f("tobool", vec![Value::Unknown(Type::String)]),
+            Ok(Value::Unknown(Type::Bool))
+        );
+        assert!(f("tostring", vec![Value::Unknown(Type::list(Type::String))]).is_err());
+        // Marks stay on the converted value.
+        assert_eq!(f("tostring", vec![Value::int(1).mark()]), Ok(s("1").mark()));
+        assert_eq!(f("tobool", vec![s("0").mark()]), Ok(Value::Bool(false).mark()));
+        // join looks inside its lists for unknowns.
+        let list = Value::List(Type::String, vec![s("a"), Value::Unknown(Type::String)]);
+        assert_eq!(f("join", vec![s(","), list]), Ok(Value::Unknown(Type::String)));
+        assert_eq!(f("upper", vec![s("pw").mark()]), Ok(s("PW").mark()));
+    }
+
+    #[test]
+    fn results_are_in_nfc() {
+        use super::super::test_support::ok;
+        // "e" and a combining acute accent, joined: one character, as in terraform.
+        assert_eq!(ok(r#"join("", ["e", "\u0301"])"#), ok(r#""\u00e9""#));
+        assert_eq!(ok(r#"strrev("e\u0301x")"#), ok(r#""x\u00e9""#));
+    }
 
     // Every expectation below is what `terraform console` (v1.11.4) printed
     // for the expression on this machine.
@@ -470,6 +517,7 @@ mod tests {
         check(CONVERSIONS);
     }
 
+    #[rustfmt::skip]
     const CHOMP: &[(&str, &str)] = &[
         (r#"chomp("a\n")"#, r#""a""#),
         (r#"chomp("a\r\n")"#, r#""a""#),
@@ -477,31 +525,23 @@ mod tests {
         (r#"chomp("a\r")"#, r#""a""#),
         (r#"chomp("a\r\r")"#, r#""a""#),
         (r#"chomp("a\n\r")"#, r#""a""#),
-        (
-            r#"chomp("a\nb\n")"#,
-            r#"<<EOT
+        (r#"chomp("a\nb\n")"#, r#"<<EOT
 a
 b
-EOT"#,
-        ),
+EOT"#),
         (r#"chomp("")"#, r#""""#),
         (r#"chomp("\n")"#, r#""""#),
         (r#"chomp("\r\n\r\n")"#, r#""""#),
-        (
-            r#"chomp("a \n ")"#,
-            r#"<<EOT
+        (r#"chomp("a \n ")"#, r#"<<EOT
 a 
  
-EOT"#,
-        ),
+EOT"#),
         (r#"chomp("a\t")"#, r#""a\t""#),
         (r#"chomp(12)"#, r#""12""#),
-        (
-            r#"chomp(null)"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
+        (r#"chomp(null)"#, r#"error~ must not be null [terraform: argument must not be null]"#),
     ];
 
+    #[rustfmt::skip]
     const ENDSWITH: &[(&str, &str)] = &[
         (r#"endswith("", "")"#, r#"true"#),
         (r#"endswith("abc", "")"#, r#"true"#),
@@ -514,78 +554,47 @@ EOT"#,
         (r#"endswith("e\u0301", "\u00e9")"#, r#"true"#),
         (r#"endswith(12, 2)"#, r#"true"#),
         (r#"endswith(true, "e")"#, r#"true"#),
-        (
-            r#"endswith("a", null)"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
+        (r#"endswith("a", null)"#, r#"error~ must not be null [terraform: argument must not be null]"#),
     ];
 
+    #[rustfmt::skip]
     const INDENT: &[(&str, &str)] = &[
-        (
-            r#"indent(2, "a\nb")"#,
-            r#"<<EOT
+        (r#"indent(2, "a\nb")"#, r#"<<EOT
 a
   b
-EOT"#,
-        ),
-        (
-            r#"indent(2, "a\n\nb\n")"#,
-            r#"<<EOT
+EOT"#),
+        (r#"indent(2, "a\n\nb\n")"#, r#"<<EOT
 a
   
   b
   
-EOT"#,
-        ),
-        (
-            r#"indent(0, "a\nb")"#,
-            r#"<<EOT
+EOT"#),
+        (r#"indent(0, "a\nb")"#, r#"<<EOT
 a
 b
-EOT"#,
-        ),
+EOT"#),
         (r#"indent(4, "")"#, r#""""#),
-        (
-            r#"indent(2, "\n")"#,
-            r#"<<EOT
+        (r#"indent(2, "\n")"#, r#"<<EOT
 
   
-EOT"#,
-        ),
-        (
-            r#"indent(2, "a\r\nb")"#,
-            "<<EOT
+EOT"#),
+        (r#"indent(2, "a\r\nb")"#, "<<EOT
 a\u{d}
   b
-EOT",
-        ),
+EOT"),
         (r#"indent(1, "no newline")"#, r#""no newline""#),
-        (
-            r#"indent("3", "a\nb")"#,
-            r#"<<EOT
+        (r#"indent("3", "a\nb")"#, r#"<<EOT
 a
    b
-EOT"#,
-        ),
+EOT"#),
         (r#"indent(2, 5)"#, r#""5""#),
-        (
-            r#"indent(1.5, "a\nb")"#,
-            r#"error: value must be a whole number, between -9223372036854775808 and 9223372036854775807"#,
-        ),
-        (
-            r#"indent(-1, "a\nb")"#,
-            r#"error~ must not be negative [terraform: panic in function implementation: strings: negative Repeat count goroutine 1 [running]: runtime/debug.Stack() runtime/debug/stack.go:26 +0x5e github.com/zclconf/go-cty/cty/function.errorForPanic(...) github.com/zclconf/go-cty@v1.16.0/cty/function/error.go:44 github.com/zclconf/go-cty/cty/function.Function.Call.func2() github.com/zclconf/go-cty@v1.16.0/cty/function/function.go:349 +0x9b panic({0x308f040?, 0x3e3aa70?}) runtime/panic.go:785 +0x132 strings.Repeat({0x3e394e0?, 0xc000119a6f?}, 0x308f040?) strings/strings.go:569 +0x56b github.com/zclconf/go-cty/cty/function/stdlib.init.func98({0xc000662900, 0x2, 0x308f040?}, {{0xc0002282a0?, 0x0?}}) github.com/zclconf/go-cty@v1.16.0/cty/function/stdlib/string.go:406 +0xdb github.com/zclconf/go-cty/cty/function.Function.Call({0x3e832e8?}, {0xc000662900, 0x2, 0x2}) github.com/zclconf/go-cty@v1.16.0/cty/function/function.go:353 +0x6bf github.com/hashicorp/hcl/v2/hclsyntax.(*FunctionCallExpr).Value(0xc0005a85a0, 0xc00077a600) github.com/hashicorp/hcl/v2@v2.23.0/hclsyntax/expression.go:528 +0x1acf github.com/hashicorp/terraform/internal/lang.(*Scope).EvalExpr(0xc0005aa7e0, {0x3e83c68, 0xc0005a85a0}, {{0x3e83d58?, 0x5a98a60?}}) github.com/hashicorp/terraform/internal/lang/eval.go:179 +0x1a5 github.com/hashicorp/terraform/internal/repl.(*Session).handleEval(0xc00098f8e8, {0xc00098f6d8?, 0xc00098f6d8?}) github.com/hashicorp/terraform/internal/repl/session.go:58 +0x14e github.com/hashicorp/terraform/internal/repl.(*Session).Handle(0xc00098f8e8, {0xc00098f6d8, 0x12}) github.com/hashicorp/terraform/internal/repl/session.go:43 +0xbc github.com/hashicorp/terraform/internal/command.(*ConsoleCommand).modePiped(0xc000976380, 0xc00098f8e8, {0x3e8bb90, 0xc000826e40}) github.com/hashicorp/terraform/internal/command/console.go:191 +0xee github.com/hashicorp/terraform/internal/command.(*ConsoleCommand).Run(0xc000976380, {0xc00010c230?, 0x0?, 0x0?}) github.com/hashicorp/terraform/internal/command/console.go:181 +0x1073 github.com/hashicorp/cli.(*CLI).Run(0xc000262640) github.com/hashicorp/cli@v1.1.7/cli.go:265 +0x55f main.realMain() github.com/hashicorp/terraform/main.go:339 +0x1deb main.main() github.com/hashicorp/terraform/main.go:64 +0x13 ]"#,
-        ),
-        (
-            r#"indent("x", "a")"#,
-            r#"error~ a number is required [terraform: a number is required]"#,
-        ),
-        (
-            r#"indent(null, "a")"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
+        (r#"indent(1.5, "a\nb")"#, r#"error: value must be a whole number, between -9223372036854775808 and 9223372036854775807"#),
+        (r#"indent(-1, "a\nb")"#, r#"error~ must not be negative [terraform: panic in function implementation: strings: negative Repeat count goroutine 1 [running]: runtime/debug.Stack() runtime/debug/stack.go:26 +0x5e github.com/zclconf/go-cty/cty/function.errorForPanic(...) github.com/zclconf/go-cty@v1.16.0/cty/function/error.go:44 github.com/zclconf/go-cty/cty/function.Function.Call.func2() github.com/zclconf/go-cty@v1.16.0/cty/function/function.go:349 +0x9b panic({0x308f040?, 0x3e3aa70?}) runtime/panic.go:785 +0x132 strings.Repeat({0x3e394e0?, 0xc000119a6f?}, 0x308f040?) strings/strings.go:569 +0x56b github.com/zclconf/go-cty/cty/function/stdlib.init.func98({0xc000662900, 0x2, 0x308f040?}, {{0xc0002282a0?, 0x0?}}) github.com/zclconf/go-cty@v1.16.0/cty/function/stdlib/string.go:406 +0xdb github.com/zclconf/go-cty/cty/function.Function.Call({0x3e832e8?}, {0xc000662900, 0x2, 0x2}) github.com/zclconf/go-cty@v1.16.0/cty/function/function.go:353 +0x6bf github.com/hashicorp/hcl/v2/hclsyntax.(*FunctionCallExpr).Value(0xc0005a85a0, 0xc00077a600) github.com/hashicorp/hcl/v2@v2.23.0/hclsyntax/expression.go:528 +0x1acf github.com/hashicorp/terraform/internal/lang.(*Scope).EvalExpr(0xc0005aa7e0, {0x3e83c68, 0xc0005a85a0}, {{0x3e83d58?, 0x5a98a60?}}) github.com/hashicorp/terraform/internal/lang/eval.go:179 +0x1a5 github.com/hashicorp/terraform/internal/repl.(*Session).handleEval(0xc00098f8e8, {0xc00098f6d8?, 0xc00098f6d8?}) github.com/hashicorp/terraform/internal/repl/session.go:58 +0x14e github.com/hashicorp/terraform/internal/repl.(*Session).Handle(0xc00098f8e8, {0xc00098f6d8, 0x12}) github.com/hashicorp/terraform/internal/repl/session.go:43 +0xbc github.com/hashicorp/terraform/internal/command.(*ConsoleCommand).modePiped(0xc000976380, 0xc00098f8e8, {0x3e8bb90, 0xc000826e40}) github.com/hashicorp/terraform/internal/command/console.go:191 +0xee github.com/hashicorp/terraform/internal/command.(*ConsoleCommand).Run(0xc000976380, {0xc00010c230?, 0x0?, 0x0?}) github.com/hashicorp/terraform/internal/command/console.go:181 +0x1073 github.com/hashicorp/cli.(*CLI).Run(0xc000262640) github.com/hashicorp/cli@v1.1.7/cli.go:265 +0x55f main.realMain() github.com/hashicorp/terraform/main.go:339 +0x1deb main.main() github.com/hashicorp/terraform/main.go:64 +0x13 ]"#),
+        (r#"indent("x", "a")"#, r#"error~ a number is required [terraform: a number is required]"#),
+        (r#"indent(null, "a")"#, r#"error~ must not be null [terraform: argument must not be null]"#),
     ];
 
+    #[rustfmt::skip]
     const JOIN: &[(&str, &str)] = &[
         (r#"join(", ", ["a", "b"])"#, r#""a, b""#),
         (r#"join(",", [])"#, r#""""#),
@@ -597,37 +606,17 @@ EOT"#,
         (r#"join(",", toset(["b", "a", "b"]))"#, r#""a,b""#),
         (r#"join(",", tolist([]))"#, r#""""#),
         (r#"join("-", ["e", "\u0301"])"#, r#""e-́""#),
-        (
-            r#"join(",", ["a", null])"#,
-            r#"error: element 1 is null; cannot concatenate null values"#,
-        ),
-        (
-            r#"join(",", [null])"#,
-            r#"error: element 0 is null; cannot concatenate null values"#,
-        ),
-        (
-            r#"join(",", ["a"], ["b", null])"#,
-            r#"error: element 1 of list 2 is null; cannot concatenate null values"#,
-        ),
-        (
-            r#"join(",", [[1]])"#,
-            r#"error~ string [terraform: element 0: string required]"#,
-        ),
-        (
-            r#"join("-", "abc")"#,
-            r#"error~ list of string [terraform: list of string required]"#,
-        ),
-        (
-            r#"join(",", null)"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
-        (
-            r#"join(null, ["a"])"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
+        (r#"join(",", ["a", null])"#, r#"error: element 1 is null; cannot concatenate null values"#),
+        (r#"join(",", [null])"#, r#"error: element 0 is null; cannot concatenate null values"#),
+        (r#"join(",", ["a"], ["b", null])"#, r#"error: element 1 of list 2 is null; cannot concatenate null values"#),
+        (r#"join(",", [[1]])"#, r#"error~ string [terraform: element 0: string required]"#),
+        (r#"join("-", "abc")"#, r#"error~ list of string [terraform: list of string required]"#),
+        (r#"join(",", null)"#, r#"error~ must not be null [terraform: argument must not be null]"#),
+        (r#"join(null, ["a"])"#, r#"error~ must not be null [terraform: argument must not be null]"#),
         (r#"join(",")"#, r#"error: at least one list is required"#),
     ];
 
+    #[rustfmt::skip]
     const CASE: &[(&str, &str)] = &[
         (r#"upper("hello")"#, r#""HELLO""#),
         (r#"upper("")"#, r#""""#),
@@ -685,6 +674,7 @@ EOT"#,
         (r#"title("a.b,c;d'e")"#, r#""A.B,C;D'E""#),
     ];
 
+    #[rustfmt::skip]
     const REPLACE: &[(&str, &str)] = &[
         (r#"replace("a-b-c", "-", "_")"#, r#""a_b_c""#),
         (r#"replace("abc", "", "-")"#, r#""-a-b-c-""#),
@@ -700,99 +690,62 @@ EOT"#,
         (r#"replace("éé", "é", "e")"#, r#""ee""#),
         (r#"replace("e\u0301", "e", "x")"#, r#""é""#),
         (r#"replace(1, 1, 2)"#, r#""2""#),
-        (
-            r#"replace("a", null, "b")"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
+        (r#"replace("a", null, "b")"#, r#"error~ must not be null [terraform: argument must not be null]"#),
     ];
 
+    #[rustfmt::skip]
     const SPLIT: &[(&str, &str)] = &[
-        (
-            r#"split(",", "a,b")"#,
-            r#"tolist([
+        (r#"split(",", "a,b")"#, r#"tolist([
   "a",
   "b",
-])"#,
-        ),
-        (
-            r#"split(",", "")"#,
-            r#"tolist([
+])"#),
+        (r#"split(",", "")"#, r#"tolist([
   "",
-])"#,
-        ),
-        (
-            r#"split(",", "a,,b,")"#,
-            r#"tolist([
+])"#),
+        (r#"split(",", "a,,b,")"#, r#"tolist([
   "a",
   "",
   "b",
   "",
-])"#,
-        ),
-        (
-            r#"split(",", ",")"#,
-            r#"tolist([
+])"#),
+        (r#"split(",", ",")"#, r#"tolist([
   "",
   "",
-])"#,
-        ),
-        (
-            r#"split("ab", "xabyabz")"#,
-            r#"tolist([
+])"#),
+        (r#"split("ab", "xabyabz")"#, r#"tolist([
   "x",
   "y",
   "z",
-])"#,
-        ),
-        (
-            r#"split("", "abc")"#,
-            r#"tolist([
+])"#),
+        (r#"split("", "abc")"#, r#"tolist([
   "a",
   "b",
   "c",
-])"#,
-        ),
+])"#),
         (r#"split("", "")"#, r#"tolist([])"#),
-        (
-            r#"split("", "e\u0301x😀")"#,
-            r#"tolist([
+        (r#"split("", "e\u0301x😀")"#, r#"tolist([
   "é",
   "x",
   "😀",
-])"#,
-        ),
-        (
-            r#"split("", "🇺🇸")"#,
-            r#"tolist([
+])"#),
+        (r#"split("", "🇺🇸")"#, r#"tolist([
   "🇺",
   "🇸",
-])"#,
-        ),
-        (
-            r#"split(" ", 12)"#,
-            r#"tolist([
+])"#),
+        (r#"split(" ", 12)"#, r#"tolist([
   "12",
-])"#,
-        ),
-        (
-            r#"split(",", "no separators")"#,
-            r#"tolist([
+])"#),
+        (r#"split(",", "no separators")"#, r#"tolist([
   "no separators",
-])"#,
-        ),
-        (
-            r#"split(", ", "a, b,c")"#,
-            r#"tolist([
+])"#),
+        (r#"split(", ", "a, b,c")"#, r#"tolist([
   "a",
   "b,c",
-])"#,
-        ),
-        (
-            r#"split(null, "a")"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
+])"#),
+        (r#"split(null, "a")"#, r#"error~ must not be null [terraform: argument must not be null]"#),
     ];
 
+    #[rustfmt::skip]
     const STARTSWITH: &[(&str, &str)] = &[
         (r#"startswith("", "")"#, r#"true"#),
         (r#"startswith("abc", "")"#, r#"true"#),
@@ -804,16 +757,11 @@ EOT"#,
         (r#"startswith("é", "e")"#, r#"false"#),
         (r#"startswith("e\u0301", "\u00e9")"#, r#"true"#),
         (r#"startswith(1, "1")"#, r#"true"#),
-        (
-            r#"startswith("abc", null)"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
-        (
-            r#"startswith(null, "a")"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
+        (r#"startswith("abc", null)"#, r#"error~ must not be null [terraform: argument must not be null]"#),
+        (r#"startswith(null, "a")"#, r#"error~ must not be null [terraform: argument must not be null]"#),
     ];
 
+    #[rustfmt::skip]
     const STRCONTAINS: &[(&str, &str)] = &[
         (r#"strcontains("abc", "")"#, r#"true"#),
         (r#"strcontains("", "")"#, r#"true"#),
@@ -824,12 +772,10 @@ EOT"#,
         (r#"strcontains("hello", "L")"#, r#"false"#),
         (r#"strcontains("e\u0301", "e")"#, r#"false"#),
         (r#"strcontains(123, 2)"#, r#"true"#),
-        (
-            r#"strcontains("a", null)"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
+        (r#"strcontains("a", null)"#, r#"error~ must not be null [terraform: argument must not be null]"#),
     ];
 
+    #[rustfmt::skip]
     const STRREV: &[(&str, &str)] = &[
         (r#"strrev("abc")"#, r#""cba""#),
         (r#"strrev("")"#, r#""""#),
@@ -838,22 +784,17 @@ EOT"#,
         (r#"strrev("🇺🇸🇫🇷")"#, r#""🇫🇷🇺🇸""#),
         (r#"strrev("👨‍👩‍👧x")"#, r#""x👨\u200d👩\u200d👧""#),
         (r#"strrev("👍🏽!")"#, r#""!👍🏽""#),
-        (
-            r#"strrev("a\r\nb")"#,
-            "<<EOT
+        (r#"strrev("a\r\nb")"#, "<<EOT
 b\u{d}
 a
-EOT",
-        ),
+EOT"),
         (r#"strrev("क्षि")"#, r#""षिक्""#),
         (r#"strrev("e\u0301\u0302")"#, r#""é̂""#),
         (r#"strrev(123)"#, r#""321""#),
-        (
-            r#"strrev(null)"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
+        (r#"strrev(null)"#, r#"error~ must not be null [terraform: argument must not be null]"#),
     ];
 
+    #[rustfmt::skip]
     const SUBSTR: &[(&str, &str)] = &[
         (r#"substr("hello world", 1, 4)"#, r#""ello""#),
         (r#"substr("hello world", -5, 3)"#, r#""wor""#),
@@ -875,33 +816,19 @@ EOT",
         (r#"substr("🇺🇸🇫🇷x", 1, 1)"#, r#""🇫🇷""#),
         (r#"substr("क्षि", 0, 1)"#, r#""क्""#),
         (r#"substr("👨‍👩‍👧x", 0, 1)"#, r#""👨\u200d👩\u200d👧""#),
-        (
-            r#"substr("a\r\nb", 1, 1)"#,
-            "<<EOT
+        (r#"substr("a\r\nb", 1, 1)"#, "<<EOT
 \u{d}
 
-EOT",
-        ),
+EOT"),
         (r#"substr(12345, 1, 2)"#, r#""23""#),
         (r#"substr("abc", "1", "1")"#, r#""b""#),
-        (
-            r#"substr("abc", 1.5, 1)"#,
-            r#"error: value must be a whole number, between -9223372036854775808 and 9223372036854775807"#,
-        ),
-        (
-            r#"substr("abc", 0, 1.5)"#,
-            r#"error: value must be a whole number, between -9223372036854775808 and 9223372036854775807"#,
-        ),
-        (
-            r#"substr("abc", 9223372036854775808, 1)"#,
-            r#"error: value must be a whole number, between -9223372036854775808 and 9223372036854775807"#,
-        ),
-        (
-            r#"substr(null, 0, 1)"#,
-            r#"error~ must not be null [terraform: argument must not be null]"#,
-        ),
+        (r#"substr("abc", 1.5, 1)"#, r#"error: value must be a whole number, between -9223372036854775808 and 9223372036854775807"#),
+        (r#"substr("abc", 0, 1.5)"#, r#"error: value must be a whole number, between -9223372036854775808 and 9223372036854775807"#),
+        (r#"substr("abc", 9223372036854775808, 1)"#, r#"error: value must be a whole number, between -9223372036854775808 and 9223372036854775807"#),
+        (r#"substr(null, 0, 1)"#, r#"error~ must not be null [terraform: argument must not be null]"#),
     ];
 
+    #[rustfmt::skip]
     const TRIM: &[(&str, &str)] = &[
         (r#"trim("?!hello?!", "!?")"#, r#""hello""#),
         (r#"trim("abcba", "ab")"#, r#""c""#),
@@ -937,6 +864,7 @@ EOT",
         (r#"trimspace(" a b ")"#, r#""a b""#),
     ];
 
+    #[rustfmt::skip]
     const CONVERSIONS: &[(&str, &str)] = &[
         (r#"tostring("x")"#, r#""x""#),
         (r#"tostring(1.5)"#, r#""1.5""#),
@@ -949,23 +877,11 @@ EOT",
         (r#"tostring(tobool(null))"#, r#"tostring(null)"#),
         (r#"tostring(sensitive(true))"#, r#"(sensitive value)"#),
         (r#"tostring(["a"])"#, r#"error: cannot convert tuple to string"#),
-        (
-            r#"tostring(tolist(["a"]))"#,
-            r#"error: cannot convert list of string to string"#,
-        ),
-        (
-            r#"tostring(toset([1]))"#,
-            r#"error: cannot convert set of number to string"#,
-        ),
+        (r#"tostring(tolist(["a"]))"#, r#"error: cannot convert list of string to string"#),
+        (r#"tostring(toset([1]))"#, r#"error: cannot convert set of number to string"#),
         (r#"tostring({a = 1})"#, r#"error: cannot convert object to string"#),
-        (
-            r#"tostring(tomap({a = 1}))"#,
-            r#"error: cannot convert map of number to string"#,
-        ),
-        (
-            r#"tostring(sensitive(["a"]))"#,
-            r#"error: cannot convert tuple to string"#,
-        ),
+        (r#"tostring(tomap({a = 1}))"#, r#"error: cannot convert map of number to string"#),
+        (r#"tostring(sensitive(["a"]))"#, r#"error: cannot convert tuple to string"#),
         (r#"tobool(true)"#, r#"true"#),
         (r#"tobool(false)"#, r#"false"#),
         (r#"tobool("true")"#, r#"true"#),
@@ -976,24 +892,12 @@ EOT",
         (r#"tobool(tobool(null))"#, r#"tobool(null)"#),
         (r#"tobool(tostring(null))"#, r#"tobool(null)"#),
         (r#"tobool(sensitive("true"))"#, r#"(sensitive value)"#),
-        (
-            r#"tobool("True")"#,
-            r#"error: cannot convert "True" to bool; only the strings "true" or "false" are allowed"#,
-        ),
-        (
-            r#"tobool("yes")"#,
-            r#"error: cannot convert "yes" to bool; only the strings "true" or "false" are allowed"#,
-        ),
-        (
-            r#"tobool("")"#,
-            r#"error: cannot convert "" to bool; only the strings "true" or "false" are allowed"#,
-        ),
+        (r#"tobool("True")"#, r#"error: cannot convert "True" to bool; only the strings "true" or "false" are allowed"#),
+        (r#"tobool("yes")"#, r#"error: cannot convert "yes" to bool; only the strings "true" or "false" are allowed"#),
+        (r#"tobool("")"#, r#"error: cannot convert "" to bool; only the strings "true" or "false" are allowed"#),
         (r#"tobool(1)"#, r#"error: cannot convert number to bool"#),
         (r#"tobool([true])"#, r#"error: cannot convert tuple to bool"#),
-        (
-            r#"tobool(sensitive("yes"))"#,
-            r#"error: cannot convert this sensitive string to bool"#,
-        ),
+        (r#"tobool(sensitive("yes"))"#, r#"error: cannot convert this sensitive string to bool"#),
         (r#"tobool(sensitive(1))"#, r#"error: cannot convert number to bool"#),
     ];
 }
