@@ -13,14 +13,18 @@
 
 #[cfg(test)]
 mod casefile;
+mod casing;
 mod collections;
 mod conversion;
 mod csv;
 mod cty;
+mod ctyjson;
 pub(crate) mod datetime;
 mod encoding;
 mod fileset;
 mod filesystem;
+mod format;
+mod format_number;
 mod gzip;
 mod hashing;
 pub(crate) mod json;
@@ -29,6 +33,9 @@ mod marks;
 mod network;
 mod numeric;
 mod paths;
+mod re2;
+mod re2_class;
+mod regex;
 mod sequences;
 mod sets;
 mod strings;
@@ -36,7 +43,7 @@ mod textencoding;
 mod yaml;
 
 use super::types::{convert, Type};
-use super::value::{Map, Value};
+use super::value::Value;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -191,6 +198,8 @@ fn registry() -> &'static HashMap<&'static str, Function> {
         strings::register(&mut all);
         textencoding::register(&mut all);
         yaml::register(&mut all);
+        format::register(&mut all);
+        regex::register(&mut all);
         all.into_iter().map(|f| (f.name, f)).collect()
     })
 }
@@ -312,22 +321,6 @@ pub(crate) fn int_arg(args: &[Value], i: usize) -> Result<i64, FnError> {
     let n = number_arg(args, i)?;
     n.to_i64()
         .ok_or_else(|| FnError::arg(i, format!("a whole number is required, got {n}")))
-}
-
-pub(crate) fn seq_arg(args: &[Value], i: usize) -> Result<&[Value], FnError> {
-    args[i]
-        .as_seq()
-        .ok_or_else(|| FnError::arg(i, format!("a list or set is required, got {}", args[i].friendly_type())))
-}
-
-#[allow(dead_code)] // no function of aksplan's own needs it since the collection functions type their arguments themselves
-pub(crate) fn map_arg(args: &[Value], i: usize) -> Result<&Map, FnError> {
-    args[i].as_map().ok_or_else(|| {
-        FnError::arg(
-            i,
-            format!("a map or object is required, got {}", args[i].friendly_type()),
-        )
-    })
 }
 
 #[cfg(test)]
