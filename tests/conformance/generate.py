@@ -129,19 +129,26 @@ def tf_env():
     return env
 
 
+CASE_TIMEOUT = 30
+
+
 def console(line, cwd):
     """Runs one console session with one input line; returns (rc, stdout, stderr)."""
-    p = subprocess.run(
-        [TERRAFORM, "console", "-no-color"],
-        input=line + "\n",
-        cwd=cwd,
-        env=tf_env(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="surrogateescape",
-        timeout=60,
-    )
+    try:
+        p = subprocess.run(
+            [TERRAFORM, "console", "-no-color"],
+            input=line + "\n",
+            cwd=cwd,
+            env=tf_env(),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            timeout=CASE_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        # A case must not take this long (bcrypt with a high cost does): say so in the output.
+        return -1, "", "Error: generate.py: timed out after %ds\n" % CASE_TIMEOUT
     return p.returncode, p.stdout, p.stderr
 
 

@@ -58,4 +58,24 @@ locals {
   }
   letters  = toset(["b", "a", "c"])
   sensitive_map = sensitive({ a = "1", b = "2" })
+
+  # templatestring only takes a reference to a string, never a literal template.
+  tmpl_hello    = "Hello, $${name}!"
+  tmpl_sum      = "$${a + b}"
+  tmpl_for      = "%%{ for x in xs }$${x}%%{ endfor }"
+  tmpl_for_kv   = "%%{ for k, v in m ~}\n$${k}=$${v}\n%%{ endfor ~}"
+  tmpl_x        = "$${x}"
+  tmpl_x_y      = "$${x.y}"
+  tmpl_upper    = "$${upper(x)}"
+  tmpl_path     = "$${path.module}"
+  tmpl_local    = "$${local.key}"
+  tmpl_var      = "$${var.region}"
+  tmpl_if       = "%%{ if x }yes%%{ else }no%%{ endif }"
+  tmpl_strip    = "a  $${~ x ~}  b"
+  tmpl_unclosed = "$${ x"
+  tmpl_nested   = "$${templatestring(t, {})}"
+  tmpl_literal  = "no template here"
+  tmpl_escaped  = "$$$${x} %%%%{x}"
+  tmpl_list     = ["$${x}", "$${y}"]
+  tmpl_map      = { greet = "hi $${who}" }
 }
