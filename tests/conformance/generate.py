@@ -203,10 +203,28 @@ def parse_diagnostics(stderr):
 
 
 def normalise_type(t):
-    """type() output on one line: `object({a: tuple([number, string])})`."""
-    one = "".join(l.strip() for l in t.split("\n"))
-    one = re.sub(r",(?=[\]\)\}])", "", one)
-    return re.sub(r",(?! )", ", ", one)
+    """type() output on one line: `object({a: tuple([number, string])})`.
+
+    The console indents each nesting level by four spaces; only that indentation is
+    removed, so attribute names that start with spaces (`" b"` from csvdecode) survive."""
+    closers = (")", "]", "}")
+    lines = []
+    depth = 0
+    for line in t.split("\n"):
+        if line.lstrip().startswith(closers):
+            depth -= 1
+        indent = "    " * max(depth, 0)
+        lines.append(line[len(indent):] if line.startswith(indent) else line.lstrip())
+        if line.endswith(("(", "[", "{")):
+            depth += 1
+    out = []
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if line.endswith(","):
+            # A comma at the end of a line separates elements; before a closer it is dropped.
+            line = line[:-1] if nxt.startswith(closers) else line + " "
+        out.append(line)
+    return "".join(out)
 
 
 def strip_final_newline(s):
