@@ -362,8 +362,17 @@ def main():
 
     if args.check:
         with open(EXPECTED, encoding="utf-8") as f:
-            same = f.read() == text
+            committed = f.read()
+        same = committed == text
         print("expected.json is %s" % ("up to date" if same else "OUT OF DATE"))
+        if not same:
+            old = {r["id"]: r for r in json.loads(committed)["cases"]}
+            new = {r["id"]: r for r in records}
+            changed = sorted(i for i in set(old) | set(new) if old.get(i) != new.get(i))
+            for i in changed[:50]:
+                print("  differs: %s" % i)
+            if len(changed) > 50:
+                print("  ... and %d more" % (len(changed) - 50))
         return 0 if same else 1
     with open(EXPECTED, "w", encoding="utf-8") as f:
         f.write(text)
