@@ -137,19 +137,17 @@ def console(line, cwd):
     try:
         p = subprocess.run(
             [TERRAFORM, "console", "-no-color"],
-            input=line + "\n",
+            input=(line + "\n").encode("utf-8"),
             cwd=cwd,
             env=tf_env(),
             capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="surrogateescape",
             timeout=CASE_TIMEOUT,
         )
     except subprocess.TimeoutExpired:
         # A case must not take this long (bcrypt with a high cost does): say so in the output.
         return -1, "", "Error: generate.py: timed out after %ds\n" % CASE_TIMEOUT
-    return p.returncode, p.stdout, p.stderr
+    # Bytes, not text mode: text mode would turn the "\r" of a value into "\n".
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
 DIAG_START = re.compile(r"^(Error|Warning): ?(.*)$")
