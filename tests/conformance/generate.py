@@ -229,9 +229,26 @@ def strip_final_newline(s):
     return s[:-1] if s.endswith("\n") else s
 
 
+# A console session that fails without saying why, or a type() that fails after the value
+# succeeded, is taken as a hiccup of a loaded machine and run again this many times.
+RETRIES = 2
+
+
+def console_retrying(line, cwd, ok):
+    for _ in range(RETRIES):
+        res = console(line, cwd)
+        if ok(res):
+            return res
+    return console(line, cwd)
+
+
+def has_error(stderr):
+    return any(d["severity"] == "Error" for d in parse_diagnostics(stderr))
+
+
 def evaluate(expr, cwd, target):
     """Evaluates `target` (the expression, or the local that holds it) in cwd."""
-    rc, out, err = console(target, cwd)
+    rc, out, err = console_retrying(target, cwd, lambda r: (r[0] == 0 and r[1]) or has_error(r[2]))
     diags = parse_diagnostics(err)
     errors = [d for d in diags if d["severity"] == "Error"]
     result = {"value": None, "type": None, "type_raw": None, "error": None}
@@ -245,10 +262,12 @@ def evaluate(expr, cwd, target):
             result["error"] = {"summary": "(no diagnostic; exit status %d)" % rc, "detail": err.strip(), "detail_raw": err.strip()}
         return result
     result["value"] = strip_final_newline(out)
-    rc, tout, terr = console("type(%s)" % target, cwd)
+    rc, tout, terr = console_retrying("type(%s)" % target, cwd, lambda r: r[0] == 0 and r[1])
     if rc == 0:
         result["type_raw"] = strip_final_newline(tout)
         result["type"] = normalise_type(result["type_raw"])
+    else:
+        print("warning: type(%s) failed: %s" % (target, terr.strip()), file=sys.stderr)
     warnings = [d for d in diags if d["severity"] == "Warning"]
     if warnings:
         result["warnings"] = [{"summary": w["summary"], "detail": w["detail"]} for w in warnings]
@@ -368,7 +387,10 @@ def main():
             new = {r["id"]: r for r in records}
             changed = sorted(i for i in set(old) | set(new) if old.get(i) != new.get(i))
             for i in changed[:50]:
-                print("  differs: %s" % i)
+                a, b = old.get(i) or {}, new.get(i) or {}
+                fields = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+                print("  differs: %s (%s)" % (i, ", ".join(
+                    "%s: %s -> %s" % (k, json.dumps(a.get(k))[:80], json.dumps(b.get(k))[:80]) for k in fields)))
             if len(changed) > 50:
                 print("  ... and %d more" % (len(changed) - 50))
         return 0 if same else 1
