@@ -82,6 +82,8 @@ impl CloudArgs {
 pub enum Command {
     /// Install the modules the configuration calls into .terraform/modules, as terraform init does.
     Init(InitArgs),
+    /// Evaluate expressions against the configuration and state, one per line of standard input.
+    Console(ConsoleArgs),
     /// Check the configuration: syntax, references, types, schemas, cycles.
     Validate(ValidateArgs),
     /// Print the dependency graph of the configuration's objects and instances.
@@ -465,4 +467,10 @@ pub struct InitArgs {
     /// Accepted for terraform's scripts (--backend=false).
     #[arg(long, default_value_t = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
     pub backend: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    #[command(flatten)]
+    pub vars: VarArgs,
 }

@@ -9,6 +9,7 @@
 mod apply;
 pub mod args;
 mod completion;
+mod console;
 mod drift;
 mod fmt;
 mod graph;
@@ -153,6 +154,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
     };
     match cli.command {
         Command::Init(a) => init::run(&ctx, &a),
+        Command::Console(a) => console::run(&ctx, &a),
         Command::Validate(a) => validate::run(&ctx, &a),
         Command::Graph(a) => graph::run(&ctx, &a),
         Command::Plan(a) => plan::run(&ctx, &a, &cli.cloud),

@@ -11,6 +11,7 @@
 //! its dependents.
 
 pub mod body;
+pub mod console;
 pub mod expand;
 pub mod objects;
 pub mod scope;
@@ -63,6 +64,8 @@ pub struct Evaluated {
     pub objects: ObjectGraph,
     pub expansion: Expansion,
     pub graph: InstanceGraph,
+    /// Every object's value in every module instance, as the walk left them.
+    pub values: Values,
 }
 
 /// Walks the configuration. Static checks run first; evaluation happens
@@ -106,6 +109,7 @@ pub fn evaluate(
         .collect();
     out.graph = InstanceGraph::expand(&objects, &out.expansion);
     out.objects = objects;
+    out.values = values;
     diags.sort();
     (out, diags)
 }

@@ -206,6 +206,33 @@ fn add_reference_edges(config: &Config, g: &mut ObjectGraph, diags: &mut Diagnos
     }
 }
 
+/// Checks the references of an expression evaluated in `module` that is not
+/// part of the configuration (what `console` is given).
+pub fn check_expression(
+    config: &Config,
+    module: &ModulePath,
+    expr: &hcl_edit::expr::Expression,
+    file: crate::diag::FileId,
+) -> Diagnostics {
+    let scope = Scope {
+        module,
+        count: false,
+        each: false,
+    };
+    let mut diags = Diagnostics::new();
+    for r in crate::lang::refs::references(expr) {
+        if let Err((message, help)) = target(config, &scope, &r.reference) {
+            diags.push(
+                Diagnostic::error("Reference to undeclared or invalid name")
+                    .with_detail(message)
+                    .with_span(Span::new(file, r.span.clone()))
+                    .with_opt_help(help),
+            );
+        }
+    }
+    diags
+}
+
 impl Diagnostic {
     fn with_opt_help(self, help: Option<String>) -> Diagnostic {
         match help {

@@ -1,0 +1,128 @@
+//! `aksplan console`: evaluates expressions read from standard input, one
+//! per line (an expression whose brackets or heredoc are still open goes on
+//! on the next lines), against the configuration and the resources in
+//! state, and prints each value as `terraform console` prints it. `type(X)`
+//! prints X's type. Errors are reported and the next input is read; the
+//! exit code is 1 when any input failed. It reads state without locking it
+//! and changes nothing.
+
+use super::args::ConsoleArgs;
+use super::{exit, fail, load_config, Context};
+use crate::config::vars::Missing;
+use crate::core::console::{Console, Output};
+use crate::diag::Diagnostic;
+use crate::lang::display;
+use crate::state::store::StateStore;
+use std::io::BufRead;
+
+pub fn run(ctx: &Context, args: &ConsoleArgs) -> i32 {
+    let (config, vars, diags) = load_config(ctx, &args.vars, Missing::Unknown);
+    if super::report(ctx, &diags, &config.sources) {
+        return exit::ERROR;
+    }
+    let state = match StateStore::in_dir(&ctx.dir).load() {
+        Ok(s) => s,
+        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+    };
+    let (console, diags) = Console::new(&config, vars.unwrap_or_default(), &state);
+    if super::report(ctx, &diags, &config.sources) {
+        return exit::ERROR;
+    }
+    // Each input becomes a source file of its own, so errors can show it.
+    let mut sources = config.sources.clone();
+    let mut failed = false;
+    let mut pending = String::new();
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else { break };
+        if !pending.is_empty() {
+            pending.push('\n');
+        }
+        pending.push_str(&line);
+        if pending.trim().is_empty() {
+            pending.clear();
+            continue;
+        }
+        let expr = match hcl_edit::parser::parse_expr(&pending) {
+            Ok(e) => e,
+            Err(_) if incomplete(&pending) => continue,
+            Err(e) => {
+                let file = sources.add("<console-input>", std::mem::take(&mut pending));
+                let text = sources.get(file).text.clone();
+                let at = e.location().offset().min(text.len());
+                let d = Diagnostic::error("Syntax error")
+                    .with_detail(e.message().to_string())
+                    .with_span(crate::diag::Span::new(file, at..at));
+                failed |= super::report(ctx, &d.into(), &sources);
+                continue;
+            }
+        };
+        let file = sources.add("<console-input>", std::mem::take(&mut pending));
+        match console.eval(&expr, file) {
+            Ok(Output::Value(v)) => println!("{}", display::console(&v)),
+            Ok(Output::Type(t)) => println!("{}", display::type_string(&t)),
+            Err(d) => failed |= super::report(ctx, &d, &sources),
+        }
+    }
+    if failed {
+        exit::ERROR
+    } else {
+        exit::OK
+    }
+}
+
+/// Whether the input stops early: inside brackets, a quoted string or a
+/// heredoc, so that the next line may complete it.
+fn incomplete(text: &str) -> bool {
+    let mut depth = 0i32;
+    let mut chars = text.chars().peekable();
+    // Closing brackets of the template interpolations open in strings.
+    let mut in_string = false;
+    let mut template_depths: Vec<i32> = Vec::new();
+    while let Some(c) = chars.next() {
+        if in_string {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                '"' => in_string = false,
+                '$' | '%' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    template_depths.push(depth);
+                    depth += 1;
+                    in_string = false;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => {
+                depth -= 1;
+                if template_depths.last() == Some(&depth) {
+                    template_depths.pop();
+                    in_string = true;
+                }
+            }
+            '<' if chars.peek() == Some(&'<') => {
+                chars.next();
+                let rest: String = chars.clone().collect();
+                let marker: String = rest
+                    .trim_start_matches('-')
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !marker.is_empty() {
+                    let closed = rest.lines().skip(1).any(|l| l.trim() == marker);
+                    if !closed {
+                        return true;
+                    }
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth > 0 || in_string
+}
