@@ -391,6 +391,22 @@ impl FromStr for Instance {
     }
 }
 
+impl FromStr for ModuleInstance {
+    type Err = ParseError;
+
+    /// Parses `module.net["a"].module.subnets`; the empty string is the root.
+    fn from_str(input: &str) -> Result<ModuleInstance, ParseError> {
+        let with_dot = format!("{input}.");
+        let text = if input.is_empty() { "" } else { with_dot.as_str() };
+        let mut s = Steps { input, rest: text };
+        let m = s.modules()?;
+        if !s.rest.is_empty() {
+            return Err(s.err("expected module.NAME steps"));
+        }
+        Ok(m)
+    }
+}
+
 /// What `--target` and `-replace`-like options name: a module instance or
 /// all instances of a module (`module.net`, `module.net["a"]`), a resource
 /// in one (`module.net.azurerm_subnet.this`) or one resource instance.

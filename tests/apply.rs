@@ -77,7 +77,7 @@ const SUB: &str = "/subscriptions/00000000-0000-0000-0000-000000000000";
 fn the_ml_attach_example_applies_on_what_exists_then_plans_clean() {
     let dir = example("ml-inference-attach");
     let existing = dir.path().join("existing");
-    std::fs::create_dir(&existing).unwrap();
+    std::fs::create_dir_all(&existing).unwrap();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ml-inference-attach/existing/main.tf");
     std::fs::copy(src, existing.join("main.tf")).unwrap();
     let sim = dir.path().join(".aksplan/sim").display().to_string();
@@ -111,6 +111,7 @@ fn every_example_applies_then_plans_clean() {
         "apiserver-vnet-integration",
         "cluster-extensions",
         "arc-connected-cluster",
+        "modules",
     ] {
         let dir = example(name);
         let r = apply(dir.path(), &[]);

@@ -159,6 +159,7 @@ fn examples() -> Vec<(&'static str, tempfile::TempDir)> {
         "arc-connected-cluster",
         "ml-inference-attach/existing",
         "ml-inference-attach",
+        "modules",
     ] {
         out.push((name, example(name)));
     }
@@ -256,7 +257,8 @@ fn with_throttling_errors_and_dropped_connections_the_store_matches_the_state() 
         "--seed",
         "42",
     ]);
-    let examples = examples();
+    // The modules example adds nothing the faults would find but time.
+    let examples: Vec<_> = examples().into_iter().filter(|(name, _)| *name != "modules").collect();
     let mut expected = Vec::new();
     for (name, dir) in &examples {
         let r = served.run(dir.path(), &["apply", "--auto-approve"]);

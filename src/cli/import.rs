@@ -10,7 +10,7 @@ use crate::addrs::Instance;
 use crate::diag::Diagnostic;
 
 pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
-    let (config, _, diags) = load_config(ctx, &args.vars, crate::config::vars::Missing::Error);
+    let (config, vars, diags) = load_config(ctx, &args.vars, crate::config::vars::Missing::Error);
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
@@ -37,6 +37,9 @@ pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
                 )),
         );
     };
+    if let Some(d) = missing_instance(&config, vars.unwrap_or_default(), &addr) {
+        return fail(ctx, d);
+    }
     let (session, _lock, mut state) = match begin(ctx, cloud, "import", &args.lock) {
         Ok(b) => b,
         Err(code) => return code,
@@ -73,4 +76,39 @@ pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
         "\nImport successful! aksplan now manages it; run `aksplan plan` to see how it differs from its configuration."
     );
     exit::OK
+}
+
+/// Why the configuration has no instance at `addr` (its module instance or
+/// its key is not there), when it can tell.
+fn missing_instance(
+    config: &crate::config::Config,
+    vars: indexmap::IndexMap<String, crate::lang::Value>,
+    addr: &Instance,
+) -> Option<Diagnostic> {
+    use crate::core::{evaluate, ConfigOnly, EvalMode};
+    let (evaluated, _) = evaluate(config, vars, &mut ConfigOnly, EvalMode::Validate);
+    if evaluated.instances.contains_key(addr) {
+        return None;
+    }
+    let known = evaluated.expansion.resources.get(&addr.config_resource())?;
+    // Instances not known yet (count from a resource attribute): cannot tell.
+    if known
+        .iter()
+        .any(|i| i.key == crate::addrs::InstanceKey::None && addr.key != i.key)
+    {
+        return None;
+    }
+    let list: Vec<String> = known.iter().map(ToString::to_string).collect();
+    Some(
+        Diagnostic::error("Configuration for import target does not exist")
+            .with_detail(format!(
+                "the configuration has no instance {addr}; its instances are: {}",
+                if list.is_empty() {
+                    "none".to_string()
+                } else {
+                    list.join(", ")
+                }
+            ))
+            .with_help("import to one of those addresses, or change the configuration first"),
+    )
 }

@@ -5,7 +5,7 @@
 use super::args::{LockArgs, OutputArgs, ShowArgs, StateCommand};
 use super::plan::lock_error;
 use super::{exit, fail, Context};
-use crate::addrs::Instance;
+use crate::addrs::{Instance, InstanceKey, ModuleInstance, Target};
 use crate::diag::Diagnostic;
 use crate::plan::{file, render};
 use crate::state::store::StateStore;
@@ -241,30 +241,109 @@ pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
             destination,
             lock,
         } => {
-            let (src, dst) = match (parse(ctx, source), parse(ctx, destination)) {
+            let parse_target = |a: &str| {
+                a.parse::<Target>()
+                    .map_err(|e| fail(ctx, Diagnostic::error("Invalid address").with_detail(e.to_string())))
+            };
+            let (src, dst) = match (parse_target(source), parse_target(destination)) {
                 (Ok(s), Ok(d)) => (s, d),
                 (Err(code), _) | (_, Err(code)) => return code,
             };
             edit(ctx, lock, "state mv", |state| {
-                if src.resource.type_name != dst.resource.type_name || src.resource.mode != dst.resource.mode {
-                    return Err(Diagnostic::error("Cannot move between resource types")
-                        .with_detail(format!("{src} and {dst} are not of the same type")));
+                let moves = moves(state, &src, &dst)?;
+                for (_, to) in &moves {
+                    if state.resources.contains_key(to) && !moves.iter().any(|(f, _)| f == to) {
+                        return Err(Diagnostic::error("Destination exists")
+                            .with_detail(format!("{to} is already in the state")));
+                    }
                 }
-                if state.resources.contains_key(&dst) {
-                    return Err(
-                        Diagnostic::error("Destination exists").with_detail(format!("{dst} is already in the state"))
-                    );
+                let taken: Vec<_> = moves
+                    .iter()
+                    .filter_map(|(from, to)| state.resources.remove(from).map(|r| (from, to, r)))
+                    .collect();
+                for (from, to, r) in taken {
+                    println!("Moved {from} to {to}.");
+                    state.resources.insert(to.clone(), r);
                 }
-                let Some(r) = state.resources.remove(&src) else {
-                    return Err(Diagnostic::error("No such resource instance")
-                        .with_detail(format!("{src} is not in the state")));
-                };
-                state.resources.insert(dst.clone(), r);
-                println!("Moved {src} to {dst}.");
                 Ok(())
             })
         }
     }
+}
+
+/// What `state mv SRC DST` moves, as Terraform reads the two addresses: a
+/// resource instance, every instance of a resource, or every resource of
+/// a module instance, into or out of modules.
+fn moves(state: &State, src: &Target, dst: &Target) -> Result<Vec<(Instance, Instance)>, Diagnostic> {
+    let not_found = || Diagnostic::error("No such resource instance").with_detail(format!("{src} is not in the state"));
+    let out: Vec<(Instance, Instance)> = match (&src.resource, &dst.resource) {
+        // A whole module instance, to another module instance.
+        (None, None) => state
+            .resources
+            .keys()
+            .filter(|i| i.module.0.len() >= src.module.0.len() && i.module.0[..src.module.0.len()] == src.module.0[..])
+            .map(|i| {
+                let mut steps = dst.module.0.clone();
+                steps.extend_from_slice(&i.module.0[src.module.0.len()..]);
+                let to = Instance {
+                    module: ModuleInstance(steps),
+                    ..i.clone()
+                };
+                (i.clone(), to)
+            })
+            .collect(),
+        (Some(sr), Some(dr)) => {
+            if sr.type_name != dr.type_name || sr.mode != dr.mode {
+                return Err(Diagnostic::error("Cannot move between resource types")
+                    .with_detail(format!("{src} and {dst} are not of the same type")));
+            }
+            let keyed = state
+                .resources
+                .keys()
+                .any(|i| i.module == src.module && &i.resource == sr && i.key != InstanceKey::None);
+            if src.key.is_some() || dst.key.is_some() || !keyed {
+                // One instance.
+                let from = Instance {
+                    module: src.module.clone(),
+                    resource: sr.clone(),
+                    key: src.key.clone().unwrap_or(InstanceKey::None),
+                };
+                let to = Instance {
+                    module: dst.module.clone(),
+                    resource: dr.clone(),
+                    key: dst.key.clone().unwrap_or(InstanceKey::None),
+                };
+                if state.resources.contains_key(&from) {
+                    vec![(from, to)]
+                } else {
+                    Vec::new()
+                }
+            } else {
+                // Every instance of the resource, keeping their keys.
+                state
+                    .resources
+                    .keys()
+                    .filter(|i| i.module == src.module && &i.resource == sr)
+                    .map(|i| {
+                        let to = Instance {
+                            module: dst.module.clone(),
+                            resource: dr.clone(),
+                            key: i.key.clone(),
+                        };
+                        (i.clone(), to)
+                    })
+                    .collect()
+            }
+        }
+        _ => {
+            return Err(Diagnostic::error("Invalid state move")
+                .with_detail(format!("{src} and {dst} must both be modules or both be resources")))
+        }
+    };
+    if out.is_empty() {
+        return Err(not_found());
+    }
+    Ok(out)
 }
 
 pub fn force_unlock(ctx: &Context) -> i32 {

@@ -213,9 +213,19 @@ pub fn plan<C: ArmClient>(
         if opts.destroy {
             changes.retain(targeted_by);
         } else {
+            // What the targets depend on is planned too, but not destroyed:
+            // an instance gone from the configuration is destroyed only
+            // when a target names it.
             let needed = dependencies_of_targets(&evaluated, &changes, &opts.targets);
-            changes.retain(|c| targeted_by(c) || needed.contains(&c.addr.config_resource()));
+            changes.retain(|c| {
+                targeted_by(c) || (c.action != Action::Delete && needed.contains(&c.addr.config_resource()))
+            });
         }
+        diags.push(Diagnostic::warning("Resource targeting is in effect").with_detail(
+            "You are creating a plan with --target, which may not represent all of the changes requested by \
+                     the current configuration. Use it only to recover from errors or mistakes, or when Azure asks \
+                     for it in an error message.",
+        ));
     }
     for t in &opts.replace {
         if !changes.iter().any(|c| &c.addr == t) && !refreshed.resources.contains_key(t) {

@@ -3,12 +3,14 @@
 //! `arm` is the boundary (ARM requests and responses); behind it, `azure`
 //! speaks ARM's REST protocol over HTTP and `sim` is a simulated Azure
 //! (which can also be served over HTTP). `azurerm` maps azurerm resource
-//! types onto ARM calls. Plans and applies use [`Cloud`], which picks the
+//! types onto ARM calls; `builtin` is terraform's own `terraform_data`,
+//! which needs no cloud. Plans and applies use [`Cloud`], which picks the
 //! target.
 
 pub mod arm;
 pub mod azure;
 pub mod azurerm;
+pub mod builtin;
 pub mod sim;
 
 use arm::{ArmClient, ArmError, ArmRequest, ArmResponse};

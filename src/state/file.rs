@@ -7,7 +7,8 @@
 //!   "lineage": "a UUID",
 //!   "resources": [
 //!     {
-//!       "address": "azurerm_subnet.this[\"nodes\"]",
+//!       "address": "module.net[\"dev\"].azurerm_subnet.this[\"nodes\"]",
+//!       "module": "module.net[\"dev\"]",
 //!       "mode": "managed",
 //!       "type": "azurerm_subnet",
 //!       "name": "this",
@@ -51,6 +52,10 @@ pub struct StateFile {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResourceEntry {
     pub address: String,
+    /// The module instance, as Terraform writes it: `module.net["dev"]`;
+    /// absent for the root module.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
     pub mode: Mode,
     #[serde(rename = "type")]
     pub type_name: String,
@@ -135,6 +140,7 @@ pub fn mark_paths(mut v: Value, paths: &[Vec<Json>]) -> Value {
 pub fn encode_resource(addr: &Instance, r: &ResourceState) -> ResourceEntry {
     ResourceEntry {
         address: addr.to_string(),
+        module: (!addr.module.is_root()).then(|| addr.module.to_string()),
         mode: addr.resource.mode,
         type_name: addr.resource.type_name.clone(),
         name: addr.resource.name.clone(),
@@ -163,9 +169,15 @@ pub fn decode_resource(e: ResourceEntry) -> Result<(Instance, ResourceState), St
         Some(Json::String(s)) => InstanceKey::Str(s.clone()),
         Some(other) => return Err(format!("{}: bad index_key {other}", e.address)),
     };
+    let module: crate::addrs::ModuleInstance = e
+        .module
+        .as_deref()
+        .unwrap_or("")
+        .parse()
+        .map_err(|err: crate::addrs::ParseError| format!("{}: bad module: {}", e.address, err.reason))?;
     let value = mark_paths(e.attributes, &e.sensitive_attributes);
     Ok((
-        resource.instance(key),
+        Instance { module, resource, key },
         ResourceState {
             type_name: e.type_name.clone(),
             value,

@@ -46,15 +46,31 @@ pub fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
-/// Copies an example into a fresh directory, so tests never share state.
+/// Copies an example, with its module directories, into a fresh
+/// directory, so tests never share state.
 pub fn example(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name);
-    for entry in std::fs::read_dir(src).unwrap() {
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name),
+        dir.path(),
+    );
+    dir
+}
+
+/// Copies the files of `from` into `to`, recursively, leaving out what runs
+/// leave behind (`.aksplan`, `.terraform`, state files).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
         let p = entry.unwrap().path();
-        if p.is_file() {
-            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        let name = p.file_name().unwrap();
+        if name.to_string_lossy().starts_with('.') || name.to_string_lossy().ends_with(".tfstate") {
+            continue;
+        }
+        if p.is_dir() {
+            copy_tree(&p, &to.join(name));
+        } else {
+            std::fs::copy(&p, to.join(name)).unwrap();
         }
     }
-    dir
 }

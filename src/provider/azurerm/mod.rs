@@ -44,7 +44,11 @@ pub struct ApplyResponse {
 pub fn plan_resource(schema: &Schema, prior: Option<&Value>, config: &Value, subscription: &str) -> plan::Planned {
     let mut config = config.clone();
     types::before_plan(&schema.name, &mut config, prior, subscription);
-    plan::plan(schema, prior, &config, subscription)
+    let mut planned = plan::plan(schema, prior, &config, subscription);
+    if super::builtin::is_builtin(&schema.name) {
+        super::builtin::after_plan(&mut planned.value, prior);
+    }
+    planned
 }
 
 /// An ARM error as a diagnostic, keeping Azure's code.
@@ -104,6 +108,12 @@ impl<C: ArmClient> Azurerm<C> {
 
     /// Reads the resource a state entry points at.
     pub async fn read(&self, schema: &Schema, prior: &Value) -> ReadResponse {
+        if super::builtin::is_builtin(&schema.name) {
+            return ReadResponse {
+                value: Some(prior.clone()),
+                diags: Diagnostics::new(),
+            };
+        }
         if schema.name == registration::TYPE {
             return registration::read(&self.client, schema, prior).await;
         }
@@ -154,6 +164,9 @@ impl<C: ArmClient> Azurerm<C> {
     /// Creates or updates a resource to its planned value (a PUT; extensions
     /// are updated with PATCH, as the service requires).
     pub async fn apply(&self, schema: &Schema, prior: Option<&Value>, planned: &Value) -> ApplyResponse {
+        if super::builtin::is_builtin(&schema.name) {
+            return super::builtin::apply(prior, planned);
+        }
         if schema.name == registration::TYPE {
             return registration::apply(&self.client, schema, planned).await;
         }
@@ -218,6 +231,9 @@ impl<C: ArmClient> Azurerm<C> {
     }
 
     pub async fn delete(&self, schema: &Schema, prior: &Value) -> ApplyResponse {
+        if super::builtin::is_builtin(&schema.name) {
+            return ApplyResponse::default();
+        }
         if schema.name == registration::TYPE {
             return registration::delete(&self.client, schema, prior).await;
         }
