@@ -84,6 +84,8 @@ pub enum Command {
     Init(InitArgs),
     /// Evaluate expressions against the configuration and state, one per line of standard input.
     Console(ConsoleArgs),
+    /// Show the providers the configuration's modules and the state require.
+    Providers(ProvidersArgs),
     /// Check the configuration: syntax, references, types, schemas, cycles.
     Validate(ValidateArgs),
     /// Print the dependency graph of the configuration's objects and instances.
@@ -471,6 +473,14 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct ConsoleArgs {
+    /// Evaluate against a new plan's values (refreshed, as `plan` makes it)
+    /// instead of the state's.
+    #[arg(long)]
+    pub plan: bool,
+
     #[command(flatten)]
     pub vars: VarArgs,
 }
+
+#[derive(Debug, Args)]
+pub struct ProvidersArgs {}

@@ -6,17 +6,20 @@
 //! exit code is 1 when any input failed. It reads state without locking it
 //! and changes nothing.
 
-use super::args::ConsoleArgs;
+use super::args::{CloudArgs, ConsoleArgs};
+use super::session::Session;
 use super::{exit, fail, load_config, Context};
 use crate::config::vars::Missing;
 use crate::core::console::{Console, Output};
 use crate::diag::Diagnostic;
 use crate::lang::display;
+use crate::plan::engine::PlanOptions;
 use crate::state::store::StateStore;
 use std::io::BufRead;
 
-pub fn run(ctx: &Context, args: &ConsoleArgs) -> i32 {
-    let (config, vars, diags) = load_config(ctx, &args.vars, Missing::Unknown);
+pub fn run(ctx: &Context, args: &ConsoleArgs, cloud: &CloudArgs) -> i32 {
+    let missing = if args.plan { Missing::Error } else { Missing::Unknown };
+    let (config, vars, diags) = load_config(ctx, &args.vars, missing);
     if super::report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
@@ -24,7 +27,21 @@ pub fn run(ctx: &Context, args: &ConsoleArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
     };
-    let (console, diags) = Console::new(&config, vars.unwrap_or_default(), &state);
+    let vars = vars.unwrap_or_default();
+    let (console, diags) = if args.plan {
+        let session = match Session::open(ctx, cloud) {
+            Ok(s) => s,
+            Err(d) => return fail(ctx, d),
+        };
+        let opts = PlanOptions {
+            refresh: true,
+            ..PlanOptions::default()
+        };
+        let (_, evaluated, diags) = session.plan(&config, vars, state, &opts, 10, false);
+        (Console::from_values(&config, evaluated.values), diags)
+    } else {
+        Console::new(&config, vars, &state)
+    };
     if super::report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }

@@ -17,6 +17,7 @@ mod import;
 mod init;
 pub mod log;
 mod plan;
+mod providers;
 pub mod session;
 mod sim;
 mod state;
@@ -154,7 +155,8 @@ pub fn run(args: Vec<OsString>) -> i32 {
     };
     match cli.command {
         Command::Init(a) => init::run(&ctx, &a),
-        Command::Console(a) => console::run(&ctx, &a),
+        Command::Console(a) => console::run(&ctx, &a, &cli.cloud),
+        Command::Providers(a) => providers::run(&ctx, &a),
         Command::Validate(a) => validate::run(&ctx, &a),
         Command::Graph(a) => graph::run(&ctx, &a),
         Command::Plan(a) => plan::run(&ctx, &a, &cli.cloud),

@@ -338,6 +338,45 @@ impl fmt::Display for Constraints {
     }
 }
 
+impl Constraints {
+    /// The constraint as `terraform providers` prints a provider's: each
+    /// part as `OP VERSION` with the version's three numbers (`>= 3.0`
+    /// is `>= 3.0.0`), except `~>`, whose written precision is its meaning.
+    pub fn provider_string(&self) -> String {
+        let parts: Vec<String> = self
+            .list
+            .iter()
+            .map(|c| {
+                let v = &c.version;
+                let shown = if c.op == Op::Pessimistic {
+                    v.written
+                } else {
+                    3.max(v.written)
+                };
+                let mut text = v.segments[..shown.min(v.segments.len())]
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(".");
+                if !v.pre.is_empty() {
+                    text = format!("{text}-{}", v.pre);
+                }
+                let op = match c.op {
+                    Op::Eq => "=",
+                    Op::Ne => "!=",
+                    Op::Gt => ">",
+                    Op::Ge => ">=",
+                    Op::Lt => "<",
+                    Op::Le => "<=",
+                    Op::Pessimistic => "~>",
+                };
+                format!("{op} {text}")
+            })
+            .collect();
+        parts.join(", ")
+    }
+}
+
 fn parse_one(part: &str, range: Range<usize>) -> Result<Constraint, ConstraintError> {
     // Errors point at the part without its surrounding spaces.
     let lead = part.len() - part.trim_start_matches(is_space).len();

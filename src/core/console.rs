@@ -62,6 +62,16 @@ impl<'c> Console<'c> {
         (console, diags)
     }
 
+    /// Answers from values a walk has already made: a plan's, for
+    /// `console -plan`.
+    pub fn from_values(config: &'c Config, values: Values) -> Console<'c> {
+        Console {
+            config,
+            values,
+            ctx: FuncContext::new(config.dir.clone()),
+        }
+    }
+
     /// Evaluates one expression written in `file`.
     pub fn eval(&self, expr: &Expression, file: FileId) -> Result<Output, Diagnostics> {
         let root = ModuleInstance::root();

@@ -46,6 +46,16 @@ pub fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// Runs aksplan with `input` on standard input.
+pub fn run_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
+    let out = aksplan(dir).args(args).write_stdin(input).output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// Copies an example, with its module directories, into a fresh
 /// directory, so tests never share state.
 pub fn example(name: &str) -> tempfile::TempDir {

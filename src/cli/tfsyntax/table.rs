@@ -217,6 +217,25 @@ pub fn flags(command: &str) -> Option<Vec<TfFlag>> {
             flag("test-directory", Str, Ignored("aksplan does not run .tftest.hcl files")),
             flag("json", Bool, Refused("aksplan init prints text only")),
         ],
+        "console" => [
+            &VARS[..],
+            &[
+                flag("plan", Bool, Same),
+                flag("state", Str, Refused(STATE_PATH)),
+                flag("input", Bool, Ignored(NO_PROMPTS)),
+                flag(
+                    "target",
+                    Str,
+                    Ignored("aksplan console evaluates every object; -target narrows nothing"),
+                ),
+            ][..],
+        ]
+        .concat(),
+        "providers" => vec![flag(
+            "test-directory",
+            Str,
+            Ignored("aksplan does not read .tftest.hcl files"),
+        )],
         "version" => vec![
             flag("json", Bool, Same),
             // main.go routes -v, -version and --version here; version accepts and ignores them.
@@ -245,6 +264,8 @@ pub const COMMANDS: &[&str] = &[
     "state mv",
     "force-unlock",
     "graph",
+    "console",
+    "providers",
     "version",
 ];
 
