@@ -70,7 +70,11 @@ pub fn output(ctx: &Context, args: &OutputArgs) -> i32 {
                 .map(|(k, o)| {
                     (
                         k.clone(),
-                        serde_json::json!({"sensitive": o.sensitive, "value": masked_json(&o.value)}),
+                        serde_json::json!({
+                            "sensitive": o.sensitive,
+                            "type": o.value.ty().to_json(),
+                            "value": masked_json(&o.value),
+                        }),
                     )
                 })
                 .collect();

@@ -23,6 +23,9 @@ pub struct ModuleReader<'a> {
     pub root_dir: PathBuf,
     /// Every declared name, with where it was declared, to report duplicates.
     seen: IndexMap<String, Span>,
+    /// Reading an override file, whose blocks need not be complete: what
+    /// they leave out, the primary files' blocks give.
+    pub overriding: bool,
 }
 
 impl<'a> ModuleReader<'a> {
@@ -33,6 +36,7 @@ impl<'a> ModuleReader<'a> {
             diags,
             root_dir,
             seen: IndexMap::new(),
+            overriding: false,
         }
     }
 
@@ -41,14 +45,7 @@ impl<'a> ModuleReader<'a> {
     }
 
     fn header_span(&self, file: FileId, block: &Block) -> Span {
-        let start = block.ident.span().map_or(0, |s| s.start);
-        let end = block
-            .labels
-            .last()
-            .and_then(label_span)
-            .or_else(|| block.ident.span())
-            .map_or(start, |s| s.end);
-        Span::new(file, start..end)
+        header_span(file, block)
     }
 
     fn error(&mut self, summary: &str, detail: impl Into<String>, span: Span) {
@@ -572,7 +569,7 @@ impl<'a> ModuleReader<'a> {
                 Structure::Block(b) => self.unexpected_block(file, "module", &b),
             }
         }
-        if !has_source {
+        if !has_source && !self.overriding {
             self.error(
                 "Missing required argument",
                 "the argument \"source\" is required, but no definition was found",
@@ -708,6 +705,7 @@ impl<'a> ModuleReader<'a> {
             provider: None,
             body: Body::new(),
             file,
+            origins: Vec::new(),
             span,
             type_span,
         };
@@ -846,6 +844,7 @@ impl<'a> ModuleReader<'a> {
         }
         match value {
             Some(v) => out.value = v,
+            None if self.overriding => {}
             None => {
                 self.error(
                     "Missing required argument",
@@ -859,6 +858,18 @@ impl<'a> ModuleReader<'a> {
             self.module.outputs.insert(name, out);
         }
     }
+}
+
+/// A block's header: its type and labels.
+pub fn header_span(file: FileId, block: &Block) -> Span {
+    let start = block.ident.span().map_or(0, |s| s.start);
+    let end = block
+        .labels
+        .last()
+        .and_then(label_span)
+        .or_else(|| block.ident.span())
+        .map_or(start, |s| s.end);
+    Span::new(file, start..end)
 }
 
 /// Whether a `depends_on` reference names a whole object: what is left

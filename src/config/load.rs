@@ -12,6 +12,7 @@
 use super::blocks::ModuleReader;
 use super::modules::manifest::Manifest;
 use super::modules::source::{clean_path, ModuleSource};
+use super::overrides::{self, is_override};
 use super::*;
 use crate::addrs::ModulePath;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -85,8 +86,9 @@ fn read_module(
         dir,
         ..Module::default()
     };
+    let (overrides, primaries): (Vec<_>, Vec<_>) = files.into_iter().partition(|(name, _)| is_override(name));
     let mut parsed = Vec::new();
-    for (name, content) in files {
+    for (name, content) in primaries {
         if let Some(p) = parse_file(&name, content, sources, diags) {
             parsed.push(p);
         }
@@ -95,7 +97,23 @@ fn read_module(
     for (file, body) in parsed {
         reader.body(file, body);
     }
-    reader.module
+    let mut module = reader.module;
+    for (name, content) in overrides {
+        let Some((file, body)) = parse_file(&name, content, sources, diags) else {
+            continue;
+        };
+        let empty = Module {
+            path: module.path.clone(),
+            dir: module.dir.clone(),
+            ..Module::default()
+        };
+        let mut reader = ModuleReader::new(empty, sources, diags, root_dir.to_path_buf());
+        reader.overriding = true;
+        reader.body(file, body.clone());
+        let overlay = reader.module;
+        overrides::merge(&mut module, overlay, &body, file, diags);
+    }
+    module
 }
 
 /// Walks the module tree from the root, loading each module once per call.

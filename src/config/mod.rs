@@ -12,6 +12,7 @@ pub mod constraint;
 pub mod json;
 pub mod load;
 pub mod modules;
+pub mod overrides;
 pub mod schema;
 pub mod tables;
 pub mod validate;
@@ -21,7 +22,7 @@ use crate::addrs;
 use crate::diag::{FileId, Sources, Span};
 use crate::lang::types::Type;
 use hcl_edit::expr::Expression;
-use hcl_edit::structure::Body;
+use hcl_edit::structure::{Body, Structure};
 use hcl_edit::Span as _;
 use indexmap::IndexMap;
 use std::path::PathBuf;
@@ -245,10 +246,29 @@ pub struct Resource {
     /// The block body without meta-arguments.
     pub body: Body,
     pub file: FileId,
+    /// The file of each of the body's top-level structures, when an
+    /// override file replaced some of them; empty when `file` holds all.
+    pub origins: Vec<FileId>,
     /// The block header: `resource "TYPE" "NAME"`.
     pub span: Span,
     /// The type label, for errors about the type.
     pub type_span: Span,
+}
+
+impl Resource {
+    /// The body's top-level arguments and blocks, each with the file it is
+    /// written in.
+    pub fn parts(&self) -> impl Iterator<Item = (FileId, &Structure)> {
+        self.body
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (self.origins.get(i).copied().unwrap_or(self.file), s))
+    }
+}
+
+/// A body's structures, all written in `file`.
+pub fn parts_in(body: &Body, file: FileId) -> impl Iterator<Item = (FileId, &Structure)> {
+    body.iter().map(move |s| (file, s))
 }
 
 /// `lifecycle { ... }`, carried for the planner.

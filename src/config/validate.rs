@@ -5,10 +5,10 @@
 //! Types are checked later, when `core` has the values.
 
 use super::schema::{self, BlockSchema};
-use super::Resource;
+use super::{parts_in, Resource};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::lang::eval::suggest;
-use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::structure::{Block, Structure};
 use hcl_edit::Span as _;
 
 /// Every static check of a configuration: resource bodies against their
@@ -40,15 +40,27 @@ pub fn check_resource(res: &Resource, diags: &mut Diagnostics) {
         diags.push(d);
         return;
     };
-    check_body(&res.body, &schema.block, res.file, res.span, "", diags);
+    check_body(res.parts(), &schema.block, res.span, "", diags);
 }
 
-fn check_body(body: &Body, schema: &BlockSchema, file: FileId, header: Span, path: &str, diags: &mut Diagnostics) {
-    let span = |r: Option<std::ops::Range<usize>>| Span::new(file, r.unwrap_or(header.start..header.end));
+fn check_body<'b>(
+    parts: impl Iterator<Item = (FileId, &'b Structure)>,
+    schema: &BlockSchema,
+    header: Span,
+    path: &str,
+    diags: &mut Diagnostics,
+) {
     let mut block_counts: indexmap::IndexMap<String, (usize, bool)> = indexmap::IndexMap::new();
     let mut present: Vec<(&str, Span)> = Vec::new();
 
-    for s in body.iter() {
+    for (file, s) in parts {
+        // A header in another file (an override's part) is no place for this file's spans.
+        let fallback = if file == header.file {
+            header.start..header.end
+        } else {
+            0..0
+        };
+        let span = |r: Option<std::ops::Range<usize>>| Span::new(file, r.unwrap_or(fallback.clone()));
         match s {
             Structure::Attribute(a) => {
                 let name = a.key.as_str();
@@ -107,9 +119,8 @@ fn check_body(body: &Body, schema: &BlockSchema, file: FileId, header: Span, pat
                         }
                         let inner_header = block_header(b, file, header);
                         check_body(
-                            &b.body,
+                            parts_in(&b.body, file),
                             &nested.block,
-                            file,
                             inner_header,
                             &format!("{path}{name}."),
                             diags,
@@ -210,9 +221,8 @@ fn check_dynamic(
     let contents: Vec<&Block> = b.body.get_blocks("content").collect();
     match contents.as_slice() {
         [content] => check_body(
-            &content.body,
+            parts_in(&content.body, file),
             &nested.block,
-            file,
             block_header(content, file, header),
             &format!("{path}{name}."),
             diags,

@@ -5,6 +5,7 @@
 //! blocks are expanded, and what the configuration leaves out becomes its
 //! default, an unknown for computed attributes, or null.
 
+use crate::config::parts_in;
 use crate::config::schema::{BlockSchema, NestingMode};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::lang::eval::describe;
@@ -38,10 +39,22 @@ impl BodyEval<'_, '_> {
     /// The object a body describes. Errors are reported and the attribute
     /// concerned becomes unknown, so that evaluation goes on.
     pub fn object(&mut self, body: &Body, schema: &BlockSchema, path: &str) -> Value {
+        self.parts(parts_in(body, self.file), schema, path)
+    }
+
+    /// The object of a body whose parts may be written in different files
+    /// (an override file's replace some of a resource's).
+    pub fn parts<'b>(
+        &mut self,
+        parts: impl Iterator<Item = (FileId, &'b Structure)>,
+        schema: &BlockSchema,
+        path: &str,
+    ) -> Value {
         let mut out = Map::new();
         let mut blocks: indexmap::IndexMap<&str, Vec<Value>> = indexmap::IndexMap::new();
         let mut unknown_blocks: Vec<&str> = Vec::new();
-        for s in body.iter() {
+        for (file, s) in parts {
+            self.file = file;
             match s {
                 Structure::Attribute(a) => {
                     let Some(attr) = schema.attributes.get(a.key.as_str()) else {

@@ -299,7 +299,7 @@ impl<'c> ObjectEval<'c> {
             file: res.file,
             diags,
         };
-        be.object(&res.body, &schema.block, "")
+        be.parts(res.parts(), &schema.block, "")
     }
 }
 

@@ -5,10 +5,10 @@
 
 use super::Scope;
 use crate::addrs::{Item, ModulePath, Object};
-use crate::config::{Config, Expr};
+use crate::config::{parts_in, Config, Expr};
 use crate::diag::FileId;
 use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Body, Structure};
+use hcl_edit::structure::Structure;
 
 /// An expression to scan for references, with the names bound around it
 /// (dynamic block iterators).
@@ -70,7 +70,7 @@ pub fn object_sites<'c>(config: &'c Config, o: &Object) -> Vec<Site<'c>> {
             };
             let mut out: Vec<Site> = r.count.iter().chain(&r.for_each).map(plain).collect();
             let (count, each) = (r.count.is_some(), r.for_each.is_some());
-            body_sites(&r.body, r.file, &o.module, count, each, &mut Vec::new(), &mut out);
+            body_sites(r.parts(), &o.module, count, each, &mut Vec::new(), &mut out);
             out
         }
     }
@@ -89,25 +89,24 @@ fn site<'c>(e: &'c Expr, module: &ModulePath, count: bool, each: bool) -> Site<'
 
 /// Collects a body's expressions.
 fn body_sites<'c>(
-    body: &'c Body,
-    file: FileId,
+    parts: impl Iterator<Item = (FileId, &'c Structure)>,
     module: &ModulePath,
     count: bool,
     each: bool,
     bound: &mut Vec<String>,
     out: &mut Vec<Site<'c>>,
 ) {
-    let push = |expr: &'c Expression, bound: &Vec<String>, out: &mut Vec<Site<'c>>| {
-        out.push(Site {
-            expr,
-            file,
-            bound: bound.clone(),
-            module: module.clone(),
-            count,
-            each,
-        })
-    };
-    for s in body.iter() {
+    for (file, s) in parts {
+        let push = |expr: &'c Expression, bound: &Vec<String>, out: &mut Vec<Site<'c>>| {
+            out.push(Site {
+                expr,
+                file,
+                bound: bound.clone(),
+                module: module.clone(),
+                count,
+                each,
+            })
+        };
         match s {
             Structure::Attribute(a) => push(&a.value, bound, out),
             Structure::Block(b) if b.ident.as_str() == "dynamic" => {
@@ -127,13 +126,13 @@ fn body_sites<'c>(
                     bound.push(it);
                 }
                 for content in b.body.get_blocks("content") {
-                    body_sites(&content.body, file, module, count, each, bound, out);
+                    body_sites(parts_in(&content.body, file), module, count, each, bound, out);
                 }
                 if pushed {
                     bound.pop();
                 }
             }
-            Structure::Block(b) => body_sites(&b.body, file, module, count, each, bound, out),
+            Structure::Block(b) => body_sites(parts_in(&b.body, file), module, count, each, bound, out),
         }
     }
 }

@@ -16,12 +16,12 @@ pub mod ordering;
 mod rbac;
 
 use crate::addrs::{Instance, Mode};
-use crate::config::{schema, Config, Resource};
+use crate::config::{parts_in, schema, Config, Resource};
 use crate::core::ResourceValues;
-use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::lang::Value;
 use crate::plan::Plan;
-use hcl_edit::structure::{Body, Structure};
+use hcl_edit::structure::Structure;
 use hcl_edit::Span as _;
 use std::collections::HashMap;
 
@@ -65,7 +65,7 @@ impl Subject<'_> {
     /// resource removed from the configuration.
     pub fn span(&self, path: &[&str]) -> Option<Span> {
         let r = self.resource?;
-        Some(find_span(&r.body, path, r.file).unwrap_or(r.span))
+        Some(find_span(r.parts(), path).unwrap_or(r.span))
     }
 
     /// The resource block's header, if it is in the configuration.
@@ -75,8 +75,7 @@ impl Subject<'_> {
 
     /// Whether the configuration writes the attribute at `path`.
     pub fn writes(&self, path: &[&str]) -> bool {
-        self.resource
-            .is_some_and(|r| find_span(&r.body, path, r.file).is_some())
+        self.resource.is_some_and(|r| find_span(r.parts(), path).is_some())
     }
 }
 
@@ -92,9 +91,9 @@ pub fn get<'v>(v: &'v Value, path: &[&str]) -> Option<&'v Value> {
     Some(cur).filter(|v| !v.is_null())
 }
 
-fn find_span(body: &Body, path: &[&str], file: crate::diag::FileId) -> Option<Span> {
+fn find_span<'b>(parts: impl Iterator<Item = (FileId, &'b Structure)>, path: &[&str]) -> Option<Span> {
     let (first, rest) = path.split_first()?;
-    for s in body.iter() {
+    for (file, s) in parts {
         match s {
             Structure::Attribute(a) if rest.is_empty() && a.key.as_str() == *first => {
                 return a.value.span().map(|r| Span::new(file, r));
@@ -103,7 +102,7 @@ fn find_span(body: &Body, path: &[&str], file: crate::diag::FileId) -> Option<Sp
                 if rest.is_empty() {
                     return b.ident.span().map(|r| Span::new(file, r));
                 }
-                if let Some(s) = find_span(&b.body, rest, file) {
+                if let Some(s) = find_span(parts_in(&b.body, file), rest) {
                     return Some(s);
                 }
             }
@@ -114,7 +113,7 @@ fn find_span(body: &Body, path: &[&str], file: crate::diag::FileId) -> Option<Sp
                     if rest.is_empty() {
                         return b.ident.span().map(|r| Span::new(file, r));
                     }
-                    if let Some(s) = find_span(&content.body, rest, file) {
+                    if let Some(s) = find_span(parts_in(&content.body, file), rest) {
                         return Some(s);
                     }
                 }
