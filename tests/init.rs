@@ -521,6 +521,21 @@ fn installs_the_tree_as_terraform_does() {
             .unwrap()
             .starts_with("# aks 1.2.0")
     );
+    // The rest of aksplan reads the modules where init put them.
+    let r = common::run(dir.path(), &["validate"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let r = common::run(dir.path(), &["plan", "-detailed-exitcode"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn a_module_not_installed_asks_for_init() {
+    let w = World::new();
+    let dir = tree_config(&w);
+    let r = common::run(dir.path(), &["validate"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("Module not installed"), "{}", r.stderr);
+    assert!(r.stderr.contains("aksplan init"), "{}", r.stderr);
 }
 
 #[test]
@@ -538,6 +553,9 @@ fn a_directory_terraform_initialised_is_kept_as_it_is() {
     assert_eq!(progress(&r.stdout), "Initializing modules...\n");
     assert_eq!(w.registry.seen().len(), before, "nothing is asked of the registry");
     assert_eq!(manifest(dir.path()), theirs);
+    // And the configuration loads from terraform's manifest.
+    let r = common::run(dir.path(), &["validate"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
 }
 
 #[test]

@@ -172,10 +172,13 @@ impl<'a> ModuleReader<'a> {
         }
     }
 
+    /// A constant string; a number or bool becomes one, as in Terraform.
     fn literal_string(&mut self, file: FileId, attr: &Attribute) -> Option<String> {
-        match self.literal(file, &attr.value)? {
-            Value::String(s) => Some(s),
-            other => {
+        let value = self.literal(file, &attr.value)?;
+        match crate::lang::types::convert(value.clone(), &crate::lang::types::Type::String) {
+            Ok(Value::String(s)) => Some(s),
+            _ => {
+                let other = value;
                 self.error(
                     "Incorrect attribute value type",
                     format!(
@@ -534,6 +537,7 @@ impl<'a> ModuleReader<'a> {
             file,
             span,
             source_span: span,
+            version_span: None,
         };
         let mut has_source = false;
         for s in block.body {
@@ -542,16 +546,22 @@ impl<'a> ModuleReader<'a> {
                     "source" => {
                         call.source_span = self.span(file, a.value.span());
                         has_source = true;
-                        match &a.value {
-                            Expression::String(s) => call.source = s.value().clone(),
-                            _ => self.error(
+                        match self.literal(file, &a.value) {
+                            Some(Value::String(s)) => call.source = s,
+                            Some(_) => self.error(
                                 "Invalid module source address",
-                                "the module source must be a literal string: source = \"./modules/net\"",
+                                "the module source must be a string: source = \"./modules/net\"",
                                 call.source_span,
                             ),
+                            None => {}
                         }
                     }
-                    "version" => call.version = self.literal_string(file, &a),
+                    // `version = null` is no constraint.
+                    "version" if matches!(a.value, Expression::Null(_)) => {}
+                    "version" => {
+                        call.version = self.literal_string(file, &a);
+                        call.version_span = Some(self.span(file, a.value.span()));
+                    }
                     "count" => call.count = Some(Expr { file, expr: a.value }),
                     "for_each" => call.for_each = Some(Expr { file, expr: a.value }),
                     "depends_on" => call.depends_on = self.depends_on(file, &a),

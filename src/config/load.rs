@@ -72,6 +72,23 @@ pub fn from_files(dir: &Path, files: Vec<FileContent>) -> (Config, Diagnostics) 
     (config, diags)
 }
 
+/// Reads the module in `dir` (relative to the root module's directory
+/// `root`) on its own, without the modules it calls. Its files are named
+/// relative to the root module in diagnostics.
+pub fn module_dir(root: &Path, path: ModulePath, dir: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Module {
+    let files = match read_dir_files(&root.join(dir), &["tf", "tf.json"]) {
+        Ok(files) => files
+            .into_iter()
+            .map(|(name, content)| (display_name(dir, &name), content))
+            .collect(),
+        Err(d) => {
+            diags.push(d);
+            Vec::new()
+        }
+    };
+    read_module(path, dir.to_path_buf(), files, sources, diags, root)
+}
+
 /// Reads one module's parsed files into its model.
 fn read_module(
     path: ModulePath,
@@ -130,24 +147,7 @@ impl Tree<'_> {
     /// leave it. `chain` holds the directories of the calling modules.
     fn load(&mut self, path: ModulePath, dir: PathBuf, package: Option<PathBuf>, chain: &mut Vec<PathBuf>) {
         let root = self.config.dir.clone();
-        let files = match read_dir_files(&root.join(&dir), &["tf", "tf.json"]) {
-            Ok(files) => files
-                .into_iter()
-                .map(|(name, content)| (display_name(&dir, &name), content))
-                .collect(),
-            Err(d) => {
-                self.diags.push(d);
-                Vec::new()
-            }
-        };
-        let module = read_module(
-            path.clone(),
-            dir.clone(),
-            files,
-            &mut self.config.sources,
-            self.diags,
-            &root,
-        );
+        let module = module_dir(&root, path.clone(), &dir, &mut self.config.sources, self.diags);
         if !path.is_root() {
             for imp in &module.imports {
                 self.diags.push(

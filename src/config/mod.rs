@@ -140,6 +140,8 @@ pub struct ModuleCall {
     pub span: Span,
     /// The `source` expression.
     pub source_span: Span,
+    /// The `version` expression, if written.
+    pub version_span: Option<Span>,
 }
 
 /// One entry of a module call's `providers` map.

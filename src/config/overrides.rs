@@ -242,6 +242,7 @@ impl Merge<'_> {
         }
         if writes("version") {
             base.version = over.version;
+            base.version_span = over.version_span;
         }
         if writes("count") {
             base.count = over.count;

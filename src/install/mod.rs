@@ -4,9 +4,9 @@
 //! source (local directory, registry version, git or archive package),
 //! fetching remote packages into `.terraform/modules/<key>`, and the
 //! manifest `.terraform/modules/modules.json`, in terraform's format, so a
-//! directory initialised by either tool works with both. It does not load or
-//! evaluate configurations (the loader will ask the manifest where a module
-//! is), and prints nothing: progress goes to a callback, errors come back as
+//! directory initialised by either tool works with both. It reads each
+//! module with the configuration loader but evaluates nothing (the loader
+//! asks the manifest where a module is), and prints nothing: progress goes to a callback, errors come back as
 //! diagnostics for `cli` to render.
 //!
 //! The API for the rest of aksplan:
@@ -17,23 +17,19 @@
 //!   installed module's directory by its key (`net`, `aks.net`), relative to
 //!   the root module's directory. Local sources are recorded too, so a loader
 //!   may look every module up there, or resolve `./x` itself.
-//! - [`scan::scan_dir`] lists a directory's module calls; the loader will
-//!   replace it by its own model.
 //!
 //! Pieces, in the order of a run: [`cliconfig`] (registry hosts and tokens),
-//! [`scan`], source parsing (`config::modules::source`), [`walk`], [`registry`], [`package`], [`fetch`]
+//! [`calls`] (each module's calls, from the loader), source parsing (`config::modules::source`), [`walk`], [`registry`], [`package`], [`fetch`]
 //! ([`git`], [`archive`], over [`http`]), and the manifest (`config::modules::manifest`).
 
 pub mod archive;
+pub mod calls;
 pub mod cliconfig;
 pub mod fetch;
 pub mod git;
 pub mod http;
-
 pub mod package;
 pub mod registry;
-pub mod scan;
-
 pub mod symlinks;
 pub mod walk;
 

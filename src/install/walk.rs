@@ -14,11 +14,11 @@
 //! records below it. One difference, asked for by aksplan: records of
 //! modules no longer called are dropped (terraform keeps them).
 
+use super::calls::{calls_in, ModuleCall};
 use super::cliconfig::CliConfig;
 use super::fetch::Fetcher;
 use super::http::Http;
 use super::registry::{choose, Registry, RegistryError};
-use super::scan::{scan_dir, ModuleCall};
 use super::symlinks::eval_symlinks;
 use super::{Event, Options, Report};
 use crate::config::constraint::Constraints;
@@ -64,15 +64,13 @@ pub fn install(
     progress: &mut dyn FnMut(&Event),
 ) -> Result<Report, Diagnostics> {
     // As terraform: nothing to do, and nothing written, without module calls.
-    let (calls, mut diags) = scan_dir(root, "", sources);
-    if diags.has_errors() {
-        return Err(diags);
-    }
+    let (calls, mut diags) = calls_in(root, Path::new("."), sources);
     if calls.is_empty() {
-        return Ok(Report {
-            warnings: diags,
-            ..Report::default()
-        });
+        return if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(Report::default())
+        };
     }
     let (cli, cli_diags) = CliConfig::load(&options.env);
     diags.extend(cli_diags);
@@ -158,13 +156,12 @@ impl Walker<'_, '_> {
     }
 
     fn walk(&mut self, node: Node) {
-        let (calls, d) = scan_dir(&self.fs(&node.dir), &node.dir, self.sources);
+        let (calls, d) = calls_in(self.root, Path::new(&node.dir), self.sources);
         self.diags.extend(d);
         self.walk_calls(node, calls);
     }
 
-    fn walk_calls(&mut self, node: Node, mut calls: Vec<ModuleCall>) {
-        calls.sort_by(|a, b| a.name.cmp(&b.name));
+    fn walk_calls(&mut self, node: Node, calls: Vec<ModuleCall>) {
         for call in calls {
             if let Some(child) = self.call(&node, &call) {
                 self.walk(child);
