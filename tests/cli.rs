@@ -451,3 +451,28 @@ fn validate_as_sarif_points_code_scanning_at_the_rule_line() {
         .iter()
         .any(|r| r["id"] == "VNET001"));
 }
+
+/// `aksplan apply | head -1`: the reader goes away, the apply does not.
+#[test]
+fn a_closed_stdout_stops_the_printing_not_the_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let groups: String = (0..20)
+        .map(|i| format!("resource \"azurerm_resource_group\" \"r{i}\" {{\n  name     = \"rg-{i}\"\n  location = \"westeurope\"\n}}\n"))
+        .collect();
+    write(dir.path(), &[("main.tf", &groups)]);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("aksplan"))
+        .current_dir(dir.path())
+        .env_clear()
+        .args(["apply", "-auto-approve"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let r = run(dir.path(), &["state", "list"]);
+    assert_eq!(r.stdout.lines().count(), 20, "{}", r.stdout);
+}

@@ -51,12 +51,12 @@ fn plan_and_apply(
         Ok(b) => b,
         Err(code) => return code,
     };
-    println!("{}\n", session.banner());
+    outln!("{}\n", session.banner());
     let (plan, evaluated, diags) = session.plan(&config, vars, state, &opts, options.parallelism, !options.skip_rules);
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
-    print!("{}", render::plan(&plan, render::Style { color: ctx.color }));
+    out!("{}", render::plan(&plan, render::Style { color: ctx.color }));
     if plan.has_changes() && !auto_approve {
         if let Some(code) = confirm(ctx, destroy) {
             return code;
@@ -83,12 +83,12 @@ fn confirm(ctx: &Context, destroy: bool) -> Option<i32> {
     } else {
         "perform these actions"
     };
-    print!("\nDo you want to {what}? Only 'yes' will be accepted.\n  Enter a value: ");
+    out!("\nDo you want to {what}? Only 'yes' will be accepted.\n  Enter a value: ");
     let _ = std::io::stdout().flush();
     let mut answer = String::new();
     let _ = std::io::stdin().lock().read_line(&mut answer);
     if answer.trim() != "yes" {
-        println!("\nApply cancelled.");
+        outln!("\nApply cancelled.");
         return Some(exit::ERROR);
     }
     None
@@ -151,7 +151,7 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
             )),
         );
     }
-    println!("{}\n", session.banner());
+    outln!("{}\n", session.banner());
     let start = prior_with_state(prior.clone(), &state);
     let (mut plan, evaluated, diags) =
         session.plan(&config, vars, prior, &opts, options.parallelism, !options.skip_rules);
@@ -206,7 +206,7 @@ fn execute(
         }
     });
     if plan.has_changes() {
-        println!();
+        outln!();
     }
     let mut result = session.log.phase("apply", || {
         session.runtime.block_on(apply::apply(
@@ -245,7 +245,7 @@ fn execute(
             Outcome::Failed => "FAILED",
             Outcome::Skipped(_) => continue,
         };
-        println!("{addr}: {line}");
+        outln!("{addr}: {line}");
     }
     let failed = report(ctx, &result.diags, &config.sources);
     let skipped: Vec<_> = result
@@ -264,7 +264,7 @@ fn execute(
     let destroyed = result.count(|o| matches!(o, Outcome::Deleted | Outcome::Replaced));
     let n_failed = result.count(|o| matches!(o, Outcome::Failed));
     if failed || n_failed > 0 || result.interrupted {
-        println!(
+        outln!(
             "\nApply incomplete: {added} added, {changed} changed, {destroyed} destroyed; {n_failed} failed, {} not attempted. State is saved: plan again to see what is left.",
             skipped.len()
         );
@@ -277,11 +277,11 @@ fn execute(
     } else {
         String::new()
     };
-    println!("\n{verb} complete! Resources: {imported}{added} added, {changed} changed, {destroyed} destroyed.");
+    outln!("\n{verb} complete! Resources: {imported}{added} added, {changed} changed, {destroyed} destroyed.");
     if !state.outputs.is_empty() && !plan.destroy {
-        println!("\nOutputs:\n");
+        outln!("\nOutputs:\n");
         for (name, o) in &state.outputs {
-            println!("{name} = {}", render::inline(&o.value));
+            outln!("{name} = {}", render::inline(&o.value));
         }
     }
     exit::OK

@@ -75,8 +75,8 @@ pub fn run(ctx: &Context, args: &ConsoleArgs, cloud: &CloudArgs) -> i32 {
         };
         let file = sources.add("<console-input>", std::mem::take(&mut pending));
         match console.eval(&expr, file) {
-            Ok(Output::Value(v)) => println!("{}", display::console(&v)),
-            Ok(Output::Type(t)) => println!("{}", display::type_string(&t)),
+            Ok(Output::Value(v)) => outln!("{}", display::console(&v)),
+            Ok(Output::Type(t)) => outln!("{}", display::type_string(&t)),
             Err(d) => failed |= super::report(ctx, &d, &sources),
         }
     }

@@ -70,12 +70,12 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
         ],
     };
     match args.format {
-        ReportFormat::Text => print!("{}", view::text(&r, &meta)),
-        ReportFormat::Json => println!(
+        ReportFormat::Text => out!("{}", view::text(&r, &meta)),
+        ReportFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&view::json(&r, &meta)).unwrap_or_default()
         ),
-        ReportFormat::Markdown => print!("{}", view::markdown(&r, &meta)),
+        ReportFormat::Markdown => out!("{}", view::markdown(&r, &meta)),
     }
     if r.has_drift() {
         exit::CHANGES

@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, args: &FmtArgs) -> i32 {
                 Ok(formatted) => {
                     unformatted |= formatted != text;
                     if !args.check {
-                        print!("{formatted}");
+                        out!("{formatted}");
                     }
                 }
                 Err(d) => diags.push(d),
@@ -75,17 +75,17 @@ pub fn run(ctx: &Context, args: &FmtArgs) -> i32 {
             };
             // Terraform's -list=false -write=false (without -diff) prints every file's formatted text.
             if !args.list && !args.write && !args.diff && !args.check {
-                print!("{formatted}");
+                out!("{formatted}");
             }
             if formatted == text {
                 continue;
             }
             unformatted = true;
             if args.list {
-                println!("{name}");
+                outln!("{name}");
             }
             if args.diff {
-                print!("{}", unified_diff(&name, &text, &formatted));
+                out!("{}", unified_diff(&name, &text, &formatted));
             }
             if !args.check && args.write {
                 if let Err(e) = write(&file, &formatted) {

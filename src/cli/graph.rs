@@ -11,8 +11,8 @@ pub fn run(ctx: &Context, args: &GraphArgs) -> i32 {
         return exit::ERROR;
     };
     match args.format {
-        GraphFormat::Dot => print!("{}", views::graph::dot(&evaluated.graph)),
-        GraphFormat::Json => println!("{}", views::graph::json(&evaluated.graph)),
+        GraphFormat::Dot => out!("{}", views::graph::dot(&evaluated.graph)),
+        GraphFormat::Json => outln!("{}", views::graph::json(&evaluated.graph)),
     }
     exit::OK
 }

@@ -71,8 +71,8 @@ pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
             Diagnostic::error("Cannot write the state").with_detail(e.to_string()),
         );
     }
-    println!("{addr}: imported from {}", args.id);
-    println!(
+    outln!("{addr}: imported from {}", args.id);
+    outln!(
         "\nImport successful! aksplan now manages it; run `aksplan plan` to see how it differs from its configuration."
     );
     exit::OK

@@ -13,7 +13,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> i32 {
             upgrade: args.upgrade,
             env: ctx.env.clone(),
         };
-        let mut progress = |e: &install::Event| println!("{e}");
+        let mut progress = |e: &install::Event| outln!("{e}");
         match install::run(&ctx.dir, &options, &mut sources, &mut progress) {
             Ok(r) => {
                 report(ctx, &r.warnings, &sources);
@@ -24,6 +24,6 @@ pub fn run(ctx: &Context, args: &InitArgs) -> i32 {
             }
         }
     }
-    println!("\naksplan has been successfully initialized!");
+    outln!("\naksplan has been successfully initialized!");
     exit::OK
 }

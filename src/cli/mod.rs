@@ -6,6 +6,24 @@
 //! Terraform's spelling of the command line ([`tfsyntax`]), and changes to
 //! the directory of Terraform's `-chdir=DIR`, as terraform does.
 
+/// `println!` for the command line's output: a closed standard output
+/// (`aksplan show -json | head`) ends the printing, not the run, so an apply
+/// being printed still finishes and is recorded.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!`, as [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod apply;
 pub mod args;
 mod completion;

@@ -23,7 +23,7 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
         Err(code) => return code,
     };
     if args.format == ReportFormat::Text {
-        println!("{}\n", session.banner());
+        outln!("{}\n", session.banner());
     }
     let (plan, _, diags) = session.plan(
         &config,
@@ -36,10 +36,10 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
     let failed = report(ctx, &diags, &config.sources);
     match args.format {
         // A pull request's comment shows why the plan failed, too.
-        ReportFormat::Markdown => print!("{}", plan_markdown::markdown(&plan, &diags, &config.sources)),
+        ReportFormat::Markdown => out!("{}", plan_markdown::markdown(&plan, &diags, &config.sources)),
         _ if failed => {}
-        ReportFormat::Text => print!("{}", render::plan(&plan, render::Style { color: ctx.color })),
-        ReportFormat::Json => println!(
+        ReportFormat::Text => out!("{}", render::plan(&plan, render::Style { color: ctx.color })),
+        ReportFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&plan_json::plan_json(&plan, &config, &diags, &config.sources))
                 .unwrap_or_default()
@@ -70,7 +70,7 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
                 Diagnostic::error("Cannot save the plan").with_detail(format!("{}: {e}", out.display())),
             );
         }
-        println!(
+        outln!(
             "\nSaved the plan to {}. Apply exactly it with: aksplan apply {}",
             out.display(),
             out.display()

@@ -18,7 +18,7 @@ pub fn run(ctx: &Context, _args: &ProvidersArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
     };
-    print!("{}", configuration_tree(&config));
+    out!("{}", configuration_tree(&config));
     let mut in_state: Vec<String> = state
         .resources
         .values()
@@ -27,9 +27,9 @@ pub fn run(ctx: &Context, _args: &ProvidersArgs) -> i32 {
     in_state.sort();
     in_state.dedup();
     if !in_state.is_empty() {
-        println!("Providers required by state:\n");
+        outln!("Providers required by state:\n");
         for p in in_state {
-            println!("    provider[{p}]\n");
+            outln!("    provider[{p}]\n");
         }
     }
     exit::OK

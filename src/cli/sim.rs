@@ -33,7 +33,7 @@ pub fn run(ctx: &Context, cmd: &SimCommand) -> i32 {
         SimCommand::List => match sim.store().all() {
             Ok(docs) => {
                 for d in docs {
-                    println!("{}", d.get("id").and_then(|i| i.as_str()).unwrap_or("?"));
+                    outln!("{}", d.get("id").and_then(|i| i.as_str()).unwrap_or("?"));
                 }
                 exit::OK
             }
@@ -44,7 +44,7 @@ pub fn run(ctx: &Context, cmd: &SimCommand) -> i32 {
         },
         SimCommand::Show { id } => match sim.handle(&request(Method::Get, id, None)) {
             Ok(r) => {
-                println!("{}", serde_json::to_string_pretty(&r.body).unwrap_or_default());
+                outln!("{}", serde_json::to_string_pretty(&r.body).unwrap_or_default());
                 exit::OK
             }
             Err(e) => arm_failure(ctx, e),

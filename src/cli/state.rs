@@ -47,10 +47,10 @@ pub fn output(ctx: &Context, args: &OutputArgs) -> i32 {
             // Asked for by name in a machine format: the value itself.
             let (value, _) = o.value.clone().unmark_deep();
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&value.to_json()).unwrap_or_default());
+                outln!("{}", serde_json::to_string_pretty(&value.to_json()).unwrap_or_default());
             } else if args.raw {
                 match value.to_template_string() {
-                    Some(s) => print!("{s}"),
+                    Some(s) => out!("{s}"),
                     None => {
                         return fail(
                             ctx,
@@ -60,7 +60,7 @@ pub fn output(ctx: &Context, args: &OutputArgs) -> i32 {
                     }
                 }
             } else {
-                println!("{}", render::inline(&o.value));
+                outln!("{}", render::inline(&o.value));
             }
         }
         None if args.json => {
@@ -78,11 +78,11 @@ pub fn output(ctx: &Context, args: &OutputArgs) -> i32 {
                     )
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
         }
         None => {
             for (name, o) in &state.outputs {
-                println!("{name} = {}", render::inline(&o.value));
+                outln!("{name} = {}", render::inline(&o.value));
             }
         }
     }
@@ -114,11 +114,11 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> i32 {
             };
             let plan = crate::plan::Plan { prior_state, ..plan };
             let doc = super::views::plan_json::plan_json(&plan, &config, &diags, &config.sources);
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
             return exit::OK;
         }
-        println!("Saved plan against {}\n", saved.cloud);
-        print!("{}", render::plan(&plan, render::Style { color: ctx.color }));
+        outln!("Saved plan against {}\n", saved.cloud);
+        out!("{}", render::plan(&plan, render::Style { color: ctx.color }));
         return exit::OK;
     }
     let state = match load(ctx) {
@@ -138,20 +138,20 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> i32 {
                 o.value = serde_json::Value::Null;
             }
         }
-        println!("{}", serde_json::to_string_pretty(&f).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&f).unwrap_or_default());
         return exit::OK;
     }
     if state.is_empty() {
-        println!("The state is empty. Nothing is managed yet.");
+        outln!("The state is empty. Nothing is managed yet.");
         return exit::OK;
     }
     for (addr, r) in &state.resources {
-        println!("{}", render::resource_state(addr, &r.type_name, &r.value));
+        outln!("{}", render::resource_state(addr, &r.type_name, &r.value));
     }
     if !state.outputs.is_empty() {
-        println!("Outputs:\n");
+        outln!("Outputs:\n");
         for (name, o) in &state.outputs {
-            println!("{name} = {}", render::inline(&o.value));
+            outln!("{name} = {}", render::inline(&o.value));
         }
     }
     exit::OK
@@ -197,7 +197,7 @@ pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
                 Err(code) => return code,
             };
             for addr in state.resources.keys() {
-                println!("{addr}");
+                outln!("{addr}");
             }
             exit::OK
         }
@@ -212,7 +212,7 @@ pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
             };
             match state.resources.get(&addr) {
                 Some(r) => {
-                    print!("{}", render::resource_state(&addr, &r.type_name, &r.value));
+                    out!("{}", render::resource_state(&addr, &r.type_name, &r.value));
                     exit::OK
                 }
                 None => fail(
@@ -235,7 +235,7 @@ pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
                         return Err(Diagnostic::error("No such resource instance")
                             .with_detail(format!("{a} is not in the state")));
                     }
-                    println!("Removed {a} from the state; it still exists in the cloud.");
+                    outln!("Removed {a} from the state; it still exists in the cloud.");
                 }
                 Ok(())
             })
@@ -266,7 +266,7 @@ pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
                     .filter_map(|(from, to)| state.resources.remove(from).map(|r| (from, to, r)))
                     .collect();
                 for (from, to, r) in taken {
-                    println!("Moved {from} to {to}.");
+                    outln!("Moved {from} to {to}.");
                     state.resources.insert(to.clone(), r);
                 }
                 Ok(())
@@ -353,11 +353,11 @@ fn moves(state: &State, src: &Target, dst: &Target) -> Result<Vec<(Instance, Ins
 pub fn force_unlock(ctx: &Context) -> i32 {
     match lock::force_unlock(&ctx.dir) {
         Ok(Some(info)) => {
-            println!("Removed the state lock ({info}).");
+            outln!("Removed the state lock ({info}).");
             exit::OK
         }
         Ok(None) => {
-            println!("The state is not locked.");
+            outln!("The state is not locked.");
             exit::OK
         }
         Err(e) => fail(

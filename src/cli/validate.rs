@@ -24,15 +24,15 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
         diags.sort();
     }
     match args.format {
-        DiagFormat::Json => println!("{}", views::diagnostics::json(&diags, &config.sources)),
-        DiagFormat::Sarif => println!(
+        DiagFormat::Json => outln!("{}", views::diagnostics::json(&diags, &config.sources)),
+        DiagFormat::Sarif => outln!(
             "{}",
             serde_json::to_string_pretty(&views::sarif::sarif(&diags, &config.sources, &ctx.dir)).unwrap_or_default()
         ),
         DiagFormat::Text => {
             eprint!("{}", super::diagnostics_text(ctx, &diags, &config.sources));
             if !diags.has_errors() {
-                println!(
+                outln!(
                     "Success! The configuration is valid{}.",
                     views::diagnostics::warning_suffix(&diags)
                 );

@@ -41,9 +41,9 @@ pub fn run(ctx: &Context, args: &VersionArgs) -> i32 {
             "terraform_outdated": false,
             "aksplan_version": env!("CARGO_PKG_VERSION"),
         });
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
-        print!("{}", text(&providers));
+        out!("{}", text(&providers));
     }
     exit::OK
 }
