@@ -59,8 +59,10 @@ impl Value {
         Value::Unknown(Type::Dynamic)
     }
 
+    /// A string, in Unicode normalization form C as every string of the
+    /// language is (see [`super::nfc`]).
     pub fn string(s: impl Into<String>) -> Value {
-        Value::String(s.into())
+        Value::String(super::nfc::nfc(s.into()))
     }
 
     pub fn int(i: i64) -> Value {
@@ -399,9 +401,13 @@ impl Value {
             J::Null => Value::null(),
             J::Bool(b) => Value::Bool(*b),
             J::Number(n) => Value::Number(json_number(n)),
-            J::String(s) => Value::String(s.clone()),
+            J::String(s) => Value::string(s.as_str()),
             J::Array(a) => Value::Tuple(a.iter().map(Value::from_json).collect()),
-            J::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect()),
+            J::Object(o) => Value::Object(
+                o.iter()
+                    .map(|(k, v)| (super::nfc::nfc(k.clone()), Value::from_json(v)))
+                    .collect(),
+            ),
         }
     }
 }
@@ -658,10 +664,10 @@ impl<'de> serde::Deserialize<'de> for Value {
                     .ok_or_else(|| E::custom("NaN is not a number"))
             }
             fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-                Ok(Value::String(s.to_string()))
+                Ok(Value::string(s))
             }
             fn visit_string<E>(self, s: String) -> Result<Value, E> {
-                Ok(Value::String(s))
+                Ok(Value::string(s))
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
                 let mut items = Vec::with_capacity(a.size_hint().unwrap_or(0).min(4096));
@@ -673,7 +679,7 @@ impl<'de> serde::Deserialize<'de> for Value {
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
                 let mut m = Map::new();
                 while let Some((k, v)) = a.next_entry::<String, Value>()? {
-                    m.insert(k, v);
+                    m.insert(super::nfc::nfc(k), v);
                 }
                 Ok(Value::Object(m))
             }

@@ -283,7 +283,11 @@ fn dispatch(function: &Function, args: Vec<Value>, ctx: &FuncContext) -> FnResul
         return Ok(Value::Unknown(function.ret.clone()).mark_if(marked));
     }
     match (function.imp)(&checked, ctx) {
-        Ok(v) => Ok(v.mark_if(marked)),
+        Ok(mut v) => {
+            // Every string a function makes is normalized, as go-cty's StringVal does.
+            super::nfc::normalize(&mut v);
+            Ok(v.mark_if(marked))
+        }
         // A message may quote an argument: never one that is sensitive.
         Err(e) if marked => Err(FnError {
             arg: e.arg,
