@@ -13,6 +13,7 @@ mod forexpr;
 mod object;
 mod ops;
 mod template;
+mod template_fn;
 mod traverse;
 
 use super::functions::FuncContext;
@@ -151,7 +152,8 @@ pub struct Evaluator<'a> {
     /// Names bound by `for` expressions, innermost last.
     bound: Vec<(String, Value)>,
     depth: usize,
-    in_templatefile: bool,
+    /// Set while rendering a template function's template.
+    in_template: Option<template_fn::InTemplate>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -161,7 +163,7 @@ impl<'a> Evaluator<'a> {
             ctx,
             bound: Vec::new(),
             depth: 0,
-            in_templatefile: false,
+            in_template: None,
         }
     }
 
@@ -416,7 +418,14 @@ mod tests {
         let e = eval_with("var.nope").unwrap_err();
         assert_eq!((e.kind, e.span), (EvalErrorKind::InvalidReference, Some(0..8)));
         let e = eval_with("upper(1, 2)").unwrap_err();
-        assert_eq!(e.kind, EvalErrorKind::FunctionCall);
+        assert_eq!(e.kind, EvalErrorKind::TooManyArguments);
+        let e = eval_with("upper()").unwrap_err();
+        assert_eq!(e.kind, EvalErrorKind::NotEnoughArguments);
+        // An argument at fault is "Invalid function argument", a failure
+        // of the whole call "Error in function call".
+        let e = eval_with("jsondecode(\"{\")").unwrap_err();
+        assert_eq!(e.kind, EvalErrorKind::FunctionFailed);
+        assert_eq!(e.kind.summary(), "Error in function call");
         let e = eval_with("nosuch(1)").unwrap_err();
         assert_eq!((e.kind, e.span), (EvalErrorKind::UnknownFunction, Some(0..6)));
         let e = eval_with("lenght([1])").unwrap_err();
@@ -445,7 +454,7 @@ mod tests {
         assert!(eval_standalone("try([][0])")
             .unwrap_err()
             .message
-            .contains("no argument could be evaluated"));
+            .contains("no expression succeeded"));
     }
 
     #[test]
