@@ -197,7 +197,7 @@ impl<'a> Evaluator<'a> {
             }
             Expression::Object(obj) => self.object(obj),
             Expression::StringTemplate(t) => self.string_template(t, expr.span()),
-            Expression::HeredocTemplate(h) => self.template(&h.template, expr.span()),
+            Expression::HeredocTemplate(h) => self.heredoc(h),
             Expression::Parenthesis(p) => self.eval(p.inner()),
             Expression::Variable(v) => self.variable(v, &[]),
             Expression::Traversal(t) => match &t.expr {

@@ -1,5 +1,11 @@
 //! String templates and heredocs: interpolations, `%{ if }` and `%{ for }`
 //! directives, strip markers.
+//!
+//! Strip markers (`${~ x ~}`, `%{~ if ~}`) work as HCL's parser applies
+//! them, before evaluation: a `~` trims the white space of the literal text
+//! next to it in the source, never of an interpolation's result. In a
+//! heredoc or a template file, literal text is one piece per line, so a
+//! marker trims at most to the end or start of its own line.
 
 use super::{describe, EvalError, EvalErrorKind, Evaluator, Result};
 use crate::lang::nfc;
@@ -8,7 +14,12 @@ use crate::lang::value::Value;
 use hcl_edit::expr::Expression;
 use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Span as _;
+use std::collections::HashMap;
 use std::ops::Range;
+
+/// The literal texts of a template after its strip markers, by the address
+/// of their element (the template is borrowed for the whole rendering).
+type Trimmed = HashMap<*const String, String>;
 
 impl Evaluator<'_> {
     /// A quoted template: one that is a single interpolation yields the
@@ -24,12 +35,27 @@ impl Evaluator<'_> {
         self.template(t, span)
     }
 
-    pub(super) fn template(&mut self, t: &Template, span: Option<Range<usize>>) -> Result<Value> {
+    pub(super) fn heredoc(&mut self, h: &hcl_edit::template::HeredocTemplate) -> Result<Value> {
+        self.render_template(&h.template, true)
+    }
+
+    /// A template read from a file or a string (`templatefile`,
+    /// `templatestring`): its literal text is scanned line by line, as a
+    /// heredoc's.
+    pub(super) fn bare_template(&mut self, t: &Template) -> Result<Value> {
+        self.render_template(t, true)
+    }
+
+    pub(super) fn template(&mut self, t: &Template, _span: Option<Range<usize>>) -> Result<Value> {
+        self.render_template(t, false)
+    }
+
+    fn render_template(&mut self, t: &Template, heredoc: bool) -> Result<Value> {
         let mut out = String::new();
-        let mut strip_next = false;
         let mut state = TemplateState::default();
-        self.render(t, &mut out, &mut strip_next, &mut state)?;
-        let _ = span;
+        let mut trimmed = Trimmed::new();
+        strip(t, heredoc, &mut Strip::default(), &mut trimmed);
+        self.render(t, &trimmed, &mut out, &mut state)?;
         Ok(if state.unknown {
             Value::Unknown(Type::String)
         } else {
@@ -38,30 +64,19 @@ impl Evaluator<'_> {
         .mark_if(state.marked))
     }
 
-    fn render(&mut self, t: &Template, out: &mut String, strip_next: &mut bool, st: &mut TemplateState) -> Result<()> {
+    fn render(&mut self, t: &Template, trimmed: &Trimmed, out: &mut String, st: &mut TemplateState) -> Result<()> {
         for element in t.iter() {
             match element {
                 Element::Literal(l) => {
-                    let text = if std::mem::take(strip_next) {
-                        l.value().trim_start()
-                    } else {
-                        l.value().as_str()
-                    };
-                    out.push_str(text);
+                    let key: *const String = l.value();
+                    out.push_str(trimmed.get(&key).map_or(l.value().as_str(), String::as_str));
                 }
                 Element::Interpolation(i) => {
-                    if i.strip.strip_start() {
-                        trim_end(out);
-                    }
                     let v = self.eval(&i.expr)?;
                     self.append(v, out, &i.expr, st)?;
-                    *strip_next = i.strip.strip_end();
                 }
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(d) => {
-                        if d.if_expr.strip.strip_start() {
-                            trim_end(out);
-                        }
                         let cond = self.eval(&d.if_expr.cond_expr)?;
                         st.marked |= cond.has_sensitive();
                         let cond = convert(cond.clone(), &Type::Bool).unwrap_or(cond);
@@ -79,26 +94,14 @@ impl Evaluator<'_> {
                                 ))
                             }
                         };
-                        *strip_next = d.if_expr.strip.strip_end();
                         if branch {
-                            self.render(&d.if_expr.template, out, strip_next, st)?;
-                            if d.else_expr.as_ref().is_some_and(|e| e.strip.strip_start()) {
-                                trim_end(out);
-                            }
+                            self.render(&d.if_expr.template, trimmed, out, st)?;
                         } else if let Some(e) = &d.else_expr {
-                            *strip_next = e.strip.strip_end();
-                            self.render(&e.template, out, strip_next, st)?;
+                            self.render(&e.template, trimmed, out, st)?;
                         }
-                        if d.endif_expr.strip.strip_start() {
-                            trim_end(out);
-                        }
-                        *strip_next = d.endif_expr.strip.strip_end();
                     }
                     Directive::For(d) => {
                         let fe = &d.for_expr;
-                        if fe.strip.strip_start() {
-                            trim_end(out);
-                        }
                         let (collection, marked) = self.eval(&fe.collection_expr)?.unmark_shallow();
                         st.marked |= marked;
                         let pairs: Vec<(Value, Value)> = match collection.into_pairs() {
@@ -121,15 +124,10 @@ impl Evaluator<'_> {
                                 self.bound.push((kv.as_str().to_string(), k));
                             }
                             self.bound.push((fe.value_var.as_str().to_string(), v));
-                            *strip_next = fe.strip.strip_end();
-                            let r = self.render(&fe.template, out, strip_next, st);
+                            let r = self.render(&fe.template, trimmed, out, st);
                             self.bound.truncate(before);
                             r?;
-                            if d.endfor_expr.strip.strip_start() {
-                                trim_end(out);
-                            }
                         }
-                        *strip_next = d.endfor_expr.strip.strip_end();
                     }
                 },
             }
@@ -175,7 +173,110 @@ struct TemplateState {
     marked: bool,
 }
 
-fn trim_end(out: &mut String) {
-    let len = out.trim_end().len();
-    out.truncate(len);
+/// Where the source-order walk of [`strip`] stands.
+#[derive(Default)]
+struct Strip<'t> {
+    /// The literal just before, when the previous part was a literal.
+    prev: Option<&'t String>,
+    /// Whether the next literal's leading white space goes (`~}` before it).
+    trim_next: bool,
+}
+
+/// Applies the strip markers of `t` to its literals, in source order, as
+/// HCL's parser does: `~` before a sequence trims the end of the literal
+/// part just before it, `~` after it the start of the literal part after
+/// it. A heredoc's literal parts are single lines.
+fn strip<'t>(t: &'t Template, heredoc: bool, at: &mut Strip<'t>, trimmed: &mut Trimmed) {
+    for element in t.iter() {
+        match element {
+            Element::Literal(l) => {
+                let key: *const String = l.value();
+                if std::mem::take(&mut at.trim_next) {
+                    let text = trimmed.get(&key).cloned().unwrap_or_else(|| l.value().clone());
+                    trimmed.insert(key, trim_first_part(&text, heredoc));
+                }
+                at.prev = Some(l.value());
+            }
+            Element::Interpolation(i) => sequence(i.strip.strip_start(), i.strip.strip_end(), heredoc, at, trimmed),
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(d) => {
+                    let s = &d.if_expr.strip;
+                    sequence(s.strip_start(), s.strip_end(), heredoc, at, trimmed);
+                    strip(&d.if_expr.template, heredoc, at, trimmed);
+                    if let Some(e) = &d.else_expr {
+                        sequence(e.strip.strip_start(), e.strip.strip_end(), heredoc, at, trimmed);
+                        strip(&e.template, heredoc, at, trimmed);
+                    }
+                    let s = &d.endif_expr.strip;
+                    sequence(s.strip_start(), s.strip_end(), heredoc, at, trimmed);
+                }
+                Directive::For(d) => {
+                    let s = &d.for_expr.strip;
+                    sequence(s.strip_start(), s.strip_end(), heredoc, at, trimmed);
+                    strip(&d.for_expr.template, heredoc, at, trimmed);
+                    let s = &d.endfor_expr.strip;
+                    sequence(s.strip_start(), s.strip_end(), heredoc, at, trimmed);
+                }
+            },
+        }
+    }
+}
+
+/// An interpolation or directive sequence with its strip markers.
+fn sequence(trim_before: bool, trim_after: bool, heredoc: bool, at: &mut Strip<'_>, trimmed: &mut Trimmed) {
+    if let (true, Some(prev)) = (trim_before, at.prev) {
+        let key: *const String = prev;
+        let text = trimmed.get(&key).cloned().unwrap_or_else(|| prev.clone());
+        trimmed.insert(key, trim_last_part(&text, heredoc));
+    }
+    at.prev = None;
+    at.trim_next = trim_after;
+}
+
+/// White space trimmed from the start of the first part of a literal: the
+/// whole literal, or in a heredoc its first line (newline included).
+fn trim_first_part(text: &str, heredoc: bool) -> String {
+    let end = if heredoc {
+        text.find('\n').map_or(text.len(), |i| i + 1)
+    } else {
+        text.len()
+    };
+    let (first, rest) = text.split_at(end);
+    format!("{}{rest}", first.trim_start())
+}
+
+/// White space trimmed from the end of the last part of a literal: the
+/// whole literal, or in a heredoc its last line (with its newline when
+/// the literal ends one).
+fn trim_last_part(text: &str, heredoc: bool) -> String {
+    let start = if heredoc {
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        body.rfind('\n').map_or(0, |i| i + 1)
+    } else {
+        0
+    };
+    let (rest, last) = text.split_at(start);
+    format!("{rest}{}", last.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lang::functions::test_support::{ok, s};
+
+    // Expected values are terraform 1.11's console output.
+    #[test]
+    fn strip_markers_trim_literals_only() {
+        assert_eq!(ok(r#""${"a "}${~ "b"}""#), s("a b"));
+        assert_eq!(ok(r#""x  ${~ "b" ~}  y""#), s("xby"));
+        assert_eq!(ok(r#""%{ if true ~}  a  %{~ endif }|""#), s("a|"));
+    }
+
+    #[test]
+    fn strip_markers_in_heredocs_stop_at_their_line() {
+        assert_eq!(ok("<<EOT\na  \n  ${~ \"b\" ~}  \n  c\nEOT\n"), s("a  \nb  c\n"));
+        assert_eq!(
+            ok("<<-EOT\n  %{~ for x in [1, 2] ~}\n    item ${x}\n  %{~ endfor ~}\n  EOT\n"),
+            s("    item 1\n    item 2\n")
+        );
+    }
 }

@@ -209,7 +209,7 @@ impl Evaluator<'_> {
         let elements: Vec<&Element> = template.iter().collect();
         let rendered = match elements.as_slice() {
             [Element::Interpolation(i)] => inner.eval(&i.expr),
-            _ => inner.template(template, None),
+            _ => inner.bare_template(template),
         };
         let failed = |e: EvalError| {
             let at = e
