@@ -273,9 +273,9 @@ mod tests {
 
     #[test]
     fn strip_markers_in_heredocs_stop_at_their_line() {
-        assert_eq!(ok("<<EOT\na  \n  ${~ \"b\" ~}  \n  c\nEOT\n"), s("a  \nb  c\n"));
+        assert_eq!(ok("<<EOT\na  \n  ${~ \"b\" ~}  \n  c\nEOT"), s("a  \nb  c\n"));
         assert_eq!(
-            ok("<<-EOT\n  %{~ for x in [1, 2] ~}\n    item ${x}\n  %{~ endfor ~}\n  EOT\n"),
+            ok("<<-EOT\n  %{~ for x in [1, 2] ~}\n    item ${x}\n  %{~ endfor ~}\n  EOT"),
             s("    item 1\n    item 2\n")
         );
     }
