@@ -110,6 +110,10 @@ fn expressions_give_terraforms_results() {
         })
         .collect();
 
+    // terraform console runs in the configuration's directory: `abspath`
+    // and `path.cwd` are relative to it. This binary has this one test, so
+    // changing the process's directory affects nothing else.
+    std::env::set_current_dir(root.join("config")).unwrap();
     let (mut config, diags) = aksplan::config::load_dir(&root.join("config"));
     assert!(
         !diags.has_errors(),
