@@ -336,6 +336,23 @@ fn parse_attr(
     Ok(ObjectAttr::required(parse(expr, eval_default, true)?))
 }
 
+/// Whether a value of type `ty` can be used where `constraint` is expected
+/// (`any` in the constraint takes everything): go-cty's `TestConformance`.
+pub fn conforms(ty: &Type, constraint: &Type) -> bool {
+    match (ty, constraint) {
+        (_, Type::Dynamic) => true,
+        (Type::List(a), Type::List(b)) | (Type::Set(a), Type::Set(b)) | (Type::Map(a), Type::Map(b)) => conforms(a, b),
+        (Type::Tuple(a), Type::Tuple(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(a, b)| conforms(a, b)),
+        (Type::Object(a), Type::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b.iter())
+                    .all(|((ka, a), (kb, b))| ka == kb && conforms(&a.ty, &b.ty))
+        }
+        (a, b) => a == b,
+    }
+}
+
 /// Why a value does not fit a type, with the path inside the value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConvertError {

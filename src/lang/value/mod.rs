@@ -9,9 +9,11 @@
 //! `Sensitive` marks a value that must never be printed; operations on it
 //! produce marked results. Sets are kept sorted and without duplicates.
 
+pub mod equality;
+pub mod set;
+
 use super::number::Number;
 use super::types::Type;
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
@@ -82,11 +84,11 @@ impl Value {
         Value::set_of(ty, items)
     }
 
-    /// A set of `ty` elements: sorted, duplicates removed.
-    pub fn set_of(ty: Type, mut items: Vec<Value>) -> Value {
-        items.sort_by(cmp);
-        items.dedup_by(|a, b| cmp(a, b) == Ordering::Equal);
-        Value::Set(ty, items)
+    /// A set of `ty` elements as go-cty keeps one (see [`set`]): in
+    /// go-cty's order, duplicates removed, and marked sensitive when an
+    /// element was (marks move from the elements to the set).
+    pub fn set_of(ty: Type, items: Vec<Value>) -> Value {
+        set::make_set(ty, items)
     }
 
     /// A map of values of one type (taken from the first element).
@@ -488,54 +490,6 @@ fn number_to_json(n: &Number) -> serde_json::Value {
         return serde_json::Value::from(u);
     }
     serde_json::Number::from_f64(n.to_f64()).map_or(serde_json::Value::Null, serde_json::Value::Number)
-}
-
-/// A total order over values, used to sort sets and `sort()`.
-pub fn cmp(a: &Value, b: &Value) -> Ordering {
-    fn rank(v: &Value) -> u8 {
-        match v {
-            Value::Null(_) => 0,
-            Value::Bool(_) => 1,
-            Value::Number(_) => 2,
-            Value::String(_) => 3,
-            Value::List(..) => 4,
-            Value::Tuple(_) => 5,
-            Value::Set(..) => 6,
-            Value::Map(..) => 7,
-            Value::Object(_) => 8,
-            Value::Unknown(_) => 9,
-            Value::Sensitive(_) => 10,
-        }
-    }
-    fn seq(x: &[Value], y: &[Value]) -> Ordering {
-        for (p, q) in x.iter().zip(y) {
-            match cmp(p, q) {
-                Ordering::Equal => continue,
-                o => return o,
-            }
-        }
-        x.len().cmp(&y.len())
-    }
-    fn map(x: &Map, y: &Map) -> Ordering {
-        for ((kp, p), (kq, q)) in x.iter().zip(y) {
-            match kp.cmp(kq).then_with(|| cmp(p, q)) {
-                Ordering::Equal => continue,
-                o => return o,
-            }
-        }
-        x.len().cmp(&y.len())
-    }
-    match (a, b) {
-        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
-        (Value::Number(x), Value::Number(y)) => x.cmp(y),
-        (Value::String(x), Value::String(y)) => x.cmp(y),
-        (Value::List(_, x), Value::List(_, y))
-        | (Value::Set(_, x), Value::Set(_, y))
-        | (Value::Tuple(x), Value::Tuple(y)) => seq(x, y),
-        (Value::Map(_, x), Value::Map(_, y)) | (Value::Object(x), Value::Object(y)) => map(x, y),
-        (Value::Sensitive(x), Value::Sensitive(y)) => cmp(x, y),
-        _ => rank(a).cmp(&rank(b)),
-    }
 }
 
 /// Writes a string literal the way HCL quotes it.
