@@ -230,3 +230,35 @@ fn span_between(a: &Expression, b: &Expression) -> Option<Range<usize>> {
         (x, y) => x.or(y),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lang::display::console;
+    use crate::lang::eval::eval_standalone;
+    use crate::lang::functions::test_support::{ok, show};
+    use crate::lang::value::Value;
+
+    // Expected values are terraform 1.11's console output.
+    #[test]
+    fn logical_operators_evaluate_both_sides() {
+        assert!(eval_standalone("false && null").is_err());
+        assert!(eval_standalone("true || null").is_err());
+        assert_eq!(ok(r#"true && "true""#), Value::Bool(true));
+        assert!(eval_standalone(r#""yes" && true"#).is_err());
+    }
+
+    #[test]
+    fn conditionals_unify_and_carry_marks_of_both_arms() {
+        assert_eq!(show(r#"false ? sensitive("s") : "x""#), "(sensitive value)");
+        assert_eq!(show(r#"true ? tolist(["a"]) : toset(["b"])"#), "tolist([\n  \"a\",\n])");
+        assert_eq!(show(r#"true ? 1 : "a""#), "\"1\"");
+        assert!(eval_standalone("true ? 1 : true").is_err());
+        assert!(eval_standalone("null ? 1 : 2").is_err());
+        // Unification of a null with a structure gives up (tolist fails).
+        assert!(eval_standalone("tolist([null, [1]])").is_err());
+        assert_eq!(
+            console(&ok(r#"toset([null, "a"])"#)),
+            "toset([\n  \"a\",\n  tostring(null),\n])"
+        );
+    }
+}
