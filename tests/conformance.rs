@@ -38,10 +38,12 @@ struct Case {
 
 /// What aksplan does with one case, or why it differs.
 fn check(console: &Console, sources: &mut aksplan::diag::Sources, case: &Case) -> Result<(), String> {
-    let parsed = hcl_edit::parser::parse_expr(&case.expr);
+    // Comments around the expression are white space, as in terraform
+    // console: the expression's own text is the source its spans point into.
+    let parsed = aksplan::lang::parse::expression(&case.expr);
     let result = match &parsed {
-        Ok(expr) => {
-            let file = sources.add("<console-input>", case.expr.clone());
+        Ok((expr, range)) => {
+            let file = sources.add("<console-input>", case.expr[range.clone()].to_string());
             Some(console.eval(expr, file))
         }
         Err(_) => None,

@@ -9,6 +9,7 @@ pub mod eval;
 pub mod functions;
 pub mod nfc;
 pub mod number;
+pub mod parse;
 pub mod refs;
 pub mod types;
 pub mod value;
