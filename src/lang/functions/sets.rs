@@ -207,7 +207,6 @@ pub fn setproduct(a: &[Value], _: &FuncContext) -> FnResult {
 #[cfg(test)]
 mod tests {
     use super::super::casefile;
-    use super::*;
 
     #[test]
     fn products_beyond_reason_are_refused() {
