@@ -57,7 +57,7 @@ fn check(console: &Console, sources: &mut aksplan::diag::Sources, case: &Case) -
         )),
         (None, None) => Err(format!(
             "aksplan cannot parse it: {}",
-            parsed.err().map(|e| e.message().to_string()).unwrap_or_default()
+            parsed.err().map(|e| e.message).unwrap_or_default()
         )),
         (None, Some(Err(d))) => Err(format!(
             "aksplan refuses it: {}",

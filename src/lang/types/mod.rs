@@ -422,7 +422,12 @@ fn convert_known(value: Value, ty: &Type) -> Result<Value, ConvertError> {
             other => Err(conv_err(match other.to_lowercase().as_str() {
                 "true" => "a bool is required; to convert from string, use lowercase \"true\"",
                 "false" => "a bool is required; to convert from string, use lowercase \"false\"",
-                _ => "a bool is required",
+                _ => {
+                    return Err(conv_err(format!(
+                        "a bool is required, and {} is not one",
+                        super::value::quote(other)
+                    )))
+                }
             })),
         },
         (Value::Tuple(items), Type::List(t)) => {
