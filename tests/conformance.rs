@@ -38,10 +38,12 @@ struct Case {
 
 /// What aksplan does with one case, or why it differs.
 fn check(console: &Console, sources: &mut aksplan::diag::Sources, case: &Case) -> Result<(), String> {
-    let parsed = hcl_edit::parser::parse_expr(&case.expr);
+    // Comments around the expression are white space, as in terraform
+    // console: the expression's own text is the source its spans point into.
+    let parsed = aksplan::lang::parse::expression(&case.expr);
     let result = match &parsed {
-        Ok(expr) => {
-            let file = sources.add("<console-input>", case.expr.clone());
+        Ok((expr, range)) => {
+            let file = sources.add("<console-input>", case.expr[range.clone()].to_string());
             Some(console.eval(expr, file))
         }
         Err(_) => None,
@@ -55,7 +57,7 @@ fn check(console: &Console, sources: &mut aksplan::diag::Sources, case: &Case) -
         )),
         (None, None) => Err(format!(
             "aksplan cannot parse it: {}",
-            parsed.err().map(|e| e.message().to_string()).unwrap_or_default()
+            parsed.err().map(|e| e.message).unwrap_or_default()
         )),
         (None, Some(Err(d))) => Err(format!(
             "aksplan refuses it: {}",
@@ -110,6 +112,10 @@ fn expressions_give_terraforms_results() {
         })
         .collect();
 
+    // terraform console runs in the configuration's directory: `abspath`
+    // and `path.cwd` are relative to it. This binary has this one test, so
+    // changing the process's directory affects nothing else.
+    std::env::set_current_dir(root.join("config")).unwrap();
     let (mut config, diags) = aksplan::config::load_dir(&root.join("config"));
     assert!(
         !diags.has_errors(),

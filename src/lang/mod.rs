@@ -7,7 +7,9 @@
 pub mod display;
 pub mod eval;
 pub mod functions;
+pub mod nfc;
 pub mod number;
+pub mod parse;
 pub mod refs;
 pub mod types;
 pub mod value;

@@ -8,7 +8,7 @@
 use crate::addrs;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::template::{Directive, Element, Template};
-use hcl_edit::Span as _;
+use hcl_edit::{Decorated, Ident, Span as _};
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -186,92 +186,122 @@ pub fn references(expr: &Expression) -> Vec<SpannedRef> {
 pub fn references_with(expr: &Expression, bound: &[String]) -> Vec<SpannedRef> {
     let mut out = Vec::new();
     let mut bound = bound.to_vec();
-    collect(expr, &mut bound, &mut out);
+    walk(expr, &mut bound, &mut |root, ops| {
+        // A bare name (`x`) refers to nothing of the configuration.
+        if !ops.is_empty() {
+            if let Ok((r, _)) = parse_traversal(root, ops) {
+                out.push(r);
+            }
+        }
+    });
     out
 }
 
-fn collect(expr: &Expression, bound: &mut Vec<String>, out: &mut Vec<SpannedRef>) {
+/// The root names a template refers to (`name` of `${name.first}`), with
+/// where each is written, in source order; names bound by its `for`
+/// directives and expressions are not included. `templatefile` checks them
+/// against its variables.
+pub fn template_roots(t: &Template) -> Vec<(String, Range<usize>)> {
+    let mut out = Vec::new();
+    walk_template(t, &mut Vec::new(), &mut |root, _| {
+        out.push((root.as_str().to_string(), root.span().unwrap_or(0..0)));
+    });
+    out
+}
+
+/// What [`walk`] reports: the root of a variable reference not bound by an
+/// enclosing `for`, and the traversal steps after it (none for a bare name).
+type Visit<'v> = dyn FnMut(&Decorated<Ident>, &[Decorated<TraversalOperator>]) + 'v;
+
+fn walk(expr: &Expression, bound: &mut Vec<String>, visit: &mut Visit<'_>) {
     match expr {
         Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => {}
-        Expression::Array(items) => items.iter().for_each(|e| collect(e, bound, out)),
+        Expression::Array(items) => items.iter().for_each(|e| walk(e, bound, visit)),
         Expression::Object(obj) => {
             for (k, v) in obj.iter() {
                 if let ObjectKey::Expression(k) = k {
-                    collect(k, bound, out);
-                }
-                collect(v.expr(), bound, out);
-            }
-        }
-        Expression::StringTemplate(t) => collect_template(t, bound, out),
-        Expression::HeredocTemplate(h) => collect_template(&h.template, bound, out),
-        Expression::Parenthesis(p) => collect(p.inner(), bound, out),
-        Expression::Variable(_) => {}
-        Expression::Conditional(c) => {
-            collect(&c.cond_expr, bound, out);
-            collect(&c.true_expr, bound, out);
-            collect(&c.false_expr, bound, out);
-        }
-        Expression::FuncCall(f) => f.args.iter().for_each(|e| collect(e, bound, out)),
-        Expression::Traversal(t) => {
-            match &t.expr {
-                Expression::Variable(root) if !bound.iter().any(|b| b == root.as_str()) => {
-                    if let Ok((r, _)) = parse_traversal(root, &t.operators) {
-                        out.push(r);
+                    // A bare name as a key is the key itself, not a reference.
+                    if !matches!(k, Expression::Variable(_)) {
+                        walk(k, bound, visit);
                     }
                 }
-                e => collect(e, bound, out),
+                walk(v.expr(), bound, visit);
+            }
+        }
+        Expression::StringTemplate(t) => walk_template(t, bound, visit),
+        Expression::HeredocTemplate(h) => walk_template(&h.template, bound, visit),
+        Expression::Parenthesis(p) => walk(p.inner(), bound, visit),
+        Expression::Variable(v) => {
+            if !bound.iter().any(|b| b == v.as_str()) {
+                visit(v, &[]);
+            }
+        }
+        Expression::Conditional(c) => {
+            walk(&c.cond_expr, bound, visit);
+            walk(&c.true_expr, bound, visit);
+            walk(&c.false_expr, bound, visit);
+        }
+        Expression::FuncCall(f) => f.args.iter().for_each(|e| walk(e, bound, visit)),
+        Expression::Traversal(t) => {
+            match &t.expr {
+                Expression::Variable(root) => {
+                    if !bound.iter().any(|b| b == root.as_str()) {
+                        visit(root, &t.operators);
+                    }
+                }
+                e => walk(e, bound, visit),
             }
             for op in &t.operators {
                 if let TraversalOperator::Index(i) = op.value() {
-                    collect(i, bound, out);
+                    walk(i, bound, visit);
                 }
             }
         }
-        Expression::UnaryOp(u) => collect(&u.expr, bound, out),
+        Expression::UnaryOp(u) => walk(&u.expr, bound, visit),
         Expression::BinaryOp(b) => {
-            collect(&b.lhs_expr, bound, out);
-            collect(&b.rhs_expr, bound, out);
+            walk(&b.lhs_expr, bound, visit);
+            walk(&b.rhs_expr, bound, visit);
         }
         Expression::ForExpr(f) => {
-            collect(&f.intro.collection_expr, bound, out);
+            walk(&f.intro.collection_expr, bound, visit);
             let before = bound.len();
             if let Some(k) = &f.intro.key_var {
                 bound.push(k.as_str().to_string());
             }
             bound.push(f.intro.value_var.as_str().to_string());
             if let Some(k) = &f.key_expr {
-                collect(k, bound, out);
+                walk(k, bound, visit);
             }
-            collect(&f.value_expr, bound, out);
+            walk(&f.value_expr, bound, visit);
             if let Some(c) = &f.cond {
-                collect(&c.expr, bound, out);
+                walk(&c.expr, bound, visit);
             }
             bound.truncate(before);
         }
     }
 }
 
-fn collect_template(t: &Template, bound: &mut Vec<String>, out: &mut Vec<SpannedRef>) {
+fn walk_template(t: &Template, bound: &mut Vec<String>, visit: &mut Visit<'_>) {
     for element in t.iter() {
         match element {
             Element::Literal(_) => {}
-            Element::Interpolation(i) => collect(&i.expr, bound, out),
+            Element::Interpolation(i) => walk(&i.expr, bound, visit),
             Element::Directive(d) => match d.as_ref() {
                 Directive::If(d) => {
-                    collect(&d.if_expr.cond_expr, bound, out);
-                    collect_template(&d.if_expr.template, bound, out);
+                    walk(&d.if_expr.cond_expr, bound, visit);
+                    walk_template(&d.if_expr.template, bound, visit);
                     if let Some(e) = &d.else_expr {
-                        collect_template(&e.template, bound, out);
+                        walk_template(&e.template, bound, visit);
                     }
                 }
                 Directive::For(d) => {
-                    collect(&d.for_expr.collection_expr, bound, out);
+                    walk(&d.for_expr.collection_expr, bound, visit);
                     let before = bound.len();
                     if let Some(k) = &d.for_expr.key_var {
                         bound.push(k.as_str().to_string());
                     }
                     bound.push(d.for_expr.value_var.as_str().to_string());
-                    collect_template(&d.for_expr.template, bound, out);
+                    walk_template(&d.for_expr.template, bound, visit);
                     bound.truncate(before);
                 }
             },

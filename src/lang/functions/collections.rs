@@ -16,7 +16,6 @@ use super::{func, param, FnError, FnResult, FuncContext, Function};
 use crate::lang::number::Number;
 use crate::lang::types::{convert, unify, Type};
 use crate::lang::value::Value;
-use unicode_segmentation::UnicodeSegmentation;
 
 pub fn register(r: &mut Vec<Function>) {
     let any = |name| param(name, Type::Dynamic);
@@ -65,7 +64,7 @@ pub fn length(a: &[Value], _: &FuncContext) -> FnResult {
         Type::Tuple(ts) => count(ts.len()),
         Type::Object(attrs) => count(attrs.len()),
         _ if !v.is_known() => Value::Unknown(Type::Number),
-        Type::String => count(v.as_str().unwrap_or_default().graphemes(true).count()),
+        Type::String => count(super::strings::grapheme_count(v.as_str().unwrap_or_default())),
         Type::Set(_) => {
             // Unknown elements may turn out equal to others and merge.
             let items = v.as_seq().unwrap_or_default();

@@ -9,10 +9,11 @@
 //! are `types::convert`'s; sets are put in go-cty's order by `sets`.
 
 use super::cty::{constraint_name, converted_type, convertible, friendly, unmark};
-use super::sets::{has_unknown_length, make_set, normalize};
+use super::sets::has_unknown_length;
 use super::{func, param, FnError, FnResult, Function};
 use crate::lang::display::go_quote;
 use crate::lang::types::{convert, Type};
+use crate::lang::value::set::{make_set, normalize};
 use crate::lang::value::Value;
 
 pub fn register(r: &mut Vec<Function>) {

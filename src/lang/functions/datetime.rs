@@ -1,10 +1,12 @@
 //! Date and time functions: `timestamp`, `plantimestamp`, `formatdate`,
 //! `timeadd`, `timecmp`.
 //!
-//! Functions never read the clock: `timestamp()` is unknown at plan time,
-//! and `plantimestamp()` is the plan's time, which the core puts in
-//! [`FuncContext::plan_timestamp`] once per plan (unknown without one, as in
-//! `terraform validate`). Timestamps are read as go-cty reads RFC 3339
+//! Functions never read the clock: `timestamp()` is the time the core puts
+//! in [`FuncContext::apply_time`] where terraform resolves it (apply, the
+//! console), unknown elsewhere (a plan); `plantimestamp()` is the plan's
+//! time, which the core puts in [`FuncContext::plan_timestamp`] once per
+//! plan (unknown without one, as in `terraform validate`). Both are written
+//! as Go's `time.RFC3339` writes a UTC time, to the second. Timestamps are read as go-cty reads RFC 3339
 //! (strictly, with its error messages built from Go's `time.Parse`
 //! errors), durations as Go's `time.ParseDuration`, and written as Go's
 //! `time.Format` writes them.
@@ -17,9 +19,7 @@ use std::fmt::Write as _;
 pub fn register(r: &mut Vec<Function>) {
     let two = |a: &'static str, b: &'static str| vec![param(a, Type::String), param(b, Type::String)];
     r.extend([
-        func("timestamp", vec![], Type::String, |_, _| {
-            Ok(Value::Unknown(Type::String))
-        }),
+        func("timestamp", vec![], Type::String, timestamp),
         func("plantimestamp", vec![], Type::String, plantimestamp),
         func("formatdate", two("format", "time"), Type::String, formatdate),
         func("timeadd", two("timestamp", "duration"), Type::String, timeadd),
@@ -524,10 +524,16 @@ pub(crate) fn parse_duration(orig: &str) -> Result<i64, String> {
     i64::try_from(total).map_err(|_| invalid())
 }
 
+pub fn timestamp(_: &[Value], ctx: &FuncContext) -> FnResult {
+    Ok(ctx.apply_time.map_or(Value::Unknown(Type::String), rfc3339_utc))
+}
+
 pub fn plantimestamp(_: &[Value], ctx: &FuncContext) -> FnResult {
-    let Some(at) = ctx.plan_timestamp else {
-        return Ok(Value::Unknown(Type::String));
-    };
+    Ok(ctx.plan_timestamp.map_or(Value::Unknown(Type::String), rfc3339_utc))
+}
+
+/// A moment as `time.RFC3339` writes it in UTC: whole seconds, `Z`.
+fn rfc3339_utc(at: std::time::SystemTime) -> Value {
     let secs = match at.duration_since(std::time::UNIX_EPOCH) {
         Ok(d) => d.as_secs() as i64,
         Err(e) => -(e.duration().as_secs_f64().ceil() as i64),
@@ -537,7 +543,7 @@ pub fn plantimestamp(_: &[Value], ctx: &FuncContext) -> FnResult {
         nanos: 0,
         offset: 0,
     };
-    Ok(Value::String(t.rfc3339()))
+    Value::String(t.rfc3339())
 }
 
 pub fn timeadd(a: &[Value], _: &FuncContext) -> FnResult {

@@ -1,7 +1,8 @@
 //! `jsonencode` and `jsondecode`, as go-cty's stdlib has them.
 //!
-//! Encoding writes what Go's encoding/json writes (keys sorted, `<`, `>`,
-//! `&`, U+2028 and U+2029 escaped, numbers with all their digits). Decoding
+//! Encoding is cty's JSON, shared with `format`'s `%#v` (`ctyjson.rs`):
+//! what Go's encoding/json writes (keys sorted, `<`, `>`, `&`, U+2028 and
+//! U+2029 escaped, numbers with all their digits, no infinities). Decoding
 //! reads JSON token by token the way Go's `json.Decoder` does, so that
 //! numbers keep every digit, a repeated key keeps its last value, and errors
 //! say what Go says ("invalid character 'x' looking for beginning of value",
@@ -31,62 +32,9 @@ pub fn register(r: &mut Vec<Function>) {
     ]);
 }
 
+/// cty's JSON of the value (`ctyjson`): an infinity is an error.
 pub fn jsonencode(a: &[Value], _: &FuncContext) -> FnResult {
-    let mut out = String::new();
-    write_json(&a[0], &mut out);
-    Ok(Value::String(out))
-}
-
-fn write_json(v: &Value, out: &mut String) {
-    match v.inner() {
-        Value::Null(_) | Value::Unknown(_) => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::String(s) => write_json_string(s, out),
-        Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(item, out);
-            }
-            out.push(']');
-        }
-        Value::Map(_, m) | Value::Object(m) => {
-            out.push('{');
-            for (i, (k, item)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json_string(k, out);
-                out.push(':');
-                write_json(item, out);
-            }
-            out.push('}');
-        }
-        Value::Sensitive(_) => unreachable!("inner() removes marks"),
-    }
-}
-
-/// A JSON string as Go's encoding/json writes it, HTML characters escaped.
-pub(crate) fn write_json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    super::ctyjson::json(&a[0]).map(Value::String).map_err(FnError::new)
 }
 
 pub fn jsondecode(a: &[Value], _: &FuncContext) -> FnResult {

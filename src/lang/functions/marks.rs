@@ -69,3 +69,30 @@ mod tests {
         assert_eq!(ok("ephemeralasnull(timestamp())"), Value::Unknown(Type::String));
     }
 }
+
+#[cfg(test)]
+mod dispatch_marks {
+    use super::super::test_support::*;
+
+    /// Marks stay on the elements of what a function takes marked (go-cty's
+    /// `AllowMarked`), and cover the whole result of what it does not.
+    /// Expectations printed by terraform 1.11.4's console.
+    #[test]
+    fn marks_deep_or_shallow_as_go_cty() {
+        let cases = [
+            ("issensitive(tolist([sensitive(1)]))", "false"),
+            ("issensitive([sensitive(1)])", "false"),
+            ("issensitive(length([sensitive(1)]))", "false"),
+            (r#"issensitive(upper(sensitive("a")))"#, "true"),
+            ("issensitive(keys({a=sensitive(1)}))", "false"),
+            ("issensitive(jsonencode([sensitive(1)]))", "true"),
+            ("issensitive(concat([sensitive(1)],[2]))", "false"),
+        ];
+        let failures: Vec<String> = cases
+            .iter()
+            .filter(|(src, want)| show(src) != *want)
+            .map(|(src, want)| format!("{src}: want {want}, got {}", show(src)))
+            .collect();
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}

@@ -8,8 +8,9 @@
 //! nulls, returning an unknown result for unknown arguments, and taking
 //! sensitivity marks off the arguments and putting them on the result. The
 //! implementations are plain Rust fns over arguments already checked.
-//! `try`, `can` and `templatefile` need the evaluator and live there.
-//! Functions never touch the clock: `timestamp()` is unknown at plan time.
+//! `try`, `can`, `templatefile` and `templatestring` need the evaluator
+//! and live there. Functions never touch the clock: `timestamp()` and
+//! `plantimestamp()` return the times in [`FuncContext`].
 
 #[cfg(test)]
 mod casefile;
@@ -49,7 +50,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// What a function may know of the world: the directory `file()` reads
-/// from, and the time of the plan being made.
+/// from, the times the core decided, and whether this is the console.
 #[derive(Debug, Clone, Default)]
 pub struct FuncContext {
     pub base_dir: PathBuf,
@@ -58,6 +59,14 @@ pub struct FuncContext {
     /// deterministic); `None` where there is no plan, and then
     /// `plantimestamp()` is unknown.
     pub plan_timestamp: Option<std::time::SystemTime>,
+    /// The time `timestamp()` returns. Terraform resolves `timestamp()`
+    /// only where it runs impure functions (apply, and the console); the
+    /// core sets this there, from its clock. `None` (a plan, a validation)
+    /// makes `timestamp()` unknown.
+    pub apply_time: Option<std::time::SystemTime>,
+    /// The console's function table, as terraform console has it: `type()`
+    /// exists there and `plantimestamp()` does not.
+    pub console: bool,
 }
 
 impl FuncContext {
@@ -65,7 +74,7 @@ impl FuncContext {
     pub fn new(base_dir: impl Into<PathBuf>) -> FuncContext {
         FuncContext {
             base_dir: base_dir.into(),
-            plan_timestamp: None,
+            ..FuncContext::default()
         }
     }
 }
@@ -175,7 +184,7 @@ impl Function {
 
 /// Functions the evaluator implements itself, because they take expressions or
 /// evaluate templates: listed so that they count as known names.
-pub const EVALUATOR_FUNCTIONS: &[&str] = &["try", "can", "templatefile"];
+pub const EVALUATOR_FUNCTIONS: &[&str] = &["try", "can", "templatefile", "templatestring"];
 
 fn registry() -> &'static HashMap<&'static str, Function> {
     static REGISTRY: OnceLock<HashMap<&'static str, Function>> = OnceLock::new();
@@ -209,9 +218,13 @@ fn base_name(name: &str) -> &str {
     name.strip_prefix("core::").unwrap_or(name)
 }
 
-/// Whether a function of this name exists (`core::` prefixed or not).
-pub fn exists(name: &str) -> bool {
+/// Whether a function of this name exists (`core::` prefixed or not) in
+/// the function table of `ctx`: terraform console has no `plantimestamp`.
+pub fn exists(name: &str, ctx: &FuncContext) -> bool {
     let name = base_name(name);
+    if ctx.console && name == "plantimestamp" {
+        return false;
+    }
     EVALUATOR_FUNCTIONS.contains(&name) || registry().contains_key(name)
 }
 
@@ -226,24 +239,46 @@ pub fn call(name: &str, args: Vec<Value>, ctx: &FuncContext) -> Option<FnResult>
     Some(dispatch(function, args, ctx))
 }
 
+/// Why `n` arguments do not fit a function's parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArityError {
+    /// More arguments than parameters (otherwise fewer).
+    pub too_many: bool,
+    pub message: String,
+}
+
+/// Checks the number of arguments of a registered function (`None` for an
+/// unknown name or a right count), as HCL checks it before evaluating them.
+pub fn check_arity(name: &str, n: usize) -> Option<ArityError> {
+    let f = registry().get(base_name(name))?;
+    arity(f.name, f.params.len(), f.variadic.is_some(), n)
+}
+
+/// The arity error of a function of `min` parameters (and more when
+/// `variadic`) called with `n` arguments.
+pub fn arity(name: &str, min: usize, variadic: bool, n: usize) -> Option<ArityError> {
+    if n >= min && (variadic || n == min) {
+        return None;
+    }
+    let expected = if variadic {
+        format!("at least {min}")
+    } else {
+        format!("{min}")
+    };
+    let plural = if min == 1 { "" } else { "s" };
+    Some(ArityError {
+        too_many: n > min,
+        message: format!(
+            "{name}() takes {expected} argument{plural}, but {n} {} given",
+            if n == 1 { "was" } else { "were" }
+        ),
+    })
+}
+
 fn dispatch(function: &Function, args: Vec<Value>, ctx: &FuncContext) -> FnResult {
     let n = args.len();
-    let min = function.params.len();
-    if n < min || (function.variadic.is_none() && n > min) {
-        let expected = match &function.variadic {
-            Some(_) => format!("at least {min}"),
-            None => format!("{min}"),
-        };
-        let plural = if expected.ends_with(" 1") || expected == "1" {
-            ""
-        } else {
-            "s"
-        };
-        return Err(FnError::new(format!(
-            "{}() takes {expected} argument{plural}, but {n} {} given",
-            function.name,
-            if n == 1 { "was" } else { "were" }
-        )));
+    if let Some(e) = arity(function.name, function.params.len(), function.variadic.is_some(), n) {
+        return Err(FnError::new(e.message));
     }
     let mut marked = false;
     let mut unknown = false;
@@ -283,7 +318,11 @@ fn dispatch(function: &Function, args: Vec<Value>, ctx: &FuncContext) -> FnResul
         return Ok(Value::Unknown(function.ret.clone()).mark_if(marked));
     }
     match (function.imp)(&checked, ctx) {
-        Ok(v) => Ok(v.mark_if(marked)),
+        Ok(mut v) => {
+            // Every string a function makes is normalized, as go-cty's StringVal does.
+            super::nfc::normalize(&mut v);
+            Ok(v.mark_if(marked))
+        }
         // A message may quote an argument: never one that is sensitive.
         Err(e) if marked => Err(FnError {
             arg: e.arg,
@@ -423,8 +462,14 @@ mod tests {
 
     #[test]
     fn names_with_the_core_namespace() {
-        assert!(!exists("nosuch"));
-        assert!(exists("try") && exists("cidrsubnet") && exists("core::upper"));
+        let ctx = FuncContext::default();
+        assert!(!exists("nosuch", &ctx));
+        assert!(exists("try", &ctx) && exists("cidrsubnet", &ctx) && exists("core::upper", &ctx));
+        let console = FuncContext {
+            console: true,
+            ..FuncContext::default()
+        };
+        assert!(exists("plantimestamp", &ctx) && !exists("plantimestamp", &console));
         assert_eq!(ok("core::upper(\"a\")"), s("A"));
     }
 }

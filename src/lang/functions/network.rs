@@ -1,4 +1,10 @@
-//! CIDR functions for IPv4 and IPv6, computed on 128-bit integers.
+//! CIDR functions for IPv4 and IPv6, computed on 128-bit integers as
+//! terraform computes them with go-cidr over Go's `net` package: a negative
+//! `newbits` widens the prefix, a negative `netnum` is or-ed in as a
+//! two's-complement big integer, and an IPv4-mapped IPv6 prefix
+//! (`::ffff:10.0.0.0/104`) is written back as IPv4 (`10.1.0.0/16`), with
+//! go-cidr's slip in `cidrhost`, which shifts the host number by 96 bits
+//! too many (`0:1::ffff:a00:0`).
 
 use super::{func, int_arg, param, string_arg, FnError, FnResult, FuncContext, Function};
 use crate::lang::types::Type;
@@ -72,39 +78,74 @@ fn addr(n: u128, width: u32) -> IpAddr {
     }
 }
 
-fn subnet(net: &Net, newbits: i64, netnum: i64, newbits_arg: usize) -> Result<(u128, u32), FnError> {
-    if newbits < 0 {
-        return Err(FnError::arg(newbits_arg, "newbits must not be negative"));
+/// The IPv4 address of an IPv4-mapped IPv6 one (Go's `IP.To4`).
+fn mapped_v4(n: u128) -> Option<Ipv4Addr> {
+    (n >> 32 == 0xffff).then(|| Ipv4Addr::from(n as u32))
+}
+
+/// An address as Go's `IP.String` writes it: IPv4-mapped ones as IPv4.
+fn show_addr(n: u128, width: u32) -> String {
+    match (width, mapped_v4(n)) {
+        (128, Some(v4)) => v4.to_string(),
+        _ => addr(n, width).to_string(),
     }
+}
+
+/// A network as Go's `IPNet.String` writes it: an IPv4-mapped address with
+/// the last 32 bits of its mask.
+fn show_net(n: u128, width: u32, len: u32) -> String {
+    match (width, mapped_v4(n)) {
+        (128, Some(v4)) => format!("{v4}/{}", len.saturating_sub(96)),
+        _ => format!("{}/{len}", addr(n, width)),
+    }
+}
+
+/// `base | (num << shift)` as go-cidr computes it on big integers: for a
+/// negative `num`, the two's-complement result is negative and Go keeps its
+/// magnitude, `((|y| - 1) & !base) + 1` where `y = num << shift`.
+fn insert(base: u128, num: i64, shift: u32, width: u32) -> Result<u128, FnError> {
+    let too_big = || FnError::new("the subnet number does not fit the address");
+    let magnitude = u128::from(num.unsigned_abs());
+    let y = magnitude
+        .checked_shl(shift)
+        .filter(|y| shift == 0 || y >> shift == magnitude)
+        .ok_or_else(too_big)?;
+    let v = if num >= 0 { base | y } else { ((y - 1) & !base) + 1 };
+    if width < 128 && v >> width != 0 {
+        return Err(too_big());
+    }
+    Ok(v)
+}
+
+fn subnet(net: &Net, newbits: i64, netnum: i64, newbits_arg: usize) -> Result<(u128, u32), FnError> {
     let newlen = net.prefix as i64 + newbits;
     if newlen > net.width as i64 {
-        return Err(FnError::arg(
-            newbits_arg,
-            format!(
-                "a /{} prefix extended by {newbits} bits exceeds the {}-bit address",
-                net.prefix, net.width
-            ),
-        ));
+        return Err(FnError::new(format!(
+            "insufficient address space to extend prefix of {} by {newbits}",
+            net.prefix
+        )));
+    }
+    if newlen < 0 {
+        return Err(FnError::arg(newbits_arg, format!("newbits {newbits} leaves no prefix")));
     }
     let newlen = newlen as u32;
-    if netnum < 0 || (newbits < 127 && netnum as u128 >= 1u128 << newbits) {
-        return Err(FnError::arg(
-            newbits_arg + 1,
-            format!("netnum {netnum} does not fit in {newbits} bits"),
-        ));
+    // go-cidr compares the low 64 bits of |netnum| with 2^newbits - 1 (all
+    // of them when newbits is negative, as Go's shift gives 0).
+    if (0..64).contains(&newbits) && netnum.unsigned_abs() > (1u64 << newbits) - 1 {
+        return Err(FnError::new(format!(
+            "prefix extension of {newbits} does not accommodate a subnet numbered {netnum}"
+        )));
     }
-    let shift = net.width - newlen;
-    let base = net.base | ((netnum as u128).checked_shl(shift).unwrap_or(0));
+    let base = insert(net.base, netnum, net.width - newlen, net.width)?;
     Ok((base, newlen))
 }
 
 pub fn cidrsubnet(a: &[Value], _: &FuncContext) -> FnResult {
     let net = parse(a, 0)?;
     let (base, len) = subnet(&net, int_arg(a, 1)?, int_arg(a, 2)?, 1)?;
-    Ok(Value::String(format!("{}/{len}", addr(base, net.width))))
+    Ok(Value::String(show_net(base, net.width, len)))
 }
 
-/// Consecutive subnets of the given sizes, each aligned to its own size.
 pub fn cidrsubnets(a: &[Value], _: &FuncContext) -> FnResult {
     let net = parse(a, 0)?;
     let end = net.base + (1u128.checked_shl(net.width - net.prefix).unwrap_or(0)).wrapping_sub(1);
@@ -138,20 +179,34 @@ pub fn cidrhost(a: &[Value], _: &FuncContext) -> FnResult {
     let hostnum = int_arg(a, 1)?;
     let hostbits = net.width - net.prefix;
     let capacity: u128 = 1u128.checked_shl(hostbits).unwrap_or(u128::MAX);
+    let outside = || {
+        FnError::new(format!(
+            "prefix of {} does not accommodate a host numbered {hostnum}",
+            net.prefix
+        ))
+    };
     let offset = if hostnum >= 0 {
         hostnum as u128
     } else {
         capacity
             .checked_sub(hostnum.unsigned_abs() as u128)
-            .ok_or_else(|| FnError::arg(1, format!("host number {hostnum} is outside a /{} network", net.prefix)))?
+            .ok_or_else(outside)?
     };
     if hostbits < 128 && offset >= capacity {
-        return Err(FnError::arg(
-            1,
-            format!("host number {hostnum} is outside a /{} network", net.prefix),
-        ));
+        return Err(outside());
     }
-    Ok(Value::String(addr(net.base + offset, net.width).to_string()))
+    // go-cidr inserts the host number at bit 32 of an IPv4-mapped address
+    // held in 16 bytes: 96 bits too far left.
+    let shift = if net.width == 128 && mapped_v4(net.base).is_some() {
+        96
+    } else {
+        0
+    };
+    let host = offset
+        .checked_shl(shift)
+        .filter(|h| h >> shift == offset)
+        .ok_or_else(outside)?;
+    Ok(Value::String(show_addr(net.base | host, net.width)))
 }
 
 pub fn cidrnetmask(a: &[Value], _: &FuncContext) -> FnResult {
@@ -181,10 +236,15 @@ mod tests {
         );
         assert!(eval(r#"cidrsubnet("10.0.0.0/16", 8, 256)"#)
             .unwrap_err()
-            .contains("does not fit"));
+            .contains("does not accommodate a subnet numbered 256"));
         assert!(eval(r#"cidrsubnet("10.0.0.0/30", 8, 0)"#)
             .unwrap_err()
-            .contains("exceeds"));
+            .contains("insufficient address space"));
+        // Expected values from terraform 1.11's console.
+        assert_eq!(ok(r#"cidrsubnet("10.1.2.0/24", 4, -1)"#), s("0.0.0.16/28"));
+        assert_eq!(ok(r#"cidrsubnet("10.0.0.0/8", -1, 0)"#), s("10.0.0.0/7"));
+        assert_eq!(ok(r#"cidrsubnet("::ffff:10.0.0.0/104", 8, 1)"#), s("10.1.0.0/16"));
+        assert_eq!(ok(r#"cidrhost("::ffff:10.0.0.0/104", 1)"#), s("0:1::ffff:a00:0"));
         assert!(eval(r#"cidrsubnet("10.0.0/16", 8, 0)"#)
             .unwrap_err()
             .contains("invalid CIDR"));

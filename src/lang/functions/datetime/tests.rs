@@ -261,6 +261,15 @@ fn the_clock_is_never_read() {
         super::super::call("plantimestamp", vec![], &ctx).unwrap(),
         Ok(s("1969-12-31T00:00:00Z"))
     );
+    // timestamp() is the apply time the core gives, to the second.
+    let ctx = FuncContext {
+        apply_time: Some(at + std::time::Duration::from_millis(900)),
+        ..FuncContext::default()
+    };
+    assert_eq!(
+        super::super::call("timestamp", vec![], &ctx).unwrap(),
+        Ok(s("2023-11-14T22:13:20Z"))
+    );
 }
 
 #[test]

@@ -8,6 +8,8 @@
 //! `(known after apply)`. Pure: used by `aksplan console` and the
 //! conformance tests.
 
+mod go_printable;
+
 use super::types::Type;
 use super::value::Value;
 use std::fmt::Write;
@@ -22,6 +24,8 @@ pub fn console(v: &Value) -> String {
 fn value(v: &Value, indent: usize, out: &mut String) {
     match v {
         Value::Unknown(_) => out.push_str("(known after apply)"),
+        // An unknown value shows as unknown even when it is sensitive.
+        Value::Sensitive(inner) if !inner.is_known() => out.push_str("(known after apply)"),
         Value::Sensitive(_) => out.push_str("(sensitive value)"),
         Value::Null(t) => out.push_str(&typed_null(t)),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -166,22 +170,25 @@ pub fn go_quote(s: &str) -> String {
     out
 }
 
-/// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and
-/// the ASCII space. Control characters, other spaces and the invisible
-/// formatting characters are not printable.
+/// Go's `strconv.IsPrint` (Go 1.23, Unicode 15.0): ASCII from the space to
+/// `~`, and above ASCII the letters, marks, numbers, punctuation and
+/// symbols; a character added to Unicode later (U+A7CD) is escaped.
 fn go_printable(c: char) -> bool {
-    if c == ' ' {
-        return true;
+    let c = c as u32;
+    if c < 0x80 {
+        return (0x20..0x7f).contains(&c);
     }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    !matches!(c as u32,
-        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x180E
-        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
-        | 0xD800..=0xDFFF | 0xE000..=0xF8FF | 0xFEFF | 0xFFF9..=0xFFFB | 0xFFFE | 0xFFFF
-        | 0x110BD | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F
-        | 0xF0000..=0x10FFFF)
+    go_printable::PRINTABLE
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
 }
 
 /// A type as the console's `type()` function prints it: collections of
@@ -308,6 +315,8 @@ mod tests {
     fn strings_quote_as_go_does() {
         assert_eq!(go_quote("é\u{0}\u{7f}😀\u{200b}"), r#""é\x00\x7f😀\u200b""#);
         assert_eq!(go_quote("a\"b\\c\td"), r#""a\"b\\c\td""#);
+        // Go 1.23 knows Unicode 15.0: later characters are escaped.
+        assert_eq!(go_quote("\u{a7cd}\u{a0}\u{ad}\u{1f600}"), r#""\ua7cd\u00a0\u00ad😀""#);
     }
 
     #[test]

@@ -8,6 +8,10 @@
 //! of several values ([`unify`]). Types are cheap to clone: nested types are
 //! shared.
 
+mod unify;
+
+pub use unify::{can_convert, unify, unify_safe};
+
 use super::number::Number;
 use super::value::{Map, Value};
 use hcl_edit::expr::Expression;
@@ -336,6 +340,23 @@ fn parse_attr(
     Ok(ObjectAttr::required(parse(expr, eval_default, true)?))
 }
 
+/// Whether a value of type `ty` can be used where `constraint` is expected
+/// (`any` in the constraint takes everything): go-cty's `TestConformance`.
+pub fn conforms(ty: &Type, constraint: &Type) -> bool {
+    match (ty, constraint) {
+        (_, Type::Dynamic) => true,
+        (Type::List(a), Type::List(b)) | (Type::Set(a), Type::Set(b)) | (Type::Map(a), Type::Map(b)) => conforms(a, b),
+        (Type::Tuple(a), Type::Tuple(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(a, b)| conforms(a, b)),
+        (Type::Object(a), Type::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b.iter())
+                    .all(|((ka, a), (kb, b))| ka == kb && conforms(&a.ty, &b.ty))
+        }
+        (a, b) => a == b,
+    }
+}
+
 /// Why a value does not fit a type, with the path inside the value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConvertError {
@@ -394,20 +415,42 @@ fn convert_known(value: Value, ty: &Type) -> Result<Value, ConvertError> {
             ))
         }),
         (Value::Bool(b), Type::Bool) => Ok(Value::Bool(b)),
+        // go-cty's string to bool: "1" and "0" too.
         (Value::String(s), Type::Bool) => match s.as_str() {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
-            _ => Err(conv_err(format!(
-                "a bool is required, and {} is not one",
-                super::value::quote(&s)
-            ))),
+            "true" | "1" => Ok(Value::Bool(true)),
+            "false" | "0" => Ok(Value::Bool(false)),
+            other => Err(conv_err(match other.to_lowercase().as_str() {
+                "true" => "a bool is required; to convert from string, use lowercase \"true\"",
+                "false" => "a bool is required; to convert from string, use lowercase \"false\"",
+                _ => {
+                    return Err(conv_err(format!(
+                        "a bool is required, and {} is not one",
+                        super::value::quote(other)
+                    )))
+                }
+            })),
         },
-        (Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items), Type::List(t)) => {
-            let (t, items) = convert_elements(items, t)?;
+        (Value::Tuple(items), Type::List(t)) => {
+            let (t, items) = convert_elements(items, t, true)?;
             Ok(Value::List(t, items))
         }
-        (Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items), Type::Set(t)) => {
-            let (t, items) = convert_elements(items, t)?;
+        (Value::Tuple(items), Type::Set(t)) => {
+            let (t, items) = convert_elements(items, t, true)?;
+            Ok(Value::set_of(t, items))
+        }
+        // An empty collection keeps its element type when the target's is open.
+        (Value::List(e, items) | Value::Set(e, items), Type::List(t)) if items.is_empty() && **t == Type::Dynamic => {
+            Ok(Value::List(e, items))
+        }
+        (Value::List(e, items) | Value::Set(e, items), Type::Set(t)) if items.is_empty() && **t == Type::Dynamic => {
+            Ok(Value::Set(e, items))
+        }
+        (Value::List(_, items) | Value::Set(_, items), Type::List(t)) => {
+            let (t, items) = convert_elements(items, t, false)?;
+            Ok(Value::List(t, items))
+        }
+        (Value::List(_, items) | Value::Set(_, items), Type::Set(t)) => {
+            let (t, items) = convert_elements(items, t, false)?;
             Ok(Value::set_of(t, items))
         }
         (Value::List(_, items) | Value::Tuple(items), Type::Tuple(ts)) => {
@@ -454,11 +497,17 @@ fn convert_known(value: Value, ty: &Type) -> Result<Value, ConvertError> {
     }
 }
 
-/// Converts elements to `t`; when `t` is `any`, to their common type first.
-fn convert_elements(items: Vec<Value>, t: &Type) -> Result<(Type, Vec<Value>), ConvertError> {
-    let target = if t.has_dynamic() {
+/// Converts elements to `t`; when `t` is `any`, to their common type first
+/// (go-cty's tuple-to-list conversion: elements whose common type is only
+/// `dynamic`, as `[null, [1]]`'s, have none unless all are dynamic).
+fn convert_elements(items: Vec<Value>, t: &Type, from_tuple: bool) -> Result<(Type, Vec<Value>), ConvertError> {
+    let target = if t.has_dynamic() && !items.is_empty() {
         let types: Vec<Type> = items.iter().map(Value::ty).collect();
-        unify(&types).ok_or_else(|| conv_err("all elements must have the same type"))?
+        let common = unify(&types).ok_or_else(|| conv_err("all elements must have the same type"))?;
+        if from_tuple && common == Type::Dynamic && types.iter().any(|t| *t != Type::Dynamic) {
+            return Err(conv_err("all elements must have the same type"));
+        }
+        common
     } else {
         t.clone()
     };
@@ -485,111 +534,6 @@ fn convert_entries(m: Map, t: &Type) -> Result<(Type, Map), ConvertError> {
         })
         .collect::<Result<_, ConvertError>>()?;
     Ok((target, m))
-}
-
-/// The common type that every one of `types` converts to, as Terraform finds
-/// it for conditionals and collection literals: `string` for mixed
-/// primitives with a string, a list for tuples of different lengths, a map
-/// for objects of different attributes. `None` when there is none.
-pub fn unify(types: &[Type]) -> Option<Type> {
-    let known: Vec<&Type> = types.iter().filter(|t| **t != Type::Dynamic).collect();
-    let Some(first) = known.first() else {
-        return Some(Type::Dynamic);
-    };
-    if known.iter().all(|t| t == first) {
-        return Some((*first).clone());
-    }
-    if known.iter().all(|t| t.is_primitive()) {
-        // Mixed primitives meet in string; number and bool have no common type.
-        return known.iter().any(|t| **t == Type::String).then_some(Type::String);
-    }
-    if known.iter().all(|t| matches!(t, Type::List(_))) {
-        return unify_elements(&known).map(Type::list);
-    }
-    if known.iter().all(|t| matches!(t, Type::Set(_))) {
-        return unify_elements(&known).map(Type::set);
-    }
-    if known.iter().all(|t| matches!(t, Type::Map(_))) {
-        return unify_elements(&known).map(Type::map);
-    }
-    if known.iter().all(|t| matches!(t, Type::Object(_))) {
-        let attr_sets: Vec<&BTreeMap<String, ObjectAttr>> = known
-            .iter()
-            .filter_map(|t| match t {
-                Type::Object(a) => Some(&**a),
-                _ => None,
-            })
-            .collect();
-        let same_names = attr_sets
-            .windows(2)
-            .all(|w| w[0].len() == w[1].len() && w[0].keys().zip(w[1].keys()).all(|(a, b)| a == b));
-        if same_names {
-            let mut attrs = BTreeMap::new();
-            for name in attr_sets[0].keys() {
-                let ts: Vec<Type> = attr_sets.iter().map(|a| a[name].ty.clone()).collect();
-                attrs.insert(name.clone(), ObjectAttr::required(unify(&ts)?));
-            }
-            return Some(Type::Object(Arc::new(attrs)));
-        }
-        let all: Vec<Type> = attr_sets
-            .iter()
-            .flat_map(|a| a.values().map(|x| x.ty.clone()))
-            .collect();
-        return unify(&all).map(Type::map);
-    }
-    if known.iter().all(|t| matches!(t, Type::Tuple(_))) {
-        let tuples: Vec<&[Type]> = known
-            .iter()
-            .filter_map(|t| match t {
-                Type::Tuple(ts) => Some(&**ts),
-                _ => None,
-            })
-            .collect();
-        if tuples.windows(2).all(|w| w[0].len() == w[1].len()) {
-            let mut out = Vec::with_capacity(tuples[0].len());
-            for i in 0..tuples[0].len() {
-                let ts: Vec<Type> = tuples.iter().map(|t| t[i].clone()).collect();
-                out.push(unify(&ts)?);
-            }
-            return Some(Type::tuple(out));
-        }
-        let all: Vec<Type> = tuples.iter().flat_map(|t| t.iter().cloned()).collect();
-        return unify(&all).map(Type::list);
-    }
-    // Collections of one kind with structural types of another.
-    if known
-        .iter()
-        .all(|t| matches!(t, Type::List(_) | Type::Tuple(_) | Type::Set(_)))
-    {
-        let set = known.iter().any(|t| matches!(t, Type::Set(_)));
-        let all: Vec<Type> = known
-            .iter()
-            .flat_map(|t| match t {
-                Type::Tuple(ts) => ts.to_vec(),
-                Type::List(e) | Type::Set(e) => vec![(**e).clone()],
-                _ => Vec::new(),
-            })
-            .collect();
-        let e = unify(&all)?;
-        return Some(if set { Type::set(e) } else { Type::list(e) });
-    }
-    if known.iter().all(|t| matches!(t, Type::Map(_) | Type::Object(_))) {
-        let all: Vec<Type> = known
-            .iter()
-            .flat_map(|t| match t {
-                Type::Object(a) => a.values().map(|x| x.ty.clone()).collect(),
-                Type::Map(e) => vec![(**e).clone()],
-                _ => Vec::new(),
-            })
-            .collect();
-        return unify(&all).map(Type::map);
-    }
-    None
-}
-
-fn unify_elements(types: &[&Type]) -> Option<Type> {
-    let elems: Vec<Type> = types.iter().filter_map(|t| t.element().cloned()).collect();
-    unify(&elems)
 }
 
 /// Gives a value read from JSON (state, a saved plan, ARM) the types of

@@ -9,9 +9,11 @@
 //! `Sensitive` marks a value that must never be printed; operations on it
 //! produce marked results. Sets are kept sorted and without duplicates.
 
+pub mod equality;
+pub mod set;
+
 use super::number::Number;
 use super::types::Type;
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
@@ -59,8 +61,10 @@ impl Value {
         Value::Unknown(Type::Dynamic)
     }
 
+    /// A string, in Unicode normalization form C as every string of the
+    /// language is (see [`super::nfc`]).
     pub fn string(s: impl Into<String>) -> Value {
-        Value::String(s.into())
+        Value::String(super::nfc::nfc(s.into()))
     }
 
     pub fn int(i: i64) -> Value {
@@ -80,11 +84,11 @@ impl Value {
         Value::set_of(ty, items)
     }
 
-    /// A set of `ty` elements: sorted, duplicates removed.
-    pub fn set_of(ty: Type, mut items: Vec<Value>) -> Value {
-        items.sort_by(cmp);
-        items.dedup_by(|a, b| cmp(a, b) == Ordering::Equal);
-        Value::Set(ty, items)
+    /// A set of `ty` elements as go-cty keeps one (see [`set`]): in
+    /// go-cty's order, duplicates removed, and marked sensitive when an
+    /// element was (marks move from the elements to the set).
+    pub fn set_of(ty: Type, items: Vec<Value>) -> Value {
+        set::make_set(ty, items)
     }
 
     /// A map of values of one type (taken from the first element).
@@ -399,9 +403,13 @@ impl Value {
             J::Null => Value::null(),
             J::Bool(b) => Value::Bool(*b),
             J::Number(n) => Value::Number(json_number(n)),
-            J::String(s) => Value::String(s.clone()),
+            J::String(s) => Value::string(s.as_str()),
             J::Array(a) => Value::Tuple(a.iter().map(Value::from_json).collect()),
-            J::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect()),
+            J::Object(o) => Value::Object(
+                o.iter()
+                    .map(|(k, v)| (super::nfc::nfc(k.clone()), Value::from_json(v)))
+                    .collect(),
+            ),
         }
     }
 }
@@ -482,54 +490,6 @@ fn number_to_json(n: &Number) -> serde_json::Value {
         return serde_json::Value::from(u);
     }
     serde_json::Number::from_f64(n.to_f64()).map_or(serde_json::Value::Null, serde_json::Value::Number)
-}
-
-/// A total order over values, used to sort sets and `sort()`.
-pub fn cmp(a: &Value, b: &Value) -> Ordering {
-    fn rank(v: &Value) -> u8 {
-        match v {
-            Value::Null(_) => 0,
-            Value::Bool(_) => 1,
-            Value::Number(_) => 2,
-            Value::String(_) => 3,
-            Value::List(..) => 4,
-            Value::Tuple(_) => 5,
-            Value::Set(..) => 6,
-            Value::Map(..) => 7,
-            Value::Object(_) => 8,
-            Value::Unknown(_) => 9,
-            Value::Sensitive(_) => 10,
-        }
-    }
-    fn seq(x: &[Value], y: &[Value]) -> Ordering {
-        for (p, q) in x.iter().zip(y) {
-            match cmp(p, q) {
-                Ordering::Equal => continue,
-                o => return o,
-            }
-        }
-        x.len().cmp(&y.len())
-    }
-    fn map(x: &Map, y: &Map) -> Ordering {
-        for ((kp, p), (kq, q)) in x.iter().zip(y) {
-            match kp.cmp(kq).then_with(|| cmp(p, q)) {
-                Ordering::Equal => continue,
-                o => return o,
-            }
-        }
-        x.len().cmp(&y.len())
-    }
-    match (a, b) {
-        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
-        (Value::Number(x), Value::Number(y)) => x.cmp(y),
-        (Value::String(x), Value::String(y)) => x.cmp(y),
-        (Value::List(_, x), Value::List(_, y))
-        | (Value::Set(_, x), Value::Set(_, y))
-        | (Value::Tuple(x), Value::Tuple(y)) => seq(x, y),
-        (Value::Map(_, x), Value::Map(_, y)) | (Value::Object(x), Value::Object(y)) => map(x, y),
-        (Value::Sensitive(x), Value::Sensitive(y)) => cmp(x, y),
-        _ => rank(a).cmp(&rank(b)),
-    }
 }
 
 /// Writes a string literal the way HCL quotes it.
@@ -658,10 +618,10 @@ impl<'de> serde::Deserialize<'de> for Value {
                     .ok_or_else(|| E::custom("NaN is not a number"))
             }
             fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-                Ok(Value::String(s.to_string()))
+                Ok(Value::string(s))
             }
             fn visit_string<E>(self, s: String) -> Result<Value, E> {
-                Ok(Value::String(s))
+                Ok(Value::string(s))
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
                 let mut items = Vec::with_capacity(a.size_hint().unwrap_or(0).min(4096));
@@ -673,7 +633,7 @@ impl<'de> serde::Deserialize<'de> for Value {
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
                 let mut m = Map::new();
                 while let Some((k, v)) = a.next_entry::<String, Value>()? {
-                    m.insert(k, v);
+                    m.insert(super::nfc::nfc(k), v);
                 }
                 Ok(Value::Object(m))
             }
