@@ -476,3 +476,12 @@ fn a_closed_stdout_stops_the_printing_not_the_apply() {
     let r = run(dir.path(), &["state", "list"]);
     assert_eq!(r.stdout.lines().count(), 20, "{}", r.stdout);
 }
+
+/// HCL refuses a quoted string over two lines; hcl-edit reads it.
+#[test]
+fn a_quoted_string_over_two_lines_is_refused_at_the_string() {
+    let r = validate("locals {\n  a = \"x\ny\"\n}\n");
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("Invalid multi-line string"), "{}", r.stderr);
+    assert!(r.stderr.contains("main.tf:2:7"), "{}", r.stderr);
+}

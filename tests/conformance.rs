@@ -124,7 +124,7 @@ fn expressions_give_terraforms_results() {
     let (vars, diags) = resolve(&mut config, &VarInputs::default(), Missing::Error);
     assert!(!diags.has_errors(), "{diags:?}");
     let state = aksplan::state::State::new();
-    let (console, diags) = Console::new(&config, vars, &state);
+    let (console, diags) = Console::new(&config, vars, &state, std::time::SystemTime::now());
     assert!(!diags.has_errors(), "{diags:?}");
     let mut sources = config.sources.clone();
 

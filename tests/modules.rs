@@ -479,3 +479,19 @@ fn a_rule_inside_a_module_points_at_the_modules_file() {
         "modules/cluster/main.tf"
     );
 }
+
+/// A saved plan keeps the module tree: it applies as planned even when the
+/// modules on disk have changed since.
+#[test]
+fn a_saved_plan_applies_its_own_snapshot_of_the_modules() {
+    let dir = example("modules");
+    let d = dir.path();
+    ok(&run(d, &["plan", "-out=tfplan"]), "plan -out");
+    std::fs::remove_dir_all(d.join("modules/cluster")).unwrap();
+    let r = run(d, &["show", "-json", "tfplan"]);
+    ok(&r, "show -json tfplan");
+    assert_eq!(json(&r)["resource_changes"].as_array().unwrap().len(), 12);
+    ok(&run(d, &["apply", "tfplan"]), "apply tfplan");
+    let r = run(d, &["state", "list"]);
+    assert!(r.stdout.contains("module.cluster[\"prod\"].azurerm_kubernetes_cluster.this"), "{}", r.stdout);
+}

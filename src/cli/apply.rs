@@ -103,7 +103,10 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
         Ok(c) => c,
         Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
     };
-    let (config, diags) = crate::config::load::from_files(&ctx.dir, file::configuration_files(&saved));
+    let (config, diags) = match file::snapshot(&saved) {
+        Ok(snapshot) => crate::config::load::load_from(&ctx.dir, &snapshot),
+        Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
+    };
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }

@@ -28,6 +28,7 @@ pub fn run(ctx: &Context, args: &ConsoleArgs, cloud: &CloudArgs) -> i32 {
         Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
     };
     let vars = vars.unwrap_or_default();
+    let now = std::time::SystemTime::now();
     let (console, diags) = if args.plan {
         let session = match Session::open(ctx, cloud) {
             Ok(s) => s,
@@ -38,9 +39,9 @@ pub fn run(ctx: &Context, args: &ConsoleArgs, cloud: &CloudArgs) -> i32 {
             ..PlanOptions::default()
         };
         let (_, evaluated, diags) = session.plan(&config, vars, state, &opts, 10, false);
-        (Console::from_values(&config, evaluated.values), diags)
+        (Console::from_values(&config, evaluated.values, now), diags)
     } else {
-        Console::new(&config, vars, &state)
+        Console::new(&config, vars, &state, now)
     };
     if super::report(ctx, &diags, &config.sources) {
         return exit::ERROR;
@@ -59,21 +60,28 @@ pub fn run(ctx: &Context, args: &ConsoleArgs, cloud: &CloudArgs) -> i32 {
             pending.clear();
             continue;
         }
-        let expr = match hcl_edit::parser::parse_expr(&pending) {
+        let (expr, range) = match crate::lang::parse::expression(&pending) {
             Ok(e) => e,
             Err(_) if incomplete(&pending) => continue,
             Err(e) => {
+                let at = e.span.clone().unwrap_or_else(|| {
+                    let at = hcl_edit::parser::parse_expr(&pending)
+                        .err()
+                        .map_or(0, |e| e.location().offset().min(pending.len()));
+                    at..at
+                });
                 let file = sources.add("<console-input>", std::mem::take(&mut pending));
-                let text = sources.get(file).text.clone();
-                let at = e.location().offset().min(text.len());
-                let d = Diagnostic::error("Syntax error")
-                    .with_detail(e.message().to_string())
-                    .with_span(crate::diag::Span::new(file, at..at));
+                let d = Diagnostic::error(e.summary())
+                    .with_detail(e.message)
+                    .with_span(crate::diag::Span::new(file, at));
                 failed |= super::report(ctx, &d.into(), &sources);
                 continue;
             }
         };
-        let file = sources.add("<console-input>", std::mem::take(&mut pending));
+        // The expression's spans are offsets into the part of the input it
+        // was read from (comments around it left out).
+        let file = sources.add("<console-input>", pending[range].to_string());
+        pending.clear();
         match console.eval(&expr, file) {
             Ok(Output::Value(v)) => outln!("{}", display::console(&v)),
             Ok(Output::Type(t)) => outln!("{}", display::type_string(&t)),

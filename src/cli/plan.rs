@@ -55,6 +55,10 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
             .map(|(_, f)| f.name.clone())
             .filter(|n| n.ends_with(".tf") || crate::config::json::is_json(n))
             .collect();
+        // The configuration was loaded with it a moment ago.
+        let manifest = crate::config::modules::manifest::Manifest::load(&ctx.dir)
+            .ok()
+            .flatten();
         let saved = file::encode(
             &plan,
             &config.sources,
@@ -62,6 +66,7 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
             file::SavedOptions {
                 targets: args.options.targets.clone(),
                 replace: args.options.replace.clone(),
+                manifest: manifest.as_ref(),
             },
         );
         if let Err(e) = file::write(out, &saved) {

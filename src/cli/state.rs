@@ -107,7 +107,10 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> i32 {
         };
         if args.json {
             // Terraform's JSON plan representation, as `plan --format json` prints it.
-            let (config, diags) = crate::config::load::from_files(&ctx.dir, file::configuration_files(&saved));
+            let (config, diags) = match file::snapshot(&saved) {
+                Ok(snapshot) => crate::config::load::load_from(&ctx.dir, &snapshot),
+                Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
+            };
             let prior_state = match statefile::decode(saved.prior_state) {
                 Ok(s) => s,
                 Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),

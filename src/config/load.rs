@@ -16,6 +16,7 @@ use super::overrides::{self, is_override};
 use super::*;
 use crate::addrs::ModulePath;
 use crate::diag::{Diagnostic, Diagnostics};
+use hcl_edit::structure::Structure;
 use std::path::Path;
 
 /// Files larger than this are refused rather than parsed.
@@ -25,19 +26,96 @@ pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 /// itself through a path the loader cannot see is the same.
 const MAX_MODULE_DEPTH: usize = 64;
 
+/// Where the loader reads a configuration from: the disk, or a saved
+/// plan's snapshot of it. Directories are relative to the root module's.
+pub trait Files {
+    /// The `.tf` and `.tf.json` files directly in `dir`, sorted by name,
+    /// each named by its file name.
+    fn config_files(&self, dir: &Path) -> Result<Vec<FileContent>, Diagnostic>;
+    fn is_dir(&self, dir: &Path) -> bool;
+    /// The module manifest; `None` when `init` never ran.
+    fn manifest(&self) -> Result<Option<Manifest>, String>;
+}
+
+/// The files under a root module's directory on disk.
+pub struct Disk<'a>(pub &'a Path);
+
+impl Files for Disk<'_> {
+    fn config_files(&self, dir: &Path) -> Result<Vec<FileContent>, Diagnostic> {
+        read_dir_files(&self.0.join(dir), &["tf", "tf.json"])
+    }
+
+    fn is_dir(&self, dir: &Path) -> bool {
+        self.0.join(dir).is_dir()
+    }
+
+    fn manifest(&self) -> Result<Option<Manifest>, String> {
+        Manifest::load(self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// A configuration as a saved plan keeps it: each file's text by its name
+/// relative to the root module (`modules/net/main.tf`), and the manifest.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub files: Vec<(String, String)>,
+    pub manifest: Option<Manifest>,
+}
+
+impl Snapshot {
+    /// The directory of a file named relative to the root module.
+    fn parent(name: &str) -> &str {
+        name.rsplit_once('/').map_or(".", |(dir, _)| dir)
+    }
+}
+
+impl Files for Snapshot {
+    fn config_files(&self, dir: &Path) -> Result<Vec<FileContent>, Diagnostic> {
+        let dir = slashed(dir);
+        let mut out: Vec<FileContent> = self
+            .files
+            .iter()
+            .filter(|(name, _)| Snapshot::parent(name) == dir)
+            .map(|(name, text)| {
+                let file = name.rsplit_once('/').map_or(name.as_str(), |(_, f)| f);
+                (file.to_string(), Ok(text.clone().into_bytes()))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    fn is_dir(&self, dir: &Path) -> bool {
+        let dir = slashed(dir);
+        self.files.iter().any(|(name, _)| {
+            let parent = Snapshot::parent(name);
+            parent == dir || parent.starts_with(&format!("{dir}/"))
+        })
+    }
+
+    fn manifest(&self) -> Result<Option<Manifest>, String> {
+        Ok(self.manifest.clone())
+    }
+}
+
 /// Loads the root module in `dir` and every module it calls.
 pub fn load_dir(dir: &Path) -> (Config, Diagnostics) {
+    load_from(dir, &Disk(dir))
+}
+
+/// Loads a configuration from `files`, as if its root module were in `dir`.
+pub fn load_from(dir: &Path, files: &dyn Files) -> (Config, Diagnostics) {
     let mut config = Config {
         dir: dir.to_path_buf(),
         ..Config::default()
     };
     let mut diags = Diagnostics::new();
-    let manifest = match Manifest::load(dir) {
+    let manifest = match files.manifest() {
         Ok(m) => m,
         Err(e) => {
             diags.push(
                 Diagnostic::error("Failed to read the module manifest")
-                    .with_detail(e.to_string())
+                    .with_detail(e)
                     .with_help("run `aksplan init` to install the modules again"),
             );
             None
@@ -47,6 +125,7 @@ pub fn load_dir(dir: &Path) -> (Config, Diagnostics) {
         config: &mut config,
         diags: &mut diags,
         manifest: manifest.as_ref(),
+        files,
     };
     tree.load(ModulePath::root(), PathBuf::from("."), None, &mut Vec::new());
     (config, diags)
@@ -72,11 +151,17 @@ pub fn from_files(dir: &Path, files: Vec<FileContent>) -> (Config, Diagnostics) 
     (config, diags)
 }
 
-/// Reads the module in `dir` (relative to the root module's directory
-/// `root`) on its own, without the modules it calls. Its files are named
-/// relative to the root module in diagnostics.
-pub fn module_dir(root: &Path, path: ModulePath, dir: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Module {
-    let files = match read_dir_files(&root.join(dir), &["tf", "tf.json"]) {
+/// Reads the module in `dir` on its own, without the modules it calls. Its
+/// files are named relative to the root module (in `root`) in diagnostics.
+pub fn module_dir(
+    files: &dyn Files,
+    root: &Path,
+    path: ModulePath,
+    dir: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Module {
+    let files = match files.config_files(dir) {
         Ok(files) => files
             .into_iter()
             .map(|(name, content)| (display_name(dir, &name), content))
@@ -138,6 +223,7 @@ struct Tree<'a> {
     config: &'a mut Config,
     diags: &'a mut Diagnostics,
     manifest: Option<&'a Manifest>,
+    files: &'a dyn Files,
 }
 
 impl Tree<'_> {
@@ -147,7 +233,14 @@ impl Tree<'_> {
     /// leave it. `chain` holds the directories of the calling modules.
     fn load(&mut self, path: ModulePath, dir: PathBuf, package: Option<PathBuf>, chain: &mut Vec<PathBuf>) {
         let root = self.config.dir.clone();
-        let module = module_dir(&root, path.clone(), &dir, &mut self.config.sources, self.diags);
+        let module = module_dir(
+            self.files,
+            &root,
+            path.clone(),
+            &dir,
+            &mut self.config.sources,
+            self.diags,
+        );
         if !path.is_root() {
             for imp in &module.imports {
                 self.diags.push(
@@ -235,7 +328,7 @@ impl Tree<'_> {
                     return None;
                 }
             }
-            if !self.config.dir.join(&joined).is_dir() {
+            if !self.files.is_dir(&joined) {
                 self.diags.push(
                     Diagnostic::error("Unreadable module directory")
                         .with_detail(format!(
@@ -297,7 +390,7 @@ impl Tree<'_> {
             }
         }
         let dir = PathBuf::from(&record.dir);
-        if !self.config.dir.join(&dir).is_dir() {
+        if !self.files.is_dir(&dir) {
             self.diags.push(not_installed(format!(
                 "the manifest puts {} in {}, which does not exist",
                 parent.child(&call.name),
@@ -396,10 +489,32 @@ pub fn parse_file(
     }
     let text = sources.get(file).text.clone();
     match parse_body(file, &text) {
-        Ok(body) => Some((file, body)),
+        Ok(body) => {
+            multi_line_strings(&body, file, &text, diags);
+            Some((file, body))
+        }
         Err(d) => {
             diags.push(d);
             None
+        }
+    }
+}
+
+/// HCL refuses a quoted string written over several lines, which hcl-edit
+/// reads; each is an error at the string.
+fn multi_line_strings(body: &Body, file: FileId, text: &str, diags: &mut Diagnostics) {
+    for s in body.iter() {
+        match s {
+            Structure::Attribute(a) => {
+                for at in crate::lang::parse::multi_line_strings(&a.value, text) {
+                    diags.push(
+                        Diagnostic::error("Invalid multi-line string")
+                            .with_detail(crate::lang::parse::MULTI_LINE_STRING)
+                            .with_span(Span::new(file, at)),
+                    );
+                }
+            }
+            Structure::Block(b) => multi_line_strings(&b.body, file, text, diags),
         }
     }
 }

@@ -367,11 +367,11 @@ pub fn assign(var: &Variable, given: Option<Value>, ctx: &FuncContext) -> Result
 /// A value from the environment or `--var`: literal for primitive types, HCL otherwise.
 fn parse_raw(s: &str, ty: &Type) -> Value {
     match ty {
-        Type::String | Type::Number | Type::Bool | Type::Dynamic => Value::String(s.to_string()),
+        Type::String | Type::Number | Type::Bool | Type::Dynamic => Value::string(s),
         _ => hcl_edit::parser::parse_expr(s)
             .ok()
             .and_then(|e| Evaluator::new(&EmptyScope, &FuncContext::default()).eval(&e).ok())
-            .unwrap_or_else(|| Value::String(s.to_string())),
+            .unwrap_or_else(|| Value::string(s)),
     }
 }
 

@@ -17,6 +17,7 @@ use crate::lang::{Evaluator, Value};
 use crate::state::State;
 use hcl_edit::expr::Expression;
 use indexmap::IndexMap;
+use std::time::SystemTime;
 
 /// What one input gives.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,24 +52,31 @@ impl ResourceValues for FromState<'_> {
 
 impl<'c> Console<'c> {
     /// Evaluates the configuration with these root variable values and
-    /// state; the diagnostics are the configuration's own.
-    pub fn new(config: &'c Config, variables: IndexMap<String, Value>, state: &State) -> (Console<'c>, Diagnostics) {
+    /// state; the diagnostics are the configuration's own. `now` is what
+    /// `timestamp()` gives: the console runs impure functions, as
+    /// terraform console does.
+    pub fn new(
+        config: &'c Config,
+        variables: IndexMap<String, Value>,
+        state: &State,
+        now: SystemTime,
+    ) -> (Console<'c>, Diagnostics) {
         let (evaluated, diags) = evaluate(config, variables, &mut FromState(state), EvalMode::Validate);
-        let console = Console {
-            config,
-            values: evaluated.values,
-            ctx: FuncContext::new(config.dir.clone()),
-        };
-        (console, diags)
+        (Console::from_values(config, evaluated.values, now), diags)
     }
 
     /// Answers from values a walk has already made: a plan's, for
     /// `console -plan`.
-    pub fn from_values(config: &'c Config, values: Values) -> Console<'c> {
+    pub fn from_values(config: &'c Config, values: Values, now: SystemTime) -> Console<'c> {
         Console {
             config,
             values,
-            ctx: FuncContext::new(config.dir.clone()),
+            // The console's function table: no plantimestamp().
+            ctx: FuncContext {
+                apply_time: Some(now),
+                console: true,
+                ..FuncContext::new(config.dir.clone())
+            },
         }
     }
 

@@ -48,6 +48,11 @@ pub fn expression(src: &str) -> Result<(Expression, Range<usize>), ParseError> {
     }
 }
 
+/// HCL's detail for a quoted string written over several lines.
+pub const MULTI_LINE_STRING: &str = "Quoted strings may not be split over multiple lines. To produce a multi-line \
+     string, either use the \\n escape to represent a newline character or use the \"heredoc\" multi-line \
+     template syntax.";
+
 /// A line that does not read as an expression.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
@@ -70,10 +75,7 @@ impl ParseError {
 fn checked(e: Expression, text: &str, range: Range<usize>) -> Result<(Expression, Range<usize>), ParseError> {
     match multi_line_strings(&e, text).into_iter().next() {
         Some(span) => Err(ParseError {
-            message: "Quoted strings may not be split over multiple lines. To produce a multi-line string, either \
-                      use the \\n escape to represent a newline character or use the \"heredoc\" multi-line \
-                      template syntax."
-                .into(),
+            message: MULTI_LINE_STRING.into(),
             span: Some(span),
         }),
         None => Ok((e, range)),

@@ -30,6 +30,10 @@ pub struct PlanFile {
     #[serde(default)]
     pub replace: Vec<String>,
     pub configuration: Vec<SourceFile>,
+    /// The module manifest the configuration was loaded with, as
+    /// `.terraform/modules/modules.json` holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modules: Option<String>,
     pub variables: serde_json::Map<String, Json>,
     pub prior_state: StateFile,
     pub changes: Vec<ChangeEntry>,
@@ -94,9 +98,11 @@ fn decode_tagged(j: &Json) -> Value {
     }
 }
 
-pub struct SavedOptions {
+pub struct SavedOptions<'a> {
     pub targets: Vec<String>,
     pub replace: Vec<String>,
+    /// The module manifest the configuration was loaded with.
+    pub manifest: Option<&'a crate::config::modules::manifest::Manifest>,
 }
 
 pub fn encode(plan: &Plan, sources: &crate::diag::Sources, tf_files: &[String], opts: SavedOptions) -> PlanFile {
@@ -116,6 +122,7 @@ pub fn encode(plan: &Plan, sources: &crate::diag::Sources, tf_files: &[String], 
                 text: f.text.to_string(),
             })
             .collect(),
+        modules: opts.manifest.map(|m| m.to_json()),
         variables: plan
             .variables
             .iter()
@@ -141,12 +148,20 @@ pub fn encode(plan: &Plan, sources: &crate::diag::Sources, tf_files: &[String], 
     }
 }
 
-/// The configuration snapshot, as `config::load::from_files` takes it.
-pub fn configuration_files(f: &PlanFile) -> Vec<crate::config::load::FileContent> {
-    f.configuration
-        .iter()
-        .map(|s| (s.name.clone(), Ok(s.text.clone().into_bytes())))
-        .collect()
+/// The configuration snapshot, with its modules, for `config::load::load_from`.
+pub fn snapshot(f: &PlanFile) -> Result<crate::config::load::Snapshot, String> {
+    let manifest = match &f.modules {
+        Some(text) => Some(crate::config::modules::manifest::Manifest::parse(text.as_bytes())?),
+        None => None,
+    };
+    Ok(crate::config::load::Snapshot {
+        files: f
+            .configuration
+            .iter()
+            .map(|s| (s.name.clone(), s.text.clone()))
+            .collect(),
+        manifest,
+    })
 }
 
 /// The changes of a saved plan, for display and comparison.

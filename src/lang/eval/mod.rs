@@ -65,6 +65,9 @@ pub enum EvalErrorKind {
     ObjectKey,
     /// A quoted string written over several lines.
     MultiLineString,
+    /// A reference where only literal values are allowed (tfvars, a module
+    /// source, a variable's default).
+    VariablesNotAllowed,
     TooDeep,
 }
 
@@ -73,7 +76,10 @@ impl EvalErrorKind {
     /// hide: terraform finds them before evaluating (references are checked
     /// when the configuration is loaded).
     fn is_static(self) -> bool {
-        matches!(self, EvalErrorKind::InvalidReference | EvalErrorKind::MultiLineString)
+        matches!(
+            self,
+            EvalErrorKind::InvalidReference | EvalErrorKind::MultiLineString | EvalErrorKind::VariablesNotAllowed
+        )
     }
 
     pub fn summary(self) -> &'static str {
@@ -96,6 +102,7 @@ impl EvalErrorKind {
             EvalErrorKind::AmbiguousKey => "Ambiguous attribute key",
             EvalErrorKind::ObjectKey => "Incorrect key type",
             EvalErrorKind::MultiLineString => "Invalid multi-line string",
+            EvalErrorKind::VariablesNotAllowed => "Variables not allowed",
             EvalErrorKind::TooDeep => "Expression too deeply nested",
         }
     }
@@ -131,6 +138,11 @@ type Result<T> = std::result::Result<T, EvalError>;
 /// (undeclared, not available here); the evaluator adds the span.
 pub trait Scope {
     fn lookup(&self, reference: &Reference) -> std::result::Result<Cow<'_, Value>, String>;
+
+    /// Whether references may be used at all (not in a literal-only context).
+    fn allows_references(&self) -> bool {
+        true
+    }
 }
 
 /// A scope with nothing in it: for literal-only contexts such as `.tfvars` files.
@@ -141,6 +153,10 @@ impl Scope for EmptyScope {
         Err(format!(
             "{reference} cannot be used here: only literal values are allowed"
         ))
+    }
+
+    fn allows_references(&self) -> bool {
+        false
     }
 }
 
@@ -205,9 +221,14 @@ impl<'a> Evaluator<'a> {
                     let (r, used) = parse_traversal(v, &t.operators)
                         .map_err(|e| EvalError::new(EvalErrorKind::InvalidReference, e.message, e.span))?;
                     let scope = self.scope;
+                    let kind = if scope.allows_references() {
+                        EvalErrorKind::InvalidReference
+                    } else {
+                        EvalErrorKind::VariablesNotAllowed
+                    };
                     let value = scope
                         .lookup(&r.reference)
-                        .map_err(|m| EvalError::new(EvalErrorKind::InvalidReference, m, Some(r.span.clone())))?;
+                        .map_err(|m| EvalError::new(kind, m, Some(r.span.clone())))?;
                     self.traverse(&value, &t.operators[used..])
                 }
                 e => {
