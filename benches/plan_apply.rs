@@ -127,6 +127,7 @@ fn apply(dir: &Path, cloud: &CloudArgs) -> Duration {
         aksplan::apply::Options {
             parallelism: 10,
             cancel: &cancel,
+            now: std::time::SystemTime::now(),
         },
     ));
     let mut state = result.state;

@@ -558,3 +558,57 @@ fn replacing_a_cluster_replaces_what_azure_deletes_with_it() {
     let (code, out) = plan_exit(dir.path(), &[]);
     assert_eq!(code, 0, "nothing is left to recreate:\n{out}");
 }
+
+/// `timestamp()` is unknown in the plan and the time of the apply in state;
+/// `plantimestamp()` is the plan's time, also when a saved plan is applied
+/// later.
+#[test]
+fn timestamps_resolve_when_terraform_resolves_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        &[(
+            "main.tf",
+            r#"
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-ts"
+  location = "westeurope"
+  tags     = { created = timestamp(), planned = plantimestamp() }
+}
+output "applied_at" {
+  value = timestamp()
+}
+output "planned_at" {
+  value = plantimestamp()
+}
+"#,
+        )],
+    );
+    let r = run(d, &["plan", "-out=tfplan"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("+ \"created\" = (known after apply)"), "{}", r.stdout);
+    let plan: serde_json::Value = serde_json::from_str(&run(d, &["show", "-json", "tfplan"]).stdout).unwrap();
+    let planned_at = plan["timestamp"].as_str().unwrap().to_string();
+    assert_eq!(
+        plan["planned_values"]["outputs"]["planned_at"]["value"],
+        planned_at.as_str()
+    );
+
+    let r = run(d, &["apply", "tfplan"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let outputs: serde_json::Value = serde_json::from_str(&run(d, &["output", "-json"]).stdout).unwrap();
+    assert_eq!(
+        outputs["planned_at"]["value"],
+        planned_at.as_str(),
+        "the saved plan's time"
+    );
+    let applied_at = outputs["applied_at"]["value"].as_str().expect("known after apply");
+    assert!(applied_at >= planned_at.as_str(), "{applied_at} {planned_at}");
+    let r = run(d, &["state", "show", "azurerm_resource_group.rg"]);
+    assert!(
+        r.stdout.contains(&format!("created = \"{applied_at}\"")),
+        "{}",
+        r.stdout
+    );
+}

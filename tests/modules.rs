@@ -493,5 +493,10 @@ fn a_saved_plan_applies_its_own_snapshot_of_the_modules() {
     assert_eq!(json(&r)["resource_changes"].as_array().unwrap().len(), 12);
     ok(&run(d, &["apply", "tfplan"]), "apply tfplan");
     let r = run(d, &["state", "list"]);
-    assert!(r.stdout.contains("module.cluster[\"prod\"].azurerm_kubernetes_cluster.this"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("module.cluster[\"prod\"].azurerm_kubernetes_cluster.this"),
+        "{}",
+        r.stdout
+    );
 }

@@ -76,6 +76,8 @@ impl ApplyResult {
 pub struct Options<'a> {
     pub parallelism: usize,
     pub cancel: &'a AtomicBool,
+    /// What `timestamp()` gives during this apply (the caller reads the clock).
+    pub now: std::time::SystemTime,
 }
 
 /// One cloud operation of a resource node, prepared synchronously.
@@ -132,7 +134,13 @@ pub async fn apply<C: ArmClient>(
     for (k, v) in &plan.variables {
         values.set(ModuleInstance::root(), Item::Variable(k.clone()), v.clone());
     }
-    let eval = ObjectEval::new(config, EvalMode::Plan);
+    let eval = ObjectEval::new(
+        config,
+        EvalMode::Plan(crate::core::Times {
+            plan: plan.timestamp,
+            apply: Some(opts.now),
+        }),
+    );
     let semaphore = Semaphore::new(opts.parallelism.max(1));
     let mut running: FuturesUnordered<BoxFuture<'_, (Node, Vec<OpResult>)>> = FuturesUnordered::new();
     let mut pending_journal: Vec<JournalEntry> = Vec::new();

@@ -115,6 +115,11 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
         .iter()
         .map(|(k, v)| (k.clone(), file::decode_value(v)))
         .collect();
+    // plantimestamp() gives what it gave when the plan was made.
+    let planned_at = match file::timestamp(&saved) {
+        Ok(t) => t,
+        Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
+    };
     let prior = match statefile::decode(saved.prior_state) {
         Ok(s) => s,
         Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
@@ -125,10 +130,11 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
         refresh: false,
         ..options.clone()
     };
-    let opts = match checked_options(ctx, &args, saved.destroy, &config) {
+    let mut opts = match checked_options(ctx, &args, saved.destroy, &config) {
         Ok(o) => o,
         Err(code) => return code,
     };
+    opts.timestamp = planned_at;
     let (session, _lock, state) = match begin(ctx, cloud, "apply", &options.lock) {
         Ok(b) => b,
         Err(code) => return code,
@@ -222,6 +228,7 @@ fn execute(
             apply::Options {
                 parallelism,
                 cancel: &cancel,
+                now: std::time::SystemTime::now(),
             },
         ))
     });

@@ -36,6 +36,7 @@ pub fn run(ctx: &Context, args: &ConsoleArgs, cloud: &CloudArgs) -> i32 {
         };
         let opts = PlanOptions {
             refresh: true,
+            timestamp: Some(now),
             ..PlanOptions::default()
         };
         let (_, evaluated, diags) = session.plan(&config, vars, state, &opts, 10, false);

@@ -50,6 +50,7 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
         replace: Vec::new(),
         targets: Vec::new(),
         refresh: false,
+        timestamp: Some(std::time::SystemTime::now()),
     };
     let (plan, _, diags) = session.plan_refreshed(&config, vars, refreshed.clone(), changed, &opts, false);
     if report(ctx, &diags, &config.sources) {

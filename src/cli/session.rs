@@ -350,6 +350,7 @@ pub fn plan_options(args: &PlanOptionArgs, destroy: bool) -> Result<PlanOptions,
         replace,
         targets,
         refresh: args.refresh,
+        timestamp: Some(std::time::SystemTime::now()),
     })
 }
 

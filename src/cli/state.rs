@@ -103,6 +103,8 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> i32 {
             cloud: saved.cloud.clone(),
             changes,
             destroy: saved.destroy,
+            timestamp: file::timestamp(&saved).ok().flatten(),
+            outputs: file::decode_outputs(&saved),
             ..Default::default()
         };
         if args.json {

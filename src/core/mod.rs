@@ -23,7 +23,7 @@ use crate::diag::Diagnostics;
 use crate::graph::{self, Expansion, InstanceGraph, ObjectGraph};
 use crate::lang::Value;
 use indexmap::IndexMap;
-pub use objects::{push_eval_error, EvalMode, ObjectEval};
+pub use objects::{push_eval_error, EvalMode, ObjectEval, Times};
 pub use values::{resource_value, Values};
 
 /// Decides the value other objects see for a resource instance, given what

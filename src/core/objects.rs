@@ -13,16 +13,31 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::functions::FuncContext;
 use crate::lang::types::Type;
 use crate::lang::{Evaluator, Value};
+use std::time::SystemTime;
 
 /// Whether values not known yet may decide how many instances there are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EvalMode {
-    /// Planning: `count` and `for_each` must be known.
-    #[default]
-    Plan,
+    /// Planning (or applying): `count` and `for_each` must be known.
+    Plan(Times),
     /// Validating, as `terraform validate`: unset variables are unknown, and
     /// so may `count` and `for_each` be; each block is then checked once.
     Validate,
+}
+
+impl Default for EvalMode {
+    fn default() -> EvalMode {
+        EvalMode::Plan(Times::default())
+    }
+}
+
+/// The times the impure functions give, chosen by the caller (the core
+/// reads no clock): `plantimestamp()` gives `plan`, `timestamp()` gives
+/// `apply`; each is unknown when `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Times {
+    pub plan: Option<SystemTime>,
+    pub apply: Option<SystemTime>,
 }
 
 pub struct ObjectEval<'c> {
@@ -33,10 +48,18 @@ pub struct ObjectEval<'c> {
 
 impl<'c> ObjectEval<'c> {
     pub fn new(config: &'c Config, mode: EvalMode) -> ObjectEval<'c> {
+        let times = match mode {
+            EvalMode::Plan(t) => t,
+            EvalMode::Validate => Times::default(),
+        };
         ObjectEval {
             config,
             mode,
-            ctx: FuncContext::new(config.dir.clone()),
+            ctx: FuncContext {
+                plan_timestamp: times.plan,
+                apply_time: times.apply,
+                ..FuncContext::new(config.dir.clone())
+            },
         }
     }
 

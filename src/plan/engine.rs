@@ -29,6 +29,9 @@ pub struct PlanOptions {
     pub replace: Vec<Instance>,
     pub targets: Vec<Target>,
     pub refresh: bool,
+    /// When the plan is made, which `plantimestamp()` gives; the caller
+    /// reads the clock. Unknown when `None`.
+    pub timestamp: Option<std::time::SystemTime>,
 }
 
 /// Gives every value in a state loaded from JSON its schema's types back.
@@ -124,7 +127,15 @@ pub fn plan<C: ArmClient>(
         data: Vec::new(),
         diags: Diagnostics::new(),
     };
-    let (evaluated, mut diags) = core::evaluate(config, variables.clone(), &mut planner, core::EvalMode::Plan);
+    let (evaluated, mut diags) = core::evaluate(
+        config,
+        variables.clone(),
+        &mut planner,
+        core::EvalMode::Plan(core::Times {
+            plan: opts.timestamp,
+            apply: None,
+        }),
+    );
     let mut changes = std::mem::take(&mut planner.changes);
     diags.extend(std::mem::take(&mut planner.diags));
     let data = std::mem::take(&mut planner.data);
@@ -276,6 +287,7 @@ pub fn plan<C: ArmClient>(
         state_serial,
         variables,
         destroy: opts.destroy,
+        timestamp: opts.timestamp,
     };
     (plan, evaluated, diags)
 }

@@ -25,6 +25,10 @@ pub struct PlanFile {
     pub state_lineage: String,
     pub state_serial: u64,
     pub destroy: bool,
+    /// When the plan was made (RFC 3339), so that applying it gives
+    /// `plantimestamp()` the same value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
     #[serde(default)]
     pub targets: Vec<String>,
     #[serde(default)]
@@ -37,6 +41,17 @@ pub struct PlanFile {
     pub variables: serde_json::Map<String, Json>,
     pub prior_state: StateFile,
     pub changes: Vec<ChangeEntry>,
+    #[serde(default)]
+    pub outputs: Vec<OutputEntry>,
+}
+
+/// One root output's change.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct OutputEntry {
+    pub name: String,
+    pub before: Option<Json>,
+    pub after: Option<Json>,
+    pub sensitive: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -112,6 +127,7 @@ pub fn encode(plan: &Plan, sources: &crate::diag::Sources, tf_files: &[String], 
         state_lineage: plan.state_lineage.clone(),
         state_serial: plan.state_serial,
         destroy: plan.destroy,
+        timestamp: plan.timestamp.map(|t| humantime::format_rfc3339_nanos(t).to_string()),
         targets: opts.targets,
         replace: opts.replace,
         configuration: sources
@@ -129,6 +145,16 @@ pub fn encode(plan: &Plan, sources: &crate::diag::Sources, tf_files: &[String], 
             .map(|(k, v)| (k.clone(), encode_value(v)))
             .collect(),
         prior_state: statefile::encode(&plan.prior_state),
+        outputs: plan
+            .outputs
+            .iter()
+            .map(|o| OutputEntry {
+                name: o.name.clone(),
+                before: o.before.as_ref().map(encode_value),
+                after: o.after.as_ref().map(encode_value),
+                sensitive: o.sensitive,
+            })
+            .collect(),
         changes: plan
             .changes
             .iter()
@@ -146,6 +172,27 @@ pub fn encode(plan: &Plan, sources: &crate::diag::Sources, tf_files: &[String], 
             })
             .collect(),
     }
+}
+
+/// The output changes of a saved plan.
+pub fn decode_outputs(f: &PlanFile) -> Vec<crate::plan::OutputChange> {
+    f.outputs
+        .iter()
+        .map(|o| crate::plan::OutputChange {
+            name: o.name.clone(),
+            before: o.before.as_ref().map(decode_value),
+            after: o.after.as_ref().map(decode_value),
+            sensitive: o.sensitive,
+        })
+        .collect()
+}
+
+/// When the saved plan was made.
+pub fn timestamp(f: &PlanFile) -> Result<Option<std::time::SystemTime>, String> {
+    f.timestamp
+        .as_deref()
+        .map(|t| humantime::parse_rfc3339(t).map_err(|e| format!("invalid timestamp {t:?}: {e}")))
+        .transpose()
 }
 
 /// The configuration snapshot, with its modules, for `config::load::load_from`.

@@ -139,6 +139,9 @@ pub struct Plan {
     pub state_serial: u64,
     pub variables: IndexMap<String, Value>,
     pub destroy: bool,
+    /// When it was made: what `plantimestamp()` gave, and its JSON form's
+    /// `timestamp`.
+    pub timestamp: Option<std::time::SystemTime>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -298,7 +298,7 @@ pub(crate) mod test_support {
             subscription: "sub".into(),
             values: Vec::new(),
         };
-        let (_, d) = crate::core::evaluate(&config, vars, &mut hook, crate::core::EvalMode::Plan);
+        let (_, d) = crate::core::evaluate(&config, vars, &mut hook, crate::core::EvalMode::default());
         assert!(!d.has_errors(), "{:?}", d.iter().next());
         let out: Diagnostics = super::check_planned(&config, &hook.values);
         out.iter()

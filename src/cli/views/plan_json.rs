@@ -438,7 +438,7 @@ pub fn plan_json(plan: &Plan, config: &Config, diags: &Diagnostics, sources: &So
         },
         "configuration": configuration(config),
         "relevant_attributes": [],
-        "timestamp": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        "timestamp": humantime::format_rfc3339_seconds(plan.timestamp.unwrap_or_else(std::time::SystemTime::now)).to_string(),
         "applyable": plan.has_changes(),
         "complete": true,
         "errored": diags.has_errors(),
