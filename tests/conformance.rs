@@ -113,8 +113,8 @@ fn expressions_give_terraforms_results() {
         .collect();
 
     // terraform console runs in the configuration's directory: `abspath`
-    // and `path.cwd` are relative to it. This binary has this one test, so
-    // changing the process's directory affects nothing else.
+    // and `path.cwd` are relative to it. The other test of this binary uses
+    // absolute paths only, so changing the process's directory affects it not.
     std::env::set_current_dir(root.join("config")).unwrap();
     let (mut config, diags) = aksplan::config::load_dir(&root.join("config"));
     assert!(
@@ -174,4 +174,26 @@ fn expressions_give_terraforms_results() {
         "these cases now agree with terraform; take them out of known_differences.txt: {}",
         stale.join(" ")
     );
+}
+
+/// aksplan has every function terraform 1.11 has, and no other:
+/// functions.txt is `terraform metadata functions -json`'s list.
+#[test]
+fn the_function_table_is_terraforms() {
+    use aksplan::lang::functions::{exists, names, FuncContext};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance");
+    let theirs: std::collections::BTreeSet<String> = std::fs::read_to_string(root.join("functions.txt"))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(theirs.len() > 100, "{}", theirs.len());
+    let ctx = FuncContext::default();
+    let missing: Vec<&String> = theirs
+        .iter()
+        .filter(|n| !exists(n, &ctx) || !exists(&format!("core::{n}"), &ctx))
+        .collect();
+    assert!(missing.is_empty(), "terraform has these and aksplan does not: {missing:?}");
+    let extra: Vec<&str> = names().filter(|n| !theirs.contains(*n)).collect();
+    assert!(extra.is_empty(), "aksplan has these and terraform does not: {extra:?}");
 }

@@ -28,6 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CASES_DIR = os.path.join(HERE, "cases")
 CONFIG_DIR = os.path.join(HERE, "config")
 EXPECTED = os.path.join(HERE, "expected.json")
+FUNCTIONS = os.path.join(HERE, "functions.txt")
 TERRAFORM = os.environ.get("TERRAFORM", "terraform")
 
 # Name of the local that holds a multi-line case (see README.md, "Multi-line cases").
@@ -327,6 +328,16 @@ def sort_key(rec):
     return (area, 0 if name.isdigit() else 1, int(name) if name.isdigit() else 0, name)
 
 
+def write_functions():
+    """functions.txt: the names of terraform's built-in functions, one per
+    line, from `terraform metadata functions -json` (core:: forms left out)."""
+    out = subprocess.run([TERRAFORM, "metadata", "functions", "-json"], capture_output=True, check=True,
+                         text=True, env=tf_env()).stdout
+    names = sorted(n for n in json.loads(out)["function_signatures"] if not n.startswith("core::"))
+    with open(FUNCTIONS, "w", encoding="utf-8") as f:
+        f.write("".join(n + "\n" for n in names))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jobs", type=int, default=2)
@@ -347,6 +358,7 @@ def main():
             return 2
 
     version = terraform_version()
+    write_functions()
     start = time.time()
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
