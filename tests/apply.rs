@@ -612,3 +612,32 @@ output "planned_at" {
         r.stdout
     );
 }
+
+/// An id not known until apply is still a string: a list of them has a
+/// known length, as in terraform (flatten gives up only on values of
+/// unknown type).
+#[test]
+fn unknown_ids_keep_their_type() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            r#"
+resource "terraform_data" "a" {
+  count = 2
+}
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-${terraform_data.a[0].id}"
+  location = "westeurope"
+}
+output "ids" {
+  value = length(flatten([[terraform_data.a[0].id], [for a in terraform_data.a : a.id], [azurerm_resource_group.rg.id]]))
+}
+"#,
+        )],
+    );
+    let r = run(dir.path(), &["plan"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("+ ids = 4"), "{}", r.stdout);
+}

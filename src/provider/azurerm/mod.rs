@@ -272,7 +272,7 @@ impl<C: ArmClient> Azurerm<C> {
         }
         let Some(id) = schema.arm.as_ref().and_then(|a| mapper::build_id(&a.id, config, &sub)) else {
             return ReadResponse {
-                value: Some(Value::unknown()),
+                value: Some(Value::Unknown(schema.block.object_type().clone())),
                 diags: Diagnostics::new(),
             };
         };

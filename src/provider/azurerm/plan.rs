@@ -43,7 +43,7 @@ pub fn plan(schema: &Schema, prior: Option<&Value>, config: &Value, subscription
             .as_ref()
             .and_then(|arm| build_id(&arm.id, &value, subscription))
             .map(Value::String)
-            .unwrap_or(Value::unknown()),
+            .unwrap_or(Value::Unknown(crate::lang::types::Type::String)),
     };
     if let Some(m) = value.as_map_mut() {
         if schema.block.attributes.contains_key("id") {

@@ -43,7 +43,7 @@ pub fn before_plan(type_name: &str, config: &mut Value, prior: Option<&Value>, s
     if config.get("role_definition_id").is_none_or(Value::is_null) {
         let id = match config.get("role_definition_name") {
             Some(Value::String(n)) => role_definition_id(n, subscription).map(Value::String),
-            Some(Value::Unknown(_)) => Some(Value::unknown()),
+            Some(Value::Unknown(_)) => Some(Value::Unknown(crate::lang::types::Type::String)),
             _ => None,
         };
         if let Some(id) = id {

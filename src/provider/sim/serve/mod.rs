@@ -52,7 +52,7 @@ enum Style {
     Both,
 }
 
-/// As the REST API specs describe each type (see tests/fixtures/arm).
+/// As the REST API specs describe each type (see tests/arm_fixtures.rs).
 fn style(id: &str, method: Method) -> Style {
     let rtype = arm::resource_type(id).to_lowercase();
     match (rtype.as_str(), method) {
