@@ -2,7 +2,9 @@
 //! aksplan sends is checked against the official ARM examples (every
 //! property it sends appears in an example of that type), and the example
 //! responses are read back into the azurerm attributes they describe.
-//! The examples are in tests/fixtures/arm (see its README).
+//! The examples are Azure's own (Azure/azure-rest-api-specs), in the shared
+//! reference material beside this repository, `../shared/fixtures/arm/`
+//! (PROVIDER/API-VERSION/NAME.json); they are not copied into it.
 
 use aksplan::addrs::Mode;
 use aksplan::config::schema;
@@ -27,10 +29,16 @@ const FREE_FORM: [&str; 6] = [
 ];
 
 fn fixture(path: &str) -> Json {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/arm")
-        .join(path);
-    serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/arm");
+    assert!(
+        dir.is_dir(),
+        "these tests read Azure's REST API examples from {}, which is absent: \
+         check out the shared reference material beside this repository",
+        dir.display()
+    );
+    let p = dir.join(path);
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// The request body of an example: its one object-valued parameter.

@@ -193,7 +193,10 @@ fn the_function_table_is_terraforms() {
         .iter()
         .filter(|n| !exists(n, &ctx) || !exists(&format!("core::{n}"), &ctx))
         .collect();
-    assert!(missing.is_empty(), "terraform has these and aksplan does not: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "terraform has these and aksplan does not: {missing:?}"
+    );
     let extra: Vec<&str> = names().filter(|n| !theirs.contains(*n)).collect();
     assert!(extra.is_empty(), "aksplan has these and terraform does not: {extra:?}");
 }
