@@ -295,7 +295,12 @@ fn variable_precedence_across_sources() {
     assert_eq!(seen(&[], &env), "var.v: got tfvars");
     std::fs::remove_file(dir.path().join("terraform.tfvars")).unwrap();
     assert_eq!(seen(&[], &env), "var.v: got env");
-    assert_eq!(seen(&[], &[]), "var.v: got default");
+    // With no value given, validate checks for every value, as terraform
+    // validate does: the default is not used. plan uses it.
+    let r = run(dir.path(), &["validate"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(dir.path(), &["plan"]);
+    assert!(r.stderr.contains("got default"), "{}", r.stderr);
 }
 
 #[test]
@@ -484,4 +489,25 @@ fn a_quoted_string_over_two_lines_is_refused_at_the_string() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("Invalid multi-line string"), "{}", r.stderr);
     assert!(r.stderr.contains("main.tf:2:7"), "{}", r.stderr);
+}
+
+/// Arguments that cannot be set together conflict when both hold a value,
+/// as the provider checks them: an argument set to a null variable is not set.
+#[test]
+fn conflicting_arguments_are_values_not_words() {
+    let config = |id: &str, name: &str| {
+        format!(
+            "variable \"id\" {{\n  default = {id}\n}}\nvariable \"name\" {{\n  default = {name}\n}}\n\
+             resource \"azurerm_role_assignment\" \"r\" {{\n  scope                = \"/subscriptions/00000000-0000-0000-0000-000000000000\"\n  principal_id         = \"00000000-0000-0000-0000-000000000001\"\n  role_definition_id   = var.id\n  role_definition_name = var.name\n}}\n"
+        )
+    };
+    let r = plan(&config("null", "\"Reader\""));
+    assert!(!r.stderr.contains("Conflicting arguments"), "{}", r.stderr);
+    let r = plan(&config("\"/x\"", "\"Reader\""));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("Conflicting arguments"), "{}", r.stderr);
+    assert!(r.stderr.contains("role_definition_name cannot be set together with role_definition_id"), "{}", r.stderr);
+    assert!(r.stderr.contains("main.tf:11:3"), "{}", r.stderr);
+    // validate knows no variable's value: nothing conflicts yet.
+    assert_eq!(validate(&config("\"/x\"", "\"Reader\"")).code, 0);
 }

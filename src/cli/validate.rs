@@ -8,7 +8,7 @@ use crate::core::{evaluate, EvalMode};
 use crate::rules::{check_planned, PlannedValues};
 
 pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
-    let (config, vars, mut diags) = load_config(ctx, &args.vars, Missing::Unknown);
+    let (config, vars, mut diags) = load_config(ctx, &args.vars, Missing::Validate);
     // Variable errors do not stop evaluation: it finds more problems.
     if let Some(vars) = vars {
         // Planned against no state, purely: ids derived from names are known to the rules.

@@ -163,17 +163,6 @@ fn check_body<'b>(
             );
         }
     }
-    for (i, (name, at)) in present.iter().enumerate() {
-        let conflicts = &schema.attributes[*name].conflicts_with;
-        if let Some((other, other_at)) = present[..i].iter().find(|(n, _)| conflicts.iter().any(|c| c == n)) {
-            diags.push(
-                Diagnostic::error("Conflicting arguments")
-                    .with_detail(format!("{path}{name} cannot be set together with {path}{other}"))
-                    .with_span(*at)
-                    .with_label(*other_at, format!("{other} is set here")),
-            );
-        }
-    }
 }
 
 fn check_dynamic(
@@ -377,14 +366,6 @@ resource "azurerm_subnet" "s" {
         assert_eq!(d[0].0, "Unsupported argument");
         assert_eq!(d[1].0, "Missing required argument");
         assert_eq!(d[1].1, "service_delegation");
-    }
-
-    #[test]
-    fn conflicting_arguments_point_at_both() {
-        let src = "resource \"azurerm_role_assignment\" \"r\" {\n  scope = \"s\"\n  principal_id = \"p\"\n  role_definition_id = \"x\"\n  role_definition_name = \"Reader\"\n}\n";
-        let d = check(src);
-        assert_eq!(d[0].0, "Conflicting arguments");
-        assert_eq!(d[0].1, "role_definition_name");
     }
 
     #[test]

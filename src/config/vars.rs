@@ -66,8 +66,12 @@ pub enum Missing {
     /// An error (plan, apply): a value is needed.
     #[default]
     Error,
-    /// An unknown value of its type (validate, as `terraform validate`).
+    /// An unknown value of its type (console, graph); defaults are used.
     Unknown,
+    /// Every variable not given a value is unknown, even one with a default
+    /// (validate, as `terraform validate`: the configuration is checked for
+    /// every value it may be given, not for its defaults).
+    Validate,
 }
 
 /// The root module's variables' values. Missing and ill-typed values are
@@ -269,9 +273,12 @@ fn final_value(
         Origin::Default => var.default.as_ref().map_or(var.span, |d| d.span()),
         _ => var.span,
     };
+    let unknown = || Some(Value::Unknown(ty.clone()).mark_if(var.sensitive));
+    let given = raw.is_some();
     match assign(var, raw, ctx) {
+        Ok(_) if !given && missing == Missing::Validate => unknown(),
         Ok(v) => Some(v),
-        Err(AssignError::Missing) if missing == Missing::Unknown => Some(Value::Unknown(ty).mark_if(var.sensitive)),
+        Err(AssignError::Missing) if missing != Missing::Error => unknown(),
         Err(AssignError::Missing) => {
             diags.push(
                 Diagnostic::error("No value for required variable")

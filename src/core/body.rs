@@ -53,6 +53,8 @@ impl BodyEval<'_, '_> {
         let mut out = Map::new();
         let mut blocks: indexmap::IndexMap<&str, Vec<Value>> = indexmap::IndexMap::new();
         let mut unknown_blocks: Vec<&str> = Vec::new();
+        // Where each argument is written, for conflicts between them.
+        let mut written: Vec<(&str, Span)> = Vec::new();
         for (file, s) in parts {
             self.file = file;
             match s {
@@ -60,6 +62,7 @@ impl BodyEval<'_, '_> {
                     let Some(attr) = schema.attributes.get(a.key.as_str()) else {
                         continue;
                     };
+                    written.push((a.key.as_str(), self.span(a.key.span())));
                     let value = match self.ev.eval(&a.value) {
                         Ok(v) => v,
                         Err(e) => {
@@ -101,6 +104,7 @@ impl BodyEval<'_, '_> {
                 }
             }
         }
+        self.conflicts(&out, &written, schema, path);
         // What the configuration leaves out is its default, or null: the
         // provider decides what a null computed attribute becomes.
         for (name, attr) in &schema.attributes {
@@ -124,6 +128,27 @@ impl BodyEval<'_, '_> {
             out.insert(name.clone(), v);
         }
         Value::Object(out)
+    }
+
+    /// Arguments that cannot be set together, as the azurerm provider checks
+    /// them: both set to a value other than null (an unknown one may still
+    /// be null, and is let through).
+    fn conflicts(&mut self, out: &Map, written: &[(&str, Span)], schema: &BlockSchema, path: &str) {
+        let set = |name: &str| out.get(name).is_some_and(|v| v.is_known() && !v.is_null());
+        for (i, (name, at)) in written.iter().enumerate() {
+            let conflicts = &schema.attributes[*name].conflicts_with;
+            let other = written[..i]
+                .iter()
+                .find(|(n, _)| conflicts.iter().any(|c| c == n) && set(n) && set(name));
+            if let Some((other, other_at)) = other {
+                self.diags.push(
+                    Diagnostic::error("Conflicting arguments")
+                        .with_detail(format!("{path}{name} cannot be set together with {path}{other}"))
+                        .with_span(*at)
+                        .with_label(*other_at, format!("{other} is set here")),
+                );
+            }
+        }
     }
 
     /// Expands `dynamic "name" { for_each, iterator, content {} }`; `None` when
