@@ -506,7 +506,12 @@ fn conflicting_arguments_are_values_not_words() {
     let r = plan(&config("\"/x\"", "\"Reader\""));
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("Conflicting arguments"), "{}", r.stderr);
-    assert!(r.stderr.contains("role_definition_name cannot be set together with role_definition_id"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("role_definition_name cannot be set together with role_definition_id"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("main.tf:11:3"), "{}", r.stderr);
     // validate knows no variable's value: nothing conflicts yet.
     assert_eq!(validate(&config("\"/x\"", "\"Reader\"")).code, 0);

@@ -75,7 +75,7 @@ impl EvalErrorKind {
     /// Static errors are mistakes in the configuration that `try()` must not
     /// hide: terraform finds them before evaluating (references are checked
     /// when the configuration is loaded).
-    fn is_static(self) -> bool {
+    pub(super) fn is_static(self) -> bool {
         matches!(
             self,
             EvalErrorKind::InvalidReference | EvalErrorKind::MultiLineString | EvalErrorKind::VariablesNotAllowed

@@ -1,11 +1,19 @@
-//! Operators and the conditional expression, as HCL 2.23 (terraform 1.11)
-//! evaluates them.
+//! Operators and the conditional expression, as HCL evaluates them.
 //!
-//! An operator evaluates both operands (`&&` and `||` do not short-circuit:
-//! `false && null` is an error), converts each to the operator's parameter
-//! type ("Invalid operand" when it does not convert), refuses nulls
-//! ("Operation failed"), is unknown when an operand is, and marks its
-//! result with the operands' marks. A conditional evaluates both arms,
+//! An operator evaluates both operands, converts each to the operator's
+//! parameter type ("Invalid operand" when it does not convert), refuses
+//! nulls ("Operation failed"), is unknown when an operand is, and marks its
+//! result with the operands' marks.
+//!
+//! `&&` and `||` short-circuit as HCL 2.24 (terraform 1.12 and later) has
+//! them: when one operand decides the result (a known `false` for `&&`, a
+//! known `true` for `||`, on either side), the other operand's evaluation
+//! errors do not count, so `var.x == null || contains(list, var.x)` works
+//! with a null `var.x`. This is a deliberate difference from terraform 1.11
+//! (HCL 2.23), where both operands must evaluate: configurations written for
+//! 1.12 and later rely on it (Azure's AKS module does), and it fails no
+//! configuration that 1.11 accepts. Static errors (an undeclared name, an
+//! operand of the wrong type) are reported either way. A conditional evaluates both arms,
 //! unifies their types, and marks its result with the marks of the
 //! condition and of both arms (`false ? var.secret : "x"` is sensitive).
 
@@ -47,6 +55,9 @@ impl Evaluator<'_> {
         let op = *b.operator.value();
         let lhs = self.eval(&b.lhs_expr);
         let rhs = self.eval(&b.rhs_expr);
+        if matches!(op, Op::And | Op::Or) {
+            return logical(op == Op::And, b, lhs, rhs);
+        }
         let (l, lm) = lhs?.unmark_deep();
         let (r, rm) = rhs?.unmark_deep();
         let marked = lm || rm;
@@ -56,15 +67,7 @@ impl Evaluator<'_> {
                 Some(eq) => Value::Bool(eq == (op == Op::Eq)),
                 None => Value::Unknown(Type::Bool),
             },
-            Op::And | Op::Or => {
-                let (x, y) = operands(l, r, &Type::Bool, b, marked)?;
-                not_null(&x, whole.clone())?;
-                not_null(&y, whole)?;
-                match (x, y) {
-                    (Value::Bool(x), Value::Bool(y)) => Value::Bool(if op == Op::And { x && y } else { x || y }),
-                    _ => Value::Unknown(Type::Bool),
-                }
-            }
+            Op::And | Op::Or => unreachable!("logical operators are evaluated by logical()"),
             Op::Less | Op::LessEq | Op::Greater | Op::GreaterEq => {
                 let (x, y) = operands(l, r, &Type::Number, b, marked)?;
                 not_null(&x, whole.clone())?;
@@ -169,6 +172,52 @@ impl Evaluator<'_> {
 }
 
 /// Both operands converted to `ty`, as the operator's parameters take them.
+/// `&&` (`and`) or `||`, short-circuiting as HCL 2.24's `ShortCircuit` does.
+fn logical(and: bool, b: &hcl_edit::expr::BinaryOp, lhs: Result<Value>, rhs: Result<Value>) -> Result<Value> {
+    // Each operand as a bool, an unknown one when its evaluation failed
+    // (the failure kept, to report unless the other operand decides).
+    let side = |r: Result<Value>, name: &str, span: Option<Range<usize>>| -> Result<(Value, bool, Option<EvalError>)> {
+        match r {
+            Err(e) if e.kind.is_static() => Err(e),
+            Err(e) => Ok((Value::Unknown(Type::Bool), false, Some(e))),
+            Ok(v) => {
+                let (v, marked) = v.unmark_deep();
+                Ok((operand(v, &Type::Bool, name, span, marked)?, marked, None))
+            }
+        }
+    };
+    let l = side(lhs, "left ", b.lhs_expr.span());
+    let r = side(rhs, "right ", b.rhs_expr.span());
+    let ((x, xm, xe), (y, ym, ye)) = (l?, r?);
+    let marked = xm || ym;
+    // The value that decides: false for &&, true for ||.
+    let decides = |v: &Value| matches!(v, Value::Bool(b) if *b != and);
+    let settled = |v: Value, err: Option<EvalError>| match err {
+        Some(e) => Err(e),
+        None => Ok(v.mark_if(marked)),
+    };
+    let unknown = Value::Unknown(Type::Bool);
+    match (&x, &y) {
+        (Value::Unknown(_), Value::Unknown(_)) if xe.is_none() => return Ok(unknown.mark_if(marked)),
+        _ if decides(&x) => return settled(Value::Bool(!and), xe),
+        _ if decides(&y) => return settled(Value::Bool(!and), ye),
+        (Value::Unknown(_), Value::Bool(_)) => return settled(unknown, xe),
+        (Value::Bool(_), Value::Unknown(_)) => return settled(unknown, ye),
+        _ => {}
+    }
+    if let Some(e) = xe.or(ye) {
+        return Err(e);
+    }
+    let whole = span_between(&b.lhs_expr, &b.rhs_expr);
+    not_null(&x, whole.clone())?;
+    not_null(&y, whole)?;
+    let out = match (x, y) {
+        (Value::Bool(x), Value::Bool(y)) => Value::Bool(if and { x && y } else { x || y }),
+        _ => Value::Unknown(Type::Bool),
+    };
+    Ok(out.mark_if(marked))
+}
+
 fn operands(l: Value, r: Value, ty: &Type, b: &hcl_edit::expr::BinaryOp, marked: bool) -> Result<(Value, Value)> {
     let x = operand(l, ty, "left ", b.lhs_expr.span(), marked);
     let y = operand(r, ty, "right ", b.rhs_expr.span(), marked);
@@ -238,13 +287,33 @@ mod tests {
     use crate::lang::functions::test_support::{ok, show};
     use crate::lang::value::Value;
 
-    // Expected values are terraform 1.11's console output.
+    /// As HCL 2.24's ShortCircuit (terraform 1.12): the operand that decides
+    /// makes the other's failure not count, on either side.
     #[test]
-    fn logical_operators_evaluate_both_sides() {
-        assert!(eval_standalone("false && null").is_err());
-        assert!(eval_standalone("true || null").is_err());
+    fn logical_operators_short_circuit_on_the_deciding_operand() {
+        let err = |src: &str| eval_standalone(src).unwrap_err().kind.summary();
+        assert_eq!(ok("false && null"), Value::Bool(false));
+        assert_eq!(ok("true || null"), Value::Bool(true));
+        assert_eq!(ok("null == null || contains([\"a\"], null)"), Value::Bool(true));
+        assert_eq!(ok("contains([\"a\"], null) || true"), Value::Bool(true));
+        assert_eq!(ok("false && 1 / null > 0"), Value::Bool(false));
+        // Nothing decides: the failure counts.
+        assert_eq!(err("true && contains([\"a\"], null)"), "Invalid function argument");
+        assert_eq!(err("false || null"), "Operation failed");
+        // An unknown on the left with nothing wrong decides that the result is unknown.
+        assert_eq!(
+            show("timestamp() == \"\" && contains([\"a\"], null)"),
+            "(known after apply)"
+        );
+        assert_eq!(
+            err("contains([\"a\"], null) && timestamp() == \"\""),
+            "Invalid function argument"
+        );
+        // Static errors and operands of the wrong type are reported anyway.
+        assert_eq!(err(r#"false && "yes""#), "Invalid operand");
+        assert_eq!(err("false && nope.x"), "Variables not allowed");
         assert_eq!(ok(r#"true && "true""#), Value::Bool(true));
-        assert!(eval_standalone(r#""yes" && true"#).is_err());
+        assert_eq!(show(r#"false && sensitive(true)"#), "(sensitive value)");
     }
 
     #[test]
