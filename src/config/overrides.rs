@@ -17,7 +17,7 @@
 //! combination, as it refuses it within one block.
 
 use super::blocks::header_span;
-use super::{Module, Resource};
+use super::{Expr, Module, Resource};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::Span as _;
@@ -75,6 +75,18 @@ pub fn merge(module: &mut Module, mut overlay: Module, body: &Body, file: FileId
             _ => {}
         }
     }
+}
+
+/// Takes each field from `over` into `base` when the override block writes
+/// the argument of that name.
+macro_rules! take_written {
+    ($block:expr, $base:expr, $over:expr, $($field:ident = $arg:literal),+ $(,)?) => {
+        $(
+            if $block.body.has_attribute($arg) {
+                $base.$field = $over.$field;
+            }
+        )+
+    };
 }
 
 struct Merge<'a> {
@@ -165,22 +177,16 @@ impl Merge<'_> {
                 header,
             );
         };
-        let writes = |attr: &str| block.body.has_attribute(attr);
-        if writes("description") {
-            base.description = over.description;
-        }
-        if writes("sensitive") {
-            base.sensitive = over.sensitive;
-        }
-        if writes("nullable") {
-            base.nullable = over.nullable;
-        }
-        if writes("default") {
-            base.default = over.default;
-        }
-        if writes("type") {
-            base.ty = over.ty;
-        }
+        take_written!(
+            block,
+            base,
+            over,
+            description = "description",
+            sensitive = "sensitive",
+            nullable = "nullable",
+            default = "default",
+            ty = "type",
+        );
     }
 
     fn locals(&mut self, block: &Block, overlay: &mut Module) {
@@ -211,16 +217,14 @@ impl Merge<'_> {
                 header,
             );
         };
-        let writes = |attr: &str| block.body.has_attribute(attr);
-        if writes("value") {
-            base.value = over.value;
-        }
-        if writes("description") {
-            base.description = over.description;
-        }
-        if writes("sensitive") {
-            base.sensitive = over.sensitive;
-        }
+        take_written!(
+            block,
+            base,
+            over,
+            value = "value",
+            description = "description",
+            sensitive = "sensitive",
+        );
         self.no_depends_on(block);
     }
 
@@ -235,40 +239,35 @@ impl Merge<'_> {
                 header,
             );
         };
-        let writes = |attr: &str| block.body.has_attribute(attr);
-        if writes("source") {
-            base.source = over.source;
-            base.source_span = over.source_span;
-        }
-        if writes("version") {
-            base.version = over.version;
-            base.version_span = over.version_span;
-        }
-        if writes("count") {
-            base.count = over.count;
-        }
-        if writes("for_each") {
-            base.for_each = over.for_each;
-        }
+        take_written!(
+            block,
+            base,
+            over,
+            source = "source",
+            source_span = "source",
+            version = "version",
+            version_span = "version",
+            count = "count",
+            for_each = "for_each",
+        );
         if !over.providers.is_empty() {
             base.providers = over.providers;
         }
         base.args.extend(over.args);
-        let both = base
-            .count
-            .as_ref()
-            .zip(base.for_each.as_ref())
-            .map(|(c, f)| (c.span(), f.span()));
+        let repetitions = (
+            base.count.as_ref().map(Expr::span),
+            base.for_each.as_ref().map(Expr::span),
+        );
         self.no_depends_on(block);
-        if let Some((count, for_each)) = both {
-            self.both_repetitions(count, for_each);
-        }
+        self.both_repetitions(repetitions);
     }
 
     fn resource(&mut self, addr: crate::addrs::Resource, block: &Block, overlay: &mut Module, header: Span) {
-        let Some(over) = overlay.resources.shift_remove(&addr) else {
+        let Some(mut over) = overlay.resources.shift_remove(&addr) else {
             return;
         };
+        let over_files: Vec<FileId> = over.parts().map(|(f, _)| f).collect();
+        let over_body = std::mem::take(&mut over.body);
         let Some(base) = self.module.resources.get_mut(&addr) else {
             let (summary, detail) = match addr.mode {
                 crate::addrs::Mode::Managed => (
@@ -282,24 +281,22 @@ impl Merge<'_> {
             };
             return self.error(summary, detail, header);
         };
-        let writes = |attr: &str| block.body.has_attribute(attr);
-        if writes("count") {
-            base.count = over.count.clone();
-        }
-        if writes("for_each") {
-            base.for_each = over.for_each.clone();
-        }
-        if writes("provider") {
-            base.provider = over.provider.clone();
-        }
+        take_written!(
+            block,
+            base,
+            over,
+            count = "count",
+            for_each = "for_each",
+            provider = "provider",
+        );
         for lifecycle in block.body.get_blocks("lifecycle") {
-            let writes = |attr: &str| lifecycle.body.has_attribute(attr);
-            if writes("prevent_destroy") {
-                base.lifecycle.prevent_destroy = over.lifecycle.prevent_destroy;
-            }
-            if writes("create_before_destroy") {
-                base.lifecycle.create_before_destroy = over.lifecycle.create_before_destroy;
-            }
+            take_written!(
+                lifecycle,
+                base.lifecycle,
+                over.lifecycle,
+                prevent_destroy = "prevent_destroy",
+                create_before_destroy = "create_before_destroy",
+            );
             let ignores = match &over.lifecycle.ignore_changes {
                 super::IgnoreChanges::None => false,
                 super::IgnoreChanges::All => true,
@@ -309,19 +306,21 @@ impl Merge<'_> {
                 base.lifecycle.ignore_changes = over.lifecycle.ignore_changes.clone();
             }
         }
-        merge_resource_body(base, over);
-        let both = base
-            .count
-            .as_ref()
-            .zip(base.for_each.as_ref())
-            .map(|(c, f)| (c.span(), f.span()));
+        merge_resource_body(base, over_body, over_files);
+        let repetitions = (
+            base.count.as_ref().map(Expr::span),
+            base.for_each.as_ref().map(Expr::span),
+        );
         self.no_depends_on(block);
-        if let Some((count, for_each)) = both {
-            self.both_repetitions(count, for_each);
-        }
+        self.both_repetitions(repetitions);
     }
 
-    fn both_repetitions(&mut self, count: Span, for_each: Span) {
+    /// A block that, merged, has both `count` and `for_each`: an error at
+    /// the one the override file sets.
+    fn both_repetitions(&mut self, (count, for_each): (Option<Span>, Option<Span>)) {
+        let (Some(count), Some(for_each)) = (count, for_each) else {
+            return;
+        };
         let (at, other) = if count.file == self.file {
             (count, for_each)
         } else {
@@ -383,21 +382,20 @@ fn merged_body(base: Body, over: Body) -> Body {
     out
 }
 
-/// Merges a resource's body, recording which file each part comes from.
-fn merge_resource_body(base: &mut Resource, over: Resource) {
+/// Merges a resource's body with an override's (whose parts are in
+/// `over_files`), recording which file each part comes from.
+fn merge_resource_body(base: &mut Resource, over: Body, over_files: Vec<FileId>) {
     let files: Vec<FileId> = base.parts().map(|(f, _)| f).collect();
     let body = std::mem::take(&mut base.body);
     let mut origins = Vec::new();
-    for ((keep, s), f) in kept(body, &over.body).zip(files) {
+    for ((keep, s), f) in kept(body, &over).zip(files) {
         if keep {
             base.body.push(s);
             origins.push(f);
         }
     }
-    for (f, _) in over.parts() {
-        origins.push(f);
-    }
-    for s in over.body {
+    origins.extend(over_files);
+    for s in over {
         base.body.push(s);
     }
     base.origins = origins;
