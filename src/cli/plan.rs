@@ -6,7 +6,6 @@ use super::views::{plan_json, plan_markdown};
 use super::{exit, fail, load_config, report, Context};
 use crate::diag::Diagnostic;
 use crate::plan::{file, render};
-use crate::state::lock;
 
 pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
     let (config, vars, diags) = load_config(ctx, &args.options.vars, crate::config::vars::Missing::Error);
@@ -85,16 +84,5 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
         exit::CHANGES
     } else {
         exit::OK
-    }
-}
-
-pub fn lock_error(e: lock::LockError) -> Diagnostic {
-    match e {
-        lock::LockError::Held(info) => Diagnostic::error("Error acquiring the state lock")
-            .with_detail(format!("the state is locked: {info}"))
-            .with_help(
-                "wait for that run to end, retry with --lock-timeout 2m, or, if it is gone, run aksplan force-unlock",
-            ),
-        lock::LockError::Io(e) => Diagnostic::error("Error acquiring the state lock").with_detail(e.to_string()),
     }
 }

@@ -15,6 +15,7 @@ use crate::provider::arm::ArmClient;
 use crate::provider::azure::{self, credential};
 use crate::provider::azurerm::Azurerm;
 use crate::provider::Cloud;
+use crate::state::lock::LockError;
 use crate::state::store::StateStore;
 use crate::state::State;
 use indexmap::IndexMap;
@@ -294,7 +295,7 @@ pub fn begin(
         .lock
         .then(|| crate::state::lock::acquire(&ctx.dir, operation, lock.lock_timeout))
         .transpose()
-        .map_err(|e| super::fail(ctx, super::plan::lock_error(e)))?;
+        .map_err(|e| super::fail(ctx, lock_error(e)))?;
     let state = session
         .store
         .load()
@@ -369,4 +370,16 @@ fn parse_all<T: std::str::FromStr<Err = crate::addrs::ParseError>>(
             }
         })
         .collect()
+}
+
+/// Why the state lock could not be taken.
+pub fn lock_error(e: LockError) -> Diagnostic {
+    match e {
+        LockError::Held(info) => Diagnostic::error("Error acquiring the state lock")
+            .with_detail(format!("the state is locked: {info}"))
+            .with_help(
+                "wait for that run to end, retry with --lock-timeout 2m, or, if it is gone, run aksplan force-unlock",
+            ),
+        LockError::Io(e) => Diagnostic::error("Error acquiring the state lock").with_detail(e.to_string()),
+    }
 }

@@ -3,7 +3,7 @@
 //! asked for by name with --raw or --json.
 
 use super::args::{LockArgs, OutputArgs, ShowArgs, StateCommand};
-use super::plan::lock_error;
+use super::session::lock_error;
 use super::{exit, fail, Context};
 use crate::addrs::{Instance, InstanceKey, ModuleInstance, Target};
 use crate::diag::Diagnostic;
