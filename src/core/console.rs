@@ -123,8 +123,4 @@ impl<'c> Console<'c> {
             }
         }
     }
-
-    pub fn config(&self) -> &Config {
-        self.config
-    }
 }
