@@ -23,4 +23,5 @@ pub mod lang;
 pub mod plan;
 pub mod provider;
 pub mod rules;
+pub mod schema;
 pub mod state;

@@ -7,10 +7,10 @@
 //! (PROVIDER/API-VERSION/NAME.json); they are not copied into it.
 
 use aksplan::addrs::Mode;
-use aksplan::config::schema;
 use aksplan::lang::Value;
 use aksplan::provider::arm::{ArmClient, ArmError, ArmRequest, ArmResponse, Method};
 use aksplan::provider::azurerm::{plan_resource, Azurerm};
+use aksplan::schema;
 use serde_json::{json, Value as Json};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -128,7 +128,7 @@ struct Case {
 }
 
 fn check(case: &Case) {
-    let schema = schema::lookup(Mode::Managed, case.type_name).unwrap();
+    let schema = schema::legacy::lookup(Mode::Managed, case.type_name).unwrap();
     let examples: Vec<Json> = case.examples.iter().map(|e| fixture(e)).collect();
     // Every tracked resource has tags (ARM's common types).
     let mut allowed: BTreeSet<String> = ["tags.*".to_string()].into();
@@ -428,7 +428,7 @@ fn machine_learning_inference_cluster() {
 
 #[test]
 fn an_extension_update_patches_only_what_the_patch_api_takes() {
-    let schema = schema::lookup(Mode::Managed, "azurerm_kubernetes_cluster_extension").unwrap();
+    let schema = schema::legacy::lookup(Mode::Managed, "azurerm_kubernetes_cluster_extension").unwrap();
     let patch_example = fixture("Microsoft.KubernetesConfiguration/2025-03-01/PatchExtension.json");
     let mut allowed = BTreeSet::new();
     paths(&request_body(&patch_example), "", &mut allowed);

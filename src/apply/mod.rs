@@ -12,7 +12,6 @@
 //! finish and are recorded.
 
 use crate::addrs::{Instance, InstanceKey, Item, Mode, ModuleInstance, Object};
-use crate::config::schema::{self, Schema};
 use crate::config::Config;
 use crate::core::{resource_value, EvalMode, ObjectEval, Values};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -20,7 +19,9 @@ use crate::graph::ObjectGraph;
 use crate::lang::Value;
 use crate::plan::{Action, Plan, ResourceChange};
 use crate::provider::arm::ArmClient;
-use crate::provider::azurerm::{mark_sensitive, sealed, Azurerm};
+use crate::provider::azurerm::{settle, Azurerm};
+use crate::provider::sealed;
+use crate::schema::{self, Schema};
 use crate::state::file::encode_resource;
 use crate::state::store::{Journal, JournalEntry};
 use crate::state::{OutputState, ResourceState, State};
@@ -211,7 +212,7 @@ pub async fn apply<C: ArmClient>(
                     running.push(
                         async move {
                             let _permit = sem.acquire().await;
-                            let schema = schema::lookup(Mode::Managed, &inst.resource.type_name);
+                            let schema = schema::legacy::lookup(Mode::Managed, &inst.resource.type_name);
                             let r = match schema {
                                 Some(s) => provider.delete(s, &prior).await,
                                 None => Default::default(),
@@ -425,7 +426,7 @@ fn prepare<C: ArmClient>(
     };
     let (Some(res), Some(schema)) = (
         eval.config.resource(&addr),
-        schema::lookup(addr.resource.mode, &addr.resource.type_name),
+        schema::legacy::lookup(addr.resource.mode, &addr.resource.type_name),
     ) else {
         return (modules, Vec::new());
     };
@@ -490,14 +491,14 @@ fn prepare<C: ArmClient>(
 
 async fn run_op<C: ArmClient>(provider: &Azurerm<C>, sem: &Semaphore, inst: Instance, op: Op) -> OpResult {
     let _permit = sem.acquire().await;
-    let Some(schema): Option<&Schema> = schema::lookup(inst.resource.mode, &inst.resource.type_name) else {
+    let Some(schema): Option<&Schema> = schema::legacy::lookup(inst.resource.mode, &inst.resource.type_name) else {
         return (inst, Action::NoOp, Err(Diagnostics::new().into()));
     };
     match op {
         Op::Apply { prior, planned, action } => {
             let r = provider.apply(schema, prior.as_ref(), &planned).await;
             // State keeps seals of write-only values, never the values.
-            let kept = |v| sealed::seal(&schema.block, keep_marks(mark_sensitive(&schema.block, v), &planned));
+            let kept = |v| sealed::seal(&schema.block, keep_marks(settle(&schema.block, v), &planned));
             let res = match r.value {
                 Some(v) if !r.diags.has_errors() => Ok(kept(v)),
                 left => Err(Failure {
@@ -510,7 +511,7 @@ async fn run_op<C: ArmClient>(provider: &Azurerm<C>, sem: &Semaphore, inst: Inst
         Op::ReadData(config) => {
             let r = provider.read_data(schema, &config).await;
             let res = match r.value {
-                Some(v) if !r.diags.has_errors() => Ok(mark_sensitive(&schema.block, v)),
+                Some(v) if !r.diags.has_errors() => Ok(settle(&schema.block, v)),
                 _ => Err(r.diags.into()),
             };
             (inst, Action::Read, res)

@@ -131,7 +131,7 @@ impl Session {
         let (refreshed, importing, mut diags) = self.import_blocks(config, refreshed);
         let provider = &self.provider;
         let runtime = &self.runtime;
-        let mut read_data = |schema: &crate::config::schema::Schema, config: &Value| {
+        let mut read_data = |schema: &crate::schema::Schema, config: &Value| {
             let r = runtime.block_on(provider.read_data(schema, config));
             (r.value, r.diags)
         };
@@ -202,13 +202,13 @@ impl Session {
     /// Reads the resource at `id` as `schema`'s type, as state will hold it.
     pub fn read_for_import(
         &self,
-        schema: &crate::config::schema::Schema,
+        schema: &crate::schema::Schema,
         id: &str,
     ) -> (Option<crate::state::ResourceState>, Diagnostics) {
         let r = self.runtime.block_on(self.provider.import(schema, id));
         let state = r.value.map(|v| crate::state::ResourceState {
             type_name: schema.name.clone(),
-            value: crate::provider::azurerm::mark_sensitive(&schema.block, v),
+            value: crate::provider::azurerm::settle(&schema.block, v),
             dependencies: Vec::new(),
             tainted: false,
         });
@@ -219,10 +219,10 @@ impl Session {
 /// The schema of the managed resource block `addr` belongs to: what an
 /// import can bring a resource in as. `None` when the configuration has no
 /// such block.
-pub fn import_target(config: &Config, addr: &Instance) -> Option<&'static crate::config::schema::Schema> {
+pub fn import_target(config: &Config, addr: &Instance) -> Option<&'static crate::schema::Schema> {
     let managed = addr.resource.mode == crate::addrs::Mode::Managed;
     (managed && config.resource_of(addr).is_some())
-        .then(|| crate::config::schema::lookup(addr.resource.mode, &addr.resource.type_name))
+        .then(|| crate::schema::legacy::lookup(addr.resource.mode, &addr.resource.type_name))
         .flatten()
 }
 

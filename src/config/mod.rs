@@ -13,7 +13,6 @@ pub mod json;
 pub mod load;
 pub mod modules;
 pub mod overrides;
-pub mod schema;
 pub mod tables;
 pub mod validate;
 pub mod vars;

@@ -1,15 +1,18 @@
 //! Reference data the rules, the mapping and the simulation share, parsed
 //! once from `schemas/tables/`: built-in roles, VM sizes, Kubernetes versions.
 
-use super::schema;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 fn load(name: &str) -> Json {
-    schema::table(name)
-        .and_then(|text| serde_json::from_str(text).ok())
-        .unwrap_or(Json::Null)
+    let text = match name {
+        "builtin_roles" => include_str!("../../schemas/tables/builtin_roles.json"),
+        "vm_sizes" => include_str!("../../schemas/tables/vm_sizes.json"),
+        "kubernetes_versions" => include_str!("../../schemas/tables/kubernetes_versions.json"),
+        _ => return Json::Null,
+    };
+    serde_json::from_str(text).unwrap_or(Json::Null)
 }
 
 /// Built-in role names to role definition GUIDs.

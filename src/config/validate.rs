@@ -4,10 +4,10 @@
 //!
 //! Types are checked later, when `core` has the values.
 
-use super::schema::{self, BlockSchema};
 use super::{parts_in, Resource};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::lang::eval::suggest;
+use crate::schema::{self, BlockSchema};
 use hcl_edit::structure::{Block, Structure};
 use hcl_edit::Span as _;
 
@@ -24,8 +24,8 @@ pub fn check_config(config: &super::Config) -> Diagnostics {
 
 /// Checks one resource or data block; returns nothing, reports into `diags`.
 pub fn check_resource(res: &Resource, diags: &mut Diagnostics) {
-    let Some(schema) = schema::lookup(res.addr.mode, &res.addr.type_name) else {
-        let names = schema::names(res.addr.mode);
+    let Some(schema) = schema::legacy::lookup(res.addr.mode, &res.addr.type_name) else {
+        let names = schema::legacy::names(res.addr.mode);
         let kind = match res.addr.mode {
             crate::addrs::Mode::Managed => "resource type",
             crate::addrs::Mode::Data => "data source",
@@ -73,9 +73,14 @@ fn check_body<'b>(
                     ),
                     Some(attr) => {
                         if let Some(msg) = &attr.deprecated {
+                            let detail = if msg.is_empty() {
+                                format!("{path}{name} is deprecated in the provider's schema, and will be removed")
+                            } else {
+                                format!("{path}{name} is deprecated: {msg}")
+                            };
                             diags.push(
                                 Diagnostic::warning("Deprecated argument")
-                                    .with_detail(format!("{path}{name} is deprecated: {msg}"))
+                                    .with_detail(detail)
                                     .with_span(key_span),
                             );
                         }
@@ -399,17 +404,11 @@ resource "azurerm_subnet" "s" {
     #[test]
     fn deprecated_names_warn() {
         let src = r#"
-resource "azurerm_kubernetes_cluster" "k" {
-  name                = "k"
-  location            = "westeurope"
-  resource_group_name = "rg"
-  default_node_pool {
-    name    = "system"
-    vm_size = "Standard_D4s_v5"
-  }
-  api_server_access_profile {
-    vnet_integration_enabled = true
-  }
+resource "azurerm_log_analytics_workspace" "k" {
+  name                          = "k"
+  location                      = "westeurope"
+  resource_group_name           = "rg"
+  local_authentication_disabled = true
 }
 "#;
         let d = check(src);

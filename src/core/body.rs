@@ -6,12 +6,12 @@
 //! default, an unknown for computed attributes, or null.
 
 use crate::config::parts_in;
-use crate::config::schema::{BlockSchema, NestingMode};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::lang::eval::describe;
 use crate::lang::types::convert;
 use crate::lang::value::Map;
 use crate::lang::{Evaluator, Value};
+use crate::schema::{BlockSchema, NestingMode};
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::Span as _;
 
@@ -51,7 +51,9 @@ impl BodyEval<'_, '_> {
         path: &str,
     ) -> Value {
         let mut out = Map::new();
-        let mut blocks: indexmap::IndexMap<&str, Vec<Value>> = indexmap::IndexMap::new();
+        let mut blocks: indexmap::IndexMap<&str, Vec<(Option<String>, Value)>> = indexmap::IndexMap::new();
+        // Attributes of a list or set of objects written as blocks.
+        let mut as_blocks: indexmap::IndexMap<&str, Vec<Value>> = indexmap::IndexMap::new();
         let mut unknown_blocks: Vec<&str> = Vec::new();
         // Where each argument is written, for conflicts between them.
         let mut written: Vec<(&str, Span)> = Vec::new();
@@ -88,21 +90,43 @@ impl BodyEval<'_, '_> {
                         continue;
                     };
                     let Some((key, nested)) = schema.block_types.get_key_value(name) else {
+                        if let Some((key, fields)) = attribute_as_blocks(schema, name) {
+                            match self.dynamic(b, name, &fields, &format!("{path}{name}.")) {
+                                Some(items) => as_blocks.entry(key).or_default().extend(items),
+                                None => unknown_blocks.push(key),
+                            }
+                        }
                         continue;
                     };
                     match self.dynamic(b, name, &nested.block, &format!("{path}{name}.")) {
-                        Some(items) => blocks.entry(key.as_str()).or_default().extend(items),
+                        Some(items) => blocks
+                            .entry(key.as_str())
+                            .or_default()
+                            .extend(items.into_iter().map(|v| (None, v))),
                         None => unknown_blocks.push(key.as_str()),
                     }
                 }
                 Structure::Block(b) => {
                     let Some((key, nested)) = schema.block_types.get_key_value(b.ident.as_str()) else {
+                        if let Some((key, fields)) = attribute_as_blocks(schema, b.ident.as_str()) {
+                            let v = self.object(&b.body, &fields, &format!("{path}{key}."));
+                            as_blocks.entry(key).or_default().push(v);
+                        }
                         continue;
                     };
                     let v = self.object(&b.body, &nested.block, &format!("{path}{key}."));
-                    blocks.entry(key.as_str()).or_default().push(v);
+                    let label = b.labels.first().map(|l| l.as_str().to_string());
+                    blocks.entry(key.as_str()).or_default().push((label, v));
                 }
             }
+        }
+        for (name, items) in as_blocks {
+            let attr = &schema.attributes[name];
+            let value = match convert(Value::Tuple(items), &attr.ty) {
+                Ok(v) => v,
+                Err(_) => Value::Unknown(attr.ty.clone()),
+            };
+            out.insert(name.to_string(), value.mark_if(attr.sensitive));
         }
         self.conflicts(&out, &written, schema, path);
         // What the configuration leaves out is its default, or null: the
@@ -120,9 +144,21 @@ impl BodyEval<'_, '_> {
             } else {
                 let items = blocks.shift_remove(name.as_str()).unwrap_or_default();
                 let ty = nested.block.object_type().clone();
+                let mut values = items.iter().map(|(_, v)| v.clone());
                 match nested.nesting {
-                    NestingMode::List => Value::List(ty, items),
-                    NestingMode::Set => Value::set_of(ty, items),
+                    NestingMode::List => Value::List(ty, values.collect()),
+                    NestingMode::Set => Value::set_of(ty, values.collect()),
+                    NestingMode::Single => values.next().unwrap_or(Value::Null(ty)),
+                    NestingMode::Group => values
+                        .next()
+                        .unwrap_or_else(|| self.parts(std::iter::empty(), &nested.block, &format!("{path}{name}."))),
+                    NestingMode::Map => Value::Map(
+                        ty,
+                        items
+                            .into_iter()
+                            .map(|(label, v)| (label.unwrap_or_default(), v))
+                            .collect(),
+                    ),
                 }
             };
             out.insert(name.clone(), v);
@@ -194,6 +230,25 @@ impl BodyEval<'_, '_> {
         }
         Some(out)
     }
+}
+
+/// An attribute of a list or set of objects that a body may write as
+/// blocks (`subnet { ... }` in a virtual network), as Terraform allows for
+/// providers' attributes in block mode: the fields as optional attributes.
+fn attribute_as_blocks<'s>(schema: &'s BlockSchema, name: &str) -> Option<(&'s str, BlockSchema)> {
+    let (key, attr) = schema.attributes.get_key_value(name)?;
+    let element = match &attr.ty {
+        crate::lang::types::Type::List(e) | crate::lang::types::Type::Set(e) => e,
+        _ => return None,
+    };
+    let crate::lang::types::Type::Object(fields) = &**element else {
+        return None;
+    };
+    let attributes = fields
+        .iter()
+        .map(|(k, field)| (k.clone(), crate::schema::AttrSchema::optional(field.ty.clone())))
+        .collect();
+    Some((key.as_str(), BlockSchema::new(attributes, Default::default())))
 }
 
 /// The value a resource has before anything is planned: its configuration,

@@ -9,11 +9,12 @@ use super::objects::push_eval_error;
 use super::scope::WalkScope;
 use super::{evaluate, EvalMode, ResourceValues, Values};
 use crate::addrs::{Instance, ModuleInstance};
-use crate::config::{schema, Config, Expr};
+use crate::config::{Config, Expr};
 use crate::diag::{Diagnostic, Diagnostics, FileId};
 use crate::lang::functions::FuncContext;
 use crate::lang::types::Type;
 use crate::lang::{Evaluator, Value};
+use crate::schema;
 use crate::state::State;
 use hcl_edit::expr::Expression;
 use indexmap::IndexMap;
@@ -43,7 +44,7 @@ impl ResourceValues for FromState<'_> {
         if let Some(r) = self.0.resources.get(instance) {
             return r.value.clone();
         }
-        match schema::lookup(instance.resource.mode, &instance.resource.type_name) {
+        match schema::legacy::lookup(instance.resource.mode, &instance.resource.type_name) {
             Some(s) => unknown_computed(&s.block, config_value),
             None => config_value,
         }

@@ -18,10 +18,11 @@ pub mod scope;
 pub mod values;
 
 use crate::addrs::{Instance, Item, ModuleInstance, Object};
-use crate::config::{schema, validate, Config};
+use crate::config::{validate, Config};
 use crate::diag::Diagnostics;
 use crate::graph::{self, Expansion, InstanceGraph, ObjectGraph};
 use crate::lang::Value;
+use crate::schema;
 use indexmap::IndexMap;
 pub use objects::{push_eval_error, EvalMode, ObjectEval, Times};
 pub use values::{resource_value, Values};
@@ -38,7 +39,7 @@ pub struct ConfigOnly;
 
 impl ResourceValues for ConfigOnly {
     fn instance_value(&mut self, instance: &Instance, config_value: Value) -> Value {
-        match schema::lookup(instance.resource.mode, &instance.resource.type_name) {
+        match schema::legacy::lookup(instance.resource.mode, &instance.resource.type_name) {
             Some(s) => body::unknown_computed(&s.block, config_value),
             None => config_value,
         }
@@ -130,7 +131,7 @@ fn visit_resource(
     let Some(res) = m.resources.get(&cr.resource) else {
         return;
     };
-    let schema = schema::lookup(cr.resource.mode, &cr.resource.type_name);
+    let schema = schema::legacy::lookup(cr.resource.mode, &cr.resource.type_name);
     let mut all = Vec::new();
     for mi in values.instances_of(&object.module) {
         let Some(schema) = schema else {

@@ -311,7 +311,7 @@ impl<'c> ObjectEval<'c> {
         values: &Values,
         mi: &ModuleInstance,
         res: &crate::config::Resource,
-        schema: &crate::config::schema::Schema,
+        schema: &crate::schema::Schema,
         rep: &Repetition,
         diags: &mut Diagnostics,
     ) -> Value {

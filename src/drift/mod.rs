@@ -136,7 +136,7 @@ pub fn report(plan: &Plan, refreshed: &State, ignore: &Ignore) -> Report {
 
 /// Paths of the seals in a value: the write-only attributes that are set.
 fn sealed_paths(v: &Value, path: &str, out: &mut Vec<String>) {
-    use crate::provider::azurerm::sealed::is_sealed;
+    use crate::provider::sealed::is_sealed;
     match v.inner() {
         x if is_sealed(x) && (x.as_map().is_some_and(|m| !m.is_empty()) || x.as_str().is_some()) => {
             out.push(path.to_string())

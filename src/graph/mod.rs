@@ -291,7 +291,7 @@ fn target(config: &Config, at: &Scope, r: &Reference) -> Result<Vec<Object>, Tar
                 .map(|a| a.name.as_str())
                 .collect();
             let help = suggest(&addr.name, same_type).or_else(|| {
-                let known_type = crate::config::schema::lookup(addr.mode, &addr.type_name).is_some();
+                let known_type = crate::schema::legacy::lookup(addr.mode, &addr.type_name).is_some();
                 (!known_type && addr.mode == crate::addrs::Mode::Managed)
                     .then(|| format!("{:?} is neither a resource type nor a known name", addr.type_name))
             });

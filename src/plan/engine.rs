@@ -8,13 +8,13 @@
 
 use super::{Action, Drift, OutputChange, Plan, Reason, ResourceChange};
 use crate::addrs::{ConfigResource, Instance, InstanceKey, Item, Mode, Object, Target};
-use crate::config::schema::{self, Schema};
 use crate::config::{Config, IgnoreChanges, PathStep};
 use crate::core::{self, Evaluated, ResourceValues};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::Value;
 use crate::provider::arm::ArmClient;
-use crate::provider::azurerm::{mark_sensitive, Azurerm};
+use crate::provider::azurerm::{settle, Azurerm};
+use crate::schema::{self, Schema};
 use crate::state::{ResourceState, State};
 use futures::StreamExt;
 use indexmap::IndexMap;
@@ -37,7 +37,7 @@ pub struct PlanOptions {
 /// Gives every value in a state loaded from JSON its schema's types back.
 pub fn conform_state(mut state: State) -> State {
     for (addr, r) in state.resources.iter_mut() {
-        if let Some(s) = schema::lookup(addr.resource.mode, &r.type_name) {
+        if let Some(s) = schema::legacy::lookup(addr.resource.mode, &r.type_name) {
             r.value = crate::provider::azurerm::conform(&s.block, std::mem::take(&mut r.value));
         }
     }
@@ -53,11 +53,11 @@ pub async fn refresh<C: ArmClient>(
 ) -> (State, Vec<Drift>, Diagnostics) {
     let reads = futures::stream::iter(state.resources.iter().filter(|(a, _)| a.resource.mode == Mode::Managed))
         .map(|(addr, r)| async move {
-            let Some(schema) = schema::lookup(Mode::Managed, &r.type_name) else {
+            let Some(schema) = schema::legacy::lookup(Mode::Managed, &r.type_name) else {
                 return (addr.clone(), Some(r.value.clone()), Diagnostics::new());
             };
             let resp = provider.read(schema, &r.value).await;
-            let value = resp.value.map(|v| mark_sensitive(&schema.block, v));
+            let value = resp.value.map(|v| settle(&schema.block, v));
             (addr.clone(), value, resp.diags)
         })
         .buffer_unordered(parallelism.max(1))
@@ -384,7 +384,7 @@ impl<C: ArmClient> Planner<'_, C> {
 
 impl<C: ArmClient> ResourceValues for Planner<'_, C> {
     fn instance_value(&mut self, inst: &Instance, config_value: Value) -> Value {
-        let Some(schema) = schema::lookup(inst.resource.mode, &inst.resource.type_name) else {
+        let Some(schema) = schema::legacy::lookup(inst.resource.mode, &inst.resource.type_name) else {
             return config_value;
         };
         if inst.resource.mode == Mode::Data {
@@ -487,7 +487,7 @@ impl<C: ArmClient> Planner<'_, C> {
         }
         match value {
             Some(v) if !failed => {
-                let v = mark_sensitive(&schema.block, v);
+                let v = settle(&schema.block, v);
                 self.data.push((inst.clone(), v.clone()));
                 v
             }

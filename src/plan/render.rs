@@ -6,9 +6,9 @@
 
 use super::{Action, Drift, OutputChange, Plan, Reason, ResourceChange};
 use crate::addrs::{Instance, InstanceKey, Mode};
-use crate::config::schema::{self, BlockSchema};
 use crate::lang::value::quote;
 use crate::lang::Value;
+use crate::schema::{self, BlockSchema};
 use std::fmt::Write;
 
 /// Colours for the action symbols, or none.
@@ -186,7 +186,7 @@ pub fn change(c: &ResourceChange, style: Style, out: &mut String) {
         let _ = writeln!(out, "  # (the new object is created before the old one is destroyed)");
     }
     let _ = writeln!(out, "{} {} {{", style.sym(sym), resource_header(&c.addr));
-    let block = schema::lookup(c.addr.resource.mode, &c.type_name).map(|s| &s.block);
+    let block = schema::legacy::lookup(c.addr.resource.mode, &c.type_name).map(|s| &s.block);
     let empty = BlockSchema::default();
     let block = block.unwrap_or(&empty);
     let mut w = Writer {
@@ -203,7 +203,7 @@ pub fn change(c: &ResourceChange, style: Style, out: &mut String) {
 }
 
 fn drift(d: &Drift, style: Style, out: &mut String) {
-    let block = schema::lookup(d.addr.resource.mode, &d.type_name).map(|s| &s.block);
+    let block = schema::legacy::lookup(d.addr.resource.mode, &d.type_name).map(|s| &s.block);
     let empty = BlockSchema::default();
     let block = block.unwrap_or(&empty);
     match &d.after {
@@ -522,7 +522,7 @@ pub fn inline(v: &Value) -> String {
 /// A resource as recorded in state, for `state show` and `show`.
 pub fn resource_state(addr: &Instance, type_name: &str, value: &Value) -> String {
     let mut out = format!("# {addr}:\n{} {{\n", resource_header(addr));
-    let block = schema::lookup(addr.resource.mode, type_name).map(|s| &s.block);
+    let block = schema::legacy::lookup(addr.resource.mode, type_name).map(|s| &s.block);
     let empty = BlockSchema::default();
     state_body(block.unwrap_or(&empty), value, 4, &mut out);
     out.push_str("}\n");

@@ -11,6 +11,11 @@ pub mod arm;
 pub mod azure;
 pub mod azurerm;
 pub mod builtin;
+pub mod embedded;
+pub mod planning;
+pub mod protocol;
+pub mod registry;
+pub mod sealed;
 pub mod sim;
 
 use arm::{ArmClient, ArmError, ArmRequest, ArmResponse};

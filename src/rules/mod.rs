@@ -16,11 +16,12 @@ pub mod ordering;
 mod rbac;
 
 use crate::addrs::{Instance, Mode};
-use crate::config::{parts_in, schema, Config, Resource};
+use crate::config::{parts_in, Config, Resource};
 use crate::core::ResourceValues;
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::lang::Value;
 use crate::plan::Plan;
+use crate::schema;
 use hcl_edit::structure::Structure;
 use hcl_edit::Span as _;
 use std::collections::HashMap;
@@ -199,7 +200,7 @@ pub struct PlannedValues {
 
 impl ResourceValues for PlannedValues {
     fn instance_value(&mut self, instance: &Instance, config_value: Value) -> Value {
-        let Some(schema) = schema::lookup(instance.resource.mode, &instance.resource.type_name) else {
+        let Some(schema) = schema::legacy::lookup(instance.resource.mode, &instance.resource.type_name) else {
             return config_value;
         };
         let value = if instance.resource.mode == Mode::Managed {

@@ -62,7 +62,7 @@ pub fn registered_namespaces(r: &crate::config::Resource) -> Vec<String> {
 
 /// The ARM namespace of a resource type: `Microsoft.KubernetesConfiguration`.
 pub fn namespace_of(type_name: &str) -> Option<String> {
-    let schema = crate::config::schema::lookup(Mode::Managed, type_name)?;
+    let schema = crate::schema::legacy::lookup(Mode::Managed, type_name)?;
     Some(schema.arm.as_ref()?.resource_type.split('/').next()?.to_string())
 }
 

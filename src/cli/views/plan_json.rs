@@ -31,7 +31,7 @@ struct Split {
 /// Splits a resource's value, with the attributes its schema calls
 /// sensitive marked even while unknown.
 fn split_resource(addr: &Instance, v: &Value) -> Split {
-    match crate::config::schema::lookup(addr.resource.mode, &addr.resource.type_name) {
+    match crate::schema::legacy::lookup(addr.resource.mode, &addr.resource.type_name) {
         Some(schema) => split(&crate::provider::azurerm::mark_sensitive(&schema.block, v.clone())),
         None => split(v),
     }

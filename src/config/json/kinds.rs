@@ -10,7 +10,7 @@
 //! aksplan's validation.
 
 use crate::addrs::Mode as ResourceMode;
-use crate::config::schema::{self, BlockSchema};
+use crate::schema::{self, BlockSchema};
 
 /// How the value of an argument is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,9 +71,12 @@ impl Target {
     pub fn body(self, labels: &[String]) -> Body {
         match self {
             Target::Fixed(b) => b,
-            Target::Resource(mode) => {
-                Body::Resource(labels.first().and_then(|t| schema::lookup(mode, t)).map(|s| &s.block))
-            }
+            Target::Resource(mode) => Body::Resource(
+                labels
+                    .first()
+                    .and_then(|t| schema::legacy::lookup(mode, t))
+                    .map(|s| &s.block),
+            ),
             Target::Ephemeral => Body::Resource(None),
             Target::Dynamic(parent) => Body::Dynamic(
                 parent

@@ -2,9 +2,9 @@
 //! by the `arm` annotations of each schema file. Type-specific exceptions are
 //! in `types.rs`; this file knows no resource type.
 
-use crate::config::schema::{ArmShape, ArmStep, BlockSchema, NestingMode, Schema};
 use crate::lang::value::Map;
 use crate::lang::Value;
+use crate::schema::{ArmShape, ArmStep, BlockSchema, NestingMode, Schema};
 use serde_json::{json, Value as Json};
 
 /// Sets `value` at `path` in `doc`, creating objects and arrays on the way.
@@ -133,11 +133,23 @@ pub fn from_arm(block: &BlockSchema, doc: &Json, prior: Option<&Value>) -> Value
                 },
                 None => Value::Null(attr.ty.clone()),
             },
-            _ => prior_v.unwrap_or_else(|| Value::Null(attr.ty.clone())),
+            // What only apply could tell and the answer does not hold is null.
+            _ => prior_v
+                .filter(Value::is_wholly_known)
+                .unwrap_or_else(|| Value::Null(attr.ty.clone())),
         };
         out.insert(name.clone(), v);
     }
     for (name, nested) in &block.block_types {
+        if !nested.nesting.is_sequence() {
+            // Not mapped to ARM (`timeouts`): what was planned stands.
+            let kept = prior.and_then(|p| p.get(name)).cloned();
+            out.insert(
+                name.clone(),
+                kept.unwrap_or_else(|| Value::Null(nested.collection_type())),
+            );
+            continue;
+        }
         let prior_items: Vec<Value> = prior
             .and_then(|p| p.get(name))
             .and_then(Value::as_seq)
@@ -166,7 +178,7 @@ pub fn from_arm(block: &BlockSchema, doc: &Json, prior: Option<&Value>) -> Value
             name.clone(),
             match nested.nesting {
                 NestingMode::List => Value::List(nested.block.object_type().clone(), items),
-                NestingMode::Set => Value::set_of(nested.block.object_type().clone(), items),
+                _ => Value::set_of(nested.block.object_type().clone(), items),
             },
         );
     }
@@ -259,7 +271,7 @@ pub fn id_attributes(schema: &Schema, id: &str) -> Vec<(String, String)> {
 mod tests {
     use super::*;
     use crate::addrs::Mode;
-    use crate::config::schema::lookup;
+    use crate::schema::legacy::lookup;
 
     #[test]
     fn ids_from_templates_and_back() {

@@ -8,14 +8,14 @@
 pub mod mapper;
 pub mod plan;
 mod registration;
-pub mod sealed;
+
 pub mod types;
 
 use super::arm::{ArmClient, ArmError, ArmRequest, Method};
-use crate::config::schema::Schema;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::value::Map;
 use crate::lang::Value;
+use crate::schema::Schema;
 use serde_json::Value as Json;
 
 /// How long a role assignment waits for a new identity to replicate.
@@ -298,7 +298,7 @@ impl<C: ArmClient> Azurerm<C> {
 
 /// Marks the attributes a schema calls sensitive, however the value was
 /// obtained (ARM responses carry no marks).
-pub fn mark_sensitive(block: &crate::config::schema::BlockSchema, mut value: Value) -> Value {
+pub fn mark_sensitive(block: &crate::schema::BlockSchema, mut value: Value) -> Value {
     let Some(m) = value.as_map_mut() else {
         return value;
     };
@@ -320,9 +320,15 @@ pub fn mark_sensitive(block: &crate::config::schema::BlockSchema, mut value: Val
     value
 }
 
+/// A value a provider answered with, as state keeps it: its schema's
+/// types (absent attributes typed nulls) and sensitive marks.
+pub fn settle(block: &crate::schema::BlockSchema, value: Value) -> Value {
+    mark_sensitive(block, conform(block, value))
+}
+
 /// Gives a value read from JSON (state, a saved plan) its schema's types
 /// back: sets are sets, numbers are numbers, absent attributes typed nulls.
-pub fn conform(block: &crate::config::schema::BlockSchema, value: Value) -> Value {
+pub fn conform(block: &crate::schema::BlockSchema, value: Value) -> Value {
     crate::lang::types::conform(value, block.object_type())
 }
 

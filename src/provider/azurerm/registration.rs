@@ -2,11 +2,11 @@
 //! preview features is done with actions (`POST .../register`), not PUTs.
 
 use super::{arm_diagnostic, ApplyResponse, ReadResponse};
-use crate::config::schema::Schema;
 use crate::diag::Diagnostics;
 use crate::lang::value::Map;
 use crate::lang::Value;
 use crate::provider::arm::{ArmClient, ArmRequest, Method};
+use crate::schema::Schema;
 use serde_json::Value as Json;
 
 pub const TYPE: &str = "azurerm_resource_provider_registration";

@@ -1,0 +1,162 @@
+//! The provider boundary, as Terraform's plugin protocol draws it: one
+//! request and one response type per operation, and every response carries
+//! diagnostics.
+//!
+//! A [`Provider`] owns its types' schemas and knows how to plan, apply and
+//! read them. Planning is pure; reading and applying may talk to a cloud.
+//! The planner and the executor see providers only through this trait and
+//! the [`super::registry::Providers`] that holds them: no type name is
+//! matched outside the provider that owns the type.
+
+use crate::diag::Diagnostics;
+use crate::lang::Value;
+use crate::schema::{ProviderSchemas, Schema};
+use std::time::SystemTime;
+
+/// The evaluated `provider` block a request runs under: `provider
+/// "azurerm" { alias = "hub" subscription_id = "..." }`, or the default
+/// configuration when none is written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProviderConfig {
+    /// `hub` in `azurerm.hub`; `None` for the default configuration.
+    pub alias: Option<String>,
+    /// The block's attributes as an object; null when no block is written.
+    pub value: Value,
+}
+
+impl ProviderConfig {
+    /// A top-level string attribute of the block, when set and known.
+    pub fn string(&self, name: &str) -> Option<&str> {
+        self.value.get(name).and_then(Value::as_str).filter(|s| !s.is_empty())
+    }
+}
+
+pub struct ValidateRequest<'a> {
+    pub schema: &'a Schema,
+    /// The configuration; unknown values where validation cannot know them.
+    pub config: &'a Value,
+}
+
+pub struct PlanRequest<'a> {
+    pub schema: &'a Schema,
+    pub provider: &'a ProviderConfig,
+    /// The refreshed prior value; `None` for a new instance.
+    pub prior: Option<&'a Value>,
+    pub config: &'a Value,
+    /// When the plan is made, if known (`plantimestamp()`).
+    pub now: Option<SystemTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlanResponse {
+    /// What the instance will look like after apply; unknown where only
+    /// apply can tell.
+    pub planned: Value,
+    /// Attribute paths (`default_node_pool.0.name`) whose change forces a
+    /// replacement.
+    pub replace_paths: Vec<String>,
+    pub diags: Diagnostics,
+}
+
+pub struct ApplyRequest<'a> {
+    pub schema: &'a Schema,
+    pub provider: &'a ProviderConfig,
+    /// The value in state; `None` to create.
+    pub prior: Option<&'a Value>,
+    /// The planned value; `None` to delete.
+    pub planned: Option<&'a Value>,
+    /// When the apply runs (`timestamp()`, `time_static`).
+    pub now: SystemTime,
+}
+
+#[derive(Debug, Default)]
+pub struct ApplyResponse {
+    /// The new value; `None` once deleted, or when a create left nothing.
+    pub value: Option<Value>,
+    pub diags: Diagnostics,
+}
+
+pub struct ReadRequest<'a> {
+    pub schema: &'a Schema,
+    pub provider: &'a ProviderConfig,
+    /// The value in state.
+    pub prior: &'a Value,
+    pub now: SystemTime,
+}
+
+#[derive(Debug, Default)]
+pub struct ReadResponse {
+    /// The current value; `None` when the object no longer exists.
+    pub value: Option<Value>,
+    pub diags: Diagnostics,
+}
+
+pub struct ReadDataRequest<'a> {
+    pub schema: &'a Schema,
+    pub provider: &'a ProviderConfig,
+    pub config: &'a Value,
+    pub now: SystemTime,
+}
+
+pub struct ImportRequest<'a> {
+    pub schema: &'a Schema,
+    pub provider: &'a ProviderConfig,
+    /// The id an `import` block or command gives.
+    pub id: &'a str,
+}
+
+pub struct ConfigureRequest<'a> {
+    pub provider: &'a ProviderConfig,
+}
+
+/// One provider: its schemas and its operations.
+#[async_trait::async_trait]
+pub trait Provider: Send + Sync {
+    /// The local name its types start with: `azurerm` for `azurerm_subnet`.
+    fn name(&self) -> &'static str;
+
+    /// Its schemas, parsed lazily.
+    fn schemas(&self) -> &ProviderSchemas;
+
+    /// Whether aksplan can plan and apply the type, rather than only validate it.
+    fn can_apply(&self, schema: &Schema) -> bool {
+        let _ = schema;
+        true
+    }
+
+    /// Checks a configuration beyond its schema (values, combinations).
+    fn validate(&self, req: ValidateRequest<'_>) -> Diagnostics {
+        let _ = req;
+        Diagnostics::new()
+    }
+
+    /// Prepares a provider configuration before the first operation under
+    /// it (azurerm registers resource providers here).
+    async fn configure(&self, req: ConfigureRequest<'_>) -> Diagnostics {
+        let _ = req;
+        Diagnostics::new()
+    }
+
+    /// Plans one resource instance. Pure: no I/O.
+    fn plan(&self, req: PlanRequest<'_>) -> PlanResponse;
+
+    /// Creates, updates (both with `planned`) or deletes (`planned` is `None`).
+    async fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse;
+
+    /// Reads the object a state entry points at.
+    async fn read(&self, req: ReadRequest<'_>) -> ReadResponse;
+
+    /// Reads a data source.
+    async fn read_data(&self, req: ReadDataRequest<'_>) -> ReadResponse;
+
+    /// Reads an existing object by id, to bring it under management.
+    async fn import(&self, req: ImportRequest<'_>) -> ReadResponse {
+        let detail = format!("{} does not support import", req.schema.name);
+        ReadResponse {
+            value: None,
+            diags: crate::diag::Diagnostic::error("Cannot import")
+                .with_detail(detail)
+                .into(),
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! One provider's schemas, parsed type by type on first use.
+//!
+//! The text is a `terraform providers schema -json` document. Opening it
+//! only indexes where each type's JSON lies (the whole text is scanned once,
+//! without building values); a type is converted, and its overlay laid over
+//! it, the first time it is looked up.
+
+use super::overlay::{self, Fit, Overlay};
+use super::{tfjson, Schema};
+use crate::addrs::Mode;
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::sync::OnceLock;
+
+/// An overlay file compiled in: (mode, type name, JSON text).
+pub type OverlayFile = (Mode, &'static str, &'static str);
+
+pub struct ProviderSchemas {
+    /// `registry.terraform.io/hashicorp/azurerm`.
+    source: String,
+    text: &'static str,
+    overlays: &'static [OverlayFile],
+    index: OnceLock<Index>,
+}
+
+#[derive(Default)]
+struct Index {
+    resources: IndexMap<String, Slot>,
+    data: IndexMap<String, Slot>,
+}
+
+struct Slot {
+    raw: &'static RawValue,
+    parsed: OnceLock<Option<Schema>>,
+}
+
+#[derive(Deserialize)]
+struct Document<'a> {
+    #[serde(borrow, default)]
+    provider_schemas: IndexMap<String, &'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct ProviderJson<'a> {
+    #[serde(borrow, default)]
+    resource_schemas: IndexMap<String, &'a RawValue>,
+    #[serde(borrow, default)]
+    data_source_schemas: IndexMap<String, &'a RawValue>,
+}
+
+impl ProviderSchemas {
+    /// The schemas of the provider `source` in a `providers schema -json`
+    /// document, with the overlays aksplan has for its types.
+    pub fn new(source: &str, text: &'static str, overlays: &'static [OverlayFile]) -> ProviderSchemas {
+        ProviderSchemas {
+            source: source.to_string(),
+            text,
+            overlays,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The provider source addresses a document holds schemas for.
+    pub fn sources_in(text: &str) -> Result<Vec<String>, String> {
+        let doc: Document = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        Ok(doc.provider_schemas.keys().cloned().collect())
+    }
+
+    /// Parses every type now: for a document a user supplies, whose errors
+    /// should show before any plan starts.
+    pub fn check(&self) -> Result<usize, String> {
+        let index = self.index();
+        let mut n = 0;
+        for (mode, slots) in [(Mode::Managed, &index.resources), (Mode::Data, &index.data)] {
+            for (name, slot) in slots {
+                self.convert(mode, name, slot.raw)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            // The embedded documents are checked by tests, and a user's is
+            // checked by `check` before use: an unreadable one has no types.
+            let Ok(doc) = serde_json::from_str::<Document<'static>>(self.text) else {
+                return Index::default();
+            };
+            let Some(p) = doc
+                .provider_schemas
+                .get(&self.source)
+                .and_then(|raw| serde_json::from_str::<ProviderJson<'static>>(raw.get()).ok())
+            else {
+                return Index::default();
+            };
+            let slots = |m: IndexMap<String, &'static RawValue>| {
+                m.into_iter()
+                    .map(|(k, raw)| {
+                        let slot = Slot {
+                            raw,
+                            parsed: OnceLock::new(),
+                        };
+                        (k, slot)
+                    })
+                    .collect()
+            };
+            Index {
+                resources: slots(p.resource_schemas),
+                data: slots(p.data_source_schemas),
+            }
+        })
+    }
+
+    /// A type's schema, if the provider has it.
+    pub fn get(&self, mode: Mode, name: &str) -> Option<&Schema> {
+        let index = self.index();
+        let slots = match mode {
+            Mode::Managed => &index.resources,
+            Mode::Data => &index.data,
+        };
+        let slot = slots.get(name)?;
+        slot.parsed
+            .get_or_init(|| self.convert(mode, name, slot.raw).ok())
+            .as_ref()
+    }
+
+    /// Every type name of one mode, sorted.
+    pub fn names(&self, mode: Mode) -> Vec<&str> {
+        let index = self.index();
+        let slots = match mode {
+            Mode::Managed => &index.resources,
+            Mode::Data => &index.data,
+        };
+        let mut v: Vec<&str> = slots.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    fn overlay(&self, mode: Mode, name: &str) -> Option<&'static str> {
+        self.overlays
+            .iter()
+            .find(|(m, n, _)| *m == mode && *n == name)
+            .map(|(_, _, text)| *text)
+    }
+
+    fn convert(&self, mode: Mode, name: &str, raw: &RawValue) -> Result<Schema, String> {
+        let t: tfjson::TypeJson = serde_json::from_str(raw.get()).map_err(|e| format!("{name}: {e}"))?;
+        let mut block = tfjson::block(t.block, name)?;
+        // A data source without an overlay of its own reads what the
+        // resource of the same name reads, where its attributes match.
+        let (text, fit) = match (self.overlay(mode, name), mode) {
+            (Some(text), _) => (Some(text), Fit::Exact),
+            (None, Mode::Data) => (self.overlay(Mode::Managed, name), Fit::Lenient),
+            (None, Mode::Managed) => (None, Fit::Exact),
+        };
+        let mut schema = Schema {
+            name: name.to_string(),
+            mode,
+            description: String::new(),
+            arm: None,
+            block: Default::default(),
+            curated: false,
+        };
+        if let Some(text) = text {
+            let o: Overlay = serde_json::from_str(text).map_err(|e| format!("overlay of {name}: {e}"))?;
+            if o.name != name {
+                return Err(format!("the overlay of {name} is named {}", o.name));
+            }
+            overlay::apply(&mut block, &o.block, fit, name)?;
+            schema.description = o.description;
+            schema.arm = o.arm;
+            schema.curated = true;
+        }
+        schema.block = block;
+        Ok(schema)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"{"format_version": "1.0", "provider_schemas": {"example.com/x/demo": {
+        "resource_schemas": {"demo_thing": {"version": 0, "block": {"attributes": {
+            "id": {"type": "string", "computed": true},
+            "name": {"type": "string", "required": true}}}}},
+        "data_source_schemas": {"demo_thing": {"version": 0, "block": {"attributes": {
+            "id": {"type": "string", "computed": true},
+            "name": {"type": "string", "required": true},
+            "extra": {"type": "string", "computed": true}}}}}}}}"#;
+    const OVERLAYS: &[OverlayFile] = &[(
+        Mode::Managed,
+        "demo_thing",
+        r#"{"name": "demo_thing", "block": {"attributes": {"name": {"force_new": true, "arm": "name"}}}}"#,
+    )];
+
+    #[test]
+    fn types_are_found_by_mode_with_their_overlays() {
+        let s = ProviderSchemas::new("example.com/x/demo", DOC, OVERLAYS);
+        let r = s.get(Mode::Managed, "demo_thing").unwrap();
+        assert!(r.curated && r.block.attributes["name"].force_new);
+        let d = s.get(Mode::Data, "demo_thing").unwrap();
+        assert!(d.curated && d.block.attributes["name"].arm.is_some());
+        assert!(d.block.attributes.contains_key("extra"));
+        assert!(s.get(Mode::Managed, "demo_other").is_none());
+        assert_eq!(s.names(Mode::Data), vec!["demo_thing"]);
+        assert_eq!(s.check(), Ok(2));
+        assert_eq!(ProviderSchemas::sources_in(DOC).unwrap(), vec!["example.com/x/demo"]);
+    }
+
+    #[test]
+    fn another_source_in_the_document_has_no_types() {
+        let s = ProviderSchemas::new("example.com/x/other", DOC, &[]);
+        assert!(s.get(Mode::Managed, "demo_thing").is_none());
+    }
+}
