@@ -179,3 +179,22 @@ mod tests {
         assert_eq!(normalize_location("West Europe"), "westeurope");
     }
 }
+
+/// Providers share one client.
+impl<C: ArmClient> ArmClient for std::sync::Arc<C> {
+    fn send(&self, req: ArmRequest) -> impl Future<Output = Result<ArmResponse, ArmError>> + Send {
+        (**self).send(req)
+    }
+
+    fn describe(&self) -> String {
+        (**self).describe()
+    }
+
+    fn subscription(&self) -> &str {
+        (**self).subscription()
+    }
+
+    fn tenant(&self) -> &str {
+        (**self).tenant()
+    }
+}
