@@ -185,6 +185,11 @@ pub struct ServeArgs {
     /// Do not log each request to stderr.
     #[arg(long)]
     pub quiet: bool,
+
+    /// Host exactly this subscription (repeatable; a GUID); the first is the
+    /// default. Without it, any subscription is created when first addressed.
+    #[arg(long = "subscription", value_name = "ID", value_parser = parse_subscription)]
+    pub subscriptions: Vec<String>,
 }
 
 /// The state lock: whether to take it, and how long to wait for it.
@@ -198,6 +203,10 @@ pub struct LockArgs {
     /// which is unsafe when another run may use the same state.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub lock: bool,
+}
+
+fn parse_subscription(s: &str) -> Result<String, String> {
+    crate::provider::sim::subscriptions::parse(s).map_err(|e| e.message)
 }
 
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {

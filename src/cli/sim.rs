@@ -78,7 +78,17 @@ fn serve(ctx: &Context, args: &ServeArgs) -> i32 {
         Err(e) => return fail(ctx, Diagnostic::error("Invalid --fault").with_detail(e)),
     };
     let dir = args.data.clone().unwrap_or_else(|| sim_dir(ctx));
-    let sim = SimClient::new(&dir).with_replication_delay(replication_delay(ctx));
+    let sim = match SimClient::new(&dir)
+        .with_replication_delay(replication_delay(ctx))
+        .with_subscriptions(args.subscriptions.clone())
+    {
+        Ok(s) => s,
+        Err(e) => return fail(ctx, Diagnostic::error("Invalid --subscription").with_detail(e.message)),
+    };
+    let hosting = match args.subscriptions.as_slice() {
+        [] => "any subscription, created when first addressed".to_string(),
+        list => format!("subscriptions {}", list.join(", ")),
+    };
     let options = serve::Options {
         token: args.token.clone(),
         op_time: Duration::from_millis(args.op_ms),
@@ -114,7 +124,11 @@ fn serve(ctx: &Context, args: &ServeArgs) -> i32 {
         }
         // One line, and a closed stdout must not stop the server.
         let mut out = std::io::stdout();
-        let _ = writeln!(out, "Serving the simulated Azure from {} at http://{addr}", dir.display());
+        let _ = writeln!(
+            out,
+            "Serving the simulated Azure from {} at http://{addr} ({hosting})",
+            dir.display()
+        );
         let _ = out.flush();
         tokio::select! {
             r = serve::serve(sim, listener, options) => match r {

@@ -1,12 +1,14 @@
 //! List operations: a GET on a collection instead of a resource.
 //!
-//! `/subscriptions` (the one simulated subscription), `.../resourcegroups`,
-//! `.../resources` (everything in a subscription or resource group), and a
+//! `.../resourcegroups` (a subscription's), `.../resources` (everything in a
+//! subscription or resource group), and a
 //! resource type under a scope: `.../resourceGroups/rg/providers/Microsoft.Network/virtualNetworks`
 //! lists a group's VNets, `/subscriptions/s/providers/Microsoft.ContainerService/managedClusters`
 //! every cluster of the subscription, `.../virtualNetworks/v/subnets` a
 //! VNet's subnets, `.../managedClusters/k/providers/Microsoft.KubernetesConfiguration/extensions`
 //! a cluster's extensions. Answers are `{"value": [...]}`, as ARM's are.
+//! Every list stays within the subscription of its path. (`/subscriptions`
+//! itself is [`super::subscriptions`]'.)
 
 use super::SimClient;
 use crate::provider::arm::{self, ArmError, ArmResponse};
@@ -15,17 +17,13 @@ use serde_json::{json, Value as Json};
 /// What a collection path asks for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Collection {
-    ResourceGroups,
+    /// The resource groups of a subscription (`/subscriptions/{s}`).
+    ResourceGroups { subscription: String },
     /// Every resource under a subscription or resource group.
-    Resources {
-        scope: String,
-    },
+    Resources { scope: String },
     /// Resources of one ARM type directly under `parent` (a resource, a
     /// resource group, or the whole subscription).
-    Type {
-        parent: String,
-        rtype: String,
-    },
+    Type { parent: String, rtype: String },
 }
 
 /// Recognises a collection path under `/subscriptions/{sub}`.
@@ -37,7 +35,7 @@ pub fn collection(path: &str) -> Option<Collection> {
     }
     let join = |n: usize| format!("/{}", segs[..n].join("/"));
     match segs.len() {
-        3 if is(2, "resourcegroups") => return Some(Collection::ResourceGroups),
+        3 if is(2, "resourcegroups") => return Some(Collection::ResourceGroups { subscription: join(2) }),
         3 if is(2, "resources") => return Some(Collection::Resources { scope: join(2) }),
         5 if is(2, "resourcegroups") && is(4, "resources") => return Some(Collection::Resources { scope: join(4) }),
         _ => {}
@@ -61,7 +59,6 @@ pub fn collection(path: &str) -> Option<Collection> {
 
 /// Answers a list operation.
 pub fn list(sim: &SimClient, c: &Collection) -> Result<ArmResponse, ArmError> {
-    let subscription = sim.subscription_id();
     let docs = sim.store.all().map_err(super::io_error)?;
     let id = |d: &Json| d.get("id").and_then(Json::as_str).unwrap_or("").to_string();
     let under = |scope: &str, d: &Json| {
@@ -71,15 +68,17 @@ pub fn list(sim: &SimClient, c: &Collection) -> Result<ArmResponse, ArmError> {
     let value: Vec<Json> = docs
         .into_iter()
         // Registrations live in the store too, but are not resources.
-        .filter(|d| super::registrations::target(sim, &id(d)).is_none())
+        .filter(|d| super::registrations::target(&id(d)).is_none())
         .filter(|d| match c {
-            Collection::ResourceGroups => arm::resource_type(&id(d)) == "Microsoft.Resources/resourceGroups",
+            Collection::ResourceGroups { subscription } => {
+                under(subscription, d) && arm::resource_type(&id(d)) == "Microsoft.Resources/resourceGroups"
+            }
             Collection::Resources { scope } => {
                 under(scope, d) && arm::resource_type(&id(d)) != "Microsoft.Resources/resourceGroups"
             }
             Collection::Type { parent, rtype } => {
                 arm::resource_type(&id(d)).eq_ignore_ascii_case(rtype)
-                    && (arm::ids_equal(parent, &subscription) && under(parent, d)
+                    && (super::subscriptions::is_root(parent) && under(parent, d)
                         || arm::parent_id(&id(d)).is_some_and(|p| arm::ids_equal(&p, parent)))
             }
         })
@@ -88,14 +87,6 @@ pub fn list(sim: &SimClient, c: &Collection) -> Result<ArmResponse, ArmError> {
         status: 200,
         body: json!({ "value": value }),
     })
-}
-
-/// `GET /subscriptions`: the simulation has one.
-pub fn subscriptions(sim: &SimClient) -> ArmResponse {
-    ArmResponse {
-        status: 200,
-        body: json!({ "value": [sim.subscription_doc()] }),
-    }
 }
 
 #[cfg(test)]
@@ -115,7 +106,9 @@ mod tests {
     fn collection_paths() {
         assert_eq!(
             collection("/subscriptions/s/resourcegroups"),
-            Some(Collection::ResourceGroups)
+            Some(Collection::ResourceGroups {
+                subscription: "/subscriptions/s".into()
+            })
         );
         assert_eq!(
             collection(&format!("{RG}/resources")),

@@ -5,7 +5,13 @@
 //! exist (ParentResourceNotFound), a change refused to a property Azure cannot
 //! change in place, and what Azure computes filled in (provisioning state,
 //! fresh GUIDs for principals, a cluster's FQDN and node resource group).
-//! The per-type rules live in [`rules`]. It knows nothing of azurerm.
+//! The per-type rules live in [`rules`], which subscriptions exist in
+//! [`subscriptions`]. It knows nothing of azurerm.
+//!
+//! One store holds every hosted subscription: a request is answered within
+//! the subscription its path names, and a resource may refer to a resource of
+//! another subscription (a peering's remote network, a cluster's subnet or
+//! identity), found by id as in Azure.
 
 mod lists;
 mod refusals;
@@ -13,6 +19,7 @@ mod registrations;
 mod rules;
 pub mod serve;
 pub mod store;
+pub mod subscriptions;
 
 use super::arm::{self, ArmClient, ArmError, ArmRequest, ArmResponse, Method};
 use serde_json::{json, Value as Json};
@@ -20,13 +27,16 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 pub use store::Store;
 
-/// The subscription and tenant of the simulated cloud.
+/// The default subscription of the simulated cloud, and its tenant.
 pub const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000000";
 pub const TENANT: &str = "11111111-1111-1111-1111-111111111111";
 
 pub struct SimClient {
     store: Store,
+    /// The default subscription ([`ArmClient::subscription`]): [`SUBSCRIPTION`],
+    /// or the first of a fixed list.
     subscription: String,
+    hosting: subscriptions::Hosting,
     /// How long a new identity takes to reach the directory (Azure AD replication).
     replication: std::time::Duration,
     /// One ARM operation at a time: each is a few file operations, and the
@@ -35,13 +45,34 @@ pub struct SimClient {
 }
 
 impl SimClient {
+    /// The simulation whose store is `root`. It hosts [`SUBSCRIPTION`] and
+    /// creates any other subscription the first time a request addresses it.
     pub fn new(root: impl Into<PathBuf>) -> SimClient {
         SimClient {
             store: Store::new(root),
             subscription: SUBSCRIPTION.to_string(),
+            hosting: subscriptions::Hosting::OnDemand,
             replication: std::time::Duration::ZERO,
             lock: Mutex::new(()),
         }
+    }
+
+    /// Hosts exactly these subscriptions, the first one the default; any
+    /// other is SubscriptionNotFound. Ids are GUIDs, in any case, each kept
+    /// once. An empty list leaves the hosting as it was.
+    pub fn with_subscriptions(mut self, ids: Vec<String>) -> Result<SimClient, ArmError> {
+        let mut list: Vec<String> = Vec::new();
+        for id in ids {
+            let id = subscriptions::parse(&id)?;
+            if !list.contains(&id) {
+                list.push(id);
+            }
+        }
+        if let Some(first) = list.first() {
+            self.subscription = first.clone();
+            self.hosting = subscriptions::Hosting::Fixed(list);
+        }
+        Ok(self)
     }
 
     /// Makes role assignments for identities younger than `delay` fail with
@@ -55,14 +86,13 @@ impl SimClient {
         &self.store
     }
 
-    fn subscription_id(&self) -> String {
-        format!("/subscriptions/{}", self.subscription)
-    }
-
-    /// Whether a scope exists: the subscription, or a stored resource.
+    /// Whether a scope exists: a hosted subscription, or a stored resource.
     fn exists(&self, id: &str) -> Result<bool, ArmError> {
-        if arm::ids_equal(id, &self.subscription_id()) {
-            return Ok(true);
+        if subscriptions::is_root(id) {
+            return match subscriptions::segment(id).map(subscriptions::parse) {
+                Some(Ok(s)) => subscriptions::hosts(self, &s),
+                _ => Ok(false),
+            };
         }
         Ok(self.store.get(id).map_err(io_error)?.is_some())
     }
@@ -75,29 +105,22 @@ impl SimClient {
         self.store.put(id, &doc).map_err(io_error)
     }
 
-    fn subscription_doc(&self) -> Json {
-        json!({
-            "id": self.subscription_id(),
-            "subscriptionId": self.subscription,
-            "displayName": "aksplan simulation",
-            "tenantId": TENANT,
-            "state": "Enabled",
-        })
-    }
-
     /// Handles one ARM call synchronously.
     pub fn handle(&self, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         let path = req.path.trim_end_matches('/');
         if req.method == Method::Get && path.eq_ignore_ascii_case("/subscriptions") {
-            return Ok(lists::subscriptions(self));
+            return subscriptions::list(self);
         }
-        if !path.to_lowercase().starts_with(&self.subscription_id().to_lowercase()) {
-            return Err(ArmError::new(
-                404,
-                "SubscriptionNotFound",
-                format!("The subscription of '{path}' could not be found."),
-            ));
+        let subscription = subscriptions::admit(self, path)?;
+        if subscriptions::is_root(path) {
+            return match req.method {
+                Method::Get => Ok(ArmResponse {
+                    status: 200,
+                    body: subscriptions::doc(self, &subscription),
+                }),
+                _ => Err(subscriptions::refuse_change(path)),
+            };
         }
         match req.method {
             Method::Get => self.get(path),
@@ -109,13 +132,7 @@ impl SimClient {
     }
 
     fn get(&self, id: &str) -> Result<ArmResponse, ArmError> {
-        if arm::ids_equal(id, &self.subscription_id()) {
-            return Ok(ArmResponse {
-                status: 200,
-                body: self.subscription_doc(),
-            });
-        }
-        if let Some(t) = registrations::target(self, id) {
+        if let Some(t) = registrations::target(id) {
             return registrations::get(self, &t);
         }
         if let Some(c) = lists::collection(id) {
@@ -177,7 +194,7 @@ impl SimClient {
 
     fn post(&self, path: &str) -> Result<ArmResponse, ArmError> {
         let (id, action) = path.rsplit_once('/').unwrap_or((path, ""));
-        if let Some(t) = registrations::target(self, id) {
+        if let Some(t) = registrations::target(id) {
             return registrations::post(self, &t, action);
         }
         let doc = self.store.get(id).map_err(io_error)?.ok_or_else(|| not_found(id))?;
@@ -341,12 +358,15 @@ mod tests {
     }
 
     #[test]
-    fn other_subscriptions_do_not_exist() {
+    fn a_malformed_subscription_id_is_refused() {
         let (_d, s) = sim();
         let e = s
             .handle(&req(Method::Get, "/subscriptions/other/resourceGroups/x", None))
             .unwrap_err();
-        assert_eq!(e.code, "SubscriptionNotFound");
+        assert_eq!((e.status, e.code.as_str()), (400, "InvalidSubscriptionId"));
+        assert!(e.message.contains("'other'"), "{}", e.message);
+        let e = s.handle(&req(Method::Get, "/tenants/t", None)).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (404, "SubscriptionNotFound"));
     }
 
     #[test]

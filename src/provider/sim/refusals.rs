@@ -355,8 +355,8 @@ pub fn principal_replicated(sim: &SimClient, principal: &str) -> Result<(), ArmE
     if delay.is_zero() {
         return Ok(());
     }
-    let sub = format!("/subscriptions/{}", sim.subscription);
-    for doc in sim.store.descendants(&sub).map_err(super::io_error)? {
+    // The directory is the tenant's: an identity of any subscription counts.
+    for doc in sim.store.descendants("/subscriptions").map_err(super::io_error)? {
         if str_at(&doc, "properties.principalId").is_none_or(|p| !p.eq_ignore_ascii_case(principal)) {
             continue;
         }

@@ -7,6 +7,7 @@
 //! is refused with MissingSubscriptionRegistration, as Azure does. Common
 //! namespaces start registered; the ones the seed documents ask people to
 //! register (Microsoft.KubernetesConfiguration, Microsoft.Kubernetes) do not.
+//! Each subscription has its own registrations, kept in the store under it.
 
 use super::SimClient;
 use crate::provider::arm::{self, ArmError, ArmResponse};
@@ -23,38 +24,49 @@ const REGISTERED_AT_START: [&str; 8] = [
     "Microsoft.Compute",
 ];
 
-/// `/subscriptions/{s}/providers/{ns}` and `.../features/{name}` paths, parsed.
+/// `/subscriptions/{s}/providers/{ns}` and `.../features/{name}` paths,
+/// parsed: the subscription, then the namespace (and the feature).
 pub enum Target {
-    Provider(String),
-    Feature(String, String),
+    Provider(String, String),
+    Feature(String, String, String),
 }
 
 /// Recognises a registration path (without a trailing action).
-pub fn target(sim: &SimClient, path: &str) -> Option<Target> {
-    let rest = path.strip_prefix(&format!("/subscriptions/{}/providers/", sim.subscription))?;
-    let parts: Vec<&str> = rest.split('/').collect();
+pub fn target(path: &str) -> Option<Target> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let is = |s: &str, name: &str| s.eq_ignore_ascii_case(name);
     match parts.as_slice() {
-        [ns] => Some(Target::Provider(ns.to_string())),
-        ["Microsoft.Features", "providers", ns, "features", name] => {
-            Some(Target::Feature(ns.to_string(), name.to_string()))
+        [s, sub, p, ns] if is(s, "subscriptions") && is(p, "providers") => {
+            Some(Target::Provider(canonical(sub), ns.to_string()))
+        }
+        [s, sub, p, features, p2, ns, f, name]
+            if is(s, "subscriptions")
+                && is(p, "providers")
+                && is(features, "Microsoft.Features")
+                && is(p2, "providers")
+                && is(f, "features") =>
+        {
+            Some(Target::Feature(canonical(sub), ns.to_string(), name.to_string()))
         }
         _ => None,
     }
 }
 
-fn provider_id(sim: &SimClient, ns: &str) -> String {
-    format!("/subscriptions/{}/providers/{ns}", sim.subscription)
+fn canonical(sub: &str) -> String {
+    super::subscriptions::parse(sub).unwrap_or_else(|_| sub.to_string())
 }
 
-fn feature_id(sim: &SimClient, ns: &str, name: &str) -> String {
-    format!(
-        "/subscriptions/{}/providers/Microsoft.Features/providers/{ns}/features/{name}",
-        sim.subscription
-    )
+fn provider_id(sub: &str, ns: &str) -> String {
+    format!("/subscriptions/{sub}/providers/{ns}")
 }
 
-pub fn provider_doc(sim: &SimClient, ns: &str) -> Result<Json, ArmError> {
-    let id = provider_id(sim, ns);
+fn feature_id(sub: &str, ns: &str, name: &str) -> String {
+    format!("/subscriptions/{sub}/providers/Microsoft.Features/providers/{ns}/features/{name}")
+}
+
+/// A namespace's registration in subscription `sub`.
+pub fn provider_doc(sim: &SimClient, sub: &str, ns: &str) -> Result<Json, ArmError> {
+    let id = provider_id(sub, ns);
     if let Some(doc) = sim.store.get(&id).map_err(super::io_error)? {
         return Ok(doc);
     }
@@ -66,8 +78,8 @@ pub fn provider_doc(sim: &SimClient, ns: &str) -> Result<Json, ArmError> {
     Ok(json!({"id": id, "namespace": ns, "registrationState": state, "registrationPolicy": "RegistrationRequired"}))
 }
 
-fn feature_doc(sim: &SimClient, ns: &str, name: &str) -> Result<Json, ArmError> {
-    let id = feature_id(sim, ns, name);
+fn feature_doc(sim: &SimClient, sub: &str, ns: &str, name: &str) -> Result<Json, ArmError> {
+    let id = feature_id(sub, ns, name);
     if let Some(doc) = sim.store.get(&id).map_err(super::io_error)? {
         return Ok(doc);
     }
@@ -78,8 +90,8 @@ fn feature_doc(sim: &SimClient, ns: &str, name: &str) -> Result<Json, ArmError> 
 
 pub fn get(sim: &SimClient, t: &Target) -> Result<ArmResponse, ArmError> {
     let body = match t {
-        Target::Provider(ns) => provider_doc(sim, ns)?,
-        Target::Feature(ns, name) => feature_doc(sim, ns, name)?,
+        Target::Provider(sub, ns) => provider_doc(sim, sub, ns)?,
+        Target::Feature(sub, ns, name) => feature_doc(sim, sub, ns, name)?,
     };
     Ok(ArmResponse { status: 200, body })
 }
@@ -98,22 +110,23 @@ pub fn post(sim: &SimClient, t: &Target, action: &str) -> Result<ArmResponse, Ar
         }
     };
     let (id, mut doc) = match t {
-        Target::Provider(ns) => (provider_id(sim, ns), provider_doc(sim, ns)?),
-        Target::Feature(ns, name) => (feature_id(sim, ns, name), feature_doc(sim, ns, name)?),
+        Target::Provider(sub, ns) => (provider_id(sub, ns), provider_doc(sim, sub, ns)?),
+        Target::Feature(sub, ns, name) => (feature_id(sub, ns, name), feature_doc(sim, sub, ns, name)?),
     };
     match t {
-        Target::Provider(_) => doc["registrationState"] = json!(if on { "Registered" } else { "NotRegistered" }),
+        Target::Provider(..) => doc["registrationState"] = json!(if on { "Registered" } else { "NotRegistered" }),
         Target::Feature(..) => doc["properties"]["state"] = json!(if on { "Registered" } else { "Unregistered" }),
     }
     sim.store.put(&id, &doc).map_err(super::io_error)?;
     Ok(ArmResponse { status: 200, body: doc })
 }
 
-/// Refuses a resource whose namespace the subscription has not registered.
+/// Refuses a resource whose namespace its subscription has not registered.
 pub fn check_namespace(sim: &SimClient, id: &str) -> Result<(), ArmError> {
     let rtype = arm::resource_type(id);
     let ns = rtype.split('/').next().unwrap_or("");
-    let doc = provider_doc(sim, ns)?;
+    let sub = super::subscriptions::segment(id).unwrap_or("");
+    let doc = provider_doc(sim, sub, ns)?;
     if doc.get("registrationState").and_then(Json::as_str) == Some("Registered") {
         return Ok(());
     }

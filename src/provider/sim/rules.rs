@@ -2,7 +2,7 @@
 //! properties that cannot change in place, and computed values. Error codes
 //! and messages are ARM's.
 
-use super::{refusals, SimClient, TENANT};
+use super::{refusals, SimClient, SUBSCRIPTION, TENANT};
 use crate::provider::arm::{self, ArmError, ArmResponse};
 use base64::Engine as _;
 use serde_json::{json, Map, Value as Json};
@@ -564,7 +564,8 @@ fn cluster(sim: &SimClient, id: &str, doc: &mut Json, existing: Option<&Json>) -
         .and_then(Json::as_str)
         .map(str::to_string)
         .unwrap_or_else(|| format!("MC_{rg}_{name}_{location}"));
-    let sub = sim.subscription.clone();
+    // The node resource group is in the cluster's subscription.
+    let sub = super::subscriptions::segment(id).unwrap_or(SUBSCRIPTION).to_string();
     let kubelet = existing.and_then(|e| at(e, "properties.identityProfile.kubeletidentity")).cloned().unwrap_or_else(|| {
         json!({
             "resourceId": format!("/subscriptions/{sub}/resourcegroups/{node_rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}-agentpool"),

@@ -227,6 +227,12 @@ impl Store {
             .collect()
     }
 
+    /// Every id in the store, in lowercase and in order, without reading a
+    /// document.
+    pub fn ids(&self) -> io::Result<Vec<String>> {
+        Ok(self.synced()?.docs.keys().cloned().collect())
+    }
+
     /// Every document in the store, in id order.
     pub fn all(&self) -> io::Result<Vec<Json>> {
         self.synced()?.docs.values().map(|d| parse(d)).collect()
@@ -252,6 +258,7 @@ mod tests {
         s.put(&subnet, &json!({"id": subnet})).unwrap();
         assert_eq!(s.get(&vnet.to_lowercase()).unwrap(), Some(json!({"id": vnet})));
         assert_eq!(s.descendants(vnet).unwrap().len(), 1);
+        assert_eq!(s.ids().unwrap(), [vnet.to_lowercase(), subnet.to_lowercase()]);
         assert!(s.delete(vnet).unwrap());
         assert_eq!(s.get(&subnet).unwrap(), None);
         assert!(!s.delete(vnet).unwrap());

@@ -375,11 +375,12 @@ impl Server {
             .unwrap_or("global")
             .to_string();
         let namespace = arm::resource_type(&id).split('/').next().unwrap_or("").to_string();
+        // The operation is the resource's subscription's, as in ARM.
+        let subscription = super::subscriptions::segment(&id).unwrap_or(&self.sim.subscription);
         let op_url = |what: &str| {
             format!(
-                "{}/subscriptions/{}/providers/{namespace}/locations/{}/{what}/{op}?api-version={api_version}",
+                "{}/subscriptions/{subscription}/providers/{namespace}/locations/{}/{what}/{op}?api-version={api_version}",
                 self.base,
-                self.sim.subscription,
                 arm::normalize_location(&location)
             )
         };
