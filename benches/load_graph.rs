@@ -18,13 +18,14 @@ mod common;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn bench(c: &mut Criterion) {
+    let schemas = aksplan::schema::Schemas::new(aksplan::provider::catalog::Catalog::embedded());
     let dir = tempfile::tempdir().unwrap();
     generate(dir.path(), 1000);
     // Check once that the configuration is what it claims to be.
-    let (mut config, d) = load_dir(dir.path());
+    let (mut config, d) = load_dir(dir.path(), &schemas);
     assert!(!d.has_errors(), "{d:?}");
     let (vars, _) = resolve(&mut config, &VarInputs::default(), Default::default());
-    let (evaluated, d) = evaluate(&config, vars, &mut ConfigOnly, Default::default());
+    let (evaluated, d) = evaluate(&config, &[], vars, &mut ConfigOnly, Default::default());
     assert!(!d.has_errors(), "{:?}", d.iter().next());
     assert_eq!(evaluated.instances.len(), 10_000);
 
@@ -32,9 +33,9 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("load + evaluate + graph", |b| {
         b.iter(|| {
-            let (mut config, _) = load_dir(dir.path());
+            let (mut config, _) = load_dir(dir.path(), &schemas);
             let (vars, _) = resolve(&mut config, &VarInputs::default(), Default::default());
-            let (evaluated, _) = evaluate(&config, vars, &mut ConfigOnly, Default::default());
+            let (evaluated, _) = evaluate(&config, &[], vars, &mut ConfigOnly, Default::default());
             evaluated.graph.graph.node_count()
         })
     });

@@ -90,8 +90,10 @@ fn drift(dir: &Path) -> usize {
     let (config, vars, _) = load_config(&ctx, &VarArgs::default(), aksplan::config::vars::Missing::Error);
     let session = Session::open(&ctx, &CloudArgs::sim()).unwrap();
     let state = session.store.load().unwrap();
-    let (refreshed, changed, d) = session.refresh(state, 10);
-    assert!(!d.has_errors());
+    let reach = session.reach(10);
+    let refreshed = aksplan::plan::run::refresh(&reach, state);
+    assert!(!refreshed.diags.has_errors());
+    let current = refreshed.state.clone();
     let opts = plan_options(
         &PlanOptionArgs {
             refresh: false,
@@ -100,10 +102,15 @@ fn drift(dir: &Path) -> usize {
         false,
     )
     .unwrap();
-    let (plan, _, _) = session.plan_refreshed(&config, vars.unwrap(), refreshed.clone(), changed, &opts, false);
-    let report = aksplan::drift::report(&plan, &refreshed, &Default::default());
+    let inputs = aksplan::plan::run::Inputs {
+        config: &config,
+        variables: vars.unwrap(),
+        inferred: &[],
+    };
+    let (plan, _, _) = aksplan::plan::run::plan_refreshed(inputs, refreshed, &reach, &opts);
+    let report = aksplan::drift::report(&plan, &current, &Default::default());
     assert!(!report.has_drift());
-    refreshed.resources.len()
+    current.resources.len()
 }
 
 /// Plans and applies from an empty state; returns the apply's duration.
@@ -121,7 +128,7 @@ fn apply(dir: &Path, cloud: &CloudArgs) -> Duration {
         &config,
         &evaluated.objects,
         &plan,
-        &session.provider,
+        &session.providers,
         plan.prior_state.clone(),
         &mut journal,
         aksplan::apply::Options {

@@ -597,6 +597,12 @@ impl fmt::Display for Object {
     }
 }
 
+/// The provider local name a resource type implies when no `provider`
+/// argument says otherwise: its first word (`azurerm` for `azurerm_subnet`).
+pub fn implied_provider(type_name: &str) -> &str {
+    type_name.split('_').next().unwrap_or(type_name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

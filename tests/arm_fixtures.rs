@@ -10,7 +10,9 @@ use aksplan::addrs::Mode;
 use aksplan::lang::Value;
 use aksplan::provider::arm::{ArmClient, ArmError, ArmRequest, ArmResponse, Method};
 use aksplan::provider::azurerm::{plan_resource, Azurerm};
-use aksplan::schema;
+use aksplan::provider::catalog::Catalog;
+use aksplan::provider::protocol::{ApplyRequest, Provider, ProviderConfig};
+use aksplan::schema::SchemaSource;
 use serde_json::{json, Value as Json};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -128,7 +130,8 @@ struct Case {
 }
 
 fn check(case: &Case) {
-    let schema = schema::legacy::lookup(Mode::Managed, case.type_name).unwrap();
+    let catalog = Catalog::embedded();
+    let schema = catalog.schema(Mode::Managed, case.type_name).unwrap();
     let examples: Vec<Json> = case.examples.iter().map(|e| fixture(e)).collect();
     // Every tracked resource has tags (ARM's common types).
     let mut allowed: BTreeSet<String> = ["tags.*".to_string()].into();
@@ -146,15 +149,24 @@ fn check(case: &Case) {
         .cloned()
         .unwrap();
     let planned = plan_resource(schema, None, &Value::from_json(&case.config), SUB).value;
-    let provider = Azurerm::new(Replay {
-        created,
-        sent: Mutex::new(Vec::new()),
-    });
+    let provider = Azurerm::new(
+        Replay {
+            created,
+            sent: Mutex::new(Vec::new()),
+        },
+        catalog.schemas("azurerm"),
+    );
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let answer = rt.block_on(provider.apply(schema, None, &planned));
+    let answer = rt.block_on(provider.apply(ApplyRequest {
+        schema,
+        provider: &ProviderConfig::default(),
+        prior: None,
+        planned: Some(&planned),
+        now: std::time::SystemTime::now(),
+    }));
     assert!(!answer.diags.has_errors(), "{}: {:?}", case.type_name, answer.diags);
 
     let sent = provider.client.sent.lock().unwrap();
@@ -428,7 +440,10 @@ fn machine_learning_inference_cluster() {
 
 #[test]
 fn an_extension_update_patches_only_what_the_patch_api_takes() {
-    let schema = schema::legacy::lookup(Mode::Managed, "azurerm_kubernetes_cluster_extension").unwrap();
+    let catalog = Catalog::embedded();
+    let schema = catalog
+        .schema(Mode::Managed, "azurerm_kubernetes_cluster_extension")
+        .unwrap();
     let patch_example = fixture("Microsoft.KubernetesConfiguration/2025-03-01/PatchExtension.json");
     let mut allowed = BTreeSet::new();
     paths(&request_body(&patch_example), "", &mut allowed);
@@ -441,10 +456,13 @@ fn an_extension_update_patches_only_what_the_patch_api_takes() {
         "configuration_protected_settings": {"omsagent.secret.key": "secretKeyValue01"}});
     let created =
         fixture("Microsoft.KubernetesConfiguration/2025-03-01/GetExtension.json")["responses"]["200"]["body"].clone();
-    let provider = Azurerm::new(Replay {
-        created,
-        sent: Mutex::new(Vec::new()),
-    });
+    let provider = Azurerm::new(
+        Replay {
+            created,
+            sent: Mutex::new(Vec::new()),
+        },
+        catalog.schemas("azurerm"),
+    );
     let prior = plan_resource(schema, None, &Value::from_json(&config), SUB).value;
     let mut changed = config.clone();
     changed["release_train"] = json!("Preview");
@@ -453,7 +471,13 @@ fn an_extension_update_patches_only_what_the_patch_api_takes() {
         .enable_all()
         .build()
         .unwrap();
-    let answer = rt.block_on(provider.apply(schema, Some(&prior), &planned));
+    let answer = rt.block_on(provider.apply(ApplyRequest {
+        schema,
+        provider: &ProviderConfig::default(),
+        prior: Some(&prior),
+        planned: Some(&planned),
+        now: std::time::SystemTime::now(),
+    }));
     assert!(!answer.diags.has_errors(), "{:?}", answer.diags);
     let sent = provider.client.sent.lock().unwrap();
     let patch = sent

@@ -116,7 +116,10 @@ fn expressions_give_terraforms_results() {
     // and `path.cwd` are relative to it. The other test of this binary uses
     // absolute paths only, so changing the process's directory affects it not.
     std::env::set_current_dir(root.join("config")).unwrap();
-    let (mut config, diags) = aksplan::config::load_dir(&root.join("config"));
+    let (mut config, diags) = aksplan::config::load_dir(
+        &root.join("config"),
+        &aksplan::schema::Schemas::new(aksplan::provider::catalog::Catalog::embedded()),
+    );
     assert!(
         !diags.has_errors(),
         "the conformance configuration does not load: {diags:?}"

@@ -18,10 +18,10 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::graph::ObjectGraph;
 use crate::lang::Value;
 use crate::plan::{Action, Plan, ResourceChange};
-use crate::provider::arm::ArmClient;
-use crate::provider::azurerm::{settle, Azurerm};
+use crate::provider::protocol::{ApplyRequest, PlanRequest, ProviderConfig, ReadDataRequest};
+use crate::provider::registry::Providers;
 use crate::provider::sealed;
-use crate::schema::{self, Schema};
+use crate::provider::shape::settle;
 use crate::state::file::encode_resource;
 use crate::state::store::{Journal, JournalEntry};
 use crate::state::{OutputState, ResourceState, State};
@@ -30,6 +30,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::SystemTime;
 use tokio::sync::Semaphore;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -111,11 +112,11 @@ impl From<Diagnostics> for Failure {
 
 /// Applies `plan` to `state`, journaling each result. `objects` is the
 /// object graph of the configuration the plan was made from.
-pub async fn apply<C: ArmClient>(
+pub async fn apply(
     config: &Config,
     objects: &ObjectGraph,
     plan: &Plan,
-    provider: &Azurerm<C>,
+    provider: &Providers,
     mut state: State,
     journal: &mut Journal,
     opts: Options<'_>,
@@ -142,6 +143,7 @@ pub async fn apply<C: ArmClient>(
             apply: Some(opts.now),
         }),
     );
+    let now = opts.now;
     let semaphore = Semaphore::new(opts.parallelism.max(1));
     let mut running: FuturesUnordered<BoxFuture<'_, (Node, Vec<OpResult>)>> = FuturesUnordered::new();
     let mut pending_journal: Vec<JournalEntry> = Vec::new();
@@ -194,7 +196,8 @@ pub async fn apply<C: ArmClient>(
                     running.push(
                         async move {
                             let results =
-                                join_all(cloud.into_iter().map(|(inst, op)| run_op(provider, sem, inst, op))).await;
+                                join_all(cloud.into_iter().map(|(inst, op)| run_op(provider, sem, inst, op, now)))
+                                    .await;
                             (node2, results)
                         }
                         .boxed(),
@@ -212,9 +215,18 @@ pub async fn apply<C: ArmClient>(
                     running.push(
                         async move {
                             let _permit = sem.acquire().await;
-                            let schema = schema::legacy::lookup(Mode::Managed, &inst.resource.type_name);
-                            let r = match schema {
-                                Some(s) => provider.delete(s, &prior).await,
+                            let r = match provider.resolve(Mode::Managed, &inst.resource.type_name) {
+                                Some((p, schema)) => {
+                                    let unconfigured = ProviderConfig::default();
+                                    p.apply(ApplyRequest {
+                                        schema,
+                                        provider: &unconfigured,
+                                        prior: Some(&prior),
+                                        planned: None,
+                                        now,
+                                    })
+                                    .await
+                                }
                                 None => Default::default(),
                             };
                             let res = if r.diags.has_errors() {
@@ -410,26 +422,27 @@ struct Kept {
 /// Decides, with the values known now, what each instance of a resource
 /// needs, in every instance of its module (which it returns too).
 #[allow(clippy::too_many_arguments)]
-fn prepare<C: ArmClient>(
+fn prepare(
     eval: &ObjectEval,
     values: &Values,
     object: &Object,
     changes: &HashMap<&Instance, &ResourceChange>,
     state: &State,
     plan: &Plan,
-    provider: &Azurerm<C>,
+    providers: &Providers,
     diags: &mut Diagnostics,
 ) -> (Vec<ModuleInstance>, Vec<(Instance, Op)>) {
     let modules = values.instances_of(&object.module);
     let Some(addr) = object.config_resource() else {
         return (modules, Vec::new());
     };
-    let (Some(res), Some(schema)) = (
+    let (Some(res), Some((provider, schema))) = (
         eval.config.resource(&addr),
-        schema::legacy::lookup(addr.resource.mode, &addr.resource.type_name),
+        providers.resolve(addr.resource.mode, &addr.resource.type_name),
     ) else {
         return (modules, Vec::new());
     };
+    let provider_config = ProviderConfig::default();
     let mut ops = Vec::new();
     let mut d = Diagnostics::new();
     for mi in &modules {
@@ -463,7 +476,14 @@ fn prepare<C: ArmClient>(
                         Some(p) => crate::plan::engine::ignore_changes(config_value, p, &res.lifecycle.ignore_changes),
                         None => config_value,
                     };
-                    let planned = provider.plan(schema, prior.as_ref(), &cfg);
+                    let planned = provider.plan(PlanRequest {
+                        schema,
+                        provider: &provider_config,
+                        prior: prior.as_ref(),
+                        config: &cfg,
+                        now: plan.timestamp,
+                    });
+                    cd.extend(planned.diags);
                     if action == Action::Update && !planned.replace_paths.is_empty() {
                         cd.push(Diagnostic::error("Inconsistent plan").with_detail(format!(
                             "{inst} was planned as an update, but with the values known now {} forces a replacement; plan again",
@@ -476,7 +496,7 @@ fn prepare<C: ArmClient>(
                         Op::Apply {
                             prior,
                             // What is sent carries the secrets themselves, not their seals.
-                            planned: sealed::with_secrets_from(&schema.block, planned.value, &cfg),
+                            planned: sealed::with_secrets_from(&schema.block, planned.planned, &cfg),
                             action,
                         }
                     }
@@ -489,14 +509,23 @@ fn prepare<C: ArmClient>(
     (modules, ops)
 }
 
-async fn run_op<C: ArmClient>(provider: &Azurerm<C>, sem: &Semaphore, inst: Instance, op: Op) -> OpResult {
+async fn run_op(providers: &Providers, sem: &Semaphore, inst: Instance, op: Op, now: SystemTime) -> OpResult {
     let _permit = sem.acquire().await;
-    let Some(schema): Option<&Schema> = schema::legacy::lookup(inst.resource.mode, &inst.resource.type_name) else {
+    let Some((provider, schema)) = providers.resolve(inst.resource.mode, &inst.resource.type_name) else {
         return (inst, Action::NoOp, Err(Diagnostics::new().into()));
     };
+    let provider_config = ProviderConfig::default();
     match op {
         Op::Apply { prior, planned, action } => {
-            let r = provider.apply(schema, prior.as_ref(), &planned).await;
+            let r = provider
+                .apply(ApplyRequest {
+                    schema,
+                    provider: &provider_config,
+                    prior: prior.as_ref(),
+                    planned: Some(&planned),
+                    now,
+                })
+                .await;
             // State keeps seals of write-only values, never the values.
             let kept = |v| sealed::seal(&schema.block, keep_marks(settle(&schema.block, v), &planned));
             let res = match r.value {
@@ -509,7 +538,14 @@ async fn run_op<C: ArmClient>(provider: &Azurerm<C>, sem: &Semaphore, inst: Inst
             (inst, action, res)
         }
         Op::ReadData(config) => {
-            let r = provider.read_data(schema, &config).await;
+            let r = provider
+                .read_data(ReadDataRequest {
+                    schema,
+                    provider: &provider_config,
+                    config: &config,
+                    now,
+                })
+                .await;
             let res = match r.value {
                 Some(v) if !r.diags.has_errors() => Ok(settle(&schema.block, v)),
                 _ => Err(r.diags.into()),

@@ -56,7 +56,16 @@ fn plan_and_apply(
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
-    out!("{}", render::plan(&plan, render::Style { color: ctx.color }));
+    out!(
+        "{}",
+        render::plan(
+            &plan,
+            render::Style {
+                color: ctx.color,
+                schemas: &ctx.catalog,
+            }
+        )
+    );
     if plan.has_changes() && !auto_approve {
         if let Some(code) = confirm(ctx, destroy) {
             return code;
@@ -104,7 +113,7 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
         Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
     };
     let (config, diags) = match file::snapshot(&saved) {
-        Ok(snapshot) => crate::config::load::load_from(&ctx.dir, &snapshot),
+        Ok(snapshot) => crate::config::load::load_from(&ctx.dir, &snapshot, &ctx.schemas()),
         Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
     };
     if report(ctx, &diags, &config.sources) {
@@ -150,7 +159,7 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
                 .with_help("make a new plan and apply that"),
         );
     }
-    let target = session.provider.client.describe();
+    let target = session.cloud.describe();
     if saved.cloud != target {
         return fail(
             ctx,
@@ -222,7 +231,7 @@ fn execute(
             config,
             &evaluated.objects,
             plan,
-            &session.provider,
+            &session.providers,
             state,
             &mut journal,
             apply::Options {

@@ -38,10 +38,12 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
         Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
     };
     let t = Instant::now();
-    let (refreshed, changed, diags) = session.refresh(state, args.parallelism);
-    if report(ctx, &diags, &config.sources) {
+    let reach = session.reach(args.parallelism);
+    let mut refreshed = crate::plan::run::refresh(&reach, state);
+    if report(ctx, &std::mem::take(&mut refreshed.diags), &config.sources) {
         return exit::ERROR;
     }
+    let current = refreshed.state.clone();
     let refresh_took = t.elapsed();
 
     let t = Instant::now();
@@ -52,16 +54,22 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
         refresh: false,
         timestamp: Some(std::time::SystemTime::now()),
     };
-    let (plan, _, diags) = session.plan_refreshed(&config, vars, refreshed.clone(), changed, &opts, false);
+    let inferred = crate::rules::ordering::edges(&config);
+    let inputs = crate::plan::run::Inputs {
+        config: &config,
+        variables: vars,
+        inferred: &inferred,
+    };
+    let (plan, _, diags) = crate::plan::run::plan_refreshed(inputs, refreshed, &reach, &opts);
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
     let planned = t.elapsed();
 
-    let r = drift::report(&plan, &refreshed, &ignore);
+    let r = drift::report(&plan, &current, &ignore);
     let meta = view::Meta {
-        cloud: session.provider.client.describe(),
-        subscription: session.provider.client.subscription().to_string(),
+        cloud: session.cloud.describe(),
+        subscription: session.cloud.subscription().to_string(),
         ignore_file,
         phases: vec![
             ("load", loaded),

@@ -4,10 +4,11 @@
 //! configuration. (`import` blocks do the same as part of plan and apply.)
 
 use super::args::{CloudArgs, ImportArgs};
-use super::session::{begin, import_target};
+use super::session::begin;
 use super::{exit, fail, load_config, report, Context};
 use crate::addrs::Instance;
 use crate::diag::Diagnostic;
+use crate::plan::run::{import_target, read_for_import};
 
 pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
     let (config, vars, diags) = load_config(ctx, &args.vars, crate::config::vars::Missing::Error);
@@ -57,7 +58,7 @@ pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
                 )),
         );
     }
-    let (read, diags) = session.read_for_import(schema, &args.id);
+    let (read, diags) = read_for_import(&session.reach(1), schema, &args.id);
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
@@ -86,7 +87,13 @@ fn missing_instance(
     addr: &Instance,
 ) -> Option<Diagnostic> {
     use crate::core::{evaluate, ConfigOnly, EvalMode};
-    let (evaluated, _) = evaluate(config, vars, &mut ConfigOnly, EvalMode::Validate);
+    let (evaluated, _) = evaluate(
+        config,
+        &crate::rules::ordering::edges(config),
+        vars,
+        &mut ConfigOnly,
+        EvalMode::Validate,
+    );
     if evaluated.instances.contains_key(addr) {
         return None;
     }

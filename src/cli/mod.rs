@@ -45,7 +45,7 @@ mod version;
 pub mod views;
 
 use crate::config::vars::{resolve, Missing, VarInputs};
-use crate::config::{load_dir, Config};
+use crate::config::Config;
 use crate::core::{evaluate, ConfigOnly, EvalMode, Evaluated};
 use crate::diag::Diagnostics;
 use args::{Cli, Command, VarArgs};
@@ -96,18 +96,44 @@ pub struct Context {
     pub compact_warnings: bool,
     /// The diagnostic log `TF_LOG` asks for (off by default).
     pub log: Arc<log::Log>,
+    /// The providers' schemas (`AKSPLAN_PROVIDER_SCHEMAS` may replace the
+    /// embedded ones), and why the file it names could not be used.
+    pub catalog: crate::provider::catalog::Catalog,
+    pub catalog_error: Option<crate::diag::Diagnostic>,
 }
 
 impl Context {
     /// A context for the configuration in `dir`, with no log and full warnings.
     pub fn new(dir: PathBuf, color: bool, env: Vec<(String, String)>) -> Context {
+        use crate::provider::catalog::Catalog;
+        let (catalog, catalog_error) = match Catalog::from_env(&env) {
+            Ok(c) => (c, None),
+            Err(d) => (Catalog::embedded(), Some(d)),
+        };
         Context {
             dir,
             color,
             env,
             compact_warnings: false,
             log: Arc::new(log::Log::off()),
+            catalog,
+            catalog_error,
         }
+    }
+
+    /// The schemas a configuration is read with.
+    pub fn schemas(&self) -> crate::schema::Schemas {
+        crate::schema::Schemas::new(self.catalog.clone())
+    }
+
+    /// Loads the configuration in the working directory, with the
+    /// providers' schemas; a schema file that could not be used is an error.
+    pub fn load_dir(&self) -> (Config, Diagnostics) {
+        let (config, mut diags) = crate::config::load::load_dir(&self.dir, &self.schemas());
+        if let Some(d) = &self.catalog_error {
+            diags.push(d.clone());
+        }
+        (config, diags)
     }
 }
 
@@ -164,13 +190,13 @@ pub fn run(args: Vec<OsString>) -> i32 {
         version::TERRAFORM_VERSION
     ));
     log.info(&format!("command: {}", command.unwrap_or_default()));
-    let ctx = Context {
-        dir: cli.chdir.clone().unwrap_or_else(|| PathBuf::from(".")),
-        color: !cli.no_color && !no_color_env && std::io::stderr().is_terminal(),
+    let mut ctx = Context::new(
+        cli.chdir.clone().unwrap_or_else(|| PathBuf::from(".")),
+        !cli.no_color && !no_color_env && std::io::stderr().is_terminal(),
         env,
-        compact_warnings: cli.compact_warnings,
-        log,
-    };
+    );
+    ctx.compact_warnings = cli.compact_warnings;
+    ctx.log = log;
     match cli.command {
         Command::Init(a) => init::run(&ctx, &a),
         Command::Console(a) => console::run(&ctx, &a, &cli.cloud),
@@ -216,7 +242,7 @@ pub fn load_config(
     Diagnostics,
 ) {
     ctx.log.phase("load", || {
-        let (mut config, mut diags) = load_dir(&ctx.dir);
+        let (mut config, mut diags) = ctx.load_dir();
         if diags.has_errors() {
             return (config, None, diags);
         }
@@ -239,14 +265,20 @@ fn var_inputs(ctx: &Context, vars: &VarArgs) -> VarInputs {
 /// stage are collected; evaluation is skipped when loading failed, since its
 /// errors would only repeat the first ones.
 pub fn load(ctx: &Context, vars: &VarArgs) -> (Config, Option<Evaluated>, Diagnostics) {
-    let (mut config, mut diags) = load_dir(&ctx.dir);
+    let (mut config, mut diags) = ctx.load_dir();
     if diags.has_errors() {
         diags.sort();
         return (config, None, diags);
     }
     let (values, var_diags) = resolve(&mut config, &var_inputs(ctx, vars), Missing::Unknown);
     diags.extend(var_diags);
-    let (evaluated, eval_diags) = evaluate(&config, values, &mut ConfigOnly, EvalMode::Validate);
+    let (evaluated, eval_diags) = evaluate(
+        &config,
+        &crate::rules::ordering::edges(&config),
+        values,
+        &mut ConfigOnly,
+        EvalMode::Validate,
+    );
     diags.extend(eval_diags);
     diags.sort();
     (config, Some(evaluated), diags)

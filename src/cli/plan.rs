@@ -35,9 +35,21 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
     let failed = report(ctx, &diags, &config.sources);
     match args.format {
         // A pull request's comment shows why the plan failed, too.
-        ReportFormat::Markdown => out!("{}", plan_markdown::markdown(&plan, &diags, &config.sources)),
+        ReportFormat::Markdown => out!(
+            "{}",
+            plan_markdown::markdown(&plan, &*config.schemas, &diags, &config.sources)
+        ),
         _ if failed => {}
-        ReportFormat::Text => out!("{}", render::plan(&plan, render::Style { color: ctx.color })),
+        ReportFormat::Text => out!(
+            "{}",
+            render::plan(
+                &plan,
+                render::Style {
+                    color: ctx.color,
+                    schemas: &ctx.catalog,
+                }
+            )
+        ),
         ReportFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&plan_json::plan_json(&plan, &config, &diags, &config.sources))

@@ -10,7 +10,7 @@ use crate::state::store::StateStore;
 use std::collections::BTreeMap;
 
 pub fn run(ctx: &Context, _args: &ProvidersArgs) -> i32 {
-    let (config, diags) = crate::config::load_dir(&ctx.dir);
+    let (config, diags) = ctx.load_dir();
     if super::report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }

@@ -10,10 +10,10 @@ use crate::core::Evaluated;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::Value;
 use crate::plan::engine::{self, PlanOptions};
-use crate::plan::{Plan, Reason};
+use crate::plan::{run, Plan};
 use crate::provider::arm::ArmClient;
 use crate::provider::azure::{self, credential};
-use crate::provider::azurerm::Azurerm;
+use crate::provider::registry::Providers;
 use crate::provider::Cloud;
 use crate::state::lock::LockError;
 use crate::state::store::StateStore;
@@ -23,7 +23,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub struct Session {
-    pub provider: Azurerm<Cloud>,
+    /// The cloud the run targets, which the providers share.
+    pub cloud: Arc<Cloud>,
+    pub providers: Providers,
     pub store: StateStore,
     pub runtime: tokio::runtime::Runtime,
     /// Where phase timings go (TF_LOG).
@@ -70,8 +72,10 @@ impl Session {
                     .with_help("use --cloud sim (the simulated Azure), azure, or the URL of an ARM endpoint"))
             }
         };
+        let cloud = Arc::new(cloud);
         Ok(Session {
-            provider: Azurerm::new(cloud),
+            providers: Providers::standard(&ctx.catalog, cloud.clone()),
+            cloud,
             store: StateStore::in_dir(&ctx.dir),
             runtime,
             log: ctx.log.clone(),
@@ -82,12 +86,21 @@ impl Session {
     pub fn banner(&self) -> String {
         format!(
             "Cloud: {}, subscription {}",
-            self.provider.client.describe(),
-            self.provider.client.subscription()
+            self.cloud.describe(),
+            self.cloud.subscription()
         )
     }
 
-    /// Refreshes (unless told not to) and plans.
+    /// How plans reach the cloud.
+    pub fn reach(&self, parallelism: usize) -> run::Cloud<'_> {
+        run::Cloud {
+            providers: &self.providers,
+            runtime: self.runtime.handle(),
+            parallelism,
+        }
+    }
+
+    /// Refreshes (unless told not to) and plans, then checks the rules.
     pub fn plan(
         &self,
         config: &Config,
@@ -97,133 +110,31 @@ impl Session {
         parallelism: usize,
         rules: bool,
     ) -> (Plan, Evaluated, Diagnostics) {
-        let (refreshed, drift, mut diags) = if opts.refresh {
-            self.log.phase("refresh", || self.refresh(state, parallelism))
+        let reach = self.reach(parallelism);
+        let refreshed = if opts.refresh {
+            self.log.phase("refresh", || run::refresh(&reach, state))
         } else {
-            (engine::conform_state(state), Vec::new(), Diagnostics::new())
-        };
-        let (plan, evaluated, d) = self.log.phase("plan", || {
-            self.plan_refreshed(config, variables, refreshed, drift, opts, rules)
-        });
-        diags.extend(d);
-        (plan, evaluated, diags)
-    }
-
-    /// Reads every resource in state from the cloud: the state as it is
-    /// now, and what changed outside aksplan.
-    pub fn refresh(&self, state: State, parallelism: usize) -> (State, Vec<crate::plan::Drift>, Diagnostics) {
-        let state = engine::conform_state(state);
-        self.runtime
-            .block_on(engine::refresh(&self.provider, state, parallelism))
-    }
-
-    /// Plans against state already refreshed (or taken as recorded).
-    pub fn plan_refreshed(
-        &self,
-        config: &Config,
-        variables: IndexMap<String, Value>,
-        refreshed: State,
-        drift: Vec<crate::plan::Drift>,
-        opts: &PlanOptions,
-        rules: bool,
-    ) -> (Plan, Evaluated, Diagnostics) {
-        let (lineage, serial) = (refreshed.lineage.clone(), refreshed.serial);
-        let (refreshed, importing, mut diags) = self.import_blocks(config, refreshed);
-        let provider = &self.provider;
-        let runtime = &self.runtime;
-        let mut read_data = |schema: &crate::schema::Schema, config: &Value| {
-            let r = runtime.block_on(provider.read_data(schema, config));
-            (r.value, r.diags)
-        };
-        let (mut plan, evaluated, d) = engine::plan(config, variables, refreshed, provider, &mut read_data, opts);
-        diags.extend(d);
-        for dr in drift.iter().filter(|d| d.after.is_none()) {
-            if let Some(c) = plan.changes.iter_mut().find(|c| c.addr == dr.addr) {
-                c.reasons.push(Reason::DeletedOutside);
+            engine::Refreshed {
+                state: engine::conform_state(state, &self.providers),
+                ..Default::default()
             }
-        }
+        };
+        let inferred = crate::rules::ordering::edges(config);
+        let inputs = run::Inputs {
+            config,
+            variables,
+            inferred: &inferred,
+        };
+        let (plan, evaluated, mut diags) = self
+            .log
+            .phase("plan", || run::plan_refreshed(inputs, refreshed, &reach, opts));
         if rules {
             let registered = self.runtime.block_on(self.registrations());
             diags.extend(crate::rules::check_plan(config, &plan, registered));
             diags.sort();
         }
-        for c in plan.changes.iter_mut() {
-            if let Some((id, value)) = importing.get(&c.addr) {
-                c.importing = Some(id.clone());
-                if c.action == crate::plan::Action::NoOp {
-                    (c.before, c.after) = (Some(value.clone()), Some(value.clone()));
-                }
-            }
-        }
-        plan.drift = drift;
-        plan.state_lineage = lineage;
-        plan.state_serial = serial;
         (plan, evaluated, diags)
     }
-}
-
-impl Session {
-    /// Reads the resources of `import` blocks that state does not hold yet,
-    /// and adds them to the state the plan starts from, as if they had been
-    /// there: the plan then shows how each differs from its configuration,
-    /// and apply records it. Returns the imported ids and values by address.
-    #[allow(clippy::type_complexity)]
-    fn import_blocks(
-        &self,
-        config: &Config,
-        mut state: State,
-    ) -> (State, std::collections::HashMap<Instance, (String, Value)>, Diagnostics) {
-        let mut imported = std::collections::HashMap::new();
-        let mut diags = Diagnostics::new();
-        for imp in &config.root().imports {
-            if state.resources.contains_key(&imp.to) {
-                continue; // Imported already: the block has done its work.
-            }
-            let Some(schema) = import_target(config, &imp.to) else {
-                diags.push(
-                    Diagnostic::error("Import to a resource that is not in the configuration")
-                        .with_span(imp.span)
-                        .with_detail(format!("add a resource block for {} to import into", imp.to)),
-                );
-                continue;
-            };
-            let (read, d) = self.read_for_import(schema, &imp.id);
-            for d in d {
-                diags.push(d.with_span(imp.span));
-            }
-            if let Some(r) = read {
-                imported.insert(imp.to.clone(), (imp.id.clone(), r.value.clone()));
-                state.resources.insert(imp.to.clone(), r);
-            }
-        }
-        (state, imported, diags)
-    }
-
-    /// Reads the resource at `id` as `schema`'s type, as state will hold it.
-    pub fn read_for_import(
-        &self,
-        schema: &crate::schema::Schema,
-        id: &str,
-    ) -> (Option<crate::state::ResourceState>, Diagnostics) {
-        let r = self.runtime.block_on(self.provider.import(schema, id));
-        let state = r.value.map(|v| crate::state::ResourceState {
-            type_name: schema.name.clone(),
-            value: crate::provider::azurerm::settle(&schema.block, v),
-            dependencies: Vec::new(),
-            tainted: false,
-        });
-        (state, r.diags)
-    }
-}
-
-/// The schema of the managed resource block `addr` belongs to: what an
-/// import can bring a resource in as. `None` when the configuration has no
-/// such block.
-pub fn import_target(config: &Config, addr: &Instance) -> Option<&'static crate::schema::Schema> {
-    let managed = addr.resource.mode == crate::addrs::Mode::Managed;
-    (managed && config.resource_of(addr).is_some())
-        .then(|| crate::schema::legacy::lookup(addr.resource.mode, &addr.resource.type_name))
-        .flatten()
 }
 
 /// Connects to ARM at `endpoint` with the credentials the environment holds.
@@ -312,11 +223,11 @@ impl Session {
         for ns in crate::rules::WATCHED_NAMESPACES {
             let req = ArmRequest {
                 method: Method::Get,
-                path: format!("/subscriptions/{}/providers/{ns}", self.provider.client.subscription()),
+                path: format!("/subscriptions/{}/providers/{ns}", self.cloud.subscription()),
                 api_version: "2025-04-01".into(),
                 body: None,
             };
-            if let Ok(r) = self.provider.client.send(req).await {
+            if let Ok(r) = self.cloud.send(req).await {
                 let state = r.body.get("registrationState").and_then(|s| s.as_str()).unwrap_or("");
                 out.insert(ns.to_lowercase(), state.eq_ignore_ascii_case("Registered"));
             }

@@ -110,7 +110,7 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> i32 {
         if args.json {
             // Terraform's JSON plan representation, as `plan --format json` prints it.
             let (config, diags) = match file::snapshot(&saved) {
-                Ok(snapshot) => crate::config::load::load_from(&ctx.dir, &snapshot),
+                Ok(snapshot) => crate::config::load::load_from(&ctx.dir, &snapshot, &ctx.schemas()),
                 Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
             };
             let prior_state = match statefile::decode(saved.prior_state) {
@@ -123,7 +123,16 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> i32 {
             return exit::OK;
         }
         outln!("Saved plan against {}\n", saved.cloud);
-        out!("{}", render::plan(&plan, render::Style { color: ctx.color }));
+        out!(
+            "{}",
+            render::plan(
+                &plan,
+                render::Style {
+                    color: ctx.color,
+                    schemas: &ctx.catalog,
+                }
+            )
+        );
         return exit::OK;
     }
     let state = match load(ctx) {
@@ -151,7 +160,7 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> i32 {
         return exit::OK;
     }
     for (addr, r) in &state.resources {
-        outln!("{}", render::resource_state(addr, &r.type_name, &r.value));
+        outln!("{}", render::resource_state(&ctx.catalog, addr, &r.type_name, &r.value));
     }
     if !state.outputs.is_empty() {
         outln!("Outputs:\n");
@@ -217,7 +226,10 @@ pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
             };
             match state.resources.get(&addr) {
                 Some(r) => {
-                    out!("{}", render::resource_state(&addr, &r.type_name, &r.value));
+                    out!(
+                        "{}",
+                        render::resource_state(&ctx.catalog, &addr, &r.type_name, &r.value)
+                    );
                     exit::OK
                 }
                 None => fail(

@@ -16,7 +16,13 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
             subscription: crate::provider::sim::SUBSCRIPTION.to_string(),
             values: Vec::new(),
         };
-        let (_, eval_diags) = evaluate(&config, vars, &mut planned, EvalMode::Validate);
+        let (_, eval_diags) = evaluate(
+            &config,
+            &crate::rules::ordering::edges(&config),
+            vars,
+            &mut planned,
+            EvalMode::Validate,
+        );
         diags.extend(eval_diags);
         if !args.skip_rules && !diags.has_errors() {
             diags.extend(check_planned(&config, &planned.values));

@@ -959,6 +959,7 @@ mod tests {
                 .iter()
                 .map(|(n, t)| (n.to_string(), Ok(t.as_bytes().to_vec())))
                 .collect(),
+            &crate::provider::catalog::testing::schemas(),
         )
     }
 
@@ -1052,6 +1053,7 @@ output "id" {
         let (c, d) = from_files(
             Path::new("."),
             vec![("a.tf".into(), Ok(b"locals {\n  a = \"\xff\"\n}\n".to_vec()))],
+            &crate::provider::catalog::testing::schemas(),
         );
         let d = d.iter().next().unwrap();
         assert_eq!(d.summary, "Invalid UTF-8");
@@ -1060,7 +1062,11 @@ output "id" {
 
     #[test]
     fn unreadable_files_are_named() {
-        let (_, d) = from_files(Path::new("."), vec![("a.tf".into(), Err("permission denied".into()))]);
+        let (_, d) = from_files(
+            Path::new("."),
+            vec![("a.tf".into(), Err("permission denied".into()))],
+            &crate::provider::catalog::testing::schemas(),
+        );
         assert_eq!(d.iter().next().unwrap().detail, "a.tf: permission denied");
     }
 

@@ -26,7 +26,11 @@ pub fn is_json(name: &str) -> bool {
 /// Converts file `file` of `sources` (JSON text) into HCL native syntax,
 /// records the conversion in `sources`, and parses it. Returns the body
 /// (unless the file cannot be read at all) and what was wrong with the JSON.
-pub fn to_hcl(file: FileId, sources: &mut Sources) -> (Option<Body>, Diagnostics) {
+pub fn to_hcl(
+    file: FileId,
+    sources: &mut Sources,
+    schemas: &dyn crate::schema::SchemaSource,
+) -> (Option<Body>, Diagnostics) {
     let (json, name) = {
         let f = sources.get(file);
         (f.text.clone(), f.name.clone())
@@ -45,7 +49,7 @@ pub fn to_hcl(file: FileId, sources: &mut Sources) -> (Option<Body>, Diagnostics
             return (None, d.into());
         }
     };
-    let (writer, found) = convert::convert(&json, &name, file, &root);
+    let (writer, found) = convert::convert(&json, &name, file, &root, schemas);
     let mut diags: Diagnostics = found.into_iter().collect();
     let (hcl, map) = writer.finish();
     sources.convert(file, hcl.as_str(), map);

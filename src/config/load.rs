@@ -16,6 +16,7 @@ use super::overrides::{self, is_override};
 use super::*;
 use crate::addrs::ModulePath;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::schema::{SchemaSource, Schemas};
 use hcl_edit::structure::Structure;
 use std::path::Path;
 
@@ -99,14 +100,15 @@ impl Files for Snapshot {
 }
 
 /// Loads the root module in `dir` and every module it calls.
-pub fn load_dir(dir: &Path) -> (Config, Diagnostics) {
-    load_from(dir, &Disk(dir))
+pub fn load_dir(dir: &Path, schemas: &Schemas) -> (Config, Diagnostics) {
+    load_from(dir, &Disk(dir), schemas)
 }
 
 /// Loads a configuration from `files`, as if its root module were in `dir`.
-pub fn load_from(dir: &Path, files: &dyn Files) -> (Config, Diagnostics) {
+pub fn load_from(dir: &Path, files: &dyn Files, schemas: &Schemas) -> (Config, Diagnostics) {
     let mut config = Config {
         dir: dir.to_path_buf(),
+        schemas: schemas.clone(),
         ..Config::default()
     };
     let mut diags = Diagnostics::new();
@@ -133,9 +135,10 @@ pub fn load_from(dir: &Path, files: &dyn Files) -> (Config, Diagnostics) {
 
 /// Reads one module from file contents: the root module of a configuration
 /// without module calls (tests, saved plans).
-pub fn from_files(dir: &Path, files: Vec<FileContent>) -> (Config, Diagnostics) {
+pub fn from_files(dir: &Path, files: Vec<FileContent>, schemas: &Schemas) -> (Config, Diagnostics) {
     let mut config = Config {
         dir: dir.to_path_buf(),
+        schemas: schemas.clone(),
         ..Config::default()
     };
     let mut diags = Diagnostics::new();
@@ -146,6 +149,7 @@ pub fn from_files(dir: &Path, files: Vec<FileContent>) -> (Config, Diagnostics) 
         &mut config.sources,
         &mut diags,
         dir,
+        &*config.schemas,
     );
     config.modules.insert(ModulePath::root(), module);
     (config, diags)
@@ -160,6 +164,7 @@ pub fn module_dir(
     dir: &Path,
     sources: &mut Sources,
     diags: &mut Diagnostics,
+    schemas: &dyn SchemaSource,
 ) -> Module {
     let files = match files.config_files(dir) {
         Ok(files) => files
@@ -171,7 +176,7 @@ pub fn module_dir(
             Vec::new()
         }
     };
-    read_module(path, dir.to_path_buf(), files, sources, diags, root)
+    read_module(path, dir.to_path_buf(), files, sources, diags, root, schemas)
 }
 
 /// Reads one module's parsed files into its model.
@@ -182,6 +187,7 @@ fn read_module(
     sources: &mut Sources,
     diags: &mut Diagnostics,
     root_dir: &Path,
+    schemas: &dyn SchemaSource,
 ) -> Module {
     let module = Module {
         path,
@@ -191,7 +197,7 @@ fn read_module(
     let (overrides, primaries): (Vec<_>, Vec<_>) = files.into_iter().partition(|(name, _)| is_override(name));
     let mut parsed = Vec::new();
     for (name, content) in primaries {
-        if let Some(p) = parse_file(&name, content, sources, diags) {
+        if let Some(p) = parse_file(&name, content, sources, diags, schemas) {
             parsed.push(p);
         }
     }
@@ -201,7 +207,7 @@ fn read_module(
     }
     let mut module = reader.module;
     for (name, content) in overrides {
-        let Some((file, body)) = parse_file(&name, content, sources, diags) else {
+        let Some((file, body)) = parse_file(&name, content, sources, diags, schemas) else {
             continue;
         };
         let empty = Module {
@@ -240,6 +246,7 @@ impl Tree<'_> {
             &dir,
             &mut self.config.sources,
             self.diags,
+            &*self.config.schemas,
         );
         if !path.is_root() {
             for imp in &module.imports {
@@ -467,6 +474,7 @@ pub fn parse_file(
     content: Result<Vec<u8>, String>,
     sources: &mut Sources,
     diags: &mut Diagnostics,
+    schemas: &dyn SchemaSource,
 ) -> Option<(FileId, Body)> {
     let bytes = match content {
         Ok(b) => b,
@@ -483,7 +491,7 @@ pub fn parse_file(
         }
     };
     if super::json::is_json(name) {
-        let (body, more) = super::json::to_hcl(file, sources);
+        let (body, more) = super::json::to_hcl(file, sources, schemas);
         diags.extend(more);
         return body.map(|b| (file, b));
     }

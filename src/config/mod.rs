@@ -57,9 +57,17 @@ pub struct Config {
     /// Every module, the root first, then each module after the one that
     /// calls it.
     pub modules: IndexMap<addrs::ModulePath, Module>,
+    /// The providers' schemas the configuration was read with, and is
+    /// evaluated and validated with.
+    pub schemas: crate::schema::Schemas,
 }
 
 impl Config {
+    /// The schema of a resource type or data source, if a provider has it.
+    pub fn schema(&self, mode: addrs::Mode, type_name: &str) -> Option<&crate::schema::Schema> {
+        self.schemas.schema(mode, type_name)
+    }
+
     /// The root module.
     pub fn root(&self) -> &Module {
         &self.modules[0]

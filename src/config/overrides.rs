@@ -415,6 +415,7 @@ mod tests {
                 .iter()
                 .map(|(n, t)| (n.to_string(), Ok(t.as_bytes().to_vec())))
                 .collect(),
+            &crate::provider::catalog::testing::schemas(),
         )
     }
 

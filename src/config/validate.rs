@@ -5,37 +5,85 @@
 //! Types are checked later, when `core` has the values.
 
 use super::{parts_in, Resource};
+use crate::addrs::implied_provider;
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::lang::eval::suggest;
-use crate::schema::{self, BlockSchema};
+use crate::schema::{BlockSchema, SchemaSource};
 use hcl_edit::structure::{Block, Structure};
 use hcl_edit::Span as _;
+use indexmap::IndexMap;
 
 /// Every static check of a configuration: resource bodies against their
 /// schemas, module calls against their modules.
 pub fn check_config(config: &super::Config) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    for (_, r) in config.resources() {
-        check_resource(r, &mut diags);
+    let mut unimplemented: IndexMap<&str, Vec<(String, Span)>> = IndexMap::new();
+    for (addr, r) in config.resources() {
+        let provider = implied_provider(&r.addr.type_name);
+        if config.schema(r.addr.mode, &r.addr.type_name).is_none() && config.schemas.unimplemented(provider).is_some() {
+            unimplemented
+                .entry(provider)
+                .or_default()
+                .push((addr.to_string(), r.type_span));
+            continue;
+        }
+        check_resource(r, &*config.schemas, &mut diags);
+    }
+    for (provider, resources) in unimplemented {
+        let source = config.schemas.unimplemented(provider).unwrap_or(provider);
+        diags.push(unimplemented_provider(provider, source, &resources));
     }
     super::calls::check(config, &mut diags);
     diags
 }
 
+/// One error for the resources of a provider aksplan does not implement
+/// (kubernetes, helm, azuread), at the first of them.
+fn unimplemented_provider(provider: &str, source: &str, resources: &[(String, Span)]) -> Diagnostic {
+    let names: Vec<&str> = resources.iter().map(|(a, _)| a.as_str()).collect();
+    let mut d = Diagnostic::error("Provider not supported by aksplan")
+        .with_detail(format!(
+            "aksplan does not implement the {provider} provider ({source}), used by {}",
+            names.join(", ")
+        ))
+        .with_span(resources[0].1)
+        .with_help(format!(
+            "keep the {provider} resources in a configuration that terraform applies, after aksplan has created the cluster"
+        ));
+    for (addr, at) in &resources[1..] {
+        d = d.with_label(*at, addr.clone());
+    }
+    d
+}
+
 /// Checks one resource or data block; returns nothing, reports into `diags`.
-pub fn check_resource(res: &Resource, diags: &mut Diagnostics) {
-    let Some(schema) = schema::legacy::lookup(res.addr.mode, &res.addr.type_name) else {
-        let names = schema::legacy::names(res.addr.mode);
+pub fn check_resource(res: &Resource, schemas: &dyn SchemaSource, diags: &mut Diagnostics) {
+    let Some(schema) = schemas.schema(res.addr.mode, &res.addr.type_name) else {
+        let provider = implied_provider(&res.addr.type_name);
+        let names = schemas.type_names(res.addr.mode, provider);
         let kind = match res.addr.mode {
             crate::addrs::Mode::Managed => "resource type",
             crate::addrs::Mode::Data => "data source",
         };
-        let mut d = Diagnostic::error(format!("Unsupported {kind}"))
-            .with_detail(format!("aksplan does not know the {kind} {:?}", res.addr.type_name))
-            .with_span(res.type_span);
-        d = match suggest(&res.addr.type_name, names.iter().copied()) {
-            Some(s) => d.with_help(format!("did you mean {s}?")),
-            None => d.with_help(format!("supported: {}", names.join(", "))),
+        let mut d = Diagnostic::error(format!("Unsupported {kind}")).with_span(res.type_span);
+        d = if names.is_empty() {
+            d.with_detail(format!(
+                "aksplan does not know the provider {provider:?} that {} belongs to",
+                res.addr.type_name
+            ))
+            .with_help(format!(
+                "providers aksplan implements: {}",
+                schemas.providers().join(", ")
+            ))
+        } else {
+            let d = d.with_detail(format!(
+                "the {provider} provider has no {kind} {:?}",
+                res.addr.type_name
+            ));
+            match suggest(&res.addr.type_name, names.iter().copied()) {
+                Some(s) => d.with_help(format!("did you mean {s}?")),
+                None => d,
+            }
         };
         diags.push(d);
         return;
@@ -271,11 +319,12 @@ mod tests {
         let (c, d) = from_files(
             std::path::Path::new("."),
             vec![("main.tf".into(), Ok(src.as_bytes().to_vec()))],
+            &crate::provider::catalog::testing::schemas(),
         );
         assert!(d.is_empty(), "{d:?}");
         let mut diags = Diagnostics::new();
         for (_, r) in c.resources() {
-            check_resource(r, &mut diags);
+            check_resource(r, &*c.schemas, &mut diags);
         }
         diags
             .iter()

@@ -413,7 +413,11 @@ mod tests {
     use crate::config::load::from_files;
 
     fn config(dir: &Path, src: &str) -> Config {
-        let (c, d) = from_files(dir, vec![("main.tf".into(), Ok(src.as_bytes().to_vec()))]);
+        let (c, d) = from_files(
+            dir,
+            vec![("main.tf".into(), Ok(src.as_bytes().to_vec()))],
+            &crate::provider::catalog::testing::schemas(),
+        );
         assert!(d.is_empty(), "{d:?}");
         c
     }

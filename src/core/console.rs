@@ -14,7 +14,7 @@ use crate::diag::{Diagnostic, Diagnostics, FileId};
 use crate::lang::functions::FuncContext;
 use crate::lang::types::Type;
 use crate::lang::{Evaluator, Value};
-use crate::schema;
+use crate::schema::Schema;
 use crate::state::State;
 use hcl_edit::expr::Expression;
 use indexmap::IndexMap;
@@ -40,13 +40,10 @@ pub struct Console<'c> {
 struct FromState<'s>(&'s State);
 
 impl ResourceValues for FromState<'_> {
-    fn instance_value(&mut self, instance: &Instance, config_value: Value) -> Value {
-        if let Some(r) = self.0.resources.get(instance) {
-            return r.value.clone();
-        }
-        match schema::legacy::lookup(instance.resource.mode, &instance.resource.type_name) {
-            Some(s) => unknown_computed(&s.block, config_value),
-            None => config_value,
+    fn instance_value(&mut self, instance: &Instance, schema: &Schema, config_value: Value) -> Value {
+        match self.0.resources.get(instance) {
+            Some(r) => r.value.clone(),
+            None => unknown_computed(&schema.block, config_value),
         }
     }
 }
@@ -62,7 +59,7 @@ impl<'c> Console<'c> {
         state: &State,
         now: SystemTime,
     ) -> (Console<'c>, Diagnostics) {
-        let (evaluated, diags) = evaluate(config, variables, &mut FromState(state), EvalMode::Validate);
+        let (evaluated, diags) = evaluate(config, &[], variables, &mut FromState(state), EvalMode::Validate);
         (Console::from_values(config, evaluated.values, now), diags)
     }
 

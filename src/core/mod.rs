@@ -22,7 +22,7 @@ use crate::config::{validate, Config};
 use crate::diag::Diagnostics;
 use crate::graph::{self, Expansion, InstanceGraph, ObjectGraph};
 use crate::lang::Value;
-use crate::schema;
+use crate::schema::Schema;
 use indexmap::IndexMap;
 pub use objects::{push_eval_error, EvalMode, ObjectEval, Times};
 pub use values::{resource_value, Values};
@@ -30,7 +30,7 @@ pub use values::{resource_value, Values};
 /// Decides the value other objects see for a resource instance, given what
 /// its configuration evaluates to.
 pub trait ResourceValues {
-    fn instance_value(&mut self, instance: &Instance, config_value: Value) -> Value;
+    fn instance_value(&mut self, instance: &Instance, schema: &Schema, config_value: Value) -> Value;
 }
 
 /// Before plan: a resource is its configuration, with the computed
@@ -38,11 +38,8 @@ pub trait ResourceValues {
 pub struct ConfigOnly;
 
 impl ResourceValues for ConfigOnly {
-    fn instance_value(&mut self, instance: &Instance, config_value: Value) -> Value {
-        match schema::legacy::lookup(instance.resource.mode, &instance.resource.type_name) {
-            Some(s) => body::unknown_computed(&s.block, config_value),
-            None => config_value,
-        }
+    fn instance_value(&mut self, _instance: &Instance, schema: &Schema, config_value: Value) -> Value {
+        body::unknown_computed(&schema.block, config_value)
     }
 }
 
@@ -73,12 +70,13 @@ pub struct Evaluated {
 /// only on an acyclic graph.
 pub fn evaluate(
     config: &Config,
+    inferred: &[graph::Inferred],
     variables: IndexMap<String, Value>,
     hook: &mut dyn ResourceValues,
     mode: EvalMode,
 ) -> (Evaluated, Diagnostics) {
     let mut diags = validate::check_config(config);
-    let (objects, graph_diags) = graph::build(config);
+    let (objects, graph_diags) = graph::build(config, inferred);
     let cyclic = graph_diags.iter().any(|d| d.summary == "Dependency cycle");
     diags.extend(graph_diags);
     let eval = ObjectEval::new(config, mode);
@@ -131,7 +129,7 @@ fn visit_resource(
     let Some(res) = m.resources.get(&cr.resource) else {
         return;
     };
-    let schema = schema::legacy::lookup(cr.resource.mode, &cr.resource.type_name);
+    let schema = eval.config.schema(cr.resource.mode, &cr.resource.type_name);
     let mut all = Vec::new();
     for mi in values.instances_of(&object.module) {
         let Some(schema) = schema else {
@@ -151,7 +149,7 @@ fn visit_resource(
                 key: rep.key.clone(),
             };
             let config_value = eval.instance(values, &mi, res, schema, &rep, diags);
-            let value = hook.instance_value(&instance, config_value);
+            let value = hook.instance_value(&instance, schema, config_value);
             collected.push((rep.key.clone(), value));
             out.instances.insert(
                 instance.clone(),

@@ -146,14 +146,19 @@ impl ObjectGraph {
 /// 6. cycle detection, reporting each cycle once.
 ///
 /// Destroy order is derived by apply from these edges, reversed.
-pub fn build(config: &Config) -> (ObjectGraph, Diagnostics) {
+/// An ordering the domain requires though no reference says it: `from`
+/// must come after `to`, for the reason given (a namespace registered
+/// before its resources). The rules find them; the graph takes them.
+pub type Inferred = (Object, Object, String);
+
+pub fn build(config: &Config, inferred: &[Inferred]) -> (ObjectGraph, Diagnostics) {
     let mut g = ObjectGraph::default();
     let mut diags = Diagnostics::new();
     add_nodes(config, &mut g);
     add_reference_edges(config, &mut g, &mut diags);
     add_module_edges(config, &mut g);
     add_depends_on_edges(config, &mut g, &mut diags);
-    add_inferred_edges(config, &mut g);
+    add_inferred_edges(inferred, &mut g);
     diags.extend(find_cycles(&g, config));
     (g, diags)
 }
@@ -291,7 +296,7 @@ fn target(config: &Config, at: &Scope, r: &Reference) -> Result<Vec<Object>, Tar
                 .map(|a| a.name.as_str())
                 .collect();
             let help = suggest(&addr.name, same_type).or_else(|| {
-                let known_type = crate::schema::legacy::lookup(addr.mode, &addr.type_name).is_some();
+                let known_type = config.schema(addr.mode, &addr.type_name).is_some();
                 (!known_type && addr.mode == crate::addrs::Mode::Managed)
                     .then(|| format!("{:?} is neither a resource type nor a known name", addr.type_name))
             });
@@ -427,11 +432,11 @@ fn add_depends_on_edges(config: &Config, g: &mut ObjectGraph, diags: &mut Diagno
 }
 
 /// Step 5. Only where nothing already orders the two.
-fn add_inferred_edges(config: &Config, g: &mut ObjectGraph) {
-    for (from, to, reason) in crate::rules::ordering::edges(config) {
-        if let (Some(&a), Some(&b)) = (g.index.get(&from), g.index.get(&to)) {
+fn add_inferred_edges(inferred: &[Inferred], g: &mut ObjectGraph) {
+    for (from, to, reason) in inferred {
+        if let (Some(&a), Some(&b)) = (g.index.get(from), g.index.get(to)) {
             if !petgraph::algo::has_path_connecting(&g.graph, a, b, None) {
-                g.depend(&from, &to, EdgeKind::Inferred(reason), None);
+                g.depend(from, to, EdgeKind::Inferred(reason.clone()), None);
             }
         }
     }

@@ -7,9 +7,10 @@ fn graph(src: &str) -> (Config, ObjectGraph, Diagnostics) {
     let (c, d) = from_files(
         std::path::Path::new("."),
         vec![("main.tf".into(), Ok(src.as_bytes().to_vec()))],
+        &crate::provider::catalog::testing::schemas(),
     );
     assert!(d.is_empty(), "{d:?}");
-    let (g, d) = build(&c);
+    let (g, d) = build(&c, &[]);
     (c, g, d)
 }
 

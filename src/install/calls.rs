@@ -53,7 +53,15 @@ pub struct ModuleCall {
 /// Warnings are left to validate and plan.
 pub fn calls_in(root: &Path, dir: &Path, sources: &mut Sources) -> (Vec<ModuleCall>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let module = module_dir(&Disk(root), root, ModulePath::root(), dir, sources, &mut diags);
+    let module = module_dir(
+        &Disk(root),
+        root,
+        ModulePath::root(),
+        dir,
+        sources,
+        &mut diags,
+        &crate::schema::NoSchemas,
+    );
     let diags: Diagnostics = diags.into_iter().filter(|d| d.severity == Severity::Error).collect();
     let mut calls: Vec<ModuleCall> = module
         .calls

@@ -12,16 +12,14 @@ use crate::config::{Config, IgnoreChanges, PathStep};
 use crate::core::{self, Evaluated, ResourceValues};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::Value;
-use crate::provider::arm::ArmClient;
-use crate::provider::azurerm::{settle, Azurerm};
-use crate::schema::{self, Schema};
+use crate::provider::protocol::{PlanRequest, Provider, ProviderConfig, ReadDataRequest, ReadRequest};
+use crate::provider::registry::Providers;
+use crate::provider::shape::settle;
+use crate::schema::Schema;
 use crate::state::{ResourceState, State};
 use futures::StreamExt;
 use indexmap::IndexMap;
 use std::collections::BTreeSet;
-
-/// Reads a data source now: its schema and configuration in, its value out.
-pub type ReadData<'a> = dyn FnMut(&Schema, &Value) -> (Option<Value>, Diagnostics) + 'a;
 
 #[derive(Debug, Clone, Default)]
 pub struct PlanOptions {
@@ -35,43 +33,66 @@ pub struct PlanOptions {
 }
 
 /// Gives every value in a state loaded from JSON its schema's types back.
-pub fn conform_state(mut state: State) -> State {
+pub fn conform_state(mut state: State, providers: &Providers) -> State {
     for (addr, r) in state.resources.iter_mut() {
-        if let Some(s) = schema::legacy::lookup(addr.resource.mode, &r.type_name) {
-            r.value = crate::provider::azurerm::conform(&s.block, std::mem::take(&mut r.value));
+        if let Some((_, s)) = providers.resolve(addr.resource.mode, &r.type_name) {
+            r.value = crate::provider::shape::conform(&s.block, std::mem::take(&mut r.value));
         }
     }
     state
 }
 
+/// What a refresh found.
+#[derive(Debug, Default)]
+pub struct Refreshed {
+    pub state: State,
+    /// What changed outside aksplan.
+    pub drift: Vec<Drift>,
+    /// Objects that exist but failed in the cloud, and why they are replaced.
+    pub failed: std::collections::HashMap<Instance, String>,
+    pub diags: Diagnostics,
+}
+
 /// Reads every resource in state from the cloud, `parallelism` at a time.
-/// Returns the refreshed state and what changed outside aksplan.
-pub async fn refresh<C: ArmClient>(
-    provider: &Azurerm<C>,
+pub async fn refresh(
+    providers: &Providers,
     mut state: State,
     parallelism: usize,
-) -> (State, Vec<Drift>, Diagnostics) {
+    now: std::time::SystemTime,
+) -> Refreshed {
+    let unconfigured = ProviderConfig::default();
+    let unconfigured = &unconfigured;
     let reads = futures::stream::iter(state.resources.iter().filter(|(a, _)| a.resource.mode == Mode::Managed))
         .map(|(addr, r)| async move {
-            let Some(schema) = schema::legacy::lookup(Mode::Managed, &r.type_name) else {
-                return (addr.clone(), Some(r.value.clone()), Diagnostics::new());
+            let Some((provider, schema)) = providers.resolve(Mode::Managed, &r.type_name) else {
+                return (addr.clone(), Some(r.value.clone()), Diagnostics::new(), None);
             };
-            let resp = provider.read(schema, &r.value).await;
+            let req = ReadRequest {
+                schema,
+                provider: unconfigured,
+                prior: &r.value,
+                now,
+            };
+            let resp = provider.read(req).await;
             let value = resp.value.map(|v| settle(&schema.block, v));
-            (addr.clone(), value, resp.diags)
+            (addr.clone(), value, resp.diags, resp.failed)
         })
         .buffer_unordered(parallelism.max(1))
         .collect::<Vec<_>>()
         .await;
     let mut drift = Vec::new();
     let mut diags = Diagnostics::new();
-    for (addr, value, d) in reads {
-        let failed = d.has_errors();
+    let mut failed = std::collections::HashMap::new();
+    for (addr, value, d, why) in reads {
+        if let Some(why) = why {
+            failed.insert(addr.clone(), why);
+        }
+        let read_failed = d.has_errors();
         for mut diag in d {
             diag.summary = format!("{addr}: {}", diag.summary);
             diags.push(diag);
         }
-        if failed {
+        if read_failed {
             continue;
         }
         match value {
@@ -103,32 +124,47 @@ pub async fn refresh<C: ArmClient>(
         }
     }
     drift.sort_by(|a, b| a.addr.cmp(&b.addr));
-    (state, drift, diags)
+    Refreshed {
+        state,
+        drift,
+        failed,
+        diags,
+    }
+}
+
+/// What planning needs beside the configuration: the providers, and the
+/// runtime their reads of data sources run on.
+pub struct Planning<'a> {
+    pub providers: &'a Providers,
+    pub runtime: &'a tokio::runtime::Handle,
+    /// Objects a refresh found failed in the cloud, and why they are replaced.
+    pub failed: &'a std::collections::HashMap<Instance, String>,
+    /// Orderings the domain rules require (see [`crate::graph::Inferred`]).
+    pub inferred: &'a [crate::graph::Inferred],
 }
 
 /// Plans the configuration against the refreshed state.
-/// `read_data` reads a data source now (blocking on the provider).
-pub fn plan<C: ArmClient>(
+pub fn plan(
     config: &Config,
     variables: IndexMap<String, Value>,
     refreshed_state: State,
-    provider: &Azurerm<C>,
-    read_data: &mut ReadData<'_>,
+    with: &Planning<'_>,
     opts: &PlanOptions,
 ) -> (Plan, Evaluated, Diagnostics) {
     let refreshed = &refreshed_state;
     let mut planner = Planner {
         config,
         prior: refreshed,
-        provider,
-        read_data,
+        with,
         opts,
         changes: Vec::new(),
         data: Vec::new(),
+        validate_only: std::collections::BTreeMap::new(),
         diags: Diagnostics::new(),
     };
     let (evaluated, mut diags) = core::evaluate(
         config,
+        with.inferred,
         variables.clone(),
         &mut planner,
         core::EvalMode::Plan(core::Times {
@@ -138,6 +174,9 @@ pub fn plan<C: ArmClient>(
     );
     let mut changes = std::mem::take(&mut planner.changes);
     diags.extend(std::mem::take(&mut planner.diags));
+    if let Some(d) = validate_only(&planner.validate_only) {
+        diags.push(d);
+    }
     let data = std::mem::take(&mut planner.data);
     drop(planner);
     let mut new_data = Vec::new();
@@ -278,7 +317,7 @@ pub fn plan<C: ArmClient>(
     let mut prior_state = refreshed_state;
     prior_state.resources.extend(new_data);
     let plan = Plan {
-        cloud: provider.client.describe(),
+        cloud: with.providers.cloud().to_string(),
         changes,
         drift: Vec::new(),
         outputs,
@@ -350,20 +389,42 @@ fn output_changes(config: &Config, evaluated: &Evaluated, prior: &State, destroy
     out
 }
 
+/// One error for the types aksplan can validate but not yet plan: their
+/// addresses by type, at the first block of each.
+fn validate_only(types: &std::collections::BTreeMap<String, Vec<String>>) -> Option<Diagnostic> {
+    if types.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = types
+        .iter()
+        .map(|(t, addrs)| format!("{t} ({})", addrs.join(", ")))
+        .collect();
+    Some(
+        Diagnostic::error("Resource types aksplan can validate but not yet plan")
+            .with_detail(format!(
+                "aksplan knows these types' arguments from the provider's schema, but not yet how they map to \
+                 Azure, so it cannot plan or apply them: {}",
+                listed.join("; ")
+            ))
+            .with_help("`aksplan validate` checks them; plan and apply them with terraform until aksplan maps them"),
+    )
+}
+
 /// The walk's hook while planning.
-struct Planner<'p, C> {
+struct Planner<'p> {
     config: &'p Config,
     prior: &'p State,
-    provider: &'p Azurerm<C>,
-    read_data: &'p mut ReadData<'p>,
+    with: &'p Planning<'p>,
     opts: &'p PlanOptions,
     changes: Vec<ResourceChange>,
     /// Data sources read now, to record in state.
     data: Vec<(Instance, Value)>,
+    /// Types aksplan knows only the schema of, with their instances.
+    validate_only: std::collections::BTreeMap<String, Vec<String>>,
     diags: Diagnostics,
 }
 
-impl<C: ArmClient> Planner<'_, C> {
+impl Planner<'_> {
     /// The address of an already planned resource that is destroyed and
     /// created again and whose id `prior`'s id lies under.
     fn replaced_ancestor(&self, prior: &Value) -> Option<String> {
@@ -382,13 +443,19 @@ impl<C: ArmClient> Planner<'_, C> {
     }
 }
 
-impl<C: ArmClient> ResourceValues for Planner<'_, C> {
-    fn instance_value(&mut self, inst: &Instance, config_value: Value) -> Value {
-        let Some(schema) = schema::legacy::lookup(inst.resource.mode, &inst.resource.type_name) else {
+impl ResourceValues for Planner<'_> {
+    fn instance_value(&mut self, inst: &Instance, schema: &Schema, config_value: Value) -> Value {
+        let Some(provider) = self.with.providers.for_type(&inst.resource.type_name) else {
             return config_value;
         };
+        if !provider.can_apply(schema) {
+            let listed = self.validate_only.entry(schema.name.clone()).or_default();
+            listed.push(inst.to_string());
+            return crate::core::body::unknown_computed(&schema.block, config_value);
+        }
+        let provider_config = ProviderConfig::default();
         if inst.resource.mode == Mode::Data {
-            return self.data_source(inst, schema, config_value);
+            return self.data_source(inst, provider, schema, &provider_config, config_value);
         }
         let prior = self.prior.resources.get(inst).map(|r| &r.value);
         let Some(res) = self.config.resource_of(inst) else {
@@ -398,7 +465,16 @@ impl<C: ArmClient> ResourceValues for Planner<'_, C> {
             Some(p) => ignore_changes(config_value, p, &res.lifecycle.ignore_changes),
             None => config_value,
         };
-        let mut planned = self.provider.plan(schema, prior, &cfg);
+        let plan = |prior: Option<&Value>| {
+            provider.plan(PlanRequest {
+                schema,
+                provider: &provider_config,
+                prior,
+                config: &cfg,
+                now: self.opts.timestamp,
+            })
+        };
+        let mut planned = plan(prior);
         let mut reasons = Vec::new();
         let tainted = self.prior.resources.get(inst).is_some_and(|r| r.tainted);
         let parent_replaced = prior.and_then(|p| self.replaced_ancestor(p));
@@ -408,32 +484,36 @@ impl<C: ArmClient> ResourceValues for Planner<'_, C> {
             // with its cluster, a role assignment with its scope.
             Some(_) if parent_replaced.is_some() => {
                 reasons.push(Reason::ParentReplaced(parent_replaced.unwrap_or_default()));
-                planned = self.provider.plan(schema, None, &cfg);
+                planned = plan(None);
                 replace_action(res.lifecycle.create_before_destroy)
             }
             Some(_) if tainted => {
                 reasons.push(Reason::Tainted);
-                planned = self.provider.plan(schema, None, &cfg);
+                planned = plan(None);
                 replace_action(res.lifecycle.create_before_destroy)
             }
             Some(_) if self.opts.replace.contains(inst) => {
                 reasons.push(Reason::ReplaceRequested);
-                planned = self.provider.plan(schema, None, &cfg);
+                planned = plan(None);
                 replace_action(res.lifecycle.create_before_destroy)
             }
-            Some(p) if crate::rules::replacement(&inst.resource.type_name, p).is_some() => {
-                reasons.push(crate::rules::replacement(&inst.resource.type_name, p).unwrap_or(Reason::CannotUpdate));
-                planned = self.provider.plan(schema, None, &cfg);
+            Some(_) if self.with.failed.contains_key(inst) => {
+                reasons.push(Reason::Rule(self.with.failed[inst].clone()));
+                planned = plan(None);
                 replace_action(res.lifecycle.create_before_destroy)
             }
             Some(_) if !planned.replace_paths.is_empty() => {
                 reasons.push(Reason::CannotUpdate);
                 replace_action(res.lifecycle.create_before_destroy)
             }
-            Some(p) if differs(p, &planned.value) => Action::Update,
+            Some(p) if differs(p, &planned.planned) => Action::Update,
             Some(_) => Action::NoOp,
         };
-        let after = planned.value.clone();
+        for mut d in std::mem::take(&mut planned.diags) {
+            d.span = d.span.or(Some(res.span));
+            self.diags.push(d);
+        }
+        let after = planned.planned.clone();
         self.changes.push(ResourceChange {
             addr: inst.clone(),
             type_name: inst.resource.type_name.clone(),
@@ -457,8 +537,15 @@ impl<C: ArmClient> ResourceValues for Planner<'_, C> {
     }
 }
 
-impl<C: ArmClient> Planner<'_, C> {
-    fn data_source(&mut self, inst: &Instance, schema: &Schema, config_value: Value) -> Value {
+impl Planner<'_> {
+    fn data_source(
+        &mut self,
+        inst: &Instance,
+        provider: &dyn Provider,
+        schema: &Schema,
+        provider_config: &ProviderConfig,
+        config_value: Value,
+    ) -> Value {
         if !config_value.is_wholly_known() {
             // Its arguments depend on what apply creates: read it then.
             self.changes.push(ResourceChange {
@@ -475,7 +562,14 @@ impl<C: ArmClient> Planner<'_, C> {
             });
             return config_value;
         }
-        let (value, diags) = (self.read_data)(schema, &config_value);
+        let req = ReadDataRequest {
+            schema,
+            provider: provider_config,
+            config: &config_value,
+            now: self.opts.timestamp.unwrap_or_else(std::time::SystemTime::now),
+        };
+        let r = self.with.runtime.block_on(provider.read_data(req));
+        let (value, diags) = (r.value, r.diags);
         let failed = diags.has_errors();
         let Some(res) = self.config.resource_of(inst) else {
             return config_value;

@@ -9,6 +9,7 @@
 pub mod engine;
 pub mod file;
 pub mod render;
+pub mod run;
 
 use crate::addrs::Instance;
 use crate::lang::Value;

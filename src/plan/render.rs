@@ -8,16 +8,18 @@ use super::{Action, Drift, OutputChange, Plan, Reason, ResourceChange};
 use crate::addrs::{Instance, InstanceKey, Mode};
 use crate::lang::value::quote;
 use crate::lang::Value;
-use crate::schema::{self, BlockSchema};
+use crate::schema::{BlockSchema, SchemaSource};
 use std::fmt::Write;
 
-/// Colours for the action symbols, or none.
-#[derive(Debug, Clone, Copy)]
-pub struct Style {
+/// Colours for the action symbols, or none, and the schemas that say how
+/// each type's values are laid out.
+#[derive(Clone, Copy)]
+pub struct Style<'s> {
     pub color: bool,
+    pub schemas: &'s dyn SchemaSource,
 }
 
-impl Style {
+impl Style<'_> {
     fn sym(&self, s: &str) -> String {
         if !self.color {
             return s.to_string();
@@ -43,7 +45,7 @@ impl Style {
 }
 
 /// The whole plan: drift, actions, summary and outputs.
-pub fn plan(p: &Plan, style: Style) -> String {
+pub fn plan(p: &Plan, style: Style<'_>) -> String {
     let mut out = String::new();
     if !p.drift.is_empty() {
         let _ = writeln!(out, "{}\n", style.bold("Objects have changed outside of aksplan:"));
@@ -101,7 +103,7 @@ pub fn plan(p: &Plan, style: Style) -> String {
     out
 }
 
-fn output(o: &OutputChange, width: usize, style: Style, out: &mut String) {
+fn output(o: &OutputChange, width: usize, style: Style<'_>, out: &mut String) {
     let show = |v: &Value| {
         if o.sensitive {
             "(sensitive value)".to_string()
@@ -161,7 +163,7 @@ pub fn reason_text(c: &ResourceChange) -> Option<String> {
 }
 
 /// One resource's change.
-pub fn change(c: &ResourceChange, style: Style, out: &mut String) {
+pub fn change(c: &ResourceChange, style: Style<'_>, out: &mut String) {
     let (what, sym) = match c.action {
         Action::NoOp if c.importing.is_some() => ("will be imported", "   "),
         Action::Create => ("will be created", "  +"),
@@ -186,7 +188,10 @@ pub fn change(c: &ResourceChange, style: Style, out: &mut String) {
         let _ = writeln!(out, "  # (the new object is created before the old one is destroyed)");
     }
     let _ = writeln!(out, "{} {} {{", style.sym(sym), resource_header(&c.addr));
-    let block = schema::legacy::lookup(c.addr.resource.mode, &c.type_name).map(|s| &s.block);
+    let block = style
+        .schemas
+        .schema(c.addr.resource.mode, &c.type_name)
+        .map(|s| &s.block);
     let empty = BlockSchema::default();
     let block = block.unwrap_or(&empty);
     let mut w = Writer {
@@ -202,8 +207,11 @@ pub fn change(c: &ResourceChange, style: Style, out: &mut String) {
     let _ = writeln!(w.out, "    }}\n");
 }
 
-fn drift(d: &Drift, style: Style, out: &mut String) {
-    let block = schema::legacy::lookup(d.addr.resource.mode, &d.type_name).map(|s| &s.block);
+fn drift(d: &Drift, style: Style<'_>, out: &mut String) {
+    let block = style
+        .schemas
+        .schema(d.addr.resource.mode, &d.type_name)
+        .map(|s| &s.block);
     let empty = BlockSchema::default();
     let block = block.unwrap_or(&empty);
     match &d.after {
@@ -231,7 +239,7 @@ fn drift(d: &Drift, style: Style, out: &mut String) {
 
 struct Writer<'o> {
     out: &'o mut String,
-    style: Style,
+    style: Style<'o>,
     replace_paths: &'o [String],
 }
 
@@ -520,9 +528,9 @@ pub fn inline(v: &Value) -> String {
 }
 
 /// A resource as recorded in state, for `state show` and `show`.
-pub fn resource_state(addr: &Instance, type_name: &str, value: &Value) -> String {
+pub fn resource_state(schemas: &dyn SchemaSource, addr: &Instance, type_name: &str, value: &Value) -> String {
     let mut out = format!("# {addr}:\n{} {{\n", resource_header(addr));
-    let block = schema::legacy::lookup(addr.resource.mode, type_name).map(|s| &s.block);
+    let block = schemas.schema(addr.resource.mode, type_name).map(|s| &s.block);
     let empty = BlockSchema::default();
     state_body(block.unwrap_or(&empty), value, 4, &mut out);
     out.push_str("}\n");

@@ -140,6 +140,25 @@ pub fn normalize_location(s: &str) -> String {
         .to_lowercase()
 }
 
+/// Providers share one client.
+impl<C: ArmClient> ArmClient for std::sync::Arc<C> {
+    fn send(&self, req: ArmRequest) -> impl Future<Output = Result<ArmResponse, ArmError>> + Send {
+        (**self).send(req)
+    }
+
+    fn describe(&self) -> String {
+        (**self).describe()
+    }
+
+    fn subscription(&self) -> &str {
+        (**self).subscription()
+    }
+
+    fn tenant(&self) -> &str {
+        (**self).tenant()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,24 +196,5 @@ mod tests {
         assert_eq!(name_of(&rg), "rg");
         assert!(ids_equal(&rg, &rg.to_uppercase()));
         assert_eq!(normalize_location("West Europe"), "westeurope");
-    }
-}
-
-/// Providers share one client.
-impl<C: ArmClient> ArmClient for std::sync::Arc<C> {
-    fn send(&self, req: ArmRequest) -> impl Future<Output = Result<ArmResponse, ArmError>> + Send {
-        (**self).send(req)
-    }
-
-    fn describe(&self) -> String {
-        (**self).describe()
-    }
-
-    fn subscription(&self) -> &str {
-        (**self).subscription()
-    }
-
-    fn tenant(&self) -> &str {
-        (**self).tenant()
     }
 }

@@ -88,10 +88,7 @@ impl Provider for Builtin {
     }
 
     async fn read(&self, req: ReadRequest<'_>) -> ReadResponse {
-        ReadResponse {
-            value: Some(req.prior.clone()),
-            diags: Default::default(),
-        }
+        ReadResponse::found(req.prior.clone())
     }
 
     async fn read_data(&self, req: ReadDataRequest<'_>) -> ReadResponse {
@@ -99,45 +96,6 @@ impl Provider for Builtin {
             "aksplan cannot read {} yet: it needs state backends, which aksplan does not have",
             req.schema.name
         );
-        ReadResponse {
-            value: None,
-            diags: Diagnostic::error("Unsupported data source").with_detail(detail).into(),
-        }
-    }
-}
-
-// TEMPORARY: the entry points the azurerm code still calls, until the
-// planner and the executor reach providers through the registry.
-pub fn is_builtin(type_name: &str) -> bool {
-    type_name == "terraform_data"
-}
-
-pub fn after_plan(planned: &mut Value, prior: Option<&Value>) {
-    let changed = match (prior.and_then(|p| p.get("input")), planned.get("input")) {
-        (Some(before), Some(after)) => !before.same_as(after),
-        _ => true,
-    };
-    if changed {
-        if let Some(m) = planned.as_map_mut() {
-            m.insert("output".into(), Value::Unknown(Type::Dynamic));
-        }
-    }
-}
-
-pub fn apply(prior: Option<&Value>, planned: &Value) -> super::azurerm::ApplyResponse {
-    let mut value = planned.clone();
-    let id = prior
-        .and_then(|p| p.get("id"))
-        .filter(|id| id.is_known() && !id.is_null())
-        .cloned()
-        .unwrap_or_else(|| Value::string(uuid::Uuid::new_v4().to_string()));
-    let input = planned.get("input").cloned().unwrap_or_else(Value::null);
-    if let Some(m) = value.as_map_mut() {
-        m.insert("id".into(), id);
-        m.insert("output".into(), input);
-    }
-    super::azurerm::ApplyResponse {
-        value: Some(value),
-        diags: Default::default(),
+        ReadResponse::error(Diagnostic::error("Unsupported data source").with_detail(detail))
     }
 }

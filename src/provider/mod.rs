@@ -11,11 +11,13 @@ pub mod arm;
 pub mod azure;
 pub mod azurerm;
 pub mod builtin;
+pub mod catalog;
 pub mod embedded;
 pub mod planning;
 pub mod protocol;
 pub mod registry;
 pub mod sealed;
+pub mod shape;
 pub mod sim;
 
 use arm::{ArmClient, ArmError, ArmRequest, ArmResponse};

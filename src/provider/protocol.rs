@@ -89,6 +89,27 @@ pub struct ReadResponse {
     /// The current value; `None` when the object no longer exists.
     pub value: Option<Value>,
     pub diags: Diagnostics,
+    /// Set when the object exists but is broken in the cloud (its
+    /// provisioning failed): the plan replaces it, for this reason.
+    pub failed: Option<String>,
+}
+
+impl ReadResponse {
+    /// A read that failed with these diagnostics.
+    pub fn error(diags: impl Into<Diagnostics>) -> ReadResponse {
+        ReadResponse {
+            diags: diags.into(),
+            ..ReadResponse::default()
+        }
+    }
+
+    /// A read that found this value.
+    pub fn found(value: Value) -> ReadResponse {
+        ReadResponse {
+            value: Some(value),
+            ..ReadResponse::default()
+        }
+    }
 }
 
 pub struct ReadDataRequest<'a> {
@@ -152,11 +173,6 @@ pub trait Provider: Send + Sync {
     /// Reads an existing object by id, to bring it under management.
     async fn import(&self, req: ImportRequest<'_>) -> ReadResponse {
         let detail = format!("{} does not support import", req.schema.name);
-        ReadResponse {
-            value: None,
-            diags: crate::diag::Diagnostic::error("Cannot import")
-                .with_detail(detail)
-                .into(),
-        }
+        ReadResponse::error(crate::diag::Diagnostic::error("Cannot import").with_detail(detail))
     }
 }

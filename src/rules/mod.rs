@@ -21,7 +21,7 @@ use crate::core::ResourceValues;
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::lang::Value;
 use crate::plan::Plan;
-use crate::schema;
+use crate::schema::Schema;
 use hcl_edit::structure::Structure;
 use hcl_edit::Span as _;
 use std::collections::HashMap;
@@ -199,11 +199,9 @@ pub struct PlannedValues {
 }
 
 impl ResourceValues for PlannedValues {
-    fn instance_value(&mut self, instance: &Instance, config_value: Value) -> Value {
-        let Some(schema) = schema::legacy::lookup(instance.resource.mode, &instance.resource.type_name) else {
-            return config_value;
-        };
-        let value = if instance.resource.mode == Mode::Managed {
+    fn instance_value(&mut self, instance: &Instance, schema: &Schema, config_value: Value) -> Value {
+        // Ids matter to the rules: the types with an ARM mapping get theirs.
+        let value = if instance.resource.mode == Mode::Managed && schema.arm.is_some() {
             crate::provider::azurerm::plan_resource(schema, None, &config_value, &self.subscription).value
         } else {
             crate::core::body::unknown_computed(&schema.block, config_value)
@@ -267,19 +265,6 @@ pub fn check_plan(config: &Config, plan: &Plan, registered: HashMap<String, bool
     check(&cx)
 }
 
-/// A replacement the domain requires though no attribute changed: EXT005,
-/// an extension whose provisioning state is Failed is reinstalled.
-pub fn replacement(type_name: &str, prior: &Value) -> Option<crate::plan::Reason> {
-    let extension = matches!(
-        type_name,
-        "azurerm_kubernetes_cluster_extension" | "azurerm_arc_kubernetes_cluster_extension"
-    );
-    let failed = prior.get("provisioning_state").and_then(Value::as_str) == Some("Failed");
-    (extension && failed).then(|| {
-        crate::plan::Reason::Rule("EXT005: its provisioning state in Azure is Failed, so it is reinstalled".into())
-    })
-}
-
 /// Namespaces whose registration the rules need to know at plan time.
 pub const WATCHED_NAMESPACES: [&str; 2] = ["Microsoft.KubernetesConfiguration", "Microsoft.Kubernetes"];
 
@@ -292,6 +277,7 @@ pub(crate) mod test_support {
         let (mut config, d) = crate::config::load::from_files(
             std::path::Path::new("."),
             vec![("main.tf".into(), Ok(src.as_bytes().to_vec()))],
+            &crate::provider::catalog::testing::schemas(),
         );
         assert!(!d.has_errors(), "{d:?}");
         let (vars, _) = crate::config::vars::resolve(&mut config, &Default::default(), Default::default());
@@ -299,7 +285,13 @@ pub(crate) mod test_support {
             subscription: "sub".into(),
             values: Vec::new(),
         };
-        let (_, d) = crate::core::evaluate(&config, vars, &mut hook, crate::core::EvalMode::default());
+        let (_, d) = crate::core::evaluate(
+            &config,
+            &super::ordering::edges(&config),
+            vars,
+            &mut hook,
+            crate::core::EvalMode::default(),
+        );
         assert!(!d.has_errors(), "{:?}", d.iter().next());
         let out: Diagnostics = super::check_planned(&config, &hook.values);
         out.iter()

@@ -169,7 +169,7 @@ fn grants(ra: &Subject, target: &str, principal: &Subject) -> bool {
     let by_id = ra.str(&["role_definition_id"]).is_some_and(|id| {
         let guid = id.rsplit('/').next().unwrap_or("");
         NETWORK_ROLES.iter().any(|r| {
-            crate::provider::azurerm::types::builtin_roles()
+            crate::config::tables::builtin_roles()
                 .get(*r)
                 .is_some_and(|g| g.eq_ignore_ascii_case(guid))
         })

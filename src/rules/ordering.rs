@@ -8,6 +8,7 @@
 use crate::addrs::{Item, Mode, Object, Resource};
 use crate::config::{Config, Module};
 use crate::lang::refs::{references_with, Reference};
+use crate::schema::SchemaSource;
 use hcl_edit::structure::{Body, Structure};
 
 /// The resources an attribute or block at `path` refers to.
@@ -61,18 +62,22 @@ pub fn registered_namespaces(r: &crate::config::Resource) -> Vec<String> {
 }
 
 /// The ARM namespace of a resource type: `Microsoft.KubernetesConfiguration`.
-pub fn namespace_of(type_name: &str) -> Option<String> {
-    let schema = crate::schema::legacy::lookup(Mode::Managed, type_name)?;
+pub fn namespace_of(schemas: &dyn SchemaSource, type_name: &str) -> Option<String> {
+    let schema = schemas.schema(Mode::Managed, type_name)?;
     Some(schema.arm.as_ref()?.resource_type.split('/').next()?.to_string())
 }
 
 /// Edges `(from, to, reason)`: `from` must come after `to`. Found inside
 /// each module, from the references its blocks make.
-pub fn edges(config: &Config) -> Vec<(Object, Object, String)> {
-    config.modules.values().flat_map(module_edges).collect()
+pub fn edges(config: &Config) -> Vec<crate::graph::Inferred> {
+    config
+        .modules
+        .values()
+        .flat_map(|m| module_edges(m, &*config.schemas))
+        .collect()
 }
 
-fn module_edges(config: &Module) -> Vec<(Object, Object, String)> {
+fn module_edges(config: &Module, schemas: &dyn SchemaSource) -> Vec<crate::graph::Inferred> {
     let resource = |r: &Resource| Object::new(config.path.clone(), Item::Resource(r.clone()));
     let mut out = Vec::new();
     // A namespace is registered before its resources are created.
@@ -83,7 +88,7 @@ fn module_edges(config: &Module) -> Vec<(Object, Object, String)> {
     {
         for ns in registered_namespaces(r) {
             for addr in config.resources.keys().filter(|a| a.mode == Mode::Managed && a != &reg) {
-                if namespace_of(&addr.type_name).is_some_and(|n| n.eq_ignore_ascii_case(&ns)) {
+                if namespace_of(schemas, &addr.type_name).is_some_and(|n| n.eq_ignore_ascii_case(&ns)) {
                     out.push((
                         resource(addr),
                         resource(reg),

@@ -1,8 +1,8 @@
 //! Role assignment rules (RBAC).
 
 use super::{finding, Context};
+use crate::config::tables::builtin_roles;
 use crate::diag::{Diagnostics, Severity::*};
-use crate::provider::azurerm::types::builtin_roles;
 
 pub fn check(cx: &Context, out: &mut Diagnostics) {
     for ra in cx.of_type("azurerm_role_assignment") {

@@ -47,6 +47,45 @@ pub trait SchemaSource {
     /// Every type name of one mode whose provider's local name is `provider`,
     /// sorted (for suggestions).
     fn type_names(&self, mode: Mode, provider: &str) -> Vec<&str>;
+
+    /// The local names of the providers that have schemas.
+    fn providers(&self) -> Vec<&str>;
+
+    /// The source of a provider known not to be implemented (`kubernetes`),
+    /// whose resources get one error naming it.
+    fn unimplemented(&self, provider: &str) -> Option<&'static str> {
+        let _ = provider;
+        None
+    }
+}
+
+/// The schemas of a run, shared: what a loaded configuration is read with.
+#[derive(Clone)]
+pub struct Schemas(pub std::sync::Arc<dyn SchemaSource + Send + Sync>);
+
+impl Schemas {
+    pub fn new(source: impl SchemaSource + Send + Sync + 'static) -> Schemas {
+        Schemas(std::sync::Arc::new(source))
+    }
+}
+
+impl Default for Schemas {
+    fn default() -> Schemas {
+        Schemas::new(NoSchemas)
+    }
+}
+
+impl std::fmt::Debug for Schemas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Schemas")
+    }
+}
+
+impl std::ops::Deref for Schemas {
+    type Target = dyn SchemaSource + Send + Sync;
+    fn deref(&self) -> &Self::Target {
+        &*self.0
+    }
 }
 
 /// No schemas at all: for tests of what needs none, and for reading
@@ -61,5 +100,8 @@ impl SchemaSource for NoSchemas {
     fn type_names(&self, _: Mode, _: &str) -> Vec<&str> {
         Vec::new()
     }
+
+    fn providers(&self) -> Vec<&str> {
+        Vec::new()
+    }
 }
-pub mod legacy;

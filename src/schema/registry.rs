@@ -16,7 +16,11 @@ use std::sync::OnceLock;
 /// An overlay file compiled in: (mode, type name, JSON text).
 pub type OverlayFile = (Mode, &'static str, &'static str);
 
-pub struct ProviderSchemas {
+/// Cheap to clone: the catalog and the provider share one.
+#[derive(Clone)]
+pub struct ProviderSchemas(std::sync::Arc<Inner>);
+
+struct Inner {
     /// `registry.terraform.io/hashicorp/azurerm`.
     source: String,
     text: &'static str,
@@ -53,12 +57,12 @@ impl ProviderSchemas {
     /// The schemas of the provider `source` in a `providers schema -json`
     /// document, with the overlays aksplan has for its types.
     pub fn new(source: &str, text: &'static str, overlays: &'static [OverlayFile]) -> ProviderSchemas {
-        ProviderSchemas {
+        ProviderSchemas(std::sync::Arc::new(Inner {
             source: source.to_string(),
             text,
             overlays,
             index: OnceLock::new(),
-        }
+        }))
     }
 
     /// The provider source addresses a document holds schemas for.
@@ -82,19 +86,20 @@ impl ProviderSchemas {
     }
 
     pub fn source(&self) -> &str {
-        &self.source
+        &self.0.source
     }
 
     fn index(&self) -> &Index {
-        self.index.get_or_init(|| {
+        let me = &*self.0;
+        me.index.get_or_init(|| {
             // The embedded documents are checked by tests, and a user's is
             // checked by `check` before use: an unreadable one has no types.
-            let Ok(doc) = serde_json::from_str::<Document<'static>>(self.text) else {
+            let Ok(doc) = serde_json::from_str::<Document<'static>>(me.text) else {
                 return Index::default();
             };
             let Some(p) = doc
                 .provider_schemas
-                .get(&self.source)
+                .get(&me.source)
                 .and_then(|raw| serde_json::from_str::<ProviderJson<'static>>(raw.get()).ok())
             else {
                 return Index::default();
@@ -143,7 +148,8 @@ impl ProviderSchemas {
     }
 
     fn overlay(&self, mode: Mode, name: &str) -> Option<&'static str> {
-        self.overlays
+        self.0
+            .overlays
             .iter()
             .find(|(m, n, _)| *m == mode && *n == name)
             .map(|(_, _, text)| *text)

@@ -12,6 +12,7 @@ use crate::config::{Config, Module};
 use crate::diag::{Diagnostics, Sources};
 use crate::lang::Value;
 use crate::plan::{Action, Plan, Reason, ResourceChange};
+use crate::schema::SchemaSource;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Body;
 use serde_json::{json, Map, Value as Json};
@@ -30,9 +31,9 @@ struct Split {
 
 /// Splits a resource's value, with the attributes its schema calls
 /// sensitive marked even while unknown.
-fn split_resource(addr: &Instance, v: &Value) -> Split {
-    match crate::schema::legacy::lookup(addr.resource.mode, &addr.resource.type_name) {
-        Some(schema) => split(&crate::provider::azurerm::mark_sensitive(&schema.block, v.clone())),
+fn split_resource(schemas: &dyn SchemaSource, addr: &Instance, v: &Value) -> Split {
+    match schemas.schema(addr.resource.mode, &addr.resource.type_name) {
+        Some(schema) => split(&crate::provider::shape::mark_sensitive(&schema.block, v.clone())),
         None => split(v),
     }
 }
@@ -145,8 +146,8 @@ fn identity(addr: &Instance) -> Map<String, Json> {
     m
 }
 
-fn resource_values(addr: &Instance, value: &Value) -> Json {
-    let s = split_resource(addr, value);
+fn resource_values(schemas: &dyn SchemaSource, addr: &Instance, value: &Value) -> Json {
+    let s = split_resource(schemas, addr, value);
     let mut m = identity(addr);
     m.insert("schema_version".into(), json!(0));
     m.insert("values".into(), known(&s.value, &s.unknown));
@@ -154,14 +155,14 @@ fn resource_values(addr: &Instance, value: &Value) -> Json {
     Json::Object(m)
 }
 
-fn change(c: &ResourceChange, prior: Option<&Value>) -> Json {
+fn change(schemas: &dyn SchemaSource, c: &ResourceChange, prior: Option<&Value>) -> Json {
     // A no-op keeps its value once, in the prior state.
     let (before, after) = match c.action {
         Action::NoOp => (prior, prior),
         _ => (c.before.as_ref(), c.after.as_ref()),
     };
-    let b = before.map(|v| split_resource(&c.addr, v));
-    let a = after.map(|v| split_resource(&c.addr, v));
+    let b = before.map(|v| split_resource(schemas, &c.addr, v));
+    let a = after.map(|v| split_resource(schemas, &c.addr, v));
     let none = || Split {
         value: Json::Null,
         unknown: Json::Bool(false),
@@ -375,7 +376,7 @@ pub fn plan_json(plan: &Plan, config: &Config, diags: &Diagnostics, sources: &So
         .changes
         .iter()
         .filter(|c| c.addr.resource.mode == Mode::Managed || c.action == Action::Read)
-        .map(|c| change(c, prior(&c.addr)))
+        .map(|c| change(&*config.schemas, c, prior(&c.addr)))
         .collect();
     let planned: Vec<(&Instance, Json)> = plan
         .changes
@@ -386,14 +387,14 @@ pub fn plan_json(plan: &Plan, config: &Config, diags: &Diagnostics, sources: &So
                 Action::Delete => None,
                 _ => c.after.as_ref(),
             }?;
-            Some((&c.addr, resource_values(&c.addr, after)))
+            Some((&c.addr, resource_values(&*config.schemas, &c.addr, after)))
         })
         .collect();
     let prior_resources: Vec<(&Instance, Json)> = plan
         .prior_state
         .resources
         .iter()
-        .map(|(a, r)| (a, resource_values(a, &r.value)))
+        .map(|(a, r)| (a, resource_values(&*config.schemas, a, &r.value)))
         .collect();
     let mut output_changes = Map::new();
     let mut planned_outputs = Map::new();

@@ -8,6 +8,7 @@
 use crate::diag::{Diagnostics, Severity, Sources};
 use crate::plan::render::{self, Style};
 use crate::plan::{Action, Plan, ResourceChange};
+use crate::schema::SchemaSource;
 use std::fmt::Write;
 
 /// GitHub's limit on a comment body, in characters.
@@ -64,9 +65,9 @@ fn cell(s: &str) -> String {
 
 /// The text plan of one resource as a `diff` block: the action symbol moved
 /// to the first column, so GitHub colours it.
-fn diff_block(c: &ResourceChange) -> String {
+fn diff_block(c: &ResourceChange, schemas: &dyn SchemaSource) -> String {
     let mut text = String::new();
-    render::change(c, Style { color: false }, &mut text);
+    render::change(c, Style { color: false, schemas }, &mut text);
     let mut out = String::from("```diff\n");
     for line in text.lines() {
         let trimmed = line.trim_start();
@@ -91,12 +92,18 @@ fn diff_block(c: &ResourceChange) -> String {
     out
 }
 
-pub fn markdown(p: &Plan, diags: &Diagnostics, sources: &Sources) -> String {
-    render_within(p, diags, sources, GITHUB_LIMIT)
+pub fn markdown(p: &Plan, schemas: &dyn SchemaSource, diags: &Diagnostics, sources: &Sources) -> String {
+    render_within(p, schemas, diags, sources, GITHUB_LIMIT)
 }
 
 /// Renders the comment in at most `limit` characters.
-pub fn render_within(p: &Plan, diags: &Diagnostics, sources: &Sources, limit: usize) -> String {
+pub fn render_within(
+    p: &Plan,
+    schemas: &dyn SchemaSource,
+    diags: &Diagnostics,
+    sources: &Sources,
+    limit: usize,
+) -> String {
     let changes: Vec<&ResourceChange> = p
         .changes
         .iter()
@@ -194,7 +201,7 @@ pub fn render_within(p: &Plan, diags: &Diagnostics, sources: &Sources, limit: us
             "\n<details><summary>{} <code>{}</code></summary>\n\n{}\n</details>\n",
             symbol(c),
             c.addr,
-            diff_block(c)
+            diff_block(c, schemas)
         );
         if budget.take(&block) {
             details.push_str(&block);

@@ -25,6 +25,7 @@ struct Pending {
 
 struct Converter<'a> {
     json: &'a str,
+    schemas: &'a dyn crate::schema::SchemaSource,
     name: &'a str,
     file: FileId,
     depth: usize,
@@ -33,9 +34,16 @@ struct Converter<'a> {
 
 /// Converts a parsed `.tf.json` document; `name` is the file's display
 /// name, for details that cite a place.
-pub fn convert(json: &str, name: &str, file: FileId, root: &Node) -> (Writer, Vec<Diagnostic>) {
+pub fn convert(
+    json: &str,
+    name: &str,
+    file: FileId,
+    root: &Node,
+    schemas: &dyn crate::schema::SchemaSource,
+) -> (Writer, Vec<Diagnostic>) {
     let mut c = Converter {
         json,
+        schemas,
         name,
         file,
         depth: 0,
@@ -64,7 +72,7 @@ fn first_token(node: &Node) -> Range<usize> {
     }
 }
 
-impl Converter<'_> {
+impl<'a> Converter<'a> {
     fn indent(&self, w: &mut Writer) {
         w.text(&"  ".repeat(self.depth));
     }
@@ -141,7 +149,7 @@ impl Converter<'_> {
         }
     }
 
-    fn body(&mut self, w: &mut Writer, kind: Body, node: &Node) {
+    fn body(&mut self, w: &mut Writer, kind: Body<'a>, node: &Node) {
         let just = matches!(kind, Body::Table(t) if t.just_attributes);
         let members = if just {
             match &node.value {
@@ -249,14 +257,14 @@ impl Converter<'_> {
         key
     }
 
-    fn block(&mut self, w: &mut Writer, key: &Str, b: Block, node: &Node) {
+    fn block(&mut self, w: &mut Writer, key: &Str, b: Block<'a>, node: &Node) {
         let mut labels = Vec::new();
         self.labelled(w, key, b, node, &mut labels);
     }
 
     /// Peels one label level per nesting of objects, then writes the block
     /// (or the blocks, for an array) found under the labels.
-    fn labelled<'n>(&mut self, w: &mut Writer, key: &Str, b: Block, node: &'n Node, labels: &mut Vec<&'n Str>) {
+    fn labelled<'n>(&mut self, w: &mut Writer, key: &Str, b: Block<'a>, node: &'n Node, labels: &mut Vec<&'n Str>) {
         if let Some(label) = b.labels.get(labels.len()) {
             let members = self.members(w, node, Some(label));
             if members.is_empty() {
@@ -299,9 +307,9 @@ impl Converter<'_> {
         }
     }
 
-    fn one_block(&mut self, w: &mut Writer, key: &Str, b: Block, labels: &[&Str], node: &Node) {
+    fn one_block(&mut self, w: &mut Writer, key: &Str, b: Block<'a>, labels: &[&Str], node: &Node) {
         let values: Vec<String> = labels.iter().map(|l| l.value.clone()).collect();
-        let body = b.body.body(&values);
+        let body = b.body.body(&values, self.schemas);
         self.indent(w);
         // A labelled block's header stands on its last label, which names it
         // and usually shares its line; an unlabelled one on its type.

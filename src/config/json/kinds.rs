@@ -10,7 +10,7 @@
 //! aksplan's validation.
 
 use crate::addrs::Mode as ResourceMode;
-use crate::schema::{self, BlockSchema};
+use crate::schema::{BlockSchema, SchemaSource};
 
 /// How the value of an argument is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,50 +33,47 @@ pub enum Mode {
 
 /// The kind of a block body.
 #[derive(Debug, Clone, Copy)]
-pub enum Body {
+pub enum Body<'s> {
     Table(&'static Table),
     /// A resource or data block: meta-arguments, then the type's schema.
-    Resource(Option<&'static BlockSchema>),
+    Resource(Option<&'s BlockSchema>),
     /// A nested block of a resource, by its schema.
-    Schema(&'static BlockSchema),
+    Schema(&'s BlockSchema),
     /// A `dynamic` block generating blocks of the given schema.
-    Dynamic(Option<&'static BlockSchema>),
+    Dynamic(Option<&'s BlockSchema>),
 }
 
 /// A key of a body.
 #[derive(Debug, Clone, Copy)]
-pub enum Member {
+pub enum Member<'s> {
     Attr(Mode),
-    Block(Block),
+    Block(Block<'s>),
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct Block {
+pub struct Block<'s> {
     pub labels: &'static [&'static str],
-    pub body: Target,
+    pub body: Target<'s>,
 }
 
 /// The body of a block, which for some blocks depends on their labels.
 #[derive(Debug, Clone, Copy)]
-pub enum Target {
-    Fixed(Body),
+pub enum Target<'s> {
+    Fixed(Body<'s>),
     Resource(ResourceMode),
     /// An ephemeral resource: aksplan has none, so no schema.
     Ephemeral,
     /// `dynamic "NAME"` inside a body of this schema.
-    Dynamic(Option<&'static BlockSchema>),
+    Dynamic(Option<&'s BlockSchema>),
 }
 
-impl Target {
-    pub fn body(self, labels: &[String]) -> Body {
+impl<'s> Target<'s> {
+    pub fn body(self, labels: &[String], schemas: &'s dyn SchemaSource) -> Body<'s> {
         match self {
             Target::Fixed(b) => b,
-            Target::Resource(mode) => Body::Resource(
-                labels
-                    .first()
-                    .and_then(|t| schema::legacy::lookup(mode, t))
-                    .map(|s| &s.block),
-            ),
+            Target::Resource(mode) => {
+                Body::Resource(labels.first().and_then(|t| schemas.schema(mode, t)).map(|s| &s.block))
+            }
             Target::Ephemeral => Body::Resource(None),
             Target::Dynamic(parent) => Body::Dynamic(
                 parent
@@ -103,7 +100,7 @@ pub enum Rest {
 #[derive(Debug)]
 pub struct Table {
     pub attrs: &'static [(&'static str, Mode)],
-    pub blocks: &'static [(&'static str, &'static [&'static str], Target)],
+    pub blocks: &'static [(&'static str, &'static [&'static str], Target<'static>)],
     pub rest: Rest,
     /// Read as terraform's `JustAttributes` reads a body: one object (no
     /// array of objects), every key an argument.
@@ -112,7 +109,7 @@ pub struct Table {
 
 use Mode::*;
 
-const fn fixed(t: &'static Table) -> Target {
+const fn fixed(t: &'static Table) -> Target<'static> {
     Target::Fixed(Body::Table(t))
 }
 
@@ -353,9 +350,9 @@ static DYNAMIC: Table = Table {
     just_attributes: false,
 };
 
-impl Body {
+impl<'s> Body<'s> {
     /// What `key` is in this body; `None` for a key it does not take.
-    pub fn member(self, key: &str) -> Option<Member> {
+    pub fn member(self, key: &str) -> Option<Member<'s>> {
         match self {
             Body::Table(t) => table_member(t, key),
             Body::Resource(schema) => table_member(&RESOURCE, key).or_else(|| match schema {
@@ -383,7 +380,7 @@ impl Body {
 
     /// Names to suggest for a misspelt key: arguments not yet set, and
     /// block types (which may repeat), as terraform suggests them.
-    pub fn names(self, set: &[&str]) -> Vec<&'static str> {
+    pub fn names(self, set: &[&str]) -> Vec<&'s str> {
         let from_table = |t: &'static Table| {
             t.attrs
                 .iter()
@@ -392,7 +389,7 @@ impl Body {
                 .chain(t.blocks.iter().map(|(n, _, _)| *n))
                 .collect::<Vec<_>>()
         };
-        let from_schema = |s: &'static BlockSchema| {
+        let from_schema = |s: &'s BlockSchema| {
             s.attributes
                 .iter()
                 .filter(|(n, a)| !a.is_read_only() && !set.contains(&n.as_str()))
@@ -414,7 +411,7 @@ impl Body {
     }
 }
 
-fn table_member(t: &'static Table, key: &str) -> Option<Member> {
+fn table_member<'s>(t: &'static Table, key: &str) -> Option<Member<'s>> {
     if let Some((_, mode)) = t.attrs.iter().find(|(n, _)| *n == key) {
         return Some(Member::Attr(*mode));
     }
@@ -424,7 +421,7 @@ fn table_member(t: &'static Table, key: &str) -> Option<Member> {
         .map(|(_, labels, body)| Member::Block(Block { labels, body: *body }))
 }
 
-fn schema_member(s: &'static BlockSchema, key: &str) -> Option<Member> {
+fn schema_member<'s>(s: &'s BlockSchema, key: &str) -> Option<Member<'s>> {
     if s.attributes.contains_key(key) {
         return Some(Member::Attr(Expr));
     }
@@ -443,10 +440,12 @@ fn schema_member(s: &'static BlockSchema, key: &str) -> Option<Member> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::catalog::testing::catalog as schemas;
 
     #[test]
     fn resource_keys_follow_the_schema() {
-        let cluster = Target::Resource(ResourceMode::Managed).body(&["azurerm_kubernetes_cluster".into(), "k".into()]);
+        let cluster =
+            Target::Resource(ResourceMode::Managed).body(&["azurerm_kubernetes_cluster".into(), "k".into()], schemas());
         assert!(matches!(cluster.member("count"), Some(Member::Attr(Expr))));
         assert!(matches!(cluster.member("depends_on"), Some(Member::Attr(RawList))));
         assert!(matches!(cluster.member("name"), Some(Member::Attr(Expr))));
@@ -460,22 +459,23 @@ mod tests {
 
     #[test]
     fn unknown_types_take_any_argument() {
-        let unknown = Target::Resource(ResourceMode::Managed).body(&["nope_thing".into(), "x".into()]);
+        let unknown = Target::Resource(ResourceMode::Managed).body(&["nope_thing".into(), "x".into()], schemas());
         assert!(matches!(unknown.member("anything"), Some(Member::Attr(Expr))));
         assert!(matches!(unknown.member("provider"), Some(Member::Attr(Raw))));
     }
 
     #[test]
     fn dynamic_content_takes_the_generated_block_schema() {
-        let cluster = Target::Resource(ResourceMode::Managed).body(&["azurerm_kubernetes_cluster".into(), "k".into()]);
+        let cluster =
+            Target::Resource(ResourceMode::Managed).body(&["azurerm_kubernetes_cluster".into(), "k".into()], schemas());
         let Some(Member::Block(dynamic)) = cluster.member("dynamic") else {
             panic!()
         };
-        let body = dynamic.body.body(&["default_node_pool".into()]);
+        let body = dynamic.body.body(&["default_node_pool".into()], schemas());
         let Some(Member::Block(content)) = body.member("content") else {
             panic!()
         };
-        let pool = content.body.body(&[]);
+        let pool = content.body.body(&[], schemas());
         assert!(matches!(pool.member("vm_size"), Some(Member::Attr(Expr))));
         assert!(matches!(body.member("iterator"), Some(Member::Attr(Raw))));
     }

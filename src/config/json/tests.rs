@@ -10,7 +10,7 @@ use std::path::Path;
 fn hcl(json: &str) -> (String, Vec<(String, String)>) {
     let mut sources = Sources::default();
     let file = sources.add("main.tf.json", json);
-    let (_, diags) = to_hcl(file, &mut sources);
+    let (_, diags) = to_hcl(file, &mut sources, &*crate::provider::catalog::testing::schemas());
     let found = diags
         .iter()
         .map(|d| {
@@ -30,6 +30,7 @@ fn load(files: &[(&str, &str)]) -> (Config, Diagnostics) {
             .iter()
             .map(|(n, t)| (n.to_string(), Ok(t.as_bytes().to_vec())))
             .collect(),
+        &crate::provider::catalog::testing::schemas(),
     )
 }
 
@@ -188,7 +189,7 @@ fn what_terraform_rejects_in_the_structure_is_reported_at_its_key() {
     let mut sources = Sources::default();
     let json = "{\"resource\": {\"azurerm_resource_group\": {\"rg\": {\n  \"name\": \"a\",\n  \"name\": \"b\", \"nmae\": 1}}}}";
     let f = sources.add("main.tf.json", json);
-    let (_, d) = to_hcl(f, &mut sources);
+    let (_, d) = to_hcl(f, &mut sources, &*crate::provider::catalog::testing::schemas());
     let details: Vec<&str> = d.iter().map(|d| d.detail.as_str()).collect();
     assert_eq!(
         details,

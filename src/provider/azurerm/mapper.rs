@@ -271,7 +271,7 @@ pub fn id_attributes(schema: &Schema, id: &str) -> Vec<(String, String)> {
 mod tests {
     use super::*;
     use crate::addrs::Mode;
-    use crate::schema::legacy::lookup;
+    use crate::provider::catalog::testing::schema as lookup;
 
     #[test]
     fn ids_from_templates_and_back() {
@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn cluster_round_trips_through_arm_json() {
-        let schema = lookup(Mode::Managed, "azurerm_kubernetes_cluster").unwrap();
+        let schema = lookup(Mode::Managed, "azurerm_kubernetes_cluster");
         let v = crate::lang::eval::eval_standalone(
             r#"{
               location = "westeurope", dns_prefix = "k", tags = { a = "b" },

@@ -15,9 +15,10 @@ pub struct Planned {
 }
 
 pub fn plan(schema: &Schema, prior: Option<&Value>, config: &Value, subscription: &str) -> Planned {
-    let (mut value, replace) = planning::plan(&schema.block, prior, config, |v, replace| {
-        super::types::in_place_exceptions(&schema.name, v, replace)
-    });
+    let hooks = super::types::hooks(&schema.name);
+    let mut config = config.clone();
+    hooks.before_plan(&mut config, prior, subscription);
+    let (mut value, replace) = planning::plan(&schema.block, prior, &config, |v, replace| hooks.in_place(v, replace));
     let keep_prior_id = prior.is_some() && replace.is_empty();
     let id = match (keep_prior_id, prior.and_then(|p| p.get("id"))) {
         (true, Some(id)) if !id.is_null() => id.clone(),
@@ -44,10 +45,10 @@ mod tests {
     use super::*;
     use crate::addrs::Mode;
     use crate::lang::eval::eval_standalone;
-    use crate::schema::legacy::lookup;
+    use crate::provider::catalog::testing::schema as lookup;
 
     fn rg() -> &'static Schema {
-        lookup(Mode::Managed, "azurerm_resource_group").unwrap()
+        lookup(Mode::Managed, "azurerm_resource_group")
     }
 
     #[test]
@@ -81,7 +82,7 @@ mod tests {
 
     #[test]
     fn omitted_optional_computed_attributes_keep_prior_values() {
-        let schema = lookup(Mode::Managed, "azurerm_user_assigned_identity").unwrap();
+        let schema = lookup(Mode::Managed, "azurerm_user_assigned_identity");
         let prior = eval_standalone(r#"{ id = "/x", name = "i", resource_group_name = "rg", location = "westeurope", tags = null, principal_id = "p", client_id = "c", tenant_id = "t" }"#).unwrap();
         let cfg = eval_standalone(
             r#"{ name = "i", resource_group_name = "rg", location = "westeurope", tags = { a = "b" } }"#,

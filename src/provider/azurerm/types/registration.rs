@@ -1,15 +1,14 @@
 //! `azurerm_resource_provider_registration`: registering a namespace and its
 //! preview features is done with actions (`POST .../register`), not PUTs.
 
-use super::{arm_diagnostic, ApplyResponse, ReadResponse};
-use crate::diag::Diagnostics;
+use super::super::arm_diagnostic;
 use crate::lang::value::Map;
 use crate::lang::Value;
 use crate::provider::arm::{ArmClient, ArmRequest, Method};
+use crate::provider::protocol::{ApplyResponse, ReadResponse};
 use crate::schema::Schema;
 use serde_json::Value as Json;
 
-pub const TYPE: &str = "azurerm_resource_provider_registration";
 const FEATURES_API: &str = "2015-12-01";
 
 fn request(method: Method, path: String, api_version: &str) -> ArmRequest {
@@ -34,7 +33,7 @@ fn features_of(v: &Value) -> Vec<(String, bool)> {
         .collect()
 }
 
-pub async fn read<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> ReadResponse {
+pub async fn read<C: ArmClient>(client: &C, sub: &str, schema: &Schema, prior: &Value) -> ReadResponse {
     let api = schema.arm.as_ref().map_or("", |a| a.api_version.as_str());
     let (Some(id), Some(ns)) = (
         prior.get("id").and_then(Value::as_str),
@@ -44,19 +43,14 @@ pub async fn read<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> R
     };
     let provider = match client.send(request(Method::Get, id.to_string(), api)).await {
         Ok(r) => r.body,
-        Err(e) => {
-            return ReadResponse {
-                value: None,
-                diags: arm_diagnostic(&e).into(),
-            }
-        }
+        Err(e) => return ReadResponse::error(arm_diagnostic(&e)),
     };
     if provider.get("registrationState").and_then(Json::as_str) != Some("Registered") {
         return ReadResponse::default();
     }
     let mut features = Vec::new();
     for (name, _) in features_of(prior) {
-        let path = feature_path(client.subscription(), ns, &name);
+        let path = feature_path(sub, ns, &name);
         let state = match client.send(request(Method::Get, path, FEATURES_API)).await {
             Ok(r) => r
                 .body
@@ -64,12 +58,7 @@ pub async fn read<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> R
                 .and_then(Json::as_str)
                 .unwrap_or("")
                 .to_string(),
-            Err(e) => {
-                return ReadResponse {
-                    value: None,
-                    diags: arm_diagnostic(&e).into(),
-                }
-            }
+            Err(e) => return ReadResponse::error(arm_diagnostic(&e)),
         };
         features.push(Value::Object(Map::from([
             ("name".into(), Value::String(name)),
@@ -84,13 +73,10 @@ pub async fn read<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> R
         ("name".into(), Value::string(ns)),
         ("feature".into(), Value::set(features)),
     ]));
-    ReadResponse {
-        value: Some(value),
-        diags: Diagnostics::new(),
-    }
+    ReadResponse::found(value)
 }
 
-pub async fn apply<C: ArmClient>(client: &C, schema: &Schema, planned: &Value) -> ApplyResponse {
+pub async fn apply<C: ArmClient>(client: &C, sub: &str, schema: &Schema, planned: &Value) -> ApplyResponse {
     let api = schema.arm.as_ref().map_or("", |a| a.api_version.as_str());
     let (Some(id), Some(ns)) = (
         planned.get("id").and_then(Value::as_str),
@@ -106,7 +92,7 @@ pub async fn apply<C: ArmClient>(client: &C, schema: &Schema, planned: &Value) -
     }
     for (name, on) in features_of(planned) {
         let action = if on { "register" } else { "unregister" };
-        let path = format!("{}/{action}", feature_path(client.subscription(), ns, &name));
+        let path = format!("{}/{action}", feature_path(sub, ns, &name));
         if let Err(e) = client.send(request(Method::Post, path, FEATURES_API)).await {
             return ApplyResponse {
                 value: None,
@@ -114,14 +100,14 @@ pub async fn apply<C: ArmClient>(client: &C, schema: &Schema, planned: &Value) -
             };
         }
     }
-    let r = read(client, schema, planned).await;
+    let r = read(client, sub, schema, planned).await;
     ApplyResponse {
         value: r.value,
         diags: r.diags,
     }
 }
 
-pub async fn delete<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> ApplyResponse {
+pub async fn delete<C: ArmClient>(client: &C, _sub: &str, schema: &Schema, prior: &Value) -> ApplyResponse {
     let api = schema.arm.as_ref().map_or("", |a| a.api_version.as_str());
     let Some(id) = prior.get("id").and_then(Value::as_str) else {
         return ApplyResponse::default();

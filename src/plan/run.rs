@@ -1,0 +1,171 @@
+//! Making a plan, from the configuration, the prior state and the
+//! providers: refresh, `import` blocks, the walk, and what the refresh
+//! found. The command line only opens the cloud and the state, and shows
+//! the result; the domain rules run after, on the plan this makes.
+
+use super::engine::{self, PlanOptions, Planning, Refreshed};
+use super::{Plan, Reason};
+use crate::addrs::{Instance, Mode};
+use crate::config::Config;
+use crate::core::Evaluated;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::lang::Value;
+use crate::provider::protocol::{ImportRequest, ProviderConfig};
+use crate::provider::registry::Providers;
+use crate::schema::Schema;
+use crate::state::{ResourceState, State};
+use indexmap::IndexMap;
+use std::collections::HashMap;
+use tokio::runtime::Handle;
+
+/// How a plan reaches the cloud.
+pub struct Cloud<'a> {
+    pub providers: &'a Providers,
+    /// The runtime the providers' calls run on; planning blocks on it, so
+    /// it must not be called from one of its threads.
+    pub runtime: &'a Handle,
+    /// At most this many reads at once.
+    pub parallelism: usize,
+}
+
+/// What a plan is made of beside the state: the configuration, the root
+/// variables' values, and the orderings the domain rules infer.
+pub struct Inputs<'a> {
+    pub config: &'a Config,
+    pub variables: IndexMap<String, Value>,
+    pub inferred: &'a [crate::graph::Inferred],
+}
+
+/// Refreshes the state unless `opts` says not to, and plans.
+pub fn plan(inputs: Inputs<'_>, state: State, cloud: &Cloud<'_>, opts: &PlanOptions) -> (Plan, Evaluated, Diagnostics) {
+    let refreshed = if opts.refresh {
+        refresh(cloud, state)
+    } else {
+        Refreshed {
+            state: engine::conform_state(state, cloud.providers),
+            ..Refreshed::default()
+        }
+    };
+    plan_refreshed(inputs, refreshed, cloud, opts)
+}
+
+/// Reads every resource in state from the cloud.
+pub fn refresh(cloud: &Cloud<'_>, state: State) -> Refreshed {
+    let state = engine::conform_state(state, cloud.providers);
+    let now = std::time::SystemTime::now();
+    cloud
+        .runtime
+        .block_on(engine::refresh(cloud.providers, state, cloud.parallelism, now))
+}
+
+/// Plans against state already refreshed (or taken as recorded).
+pub fn plan_refreshed(
+    inputs: Inputs<'_>,
+    refreshed: Refreshed,
+    cloud: &Cloud<'_>,
+    opts: &PlanOptions,
+) -> (Plan, Evaluated, Diagnostics) {
+    let config = inputs.config;
+    let Refreshed {
+        state,
+        drift,
+        failed,
+        mut diags,
+    } = refreshed;
+    let (lineage, serial) = (state.lineage.clone(), state.serial);
+    let (state, importing, d) = import_blocks(config, state, cloud);
+    diags.extend(d);
+    let with = Planning {
+        providers: cloud.providers,
+        runtime: cloud.runtime,
+        failed: &failed,
+        inferred: inputs.inferred,
+    };
+    let (mut plan, evaluated, d) = engine::plan(config, inputs.variables, state, &with, opts);
+    diags.extend(d);
+    for dr in drift.iter().filter(|d| d.after.is_none()) {
+        if let Some(c) = plan.changes.iter_mut().find(|c| c.addr == dr.addr) {
+            c.reasons.push(Reason::DeletedOutside);
+        }
+    }
+    for c in plan.changes.iter_mut() {
+        if let Some((id, value)) = importing.get(&c.addr) {
+            c.importing = Some(id.clone());
+            if c.action == super::Action::NoOp {
+                (c.before, c.after) = (Some(value.clone()), Some(value.clone()));
+            }
+        }
+    }
+    plan.drift = drift;
+    plan.state_lineage = lineage;
+    plan.state_serial = serial;
+    diags.sort();
+    (plan, evaluated, diags)
+}
+
+/// Reads the resources of `import` blocks that state does not hold yet,
+/// and adds them to the state the plan starts from, as if they had been
+/// there: the plan then shows how each differs from its configuration, and
+/// apply records it. Returns the imported ids and values by address.
+#[allow(clippy::type_complexity)]
+fn import_blocks(
+    config: &Config,
+    mut state: State,
+    cloud: &Cloud<'_>,
+) -> (State, HashMap<Instance, (String, Value)>, Diagnostics) {
+    let mut imported = HashMap::new();
+    let mut diags = Diagnostics::new();
+    for imp in &config.root().imports {
+        if state.resources.contains_key(&imp.to) {
+            continue; // Imported already: the block has done its work.
+        }
+        let Some(schema) = import_target(config, &imp.to) else {
+            diags.push(
+                Diagnostic::error("Import to a resource that is not in the configuration")
+                    .with_span(imp.span)
+                    .with_detail(format!("add a resource block for {} to import into", imp.to)),
+            );
+            continue;
+        };
+        let (read, d) = read_for_import(cloud, schema, &imp.id);
+        for d in d {
+            diags.push(d.with_span(imp.span));
+        }
+        if let Some(r) = read {
+            imported.insert(imp.to.clone(), (imp.id.clone(), r.value.clone()));
+            state.resources.insert(imp.to.clone(), r);
+        }
+    }
+    (state, imported, diags)
+}
+
+/// Reads the resource at `id` as `schema`'s type, as state will hold it.
+pub fn read_for_import(cloud: &Cloud<'_>, schema: &Schema, id: &str) -> (Option<ResourceState>, Diagnostics) {
+    let Some(provider) = cloud.providers.for_type(&schema.name) else {
+        return (None, Diagnostics::new());
+    };
+    let unconfigured = ProviderConfig::default();
+    let req = ImportRequest {
+        schema,
+        provider: &unconfigured,
+        id,
+    };
+    let r = cloud.runtime.block_on(provider.import(req));
+    let state = r.value.map(|v| ResourceState {
+        type_name: schema.name.clone(),
+        value: crate::provider::shape::settle(&schema.block, v),
+        dependencies: Vec::new(),
+        tainted: false,
+    });
+    (state, r.diags)
+}
+
+/// The schema of the managed resource block `addr` belongs to: what an
+/// import can bring a resource in as. `None` when the configuration has no
+/// such block.
+pub fn import_target<'c>(config: &'c Config, addr: &Instance) -> Option<&'c Schema> {
+    let managed = addr.resource.mode == Mode::Managed;
+    (managed && config.resource_of(addr).is_some())
+        .then(|| config.schema(addr.resource.mode, &addr.resource.type_name))
+        .flatten()
+}

@@ -1,0 +1,120 @@
+//! What a type needs beyond its overlay: one file per type, each a
+//! [`TypeHooks`] implementation, and the one table that names them.
+//!
+//! The generic mapping (overlay ARM paths, id templates, PUT/GET/DELETE)
+//! does the rest. A type with operations of its own (registering a
+//! resource provider, reading the client's configuration) is a [`Custom`].
+
+mod client_config;
+mod extension;
+mod inference_cluster;
+mod kubernetes_cluster;
+pub mod registration;
+mod role_assignment;
+mod role_definition;
+mod subnet;
+
+use crate::addrs::Mode;
+use crate::lang::Value;
+use serde_json::Value as Json;
+use std::borrow::Cow;
+
+pub use role_assignment::{role_assignment_name, role_definition_id};
+
+/// Per-type adjustments to the generic mapping; each defaults to nothing.
+pub trait TypeHooks: Sync {
+    /// Adjusts a configuration value before planning (names Azure derives).
+    fn before_plan(&self, config: &mut Value, prior: Option<&Value>, subscription: &str) {
+        let _ = (config, prior, subscription);
+    }
+
+    /// Takes back replacements a type allows in place in a given case.
+    fn in_place(&self, planned: &Value, replace: &mut Vec<String>) {
+        let _ = (planned, replace);
+    }
+
+    /// Adds to an ARM body what the overlay cannot say.
+    fn to_arm(&self, value: &Value, body: &mut Json) {
+        let _ = (value, body);
+    }
+
+    /// Puts an answer in the one shape the overlay reads.
+    fn normalize_arm<'a>(&self, doc: &'a Json, prior: Option<&Value>) -> Cow<'a, Json> {
+        let _ = prior;
+        Cow::Borrowed(doc)
+    }
+
+    /// Reads from an answer what the overlay cannot.
+    fn read_arm(&self, doc: &Json, value: &mut Value, subscription: &str) {
+        let _ = (doc, value, subscription);
+    }
+
+    /// The body of an update of an existing resource, and whether it is
+    /// sent as a PATCH; `None` to PUT the full body.
+    fn patch(&self, body: &Json) -> Option<Json> {
+        let _ = body;
+        None
+    }
+
+    /// A POST action under the resource whose answer fills attributes
+    /// (`listClusterUserCredential` for a kubeconfig).
+    fn credentials_action(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Fills attributes from that action's answer.
+    fn credentials(&self, answer: &Json, value: &mut Value) {
+        let _ = (answer, value);
+    }
+
+    /// Why an object that exists must be replaced though its attributes
+    /// match: its provisioning failed in Azure.
+    fn failed(&self, doc: &Json) -> Option<String> {
+        let _ = doc;
+        None
+    }
+}
+
+struct Plain;
+impl TypeHooks for Plain {}
+
+/// The hooks of a type.
+pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
+    match type_name {
+        "azurerm_kubernetes_cluster" => &kubernetes_cluster::Hooks,
+        "azurerm_kubernetes_cluster_extension" | "azurerm_arc_kubernetes_cluster_extension" => &extension::Hooks,
+        "azurerm_machine_learning_inference_cluster" => &inference_cluster::Hooks,
+        "azurerm_role_assignment" => &role_assignment::Hooks,
+        "azurerm_subnet" => &subnet::Hooks,
+        _ => &Plain,
+    }
+}
+
+/// Types with operations of their own rather than ARM CRUD on one id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Custom {
+    /// `azurerm_resource_provider_registration`: register and unregister.
+    Registration,
+    /// `data azurerm_client_config`: who aksplan runs as.
+    ClientConfig,
+    /// `data azurerm_role_definition`: a built-in role by name or id.
+    RoleDefinition,
+}
+
+pub fn custom(mode: Mode, type_name: &str) -> Option<Custom> {
+    match (mode, type_name) {
+        (Mode::Managed, "azurerm_resource_provider_registration") => Some(Custom::Registration),
+        (Mode::Data, "azurerm_client_config") => Some(Custom::ClientConfig),
+        (Mode::Data, "azurerm_role_definition") => Some(Custom::RoleDefinition),
+        _ => None,
+    }
+}
+
+pub use client_config::client_config;
+pub use role_definition::role_definition;
+
+fn set(v: &mut Value, key: &str, value: Value) {
+    if let Some(m) = v.as_map_mut() {
+        m.insert(key.to_string(), value);
+    }
+}
