@@ -14,9 +14,11 @@ pub mod builtin;
 pub mod embedded;
 pub mod planning;
 pub mod protocol;
+pub mod random;
 pub mod registry;
 pub mod sealed;
 pub mod sim;
+pub mod standalone;
 
 use arm::{ArmClient, ArmError, ArmRequest, ArmResponse};
 use std::path::PathBuf;
