@@ -19,6 +19,7 @@ pub mod registry;
 pub mod sealed;
 pub mod sim;
 pub mod standalone;
+pub mod time;
 
 use arm::{ArmClient, ArmError, ArmRequest, ArmResponse};
 use std::path::PathBuf;
