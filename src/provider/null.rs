@@ -190,6 +190,7 @@ mod tests {
     #[tokio::test]
     async fn the_data_source_gives_its_inputs_back() {
         let p = null();
+        assert_eq!(p.schemas().check(), Ok(2), "the schemas and overlays parse");
         let s = p.schemas().get(Mode::Data, "null_data_source").unwrap();
         assert!(p.can_apply(s));
         let cfg = config(s, json!({"inputs": {"name": "aks"}}));

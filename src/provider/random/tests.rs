@@ -334,6 +334,7 @@ fn bad_values_are_diagnosed() {
 #[test]
 fn every_random_type_is_applied() {
     let p = random();
+    assert_eq!(p.schemas().check(), Ok(8), "the schemas and overlays parse");
     for name in p.schemas().names(crate::addrs::Mode::Managed) {
         assert!(p.can_apply(schema(&p, name)), "{name}");
     }

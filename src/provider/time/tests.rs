@@ -302,6 +302,7 @@ fn bad_values_are_diagnosed() {
 #[test]
 fn every_time_type_is_applied() {
     let p = time();
+    assert_eq!(p.schemas().check(), Ok(4), "the schemas and overlays parse");
     for name in p.schemas().names(crate::addrs::Mode::Managed) {
         assert!(p.can_apply(schema(&p, name)), "{name}");
     }
