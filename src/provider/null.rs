@@ -108,7 +108,7 @@ impl Provider for Null {
 
     async fn read(&self, req: ReadRequest<'_>) -> ReadResponse {
         ReadResponse {
-            value: Some(req.prior.clone()),
+            value: Some(sa::settle(&req.schema.block, req.prior.clone())),
             diags: Diagnostics::new(),
         }
     }

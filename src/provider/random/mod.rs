@@ -199,7 +199,7 @@ impl Provider for Random {
     /// A random value exists only in state: reading keeps it.
     async fn read(&self, req: ReadRequest<'_>) -> ReadResponse {
         ReadResponse {
-            value: Some(req.prior.clone()),
+            value: Some(sa::settle(&req.schema.block, req.prior.clone())),
             diags: Diagnostics::new(),
         }
     }

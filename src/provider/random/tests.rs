@@ -111,6 +111,19 @@ async fn a_password_is_sensitive_with_a_matching_bcrypt_hash() {
     assert!(hash.starts_with("$2a$10$"), "{hash}");
     assert!(::bcrypt::verify(result.as_str().unwrap(), hash).unwrap());
     assert_stable(&p, s, &state, &cfg);
+    // State read from a file carries no marks: reading marks the secrets again.
+    let (unmarked, _) = state.clone().unmark_deep();
+    let read = p
+        .read(ReadRequest {
+            schema: s,
+            provider: &ProviderConfig::default(),
+            prior: &unmarked,
+            now: now(),
+        })
+        .await;
+    let read = read.value.unwrap();
+    assert!(read.get("result").unwrap().has_sensitive() && read.get("bcrypt_hash").unwrap().has_sensitive());
+    assert!(read.same_as(&state));
 }
 
 #[tokio::test]

@@ -234,7 +234,7 @@ impl Provider for Time {
             }
         }
         ReadResponse {
-            value: Some(req.prior.clone()),
+            value: Some(sa::settle(&req.schema.block, req.prior.clone())),
             diags: Diagnostics::new(),
         }
     }
