@@ -13,12 +13,16 @@ pub mod azurerm;
 pub mod builtin;
 pub mod catalog;
 pub mod embedded;
+pub mod null;
 pub mod planning;
 pub mod protocol;
+pub mod random;
 pub mod registry;
 pub mod sealed;
 pub mod shape;
 pub mod sim;
+pub mod standalone;
+pub mod time;
 
 use arm::{ArmClient, ArmError, ArmRequest, ArmResponse};
 use std::path::PathBuf;
