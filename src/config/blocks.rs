@@ -333,15 +333,6 @@ impl<'a> ModuleReader<'a> {
             .get_attribute("alias")
             .and_then(|a| a.value.as_str().map(str::to_string));
         let name = &labels[0];
-        if name != "azurerm" && name != "azapi" {
-            self.diags.push(
-                Diagnostic::warning("Provider not managed by aksplan")
-                    .with_detail(format!(
-                        "aksplan plans azurerm resources; the {name:?} provider's settings are ignored"
-                    ))
-                    .with_span(self.header_span(file, block)),
-            );
-        }
         let key = format!(
             "provider.{name}{}",
             alias.as_ref().map(|a| format!(".{a}")).unwrap_or_default()
@@ -728,12 +719,10 @@ impl<'a> ModuleReader<'a> {
                         "for_each" => res.for_each = Some(Expr { file, expr: a.value }),
                         "depends_on" => res.depends_on = self.depends_on(file, &a),
                         "provider" => {
+                            let at = Span::new(file, a.value.span().unwrap_or(0..0));
                             res.provider = attr_path(&a.value).map(|steps| {
-                                AttrPath {
-                                    steps,
-                                    span: Span::new(file, 0..0),
-                                }
-                                .to_string()
+                                let name = AttrPath { steps, span: at }.to_string();
+                                (name, at)
                             })
                         }
                         _ => body.push(a),

@@ -13,6 +13,7 @@ pub mod json;
 pub mod load;
 pub mod modules;
 pub mod overrides;
+pub mod providers;
 pub mod tables;
 pub mod validate;
 pub mod vars;
@@ -251,7 +252,8 @@ pub struct Resource {
     pub for_each: Option<Expr>,
     pub depends_on: Vec<DependsOn>,
     pub lifecycle: Lifecycle,
-    pub provider: Option<String>,
+    /// `provider = azurerm.hub`: the configuration's name, and where.
+    pub provider: Option<(String, Span)>,
     /// The block body without meta-arguments.
     pub body: Body,
     pub file: FileId,

@@ -110,6 +110,7 @@ impl Provider for Null {
         ReadResponse {
             value: Some(sa::settle(&req.schema.block, req.prior.clone())),
             diags: Diagnostics::new(),
+            failed: None,
         }
     }
 
@@ -121,6 +122,7 @@ impl Provider for Null {
             return ReadResponse {
                 value: None,
                 diags: unsupported(req.schema),
+                failed: None,
             };
         }
         let random = match random_number() {
@@ -129,6 +131,7 @@ impl Provider for Null {
                 return ReadResponse {
                     value: None,
                     diags: sa::error("Cannot read null_data_source", e),
+                    failed: None,
                 }
             }
         };
@@ -143,6 +146,7 @@ impl Provider for Null {
         ReadResponse {
             value: Some(sa::settle(&req.schema.block, value)),
             diags: Diagnostics::new(),
+            failed: None,
         }
     }
 }

@@ -28,22 +28,11 @@ pub fn plan(
     let mut value = plan_block(block, prior, config, "", &mut replace);
     adjust(&value, &mut replace);
     if !replace.is_empty() {
-        // A new object: what the cloud computes is not known yet.
-        value = plan_block(block, None, &value_without_computed(block, &value), "", &mut Vec::new());
+        // A new object, planned from its configuration: what the cloud
+        // computes, and what the configuration leaves to it, is not known yet.
+        value = plan_block(block, None, config, "", &mut Vec::new());
     }
     (value, replace)
-}
-
-/// The configuration part of a planned value: computed-only attributes nulled.
-fn value_without_computed(block: &BlockSchema, v: &Value) -> Value {
-    let Some(m) = v.as_map() else { return v.clone() };
-    let mut out = m.clone();
-    for (name, attr) in &block.attributes {
-        if attr.is_read_only() {
-            out.insert(name.clone(), Value::Null(attr.ty.clone()));
-        }
-    }
-    Value::Object(out)
 }
 
 /// Whether two known values are the same for Azure.

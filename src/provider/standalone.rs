@@ -90,13 +90,13 @@ pub fn map_needs_replace(prior: Option<&Value>, config: Option<&Value>) -> bool 
 /// A value as state keeps it: the schema's types, absent attributes typed
 /// nulls, and sensitive attributes marked.
 pub fn settle(block: &BlockSchema, value: Value) -> Value {
-    super::azurerm::settle(block, value)
+    super::shape::settle(block, value)
 }
 
 /// Marks the attributes the schema calls sensitive (a planned result that
 /// is unknown is as secret as its value will be).
 pub fn mark(block: &BlockSchema, value: Value) -> Value {
-    super::azurerm::mark_sensitive(block, value)
+    super::shape::mark_sensitive(block, value)
 }
 
 /// A known string argument; `None` when null, unknown or not a string.

@@ -201,6 +201,7 @@ impl Provider for Random {
         ReadResponse {
             value: Some(sa::settle(&req.schema.block, req.prior.clone())),
             diags: Diagnostics::new(),
+            failed: None,
         }
     }
 
@@ -211,6 +212,7 @@ impl Provider for Random {
                 "Unsupported data source",
                 format!("the random provider has no data source {}", req.schema.name),
             ),
+            failed: None,
         }
     }
 
@@ -220,14 +222,17 @@ impl Provider for Random {
             Some(Ok(v)) => ReadResponse {
                 value: Some(sa::settle(&req.schema.block, v)),
                 diags: Diagnostics::new(),
+                failed: None,
             },
             Some(Err(e)) => ReadResponse {
                 value: None,
                 diags: sa::error(format!("Cannot import {}", req.schema.name), e),
+                failed: None,
             },
             None => ReadResponse {
                 value: None,
                 diags: sa::error("Cannot import", format!("{} does not support import", req.schema.name)),
+                failed: None,
             },
         }
     }

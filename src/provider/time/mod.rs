@@ -229,6 +229,7 @@ impl Provider for Time {
                     return ReadResponse {
                         value: Some(req.prior.clone()),
                         diags: failed("read", req.schema, e),
+                        failed: None,
                     }
                 }
             }
@@ -236,6 +237,7 @@ impl Provider for Time {
         ReadResponse {
             value: Some(sa::settle(&req.schema.block, req.prior.clone())),
             diags: Diagnostics::new(),
+            failed: None,
         }
     }
 
@@ -246,6 +248,7 @@ impl Provider for Time {
                 "Unsupported data source",
                 format!("the time provider has no data source {}", req.schema.name),
             ),
+            failed: None,
         }
     }
 
@@ -259,6 +262,7 @@ impl Provider for Time {
                 return ReadResponse {
                     value: None,
                     diags: unsupported(req.schema),
+                    failed: None,
                 }
             }
         };
@@ -266,11 +270,9 @@ impl Provider for Time {
             Ok(v) => ReadResponse {
                 value: Some(sa::settle(&req.schema.block, v)),
                 diags: Diagnostics::new(),
+                failed: None,
             },
-            Err(e) => ReadResponse {
-                value: None,
-                diags: failed("import", req.schema, e),
-            },
+            Err(e) => ReadResponse::error(failed("import", req.schema, e)),
         }
     }
 }
