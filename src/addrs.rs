@@ -542,6 +542,8 @@ pub enum Item {
     Output(String),
     /// A `module` block: the expansion of its count or for_each.
     ModuleCall(String),
+    /// A `provider` block: `azurerm`, or `azurerm.hub` for an alias.
+    Provider(String),
 }
 
 /// An object the dependency graph holds: an item of one module.
@@ -584,6 +586,7 @@ impl fmt::Display for Item {
             Item::Resource(r) => write!(f, "{r}"),
             Item::Output(n) => write!(f, "output.{n}"),
             Item::ModuleCall(n) => write!(f, "module.{n}"),
+            Item::Provider(n) => write!(f, "provider.{n}"),
         }
     }
 }

@@ -90,8 +90,9 @@ enum Op {
         prior: Option<Value>,
         planned: Value,
         action: Action,
+        provider: ProviderConfig,
     },
-    ReadData(Value),
+    ReadData(Value, ProviderConfig),
     Failed(Diagnostics),
 }
 
@@ -442,13 +443,13 @@ fn prepare(
     ) else {
         return (modules, Vec::new());
     };
-    let provider_config = ProviderConfig::default();
     let mut ops = Vec::new();
     let mut d = Diagnostics::new();
     for mi in &modules {
         let Some(reps) = eval.repetitions(values, mi, res, &mut d) else {
             continue;
         };
+        let provider_config = eval.provider_config(values, mi, &addr.module, res);
         for rep in reps {
             let inst = Instance {
                 module: mi.clone(),
@@ -460,14 +461,20 @@ fn prepare(
                 Some(Action::NoOp) | None if addr.resource.mode == Mode::Data => {
                     match plan.prior_state.resources.get(&inst) {
                         Some(r) => Op::Keep(r.value.clone()),
-                        None => Op::ReadData(eval.instance(values, mi, res, schema, &rep, &mut d)),
+                        None => Op::ReadData(
+                            eval.instance(values, mi, res, schema, &rep, &mut d),
+                            provider_config.clone(),
+                        ),
                     }
                 }
                 Some(Action::NoOp) | None => {
                     Op::Keep(prior.unwrap_or_else(|| eval.instance(values, mi, res, schema, &rep, &mut d)))
                 }
                 Some(Action::Delete) => continue,
-                Some(Action::Read) => Op::ReadData(eval.instance(values, mi, res, schema, &rep, &mut d)),
+                Some(Action::Read) => Op::ReadData(
+                    eval.instance(values, mi, res, schema, &rep, &mut d),
+                    provider_config.clone(),
+                ),
                 Some(action) => {
                     let mut cd = Diagnostics::new();
                     let config_value = eval.instance(values, mi, res, schema, &rep, &mut cd);
@@ -498,6 +505,7 @@ fn prepare(
                             // What is sent carries the secrets themselves, not their seals.
                             planned: sealed::with_secrets_from(&schema.block, planned.planned, &cfg),
                             action,
+                            provider: provider_config.clone(),
                         }
                     }
                 }
@@ -514,9 +522,13 @@ async fn run_op(providers: &Providers, sem: &Semaphore, inst: Instance, op: Op, 
     let Some((provider, schema)) = providers.resolve(inst.resource.mode, &inst.resource.type_name) else {
         return (inst, Action::NoOp, Err(Diagnostics::new().into()));
     };
-    let provider_config = ProviderConfig::default();
     match op {
-        Op::Apply { prior, planned, action } => {
+        Op::Apply {
+            prior,
+            planned,
+            action,
+            provider: provider_config,
+        } => {
             let r = provider
                 .apply(ApplyRequest {
                     schema,
@@ -537,7 +549,7 @@ async fn run_op(providers: &Providers, sem: &Semaphore, inst: Instance, op: Op, 
             };
             (inst, action, res)
         }
-        Op::ReadData(config) => {
+        Op::ReadData(config, provider_config) => {
             let r = provider
                 .read_data(ReadDataRequest {
                     schema,

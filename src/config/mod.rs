@@ -200,6 +200,16 @@ pub struct Provider {
     pub span: Span,
 }
 
+impl Provider {
+    /// `azurerm`, or `azurerm.hub` for an alias.
+    pub fn key(&self) -> String {
+        match &self.alias {
+            Some(a) => format!("{}.{a}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Variable {
     pub name: String,

@@ -72,7 +72,10 @@ pub fn resolve(config: &Config, module: &ModulePath, res: &Resource) -> Result<O
 
 fn find(config: &Config, module: &ModulePath, name: &str, alias: Option<&str>) -> Option<Option<ProviderRef>> {
     let m = config.module(module)?;
-    if m.providers.iter().any(|p| p.name == name && p.alias.as_deref() == alias) {
+    if m.providers
+        .iter()
+        .any(|p| p.name == name && p.alias.as_deref() == alias)
+    {
         return Some(Some(ProviderRef {
             module: module.clone(),
             name: name.to_string(),
@@ -107,7 +110,10 @@ mod tests {
     fn config(files: &[(&str, &str)]) -> Config {
         let (c, d) = from_files(
             std::path::Path::new("."),
-            files.iter().map(|(n, t)| (n.to_string(), Ok(t.as_bytes().to_vec()))).collect(),
+            files
+                .iter()
+                .map(|(n, t)| (n.to_string(), Ok(t.as_bytes().to_vec())))
+                .collect(),
             &crate::provider::catalog::testing::schemas(),
         );
         assert!(!d.has_errors(), "{d:?}");
@@ -116,7 +122,9 @@ mod tests {
 
     fn resolved(c: &Config, name: &str) -> Result<Option<String>, String> {
         let (addr, res) = c.resources().find(|(a, _)| a.resource.name == name).unwrap();
-        resolve(c, &addr.module, res).map(|r| r.map(|r| r.to_string())).map_err(|d| d.detail)
+        resolve(c, &addr.module, res)
+            .map(|r| r.map(|r| r.to_string()))
+            .map_err(|d| d.detail)
     }
 
     #[test]

@@ -29,6 +29,11 @@ pub fn check_config(config: &super::Config) -> Diagnostics {
         }
         check_resource(r, &*config.schemas, &mut diags);
     }
+    for m in config.modules.values() {
+        for p in &m.providers {
+            check_provider(p, &*config.schemas, &mut diags);
+        }
+    }
     for (provider, resources) in unimplemented {
         let source = config.schemas.unimplemented(provider).unwrap_or(provider);
         diags.push(unimplemented_provider(provider, source, &resources));
@@ -54,6 +59,18 @@ fn unimplemented_provider(provider: &str, source: &str, resources: &[(String, Sp
         d = d.with_label(*at, addr.clone());
     }
     d
+}
+
+/// Checks a `provider` block against its provider's configuration schema,
+/// when aksplan has one: `features {}` is required in azurerm's, as in
+/// Terraform. The meta-arguments `alias` and `version` are not settings.
+fn check_provider(p: &super::Provider, schemas: &dyn SchemaSource, diags: &mut Diagnostics) {
+    let Some(schema) = schemas.provider_config(&p.name) else {
+        return;
+    };
+    let settings = parts_in(&p.body, p.file)
+        .filter(|(_, s)| !matches!(s, Structure::Attribute(a) if matches!(a.key.as_str(), "alias" | "version")));
+    check_body(settings, schema, p.span, "", diags);
 }
 
 /// Checks one resource or data block; returns nothing, reports into `diags`.

@@ -14,6 +14,7 @@ use crate::diag::{Diagnostic, Diagnostics, FileId};
 use crate::lang::functions::FuncContext;
 use crate::lang::types::Type;
 use crate::lang::{Evaluator, Value};
+use crate::provider::protocol::ProviderConfig;
 use crate::schema::Schema;
 use crate::state::State;
 use hcl_edit::expr::Expression;
@@ -40,7 +41,13 @@ pub struct Console<'c> {
 struct FromState<'s>(&'s State);
 
 impl ResourceValues for FromState<'_> {
-    fn instance_value(&mut self, instance: &Instance, schema: &Schema, config_value: Value) -> Value {
+    fn instance_value(
+        &mut self,
+        instance: &Instance,
+        schema: &Schema,
+        _: &ProviderConfig,
+        config_value: Value,
+    ) -> Value {
         match self.0.resources.get(instance) {
             Some(r) => r.value.clone(),
             None => unknown_computed(&schema.block, config_value),

@@ -22,6 +22,7 @@ use crate::config::{validate, Config};
 use crate::diag::Diagnostics;
 use crate::graph::{self, Expansion, InstanceGraph, ObjectGraph};
 use crate::lang::Value;
+use crate::provider::protocol::ProviderConfig;
 use crate::schema::Schema;
 use indexmap::IndexMap;
 pub use objects::{push_eval_error, EvalMode, ObjectEval, Times};
@@ -30,7 +31,13 @@ pub use values::{resource_value, Values};
 /// Decides the value other objects see for a resource instance, given what
 /// its configuration evaluates to.
 pub trait ResourceValues {
-    fn instance_value(&mut self, instance: &Instance, schema: &Schema, config_value: Value) -> Value;
+    fn instance_value(
+        &mut self,
+        instance: &Instance,
+        schema: &Schema,
+        provider: &ProviderConfig,
+        config_value: Value,
+    ) -> Value;
 }
 
 /// Before plan: a resource is its configuration, with the computed
@@ -38,7 +45,7 @@ pub trait ResourceValues {
 pub struct ConfigOnly;
 
 impl ResourceValues for ConfigOnly {
-    fn instance_value(&mut self, _instance: &Instance, schema: &Schema, config_value: Value) -> Value {
+    fn instance_value(&mut self, _: &Instance, schema: &Schema, _: &ProviderConfig, config_value: Value) -> Value {
         body::unknown_computed(&schema.block, config_value)
     }
 }
@@ -141,6 +148,7 @@ fn visit_resource(
             continue;
         };
         let unknown = values.is_unknown_instance(&mi) || reps.iter().any(|r| r.unknown);
+        let provider = eval.provider_config(values, &mi, &object.module, res);
         let mut collected = Vec::with_capacity(reps.len());
         for rep in reps {
             let instance = Instance {
@@ -149,7 +157,7 @@ fn visit_resource(
                 key: rep.key.clone(),
             };
             let config_value = eval.instance(values, &mi, res, schema, &rep, diags);
-            let value = hook.instance_value(&instance, schema, config_value);
+            let value = hook.instance_value(&instance, schema, &provider, config_value);
             collected.push((rep.key.clone(), value));
             out.instances.insert(
                 instance.clone(),

@@ -138,6 +138,12 @@ impl<'c> ObjectEval<'c> {
                     }
                 }
                 Item::ModuleCall(name) => self.module_call(values, &mi, m, name, diags),
+                Item::Provider(key) => {
+                    if let Some(p) = m.providers.iter().find(|p| &p.key() == key) {
+                        let v = self.provider_block(values, &mi, p, diags);
+                        values.set(mi, o.item.clone(), v);
+                    }
+                }
                 Item::Resource(_) => {}
             }
         }
@@ -324,6 +330,77 @@ impl<'c> ObjectEval<'c> {
         };
         be.parts(res.parts(), &schema.block, "")
     }
+}
+
+impl ObjectEval<'_> {
+    /// A `provider` block's settings, by its provider's schema; a provider
+    /// without one takes whatever attributes the block writes.
+    fn provider_block(
+        &self,
+        values: &Values,
+        mi: &ModuleInstance,
+        p: &crate::config::Provider,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let scope = self.scope(values, mi, None);
+        let mut ev = Evaluator::new(&scope, &self.ctx);
+        let loose;
+        let schema = match self.config.schemas.provider_config(&p.name) {
+            Some(s) => s,
+            None => {
+                loose = any_attributes(&p.body);
+                &loose
+            }
+        };
+        let mut be = BodyEval {
+            ev: &mut ev,
+            file: p.file,
+            diags,
+        };
+        be.object(&p.body, schema, "")
+    }
+
+    /// The provider configuration an instance of `res` in `mi` uses: the
+    /// evaluated block, or an empty one when no block is written.
+    pub fn provider_config(
+        &self,
+        values: &Values,
+        mi: &ModuleInstance,
+        module: &crate::addrs::ModulePath,
+        res: &crate::config::Resource,
+    ) -> crate::provider::protocol::ProviderConfig {
+        let Ok(Some(p)) = crate::config::providers::resolve(self.config, module, res) else {
+            return Default::default();
+        };
+        let mut at = mi.clone();
+        while at.path() != p.module {
+            match at.parent() {
+                Some(parent) => at = parent,
+                None => break,
+            }
+        }
+        let value = values
+            .get(&at, &Item::Provider(p.key()))
+            .cloned()
+            .unwrap_or_else(Value::null);
+        crate::provider::protocol::ProviderConfig { alias: p.alias, value }
+    }
+}
+
+/// A schema that takes every attribute a body writes, of any type.
+fn any_attributes(body: &hcl_edit::structure::Body) -> crate::schema::BlockSchema {
+    let attributes = body
+        .iter()
+        .filter_map(|s| s.as_attribute())
+        .filter(|a| a.key.as_str() != "alias")
+        .map(|a| {
+            (
+                a.key.to_string(),
+                crate::schema::AttrSchema::optional(crate::lang::types::Type::Dynamic),
+            )
+        })
+        .collect();
+    crate::schema::BlockSchema::new(attributes, Default::default())
 }
 
 pub fn push_eval_error(diags: &mut Diagnostics, expr: &Expr, e: crate::lang::EvalError) {

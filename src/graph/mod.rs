@@ -158,6 +158,7 @@ pub fn build(config: &Config, inferred: &[Inferred]) -> (ObjectGraph, Diagnostic
     add_reference_edges(config, &mut g, &mut diags);
     add_module_edges(config, &mut g);
     add_depends_on_edges(config, &mut g, &mut diags);
+    add_provider_edges(config, &mut g, &mut diags);
     add_inferred_edges(inferred, &mut g);
     diags.extend(find_cycles(&g, config));
     (g, diags)
@@ -173,6 +174,7 @@ fn module_objects(m: &Module) -> impl Iterator<Item = Object> + '_ {
         .chain(m.resources.keys().map(move |r| o(Item::Resource(r.clone()))))
         .chain(m.outputs.keys().map(move |n| o(Item::Output(n.clone()))))
         .chain(m.calls.keys().map(move |n| o(Item::ModuleCall(n.clone()))))
+        .chain(m.providers.iter().map(move |p| o(Item::Provider(p.key()))))
 }
 
 /// Step 1.
@@ -431,6 +433,26 @@ fn add_depends_on_edges(config: &Config, g: &mut ObjectGraph, diags: &mut Diagno
     }
 }
 
+/// Each resource depends on the provider configuration it uses, where a
+/// block writes one; an alias nobody declares is an error.
+fn add_provider_edges(config: &Config, g: &mut ObjectGraph, diags: &mut Diagnostics) {
+    for (addr, res) in config.resources() {
+        match crate::config::providers::resolve(config, &addr.module, res) {
+            Ok(Some(p)) => {
+                let from = Object::new(addr.module.clone(), Item::Resource(addr.resource.clone()));
+                g.depend(
+                    &from,
+                    &Object::new(p.module.clone(), Item::Provider(p.key())),
+                    EdgeKind::Reference,
+                    None,
+                );
+            }
+            Ok(None) => {}
+            Err(d) => diags.push(d),
+        }
+    }
+}
+
 /// Step 5. Only where nothing already orders the two.
 fn add_inferred_edges(inferred: &[Inferred], g: &mut ObjectGraph) {
     for (from, to, reason) in inferred {
@@ -515,6 +537,7 @@ fn first_decl(config: &Config, o: &Object) -> Option<Span> {
         Item::Resource(a) => m.resources.get(a).map(|r| r.span),
         Item::Output(n) => m.outputs.get(n).map(|o| o.span),
         Item::ModuleCall(n) => m.calls.get(n).map(|c| c.span),
+        Item::Provider(k) => m.providers.iter().find(|p| &p.key() == k).map(|p| p.span),
     }
 }
 
@@ -543,6 +566,7 @@ impl Node {
             Node::Item(_, Item::Local(_)) => "local",
             Node::Item(_, Item::Output(_)) => "output",
             Node::Item(_, Item::ModuleCall(_)) => "module",
+            Node::Item(_, Item::Provider(_)) => "provider",
             Node::Item(_, Item::Resource(_)) => "resource",
             Node::Instance(i) if i.resource.mode == crate::addrs::Mode::Data => "data",
             Node::Instance(_) => "resource",

@@ -64,6 +64,20 @@ pub fn object_sites<'c>(config: &'c Config, o: &Object) -> Vec<Site<'c>> {
             .get(n)
             .map(|c| c.count.iter().chain(&c.for_each).map(plain).collect())
             .unwrap_or_default(),
+        Item::Provider(key) => {
+            let mut out = Vec::new();
+            if let Some(p) = m.providers.iter().find(|p| &p.key() == key) {
+                body_sites(
+                    parts_in(&p.body, p.file),
+                    &o.module,
+                    false,
+                    false,
+                    &mut Vec::new(),
+                    &mut out,
+                );
+            }
+            out
+        }
         Item::Resource(addr) => {
             let Some(r) = m.resources.get(addr) else {
                 return Vec::new();

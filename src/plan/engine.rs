@@ -444,7 +444,13 @@ impl Planner<'_> {
 }
 
 impl ResourceValues for Planner<'_> {
-    fn instance_value(&mut self, inst: &Instance, schema: &Schema, config_value: Value) -> Value {
+    fn instance_value(
+        &mut self,
+        inst: &Instance,
+        schema: &Schema,
+        provider_config: &ProviderConfig,
+        config_value: Value,
+    ) -> Value {
         let Some(provider) = self.with.providers.for_type(&inst.resource.type_name) else {
             return config_value;
         };
@@ -453,9 +459,8 @@ impl ResourceValues for Planner<'_> {
             listed.push(inst.to_string());
             return crate::core::body::unknown_computed(&schema.block, config_value);
         }
-        let provider_config = ProviderConfig::default();
         if inst.resource.mode == Mode::Data {
-            return self.data_source(inst, provider, schema, &provider_config, config_value);
+            return self.data_source(inst, provider, schema, provider_config, config_value);
         }
         let prior = self.prior.resources.get(inst).map(|r| &r.value);
         let Some(res) = self.config.resource_of(inst) else {
@@ -468,7 +473,7 @@ impl ResourceValues for Planner<'_> {
         let plan = |prior: Option<&Value>| {
             provider.plan(PlanRequest {
                 schema,
-                provider: &provider_config,
+                provider: provider_config,
                 prior,
                 config: &cfg,
                 now: self.opts.timestamp,

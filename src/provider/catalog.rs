@@ -118,6 +118,10 @@ impl SchemaSource for Catalog {
         self.get(provider).map(|s| s.names(mode)).unwrap_or_default()
     }
 
+    fn provider_config(&self, provider: &str) -> Option<&crate::schema::BlockSchema> {
+        self.get(provider)?.config()
+    }
+
     fn providers(&self) -> Vec<&str> {
         self.kinds.iter().map(|(n, _)| *n).collect()
     }

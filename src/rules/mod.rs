@@ -199,10 +199,17 @@ pub struct PlannedValues {
 }
 
 impl ResourceValues for PlannedValues {
-    fn instance_value(&mut self, instance: &Instance, schema: &Schema, config_value: Value) -> Value {
+    fn instance_value(
+        &mut self,
+        instance: &Instance,
+        schema: &Schema,
+        provider: &crate::provider::protocol::ProviderConfig,
+        config_value: Value,
+    ) -> Value {
+        let subscription = provider.string("subscription_id").unwrap_or(&self.subscription);
         // Ids matter to the rules: the types with an ARM mapping get theirs.
         let value = if instance.resource.mode == Mode::Managed && schema.arm.is_some() {
-            crate::provider::azurerm::plan_resource(schema, None, &config_value, &self.subscription).value
+            crate::provider::azurerm::plan_resource(schema, None, &config_value, subscription).value
         } else {
             crate::core::body::unknown_computed(&schema.block, config_value)
         };

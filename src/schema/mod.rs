@@ -48,6 +48,13 @@ pub trait SchemaSource {
     /// sorted (for suggestions).
     fn type_names(&self, mode: Mode, provider: &str) -> Vec<&str>;
 
+    /// The schema of a provider's own configuration block (`provider
+    /// "azurerm" { ... }`), when its schema document has one.
+    fn provider_config(&self, provider: &str) -> Option<&BlockSchema> {
+        let _ = provider;
+        None
+    }
+
     /// The local names of the providers that have schemas.
     fn providers(&self) -> Vec<&str>;
 

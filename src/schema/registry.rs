@@ -6,7 +6,7 @@
 //! it, the first time it is looked up.
 
 use super::overlay::{self, Fit, Overlay};
-use super::{tfjson, Schema};
+use super::{tfjson, BlockSchema, Schema};
 use crate::addrs::Mode;
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -26,10 +26,13 @@ struct Inner {
     text: &'static str,
     overlays: &'static [OverlayFile],
     index: OnceLock<Index>,
+    /// The provider block's schema, parsed on first use.
+    config: OnceLock<Option<BlockSchema>>,
 }
 
 #[derive(Default)]
 struct Index {
+    provider: Option<&'static RawValue>,
     resources: IndexMap<String, Slot>,
     data: IndexMap<String, Slot>,
 }
@@ -48,6 +51,8 @@ struct Document<'a> {
 #[derive(Deserialize)]
 struct ProviderJson<'a> {
     #[serde(borrow, default)]
+    provider: Option<&'a RawValue>,
+    #[serde(borrow, default)]
     resource_schemas: IndexMap<String, &'a RawValue>,
     #[serde(borrow, default)]
     data_source_schemas: IndexMap<String, &'a RawValue>,
@@ -62,6 +67,7 @@ impl ProviderSchemas {
             text,
             overlays,
             index: OnceLock::new(),
+            config: OnceLock::new(),
         }))
     }
 
@@ -116,6 +122,7 @@ impl ProviderSchemas {
                     .collect()
             };
             Index {
+                provider: p.provider,
                 resources: slots(p.resource_schemas),
                 data: slots(p.data_source_schemas),
             }
@@ -132,6 +139,19 @@ impl ProviderSchemas {
         let slot = slots.get(name)?;
         slot.parsed
             .get_or_init(|| self.convert(mode, name, slot.raw).ok())
+            .as_ref()
+    }
+
+    /// The schema of the provider's own configuration block, when the
+    /// document has one.
+    pub fn config(&self) -> Option<&BlockSchema> {
+        self.0
+            .config
+            .get_or_init(|| {
+                let raw = self.index().provider?;
+                let t: tfjson::TypeJson = serde_json::from_str(raw.get()).ok()?;
+                tfjson::block(t.block, "provider").ok()
+            })
             .as_ref()
     }
 

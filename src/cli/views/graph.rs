@@ -20,6 +20,7 @@ fn sorted_nodes(g: &InstanceGraph) -> Vec<&Node> {
             Node::Item(m, Item::Local(_)) => (m, 1),
             Node::Instance(i) => (&i.module, 2),
             Node::Item(m, Item::Resource(_)) => (m, 2),
+            Node::Item(m, Item::Provider(_)) => (m, 3),
             Node::Item(m, Item::ModuleCall(_)) => (m, 3),
             Node::Item(m, Item::Output(_)) => (m, 4),
         };
