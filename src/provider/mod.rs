@@ -17,6 +17,7 @@ pub mod protocol;
 pub mod registry;
 pub mod sealed;
 pub mod sim;
+pub mod tls;
 
 use arm::{ArmClient, ArmError, ArmRequest, ArmResponse};
 use std::path::PathBuf;
