@@ -12,6 +12,7 @@ pub mod azure;
 pub mod azurerm;
 pub mod builtin;
 pub mod embedded;
+pub mod local;
 pub mod planning;
 pub mod protocol;
 pub mod registry;
