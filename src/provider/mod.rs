@@ -13,6 +13,7 @@ pub mod azurerm;
 pub mod builtin;
 pub mod catalog;
 pub mod embedded;
+pub mod local;
 pub mod null;
 pub mod planning;
 pub mod protocol;
@@ -23,6 +24,7 @@ pub mod shape;
 pub mod sim;
 pub mod standalone;
 pub mod time;
+pub mod tls;
 
 use arm::{ArmClient, ArmError, ArmRequest, ArmResponse};
 use std::path::PathBuf;

@@ -36,6 +36,8 @@ impl Providers {
             Arc::new(super::random::Random::new(catalog.schemas("random"))),
             Arc::new(super::time::Time::new(catalog.schemas("time"))),
             Arc::new(super::null::Null::new(catalog.schemas("null"))),
+            Arc::new(super::tls::Tls::new(catalog.schemas("tls"))),
+            Arc::new(super::local::Local::new(catalog.schemas("local"))),
             Arc::new(super::builtin::Builtin::new(catalog.schemas("terraform"))),
         ];
         Providers::new(providers, describe)
