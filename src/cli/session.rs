@@ -13,6 +13,7 @@ use crate::plan::engine::{self, PlanOptions};
 use crate::plan::{Plan, Reason};
 use crate::provider::arm::ArmClient;
 use crate::provider::azure::{self, credential};
+use crate::provider::azurerm::auto_registration::{self, EnvDefaults, RegistrationSettings};
 use crate::provider::azurerm::Azurerm;
 use crate::provider::Cloud;
 use crate::state::lock::LockError;
@@ -28,6 +29,8 @@ pub struct Session {
     pub runtime: tokio::runtime::Runtime,
     /// Where phase timings go (TF_LOG).
     pub log: Arc<Log>,
+    /// azurerm's registration settings from the environment.
+    azurerm_env: EnvDefaults,
 }
 
 /// Where the simulation keeps its store: `AKSPLAN_SIM_DIR`, or `.aksplan/sim`
@@ -75,6 +78,7 @@ impl Session {
             store: StateStore::in_dir(&ctx.dir),
             runtime,
             log: ctx.log.clone(),
+            azurerm_env: EnvDefaults::from_env(|k| ctx.env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())),
         })
     }
 
@@ -128,7 +132,9 @@ impl Session {
         rules: bool,
     ) -> (Plan, Evaluated, Diagnostics) {
         let (lineage, serial) = (refreshed.lineage.clone(), refreshed.serial);
-        let (refreshed, importing, mut diags) = self.import_blocks(config, refreshed);
+        let (registration, mut diags) = self.register_providers(config);
+        let (refreshed, importing, d) = self.import_blocks(config, refreshed);
+        diags.extend(d);
         let provider = &self.provider;
         let runtime = &self.runtime;
         let mut read_data = |schema: &crate::config::schema::Schema, config: &Value| {
@@ -143,8 +149,15 @@ impl Session {
             }
         }
         if rules {
-            let registered = self.runtime.block_on(self.registrations());
-            diags.extend(crate::rules::check_plan(config, &plan, registered));
+            // The in-process simulation would answer versions from aksplan's own table.
+            let ask_versions = !matches!(self.provider.client, crate::provider::Cloud::Sim(_));
+            let facts = self.runtime.block_on(super::cloud_facts::gather(
+                &self.provider.client,
+                &plan,
+                &registration,
+                ask_versions,
+            ));
+            diags.extend(crate::rules::check_plan(config, &plan, facts));
             diags.sort();
         }
         for c in plan.changes.iter_mut() {
@@ -304,24 +317,20 @@ pub fn begin(
 }
 
 impl Session {
-    /// Whether the namespaces the rules watch are registered (a cloud fact
-    /// for EXT006); a namespace that cannot be read is left out.
-    async fn registrations(&self) -> std::collections::HashMap<String, bool> {
-        use crate::provider::arm::{ArmRequest, Method};
-        let mut out = std::collections::HashMap::new();
-        for ns in crate::rules::WATCHED_NAMESPACES {
-            let req = ArmRequest {
-                method: Method::Get,
-                path: format!("/subscriptions/{}/providers/{ns}", self.provider.client.subscription()),
-                api_version: "2025-04-01".into(),
-                body: None,
-            };
-            if let Ok(r) = self.provider.client.send(req).await {
-                let state = r.body.get("registrationState").and_then(|s| s.as_str()).unwrap_or("");
-                out.insert(ns.to_lowercase(), state.eq_ignore_ascii_case("Registered"));
-            }
+    /// What azurerm does when it is configured, for a plan and an apply
+    /// alike: registers the resource providers its settings name (the
+    /// default provider configuration's; `resource_provider_registrations`
+    /// is "legacy" unless set).
+    fn register_providers(&self, config: &Config) -> (RegistrationSettings, Diagnostics) {
+        let (settings, mut diags) = RegistrationSettings::of_config(config, None, &self.azurerm_env);
+        if !diags.has_errors() && RegistrationSettings::used_by(config) {
+            let client = &self.provider.client;
+            diags.extend(
+                self.runtime
+                    .block_on(auto_registration::ensure(client, client.subscription(), &settings)),
+            );
         }
-        out
+        (settings, diags)
     }
 }
 

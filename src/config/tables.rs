@@ -245,7 +245,10 @@ mod tests {
         assert_eq!(gpus("Standard_NC24ads_A100_v4"), Some(1));
         let a100 = vm_size("Standard_NC24ads_A100_v4").unwrap();
         assert_eq!((a100.vcpus, a100.memory_mb), (24, 225280));
-        assert_eq!(vm_size("Standard_D4ps_v5").map(|s| s.architecture.as_str()), Some("arm64"));
+        assert_eq!(
+            vm_size("Standard_D4ps_v5").map(|s| s.architecture.as_str()),
+            Some("arm64")
+        );
         assert_eq!(vcpus("Standard_Imaginary_v9"), None);
     }
 

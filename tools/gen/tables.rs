@@ -34,7 +34,11 @@ fn render(data: &Path) -> Result<Vec<(&'static str, String)>, String> {
 /// source its `_meta.source` names.
 fn generated_by(file: &str, doc: &Json) -> String {
     let source = &doc["_meta"]["source"];
-    let upstream = match (source["repo"].as_str(), source["path"].as_str(), source["commit"].as_str()) {
+    let upstream = match (
+        source["repo"].as_str(),
+        source["path"].as_str(),
+        source["commit"].as_str(),
+    ) {
         (Some(repo), Some(path), Some(commit)) => format!(" ({repo} {path} @ {commit})"),
         _ => String::new(),
     };
@@ -162,7 +166,9 @@ fn kubernetes_versions(data: &Path) -> Result<String, String> {
         let mut patches: Vec<(Vec<u64>, String)> = array(m, "cached_patch_versions", FILE)?
             .iter()
             .map(|p| {
-                let p = p.as_str().ok_or_else(|| format!("{FILE}: {minor}: a patch is not a string"))?;
+                let p = p
+                    .as_str()
+                    .ok_or_else(|| format!("{FILE}: {minor}: a patch is not a string"))?;
                 let n = numeric(p)?;
                 if n.len() != 3 || n[..2] != key[..] {
                     return Err(format!("{FILE}: {p:?} is not a patch of {minor}"));
@@ -174,7 +180,9 @@ fn kubernetes_versions(data: &Path) -> Result<String, String> {
         patches.dedup();
         let latest = str_field(m, "latest_cached_patch", FILE)?;
         if patches.last().map(|(_, p)| p.as_str()) != Some(latest) {
-            return Err(format!("{FILE}: {minor}: the latest patch {latest:?} is not the newest cached one"));
+            return Err(format!(
+                "{FILE}: {minor}: the latest patch {latest:?} is not the newest cached one"
+            ));
         }
         let lts_only = m
             .get("aks_lts_build")
@@ -268,7 +276,10 @@ mod tests {
         )
         .unwrap();
         let e = kubernetes_versions(dir.path()).unwrap_err();
-        assert!(e.contains("aks-kubernetes-versions.json") && e.contains("not a patch of 1.31"), "{e}");
+        assert!(
+            e.contains("aks-kubernetes-versions.json") && e.contains("not a patch of 1.31"),
+            "{e}"
+        );
         std::fs::write(
             dir.path().join("azure-builtin-roles.json"),
             r#"{"roles": [{"roleName": "Reader", "name": "acdd72a7-3385-48ef-bd42-f606fba81ae7"}, {"roleName": "reader", "name": "acdd72a7-3385-48ef-bd42-f606fba81ae8"}]}"#,

@@ -5,6 +5,7 @@
 //! and for Azure. Each response carries diagnostics; an ARM error keeps
 //! Azure's code and message.
 
+pub mod auto_registration;
 pub mod mapper;
 pub mod plan;
 mod registration;

@@ -13,12 +13,14 @@ mod registrations;
 mod rules;
 pub mod serve;
 pub mod store;
+mod versions;
 
 use super::arm::{self, ArmClient, ArmError, ArmRequest, ArmResponse, Method};
 use serde_json::{json, Value as Json};
 use std::path::PathBuf;
 use std::sync::Mutex;
 pub use store::Store;
+pub use versions::to_arm as kubernetes_versions_answer;
 
 /// The subscription and tenant of the simulated cloud.
 pub const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000000";
@@ -53,6 +55,12 @@ impl SimClient {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Whether a stored document is a namespace's or a feature's
+    /// registration rather than a resource.
+    pub fn is_registration(&self, id: &str) -> bool {
+        registrations::target(self, id).is_some()
     }
 
     fn subscription_id(&self) -> String {
@@ -117,6 +125,12 @@ impl SimClient {
         }
         if let Some(t) = registrations::target(self, id) {
             return registrations::get(self, &t);
+        }
+        if registrations::is_list(self, id) {
+            return registrations::list(self);
+        }
+        if let Some(location) = versions::target(self, id) {
+            return Ok(versions::get(&location));
         }
         if let Some(c) = lists::collection(id) {
             return lists::list(self, &c);
