@@ -392,3 +392,39 @@ fn clouds_that_cannot_be_reached_fail_at_once_and_say_why() {
     assert!(r.stderr.contains("No credentials for Azure"), "{}", r.stderr);
     assert!(r.stderr.contains("ARM_TENANT_ID is not set"), "{}", r.stderr);
 }
+
+#[test]
+fn kubernetes_versions_are_read_from_the_service_for_the_clusters_location() {
+    let served = Served::start(&[]);
+    let dir = example("broken/AKS004");
+    let r = served.run(dir.path(), &["plan"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let offered = "1.28 (LTS), 1.29 (LTS), 1.30 (LTS), 1.31, 1.32, 1.33, 1.34, 1.35, 1.36";
+    assert!(
+        r.stderr
+            .contains(&format!("asks for 1.26; in westeurope AKS offers {offered}")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "GET {SUB}/providers/Microsoft.ContainerService/locations/westeurope/kubernetesVersions?api-version=2026-08-01 -> 200"
+        )),
+        "{}",
+        r.stderr
+    );
+    // In-process, the simulation would only repeat aksplan's table: no call,
+    // and the finding says the table's versions, for no place in particular.
+    let local = common::run(dir.path(), &["plan"]);
+    assert_eq!(local.code, 1, "{}", local.stdout);
+    assert!(
+        local.stderr.contains(&format!("asks for 1.26; AKS offers {offered}")),
+        "{}",
+        local.stderr
+    );
+    // A version the service offers plans.
+    let main = dir.path().join("main.tf");
+    let text = std::fs::read_to_string(&main).unwrap().replace("\"1.26\"", "\"1.35\"");
+    std::fs::write(&main, text).unwrap();
+    ok(&served.run(dir.path(), &["plan"]), "plan on 1.35");
+}

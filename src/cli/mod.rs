@@ -26,6 +26,7 @@ macro_rules! out {
 
 mod apply;
 pub mod args;
+mod cloud_facts;
 mod completion;
 mod console;
 mod drift;

@@ -13,6 +13,7 @@ use crate::plan::engine::{self, PlanOptions};
 use crate::plan::{run, Plan};
 use crate::provider::arm::ArmClient;
 use crate::provider::azure::{self, credential};
+use crate::provider::azurerm::auto_registration::{self, EnvDefaults, RegistrationSettings};
 use crate::provider::registry::Providers;
 use crate::provider::Cloud;
 use crate::state::lock::LockError;
@@ -30,6 +31,8 @@ pub struct Session {
     pub runtime: tokio::runtime::Runtime,
     /// Where phase timings go (TF_LOG).
     pub log: Arc<Log>,
+    /// azurerm's registration settings from the environment.
+    azurerm_env: EnvDefaults,
 }
 
 /// Where the simulation keeps its store: `AKSPLAN_SIM_DIR`, or `.aksplan/sim`
@@ -79,6 +82,7 @@ impl Session {
             store: StateStore::in_dir(&ctx.dir),
             runtime,
             log: ctx.log.clone(),
+            azurerm_env: EnvDefaults::from_env(|k| ctx.env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())),
         })
     }
 
@@ -111,6 +115,7 @@ impl Session {
         rules: bool,
     ) -> (Plan, Evaluated, Diagnostics) {
         let reach = self.reach(parallelism);
+        let (registration, registration_diags) = self.register_providers(config);
         let refreshed = if opts.refresh {
             self.log.phase("refresh", || run::refresh(&reach, state))
         } else {
@@ -128,11 +133,19 @@ impl Session {
         let (plan, evaluated, mut diags) = self
             .log
             .phase("plan", || run::plan_refreshed(inputs, refreshed, &reach, opts));
+        diags.extend(registration_diags);
         if rules {
-            let registered = self.runtime.block_on(self.registrations());
-            diags.extend(crate::rules::check_plan(config, &plan, registered));
-            diags.sort();
+            // The in-process simulation would answer versions from aksplan's own table.
+            let ask_versions = !matches!(*self.cloud, Cloud::Sim(_));
+            let facts = self.runtime.block_on(super::cloud_facts::gather(
+                &*self.cloud,
+                &plan,
+                &registration,
+                ask_versions,
+            ));
+            diags.extend(crate::rules::check_plan(config, &plan, facts));
         }
+        diags.sort();
         (plan, evaluated, diags)
     }
 }
@@ -215,24 +228,20 @@ pub fn begin(
 }
 
 impl Session {
-    /// Whether the namespaces the rules watch are registered (a cloud fact
-    /// for EXT006); a namespace that cannot be read is left out.
-    async fn registrations(&self) -> std::collections::HashMap<String, bool> {
-        use crate::provider::arm::{ArmRequest, Method};
-        let mut out = std::collections::HashMap::new();
-        for ns in crate::rules::WATCHED_NAMESPACES {
-            let req = ArmRequest {
-                method: Method::Get,
-                path: format!("/subscriptions/{}/providers/{ns}", self.cloud.subscription()),
-                api_version: "2025-04-01".into(),
-                body: None,
-            };
-            if let Ok(r) = self.cloud.send(req).await {
-                let state = r.body.get("registrationState").and_then(|s| s.as_str()).unwrap_or("");
-                out.insert(ns.to_lowercase(), state.eq_ignore_ascii_case("Registered"));
-            }
+    /// What azurerm does when it is configured, for a plan and an apply
+    /// alike: registers the resource providers its settings name (the
+    /// default provider configuration's; `resource_provider_registrations`
+    /// is "legacy" unless set).
+    fn register_providers(&self, config: &Config) -> (RegistrationSettings, Diagnostics) {
+        let (settings, mut diags) = RegistrationSettings::of_config(config, None, &self.azurerm_env);
+        if !diags.has_errors() && RegistrationSettings::used_by(config) {
+            let cloud = &*self.cloud;
+            diags.extend(
+                self.runtime
+                    .block_on(auto_registration::ensure(cloud, cloud.subscription(), &settings)),
+            );
         }
-        out
+        (settings, diags)
     }
 }
 

@@ -32,8 +32,12 @@ pub fn run(ctx: &Context, cmd: &SimCommand) -> i32 {
     match cmd {
         SimCommand::List => match sim.store().all() {
             Ok(docs) => {
+                // Resources only: registrations are `sim show`n by id.
                 for d in docs {
-                    outln!("{}", d.get("id").and_then(|i| i.as_str()).unwrap_or("?"));
+                    let id = d.get("id").and_then(|i| i.as_str()).unwrap_or("?");
+                    if !sim.is_registration(id) {
+                        outln!("{id}");
+                    }
                 }
                 exit::OK
             }

@@ -3,18 +3,22 @@
 //! From the AKS overview: the control plane upgrades one minor version at a
 //! time and never down, node pools run at most the control plane's version,
 //! Windows node pools have short names and need Azure CNI, and only the
-//! versions AKS offers can be chosen (schemas/tables/kubernetes_versions.json).
+//! versions AKS offers can be chosen: those the service lists for the
+//! cluster's location at plan time, or else aksplan's table
+//! (schemas/tables/kubernetes_versions.json, which includes the minors AKS
+//! offers only with long-term support).
 
 use super::{finding, Context, Subject};
-use crate::config::tables::{self, version};
+use crate::config::tables::{self, version, KubernetesMinor};
 use crate::diag::{Diagnostics, Severity::*};
 
 pub fn check(cx: &Context, out: &mut Diagnostics) {
     for c in cx.of_type("azurerm_kubernetes_cluster") {
         aks001(c, out);
         aks002(c, &["default_node_pool", "orchestrator_version"], c, out);
-        aks004(c, &["kubernetes_version"], out);
-        aks004(c, &["default_node_pool", "orchestrator_version"], out);
+        let location = c.str(&["location"]);
+        aks004(cx, c, &["kubernetes_version"], location, out);
+        aks004(cx, c, &["default_node_pool", "orchestrator_version"], location, out);
     }
     for pool in cx.of_type("azurerm_kubernetes_cluster_node_pool") {
         let cluster = pool.str(&["kubernetes_cluster_id"]).and_then(|id| cx.by_id(id));
@@ -22,28 +26,45 @@ pub fn check(cx: &Context, out: &mut Diagnostics) {
             aks002(pool, &["orchestrator_version"], c, out);
         }
         aks003(pool, cluster, out);
-        aks004(pool, &["orchestrator_version"], out);
+        let location = cluster.and_then(|c| c.str(&["location"]));
+        aks004(cx, pool, &["orchestrator_version"], location, out);
     }
 }
 
-/// AKS004: a version AKS does not offer. A resource that stays on its
-/// version is left alone: Azure runs it, out of support, until it is upgraded.
-fn aks004(s: &Subject, path: &[&str], out: &mut Diagnostics) {
+/// AKS004: a version AKS does not offer in the cluster's location. A
+/// resource that stays on its version is left alone: Azure runs it, out of
+/// support, until it is upgraded.
+fn aks004(cx: &Context, s: &Subject, path: &[&str], location: Option<&str>, out: &mut Diagnostics) {
     let Some(v_s) = s.str(path) else { return };
-    if version(v_s).is_none_or(tables::kubernetes_supported) || s.prior_get(path).and_then(|v| v.as_str()) == Some(v_s)
-    {
+    let Some(v) = version(v_s) else { return };
+    if s.prior_get(path).and_then(|v| v.as_str()) == Some(v_s) {
         return;
     }
-    let offered = tables::kubernetes_minors().join(", ");
+    let (offered, from_service) = cx.kubernetes_versions(location);
+    if tables::find_minor(offered, v).is_some() {
+        return;
+    }
+    let list: Vec<String> = offered.iter().map(KubernetesMinor::label).collect();
+    let (detail, help) = match location.filter(|_| from_service) {
+        Some(l) => (
+            format!("{} asks for {v_s}; in {l} AKS offers {}", s.addr, list.join(", ")),
+            format!("choose one of the versions the service lists for {l}"),
+        ),
+        None => (
+            format!("{} asks for {v_s}; AKS offers {}", s.addr, list.join(", ")),
+            "choose a supported version (`az aks get-versions --location LOCATION` lists those of a region)"
+                .to_string(),
+        ),
+    };
     out.push(
         finding(
             "AKS004",
             Error,
             "Kubernetes version not offered by AKS",
-            format!("{} asks for {v_s}; AKS offers {offered}", s.addr),
+            detail,
             s.span(path),
         )
-        .with_help("choose a supported version (`az aks get-versions` lists them for a region)"),
+        .with_help(help),
     );
 }
 
@@ -151,7 +172,7 @@ fn aks003(pool: &Subject, cluster: Option<&Subject>, out: &mut Diagnostics) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::findings;
+    use crate::rules::test_support::{diagnostics_with, findings, findings_with};
 
     fn cluster(version: &str, pool: &str) -> String {
         format!(
@@ -209,6 +230,55 @@ resource "azurerm_kubernetes_cluster_node_pool" "win" {{
             vec![("AKS003".into(), "\"Windows\"".into())]
         );
         assert!(findings(&windows_pool("win1", "azure")).is_empty());
+    }
+
+    fn offered_in(location: &str, minors: &[&str]) -> crate::rules::CloudFacts {
+        let all = crate::config::tables::kubernetes_versions();
+        let mut facts = crate::rules::CloudFacts::default();
+        facts.kubernetes_versions.insert(
+            location.into(),
+            all.iter()
+                .filter(|m| minors.contains(&m.minor.as_str()))
+                .cloned()
+                .collect(),
+        );
+        facts
+    }
+
+    #[test]
+    fn aks004_the_table_offers_1_31_to_1_36_and_lts_1_28_to_1_30() {
+        for v in ["1.28", "1.29.101", "1.30", "1.31.2", "1.33", "1.36.3"] {
+            assert!(findings(&cluster(v, v)).is_empty(), "{v}");
+        }
+        for v in ["1.27", "1.27.9", "1.37", "2.0"] {
+            assert_eq!(findings(&cluster(v, v)).len(), 2, "{v}");
+        }
+    }
+
+    #[test]
+    fn aks004_what_the_service_offers_in_the_location_wins_over_the_table() {
+        let facts = offered_in("westeurope", &["1.33", "1.34", "1.35"]);
+        assert_eq!(
+            findings_with(&cluster("1.34", "1.31"), facts.clone()),
+            vec![("AKS004".into(), "\"1.31\"".into())]
+        );
+        assert!(findings_with(&cluster("1.34", "1.34"), facts.clone()).is_empty());
+        let (_, d) = diagnostics_with(&cluster("1.34", "1.31"), facts);
+        let d = d.iter().next().unwrap();
+        assert_eq!(
+            d.detail,
+            "azurerm_kubernetes_cluster.k asks for 1.31; in westeurope AKS offers 1.33, 1.34, 1.35"
+        );
+        // Another location: the table.
+        let elsewhere = offered_in("eastus", &["1.35"]);
+        assert!(findings_with(&cluster("1.31", "1.31"), elsewhere).is_empty());
+        let (_, d) = diagnostics_with(&cluster("1.27", "1.27"), Default::default());
+        assert!(
+            d.iter().next().unwrap().detail.ends_with(
+                "asks for 1.27; AKS offers 1.28 (LTS), 1.29 (LTS), 1.30 (LTS), 1.31, 1.32, 1.33, 1.34, 1.35, 1.36"
+            ),
+            "{d:?}"
+        );
     }
 
     #[test]

@@ -93,10 +93,17 @@ fn ext003(ext: &Subject, out: &mut Diagnostics) {
     );
 }
 
-/// EXT006: extensions and Arc clusters in a subscription whose namespace is
-/// not registered, and that the configuration does not register.
+/// EXT006: extensions and Arc clusters whose namespace nothing registers:
+/// the subscription has not registered it, azurerm's own registration
+/// (`resource_provider_registrations`, `resource_providers_to_register`)
+/// does not include it, and no azurerm_resource_provider_registration in
+/// the configuration registers it. When aksplan could not read azurerm's
+/// settings, or the cloud's registrations, it cannot tell, and says nothing.
 fn ext006(cx: &Context, out: &mut Diagnostics) {
-    if cx.registered.is_empty() {
+    let Some(auto) = &cx.facts.auto_registered else {
+        return;
+    };
+    if cx.facts.registered.is_empty() {
         return;
     }
     let registers: Vec<String> = cx
@@ -119,17 +126,20 @@ fn ext006(cx: &Context, out: &mut Diagnostics) {
         for s in cx.of_type(ty).filter(|s| s.prior.is_none()) {
             for ns in &needed {
                 let key = ns.to_lowercase();
-                if cx.registered.get(&key) == Some(&false) && !registers.contains(&key) {
+                if cx.facts.registered.get(&key) == Some(&false) && !registers.contains(&key) && !auto.contains(&key) {
                     out.push(
                         finding(
                             "EXT006",
                             Error,
                             "The resource provider is not registered",
-                            format!("{} needs {ns}, which is not registered in the subscription", s.addr),
+                            format!(
+                                "{} needs {ns}, which is not registered in the subscription; azurerm's settings do not register it (no resource_provider_registrations set includes it)",
+                                s.addr
+                            ),
                             s.header(),
                         )
                         .with_help(format!(
-                            "add: resource \"azurerm_resource_provider_registration\" \"...\" {{ name = \"{ns}\" }}"
+                            "add: resource \"azurerm_resource_provider_registration\" \"...\" {{ name = \"{ns}\" }}, or list it in the provider's resource_providers_to_register"
                         )),
                     );
                 }
@@ -170,7 +180,9 @@ fn ext004(ext: &Subject, out: &mut Diagnostics) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::findings;
+    use crate::provider::azurerm::auto_registration::{EnvDefaults, RegistrationSettings};
+    use crate::rules::test_support::{findings, findings_with};
+    use crate::rules::CloudFacts;
 
     fn ext(body: &str) -> String {
         format!(
@@ -214,5 +226,68 @@ resource "azurerm_kubernetes_cluster_extension" "e" {{
         ));
         assert_eq!(f, vec![("EXT003".into(), "\"apps\"".into())]);
         assert!(findings(&ext("  target_namespace = \"apps\"\n")).is_empty());
+    }
+
+    /// What plan gives the rules: the subscription's registrations, and
+    /// what the configuration's azurerm settings register.
+    fn facts(src: &str, registered: &[(&str, bool)]) -> CloudFacts {
+        let (config, _) = crate::config::load::from_files(
+            std::path::Path::new("."),
+            vec![("main.tf".into(), Ok(src.as_bytes().to_vec()))],
+            &crate::provider::catalog::testing::schemas(),
+        );
+        let (settings, _) = RegistrationSettings::of_config(&config, None, &EnvDefaults::default());
+        CloudFacts {
+            registered: registered.iter().map(|(n, r)| (n.to_lowercase(), *r)).collect(),
+            auto_registered: settings
+                .known
+                .then(|| settings.namespaces().iter().map(|n| n.to_lowercase()).collect()),
+            ..Default::default()
+        }
+    }
+
+    fn ext006(provider: &str, registered: bool) -> Vec<(String, String)> {
+        let src = format!(
+            "variable \"skip\" {{ default = true }}\nprovider \"azurerm\" {{\n  features {{}}\n{provider}\n}}\n{}",
+            ext("")
+        );
+        let f = facts(&src, &[("Microsoft.KubernetesConfiguration", registered)]);
+        findings_with(&src, f)
+    }
+
+    #[test]
+    fn ext006_fires_when_nothing_registers_the_namespace() {
+        let fired = vec![(
+            "EXT006".to_string(),
+            "resource \"azurerm_kubernetes_cluster_extension\" \"e\"".to_string(),
+        )];
+        assert_eq!(ext006("  resource_provider_registrations = \"none\"", false), fired);
+        assert_eq!(ext006("  skip_provider_registration = true", false), fired);
+        // azurerm 4.x's default set (legacy) does not include it either.
+        assert_eq!(ext006("", false), fired);
+        assert_eq!(ext006("  resource_provider_registrations = \"all\"", false), fired);
+    }
+
+    #[test]
+    fn ext006_is_silent_when_something_registers_it() {
+        // The subscription has it.
+        assert!(ext006("  resource_provider_registrations = \"none\"", true).is_empty());
+        // azurerm registers it when configured.
+        assert!(ext006(
+            "  resource_provider_registrations = \"none\"\n  resource_providers_to_register = [\"Microsoft.KubernetesConfiguration\"]",
+            false
+        )
+        .is_empty());
+        // aksplan cannot tell what azurerm registers.
+        assert!(ext006("  skip_provider_registration = var.skip", false).is_empty());
+        // A registration resource in the configuration.
+        let src = format!(
+            "{}resource \"azurerm_resource_provider_registration\" \"kc\" {{\n  name = \"Microsoft.KubernetesConfiguration\"\n}}\n",
+            ext("")
+        );
+        let f = facts(&src, &[("Microsoft.KubernetesConfiguration", false)]);
+        assert!(findings_with(&src, f).is_empty());
+        // Validate knows nothing of the cloud.
+        assert!(findings(&ext("")).is_empty());
     }
 }

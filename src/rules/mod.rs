@@ -16,6 +16,7 @@ pub mod ordering;
 mod rbac;
 
 use crate::addrs::{Instance, Mode};
+use crate::config::tables::KubernetesMinor;
 use crate::config::{parts_in, Config, Resource};
 use crate::core::ResourceValues;
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
@@ -24,7 +25,7 @@ use crate::plan::Plan;
 use crate::schema::Schema;
 use hcl_edit::structure::Structure;
 use hcl_edit::Span as _;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// One resource instance as the rules see it.
 pub struct Subject<'a> {
@@ -125,14 +126,40 @@ fn find_span<'b>(parts: impl Iterator<Item = (FileId, &'b Structure)>, path: &[&
     None
 }
 
+/// What the cloud and the provider's configuration say, gathered before
+/// the rules run at plan time; empty in validate.
+#[derive(Debug, Clone)]
+pub struct CloudFacts {
+    /// Namespace (lowercase) to whether the subscription has registered it.
+    pub registered: HashMap<String, bool>,
+    /// The namespaces (lowercase) azurerm registers by itself when it is
+    /// configured (its `resource_provider_registrations` and
+    /// `resource_providers_to_register`); `None` when aksplan could not read
+    /// those settings, and then cannot tell what azurerm registers.
+    pub auto_registered: Option<BTreeSet<String>>,
+    /// The Kubernetes versions the service offers, by location (as ARM
+    /// normalises it: `westeurope`). A location not here is judged by
+    /// aksplan's table.
+    pub kubernetes_versions: HashMap<String, Vec<KubernetesMinor>>,
+}
+
+impl Default for CloudFacts {
+    fn default() -> CloudFacts {
+        CloudFacts {
+            registered: HashMap::new(),
+            auto_registered: Some(BTreeSet::new()),
+            kubernetes_versions: HashMap::new(),
+        }
+    }
+}
+
 /// Everything the rules look at.
 pub struct Context<'a> {
     pub config: &'a Config,
     pub subjects: Vec<Subject<'a>>,
     by_id: HashMap<String, usize>,
-    /// What the cloud says of the subscription, at plan time: namespace
-    /// (lowercase) to whether it is registered. Empty in validate.
-    pub registered: HashMap<String, bool>,
+    /// What the cloud says, at plan time.
+    pub facts: CloudFacts,
 }
 
 impl<'a> Context<'a> {
@@ -146,8 +173,17 @@ impl<'a> Context<'a> {
             config,
             subjects,
             by_id,
-            registered: HashMap::new(),
+            facts: CloudFacts::default(),
         }
+    }
+
+    /// The Kubernetes versions AKS offers in a location: what the service
+    /// said, or else aksplan's table. The flag says whether the service said it.
+    pub fn kubernetes_versions(&self, location: Option<&str>) -> (&[KubernetesMinor], bool) {
+        location
+            .map(crate::provider::arm::normalize_location)
+            .and_then(|l| self.facts.kubernetes_versions.get(&l))
+            .map_or((crate::config::tables::kubernetes_versions(), false), |v| (v, true))
     }
 
     /// The managed instances of one type.
@@ -220,7 +256,12 @@ impl ResourceValues for PlannedValues {
 
 /// Runs the rules on what validation planned.
 pub fn check_planned(config: &Config, values: &[(Instance, Value)]) -> Diagnostics {
-    let subjects = values
+    check(&Context::new(config, planned_subjects(config, values)))
+}
+
+/// Planned values with no prior state, as subjects.
+fn planned_subjects<'a>(config: &'a Config, values: &'a [(Instance, Value)]) -> Vec<Subject<'a>> {
+    values
         .iter()
         .filter_map(|(addr, value)| {
             Some(Subject {
@@ -231,13 +272,12 @@ pub fn check_planned(config: &Config, values: &[(Instance, Value)]) -> Diagnosti
                 destroying: false,
             })
         })
-        .collect();
-    check(&Context::new(config, subjects))
+        .collect()
 }
 
 /// Runs the rules on a plan: planned values, prior ones from its state, and
-/// the registration state of namespaces (`registered`, lowercase keys).
-pub fn check_plan(config: &Config, plan: &Plan, registered: HashMap<String, bool>) -> Diagnostics {
+/// what the cloud says (`facts`).
+pub fn check_plan(config: &Config, plan: &Plan, facts: CloudFacts) -> Diagnostics {
     let mut subjects: Vec<Subject> = plan
         .changes
         .iter()
@@ -268,7 +308,7 @@ pub fn check_plan(config: &Config, plan: &Plan, registered: HashMap<String, bool
         }
     }
     let mut cx = Context::new(config, subjects);
-    cx.registered = registered;
+    cx.facts = facts;
     check(&cx)
 }
 
@@ -281,6 +321,25 @@ pub(crate) mod test_support {
 
     /// Validates a configuration through the real pipeline; returns (code, text at span) of rule findings.
     pub fn findings(src: &str) -> Vec<(String, String)> {
+        findings_with(src, super::CloudFacts::default())
+    }
+
+    /// As [`findings`], with what the cloud says.
+    pub fn findings_with(src: &str, facts: super::CloudFacts) -> Vec<(String, String)> {
+        let (config, out) = diagnostics_with(src, facts);
+        out.iter()
+            .map(|d| {
+                (
+                    d.code.unwrap_or("").to_string(),
+                    config.sources.text(d.span.unwrap()).to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// The rules' diagnostics on a configuration planned against no state,
+    /// with what the cloud says.
+    pub fn diagnostics_with(src: &str, facts: super::CloudFacts) -> (crate::config::Config, Diagnostics) {
         let (mut config, d) = crate::config::load::from_files(
             std::path::Path::new("."),
             vec![("main.tf".into(), Ok(src.as_bytes().to_vec()))],
@@ -300,14 +359,11 @@ pub(crate) mod test_support {
             crate::core::EvalMode::default(),
         );
         assert!(!d.has_errors(), "{:?}", d.iter().next());
-        let out: Diagnostics = super::check_planned(&config, &hook.values);
-        out.iter()
-            .map(|d| {
-                (
-                    d.code.unwrap_or("").to_string(),
-                    config.sources.text(d.span.unwrap()).to_string(),
-                )
-            })
-            .collect()
+        let out = {
+            let mut cx = super::Context::new(&config, super::planned_subjects(&config, &hook.values));
+            cx.facts = facts;
+            super::check(&cx)
+        };
+        (config, out)
     }
 }

@@ -10,6 +10,7 @@
 //! Resources go to the subscription of their provider configuration
 //! (`subscription_id`), or the client's.
 
+pub mod auto_registration;
 pub mod mapper;
 pub mod plan;
 pub mod types;

@@ -20,12 +20,14 @@ mod rules;
 pub mod serve;
 pub mod store;
 pub mod subscriptions;
+mod versions;
 
 use super::arm::{self, ArmClient, ArmError, ArmRequest, ArmResponse, Method};
 use serde_json::{json, Value as Json};
 use std::path::PathBuf;
 use std::sync::Mutex;
 pub use store::Store;
+pub use versions::to_arm as kubernetes_versions_answer;
 
 /// The default subscription of the simulated cloud, and its tenant.
 pub const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000000";
@@ -86,6 +88,12 @@ impl SimClient {
         &self.store
     }
 
+    /// Whether a stored document is a namespace's or a feature's
+    /// registration rather than a resource.
+    pub fn is_registration(&self, id: &str) -> bool {
+        registrations::target(id).is_some()
+    }
+
     /// Whether a scope exists: a hosted subscription, or a stored resource.
     fn exists(&self, id: &str) -> Result<bool, ArmError> {
         if subscriptions::is_root(id) {
@@ -134,6 +142,12 @@ impl SimClient {
     fn get(&self, id: &str) -> Result<ArmResponse, ArmError> {
         if let Some(t) = registrations::target(id) {
             return registrations::get(self, &t);
+        }
+        if let Some(sub) = registrations::list_of(id) {
+            return registrations::list(self, &sub);
+        }
+        if let Some(location) = versions::target(self, id) {
+            return Ok(versions::get(&location));
         }
         if let Some(c) = lists::collection(id) {
             return lists::list(self, &c);

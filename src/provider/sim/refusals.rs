@@ -3,7 +3,7 @@
 //! error codes, minutes into an apply in real life.
 
 use super::SimClient;
-use crate::config::tables::{kubernetes_minors, kubernetes_supported, vcpus, version};
+use crate::config::tables::{kubernetes_supported, kubernetes_versions, vcpus, version, KubernetesMinor};
 use crate::provider::arm::{self, ArmError};
 use serde_json::Value as Json;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -74,8 +74,9 @@ fn versions_of(doc: &Json) -> Vec<&str> {
         .collect()
 }
 
-/// A new Kubernetes version AKS does not offer (schemas/tables/kubernetes_versions.json);
-/// a resource that stays on its version, supported or not, is left alone.
+/// A new Kubernetes version AKS does not offer (schemas/tables/kubernetes_versions.json,
+/// what the simulation's kubernetesVersions answer lists too); a resource
+/// that stays on its version, supported or not, is left alone.
 fn supported_versions(doc: &Json, existing: Option<&Json>) -> Result<(), ArmError> {
     let kept = existing.map(versions_of).unwrap_or_default();
     for v in versions_of(doc) {
@@ -87,7 +88,11 @@ fn supported_versions(doc: &Json, existing: Option<&Json>) -> Result<(), ArmErro
             "K8sVersionNotSupported",
             format!(
                 "Version {v} is not supported in this region. Supported minor versions: {}.",
-                kubernetes_minors().join(", ")
+                kubernetes_versions()
+                    .iter()
+                    .map(KubernetesMinor::label)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         ));
     }

@@ -6,7 +6,16 @@
 //! with `POST .../register`. A resource of a namespace that is not registered
 //! is refused with MissingSubscriptionRegistration, as Azure does. Common
 //! namespaces start registered; the ones the seed documents ask people to
-//! register (Microsoft.KubernetesConfiguration, Microsoft.Kubernetes) do not.
+//! register (Microsoft.KubernetesConfiguration, Microsoft.Kubernetes) do
+//! not, nor do those AKS configurations often use beside a cluster (Log
+//! Analytics, Container Insights, Azure Monitor, ACR, Key Vault, Storage),
+//! which azurerm's default registration ("legacy") registers by itself.
+//!
+//! `GET /subscriptions/{s}/providers` lists the namespaces the simulation
+//! offers: those that start registered, those it models as starting
+//! unregistered, and any registered or unregistered since. A GET on any
+//! other namespace still answers (NotRegistered), but a client that goes by
+//! the list, as azurerm's automatic registration does, leaves it alone.
 //! Each subscription has its own registrations, kept in the store under it.
 
 use super::SimClient;
@@ -22,6 +31,18 @@ const REGISTERED_AT_START: [&str; 8] = [
     "Microsoft.MachineLearningServices",
     "Microsoft.Features",
     "Microsoft.Compute",
+];
+
+/// Namespaces the simulation offers that start unregistered.
+const UNREGISTERED_AT_START: [&str; 8] = [
+    "Microsoft.KubernetesConfiguration",
+    "Microsoft.Kubernetes",
+    "Microsoft.OperationalInsights",
+    "Microsoft.OperationsManagement",
+    "microsoft.insights",
+    "Microsoft.ContainerRegistry",
+    "Microsoft.KeyVault",
+    "Microsoft.Storage",
 ];
 
 /// `/subscriptions/{s}/providers/{ns}` and `.../features/{name}` paths,
@@ -86,6 +107,44 @@ fn feature_doc(sim: &SimClient, sub: &str, ns: &str, name: &str) -> Result<Json,
     Ok(
         json!({"id": id, "name": format!("{ns}/{name}"), "type": "Microsoft.Features/providers/features", "properties": {"state": "NotRegistered"}}),
     )
+}
+
+/// The subscription whose namespaces a path lists (`/subscriptions/{s}/providers`).
+pub fn list_of(path: &str) -> Option<String> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match parts.as_slice() {
+        [s, sub, p] if s.eq_ignore_ascii_case("subscriptions") && p.eq_ignore_ascii_case("providers") => {
+            Some(canonical(sub))
+        }
+        _ => None,
+    }
+}
+
+/// Every namespace the simulation offers in a subscription, with its
+/// registration state.
+pub fn list(sim: &SimClient, sub: &str) -> Result<ArmResponse, ArmError> {
+    let mut names: Vec<String> = REGISTERED_AT_START
+        .iter()
+        .chain(UNREGISTERED_AT_START.iter())
+        .map(|n| n.to_string())
+        .collect();
+    let under = format!("/subscriptions/{sub}/providers");
+    for doc in sim.store.descendants(&under).map_err(super::io_error)? {
+        let id = doc.get("id").and_then(Json::as_str).unwrap_or("");
+        if let Some(Target::Provider(_, ns)) = target(id) {
+            names.push(ns);
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    names.retain(|n| seen.insert(n.to_lowercase()));
+    let value = names
+        .iter()
+        .map(|ns| provider_doc(sim, sub, ns))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ArmResponse {
+        status: 200,
+        body: json!({ "value": value }),
+    })
 }
 
 pub fn get(sim: &SimClient, t: &Target) -> Result<ArmResponse, ArmError> {

@@ -3,6 +3,7 @@
 //! and messages are ARM's.
 
 use super::{refusals, SimClient, SUBSCRIPTION, TENANT};
+use crate::config::tables;
 use crate::provider::arm::{self, ArmError, ArmResponse};
 use base64::Engine as _;
 use serde_json::{json, Map, Value as Json};
@@ -544,10 +545,12 @@ fn cluster(sim: &SimClient, id: &str, doc: &mut Json, existing: Option<&Json>) -
         .and_then(Json::as_str)
         .unwrap_or("1.31")
         .to_string();
-    let current = if version.matches('.').count() == 1 {
-        format!("{version}.7")
-    } else {
-        version.clone()
+    // A minor alone runs its newest patch, as AKS picks it.
+    let current = match tables::version(&version) {
+        Some(v) if version.matches('.').count() == 1 => {
+            tables::kubernetes_latest_patch(v).map_or_else(|| format!("{version}.0"), str::to_string)
+        }
+        _ => version.clone(),
     };
     let prefix = at(doc, "properties.dnsPrefix")
         .or_else(|| at(doc, "properties.fqdnSubdomain"))
