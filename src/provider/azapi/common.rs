@@ -11,6 +11,8 @@ use crate::lang::Value;
 use crate::provider::arm::{ArmClient, ArmError, ArmRequest, ArmResponse, Method};
 use crate::schema::Schema;
 use serde_json::Value as Json;
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A known, non-null string attribute.
@@ -182,6 +184,36 @@ impl Retry {
     }
 }
 
+/// azapi's `locks`: operations naming the same id (a virtual network its
+/// subnets are created in) run one at a time, as Azure wants them.
+#[derive(Debug, Default)]
+pub struct Locks(std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
+
+impl Locks {
+    /// Waits for the `locks` of `v` (ids, in any case), taken in one order
+    /// so that two operations never wait for each other.
+    pub async fn acquire(&self, v: &Value) -> Vec<tokio::sync::OwnedMutexGuard<()>> {
+        let mut ids: Vec<String> = v
+            .get("locks")
+            .and_then(Value::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|id| id.as_str().map(str::to_ascii_lowercase))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let mutexes: Vec<_> = {
+            let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            ids.into_iter().map(|id| map.entry(id).or_default().clone()).collect()
+        };
+        let mut guards = Vec::with_capacity(mutexes.len());
+        for m in mutexes {
+            guards.push(m.lock_owned().await);
+        }
+        guards
+    }
+}
+
 /// Sends a request, retrying the errors `retry` names until `timeout`.
 pub async fn send<C: ArmClient>(
     client: &C,
@@ -264,6 +296,73 @@ pub fn same_identity_type(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn operations_naming_the_same_lock_wait_for_each_other() {
+        let locks = Locks::default();
+        let a = crate::lang::eval::eval_standalone(r#"{ locks = ["/subscriptions/s/x", "/b"] }"#).unwrap();
+        let b = crate::lang::eval::eval_standalone(r#"{ locks = ["/SUBSCRIPTIONS/S/X"] }"#).unwrap();
+        let other = crate::lang::eval::eval_standalone(r#"{ locks = ["/c"] }"#).unwrap();
+        let held = locks.acquire(&a).await;
+        assert_eq!(held.len(), 2);
+        let short = Duration::from_millis(20);
+        assert!(tokio::time::timeout(short, locks.acquire(&b)).await.is_err());
+        assert!(tokio::time::timeout(short, locks.acquire(&other)).await.is_ok());
+        drop(held);
+        assert!(tokio::time::timeout(short, locks.acquire(&b)).await.is_ok());
+    }
+
+    /// Fails with PrincipalNotFound until its third call.
+    struct Flaky(std::sync::atomic::AtomicUsize);
+
+    impl ArmClient for Flaky {
+        fn send(&self, _: ArmRequest) -> impl std::future::Future<Output = Result<ArmResponse, ArmError>> + Send {
+            let n = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async move {
+                if n < 2 {
+                    Err(ArmError::new(
+                        400,
+                        "PrincipalNotFound",
+                        "Principal p does not exist in the directory.",
+                    ))
+                } else {
+                    Ok(ArmResponse {
+                        status: 200,
+                        body: Json::Null,
+                    })
+                }
+            }
+        }
+        fn describe(&self) -> String {
+            "flaky".into()
+        }
+        fn subscription(&self) -> &str {
+            "s"
+        }
+        fn tenant(&self) -> &str {
+            "t"
+        }
+    }
+
+    #[tokio::test]
+    async fn matching_errors_are_retried_until_the_timeout() {
+        let t = TypeRef::parse("Microsoft.Authorization/roleAssignments@2022-04-01").unwrap();
+        let req = request(Method::Put, "/x", &t, None);
+        let cfg = crate::lang::eval::eval_standalone(r#"{ retry = { error_message_regex = ["PrincipalNotFound"] } }"#)
+            .unwrap();
+        let mut retry = Retry::from_config(&cfg).unwrap().unwrap();
+        retry.interval = Duration::from_millis(1);
+        let flaky = Flaky(Default::default());
+        let minute = Duration::from_secs(60);
+        assert!(send(&flaky, req.clone(), Some(&retry), minute).await.is_ok());
+        assert_eq!(flaky.0.load(std::sync::atomic::Ordering::SeqCst), 3);
+        // Without retry, or past the timeout, the first error stands.
+        let flaky = Flaky(Default::default());
+        assert!(send(&flaky, req.clone(), None, minute).await.is_err());
+        let flaky = Flaky(Default::default());
+        assert!(send(&flaky, req, Some(&retry), Duration::ZERO).await.is_err());
+        assert_eq!(flaky.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
 
     #[test]
     fn go_durations_parse() {

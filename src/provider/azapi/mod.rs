@@ -44,6 +44,8 @@ pub struct Azapi<C> {
     schemas: ProviderSchemas,
     /// The ARM properties aksplan's azurerm overlays know, read on first use.
     known: OnceLock<check::KnownProperties>,
+    /// The `locks` operations hold while they run.
+    locks: common::Locks,
 }
 
 const RESOURCES: [&str; 3] = ["azapi_resource", "azapi_update_resource", "azapi_resource_action"];
@@ -58,6 +60,7 @@ impl<C: ArmClient> Azapi<C> {
             client,
             schemas,
             known: OnceLock::new(),
+            locks: common::Locks::default(),
         }
     }
 
@@ -130,6 +133,10 @@ impl<C: ArmClient + 'static> Provider for Azapi<C> {
 
     async fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse {
         let c = &self.client;
+        let Some(v) = req.planned.or(req.prior) else {
+            return ApplyResponse::default();
+        };
+        let _held = self.locks.acquire(v).await;
         match (req.schema.name.as_str(), req.planned) {
             ("azapi_resource", Some(p)) => resource::apply(c, req.schema, req.prior, p).await,
             ("azapi_resource", None) => match req.prior {

@@ -760,3 +760,50 @@ async fn an_existing_resource_imports_by_id_and_api_version() {
     let p = r.plan("azapi_resource", Some(&state), &cfg);
     assert!(p.replace_paths.is_empty(), "{:?}", p.replace_paths);
 }
+
+#[tokio::test]
+async fn a_type_the_simulation_has_no_rules_for_passes_through() {
+    let r = Run::new();
+    r.arm(Method::Put, &rg_id("rg1"), Some(json!({"location": "westeurope"})))
+        .await;
+    let zone = r.config(
+        Mode::Managed,
+        "azapi_resource",
+        &format!(
+            r#"{{
+  type = "Microsoft.Network/privateDnsZones@2024-06-01"
+  name = "privatelink.westeurope.azmk8s.io"
+  parent_id = "{}"
+  location = "global"
+  tags = {{ purpose = "aks" }}
+}}"#,
+            rg_id("rg1")
+        ),
+    );
+    let z = r.create("azapi_resource", &zone).await;
+    let doc = r.arm(Method::Get, s(&z, "id").unwrap(), None).await;
+    assert_eq!(doc["tags"]["purpose"], "aks");
+    assert_eq!(doc["location"], "global");
+    r.assert_clean("azapi_resource", &z, &zone);
+
+    // A namespace the subscription has not registered is Azure's refusal.
+    let registry = r.config(
+        Mode::Managed,
+        "azapi_resource",
+        &format!(
+            r#"{{
+  type = "Microsoft.ContainerRegistry/registries@2023-07-01"
+  name = "acr1"
+  parent_id = "{}"
+  location = "westeurope"
+  body = {{ sku = {{ name = "Basic" }} }}
+}}"#,
+            rg_id("rg1")
+        ),
+    );
+    let p = r.plan("azapi_resource", None, &registry);
+    let a = r.apply("azapi_resource", None, Some(&p.planned)).await;
+    assert!(a.value.is_none());
+    let d = a.diags.iter().next().unwrap();
+    assert!(d.detail.contains("MissingSubscriptionRegistration"), "{}", d.detail);
+}
