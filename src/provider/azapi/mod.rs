@@ -27,6 +27,7 @@ mod data;
 mod ids;
 mod output;
 mod resource;
+mod transport;
 mod update;
 
 #[cfg(test)]
