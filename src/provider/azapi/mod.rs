@@ -40,6 +40,9 @@ use crate::provider::protocol::*;
 use crate::schema::{ProviderSchemas, Schema};
 use std::sync::OnceLock;
 
+/// The provider's source address, as `embedded::schemas` takes it.
+pub const SOURCE: &str = "registry.terraform.io/azure/azapi";
+
 pub struct Azapi<C> {
     client: C,
     schemas: ProviderSchemas,
@@ -54,7 +57,7 @@ const DATA: [&str; 3] = ["azapi_resource", "azapi_client_config", "azapi_resourc
 
 impl<C: ArmClient> Azapi<C> {
     /// The provider's source address.
-    pub const SOURCE: &'static str = "registry.terraform.io/azure/azapi";
+    pub const SOURCE: &'static str = SOURCE;
 
     pub fn new(client: C, schemas: ProviderSchemas) -> Azapi<C> {
         Azapi {

@@ -31,7 +31,7 @@ impl Run {
     fn new() -> Run {
         let dir = tempfile::tempdir().unwrap();
         let client = SimClient::new(dir.path());
-        let schemas = crate::provider::embedded::schemas("azapi", Azapi::<SimClient>::SOURCE);
+        let schemas = crate::provider::embedded::schemas("azapi", super::SOURCE);
         Run {
             _dir: dir,
             p: Azapi::new(client, schemas),
@@ -207,3 +207,22 @@ const CLUSTER: &str = r#"{
     }
   }
 }"#;
+
+#[test]
+fn the_provider_registers_as_the_planner_will_hold_it() {
+    use crate::provider::registry::Providers;
+    use crate::schema::SchemaSource;
+    let dir = tempfile::tempdir().unwrap();
+    let client = std::sync::Arc::new(SimClient::new(dir.path()));
+    let azapi = Azapi::new(client, crate::provider::embedded::schemas("azapi", super::SOURCE));
+    let providers = Providers::new(vec![std::sync::Arc::new(azapi)]);
+    let p = providers
+        .for_type("azapi_update_resource")
+        .expect("azapi owns its types");
+    assert_eq!(p.name(), "azapi");
+    let schema = providers.schema(Mode::Managed, "azapi_resource").unwrap();
+    assert!(p.can_apply(schema));
+    assert!(!p.can_apply(providers.schema(Mode::Managed, "azapi_data_plane_resource").unwrap()));
+    assert!(p.can_apply(providers.schema(Mode::Data, "azapi_client_config").unwrap()));
+    assert!(!p.can_apply(providers.schema(Mode::Data, "azapi_resource_list").unwrap()));
+}

@@ -263,3 +263,39 @@ async fn client_config_names_the_subscription_and_tenant() {
         Some(format!("/subscriptions/{other}/resourceGroups/rg1").as_str())
     );
 }
+
+#[tokio::test]
+async fn an_update_resource_turns_on_a_cluster_feature_and_keeps_the_rest() {
+    let r = Run::new();
+    r.arm(Method::Put, &rg_id("rg1"), Some(json!({"location": "westeurope"})))
+        .await;
+    let cluster_cfg = r.config(
+        Mode::Managed,
+        "azapi_resource",
+        &CLUSTER
+            .replace("PARENT", &rg_id("rg1"))
+            .replace("identity {\n    type = \"SystemAssigned\"\n  }", ""),
+    );
+    let cluster = r.create("azapi_resource", &cluster_cfg).await;
+    let id = s(&cluster, "id").unwrap().to_string();
+    let cfg = r.config(
+        Mode::Managed,
+        "azapi_update_resource",
+        &format!(
+            r#"{{
+  type = "Microsoft.ContainerService/managedClusters@2024-05-01"
+  resource_id = "{id}"
+  body = {{ properties = {{ oidcIssuerProfile = {{ enabled = true }} }} }}
+}}"#
+        ),
+    );
+    let state = r.create("azapi_update_resource", &cfg).await;
+    let doc = r.arm(Method::Get, &id, None).await;
+    assert_eq!(doc["properties"]["oidcIssuerProfile"]["enabled"], true);
+    assert_eq!(doc["properties"]["kubernetesVersion"], "1.31");
+    assert_eq!(doc["properties"]["agentPoolProfiles"][0]["name"], "system");
+    r.assert_clean("azapi_update_resource", &state, &cfg);
+    // The cluster's own resource sees no drift: its body does not set the feature.
+    let refreshed = r.read("azapi_resource", &cluster).await.value.unwrap();
+    r.assert_clean("azapi_resource", &r.stored("azapi_resource", &refreshed), &cluster_cfg);
+}
