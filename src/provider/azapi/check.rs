@@ -150,7 +150,12 @@ fn collect(block: &BlockSchema, prefix: &[ArmStep], into: &mut Node) {
     }
     for nested in block.block_types.values() {
         let steps = nested.arm.as_ref().map(|p| p.0.clone()).unwrap_or_default();
-        collect(&nested.block, &[prefix, &steps].concat(), into);
+        let here = [prefix, &steps].concat();
+        // Fields the block always sends (`mode: System`) are known too.
+        for key in nested.arm_const.keys() {
+            into.insert(&[&here[..], &[ArmStep::Key(key.clone())]].concat());
+        }
+        collect(&nested.block, &here, into);
     }
 }
 
@@ -235,7 +240,7 @@ mod tests {
     #[test]
     fn a_misspelt_property_gets_the_nearest_known_one() {
         let body = eval_standalone(
-            r#"{ properties = { kubernetesVersoin = "1.31", dnsPrefix = "k",
+            r#"{ properties = { kubernetesVersoin = "1.31", dnsPrefix = "k", diskEncryptionSetID = "/x",
                 agentPoolProfiles = [{ name = "sys", vmSize = "Standard_D2s_v5", mode = "System" }] } }"#,
         )
         .unwrap();
@@ -250,16 +255,18 @@ mod tests {
             "{}",
             typo.detail
         );
-        // `mode` is real ARM that the overlay does not map: named, not taken for a typo.
+        // `mode` is what the default node pool block always sends: known.
+        // `diskEncryptionSetID` is real ARM that no overlay maps: named, not taken for a typo.
         let other = diags
             .iter()
             .find(|d| d.summary.starts_with("Properties not known"))
             .unwrap();
         assert!(
-            other.detail.contains("properties.agentPoolProfiles.mode"),
+            other.detail.contains("properties.diskEncryptionSetID"),
             "{}",
             other.detail
         );
+        assert!(!other.detail.contains("mode"), "{}", other.detail);
         assert!(other.detail.contains("azurerm_kubernetes_cluster"), "{}", other.detail);
         assert_eq!(diags.len(), 2, "{diags:?}");
     }
