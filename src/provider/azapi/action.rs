@@ -238,10 +238,7 @@ pub fn read(prior: &Value) -> ReadResponse {
             m.insert("when".into(), Value::string("apply"));
         }
     }
-    ReadResponse {
-        value: Some(v),
-        diags: Diagnostics::new(),
-    }
+    answer(Some(v), Diagnostics::new())
 }
 
 /// `data "azapi_resource_action"`: calls the action now.
@@ -251,16 +248,13 @@ pub async fn read_data<C: ArmClient>(client: &C, schema: &Schema, config: &Value
         .iter()
         .any(|k| config.get(k).is_some_and(|v| !v.is_wholly_known()))
     {
-        return ReadResponse {
-            value: Some(Value::Unknown(schema.block.object_type().clone())),
-            diags: Diagnostics::new(),
-        };
+        return answer(
+            Some(Value::Unknown(schema.block.object_type().clone())),
+            Diagnostics::new(),
+        );
     }
     if let Some(d) = body_not_string(config, "body") {
-        return ReadResponse {
-            value: None,
-            diags: d.into(),
-        };
+        return answer(None, d.into());
     }
     let mut m = copy_config(schema, config);
     m.insert(
@@ -272,14 +266,8 @@ pub async fn read_data<C: ArmClient>(client: &C, schema: &Schema, config: &Value
         Ok((out, sensitive)) => {
             m.insert("output".into(), out);
             m.insert("sensitive_output".into(), sensitive);
-            ReadResponse {
-                value: Some(finish(schema, m)),
-                diags: Diagnostics::new(),
-            }
+            answer(Some(finish(schema, m)), Diagnostics::new())
         }
-        Err(d) => ReadResponse {
-            value: None,
-            diags: d.into(),
-        },
+        Err(d) => answer(None, d.into()),
     }
 }

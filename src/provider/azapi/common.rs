@@ -5,10 +5,11 @@
 //! No resource type is named here.
 
 use super::ids::TypeRef;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::value::Map;
 use crate::lang::Value;
 use crate::provider::arm::ArmError;
+use crate::provider::protocol::ReadResponse;
 use crate::schema::Schema;
 use serde_json::Value as Json;
 
@@ -37,6 +38,17 @@ pub fn flag(v: &Value, name: &str, default: bool) -> bool {
 /// The attribute, or null.
 pub fn attr(v: &Value, name: &str) -> Value {
     v.get(name).cloned().unwrap_or_else(Value::null)
+}
+
+/// A read's answer. Built from the default, so that fields the provider
+/// boundary adds to `ReadResponse` (main has since added `failed`) keep
+/// their defaults here.
+#[allow(clippy::field_reassign_with_default)]
+pub fn answer(value: Option<Value>, diags: Diagnostics) -> ReadResponse {
+    let mut r = ReadResponse::default();
+    r.value = value;
+    r.diags = diags;
+    r
 }
 
 /// A value of the schema's object type: absent attributes typed nulls.

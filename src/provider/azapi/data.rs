@@ -36,10 +36,7 @@ pub fn client_config(schema: &Schema, subscription: &str, tenant: &str) -> ReadR
         ("tenant_id".to_string(), s(tenant.to_string())),
         ("object_id".to_string(), s(OBJECT_ID.to_string())),
     ]);
-    ReadResponse {
-        value: Some(finish(schema, m)),
-        diags: Diagnostics::new(),
-    }
+    answer(Some(finish(schema, m)), Diagnostics::new())
 }
 
 /// Checks a configuration of `data "azapi_resource"`.
@@ -92,14 +89,13 @@ pub async fn read_resource<C: ArmClient>(
     config: &Value,
     subscription: &str,
 ) -> ReadResponse {
-    let unknown = || ReadResponse {
-        value: Some(Value::Unknown(schema.block.object_type().clone())),
-        diags: Diagnostics::new(),
+    let unknown = || {
+        answer(
+            Some(Value::Unknown(schema.block.object_type().clone())),
+            Diagnostics::new(),
+        )
     };
-    let fail = |d: Diagnostic| ReadResponse {
-        value: None,
-        diags: d.into(),
-    };
+    let fail = |d: Diagnostic| answer(None, d.into());
     let t = match type_ref(config) {
         Ok(Some(t)) => t,
         Ok(None) => return unknown(),
@@ -146,8 +142,5 @@ pub async fn read_resource<C: ArmClient>(
     m.insert("tags".into(), tags);
     let identity = get("identity").and_then(flatten_identity);
     m.insert("identity".into(), Value::list(identity.into_iter().collect()));
-    ReadResponse {
-        value: Some(finish(schema, m)),
-        diags: Diagnostics::new(),
-    }
+    answer(Some(finish(schema, m)), Diagnostics::new())
 }

@@ -38,6 +38,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::provider::arm::ArmClient;
 use crate::provider::protocol::*;
 use crate::schema::{ProviderSchemas, Schema};
+use common::answer;
 use std::sync::OnceLock;
 
 /// The provider's source address, as `embedded::schemas` takes it.
@@ -167,10 +168,7 @@ impl<C: ArmClient + 'static> Provider for Azapi<C> {
             "azapi_resource" => resource::read(&self.client, req.schema, req.prior).await,
             "azapi_update_resource" => update::read(&self.client, req.schema, req.prior).await,
             "azapi_resource_action" => action::read(req.prior),
-            _ => ReadResponse {
-                value: Some(req.prior.clone()),
-                diags: unsupported(req.schema).into(),
-            },
+            _ => answer(Some(req.prior.clone()), unsupported(req.schema).into()),
         }
     }
 
@@ -180,22 +178,19 @@ impl<C: ArmClient + 'static> Provider for Azapi<C> {
             "azapi_client_config" => data::client_config(req.schema, &sub, self.client.tenant()),
             "azapi_resource" => data::read_resource(&self.client, req.schema, req.config, &sub).await,
             "azapi_resource_action" => action::read_data(&self.client, req.schema, req.config).await,
-            _ => ReadResponse {
-                value: None,
-                diags: unsupported(req.schema).into(),
-            },
+            _ => answer(None, unsupported(req.schema).into()),
         }
     }
 
     async fn import(&self, req: ImportRequest<'_>) -> ReadResponse {
         match req.schema.name.as_str() {
             "azapi_resource" => resource::import(&self.client, req.schema, req.id).await,
-            _ => ReadResponse {
-                value: None,
-                diags: Diagnostic::error("Cannot import")
+            _ => answer(
+                None,
+                Diagnostic::error("Cannot import")
                     .with_detail(format!("{} does not support import", req.schema.name))
                     .into(),
-            },
+            ),
         }
     }
 }

@@ -280,21 +280,21 @@ pub async fn read<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> R
         string(prior, "id"),
         string(prior, "type").and_then(|t| TypeRef::parse(t).ok()),
     ) else {
-        return ReadResponse {
-            value: Some(prior.clone()),
-            diags: Diagnostic::error("Invalid resource id")
+        return answer(
+            Some(prior.clone()),
+            Diagnostic::error("Invalid resource id")
                 .with_detail("the state has no id or type to read the resource by")
                 .into(),
-        };
+        );
     };
     let response = match client.send(request(Method::Get, id, &t, None)).await {
         Ok(r) => r.body,
         Err(e) if e.is_not_found() => return ReadResponse::default(),
         Err(e) => {
-            return ReadResponse {
-                value: Some(prior.clone()),
-                diags: arm_error("Failed to retrieve resource", &format!("reading {id}"), &e).into(),
-            }
+            return answer(
+                Some(prior.clone()),
+                arm_error("Failed to retrieve resource", &format!("reading {id}"), &e).into(),
+            )
         }
     };
     let mut m = prior.as_map().cloned().unwrap_or_default();
@@ -317,14 +317,11 @@ pub async fn read<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> R
             );
         }
         Err(e) => {
-            return ReadResponse {
-                value: Some(prior.clone()),
-                diags: Diagnostic::error("Failed to build output").with_detail(e).into(),
-            }
+            return answer(
+                Some(prior.clone()),
+                Diagnostic::error("Failed to build output").with_detail(e).into(),
+            )
         }
     }
-    ReadResponse {
-        value: Some(finish(schema, m)),
-        diags: Diagnostics::new(),
-    }
+    answer(Some(finish(schema, m)), Diagnostics::new())
 }

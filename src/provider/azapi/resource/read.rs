@@ -21,12 +21,12 @@ pub async fn read<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> R
         string(prior, "id"),
         string(prior, "type").and_then(|t| TypeRef::parse(t).ok()),
     ) else {
-        return ReadResponse {
-            value: Some(prior.clone()),
-            diags: Diagnostic::error("Error parsing ID")
+        return answer(
+            Some(prior.clone()),
+            Diagnostic::error("Error parsing ID")
                 .with_detail("the state has no id or type to read the resource by")
                 .into(),
-        };
+        );
     };
     let retry = Retry::from_config(prior).ok().flatten();
     let timeout = timeout(prior, "read", Duration::from_secs(5 * 60));
@@ -34,21 +34,18 @@ pub async fn read<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> R
         Ok(r) => r.body,
         Err(e) if e.is_not_found() => return ReadResponse::default(),
         Err(e) => {
-            return ReadResponse {
-                value: Some(prior.clone()),
-                diags: arm_error("Failed to retrieve resource", &format!("reading {id}"), &e).into(),
-            }
+            return answer(
+                Some(prior.clone()),
+                arm_error("Failed to retrieve resource", &format!("reading {id}"), &e).into(),
+            )
         }
     };
     match refreshed(schema, prior, &response) {
-        Ok(v) => ReadResponse {
-            value: Some(v),
-            diags: Diagnostics::new(),
-        },
-        Err(e) => ReadResponse {
-            value: Some(prior.clone()),
-            diags: Diagnostic::error("Failed to build output").with_detail(e).into(),
-        },
+        Ok(v) => answer(Some(v), Diagnostics::new()),
+        Err(e) => answer(
+            Some(prior.clone()),
+            Diagnostic::error("Failed to build output").with_detail(e).into(),
+        ),
     }
 }
 
@@ -135,10 +132,8 @@ fn refreshed_identity(prior: &Value, returned: Option<&Json>) -> Value {
 
 /// Reads an existing resource by `<id>?api-version=<version>`.
 pub async fn import<C: ArmClient>(client: &C, schema: &Schema, id: &str) -> ReadResponse {
-    let fail = |summary: &str, detail: String| ReadResponse {
-        value: None,
-        diags: Diagnostic::error(summary.to_string()).with_detail(detail).into(),
-    };
+    let fail =
+        |summary: &str, detail: String| answer(None, Diagnostic::error(summary.to_string()).with_detail(detail).into());
     let Some((path, version)) = id
         .split_once("?api-version=")
         .filter(|(p, v)| !p.is_empty() && !v.is_empty())
@@ -159,10 +154,10 @@ pub async fn import<C: ArmClient>(client: &C, schema: &Schema, id: &str) -> Read
             return fail("Cannot import: no such resource", format!("nothing exists at {path}"))
         }
         Err(e) => {
-            return ReadResponse {
-                value: None,
-                diags: arm_error("Failed to retrieve resource", &format!("reading {path}"), &e).into(),
-            }
+            return answer(
+                None,
+                arm_error("Failed to retrieve resource", &format!("reading {path}"), &e).into(),
+            )
         }
     };
     let (parent, name) = ids::split_id(path);
@@ -197,8 +192,5 @@ pub async fn import<C: ArmClient>(client: &C, schema: &Schema, id: &str) -> Read
         "output".into(),
         Value::from_json(&output::default_output(&response, Some(&b))),
     );
-    ReadResponse {
-        value: Some(finish(schema, m)),
-        diags: Diagnostics::new(),
-    }
+    answer(Some(finish(schema, m)), Diagnostics::new())
 }

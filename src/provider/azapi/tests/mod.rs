@@ -209,20 +209,19 @@ const CLUSTER: &str = r#"{
 }"#;
 
 #[test]
-fn the_provider_registers_as_the_planner_will_hold_it() {
-    use crate::provider::registry::Providers;
-    use crate::schema::SchemaSource;
+fn the_provider_is_held_as_the_registry_holds_providers() {
+    // As `Providers` holds it: behind `Arc<dyn Provider>`, on a shared client.
     let dir = tempfile::tempdir().unwrap();
     let client = std::sync::Arc::new(SimClient::new(dir.path()));
-    let azapi = Azapi::new(client, crate::provider::embedded::schemas("azapi", super::SOURCE));
-    let providers = Providers::new(vec![std::sync::Arc::new(azapi)]);
-    let p = providers
-        .for_type("azapi_update_resource")
-        .expect("azapi owns its types");
+    let p: std::sync::Arc<dyn Provider> = std::sync::Arc::new(Azapi::new(
+        client,
+        crate::provider::embedded::schemas("azapi", super::SOURCE),
+    ));
     assert_eq!(p.name(), "azapi");
-    let schema = providers.schema(Mode::Managed, "azapi_resource").unwrap();
-    assert!(p.can_apply(schema));
-    assert!(!p.can_apply(providers.schema(Mode::Managed, "azapi_data_plane_resource").unwrap()));
-    assert!(p.can_apply(providers.schema(Mode::Data, "azapi_client_config").unwrap()));
-    assert!(!p.can_apply(providers.schema(Mode::Data, "azapi_resource_list").unwrap()));
+    let schema = |mode, name| p.schemas().get(mode, name).unwrap();
+    assert!(p.can_apply(schema(Mode::Managed, "azapi_resource")));
+    assert!(p.can_apply(schema(Mode::Managed, "azapi_update_resource")));
+    assert!(!p.can_apply(schema(Mode::Managed, "azapi_data_plane_resource")));
+    assert!(p.can_apply(schema(Mode::Data, "azapi_client_config")));
+    assert!(!p.can_apply(schema(Mode::Data, "azapi_resource_list")));
 }
