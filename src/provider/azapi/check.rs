@@ -5,7 +5,9 @@
 //! type is one of those ARM types, each property its body sets is looked up
 //! among those paths: a near miss (`kubernetesVersoin`) gets a warning
 //! naming the nearest known property; the others aksplan does not know are
-//! named in one warning. Only warnings: Azure knows many more properties
+//! named in one warning. The singular or plural of a known name
+//! (`addressPrefix` beside `addressPrefixes`) counts as known: ARM has
+//! both forms of many. Only warnings: Azure knows many more properties
 //! than the overlays map.
 //!
 //! The known paths are read once from the embedded azurerm schemas.
@@ -186,8 +188,11 @@ fn walk(node: &Node, value: &Value, path: &str, top: bool, unknown: &mut Vec<(St
             Some(child) if child.leaf => {}
             Some(child) => walk(child, v, &here, false, unknown),
             None if top && ENVELOPE.iter().any(|e| e.eq_ignore_ascii_case(k)) => {}
+            // ARM has both forms of many names (`addressPrefix` and
+            // `addressPrefixes`): the other form of a known one is real.
+            None if node.children.keys().any(|c| plural_of(k, c) || plural_of(c, k)) => {}
             None => {
-                let nearest = nearest(k, node.children.keys().map(String::as_str)).map(|n| {
+                let nearest = crate::lang::eval::suggest(k, node.children.keys().map(String::as_str)).map(|n| {
                     if path.is_empty() {
                         n.to_string()
                     } else {
@@ -200,16 +205,10 @@ fn walk(node: &Node, value: &Value, path: &str, top: bool, unknown: &mut Vec<(St
     }
 }
 
-/// The known name a property is likely a typo of. A singular and its
-/// plural are both real ARM names (`addressPrefix`, `addressPrefixes`), so
-/// neither is taken for a typo of the other.
-fn nearest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let plural_of = |a: &str, b: &str| {
-        let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
-        a == format!("{b}s") || a == format!("{b}es")
-    };
-    let candidates: Vec<&str> = known.filter(|k| !plural_of(name, k) && !plural_of(k, name)).collect();
-    crate::lang::eval::suggest(name, candidates.into_iter())
+/// Whether `a` is the plural of `b`, in any case.
+fn plural_of(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    a == format!("{b}s") || a == format!("{b}es")
 }
 
 #[cfg(test)]
@@ -283,13 +282,22 @@ mod tests {
     }
 
     #[test]
-    fn a_plural_is_not_a_typo_of_its_singular() {
+    fn the_singular_of_a_known_plural_is_known() {
         let body = eval_standalone(r#"{ properties = { addressPrefix = "10.0.1.0/24" } }"#).unwrap();
+        assert!(known()
+            .check("Microsoft.Network/virtualNetworks/subnets", &body)
+            .is_empty());
+        // A near miss of neither form is still a typo.
+        let body = eval_standalone(r#"{ properties = { adressPrefixes = ["10.0.1.0/24"] } }"#).unwrap();
         let diags: Vec<_> = known()
             .check("Microsoft.Network/virtualNetworks/subnets", &body)
             .into_iter()
             .collect();
         assert_eq!(diags.len(), 1);
-        assert!(diags[0].summary.starts_with("Properties not known"), "{:?}", diags[0]);
+        assert!(
+            diags[0].detail.contains("did you mean properties.addressPrefixes?"),
+            "{:?}",
+            diags[0]
+        );
     }
 }

@@ -105,8 +105,16 @@ impl Run {
 
     /// The state as a state file keeps it: JSON, typed back and marked by the schema.
     fn stored(&self, name: &str, v: &Value) -> Value {
-        let back = Value::from_json(&v.to_json());
-        crate::provider::azurerm::settle(&self.schema(Mode::Managed, name).block, back)
+        let block = &self.schema(Mode::Managed, name).block;
+        let mut back = crate::lang::types::conform(Value::from_json(&v.to_json()), block.object_type());
+        if let Some(m) = back.as_map_mut() {
+            for (k, attr) in &block.attributes {
+                if let Some(x) = m.get_mut(k).filter(|x| attr.sensitive && !x.is_null()) {
+                    *x = std::mem::take(x).mark();
+                }
+            }
+        }
+        back
     }
 
     /// Plans, applies and refreshes a new instance; the refreshed state.
