@@ -8,6 +8,7 @@
 //! target.
 
 pub mod arm;
+pub mod azapi;
 pub mod azure;
 pub mod azurerm;
 pub mod builtin;

@@ -33,6 +33,7 @@ impl Providers {
         let describe = cloud.describe();
         let providers: Vec<Arc<dyn Provider>> = vec![
             Arc::new(super::azurerm::Azurerm::new(cloud.clone(), catalog.schemas("azurerm"))),
+            Arc::new(super::azapi::Azapi::new(cloud.clone(), catalog.schemas("azapi"))),
             Arc::new(super::random::Random::new(catalog.schemas("random"))),
             Arc::new(super::time::Time::new(catalog.schemas("time"))),
             Arc::new(super::null::Null::new(catalog.schemas("null"))),
