@@ -20,41 +20,20 @@ pub fn check(cx: &Context, out: &mut Diagnostics) {
     for ty in TYPES {
         for ext in cx.of_type(ty) {
             ext001(ext, out);
-            ext002(ext, out);
             ext003(ext, out);
             ext004(ext, out);
         }
     }
 }
 
-/// EXT001: a pinned version with a release train, or with auto-upgrade on.
+/// EXT001: a pinned version with a release train. azurerm turns
+/// auto-upgrade off exactly when a version is pinned, and a release train
+/// needs auto-upgrade: Azure refuses the pair. (EXT002, a release train
+/// with auto-upgrade off, was this same mistake in azurerm 3.x's
+/// `auto_upgrade_minor_version`, which 4.x no longer has.)
 fn ext001(ext: &Subject, out: &mut Diagnostics) {
     let Some(version) = ext.str(&["version"]) else { return };
-    let train = ext
-        .writes(&["release_train"])
-        .then(|| ext.str(&["release_train"]))
-        .flatten();
-    let auto = ext.bool(&["auto_upgrade_minor_version"]) == Some(true) && ext.writes(&["auto_upgrade_minor_version"]);
-    let conflict = match (train, auto) {
-        (Some(t), _) => format!("release_train {t:?}"),
-        (None, true) => "auto_upgrade_minor_version = true".to_string(),
-        (None, false) => return,
-    };
-    out.push(
-        finding(
-            "EXT001",
-            Error,
-            "A pinned extension version cannot auto-upgrade",
-            format!("version {version:?} pins the extension, but {conflict} asks Azure to move it; Azure refuses the combination"),
-            ext.span(&["version"]),
-        )
-        .with_help("either remove version (and let the release train upgrade it), or keep version, set auto_upgrade_minor_version = false and remove release_train"),
-    );
-}
-
-/// EXT002: a release train with auto-upgrade off.
-fn ext002(ext: &Subject, out: &mut Diagnostics) {
-    if !ext.writes(&["release_train"]) || ext.bool(&["auto_upgrade_minor_version"]) != Some(false) {
+    if !ext.writes(&["release_train"]) {
         return;
     }
     let Some(train) = ext.str(&["release_train"]) else {
@@ -62,13 +41,16 @@ fn ext002(ext: &Subject, out: &mut Diagnostics) {
     };
     out.push(
         finding(
-            "EXT002",
+            "EXT001",
             Error,
-            "A release train needs auto-upgrade",
-            format!("release_train {train:?} cannot be used with auto_upgrade_minor_version = false"),
-            ext.span(&["release_train"]),
+            "A pinned extension version cannot follow a release train",
+            format!(
+                "version {version:?} pins the extension, which turns its auto-upgrade off, but release_train {train:?} needs auto-upgrade; Azure refuses the combination"
+            ),
+            ext.span(&["version"]),
         )
-        .with_help("remove release_train to stay on the installed version, or set auto_upgrade_minor_version = true"),
+        .with_opt_label(ext.span(&["release_train"]), "the release train is set here")
+        .with_help("either remove version, and let the release train upgrade the extension, or keep version and remove release_train"),
     );
 }
 
@@ -198,25 +180,11 @@ resource "azurerm_kubernetes_cluster_extension" "e" {{
     }
 
     #[test]
-    fn ext001_pinned_version_with_train_or_auto_upgrade() {
+    fn ext001_pinned_version_with_a_release_train() {
         let f = findings(&ext("  version = \"1.2.3\"\n  release_train = \"Stable\"\n"));
         assert_eq!(f, vec![("EXT001".into(), "\"1.2.3\"".into())]);
-        let f = findings(&ext("  version = \"1.2.3\"\n  auto_upgrade_minor_version = true\n"));
-        assert_eq!(f, vec![("EXT001".into(), "\"1.2.3\"".into())]);
-        assert!(findings(&ext("  version = \"1.2.3\"\n  auto_upgrade_minor_version = false\n")).is_empty());
+        assert!(findings(&ext("  version = \"1.2.3\"\n")).is_empty());
         assert!(findings(&ext("  release_train = \"Stable\"\n")).is_empty());
-    }
-
-    #[test]
-    fn ext002_release_train_without_auto_upgrade() {
-        let f = findings(&ext(
-            "  release_train = \"Preview\"\n  auto_upgrade_minor_version = false\n",
-        ));
-        assert_eq!(f, vec![("EXT002".into(), "\"Preview\"".into())]);
-        assert!(findings(&ext(
-            "  release_train = \"Preview\"\n  auto_upgrade_minor_version = true\n"
-        ))
-        .is_empty());
     }
 
     #[test]

@@ -1,8 +1,10 @@
-//! `azurerm_kubernetes_cluster_extension` and its Arc twin: updated with a
-//! PATCH of what the service lets change, and reinstalled when Azure says
-//! its provisioning failed (rule EXT005).
+//! `azurerm_kubernetes_cluster_extension` and its Arc twin: auto-upgrade
+//! on unless a version is pinned, updated with a PATCH of what the service
+//! lets change, and reinstalled when Azure says its provisioning failed
+//! (rule EXT005).
 
 use super::TypeHooks;
+use crate::lang::Value;
 use serde_json::{json, Value as Json};
 
 pub struct Hooks;
@@ -19,6 +21,12 @@ const PATCHABLE: [&str; 6] = [
 ];
 
 impl TypeHooks for Hooks {
+    /// azurerm lets an extension upgrade itself unless a version is pinned.
+    fn to_arm(&self, value: &Value, body: &mut Json) {
+        let pinned = value.get("version").is_some_and(|v| !v.is_null());
+        body["properties"]["autoUpgradeMinorVersion"] = json!(!pinned);
+    }
+
     fn patch(&self, body: &Json) -> Option<Json> {
         let props = body
             .get("properties")
