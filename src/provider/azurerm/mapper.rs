@@ -103,6 +103,60 @@ fn write_block(block: &BlockSchema, value: &Value, doc: &mut Json) {
     }
 }
 
+/// The arguments a configuration sets that the mapping does not send to
+/// Azure: no ARM path, not part of the id, not handled by the type's code,
+/// in a block that is itself mapped. `timeouts` are Terraform's own.
+pub fn unsent(schema: &Schema, config: &Value) -> Vec<String> {
+    let in_id: Vec<String> = schema.arm.as_ref().map(|a| id_placeholders(&a.id)).unwrap_or_default();
+    let mut out = Vec::new();
+    unsent_in(&schema.block, config, "", &in_id, &mut out);
+    out
+}
+
+fn unsent_in(block: &BlockSchema, value: &Value, path: &str, in_id: &[String], out: &mut Vec<String>) {
+    for (name, attr) in &block.attributes {
+        // Set, and not merely to the default the overlay fills in.
+        let set = value
+            .get(name)
+            .is_some_and(|v| !v.is_null() && attr.default.as_ref().is_none_or(|d| !d.same_as(v)));
+        let handled = attr.arm.is_some() || attr.by_code || (path.is_empty() && in_id.contains(name));
+        if set && attr.is_settable() && !handled && name != "id" {
+            out.push(format!("{path}{name}"));
+        }
+    }
+    for (name, nested) in &block.block_types {
+        if name == "timeouts" {
+            continue;
+        }
+        let items: Vec<&Value> = match value.get(name) {
+            Some(v) if v.is_null() => Vec::new(),
+            Some(v) => v.as_seq().map(|s| s.iter().collect()).unwrap_or_else(|| vec![v]),
+            None => Vec::new(),
+        };
+        if items.is_empty() {
+            continue;
+        }
+        if nested.arm.is_none() {
+            out.push(format!("{path}{name}"));
+            continue;
+        }
+        for item in items {
+            unsent_in(&nested.block, item, &format!("{path}{name}."), in_id, out);
+        }
+    }
+    out.dedup();
+}
+
+/// The attribute names an id template fills in.
+fn id_placeholders(template: &str) -> Vec<String> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|s| s.split('}').next())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Merges an object into whatever is at `path` (several blocks may share a parent path).
 fn merge_into(doc: &mut Json, path: &[ArmStep], o: Json) {
     let existing = get_path(doc, path).cloned();

@@ -216,10 +216,19 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
 
     fn plan(&self, req: PlanRequest<'_>) -> PlanResponse {
         let planned = plan::plan(req.schema, req.prior, req.config, self.subscription(req.provider));
+        let mut diags = Diagnostics::new();
+        let unsent = mapper::unsent(req.schema, req.config);
+        if !unsent.is_empty() {
+            diags.push(Diagnostic::warning("Arguments not sent to Azure").with_detail(format!(
+                "aksplan does not yet map these arguments of {} to Azure; they are kept in state but not applied, and drift in them is not seen: {}",
+                req.schema.name,
+                unsent.join(", ")
+            )));
+        }
         PlanResponse {
             planned: planned.value,
             replace_paths: planned.replace_paths,
-            diags: Diagnostics::new(),
+            diags,
         }
     }
 
