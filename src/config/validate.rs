@@ -168,7 +168,7 @@ fn check_body<'b>(
                 let ident_span = span(b.ident.span());
                 match schema.block_types.get(name) {
                     Some(nested) => {
-                        if !b.labels.is_empty() {
+                        if !b.labels.is_empty() && nested.nesting != crate::schema::NestingMode::Map {
                             diags.push(
                                 Diagnostic::error("Unexpected block label")
                                     .with_detail(format!("{path}{name} blocks take no labels"))
@@ -195,6 +195,18 @@ fn check_body<'b>(
                             &format!("{path}{name}."),
                             diags,
                         );
+                    }
+                    None if schema.attribute_as_blocks(name).is_some() => {
+                        if let Some((_, fields)) = schema.attribute_as_blocks(name) {
+                            let inner_header = block_header(b, file, header);
+                            check_body(
+                                parts_in(&b.body, file),
+                                &fields,
+                                inner_header,
+                                &format!("{path}{name}."),
+                                diags,
+                            );
+                        }
                     }
                     None if schema.attributes.contains_key(name) => diags.push(
                         Diagnostic::error("Unsupported block type")

@@ -90,7 +90,7 @@ impl BodyEval<'_, '_> {
                         continue;
                     };
                     let Some((key, nested)) = schema.block_types.get_key_value(name) else {
-                        if let Some((key, fields)) = attribute_as_blocks(schema, name) {
+                        if let Some((key, fields)) = schema.attribute_as_blocks(name) {
                             match self.dynamic(b, name, &fields, &format!("{path}{name}.")) {
                                 Some(items) => as_blocks.entry(key).or_default().extend(items),
                                 None => unknown_blocks.push(key),
@@ -108,7 +108,7 @@ impl BodyEval<'_, '_> {
                 }
                 Structure::Block(b) => {
                     let Some((key, nested)) = schema.block_types.get_key_value(b.ident.as_str()) else {
-                        if let Some((key, fields)) = attribute_as_blocks(schema, b.ident.as_str()) {
+                        if let Some((key, fields)) = schema.attribute_as_blocks(b.ident.as_str()) {
                             let v = self.object(&b.body, &fields, &format!("{path}{key}."));
                             as_blocks.entry(key).or_default().push(v);
                         }
@@ -230,25 +230,6 @@ impl BodyEval<'_, '_> {
         }
         Some(out)
     }
-}
-
-/// An attribute of a list or set of objects that a body may write as
-/// blocks (`subnet { ... }` in a virtual network), as Terraform allows for
-/// providers' attributes in block mode: the fields as optional attributes.
-fn attribute_as_blocks<'s>(schema: &'s BlockSchema, name: &str) -> Option<(&'s str, BlockSchema)> {
-    let (key, attr) = schema.attributes.get_key_value(name)?;
-    let element = match &attr.ty {
-        crate::lang::types::Type::List(e) | crate::lang::types::Type::Set(e) => e,
-        _ => return None,
-    };
-    let crate::lang::types::Type::Object(fields) = &**element else {
-        return None;
-    };
-    let attributes = fields
-        .iter()
-        .map(|(k, field)| (k.clone(), crate::schema::AttrSchema::optional(field.ty.clone())))
-        .collect();
-    Some((key.as_str(), BlockSchema::new(attributes, Default::default())))
 }
 
 /// The value a resource has before anything is planned: its configuration,

@@ -92,6 +92,26 @@ impl BlockSchema {
         }
     }
 
+    /// An attribute of a list or set of objects that a body may write as
+    /// blocks (`subnet { ... }` in a virtual network, `security_rule` in a
+    /// network security group), as Terraform allows for providers'
+    /// attributes in block mode: its name, and its fields as optional
+    /// attributes.
+    pub fn attribute_as_blocks(&self, name: &str) -> Option<(&str, BlockSchema)> {
+        let (key, attr) = self.attributes.get_key_value(name)?;
+        let (Type::List(element) | Type::Set(element)) = &attr.ty else {
+            return None;
+        };
+        let Type::Object(fields) = &**element else {
+            return None;
+        };
+        let attributes = fields
+            .iter()
+            .map(|(k, field)| (k.clone(), AttrSchema::optional(field.ty.clone())))
+            .collect();
+        Some((key.as_str(), BlockSchema::new(attributes, IndexMap::new())))
+    }
+
     /// The object type a body of this block evaluates to: its attributes'
     /// types, and for each nested block type the value its blocks make.
     pub fn object_type(&self) -> &Type {

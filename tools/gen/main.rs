@@ -10,7 +10,8 @@
 //!
 //! `DATA_DIR` defaults to `../shared/data`. Each generator writes its files
 //! deterministically, so running it again on the same data changes nothing;
-//! `tests/generated.rs` checks that the committed files are what it writes.
+//! the tests of each generator (`cargo test --bin aksplan-gen`, part of
+//! `cargo test`) check that the committed files are what it writes.
 
 mod schemas;
 mod tables;

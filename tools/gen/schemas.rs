@@ -33,16 +33,24 @@ const PROVIDERS: &[(&str, &str, &str)] = &[
 const LEFT_OUT: &[&str] = &["description", "description_kind"];
 
 pub fn generate(data: &Path, out: &Path) -> Result<(), String> {
+    for (name, text) in render_all(data)? {
+        super::write(&out.join("providers").join(format!("{name}.json")), &text)?;
+    }
+    Ok(())
+}
+
+/// Every generated provider file: its name and its text.
+fn render_all(data: &Path) -> Result<Vec<(&'static str, String)>, String> {
+    let mut out = Vec::new();
     for (file, source, name) in PROVIDERS {
         let path = data.join(file);
         let doc = super::read_json(&path)?;
         let provider = doc
             .pointer(&format!("/provider_schemas/{}", source.replace('/', "~1")))
             .ok_or_else(|| format!("{}: no schema for {source}", path.display()))?;
-        let text = render(source, provider)?;
-        super::write(&out.join("providers").join(format!("{name}.json")), &text)?;
+        out.push((*name, render(source, provider)?));
     }
-    Ok(())
+    Ok(out)
 }
 
 /// The document for one provider: its configuration block and each type on
@@ -101,5 +109,63 @@ fn strip_in(v: &Value, names: bool) -> Value {
         ),
         Value::Array(a) => Value::Array(a.iter().map(|x| strip_in(x, false)).collect()),
         other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// The shared data: `AKSPLAN_GEN_DATA`, or `../shared/data` beside the repository.
+    fn data_dir() -> PathBuf {
+        let dir = std::env::var_os("AKSPLAN_GEN_DATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+        assert!(
+            dir.join("azurerm-provider-schema.json").is_file(),
+            "the schema generator reads {}, which is absent: check out the shared data beside \
+             this repository, or set AKSPLAN_GEN_DATA",
+            dir.display()
+        );
+        dir
+    }
+
+    #[test]
+    fn the_committed_schemas_are_what_the_generator_writes() {
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/providers");
+        let files = render_all(&data_dir()).unwrap();
+        assert_eq!(files.len(), PROVIDERS.len());
+        for (name, text) in files {
+            let on_disk = std::fs::read_to_string(committed.join(format!("{name}.json"))).unwrap();
+            assert!(
+                on_disk == text,
+                "schemas/providers/{name}.json is not what `cargo run --bin aksplan-gen -- schemas` writes: \
+                 run it and commit the result"
+            );
+            assert!(!text.contains("\"description\":\""), "{name}: a description was kept");
+        }
+    }
+
+    #[test]
+    fn facts_are_kept_and_attributes_named_description_too() {
+        let provider = serde_json::json!({"resource_schemas": {"x_thing": {"version": 1, "block": {
+            "attributes": {
+                "description": {"type": "string", "optional": true, "description": "text", "description_kind": "plain"},
+                "secret": {"type": "string", "computed": true, "sensitive": true}
+            },
+            "block_types": {"pool": {"nesting_mode": "list", "min_items": 1, "max_items": 1, "block": {}}},
+            "description": "a thing"
+        }}}});
+        let text = render("example.com/x/x", &provider).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let t = &doc["provider_schemas"]["example.com/x/x"]["resource_schemas"]["x_thing"];
+        assert_eq!(
+            t["block"]["attributes"]["description"],
+            serde_json::json!({"type": "string", "optional": true})
+        );
+        assert_eq!(t["block"]["attributes"]["secret"]["sensitive"], serde_json::json!(true));
+        assert_eq!(t["block"]["block_types"]["pool"]["max_items"], serde_json::json!(1));
+        assert!(t["block"].get("description").is_none());
     }
 }
