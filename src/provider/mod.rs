@@ -15,6 +15,7 @@ pub mod builtin;
 pub mod catalog;
 pub mod embedded;
 pub mod local;
+pub mod mock;
 pub mod null;
 pub mod planning;
 pub mod protocol;
