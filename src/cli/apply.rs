@@ -56,16 +56,7 @@ fn plan_and_apply(
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
-    out!(
-        "{}",
-        render::plan(
-            &plan,
-            render::Style {
-                color: ctx.color,
-                schemas: &ctx.catalog,
-            }
-        )
-    );
+    out!("{}", render::plan(&plan, ctx.style()));
     if plan.has_changes() && !auto_approve {
         if let Some(code) = confirm(ctx, destroy) {
             return code;

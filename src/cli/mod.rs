@@ -122,6 +122,14 @@ impl Context {
         }
     }
 
+    /// How plans are rendered on this terminal.
+    pub fn style(&self) -> crate::plan::render::Style<'_> {
+        crate::plan::render::Style {
+            color: self.color,
+            schemas: &self.catalog,
+        }
+    }
+
     /// The schemas a configuration is read with.
     pub fn schemas(&self) -> crate::schema::Schemas {
         crate::schema::Schemas::new(self.catalog.clone())

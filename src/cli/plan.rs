@@ -40,16 +40,7 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
             plan_markdown::markdown(&plan, &*config.schemas, &diags, &config.sources)
         ),
         _ if failed => {}
-        ReportFormat::Text => out!(
-            "{}",
-            render::plan(
-                &plan,
-                render::Style {
-                    color: ctx.color,
-                    schemas: &ctx.catalog,
-                }
-            )
-        ),
+        ReportFormat::Text => out!("{}", render::plan(&plan, ctx.style())),
         ReportFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&plan_json::plan_json(&plan, &config, &diags, &config.sources))

@@ -123,16 +123,7 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> i32 {
             return exit::OK;
         }
         outln!("Saved plan against {}\n", saved.cloud);
-        out!(
-            "{}",
-            render::plan(
-                &plan,
-                render::Style {
-                    color: ctx.color,
-                    schemas: &ctx.catalog,
-                }
-            )
-        );
+        out!("{}", render::plan(&plan, ctx.style()));
         return exit::OK;
     }
     let state = match load(ctx) {

@@ -167,8 +167,11 @@ pub trait Provider: Send + Sync {
     /// Reads the object a state entry points at.
     async fn read(&self, req: ReadRequest<'_>) -> ReadResponse;
 
-    /// Reads a data source.
-    async fn read_data(&self, req: ReadDataRequest<'_>) -> ReadResponse;
+    /// Reads a data source; a provider with none refuses every one.
+    async fn read_data(&self, req: ReadDataRequest<'_>) -> ReadResponse {
+        let detail = format!("the {} provider has no data source {}", self.name(), req.schema.name);
+        ReadResponse::error(crate::diag::Diagnostic::error("Unsupported data source").with_detail(detail))
+    }
 
     /// Reads an existing object by id, to bring it under management.
     async fn import(&self, req: ImportRequest<'_>) -> ReadResponse {

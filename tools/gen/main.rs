@@ -45,6 +45,22 @@ fn read_json(path: &Path) -> Result<serde_json::Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// The shared data for tests: `AKSPLAN_GEN_DATA`, or `../shared/data`
+/// beside the repository, which must hold `file`.
+#[cfg(test)]
+fn test_data_dir(file: &str) -> PathBuf {
+    let dir = std::env::var_os("AKSPLAN_GEN_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+    assert!(
+        dir.join(file).is_file(),
+        "the generator's tests read {}, which is absent: check out the shared data beside \
+         this repository, or set AKSPLAN_GEN_DATA",
+        dir.join(file).display()
+    );
+    dir
+}
+
 /// Writes a file only when its content changes.
 fn write(path: &Path, text: &str) -> Result<(), String> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == text) {

@@ -214,18 +214,8 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    /// The shared data: `AKSPLAN_GEN_DATA`, or `../shared/data` beside the repository.
     fn data_dir() -> PathBuf {
-        let dir = std::env::var_os("AKSPLAN_GEN_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
-        assert!(
-            dir.join("azure-builtin-roles.json").is_file(),
-            "the table generator reads {}, which is absent: check out the shared data beside \
-             this repository, or set AKSPLAN_GEN_DATA",
-            dir.display()
-        );
-        dir
+        super::super::test_data_dir("azure-builtin-roles.json")
     }
 
     #[test]

@@ -198,22 +198,7 @@ impl Provider for Random {
 
     /// A random value exists only in state: reading keeps it.
     async fn read(&self, req: ReadRequest<'_>) -> ReadResponse {
-        ReadResponse {
-            value: Some(sa::settle(&req.schema.block, req.prior.clone())),
-            diags: Diagnostics::new(),
-            failed: None,
-        }
-    }
-
-    async fn read_data(&self, req: ReadDataRequest<'_>) -> ReadResponse {
-        ReadResponse {
-            value: None,
-            diags: sa::error(
-                "Unsupported data source",
-                format!("the random provider has no data source {}", req.schema.name),
-            ),
-            failed: None,
-        }
+        ReadResponse::found(sa::settle(&req.schema.block, req.prior.clone()))
     }
 
     async fn import(&self, req: ImportRequest<'_>) -> ReadResponse {

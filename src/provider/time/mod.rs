@@ -234,22 +234,7 @@ impl Provider for Time {
                 }
             }
         }
-        ReadResponse {
-            value: Some(sa::settle(&req.schema.block, req.prior.clone())),
-            diags: Diagnostics::new(),
-            failed: None,
-        }
-    }
-
-    async fn read_data(&self, req: ReadDataRequest<'_>) -> ReadResponse {
-        ReadResponse {
-            value: None,
-            diags: sa::error(
-                "Unsupported data source",
-                format!("the time provider has no data source {}", req.schema.name),
-            ),
-            failed: None,
-        }
+        ReadResponse::found(sa::settle(&req.schema.block, req.prior.clone()))
     }
 
     async fn import(&self, req: ImportRequest<'_>) -> ReadResponse {
