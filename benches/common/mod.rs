@@ -32,7 +32,7 @@ resource "azurerm_subnet" "s{u}" {{
   name                 = "snet-${{each.key}}"
   resource_group_name  = azurerm_resource_group.rg{u}.name
   virtual_network_name = azurerm_virtual_network.vnet{u}.name
-  address_prefixes     = [cidrsubnet(azurerm_virtual_network.vnet{u}.address_space[0], 8, each.value)]
+  address_prefixes     = [cidrsubnet(tolist(azurerm_virtual_network.vnet{u}.address_space)[0], 8, each.value)]
 }}
 
 resource "azurerm_user_assigned_identity" "id{u}" {{
