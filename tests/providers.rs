@@ -367,11 +367,10 @@ resource "azapi_update_resource" "aks" {
 #[test]
 fn resources_of_providers_aksplan_does_not_implement_get_one_error_naming_the_provider() {
     let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        &[(
-            "main.tf",
-            r#"
+    let main = r#"
+variable "telemetry" {
+  default = false
+}
 resource "kubernetes_namespace" "apps" {
   metadata {
     name = "apps"
@@ -386,25 +385,39 @@ resource "helm_release" "ingress" {
   name  = "ingress"
   chart = "ingress-nginx"
 }
-"#,
-        )],
-    );
+resource "modtm_telemetry" "t" {
+  count = var.telemetry ? 1 : 0
+}
+"#;
+    write(dir.path(), &[("main.tf", main)]);
     let v = run(dir.path(), &["validate"]);
-    assert_eq!(v.code, 1);
+    assert_eq!(v.code, 0, "validate warns: {}", v.stderr);
     assert_eq!(
         v.stderr.matches("Provider not supported by aksplan").count(),
+        3,
+        "{}",
+        v.stderr
+    );
+    let p = run(dir.path(), &["plan"]);
+    assert_eq!(p.code, 1);
+    let said = p.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(
+        said.matches("× Provider not supported by aksplan").count(),
         2,
         "{}",
-        v.stderr
+        p.stderr
     );
     assert!(
-        v.stderr.contains(
-            "kubernetes provider (hashicorp/kubernetes), used by kubernetes_namespace.apps, kubernetes_secret.s"
-        ),
+        said.contains("kubernetes provider (hashicorp/kubernetes), and cannot plan kubernetes_namespace.apps, kubernetes_secret.s"),
         "{}",
-        v.stderr
+        p.stderr
     );
-    assert!(v.stderr.contains("helm provider (hashicorp/helm)"), "{}", v.stderr);
+    assert!(said.contains("helm provider (hashicorp/helm)"), "{}", p.stderr);
+    assert!(
+        !said.contains("cannot plan modtm"),
+        "a resource with no instances is not planned: {}",
+        p.stderr
+    );
 }
 
 #[test]

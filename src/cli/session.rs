@@ -96,8 +96,8 @@ impl Session {
     }
 
     /// How plans reach the cloud.
-    pub fn reach(&self, parallelism: usize) -> run::Cloud<'_> {
-        run::Cloud {
+    pub fn reach(&self, parallelism: usize) -> run::Reach<'_> {
+        run::Reach {
             providers: &self.providers,
             runtime: self.runtime.handle(),
             parallelism,

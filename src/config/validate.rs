@@ -46,9 +46,9 @@ pub fn check_config(config: &super::Config) -> Diagnostics {
 /// (kubernetes, helm, azuread), at the first of them.
 fn unimplemented_provider(provider: &str, source: &str, resources: &[(String, Span)]) -> Diagnostic {
     let names: Vec<&str> = resources.iter().map(|(a, _)| a.as_str()).collect();
-    let mut d = Diagnostic::error("Provider not supported by aksplan")
+    let mut d = Diagnostic::warning("Provider not supported by aksplan")
         .with_detail(format!(
-            "aksplan does not implement the {provider} provider ({source}), used by {}",
+            "aksplan does not implement the {provider} provider ({source}), used by {}; a plan that has instances of them fails",
             names.join(", ")
         ))
         .with_span(resources[0].1)

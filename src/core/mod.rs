@@ -140,6 +140,17 @@ fn visit_resource(
     let mut all = Vec::new();
     for mi in values.instances_of(&object.module) {
         let Some(schema) = schema else {
+            // No provider knows the type: its instances are counted, for
+            // the planner to name, and their values are unknown.
+            for rep in eval.repetitions(values, &mi, res, diags).unwrap_or_default() {
+                let addr = Instance {
+                    module: mi.clone(),
+                    resource: cr.resource.clone(),
+                    key: rep.key.clone(),
+                };
+                out.instances
+                    .insert(addr.clone(), InstanceEval { addr, each_value: None });
+            }
             values.set(mi, object.item.clone(), Value::unknown());
             continue;
         };

@@ -12,7 +12,7 @@ use crate::config::{Config, IgnoreChanges, PathStep};
 use crate::core::{self, Evaluated, ResourceValues};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::Value;
-use crate::provider::protocol::{PlanRequest, Provider, ProviderConfig, ReadDataRequest, ReadRequest};
+use crate::provider::protocol::{PlanRequest, Provider, ProviderConfig, ReadDataRequest, ReadRequest, ValidateRequest};
 use crate::provider::registry::Providers;
 use crate::provider::shape::settle;
 use crate::schema::Schema;
@@ -177,6 +177,7 @@ pub fn plan(
     if let Some(d) = validate_only(&planner.validate_only) {
         diags.push(d);
     }
+    diags.extend(unimplemented(config, &evaluated));
     let data = std::mem::take(&mut planner.data);
     drop(planner);
     let mut new_data = Vec::new();
@@ -410,6 +411,34 @@ fn validate_only(types: &std::collections::BTreeMap<String, Vec<String>>) -> Opt
     )
 }
 
+/// One error per provider aksplan does not implement whose resources have
+/// instances to plan, naming them.
+fn unimplemented(config: &Config, evaluated: &Evaluated) -> Vec<Diagnostic> {
+    let mut by_provider: std::collections::BTreeMap<&str, Vec<String>> = std::collections::BTreeMap::new();
+    for inst in evaluated.instances.keys() {
+        let type_name = &inst.resource.type_name;
+        if config.schema(inst.resource.mode, type_name).is_some() {
+            continue;
+        }
+        let provider = crate::addrs::implied_provider(type_name);
+        by_provider.entry(provider).or_default().push(inst.to_string());
+    }
+    by_provider
+        .into_iter()
+        .map(|(provider, instances)| {
+            let source = config.schemas.unimplemented(provider).unwrap_or(provider);
+            Diagnostic::error("Provider not supported by aksplan")
+                .with_detail(format!(
+                    "aksplan does not implement the {provider} provider ({source}), and cannot plan {}",
+                    instances.join(", ")
+                ))
+                .with_help(format!(
+                    "plan the {provider} resources with terraform, or leave them without instances (count = 0)"
+                ))
+        })
+        .collect()
+}
+
 /// The walk's hook while planning.
 struct Planner<'p> {
     config: &'p Config,
@@ -459,13 +488,26 @@ impl ResourceValues for Planner<'_> {
             listed.push(inst.to_string());
             return crate::core::body::unknown_computed(&schema.block, config_value);
         }
+        let Some(res) = self.config.resource_of(inst) else {
+            return config_value;
+        };
+        let checked = provider.validate(ValidateRequest {
+            schema,
+            config: &config_value,
+        });
+        let invalid = checked.has_errors();
+        for mut d in checked {
+            d.summary = format!("{inst}: {}", d.summary);
+            d.span = d.span.or(Some(res.span));
+            self.diags.push(d);
+        }
+        if invalid {
+            return crate::core::body::unknown_computed(&schema.block, config_value);
+        }
         if inst.resource.mode == Mode::Data {
             return self.data_source(inst, provider, schema, provider_config, config_value);
         }
         let prior = self.prior.resources.get(inst).map(|r| &r.value);
-        let Some(res) = self.config.resource_of(inst) else {
-            return config_value;
-        };
         let cfg = match prior {
             Some(p) => ignore_changes(config_value, p, &res.lifecycle.ignore_changes),
             None => config_value,

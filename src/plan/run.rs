@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use tokio::runtime::Handle;
 
 /// How a plan reaches the cloud.
-pub struct Cloud<'a> {
+pub struct Reach<'a> {
     pub providers: &'a Providers,
     /// The runtime the providers' calls run on; planning blocks on it, so
     /// it must not be called from one of its threads.
@@ -37,32 +37,32 @@ pub struct Inputs<'a> {
 }
 
 /// Refreshes the state unless `opts` says not to, and plans.
-pub fn plan(inputs: Inputs<'_>, state: State, cloud: &Cloud<'_>, opts: &PlanOptions) -> (Plan, Evaluated, Diagnostics) {
+pub fn plan(inputs: Inputs<'_>, state: State, reach: &Reach<'_>, opts: &PlanOptions) -> (Plan, Evaluated, Diagnostics) {
     let refreshed = if opts.refresh {
-        refresh(cloud, state)
+        refresh(reach, state)
     } else {
         Refreshed {
-            state: engine::conform_state(state, cloud.providers),
+            state: engine::conform_state(state, reach.providers),
             ..Refreshed::default()
         }
     };
-    plan_refreshed(inputs, refreshed, cloud, opts)
+    plan_refreshed(inputs, refreshed, reach, opts)
 }
 
 /// Reads every resource in state from the cloud.
-pub fn refresh(cloud: &Cloud<'_>, state: State) -> Refreshed {
-    let state = engine::conform_state(state, cloud.providers);
+pub fn refresh(reach: &Reach<'_>, state: State) -> Refreshed {
+    let state = engine::conform_state(state, reach.providers);
     let now = std::time::SystemTime::now();
-    cloud
+    reach
         .runtime
-        .block_on(engine::refresh(cloud.providers, state, cloud.parallelism, now))
+        .block_on(engine::refresh(reach.providers, state, reach.parallelism, now))
 }
 
 /// Plans against state already refreshed (or taken as recorded).
 pub fn plan_refreshed(
     inputs: Inputs<'_>,
     refreshed: Refreshed,
-    cloud: &Cloud<'_>,
+    reach: &Reach<'_>,
     opts: &PlanOptions,
 ) -> (Plan, Evaluated, Diagnostics) {
     let config = inputs.config;
@@ -73,11 +73,11 @@ pub fn plan_refreshed(
         mut diags,
     } = refreshed;
     let (lineage, serial) = (state.lineage.clone(), state.serial);
-    let (state, importing, d) = import_blocks(config, state, cloud);
+    let (state, importing, d) = import_blocks(config, state, reach);
     diags.extend(d);
     let with = Planning {
-        providers: cloud.providers,
-        runtime: cloud.runtime,
+        providers: reach.providers,
+        runtime: reach.runtime,
         failed: &failed,
         inferred: inputs.inferred,
     };
@@ -111,7 +111,7 @@ pub fn plan_refreshed(
 fn import_blocks(
     config: &Config,
     mut state: State,
-    cloud: &Cloud<'_>,
+    reach: &Reach<'_>,
 ) -> (State, HashMap<Instance, (String, Value)>, Diagnostics) {
     let mut imported = HashMap::new();
     let mut diags = Diagnostics::new();
@@ -127,7 +127,7 @@ fn import_blocks(
             );
             continue;
         };
-        let (read, d) = read_for_import(cloud, schema, &imp.id);
+        let (read, d) = read_for_import(reach, schema, &imp.id);
         for d in d {
             diags.push(d.with_span(imp.span));
         }
@@ -140,8 +140,8 @@ fn import_blocks(
 }
 
 /// Reads the resource at `id` as `schema`'s type, as state will hold it.
-pub fn read_for_import(cloud: &Cloud<'_>, schema: &Schema, id: &str) -> (Option<ResourceState>, Diagnostics) {
-    let Some(provider) = cloud.providers.for_type(&schema.name) else {
+pub fn read_for_import(reach: &Reach<'_>, schema: &Schema, id: &str) -> (Option<ResourceState>, Diagnostics) {
+    let Some(provider) = reach.providers.for_type(&schema.name) else {
         return (None, Diagnostics::new());
     };
     let unconfigured = ProviderConfig::default();
@@ -150,7 +150,7 @@ pub fn read_for_import(cloud: &Cloud<'_>, schema: &Schema, id: &str) -> (Option<
         provider: &unconfigured,
         id,
     };
-    let r = cloud.runtime.block_on(provider.import(req));
+    let r = reach.runtime.block_on(provider.import(req));
     let state = r.value.map(|v| ResourceState {
         type_name: schema.name.clone(),
         value: crate::provider::shape::settle(&schema.block, v),

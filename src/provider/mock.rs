@@ -150,7 +150,7 @@ resource "mock_thing" "b" {
         assert!(!d.has_errors(), "{d:?}");
         let providers = Providers::new(vec![mock.clone()], "mock");
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let cloud = run::Cloud {
+        let cloud = run::Reach {
             providers: &providers,
             runtime: rt.handle(),
             parallelism: 1,

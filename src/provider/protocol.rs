@@ -126,10 +126,6 @@ pub struct ImportRequest<'a> {
     pub id: &'a str,
 }
 
-pub struct ConfigureRequest<'a> {
-    pub provider: &'a ProviderConfig,
-}
-
 /// One provider: its schemas and its operations.
 #[async_trait::async_trait]
 pub trait Provider: Send + Sync {
@@ -147,13 +143,6 @@ pub trait Provider: Send + Sync {
 
     /// Checks a configuration beyond its schema (values, combinations).
     fn validate(&self, req: ValidateRequest<'_>) -> Diagnostics {
-        let _ = req;
-        Diagnostics::new()
-    }
-
-    /// Prepares a provider configuration before the first operation under
-    /// it (azurerm registers resource providers here).
-    async fn configure(&self, req: ConfigureRequest<'_>) -> Diagnostics {
         let _ = req;
         Diagnostics::new()
     }

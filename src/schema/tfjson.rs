@@ -108,11 +108,18 @@ fn attr_type(a: &AttrJson, path: &str) -> Result<Type, String> {
     match (&a.ty, &a.nested_type) {
         (Some(t), _) => Type::from_json(t).map_err(|e| format!("{path}: {e}")),
         (None, Some(n)) => {
-            let mut fields = Vec::new();
+            // A nested attribute's own optional attributes may be left out.
+            let mut fields = std::collections::BTreeMap::new();
             for (k, inner) in &n.attributes {
-                fields.push((k.clone(), attr_type(inner, &format!("{path}.{k}"))?));
+                let ty = attr_type(inner, &format!("{path}.{k}"))?;
+                let field = crate::lang::types::ObjectAttr {
+                    ty,
+                    optional: !inner.required,
+                    default: None,
+                };
+                fields.insert(k.clone(), field);
             }
-            let object = Type::object(fields);
+            let object = Type::Object(std::sync::Arc::new(fields));
             Ok(match n.nesting_mode {
                 NestingMode::List => Type::list(object),
                 NestingMode::Set => Type::set(object),
@@ -154,10 +161,11 @@ mod tests {
         assert!(b.attributes["name"].required);
         assert!(b.attributes["secret"].sensitive && b.attributes["secret"].is_read_only());
         assert_eq!(b.attributes["old"].deprecated.as_deref(), Some(""));
-        assert_eq!(
-            b.attributes["conn"].ty,
-            Type::list(Type::object([("host".to_string(), Type::String)]))
-        );
+        let Type::List(conn) = &b.attributes["conn"].ty else {
+            panic!()
+        };
+        let Type::Object(fields) = &**conn else { panic!() };
+        assert!(fields["host"].optional, "an optional nested attribute may be left out");
         assert_eq!(b.block_types["timeouts"].nesting, NestingMode::Single);
         assert_eq!(b.block_types["pool"].min_items, 1);
         assert_eq!(b.block_types["pool"].max_items, Some(1));

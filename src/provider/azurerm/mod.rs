@@ -209,11 +209,6 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
         schema.curated
     }
 
-    async fn configure(&self, req: ConfigureRequest<'_>) -> Diagnostics {
-        let _ = req;
-        Diagnostics::new()
-    }
-
     fn plan(&self, req: PlanRequest<'_>) -> PlanResponse {
         let planned = plan::plan(req.schema, req.prior, req.config, self.subscription(req.provider));
         let mut diags = Diagnostics::new();
