@@ -32,14 +32,64 @@ struct Inner {
 
 #[derive(Default)]
 struct Index {
-    provider: Option<&'static RawValue>,
+    provider: Option<&'static str>,
     resources: IndexMap<String, Slot>,
     data: IndexMap<String, Slot>,
 }
 
 struct Slot {
-    raw: &'static RawValue,
+    /// The type's JSON: `{"version": 1, "block": {...}}`.
+    raw: &'static str,
     parsed: OnceLock<Option<Schema>>,
+}
+
+impl Slot {
+    fn new(raw: &'static str) -> Slot {
+        Slot {
+            raw,
+            parsed: OnceLock::new(),
+        }
+    }
+}
+
+/// Indexes a document in the layout `aksplan-gen` writes (one type per
+/// line) by its lines alone, without parsing JSON: a plan that uses one
+/// azurerm type then pays for that type, not for the 2 MB document.
+/// `None` for any other layout, which the JSON parser indexes instead.
+fn line_index(text: &'static str, source: &str) -> Option<Index> {
+    let mut lines = text.lines();
+    let head = format!("{{\"format_version\":\"1.0\",\"provider_schemas\":{{{}:{{", serde_json::to_string(source).ok()?);
+    if lines.next()? != head {
+        return None;
+    }
+    let mut index = Index::default();
+    let mut section: Option<Mode> = None;
+    for line in lines {
+        match (line, section) {
+            ("\"resource_schemas\":{", None) => section = Some(Mode::Managed),
+            ("\"data_source_schemas\":{", None) => section = Some(Mode::Data),
+            ("}," | "}}}}", Some(_)) => section = None,
+            (l, None) if l.starts_with("\"provider\":") => {
+                index.provider = Some(l.strip_prefix("\"provider\":")?.strip_suffix(',')?);
+            }
+            (l, Some(mode)) => {
+                let rest = l.strip_prefix('"')?;
+                let end = rest.find("\":")?;
+                let (name, value) = (&rest[..end], &rest[end + 2..]);
+                if name.contains(['\\', '"']) || !value.starts_with('{') {
+                    return None;
+                }
+                let value = value.strip_suffix(',').unwrap_or(value);
+                let slots = match mode {
+                    Mode::Managed => &mut index.resources,
+                    Mode::Data => &mut index.data,
+                };
+                slots.insert(name.to_string(), Slot::new(value));
+            }
+            _ => return None,
+        }
+    }
+    Some(index)
 }
 
 #[derive(Deserialize)]
@@ -98,6 +148,9 @@ impl ProviderSchemas {
     fn index(&self) -> &Index {
         let me = &*self.0;
         me.index.get_or_init(|| {
+            if let Some(index) = line_index(me.text, &me.source) {
+                return index;
+            }
             // The embedded documents are checked by tests, and a user's is
             // checked by `check` before use: an unreadable one has no types.
             let Ok(doc) = serde_json::from_str::<Document<'static>>(me.text) else {
@@ -112,17 +165,11 @@ impl ProviderSchemas {
             };
             let slots = |m: IndexMap<String, &'static RawValue>| {
                 m.into_iter()
-                    .map(|(k, raw)| {
-                        let slot = Slot {
-                            raw,
-                            parsed: OnceLock::new(),
-                        };
-                        (k, slot)
-                    })
+                    .map(|(k, raw)| (k, Slot::new(raw.get())))
                     .collect()
             };
             Index {
-                provider: p.provider,
+                provider: p.provider.map(RawValue::get),
                 resources: slots(p.resource_schemas),
                 data: slots(p.data_source_schemas),
             }
@@ -149,7 +196,7 @@ impl ProviderSchemas {
             .config
             .get_or_init(|| {
                 let raw = self.index().provider?;
-                let t: tfjson::TypeJson = serde_json::from_str(raw.get()).ok()?;
+                let t: tfjson::TypeJson = serde_json::from_str(raw).ok()?;
                 tfjson::block(t.block, "provider").ok()
             })
             .as_ref()
@@ -175,8 +222,8 @@ impl ProviderSchemas {
             .map(|(_, _, text)| *text)
     }
 
-    fn convert(&self, mode: Mode, name: &str, raw: &RawValue) -> Result<Schema, String> {
-        let t: tfjson::TypeJson = serde_json::from_str(raw.get()).map_err(|e| format!("{name}: {e}"))?;
+    fn convert(&self, mode: Mode, name: &str, raw: &str) -> Result<Schema, String> {
+        let t: tfjson::TypeJson = serde_json::from_str(raw).map_err(|e| format!("{name}: {e}"))?;
         let mut block = tfjson::block(t.block, name)?;
         // A data source without an overlay of its own reads what the
         // resource of the same name reads, where its attributes match.
@@ -238,6 +285,28 @@ mod tests {
         assert_eq!(s.names(Mode::Data), vec!["demo_thing"]);
         assert_eq!(s.check(), Ok(2));
         assert_eq!(ProviderSchemas::sources_in(DOC).unwrap(), vec!["example.com/x/demo"]);
+    }
+
+    /// The line layout's index must hold what the JSON parser finds: every
+    /// embedded document is read both ways.
+    #[test]
+    fn every_embedded_document_indexes_by_lines_as_by_json() {
+        for (name, text, _) in crate::provider::embedded::PROVIDERS {
+            let source = ProviderSchemas::sources_in(text).unwrap().remove(0);
+            let by_lines = line_index(text, &source).unwrap_or_else(|| panic!("{name} is not in the line layout"));
+            let doc: serde_json::Value = serde_json::from_str(text).unwrap();
+            let p = &doc["provider_schemas"][&source];
+            for (key, slots) in [("resource_schemas", &by_lines.resources), ("data_source_schemas", &by_lines.data)] {
+                let json = p[key].as_object().map(|m| m.len()).unwrap_or(0);
+                assert_eq!(slots.len(), json, "{name} {key}");
+                for (type_name, slot) in slots {
+                    let raw: serde_json::Value = serde_json::from_str(slot.raw).unwrap();
+                    assert_eq!(raw, p[key][type_name], "{name} {type_name}");
+                }
+            }
+            assert_eq!(by_lines.provider.is_some(), p.get("provider").is_some(), "{name} provider block");
+        }
+        assert!(line_index(DOC, "example.com/x/demo").is_none(), "another layout is parsed as JSON");
     }
 
     #[test]
