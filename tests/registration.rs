@@ -131,3 +131,54 @@ fn bad_settings_are_reported_at_the_attribute() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stderr.contains("Conflicting provider settings"), "{}", r.stderr);
 }
+
+#[test]
+fn each_aliased_configuration_registers_in_its_own_subscription() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        &[(
+            "main.tf",
+            r#"
+provider "azurerm" {
+  features {}
+  resource_provider_registrations = "none"
+}
+provider "azurerm" {
+  alias           = "hub"
+  subscription_id = "aaaaaaaa-0000-0000-0000-000000000002"
+  features {}
+}
+resource "azurerm_resource_group" "hub" {
+  provider = azurerm.hub
+  name     = "rg-hub"
+  location = "westeurope"
+}
+"#,
+        )],
+    );
+    let r = run(dir.path(), &["apply", "--auto-approve"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let hub = |ns: &str| {
+        let r = run(
+            dir.path(),
+            &[
+                "sim",
+                "show",
+                &format!("/subscriptions/aaaaaaaa-0000-0000-0000-000000000002/providers/{ns}"),
+            ],
+        );
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        doc["registrationState"].as_str().unwrap().to_string()
+    };
+    assert_eq!(
+        hub("Microsoft.KeyVault"),
+        "Registered",
+        "the hub's default settings register the legacy set"
+    );
+    assert_eq!(
+        state(dir.path(), "Microsoft.KeyVault"),
+        "NotRegistered",
+        "the default configuration says none"
+    );
+}

@@ -229,20 +229,49 @@ pub fn begin(
 
 impl Session {
     /// What azurerm does when it is configured, for a plan and an apply
-    /// alike: registers the resource providers its settings name (the
-    /// default provider configuration's; `resource_provider_registrations`
-    /// is "legacy" unless set).
+    /// alike: registers the resource providers its settings name
+    /// (`resource_provider_registrations` is "legacy" unless set), in the
+    /// subscription of each root `provider "azurerm"` block that sets
+    /// them, and in the client's for the default configuration. Returns
+    /// the default configuration's settings, which the rules judge by.
     fn register_providers(&self, config: &Config) -> (RegistrationSettings, Diagnostics) {
         let (settings, mut diags) = RegistrationSettings::of_config(config, None, &self.azurerm_env);
-        if !diags.has_errors() && RegistrationSettings::used_by(config) {
-            let cloud = &*self.cloud;
-            diags.extend(
-                self.runtime
-                    .block_on(auto_registration::ensure(cloud, cloud.subscription(), &settings)),
-            );
+        if diags.has_errors() || !RegistrationSettings::used_by(config) {
+            return (settings, diags);
+        }
+        let cloud = &*self.cloud;
+        let mut done = std::collections::BTreeSet::new();
+        let aliases = config
+            .root()
+            .providers
+            .iter()
+            .filter(|p| p.name == "azurerm")
+            .map(|p| p.alias.as_deref());
+        for alias in std::iter::once(None).chain(aliases) {
+            let (these, d) = RegistrationSettings::of_config(config, alias, &self.azurerm_env);
+            diags.extend(d);
+            let subscription = literal_subscription(config, alias).unwrap_or_else(|| cloud.subscription().to_string());
+            if done.insert(subscription.to_lowercase()) {
+                diags.extend(
+                    self.runtime
+                        .block_on(auto_registration::ensure(cloud, &subscription, &these)),
+                );
+            }
         }
         (settings, diags)
     }
+}
+
+/// The `subscription_id` a root `provider "azurerm"` block sets as a
+/// constant string, if it does.
+fn literal_subscription(config: &Config, alias: Option<&str>) -> Option<String> {
+    let block = config
+        .root()
+        .providers
+        .iter()
+        .find(|p| p.name == "azurerm" && p.alias.as_deref() == alias)?;
+    let attr = block.body.get_attribute("subscription_id")?;
+    attr.value.as_str().map(str::to_string).filter(|s| !s.is_empty())
 }
 
 /// Parses `--target` and `--replace` addresses, reporting bad ones.

@@ -58,7 +58,10 @@ impl Slot {
 /// `None` for any other layout, which the JSON parser indexes instead.
 fn line_index(text: &'static str, source: &str) -> Option<Index> {
     let mut lines = text.lines();
-    let head = format!("{{\"format_version\":\"1.0\",\"provider_schemas\":{{{}:{{", serde_json::to_string(source).ok()?);
+    let head = format!(
+        "{{\"format_version\":\"1.0\",\"provider_schemas\":{{{}:{{",
+        serde_json::to_string(source).ok()?
+    );
     if lines.next()? != head {
         return None;
     }
@@ -164,9 +167,7 @@ impl ProviderSchemas {
                 return Index::default();
             };
             let slots = |m: IndexMap<String, &'static RawValue>| {
-                m.into_iter()
-                    .map(|(k, raw)| (k, Slot::new(raw.get())))
-                    .collect()
+                m.into_iter().map(|(k, raw)| (k, Slot::new(raw.get()))).collect()
             };
             Index {
                 provider: p.provider.map(RawValue::get),
@@ -296,7 +297,10 @@ mod tests {
             let by_lines = line_index(text, &source).unwrap_or_else(|| panic!("{name} is not in the line layout"));
             let doc: serde_json::Value = serde_json::from_str(text).unwrap();
             let p = &doc["provider_schemas"][&source];
-            for (key, slots) in [("resource_schemas", &by_lines.resources), ("data_source_schemas", &by_lines.data)] {
+            for (key, slots) in [
+                ("resource_schemas", &by_lines.resources),
+                ("data_source_schemas", &by_lines.data),
+            ] {
                 let json = p[key].as_object().map(|m| m.len()).unwrap_or(0);
                 assert_eq!(slots.len(), json, "{name} {key}");
                 for (type_name, slot) in slots {
@@ -304,9 +308,16 @@ mod tests {
                     assert_eq!(raw, p[key][type_name], "{name} {type_name}");
                 }
             }
-            assert_eq!(by_lines.provider.is_some(), p.get("provider").is_some(), "{name} provider block");
+            assert_eq!(
+                by_lines.provider.is_some(),
+                p.get("provider").is_some(),
+                "{name} provider block"
+            );
         }
-        assert!(line_index(DOC, "example.com/x/demo").is_none(), "another layout is parsed as JSON");
+        assert!(
+            line_index(DOC, "example.com/x/demo").is_none(),
+            "another layout is parsed as JSON"
+        );
     }
 
     #[test]
