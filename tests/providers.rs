@@ -454,3 +454,24 @@ fn a_provider_schema_file_can_replace_the_embedded_one() {
         broken.stderr
     );
 }
+
+#[test]
+fn validate_asks_each_provider_about_its_values_without_a_cloud() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "resource \"random_string\" \"s\" {\n  length = 0\n}\nresource \"tls_private_key\" \"k\" {\n  algorithm = \"DSA\"\n}\n",
+        )],
+    );
+    let v = run(dir.path(), &["validate"]);
+    assert_eq!(v.code, 1);
+    assert!(
+        v.stderr.contains("random_string.s: Invalid value for length"),
+        "{}",
+        v.stderr
+    );
+    assert!(v.stderr.contains("tls_private_key.k"), "{}", v.stderr);
+    assert!(!dir.path().join(".aksplan").exists(), "validate touched the simulation");
+}

@@ -3,27 +3,75 @@
 
 use super::args::{DiagFormat, ValidateArgs};
 use super::{exit, load_config, views, Context};
+use crate::addrs::Instance;
 use crate::config::vars::Missing;
+use crate::config::Config;
+use crate::core::ResourceValues;
 use crate::core::{evaluate, EvalMode};
+use crate::diag::Diagnostics;
+use crate::lang::Value;
+use crate::provider::protocol::{ProviderConfig, ValidateRequest};
+use crate::provider::registry::Providers;
+use crate::provider::Cloud;
 use crate::rules::{check_planned, PlannedValues};
+use crate::schema::Schema;
+use std::sync::Arc;
+
+/// Asks each resource's provider to check its values (an unknown tls
+/// algorithm, a random_string of length 0), then plans it purely for the
+/// rules.
+struct ProviderChecks<'c> {
+    config: &'c Config,
+    providers: Providers,
+    planned: PlannedValues,
+    diags: Diagnostics,
+}
+
+impl ResourceValues for ProviderChecks<'_> {
+    fn instance_value(&mut self, inst: &Instance, schema: &Schema, provider: &ProviderConfig, config: Value) -> Value {
+        if let Some(p) = self.providers.for_type(&schema.name) {
+            let span = self.config.resource_of(inst).map(|r| r.span);
+            for mut d in p.validate(ValidateRequest {
+                schema,
+                config: &config,
+            }) {
+                d.summary = format!("{inst}: {}", d.summary);
+                d.span = d.span.or(span);
+                self.diags.push(d);
+            }
+        }
+        self.planned.instance_value(inst, schema, provider, config)
+    }
+}
 
 pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
     let (config, vars, mut diags) = load_config(ctx, &args.vars, Missing::Validate);
     // Variable errors do not stop evaluation: it finds more problems.
     if let Some(vars) = vars {
         // Planned against no state, purely: ids derived from names are known to the rules.
-        let mut planned = PlannedValues {
-            subscription: crate::provider::sim::SUBSCRIPTION.to_string(),
-            values: Vec::new(),
+        let mut hook = ProviderChecks {
+            config: &config,
+            // Validation asks providers about values, never the cloud.
+            providers: Providers::standard(
+                &ctx.catalog,
+                Arc::new(Cloud::sim(super::session::sim_dir(ctx), Default::default())),
+            ),
+            planned: PlannedValues {
+                subscription: crate::provider::sim::SUBSCRIPTION.to_string(),
+                values: Vec::new(),
+            },
+            diags: Diagnostics::new(),
         };
         let (_, eval_diags) = evaluate(
             &config,
             &crate::rules::ordering::edges(&config),
             vars,
-            &mut planned,
+            &mut hook,
             EvalMode::Validate,
         );
         diags.extend(eval_diags);
+        diags.extend(hook.diags);
+        let planned = hook.planned;
         if !args.skip_rules && !diags.has_errors() {
             diags.extend(check_planned(&config, &planned.values));
         }
