@@ -44,11 +44,30 @@ pub fn attr(v: &Value, name: &str) -> Value {
 /// boundary adds to `ReadResponse` (main has since added `failed`) keep
 /// their defaults here.
 #[allow(clippy::field_reassign_with_default)]
+/// The id and type a state entry's resource is read by; an error answer,
+/// keeping the entry, when the state lacks either.
+pub fn read_target(prior: &Value) -> Result<(&str, TypeRef), ReadResponse> {
+    match (
+        string(prior, "id"),
+        string(prior, "type").and_then(|t| TypeRef::parse(t).ok()),
+    ) {
+        (Some(id), Some(t)) => Ok((id, t)),
+        _ => Err(answer(
+            Some(prior.clone()),
+            Diagnostic::error("Cannot read the resource")
+                .with_detail("the state has no id or type to read the resource by")
+                .into(),
+        )),
+    }
+}
+
+/// A read's answer: what was found, and what was said about it.
 pub fn answer(value: Option<Value>, diags: Diagnostics) -> ReadResponse {
-    let mut r = ReadResponse::default();
-    r.value = value;
-    r.diags = diags;
-    r
+    ReadResponse {
+        value,
+        diags,
+        failed: None,
+    }
 }
 
 /// A value of the schema's object type: absent attributes typed nulls.

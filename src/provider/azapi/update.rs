@@ -276,16 +276,9 @@ pub async fn apply<C: ArmClient>(client: &C, schema: &Schema, prior: Option<&Val
 
 /// Reads the target: the body keeps only what it sets.
 pub async fn read<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> ReadResponse {
-    let (Some(id), Some(t)) = (
-        string(prior, "id"),
-        string(prior, "type").and_then(|t| TypeRef::parse(t).ok()),
-    ) else {
-        return answer(
-            Some(prior.clone()),
-            Diagnostic::error("Invalid resource id")
-                .with_detail("the state has no id or type to read the resource by")
-                .into(),
-        );
+    let (id, t) = match read_target(prior) {
+        Ok(target) => target,
+        Err(answer) => return answer,
     };
     let response = match client.send(request(Method::Get, id, &t, None)).await {
         Ok(r) => r.body,

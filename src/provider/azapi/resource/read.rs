@@ -17,16 +17,9 @@ use std::time::Duration;
 
 /// Reads the resource a state entry points at.
 pub async fn read<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> ReadResponse {
-    let (Some(id), Some(t)) = (
-        string(prior, "id"),
-        string(prior, "type").and_then(|t| TypeRef::parse(t).ok()),
-    ) else {
-        return answer(
-            Some(prior.clone()),
-            Diagnostic::error("Error parsing ID")
-                .with_detail("the state has no id or type to read the resource by")
-                .into(),
-        );
+    let (id, t) = match read_target(prior) {
+        Ok(target) => target,
+        Err(answer) => return answer,
     };
     let retry = Retry::from_config(prior).ok().flatten();
     let timeout = timeout(prior, "read", Duration::from_secs(5 * 60));
