@@ -348,8 +348,15 @@ resource "azapi_update_resource" "aks" {
     );
     let v = run(dir.path(), &["validate"]);
     assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+    assert!(
+        v.stderr
+            .contains("Resource types aksplan can validate but not yet plan"),
+        "validate says it once, as a warning: {}",
+        v.stderr
+    );
     let p = run(dir.path(), &["plan"]);
     assert_eq!(p.code, 1, "{}{}", p.stdout, p.stderr);
+    insta::assert_snapshot!("validate_only_types_at_plan", p.stderr);
     let errors: Vec<&str> = p.stderr.lines().filter(|l| l.contains("×")).collect();
     assert_eq!(errors.len(), 1, "one error, naming every type:\n{}", p.stderr);
     let said = p.stderr.split_whitespace().collect::<Vec<_>>().join(" ");

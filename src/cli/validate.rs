@@ -8,8 +8,9 @@ use crate::config::vars::Missing;
 use crate::config::Config;
 use crate::core::ResourceValues;
 use crate::core::{evaluate, EvalMode};
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::lang::Value;
+use crate::plan::engine::ValidateOnly;
 use crate::provider::protocol::{ProviderConfig, ValidateRequest};
 use crate::provider::registry::Providers;
 use crate::provider::Cloud;
@@ -25,11 +26,17 @@ struct ProviderChecks<'c> {
     providers: Providers,
     planned: PlannedValues,
     diags: Diagnostics,
+    /// Types aksplan knows only the schema of, with their instances.
+    validate_only: ValidateOnly,
 }
 
 impl ResourceValues for ProviderChecks<'_> {
     fn instance_value(&mut self, inst: &Instance, schema: &Schema, provider: &ProviderConfig, config: Value) -> Value {
         if let Some(p) = self.providers.for_type(&schema.name) {
+            if !p.can_apply(schema) {
+                self.validate_only
+                    .note(inst, self.config.resource_of(inst).map(|r| r.type_span));
+            }
             let span = self.config.resource_of(inst).map(|r| r.span);
             for mut d in p.validate(ValidateRequest {
                 schema,
@@ -61,6 +68,7 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
                 values: Vec::new(),
             },
             diags: Diagnostics::new(),
+            validate_only: Default::default(),
         };
         let (_, eval_diags) = evaluate(
             &config,
@@ -71,6 +79,13 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
         );
         diags.extend(eval_diags);
         diags.extend(hook.diags);
+        if let Some(d) = hook.validate_only.diagnostic() {
+            // Valid, but a plan would stop here: said once, as a warning.
+            diags.push(Diagnostic {
+                severity: Severity::Warning,
+                ..d
+            });
+        }
         let planned = hook.planned;
         if !args.skip_rules && !diags.has_errors() {
             diags.extend(check_planned(&config, &planned.values));

@@ -159,7 +159,7 @@ pub fn plan(
         opts,
         changes: Vec::new(),
         data: Vec::new(),
-        validate_only: std::collections::BTreeMap::new(),
+        validate_only: ValidateOnly::default(),
         diags: Diagnostics::new(),
     };
     let (evaluated, mut diags) = core::evaluate(
@@ -174,7 +174,7 @@ pub fn plan(
     );
     let mut changes = std::mem::take(&mut planner.changes);
     diags.extend(std::mem::take(&mut planner.diags));
-    if let Some(d) = validate_only(&planner.validate_only) {
+    if let Some(d) = planner.validate_only.diagnostic() {
         diags.push(d);
     }
     diags.extend(unimplemented(config, &evaluated));
@@ -390,25 +390,43 @@ fn output_changes(config: &Config, evaluated: &Evaluated, prior: &State, destroy
     out
 }
 
-/// One error for the types aksplan can validate but not yet plan: their
-/// addresses by type, at the first block of each.
-fn validate_only(types: &std::collections::BTreeMap<String, Vec<String>>) -> Option<Diagnostic> {
-    if types.is_empty() {
-        return None;
+/// The types aksplan knows only the schema of, with the instances of each
+/// and where their blocks are: said in one diagnostic.
+#[derive(Debug, Default)]
+pub struct ValidateOnly(std::collections::BTreeMap<String, Vec<(String, Option<crate::diag::Span>)>>);
+
+impl ValidateOnly {
+    pub fn note(&mut self, inst: &Instance, at: Option<crate::diag::Span>) {
+        let listed = self.0.entry(inst.resource.type_name.clone()).or_default();
+        listed.push((inst.to_string(), at));
     }
-    let listed: Vec<String> = types
-        .iter()
-        .map(|(t, addrs)| format!("{t} ({})", addrs.join(", ")))
-        .collect();
-    Some(
-        Diagnostic::error("Resource types aksplan can validate but not yet plan")
+
+    /// One error naming every type and instance, at the first block of the
+    /// first type (labels on the others would show the whole file between).
+    pub fn diagnostic(&self) -> Option<Diagnostic> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let listed: Vec<String> = self
+            .0
+            .iter()
+            .map(|(t, insts)| {
+                let names: Vec<&str> = insts.iter().map(|(a, _)| a.as_str()).collect();
+                format!("{t} ({})", names.join(", "))
+            })
+            .collect();
+        let mut d = Diagnostic::error("Resource types aksplan can validate but not yet plan")
             .with_detail(format!(
                 "aksplan knows these types' arguments from the provider's schema, but not yet how they map to \
                  Azure, so it cannot plan or apply them: {}",
                 listed.join("; ")
             ))
-            .with_help("`aksplan validate` checks them; plan and apply them with terraform until aksplan maps them"),
-    )
+            .with_help("`aksplan validate` checks them; plan and apply them with terraform until aksplan maps them");
+        if let Some(at) = self.0.values().find_map(|insts| insts.first()?.1) {
+            d = d.with_span(at);
+        }
+        Some(d)
+    }
 }
 
 /// One error per provider aksplan does not implement whose resources have
@@ -449,7 +467,7 @@ struct Planner<'p> {
     /// Data sources read now, to record in state.
     data: Vec<(Instance, Value)>,
     /// Types aksplan knows only the schema of, with their instances.
-    validate_only: std::collections::BTreeMap<String, Vec<String>>,
+    validate_only: ValidateOnly,
     diags: Diagnostics,
 }
 
@@ -484,8 +502,8 @@ impl ResourceValues for Planner<'_> {
             return config_value;
         };
         if !provider.can_apply(schema) {
-            let listed = self.validate_only.entry(schema.name.clone()).or_default();
-            listed.push(inst.to_string());
+            let at = self.config.resource_of(inst).map(|r| r.type_span);
+            self.validate_only.note(inst, at);
             return crate::core::body::unknown_computed(&schema.block, config_value);
         }
         let Some(res) = self.config.resource_of(inst) else {
