@@ -37,7 +37,10 @@ fn plan_and_apply(
     auto_approve: bool,
     cloud: &CloudArgs,
 ) -> i32 {
-    let (config, vars, diags) = load_config(ctx, &options.vars, crate::config::vars::Missing::Error);
+    let (config, vars, mut diags) = load_config(ctx, &options.vars, crate::config::vars::Missing::Error);
+    if !destroy {
+        diags.extend(super::no_configuration(&config, "Apply"));
+    }
     let failed = report(ctx, &diags, &config.sources);
     let Some(vars) = vars.filter(|_| !failed) else {
         return exit::ERROR;
@@ -95,6 +98,16 @@ fn confirm(ctx: &Context, destroy: bool) -> Option<i32> {
 }
 
 fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, cloud: &CloudArgs) -> i32 {
+    // A saved plan was made with its values: others would not be what it
+    // shows, so they are refused, as Terraform refuses them.
+    if !options.vars.vars.is_empty() || !options.vars.var_files.is_empty() {
+        return fail(
+            ctx,
+            Diagnostic::error("Can't set variables when applying a saved plan")
+                .with_detail("The plan file records the variable values it was made with; --var and --var-file cannot change them.")
+                .with_help("plan again with the new values, then apply that plan"),
+        );
+    }
     let saved = match file::read(path) {
         Ok(f) => f,
         Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),

@@ -238,6 +238,20 @@ fn early_fail(color: bool, d: crate::diag::Diagnostic) -> i32 {
     exit::ERROR
 }
 
+/// Terraform's refusal to plan without configuration: a plan of nothing
+/// would destroy everything in state. `destroy` needs none.
+pub fn no_configuration(config: &Config, what: &str) -> Option<crate::diag::Diagnostic> {
+    config.sources.iter().next().is_none().then(|| {
+        crate::diag::Diagnostic::error("No configuration files")
+            .with_detail(format!(
+                "{what} requires configuration to be present, and {} holds no .tf or .tf.json file. Planning \
+                 without a configuration would mark everything for destruction, which is normally not what is wanted.",
+                config.dir.display()
+            ))
+            .with_help("to destroy everything, use `aksplan destroy` (or plan with --destroy); otherwise check --chdir")
+    })
+}
+
 /// Loads the configuration and its variable values, without evaluating it.
 /// The values are `None` when the files themselves could not be loaded.
 /// `missing` says what a root variable without a value is.

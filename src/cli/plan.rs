@@ -8,7 +8,10 @@ use crate::diag::Diagnostic;
 use crate::plan::{file, render};
 
 pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
-    let (config, vars, diags) = load_config(ctx, &args.options.vars, crate::config::vars::Missing::Error);
+    let (config, vars, mut diags) = load_config(ctx, &args.options.vars, crate::config::vars::Missing::Error);
+    if !args.destroy {
+        diags.extend(super::no_configuration(&config, "Plan"));
+    }
     let failed = report(ctx, &diags, &config.sources);
     let Some(vars) = vars.filter(|_| !failed) else {
         return exit::ERROR;
