@@ -53,3 +53,115 @@ fn a_directory_without_configuration_refuses_to_plan_and_apply_but_destroys() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("1 destroyed"), "{}", r.stdout);
 }
+
+const RENAMED: &str = r#"
+resource "azurerm_resource_group" "new" {
+  name     = "rg-app"
+  location = "westeurope"
+}
+resource "azurerm_virtual_network" "v" {
+  name                = "vnet"
+  location            = "westeurope"
+  resource_group_name = azurerm_resource_group.new.name
+  address_space       = ["10.0.0.0/16"]
+}
+moved {
+  from = azurerm_resource_group.old
+  to   = azurerm_resource_group.new
+}
+"#;
+
+#[test]
+fn a_moved_block_renames_in_state_instead_of_destroying_and_creating() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = RENAMED
+        .replace("\"new\"", "\"old\"")
+        .replace("azurerm_resource_group.new.name", "azurerm_resource_group.old.name");
+    let before = &before[..before.find("moved {").unwrap()];
+    write(dir.path(), &[("main.tf", before)]);
+    assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
+
+    write(dir.path(), &[("main.tf", RENAMED)]);
+    let plan = run(dir.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.code, 2, "a move is a change to state: {}{}", plan.stdout, plan.stderr);
+    assert!(
+        plan.stdout.contains("# azurerm_resource_group.old has moved to azurerm_resource_group.new"),
+        "{}",
+        plan.stdout
+    );
+    assert!(plan.stdout.contains("Plan: 0 to add, 0 to change, 0 to destroy."), "{}", plan.stdout);
+    let json = run(dir.path(), &["plan", "--json"]);
+    assert!(json.stdout.contains("\"previous_address\": \"azurerm_resource_group.old\""), "{}", json.stdout);
+
+    let apply = run(dir.path(), &["apply", "--auto-approve"]);
+    assert_eq!(apply.code, 0, "{}", apply.stderr);
+    assert!(apply.stdout.contains("0 destroyed"), "{}", apply.stdout);
+    let listed = run(dir.path(), &["state", "list"]).stdout;
+    assert_eq!(listed, "azurerm_resource_group.new\nazurerm_virtual_network.v\n");
+    // The block has done its work: without it, nothing changes.
+    write(dir.path(), &[("main.tf", &RENAMED[..RENAMED.find("moved {").unwrap()])]);
+    let after = run(dir.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(after.code, 0, "{}", after.stdout);
+}
+
+#[test]
+fn moved_blocks_that_cannot_be_followed_are_errors_at_the_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "moved {\n  from = azurerm_resource_group.a\n  to   = azurerm_resource_group.b\n}\nresource \"azurerm_resource_group\" \"a\" {\n  name = \"a\"\n  location = \"westeurope\"\n}\nresource \"azurerm_resource_group\" \"b\" {\n  name = \"b\"\n  location = \"westeurope\"\n}\n",
+            "Moved object still exists",
+        ),
+        (
+            "moved {\n  from = azurerm_resource_group.a\n  to   = azurerm_resource_group.c\n}\nmoved {\n  from = azurerm_resource_group.b\n  to   = azurerm_resource_group.c\n}\n",
+            "Ambiguous move statements",
+        ),
+        (
+            "moved {\n  from = azurerm_resource_group.a\n  to   = azurerm_resource_group.b\n}\nmoved {\n  from = azurerm_resource_group.b\n  to   = azurerm_resource_group.a\n}\n",
+            "Cyclic dependency in move statements",
+        ),
+        (
+            "moved {\n  from = azurerm_resource_group.a\n  to   = azurerm_subnet.a\n}\n",
+            "Resource type mismatch",
+        ),
+        (
+            "moved {\n  from = azurerm_resource_group.a\n  to   = module.a\n}\n",
+            "Invalid moved block",
+        ),
+    ];
+    for (main, expected) in cases {
+        write(dir.path(), &[("main.tf", main)]);
+        let v = run(dir.path(), &["validate"]);
+        assert_eq!(v.code, 1, "{expected}: {}", v.stderr);
+        assert!(v.stderr.contains(expected), "{expected}: {}", v.stderr);
+    }
+}
+
+#[test]
+fn a_module_moves_with_everything_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = "variable \"name\" {}\nresource \"azurerm_resource_group\" \"rg\" {\n  name     = var.name\n  location = \"westeurope\"\n}\n";
+    write(
+        dir.path(),
+        &[
+            ("net/main.tf", module),
+            ("main.tf", "module \"net\" {\n  source = \"./net\"\n  name   = \"rg-net\"\n}\n"),
+        ],
+    );
+    assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "module \"network\" {\n  source = \"./net\"\n  name   = \"rg-net\"\n}\nmoved {\n  from = module.net\n  to   = module.network\n}\n",
+        )],
+    );
+    let plan = run(dir.path(), &["plan"]);
+    assert!(
+        plan.stdout.contains("# module.net.azurerm_resource_group.rg has moved to module.network.azurerm_resource_group.rg"),
+        "{}{}",
+        plan.stdout,
+        plan.stderr
+    );
+    assert!(plan.stdout.contains("0 to destroy"), "{}", plan.stdout);
+}

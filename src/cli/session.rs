@@ -116,7 +116,8 @@ impl Session {
     ) -> (Plan, Evaluated, Diagnostics) {
         let reach = self.reach(parallelism);
         let (registration, registration_diags) = self.register_providers(config);
-        let refreshed = if opts.refresh {
+        let (state, moved, moved_diags) = run::apply_moves(config, state);
+        let mut refreshed = if opts.refresh {
             self.log.phase("refresh", || run::refresh(&reach, state))
         } else {
             engine::Refreshed {
@@ -124,6 +125,8 @@ impl Session {
                 ..Default::default()
             }
         };
+        refreshed.moved = moved;
+        refreshed.diags.extend(moved_diags);
         let inferred = crate::rules::ordering::edges(config);
         let inputs = run::Inputs {
             config,

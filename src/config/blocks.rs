@@ -123,7 +123,8 @@ impl<'a> ModuleReader<'a> {
             "output" => self.output(file, &block),
             "module" => self.module_call(file, block),
             "import" => self.import(file, &block),
-            other @ ("moved" | "removed" | "check") => self.diags.push(
+            "moved" => self.moved(file, &block),
+            other @ ("removed" | "check") => self.diags.push(
                 Diagnostic::warning(format!("{other} blocks are ignored"))
                     .with_detail(format!("aksplan does not act on {other} blocks yet"))
                     .with_span(self.header_span(file, &block)),
@@ -755,6 +756,49 @@ impl<'a> ModuleReader<'a> {
         };
         if self.declare(addr.to_string(), kind, span) {
             self.module.resources.insert(addr, res);
+        }
+    }
+
+    fn moved(&mut self, file: FileId, block: &Block) {
+        if self.labels(file, block, 0, "").is_none() {
+            return;
+        }
+        let (mut from, mut to) = (None, None);
+        for s in block.body.iter() {
+            match s {
+                Structure::Attribute(a) => {
+                    let span = self.span(file, a.value.span());
+                    let parsed = a.value.to_string().trim().parse::<crate::addrs::Target>();
+                    let slot = match a.key.as_str() {
+                        "from" => &mut from,
+                        "to" => &mut to,
+                        _ => {
+                            self.unexpected_attr(file, "moved", a, &["from", "to"]);
+                            continue;
+                        }
+                    };
+                    match parsed {
+                        Ok(t) if t.resource.as_ref().is_none_or(|r| r.mode == crate::addrs::Mode::Managed) => {
+                            *slot = Some((t, span))
+                        }
+                        Ok(_) => self.error("Invalid move address", "data sources cannot be moved", span),
+                        Err(e) => self.error("Invalid move address", e.to_string(), span),
+                    }
+                }
+                Structure::Block(b) => self.unexpected_block(file, "moved", b),
+            }
+        }
+        let span = self.header_span(file, block);
+        match (from, to) {
+            (Some((from, from_span)), Some((to, to_span))) => self.module.moved.push(crate::config::Moved {
+                from,
+                to,
+                span,
+                from_span,
+                to_span,
+            }),
+            (None, _) => self.error("Missing required argument", "a moved block needs from", span),
+            (_, None) => self.error("Missing required argument", "a moved block needs to", span),
         }
     }
 

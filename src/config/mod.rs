@@ -12,6 +12,7 @@ pub mod constraint;
 pub mod json;
 pub mod load;
 pub mod modules;
+pub mod moved;
 pub mod overrides;
 pub mod providers;
 pub mod tables;
@@ -127,6 +128,20 @@ pub struct Module {
     /// `import` blocks: existing cloud resources to bring under management
     /// (root module only).
     pub imports: Vec<Import>,
+    /// `moved` blocks: state addresses renamed before planning.
+    pub moved: Vec<Moved>,
+}
+
+/// `moved { from = ADDR, to = ADDR }`: a resource, one of its instances, or
+/// a module call or instance, relative to the module the block is in.
+#[derive(Debug, Clone)]
+pub struct Moved {
+    pub from: addrs::Target,
+    pub to: addrs::Target,
+    /// The block header.
+    pub span: Span,
+    pub from_span: Span,
+    pub to_span: Span,
 }
 
 /// A `module "NAME" { source = ... }` block.

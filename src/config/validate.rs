@@ -39,6 +39,7 @@ pub fn check_config(config: &super::Config) -> Diagnostics {
         diags.push(unimplemented_provider(provider, source, &resources));
     }
     super::calls::check(config, &mut diags);
+    diags.extend(super::moved::check(config));
     diags
 }
 

@@ -50,6 +50,8 @@ pub struct Refreshed {
     pub drift: Vec<Drift>,
     /// Objects that exist but failed in the cloud, and why they are replaced.
     pub failed: std::collections::HashMap<Instance, String>,
+    /// Objects `moved` blocks moved: their old address by their new one.
+    pub moved: std::collections::HashMap<Instance, Instance>,
     pub diags: Diagnostics,
 }
 
@@ -129,6 +131,7 @@ pub async fn refresh(
         drift,
         failed,
         diags,
+        moved: Default::default(),
     }
 }
 
@@ -234,6 +237,7 @@ pub fn plan(
             replace_paths: Vec::new(),
             dependencies: r.dependencies.clone(),
             importing: None,
+            moved_from: None,
             create_before_destroy: false,
         });
     }
@@ -254,6 +258,7 @@ pub fn plan(
                 replace_paths: Vec::new(),
                 dependencies: r.dependencies.clone(),
                 importing: None,
+                moved_from: None,
                 create_before_destroy: false,
             })
             .collect();
@@ -593,6 +598,7 @@ impl ResourceValues for Planner<'_> {
             replace_paths: planned.replace_paths,
             dependencies: Vec::new(),
             importing: None,
+            moved_from: None,
             create_before_destroy: res.lifecycle.create_before_destroy,
         });
         if self.opts.destroy {
@@ -623,6 +629,7 @@ impl Planner<'_> {
                 replace_paths: Vec::new(),
                 dependencies: Vec::new(),
                 importing: None,
+                moved_from: None,
                 create_before_destroy: false,
             });
             return config_value;

@@ -74,6 +74,8 @@ pub struct ChangeEntry {
     pub create_before_destroy: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub importing: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_from: Option<String>,
 }
 
 /// A value with its type, as the plan file keeps it.
@@ -169,6 +171,7 @@ pub fn encode(plan: &Plan, sources: &crate::diag::Sources, tf_files: &[String], 
                 dependencies: c.dependencies.clone(),
                 create_before_destroy: c.create_before_destroy,
                 importing: c.importing.clone(),
+                moved_from: c.moved_from.as_ref().map(ToString::to_string),
             })
             .collect(),
     }
@@ -227,6 +230,7 @@ pub fn decode_changes(f: &PlanFile) -> Result<Vec<ResourceChange>, String> {
                 dependencies: c.dependencies.clone(),
                 create_before_destroy: c.create_before_destroy,
                 importing: c.importing.clone(),
+                moved_from: c.moved_from.as_deref().map(str::parse::<Instance>).transpose().map_err(|e| e.to_string())?,
             })
         })
         .collect()

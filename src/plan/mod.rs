@@ -7,6 +7,7 @@
 //! the refreshed state and a provider's planning function.
 
 pub mod engine;
+pub mod moves;
 pub mod file;
 pub mod render;
 pub mod run;
@@ -106,6 +107,8 @@ pub struct ResourceChange {
     pub create_before_destroy: bool,
     /// The Azure id it is imported from (an `import` block).
     pub importing: Option<String>,
+    /// The address it had in state, when a `moved` block moved it.
+    pub moved_from: Option<Instance>,
 }
 
 /// A resource changed or deleted outside aksplan, seen by refresh.
@@ -174,7 +177,7 @@ impl Plan {
     pub fn has_changes(&self) -> bool {
         self.changes
             .iter()
-            .any(|c| !matches!(c.action, Action::NoOp | Action::Read) || c.importing.is_some())
+            .any(|c| !matches!(c.action, Action::NoOp | Action::Read) || c.importing.is_some() || c.moved_from.is_some())
             || self
                 .outputs
                 .iter()

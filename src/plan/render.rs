@@ -57,7 +57,7 @@ pub fn plan(p: &Plan, style: Style<'_>) -> String {
     let shown: Vec<&ResourceChange> = p
         .changes
         .iter()
-        .filter(|c| c.action != Action::NoOp || c.importing.is_some())
+        .filter(|c| c.action != Action::NoOp || c.importing.is_some() || c.moved_from.is_some())
         .collect();
     let counts = p.counts();
     if shown.is_empty() && !p.has_changes() {
@@ -164,6 +164,13 @@ pub fn reason_text(c: &ResourceChange) -> Option<String> {
 
 /// One resource's change.
 pub fn change(c: &ResourceChange, style: Style<'_>, out: &mut String) {
+    if let (Action::NoOp, Some(from), None) = (c.action, &c.moved_from, &c.importing) {
+        let _ = writeln!(out, "  {}", style.bold(&format!("# {from} has moved to {}", c.addr)));
+        let _ = writeln!(out, "    {} {{", resource_header(&c.addr));
+        let _ = writeln!(out, "        # (its attributes are unchanged)");
+        let _ = writeln!(out, "    }}\n");
+        return;
+    }
     let (what, sym) = match c.action {
         Action::NoOp if c.importing.is_some() => ("will be imported", "   "),
         Action::Create => ("will be created", "  +"),
@@ -177,6 +184,9 @@ pub fn change(c: &ResourceChange, style: Style<'_>, out: &mut String) {
     let _ = writeln!(out, "  {} {what}", style.bold(&format!("# {}", c.addr)));
     if let Some(r) = reason_text(c) {
         let _ = writeln!(out, "  # {r}");
+    }
+    if let Some(from) = &c.moved_from {
+        let _ = writeln!(out, "  # (moved from {from})");
     }
     if let (Some(id), true) = (&c.importing, c.action != Action::NoOp) {
         let _ = writeln!(out, "  # (imported from {})", quote(id));

@@ -38,7 +38,8 @@ pub struct Inputs<'a> {
 
 /// Refreshes the state unless `opts` says not to, and plans.
 pub fn plan(inputs: Inputs<'_>, state: State, reach: &Reach<'_>, opts: &PlanOptions) -> (Plan, Evaluated, Diagnostics) {
-    let refreshed = if opts.refresh {
+    let (state, moved, moved_diags) = apply_moves(inputs.config, state);
+    let mut refreshed = if opts.refresh {
         refresh(reach, state)
     } else {
         Refreshed {
@@ -46,7 +47,16 @@ pub fn plan(inputs: Inputs<'_>, state: State, reach: &Reach<'_>, opts: &PlanOpti
             ..Refreshed::default()
         }
     };
+    refreshed.moved = moved;
+    refreshed.diags.extend(moved_diags);
     plan_refreshed(inputs, refreshed, reach, opts)
+}
+
+/// The state with the configuration's `moved` blocks applied, before
+/// anything is read: the old address of each object moved, by its new one.
+pub fn apply_moves(config: &Config, mut state: State) -> (State, HashMap<Instance, Instance>, Diagnostics) {
+    let (moved, diags) = super::moves::apply(&crate::config::moved::statements(config), &mut state);
+    (state, moved, diags)
 }
 
 /// Reads every resource in state from the cloud.
@@ -70,6 +80,7 @@ pub fn plan_refreshed(
         state,
         drift,
         failed,
+        moved,
         mut diags,
     } = refreshed;
     let (lineage, serial) = (state.lineage.clone(), state.serial);
@@ -89,6 +100,7 @@ pub fn plan_refreshed(
         }
     }
     for c in plan.changes.iter_mut() {
+        c.moved_from = moved.get(&c.addr).cloned();
         if let Some((id, value)) = importing.get(&c.addr) {
             c.importing = Some(id.clone());
             if c.action == super::Action::NoOp {

@@ -186,6 +186,9 @@ fn change(schemas: &dyn SchemaSource, c: &ResourceChange, prior: Option<&Value>)
         );
     }
     let mut m = identity(&c.addr);
+    if let Some(from) = &c.moved_from {
+        m.insert("previous_address".into(), json!(from.to_string()));
+    }
     m.insert("change".into(), Json::Object(change));
     if let Some(r) = action_reason(c) {
         m.insert("action_reason".into(), json!(r));
