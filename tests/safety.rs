@@ -83,15 +83,29 @@ fn a_moved_block_renames_in_state_instead_of_destroying_and_creating() {
 
     write(dir.path(), &[("main.tf", RENAMED)]);
     let plan = run(dir.path(), &["plan", "--detailed-exitcode"]);
-    assert_eq!(plan.code, 2, "a move is a change to state: {}{}", plan.stdout, plan.stderr);
+    assert_eq!(
+        plan.code, 2,
+        "a move is a change to state: {}{}",
+        plan.stdout, plan.stderr
+    );
     assert!(
-        plan.stdout.contains("# azurerm_resource_group.old has moved to azurerm_resource_group.new"),
+        plan.stdout
+            .contains("# azurerm_resource_group.old has moved to azurerm_resource_group.new"),
         "{}",
         plan.stdout
     );
-    assert!(plan.stdout.contains("Plan: 0 to add, 0 to change, 0 to destroy."), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("Plan: 0 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
     let json = run(dir.path(), &["plan", "--json"]);
-    assert!(json.stdout.contains("\"previous_address\": \"azurerm_resource_group.old\""), "{}", json.stdout);
+    assert!(
+        json.stdout
+            .contains("\"previous_address\": \"azurerm_resource_group.old\""),
+        "{}",
+        json.stdout
+    );
 
     let apply = run(dir.path(), &["apply", "--auto-approve"]);
     assert_eq!(apply.code, 0, "{}", apply.stderr);
@@ -145,7 +159,10 @@ fn a_module_moves_with_everything_in_it() {
         dir.path(),
         &[
             ("net/main.tf", module),
-            ("main.tf", "module \"net\" {\n  source = \"./net\"\n  name   = \"rg-net\"\n}\n"),
+            (
+                "main.tf",
+                "module \"net\" {\n  source = \"./net\"\n  name   = \"rg-net\"\n}\n",
+            ),
         ],
     );
     assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
@@ -158,10 +175,59 @@ fn a_module_moves_with_everything_in_it() {
     );
     let plan = run(dir.path(), &["plan"]);
     assert!(
-        plan.stdout.contains("# module.net.azurerm_resource_group.rg has moved to module.network.azurerm_resource_group.rg"),
+        plan.stdout
+            .contains("# module.net.azurerm_resource_group.rg has moved to module.network.azurerm_resource_group.rg"),
         "{}{}",
         plan.stdout,
         plan.stderr
     );
     assert!(plan.stdout.contains("0 to destroy"), "{}", plan.stdout);
+}
+
+#[test]
+fn a_removed_block_with_destroy_false_forgets_and_leaves_the_object_in_azure() {
+    let dir = tempfile::tempdir().unwrap();
+    let vnet = "resource \"azurerm_resource_group\" \"rg\" {\n  name     = \"rg-app\"\n  location = \"westeurope\"\n}\nresource \"azurerm_virtual_network\" \"v\" {\n  name                = \"vnet\"\n  location            = \"westeurope\"\n  resource_group_name = azurerm_resource_group.rg.name\n  address_space       = [\"10.0.0.0/16\"]\n}\n";
+    write(dir.path(), &[("main.tf", vnet)]);
+    assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
+    let rg_only = &vnet[..vnet.find("resource \"azurerm_virtual_network\"").unwrap()];
+    let forget = format!(
+        "{rg_only}removed {{\n  from = azurerm_virtual_network.v\n  lifecycle {{\n    destroy = false\n  }}\n}}\n"
+    );
+    write(dir.path(), &[("main.tf", &forget)]);
+    let plan = run(dir.path(), &["plan"]);
+    assert!(
+        plan.stdout
+            .contains("# azurerm_virtual_network.v will no longer be managed by aksplan"),
+        "{}",
+        plan.stdout
+    );
+    assert!(plan.stdout.contains("0 to destroy, 1 to forget."), "{}", plan.stdout);
+    let apply = run(dir.path(), &["apply", "--auto-approve"]);
+    assert_eq!(apply.code, 0, "{}", apply.stderr);
+    assert_eq!(
+        run(dir.path(), &["state", "list"]).stdout,
+        "azurerm_resource_group.rg\n"
+    );
+    assert!(
+        run(dir.path(), &["sim", "list"])
+            .stdout
+            .contains("virtualNetworks/vnet"),
+        "the VNet stays in Azure"
+    );
+}
+
+#[test]
+fn a_removed_block_for_what_is_still_declared_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "resource \"azurerm_resource_group\" \"rg\" {\n  name     = \"rg\"\n  location = \"westeurope\"\n}\nremoved {\n  from = azurerm_resource_group.rg\n  lifecycle {\n    destroy = false\n  }\n}\n",
+        )],
+    );
+    let v = run(dir.path(), &["validate"]);
+    assert_eq!(v.code, 1);
+    assert!(v.stderr.contains("Removed object still exists"), "{}", v.stderr);
 }

@@ -124,7 +124,8 @@ impl<'a> ModuleReader<'a> {
             "module" => self.module_call(file, block),
             "import" => self.import(file, &block),
             "moved" => self.moved(file, &block),
-            other @ ("removed" | "check") => self.diags.push(
+            "removed" => self.removed(file, &block),
+            other @ "check" => self.diags.push(
                 Diagnostic::warning(format!("{other} blocks are ignored"))
                     .with_detail(format!("aksplan does not act on {other} blocks yet"))
                     .with_span(self.header_span(file, &block)),
@@ -778,7 +779,11 @@ impl<'a> ModuleReader<'a> {
                         }
                     };
                     match parsed {
-                        Ok(t) if t.resource.as_ref().is_none_or(|r| r.mode == crate::addrs::Mode::Managed) => {
+                        Ok(t)
+                            if t.resource
+                                .as_ref()
+                                .is_none_or(|r| r.mode == crate::addrs::Mode::Managed) =>
+                        {
                             *slot = Some((t, span))
                         }
                         Ok(_) => self.error("Invalid move address", "data sources cannot be moved", span),
@@ -799,6 +804,57 @@ impl<'a> ModuleReader<'a> {
             }),
             (None, _) => self.error("Missing required argument", "a moved block needs from", span),
             (_, None) => self.error("Missing required argument", "a moved block needs to", span),
+        }
+    }
+
+    fn removed(&mut self, file: FileId, block: &Block) {
+        if self.labels(file, block, 0, "").is_none() {
+            return;
+        }
+        let (mut from, mut destroy) = (None, true);
+        for s in block.body.iter() {
+            match s {
+                Structure::Attribute(a) if a.key.as_str() == "from" => {
+                    let span = self.span(file, a.value.span());
+                    match a.value.to_string().trim().parse::<crate::addrs::Target>() {
+                        Ok(t) if t.key.is_none() => from = Some((t, span)),
+                        Ok(_) => self.error(
+                            "Invalid removed address",
+                            "a removed block names a whole resource or module, not one instance",
+                            span,
+                        ),
+                        Err(e) => self.error("Invalid removed address", e.to_string(), span),
+                    }
+                }
+                Structure::Attribute(a) => self.unexpected_attr(file, "removed", a, &["from"]),
+                Structure::Block(b) if b.ident.as_str() == "lifecycle" => {
+                    for inner in b.body.iter() {
+                        match inner {
+                            Structure::Attribute(a) if a.key.as_str() == "destroy" => match a.value.as_bool() {
+                                Some(v) => destroy = v,
+                                None => self.error(
+                                    "Invalid destroy value",
+                                    "destroy takes true or false",
+                                    self.span(file, a.value.span()),
+                                ),
+                            },
+                            Structure::Attribute(a) => self.unexpected_attr(file, "lifecycle", a, &["destroy"]),
+                            Structure::Block(b) => self.unexpected_block(file, "lifecycle", b),
+                        }
+                    }
+                }
+                Structure::Block(b) => self.unexpected_block(file, "removed", b),
+            }
+        }
+        let span = self.header_span(file, block);
+        match from {
+            Some((from, from_span)) => self.module.removed.push(crate::config::Removed {
+                from,
+                destroy,
+                span,
+                from_span,
+            }),
+            None => self.error("Missing required argument", "a removed block needs from", span),
         }
     }
 

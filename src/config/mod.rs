@@ -130,6 +130,20 @@ pub struct Module {
     pub imports: Vec<Import>,
     /// `moved` blocks: state addresses renamed before planning.
     pub moved: Vec<Moved>,
+    /// `removed` blocks: what leaves the configuration, and whether it is
+    /// destroyed or only forgotten.
+    pub removed: Vec<Removed>,
+}
+
+/// `removed { from = ADDR  lifecycle { destroy = false } }`.
+#[derive(Debug, Clone)]
+pub struct Removed {
+    pub from: addrs::Target,
+    /// `lifecycle { destroy }`: true (the default) destroys as usual; false
+    /// only takes the objects out of state.
+    pub destroy: bool,
+    pub span: Span,
+    pub from_span: Span,
 }
 
 /// `moved { from = ADDR, to = ADDR }`: a resource, one of its instances, or

@@ -1,6 +1,7 @@
-//! `moved` blocks: what each statement moves, and the checks Terraform
-//! makes of them before any state is read. A statement in a child module
-//! is relative to every instance of that module.
+//! `moved` and `removed` blocks: what each statement moves or removes, and
+//! the checks Terraform makes of them before any state is read. A
+//! statement in a child module is relative to every instance of that
+//! module.
 
 use super::Config;
 use crate::addrs::{Instance, InstanceKey, ModuleInstance, ModulePath, ModuleStep, Target};
@@ -50,13 +51,18 @@ impl Move {
                 if rest.len() < from.len() {
                     return None;
                 }
-                let matched = rest.iter().zip(from).all(|(r, f)| r.name == f.name && (f.key == InstanceKey::None || r.key == f.key));
+                let matched = rest
+                    .iter()
+                    .zip(from)
+                    .all(|(r, f)| r.name == f.name && (f.key == InstanceKey::None || r.key == f.key));
                 if !matched {
                     return None;
                 }
                 let mut moved: Vec<ModuleStep> = self.to.module.0.clone();
                 // `module.a` to `module.b` keeps each instance's key.
-                if let (Some(last_to), Some(last_from), Some(last_rest)) = (moved.last_mut(), from.last(), rest.get(from.len() - 1)) {
+                if let (Some(last_to), Some(last_from), Some(last_rest)) =
+                    (moved.last_mut(), from.last(), rest.get(from.len() - 1))
+                {
                     if last_to.key == InstanceKey::None && last_from.key == InstanceKey::None {
                         last_to.key = last_rest.key.clone();
                     }
@@ -92,6 +98,28 @@ impl Move {
     }
 }
 
+/// What `removed` blocks with `destroy = false` take out of state, as
+/// targets over every instance of the module they are written in.
+pub fn forgotten(config: &Config) -> Vec<Target> {
+    config
+        .modules
+        .iter()
+        .flat_map(|(path, m)| {
+            m.removed.iter().filter(|r| !r.destroy).map(move |r| {
+                let within = path.0.iter().map(|name| ModuleStep {
+                    name: name.clone(),
+                    key: InstanceKey::None,
+                });
+                Target {
+                    module: ModuleInstance(within.chain(r.from.module.0.iter().cloned()).collect()),
+                    resource: r.from.resource.clone(),
+                    key: None,
+                }
+            })
+        })
+        .collect()
+}
+
 /// Every statement of every module.
 pub fn statements(config: &Config) -> Vec<Move> {
     config
@@ -115,10 +143,14 @@ pub fn check(config: &Config) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for (path, m) in &config.modules {
         for mv in &m.moved {
-            let fail = |summary: &str, detail: String| Diagnostic::error(summary).with_detail(detail).with_span(mv.span);
+            let fail =
+                |summary: &str, detail: String| Diagnostic::error(summary).with_detail(detail).with_span(mv.span);
             match (&mv.from.resource, &mv.to.resource) {
                 (Some(_), None) | (None, Some(_)) => {
-                    diags.push(fail("Invalid moved block", format!("{} and {} are not both resources, or both modules", mv.from, mv.to)));
+                    diags.push(fail(
+                        "Invalid moved block",
+                        format!("{} and {} are not both resources, or both modules", mv.from, mv.to),
+                    ));
                     continue;
                 }
                 (Some(f), Some(t)) if f.type_name != t.type_name => {
@@ -137,7 +169,10 @@ pub fn check(config: &Config) -> Diagnostics {
                 diags.push(
                     fail(
                         "Moved object still exists",
-                        format!("this block moves from {}, which the configuration still declares", mv.from),
+                        format!(
+                            "this block moves from {}, which the configuration still declares",
+                            mv.from
+                        ),
                     )
                     .with_span(mv.from_span)
                     .with_help("remove the block at the old address, or the moved block"),
@@ -147,7 +182,11 @@ pub fn check(config: &Config) -> Diagnostics {
         for (i, a) in m.moved.iter().enumerate() {
             for b in &m.moved[i + 1..] {
                 if a.from == b.from || a.to == b.to {
-                    let (what, addr, at) = if a.from == b.from { ("from", &a.from, b.from_span) } else { ("to", &a.to, b.to_span) };
+                    let (what, addr, at) = if a.from == b.from {
+                        ("from", &a.from, b.from_span)
+                    } else {
+                        ("to", &a.to, b.to_span)
+                    };
                     diags.push(
                         Diagnostic::error("Ambiguous move statements")
                             .with_detail(format!("two moved blocks move {what} {addr}"))
@@ -155,6 +194,19 @@ pub fn check(config: &Config) -> Diagnostics {
                             .with_label(a.span, "the other one"),
                     );
                 }
+            }
+        }
+        for rm in &m.removed {
+            if still_declared(config, path, &rm.from) {
+                diags.push(
+                    Diagnostic::error("Removed object still exists")
+                        .with_detail(format!(
+                            "this block removes {}, which the configuration still declares",
+                            rm.from
+                        ))
+                        .with_span(rm.from_span)
+                        .with_help("remove the resource or module block, or the removed block"),
+                );
             }
         }
         if let Some(mv) = cycle(&m.moved) {
@@ -180,7 +232,10 @@ fn still_declared(config: &Config, path: &ModulePath, from: &Target) -> bool {
         (None, _) => from.module.0.last().is_some_and(|last| {
             last.key == InstanceKey::None
                 && config
-                    .module(&path_of(path, &ModuleInstance(from.module.0[..from.module.0.len() - 1].to_vec())))
+                    .module(&path_of(
+                        path,
+                        &ModuleInstance(from.module.0[..from.module.0.len() - 1].to_vec()),
+                    ))
                     .is_some_and(|parent| parent.calls.contains_key(&last.name))
         }),
         _ => false,
@@ -188,7 +243,14 @@ fn still_declared(config: &Config, path: &ModulePath, from: &Target) -> bool {
 }
 
 fn path_of(within: &ModulePath, m: &ModuleInstance) -> ModulePath {
-    ModulePath(within.0.iter().cloned().chain(m.0.iter().map(|s| s.name.clone())).collect())
+    ModulePath(
+        within
+            .0
+            .iter()
+            .cloned()
+            .chain(m.0.iter().map(|s| s.name.clone()))
+            .collect(),
+    )
 }
 
 /// A statement whose chain of moves leads back to where it started.

@@ -230,7 +230,12 @@ pub fn decode_changes(f: &PlanFile) -> Result<Vec<ResourceChange>, String> {
                 dependencies: c.dependencies.clone(),
                 create_before_destroy: c.create_before_destroy,
                 importing: c.importing.clone(),
-                moved_from: c.moved_from.as_deref().map(str::parse::<Instance>).transpose().map_err(|e| e.to_string())?,
+                moved_from: c
+                    .moved_from
+                    .as_deref()
+                    .map(str::parse::<Instance>)
+                    .transpose()
+                    .map_err(|e| e.to_string())?,
             })
         })
         .collect()

@@ -7,8 +7,8 @@
 //! the refreshed state and a provider's planning function.
 
 pub mod engine;
-pub mod moves;
 pub mod file;
+pub mod moves;
 pub mod render;
 pub mod run;
 
@@ -28,6 +28,9 @@ pub enum Action {
     DeleteThenCreate,
     CreateThenDelete,
     Delete,
+    /// A `removed` block with `destroy = false`: the object leaves state and
+    /// stays in the cloud.
+    Forget,
 }
 
 impl Action {
@@ -41,6 +44,7 @@ impl Action {
             Action::DeleteThenCreate => &["delete", "create"],
             Action::CreateThenDelete => &["create", "delete"],
             Action::Delete => &["delete"],
+            Action::Forget => &["forget"],
         }
     }
 
@@ -175,13 +179,12 @@ impl Plan {
 
     /// Whether applying would change anything (resources or outputs).
     pub fn has_changes(&self) -> bool {
-        self.changes
+        self.changes.iter().any(|c| {
+            !matches!(c.action, Action::NoOp | Action::Read) || c.importing.is_some() || c.moved_from.is_some()
+        }) || self
+            .outputs
             .iter()
-            .any(|c| !matches!(c.action, Action::NoOp | Action::Read) || c.importing.is_some() || c.moved_from.is_some())
-            || self
-                .outputs
-                .iter()
-                .any(|o| !outputs_equal(o.before.as_ref(), o.after.as_ref()))
+            .any(|o| !outputs_equal(o.before.as_ref(), o.after.as_ref()))
     }
 }
 

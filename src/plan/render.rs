@@ -80,9 +80,15 @@ pub fn plan(p: &Plan, style: Style<'_>) -> String {
     } else {
         String::new()
     };
+    let forgets = p.changes.iter().filter(|c| c.action == Action::Forget).count();
+    let forgets = if forgets > 0 {
+        format!(", {forgets} to forget")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "{} {imports}{} to add, {} to change, {} to destroy.",
+        "{} {imports}{} to add, {} to change, {} to destroy{forgets}.",
         style.bold("Plan:"),
         counts.add,
         counts.change,
@@ -179,6 +185,7 @@ pub fn change(c: &ResourceChange, style: Style<'_>, out: &mut String) {
         Action::DeleteThenCreate => ("must be replaced", "-/+"),
         Action::CreateThenDelete => ("must be replaced", "+/-"),
         Action::Delete => ("will be destroyed", "  -"),
+        Action::Forget => ("will no longer be managed by aksplan", "  ."),
         Action::NoOp => return,
     };
     let _ = writeln!(out, "  {} {what}", style.bold(&format!("# {}", c.addr)));
@@ -187,6 +194,19 @@ pub fn change(c: &ResourceChange, style: Style<'_>, out: &mut String) {
     }
     if let Some(from) = &c.moved_from {
         let _ = writeln!(out, "  # (moved from {from})");
+    }
+    if c.action == Action::Forget {
+        // Nothing about it changes: its id says which object is let go.
+        let _ = writeln!(
+            out,
+            "  # (removed from the configuration with destroy = false: it stays in Azure)"
+        );
+        let _ = writeln!(out, "{} {} {{", style.sym("  ."), resource_header(&c.addr));
+        if let Some(id) = c.before.as_ref().and_then(|b| b.get("id")) {
+            let _ = writeln!(out, "        id = {}", inline(id));
+        }
+        let _ = writeln!(out, "    }}\n");
+        return;
     }
     if let (Some(id), true) = (&c.importing, c.action != Action::NoOp) {
         let _ = writeln!(out, "  # (imported from {})", quote(id));

@@ -59,6 +59,37 @@ pub fn apply_moves(config: &Config, mut state: State) -> (State, HashMap<Instanc
     (state, moved, diags)
 }
 
+/// Takes out of the state what `removed` blocks with `destroy = false`
+/// name: they are not refreshed, planned or destroyed, and the plan shows
+/// each as forgotten.
+fn forget(config: &Config, state: &mut State) -> Vec<super::ResourceChange> {
+    let targets = crate::config::moved::forgotten(config);
+    let gone: Vec<Instance> = state
+        .resources
+        .keys()
+        .filter(|i| targets.iter().any(|t| t.contains(i)))
+        .cloned()
+        .collect();
+    gone.into_iter()
+        .filter_map(|addr| {
+            let r = state.resources.remove(&addr)?;
+            Some(super::ResourceChange {
+                addr,
+                type_name: r.type_name,
+                action: super::Action::Forget,
+                reasons: Vec::new(),
+                before: Some(r.value),
+                after: None,
+                replace_paths: Vec::new(),
+                dependencies: r.dependencies,
+                create_before_destroy: false,
+                importing: None,
+                moved_from: None,
+            })
+        })
+        .collect()
+}
+
 /// Reads every resource in state from the cloud.
 pub fn refresh(reach: &Reach<'_>, state: State) -> Refreshed {
     let state = engine::conform_state(state, reach.providers);
@@ -84,6 +115,8 @@ pub fn plan_refreshed(
         mut diags,
     } = refreshed;
     let (lineage, serial) = (state.lineage.clone(), state.serial);
+    let mut state = state;
+    let forgotten = forget(config, &mut state);
     let (state, importing, d) = import_blocks(config, state, reach);
     diags.extend(d);
     let with = Planning {
@@ -108,6 +141,8 @@ pub fn plan_refreshed(
             }
         }
     }
+    plan.changes.extend(forgotten);
+    plan.changes.sort_by(|a, b| a.addr.cmp(&b.addr));
     plan.drift = drift;
     plan.state_lineage = lineage;
     plan.state_serial = serial;

@@ -44,6 +44,7 @@ fn verb(a: Action) -> &'static str {
         Action::Create => "create",
         Action::Update => "update in place",
         Action::DeleteThenCreate | Action::CreateThenDelete => "replace",
+        Action::Forget => "forget",
         Action::Delete => "destroy",
         Action::Read => "read",
         Action::NoOp => "nothing",

@@ -23,6 +23,7 @@ fn symbol(c: &ResourceChange) -> &'static str {
         Action::Update => "🔄 update",
         Action::DeleteThenCreate => "♻️ replace (destroy, then create)",
         Action::CreateThenDelete => "♻️ replace (create, then destroy)",
+        Action::Forget => "🔓 forget (stays in Azure)",
         Action::Delete => "🗑️ destroy",
         Action::Read => "📖 read",
         Action::NoOp => "no change",
