@@ -95,7 +95,13 @@ struct Replay {
 
 impl ArmClient for Replay {
     async fn send(&self, req: ArmRequest) -> Result<ArmResponse, ArmError> {
-        self.sent.lock().unwrap().push(req.clone());
+        let mut sent = self.sent.lock().unwrap();
+        // Nothing exists until it is put: the check before a create finds nothing.
+        let put_yet = sent.iter().any(|r| matches!(r.method, Method::Put | Method::Patch));
+        sent.push(req.clone());
+        if req.method == Method::Get && !put_yet {
+            return Err(ArmError::not_found(&req.path));
+        }
         let body = match req.method {
             Method::Post => json!({"kubeconfigs": []}),
             Method::Delete => Json::Null,

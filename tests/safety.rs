@@ -231,3 +231,43 @@ fn a_removed_block_for_what_is_still_declared_is_an_error() {
     assert_eq!(v.code, 1);
     assert!(v.stderr.contains("Removed object still exists"), "{}", v.stderr);
 }
+
+#[test]
+fn a_resource_that_already_exists_is_refused_with_import_advice_not_taken_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let rg = "resource \"azurerm_resource_group\" \"rg\" {\n  name     = \"rg-app\"\n  location = \"westeurope\"\n  tags     = { owner = \"team-a\" }\n}\n";
+    write(dir.path(), &[("main.tf", rg)]);
+    assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
+    // Someone else's configuration declares the same group.
+    let other = tempfile::tempdir().unwrap();
+    write(other.path(), &[("main.tf", &rg.replace("team-a", "team-b"))]);
+    let sim = dir.path().join(".aksplan/sim");
+    let sim = sim.to_str().unwrap();
+    let r = common::run_env(other.path(), &["apply", "--auto-approve"], &[("AKSPLAN_SIM_DIR", sim)]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("azurerm_resource_group.rg: A resource with this ID already exists"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("id = \"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-app\""),
+        "{}",
+        r.stderr
+    );
+    let shown = run(
+        dir.path(),
+        &[
+            "sim",
+            "show",
+            "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-app",
+        ],
+    );
+    assert!(
+        shown.stdout.contains("team-a"),
+        "its tags were not overwritten: {}",
+        shown.stdout
+    );
+}

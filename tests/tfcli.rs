@@ -376,17 +376,20 @@ fn compact_warnings_show_each_warning_s_summary_and_place() {
     let tf = project();
     write(
         tf.path(),
-        &[("infra/moved.tf", "moved {\n  from = a.b\n  to   = a.c\n}\n")],
+        &[(
+            "infra/check.tf",
+            "check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n",
+        )],
     );
     let r = run_line(tf.path(), "-chdir=infra validate -compact-warnings", &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stderr,
-        "\nWarnings:\n\n- moved blocks are ignored\n  on moved.tf line 1\n\nTo see the full warning notes, run aksplan without -compact-warnings.\n"
+        "\nWarnings:\n\n- check blocks are ignored\n  on check.tf line 1\n\nTo see the full warning notes, run aksplan without -compact-warnings.\n"
     );
     let full = run_line(tf.path(), "-chdir=infra validate", &[]);
     assert!(
-        full.stderr.contains("aksplan does not act on moved blocks yet"),
+        full.stderr.contains("aksplan does not act on check blocks yet"),
         "{}",
         full.stderr
     );
@@ -395,7 +398,7 @@ fn compact_warnings_show_each_warning_s_summary_and_place() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(!r.stderr.contains("Warnings:"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("aksplan does not act on moved blocks yet"),
+        r.stderr.contains("aksplan does not act on check blocks yet"),
         "{}",
         r.stderr
     );

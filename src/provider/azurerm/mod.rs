@@ -126,6 +126,11 @@ impl<C: ArmClient> Azurerm<C> {
                 diags: Diagnostic::error("Cannot apply: the resource id is not known").into(),
             };
         };
+        if prior.is_none() {
+            if let Some(refusal) = self.already_exists(schema, &id).await {
+                return refusal;
+            }
+        }
         let hooks = types::hooks(&schema.name);
         let mut body = mapper::to_arm(&schema.block, planned);
         hooks.to_arm(planned, &mut body);
@@ -157,6 +162,33 @@ impl<C: ArmClient> Azurerm<C> {
                 }
             }
         }
+    }
+
+    /// azurerm's check before a create: a resource that already exists is
+    /// not taken over (its settings overwritten) but refused, with how to
+    /// import it. `None` when nothing is there, or the check cannot tell.
+    async fn already_exists(&self, schema: &Schema, id: &str) -> Option<ApplyResponse> {
+        let req = Self::request(schema, Method::Get, id.to_string(), None);
+        let found = self.client.send(req).await.ok()?;
+        let state = found
+            .body
+            .pointer("/properties/provisioningState")
+            .and_then(Json::as_str);
+        if state.is_some_and(|s| s.eq_ignore_ascii_case("Deleting")) {
+            return None;
+        }
+        let diag = Diagnostic::error("A resource with this ID already exists")
+            .with_detail(format!(
+                "{id} already exists. To be managed by aksplan it needs to be imported into the state; \
+                 aksplan does not take over what it did not create."
+            ))
+            .with_help(format!(
+                "add an import block, then plan again:\n  import {{\n    to = <this resource's address>\n    id = \"{id}\"\n  }}"
+            ));
+        Some(ApplyResponse {
+            value: None,
+            diags: diag.into(),
+        })
     }
 
     /// Sends a request, retrying while Azure AD has not yet replicated a new
