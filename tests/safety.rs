@@ -271,3 +271,21 @@ fn a_resource_that_already_exists_is_refused_with_import_advice_not_taken_over()
         shown.stdout
     );
 }
+
+#[test]
+fn a_rule_that_guards_creation_does_not_block_a_destroy() {
+    let dir = common::example("apiserver-vnet-integration");
+    assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
+    // A role assignment VNET004 requires for a new cluster goes away behind aksplan's back.
+    let listed = run(dir.path(), &["sim", "list"]).stdout;
+    let grant = listed
+        .lines()
+        .find(|l| l.contains("roleAssignments"))
+        .unwrap()
+        .to_string();
+    assert_eq!(run(dir.path(), &["sim", "delete", &grant]).code, 0);
+    let destroy = run(dir.path(), &["destroy", "--auto-approve"]);
+    assert_eq!(destroy.code, 0, "{}{}", destroy.stdout, destroy.stderr);
+    assert!(!destroy.stderr.contains("VNET004"), "{}", destroy.stderr);
+    assert!(destroy.stdout.contains("Destroy complete!"), "{}", destroy.stdout);
+}

@@ -13,12 +13,11 @@ use crate::provider::arm;
 const ATTACH: &str = "azurerm_machine_learning_inference_cluster";
 
 pub fn check(cx: &Context, out: &mut Diagnostics) {
+    for a in cx.destroyed(ATTACH) {
+        aml007(a, out);
+    }
     let attachments: Vec<&Subject> = cx.of_type(ATTACH).collect();
     for (i, a) in attachments.iter().enumerate() {
-        if a.destroying {
-            aml007(a, out);
-            continue;
-        }
         aml003(a, &attachments[..i], out);
         aml004(a, &attachments[..i], out);
         aml005(a, out);

@@ -8,7 +8,7 @@ use super::{finding, Context};
 use crate::diag::{Diagnostics, Severity::*};
 
 pub fn check(cx: &Context, out: &mut Diagnostics) {
-    for c in cx.of_type("azurerm_arc_kubernetes_cluster").filter(|c| c.destroying) {
+    for c in cx.destroyed("azurerm_arc_kubernetes_cluster") {
         let name = c
             .prior_get(&["name"])
             .and_then(|v| v.as_str())

@@ -187,7 +187,18 @@ impl<'a> Context<'a> {
     }
 
     /// The managed instances of one type.
+    /// The instances of a managed type the plan keeps: the rules guard
+    /// what is created and changed, so what is destroyed is left out.
     pub fn of_type<'s>(&'s self, type_name: &'s str) -> impl Iterator<Item = &'s Subject<'a>> + 's {
+        self.all_of_type(type_name).filter(|s| !s.destroying)
+    }
+
+    /// The instances of a managed type the plan destroys.
+    pub fn destroyed<'s>(&'s self, type_name: &'s str) -> impl Iterator<Item = &'s Subject<'a>> + 's {
+        self.all_of_type(type_name).filter(|s| s.destroying)
+    }
+
+    fn all_of_type<'s>(&'s self, type_name: &'s str) -> impl Iterator<Item = &'s Subject<'a>> + 's {
         self.subjects
             .iter()
             .filter(move |s| s.addr.resource.mode == Mode::Managed && s.type_name() == type_name)
