@@ -289,3 +289,48 @@ fn a_rule_that_guards_creation_does_not_block_a_destroy() {
     assert!(!destroy.stderr.contains("VNET004"), "{}", destroy.stderr);
     assert!(destroy.stdout.contains("Destroy complete!"), "{}", destroy.stdout);
 }
+
+#[test]
+fn targeting_plans_the_target_alone_and_a_targeted_destroy_takes_its_dependents() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = "resource \"terraform_data\" \"x\" {\n  for_each = toset([\"a\", \"b\"])\n  input    = each.key\n}\nresource \"terraform_data\" \"dep\" {\n  input = terraform_data.x[\"a\"].output\n}\n";
+    write(dir.path(), &[("main.tf", main)]);
+    assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            &main.replace("input    = each.key", "input    = \"${each.key}2\""),
+        )],
+    );
+    let plan = run(dir.path(), &["plan", "--target", "terraform_data.x[\"a\"]"]);
+    assert!(
+        plan.stderr.contains("Resource targeting is in effect"),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        plan.stdout.contains("terraform_data.x[\"a\"] will be updated in-place"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        !plan.stdout.contains("terraform_data.x[\"b\"]"),
+        "the sibling is left alone: {}",
+        plan.stdout
+    );
+    let destroy = run(
+        dir.path(),
+        &["plan", "--destroy", "--target", "terraform_data.x[\"a\"]"],
+    );
+    assert!(
+        destroy.stdout.contains("terraform_data.dep will be destroyed"),
+        "{}",
+        destroy.stdout
+    );
+    assert!(
+        destroy.stdout.contains("Plan: 0 to add, 0 to change, 2 to destroy."),
+        "{}",
+        destroy.stdout
+    );
+}

@@ -267,7 +267,10 @@ pub fn plan(
     if !opts.targets.is_empty() {
         let targeted_by = |c: &ResourceChange| opts.targets.iter().any(|t| t.contains(&c.addr));
         if opts.destroy {
-            changes.retain(targeted_by);
+            // What depends on a destroyed target is destroyed with it, as
+            // Terraform destroys it: a node pool with its cluster.
+            let targeted = with_dependents(&changes, |c| targeted_by(c));
+            changes.retain(|c| targeted.contains(&c.addr));
         } else {
             // What the targets depend on is planned too, but not destroyed:
             // an instance gone from the configuration is destroyed only
@@ -335,6 +338,27 @@ pub fn plan(
         timestamp: opts.timestamp,
     };
     (plan, evaluated, diags)
+}
+
+/// The instances `chosen` picks, and every instance that depends on one of
+/// them, however indirectly, by the dependencies state recorded.
+fn with_dependents(changes: &[ResourceChange], chosen: impl Fn(&ResourceChange) -> bool) -> BTreeSet<Instance> {
+    let mut set: BTreeSet<Instance> = changes.iter().filter(|c| chosen(c)).map(|c| c.addr.clone()).collect();
+    loop {
+        let names: BTreeSet<String> = set
+            .iter()
+            .flat_map(|i| [i.to_string(), i.config_resource().to_string()])
+            .collect();
+        let before = set.len();
+        for c in changes {
+            if !set.contains(&c.addr) && c.dependencies.iter().any(|d| names.contains(d)) {
+                set.insert(c.addr.clone());
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
 }
 
 /// The resources targeted instances need: what the targeted resources
