@@ -334,3 +334,46 @@ fn targeting_plans_the_target_alone_and_a_targeted_destroy_takes_its_dependents(
         destroy.stdout
     );
 }
+
+#[test]
+fn a_default_node_pool_change_that_needs_a_rotation_is_refused_at_plan_not_a_cluster_replacement() {
+    let dir = common::example("aks-basic");
+    assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
+    let larger = [
+        "--var",
+        "system_pool={vm_size=\"Standard_D8s_v5\", node_count=3, zones=[\"1\",\"2\",\"3\"]}",
+    ];
+    let mut args = vec!["plan"];
+    args.extend(larger);
+    let plan = run(dir.path(), &args);
+    assert_eq!(plan.code, 1, "{}", plan.stdout);
+    assert!(
+        plan.stderr.contains("temporary_name_for_rotation must be specified"),
+        "{}",
+        plan.stderr
+    );
+    assert!(plan.stderr.contains("default_node_pool.vm_size"), "{}", plan.stderr);
+    assert!(
+        !plan.stdout.contains("must be replaced"),
+        "the cluster is not replaced: {}",
+        plan.stdout
+    );
+
+    let main = dir.path().join("main.tf");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(
+        &main,
+        text.replace(
+            "    name                         = \"system\"\n",
+            "    name                         = \"system\"\n    temporary_name_for_rotation  = \"tmp\"\n",
+        ),
+    )
+    .unwrap();
+    let plan = run(dir.path(), &args);
+    assert_eq!(plan.code, 1, "{}", plan.stdout);
+    assert!(
+        plan.stderr.contains("aksplan does not rotate node pools yet"),
+        "{}",
+        plan.stderr
+    );
+}

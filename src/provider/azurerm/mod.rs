@@ -243,7 +243,12 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
 
     fn plan(&self, req: PlanRequest<'_>) -> PlanResponse {
         let planned = plan::plan(req.schema, req.prior, req.config, self.subscription(req.provider));
-        let mut diags = Diagnostics::new();
+        let mut diags = match req.prior {
+            Some(prior) if planned.replace_paths.is_empty() => {
+                types::hooks(&req.schema.name).check_plan(prior, &planned.value)
+            }
+            _ => Diagnostics::new(),
+        };
         let unsent = mapper::unsent(req.schema, req.config);
         if !unsent.is_empty() {
             diags.push(Diagnostic::warning("Arguments not sent to Azure").with_detail(format!(

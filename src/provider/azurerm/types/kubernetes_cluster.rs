@@ -14,7 +14,76 @@ fn first<'v>(value: &'v Value, block: &str) -> Option<&'v Value> {
     value.get(block).and_then(Value::as_seq).and_then(<[Value]>::first)
 }
 
+/// Default node pool settings AKS cannot change in place: azurerm 4.x
+/// changes them by rotating the pool through `temporary_name_for_rotation`
+/// (a temporary system pool, the default pool deleted and created again).
+const ROTATED: [&str; 15] = [
+    "vm_size",
+    "zones",
+    "max_pods",
+    "os_disk_size_gb",
+    "os_disk_type",
+    "os_sku",
+    "vnet_subnet_id",
+    "pod_subnet_id",
+    "node_public_ip_enabled",
+    "host_encryption_enabled",
+    "fips_enabled",
+    "ultra_ssd_enabled",
+    "snapshot_id",
+    "kubelet_config",
+    "linux_os_config",
+];
+
 impl TypeHooks for Hooks {
+    /// A default node pool change that needs a rotation is refused at plan,
+    /// rather than planned as a replacement of the whole cluster: without
+    /// `temporary_name_for_rotation` as azurerm refuses it, and with it
+    /// because aksplan does not rotate node pools yet.
+    fn check_plan(&self, prior: &Value, planned: &Value) -> crate::diag::Diagnostics {
+        let (Some(before), Some(after)) = (first(prior, "default_node_pool"), first(planned, "default_node_pool"))
+        else {
+            return Default::default();
+        };
+        let changed: Vec<&str> = ROTATED
+            .iter()
+            .copied()
+            .filter(|k| match (before.get(k), after.get(k)) {
+                (Some(b), Some(a)) => a.is_wholly_known() && !b.same_as(a),
+                _ => false,
+            })
+            .collect();
+        if changed.is_empty() {
+            return Default::default();
+        }
+        let list = changed
+            .iter()
+            .map(|k| format!("default_node_pool.{k}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rotation = after
+            .get("temporary_name_for_rotation")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty());
+        let d = match rotation {
+            None => crate::diag::Diagnostic::error("temporary_name_for_rotation must be specified")
+                .with_detail(format!(
+                    "AKS cannot change {list} of an existing default node pool in place: azurerm rotates the pool \
+                     through a temporary one, named by default_node_pool.temporary_name_for_rotation"
+                ))
+                .with_help("set temporary_name_for_rotation = \"tmp\" (any unused pool name) in default_node_pool"),
+            Some(_) => crate::diag::Diagnostic::error("aksplan does not rotate node pools yet")
+                .with_detail(format!(
+                    "changing {list} needs the default node pool rotated through a temporary pool, which aksplan \
+                     does not do yet; it refuses rather than replace the cluster"
+                ))
+                .with_help(
+                    "apply this change with terraform, or add a node pool with the new settings and move the workloads",
+                ),
+        };
+        d.into()
+    }
+
     /// `private_cluster_enabled` forces a replacement, except on a cluster
     /// with API server VNet integration (rule VNET010).
     fn in_place(&self, planned: &Value, replace: &mut Vec<String>) {

@@ -67,6 +67,12 @@ pub trait TypeHooks: Sync {
         let _ = (answer, value);
     }
 
+    /// What a plan of a change may not do, said before anything is sent.
+    fn check_plan(&self, prior: &Value, planned: &Value) -> crate::diag::Diagnostics {
+        let _ = (prior, planned);
+        crate::diag::Diagnostics::new()
+    }
+
     /// Why an object that exists must be replaced though its attributes
     /// match: its provisioning failed in Azure.
     fn failed(&self, doc: &Json) -> Option<String> {
