@@ -377,3 +377,40 @@ fn a_default_node_pool_change_that_needs_a_rotation_is_refused_at_plan_not_a_clu
         plan.stderr
     );
 }
+
+#[test]
+fn a_state_made_in_another_cloud_is_refused_unless_the_move_is_deliberate() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "resource \"azurerm_resource_group\" \"rg\" {\n  name     = \"rg\"\n  location = \"westeurope\"\n}\n",
+        )],
+    );
+    assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
+    let path = dir.path().join("aksplan.tfstate");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("\"cloud\": \"sim, subscription 00000000-0000-0000-0000-000000000000\""),
+        "{text}"
+    );
+    std::fs::write(
+        &path,
+        text.replace(
+            "\"cloud\": \"sim,",
+            "\"cloud\": \"Azure Resource Manager at https://example.test,",
+        ),
+    )
+    .unwrap();
+    let plan = run(dir.path(), &["plan"]);
+    assert_eq!(plan.code, 1, "{}", plan.stdout);
+    assert!(
+        plan.stderr.contains("The state belongs to another cloud"),
+        "{}",
+        plan.stderr
+    );
+    assert!(plan.stderr.contains("https://example.test"), "{}", plan.stderr);
+    let moved = run(dir.path(), &["plan", "--allow-cloud-change"]);
+    assert_eq!(moved.code, 0, "{}", moved.stderr);
+}

@@ -199,7 +199,8 @@ fn every_example_over_http_applies_plans_clean_sees_changes_behind_its_back_and_
     // The served store is the in-process simulation's: planned in-process, nothing differs.
     let r = common::run_env(
         examples[0].1.path(),
-        &["plan", "--detailed-exitcode", "--cloud", "sim"],
+        // The same store, reached in-process rather than over HTTP: a deliberate move.
+        &["plan", "--detailed-exitcode", "--cloud", "sim", "--allow-cloud-change"],
         &[("AKSPLAN_SIM_DIR", served.data.to_str().unwrap())],
     );
     ok(&r, "an in-process plan of the served store");
@@ -313,8 +314,10 @@ fn a_failed_operation_names_its_resource_and_its_dependents_are_not_attempted() 
     // The failed cluster exists in Azure: state keeps it, tainted, and the
     // next plan replaces it.
     assert!(state_ids(&served, dir.path()).contains(&cluster.to_lowercase()));
+    // Restarted, the served simulation listens on another port: the same
+    // store at a new endpoint, which the state is told to accept.
     let served = served.restart(&[]);
-    let r = served.run(dir.path(), &["plan"]);
+    let r = served.run(dir.path(), &["plan", "--allow-cloud-change"]);
     assert!(
         r.stdout.contains("azurerm_kubernetes_cluster.this must be replaced"),
         "{}",
@@ -322,7 +325,7 @@ fn a_failed_operation_names_its_resource_and_its_dependents_are_not_attempted() 
     );
     assert!(r.stdout.contains("(because it is tainted"), "{}", r.stdout);
     ok(
-        &served.run(dir.path(), &["apply", "--auto-approve"]),
+        &served.run(dir.path(), &["apply", "--auto-approve", "--allow-cloud-change"]),
         "apply after the fault is gone",
     );
     ok(&served.run(dir.path(), &["destroy", "--auto-approve"]), "destroy");

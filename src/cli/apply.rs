@@ -247,6 +247,7 @@ fn execute(
     });
     drop(journal);
     let mut state = std::mem::take(&mut result.state);
+    state.cloud = Some(session.cloud.identity());
     if let Err(e) = session.store.write(&mut state) {
         // The journal still holds every result: the next run replays it.
         return fail(

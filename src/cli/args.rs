@@ -66,6 +66,11 @@ pub struct CloudArgs {
         value_parser = parse_duration
     )]
     pub op_timeout: std::time::Duration,
+
+    /// Plan and apply against a state that records another cloud (a state
+    /// moved on purpose, say from `sim serve` to Azure).
+    #[arg(long, global = true)]
+    pub allow_cloud_change: bool,
 }
 
 impl CloudArgs {
@@ -74,6 +79,7 @@ impl CloudArgs {
         CloudArgs {
             name: "sim".into(),
             op_timeout: std::time::Duration::from_secs(60 * 60),
+            allow_cloud_change: false,
         }
     }
 }

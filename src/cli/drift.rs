@@ -37,6 +37,9 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
     };
+    if let Err(d) = super::session::same_cloud(&session, &state, cloud) {
+        return fail(ctx, d);
+    }
     let t = Instant::now();
     let reach = session.reach(args.parallelism);
     let (state, moved, moved_diags) = crate::plan::run::apply_moves(&config, state);

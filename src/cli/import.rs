@@ -66,6 +66,7 @@ pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
         return exit::ERROR;
     };
     state.resources.insert(addr.clone(), read);
+    state.cloud = Some(session.cloud.identity());
     if let Err(e) = session.store.write(&mut state) {
         return fail(
             ctx,

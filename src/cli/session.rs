@@ -227,7 +227,25 @@ pub fn begin(
         .store
         .load()
         .map_err(|e| super::fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)))?;
+    same_cloud(&session, &state, cloud).map_err(|d| super::fail(ctx, d))?;
     Ok((session, lock, state))
+}
+
+/// A state's objects live in the cloud it records: planning it against
+/// another would see them all gone and plan to create them again.
+pub fn same_cloud(session: &Session, state: &State, cloud: &CloudArgs) -> Result<(), Diagnostic> {
+    let here = session.cloud.identity();
+    match &state.cloud {
+        Some(recorded) if recorded != &here && !state.resources.is_empty() && !cloud.allow_cloud_change => Err(
+            Diagnostic::error("The state belongs to another cloud")
+                .with_detail(format!(
+                    "the state's {} objects live in {recorded}, but aksplan is pointed at {here}",
+                    state.resources.len()
+                ))
+                .with_help("point aksplan at that cloud (--cloud, ARM_SUBSCRIPTION_ID), or pass --allow-cloud-change if the move is deliberate"),
+        ),
+        _ => Ok(()),
+    }
 }
 
 impl Session {

@@ -45,6 +45,19 @@ impl Cloud {
     }
 }
 
+impl Cloud {
+    /// Which cloud, and which default subscription, a state belongs to:
+    /// `sim` for the in-process simulation (its store lives beside the
+    /// configuration), the ARM endpoint otherwise.
+    pub fn identity(&self) -> String {
+        let cloud = match self {
+            Cloud::Sim(_) => "sim".to_string(),
+            Cloud::Azure(a) => a.describe(),
+        };
+        format!("{cloud}, subscription {}", self.subscription())
+    }
+}
+
 impl ArmClient for Cloud {
     async fn send(&self, req: ArmRequest) -> Result<ArmResponse, ArmError> {
         match self {

@@ -43,6 +43,9 @@ pub struct StateFile {
     pub version: u64,
     pub serial: u64,
     pub lineage: String,
+    /// The cloud and subscription its objects live in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<String>,
     #[serde(default)]
     pub resources: Vec<ResourceEntry>,
     #[serde(default)]
@@ -192,6 +195,7 @@ pub fn encode(state: &State) -> StateFile {
         version: VERSION,
         serial: state.serial,
         lineage: state.lineage.clone(),
+        cloud: state.cloud.clone(),
         resources: state.resources.iter().map(|(a, r)| encode_resource(a, r)).collect(),
         outputs: state
             .outputs
@@ -224,6 +228,7 @@ pub fn decode(f: StateFile) -> Result<State, String> {
     Ok(State {
         serial: f.serial,
         lineage: f.lineage,
+        cloud: f.cloud,
         resources,
         outputs: f
             .outputs
@@ -293,6 +298,7 @@ mod tests {
             version: 99,
             serial: 0,
             lineage: String::new(),
+            cloud: None,
             resources: vec![],
             outputs: BTreeMap::new(),
         };

@@ -46,6 +46,9 @@ pub struct State {
     pub lineage: String,
     pub resources: BTreeMap<Instance, ResourceState>,
     pub outputs: BTreeMap<String, OutputState>,
+    /// The cloud and default subscription its objects live in, as the
+    /// last apply recorded it (`Cloud::identity`).
+    pub cloud: Option<String>,
 }
 
 impl State {
@@ -57,6 +60,7 @@ impl State {
             lineage: String::new(),
             resources: BTreeMap::new(),
             outputs: BTreeMap::new(),
+            cloud: None,
         }
     }
 
