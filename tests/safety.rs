@@ -414,3 +414,34 @@ fn a_state_made_in_another_cloud_is_refused_unless_the_move_is_deliberate() {
     let moved = run(dir.path(), &["plan", "--allow-cloud-change"]);
     assert_eq!(moved.code, 0, "{}", moved.stderr);
 }
+
+#[test]
+fn a_data_source_that_depends_on_a_pending_change_is_read_during_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "resource \"azurerm_resource_group\" \"rg\" {\n  name     = \"rg-data\"\n  location = \"westeurope\"\n}\ndata \"azurerm_resource_group\" \"read\" {\n  name = azurerm_resource_group.rg.name\n}\noutput \"id\" { value = data.azurerm_resource_group.read.id }\n",
+        )],
+    );
+    let plan = run(dir.path(), &["plan"]);
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    assert!(
+        plan.stdout
+            .contains("data.azurerm_resource_group.read will be read during apply"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains(" <= data \"azurerm_resource_group\" \"read\""),
+        "{}",
+        plan.stdout
+    );
+    assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
+    let id = run(dir.path(), &["output", "-raw", "id"]).stdout;
+    assert_eq!(
+        id,
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data"
+    );
+}

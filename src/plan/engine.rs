@@ -633,6 +633,33 @@ impl ResourceValues for Planner<'_> {
 }
 
 impl Planner<'_> {
+    /// Whether a data source refers to, or depends on, a managed resource of
+    /// its module that this plan creates, changes or replaces.
+    fn depends_on_pending(&self, inst: &Instance, res: &crate::config::Resource) -> bool {
+        use crate::lang::refs::{references, Reference};
+        fn walk<'b>(parts: impl Iterator<Item = &'b hcl_edit::structure::Structure>, out: &mut Vec<Reference>) {
+            for s in parts {
+                match s {
+                    hcl_edit::structure::Structure::Attribute(a) => {
+                        out.extend(references(&a.value).into_iter().map(|r| r.reference))
+                    }
+                    hcl_edit::structure::Structure::Block(b) => walk(b.body.iter(), out),
+                }
+            }
+        }
+        let mut refs: Vec<Reference> = res.depends_on.iter().map(|d| d.reference.clone()).collect();
+        walk(res.parts().map(|(_, s)| s), &mut refs);
+        let module = inst.module.path();
+        refs.iter().any(|r| match r {
+            Reference::Resource(addr) if addr.mode == Mode::Managed => self.changes.iter().any(|c| {
+                c.addr.resource == *addr
+                    && c.addr.module.path() == module
+                    && !matches!(c.action, Action::NoOp | Action::Read)
+            }),
+            _ => false,
+        })
+    }
+
     fn data_source(
         &mut self,
         inst: &Instance,
@@ -641,8 +668,13 @@ impl Planner<'_> {
         provider_config: &ProviderConfig,
         config_value: Value,
     ) -> Value {
-        if !config_value.is_wholly_known() {
-            // Its arguments depend on what apply creates: read it then.
+        let pending = self
+            .config
+            .resource_of(inst)
+            .is_some_and(|res| self.depends_on_pending(inst, res));
+        if !config_value.is_wholly_known() || pending {
+            // Its arguments depend on what apply creates or changes: read it
+            // then, as Terraform defers it; dependents see it unknown.
             self.changes.push(ResourceChange {
                 addr: inst.clone(),
                 type_name: inst.resource.type_name.clone(),
@@ -656,7 +688,7 @@ impl Planner<'_> {
                 moved_from: None,
                 create_before_destroy: false,
             });
-            return config_value;
+            return crate::core::body::unknown_computed(&schema.block, config_value);
         }
         let req = ReadDataRequest {
             schema,
