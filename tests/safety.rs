@@ -445,3 +445,37 @@ fn a_data_source_that_depends_on_a_pending_change_is_read_during_apply() {
         "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data"
     );
 }
+
+#[test]
+fn a_failing_precondition_stops_the_plan_and_postconditions_are_said_to_be_unchecked() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "variable \"env\" {\n  default = \"dev\"\n}\nresource \"terraform_data\" \"d\" {\n  input = var.env\n  lifecycle {\n    precondition {\n      condition     = contains([\"prod\", \"staging\"], var.env)\n      error_message = \"env must be prod or staging, not ${var.env}.\"\n    }\n    postcondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n",
+        )],
+    );
+    let plan = run(dir.path(), &["plan"]);
+    assert_eq!(plan.code, 1, "{}", plan.stdout);
+    assert!(plan.stderr.contains("Resource precondition failed"), "{}", plan.stderr);
+    assert!(
+        plan.stderr
+            .contains("terraform_data.d: env must be prod or staging, not dev."),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        plan.stderr.contains("postcondition blocks are not checked"),
+        "{}",
+        plan.stderr
+    );
+    let apply = run(dir.path(), &["apply", "--auto-approve"]);
+    assert_eq!(apply.code, 1, "a failing precondition applies nothing");
+    assert_eq!(run(dir.path(), &["plan", "--var", "env=prod"]).code, 0);
+    assert_eq!(
+        run(dir.path(), &["validate"]).code,
+        0,
+        "validate leaves the variable unknown"
+    );
+}

@@ -413,24 +413,8 @@ impl<'a> ModuleReader<'a> {
                     _ => self.unexpected_attr(file, "variable", a, &allowed),
                 },
                 Structure::Block(b) if b.ident.as_str() == "validation" => {
-                    let cond = b.body.get_attribute("condition");
-                    let msg = b.body.get_attribute("error_message");
-                    match (cond, msg) {
-                        (Some(c), Some(m)) => var.validations.push(Validation {
-                            condition: Expr {
-                                file,
-                                expr: c.value.clone(),
-                            },
-                            error_message: Expr {
-                                file,
-                                expr: m.value.clone(),
-                            },
-                        }),
-                        _ => self.error(
-                            "Incomplete validation block",
-                            "a validation block needs both condition and error_message",
-                            self.header_span(file, b),
-                        ),
+                    if let Some(v) = self.condition_block(file, b) {
+                        var.validations.push(v);
                     }
                 }
                 Structure::Block(b) => self.unexpected_block(file, "variable", b),
@@ -626,6 +610,33 @@ impl<'a> ModuleReader<'a> {
         out
     }
 
+    /// A `validation`, `precondition` or `postcondition` block: a
+    /// condition and the message when it fails.
+    fn condition_block(&mut self, file: FileId, b: &Block) -> Option<Validation> {
+        let cond = b.body.get_attribute("condition");
+        let msg = b.body.get_attribute("error_message");
+        match (cond, msg) {
+            (Some(c), Some(m)) => Some(Validation {
+                condition: Expr {
+                    file,
+                    expr: c.value.clone(),
+                },
+                error_message: Expr {
+                    file,
+                    expr: m.value.clone(),
+                },
+            }),
+            _ => {
+                self.error(
+                    &format!("Incomplete {} block", b.ident.as_str()),
+                    format!("a {} block needs both condition and error_message", b.ident.as_str()),
+                    self.header_span(file, b),
+                );
+                None
+            }
+        }
+    }
+
     fn lifecycle(&mut self, file: FileId, block: &Block) -> Lifecycle {
         let mut lc = Lifecycle::default();
         for s in block.body.iter() {
@@ -634,7 +645,11 @@ impl<'a> ModuleReader<'a> {
                     "prevent_destroy" => lc.prevent_destroy = self.literal_bool(file, a).unwrap_or(false),
                     "create_before_destroy" => lc.create_before_destroy = self.literal_bool(file, a).unwrap_or(false),
                     "ignore_changes" => lc.ignore_changes = self.ignore_changes(file, &a.value),
-                    "replace_triggered_by" => {}
+                    "replace_triggered_by" => self.diags.push(
+                        Diagnostic::warning("replace_triggered_by is ignored")
+                            .with_detail("aksplan does not act on replace_triggered_by yet: changes to what it names replace nothing")
+                            .with_span(self.span(file, a.key.span())),
+                    ),
                     _ => self.unexpected_attr(
                         file,
                         "lifecycle",
@@ -647,7 +662,16 @@ impl<'a> ModuleReader<'a> {
                         ],
                     ),
                 },
-                Structure::Block(b) if matches!(b.ident.as_str(), "precondition" | "postcondition") => {}
+                Structure::Block(b) if b.ident.as_str() == "precondition" => {
+                    if let Some(v) = self.condition_block(file, b) {
+                        lc.preconditions.push(v);
+                    }
+                }
+                Structure::Block(b) if b.ident.as_str() == "postcondition" => self.diags.push(
+                    Diagnostic::warning("postcondition blocks are not checked")
+                        .with_detail("aksplan checks preconditions, but not postconditions yet")
+                        .with_span(self.header_span(file, b)),
+                ),
                 Structure::Block(b) => self.unexpected_block(file, "lifecycle", b),
             }
         }

@@ -322,11 +322,13 @@ pub fn parts_in(body: &Body, file: FileId) -> impl Iterator<Item = (FileId, &Str
 }
 
 /// `lifecycle { ... }`, carried for the planner.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Lifecycle {
     pub prevent_destroy: bool,
     pub create_before_destroy: bool,
     pub ignore_changes: IgnoreChanges,
+    /// `precondition` blocks: checked before the resource is planned.
+    pub preconditions: Vec<Validation>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -167,6 +167,7 @@ fn visit_resource(
                 resource: cr.resource.clone(),
                 key: rep.key.clone(),
             };
+            eval.preconditions(values, &mi, res, &rep, &instance, diags);
             let config_value = eval.instance(values, &mi, res, schema, &rep, diags);
             let value = hook.instance_value(&instance, schema, &provider, config_value);
             collected.push((rep.key.clone(), value));

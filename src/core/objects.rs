@@ -197,30 +197,9 @@ impl<'c> ObjectEval<'c> {
     /// may refer to other objects of the module (Terraform 1.9).
     fn validations(&self, values: &Values, mi: &ModuleInstance, var: &Variable, diags: &mut Diagnostics) {
         for v in &var.validations {
-            let cond = self.eval(values, mi, None, &v.condition, diags);
-            let cond = crate::lang::types::convert(cond.clone(), &Type::Bool).unwrap_or(cond);
-            match cond.inner() {
-                Value::Bool(true) | Value::Unknown(_) => continue,
-                Value::Bool(false) => {}
-                other => {
-                    diags.push(
-                        Diagnostic::error("Invalid validation condition")
-                            .with_detail(format!(
-                                "the condition must be a bool, but it is {}",
-                                crate::lang::eval::describe(other)
-                            ))
-                            .with_span(v.condition.span()),
-                    );
-                    continue;
-                }
-            }
-            let message = self.eval(values, mi, None, &v.error_message, &mut Diagnostics::new());
-            let message = if message.has_sensitive() {
-                None
-            } else {
-                message.as_str().map(str::to_string)
-            }
-            .unwrap_or_else(|| "the value is invalid".into());
+            let Some(message) = self.failed_condition(values, mi, None, v, diags) else {
+                continue;
+            };
             let at = if mi.is_root() {
                 format!("var.{}", var.name)
             } else {
@@ -233,6 +212,64 @@ impl<'c> ObjectEval<'c> {
                 d = d.with_label(v.condition.span(), "this validation failed");
             }
             diags.push(d);
+        }
+    }
+
+    /// The error message of a condition that is false, evaluated in `mi`
+    /// (and a resource instance's repetition); `None` when it holds, is not
+    /// known yet, or is no bool (that is reported).
+    fn failed_condition(
+        &self,
+        values: &Values,
+        mi: &ModuleInstance,
+        rep: Option<&Repetition>,
+        v: &crate::config::Validation,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
+        let cond = self.eval(values, mi, rep, &v.condition, diags);
+        let cond = crate::lang::types::convert(cond.clone(), &Type::Bool).unwrap_or(cond);
+        match cond.inner() {
+            Value::Bool(true) | Value::Unknown(_) => return None,
+            Value::Bool(false) => {}
+            other => {
+                diags.push(
+                    Diagnostic::error("Invalid condition")
+                        .with_detail(format!(
+                            "the condition must be a bool, but it is {}",
+                            crate::lang::eval::describe(other)
+                        ))
+                        .with_span(v.condition.span()),
+                );
+                return None;
+            }
+        }
+        let message = self.eval(values, mi, rep, &v.error_message, &mut Diagnostics::new());
+        let message = if message.has_sensitive() {
+            None
+        } else {
+            message.as_str().map(str::to_string)
+        };
+        Some(message.unwrap_or_else(|| "the condition failed".into()))
+    }
+
+    /// A resource instance's preconditions, checked before it is planned.
+    pub fn preconditions(
+        &self,
+        values: &Values,
+        mi: &ModuleInstance,
+        res: &crate::config::Resource,
+        rep: &Repetition,
+        at: &crate::addrs::Instance,
+        diags: &mut Diagnostics,
+    ) {
+        for v in &res.lifecycle.preconditions {
+            if let Some(message) = self.failed_condition(values, mi, Some(rep), v, diags) {
+                diags.push(
+                    Diagnostic::error("Resource precondition failed")
+                        .with_detail(format!("{at}: {message}"))
+                        .with_span(v.condition.span()),
+                );
+            }
         }
     }
 
