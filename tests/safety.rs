@@ -479,3 +479,51 @@ fn a_failing_precondition_stops_the_plan_and_postconditions_are_said_to_be_unche
         "validate leaves the variable unknown"
     );
 }
+
+#[test]
+fn create_before_destroy_deletes_the_old_object_and_keeps_the_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = "resource \"azurerm_resource_group\" \"rg\" {\n  name     = \"rg-one\"\n  location = \"westeurope\"\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n";
+    write(dir.path(), &[("main.tf", main)]);
+    assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
+    write(dir.path(), &[("main.tf", &main.replace("rg-one", "rg-two"))]);
+    let apply = run(dir.path(), &["apply", "--auto-approve"]);
+    assert_eq!(apply.code, 0, "{}", apply.stderr);
+    assert_eq!(
+        apply.stdout.matches("azurerm_resource_group.rg: ").count(),
+        1,
+        "{}",
+        apply.stdout
+    );
+    assert!(
+        apply.stdout.contains("azurerm_resource_group.rg: replaced"),
+        "{}",
+        apply.stdout
+    );
+    let listed = run(dir.path(), &["sim", "list"]).stdout;
+    assert!(
+        listed.contains("resourceGroups/rg-two") && !listed.contains("resourceGroups/rg-one"),
+        "{listed}"
+    );
+    assert_eq!(
+        run(dir.path(), &["state", "list"]).stdout,
+        "azurerm_resource_group.rg\n"
+    );
+    assert_eq!(run(dir.path(), &["plan", "--detailed-exitcode"]).code, 0);
+
+    // The same name cannot be held twice: refused at plan, with advice.
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            &main.replace("rg-one", "rg-two").replace("westeurope", "northeurope"),
+        )],
+    );
+    let plan = run(dir.path(), &["plan"]);
+    assert_eq!(plan.code, 1, "{}", plan.stdout);
+    assert!(
+        plan.stderr.contains("create_before_destroy needs a new name"),
+        "{}",
+        plan.stderr
+    );
+}

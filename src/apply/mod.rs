@@ -205,7 +205,14 @@ pub async fn apply(
                     );
                 }
                 Node::Delete(inst) => {
-                    let Some(prior) = state.resources.get(inst).map(|r| r.value.clone()) else {
+                    // A create-before-destroy replacement's new object is at
+                    // the address by now: what is deleted is the old one the
+                    // plan saw, not what state holds.
+                    let deposed = changes
+                        .get(inst)
+                        .filter(|c| c.action == Action::CreateThenDelete)
+                        .and_then(|c| c.before.clone());
+                    let Some(prior) = deposed.or_else(|| state.resources.get(inst).map(|r| r.value.clone())) else {
                         result.outcomes.insert(inst.clone(), Outcome::Deleted);
                         release(&node, &dependents, &mut waiting, &mut ready);
                         continue;
@@ -615,6 +622,11 @@ fn record(
     };
     for (inst, action, res) in results {
         match res {
+            // The old object of a create-before-destroy replacement is gone;
+            // the new one stays at the address, and the replacement is done.
+            Ok(_)
+                if action == Action::Delete
+                    && changes.get(&inst).is_some_and(|c| c.action == Action::CreateThenDelete) => {}
             Ok(_) if action == Action::Delete => {
                 state.resources.remove(&inst);
                 journal.push(JournalEntry::Remove {

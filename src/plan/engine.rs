@@ -607,6 +607,22 @@ impl ResourceValues for Planner<'_> {
             d.span = d.span.or(Some(res.span));
             self.diags.push(d);
         }
+        if action == Action::CreateThenDelete {
+            let id = |v: Option<&Value>| v.and_then(|v| v.get("id")).and_then(Value::as_str).map(str::to_string);
+            if let (Some(old), Some(new)) = (id(prior), id(Some(&planned.planned))) {
+                if old.eq_ignore_ascii_case(&new) {
+                    self.diags.push(
+                        Diagnostic::error("create_before_destroy needs a new name")
+                            .with_detail(format!(
+                                "{inst} must be replaced, and create_before_destroy creates the new object first; \
+                                 but it would have the same id, {new}, which Azure cannot hold twice"
+                            ))
+                            .with_span(res.span)
+                            .with_help("change its name in the same change (a random suffix does it), or remove create_before_destroy"),
+                    );
+                }
+            }
+        }
         let after = planned.planned.clone();
         self.changes.push(ResourceChange {
             addr: inst.clone(),
