@@ -527,3 +527,21 @@ fn create_before_destroy_deletes_the_old_object_and_keeps_the_new_one() {
         plan.stderr
     );
 }
+
+#[test]
+fn two_resources_planning_one_id_is_a_plan_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let rg = |name: &str| {
+        format!("resource \"azurerm_resource_group\" \"{name}\" {{\n  name     = \"rg-shared\"\n  location = \"westeurope\"\n}}\n")
+    };
+    write(dir.path(), &[("main.tf", &(rg("a") + &rg("b")))]);
+    let plan = run(dir.path(), &["plan"]);
+    assert_eq!(plan.code, 1, "{}", plan.stdout);
+    assert!(plan.stderr.contains("Two resources with one id"), "{}", plan.stderr);
+    assert!(
+        plan.stderr
+            .contains("azurerm_resource_group.a and azurerm_resource_group.b"),
+        "{}",
+        plan.stderr
+    );
+}

@@ -181,6 +181,7 @@ pub fn plan(
         diags.push(d);
     }
     diags.extend(unimplemented(config, &evaluated));
+    diags.extend(same_ids(config, &changes));
     let data = std::mem::take(&mut planner.data);
     drop(planner);
     let mut new_data = Vec::new();
@@ -456,6 +457,49 @@ impl ValidateOnly {
         }
         Some(d)
     }
+}
+
+/// Two addresses that would manage one cloud object: the second would
+/// overwrite the first, and destroying either deletes both. Types that map
+/// to an ARM resource of their own are compared (an `azapi_update_resource`
+/// shares its target's id on purpose).
+fn same_ids(config: &Config, changes: &[ResourceChange]) -> Vec<Diagnostic> {
+    let mut by_id: std::collections::BTreeMap<String, Vec<&ResourceChange>> = Default::default();
+    let owns_its_id = |c: &ResourceChange| {
+        config
+            .schema(c.addr.resource.mode, &c.type_name)
+            .is_some_and(|s| s.arm.is_some())
+    };
+    for c in changes
+        .iter()
+        .filter(|c| c.addr.resource.mode == Mode::Managed && !c.action.deletes() && owns_its_id(c))
+    {
+        if let Some(id) = c.after.as_ref().and_then(|v| v.get("id")).and_then(Value::as_str) {
+            if id.starts_with('/') {
+                by_id.entry(id.to_lowercase()).or_default().push(c);
+            }
+        }
+    }
+    by_id
+        .into_values()
+        .filter(|cs| cs.len() > 1)
+        .map(|cs| {
+            let names: Vec<String> = cs.iter().map(|c| c.addr.to_string()).collect();
+            let id = cs[0]
+                .after
+                .as_ref()
+                .and_then(|v| v.get("id"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let mut d = Diagnostic::error("Two resources with one id")
+                .with_detail(format!("{} would all manage {id}", names.join(" and ")))
+                .with_help("give each a name of its own");
+            if let Some(res) = config.resource_of(&cs[1].addr) {
+                d = d.with_span(res.span);
+            }
+            d
+        })
+        .collect()
 }
 
 /// One error per provider aksplan does not implement whose resources have
