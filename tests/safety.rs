@@ -545,3 +545,29 @@ fn two_resources_planning_one_id_is_a_plan_error() {
         plan.stderr
     );
 }
+
+#[test]
+fn a_failing_check_assertion_is_a_warning_that_does_not_stop_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "variable \"env\" {\n  default = \"dev\"\n}\nresource \"terraform_data\" \"d\" {\n  input = var.env\n}\ncheck \"env_is_prod\" {\n  assert {\n    condition     = var.env == \"prod\"\n    error_message = \"env is ${var.env}, not prod.\"\n  }\n}\n",
+        )],
+    );
+    let plan = run(dir.path(), &["plan"]);
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    assert!(plan.stderr.contains("Check block assertion failed"), "{}", plan.stderr);
+    assert!(
+        plan.stderr.contains("check.env_is_prod: env is dev, not prod."),
+        "{}",
+        plan.stderr
+    );
+    let quiet = run(dir.path(), &["plan", "--var", "env=prod"]);
+    assert!(
+        !quiet.stderr.contains("Check block assertion failed"),
+        "{}",
+        quiet.stderr
+    );
+}

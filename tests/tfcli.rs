@@ -377,19 +377,20 @@ fn compact_warnings_show_each_warning_s_summary_and_place() {
     write(
         tf.path(),
         &[(
-            "infra/check.tf",
-            "check \"c\" {\n  assert {\n    condition     = true\n    error_message = \"x\"\n  }\n}\n",
+            "infra/post.tf",
+            "resource \"terraform_data\" \"p\" {\n  lifecycle {\n    postcondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n",
         )],
     );
     let r = run_line(tf.path(), "-chdir=infra validate -compact-warnings", &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stderr,
-        "\nWarnings:\n\n- check blocks are ignored\n  on check.tf line 1\n\nTo see the full warning notes, run aksplan without -compact-warnings.\n"
+        "\nWarnings:\n\n- postcondition blocks are not checked\n  on post.tf line 3\n\nTo see the full warning notes, run aksplan without -compact-warnings.\n"
     );
     let full = run_line(tf.path(), "-chdir=infra validate", &[]);
     assert!(
-        full.stderr.contains("aksplan does not act on check blocks yet"),
+        full.stderr
+            .contains("aksplan checks preconditions, but not postconditions yet"),
         "{}",
         full.stderr
     );
@@ -398,7 +399,8 @@ fn compact_warnings_show_each_warning_s_summary_and_place() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(!r.stderr.contains("Warnings:"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("aksplan does not act on check blocks yet"),
+        r.stderr
+            .contains("aksplan checks preconditions, but not postconditions yet"),
         "{}",
         r.stderr
     );

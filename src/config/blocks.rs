@@ -125,11 +125,7 @@ impl<'a> ModuleReader<'a> {
             "import" => self.import(file, &block),
             "moved" => self.moved(file, &block),
             "removed" => self.removed(file, &block),
-            other @ "check" => self.diags.push(
-                Diagnostic::warning(format!("{other} blocks are ignored"))
-                    .with_detail(format!("aksplan does not act on {other} blocks yet"))
-                    .with_span(self.header_span(file, &block)),
-            ),
+            "check" => self.check(file, &block),
             other => {
                 let known = [
                     "terraform",
@@ -829,6 +825,49 @@ impl<'a> ModuleReader<'a> {
             (None, _) => self.error("Missing required argument", "a moved block needs from", span),
             (_, None) => self.error("Missing required argument", "a moved block needs to", span),
         }
+    }
+
+    fn check(&mut self, file: FileId, block: &Block) {
+        let Some(labels) = self.labels(file, block, 1, "\"NAME\"") else {
+            return;
+        };
+        let span = self.header_span(file, block);
+        let mut check = crate::config::Check {
+            name: labels[0].clone(),
+            asserts: Vec::new(),
+            scoped_data: false,
+            span,
+        };
+        for s in block.body.iter() {
+            match s {
+                Structure::Block(b) if b.ident.as_str() == "assert" => {
+                    if let Some(v) = self.condition_block(file, b) {
+                        check.asserts.push(v);
+                    }
+                }
+                Structure::Block(b) if b.ident.as_str() == "data" => {
+                    check.scoped_data = true;
+                    self.diags.push(
+                        Diagnostic::warning("Scoped data sources in check blocks are not read")
+                            .with_detail(format!(
+                                "aksplan does not read a check block's own data sources yet, so check.{} is not evaluated",
+                                check.name
+                            ))
+                            .with_span(self.header_span(file, b)),
+                    );
+                }
+                Structure::Attribute(a) => self.unexpected_attr(file, "check", a, &[]),
+                Structure::Block(b) => self.unexpected_block(file, "check", b),
+            }
+        }
+        if check.asserts.is_empty() {
+            self.error(
+                "Missing assert block",
+                "a check block needs at least one assert block",
+                span,
+            );
+        }
+        self.module.checks.push(check);
     }
 
     fn removed(&mut self, file: FileId, block: &Block) {

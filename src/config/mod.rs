@@ -133,6 +133,19 @@ pub struct Module {
     /// `removed` blocks: what leaves the configuration, and whether it is
     /// destroyed or only forgotten.
     pub removed: Vec<Removed>,
+    /// `check` blocks: assertions reported as warnings, never blocking.
+    pub checks: Vec<Check>,
+}
+
+/// `check "NAME" { assert { condition, error_message } }`.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub name: String,
+    pub asserts: Vec<Validation>,
+    /// A scoped `data` block, which aksplan does not read yet: the
+    /// assertions are then left unevaluated.
+    pub scoped_data: bool,
+    pub span: Span,
 }
 
 /// `removed { from = ADDR  lifecycle { destroy = false } }`.

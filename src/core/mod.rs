@@ -103,8 +103,13 @@ pub fn evaluate(
             }
         }
     }
-    for path in config.modules.keys() {
+    for (path, m) in &config.modules {
         out.expansion.modules.insert(path.clone(), values.instances_of(path));
+        if !cyclic && !m.checks.is_empty() {
+            for mi in values.instances_of(path) {
+                eval.checks(&values, &mi, &m.checks, &mut diags);
+            }
+        }
     }
     out.outputs = values
         .root_named(|i| match i {

@@ -252,6 +252,29 @@ impl<'c> ObjectEval<'c> {
         Some(message.unwrap_or_else(|| "the condition failed".into()))
     }
 
+    /// A module instance's `check` blocks, after everything is evaluated:
+    /// each false assertion is a warning, as Terraform reports it.
+    pub fn checks(
+        &self,
+        values: &Values,
+        mi: &ModuleInstance,
+        checks: &[crate::config::Check],
+        diags: &mut Diagnostics,
+    ) {
+        for check in checks.iter().filter(|c| !c.scoped_data) {
+            for v in &check.asserts {
+                if let Some(message) = self.failed_condition(values, mi, None, v, diags) {
+                    let at = if mi.is_root() { String::new() } else { format!("{mi}.") };
+                    diags.push(
+                        Diagnostic::warning("Check block assertion failed")
+                            .with_detail(format!("{at}check.{}: {message}", check.name))
+                            .with_span(v.condition.span()),
+                    );
+                }
+            }
+        }
+    }
+
     /// A resource instance's preconditions, checked before it is planned.
     pub fn preconditions(
         &self,
