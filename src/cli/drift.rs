@@ -42,10 +42,7 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
     }
     let t = Instant::now();
     let reach = session.reach(args.parallelism);
-    let (state, moved, moved_diags) = crate::plan::run::apply_moves(&config, state);
-    let mut refreshed = crate::plan::run::refresh(&reach, state);
-    refreshed.moved = moved;
-    refreshed.diags.extend(moved_diags);
+    let mut refreshed = crate::plan::run::prepare(&config, state, &reach, true);
     if report(ctx, &std::mem::take(&mut refreshed.diags), &config.sources) {
         return exit::ERROR;
     }

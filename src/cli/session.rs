@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::core::Evaluated;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::Value;
-use crate::plan::engine::{self, PlanOptions};
+use crate::plan::engine::PlanOptions;
 use crate::plan::{run, Plan};
 use crate::provider::arm::ArmClient;
 use crate::provider::azure::{self, credential};
@@ -116,17 +116,9 @@ impl Session {
     ) -> (Plan, Evaluated, Diagnostics) {
         let reach = self.reach(parallelism);
         let (registration, registration_diags) = self.register_providers(config);
-        let (state, moved, moved_diags) = run::apply_moves(config, state);
-        let mut refreshed = if opts.refresh {
-            self.log.phase("refresh", || run::refresh(&reach, state))
-        } else {
-            engine::Refreshed {
-                state: engine::conform_state(state, &self.providers),
-                ..Default::default()
-            }
-        };
-        refreshed.moved = moved;
-        refreshed.diags.extend(moved_diags);
+        let refreshed = self
+            .log
+            .phase("refresh", || run::prepare(config, state, &reach, opts.refresh));
         let inferred = crate::rules::ordering::edges(config);
         let inputs = run::Inputs {
             config,

@@ -38,8 +38,16 @@ pub struct Inputs<'a> {
 
 /// Refreshes the state unless `opts` says not to, and plans.
 pub fn plan(inputs: Inputs<'_>, state: State, reach: &Reach<'_>, opts: &PlanOptions) -> (Plan, Evaluated, Diagnostics) {
-    let (state, moved, moved_diags) = apply_moves(inputs.config, state);
-    let mut refreshed = if opts.refresh {
+    let refreshed = prepare(inputs.config, state, reach, opts.refresh);
+    plan_refreshed(inputs, refreshed, reach, opts)
+}
+
+/// The state a plan starts from: the configuration's `moved` blocks
+/// applied first (nothing is read at an old address), then every object
+/// read from the cloud, or, without `refresh`, taken as recorded.
+pub fn prepare(config: &Config, mut state: State, reach: &Reach<'_>, refresh_it: bool) -> Refreshed {
+    let (moved, moved_diags) = super::moves::apply(&crate::config::moved::statements(config), &mut state);
+    let mut refreshed = if refresh_it {
         refresh(reach, state)
     } else {
         Refreshed {
@@ -49,14 +57,7 @@ pub fn plan(inputs: Inputs<'_>, state: State, reach: &Reach<'_>, opts: &PlanOpti
     };
     refreshed.moved = moved;
     refreshed.diags.extend(moved_diags);
-    plan_refreshed(inputs, refreshed, reach, opts)
-}
-
-/// The state with the configuration's `moved` blocks applied, before
-/// anything is read: the old address of each object moved, by its new one.
-pub fn apply_moves(config: &Config, mut state: State) -> (State, HashMap<Instance, Instance>, Diagnostics) {
-    let (moved, diags) = super::moves::apply(&crate::config::moved::statements(config), &mut state);
-    (state, moved, diags)
+    refreshed
 }
 
 /// Takes out of the state what `removed` blocks with `destroy = false`
