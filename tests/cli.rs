@@ -64,11 +64,11 @@ fn valid_configuration_prints_success_and_exits_zero() {
 #[test]
 fn warnings_do_not_fail_validation() {
     let r = validate(&format!(
-        "{RG}\nresource \"terraform_data\" \"p\" {{\n  lifecycle {{\n    postcondition {{\n      condition     = true\n      error_message = \"x\"\n    }}\n  }}\n}}\n"
+        "{RG}\nresource \"kubernetes_namespace\" \"n\" {{\n  metadata {{\n    name = \"x\"\n  }}\n}}\n"
     ));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "Success! The configuration is valid, with 1 warning.\n");
-    assert!(r.stderr.contains("postcondition blocks are not checked"));
+    assert!(r.stderr.contains("Provider not supported by aksplan"));
 }
 
 #[test]

@@ -447,13 +447,13 @@ fn a_data_source_that_depends_on_a_pending_change_is_read_during_apply() {
 }
 
 #[test]
-fn a_failing_precondition_stops_the_plan_and_postconditions_are_said_to_be_unchecked() {
+fn a_failing_precondition_stops_the_plan_and_apply() {
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
         &[(
             "main.tf",
-            "variable \"env\" {\n  default = \"dev\"\n}\nresource \"terraform_data\" \"d\" {\n  input = var.env\n  lifecycle {\n    precondition {\n      condition     = contains([\"prod\", \"staging\"], var.env)\n      error_message = \"env must be prod or staging, not ${var.env}.\"\n    }\n    postcondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n",
+            "variable \"env\" {\n  default = \"dev\"\n}\nresource \"terraform_data\" \"d\" {\n  input = var.env\n  lifecycle {\n    precondition {\n      condition     = contains([\"prod\", \"staging\"], var.env)\n      error_message = \"env must be prod or staging, not ${var.env}.\"\n    }\n  }\n}\n",
         )],
     );
     let plan = run(dir.path(), &["plan"]);
@@ -465,11 +465,6 @@ fn a_failing_precondition_stops_the_plan_and_postconditions_are_said_to_be_unche
         "{}",
         plan.stderr
     );
-    assert!(
-        plan.stderr.contains("postcondition blocks are not checked"),
-        "{}",
-        plan.stderr
-    );
     let apply = run(dir.path(), &["apply", "--auto-approve"]);
     assert_eq!(apply.code, 1, "a failing precondition applies nothing");
     assert_eq!(run(dir.path(), &["plan", "--var", "env=prod"]).code, 0);
@@ -478,6 +473,244 @@ fn a_failing_precondition_stops_the_plan_and_postconditions_are_said_to_be_unche
         0,
         "validate leaves the variable unknown"
     );
+}
+
+/// `t`'s postcondition holds for "ok" and fails for anything else; `after`
+/// depends on `t`.
+const POSTCONDITION: &str = r#"variable "v" {
+  default = "ok"
+}
+resource "terraform_data" "t" {
+  input = var.v
+  lifecycle {
+    postcondition {
+      condition     = self.output == "ok"
+      error_message = "output is ${self.output}, not ok."
+    }
+  }
+}
+resource "terraform_data" "after" {
+  input = terraform_data.t.output
+}
+"#;
+
+#[test]
+fn a_failing_postcondition_stops_the_plan_when_known_and_the_apply_when_not() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", POSTCONDITION)]);
+    // Unknown at plan (the output of a create is): checked after the
+    // create, which stays in state; what depends on it is not applied.
+    let apply = run(dir.path(), &["apply", "--auto-approve", "--var", "v=bad"]);
+    assert_eq!(apply.code, 1, "{}", apply.stderr);
+    assert!(
+        apply.stderr.contains("Resource postcondition failed"),
+        "{}",
+        apply.stderr
+    );
+    assert!(
+        apply.stderr.contains("terraform_data.t: output is bad, not ok."),
+        "{}",
+        apply.stderr
+    );
+    let list = run(dir.path(), &["state", "list"]).stdout;
+    assert_eq!(
+        list.trim(),
+        "terraform_data.t",
+        "the object stays in state; its dependent waits"
+    );
+    // Known now: the plan itself fails.
+    let plan = run(dir.path(), &["plan", "--var", "v=bad"]);
+    assert_eq!(plan.code, 1, "{}", plan.stderr);
+    assert!(
+        plan.stderr.contains("terraform_data.t: output is bad, not ok."),
+        "{}",
+        plan.stderr
+    );
+    assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
+    // A destroy is not blocked by a condition.
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            &POSTCONDITION.replace("default = \"ok\"", "default = \"bad\""),
+        )],
+    );
+    assert_eq!(run(dir.path(), &["destroy", "--auto-approve"]).code, 0);
+}
+
+#[test]
+fn self_outside_a_postcondition_is_an_error_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[("main.tf", "resource \"terraform_data\" \"t\" {\n  input = self.id\n}\n")],
+    );
+    let r = run(dir.path(), &["validate"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("\"self\" can be used only in a resource's or data source's postcondition"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("main.tf:2:11"), "{}", r.stderr);
+}
+
+#[test]
+fn an_output_precondition_that_fails_stops_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "variable \"n\" {\n  default = 1\n}\noutput \"n\" {\n  value = var.n\n  precondition {\n    condition     = var.n > 2\n    error_message = \"n is ${var.n}, at most 2.\"\n  }\n}\n",
+        )],
+    );
+    let r = run(dir.path(), &["plan"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("Module output value precondition failed"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("output.n: n is 1, at most 2."), "{}", r.stderr);
+    assert_eq!(run(dir.path(), &["plan", "--var", "n=3"]).code, 0);
+}
+
+/// `by_object` is replaced when `src` changes at all; `by_attr` only when
+/// `src.output` does; `by_key[k]` when `keyed[k]` does.
+const TRIGGERS: &str = r#"variable "v" {
+  default = "a"
+}
+variable "tags" {
+  default = "x"
+}
+resource "terraform_data" "src" {
+  input = var.v
+  triggers_replace = var.tags
+}
+resource "terraform_data" "by_object" {
+  lifecycle {
+    replace_triggered_by = [terraform_data.src]
+  }
+}
+resource "terraform_data" "by_attr" {
+  lifecycle {
+    replace_triggered_by = [terraform_data.src.output]
+  }
+}
+resource "terraform_data" "keyed" {
+  for_each = toset(["one", "two"])
+  input    = each.key == "one" ? var.v : "fixed"
+}
+resource "terraform_data" "by_key" {
+  for_each = toset(["one", "two"])
+  lifecycle {
+    replace_triggered_by = [terraform_data.keyed[each.key]]
+  }
+}
+"#;
+
+#[test]
+fn replace_triggered_by_replaces_when_what_it_names_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", TRIGGERS)]);
+    assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
+    let plan = run(dir.path(), &["plan", "--var", "v=b"]);
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let out = &plan.stdout;
+    for replaced in [
+        "terraform_data.by_object",
+        "terraform_data.by_attr",
+        "terraform_data.by_key[\"one\"]",
+    ] {
+        assert!(
+            out.contains(&format!(
+                "# {replaced} will be replaced due to changes in replace_triggered_by"
+            )),
+            "{replaced}: {out}"
+        );
+    }
+    assert!(
+        out.contains("# (because terraform_data.keyed[each.key] changes)"),
+        "{out}"
+    );
+    assert!(!out.contains("by_key[\"two\"]"), "{out}");
+    let json = run(dir.path(), &["plan", "--var", "v=b", "--json"]).stdout;
+    assert!(json.contains("\"replace_by_triggers\""), "{json}");
+}
+
+#[test]
+fn replace_triggered_by_names_resources_only() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "variable \"v\" {\n  default = 1\n}\nresource \"terraform_data\" \"t\" {\n  lifecycle {\n    replace_triggered_by = [var.v]\n  }\n}\n",
+        )],
+    );
+    let r = run(dir.path(), &["validate"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("Invalid replace_triggered_by expression"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("main.tf:6:29"), "{}", r.stderr);
+}
+
+#[test]
+fn a_check_block_reads_its_own_data_source_and_its_failures_are_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            r#"resource "azurerm_resource_group" "rg" {
+  name     = "rg-checked"
+  location = "westeurope"
+}
+check "missing" {
+  data "azurerm_resource_group" "probe" {
+    name = "rg-missing"
+  }
+  assert {
+    condition     = data.azurerm_resource_group.probe.location == "westeurope"
+    error_message = "never evaluated: the read fails"
+  }
+}
+check "placed" {
+  data "azurerm_resource_group" "rg" {
+    name = azurerm_resource_group.rg.name
+  }
+  assert {
+    condition     = data.azurerm_resource_group.rg.location == "eastus"
+    error_message = "the group is in ${data.azurerm_resource_group.rg.location}, not eastus."
+  }
+}
+"#,
+        )],
+    );
+    let plan = run(dir.path(), &["plan"]);
+    assert_eq!(plan.code, 0, "a check never stops a plan: {}", plan.stderr);
+    assert!(
+        plan.stderr
+            .contains("check.missing: Resource group 'rg-missing' could not be found"),
+        "{}",
+        plan.stderr
+    );
+    assert!(plan.stderr.contains("⚠"), "{}", plan.stderr);
+    let apply = run(dir.path(), &["apply", "--auto-approve"]);
+    assert_eq!(apply.code, 0, "{}", apply.stderr);
+    assert!(
+        apply
+            .stderr
+            .contains("check.placed: the group is in westeurope, not eastus."),
+        "the check sees what apply made: {}",
+        apply.stderr
+    );
+    assert!(!apply.stderr.contains("never evaluated"), "{}", apply.stderr);
 }
 
 #[test]

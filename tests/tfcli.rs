@@ -378,19 +378,19 @@ fn compact_warnings_show_each_warning_s_summary_and_place() {
         tf.path(),
         &[(
             "infra/post.tf",
-            "resource \"terraform_data\" \"p\" {\n  lifecycle {\n    postcondition {\n      condition     = true\n      error_message = \"x\"\n    }\n  }\n}\n",
+            "\n\nresource \"kubernetes_namespace\" \"n\" {\n  metadata {\n    name = \"x\"\n  }\n}\n",
         )],
     );
     let r = run_line(tf.path(), "-chdir=infra validate -compact-warnings", &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stderr,
-        "\nWarnings:\n\n- postcondition blocks are not checked\n  on post.tf line 3\n\nTo see the full warning notes, run aksplan without -compact-warnings.\n"
+        "\nWarnings:\n\n- Provider not supported by aksplan\n  on post.tf line 3\n\nTo see the full warning notes, run aksplan without -compact-warnings.\n"
     );
     let full = run_line(tf.path(), "-chdir=infra validate", &[]);
     assert!(
         full.stderr
-            .contains("aksplan checks preconditions, but not postconditions yet"),
+            .contains("aksplan does not implement the kubernetes provider"),
         "{}",
         full.stderr
     );
@@ -400,7 +400,7 @@ fn compact_warnings_show_each_warning_s_summary_and_place() {
     assert!(!r.stderr.contains("Warnings:"), "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("aksplan checks preconditions, but not postconditions yet"),
+            .contains("aksplan does not implement the kubernetes provider"),
         "{}",
         r.stderr
     );

@@ -65,9 +65,12 @@ pub struct ApplyResult {
 }
 
 impl ApplyResult {
+    /// Records an instance's outcome; a replacement's create overrides its
+    /// delete, and the instance is listed once.
     fn finish(&mut self, inst: Instance, outcome: Outcome) {
-        self.order.push(inst.clone());
-        self.outcomes.insert(inst, outcome);
+        if self.outcomes.insert(inst.clone(), outcome).is_none() {
+            self.order.push(inst);
+        }
     }
 
     pub fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
@@ -256,6 +259,11 @@ pub async fn apply(
             batch.push(more);
         }
         for (node, results) in batch {
+            let applied: Vec<(Instance, Value)> = results
+                .iter()
+                .filter(|(_, action, _)| *action != Action::Delete)
+                .filter_map(|(inst, _, r)| Some((inst.clone(), r.as_ref().ok()?.clone())))
+                .collect();
             let ok = record(
                 &node,
                 results,
@@ -267,7 +275,11 @@ pub async fn apply(
                 config,
                 &mut result,
             );
-            if !ok {
+            let held = match &node {
+                Node::Object(o) => postconditions(&eval, &values, o, &applied, &mut result.diags),
+                Node::Delete(_) => true,
+            };
+            if !ok || !held {
                 failed_nodes.insert(node.clone(), format!("{} failed", node_name(&node)));
             }
             release(&node, &dependents, &mut waiting, &mut ready);
@@ -278,6 +290,15 @@ pub async fn apply(
                 .push(Diagnostic::error("Cannot write the state journal").with_detail(e.to_string()));
         }
         pending_journal.clear();
+    }
+
+    // check blocks, against what Azure now holds: false ones are warnings.
+    if !plan.destroy {
+        for (path, m) in &config.modules {
+            for mi in values.instances_of(path) {
+                eval.checks(&values, &mi, &m.checks, &mut result.diags);
+            }
+        }
     }
 
     // The root module's outputs, with every value now known.
@@ -467,8 +488,10 @@ fn prepare(
             let op = match changes.get(&inst).map(|c| c.action) {
                 Some(Action::NoOp) | None if addr.resource.mode == Mode::Data => {
                     match plan.prior_state.resources.get(&inst) {
-                        Some(r) => Op::Keep(r.value.clone()),
-                        None => Op::ReadData(
+                        // A check's own data source is read again, for the
+                        // check to see what apply made, as Terraform does.
+                        Some(r) if res.check.is_none() => Op::Keep(r.value.clone()),
+                        _ => Op::ReadData(
                             eval.instance(values, mi, res, schema, &rep, &mut d),
                             provider_config.clone(),
                         ),
@@ -599,6 +622,33 @@ fn keep_marks(v: Value, planned: &Value) -> Value {
     }
 }
 
+/// Checks the postconditions of the instances just applied against their
+/// new values. A false one is an error and stops what depends on the
+/// resource; the object stays in state, as it is in Azure.
+fn postconditions(
+    eval: &ObjectEval,
+    values: &Values,
+    object: &Object,
+    applied: &[(Instance, Value)],
+    diags: &mut Diagnostics,
+) -> bool {
+    let Some(res) = object.config_resource().and_then(|r| eval.config.resource(&r)) else {
+        return true;
+    };
+    if res.lifecycle.postconditions.is_empty() {
+        return true;
+    }
+    let mut held = true;
+    for (inst, value) in applied {
+        let reps = eval.repetitions(values, &inst.module, res, &mut Diagnostics::new());
+        let Some(rep) = reps.unwrap_or_default().into_iter().find(|r| r.key == inst.key) else {
+            continue;
+        };
+        held &= eval.postconditions(values, &inst.module, res, &rep, inst, value, diags);
+    }
+    held
+}
+
 /// Records one node's results in values, state and the journal batch.
 /// Returns whether everything succeeded.
 #[allow(clippy::too_many_arguments)]
@@ -657,6 +707,16 @@ fn record(
                 result.finish(inst, outcome);
             }
             Err(Failure { diags, left }) => {
+                if let Some(res) = config.resource_of(&inst).filter(|r| r.check.is_some()) {
+                    // A check's own data source: its failure is a warning.
+                    for mut diag in diags {
+                        diag.summary = format!("{inst}: {}", diag.summary);
+                        diag.span = diag.span.or(Some(res.span));
+                        result.diags.push(crate::plan::engine::scoped(res, diag));
+                    }
+                    collected.push((inst.clone(), Value::unknown()));
+                    continue;
+                }
                 ok = false;
                 if let Some(v) = left {
                     let dependencies = changes.get(&inst).map(|c| c.dependencies.clone()).unwrap_or_default();

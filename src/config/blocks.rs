@@ -633,19 +633,18 @@ impl<'a> ModuleReader<'a> {
         }
     }
 
-    fn lifecycle(&mut self, file: FileId, block: &Block) -> Lifecycle {
+    /// A resource's `lifecycle` block; a data source's takes only conditions.
+    fn lifecycle(&mut self, file: FileId, block: &Block, mode: crate::addrs::Mode) -> Lifecycle {
         let mut lc = Lifecycle::default();
+        let managed = mode == crate::addrs::Mode::Managed;
         for s in block.body.iter() {
             match s {
+                Structure::Attribute(a) if !managed => self.unexpected_attr(file, "data source lifecycle", a, &[]),
                 Structure::Attribute(a) => match a.key.as_str() {
                     "prevent_destroy" => lc.prevent_destroy = self.literal_bool(file, a).unwrap_or(false),
                     "create_before_destroy" => lc.create_before_destroy = self.literal_bool(file, a).unwrap_or(false),
                     "ignore_changes" => lc.ignore_changes = self.ignore_changes(file, &a.value),
-                    "replace_triggered_by" => self.diags.push(
-                        Diagnostic::warning("replace_triggered_by is ignored")
-                            .with_detail("aksplan does not act on replace_triggered_by yet: changes to what it names replace nothing")
-                            .with_span(self.span(file, a.key.span())),
-                    ),
+                    "replace_triggered_by" => lc.replace_triggered_by = self.replace_triggered_by(file, &a.value),
                     _ => self.unexpected_attr(
                         file,
                         "lifecycle",
@@ -663,15 +662,42 @@ impl<'a> ModuleReader<'a> {
                         lc.preconditions.push(v);
                     }
                 }
-                Structure::Block(b) if b.ident.as_str() == "postcondition" => self.diags.push(
-                    Diagnostic::warning("postcondition blocks are not checked")
-                        .with_detail("aksplan checks preconditions, but not postconditions yet")
-                        .with_span(self.header_span(file, b)),
-                ),
+                Structure::Block(b) if b.ident.as_str() == "postcondition" => {
+                    if let Some(v) = self.condition_block(file, b) {
+                        lc.postconditions.push(v);
+                    }
+                }
                 Structure::Block(b) => self.unexpected_block(file, "lifecycle", b),
             }
         }
         lc
+    }
+
+    fn replace_triggered_by(&mut self, file: FileId, expr: &Expression) -> Vec<super::triggers::Trigger> {
+        let Expression::Array(items) = expr else {
+            self.error(
+                "Invalid replace_triggered_by",
+                "replace_triggered_by takes a list of references: [azurerm_user_assigned_identity.this.id]",
+                self.span(file, expr.span()),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            let written = Expr {
+                file,
+                expr: item.clone(),
+            };
+            match super::triggers::parse(written) {
+                Ok(t) => out.push(t),
+                Err(why) => self.error(
+                    "Invalid replace_triggered_by expression",
+                    why,
+                    self.span(file, item.span()),
+                ),
+            }
+        }
+        out
     }
 
     fn ignore_changes(&mut self, file: FileId, expr: &Expression) -> IgnoreChanges {
@@ -731,6 +757,7 @@ impl<'a> ModuleReader<'a> {
             origins: Vec::new(),
             span,
             type_span,
+            check: None,
         };
         for s in block.body {
             match s {
@@ -750,8 +777,8 @@ impl<'a> ModuleReader<'a> {
                         _ => body.push(a),
                     }
                 }
-                Structure::Block(b) if b.ident.as_str() == "lifecycle" && mode == crate::addrs::Mode::Managed => {
-                    res.lifecycle = self.lifecycle(file, &b)
+                Structure::Block(b) if b.ident.as_str() == "lifecycle" => {
+                    res.lifecycle = self.lifecycle(file, &b, mode)
                 }
                 Structure::Block(b) if matches!(b.ident.as_str(), "provisioner" | "connection") => self.error(
                     "Provisioners are not supported",
@@ -835,7 +862,6 @@ impl<'a> ModuleReader<'a> {
         let mut check = crate::config::Check {
             name: labels[0].clone(),
             asserts: Vec::new(),
-            scoped_data: false,
             span,
         };
         for s in block.body.iter() {
@@ -846,15 +872,14 @@ impl<'a> ModuleReader<'a> {
                     }
                 }
                 Structure::Block(b) if b.ident.as_str() == "data" => {
-                    check.scoped_data = true;
-                    self.diags.push(
-                        Diagnostic::warning("Scoped data sources in check blocks are not read")
-                            .with_detail(format!(
-                                "aksplan does not read a check block's own data sources yet, so check.{} is not evaluated",
-                                check.name
-                            ))
-                            .with_span(self.header_span(file, b)),
-                    );
+                    let addr = match b.labels.as_slice() {
+                        [t, n] => crate::addrs::Resource::data(t.as_str(), n.as_str()),
+                        _ => crate::addrs::Resource::data("", ""),
+                    };
+                    self.resource(file, b.clone(), crate::addrs::Mode::Data);
+                    if let Some(r) = self.module.resources.get_mut(&addr) {
+                        r.check = Some(check.name.clone());
+                    }
                 }
                 Structure::Attribute(a) => self.unexpected_attr(file, "check", a, &[]),
                 Structure::Block(b) => self.unexpected_block(file, "check", b),
@@ -983,6 +1008,7 @@ impl<'a> ModuleReader<'a> {
             description: None,
             sensitive: false,
             depends_on: Vec::new(),
+            preconditions: Vec::new(),
             span,
         };
         for s in block.body.iter() {
@@ -1000,7 +1026,11 @@ impl<'a> ModuleReader<'a> {
                     "ephemeral" => {}
                     _ => self.unexpected_attr(file, "output", a, &["value", "description", "sensitive", "depends_on"]),
                 },
-                Structure::Block(b) if b.ident.as_str() == "precondition" => {}
+                Structure::Block(b) if b.ident.as_str() == "precondition" => {
+                    if let Some(v) = self.condition_block(file, b) {
+                        out.preconditions.push(v);
+                    }
+                }
                 Structure::Block(b) => self.unexpected_block(file, "output", b),
             }
         }

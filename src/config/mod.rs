@@ -16,6 +16,7 @@ pub mod moved;
 pub mod overrides;
 pub mod providers;
 pub mod tables;
+pub mod triggers;
 pub mod validate;
 pub mod vars;
 
@@ -142,9 +143,6 @@ pub struct Module {
 pub struct Check {
     pub name: String,
     pub asserts: Vec<Validation>,
-    /// A scoped `data` block, which aksplan does not read yet: the
-    /// assertions are then left unevaluated.
-    pub scoped_data: bool,
     pub span: Span,
 }
 
@@ -286,6 +284,8 @@ pub struct Output {
     pub description: Option<String>,
     pub sensitive: bool,
     pub depends_on: Vec<DependsOn>,
+    /// `precondition` blocks: checked before the value is.
+    pub preconditions: Vec<Validation>,
     pub span: Span,
 }
 
@@ -316,6 +316,9 @@ pub struct Resource {
     pub span: Span,
     /// The type label, for errors about the type.
     pub type_span: Span,
+    /// The `check` block a scoped data source is declared in: its failures
+    /// are warnings, as the check's are.
+    pub check: Option<String>,
 }
 
 impl Resource {
@@ -342,6 +345,11 @@ pub struct Lifecycle {
     pub ignore_changes: IgnoreChanges,
     /// `precondition` blocks: checked before the resource is planned.
     pub preconditions: Vec<Validation>,
+    /// `postcondition` blocks: checked against the planned object, and
+    /// against the new object after apply; `self` is the object.
+    pub postconditions: Vec<Validation>,
+    /// `replace_triggered_by`: changes that replace the resource.
+    pub replace_triggered_by: Vec<triggers::Trigger>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

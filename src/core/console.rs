@@ -93,6 +93,7 @@ impl<'c> Console<'c> {
             module: &root,
             module_dir: ".",
             repeat: None,
+            self_value: None,
         };
         let (expr, is_type) = match expr {
             Expression::FuncCall(f) if f.name.name.as_str() == "type" && !f.name.is_namespaced() => {

@@ -38,6 +38,12 @@ pub trait ResourceValues {
         provider: &ProviderConfig,
         config_value: Value,
     ) -> Value;
+
+    /// Whether conditions are checked: not while planning a destroy, which
+    /// a false condition must not block.
+    fn checks_conditions(&self) -> bool {
+        true
+    }
 }
 
 /// Before plan: a resource is its configuration, with the computed
@@ -172,9 +178,15 @@ fn visit_resource(
                 resource: cr.resource.clone(),
                 key: rep.key.clone(),
             };
-            eval.preconditions(values, &mi, res, &rep, &instance, diags);
+            let checked = hook.checks_conditions();
+            if checked {
+                eval.preconditions(values, &mi, res, &rep, &instance, diags);
+            }
             let config_value = eval.instance(values, &mi, res, schema, &rep, diags);
             let value = hook.instance_value(&instance, schema, &provider, config_value);
+            if checked && matches!(eval.mode, EvalMode::Plan(_)) {
+                eval.postconditions(values, &mi, res, &rep, &instance, &value, diags);
+            }
             collected.push((rep.key.clone(), value));
             out.instances.insert(
                 instance.clone(),

@@ -73,6 +73,7 @@ impl<'c> ObjectEval<'c> {
         values: &'w Values,
         mi: &'w ModuleInstance,
         repeat: Option<&'w Repetition>,
+        self_value: Option<&'w Value>,
     ) -> WalkScope<'w> {
         let dir = self
             .config
@@ -83,6 +84,7 @@ impl<'c> ObjectEval<'c> {
             module: mi,
             module_dir: dir,
             repeat,
+            self_value,
         }
     }
 
@@ -96,7 +98,20 @@ impl<'c> ObjectEval<'c> {
         expr: &Expr,
         diags: &mut Diagnostics,
     ) -> Value {
-        let scope = self.scope(values, mi, repeat);
+        self.eval_about(values, mi, repeat, None, expr, diags)
+    }
+
+    /// [`Self::eval`], with `self` meaning `self_value`.
+    fn eval_about(
+        &self,
+        values: &Values,
+        mi: &ModuleInstance,
+        repeat: Option<&Repetition>,
+        self_value: Option<&Value>,
+        expr: &Expr,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let scope = self.scope(values, mi, repeat, self_value);
         match Evaluator::new(&scope, &self.ctx).eval(&expr.expr) {
             Ok(v) => v,
             Err(e) => {
@@ -125,6 +140,16 @@ impl<'c> ObjectEval<'c> {
                 }
                 Item::Output(name) => {
                     if let Some(out) = m.outputs.get(name) {
+                        for v in &out.preconditions {
+                            if let Some(message) = self.failed_condition(values, &mi, None, None, v, diags) {
+                                let at = if mi.is_root() { String::new() } else { format!("{mi}.") };
+                                diags.push(
+                                    Diagnostic::error("Module output value precondition failed")
+                                        .with_detail(format!("{at}output.{name}: {message}"))
+                                        .with_span(v.condition.span()),
+                                );
+                            }
+                        }
                         let v = self.eval(values, &mi, None, &out.value, diags);
                         if v.has_sensitive() && !out.sensitive {
                             diags.push(
@@ -197,7 +222,7 @@ impl<'c> ObjectEval<'c> {
     /// may refer to other objects of the module (Terraform 1.9).
     fn validations(&self, values: &Values, mi: &ModuleInstance, var: &Variable, diags: &mut Diagnostics) {
         for v in &var.validations {
-            let Some(message) = self.failed_condition(values, mi, None, v, diags) else {
+            let Some(message) = self.failed_condition(values, mi, None, None, v, diags) else {
                 continue;
             };
             let at = if mi.is_root() {
@@ -223,10 +248,11 @@ impl<'c> ObjectEval<'c> {
         values: &Values,
         mi: &ModuleInstance,
         rep: Option<&Repetition>,
+        self_value: Option<&Value>,
         v: &crate::config::Validation,
         diags: &mut Diagnostics,
     ) -> Option<String> {
-        let cond = self.eval(values, mi, rep, &v.condition, diags);
+        let cond = self.eval_about(values, mi, rep, self_value, &v.condition, diags);
         let cond = crate::lang::types::convert(cond.clone(), &Type::Bool).unwrap_or(cond);
         match cond.inner() {
             Value::Bool(true) | Value::Unknown(_) => return None,
@@ -243,7 +269,7 @@ impl<'c> ObjectEval<'c> {
                 return None;
             }
         }
-        let message = self.eval(values, mi, rep, &v.error_message, &mut Diagnostics::new());
+        let message = self.eval_about(values, mi, rep, self_value, &v.error_message, &mut Diagnostics::new());
         let message = if message.has_sensitive() {
             None
         } else {
@@ -261,9 +287,9 @@ impl<'c> ObjectEval<'c> {
         checks: &[crate::config::Check],
         diags: &mut Diagnostics,
     ) {
-        for check in checks.iter().filter(|c| !c.scoped_data) {
+        for check in checks {
             for v in &check.asserts {
-                if let Some(message) = self.failed_condition(values, mi, None, v, diags) {
+                if let Some(message) = self.failed_condition(values, mi, None, None, v, diags) {
                     let at = if mi.is_root() { String::new() } else { format!("{mi}.") };
                     diags.push(
                         Diagnostic::warning("Check block assertion failed")
@@ -286,7 +312,7 @@ impl<'c> ObjectEval<'c> {
         diags: &mut Diagnostics,
     ) {
         for v in &res.lifecycle.preconditions {
-            if let Some(message) = self.failed_condition(values, mi, Some(rep), v, diags) {
+            if let Some(message) = self.failed_condition(values, mi, Some(rep), None, v, diags) {
                 diags.push(
                     Diagnostic::error("Resource precondition failed")
                         .with_detail(format!("{at}: {message}"))
@@ -294,6 +320,34 @@ impl<'c> ObjectEval<'c> {
                 );
             }
         }
+    }
+
+    /// A resource instance's postconditions, with `self` its planned or
+    /// new value: an error for each that is false. One that is not known
+    /// yet waits for apply, as Terraform's do.
+    #[allow(clippy::too_many_arguments)]
+    pub fn postconditions(
+        &self,
+        values: &Values,
+        mi: &ModuleInstance,
+        res: &crate::config::Resource,
+        rep: &Repetition,
+        at: &crate::addrs::Instance,
+        value: &Value,
+        diags: &mut Diagnostics,
+    ) -> bool {
+        let mut held = true;
+        for v in &res.lifecycle.postconditions {
+            if let Some(message) = self.failed_condition(values, mi, Some(rep), Some(value), v, diags) {
+                held = false;
+                diags.push(
+                    Diagnostic::error("Resource postcondition failed")
+                        .with_detail(format!("{at}: {message}"))
+                        .with_span(v.condition.span()),
+                );
+            }
+        }
+        held
     }
 
     /// A module call's instances in the caller instance `mi`.
@@ -327,7 +381,7 @@ impl<'c> ObjectEval<'c> {
             (None, Some(f)) => (f, false),
             (None, None) => return Some(Some(vec![Repetition::single()])),
         };
-        let scope = self.scope(values, mi, None);
+        let scope = self.scope(values, mi, None, None);
         let value = match Evaluator::new(&scope, &self.ctx).eval(&expr.expr) {
             Ok(v) => v,
             Err(e) => {
@@ -381,7 +435,7 @@ impl<'c> ObjectEval<'c> {
         rep: &Repetition,
         diags: &mut Diagnostics,
     ) -> Value {
-        let scope = self.scope(values, mi, Some(rep));
+        let scope = self.scope(values, mi, Some(rep), None);
         let mut ev = Evaluator::new(&scope, &self.ctx);
         let mut be = BodyEval {
             ev: &mut ev,
@@ -402,7 +456,7 @@ impl ObjectEval<'_> {
         p: &crate::config::Provider,
         diags: &mut Diagnostics,
     ) -> Value {
-        let scope = self.scope(values, mi, None);
+        let scope = self.scope(values, mi, None, None);
         let mut ev = Evaluator::new(&scope, &self.ctx);
         let loose;
         let schema = match self.config.schemas.provider_config(&p.name) {

@@ -17,6 +17,8 @@ pub struct WalkScope<'w> {
     /// `path.module`: the module's directory.
     pub module_dir: &'w str,
     pub repeat: Option<&'w Repetition>,
+    /// `self`, in a postcondition: the object's value.
+    pub self_value: Option<&'w Value>,
 }
 
 impl Scope for WalkScope<'_> {
@@ -63,6 +65,12 @@ impl Scope for WalkScope<'_> {
                 })))
             }
             Reference::TerraformWorkspace => return Ok(Cow::Owned(Value::string("default"))),
+            Reference::SelfObject => {
+                return self
+                    .self_value
+                    .map(Cow::Borrowed)
+                    .ok_or_else(|| "\"self\" can be used only in a postcondition".to_string())
+            }
         };
         // Declared objects whose evaluation failed read as unknown, so one
         // error does not cascade into its dependents.

@@ -225,6 +225,7 @@ pub fn check_expression(
         module,
         count: false,
         each: false,
+        with_self: false,
     };
     let mut diags = Diagnostics::new();
     for r in crate::lang::refs::references(expr) {
@@ -261,6 +262,8 @@ pub struct Scope<'a> {
     pub module: &'a ModulePath,
     pub count: bool,
     pub each: bool,
+    /// Whether `self` means something: in a postcondition.
+    pub with_self: bool,
 }
 
 /// What a reference made in `at` points at: nothing for references that
@@ -360,6 +363,11 @@ fn target(config: &Config, at: &Scope, r: &Reference) -> Result<Vec<Object>, Tar
             }
         }
         Reference::Path(_) | Reference::TerraformWorkspace => Ok(Vec::new()),
+        Reference::SelfObject if at.with_self => Ok(Vec::new()),
+        Reference::SelfObject => Err((
+            "\"self\" can be used only in a resource's or data source's postcondition, for the object itself".into(),
+            None,
+        )),
     }
 }
 
@@ -396,6 +404,7 @@ fn add_depends_on_edges(config: &Config, g: &mut ObjectGraph, diags: &mut Diagno
             module: &from.module,
             count: false,
             each: false,
+            with_self: false,
         };
         let targets = match &d.reference {
             // On a module: on everything in it, however deep.

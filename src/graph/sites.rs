@@ -20,6 +20,8 @@ pub struct Site<'c> {
     pub module: ModulePath,
     pub count: bool,
     pub each: bool,
+    /// In a postcondition, where `self` is the object.
+    pub with_self: bool,
 }
 
 impl Site<'_> {
@@ -28,6 +30,7 @@ impl Site<'_> {
             module: &self.module,
             count: self.count,
             each: self.each,
+            with_self: self.with_self,
         }
     }
 }
@@ -58,7 +61,14 @@ pub fn object_sites<'c>(config: &'c Config, o: &Object) -> Vec<Site<'c>> {
             out
         }
         Item::Local(n) => m.locals.get(n).map(|l| plain(&l.expr)).into_iter().collect(),
-        Item::Output(n) => m.outputs.get(n).map(|x| plain(&x.value)).into_iter().collect(),
+        Item::Output(n) => m
+            .outputs
+            .get(n)
+            .map(|x| {
+                let conditions = x.preconditions.iter().flat_map(|v| [&v.condition, &v.error_message]);
+                std::iter::once(&x.value).chain(conditions).map(plain).collect()
+            })
+            .unwrap_or_default(),
         Item::ModuleCall(n) => m
             .calls
             .get(n)
@@ -85,6 +95,18 @@ pub fn object_sites<'c>(config: &'c Config, o: &Object) -> Vec<Site<'c>> {
             let mut out: Vec<Site> = r.count.iter().chain(&r.for_each).map(plain).collect();
             let (count, each) = (r.count.is_some(), r.for_each.is_some());
             body_sites(r.parts(), &o.module, count, each, &mut Vec::new(), &mut out);
+            let lc = &r.lifecycle;
+            let pre = lc.preconditions.iter().flat_map(|v| [&v.condition, &v.error_message]);
+            let triggers = lc.replace_triggered_by.iter().map(|t| &t.expr);
+            out.extend(pre.chain(triggers).map(|e| site(e, &o.module, count, each)));
+            for v in &lc.postconditions {
+                for e in [&v.condition, &v.error_message] {
+                    out.push(Site {
+                        with_self: true,
+                        ..site(e, &o.module, count, each)
+                    });
+                }
+            }
             out
         }
     }
@@ -98,6 +120,7 @@ fn site<'c>(e: &'c Expr, module: &ModulePath, count: bool, each: bool) -> Site<'
         module: module.clone(),
         count,
         each,
+        with_self: false,
     }
 }
 
@@ -119,6 +142,7 @@ fn body_sites<'c>(
                 module: module.clone(),
                 count,
                 each,
+                with_self: false,
             })
         };
         match s {

@@ -29,6 +29,8 @@ pub enum Reference {
     /// `path.module`, `path.root`, `path.cwd`.
     Path(String),
     TerraformWorkspace,
+    /// `self`: the object a `postcondition` is about.
+    SelfObject,
 }
 
 impl std::fmt::Display for Reference {
@@ -44,6 +46,7 @@ impl std::fmt::Display for Reference {
             Reference::EachValue => f.write_str("each.value"),
             Reference::Path(p) => write!(f, "path.{p}"),
             Reference::TerraformWorkspace => f.write_str("terraform.workspace"),
+            Reference::SelfObject => f.write_str("self"),
         }
     }
 }
@@ -147,13 +150,7 @@ pub fn parse_traversal(
             };
             (Reference::Module { name, output }, 1)
         }
-        "self" => {
-            return Err(RefError {
-                message: "\"self\" can only be used in provisioner and connection blocks, which aksplan does not run"
-                    .into(),
-                span: root.span(),
-            })
-        }
+        "self" => (Reference::SelfObject, 0),
         type_name => match attr(0) {
             Some(n) => (Reference::Resource(addrs::Resource::managed(type_name, n)), 1),
             None => {

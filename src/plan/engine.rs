@@ -564,6 +564,10 @@ impl Planner<'_> {
 }
 
 impl ResourceValues for Planner<'_> {
+    fn checks_conditions(&self) -> bool {
+        !self.opts.destroy
+    }
+
     fn instance_value(
         &mut self,
         inst: &Instance,
@@ -590,7 +594,7 @@ impl ResourceValues for Planner<'_> {
         for mut d in checked {
             d.summary = format!("{inst}: {}", d.summary);
             d.span = d.span.or(Some(res.span));
-            self.diags.push(d);
+            self.diags.push(scoped(res, d));
         }
         if invalid {
             return crate::core::body::unknown_computed(&schema.block, config_value);
@@ -616,6 +620,7 @@ impl ResourceValues for Planner<'_> {
         let mut reasons = Vec::new();
         let tainted = self.prior.resources.get(inst).is_some_and(|r| r.tainted);
         let parent_replaced = prior.and_then(|p| self.replaced_ancestor(p));
+        let triggered = self.triggered(inst, res);
         let action = match prior {
             None => Action::Create,
             // Azure deletes what is under a resource with it: a node pool
@@ -632,6 +637,11 @@ impl ResourceValues for Planner<'_> {
             }
             Some(_) if self.opts.replace.contains(inst) => {
                 reasons.push(Reason::ReplaceRequested);
+                planned = plan(None);
+                replace_action(res.lifecycle.create_before_destroy)
+            }
+            Some(_) if triggered.is_some() => {
+                reasons.push(Reason::ReplaceTriggered(triggered.unwrap_or_default()));
                 planned = plan(None);
                 replace_action(res.lifecycle.create_before_destroy)
             }
@@ -693,6 +703,39 @@ impl ResourceValues for Planner<'_> {
 }
 
 impl Planner<'_> {
+    /// The first `replace_triggered_by` reference of the instance whose
+    /// object this plan updates or replaces (or, naming an attribute,
+    /// whose value it changes), as Terraform decides it.
+    fn triggered(&self, inst: &Instance, res: &crate::config::Resource) -> Option<String> {
+        use crate::config::triggers::TriggerKey;
+        res.lifecycle.replace_triggered_by.iter().find_map(|t| {
+            let key = match (&t.key, &inst.key) {
+                (TriggerKey::All, _) => None,
+                (TriggerKey::Fixed(k), _) => Some(k),
+                (TriggerKey::CountIndex, k @ InstanceKey::Int(_)) | (TriggerKey::EachKey, k @ InstanceKey::Str(_)) => {
+                    Some(k)
+                }
+                _ => return None,
+            };
+            let mut changes = self.changes.iter().filter(|c| {
+                c.addr.module == inst.module && c.addr.resource == t.resource && key.is_none_or(|k| &c.addr.key == k)
+            });
+            let changing = |c: &&ResourceChange| c.action == Action::Update || c.action.is_replace();
+            let fired = if t.path.is_empty() {
+                changes.any(|c| changing(&c))
+            } else {
+                changes.next().filter(changing).is_some_and(|c| {
+                    let at = |v: &Option<Value>| v.as_ref().and_then(|v| get_at(v, &t.path)).cloned();
+                    match (at(&c.before), at(&c.after)) {
+                        (Some(b), Some(a)) => !a.is_wholly_known() || !b.same_as(&a),
+                        (b, a) => b.is_some() != a.is_some(),
+                    }
+                })
+            };
+            fired.then(|| t.text())
+        })
+    }
+
     /// Whether a data source refers to, or depends on, a managed resource of
     /// its module that this plan creates, changes or replaces.
     fn depends_on_pending(&self, inst: &Instance, res: &crate::config::Resource) -> bool {
@@ -765,7 +808,7 @@ impl Planner<'_> {
         for mut d in diags {
             d.summary = format!("{inst}: {}", d.summary);
             d.span = d.span.or(Some(res.span));
-            self.diags.push(d);
+            self.diags.push(scoped(res, d));
         }
         match value {
             Some(v) if !failed => {
@@ -776,6 +819,16 @@ impl Planner<'_> {
             _ => Value::unknown(),
         }
     }
+}
+
+/// A diagnostic about a resource; about a `check` block's own data source,
+/// it is a warning, as Terraform reports it: a check never stops a plan.
+pub fn scoped(res: &crate::config::Resource, mut d: Diagnostic) -> Diagnostic {
+    if let Some(check) = &res.check {
+        d.severity = crate::diag::Severity::Warning;
+        d.detail = format!("check.{check}: {}", d.detail);
+    }
+    d
 }
 
 fn replace_action(create_before_destroy: bool) -> Action {

@@ -89,6 +89,8 @@ pub enum Reason {
     ParentReplaced(String),
     /// A rule (with its code) decided the action.
     Rule(String),
+    /// A `replace_triggered_by` reference (as written) changes.
+    ReplaceTriggered(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

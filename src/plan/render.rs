@@ -165,6 +165,7 @@ pub fn reason_text(c: &ResourceChange) -> Option<String> {
         )),
         Reason::CannotUpdate => None,
         Reason::Rule(text) => Some(format!("({text})")),
+        Reason::ReplaceTriggered(by) => Some(format!("(because {by} changes)")),
     })
 }
 
@@ -187,6 +188,10 @@ pub fn change(c: &ResourceChange, style: Style<'_>, out: &mut String) {
         Action::Delete => ("will be destroyed", "  -"),
         Action::Forget => ("will no longer be managed by aksplan", "  ."),
         Action::NoOp => return,
+    };
+    let what = match c.reasons.first() {
+        Some(Reason::ReplaceTriggered(_)) => "will be replaced due to changes in replace_triggered_by",
+        _ => what,
     };
     let _ = writeln!(out, "  {} {what}", style.bold(&format!("# {}", c.addr)));
     if let Some(r) = reason_text(c) {

@@ -103,6 +103,7 @@ fn action_reason(c: &ResourceChange) -> Option<&'static str> {
         .find_map(|r| match r {
             Reason::CannotUpdate => Some("replace_because_cannot_update"),
             Reason::ReplaceRequested => Some("replace_by_request"),
+            Reason::ReplaceTriggered(_) => Some("replace_by_triggers"),
             Reason::Tainted => Some("replace_because_tainted"),
             Reason::NotInConfiguration => Some("delete_because_no_resource_config"),
             Reason::NoModule => Some("delete_because_no_module"),
