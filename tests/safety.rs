@@ -804,3 +804,56 @@ fn a_failing_check_assertion_is_a_warning_that_does_not_stop_the_plan() {
         quiet.stderr
     );
 }
+
+#[test]
+fn import_refuses_an_instance_key_the_configuration_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = r#"resource "azurerm_resource_group" "keyed" {
+  for_each = toset(["a"])
+  name     = "rg-${each.key}"
+  location = "westeurope"
+}
+resource "azurerm_resource_group" "single" {
+  name     = "rg-single"
+  location = "westeurope"
+}
+"#;
+    write(dir.path(), &[("main.tf", main)]);
+    assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
+    let rg = |name: &str| format!("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/{name}");
+    for (addr, id) in [
+        ("azurerm_resource_group.keyed[\"b\"]", rg("rg-a")),
+        ("azurerm_resource_group.keyed", rg("rg-a")),
+        ("azurerm_resource_group.single[\"x\"]", rg("rg-single")),
+    ] {
+        let r = run(dir.path(), &["import", addr, &id]);
+        assert_eq!(r.code, 1, "{addr}: {}", r.stdout);
+        assert!(
+            r.stderr.contains("Configuration for import target does not exist"),
+            "{addr}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(
+        run(dir.path(), &["state", "rm", "azurerm_resource_group.keyed[\"a\"]"]).code,
+        0
+    );
+    write(
+        dir.path(),
+        &[(
+            "import.tf",
+            &format!(
+                "import {{\n  to = azurerm_resource_group.keyed[\"zzz\"]\n  id = \"{}\"\n}}\n",
+                rg("rg-a")
+            ),
+        )],
+    );
+    let plan = run(dir.path(), &["plan"]);
+    assert_eq!(plan.code, 1, "an import only to destroy: {}", plan.stdout);
+    assert!(
+        plan.stderr.contains("Configuration for import target does not exist"),
+        "{}",
+        plan.stderr
+    );
+    assert!(plan.stderr.contains("import.tf:2:8"), "{}", plan.stderr);
+}

@@ -399,8 +399,7 @@ fn compact_warnings_show_each_warning_s_summary_and_place() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(!r.stderr.contains("Warnings:"), "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("aksplan does not implement the kubernetes provider"),
+        r.stderr.contains("aksplan does not implement the kubernetes provider"),
         "{}",
         r.stderr
     );

@@ -99,11 +99,11 @@ fn missing_instance(
         return None;
     }
     let known = evaluated.expansion.resources.get(&addr.config_resource())?;
+    let repeated = config
+        .resource_of(addr)
+        .is_some_and(|r| r.count.is_some() || r.for_each.is_some());
     // Instances not known yet (count from a resource attribute): cannot tell.
-    if known
-        .iter()
-        .any(|i| i.key == crate::addrs::InstanceKey::None && addr.key != i.key)
-    {
+    if repeated && known.iter().any(|i| i.key == crate::addrs::InstanceKey::None) {
         return None;
     }
     let list: Vec<String> = known.iter().map(ToString::to_string).collect();

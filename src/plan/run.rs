@@ -128,6 +128,21 @@ pub fn plan_refreshed(
     };
     let (mut plan, evaluated, d) = engine::plan(config, inputs.variables, state, &with, opts);
     diags.extend(d);
+    for imp in &config.root().imports {
+        // A block whose resource has no such instance (a for_each key or
+        // count index the configuration lacks) would import only to destroy.
+        if importing.contains_key(&imp.to) && !evaluated.instances.contains_key(&imp.to) {
+            diags.push(
+                Diagnostic::error("Configuration for import target does not exist")
+                    .with_span(imp.span)
+                    .with_detail(format!(
+                        "the configuration has no instance {}: every import target must have a configuration",
+                        imp.to
+                    ))
+                    .with_help("import to an instance the configuration declares, or change its count or for_each"),
+            );
+        }
+    }
     for dr in drift.iter().filter(|d| d.after.is_none()) {
         if let Some(c) = plan.changes.iter_mut().find(|c| c.addr == dr.addr) {
             c.reasons.push(Reason::DeletedOutside);
