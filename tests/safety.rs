@@ -438,6 +438,14 @@ fn a_data_source_that_depends_on_a_pending_change_is_read_during_apply() {
         "{}",
         plan.stdout
     );
+    assert!(
+        plan.stdout
+            .contains("# (it depends on a resource with changes pending)"),
+        "{}",
+        plan.stdout
+    );
+    let json = run(dir.path(), &["plan", "--json"]).stdout;
+    assert!(json.contains("\"read_because_dependency_pending\""), "{json}");
     assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
     let id = run(dir.path(), &["output", "-raw", "id"]).stdout;
     assert_eq!(

@@ -782,7 +782,11 @@ impl Planner<'_> {
                 addr: inst.clone(),
                 type_name: inst.resource.type_name.clone(),
                 action: Action::Read,
-                reasons: Vec::new(),
+                reasons: if config_value.is_wholly_known() {
+                    vec![Reason::DependencyPending]
+                } else {
+                    Vec::new()
+                },
                 before: None,
                 after: Some(config_value.clone()),
                 replace_paths: Vec::new(),

@@ -91,6 +91,9 @@ pub enum Reason {
     Rule(String),
     /// A `replace_triggered_by` reference (as written) changes.
     ReplaceTriggered(String),
+    /// A data source is read during apply because what it refers to or
+    /// depends on has changes pending (its arguments may all be known).
+    DependencyPending,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -166,6 +166,7 @@ pub fn reason_text(c: &ResourceChange) -> Option<String> {
         Reason::CannotUpdate => None,
         Reason::Rule(text) => Some(format!("({text})")),
         Reason::ReplaceTriggered(by) => Some(format!("(because {by} changes)")),
+        Reason::DependencyPending => None,
     })
 }
 
@@ -217,7 +218,12 @@ pub fn change(c: &ResourceChange, style: Style<'_>, out: &mut String) {
         let _ = writeln!(out, "  # (imported from {})", quote(id));
     }
     if c.action == Action::Read {
-        let _ = writeln!(out, "  # (its arguments depend on values known only after apply)");
+        let why = if c.reasons.contains(&Reason::DependencyPending) {
+            "it depends on a resource with changes pending"
+        } else {
+            "its arguments depend on values known only after apply"
+        };
+        let _ = writeln!(out, "  # ({why})");
     }
     if c.action == Action::CreateThenDelete {
         let _ = writeln!(out, "  # (the new object is created before the old one is destroyed)");

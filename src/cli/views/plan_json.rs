@@ -104,6 +104,7 @@ fn action_reason(c: &ResourceChange) -> Option<&'static str> {
             Reason::CannotUpdate => Some("replace_because_cannot_update"),
             Reason::ReplaceRequested => Some("replace_by_request"),
             Reason::ReplaceTriggered(_) => Some("replace_by_triggers"),
+            Reason::DependencyPending => Some("read_because_dependency_pending"),
             Reason::Tainted => Some("replace_because_tainted"),
             Reason::NotInConfiguration => Some("delete_because_no_resource_config"),
             Reason::NoModule => Some("delete_because_no_module"),
