@@ -865,3 +865,27 @@ resource "azurerm_resource_group" "single" {
     );
     assert!(plan.stderr.contains("import.tf:2:8"), "{}", plan.stderr);
 }
+
+#[test]
+fn a_value_the_provider_does_not_accept_is_an_error_at_validate_naming_the_valid_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "resource \"azurerm_subnet\" \"s\" {\n  name                              = \"s\"\n  resource_group_name               = \"rg\"\n  virtual_network_name              = \"v\"\n  address_prefixes                  = [\"10.0.0.0/24\"]\n  private_endpoint_network_policies = \"Enable\"\n}\n",
+        )],
+    );
+    let r = run(dir.path(), &["validate"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("Invalid value"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "private_endpoint_network_policies must be \"Disabled\", \"Enabled\", \"NetworkSecurityGroupEnabled\" or \"RouteTableEnabled\", not \"Enable\""
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("did you mean \"Enabled\"?"), "{}", r.stderr);
+    assert!(r.stderr.contains("main.tf:6:39"), "{}", r.stderr);
+}

@@ -55,6 +55,8 @@ pub fn builtin_role(name: &str) -> Option<(&'static str, &'static str)> {
 /// What a VM size is made of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VmSize {
+    /// As Azure spells it: `Standard_D4s_v5`.
+    pub name: String,
     pub vcpus: u64,
     pub memory_mb: u64,
     pub gpus: u64,
@@ -66,14 +68,25 @@ pub struct VmSize {
 
 /// A VM size (names compare without case).
 pub fn vm_size(name: &str) -> Option<&'static VmSize> {
+    vm_sizes().get(&name.to_ascii_lowercase())
+}
+
+/// Every VM size's name, as Azure spells it.
+pub fn vm_size_names() -> impl Iterator<Item = &'static str> {
+    vm_sizes().values().map(|s| s.name.as_str())
+}
+
+/// The VM size table, by lower-case name.
+fn vm_sizes() -> &'static BTreeMap<String, VmSize> {
     static SIZES: OnceLock<BTreeMap<String, VmSize>> = OnceLock::new();
-    let sizes = SIZES.get_or_init(|| {
+    SIZES.get_or_init(|| {
         entries(VM_SIZES, "sizes")
             .into_iter()
             .filter_map(|(k, v)| {
                 let n = |f: &str| v.get(f).and_then(Json::as_u64);
                 let s = |f: &str| v.get(f).and_then(Json::as_str).map(str::to_string);
                 let size = VmSize {
+                    name: k.clone(),
                     vcpus: n("vcpus")?,
                     memory_mb: n("memory_mb")?,
                     gpus: n("gpus")?,
@@ -83,8 +96,7 @@ pub fn vm_size(name: &str) -> Option<&'static VmSize> {
                 Some((k.to_ascii_lowercase(), size))
             })
             .collect()
-    });
-    sizes.get(&name.to_ascii_lowercase())
+    })
 }
 
 /// vCPUs of a VM size (names compare without case).

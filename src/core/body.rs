@@ -83,6 +83,9 @@ impl BodyEval<'_, '_> {
                             Value::unknown()
                         }
                     };
+                    if let Some(bad) = attr.allowed.as_ref().and_then(|al| super::allowed::check(al, &value)) {
+                        self.not_allowed(bad, &format!("{path}{}", a.key.as_str()), a.value.span(), &value);
+                    }
                     out.insert(a.key.as_str().to_string(), value.mark_if(attr.sensitive));
                 }
                 Structure::Block(b) if b.ident.as_str() == "dynamic" => {
@@ -185,6 +188,29 @@ impl BodyEval<'_, '_> {
                 );
             }
         }
+    }
+
+    /// A value the provider does not accept, at the value; a secret is not
+    /// repeated.
+    fn not_allowed(
+        &mut self,
+        bad: super::allowed::NotAllowed,
+        name: &str,
+        at: Option<std::ops::Range<usize>>,
+        value: &Value,
+    ) {
+        let shown = if value.has_sensitive() {
+            "(sensitive value)".to_string()
+        } else {
+            format!("{:?}", bad.value)
+        };
+        let mut d = Diagnostic::error("Invalid value")
+            .with_detail(format!("{name} must be {}, not {shown}", bad.valid))
+            .with_span(self.span(at));
+        if let Some(s) = bad.suggestion.filter(|_| !value.has_sensitive()) {
+            d = d.with_help(format!("did you mean {s:?}?"));
+        }
+        self.diags.push(d);
     }
 
     /// Expands `dynamic "name" { for_each, iterator, content {} }`; `None` when

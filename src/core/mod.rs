@@ -10,6 +10,7 @@
 //! collected and the walk goes on; a failed object's value is unknown for
 //! its dependents.
 
+pub mod allowed;
 pub mod body;
 pub mod console;
 pub mod expand;

@@ -65,6 +65,15 @@ pub enum Compare {
     Location,
 }
 
+/// The values an attribute may take, as the provider validates them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Allowed {
+    /// One of these strings (for a list or set, each element).
+    Values { values: Vec<String>, ignore_case: bool },
+    /// A VM size Azure offers (the VM size table).
+    VmSize,
+}
+
 /// How an attribute's value is shaped in ARM JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -200,6 +209,8 @@ pub struct AttrSchema {
     /// Handled by the type's own code rather than an ARM path (a value
     /// derived from others, or one read from another call).
     pub by_code: bool,
+    /// The values it may take; `None`: any of its type.
+    pub allowed: Option<Allowed>,
 }
 
 impl AttrSchema {
@@ -222,6 +233,7 @@ impl AttrSchema {
             compare: Compare::Exact,
             write_only: false,
             by_code: false,
+            allowed: None,
         }
     }
 

@@ -6,7 +6,7 @@
 //! facts: types and flags come from the provider schema, and an overlay
 //! entry for an attribute that schema lacks is an error.
 
-use super::block::{ArmPath, ArmShape, ArmType, BlockSchema, Compare};
+use super::block::{Allowed, ArmPath, ArmShape, ArmType, BlockSchema, Compare};
 use crate::lang::Value;
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -60,6 +60,15 @@ struct OverlayAttr {
     write_only: bool,
     #[serde(default)]
     by_code: bool,
+    /// The values the provider accepts (azurerm's `StringInSlice`).
+    #[serde(default)]
+    one_of: Vec<String>,
+    /// Whether `one_of` ignores case, as azurerm does for some.
+    #[serde(default)]
+    ignore_case: bool,
+    /// A table of facts the value must be in: `vm_sizes`.
+    #[serde(default)]
+    one_of_table: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -124,6 +133,16 @@ pub fn apply(block: &mut BlockSchema, overlay: &OverlayBlock, fit: Fit, at: &str
         a.compare = o.compare;
         a.write_only = o.write_only;
         a.by_code = o.by_code;
+        a.allowed = match (o.one_of_table.as_deref(), o.one_of.is_empty()) {
+            (Some("vm_sizes"), true) => Some(Allowed::VmSize),
+            (Some(t), true) => return Err(format!("{path}: one_of_table: no table named {t:?} (vm_sizes)")),
+            (Some(_), false) => return Err(format!("{path}: one_of and one_of_table cannot both be set")),
+            (None, false) => Some(Allowed::Values {
+                values: o.one_of.clone(),
+                ignore_case: o.ignore_case,
+            }),
+            (None, true) => None,
+        };
     }
     for (name, o) in &overlay.block_types {
         let path = format!("{at}.{name}");
