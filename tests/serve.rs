@@ -431,3 +431,40 @@ fn kubernetes_versions_are_read_from_the_service_for_the_clusters_location() {
     std::fs::write(&main, text).unwrap();
     ok(&served.run(dir.path(), &["plan"]), "plan on 1.35");
 }
+
+#[test]
+fn types_mapped_by_convention_reach_azure_only_with_leave() {
+    let served = Served::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "resource \"azurerm_resource_group\" \"rg\" {\n  name     = \"rg-conv\"\n  location = \"westeurope\"\n}\nresource \"azurerm_log_analytics_workspace\" \"law\" {\n  name                = \"law-conv\"\n  location            = azurerm_resource_group.rg.location\n  resource_group_name = azurerm_resource_group.rg.name\n  retention_in_days   = 30\n}\n",
+        )],
+    );
+    let refused = served.run(dir.path(), &["plan"]);
+    assert_eq!(refused.code, 1, "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("Resource types mapped by convention only"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("--allow-unverified-types"),
+        "{}",
+        refused.stderr
+    );
+    let applied = served.run(dir.path(), &["apply", "--auto-approve", "--allow-unverified-types"]);
+    ok(&applied, "apply with leave");
+    let law = format!("{SUB}/resourceGroups/rg-conv/providers/Microsoft.OperationalInsights/workspaces/law-conv")
+        .to_lowercase();
+    assert!(state_ids(&served, dir.path()).contains(&law), "{}", applied.stdout);
+    // The simulation in-process needs no leave.
+    let local = tempfile::tempdir().unwrap();
+    common::write(
+        local.path(),
+        &[("main.tf", &std::fs::read_to_string(dir.path().join("main.tf")).unwrap())],
+    );
+    assert_eq!(common::run(local.path(), &["plan"]).code, 0);
+}

@@ -71,6 +71,11 @@ pub struct CloudArgs {
     /// moved on purpose, say from `sim serve` to Azure).
     #[arg(long, global = true)]
     pub allow_cloud_change: bool,
+
+    /// Write to Azure the types aksplan maps by convention only, not checked
+    /// against their API (on the simulation they always apply).
+    #[arg(long, global = true)]
+    pub allow_unverified_types: bool,
 }
 
 impl CloudArgs {
@@ -80,6 +85,7 @@ impl CloudArgs {
             name: "sim".into(),
             op_timeout: std::time::Duration::from_secs(60 * 60),
             allow_cloud_change: false,
+            allow_unverified_types: false,
         }
     }
 }

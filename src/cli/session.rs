@@ -58,6 +58,7 @@ pub fn replication_delay(ctx: &Context) -> std::time::Duration {
 impl Session {
     pub fn open(ctx: &Context, cloud: &CloudArgs) -> Result<Session, Diagnostic> {
         let op_timeout = cloud.op_timeout;
+        let allow_unverified = cloud.allow_unverified_types;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -77,7 +78,7 @@ impl Session {
         };
         let cloud = Arc::new(cloud);
         Ok(Session {
-            providers: Providers::standard(&ctx.catalog, cloud.clone()),
+            providers: Providers::standard(&ctx.catalog, cloud.clone(), allow_unverified),
             cloud,
             store: StateStore::in_dir(&ctx.dir),
             runtime,

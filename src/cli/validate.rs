@@ -10,7 +10,7 @@ use crate::core::ResourceValues;
 use crate::core::{evaluate, EvalMode};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::lang::Value;
-use crate::plan::engine::ValidateOnly;
+use crate::plan::unplannable::Unplannable;
 use crate::provider::protocol::{ProviderConfig, ValidateRequest};
 use crate::provider::registry::Providers;
 use crate::provider::Cloud;
@@ -27,7 +27,7 @@ struct ProviderChecks<'c> {
     planned: PlannedValues,
     diags: Diagnostics,
     /// Types aksplan knows only the schema of, with their instances.
-    validate_only: ValidateOnly,
+    validate_only: Unplannable,
 }
 
 impl ResourceValues for ProviderChecks<'_> {
@@ -35,7 +35,7 @@ impl ResourceValues for ProviderChecks<'_> {
         if let Some(p) = self.providers.for_type(&schema.name) {
             if !p.can_apply(schema) {
                 self.validate_only
-                    .note(inst, self.config.resource_of(inst).map(|r| r.type_span));
+                    .note_validate_only(inst, self.config.resource_of(inst).map(|r| r.type_span));
             }
             let span = self.config.resource_of(inst).map(|r| r.span);
             for mut d in p.validate(ValidateRequest {
@@ -62,6 +62,7 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
             providers: Providers::standard(
                 &ctx.catalog,
                 Arc::new(Cloud::sim(super::session::sim_dir(ctx), Default::default())),
+                true,
             ),
             planned: PlannedValues {
                 subscription: crate::provider::sim::SUBSCRIPTION.to_string(),
@@ -79,7 +80,7 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
         );
         diags.extend(eval_diags);
         diags.extend(hook.diags);
-        if let Some(d) = hook.validate_only.diagnostic() {
+        if let Some(d) = hook.validate_only.validate_only() {
             // Valid, but a plan would stop here: said once, as a warning.
             diags.push(Diagnostic {
                 severity: Severity::Warning,

@@ -6,6 +6,7 @@
 //! refreshed prior value, and the planned value (with known ids) is what its
 //! dependents see. What is in state but not in the configuration is deleted.
 
+use super::unplannable::Unplannable;
 use super::{Action, Drift, OutputChange, Plan, Reason, ResourceChange};
 use crate::addrs::{ConfigResource, Instance, InstanceKey, Item, Mode, Object, Target};
 use crate::config::{Config, IgnoreChanges, PathStep};
@@ -162,7 +163,7 @@ pub fn plan(
         opts,
         changes: Vec::new(),
         data: Vec::new(),
-        validate_only: ValidateOnly::default(),
+        unplannable: Unplannable::default(),
         diags: Diagnostics::new(),
     };
     let (evaluated, mut diags) = core::evaluate(
@@ -177,9 +178,7 @@ pub fn plan(
     );
     let mut changes = std::mem::take(&mut planner.changes);
     diags.extend(std::mem::take(&mut planner.diags));
-    if let Some(d) = planner.validate_only.diagnostic() {
-        diags.push(d);
-    }
+    diags.extend(planner.unplannable.diagnostics());
     diags.extend(unimplemented(config, &evaluated));
     diags.extend(same_ids(config, &changes));
     let data = std::mem::take(&mut planner.data);
@@ -420,45 +419,6 @@ fn output_changes(config: &Config, evaluated: &Evaluated, prior: &State, destroy
     out
 }
 
-/// The types aksplan knows only the schema of, with the instances of each
-/// and where their blocks are: said in one diagnostic.
-#[derive(Debug, Default)]
-pub struct ValidateOnly(std::collections::BTreeMap<String, Vec<(String, Option<crate::diag::Span>)>>);
-
-impl ValidateOnly {
-    pub fn note(&mut self, inst: &Instance, at: Option<crate::diag::Span>) {
-        let listed = self.0.entry(inst.resource.type_name.clone()).or_default();
-        listed.push((inst.to_string(), at));
-    }
-
-    /// One error naming every type and instance, at the first block of the
-    /// first type (labels on the others would show the whole file between).
-    pub fn diagnostic(&self) -> Option<Diagnostic> {
-        if self.0.is_empty() {
-            return None;
-        }
-        let listed: Vec<String> = self
-            .0
-            .iter()
-            .map(|(t, insts)| {
-                let names: Vec<&str> = insts.iter().map(|(a, _)| a.as_str()).collect();
-                format!("{t} ({})", names.join(", "))
-            })
-            .collect();
-        let mut d = Diagnostic::error("Resource types aksplan can validate but not yet plan")
-            .with_detail(format!(
-                "aksplan knows these types' arguments from the provider's schema, but not yet how they map to \
-                 Azure, so it cannot plan or apply them: {}",
-                listed.join("; ")
-            ))
-            .with_help("`aksplan validate` checks them; plan and apply them with terraform until aksplan maps them");
-        if let Some(at) = self.0.values().find_map(|insts| insts.first()?.1) {
-            d = d.with_span(at);
-        }
-        Some(d)
-    }
-}
-
 /// Two addresses that would manage one cloud object: the second would
 /// overwrite the first, and destroying either deletes both. Types that map
 /// to an ARM resource of their own are compared (an `azapi_update_resource`
@@ -539,8 +499,8 @@ struct Planner<'p> {
     changes: Vec<ResourceChange>,
     /// Data sources read now, to record in state.
     data: Vec<(Instance, Value)>,
-    /// Types aksplan knows only the schema of, with their instances.
-    validate_only: ValidateOnly,
+    /// Types aksplan cannot plan here, with their instances.
+    unplannable: Unplannable,
     diags: Diagnostics,
 }
 
@@ -578,9 +538,8 @@ impl ResourceValues for Planner<'_> {
         let Some(provider) = self.with.providers.for_type(&inst.resource.type_name) else {
             return config_value;
         };
-        if !provider.can_apply(schema) {
-            let at = self.config.resource_of(inst).map(|r| r.type_span);
-            self.validate_only.note(inst, at);
+        let at = self.config.resource_of(inst).map(|r| r.type_span);
+        if !self.unplannable.admits(provider, schema, inst, at) {
             return crate::core::body::unknown_computed(&schema.block, config_value);
         }
         let Some(res) = self.config.resource_of(inst) else {

@@ -11,6 +11,7 @@ pub mod file;
 pub mod moves;
 pub mod render;
 pub mod run;
+pub mod unplannable;
 
 use crate::addrs::Instance;
 use crate::lang::Value;

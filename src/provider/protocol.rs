@@ -141,6 +141,13 @@ pub trait Provider: Send + Sync {
         true
     }
 
+    /// Whether the type is mapped only by a convention not checked against
+    /// the cloud, which this provider will not write without leave.
+    fn unverified(&self, schema: &Schema) -> bool {
+        let _ = schema;
+        false
+    }
+
     /// Checks a configuration beyond its schema (values, combinations).
     fn validate(&self, req: ValidateRequest<'_>) -> Diagnostics {
         let _ = req;

@@ -28,11 +28,16 @@ impl Providers {
     }
 
     /// Every provider aksplan implements, on `cloud`, with the catalog's schemas.
-    pub fn standard(catalog: &Catalog, cloud: Arc<super::Cloud>) -> Providers {
+    /// Types mapped by convention only are written to Azure when
+    /// `allow_unverified` says so; to the simulation, always.
+    pub fn standard(catalog: &Catalog, cloud: Arc<super::Cloud>, allow_unverified: bool) -> Providers {
         use super::arm::ArmClient;
         let describe = cloud.describe();
+        let unverified = allow_unverified || matches!(*cloud, super::Cloud::Sim(_));
         let providers: Vec<Arc<dyn Provider>> = vec![
-            Arc::new(super::azurerm::Azurerm::new(cloud.clone(), catalog.schemas("azurerm"))),
+            Arc::new(
+                super::azurerm::Azurerm::new(cloud.clone(), catalog.schemas("azurerm")).allowing_unverified(unverified),
+            ),
             Arc::new(super::azapi::Azapi::new(cloud.clone(), catalog.schemas("azapi"))),
             Arc::new(super::random::Random::new(catalog.schemas("random"))),
             Arc::new(super::time::Time::new(catalog.schemas("time"))),

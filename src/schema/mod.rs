@@ -35,9 +35,27 @@ pub struct Schema {
     /// have no ARM resource, or whose mapping aksplan does not have yet.
     pub arm: Option<ArmType>,
     pub block: BlockSchema,
-    /// Whether an overlay describes the type: whether aksplan can plan and
-    /// apply it, rather than only validate it.
-    pub curated: bool,
+    /// What describes how the type maps to the cloud: whether aksplan can
+    /// plan and apply it, rather than only validate it.
+    pub mapping: Mapping,
+}
+
+/// How a type's mapping to the cloud is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mapping {
+    /// Not at all: the type validates only.
+    None,
+    /// By the provider's convention, not checked against the cloud's API.
+    Convention,
+    /// By an overlay written and checked for it.
+    Curated,
+}
+
+impl Schema {
+    /// Whether an overlay written for the type describes it.
+    pub fn curated(&self) -> bool {
+        self.mapping == Mapping::Curated
+    }
 }
 
 /// Where schemas come from: the providers, in a plan or a validation.

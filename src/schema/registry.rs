@@ -20,11 +20,17 @@ pub type OverlayFile = (Mode, &'static str, &'static str);
 #[derive(Clone)]
 pub struct ProviderSchemas(std::sync::Arc<Inner>);
 
+/// A provider's convention: the overlay it gives a type (mode, name, its
+/// schema before any overlay) that no overlay file describes, if it can.
+pub type Convention = fn(Mode, &str, &BlockSchema) -> Option<serde_json::Value>;
+
 struct Inner {
     /// `registry.terraform.io/hashicorp/azurerm`.
     source: String,
     text: &'static str,
     overlays: &'static [OverlayFile],
+    /// How the provider maps a type no overlay describes.
+    convention: Option<Convention>,
     index: OnceLock<Index>,
     /// The provider block's schema, parsed on first use.
     config: OnceLock<Option<BlockSchema>>,
@@ -119,9 +125,24 @@ impl ProviderSchemas {
             source: source.to_string(),
             text,
             overlays,
+            convention: None,
             index: OnceLock::new(),
             config: OnceLock::new(),
         }))
+    }
+
+    /// The same schemas, with types no overlay describes mapped by the
+    /// provider's convention where it can.
+    pub fn with_convention(self, convention: Convention) -> ProviderSchemas {
+        let inner = Inner {
+            source: self.0.source.clone(),
+            text: self.0.text,
+            overlays: self.0.overlays,
+            convention: Some(convention),
+            index: OnceLock::new(),
+            config: OnceLock::new(),
+        };
+        ProviderSchemas(std::sync::Arc::new(inner))
     }
 
     /// The provider source addresses a document holds schemas for.
@@ -239,7 +260,7 @@ impl ProviderSchemas {
             description: String::new(),
             arm: None,
             block: Default::default(),
-            curated: false,
+            mapping: super::Mapping::None,
         };
         if let Some(text) = text {
             let o: Overlay = serde_json::from_str(text).map_err(|e| format!("overlay of {name}: {e}"))?;
@@ -249,7 +270,19 @@ impl ProviderSchemas {
             overlay::apply(&mut block, &o.block, fit, name)?;
             schema.description = o.description;
             schema.arm = o.arm;
-            schema.curated = true;
+            schema.mapping = super::Mapping::Curated;
+        } else if let Some(json) = self.0.convention.and_then(|c| c(mode, name, &block)) {
+            // A convention that does not fit leaves the type to validation.
+            let mut mapped = block.clone();
+            let fit = if mode == Mode::Data { Fit::Lenient } else { Fit::Exact };
+            if let Ok(o) = Overlay::deserialize(json) {
+                if overlay::apply(&mut mapped, &o.block, fit, name).is_ok() {
+                    block = mapped;
+                    schema.description = o.description;
+                    schema.arm = o.arm;
+                    schema.mapping = super::Mapping::Convention;
+                }
+            }
         }
         schema.block = block;
         Ok(schema)
@@ -278,9 +311,9 @@ mod tests {
     fn types_are_found_by_mode_with_their_overlays() {
         let s = ProviderSchemas::new("example.com/x/demo", DOC, OVERLAYS);
         let r = s.get(Mode::Managed, "demo_thing").unwrap();
-        assert!(r.curated && r.block.attributes["name"].force_new);
+        assert!(r.curated() && r.block.attributes["name"].force_new);
         let d = s.get(Mode::Data, "demo_thing").unwrap();
-        assert!(d.curated && d.block.attributes["name"].arm.is_some());
+        assert!(d.curated() && d.block.attributes["name"].arm.is_some());
         assert!(d.block.attributes.contains_key("extra"));
         assert!(s.get(Mode::Managed, "demo_other").is_none());
         assert_eq!(s.names(Mode::Data), vec!["demo_thing"]);

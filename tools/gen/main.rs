@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cargo run --bin aksplan-gen -- schemas [DATA_DIR]   # provider schemas
-//! cargo run --bin aksplan-gen -- tables [DATA_DIR]    # roles, VM sizes, Kubernetes versions
+//! cargo run --bin aksplan-gen -- tables [DATA_DIR]    # roles, VM sizes, Kubernetes versions, ARM types
 //! cargo run --bin aksplan-gen -- all [DATA_DIR]
 //! ```
 //!
@@ -13,6 +13,7 @@
 //! the tests of each generator (`cargo test --bin aksplan-gen`, part of
 //! `cargo test`) check that the committed files are what it writes.
 
+mod arm_types;
 mod schemas;
 mod tables;
 

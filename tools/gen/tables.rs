@@ -1,4 +1,5 @@
-//! Reference tables: built-in roles, VM sizes, Kubernetes versions.
+//! Reference tables: built-in roles, VM sizes, Kubernetes versions, and
+//! (in [`super::arm_types`]) the ARM types of azurerm resources.
 //!
 //! Reads three files of `../shared/data` and writes
 //! `schemas/tables/{builtin_roles,vm_sizes,kubernetes_versions}.json`:
@@ -27,12 +28,13 @@ fn render(data: &Path) -> Result<Vec<(&'static str, String)>, String> {
         ("builtin_roles.json", roles(data)?),
         ("vm_sizes.json", vm_sizes(data)?),
         ("kubernetes_versions.json", kubernetes_versions(data)?),
+        ("arm_types.json", super::arm_types::render(data)?),
     ])
 }
 
 /// Where a file came from: the command, the data file, and the upstream
 /// source its `_meta.source` names.
-fn generated_by(file: &str, doc: &Json) -> String {
+pub fn generated_by(file: &str, doc: &Json) -> String {
     let source = &doc["_meta"]["source"];
     let upstream = match (
         source["repo"].as_str(),
@@ -47,7 +49,7 @@ fn generated_by(file: &str, doc: &Json) -> String {
 
 /// A JSON document whose small fields are pretty-printed and whose one big
 /// table (`table_key`) has an entry per line.
-fn document(head: &[(&str, Json)], table_key: &str, rows: Vec<(String, Json)>) -> Result<String, String> {
+pub fn document(head: &[(&str, Json)], table_key: &str, rows: Vec<(String, Json)>) -> Result<String, String> {
     let compact = |v: &Json| serde_json::to_string(v).map_err(|e| e.to_string());
     let mut out = String::from("{\n");
     for (k, v) in head {

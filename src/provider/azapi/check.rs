@@ -82,7 +82,7 @@ impl KnownProperties {
             .flat_map(|(_, _, overlays)| overlays.iter().map(|(mode, name, _)| (*mode, *name)));
         let mut known = KnownProperties::default();
         for (mode, name) in curated {
-            let Some(schema) = schemas.get(mode, name).filter(|s| s.curated) else {
+            let Some(schema) = schemas.get(mode, name).filter(|s| s.curated()) else {
                 continue;
             };
             let Some(arm) = &schema.arm else { continue };

@@ -11,6 +11,7 @@
 //! (`subscription_id`), or the client's.
 
 pub mod auto_registration;
+pub mod convention;
 pub mod mapper;
 pub mod plan;
 pub mod types;
@@ -20,7 +21,7 @@ use super::protocol::*;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::value::Map;
 use crate::lang::Value;
-use crate::schema::{ProviderSchemas, Schema};
+use crate::schema::{Mapping, ProviderSchemas, Schema};
 use serde_json::Value as Json;
 use types::Custom;
 
@@ -30,6 +31,8 @@ const REPLICATION_WAIT: std::time::Duration = std::time::Duration::from_secs(180
 pub struct Azurerm<C> {
     pub client: C,
     schemas: ProviderSchemas,
+    /// Whether types mapped by convention only may be written.
+    unverified: bool,
 }
 
 /// Plans one resource in `subscription`: pure, so validation can know ids
@@ -47,7 +50,17 @@ impl<C: ArmClient> Azurerm<C> {
     pub const SOURCE: &'static str = "registry.terraform.io/hashicorp/azurerm";
 
     pub fn new(client: C, schemas: ProviderSchemas) -> Azurerm<C> {
-        Azurerm { client, schemas }
+        Azurerm {
+            client,
+            schemas,
+            unverified: false,
+        }
+    }
+
+    /// Whether types mapped by convention only may be written.
+    pub fn allowing_unverified(mut self, allowed: bool) -> Azurerm<C> {
+        self.unverified = allowed;
+        self
     }
 
     /// The subscription a provider configuration targets.
@@ -238,7 +251,11 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
     }
 
     fn can_apply(&self, schema: &Schema) -> bool {
-        schema.curated
+        schema.mapping != Mapping::None
+    }
+
+    fn unverified(&self, schema: &Schema) -> bool {
+        schema.mapping == Mapping::Convention && !self.unverified
     }
 
     fn plan(&self, req: PlanRequest<'_>) -> PlanResponse {
