@@ -492,3 +492,42 @@ fn validate_asks_each_provider_about_its_values_without_a_cloud() {
     assert!(v.stderr.contains("tls_private_key.k"), "{}", v.stderr);
     assert!(!dir.path().join(".aksplan").exists(), "validate touched the simulation");
 }
+
+#[test]
+fn providers_types_lists_how_each_type_maps_to_the_cloud() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["providers", "types", "azurerm"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let line = |t: &str| {
+        r.stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(t) && l.contains("resource"))
+            .unwrap_or_else(|| panic!("{t} not listed"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        line("azurerm_kubernetes_cluster")[..3],
+        ["azurerm_kubernetes_cluster", "resource", "curated"]
+    );
+    assert_eq!(
+        line("azurerm_log_analytics_workspace")[2..],
+        ["convention", "Microsoft.OperationalInsights/workspaces@2023-09-01"]
+    );
+    assert_eq!(
+        line("azurerm_subnet_network_security_group_association")[2..],
+        ["validate-only"]
+    );
+    assert!(
+        r.stdout.lines().last().unwrap().starts_with("azurerm: "),
+        "{}",
+        r.stdout
+    );
+    let only = run(dir.path(), &["providers", "types", "--mapping", "curated"]);
+    assert!(only
+        .stdout
+        .lines()
+        .filter(|l| l.contains("resource"))
+        .all(|l| l.contains("curated")));
+    assert_eq!(run(dir.path(), &["providers", "types", "nope"]).code, 1);
+}

@@ -504,4 +504,23 @@ pub struct ConsoleArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ProvidersArgs {}
+pub struct ProvidersArgs {
+    #[command(subcommand)]
+    pub command: Option<ProvidersCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProvidersCommand {
+    /// List the resource types and data sources aksplan knows, and how each
+    /// maps to the cloud: curated, by convention (unverified), validate only.
+    Types(TypesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TypesArgs {
+    /// Only this provider's types (a local name: azurerm, random, ...).
+    pub provider: Option<String>,
+    /// Only types with this mapping: curated, convention or validate-only.
+    #[arg(long, value_parser = ["curated", "convention", "validate-only", "native"])]
+    pub mapping: Option<String>,
+}

@@ -36,6 +36,7 @@ mod import;
 mod init;
 pub mod log;
 mod plan;
+mod provider_types;
 mod providers;
 pub mod session;
 mod sim;
@@ -209,7 +210,10 @@ pub fn run(args: Vec<OsString>) -> i32 {
     match cli.command {
         Command::Init(a) => init::run(&ctx, &a),
         Command::Console(a) => console::run(&ctx, &a, &cli.cloud),
-        Command::Providers(a) => providers::run(&ctx, &a),
+        Command::Providers(a) => match &a.command {
+            Some(args::ProvidersCommand::Types(t)) => provider_types::run(&ctx, t),
+            None => providers::run(&ctx, &a),
+        },
         Command::Validate(a) => validate::run(&ctx, &a),
         Command::Graph(a) => graph::run(&ctx, &a),
         Command::Plan(a) => plan::run(&ctx, &a, &cli.cloud),
