@@ -169,6 +169,8 @@ pub struct NestedBlock {
     pub arm: Option<ArmPath>,
     /// Fields ARM needs in the block's object that have no attribute (`mode: System`).
     pub arm_const: serde_json::Map<String, serde_json::Value>,
+    /// Why the block is deliberately not sent to the cloud, if it is not.
+    pub unmapped: Option<String>,
     pub block: BlockSchema,
 }
 
@@ -211,6 +213,8 @@ pub struct AttrSchema {
     pub by_code: bool,
     /// The values it may take; `None`: any of its type.
     pub allowed: Option<Allowed>,
+    /// Why the attribute is deliberately not sent to the cloud, if it is not.
+    pub unmapped: Option<String>,
 }
 
 impl AttrSchema {
@@ -234,6 +238,7 @@ impl AttrSchema {
             write_only: false,
             by_code: false,
             allowed: None,
+            unmapped: None,
         }
     }
 

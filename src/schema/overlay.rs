@@ -69,6 +69,9 @@ struct OverlayAttr {
     /// A table of facts the value must be in: `vm_sizes`.
     #[serde(default)]
     one_of_table: Option<String>,
+    /// Why the attribute is deliberately not sent to the cloud.
+    #[serde(default)]
+    unmapped: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -84,6 +87,9 @@ struct OverlayNested {
     arm: Option<String>,
     #[serde(default)]
     arm_const: serde_json::Map<String, serde_json::Value>,
+    /// Why the block is deliberately not sent to the cloud.
+    #[serde(default)]
+    unmapped: Option<String>,
     #[serde(default)]
     block: OverlayBlock,
 }
@@ -133,6 +139,7 @@ pub fn apply(block: &mut BlockSchema, overlay: &OverlayBlock, fit: Fit, at: &str
         a.compare = o.compare;
         a.write_only = o.write_only;
         a.by_code = o.by_code;
+        a.unmapped.clone_from(&o.unmapped);
         a.allowed = match (o.one_of_table.as_deref(), o.one_of.is_empty()) {
             (Some("vm_sizes"), true) => Some(Allowed::VmSize),
             (Some(t), true) => return Err(format!("{path}: one_of_table: no table named {t:?} (vm_sizes)")),
@@ -164,6 +171,7 @@ pub fn apply(block: &mut BlockSchema, overlay: &OverlayBlock, fit: Fit, at: &str
             .transpose()
             .map_err(|e| format!("{path}: {e}"))?;
         b.arm_const.clone_from(&o.arm_const);
+        b.unmapped.clone_from(&o.unmapped);
         apply(&mut b.block, &o.block, fit, &path)?;
     }
     Ok(())

@@ -97,6 +97,7 @@ pub fn block(raw: BlockJson, at: &str) -> Result<BlockSchema, String> {
                 description: String::new(),
                 arm: None,
                 arm_const: Default::default(),
+                unmapped: None,
                 block: block(b.block, &path)?,
             },
         );

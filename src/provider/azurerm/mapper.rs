@@ -103,6 +103,39 @@ fn write_block(block: &BlockSchema, value: &Value, doc: &mut Json) {
     }
 }
 
+/// Every argument a type's mapping neither sends nor exempts with a reason
+/// (`unmapped`): what a curated overlay still lacks. Arguments of a block
+/// that is itself unmapped are not listed; `timeouts` are Terraform's own.
+pub fn gaps(schema: &Schema) -> Vec<String> {
+    let in_id: Vec<String> = schema.arm.as_ref().map(|a| id_placeholders(&a.id)).unwrap_or_default();
+    let mut out = Vec::new();
+    gaps_in(&schema.block, "", &in_id, &mut out);
+    out
+}
+
+fn gaps_in(block: &BlockSchema, path: &str, in_id: &[String], out: &mut Vec<String>) {
+    for (name, attr) in &block.attributes {
+        let handled = attr.arm.is_some()
+            || attr.by_code
+            || attr.unmapped.is_some()
+            || (path.is_empty() && in_id.contains(name))
+            || name == "id";
+        if attr.is_settable() && !handled {
+            out.push(format!("{path}{name}"));
+        }
+    }
+    for (name, nested) in &block.block_types {
+        if name == "timeouts" || nested.unmapped.is_some() {
+            continue;
+        }
+        if nested.arm.is_none() {
+            out.push(format!("{path}{name}"));
+            continue;
+        }
+        gaps_in(&nested.block, &format!("{path}{name}."), in_id, out);
+    }
+}
+
 /// The arguments a configuration sets that the mapping does not send to
 /// Azure: no ARM path, not part of the id, not handled by the type's code,
 /// in a block that is itself mapped. `timeouts` are Terraform's own.

@@ -12,6 +12,8 @@
 
 pub mod auto_registration;
 pub mod convention;
+#[cfg(test)]
+mod coverage;
 pub mod mapper;
 pub mod plan;
 pub mod types;
