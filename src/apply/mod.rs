@@ -631,6 +631,7 @@ fn record(
                 state.resources.remove(&inst);
                 journal.push(JournalEntry::Remove {
                     address: inst.to_string(),
+                    deposed: None,
                 });
                 result.finish(inst, Outcome::Deleted);
             }
