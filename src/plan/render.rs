@@ -2,7 +2,8 @@
 //! place, `-/+` replace (with `# forces replacement` on the attribute that
 //! forces it), `-` destroy (with why), `<=` read. Unknown values show as
 //! `(known after apply)`, sensitive ones as `(sensitive value)`, multi-line
-//! strings are diffed line by line.
+//! strings are diffed line by line. A deposed object is named as Terraform
+//! names it: `azurerm_x.y (deposed object 1a2b3c4d)`.
 
 use super::{Action, Drift, OutputChange, Plan, Reason, ResourceChange};
 use crate::addrs::{Instance, InstanceKey, Mode};
@@ -188,9 +189,19 @@ pub fn change(c: &ResourceChange, style: Style<'_>, out: &mut String) {
         Action::Forget => ("will no longer be managed by aksplan", "  ."),
         Action::NoOp => return,
     };
-    let _ = writeln!(out, "  {} {what}", style.bold(&format!("# {}", c.addr)));
+    let name = match &c.deposed {
+        Some(k) => format!("{} (deposed object {k})", c.addr),
+        None => c.addr.to_string(),
+    };
+    let _ = writeln!(out, "  {} {what}", style.bold(&format!("# {name}")));
     if let Some(r) = reason_text(c) {
         let _ = writeln!(out, "  # {r}");
+    }
+    if c.deposed.is_some() {
+        let _ = writeln!(
+            out,
+            "  # (left over from a partially-failed replacement of this instance)"
+        );
     }
     if let Some(from) = &c.moved_from {
         let _ = writeln!(out, "  # (moved from {from})");
