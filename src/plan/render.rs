@@ -568,9 +568,18 @@ pub fn inline(v: &Value) -> String {
     v.to_string()
 }
 
-/// A resource as recorded in state, for `state show` and `show`.
-pub fn resource_state(schemas: &dyn SchemaSource, addr: &Instance, type_name: &str, value: &Value) -> String {
-    let mut out = format!("# {addr}:\n{} {{\n", resource_header(addr));
+/// A resource as recorded in state, for `state show` and `show`, headed
+/// `# azurerm_x.y:`, or, for a deposed object, `# azurerm_x.y: (deposed
+/// object 1a2b3c4d)`, as Terraform heads it.
+pub fn resource_state(
+    schemas: &dyn SchemaSource,
+    addr: &Instance,
+    deposed: Option<&crate::state::deposed::DeposedKey>,
+    type_name: &str,
+    value: &Value,
+) -> String {
+    let note = deposed.map(|k| format!(" (deposed object {k})")).unwrap_or_default();
+    let mut out = format!("# {addr}:{note}\n{} {{\n", resource_header(addr));
     let block = schemas.schema(addr.resource.mode, type_name).map(|s| &s.block);
     let empty = BlockSchema::default();
     state_body(block.unwrap_or(&empty), value, 4, &mut out);
