@@ -2,14 +2,19 @@
 //!
 //! Nodes are the configuration's objects (evaluated when what they depend on
 //! is done, so values known only after apply flow into their dependents) and
-//! one delete node per instance being destroyed. Deletes run in reverse
+//! one delete node per object being destroyed. Deletes run in reverse
 //! dependency order; a replacement deletes before it creates unless the
-//! resource says create_before_destroy. Independent nodes run concurrently,
-//! with at most `parallelism` cloud operations at once. A failed node stops
-//! only what depends on it. Each finished resource is written to the state
-//! journal (fsynced once per batch of completions), and the whole state is
-//! written at the end. After an interrupt no new node starts; running ones
-//! finish and are recorded.
+//! resource says create_before_destroy. With create_before_destroy the old
+//! object is deposed (journaled before the create starts), the new one
+//! created, then the deposed one deleted: a failed or never-run delete
+//! leaves it in state, deposed, for the next plan to destroy; a failed
+//! create that left nothing makes it current again. Deposed objects the
+//! plan destroys are delete nodes of their own. Independent nodes run
+//! concurrently, with at most `parallelism` cloud operations at once. A
+//! failed node stops only what depends on it. Each finished resource is
+//! written to the state journal (fsynced once per batch of completions), and
+//! the whole state is written at the end. After an interrupt no new node
+//! starts; running ones finish and are recorded.
 
 use crate::addrs::{Instance, InstanceKey, Item, Mode, ModuleInstance, Object};
 use crate::config::Config;
@@ -22,6 +27,7 @@ use crate::provider::protocol::{ApplyRequest, PlanRequest, ProviderConfig, ReadD
 use crate::provider::registry::Providers;
 use crate::provider::sealed;
 use crate::provider::shape::settle;
+use crate::state::deposed::{DeposedKey, ObjectAddr};
 use crate::state::file::encode_resource;
 use crate::state::store::{Journal, JournalEntry};
 use crate::state::{OutputState, ResourceState, State};
@@ -36,7 +42,11 @@ use tokio::sync::Semaphore;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Node {
     Object(Object),
+    /// The destroy of an instance's current object, or of the old object of
+    /// its create_before_destroy replacement.
     Delete(Instance),
+    /// The destroy of a deposed object the plan found in state.
+    DeleteDeposed(Instance, DeposedKey),
 }
 
 /// What happened to one instance.
@@ -57,19 +67,21 @@ pub enum Outcome {
 #[derive(Debug, Default)]
 pub struct ApplyResult {
     pub state: State,
-    pub outcomes: BTreeMap<Instance, Outcome>,
-    /// Instances in the order their operation finished.
-    pub order: Vec<Instance>,
+    /// By object: an instance's current object, or a deposed one.
+    pub outcomes: BTreeMap<ObjectAddr, Outcome>,
+    /// Objects in the order their operation finished.
+    pub order: Vec<ObjectAddr>,
     pub diags: Diagnostics,
     pub interrupted: bool,
 }
 
 impl ApplyResult {
-    /// Records an instance's outcome; a replacement's create overrides its
-    /// delete, and the instance is listed once.
-    fn finish(&mut self, inst: Instance, outcome: Outcome) {
-        if self.outcomes.insert(inst.clone(), outcome).is_none() {
-            self.order.push(inst);
+    /// Records an object's outcome; a replacement's create overrides its
+    /// delete, and the object is listed once.
+    fn finish(&mut self, object: impl Into<ObjectAddr>, outcome: Outcome) {
+        let object = object.into();
+        if self.outcomes.insert(object.clone(), outcome).is_none() {
+            self.order.push(object);
         }
     }
 
@@ -125,7 +137,13 @@ pub async fn apply(
     journal: &mut Journal,
     opts: Options<'_>,
 ) -> ApplyResult {
-    let changes: HashMap<&Instance, &ResourceChange> = plan.changes.iter().map(|c| (&c.addr, c)).collect();
+    // Changes to current objects; those to deposed ones are their own nodes.
+    let changes: HashMap<&Instance, &ResourceChange> = plan
+        .changes
+        .iter()
+        .filter(|c| c.deposed.is_none())
+        .map(|c| (&c.addr, c))
+        .collect();
     let (deps, dependents) = build_graph(objects, plan, &state);
     let mut waiting: HashMap<Node, usize> = deps.iter().map(|(n, d)| (n.clone(), d.len())).collect();
     let mut ready: Vec<Node> = waiting
@@ -154,6 +172,8 @@ pub async fn apply(
     // Per resource node: its module instances, and the instance values
     // already known without a cloud call.
     let mut kept: HashMap<Object, Kept> = HashMap::default();
+    // The key each create_before_destroy replacement deposed its old object under.
+    let mut deposing: HashMap<Instance, DeposedKey> = HashMap::default();
 
     loop {
         while let Some(node) = ready.pop() {
@@ -188,12 +208,39 @@ pub async fn apply(
                             Op::Keep(v) => keep.push((inst, v)),
                             Op::Failed(d) => {
                                 result.diags.extend(d);
-                                result.outcomes.insert(inst.clone(), Outcome::Failed);
+                                result.outcomes.insert(inst.clone().into(), Outcome::Failed);
                                 failed_nodes.insert(node.clone(), format!("{inst} could not be planned"));
                             }
                             op => cloud.push((inst, op)),
                         }
                     }
+                    // The old object of a create_before_destroy replacement
+                    // is deposed, durably, before the new one is created: a
+                    // crash from here on leaves both in state.
+                    for (inst, op) in &cloud {
+                        if !matches!(
+                            op,
+                            Op::Apply {
+                                action: Action::CreateThenDelete,
+                                ..
+                            }
+                        ) {
+                            continue;
+                        }
+                        if let Some(key) = state.depose(inst) {
+                            pending_journal.push(JournalEntry::Depose {
+                                address: inst.to_string(),
+                                deposed: key.clone(),
+                            });
+                            deposing.insert(inst.clone(), key);
+                        }
+                    }
+                    if let Err(e) = journal.append(&pending_journal) {
+                        result
+                            .diags
+                            .push(Diagnostic::error("Cannot write the state journal").with_detail(e.to_string()));
+                    }
+                    pending_journal.clear();
                     kept.insert(o.clone(), Kept { modules, values: keep });
                     let sem = &semaphore;
                     let node2 = node.clone();
@@ -209,46 +256,44 @@ pub async fn apply(
                 }
                 Node::Delete(inst) => {
                     // A create-before-destroy replacement's new object is at
-                    // the address by now: what is deleted is the old one the
-                    // plan saw, not what state holds.
-                    let deposed = changes
-                        .get(inst)
-                        .filter(|c| c.action == Action::CreateThenDelete)
-                        .and_then(|c| c.before.clone());
-                    let Some(prior) = deposed.or_else(|| state.resources.get(inst).map(|r| r.value.clone())) else {
-                        result.outcomes.insert(inst.clone(), Outcome::Deleted);
+                    // the address by now: what is deleted is the old one,
+                    // deposed before the create.
+                    let prior = match changes.get(inst).map(|c| c.action) {
+                        Some(Action::CreateThenDelete) => deposing
+                            .get(inst)
+                            .and_then(|k| state.deposed.get(&(inst.clone(), k.clone()))),
+                        _ => state.resources.get(inst),
+                    };
+                    let Some(prior) = prior.map(|r| r.value.clone()) else {
+                        result.outcomes.insert(inst.clone().into(), Outcome::Deleted);
                         release(&node, &dependents, &mut waiting, &mut ready);
                         continue;
                     };
-                    let sem = &semaphore;
-                    let inst = inst.clone();
-                    let node2 = node.clone();
-                    running.push(
-                        async move {
-                            let _permit = sem.acquire().await;
-                            let r = match provider.resolve(Mode::Managed, &inst.resource.type_name) {
-                                Some((p, schema)) => {
-                                    let unconfigured = ProviderConfig::default();
-                                    p.apply(ApplyRequest {
-                                        schema,
-                                        provider: &unconfigured,
-                                        prior: Some(&prior),
-                                        planned: None,
-                                        now,
-                                    })
-                                    .await
-                                }
-                                None => Default::default(),
-                            };
-                            let res = if r.diags.has_errors() {
-                                Err(r.diags.into())
-                            } else {
-                                Ok(Value::null())
-                            };
-                            (node2, vec![(inst, Action::Delete, res)])
-                        }
-                        .boxed(),
-                    );
+                    running.push(delete::run(
+                        provider,
+                        &semaphore,
+                        node.clone(),
+                        inst.clone(),
+                        prior,
+                        now,
+                    ));
+                }
+                Node::DeleteDeposed(inst, key) => {
+                    let Some(prior) = state.deposed.get(&(inst.clone(), key.clone())).map(|r| r.value.clone()) else {
+                        result
+                            .outcomes
+                            .insert(ObjectAddr::deposed(inst.clone(), key.clone()), Outcome::Deleted);
+                        release(&node, &dependents, &mut waiting, &mut ready);
+                        continue;
+                    };
+                    running.push(delete::run(
+                        provider,
+                        &semaphore,
+                        node.clone(),
+                        inst.clone(),
+                        prior,
+                        now,
+                    ));
                 }
             }
         }
@@ -264,20 +309,32 @@ pub async fn apply(
                 .filter(|(_, action, _)| *action != Action::Delete)
                 .filter_map(|(inst, _, r)| Some((inst.clone(), r.as_ref().ok()?.clone())))
                 .collect();
-            let ok = record(
-                &node,
-                results,
-                &changes,
-                &mut state,
-                &mut values,
-                &mut kept,
-                &mut pending_journal,
-                config,
-                &mut result,
-            );
+            let ok = match &node {
+                Node::Object(_) => record(
+                    &node,
+                    results,
+                    &changes,
+                    &mut state,
+                    &mut values,
+                    &mut kept,
+                    &mut deposing,
+                    &mut pending_journal,
+                    config,
+                    &mut result,
+                ),
+                _ => delete::record(
+                    &node,
+                    results,
+                    &mut state,
+                    &mut deposing,
+                    &mut pending_journal,
+                    config,
+                    &mut result,
+                ),
+            };
             let held = match &node {
                 Node::Object(o) => postconditions(&eval, &values, o, &applied, &mut result.diags),
-                Node::Delete(_) => true,
+                _ => true,
             };
             if !ok || !held {
                 failed_nodes.insert(node.clone(), format!("{} failed", node_name(&node)));
@@ -335,6 +392,7 @@ fn node_name(n: &Node) -> String {
     match n {
         Node::Object(o) => o.to_string(),
         Node::Delete(i) => format!("destroying {i}"),
+        Node::DeleteDeposed(i, k) => format!("destroying {}", ObjectAddr::deposed(i.clone(), k.clone())),
     }
 }
 
@@ -346,19 +404,20 @@ fn failed_dependency(node: &Node, deps: &HashMap<Node, Vec<Node>>, failed: &Hash
 }
 
 fn skip(node: &Node, why: &str, changes: &HashMap<&Instance, &ResourceChange>, result: &mut ApplyResult) {
-    let mut mark = |i: &Instance| {
+    let mut mark = |o: ObjectAddr| {
         result
             .outcomes
-            .entry(i.clone())
+            .entry(o)
             .or_insert_with(|| Outcome::Skipped(why.to_string()));
     };
     match node {
-        Node::Delete(i) => mark(i),
+        Node::Delete(i) => mark(i.clone().into()),
+        Node::DeleteDeposed(i, k) => mark(ObjectAddr::deposed(i.clone(), k.clone())),
         Node::Object(o) => {
             let Some(r) = o.config_resource() else { return };
             for (i, c) in changes {
                 if i.config_resource() == r && !matches!(c.action, Action::NoOp | Action::Delete) {
-                    mark(i);
+                    mark((*i).clone().into());
                 }
             }
         }
@@ -393,24 +452,29 @@ fn build_graph(
         deps.insert(Node::Object(o.clone()), d);
     }
     let deleting: Vec<&ResourceChange> = plan.changes.iter().filter(|c| c.action.deletes()).collect();
+    let delete_node = |c: &ResourceChange| match &c.deposed {
+        Some(k) => Node::DeleteDeposed(c.addr.clone(), k.clone()),
+        None => Node::Delete(c.addr.clone()),
+    };
     for c in &deleting {
-        deps.entry(Node::Delete(c.addr.clone())).or_default();
+        deps.entry(delete_node(c)).or_default();
     }
     let resource_node = |i: &Instance| Node::Object(Object::new(i.module.path(), Item::Resource(i.resource.clone())));
     for c in &deleting {
-        let del = Node::Delete(c.addr.clone());
+        let del = delete_node(c);
         let this = c.addr.config_resource().to_string();
         // Destroy what depends on it first.
         for other in &deleting {
-            let theirs = state
-                .resources
-                .get(&other.addr)
-                .map(|r| &r.dependencies)
-                .unwrap_or(&other.dependencies);
+            let theirs = match other.deposed {
+                Some(_) => &other.dependencies,
+                None => state
+                    .resources
+                    .get(&other.addr)
+                    .map(|r| &r.dependencies)
+                    .unwrap_or(&other.dependencies),
+            };
             if other.addr != c.addr && theirs.contains(&this) {
-                deps.entry(del.clone())
-                    .or_default()
-                    .push(Node::Delete(other.addr.clone()));
+                deps.entry(del.clone()).or_default().push(delete_node(other));
             }
         }
         // Update what depended on it (so it lets go) before destroying it.
@@ -425,6 +489,10 @@ fn build_graph(
         }
         let own = resource_node(&c.addr);
         match c.action {
+            // A deposed object goes after its instance's current object is
+            // created or changed, as the delete of a create_before_destroy
+            // replacement does.
+            Action::Delete if c.deposed.is_some() && deps.contains_key(&own) => deps.entry(del).or_default().push(own),
             Action::DeleteThenCreate if deps.contains_key(&own) => deps.entry(own).or_default().push(del),
             Action::CreateThenDelete if deps.contains_key(&own) => deps.entry(del).or_default().push(own),
             _ => {}
@@ -649,8 +717,8 @@ fn postconditions(
     held
 }
 
-/// Records one node's results in values, state and the journal batch.
-/// Returns whether everything succeeded.
+/// Records one resource node's results in values, state and the journal
+/// batch. Returns whether everything succeeded.
 #[allow(clippy::too_many_arguments)]
 fn record(
     node: &Node,
@@ -659,6 +727,7 @@ fn record(
     state: &mut State,
     values: &mut Values,
     kept: &mut HashMap<Object, Kept>,
+    deposing: &mut HashMap<Instance, DeposedKey>,
     journal: &mut Vec<JournalEntry>,
     config: &Config,
     result: &mut ApplyResult,
@@ -672,18 +741,6 @@ fn record(
     };
     for (inst, action, res) in results {
         match res {
-            // The old object of a create-before-destroy replacement is gone;
-            // the new one stays at the address, and the replacement is done.
-            Ok(_)
-                if action == Action::Delete
-                    && changes.get(&inst).is_some_and(|c| c.action == Action::CreateThenDelete) => {}
-            Ok(_) if action == Action::Delete => {
-                state.resources.remove(&inst);
-                journal.push(JournalEntry::Remove {
-                    address: inst.to_string(),
-                });
-                result.finish(inst, Outcome::Deleted);
-            }
             Ok(v) => {
                 let dependencies = changes.get(&inst).map(|c| c.dependencies.clone()).unwrap_or_default();
                 let rs = ResourceState {
@@ -718,6 +775,7 @@ fn record(
                     continue;
                 }
                 ok = false;
+                let left_something = left.is_some();
                 if let Some(v) = left {
                     let dependencies = changes.get(&inst).map(|c| c.dependencies.clone()).unwrap_or_default();
                     let rs = ResourceState {
@@ -729,6 +787,20 @@ fn record(
                     journal.push(JournalEntry::Set(Box::new(encode_resource(&inst, &rs))));
                     state.resources.insert(inst.clone(), rs);
                 }
+                // A create_before_destroy replacement whose create left
+                // nothing: the old object is current again, as if nothing
+                // had been tried. When the create left a (tainted) object,
+                // the old one stays deposed, as Terraform keeps it.
+                if action == Action::CreateThenDelete && !left_something {
+                    if let Some(key) = deposing.remove(&inst) {
+                        if state.restore_deposed(&inst, &key) {
+                            journal.push(JournalEntry::Restore {
+                                address: inst.to_string(),
+                                deposed: key,
+                            });
+                        }
+                    }
+                }
                 for mut diag in diags {
                     diag.summary = format!("{inst}: {}", diag.summary);
                     if let Some(res) = config.resource_of(&inst) {
@@ -736,9 +808,7 @@ fn record(
                     }
                     result.diags.push(diag);
                 }
-                if action != Action::Delete {
-                    collected.push((inst.clone(), Value::unknown()));
-                }
+                collected.push((inst.clone(), Value::unknown()));
                 result.finish(inst, Outcome::Failed);
             }
         }
@@ -758,3 +828,7 @@ fn record(
     }
     ok
 }
+
+mod delete;
+#[cfg(test)]
+mod tests;

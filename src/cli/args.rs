@@ -152,6 +152,10 @@ pub enum SimCommand {
     List,
     /// Print one resource's ARM JSON.
     Show { id: String },
+    /// Create or replace a resource with an ARM PUT of a JSON body, e.g. a
+    /// management lock: RG_ID/providers/Microsoft.Authorization/locks/keep
+    /// '{"properties": {"level": "CanNotDelete"}}'.
+    Put { id: String, body: String },
     /// Change a resource with an ARM PATCH (a JSON merge patch), e.g. '{"tags": {"env": "prod"}}'.
     Patch { id: String, patch: String },
     /// Delete a resource (and what is under it) with an ARM DELETE.

@@ -229,11 +229,12 @@ pub fn begin(
 pub fn same_cloud(session: &Session, state: &State, cloud: &CloudArgs) -> Result<(), Diagnostic> {
     let here = session.cloud.identity();
     match &state.cloud {
-        Some(recorded) if recorded != &here && !state.resources.is_empty() && !cloud.allow_cloud_change => Err(
+        // Deposed objects count: they exist too, and are destroyed by the next apply.
+        Some(recorded) if recorded != &here && state.has_objects() && !cloud.allow_cloud_change => Err(
             Diagnostic::error("The state belongs to another cloud")
                 .with_detail(format!(
                     "the state's {} objects live in {recorded}, but aksplan is pointed at {here}",
-                    state.resources.len()
+                    state.resources.len() + state.deposed.len()
                 ))
                 .with_help("point aksplan at that cloud (--cloud, ARM_SUBSCRIPTION_ID), or pass --allow-cloud-change if the move is deliberate"),
         ),

@@ -53,6 +53,16 @@ pub fn run(ctx: &Context, cmd: &SimCommand) -> i32 {
             }
             Err(e) => arm_failure(ctx, e),
         },
+        SimCommand::Put { id, body } => {
+            let body: serde_json::Value = match serde_json::from_str(body) {
+                Ok(b) => b,
+                Err(e) => return fail(ctx, Diagnostic::error("Invalid JSON body").with_detail(e.to_string())),
+            };
+            match sim.handle(&request(Method::Put, id, Some(body))) {
+                Ok(_) => exit::OK,
+                Err(e) => arm_failure(ctx, e),
+            }
+        }
         SimCommand::Patch { id, patch } => {
             let body: serde_json::Value = match serde_json::from_str(patch) {
                 Ok(b) => b,

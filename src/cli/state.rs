@@ -1,6 +1,10 @@
 //! Reading and editing state: `output`, `show`, `state list|show|rm|mv`,
 //! `force-unlock`. Sensitive values are never printed, except one output
-//! asked for by name with --raw or --json.
+//! asked for by name with --raw or --json. Deposed objects (see
+//! [`crate::state::deposed`]) are shown as Terraform shows them: `show`
+//! prints each as `# addr: (deposed object KEY)`, `state list` lists their
+//! instance once, `state show` shows only current objects, and `state rm`
+//! and `state mv` take an instance whole, deposed objects with it.
 
 use super::args::{LockArgs, OutputArgs, ShowArgs, StateCommand};
 use super::session::lock_error;
@@ -150,8 +154,14 @@ pub fn show(ctx: &Context, args: &ShowArgs) -> i32 {
         outln!("The state is empty. Nothing is managed yet.");
         return exit::OK;
     }
-    for (addr, r) in &state.resources {
-        outln!("{}", render::resource_state(&ctx.catalog, addr, &r.type_name, &r.value));
+    let mut objects: Vec<_> = state.resources.iter().map(|(a, r)| (a, None, r)).collect();
+    objects.extend(state.deposed.iter().map(|((a, k), r)| (a, Some(k), r)));
+    objects.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    for (addr, key, r) in objects {
+        outln!(
+            "{}",
+            render::resource_state(&ctx.catalog, addr, key, &r.type_name, &r.value)
+        );
     }
     if !state.outputs.is_empty() {
         outln!("Outputs:\n");
@@ -201,7 +211,13 @@ pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
                 Ok(s) => s,
                 Err(code) => return code,
             };
-            for addr in state.resources.keys() {
+            // Each instance once, whether it has a current object, deposed ones, or both.
+            let instances: std::collections::BTreeSet<&Instance> = state
+                .resources
+                .keys()
+                .chain(state.deposed.keys().map(|(i, _)| i))
+                .collect();
+            for addr in instances {
                 outln!("{addr}");
             }
             exit::OK
@@ -219,10 +235,17 @@ pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
                 Some(r) => {
                     out!(
                         "{}",
-                        render::resource_state(&ctx.catalog, &addr, &r.type_name, &r.value)
+                        render::resource_state(&ctx.catalog, &addr, None, &r.type_name, &r.value)
                     );
                     exit::OK
                 }
+                None if state.has_instance(&addr) => fail(
+                    ctx,
+                    Diagnostic::error("No current object").with_detail(format!(
+                        "{addr} has only deposed objects, left over from a partially-failed replacement; \
+                         `aksplan show` shows them, and the next plan destroys them"
+                    )),
+                ),
                 None => fail(
                     ctx,
                     Diagnostic::error("No such resource instance").with_detail(format!("{addr} is not in the state")),
@@ -239,9 +262,12 @@ pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
             }
             edit(ctx, lock, "state rm", |state| {
                 for a in &addrs {
-                    if state.resources.remove(a).is_none() {
-                        return Err(Diagnostic::error("No such resource instance")
-                            .with_detail(format!("{a} is not in the state")));
+                    // The instance goes whole: its deposed objects with it.
+                    if let (None, deposed) = state.take_instance(a) {
+                        if deposed.is_empty() {
+                            return Err(Diagnostic::error("No such resource instance")
+                                .with_detail(format!("{a} is not in the state")));
+                        }
                     }
                     outln!("Removed {a} from the state; it still exists in the cloud.");
                 }
@@ -264,18 +290,20 @@ pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
             edit(ctx, lock, "state mv", |state| {
                 let moves = moves(state, &src, &dst)?;
                 for (_, to) in &moves {
-                    if state.resources.contains_key(to) && !moves.iter().any(|(f, _)| f == to) {
+                    if state.has_instance(to) && !moves.iter().any(|(f, _)| f == to) {
                         return Err(Diagnostic::error("Destination exists")
                             .with_detail(format!("{to} is already in the state")));
                     }
                 }
+                // Instances move whole: their deposed objects with them.
                 let taken: Vec<_> = moves
                     .iter()
-                    .filter_map(|(from, to)| state.resources.remove(from).map(|r| (from, to, r)))
+                    .map(|(from, to)| (from, to, state.take_instance(from)))
+                    .filter(|(_, _, t)| t.0.is_some() || !t.1.is_empty())
                     .collect();
-                for (from, to, r) in taken {
+                for (from, to, t) in taken {
                     outln!("Moved {from} to {to}.");
-                    state.resources.insert(to.clone(), r);
+                    state.put_instance(to, t);
                 }
                 Ok(())
             })

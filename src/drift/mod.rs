@@ -5,8 +5,11 @@
 //! cloud now differs from the configuration) and the accepted drift of an
 //! [`ignore::Ignore`] file. Values Azure never returns (write-only settings,
 //! kept in state as seals) cannot be compared and are listed as
-//! unverifiable, never as drift. Reading the cloud, timing and printing
-//! belong to the CLI.
+//! unverifiable, never as drift. Deposed objects (left over from a
+//! create_before_destroy replacement whose delete failed) are not drift:
+//! their planned destroy is not a difference from the configuration, and
+//! refresh does not report them changed or gone, as Terraform does not.
+//! Reading the cloud, timing and printing belong to the CLI.
 
 pub mod diff;
 pub mod ignore;
@@ -101,7 +104,7 @@ pub fn report(plan: &Plan, refreshed: &State, ignore: &Ignore) -> Report {
         }
     }
     for c in &plan.changes {
-        if matches!(c.action, Action::NoOp | Action::Read) {
+        if matches!(c.action, Action::NoOp | Action::Read) || c.deposed.is_some() {
             continue;
         }
         let paths: Vec<String> = match (&c.before, &c.after, c.action) {

@@ -238,6 +238,7 @@ pub fn plan(
             dependencies: r.dependencies.clone(),
             importing: None,
             moved_from: None,
+            deposed: None,
             create_before_destroy: false,
         });
     }
@@ -259,10 +260,13 @@ pub fn plan(
                 dependencies: r.dependencies.clone(),
                 importing: None,
                 moved_from: None,
+                deposed: None,
                 create_before_destroy: false,
             })
             .collect();
     }
+    // Deposed objects are destroyed in every plan.
+    changes.extend(super::deposed::changes(refreshed));
 
     if !opts.targets.is_empty() {
         let targeted_by = |c: &ResourceChange| opts.targets.iter().any(|t| t.contains(&c.addr));
@@ -293,7 +297,7 @@ pub fn plan(
     }
 
     for c in &changes {
-        if !c.action.deletes() {
+        if !c.action.deletes() || c.deposed.is_some() {
             continue;
         }
         let Some(res) = config.resource_of(&c.addr) else {
@@ -652,6 +656,7 @@ impl ResourceValues for Planner<'_> {
             dependencies: Vec::new(),
             importing: None,
             moved_from: None,
+            deposed: None,
             create_before_destroy: res.lifecycle.create_before_destroy,
         });
         if self.opts.destroy {
@@ -752,6 +757,7 @@ impl Planner<'_> {
                 dependencies: Vec::new(),
                 importing: None,
                 moved_from: None,
+                deposed: None,
                 create_before_destroy: false,
             });
             return crate::core::body::unknown_computed(&schema.block, config_value);

@@ -76,6 +76,9 @@ pub struct ChangeEntry {
     pub importing: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_from: Option<String>,
+    /// Set on the destroy of a deposed object: its key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposed: Option<crate::state::deposed::DeposedKey>,
 }
 
 /// A value with its type, as the plan file keeps it.
@@ -172,6 +175,7 @@ pub fn encode(plan: &Plan, sources: &crate::diag::Sources, tf_files: &[String], 
                 create_before_destroy: c.create_before_destroy,
                 importing: c.importing.clone(),
                 moved_from: c.moved_from.as_ref().map(ToString::to_string),
+                deposed: c.deposed.clone(),
             })
             .collect(),
     }
@@ -236,6 +240,7 @@ pub fn decode_changes(f: &PlanFile) -> Result<Vec<ResourceChange>, String> {
                     .map(str::parse::<Instance>)
                     .transpose()
                     .map_err(|e| e.to_string())?,
+                deposed: c.deposed.clone(),
             })
         })
         .collect()

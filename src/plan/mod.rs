@@ -2,10 +2,11 @@
 //!
 //! This module owns the plan's in-memory types ([`Plan`], [`ResourceChange`],
 //! [`Action`]), the diff engine that decides each instance's action
-//! ([`engine`]), the saved plan file ([`file`]) and the text renderer
-//! ([`render`]). The engine is pure: it takes the configuration's values,
+//! ([`engine`]), what is planned for deposed objects ([`deposed`]), the
+//! saved plan file ([`file`]) and the text renderer ([`render`]). The engine is pure: it takes the configuration's values,
 //! the refreshed state and a provider's planning function.
 
+pub mod deposed;
 pub mod engine;
 pub mod file;
 pub mod moves;
@@ -15,6 +16,7 @@ pub mod unplannable;
 
 use crate::addrs::Instance;
 use crate::lang::Value;
+use crate::state::deposed::DeposedKey;
 use crate::state::State;
 use indexmap::IndexMap;
 
@@ -119,6 +121,20 @@ pub struct ResourceChange {
     pub importing: Option<String>,
     /// The address it had in state, when a `moved` block moved it.
     pub moved_from: Option<Instance>,
+    /// Set when the change is to one of the instance's deposed objects (a
+    /// destroy), not to its current object.
+    pub deposed: Option<DeposedKey>,
+}
+
+impl ResourceChange {
+    /// Which object the change is to: the instance's current object, or,
+    /// for the destroy of a deposed one, that one.
+    pub fn object(&self) -> crate::state::deposed::ObjectAddr {
+        crate::state::deposed::ObjectAddr {
+            instance: self.addr.clone(),
+            deposed: self.deposed.clone(),
+        }
+    }
 }
 
 /// A resource changed or deleted outside aksplan, seen by refresh.

@@ -49,8 +49,10 @@ pub fn apply(moves: &[Move], state: &mut State) -> (HashMap<Instance, Instance>,
             );
             continue;
         }
-        if let Some(r) = state.resources.remove(&from) {
-            state.resources.insert(to.clone(), r);
+        // The instance moves whole: its deposed objects with it.
+        let taken = state.take_instance(&from);
+        if taken.0.is_some() {
+            state.put_instance(&to, taken);
             moved.insert(to, from);
         }
     }
@@ -122,6 +124,20 @@ mod tests {
         );
         let new: Instance = "azurerm_resource_group.new".parse().unwrap();
         assert_eq!(moved[&new].to_string(), "azurerm_resource_group.old");
+    }
+
+    #[test]
+    fn deposed_objects_move_with_their_instance() {
+        let moves = [mv("azurerm_resource_group.a", "azurerm_resource_group.b")];
+        let mut s = state(&["azurerm_resource_group.a"]);
+        let a: Instance = "azurerm_resource_group.a".parse().unwrap();
+        let key = s.depose(&a).unwrap();
+        s.resources
+            .insert(a.clone(), s.deposed[&(a.clone(), key.clone())].clone());
+        apply(&moves, &mut s);
+        let b: Instance = "azurerm_resource_group.b".parse().unwrap();
+        assert_eq!(addrs(&s), vec!["azurerm_resource_group.b"]);
+        assert!(s.deposed.contains_key(&(b, key)), "{:?}", s.deposed.keys());
     }
 
     #[test]

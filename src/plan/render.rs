@@ -2,7 +2,8 @@
 //! place, `-/+` replace (with `# forces replacement` on the attribute that
 //! forces it), `-` destroy (with why), `<=` read. Unknown values show as
 //! `(known after apply)`, sensitive ones as `(sensitive value)`, multi-line
-//! strings are diffed line by line.
+//! strings are diffed line by line. A deposed object is named as Terraform
+//! names it: `azurerm_x.y (deposed object 1a2b3c4d)`.
 
 use super::{Action, Drift, OutputChange, Plan, Reason, ResourceChange};
 use crate::addrs::{Instance, InstanceKey, Mode};
@@ -194,9 +195,19 @@ pub fn change(c: &ResourceChange, style: Style<'_>, out: &mut String) {
         Some(Reason::ReplaceTriggered(_)) => "will be replaced due to changes in replace_triggered_by",
         _ => what,
     };
-    let _ = writeln!(out, "  {} {what}", style.bold(&format!("# {}", c.addr)));
+    let name = match &c.deposed {
+        Some(k) => format!("{} (deposed object {k})", c.addr),
+        None => c.addr.to_string(),
+    };
+    let _ = writeln!(out, "  {} {what}", style.bold(&format!("# {name}")));
     if let Some(r) = reason_text(c) {
         let _ = writeln!(out, "  # {r}");
+    }
+    if c.deposed.is_some() {
+        let _ = writeln!(
+            out,
+            "  # (left over from a partially-failed replacement of this instance)"
+        );
     }
     if let Some(from) = &c.moved_from {
         let _ = writeln!(out, "  # (moved from {from})");
@@ -568,9 +579,18 @@ pub fn inline(v: &Value) -> String {
     v.to_string()
 }
 
-/// A resource as recorded in state, for `state show` and `show`.
-pub fn resource_state(schemas: &dyn SchemaSource, addr: &Instance, type_name: &str, value: &Value) -> String {
-    let mut out = format!("# {addr}:\n{} {{\n", resource_header(addr));
+/// A resource as recorded in state, for `state show` and `show`, headed
+/// `# azurerm_x.y:`, or, for a deposed object, `# azurerm_x.y: (deposed
+/// object 1a2b3c4d)`, as Terraform heads it.
+pub fn resource_state(
+    schemas: &dyn SchemaSource,
+    addr: &Instance,
+    deposed: Option<&crate::state::deposed::DeposedKey>,
+    type_name: &str,
+    value: &Value,
+) -> String {
+    let note = deposed.map(|k| format!(" (deposed object {k})")).unwrap_or_default();
+    let mut out = format!("# {addr}:{note}\n{} {{\n", resource_header(addr));
     let block = schemas.schema(addr.resource.mode, type_name).map(|s| &s.block);
     let empty = BlockSchema::default();
     state_body(block.unwrap_or(&empty), value, 4, &mut out);

@@ -50,8 +50,10 @@ pub fn prepare(config: &Config, mut state: State, reach: &Reach<'_>, refresh_it:
     let mut refreshed = if refresh_it {
         refresh(reach, state)
     } else {
+        let mut state = engine::conform_state(state, reach.providers);
+        super::deposed::conform(&mut state, reach.providers);
         Refreshed {
-            state: engine::conform_state(state, reach.providers),
+            state,
             ..Refreshed::default()
         }
     };
@@ -62,20 +64,28 @@ pub fn prepare(config: &Config, mut state: State, reach: &Reach<'_>, refresh_it:
 
 /// Takes out of the state what `removed` blocks with `destroy = false`
 /// name: they are not refreshed, planned or destroyed, and the plan shows
-/// each as forgotten.
+/// each as forgotten (with their deposed objects, as Terraform forgets them).
 fn forget(config: &Config, state: &mut State) -> Vec<super::ResourceChange> {
     let targets = crate::config::moved::forgotten(config);
-    let gone: Vec<Instance> = state
+    let mut gone: Vec<Instance> = state
         .resources
         .keys()
+        .chain(state.deposed.keys().map(|(i, _)| i))
         .filter(|i| targets.iter().any(|t| t.contains(i)))
         .cloned()
         .collect();
-    gone.into_iter()
-        .filter_map(|addr| {
-            let r = state.resources.remove(&addr)?;
-            Some(super::ResourceChange {
-                addr,
+    gone.sort();
+    gone.dedup();
+    let mut out = Vec::new();
+    for addr in gone {
+        let (current, deposed) = state.take_instance(&addr);
+        let objects = current
+            .map(|r| (None, r))
+            .into_iter()
+            .chain(deposed.into_iter().map(|(k, r)| (Some(k), r)));
+        for (key, r) in objects {
+            out.push(super::ResourceChange {
+                addr: addr.clone(),
                 type_name: r.type_name,
                 action: super::Action::Forget,
                 reasons: Vec::new(),
@@ -86,18 +96,29 @@ fn forget(config: &Config, state: &mut State) -> Vec<super::ResourceChange> {
                 create_before_destroy: false,
                 importing: None,
                 moved_from: None,
-            })
-        })
-        .collect()
+                deposed: key,
+            });
+        }
+    }
+    out
 }
 
 /// Reads every resource in state from the cloud.
 pub fn refresh(reach: &Reach<'_>, state: State) -> Refreshed {
-    let state = engine::conform_state(state, reach.providers);
+    let mut state = engine::conform_state(state, reach.providers);
+    super::deposed::conform(&mut state, reach.providers);
     let now = std::time::SystemTime::now();
-    reach
+    let mut refreshed = reach
         .runtime
-        .block_on(engine::refresh(reach.providers, state, reach.parallelism, now))
+        .block_on(engine::refresh(reach.providers, state, reach.parallelism, now));
+    let d = reach.runtime.block_on(super::deposed::refresh(
+        reach.providers,
+        &mut refreshed.state,
+        reach.parallelism,
+        now,
+    ));
+    refreshed.diags.extend(d);
+    refreshed
 }
 
 /// Plans against state already refreshed (or taken as recorded).
@@ -144,11 +165,16 @@ pub fn plan_refreshed(
         }
     }
     for dr in drift.iter().filter(|d| d.after.is_none()) {
-        if let Some(c) = plan.changes.iter_mut().find(|c| c.addr == dr.addr) {
+        if let Some(c) = plan
+            .changes
+            .iter_mut()
+            .find(|c| c.addr == dr.addr && c.deposed.is_none())
+        {
             c.reasons.push(Reason::DeletedOutside);
         }
     }
-    for c in plan.changes.iter_mut() {
+    // What moved and what is imported are current objects.
+    for c in plan.changes.iter_mut().filter(|c| c.deposed.is_none()) {
         c.moved_from = moved.get(&c.addr).cloned();
         if let Some((id, value)) = importing.get(&c.addr) {
             c.importing = Some(id.clone());

@@ -292,6 +292,8 @@ pub fn check_plan(config: &Config, plan: &Plan, facts: CloudFacts) -> Diagnostic
     let mut subjects: Vec<Subject> = plan
         .changes
         .iter()
+        // A deposed object's destroy was decided with its replacement.
+        .filter(|c| c.deposed.is_none())
         .filter_map(|c| {
             let prior = plan.prior_state.resources.get(&c.addr).map(|r| &r.value);
             let value = c.after.as_ref().or(prior)?;

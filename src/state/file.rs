@@ -18,6 +18,11 @@
 //!       "sensitive_attributes": [["configuration_protected_settings"]],
 //!       "dependencies": ["azurerm_virtual_network.this"],
 //!       "status": "tainted"
+//!     },
+//!     {
+//!       "address": "azurerm_resource_group.rg",
+//!       "deposed": "1a2b3c4d",
+//!       ...
 //!     }
 //!   ],
 //!   "outputs": { "cluster_id": { "value": "...", "sensitive": false } }
@@ -25,10 +30,17 @@
 //! ```
 //!
 //! `status` is there only for a resource whose creation failed part way.
+//! `deposed` is there only for a deposed object (see [`super::deposed`]):
+//! the old object of a create_before_destroy replacement whose delete has
+//! not succeeded, kept under its instance's address with its key (eight
+//! hexadecimal digits), after that instance's current object if it has
+//! one. A file without any `deposed` (as every file before it was added)
+//! reads as before: every entry is a current object.
 //! Sensitive attribute values are stored (the state file is a secret, mode
 //! 0600), and their paths listed so that every view hides them. Journal
 //! entries (see `store`) use the same resource shape.
 
+use super::deposed::{DeposedKey, ObjectAddr};
 use super::{OutputState, ResourceState, State};
 use crate::addrs::{Instance, InstanceKey, Mode, Resource};
 use crate::lang::Value;
@@ -75,6 +87,9 @@ pub struct ResourceEntry {
     /// `"tainted"` when its creation failed part way, as Terraform writes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Set on a deposed object: its key. Absent on the current object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposed: Option<DeposedKey>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -140,7 +155,13 @@ pub fn mark_paths(mut v: Value, paths: &[Vec<Json>]) -> Value {
     v
 }
 
+/// The entry of an instance's current object.
 pub fn encode_resource(addr: &Instance, r: &ResourceState) -> ResourceEntry {
+    encode_object(addr, None, r)
+}
+
+/// The entry of one object: current (`deposed` of `None`) or deposed.
+pub fn encode_object(addr: &Instance, deposed: Option<&DeposedKey>, r: &ResourceState) -> ResourceEntry {
     ResourceEntry {
         address: addr.to_string(),
         module: (!addr.module.is_root()).then(|| addr.module.to_string()),
@@ -157,10 +178,12 @@ pub fn encode_resource(addr: &Instance, r: &ResourceState) -> ResourceEntry {
         sensitive_attributes: sensitive_paths(&r.value),
         dependencies: r.dependencies.clone(),
         status: r.tainted.then(|| "tainted".to_string()),
+        deposed: deposed.cloned(),
     }
 }
 
-pub fn decode_resource(e: ResourceEntry) -> Result<(Instance, ResourceState), String> {
+/// Reads one entry: which object it is, and the object.
+pub fn decode_resource(e: ResourceEntry) -> Result<(ObjectAddr, ResourceState), String> {
     let resource = Resource {
         mode: e.mode,
         type_name: e.type_name.clone(),
@@ -180,7 +203,10 @@ pub fn decode_resource(e: ResourceEntry) -> Result<(Instance, ResourceState), St
         .map_err(|err: crate::addrs::ParseError| format!("{}: bad module: {}", e.address, err.reason))?;
     let value = mark_paths(e.attributes, &e.sensitive_attributes);
     Ok((
-        Instance { module, resource, key },
+        ObjectAddr {
+            instance: Instance { module, resource, key },
+            deposed: e.deposed,
+        },
         ResourceState {
             type_name: e.type_name.clone(),
             value,
@@ -196,7 +222,7 @@ pub fn encode(state: &State) -> StateFile {
         serial: state.serial,
         lineage: state.lineage.clone(),
         cloud: state.cloud.clone(),
-        resources: state.resources.iter().map(|(a, r)| encode_resource(a, r)).collect(),
+        resources: encode_objects(state),
         outputs: state
             .outputs
             .iter()
@@ -213,6 +239,16 @@ pub fn encode(state: &State) -> StateFile {
     }
 }
 
+/// Every object's entry: each instance's current object, then its deposed
+/// ones by key.
+fn encode_objects(state: &State) -> Vec<ResourceEntry> {
+    let mut objects: Vec<(&Instance, Option<&DeposedKey>, &ResourceState)> =
+        state.resources.iter().map(|(a, r)| (a, None, r)).collect();
+    objects.extend(state.deposed.iter().map(|((a, k), r)| (a, Some(k), r)));
+    objects.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    objects.into_iter().map(|(a, k, r)| encode_object(a, k, r)).collect()
+}
+
 pub fn decode(f: StateFile) -> Result<State, String> {
     if f.version != VERSION {
         return Err(format!(
@@ -221,15 +257,20 @@ pub fn decode(f: StateFile) -> Result<State, String> {
         ));
     }
     let mut resources = BTreeMap::new();
+    let mut deposed = BTreeMap::new();
     for e in f.resources {
         let (addr, r) = decode_resource(e)?;
-        resources.insert(addr, r);
+        match addr.deposed {
+            None => resources.insert(addr.instance, r),
+            Some(k) => deposed.insert((addr.instance, k), r),
+        };
     }
     Ok(State {
         serial: f.serial,
         lineage: f.lineage,
         cloud: f.cloud,
         resources,
+        deposed,
         outputs: f
             .outputs
             .into_iter()
@@ -290,6 +331,69 @@ mod tests {
             vec![vec![Json::from("configuration_protected_settings")]]
         );
         assert_eq!(entry.index_key, Some(Json::from("flux")));
+    }
+
+    fn rg(id: &str) -> ResourceState {
+        ResourceState {
+            type_name: "azurerm_resource_group".into(),
+            value: Value::Object(Map::from([("id".into(), Value::string(id))])),
+            dependencies: vec![],
+            tainted: false,
+        }
+    }
+
+    #[test]
+    fn deposed_objects_round_trip_after_their_current_object() {
+        let a = Resource::managed("azurerm_resource_group", "a").instance(InstanceKey::None);
+        let b = Resource::managed("azurerm_resource_group", "b").instance(InstanceKey::None);
+        let mut s = State::new();
+        s.resources.insert(a.clone(), rg("/rg-a-old"));
+        let k = s.depose(&a).unwrap();
+        s.resources.insert(a.clone(), rg("/rg-a-new"));
+        // An instance may have only deposed objects.
+        s.deposed
+            .insert((b.clone(), DeposedKey::parse("0000000f").unwrap()), rg("/rg-b-old"));
+        let f = encode(&s);
+        let shape: Vec<(&str, Option<&str>)> = f
+            .resources
+            .iter()
+            .map(|e| (e.address.as_str(), e.deposed.as_ref().map(DeposedKey::as_str)))
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                ("azurerm_resource_group.a", None),
+                ("azurerm_resource_group.a", Some(k.as_str())),
+                ("azurerm_resource_group.b", Some("0000000f")),
+            ]
+        );
+        let text = serde_json::to_string_pretty(&f).unwrap();
+        assert_eq!(text.matches("\"deposed\"").count(), 2, "{text}");
+        let back = decode(serde_json::from_str(&text).unwrap()).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.deposed[&(a, k)], rg("/rg-a-old"));
+    }
+
+    #[test]
+    fn a_file_without_deposed_objects_reads_as_before() {
+        // As aksplan wrote it before deposed objects existed.
+        let text = r#"{"version": 1, "serial": 2, "lineage": "l", "resources": [
+            {"address": "azurerm_resource_group.a", "mode": "managed", "type": "azurerm_resource_group",
+             "name": "a", "id": "/rg", "attributes": {"id": "/rg"}}], "outputs": {}}"#;
+        let s = decode(serde_json::from_str(text).unwrap()).unwrap();
+        assert_eq!(s.resources.len(), 1);
+        assert!(s.deposed.is_empty());
+        let again = serde_json::to_string(&encode(&s)).unwrap();
+        assert!(!again.contains("deposed"), "{again}");
+    }
+
+    #[test]
+    fn a_malformed_deposed_key_is_an_error_that_says_so() {
+        let text = r#"{"version": 1, "serial": 2, "lineage": "l", "resources": [
+            {"address": "azurerm_resource_group.a", "mode": "managed", "type": "azurerm_resource_group",
+             "name": "a", "attributes": {}, "deposed": "OLD"}]}"#;
+        let e = serde_json::from_str::<StateFile>(text).unwrap_err().to_string();
+        assert!(e.contains("eight lowercase hexadecimal digits"), "{e}");
     }
 
     #[test]

@@ -8,7 +8,13 @@
 //!   batches), so saving after every resource costs O(1), not a rewrite of
 //!   the whole state. Loading replays a journal left by an interrupted run;
 //!   the next full write removes it.
+//! - A create_before_destroy replacement journals `depose` (the current
+//!   object moves aside as deposed) before its create starts, so that a
+//!   crash at any point leaves both the old and the new object in state;
+//!   `restore` undoes it when the create fails and leaves nothing. Each is
+//!   one line, so it is replayed whole or not at all.
 
+use super::deposed::DeposedKey;
 use super::file::{self, ResourceEntry};
 use super::State;
 use crate::addrs::Instance;
@@ -29,14 +35,19 @@ pub struct StateStore {
 #[serde(rename_all = "snake_case")]
 pub enum JournalEntry {
     /// The state the journal continues: its lineage and serial.
-    Base {
-        lineage: String,
-        serial: u64,
-    },
+    Base { lineage: String, serial: u64 },
+    /// An object as it is now (current, or deposed when the entry says so).
     Set(Box<ResourceEntry>),
+    /// An object is gone: the current one, or the deposed one with this key.
     Remove {
         address: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        deposed: Option<DeposedKey>,
     },
+    /// The current object at `address` moved aside as deposed object `deposed`.
+    Depose { address: String, deposed: DeposedKey },
+    /// Deposed object `deposed` is current again (its replacement failed).
+    Restore { address: String, deposed: DeposedKey },
 }
 
 impl StateStore {
@@ -101,12 +112,30 @@ impl StateStore {
                 }
                 JournalEntry::Set(e) => {
                     let (addr, r) = file::decode_resource(*e)?;
-                    state.resources.insert(addr, r);
+                    match addr.deposed {
+                        None => state.resources.insert(addr.instance, r),
+                        Some(k) => state.deposed.insert((addr.instance, k), r),
+                    };
                     replayed = true;
                 }
-                JournalEntry::Remove { address } => {
+                JournalEntry::Remove { address, deposed } => {
                     if let Ok(addr) = address.parse::<Instance>() {
-                        state.resources.remove(&addr);
+                        match deposed {
+                            None => state.resources.remove(&addr),
+                            Some(k) => state.deposed.remove(&(addr, k)),
+                        };
+                        replayed = true;
+                    }
+                }
+                JournalEntry::Depose { address, deposed } => {
+                    if let Ok(addr) = address.parse::<Instance>() {
+                        state.depose_as(&addr, deposed);
+                        replayed = true;
+                    }
+                }
+                JournalEntry::Restore { address, deposed } => {
+                    if let Ok(addr) = address.parse::<Instance>() {
+                        state.restore_deposed(&addr, &deposed);
                         replayed = true;
                     }
                 }
@@ -287,8 +316,77 @@ mod tests {
         assert_eq!(store.load().unwrap(), loaded);
         // A journal whose base is another state is not applied twice.
         let mut j = store.journal(&s).unwrap();
-        j.append(&[JournalEntry::Remove { address: a.to_string() }]).unwrap();
+        j.append(&[JournalEntry::Remove {
+            address: a.to_string(),
+            deposed: None,
+        }])
+        .unwrap();
         assert!(store.load().unwrap().resources.contains_key(&a));
+    }
+
+    /// The journal lines of a create_before_destroy replacement, as apply
+    /// writes them: wherever a crash cuts the journal, the state loaded
+    /// holds the old object (current or deposed) and, once its create is
+    /// recorded, the new one.
+    #[test]
+    fn a_replacement_cut_short_anywhere_keeps_both_objects() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StateStore::in_dir(dir.path());
+        let a = Resource::managed("azurerm_resource_group", "a").instance(crate::addrs::InstanceKey::None);
+        let mut s = State::new();
+        s.resources.insert(a.clone(), rs("/old"));
+        store.write(&mut s).unwrap();
+        let k = DeposedKey::parse("1a2b3c4d").unwrap();
+        let lines = [
+            JournalEntry::Depose {
+                address: a.to_string(),
+                deposed: k.clone(),
+            },
+            JournalEntry::Set(Box::new(file::encode_resource(&a, &rs("/new")))),
+            JournalEntry::Remove {
+                address: a.to_string(),
+                deposed: Some(k.clone()),
+            },
+        ];
+        let ids = |s: &State| {
+            let mut ids: Vec<String> = s.resources.values().map(|r| r.id().unwrap_or("").to_string()).collect();
+            ids.extend(s.deposed.values().map(|r| format!("deposed {}", r.id().unwrap_or(""))));
+            ids
+        };
+        let mut seen = Vec::new();
+        for n in 0..=lines.len() {
+            let mut j = store.journal(&s).unwrap();
+            for line in lines.iter().take(n) {
+                j.append(std::slice::from_ref(line)).unwrap();
+            }
+            drop(j);
+            seen.push(ids(&store.load().unwrap()));
+            std::fs::remove_file(store.journal_path()).unwrap();
+        }
+        assert_eq!(
+            seen,
+            vec![
+                vec!["/old".to_string()],
+                vec!["deposed /old".to_string()],
+                vec!["/new".to_string(), "deposed /old".to_string()],
+                vec!["/new".to_string()],
+            ]
+        );
+        // A create that failed and left nothing puts the old object back.
+        let mut j = store.journal(&s).unwrap();
+        j.append(&[
+            JournalEntry::Depose {
+                address: a.to_string(),
+                deposed: k.clone(),
+            },
+            JournalEntry::Restore {
+                address: a.to_string(),
+                deposed: k,
+            },
+        ])
+        .unwrap();
+        drop(j);
+        assert_eq!(ids(&store.load().unwrap()), vec!["/old".to_string()]);
     }
 
     #[test]

@@ -191,6 +191,10 @@ fn change(schemas: &dyn SchemaSource, c: &ResourceChange, prior: Option<&Value>)
     if let Some(from) = &c.moved_from {
         m.insert("previous_address".into(), json!(from.to_string()));
     }
+    // The destroy of a deposed object names its key, as Terraform's does.
+    if let Some(k) = &c.deposed {
+        m.insert("deposed".into(), json!(k.as_str()));
+    }
     m.insert("change".into(), Json::Object(change));
     if let Some(r) = action_reason(c) {
         m.insert("action_reason".into(), json!(r));
@@ -395,12 +399,19 @@ pub fn plan_json(plan: &Plan, config: &Config, diags: &Diagnostics, sources: &So
             Some((&c.addr, resource_values(&*config.schemas, &c.addr, after)))
         })
         .collect();
-    let prior_resources: Vec<(&Instance, Json)> = plan
+    let mut prior_resources: Vec<(&Instance, Json)> = plan
         .prior_state
         .resources
         .iter()
         .map(|(a, r)| (a, resource_values(&*config.schemas, a, &r.value)))
         .collect();
+    // Deposed objects follow their instance's current object, with their key.
+    for ((a, k), r) in &plan.prior_state.deposed {
+        let mut v = resource_values(&*config.schemas, a, &r.value);
+        v["deposed_key"] = json!(k.as_str());
+        let at = prior_resources.partition_point(|(b, _)| *b <= a);
+        prior_resources.insert(at, (a, v));
+    }
     let mut output_changes = Map::new();
     let mut planned_outputs = Map::new();
     for o in &plan.outputs {

@@ -136,7 +136,7 @@ pub fn render_within(
         head.push_str(title);
         for c in destructive {
             let reason = why(c);
-            let mut line = format!("- {} `{}`", symbol(c), c.addr);
+            let mut line = format!("- {} `{}`", symbol(c), c.object());
             if !reason.is_empty() {
                 let _ = write!(line, ": {reason}");
             }
@@ -186,7 +186,7 @@ pub fn render_within(
         budget.take(title);
         head.push_str(title);
         for c in &changes {
-            let row = format!("| {} | `{}` | {} |\n", symbol(c), c.addr, cell(&why(c)));
+            let row = format!("| {} | `{}` | {} |\n", symbol(c), c.object(), cell(&why(c)));
             if budget.take(&row) {
                 head.push_str(&row);
             } else {
@@ -201,7 +201,7 @@ pub fn render_within(
         let block = format!(
             "\n<details><summary>{} <code>{}</code></summary>\n\n{}\n</details>\n",
             symbol(c),
-            c.addr,
+            c.object(),
             diff_block(c, schemas)
         );
         if budget.take(&block) {

@@ -3,7 +3,9 @@
 //! It behaves like Azure Resource Manager for the supported types: ids built
 //! and compared the way ARM does, a child refused when its parent does not
 //! exist (ParentResourceNotFound), a change refused to a property Azure cannot
-//! change in place, and what Azure computes filled in (provisioning state,
+//! change in place, a delete (or, under a ReadOnly lock, a write) refused
+//! under a management lock (ScopeLocked),
+//! and what Azure computes filled in (provisioning state,
 //! fresh GUIDs for principals, a cluster's FQDN and node resource group).
 //! The per-type rules live in [`rules`], which subscriptions exist in
 //! [`subscriptions`]. It knows nothing of azurerm.
@@ -337,6 +339,70 @@ mod tests {
         assert_eq!(s.handle(&req(Method::Delete, &id, None)).unwrap().status, 204);
         let e = s.handle(&req(Method::Get, &id, None)).unwrap_err();
         assert_eq!((e.status, e.code.as_str()), (404, "ResourceGroupNotFound"));
+    }
+
+    #[test]
+    fn a_management_lock_refuses_deletes_until_it_is_removed() {
+        let (_d, s) = sim();
+        let put = |id: &str, body: Json| s.handle(&req(Method::Put, id, Some(body))).unwrap();
+        let (locked, other) = (rg("rg-locked"), rg("rg-free"));
+        put(&locked, json!({"location": "westeurope"}));
+        put(&other, json!({"location": "westeurope"}));
+        let vnet = format!("{locked}/providers/Microsoft.Network/virtualNetworks/v");
+        put(
+            &vnet,
+            json!({"location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}),
+        );
+        let lock = format!("{vnet}/providers/Microsoft.Authorization/locks/keep");
+        put(&lock, json!({"properties": {"level": "CanNotDelete"}}));
+        // The locked resource, and the group its delete would take along.
+        for id in [&vnet, &locked] {
+            let e = s.handle(&req(Method::Delete, id, None)).unwrap_err();
+            assert_eq!((e.status, e.code.as_str()), (409, "ScopeLocked"), "{id}");
+            assert!(e.message.contains(&format!("locked: '{vnet}'")), "{}", e.message);
+        }
+        assert!(s.store.get(&vnet).unwrap().is_some());
+        // CanNotDelete lets it change.
+        put(
+            &vnet,
+            json!({"location": "westeurope", "tags": {"a": "b"}, "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}),
+        );
+        // What the lock does not cover is deleted; the lock itself can be.
+        assert_eq!(s.handle(&req(Method::Delete, &other, None)).unwrap().status, 200);
+        assert_eq!(s.handle(&req(Method::Delete, &lock, None)).unwrap().status, 200);
+        assert_eq!(s.handle(&req(Method::Delete, &locked, None)).unwrap().status, 200);
+    }
+
+    #[test]
+    fn a_read_only_lock_refuses_writes_under_it_too() {
+        let (_d, s) = sim();
+        let group = rg("rg-ro");
+        let body =
+            json!({"location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}});
+        s.handle(&req(Method::Put, &group, Some(json!({"location": "westeurope"}))))
+            .unwrap();
+        let lock = format!("{group}/providers/Microsoft.Authorization/locks/ro");
+        s.handle(&req(
+            Method::Put,
+            &lock,
+            Some(json!({"properties": {"level": "ReadOnly"}})),
+        ))
+        .unwrap();
+        let vnet = format!("{group}/providers/Microsoft.Network/virtualNetworks/v");
+        let e = s.handle(&req(Method::Put, &vnet, Some(body.clone()))).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (409, "ScopeLocked"));
+        assert!(e.message.contains("cannot perform write operation"), "{}", e.message);
+        let e = s.handle(&req(Method::Delete, &group, None)).unwrap_err();
+        assert!(e.message.contains("cannot perform delete operation"), "{}", e.message);
+        // Elsewhere, writes go on.
+        s.handle(&req(
+            Method::Put,
+            &rg("rg-other"),
+            Some(json!({"location": "westeurope"})),
+        ))
+        .unwrap();
+        s.handle(&req(Method::Delete, &lock, None)).unwrap();
+        assert_eq!(s.handle(&req(Method::Put, &vnet, Some(body))).unwrap().status, 201);
     }
 
     #[test]

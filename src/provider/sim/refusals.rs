@@ -317,6 +317,80 @@ pub fn extension(doc: &Json) -> Result<(), ArmError> {
     Ok(())
 }
 
+/// Whether `id` is `scope` or lies under it (case-insensitively, as ARM compares ids).
+fn at_or_under(id: &str, scope: &str) -> bool {
+    let (id, scope) = (id.to_lowercase(), scope.trim_end_matches('/').to_lowercase());
+    id == scope || id.starts_with(&format!("{scope}/"))
+}
+
+const LOCKS: &str = "Microsoft.Authorization/locks";
+
+/// The management locks in the store: each one's scope (what it is on) and
+/// whether it is ReadOnly (else CanNotDelete).
+fn locks(sim: &SimClient) -> Result<Vec<(String, bool)>, ArmError> {
+    let mut out = Vec::new();
+    for doc in sim.store.all().map_err(super::io_error)? {
+        let id = str_at(&doc, "id").unwrap_or("");
+        if !arm::resource_type(id).eq_ignore_ascii_case(LOCKS) {
+            continue;
+        }
+        let level = str_at(&doc, "properties.level").unwrap_or("");
+        let read_only = level.eq_ignore_ascii_case("ReadOnly");
+        if let (Some(scope), true) = (
+            arm::parent_id(id),
+            read_only || level.eq_ignore_ascii_case("CanNotDelete"),
+        ) {
+            out.push((scope, read_only));
+        }
+    }
+    Ok(out)
+}
+
+fn scope_locked(id: &str, operation: &str, scope: &str) -> ArmError {
+    ArmError::new(
+        409,
+        "ScopeLocked",
+        format!(
+            "The scope '{id}' cannot perform {operation} operation because following scope(s) are locked: \
+             '{scope}'. Please remove the lock and try again."
+        ),
+    )
+}
+
+/// Management locks (`Microsoft.Authorization/locks`), as Azure applies
+/// them until they are removed (409 ScopeLocked): a CanNotDelete or ReadOnly
+/// lock refuses the delete of what it is on, of everything under it, and of
+/// anything whose delete would take it along (a resource group with a
+/// locked resource in it). Locks themselves can always be deleted.
+pub fn delete_locked(sim: &SimClient, id: &str) -> Result<(), ArmError> {
+    if arm::resource_type(id).eq_ignore_ascii_case(LOCKS) {
+        return Ok(());
+    }
+    match locks(sim)?
+        .into_iter()
+        .find(|(scope, _)| at_or_under(id, scope) || at_or_under(scope, id))
+    {
+        Some((scope, _)) => Err(scope_locked(id, "delete", &scope)),
+        None => Ok(()),
+    }
+}
+
+/// A ReadOnly lock also refuses every create and change (PUT, PATCH) of
+/// what it is on and of everything under it, locks aside. (What it refuses
+/// of POST actions, such as listing credentials, is not simulated.)
+pub fn write_locked(sim: &SimClient, id: &str) -> Result<(), ArmError> {
+    if arm::resource_type(id).eq_ignore_ascii_case(LOCKS) {
+        return Ok(());
+    }
+    match locks(sim)?
+        .into_iter()
+        .find(|(scope, read_only)| *read_only && at_or_under(id, scope))
+    {
+        Some((scope, _)) => Err(scope_locked(id, "write", &scope)),
+        None => Ok(()),
+    }
+}
+
 /// A subnet a cluster uses cannot be deleted.
 pub fn subnet_delete(sim: &SimClient, id: &str) -> Result<(), ArmError> {
     for doc in sim.store.all().map_err(super::io_error)? {

@@ -174,6 +174,7 @@ fn bad_request(code: &str, message: impl Into<String>) -> ArmError {
 
 /// The document Azure keeps after a PUT of `body` on `id`.
 pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) -> Result<Json, ArmError> {
+    refusals::write_locked(sim, id)?;
     let rtype = arm::resource_type(id);
     let mut doc = body;
     let stored_id = existing
@@ -311,6 +312,7 @@ pub fn on_get(sim: &SimClient, id: &str, mut doc: Json) -> Result<Json, ArmError
 }
 
 pub fn on_delete(sim: &SimClient, id: &str, _doc: &Json) -> Result<(), ArmError> {
+    refusals::delete_locked(sim, id)?;
     if arm::resource_type(id).eq_ignore_ascii_case("Microsoft.Network/virtualNetworks/subnets") {
         refusals::subnet_delete(sim, id)?;
     }
