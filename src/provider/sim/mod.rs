@@ -15,6 +15,7 @@
 //! another subscription (a peering's remote network, a cluster's subnet or
 //! identity), found by id as in Azure.
 
+mod kinds;
 mod lists;
 mod refusals;
 mod registrations;

@@ -188,13 +188,19 @@ pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) ->
     if let Some(loc) = doc.get("location").and_then(Json::as_str) {
         doc["location"] = json!(arm::normalize_location(loc));
     }
+    let kind = super::kinds::kind(&rtype);
     if let Some(existing) = existing {
-        for rule in immutables(&rtype) {
-            if let (Some(old), Some(new)) = (at(existing, rule.path), at(&doc, rule.path)) {
+        let theirs = kind.map_or(&[][..], |k| k.immutable());
+        let rules = immutables(&rtype)
+            .iter()
+            .map(|r| (r.path, r.code))
+            .chain(theirs.iter().copied());
+        for (path, code) in rules {
+            if let (Some(old), Some(new)) = (at(existing, path), at(&doc, path)) {
                 if !same(old, new) {
-                    let prop = rule.path.rsplit('.').next().unwrap_or(rule.path);
+                    let prop = path.rsplit('.').next().unwrap_or(path);
                     return Err(bad_request(
-                        rule.code,
+                        code,
                         format!("Changing property '{prop}' from {old} to {new} is not allowed on '{id}'."),
                     ));
                 }
@@ -272,7 +278,11 @@ pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) ->
             refusals::extension(&doc)?;
             extension(id, &mut doc, existing)?
         }
-        _ => {}
+        _ => {
+            if let Some(k) = kind {
+                k.on_put(sim, id, &mut doc, existing)?;
+            }
+        }
     }
     props(&mut doc).insert("provisioningState".into(), json!("Succeeded"));
     Ok(doc)
@@ -311,12 +321,15 @@ pub fn on_get(sim: &SimClient, id: &str, mut doc: Json) -> Result<Json, ArmError
     Ok(doc)
 }
 
-pub fn on_delete(sim: &SimClient, id: &str, _doc: &Json) -> Result<(), ArmError> {
+pub fn on_delete(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {
     refusals::delete_locked(sim, id)?;
     if arm::resource_type(id).eq_ignore_ascii_case("Microsoft.Network/virtualNetworks/subnets") {
         refusals::subnet_delete(sim, id)?;
     }
-    Ok(())
+    match super::kinds::kind(&arm::resource_type(id)) {
+        Some(k) => k.on_delete(sim, id, doc),
+        None => Ok(()),
+    }
 }
 
 pub fn on_post(id: &str, action: &str, doc: &Json) -> Result<ArmResponse, ArmError> {
@@ -337,11 +350,15 @@ pub fn on_post(id: &str, action: &str, doc: &Json) -> Result<ArmResponse, ArmErr
                 }]}),
             })
         }
-        _ => Err(ArmError::new(
-            404,
-            "InvalidResourceType",
-            format!("The action '{action}' is not supported on '{id}'."),
-        )),
+        _ => super::kinds::kind(&rtype)
+            .and_then(|k| k.on_post(id, action, doc))
+            .unwrap_or_else(|| {
+                Err(ArmError::new(
+                    404,
+                    "InvalidResourceType",
+                    format!("The action '{action}' is not supported on '{id}'."),
+                ))
+            }),
     }
 }
 
