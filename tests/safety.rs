@@ -336,7 +336,8 @@ fn targeting_plans_the_target_alone_and_a_targeted_destroy_takes_its_dependents(
 }
 
 #[test]
-fn a_default_node_pool_change_that_needs_a_rotation_is_refused_at_plan_not_a_cluster_replacement() {
+fn a_default_node_pool_change_that_needs_a_rotation_is_refused_at_plan_without_a_temporary_name_and_never_a_cluster_replacement(
+) {
     let dir = common::example("aks-basic");
     assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
     let larger = [
@@ -369,10 +370,18 @@ fn a_default_node_pool_change_that_needs_a_rotation_is_refused_at_plan_not_a_clu
         ),
     )
     .unwrap();
+    // With a temporary name, the cluster is updated in place and the pool rotated.
     let plan = run(dir.path(), &args);
-    assert_eq!(plan.code, 1, "{}", plan.stdout);
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
     assert!(
-        plan.stderr.contains("aksplan does not rotate node pools yet"),
+        plan.stdout
+            .contains("azurerm_kubernetes_cluster.this will be updated in-place"),
+        "{}",
+        plan.stdout
+    );
+    assert!(!plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+    assert!(
+        plan.stderr.contains("The default node pool will be rotated"),
         "{}",
         plan.stderr
     );

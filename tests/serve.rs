@@ -133,17 +133,25 @@ impl Drop for Served {
 }
 
 /// The resource ids the state in `dir` holds.
+/// The Azure resources a state manages: each resource's id, and a
+/// cluster's default node pool, which AKS keeps as an agent pool resource.
 fn state_ids(served: &Served, dir: &Path) -> Vec<String> {
     let r = served.run(dir, &["show", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let state: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let mut ids: Vec<String> = state["resources"]
+    let managed = state["resources"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["mode"] == "managed" && r["type"] != "azurerm_resource_provider_registration")
-        .filter_map(|r| r["id"].as_str().map(str::to_lowercase))
-        .collect();
+        .filter(|r| r["mode"] == "managed" && r["type"] != "azurerm_resource_provider_registration");
+    let mut ids: Vec<String> = Vec::new();
+    for r in managed {
+        let Some(id) = r["id"].as_str() else { continue };
+        ids.push(id.to_lowercase());
+        if let Some(pool) = r["attributes"]["default_node_pool"][0]["name"].as_str() {
+            ids.push(format!("{id}/agentPools/{pool}").to_lowercase());
+        }
+    }
     ids.sort();
     ids
 }

@@ -16,6 +16,7 @@ pub mod convention;
 mod coverage;
 pub mod mapper;
 pub mod plan;
+mod rotate;
 pub mod types;
 
 use super::arm::{ArmClient, ArmError, ArmRequest, Method};
@@ -149,6 +150,9 @@ impl<C: ArmClient> Azurerm<C> {
         let hooks = types::hooks(&schema.name);
         let mut body = mapper::to_arm(&schema.block, planned);
         hooks.to_arm(planned, &mut body);
+        if let Some((prior, rotation)) = prior.and_then(|p| Some((p, hooks.rotation(schema, p, planned)?))) {
+            return self.put_rotating(schema, prior, planned, body, &rotation, sub).await;
+        }
         let (method, body) = match prior.and(hooks.patch(&body)) {
             Some(patch) => (Method::Patch, patch),
             None => (Method::Put, body),
@@ -264,7 +268,7 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
         let planned = plan::plan(req.schema, req.prior, req.config, self.subscription(req.provider));
         let mut diags = match req.prior {
             Some(prior) if planned.replace_paths.is_empty() => {
-                types::hooks(&req.schema.name).check_plan(prior, &planned.value)
+                types::hooks(&req.schema.name).check_plan(req.schema, prior, &planned.value)
             }
             _ => Diagnostics::new(),
         };

@@ -18,7 +18,9 @@ pub fn plan(schema: &Schema, prior: Option<&Value>, config: &Value, subscription
     let hooks = super::types::hooks(&schema.name);
     let mut config = config.clone();
     hooks.before_plan(&mut config, prior, subscription);
-    let (mut value, replace) = planning::plan(&schema.block, prior, &config, |v, replace| hooks.in_place(v, replace));
+    let (mut value, replace) = planning::plan(&schema.block, prior, &config, |v, replace| {
+        hooks.replacements(prior, v, replace)
+    });
     let keep_prior_id = prior.is_some() && replace.is_empty();
     let id = match (keep_prior_id, prior.and_then(|p| p.get("id"))) {
         (true, Some(id)) if !id.is_null() => id.clone(),

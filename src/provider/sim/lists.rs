@@ -82,7 +82,9 @@ pub fn list(sim: &SimClient, c: &Collection) -> Result<ArmResponse, ArmError> {
                         || arm::parent_id(&id(d)).is_some_and(|p| arm::ids_equal(&p, parent)))
             }
         })
-        .collect();
+        // Each as a GET answers it (a cluster with its pools).
+        .map(|d| super::rules::on_get(sim, &id(&d), d))
+        .collect::<Result<_, _>>()?;
     Ok(ArmResponse {
         status: 200,
         body: json!({ "value": value }),

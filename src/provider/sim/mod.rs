@@ -15,6 +15,7 @@
 //! another subscription (a peering's remote network, a cluster's subnet or
 //! identity), found by id as in Azure.
 
+mod agent_pools;
 mod kinds;
 mod lists;
 mod refusals;
@@ -133,6 +134,9 @@ impl SimClient {
                 _ => Err(subscriptions::refuse_change(path)),
             };
         }
+        if matches!(req.method, Method::Put | Method::Patch | Method::Delete) {
+            agent_pools::adopt(self, path)?;
+        }
         match req.method {
             Method::Get => self.get(path),
             Method::Put => self.put(path, req.body.clone().unwrap_or(Json::Null)),
@@ -155,13 +159,28 @@ impl SimClient {
         if let Some(c) = lists::collection(id) {
             return lists::list(self, &c);
         }
-        match self.store.get(id).map_err(io_error)? {
+        let stored = match self.store.get(id).map_err(io_error)? {
+            Some(doc) => Some(doc),
+            None if agent_pools::is_pool(id) => agent_pools::held_pool(self, id)?,
+            None => None,
+        };
+        match stored {
             Some(doc) => Ok(ArmResponse {
                 status: 200,
                 body: rules::on_get(self, id, doc)?,
             }),
             None => Err(not_found(id)),
         }
+    }
+
+    /// Stores what a PUT or PATCH made, and answers with it as a GET would:
+    /// a cluster's pools are kept as pool resources.
+    fn save(&self, id: &str, mut doc: Json) -> Result<Json, ArmError> {
+        if agent_pools::is_cluster(id) {
+            agent_pools::store_profiles(self, id, &mut doc)?;
+        }
+        self.store.put(id, &doc).map_err(io_error)?;
+        rules::on_get(self, id, doc)
     }
 
     fn put(&self, id: &str, body: Json) -> Result<ArmResponse, ArmError> {
@@ -178,24 +197,29 @@ impl SimClient {
             }
         }
         registrations::check_namespace(self, id)?;
-        let existing = self.store.get(id).map_err(io_error)?;
+        let existing = match self.store.get(id).map_err(io_error)? {
+            Some(doc) => Some(rules::on_get(self, id, doc)?),
+            None => None,
+        };
         let doc = rules::on_put(self, id, body, existing.as_ref())?;
-        self.store.put(id, &doc).map_err(io_error)?;
         Ok(ArmResponse {
             status: if existing.is_some() { 200 } else { 201 },
-            body: doc,
+            body: self.save(id, doc)?,
         })
     }
 
     fn patch(&self, id: &str, patch: Json) -> Result<ArmResponse, ArmError> {
-        let Some(mut doc) = self.store.get(id).map_err(io_error)? else {
+        let Some(doc) = self.store.get(id).map_err(io_error)? else {
             return Err(not_found(id));
         };
+        let mut doc = rules::on_get(self, id, doc)?;
         let existing = doc.clone();
         merge_patch(&mut doc, &patch);
         let doc = rules::on_put(self, id, doc, Some(&existing))?;
-        self.store.put(id, &doc).map_err(io_error)?;
-        Ok(ArmResponse { status: 200, body: doc })
+        Ok(ArmResponse {
+            status: 200,
+            body: self.save(id, doc)?,
+        })
     }
 
     fn delete(&self, id: &str) -> Result<ArmResponse, ArmError> {

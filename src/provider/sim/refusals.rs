@@ -391,23 +391,28 @@ pub fn write_locked(sim: &SimClient, id: &str) -> Result<(), ArmError> {
     }
 }
 
-/// A subnet a cluster uses cannot be deleted.
+/// A subnet a cluster uses (for its API server, or one of its pools for
+/// nodes or pods) cannot be deleted.
 pub fn subnet_delete(sim: &SimClient, id: &str) -> Result<(), ArmError> {
     for doc in sim.store.all().map_err(super::io_error)? {
-        let cid = str_at(&doc, "id").unwrap_or("");
-        if !arm::resource_type(cid).eq_ignore_ascii_case("Microsoft.ContainerService/managedClusters") {
-            continue;
-        }
+        let did = str_at(&doc, "id").unwrap_or("");
+        let cid = match super::agent_pools::is_pool(did) {
+            true => arm::parent_id(did).unwrap_or_default(),
+            false if super::agent_pools::is_cluster(did) => did.to_string(),
+            false => continue,
+        };
         let uses = |p: &str| {
             doc.pointer(p)
                 .and_then(Json::as_str)
                 .is_some_and(|s| arm::ids_equal(s, id))
         };
+        // A cluster document of before holds its own pools.
         let pools = at(&doc, "properties.agentPoolProfiles")
             .and_then(Json::as_array)
             .map_or(0, Vec::len);
         let in_pools = (0..pools).any(|i| uses(&format!("/properties/agentPoolProfiles/{i}/vnetSubnetID")));
-        if in_pools || uses("/properties/apiServerAccessProfile/subnetId") {
+        let pool_uses = uses("/properties/vnetSubnetID") || uses("/properties/podSubnetID");
+        if in_pools || pool_uses || uses("/properties/apiServerAccessProfile/subnetId") {
             return Err(ArmError::new(
                 400,
                 "InUseSubnetCannotBeDeleted",

@@ -2,7 +2,7 @@
 //! properties that cannot change in place, and computed values. Error codes
 //! and messages are ARM's.
 
-use super::{refusals, SimClient, SUBSCRIPTION, TENANT};
+use super::{agent_pools, refusals, SimClient, SUBSCRIPTION, TENANT};
 use crate::config::tables;
 use crate::provider::arm::{self, ArmError, ArmResponse};
 use base64::Engine as _;
@@ -73,6 +73,7 @@ fn immutables(rtype: &str) -> &'static [Immutable] {
                 code: "PropertyChangeNotAllowed",
             },
         ],
+        // What a pool is built with: changed by a new pool (azurerm rotates one).
         "microsoft.containerservice/managedclusters/agentpools" => &[
             Immutable {
                 path: "properties.vmSize",
@@ -87,7 +88,27 @@ fn immutables(rtype: &str) -> &'static [Immutable] {
                 code: "PropertyChangeNotAllowed",
             },
             Immutable {
+                path: "properties.podSubnetID",
+                code: "PropertyChangeNotAllowed",
+            },
+            Immutable {
                 path: "properties.scaleSetPriority",
+                code: "PropertyChangeNotAllowed",
+            },
+            Immutable {
+                path: "properties.maxPods",
+                code: "PropertyChangeNotAllowed",
+            },
+            Immutable {
+                path: "properties.osDiskSizeGB",
+                code: "PropertyChangeNotAllowed",
+            },
+            Immutable {
+                path: "properties.osDiskType",
+                code: "PropertyChangeNotAllowed",
+            },
+            Immutable {
+                path: "properties.availabilityZones",
                 code: "PropertyChangeNotAllowed",
             },
         ],
@@ -172,6 +193,29 @@ fn bad_request(code: &str, message: impl Into<String>) -> ArmError {
     ArmError::new(400, code, message)
 }
 
+/// A change to a property the type cannot change in place, refused with
+/// Azure's error.
+pub fn refuse_immutable_change(id: &str, existing: &Json, doc: &Json) -> Result<(), ArmError> {
+    let rtype = arm::resource_type(id);
+    let theirs = super::kinds::kind(&rtype).map_or(&[][..], |k| k.immutable());
+    let rules = immutables(&rtype)
+        .iter()
+        .map(|r| (r.path, r.code))
+        .chain(theirs.iter().copied());
+    for (path, code) in rules {
+        if let (Some(old), Some(new)) = (at(existing, path), at(doc, path)) {
+            if !same(old, new) {
+                let prop = path.rsplit('.').next().unwrap_or(path);
+                return Err(bad_request(
+                    code,
+                    format!("Changing property '{prop}' from {old} to {new} is not allowed on '{id}'."),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The document Azure keeps after a PUT of `body` on `id`.
 pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) -> Result<Json, ArmError> {
     refusals::write_locked(sim, id)?;
@@ -190,22 +234,7 @@ pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) ->
     }
     let kind = super::kinds::kind(&rtype);
     if let Some(existing) = existing {
-        let theirs = kind.map_or(&[][..], |k| k.immutable());
-        let rules = immutables(&rtype)
-            .iter()
-            .map(|r| (r.path, r.code))
-            .chain(theirs.iter().copied());
-        for (path, code) in rules {
-            if let (Some(old), Some(new)) = (at(existing, path), at(&doc, path)) {
-                if !same(old, new) {
-                    let prop = path.rsplit('.').next().unwrap_or(path);
-                    return Err(bad_request(
-                        code,
-                        format!("Changing property '{prop}' from {old} to {new} is not allowed on '{id}'."),
-                    ));
-                }
-            }
-        }
+        refuse_immutable_change(id, existing, &doc)?;
     }
     match rtype.to_lowercase().as_str() {
         "microsoft.network/virtualnetworks" => {
@@ -235,6 +264,7 @@ pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) ->
         "microsoft.containerservice/managedclusters" => {
             cluster(sim, id, &mut doc, existing)?;
             refusals::cluster(sim, id, &doc, existing)?;
+            agent_pools::check_profiles(sim, id, &doc)?;
         }
         "microsoft.containerservice/managedclusters/agentpools" => {
             refusals::agent_pool(sim, id, &doc, existing)?;
@@ -289,34 +319,10 @@ pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) ->
 }
 
 /// What a GET shows beyond the stored document: a cluster lists every agent
-/// pool in `agentPoolProfiles`, separately created ones after its own, as
-/// AKS does.
-pub fn on_get(sim: &SimClient, id: &str, mut doc: Json) -> Result<Json, ArmError> {
-    if !arm::resource_type(id).eq_ignore_ascii_case("Microsoft.ContainerService/managedClusters") {
-        return Ok(doc);
-    }
-    let pools = sim.store.descendants(id).map_err(super::io_error)?;
-    let Some(profiles) = doc
-        .pointer_mut("/properties/agentPoolProfiles")
-        .and_then(Json::as_array_mut)
-    else {
-        return Ok(doc);
-    };
-    for pool in pools {
-        let pool_id = pool.get("id").and_then(Json::as_str).unwrap_or("");
-        if !arm::resource_type(pool_id).eq_ignore_ascii_case("Microsoft.ContainerService/managedClusters/agentPools") {
-            continue;
-        }
-        let name = arm::name_of(pool_id);
-        if profiles
-            .iter()
-            .any(|p| p.get("name").and_then(Json::as_str) == Some(name))
-        {
-            continue;
-        }
-        let mut profile = pool.get("properties").cloned().unwrap_or_else(|| json!({}));
-        profile["name"] = json!(name);
-        profiles.push(profile);
+/// pool in `agentPoolProfiles`, as AKS does.
+pub fn on_get(sim: &SimClient, id: &str, doc: Json) -> Result<Json, ArmError> {
+    if agent_pools::is_cluster(id) {
+        return agent_pools::with_profiles(sim, id, doc);
     }
     Ok(doc)
 }
@@ -325,6 +331,9 @@ pub fn on_delete(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> 
     refusals::delete_locked(sim, id)?;
     if arm::resource_type(id).eq_ignore_ascii_case("Microsoft.Network/virtualNetworks/subnets") {
         refusals::subnet_delete(sim, id)?;
+    }
+    if agent_pools::is_pool(id) {
+        agent_pools::check_delete(sim, id, doc)?;
     }
     match super::kinds::kind(&arm::resource_type(id)) {
         Some(k) => k.on_delete(sim, id, doc),

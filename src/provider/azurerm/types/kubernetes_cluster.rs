@@ -1,10 +1,12 @@
 //! `azurerm_kubernetes_cluster`: the default pool among all pools Azure
-//! lists, the critical-addons taint, API server VNet integration, the node
-//! resource group's id, and the kubeconfig from a credentials call.
+//! lists, its rotation (see [`rotation`]), the critical-addons taint, API
+//! server VNet integration, the node resource group's id, and the
+//! kubeconfig from a credentials call.
 
-use super::TypeHooks;
+use super::{force_new_if, rotation, TypeHooks};
 use crate::lang::value::Map;
 use crate::lang::Value;
+use crate::schema::{BlockSchema, Schema};
 use serde_json::{json, Value as Json};
 use std::borrow::Cow;
 
@@ -14,79 +16,41 @@ fn first<'v>(value: &'v Value, block: &str) -> Option<&'v Value> {
     value.get(block).and_then(Value::as_seq).and_then(<[Value]>::first)
 }
 
-/// Default node pool settings AKS cannot change in place: azurerm 4.x
-/// changes them by rotating the pool through `temporary_name_for_rotation`
-/// (a temporary system pool, the default pool deleted and created again).
-const ROTATED: [&str; 15] = [
-    "vm_size",
-    "zones",
-    "max_pods",
-    "os_disk_size_gb",
-    "os_disk_type",
-    "os_sku",
-    "vnet_subnet_id",
-    "pod_subnet_id",
-    "node_public_ip_enabled",
-    "host_encryption_enabled",
-    "fips_enabled",
-    "ultra_ssd_enabled",
-    "snapshot_id",
-    "kubelet_config",
-    "linux_os_config",
-];
+/// The default pool's schema, and its value before and after.
+fn pools<'v>(
+    schema: &'v Schema,
+    prior: &'v Value,
+    planned: &'v Value,
+) -> Option<(&'v BlockSchema, &'v Value, &'v Value)> {
+    let block = &schema.block.block_types.get("default_node_pool")?.block;
+    Some((
+        block,
+        first(prior, "default_node_pool")?,
+        first(planned, "default_node_pool")?,
+    ))
+}
 
 impl TypeHooks for Hooks {
-    /// A default node pool change that needs a rotation is refused at plan,
-    /// rather than planned as a replacement of the whole cluster: without
-    /// `temporary_name_for_rotation` as azurerm refuses it, and with it
-    /// because aksplan does not rotate node pools yet.
-    fn check_plan(&self, prior: &Value, planned: &Value) -> crate::diag::Diagnostics {
-        let (Some(before), Some(after)) = (first(prior, "default_node_pool"), first(planned, "default_node_pool"))
-        else {
-            return Default::default();
-        };
-        let changed: Vec<&str> = ROTATED
-            .iter()
-            .copied()
-            .filter(|k| match (before.get(k), after.get(k)) {
-                (Some(b), Some(a)) => a.is_wholly_known() && !b.same_as(a),
-                _ => false,
-            })
-            .collect();
-        if changed.is_empty() {
-            return Default::default();
+    /// A default node pool change AKS cannot make in place is refused
+    /// without `temporary_name_for_rotation`, as azurerm refuses it, and
+    /// said to rotate the pool with it, rather than planned as a
+    /// replacement of the whole cluster.
+    fn check_plan(&self, schema: &Schema, prior: &Value, planned: &Value) -> crate::diag::Diagnostics {
+        match pools(schema, prior, planned) {
+            Some((block, before, after)) => rotation::check(&rotation::DEFAULT_POOL, block, before, after),
+            None => Default::default(),
         }
-        let list = changed
-            .iter()
-            .map(|k| format!("default_node_pool.{k}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let rotation = after
-            .get("temporary_name_for_rotation")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty());
-        let d = match rotation {
-            None => crate::diag::Diagnostic::error("temporary_name_for_rotation must be specified")
-                .with_detail(format!(
-                    "AKS cannot change {list} of an existing default node pool in place: azurerm rotates the pool \
-                     through a temporary one, named by default_node_pool.temporary_name_for_rotation"
-                ))
-                .with_help("set temporary_name_for_rotation = \"tmp\" (any unused pool name) in default_node_pool"),
-            Some(_) => crate::diag::Diagnostic::error("aksplan does not rotate node pools yet")
-                .with_detail(format!(
-                    "changing {list} needs the default node pool rotated through a temporary pool, which aksplan \
-                     does not do yet; it refuses rather than replace the cluster"
-                ))
-                .with_help(
-                    "apply this change with terraform, or add a node pool with the new settings and move the workloads",
-                ),
-        };
-        d.into()
+    }
+
+    fn rotation(&self, schema: &Schema, prior: &Value, planned: &Value) -> Option<rotation::Rotation> {
+        let (block, before, after) = pools(schema, prior, planned)?;
+        rotation::needed(&rotation::DEFAULT_POOL, block, before, after)
     }
 
     /// `private_cluster_enabled` forces a replacement, except on a cluster
-    /// with API server VNet integration (rule VNET010).
-    fn in_place(&self, planned: &Value, replace: &mut Vec<String>) {
+    /// with API server VNet integration (rule VNET010); the rest is
+    /// azurerm's case by case (see [`force_new_if`]).
+    fn replacements(&self, prior: Option<&Value>, planned: &Value, replace: &mut Vec<String>) {
         let profile = first(planned, "api_server_access_profile");
         let integrated = profile
             .and_then(|p| p.get("virtual_network_integration_enabled"))
@@ -94,6 +58,9 @@ impl TypeHooks for Hooks {
             == Some(true);
         if integrated {
             replace.retain(|p| p != "private_cluster_enabled");
+        }
+        if let Some(prior) = prior {
+            force_new_if::cluster(prior, planned, replace);
         }
     }
 
@@ -108,19 +75,26 @@ impl TypeHooks for Hooks {
 
     /// Azure lists every agent pool in `agentPoolProfiles`, separately
     /// managed ones included, in no promised order: the default pool (the
-    /// one `prior` names, else the first System pool) is moved first.
+    /// one `prior` names; else its temporary pool, which a rotation that
+    /// failed part way leaves the cluster on; else the first System pool)
+    /// is moved first.
     fn normalize_arm<'a>(&self, doc: &'a Json, prior: Option<&Value>) -> Cow<'a, Json> {
         let Some(pools) = doc.pointer("/properties/agentPoolProfiles").and_then(Json::as_array) else {
             return Cow::Borrowed(doc);
         };
-        let named = prior
-            .and_then(|p| first(p, "default_node_pool"))
-            .and_then(|p| p.get("name"))
-            .and_then(Value::as_str);
+        let pool = prior.and_then(|p| first(p, "default_node_pool"));
+        let named = |k: &str| pool.and_then(|p| p.get(k)).and_then(Value::as_str);
         let field = |p: &Json, k: &str| p.get(k).and_then(Json::as_str).map(str::to_string);
-        let default = named
-            .and_then(|n| pools.iter().position(|p| field(p, "name").as_deref() == Some(n)))
-            .or_else(|| pools.iter().position(|p| field(p, "mode").as_deref() == Some("System")));
+        let system = |p: &Json| field(p, "mode").as_deref() == Some("System");
+        let position = |n: &str| pools.iter().position(|p| field(p, "name").as_deref() == Some(n));
+        let default = named("name")
+            .and_then(position)
+            .or_else(|| {
+                named("temporary_name_for_rotation")
+                    .and_then(position)
+                    .filter(|&i| system(&pools[i]))
+            })
+            .or_else(|| pools.iter().position(system));
         match default {
             Some(i) if i > 0 => {
                 let mut doc = doc.clone();

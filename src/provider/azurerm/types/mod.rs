@@ -7,15 +7,19 @@
 
 mod client_config;
 mod extension;
+mod force_new_if;
 mod inference_cluster;
 mod kubernetes_cluster;
+mod kubernetes_cluster_node_pool;
 pub mod registration;
 mod role_assignment;
 mod role_definition;
+pub mod rotation;
 mod subnet;
 
 use crate::addrs::Mode;
 use crate::lang::Value;
+use crate::schema::Schema;
 use serde_json::Value as Json;
 use std::borrow::Cow;
 
@@ -28,9 +32,11 @@ pub trait TypeHooks: Sync {
         let _ = (config, prior, subscription);
     }
 
-    /// Takes back replacements a type allows in place in a given case.
-    fn in_place(&self, planned: &Value, replace: &mut Vec<String>) {
-        let _ = (planned, replace);
+    /// Adjusts which changes force a replacement where the type decides
+    /// case by case (azurerm's `ForceNewIf`): `replace` holds the paths the
+    /// overlay forces; `prior` is `None` on a create.
+    fn replacements(&self, prior: Option<&Value>, planned: &Value, replace: &mut Vec<String>) {
+        let _ = (prior, planned, replace);
     }
 
     /// Adds to an ARM body what the overlay cannot say.
@@ -67,10 +73,17 @@ pub trait TypeHooks: Sync {
         let _ = (answer, value);
     }
 
-    /// What a plan of a change may not do, said before anything is sent.
-    fn check_plan(&self, prior: &Value, planned: &Value) -> crate::diag::Diagnostics {
-        let _ = (prior, planned);
+    /// What a plan of an in-place change may not do, said before anything
+    /// is sent, and what it will do that the diff does not show.
+    fn check_plan(&self, schema: &Schema, prior: &Value, planned: &Value) -> crate::diag::Diagnostics {
+        let _ = (schema, prior, planned);
         crate::diag::Diagnostics::new()
+    }
+
+    /// The node pool an in-place update rotates (see [`rotation`]), if any.
+    fn rotation(&self, schema: &Schema, prior: &Value, planned: &Value) -> Option<rotation::Rotation> {
+        let _ = (schema, prior, planned);
+        None
     }
 
     /// Why an object that exists must be replaced though its attributes
@@ -88,6 +101,7 @@ impl TypeHooks for Plain {}
 pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
     match type_name {
         "azurerm_kubernetes_cluster" => &kubernetes_cluster::Hooks,
+        "azurerm_kubernetes_cluster_node_pool" => &kubernetes_cluster_node_pool::Hooks,
         "azurerm_kubernetes_cluster_extension" | "azurerm_arc_kubernetes_cluster_extension" => &extension::Hooks,
         "azurerm_machine_learning_inference_cluster" => &inference_cluster::Hooks,
         "azurerm_role_assignment" => &role_assignment::Hooks,
