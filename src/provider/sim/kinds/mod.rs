@@ -40,6 +40,7 @@ pub trait Kind: Sync {
 }
 
 /// The behaviour of an ARM resource type (compared without case).
+#[allow(clippy::match_single_binding)] // until the first type registers
 pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
     match resource_type.to_ascii_lowercase().as_str() {
         _ => None,
