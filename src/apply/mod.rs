@@ -218,6 +218,7 @@ pub async fn apply(
                         continue;
                     };
                     let sem = &semaphore;
+                    let provider_config = eval.delete_provider_config(&plan.variables, inst);
                     let inst = inst.clone();
                     let node2 = node.clone();
                     running.push(
@@ -225,10 +226,9 @@ pub async fn apply(
                             let _permit = sem.acquire().await;
                             let r = match provider.resolve(Mode::Managed, &inst.resource.type_name) {
                                 Some((p, schema)) => {
-                                    let unconfigured = ProviderConfig::default();
                                     p.apply(ApplyRequest {
                                         schema,
-                                        provider: &unconfigured,
+                                        provider: &provider_config,
                                         prior: Some(&prior),
                                         planned: None,
                                         now,
