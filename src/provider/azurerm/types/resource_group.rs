@@ -111,12 +111,13 @@ pub async fn refuse_if_not_empty<C: ArmClient>(
 /// let the group take it along.
 fn refusal(id: &str, left: &[String], still_going: usize, flag: Flag, budget: Duration) -> Diagnostic {
     let name = crate::provider::arm::name_of(id);
+    let one = left.len() == 1;
     let mut detail = format!(
-        "Resource group {name:?} still holds {} resource{} that {} not deleted first. Deleting the group would delete {} with it, so it is left in place:",
+        "Resource group {name:?} still holds {} resource{} that {} not deleted before it. Azure would delete {} along with the group, so the group is left in place:",
         left.len(),
-        if left.len() == 1 { "" } else { "s" },
-        if left.len() == 1 { "was" } else { "were" },
-        if left.len() == 1 { "it" } else { "them" },
+        if one { "" } else { "s" },
+        if one { "was" } else { "were" },
+        if one { "it" } else { "them" },
     );
     for l in left.iter().take(NAMED) {
         detail.push_str(&format!("\n  - {l}"));
@@ -134,7 +135,7 @@ fn refusal(id: &str, left: &[String], still_going: usize, flag: Flag, budget: Du
     }
     detail.push_str(match flag.origin {
         Origin::Written => "\nThe provider block sets prevent_deletion_if_contains_resources = true.",
-        Origin::Default => "\nThis is azurerm's default (prevent_deletion_if_contains_resources).",
+        Origin::Default => "\nThe check is on by default (prevent_deletion_if_contains_resources), as in azurerm.",
         Origin::Unknown => "\nThe provider block's prevent_deletion_if_contains_resources could not be known for a delete (only literals and root variables are), so the default, true, applies.",
     });
     Diagnostic::error("Resource group still contains resources")
@@ -295,7 +296,7 @@ mod tests {
         let left = [res("a")];
         for (origin, says) in [
             (Origin::Written, "sets prevent_deletion_if_contains_resources = true"),
-            (Origin::Default, "azurerm's default"),
+            (Origin::Default, "on by default"),
             (Origin::Unknown, "could not be known"),
         ] {
             let d = refusal(RG, &left, 0, Flag { on: true, origin }, Duration::ZERO);
