@@ -302,7 +302,7 @@ mod tests {
             let d = refusal(RG, &left, 0, Flag { on: true, origin }, Duration::ZERO);
             assert!(d.detail.contains(says), "{}", d.detail);
             assert!(
-                d.detail.contains("1 resource that was not deleted first"),
+                d.detail.contains("1 resource that was not deleted before it"),
                 "{}",
                 d.detail
             );
