@@ -20,23 +20,24 @@ use rustc_hash::FxHashMap as HashMap;
 use std::time::SystemTime;
 use tokio::sync::Semaphore;
 
-/// Deletes one object, whose value is `prior`, with its type's provider.
+/// Deletes one object, whose value is `prior`, with its type's provider
+/// under the configuration `provider` (its `features`).
 pub(super) fn run<'a>(
     providers: &'a Providers,
     sem: &'a Semaphore,
     node: Node,
     inst: Instance,
     prior: Value,
+    provider: ProviderConfig,
     now: SystemTime,
 ) -> BoxFuture<'a, (Node, Vec<OpResult>)> {
     async move {
         let _permit = sem.acquire().await;
         let r = match providers.resolve(Mode::Managed, &inst.resource.type_name) {
             Some((p, schema)) => {
-                let unconfigured = ProviderConfig::default();
                 p.apply(ApplyRequest {
                     schema,
-                    provider: &unconfigured,
+                    provider: &provider,
                     prior: Some(&prior),
                     planned: None,
                     now,

@@ -275,6 +275,7 @@ pub async fn apply(
                         node.clone(),
                         inst.clone(),
                         prior,
+                        eval.delete_provider_config(&plan.variables, inst),
                         now,
                     ));
                 }
@@ -292,6 +293,7 @@ pub async fn apply(
                         node.clone(),
                         inst.clone(),
                         prior,
+                        eval.delete_provider_config(&plan.variables, inst),
                         now,
                     ));
                 }

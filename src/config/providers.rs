@@ -70,6 +70,14 @@ pub fn resolve(config: &Config, module: &ModulePath, res: &Resource) -> Result<O
     })
 }
 
+/// The default configuration of provider `name` that module `module` uses
+/// (its own block, one its caller passes, or the one inherited): what an
+/// object in state that the configuration no longer declares is deleted
+/// under. `None` when no block is written for it.
+pub fn resolve_default(config: &Config, module: &ModulePath, name: &str) -> Option<ProviderRef> {
+    find(config, module, name, None).flatten()
+}
+
 fn find(config: &Config, module: &ModulePath, name: &str, alias: Option<&str>) -> Option<Option<ProviderRef>> {
     let m = config.module(module)?;
     if m.providers

@@ -499,6 +499,60 @@ impl ObjectEval<'_> {
             .unwrap_or_else(Value::null);
         crate::provider::protocol::ProviderConfig { alias: p.alias, value }
     }
+
+    /// The provider configuration a delete of `inst` runs under: the block
+    /// its resource uses (for an object the configuration no longer
+    /// declares, its provider's default configuration where its module is),
+    /// evaluated from literals and the root module's `variables` alone. A
+    /// delete may run before the walk has evaluated anything else (a destroy
+    /// evaluates nothing else), so whatever else the block refers to is
+    /// unknown, always, rather than known or not by timing. Errors are the
+    /// plan's to report; here they leave a value unknown.
+    pub fn delete_provider_config(
+        &self,
+        variables: &indexmap::IndexMap<String, Value>,
+        inst: &crate::addrs::Instance,
+    ) -> crate::provider::protocol::ProviderConfig {
+        use crate::config::providers;
+        let mut path = inst.module.path();
+        while self.config.module(&path).is_none() {
+            match path.parent() {
+                Some((parent, _)) => path = parent,
+                None => return Default::default(),
+            }
+        }
+        let found = match self.config.resource_of(inst) {
+            Some(res) => providers::resolve(self.config, &path, res).ok().flatten(),
+            None => providers::resolve_default(
+                self.config,
+                &path,
+                crate::addrs::implied_provider(&inst.resource.type_name),
+            ),
+        };
+        let Some(p) = found else {
+            return Default::default();
+        };
+        let Some(block) = self
+            .config
+            .module(&p.module)
+            .and_then(|m| m.providers.iter().find(|b| b.key() == p.key()))
+        else {
+            return Default::default();
+        };
+        let mut at = inst.module.clone();
+        while at.path() != p.module {
+            match at.parent() {
+                Some(parent) => at = parent,
+                None => break,
+            }
+        }
+        let mut given = Values::default();
+        for (name, v) in variables {
+            given.set(ModuleInstance::root(), Item::Variable(name.clone()), v.clone());
+        }
+        let value = self.provider_block(&given, &at, block, &mut Diagnostics::new());
+        crate::provider::protocol::ProviderConfig { alias: p.alias, value }
+    }
 }
 
 /// A schema that takes every attribute a body writes, of any type.
@@ -525,4 +579,84 @@ pub fn push_eval_error(diags: &mut Diagnostics, expr: &Expr, e: crate::lang::Eva
         d = d.with_help(h);
     }
     diags.push(d);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = r#"
+variable "protect" {
+  default = true
+}
+locals {
+  off = false
+}
+provider "azurerm" {
+  features {
+    resource_group {
+      prevent_deletion_if_contains_resources = var.protect
+    }
+  }
+}
+provider "azurerm" {
+  alias = "hub"
+  features {
+    resource_group {
+      prevent_deletion_if_contains_resources = local.off
+    }
+  }
+}
+resource "azurerm_resource_group" "a" {
+  name     = "a"
+  location = "westeurope"
+}
+resource "azurerm_resource_group" "h" {
+  provider = azurerm.hub
+  name     = "h"
+  location = "westeurope"
+}
+"#;
+
+    /// The flag in the configuration a delete of `addr` runs under, and its alias.
+    fn flag_of(config: &Config, addr: &str) -> (Option<String>, Option<Value>) {
+        let eval = ObjectEval::new(config, EvalMode::default());
+        let variables = indexmap::IndexMap::from([("protect".to_string(), Value::Bool(false))]);
+        let p = eval.delete_provider_config(&variables, &addr.parse().unwrap());
+        let flag = p
+            .value
+            .get("features")
+            .and_then(|f| {
+                f.as_seq()?
+                    .first()?
+                    .get("resource_group")?
+                    .as_seq()?
+                    .first()?
+                    .get("prevent_deletion_if_contains_resources")
+            })
+            .cloned();
+        (p.alias, flag)
+    }
+
+    #[test]
+    fn a_delete_runs_under_its_provider_block_evaluated_from_literals_and_root_variables() {
+        let (config, d) = crate::config::load::from_files(
+            std::path::Path::new("."),
+            vec![("main.tf".into(), Ok(SRC.as_bytes().to_vec()))],
+            &crate::provider::catalog::testing::schemas(),
+        );
+        assert!(!d.has_errors(), "{d:?}");
+        let off = Some(Value::Bool(false));
+        assert_eq!(flag_of(&config, "azurerm_resource_group.a"), (None, off.clone()));
+        // Locals are not evaluated for a delete: the value is unknown.
+        let (alias, flag) = flag_of(&config, "azurerm_resource_group.h");
+        assert_eq!(alias.as_deref(), Some("hub"));
+        assert!(flag.is_some_and(|f| !f.is_known()));
+        // What the configuration no longer declares, even in a module it no
+        // longer calls, goes under the default configuration.
+        assert_eq!(flag_of(&config, "azurerm_resource_group.gone"), (None, off.clone()));
+        assert_eq!(flag_of(&config, "module.old.azurerm_resource_group.x"), (None, off));
+        // A provider without a block runs unconfigured.
+        assert_eq!(flag_of(&config, "random_pet.p"), (None, None));
+    }
 }

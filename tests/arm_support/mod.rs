@@ -215,4 +215,3 @@ pub fn check(case: &Case) {
         );
     }
 }
-

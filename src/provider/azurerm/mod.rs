@@ -8,13 +8,17 @@
 //! carries diagnostics; an ARM error keeps Azure's code and message.
 //!
 //! Resources go to the subscription of their provider configuration
-//! (`subscription_id`), or the client's.
+//! (`subscription_id`), or the client's. The configuration's `features`
+//! change what some operations do ([`features`]).
 
 pub mod auto_registration;
 pub mod convention;
 #[cfg(test)]
 mod coverage;
+mod deleting;
+pub mod features;
 pub mod mapper;
+mod paging;
 pub mod plan;
 mod rotate;
 pub mod types;
@@ -36,6 +40,10 @@ pub struct Azurerm<C> {
     schemas: ProviderSchemas,
     /// Whether types mapped by convention only may be written.
     unverified: bool,
+    /// What this run has asked Azure to delete.
+    deleting: deleting::Deleting,
+    /// How long a resource group's delete waits for those to leave its list.
+    settle: types::resource_group::Settle,
 }
 
 /// Plans one resource in `subscription`: pure, so validation can know ids
@@ -57,12 +65,21 @@ impl<C: ArmClient> Azurerm<C> {
             client,
             schemas,
             unverified: false,
+            deleting: Default::default(),
+            settle: Default::default(),
         }
     }
 
     /// Whether types mapped by convention only may be written.
     pub fn allowing_unverified(mut self, allowed: bool) -> Azurerm<C> {
         self.unverified = allowed;
+        self
+    }
+
+    /// Changes how long a resource group's delete waits for what this run
+    /// deleted to leave its list (tests wait for nothing).
+    pub fn with_settle(mut self, settle: types::resource_group::Settle) -> Azurerm<C> {
+        self.settle = settle;
         self
     }
 
@@ -227,22 +244,48 @@ impl<C: ArmClient> Azurerm<C> {
         }
     }
 
-    async fn delete(&self, schema: &Schema, prior: &Value, sub: &str) -> ApplyResponse {
+    async fn delete(&self, schema: &Schema, prior: &Value, provider: &ProviderConfig) -> ApplyResponse {
         if types::custom(schema.mode, &schema.name) == Some(Custom::Registration) {
-            return types::registration::delete(&self.client, sub, schema, prior).await;
+            return types::registration::delete(&self.client, self.subscription(provider), schema, prior).await;
         }
         let Some(id) = prior.get("id").and_then(Value::as_str) else {
             return ApplyResponse::default();
         };
+        if let Some(refusal) = self.refuse_if_not_empty(schema, id, provider).await {
+            return ApplyResponse {
+                value: Some(prior.clone()),
+                diags: refusal.into(),
+            };
+        }
+        self.deleting.start(id);
         let req = Self::request(schema, Method::Delete, id.to_string(), None);
         match self.client.send(req).await {
             Ok(_) => ApplyResponse::default(),
             Err(e) if e.is_not_found() => ApplyResponse::default(),
-            Err(e) => ApplyResponse {
-                value: Some(prior.clone()),
-                diags: arm_diagnostic(&e).into(),
-            },
+            Err(e) => {
+                self.deleting.failed(id);
+                ApplyResponse {
+                    value: Some(prior.clone()),
+                    diags: arm_diagnostic(&e).into(),
+                }
+            }
         }
+    }
+
+    /// azurerm's check before deleting what holds resources (a resource
+    /// group): refused while ARM lists anything in it, unless
+    /// `prevent_deletion_if_contains_resources = false`.
+    async fn refuse_if_not_empty(&self, schema: &Schema, id: &str, provider: &ProviderConfig) -> Option<Diagnostic> {
+        if !types::hooks(&schema.name).holds_resources() {
+            return None;
+        }
+        let flag = features::prevent_deletion_if_contains_resources(provider);
+        if !flag.on {
+            return None;
+        }
+        let api_version = Self::request(schema, Method::Get, "", None).api_version;
+        let going = |listed: &str| self.deleting.covers(listed);
+        types::resource_group::refuse_if_not_empty(&self.client, id, &api_version, flag, &going, self.settle).await
     }
 }
 
@@ -291,7 +334,7 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
         let sub = self.subscription(req.provider);
         match (req.planned, req.prior) {
             (Some(planned), prior) => self.put(req.schema, prior, planned, sub).await,
-            (None, Some(prior)) => self.delete(req.schema, prior, sub).await,
+            (None, Some(prior)) => self.delete(req.schema, prior, req.provider).await,
             (None, None) => ApplyResponse::default(),
         }
     }
@@ -359,3 +402,6 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
         }
     }
 }
+
+#[cfg(test)]
+mod delete_tests;

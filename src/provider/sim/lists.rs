@@ -1,7 +1,8 @@
 //! List operations: a GET on a collection instead of a resource.
 //!
-//! `.../resourcegroups` (a subscription's), `.../resources` (everything in a
-//! subscription or resource group), and a
+//! `.../resourcegroups` (a subscription's), `.../resources` (the resources
+//! of a subscription or resource group, as ARM lists them: those directly in
+//! a group, not their children nor extension resources), and a
 //! resource type under a scope: `.../resourceGroups/rg/providers/Microsoft.Network/virtualNetworks`
 //! lists a group's VNets, `/subscriptions/s/providers/Microsoft.ContainerService/managedClusters`
 //! every cluster of the subscription, `.../virtualNetworks/v/subnets` a
@@ -19,7 +20,7 @@ use serde_json::{json, Value as Json};
 pub enum Collection {
     /// The resource groups of a subscription (`/subscriptions/{s}`).
     ResourceGroups { subscription: String },
-    /// Every resource under a subscription or resource group.
+    /// The resources in the groups of a subscription, or in one group.
     Resources { scope: String },
     /// Resources of one ARM type directly under `parent` (a resource, a
     /// resource group, or the whole subscription).
@@ -73,9 +74,7 @@ pub fn list(sim: &SimClient, c: &Collection) -> Result<ArmResponse, ArmError> {
             Collection::ResourceGroups { subscription } => {
                 under(subscription, d) && arm::resource_type(&id(d)) == "Microsoft.Resources/resourceGroups"
             }
-            Collection::Resources { scope } => {
-                under(scope, d) && arm::resource_type(&id(d)) != "Microsoft.Resources/resourceGroups"
-            }
+            Collection::Resources { scope } => under(scope, d) && in_group(&id(d)),
             Collection::Type { parent, rtype } => {
                 arm::resource_type(&id(d)).eq_ignore_ascii_case(rtype)
                     && (super::subscriptions::is_root(parent) && under(parent, d)
@@ -89,6 +88,17 @@ pub fn list(sim: &SimClient, c: &Collection) -> Result<ArmResponse, ArmError> {
         status: 200,
         body: json!({ "value": value }),
     })
+}
+
+/// Whether ARM's list of resources holds `id`: a resource directly in a
+/// group. A network's subnets or a cluster's extensions are listed under
+/// their parent only, and role assignments, locks and policy assignments
+/// (Microsoft.Authorization's extension resources) are never listed.
+fn in_group(id: &str) -> bool {
+    let group = arm::parent_id(id).is_some_and(|p| arm::resource_type(&p) == "Microsoft.Resources/resourceGroups");
+    let namespace = arm::resource_type(id);
+    let namespace = namespace.split('/').next().unwrap_or("");
+    group && !namespace.eq_ignore_ascii_case("Microsoft.Authorization")
 }
 
 #[cfg(test)]
@@ -136,6 +146,15 @@ mod tests {
             collection("/subscriptions/s/providers/Microsoft.ContainerService/managedClusters"),
             ty("/subscriptions/s", "Microsoft.ContainerService/managedClusters")
         );
+        assert!(in_group(&format!("{RG}/providers/Microsoft.Network/virtualNetworks/v")));
+        for not_listed in [
+            RG.to_string(),
+            format!("{RG}/providers/Microsoft.Network/virtualNetworks/v/subnets/s"),
+            format!("{k}/providers/Microsoft.KubernetesConfiguration/extensions/flux"),
+            format!("{RG}/providers/Microsoft.Authorization/roleAssignments/g"),
+        ] {
+            assert!(!in_group(&not_listed), "{not_listed}");
+        }
         for resource in [
             RG,
             "/subscriptions/s",

@@ -12,6 +12,7 @@ mod inference_cluster;
 mod kubernetes_cluster;
 mod kubernetes_cluster_node_pool;
 pub mod registration;
+pub mod resource_group;
 mod role_assignment;
 mod role_definition;
 pub mod rotation;
@@ -92,6 +93,13 @@ pub trait TypeHooks: Sync {
         let _ = doc;
         None
     }
+
+    /// Whether deleting it in Azure deletes every resource inside it (a
+    /// resource group): it is then deleted only once nothing is left in it,
+    /// unless the provider's features say otherwise.
+    fn holds_resources(&self) -> bool {
+        false
+    }
 }
 
 struct Plain;
@@ -104,6 +112,7 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_kubernetes_cluster_node_pool" => &kubernetes_cluster_node_pool::Hooks,
         "azurerm_kubernetes_cluster_extension" | "azurerm_arc_kubernetes_cluster_extension" => &extension::Hooks,
         "azurerm_machine_learning_inference_cluster" => &inference_cluster::Hooks,
+        "azurerm_resource_group" => &resource_group::Hooks,
         "azurerm_role_assignment" => &role_assignment::Hooks,
         "azurerm_subnet" => &subnet::Hooks,
         _ => &Plain,
