@@ -462,11 +462,13 @@ fn add_provider_edges(config: &Config, g: &mut ObjectGraph, diags: &mut Diagnost
     }
 }
 
-/// Step 5. Only where nothing already orders the two.
+/// Step 5. Only where nothing already orders the two, either way: an
+/// inferred order never closes a cycle the configuration did not write.
 fn add_inferred_edges(inferred: &[Inferred], g: &mut ObjectGraph) {
     for (from, to, reason) in inferred {
         if let (Some(&a), Some(&b)) = (g.index.get(from), g.index.get(to)) {
-            if !petgraph::algo::has_path_connecting(&g.graph, a, b, None) {
+            let ordered = |x, y| petgraph::algo::has_path_connecting(&g.graph, x, y, None);
+            if !ordered(a, b) && !ordered(b, a) {
                 g.depend(from, to, EdgeKind::Inferred(reason.clone()), None);
             }
         }
