@@ -215,13 +215,44 @@ fn machine_learning_workspace() {
             "application_insights_id": format!("{rg}/providers/microsoft.insights/components/testinsights"),
             "key_vault_id": format!("{rg}/providers/Microsoft.KeyVault/vaults/testkv"),
             "storage_account_id": format!("{rg}/providers/Microsoft.Storage/storageAccounts/testStorageAccount"),
-            "identity": [{"type": "SystemAssigned"}], "description": "test description"}),
+            "identity": [{"type": "SystemAssigned"}], "description": "test description",
+            "high_business_impact": false, "public_network_access_enabled": false, "kind": "Default",
+            "image_build_compute_name": "builder", "v1_legacy_mode_enabled": false,
+            "service_side_encryption_enabled": false,
+            "primary_user_assigned_identity": format!("{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/testuai"),
+            "encryption": [{"key_vault_id": format!("{rg}/providers/Microsoft.KeyVault/vaults/testkv"),
+                "key_id": "https://testkv.vault.azure.net/keys/testkey/aabbccddee112233445566778899aabb",
+                "user_assigned_identity_id": format!("{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/testuai")}],
+            "managed_network": [{"isolation_mode": "AllowOnlyApprovedOutbound", "provision_on_creation_enabled": false}],
+            "serverless_compute": [{"subnet_id": format!("{rg}/providers/Microsoft.Network/virtualNetworks/v/subnets/s"),
+                "public_ip_enabled": false}]}),
         examples: &[
             "Microsoft.MachineLearningServices/2025-12-01/Workspace/create.json",
             "Microsoft.MachineLearningServices/2026-03-01/Workspace/get.json",
         ],
         reads: &[("name", "testworkspace"), ("description", "test description")],
-        spec: &[],
+        // machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2025-12-01/
+        // workspaceRP.json, WorkspaceProperties and Workspace (kind).
+        spec: &[
+            ("kind", "Workspace.kind"),
+            ("properties.v1LegacyMode", "WorkspaceProperties.v1LegacyMode"),
+            (
+                "properties.primaryUserAssignedIdentity",
+                "WorkspaceProperties.primaryUserAssignedIdentity",
+            ),
+            (
+                "properties.enableServiceSideCMKEncryption",
+                "WorkspaceProperties.enableServiceSideCMKEncryption",
+            ),
+            (
+                "properties.serverlessComputeSettings.serverlessComputeCustomSubnet",
+                "ServerlessComputeSettings",
+            ),
+            (
+                "properties.serverlessComputeSettings.serverlessComputeNoPublicIP",
+                "ServerlessComputeSettings",
+            ),
+        ],
     });
 }
 

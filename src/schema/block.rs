@@ -82,6 +82,11 @@ pub enum ArmShape {
     Value,
     /// A set of strings kept as the keys of an object (`userAssignedIdentities`).
     Keys,
+    /// A bool sent as `"Enabled"` or `"Disabled"` (`public_network_access_enabled`
+    /// as `publicNetworkAccess`).
+    EnabledDisabled,
+    /// A bool sent inverted (`public_ip_enabled` as `serverlessComputeNoPublicIP`).
+    Not,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -171,6 +176,8 @@ pub struct NestedBlock {
     pub arm_const: serde_json::Map<String, serde_json::Value>,
     /// Why the block is deliberately not sent to the cloud, if it is not.
     pub unmapped: Option<String>,
+    /// Handled by the type's own code rather than an ARM path.
+    pub by_code: bool,
     pub block: BlockSchema,
 }
 

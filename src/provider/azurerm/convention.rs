@@ -7,7 +7,9 @@
 //! resource group and parent names (or a parent's id) and `name`. Each
 //! attribute goes where most ARM types keep it: `location`, `tags`,
 //! `zones`, `sku_name` (as `sku.name`) and the `identity` block at the
-//! top, everything else under `properties`, in camelCase, blocks as
+//! top, `public_network_access_enabled` as `publicNetworkAccess`
+//! (`Enabled`/`Disabled`), everything else under `properties`, in
+//! camelCase, blocks as
 //! objects (one) or arrays (several). What the convention cannot place,
 //! it leaves the type to validation only. It produces an overlay, so the
 //! one mapper serves curated and convention types alike; it never
@@ -69,6 +71,10 @@ pub fn overlay(_mode: Mode, name: &str, block: &BlockSchema) -> Option<Json> {
                 "location" => json!({"force_new": true, "arm": "location", "compare": "location"}),
                 "tags" | "zones" => json!({ "arm": attr }),
                 "sku_name" => json!({"arm": "sku.name"}),
+                // ARM's common `publicNetworkAccess: Enabled|Disabled`.
+                "public_network_access_enabled" => {
+                    json!({"arm": "properties.publicNetworkAccess", "arm_shape": "enabled_disabled"})
+                }
                 _ => {
                     let mut e = json!({ "arm": format!("properties.{}", camel(attr)) });
                     // Azure does not return secrets: keep what was sent.

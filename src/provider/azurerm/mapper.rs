@@ -66,6 +66,12 @@ fn write_block(block: &BlockSchema, value: &Value, doc: &mut Json) {
         }
         let j = match attr.arm_shape {
             ArmShape::Value => v.to_json(),
+            ArmShape::EnabledDisabled => json!(if v.as_bool() == Some(true) {
+                "Enabled"
+            } else {
+                "Disabled"
+            }),
+            ArmShape::Not => json!(v.as_bool().map(|b| !b)),
             ArmShape::Keys => Json::Object(
                 v.as_seq()
                     .unwrap_or(&[])
@@ -125,7 +131,7 @@ fn gaps_in(block: &BlockSchema, path: &str, in_id: &[String], out: &mut Vec<Stri
         }
     }
     for (name, nested) in &block.block_types {
-        if name == "timeouts" || nested.unmapped.is_some() {
+        if name == "timeouts" || nested.unmapped.is_some() || nested.by_code {
             continue;
         }
         if nested.arm.is_none() {
@@ -212,6 +218,14 @@ pub fn from_arm(block: &BlockSchema, doc: &Json, prior: Option<&Value>) -> Value
             (Some(path), false) => match get_path(doc, &path.0) {
                 Some(j) => match attr.arm_shape {
                     ArmShape::Value => json_to_value(j, &attr.ty),
+                    ArmShape::EnabledDisabled => match j.as_str() {
+                        Some(s) => Value::Bool(s.eq_ignore_ascii_case("Enabled")),
+                        None => json_to_value(j, &attr.ty),
+                    },
+                    ArmShape::Not => match j.as_bool() {
+                        Some(b) => Value::Bool(!b),
+                        None => json_to_value(j, &attr.ty),
+                    },
                     ArmShape::Keys => Value::set(
                         j.as_object()
                             .map(|o| o.keys().map(|k| Value::string(k.as_str())).collect())
@@ -359,6 +373,34 @@ mod tests {
     use super::*;
     use crate::addrs::Mode;
     use crate::provider::catalog::testing::schema as lookup;
+
+    #[test]
+    fn bools_sent_as_enabled_or_inverted_read_back_as_written() {
+        use crate::schema::{ArmPath, ArmShape, AttrSchema};
+        let attr = |path: &str, shape| AttrSchema {
+            arm: Some(ArmPath::parse(path).unwrap()),
+            arm_shape: shape,
+            ..AttrSchema::optional(crate::lang::types::Type::Bool)
+        };
+        let mut block = BlockSchema::default();
+        block.attributes.insert(
+            "public_network_access_enabled".into(),
+            attr("properties.publicNetworkAccess", ArmShape::EnabledDisabled),
+        );
+        block
+            .attributes
+            .insert("public_ip_enabled".into(), attr("properties.noPublicIP", ArmShape::Not));
+        let v = Value::Object(Map::from([
+            ("public_network_access_enabled".to_string(), Value::Bool(false)),
+            ("public_ip_enabled".to_string(), Value::Bool(true)),
+        ]));
+        let doc = to_arm(&block, &v);
+        assert_eq!(
+            doc,
+            json!({"properties": {"publicNetworkAccess": "Disabled", "noPublicIP": false}})
+        );
+        assert!(from_arm(&block, &doc, None).same_as(&v));
+    }
 
     #[test]
     fn ids_from_templates_and_back() {

@@ -17,6 +17,7 @@ mod role_assignment;
 mod role_definition;
 pub mod rotation;
 mod subnet;
+mod user_assigned_identity;
 
 use crate::addrs::Mode;
 use crate::lang::Value;
@@ -115,6 +116,7 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_resource_group" => &resource_group::Hooks,
         "azurerm_role_assignment" => &role_assignment::Hooks,
         "azurerm_subnet" => &subnet::Hooks,
+        "azurerm_user_assigned_identity" => &user_assigned_identity::Hooks,
         _ => &Plain,
     }
 }
