@@ -11,6 +11,7 @@ mod aml;
 mod arc;
 mod cluster;
 mod extensions;
+mod landing;
 mod network;
 pub mod ordering;
 mod rbac;
@@ -234,6 +235,7 @@ pub fn check(cx: &Context) -> Diagnostics {
     rbac::check(cx, &mut out);
     aml::check(cx, &mut out);
     arc::check(cx, &mut out);
+    landing::check(cx, &mut out);
     out.sort();
     out
 }

@@ -8,9 +8,7 @@
 
 use super::{finding, Context, Subject};
 use crate::diag::{Diagnostics, Severity::*};
-use crate::lang::refs::{references, Reference};
 use crate::provider::arm;
-use hcl_edit::structure::Structure;
 
 const CLUSTER: &str = "azurerm_kubernetes_cluster";
 const AKS_SERVICE: &str = "Microsoft.ContainerService/managedClusters";
@@ -155,45 +153,6 @@ fn vnet003(c: &Subject, api_id: &str, out: &mut Diagnostics) {
     );
 }
 
-/// Whether a role assignment grants `principal` a network role on `target` (or above it).
-fn grants(ra: &Subject, target: &str, principal: &Subject) -> bool {
-    let Some(scope) = ra.str(&["scope"]) else { return false };
-    let scope = scope.trim_end_matches('/').to_lowercase();
-    let target = target.to_lowercase();
-    if target != scope && !target.starts_with(&format!("{scope}/")) {
-        return false;
-    }
-    let by_name = ra
-        .str(&["role_definition_name"])
-        .is_some_and(|n| NETWORK_ROLES.iter().any(|r| r.eq_ignore_ascii_case(n)));
-    let by_id = ra.str(&["role_definition_id"]).is_some_and(|id| {
-        let guid = id.rsplit('/').next().unwrap_or("");
-        NETWORK_ROLES.iter().any(|r| {
-            crate::config::tables::builtin_roles()
-                .get(*r)
-                .is_some_and(|g| g.eq_ignore_ascii_case(guid))
-        })
-    });
-    if !(by_name || by_id) {
-        return false;
-    }
-    match (ra.str(&["principal_id"]), principal.str(&["principal_id"])) {
-        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-        // Known only after apply: the configuration says whose it is.
-        _ => principal_expr_refers_to(ra, principal),
-    }
-}
-
-fn principal_expr_refers_to(ra: &Subject, identity: &Subject) -> bool {
-    let Some(r) = ra.resource else { return false };
-    r.body.iter().any(|s| match s {
-        Structure::Attribute(a) if a.key.as_str() == "principal_id" => references(&a.value)
-            .iter()
-            .any(|r| r.reference == Reference::Resource(identity.addr.resource.clone())),
-        _ => false,
-    })
-}
-
 /// VNET004: the cluster's identity lacks a network role on its subnets.
 fn vnet004(cx: &Context, c: &Subject, api_id: &str, out: &mut Diagnostics) {
     let kind = c.str(&["identity", "type"]).unwrap_or("");
@@ -227,7 +186,7 @@ fn vnet004(cx: &Context, c: &Subject, api_id: &str, out: &mut Diagnostics) {
         }
         if cx
             .of_type("azurerm_role_assignment")
-            .any(|ra| grants(ra, &subnet_id, identity))
+            .any(|ra| super::rbac::grants(ra, &subnet_id, identity, &NETWORK_ROLES))
         {
             continue;
         }

@@ -4,9 +4,11 @@
 //! role the configuration defines; for a typo, the nearest built-in role is
 //! suggested.
 
-use super::{finding, Context};
+use super::{finding, Context, Subject};
 use crate::config::tables::{builtin_role, builtin_roles};
 use crate::diag::{Diagnostics, Severity::*};
+use crate::lang::refs::{references, Reference};
+use hcl_edit::structure::Structure;
 use std::sync::OnceLock;
 
 pub fn check(cx: &Context, out: &mut Diagnostics) {
@@ -67,6 +69,46 @@ fn nearest_role(name: &str) -> Option<&'static str> {
         })
         .min()
         .map(|(_, role)| role)
+}
+
+/// Whether a role assignment grants `principal` one of `roles` on `target`
+/// (or on a scope above it), by role name or built-in role id.
+pub fn grants(ra: &Subject, target: &str, principal: &Subject, roles: &[&str]) -> bool {
+    let Some(scope) = ra.str(&["scope"]) else { return false };
+    let scope = scope.trim_end_matches('/').to_lowercase();
+    let target = target.to_lowercase();
+    if target != scope && !target.starts_with(&format!("{scope}/")) {
+        return false;
+    }
+    let by_name = ra
+        .str(&["role_definition_name"])
+        .is_some_and(|n| roles.iter().any(|r| r.eq_ignore_ascii_case(n)));
+    let by_id = ra.str(&["role_definition_id"]).is_some_and(|id| {
+        let guid = id.rsplit('/').next().unwrap_or("");
+        roles.iter().any(|r| {
+            crate::config::tables::builtin_roles()
+                .get(*r)
+                .is_some_and(|g| g.eq_ignore_ascii_case(guid))
+        })
+    });
+    if !(by_name || by_id) {
+        return false;
+    }
+    match (ra.str(&["principal_id"]), principal.str(&["principal_id"])) {
+        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+        // Known only after apply: the configuration says whose it is.
+        _ => principal_expr_refers_to(ra, principal),
+    }
+}
+
+fn principal_expr_refers_to(ra: &Subject, identity: &Subject) -> bool {
+    let Some(r) = ra.resource else { return false };
+    r.body.iter().any(|s| match s {
+        Structure::Attribute(a) if a.key.as_str() == "principal_id" => references(&a.value)
+            .iter()
+            .any(|r| r.reference == Reference::Resource(identity.addr.resource.clone())),
+        _ => false,
+    })
 }
 
 #[cfg(test)]
