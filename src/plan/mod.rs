@@ -10,6 +10,8 @@ pub mod deposed;
 pub mod engine;
 pub mod file;
 pub mod moves;
+mod planner;
+pub mod refresh;
 pub mod render;
 pub mod run;
 pub mod unplannable;

@@ -1,0 +1,115 @@
+//! Refresh: reads every resource in state from the cloud, concurrently,
+//! and says what changed outside aksplan. It is the planning stage's only
+//! I/O besides data sources, done first.
+
+use super::Drift;
+use crate::addrs::{Instance, Mode};
+use crate::diag::Diagnostics;
+use crate::provider::protocol::{ProviderConfig, ReadRequest};
+use crate::provider::registry::Providers;
+use crate::provider::shape::settle;
+use crate::state::State;
+use futures::StreamExt;
+
+/// Gives every value in a state loaded from JSON its schema's types back.
+pub fn conform_state(mut state: State, providers: &Providers) -> State {
+    for (addr, r) in state.resources.iter_mut() {
+        if let Some((_, s)) = providers.resolve(addr.resource.mode, &r.type_name) {
+            r.value = crate::provider::shape::conform(&s.block, std::mem::take(&mut r.value));
+        }
+    }
+    state
+}
+
+/// What a refresh found.
+#[derive(Debug, Default)]
+pub struct Refreshed {
+    pub state: State,
+    /// What changed outside aksplan.
+    pub drift: Vec<Drift>,
+    /// Objects that exist but failed in the cloud, and why they are replaced.
+    pub failed: std::collections::HashMap<Instance, String>,
+    /// Objects `moved` blocks moved: their old address by their new one.
+    pub moved: std::collections::HashMap<Instance, Instance>,
+    pub diags: Diagnostics,
+}
+
+/// Reads every resource in state from the cloud, `parallelism` at a time.
+pub async fn refresh(
+    providers: &Providers,
+    mut state: State,
+    parallelism: usize,
+    now: std::time::SystemTime,
+) -> Refreshed {
+    let unconfigured = ProviderConfig::default();
+    let unconfigured = &unconfigured;
+    let reads = futures::stream::iter(state.resources.iter().filter(|(a, _)| a.resource.mode == Mode::Managed))
+        .map(|(addr, r)| async move {
+            let Some((provider, schema)) = providers.resolve(Mode::Managed, &r.type_name) else {
+                return (addr.clone(), Some(r.value.clone()), Diagnostics::new(), None);
+            };
+            let req = ReadRequest {
+                schema,
+                provider: unconfigured,
+                prior: &r.value,
+                now,
+            };
+            let resp = provider.read(req).await;
+            let value = resp.value.map(|v| settle(&schema.block, v));
+            (addr.clone(), value, resp.diags, resp.failed)
+        })
+        .buffer_unordered(parallelism.max(1))
+        .collect::<Vec<_>>()
+        .await;
+    let mut drift = Vec::new();
+    let mut diags = Diagnostics::new();
+    let mut failed = std::collections::HashMap::new();
+    for (addr, value, d, why) in reads {
+        if let Some(why) = why {
+            failed.insert(addr.clone(), why);
+        }
+        let read_failed = d.has_errors();
+        for mut diag in d {
+            diag.summary = format!("{addr}: {}", diag.summary);
+            diags.push(diag);
+        }
+        if read_failed {
+            continue;
+        }
+        match value {
+            None => {
+                if let Some(before) = state.resources.remove(&addr) {
+                    drift.push(Drift {
+                        addr,
+                        type_name: before.type_name,
+                        before: before.value,
+                        after: None,
+                    });
+                }
+            }
+            Some(v) => {
+                if let Some(r) = state.resources.get_mut(&addr) {
+                    if !v.same_as(&r.value) {
+                        let before = std::mem::replace(&mut r.value, v.clone());
+                        drift.push(Drift {
+                            addr: addr.clone(),
+                            type_name: r.type_name.clone(),
+                            before,
+                            after: Some(v),
+                        });
+                    } else {
+                        r.value = v;
+                    }
+                }
+            }
+        }
+    }
+    drift.sort_by(|a, b| a.addr.cmp(&b.addr));
+    Refreshed {
+        state,
+        drift,
+        failed,
+        diags,
+        moved: Default::default(),
+    }
+}
