@@ -254,36 +254,27 @@ pub async fn apply(
                         .boxed(),
                     );
                 }
-                Node::Delete(inst) => {
-                    // A create-before-destroy replacement's new object is at
-                    // the address by now: what is deleted is the old one,
-                    // deposed before the create.
-                    let prior = match changes.get(inst).map(|c| c.action) {
-                        Some(Action::CreateThenDelete) => deposing
-                            .get(inst)
-                            .and_then(|k| state.deposed.get(&(inst.clone(), k.clone()))),
-                        _ => state.resources.get(inst),
+                Node::Delete(inst) | Node::DeleteDeposed(inst, _) => {
+                    let (prior, object) = match &node {
+                        Node::DeleteDeposed(_, key) => (
+                            state.deposed.get(&(inst.clone(), key.clone())),
+                            ObjectAddr::deposed(inst.clone(), key.clone()),
+                        ),
+                        // A create-before-destroy replacement's new object is
+                        // at the address by now: what is deleted is the old
+                        // one, deposed before the create.
+                        _ => match changes.get(inst).map(|c| c.action) {
+                            Some(Action::CreateThenDelete) => (
+                                deposing
+                                    .get(inst)
+                                    .and_then(|k| state.deposed.get(&(inst.clone(), k.clone()))),
+                                inst.clone().into(),
+                            ),
+                            _ => (state.resources.get(inst), inst.clone().into()),
+                        },
                     };
                     let Some(prior) = prior.map(|r| r.value.clone()) else {
-                        result.outcomes.insert(inst.clone().into(), Outcome::Deleted);
-                        release(&node, &dependents, &mut waiting, &mut ready);
-                        continue;
-                    };
-                    running.push(delete::run(
-                        provider,
-                        &semaphore,
-                        node.clone(),
-                        inst.clone(),
-                        prior,
-                        eval.delete_provider_config(&plan.variables, inst),
-                        now,
-                    ));
-                }
-                Node::DeleteDeposed(inst, key) => {
-                    let Some(prior) = state.deposed.get(&(inst.clone(), key.clone())).map(|r| r.value.clone()) else {
-                        result
-                            .outcomes
-                            .insert(ObjectAddr::deposed(inst.clone(), key.clone()), Outcome::Deleted);
+                        result.outcomes.insert(object, Outcome::Deleted);
                         release(&node, &dependents, &mut waiting, &mut ready);
                         continue;
                     };

@@ -74,11 +74,7 @@ fn priv002_003(cx: &Context, c: &Subject, zone: &str, out: &mut Diagnostics) {
     if cx.by_id(zone).is_none() {
         return;
     }
-    let ids = c
-        .get(&["identity", "identity_ids"])
-        .and_then(|v| v.as_seq())
-        .unwrap_or(&[]);
-    let Some(identity) = ids.iter().filter_map(|i| i.as_str()).find_map(|i| cx.by_id(i)) else {
+    let Some(identity) = cx.cluster_identity(c) else {
         return;
     };
     if cx

@@ -209,6 +209,13 @@ impl<'a> Context<'a> {
     pub fn by_id(&self, id: &str) -> Option<&Subject<'a>> {
         self.by_id.get(&id.to_lowercase()).map(|&i| &self.subjects[i])
     }
+
+    /// The user-assigned identity a cluster runs as, when the configuration
+    /// manages it.
+    pub fn cluster_identity(&self, cluster: &Subject) -> Option<&Subject<'a>> {
+        let ids = cluster.get(&["identity", "identity_ids"]).and_then(|v| v.as_seq())?;
+        ids.iter().filter_map(|i| i.as_str()).find_map(|i| self.by_id(i))
+    }
 }
 
 /// A finding with its stable code, at its place when it has one.

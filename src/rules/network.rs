@@ -169,11 +169,7 @@ fn vnet004(cx: &Context, c: &Subject, api_id: &str, out: &mut Diagnostics) {
         );
         return;
     }
-    let ids = c
-        .get(&["identity", "identity_ids"])
-        .and_then(|v| v.as_seq())
-        .unwrap_or(&[]);
-    let Some(identity) = ids.iter().filter_map(|i| i.as_str()).find_map(|i| cx.by_id(i)) else {
+    let Some(identity) = cx.cluster_identity(c) else {
         return;
     };
     let mut subnets = vec![("API server", api_id.to_string(), API_SUBNET)];
