@@ -74,6 +74,33 @@ pub trait TypeHooks: Sync {
         let _ = (answer, value);
     }
 
+    /// The api-version of that action, where the service offers it only in
+    /// another version than the resource's (a workspace's `sharedKeys`).
+    fn credentials_api_version(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The body of a first PUT that creates the resource, before the full
+    /// body is sent, for what the service accepts only on an update (a
+    /// workspace's default data collection rule); `None` to create with
+    /// one PUT.
+    fn create_first(&self, body: &Json) -> Option<Json> {
+        let _ = body;
+        None
+    }
+
+    /// The id ARM knows the resource by, from the id azurerm keeps in
+    /// state, where the two differ (a diagnostic setting's
+    /// `{target}|{name}`).
+    fn arm_id<'a>(&self, state_id: &'a str) -> Cow<'a, str> {
+        Cow::Borrowed(state_id)
+    }
+
+    /// The id azurerm keeps in state for the resource ARM knows by `arm_id`.
+    fn state_id(&self, arm_id: &str) -> String {
+        arm_id.to_string()
+    }
+
     /// What a plan of an in-place change may not do, said before anything
     /// is sent, and what it will do that the diff does not show.
     fn check_plan(&self, schema: &Schema, prior: &Value, planned: &Value) -> crate::diag::Diagnostics {
