@@ -6,17 +6,26 @@
 //! resource provider, reading the client's configuration) is a [`Custom`].
 
 mod client_config;
+mod dashboard_grafana;
+mod data_collection_rule;
+mod diagnostic_setting;
 mod extension;
 mod force_new_if;
 mod inference_cluster;
 mod kubernetes_cluster;
 mod kubernetes_cluster_node_pool;
+mod log_analytics_solution;
+mod log_analytics_workspace;
+mod monitor_workspace;
 pub mod registration;
 pub mod resource_group;
 mod role_assignment;
 mod role_definition;
 pub mod rotation;
 mod subnet;
+mod switch;
+#[cfg(test)]
+mod test_config;
 
 use crate::addrs::Mode;
 use crate::lang::Value;
@@ -142,6 +151,12 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_resource_group" => &resource_group::Hooks,
         "azurerm_role_assignment" => &role_assignment::Hooks,
         "azurerm_subnet" => &subnet::Hooks,
+        "azurerm_log_analytics_workspace" => &log_analytics_workspace::Hooks,
+        "azurerm_log_analytics_solution" => &log_analytics_solution::Hooks,
+        "azurerm_monitor_workspace" => &monitor_workspace::Hooks,
+        "azurerm_monitor_data_collection_rule" => &data_collection_rule::Hooks,
+        "azurerm_monitor_diagnostic_setting" => &diagnostic_setting::Hooks,
+        "azurerm_dashboard_grafana" => &dashboard_grafana::Hooks,
         _ => &Plain,
     }
 }
