@@ -1,5 +1,8 @@
 //! `azurerm_log_analytics_solution`: Azure names a solution, and its plan,
-//! SOLUTION(WORKSPACE), and changes only its tags in place, with a PATCH.
+//! SOLUTION(WORKSPACE). Only its tags change in place: azurerm sends them
+//! in a PATCH; here the whole body is PUT again, which sets the same, and
+//! also takes tags away (a PATCH, applied as a JSON merge patch, keeps the
+//! tags it does not name).
 
 use super::TypeHooks;
 use crate::lang::Value;
@@ -19,11 +22,6 @@ impl TypeHooks for Hooks {
         if let (Some(name), Some(plan)) = (arm_name(value), body.get_mut("plan")) {
             plan["name"] = json!(name);
         }
-    }
-
-    /// The service's update (`Solutions_Update`) takes tags only.
-    fn patch(&self, body: &Json) -> Option<Json> {
-        Some(json!({"tags": body.get("tags").cloned().unwrap_or_else(|| json!({}))}))
     }
 
     /// azurerm sends an empty promotion code, which Azure keeps: unset.
@@ -65,7 +63,7 @@ mod tests {
         Hooks.to_arm(&p.value, &mut body);
         assert_eq!(body["plan"]["name"], "ContainerInsights(law)");
         assert_eq!(body["plan"]["product"], "OMSGallery/ContainerInsights");
-        assert_eq!(Hooks.patch(&body), Some(json!({"tags": {}})));
+        assert_eq!(Hooks.patch(&body), None, "an update is a PUT");
         let parsed = mapper::parse_id(
             &schema.arm.as_ref().unwrap().id,
             p.value.get("id").unwrap().as_str().unwrap(),
