@@ -511,8 +511,8 @@ fn providers_types_lists_how_each_type_maps_to_the_cloud() {
         ["azurerm_kubernetes_cluster", "resource", "curated"]
     );
     assert_eq!(
-        line("azurerm_log_analytics_workspace")[2..],
-        ["convention", "Microsoft.OperationalInsights/workspaces@2023-09-01"]
+        line("azurerm_log_analytics_query_pack")[2..],
+        ["convention", "Microsoft.OperationalInsights/queryPacks@2019-09-01"]
     );
     assert_eq!(
         line("azurerm_subnet_network_security_group_association")[2..],

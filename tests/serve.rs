@@ -448,7 +448,7 @@ fn types_mapped_by_convention_reach_azure_only_with_leave() {
         dir.path(),
         &[(
             "main.tf",
-            "resource \"azurerm_resource_group\" \"rg\" {\n  name     = \"rg-conv\"\n  location = \"westeurope\"\n}\nresource \"azurerm_log_analytics_workspace\" \"law\" {\n  name                = \"law-conv\"\n  location            = azurerm_resource_group.rg.location\n  resource_group_name = azurerm_resource_group.rg.name\n  retention_in_days   = 30\n}\n",
+            "resource \"azurerm_resource_group\" \"rg\" {\n  name     = \"rg-conv\"\n  location = \"westeurope\"\n}\nresource \"azurerm_log_analytics_query_pack\" \"pack\" {\n  name                = \"pack-conv\"\n  location            = azurerm_resource_group.rg.location\n  resource_group_name = azurerm_resource_group.rg.name\n}\n",
         )],
     );
     let refused = served.run(dir.path(), &["plan"]);
@@ -465,9 +465,9 @@ fn types_mapped_by_convention_reach_azure_only_with_leave() {
     );
     let applied = served.run(dir.path(), &["apply", "--auto-approve", "--allow-unverified-types"]);
     ok(&applied, "apply with leave");
-    let law = format!("{SUB}/resourceGroups/rg-conv/providers/Microsoft.OperationalInsights/workspaces/law-conv")
+    let pack = format!("{SUB}/resourceGroups/rg-conv/providers/Microsoft.OperationalInsights/queryPacks/pack-conv")
         .to_lowercase();
-    assert!(state_ids(&served, dir.path()).contains(&law), "{}", applied.stdout);
+    assert!(state_ids(&served, dir.path()).contains(&pack), "{}", applied.stdout);
     // The simulation in-process needs no leave.
     let local = tempfile::tempdir().unwrap();
     common::write(

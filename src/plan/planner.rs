@@ -32,7 +32,8 @@ pub(super) struct Planner<'p> {
 
 impl Planner<'_> {
     /// The address of an already planned resource that is destroyed and
-    /// created again and whose id `prior`'s id lies under.
+    /// created again and whose id `prior`'s id lies under (or names as its
+    /// target, in azurerm's TARGET|NAME id of a diagnostic setting).
     fn replaced_ancestor(&self, prior: &Value) -> Option<String> {
         let id = prior.get("id").and_then(Value::as_str)?.to_lowercase();
         self.changes
@@ -43,7 +44,10 @@ impl Planner<'_> {
                     .as_ref()
                     .and_then(|b| b.get("id"))
                     .and_then(Value::as_str)
-                    .is_some_and(|parent| id.starts_with(&format!("{}/", parent.to_lowercase())))
+                    .map(str::to_lowercase)
+                    .is_some_and(|parent| {
+                        id.starts_with(&format!("{parent}/")) || id.starts_with(&format!("{parent}|"))
+                    })
             })
             .map(|c| c.addr.to_string())
     }

@@ -111,11 +111,17 @@ impl<C: ArmClient> Azurerm<C> {
                     m.insert(k, Value::String(v));
                 }
             }
+            if schema.block.attributes.contains_key("id") && !id.is_empty() {
+                m.insert("id".into(), Value::String(hooks.state_id(id)));
+            }
         }
         hooks.read_arm(doc, &mut value, sub);
         let mut diags = Diagnostics::new();
         if let Some(action) = hooks.credentials_action() {
-            let req = Self::request(schema, Method::Post, format!("{id}/{action}"), None);
+            let mut req = Self::request(schema, Method::Post, format!("{id}/{action}"), None);
+            if let Some(version) = hooks.credentials_api_version() {
+                req.api_version = version.to_string();
+            }
             match self.client.send(req).await {
                 Ok(r) => hooks.credentials(&r.body, &mut value),
                 Err(e) => diags.push(arm_diagnostic(&e)),
@@ -132,7 +138,8 @@ impl<C: ArmClient> Azurerm<C> {
         let Some(id) = prior.get("id").and_then(Value::as_str) else {
             return ReadResponse::default();
         };
-        let req = Self::request(schema, Method::Get, id.to_string(), None);
+        let id = types::hooks(&schema.name).arm_id(id);
+        let req = Self::request(schema, Method::Get, id.into_owned(), None);
         match self.client.send(req).await {
             Ok(r) => {
                 let (value, diags) = self.decode(schema, &r.body, Some(prior), sub).await;
@@ -159,23 +166,38 @@ impl<C: ArmClient> Azurerm<C> {
                 diags: Diagnostic::error("Cannot apply: the resource id is not known").into(),
             };
         };
+        let hooks = types::hooks(&schema.name);
+        let arm_id = hooks.arm_id(&id).into_owned();
         if prior.is_none() {
-            if let Some(refusal) = self.already_exists(schema, &id).await {
+            if let Some(refusal) = self.already_exists(schema, &arm_id, &id).await {
                 return refusal;
             }
         }
-        let hooks = types::hooks(&schema.name);
         let mut body = mapper::to_arm(&schema.block, planned);
         hooks.to_arm(planned, &mut body);
         if let Some((prior, rotation)) = prior.and_then(|p| Some((p, hooks.rotation(schema, p, planned)?))) {
             return self.put_rotating(schema, prior, planned, body, &rotation, sub).await;
         }
+        // What the service takes only on an update is sent once it exists.
+        let first = prior.is_none().then(|| hooks.create_first(&body)).flatten();
+        let created = match &first {
+            Some(first) => {
+                let req = Self::request(schema, Method::Put, arm_id.clone(), Some(first.clone()));
+                self.send_waiting_for_replication(req).await.map(|_| ())
+            }
+            None => Ok(()),
+        };
+        let exists_already = first.is_some() && created.is_ok();
         let (method, body) = match prior.and(hooks.patch(&body)) {
             Some(patch) => (Method::Patch, patch),
             None => (Method::Put, body),
         };
-        let req = Self::request(schema, method, id, Some(body));
-        match self.send_waiting_for_replication(req).await {
+        let req = Self::request(schema, method, arm_id, Some(body));
+        let sent = match created {
+            Ok(()) => self.send_waiting_for_replication(req).await,
+            Err(e) => Err(e),
+        };
+        match sent {
             Ok(r) => {
                 let (value, diags) = self.decode(schema, &r.body, Some(planned), sub).await;
                 ApplyResponse {
@@ -185,11 +207,14 @@ impl<C: ArmClient> Azurerm<C> {
             }
             Err(e) => {
                 // A create whose outcome is not a plain refusal (the
-                // operation failed, or no answer came) may have left the
-                // resource behind: read it, so that it is kept track of.
+                // operation failed, or no answer came, or only its first
+                // request was taken) may have left the resource behind:
+                // read it, so that it is kept track of.
                 let value = match prior {
                     Some(p) => Some(p.clone()),
-                    None if e.status == 0 || e.status >= 500 => self.get(schema, planned, sub).await.value,
+                    None if e.status == 0 || e.status >= 500 || exists_already => {
+                        self.get(schema, planned, sub).await.value
+                    }
                     None => None,
                 };
                 ApplyResponse {
@@ -203,7 +228,7 @@ impl<C: ArmClient> Azurerm<C> {
     /// azurerm's check before a create: a resource that already exists is
     /// not taken over (its settings overwritten) but refused, with how to
     /// import it. `None` when nothing is there, or the check cannot tell.
-    async fn already_exists(&self, schema: &Schema, id: &str) -> Option<ApplyResponse> {
+    async fn already_exists(&self, schema: &Schema, id: &str, state_id: &str) -> Option<ApplyResponse> {
         let req = Self::request(schema, Method::Get, id.to_string(), None);
         let found = self.client.send(req).await.ok()?;
         let state = found
@@ -219,7 +244,7 @@ impl<C: ArmClient> Azurerm<C> {
                  aksplan does not take over what it did not create."
             ))
             .with_help(format!(
-                "add an import block, then plan again:\n  import {{\n    to = <this resource's address>\n    id = \"{id}\"\n  }}"
+                "add an import block, then plan again:\n  import {{\n    to = <this resource's address>\n    id = \"{state_id}\"\n  }}"
             ));
         Some(ApplyResponse {
             value: None,
@@ -251,6 +276,7 @@ impl<C: ArmClient> Azurerm<C> {
         let Some(id) = prior.get("id").and_then(Value::as_str) else {
             return ApplyResponse::default();
         };
+        let id = &*types::hooks(&schema.name).arm_id(id);
         if let Some(refusal) = self.refuse_if_not_empty(schema, id, provider).await {
             return ApplyResponse {
                 value: Some(prior.clone()),
@@ -349,7 +375,7 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
         let (schema, id) = (req.schema, req.id);
         let fail = |summary: &str, detail: String| ReadResponse::error(Diagnostic::error(summary).with_detail(detail));
         if let Some(arm) = &schema.arm {
-            let got = super::arm::resource_type(id);
+            let got = super::arm::resource_type(&types::hooks(&schema.name).arm_id(id));
             let custom = types::custom(schema.mode, &schema.name).is_some();
             if !custom && !got.eq_ignore_ascii_case(&arm.resource_type) {
                 return fail(

@@ -28,7 +28,7 @@ pub fn plan(schema: &Schema, prior: Option<&Value>, config: &Value, subscription
             .arm
             .as_ref()
             .and_then(|arm| build_id(&arm.id, &value, subscription))
-            .map(Value::String)
+            .map(|id| Value::String(hooks.state_id(&id)))
             .unwrap_or(Value::Unknown(crate::lang::types::Type::String)),
     };
     if let Some(m) = value.as_map_mut() {

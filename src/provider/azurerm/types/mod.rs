@@ -6,17 +6,26 @@
 //! resource provider, reading the client's configuration) is a [`Custom`].
 
 mod client_config;
+mod dashboard_grafana;
+mod data_collection_rule;
+mod diagnostic_setting;
 mod extension;
 mod force_new_if;
 mod inference_cluster;
 mod kubernetes_cluster;
 mod kubernetes_cluster_node_pool;
+mod log_analytics_solution;
+mod log_analytics_workspace;
+mod monitor_workspace;
 pub mod registration;
 pub mod resource_group;
 mod role_assignment;
 mod role_definition;
 pub mod rotation;
 mod subnet;
+mod switch;
+#[cfg(test)]
+mod test_config;
 mod user_assigned_identity;
 
 use crate::addrs::Mode;
@@ -75,6 +84,33 @@ pub trait TypeHooks: Sync {
         let _ = (answer, value);
     }
 
+    /// The api-version of that action, where the service offers it only in
+    /// another version than the resource's (a workspace's `sharedKeys`).
+    fn credentials_api_version(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The body of a first PUT that creates the resource, before the full
+    /// body is sent, for what the service accepts only on an update (a
+    /// workspace's default data collection rule); `None` to create with
+    /// one PUT.
+    fn create_first(&self, body: &Json) -> Option<Json> {
+        let _ = body;
+        None
+    }
+
+    /// The id ARM knows the resource by, from the id azurerm keeps in
+    /// state, where the two differ (a diagnostic setting's
+    /// `{target}|{name}`).
+    fn arm_id<'a>(&self, state_id: &'a str) -> Cow<'a, str> {
+        Cow::Borrowed(state_id)
+    }
+
+    /// The id azurerm keeps in state for the resource ARM knows by `arm_id`.
+    fn state_id(&self, arm_id: &str) -> String {
+        arm_id.to_string()
+    }
+
     /// What a plan of an in-place change may not do, said before anything
     /// is sent, and what it will do that the diff does not show.
     fn check_plan(&self, schema: &Schema, prior: &Value, planned: &Value) -> crate::diag::Diagnostics {
@@ -117,6 +153,12 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_role_assignment" => &role_assignment::Hooks,
         "azurerm_subnet" => &subnet::Hooks,
         "azurerm_user_assigned_identity" => &user_assigned_identity::Hooks,
+        "azurerm_log_analytics_workspace" => &log_analytics_workspace::Hooks,
+        "azurerm_log_analytics_solution" => &log_analytics_solution::Hooks,
+        "azurerm_monitor_workspace" => &monitor_workspace::Hooks,
+        "azurerm_monitor_data_collection_rule" => &data_collection_rule::Hooks,
+        "azurerm_monitor_diagnostic_setting" => &diagnostic_setting::Hooks,
+        "azurerm_dashboard_grafana" => &dashboard_grafana::Hooks,
         _ => &Plain,
     }
 }

@@ -5,6 +5,12 @@
 //! codes, POST actions. It knows nothing of azurerm. The types the
 //! simulation had first are still in `rules.rs`.
 
+mod data_collection;
+mod grafana;
+mod identity;
+mod log_analytics;
+mod monitor_account;
+
 use super::SimClient;
 use crate::provider::arm::{ArmError, ArmResponse};
 use serde_json::Value as Json;
@@ -40,9 +46,12 @@ pub trait Kind: Sync {
 }
 
 /// The behaviour of an ARM resource type (compared without case).
-#[allow(clippy::match_single_binding)] // until the first type registers
 pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
     match resource_type.to_ascii_lowercase().as_str() {
+        "microsoft.operationalinsights/workspaces" => Some(&log_analytics::Workspace),
+        "microsoft.monitor/accounts" => Some(&monitor_account::Account),
+        "microsoft.insights/datacollectionrules" => Some(&data_collection::Rule),
+        "microsoft.dashboard/grafana" => Some(&grafana::Grafana),
         _ => None,
     }
 }
