@@ -5,6 +5,11 @@
 //! codes, POST actions. It knows nothing of azurerm. The types the
 //! simulation had first are still in `rules.rs`.
 
+mod container_registry;
+mod private_dns;
+mod private_endpoint;
+mod trusted_access;
+
 use super::SimClient;
 use crate::provider::arm::{ArmError, ArmResponse};
 use serde_json::Value as Json;
@@ -40,9 +45,16 @@ pub trait Kind: Sync {
 }
 
 /// The behaviour of an ARM resource type (compared without case).
-#[allow(clippy::match_single_binding)] // until the first type registers
 pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
     match resource_type.to_ascii_lowercase().as_str() {
+        "microsoft.network/privatednszones" => Some(&private_dns::Zone),
+        "microsoft.network/privatednszones/virtualnetworklinks" => Some(&private_dns::Link),
+        t if private_dns::is_record_type(t) => Some(&private_dns::RecordSet),
+        "microsoft.network/privateendpoints" => Some(&private_endpoint::Endpoint),
+        "microsoft.network/privateendpoints/privatednszonegroups" => Some(&private_endpoint::ZoneGroup),
+        "microsoft.containerregistry/registries" => Some(&container_registry::Registry),
+        "microsoft.containerregistry/registries/replications" => Some(&container_registry::Replication),
+        "microsoft.containerservice/managedclusters/trustedaccessrolebindings" => Some(&trusted_access::RoleBinding),
         _ => None,
     }
 }
