@@ -5,7 +5,7 @@
 //! connected resource answers on (the lowest free in the subnet, or the
 //! static ones asked for), lists those names with their addresses
 //! (`customDnsConfigs`), and approves an automatic connection or leaves a
-//! manual one pending. A DNS zone group writes the endpoint's A records in
+//! manual one pending (its addresses are held all the same). A DNS zone group writes the endpoint's A records in
 //! its private DNS zones and lists them; deleting it, or the endpoint,
 //! takes them away, and the endpoint takes its network interface along.
 //! ARM's behaviour only; nothing of azurerm.
@@ -163,10 +163,8 @@ impl Kind for Endpoint {
                 };
                 c["properties"]["privateLinkServiceConnectionState"] = state;
                 c["properties"]["provisioningState"] = json!("Succeeded");
-                if !manual {
-                    for g in &groups {
-                        names.extend(names_of(sim, &target, g, &location)?);
-                    }
+                for g in &groups {
+                    names.extend(names_of(sim, &target, g, &location)?);
                 }
             }
         }
