@@ -325,7 +325,7 @@ mod tests {
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| name_of(r))
+            .map(name_of)
             .collect();
         assert_eq!(names, ["eastus", "westus"], "sorted, the home region left out");
         // A child that is not there is no error.
