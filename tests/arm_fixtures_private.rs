@@ -84,12 +84,15 @@ fn within(body: &Json, allowed: &[(&str, &str)], what: &str) {
     let unknown: Vec<&String> = sent
         .iter()
         .filter(|p| {
-            !allowed.iter().any(|(a, _)| {
-                *a == p.as_str() || a.starts_with(&format!("{p}.")) || a.starts_with(&format!("{p}[]"))
-            })
+            !allowed
+                .iter()
+                .any(|(a, _)| *a == p.as_str() || a.starts_with(&format!("{p}.")) || a.starts_with(&format!("{p}[]")))
         })
         .collect();
-    assert!(unknown.is_empty(), "{what} sends properties its spec lacks: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "{what} sends properties its spec lacks: {unknown:?}"
+    );
 }
 
 fn read<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
@@ -208,7 +211,10 @@ fn private_endpoint() {
             ("custom_network_interface_name", "testPeNic"),
             ("private_service_connection.0.is_manual_connection", "false"),
             ("private_service_connection.0.private_connection_resource_id", PLS),
-            ("private_service_connection.0.subresource_names", r#"["groupIdFromResource"]"#),
+            (
+                "private_service_connection.0.subresource_names",
+                r#"["groupIdFromResource"]"#,
+            ),
             ("ip_configuration.0.member_name", "file"),
             ("network_interface.0.name", "testPe.nic.abcd1234"),
             ("custom_dns_configs.1.fqdn", "abc2.cosmos.com"),
@@ -246,15 +252,28 @@ fn private_endpoint_manual_connection_and_dns_zone_group() {
             ("properties.subnet.id", "PrivateEndpointCreate.json"),
             ("properties.privateLinkServiceConnections", "PrivateEndpointCreate.json"),
             ("properties.manualPrivateLinkServiceConnections[].name", spec),
-            ("properties.manualPrivateLinkServiceConnections[].properties.privateLinkServiceId", spec),
-            ("properties.manualPrivateLinkServiceConnections[].properties.groupIds[]", spec),
-            ("properties.manualPrivateLinkServiceConnections[].properties.requestMessage", spec),
+            (
+                "properties.manualPrivateLinkServiceConnections[].properties.privateLinkServiceId",
+                spec,
+            ),
+            (
+                "properties.manualPrivateLinkServiceConnections[].properties.groupIds[]",
+                spec,
+            ),
+            (
+                "properties.manualPrivateLinkServiceConnections[].properties.requestMessage",
+                spec,
+            ),
         ],
         "a manual connection",
     );
     let group = sent
         .iter()
-        .find(|r| r.method == Method::Put && r.path.ends_with("/privateEndpoints/testPe/privateDnsZoneGroups/default"))
+        .find(|r| {
+            r.method == Method::Put
+                && r.path
+                    .ends_with("/privateEndpoints/testPe/privateDnsZoneGroups/default")
+        })
         .expect("the zone group is written");
     assert_eq!(group.api_version, "2025-01-01");
     // PrivateEndpointDnsZoneGroupCreate.json (network 2025-01-01, in Azure/azure-rest-api-specs).
@@ -262,12 +281,18 @@ fn private_endpoint_manual_connection_and_dns_zone_group() {
     within(
         group.body.as_ref().unwrap(),
         &[
-            ("name", "network 2025-01-01 privateEndpoint.json, PrivateDnsZoneGroup.name"),
+            (
+                "name",
+                "network 2025-01-01 privateEndpoint.json, PrivateDnsZoneGroup.name",
+            ),
             (
                 "properties.privateDnsZoneConfigs[].name",
                 "network 2025-01-01 privateEndpoint.json, PrivateDnsZoneConfig.name",
             ),
-            ("properties.privateDnsZoneConfigs[].properties.privateDnsZoneId", example),
+            (
+                "properties.privateDnsZoneConfigs[].properties.privateDnsZoneId",
+                example,
+            ),
         ],
         "the DNS zone group",
     );
@@ -359,7 +384,10 @@ fn container_registry_premium_settings_and_replications() {
     let p = &registry["properties"];
     assert_eq!(p["zoneRedundancy"], "Enabled");
     assert_eq!(p["publicNetworkAccess"], "Disabled");
-    assert_eq!(p["policies"]["retentionPolicy"], json!({"days": 30, "status": "enabled"}));
+    assert_eq!(
+        p["policies"]["retentionPolicy"],
+        json!({"days": 30, "status": "enabled"})
+    );
     assert_eq!(p["policies"]["exportPolicy"]["status"], "disabled");
     assert_eq!(
         p["networkRuleSet"],
@@ -377,7 +405,10 @@ fn container_registry_premium_settings_and_replications() {
     within(
         replica.body.as_ref().unwrap(),
         &[
-            ("name", "containerregistry 2025-11-01 containerregistry.json, Resource.name"),
+            (
+                "name",
+                "containerregistry 2025-11-01 containerregistry.json, Resource.name",
+            ),
             ("location", example),
             ("tags.*", example),
             ("properties.regionEndpointEnabled", example),
@@ -386,7 +417,10 @@ fn container_registry_premium_settings_and_replications() {
         "a replication",
     );
     assert_eq!(replica.body.as_ref().unwrap()["location"], "eastus");
-    assert_eq!(replica.body.as_ref().unwrap()["properties"]["zoneRedundancy"], "Enabled");
+    assert_eq!(
+        replica.body.as_ref().unwrap()["properties"]["zoneRedundancy"],
+        "Enabled"
+    );
 }
 
 /// Answers as the registry examples do: the registry, and its credentials.
@@ -426,8 +460,9 @@ impl ArmClient for Registry {
 fn container_registry_data_source_and_admin_credentials() {
     let catalog = Catalog::embedded();
     let schema = catalog.schema(Mode::Data, "azurerm_container_registry").unwrap();
-    let credentials =
-        fixture("Microsoft.ContainerRegistry/2025-11-01/RegistryListCredentials.json")["responses"]["200"]["body"].clone();
+    let credentials = fixture("Microsoft.ContainerRegistry/2025-11-01/RegistryListCredentials.json")["responses"]
+        ["200"]["body"]
+        .clone();
     for (example, admin) in [
         ("Microsoft.ContainerRegistry/2025-11-01/RegistryCreate.json", true),
         ("Microsoft.ContainerRegistry/2025-11-01/RegistryGet.json", false),
@@ -499,7 +534,10 @@ fn federated_identity_credential_by_parent_id() {
         created("Microsoft.ManagedIdentity/2024-11-30/FederatedIdentityCredentialCreate.json"),
     );
     let put = sent.iter().find(|r| r.method == Method::Put).unwrap();
-    assert_eq!(put.path, format!("{IDENTITY}/federatedIdentityCredentials/ficResourceName"));
+    assert_eq!(
+        put.path,
+        format!("{IDENTITY}/federatedIdentityCredentials/ficResourceName")
+    );
     assert_eq!(read_str(&value, "user_assigned_identity_id"), Some(IDENTITY));
 }
 

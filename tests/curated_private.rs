@@ -176,7 +176,11 @@ fn drifted(report: &Json) -> Vec<String> {
     let mut out = Vec::new();
     for r in report["resources"].as_array().into_iter().flatten() {
         for c in r["changes"].as_array().into_iter().flatten() {
-            out.push(format!("{}: {}", r["address"].as_str().unwrap(), c["path"].as_str().unwrap()));
+            out.push(format!(
+                "{}: {}",
+                r["address"].as_str().unwrap(),
+                c["path"].as_str().unwrap()
+            ));
         }
     }
     out.sort();
@@ -214,7 +218,10 @@ fn a_registry_behind_a_private_endpoint_applies_plans_clean_shows_drift_and_dest
     }
     let password = admin_password(dir.path());
     assert!(!password.is_empty());
-    assert!(!r.stdout.contains(&password) && !r.stderr.contains(&password), "a secret in the output");
+    assert!(
+        !r.stdout.contains(&password) && !r.stderr.contains(&password),
+        "a secret in the output"
+    );
 
     // What Azure made beside what was asked for.
     let ids = stored(dir.path());
@@ -333,19 +340,30 @@ resource "azurerm_private_dns_zone" "internal" {
     ok(&r);
     assert!(r.stdout.contains("1 added, 2 changed, 0 destroyed"), "{}", r.stdout);
     assert!(
-        r.stdout.contains(r#"records = ["acrprivate01", "acrprivate01.westeurope.data", "acrprivate01.eastus.data"]"#),
+        r.stdout
+            .contains(r#"records = ["acrprivate01", "acrprivate01.westeurope.data", "acrprivate01.eastus.data"]"#),
         "{}",
         r.stdout
     );
     let ids = stored(dir.path());
     let registry = format!("{RG}/providers/Microsoft.ContainerRegistry/registries/acrprivate01").to_lowercase();
     assert!(ids.contains(&format!("{registry}/replications/eastus")), "{ids:#?}");
-    assert!(!ids.contains(&format!("{registry}/replications/northeurope")), "{ids:#?}");
+    assert!(
+        !ids.contains(&format!("{registry}/replications/northeurope")),
+        "{ids:#?}"
+    );
     let zone = format!("{RG}/providers/Microsoft.Network/privateDnsZones/privatelink.azurecr.io/a").to_lowercase();
-    assert!(!ids.contains(&format!("{zone}/acrprivate01.northeurope.data")), "{ids:#?}");
+    assert!(
+        !ids.contains(&format!("{zone}/acrprivate01.northeurope.data")),
+        "{ids:#?}"
+    );
     let r = run(
         dir.path(),
-        &["sim", "show", &format!("{RG}/providers/Microsoft.Network/privateDnsZones/contoso.internal/SOA/@")],
+        &[
+            "sim",
+            "show",
+            &format!("{RG}/providers/Microsoft.Network/privateDnsZones/contoso.internal/SOA/@"),
+        ],
     );
     ok(&r);
     assert!(r.stdout.contains("hostmaster.contoso.internal"), "{}", r.stdout);
@@ -375,7 +393,11 @@ fn the_kubelet_identity_pulls_from_the_registry() {
     assert!(r.stdout.contains("1 added, 0 changed, 0 destroyed"), "{}", r.stdout);
     let cluster = run(
         dir.path(),
-        &["sim", "show", &format!("{RG}/providers/Microsoft.ContainerService/managedClusters/aks-private")],
+        &[
+            "sim",
+            "show",
+            &format!("{RG}/providers/Microsoft.ContainerService/managedClusters/aks-private"),
+        ],
     );
     ok(&cluster);
     let cluster: Json = serde_json::from_str(&cluster.stdout).unwrap();
@@ -386,7 +408,11 @@ fn the_kubelet_identity_pulls_from_the_registry() {
     let registry = format!("{RG}/providers/Microsoft.ContainerRegistry/registries/acrprivate01").to_lowercase();
     let assignment = stored(dir.path())
         .into_iter()
-        .find(|i| i.starts_with(&format!("{registry}/providers/microsoft.authorization/roleassignments/")))
+        .find(|i| {
+            i.starts_with(&format!(
+                "{registry}/providers/microsoft.authorization/roleassignments/"
+            ))
+        })
         .expect("a role assignment on the registry");
     let shown = run(dir.path(), &["sim", "show", &assignment]);
     ok(&shown);

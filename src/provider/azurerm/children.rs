@@ -321,12 +321,7 @@ mod tests {
         let full = block_on(read(&t, &[SOA, NIC, REPLICAS], &doc)).unwrap();
         assert_eq!(full["$soa"]["properties"]["ttl"], 5);
         assert_eq!(full["$nic"]["ip"], "10.0.0.4");
-        let names: Vec<&str> = full["$replicas"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(name_of)
-            .collect();
+        let names: Vec<&str> = full["$replicas"].as_array().unwrap().iter().map(name_of).collect();
         assert_eq!(names, ["eastus", "westus"], "sorted, the home region left out");
         // A child that is not there is no error.
         let bare = block_on(read(&table(vec![]), &[SOA], &doc)).unwrap();
