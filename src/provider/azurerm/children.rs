@@ -123,6 +123,46 @@ pub async fn write<C: ArmClient>(
     Ok(())
 }
 
+/// Deletes the items of collections the body no longer holds, before an
+/// update of the parent (`parent` is the body about to be sent): what
+/// azurerm removes first, so that the parent may then change (a registry
+/// leaving Premium without its replications).
+pub async fn prune<C: ArmClient>(
+    client: &C,
+    id: &str,
+    children: &[Child],
+    wanted: &[Option<Json>],
+    parent: &Json,
+) -> Result<(), ArmError> {
+    for (child, wanted) in children.iter().zip(wanted) {
+        let Where::Each(collection) = child.at else { continue };
+        let wanted: Vec<&str> = wanted
+            .as_ref()
+            .and_then(Json::as_array)
+            .map(|w| w.iter().map(name_of).collect())
+            .unwrap_or_default();
+        let base = format!("{id}/{collection}");
+        let existing = match paging::list_all(client, &base, child.api_version).await {
+            Ok(items) => items,
+            Err(e) if e.is_not_found() => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        for gone in existing
+            .iter()
+            .filter(|e| !(child.skip)(parent, e) && !wanted.iter().any(|w| w.eq_ignore_ascii_case(name_of(e))))
+        {
+            let req = request(
+                Method::Delete,
+                format!("{base}/{}", name_of(gone)),
+                child.api_version,
+                None,
+            );
+            client.send(req).await?;
+        }
+    }
+    Ok(())
+}
+
 async fn write_each<C: ArmClient>(
     client: &C,
     id: &str,
@@ -365,6 +405,25 @@ mod tests {
             ],
             "the home region is left alone, an unchanged item is not sent again"
         );
+    }
+
+    #[test]
+    fn what_is_no_longer_wanted_is_pruned_first_and_only_that() {
+        let t = table(vec![(
+            Method::Get,
+            "/r/replications",
+            json!({"value": [{"name": "h", "location": "h"}, {"name": "a", "location": "a"}, {"name": "b", "location": "b"}]}),
+        )]);
+        let wanted = vec![Some(json!([{"name": "A", "location": "a"}])), None];
+        block_on(prune(&t, "/r", &[REPLICAS, SOA], &wanted, &json!({"location": "h"}))).unwrap();
+        let asked: Vec<String> = t
+            .asked
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(m, p, _)| format!("{m} {p}"))
+            .collect();
+        assert_eq!(asked, ["GET /r/replications", "DELETE /r/replications/b"]);
     }
 
     #[test]

@@ -182,6 +182,16 @@ impl<C: ArmClient> Azurerm<C> {
         if let Some((prior, rotation)) = prior.and_then(|p| Some((p, hooks.rotation(schema, p, planned)?))) {
             return self.put_rotating(schema, prior, planned, body, &rotation, sub).await;
         }
+        // Children no longer wanted go before the parent changes (a
+        // registry's replications before it leaves Premium).
+        if prior.is_some() {
+            if let Err(e) = children::prune(&self.client, &id, hooks.children(), &children, &body).await {
+                return ApplyResponse {
+                    value: prior.cloned(),
+                    diags: arm_diagnostic(&e).into(),
+                };
+            }
+        }
         let (method, body) = match prior.and(hooks.patch(&body)) {
             Some(patch) => (Method::Patch, patch),
             None => (Method::Put, body),
