@@ -380,3 +380,89 @@ fn premium_errors(config: &Value, sku: &str) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::addrs::Mode;
+    use crate::provider::azurerm::mapper;
+    use crate::provider::catalog::testing::schema as lookup;
+
+    fn config(extra: Json) -> Value {
+        let mut c =
+            json!({"name": "myregistry1", "resource_group_name": "rg", "location": "westeurope", "sku": "Premium"});
+        c.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        Value::from_json(&c)
+    }
+
+    #[test]
+    fn booleans_are_sent_as_azures_words_and_read_back() {
+        let schema = lookup(Mode::Managed, "azurerm_container_registry");
+        let v = config(
+            json!({"public_network_access_enabled": false, "zone_redundancy_enabled": true,
+            "quarantine_policy_enabled": true, "export_policy_enabled": false, "retention_policy_in_days": 0}),
+        );
+        let mut body = mapper::to_arm(&schema.block, &v);
+        Hooks.to_arm(&v, &mut body);
+        assert_eq!(body["properties"]["publicNetworkAccess"], "Disabled");
+        assert_eq!(body["properties"]["zoneRedundancy"], "Enabled");
+        assert_eq!(body["properties"]["policies"]["quarantinePolicy"]["status"], "enabled");
+        assert_eq!(body["properties"]["policies"]["exportPolicy"]["status"], "disabled");
+        assert_eq!(body["properties"]["policies"]["retentionPolicy"], json!({}));
+        assert_eq!(body["identity"], json!({"type": "None"}));
+
+        let answer = json!({"sku": {"name": "Premium", "tier": "Premium"}, "identity": {"type": "None"}, "properties": {
+            "publicNetworkAccess": "Disabled", "zoneRedundancy": "Enabled", "adminUserEnabled": false,
+            "networkRuleSet": {"defaultAction": "Deny", "ipRules": [{"action": "Allow", "value": "1.2.3.4"}]},
+            "policies": {"quarantinePolicy": {"status": "enabled"}, "exportPolicy": {"status": "disabled"},
+                "retentionPolicy": {"days": 7, "status": "disabled"}, "trustPolicy": {"status": "disabled"}}}});
+        let doc = Hooks.normalize_arm(&answer, None);
+        assert!(doc.get("identity").is_none(), "type None is no identity");
+        let mut value = mapper::from_arm(&schema.block, &doc, Some(&v));
+        Hooks.read_arm(&doc, &mut value, "s");
+        let b = |k: &str| value.get(k).and_then(Value::as_bool);
+        assert_eq!(b("public_network_access_enabled"), Some(false));
+        assert_eq!(b("zone_redundancy_enabled"), Some(true));
+        assert_eq!(b("quarantine_policy_enabled"), Some(true));
+        assert_eq!(b("export_policy_enabled"), Some(false));
+        assert_eq!(value.get("retention_policy_in_days").and_then(Value::as_i64), Some(0));
+        let rule = &value.get("network_rule_set").unwrap().as_seq().unwrap()[0];
+        let ip = &rule.get("ip_rule").unwrap().as_seq().unwrap()[0];
+        assert_eq!(
+            ip.get("ip_range").and_then(Value::as_str),
+            Some("1.2.3.4/32"),
+            "azurerm puts the /32 back"
+        );
+        assert_eq!(value.get("admin_username").and_then(Value::as_str), Some(""));
+        assert!(!Hooks.credentials_wanted(&doc));
+    }
+
+    #[test]
+    fn what_only_premium_allows_is_refused_for_other_skus() {
+        let standard = |extra: Json| {
+            let mut v = config(extra);
+            super::super::set(&mut v, "sku", Value::string("Standard"));
+            Hooks.validate(&v)
+        };
+        assert!(!standard(json!({})).has_errors());
+        for extra in [
+            json!({"georeplications": [{"location": "eastus"}]}),
+            json!({"retention_policy_in_days": 7}),
+            json!({"public_network_access_enabled": false}),
+            json!({"export_policy_enabled": false}),
+            json!({"data_endpoint_enabled": true}),
+            json!({"zone_redundancy_enabled": true}),
+        ] {
+            assert_eq!(standard(extra.clone()).error_count(), 1, "{extra}");
+        }
+        assert!(!standard(json!({"anonymous_pull_enabled": true})).has_errors());
+        let home = Hooks.validate(&config(json!({"georeplications": [{"location": "West Europe"}]})));
+        assert_eq!(home.error_count(), 1);
+        let export = Hooks.validate(&config(
+            json!({"export_policy_enabled": false, "public_network_access_enabled": true}),
+        ));
+        assert_eq!(export.error_count(), 1);
+        let named = Hooks.validate(&Value::from_json(&json!({"name": "a-b"})));
+        assert_eq!(named.error_count(), 2, "not alphanumeric, and too short");
+    }
+}

@@ -277,3 +277,101 @@ fn zone_group(doc: &Json) -> (Vec<String>, Vec<Json>) {
     }
     (ids, configs)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::addrs::Mode;
+    use crate::provider::azurerm::mapper;
+    use crate::provider::catalog::testing::schema as lookup;
+
+    fn endpoint(connection: Json) -> Value {
+        Value::from_json(
+            &json!({"name": "pe", "resource_group_name": "rg", "location": "westeurope", "subnet_id": "/s",
+            "private_service_connection": [connection],
+            "ip_configuration": [{"name": "ip", "private_ip_address": "10.0.0.9", "subresource_name": "registry"}],
+            "private_dns_zone_group": [{"name": "zg", "private_dns_zone_ids": ["/z/privatelink.azurecr.io"]}]}),
+        )
+    }
+
+    fn body(v: &Value) -> Json {
+        let schema = lookup(Mode::Managed, "azurerm_private_endpoint");
+        let mut body = mapper::to_arm(&schema.block, v);
+        Hooks.to_arm(v, &mut body);
+        body
+    }
+
+    #[test]
+    fn a_connection_is_automatic_or_manual_and_its_target_an_id_or_an_alias() {
+        let auto = body(&endpoint(
+            json!({"name": "c", "is_manual_connection": false, "private_connection_resource_id": "/r", "subresource_names": ["registry"]}),
+        ));
+        let p = &auto["properties"];
+        assert_eq!(p[AUTOMATIC][0]["properties"]["privateLinkServiceId"], "/r");
+        assert_eq!(p[MANUAL], json!([]));
+        assert_eq!(p["ipConfigurations"][0]["properties"]["memberName"], "registry");
+        assert_eq!(
+            auto["$zoneGroups"],
+            json!([{"name": "zg", "properties": {"privateDnsZoneConfigs": [
+                {"name": "privatelink.azurecr.io", "properties": {"privateDnsZoneId": "/z/privatelink.azurecr.io"}}]}}])
+        );
+        let alias = "pls.00000000-0000-0000-0000-000000000000.westeurope.azure.privatelinkservice";
+        let manual = body(&endpoint(
+            json!({"name": "c", "is_manual_connection": true, "private_connection_resource_alias": alias, "request_message": "hi"}),
+        ));
+        let p = &manual["properties"];
+        assert_eq!(p[AUTOMATIC], json!([]));
+        assert_eq!(p[MANUAL][0]["properties"]["privateLinkServiceId"], alias);
+        assert_eq!(p[MANUAL][0]["properties"]["requestMessage"], "hi");
+
+        // Read back: manual, by alias, with the interface's address.
+        let schema = lookup(Mode::Managed, "azurerm_private_endpoint");
+        let answer = json!({"properties": {AUTOMATIC: [], MANUAL: [{"name": "c", "properties": {"privateLinkServiceId": alias}}],
+            "networkInterfaces": [{"id": "/nics/pe.nic.1"}],
+            "customDnsConfigs": [{"fqdn": "a.example", "ipAddresses": ["10.0.0.9"]}]},
+            "$nic": {"properties": {"ipConfigurations": [{"properties": {"privateIPAddress": "10.0.0.9"}}]}},
+            "$zoneGroups": [{"id": "/pe/privateDnsZoneGroups/zg", "name": "zg", "properties": {"privateDnsZoneConfigs": [
+                {"name": "privatelink.azurecr.io", "properties": {"privateDnsZoneId": "/z/privatelink.azurecr.io",
+                    "recordSets": [{"recordType": "A", "recordSetName": "r", "fqdn": "r.privatelink.azurecr.io", "ttl": 10, "ipAddresses": ["10.0.0.9"]}]}}]}}]});
+        let doc = Hooks.normalize_arm(&answer, None);
+        let mut value = mapper::from_arm(&schema.block, &doc, None);
+        Hooks.read_arm(&doc, &mut value, "s");
+        let conn = &value.get("private_service_connection").unwrap().as_seq().unwrap()[0];
+        assert_eq!(conn.get("is_manual_connection").and_then(Value::as_bool), Some(true));
+        assert_eq!(
+            conn.get("private_connection_resource_alias").and_then(Value::as_str),
+            Some(alias)
+        );
+        assert!(conn.get("private_connection_resource_id").unwrap().is_null());
+        assert_eq!(conn.get("private_ip_address").and_then(Value::as_str), Some("10.0.0.9"));
+        let nic = &value.get("network_interface").unwrap().as_seq().unwrap()[0];
+        assert_eq!(nic.get("name").and_then(Value::as_str), Some("pe.nic.1"));
+        let config = &value.get("private_dns_zone_configs").unwrap().as_seq().unwrap()[0];
+        assert_eq!(
+            config.get("id").and_then(Value::as_str),
+            Some("/pe/privateDnsZoneGroups/zg/privateDnsZoneConfigs/privatelink.azurecr.io")
+        );
+        let group = &value.get("private_dns_zone_group").unwrap().as_seq().unwrap()[0];
+        assert_eq!(
+            group.get("private_dns_zone_ids").unwrap().as_seq().unwrap()[0].as_str(),
+            Some("/z/privatelink.azurecr.io")
+        );
+    }
+
+    #[test]
+    fn a_connection_needs_a_target_and_a_message_only_when_manual() {
+        let v = |c: Json| Hooks.validate(&Value::from_json(&json!({"private_service_connection": [c]})));
+        assert_eq!(v(json!({"name": "c", "is_manual_connection": false})).error_count(), 1);
+        assert_eq!(
+            v(json!({"name": "c", "is_manual_connection": false, "private_connection_resource_id": "/r", "request_message": "hi"}))
+                .error_count(),
+            1
+        );
+        assert_eq!(
+            v(json!({"name": "c", "is_manual_connection": true, "private_connection_resource_id": "/r"})).error_count(),
+            1
+        );
+        assert!(!v(json!({"name": "c", "is_manual_connection": true, "private_connection_resource_id": "/r", "request_message": "hi"}))
+            .has_errors());
+    }
+}
