@@ -12,6 +12,7 @@
 //! change what some operations do ([`features`]).
 
 pub mod auto_registration;
+pub mod children;
 pub mod convention;
 #[cfg(test)]
 mod coverage;
@@ -102,7 +103,18 @@ impl<C: ArmClient> Azurerm<C> {
     /// what Azure never returns.
     async fn decode(&self, schema: &Schema, doc: &Json, prior: Option<&Value>, sub: &str) -> (Value, Diagnostics) {
         let hooks = types::hooks(&schema.name);
-        let doc = &*hooks.normalize_arm(doc, prior);
+        let mut diags = Diagnostics::new();
+        let with_children = match hooks.children() {
+            [] => std::borrow::Cow::Borrowed(doc),
+            children => match children::read(&self.client, children, doc).await {
+                Ok(full) => std::borrow::Cow::Owned(full),
+                Err(e) => {
+                    diags.push(arm_diagnostic(&e));
+                    std::borrow::Cow::Borrowed(doc)
+                }
+            },
+        };
+        let doc = &*hooks.normalize_arm(&with_children, prior);
         let mut value = mapper::from_arm(&schema.block, doc, prior);
         let id = doc.get("id").and_then(Json::as_str).unwrap_or("");
         if let Some(m) = value.as_map_mut() {
@@ -116,8 +128,7 @@ impl<C: ArmClient> Azurerm<C> {
             }
         }
         hooks.read_arm(doc, &mut value, sub);
-        let mut diags = Diagnostics::new();
-        if let Some(action) = hooks.credentials_action() {
+        if let Some(action) = hooks.credentials_action().filter(|_| hooks.credentials_wanted(doc)) {
             let mut req = Self::request(schema, Method::Post, format!("{id}/{action}"), None);
             if let Some(version) = hooks.credentials_api_version() {
                 req.api_version = version.to_string();
@@ -175,8 +186,19 @@ impl<C: ArmClient> Azurerm<C> {
         }
         let mut body = mapper::to_arm(&schema.block, planned);
         hooks.to_arm(planned, &mut body);
+        let children = children::take(hooks.children(), &mut body);
         if let Some((prior, rotation)) = prior.and_then(|p| Some((p, hooks.rotation(schema, p, planned)?))) {
             return self.put_rotating(schema, prior, planned, body, &rotation, sub).await;
+        }
+        // Children no longer wanted go before the parent changes (a
+        // registry's replications before it leaves Premium).
+        if prior.is_some() {
+            if let Err(e) = children::prune(&self.client, &arm_id, hooks.children(), &children, &body).await {
+                return ApplyResponse {
+                    value: prior.cloned(),
+                    diags: arm_diagnostic(&e).into(),
+                };
+            }
         }
         // What the service takes only on an update is sent once it exists.
         let first = prior.is_none().then(|| hooks.create_first(&body)).flatten();
@@ -192,14 +214,18 @@ impl<C: ArmClient> Azurerm<C> {
             Some(patch) => (Method::Patch, patch),
             None => (Method::Put, body),
         };
-        let req = Self::request(schema, method, arm_id, Some(body));
+        let req = Self::request(schema, method, arm_id.clone(), Some(body));
         let sent = match created {
             Ok(()) => self.send_waiting_for_replication(req).await,
             Err(e) => Err(e),
         };
         match sent {
             Ok(r) => {
-                let (value, diags) = self.decode(schema, &r.body, Some(planned), sub).await;
+                let written = children::write(&self.client, &arm_id, hooks.children(), children, &r.body).await;
+                let (value, mut diags) = self.decode(schema, &r.body, Some(planned), sub).await;
+                if let Err(e) = written {
+                    diags.push(arm_diagnostic(&e));
+                }
                 ApplyResponse {
                     value: Some(value),
                     diags,
@@ -331,6 +357,15 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
 
     fn unverified(&self, schema: &Schema) -> bool {
         schema.mapping == Mapping::Convention && !self.unverified
+    }
+
+    /// A resource's checks across arguments (a data source of the same
+    /// name has arguments of its own).
+    fn validate(&self, req: ValidateRequest<'_>) -> Diagnostics {
+        match req.schema.mode {
+            crate::addrs::Mode::Managed => types::hooks(&req.schema.name).validate(req.config),
+            crate::addrs::Mode::Data => Diagnostics::new(),
+        }
     }
 
     fn plan(&self, req: PlanRequest<'_>) -> PlanResponse {

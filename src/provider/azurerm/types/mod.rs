@@ -6,10 +6,12 @@
 //! resource provider, reading the client's configuration) is a [`Custom`].
 
 mod client_config;
+mod container_registry;
 mod dashboard_grafana;
 mod data_collection_rule;
 mod diagnostic_setting;
 mod extension;
+mod federated_identity_credential;
 mod force_new_if;
 mod inference_cluster;
 mod kubernetes_cluster;
@@ -17,6 +19,8 @@ mod kubernetes_cluster_node_pool;
 mod log_analytics_solution;
 mod log_analytics_workspace;
 mod monitor_workspace;
+mod private_dns;
+mod private_endpoint;
 pub mod registration;
 pub mod resource_group;
 mod role_assignment;
@@ -111,6 +115,26 @@ pub trait TypeHooks: Sync {
         arm_id.to_string()
     }
 
+    /// Whether the resource as Azure answered it has credentials to ask for
+    /// (a registry's admin user is enabled).
+    fn credentials_wanted(&self, doc: &Json) -> bool {
+        let _ = doc;
+        true
+    }
+
+    /// Child resources written and read with it in calls of their own
+    /// (see [`super::children`]).
+    fn children(&self) -> &'static [super::children::Child] {
+        &[]
+    }
+
+    /// What the provider refuses in a configuration before planning
+    /// (azurerm's validation across arguments and `CustomizeDiff`).
+    fn validate(&self, config: &Value) -> crate::diag::Diagnostics {
+        let _ = config;
+        crate::diag::Diagnostics::new()
+    }
+
     /// What a plan of an in-place change may not do, said before anything
     /// is sent, and what it will do that the diff does not show.
     fn check_plan(&self, schema: &Schema, prior: &Value, planned: &Value) -> crate::diag::Diagnostics {
@@ -159,6 +183,11 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_monitor_data_collection_rule" => &data_collection_rule::Hooks,
         "azurerm_monitor_diagnostic_setting" => &diagnostic_setting::Hooks,
         "azurerm_dashboard_grafana" => &dashboard_grafana::Hooks,
+        "azurerm_private_dns_zone" => &private_dns::Zone,
+        "azurerm_private_dns_zone_virtual_network_link" => &private_dns::Link,
+        "azurerm_private_endpoint" => &private_endpoint::Hooks,
+        "azurerm_container_registry" => &container_registry::Hooks,
+        "azurerm_federated_identity_credential" => &federated_identity_credential::Hooks,
         _ => &Plain,
     }
 }

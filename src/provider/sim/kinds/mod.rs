@@ -5,11 +5,15 @@
 //! codes, POST actions. It knows nothing of azurerm. The types the
 //! simulation had first are still in `rules.rs`.
 
+mod container_registry;
 mod data_collection;
 mod grafana;
 mod identity;
 mod log_analytics;
 mod monitor_account;
+mod private_dns;
+mod private_endpoint;
+mod trusted_access;
 
 use super::SimClient;
 use crate::provider::arm::{ArmError, ArmResponse};
@@ -52,6 +56,14 @@ pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
         "microsoft.monitor/accounts" => Some(&monitor_account::Account),
         "microsoft.insights/datacollectionrules" => Some(&data_collection::Rule),
         "microsoft.dashboard/grafana" => Some(&grafana::Grafana),
+        "microsoft.network/privatednszones" => Some(&private_dns::Zone),
+        "microsoft.network/privatednszones/virtualnetworklinks" => Some(&private_dns::Link),
+        t if private_dns::is_record_type(t) => Some(&private_dns::RecordSet),
+        "microsoft.network/privateendpoints" => Some(&private_endpoint::Endpoint),
+        "microsoft.network/privateendpoints/privatednszonegroups" => Some(&private_endpoint::ZoneGroup),
+        "microsoft.containerregistry/registries" => Some(&container_registry::Registry),
+        "microsoft.containerregistry/registries/replications" => Some(&container_registry::Replication),
+        "microsoft.containerservice/managedclusters/trustedaccessrolebindings" => Some(&trusted_access::RoleBinding),
         _ => None,
     }
 }
