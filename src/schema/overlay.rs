@@ -90,6 +90,9 @@ struct OverlayNested {
     /// Why the block is deliberately not sent to the cloud.
     #[serde(default)]
     unmapped: Option<String>,
+    /// The type's code sends and reads the block.
+    #[serde(default)]
+    by_code: bool,
     #[serde(default)]
     block: OverlayBlock,
 }
@@ -172,6 +175,7 @@ pub fn apply(block: &mut BlockSchema, overlay: &OverlayBlock, fit: Fit, at: &str
             .map_err(|e| format!("{path}: {e}"))?;
         b.arm_const.clone_from(&o.arm_const);
         b.unmapped.clone_from(&o.unmapped);
+        b.by_code = o.by_code;
         apply(&mut b.block, &o.block, fit, &path)?;
     }
     Ok(())

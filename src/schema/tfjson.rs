@@ -98,6 +98,7 @@ pub fn block(raw: BlockJson, at: &str) -> Result<BlockSchema, String> {
                 arm: None,
                 arm_const: Default::default(),
                 unmapped: None,
+                by_code: false,
                 block: block(b.block, &path)?,
             },
         );

@@ -125,7 +125,7 @@ fn gaps_in(block: &BlockSchema, path: &str, in_id: &[String], out: &mut Vec<Stri
         }
     }
     for (name, nested) in &block.block_types {
-        if name == "timeouts" || nested.unmapped.is_some() {
+        if name == "timeouts" || nested.unmapped.is_some() || nested.by_code {
             continue;
         }
         if nested.arm.is_none() {
@@ -158,7 +158,7 @@ fn unsent_in(block: &BlockSchema, value: &Value, path: &str, in_id: &[String], o
         }
     }
     for (name, nested) in &block.block_types {
-        if name == "timeouts" {
+        if name == "timeouts" || nested.by_code {
             continue;
         }
         let items: Vec<&Value> = match value.get(name) {

@@ -5,6 +5,10 @@
 //! does the rest. A type with operations of its own (registering a
 //! resource provider, reading the client's configuration) is a [`Custom`].
 
+mod aks_cluster_arm;
+mod aks_maintenance;
+mod aks_node_pool_arm;
+mod aks_pool;
 mod client_config;
 mod extension;
 mod force_new_if;
@@ -18,6 +22,7 @@ mod role_definition;
 pub mod rotation;
 mod subnet;
 
+use super::extras;
 use crate::addrs::Mode;
 use crate::lang::Value;
 use crate::schema::Schema;
@@ -63,15 +68,25 @@ pub trait TypeHooks: Sync {
         None
     }
 
-    /// A POST action under the resource whose answer fills attributes
-    /// (`listClusterUserCredential` for a kubeconfig).
-    fn credentials_action(&self) -> Option<&'static str> {
-        None
+    /// Requests under the resource whose answers fill attributes, made
+    /// after each read of `doc`: POST actions (`listClusterUserCredential`
+    /// for a kubeconfig) and GETs of child resources its arguments write.
+    fn extra_reads(&self, doc: &Json) -> Vec<extras::Read> {
+        let _ = doc;
+        Vec::new()
     }
 
-    /// Fills attributes from that action's answer.
-    fn credentials(&self, answer: &Json, value: &mut Value) {
-        let _ = (answer, value);
+    /// Fills attributes from those answers (`None`: not found).
+    fn read_extra(&self, answers: &[(extras::Read, Option<Json>)], value: &mut Value) {
+        let _ = (answers, value);
+    }
+
+    /// Child resources the arguments describe, written after the resource
+    /// itself (AKS maintenance configurations): each path under the id,
+    /// with its body, or `None` when it must not exist.
+    fn children(&self, value: &Value) -> Vec<extras::Child> {
+        let _ = value;
+        Vec::new()
     }
 
     /// What a plan of an in-place change may not do, said before anything
