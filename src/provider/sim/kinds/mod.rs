@@ -5,6 +5,10 @@
 //! codes, POST actions. It knows nothing of azurerm. The types the
 //! simulation had first are still in `rules.rs`.
 
+mod agent_pool_settings;
+mod maintenance_configurations;
+pub mod managed_cluster;
+
 use super::SimClient;
 use crate::provider::arm::{ArmError, ArmResponse};
 use serde_json::Value as Json;
@@ -40,9 +44,12 @@ pub trait Kind: Sync {
 }
 
 /// The behaviour of an ARM resource type (compared without case).
-#[allow(clippy::match_single_binding)] // until the first type registers
 pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
     match resource_type.to_ascii_lowercase().as_str() {
+        "microsoft.containerservice/managedclusters/agentpools" => Some(&agent_pool_settings::AgentPoolSettings),
+        "microsoft.containerservice/managedclusters/maintenanceconfigurations" => {
+            Some(&maintenance_configurations::MaintenanceConfigurations)
+        }
         _ => None,
     }
 }
