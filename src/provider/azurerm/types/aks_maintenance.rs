@@ -48,11 +48,12 @@ fn date(s: &str) -> String {
 }
 
 /// The children the value describes: a body for each window set, `None`
-/// for each left out. `None` altogether while a window is not yet known.
+/// for each left out; nothing for a window not yet known at all. What is
+/// known only after apply (a start date Azure picks) is left to Azure.
 pub fn children(value: &Value) -> Vec<Child> {
     WINDOWS
         .iter()
-        .filter(|(block, _)| value.get(block).is_some_and(Value::is_wholly_known))
+        .filter(|(block, _)| value.get(block).is_some_and(Value::is_known))
         .map(|(block, name)| Child {
             path: path(name),
             body: first(value, block).map(|w| {
