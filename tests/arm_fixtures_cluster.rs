@@ -149,109 +149,415 @@ fn kubernetes_cluster_with_every_group() {
 const CLUSTER_SPEC: &[(&str, &str)] = &[
     ("extendedLocation.name", "ManagedCluster.extendedLocation.name"),
     ("extendedLocation.type", "ManagedCluster.extendedLocation.type"),
-    ("properties.addonProfiles.ACCSGXDevicePlugin.config.ACCSGXQuoteHelperEnabled", "ManagedClusterProperties.addonProfiles.ACCSGXDevicePlugin.config.ACCSGXQuoteHelperEnabled"),
-    ("properties.addonProfiles.ACCSGXDevicePlugin.enabled", "ManagedClusterProperties.addonProfiles.ACCSGXDevicePlugin.enabled"),
-    ("properties.addonProfiles.aciConnectorLinux.config.SubnetName", "ManagedClusterProperties.addonProfiles.aciConnectorLinux.config.SubnetName"),
-    ("properties.addonProfiles.aciConnectorLinux.enabled", "ManagedClusterProperties.addonProfiles.aciConnectorLinux.enabled"),
-    ("properties.addonProfiles.ingressApplicationGateway.config.applicationGatewayName", "ManagedClusterProperties.addonProfiles.ingressApplicationGateway.config.applicationGatewayName"),
-    ("properties.addonProfiles.ingressApplicationGateway.config.subnetCIDR", "ManagedClusterProperties.addonProfiles.ingressApplicationGateway.config.subnetCIDR"),
-    ("properties.addonProfiles.ingressApplicationGateway.enabled", "ManagedClusterProperties.addonProfiles.ingressApplicationGateway.enabled"),
-    ("properties.addonProfiles.omsagent.config.logAnalyticsWorkspaceResourceID", "ManagedClusterProperties.addonProfiles.omsagent.config.logAnalyticsWorkspaceResourceID"),
-    ("properties.addonProfiles.omsagent.config.useAADAuth", "ManagedClusterProperties.addonProfiles.omsagent.config.useAADAuth"),
-    ("properties.addonProfiles.omsagent.enabled", "ManagedClusterProperties.addonProfiles.omsagent.enabled"),
-    ("properties.addonProfiles.openServiceMesh.enabled", "ManagedClusterProperties.addonProfiles.openServiceMesh.enabled"),
-    ("properties.agentPoolProfiles[].capacityReservationGroupID", "ManagedClusterAgentPoolProfileProperties.capacityReservationGroupID"),
-    ("properties.agentPoolProfiles[].creationData.sourceResourceId", "ManagedClusterAgentPoolProfileProperties.creationData.sourceResourceId"),
-    ("properties.agentPoolProfiles[].enableFIPS", "ManagedClusterAgentPoolProfileProperties.enableFIPS"),
-    ("properties.agentPoolProfiles[].enableUltraSSD", "ManagedClusterAgentPoolProfileProperties.enableUltraSSD"),
-    ("properties.agentPoolProfiles[].gpuInstanceProfile", "ManagedClusterAgentPoolProfileProperties.gpuInstanceProfile"),
-    ("properties.agentPoolProfiles[].gpuProfile.driver", "ManagedClusterAgentPoolProfileProperties.gpuProfile.driver"),
-    ("properties.agentPoolProfiles[].hostGroupID", "ManagedClusterAgentPoolProfileProperties.hostGroupID"),
-    ("properties.agentPoolProfiles[].kubeletConfig.allowedUnsafeSysctls[]", "ManagedClusterAgentPoolProfileProperties.kubeletConfig.allowedUnsafeSysctls"),
-    ("properties.agentPoolProfiles[].kubeletConfig.containerLogMaxFiles", "ManagedClusterAgentPoolProfileProperties.kubeletConfig.containerLogMaxFiles"),
-    ("properties.agentPoolProfiles[].kubeletConfig.containerLogMaxSizeMB", "ManagedClusterAgentPoolProfileProperties.kubeletConfig.containerLogMaxSizeMB"),
-    ("properties.agentPoolProfiles[].kubeletConfig.cpuCfsQuota", "ManagedClusterAgentPoolProfileProperties.kubeletConfig.cpuCfsQuota"),
-    ("properties.agentPoolProfiles[].kubeletConfig.cpuCfsQuotaPeriod", "ManagedClusterAgentPoolProfileProperties.kubeletConfig.cpuCfsQuotaPeriod"),
-    ("properties.agentPoolProfiles[].kubeletConfig.cpuManagerPolicy", "ManagedClusterAgentPoolProfileProperties.kubeletConfig.cpuManagerPolicy"),
-    ("properties.agentPoolProfiles[].kubeletConfig.failSwapOn", "ManagedClusterAgentPoolProfileProperties.kubeletConfig.failSwapOn"),
-    ("properties.agentPoolProfiles[].kubeletConfig.imageGcHighThreshold", "ManagedClusterAgentPoolProfileProperties.kubeletConfig.imageGcHighThreshold"),
-    ("properties.agentPoolProfiles[].kubeletConfig.imageGcLowThreshold", "ManagedClusterAgentPoolProfileProperties.kubeletConfig.imageGcLowThreshold"),
-    ("properties.agentPoolProfiles[].kubeletConfig.podMaxPids", "ManagedClusterAgentPoolProfileProperties.kubeletConfig.podMaxPids"),
-    ("properties.agentPoolProfiles[].kubeletConfig.topologyManagerPolicy", "ManagedClusterAgentPoolProfileProperties.kubeletConfig.topologyManagerPolicy"),
-    ("properties.agentPoolProfiles[].kubeletDiskType", "ManagedClusterAgentPoolProfileProperties.kubeletDiskType"),
-    ("properties.agentPoolProfiles[].linuxOSConfig.swapFileSizeMB", "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.swapFileSizeMB"),
-    ("properties.agentPoolProfiles[].linuxOSConfig.sysctls.fsFileMax", "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.sysctls.fsFileMax"),
-    ("properties.agentPoolProfiles[].linuxOSConfig.sysctls.netCoreSomaxconn", "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.sysctls.netCoreSomaxconn"),
-    ("properties.agentPoolProfiles[].linuxOSConfig.sysctls.netIpv4IpLocalPortRange", "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.sysctls.netIpv4IpLocalPortRange"),
-    ("properties.agentPoolProfiles[].linuxOSConfig.sysctls.netIpv4TcpTwReuse", "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.sysctls.netIpv4TcpTwReuse"),
-    ("properties.agentPoolProfiles[].linuxOSConfig.sysctls.netIpv4TcpkeepaliveIntvl", "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.sysctls.netIpv4TcpkeepaliveIntvl"),
-    ("properties.agentPoolProfiles[].linuxOSConfig.sysctls.vmSwappiness", "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.sysctls.vmSwappiness"),
-    ("properties.agentPoolProfiles[].linuxOSConfig.transparentHugePageDefrag", "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.transparentHugePageDefrag"),
-    ("properties.agentPoolProfiles[].linuxOSConfig.transparentHugePageEnabled", "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.transparentHugePageEnabled"),
-    ("properties.agentPoolProfiles[].networkProfile.allowedHostPorts[].portEnd", "ManagedClusterAgentPoolProfileProperties.networkProfile.allowedHostPorts.portEnd"),
-    ("properties.agentPoolProfiles[].networkProfile.allowedHostPorts[].portStart", "ManagedClusterAgentPoolProfileProperties.networkProfile.allowedHostPorts.portStart"),
-    ("properties.agentPoolProfiles[].networkProfile.allowedHostPorts[].protocol", "ManagedClusterAgentPoolProfileProperties.networkProfile.allowedHostPorts.protocol"),
-    ("properties.agentPoolProfiles[].networkProfile.applicationSecurityGroups[]", "ManagedClusterAgentPoolProfileProperties.networkProfile.applicationSecurityGroups"),
-    ("properties.agentPoolProfiles[].networkProfile.nodePublicIPTags[].ipTagType", "ManagedClusterAgentPoolProfileProperties.networkProfile.nodePublicIPTags.ipTagType"),
-    ("properties.agentPoolProfiles[].networkProfile.nodePublicIPTags[].tag", "ManagedClusterAgentPoolProfileProperties.networkProfile.nodePublicIPTags.tag"),
-    ("properties.agentPoolProfiles[].nodePublicIPPrefixID", "ManagedClusterAgentPoolProfileProperties.nodePublicIPPrefixID"),
-    ("properties.agentPoolProfiles[].proximityPlacementGroupID", "ManagedClusterAgentPoolProfileProperties.proximityPlacementGroupID"),
-    ("properties.agentPoolProfiles[].upgradeSettings.drainTimeoutInMinutes", "ManagedClusterAgentPoolProfileProperties.upgradeSettings.drainTimeoutInMinutes"),
-    ("properties.agentPoolProfiles[].upgradeSettings.nodeSoakDurationInMinutes", "ManagedClusterAgentPoolProfileProperties.upgradeSettings.nodeSoakDurationInMinutes"),
-    ("properties.agentPoolProfiles[].upgradeSettings.undrainableNodeBehavior", "ManagedClusterAgentPoolProfileProperties.upgradeSettings.undrainableNodeBehavior"),
-    ("properties.agentPoolProfiles[].workloadRuntime", "ManagedClusterAgentPoolProfileProperties.workloadRuntime"),
-    ("properties.aiToolchainOperatorProfile.enabled", "ManagedClusterProperties.aiToolchainOperatorProfile.enabled"),
-    ("properties.apiServerAccessProfile.disableRunCommand", "ManagedClusterProperties.apiServerAccessProfile.disableRunCommand"),
-    ("properties.autoUpgradeProfile.nodeOSUpgradeChannel", "ManagedClusterProperties.autoUpgradeProfile.nodeOSUpgradeChannel"),
-    ("properties.autoUpgradeProfile.upgradeChannel", "ManagedClusterProperties.autoUpgradeProfile.upgradeChannel"),
-    ("properties.azureMonitorProfile.metrics.enabled", "ManagedClusterProperties.azureMonitorProfile.metrics.enabled"),
-    ("properties.azureMonitorProfile.metrics.kubeStateMetrics.metricAnnotationsAllowList", "ManagedClusterProperties.azureMonitorProfile.metrics.kubeStateMetrics.metricAnnotationsAllowList"),
-    ("properties.azureMonitorProfile.metrics.kubeStateMetrics.metricLabelsAllowlist", "ManagedClusterProperties.azureMonitorProfile.metrics.kubeStateMetrics.metricLabelsAllowlist"),
-    ("properties.bootstrapProfile.artifactSource", "ManagedClusterProperties.bootstrapProfile.artifactSource"),
-    ("properties.bootstrapProfile.containerRegistryId", "ManagedClusterProperties.bootstrapProfile.containerRegistryId"),
-    ("properties.httpProxyConfig.httpProxy", "ManagedClusterProperties.httpProxyConfig.httpProxy"),
-    ("properties.httpProxyConfig.httpsProxy", "ManagedClusterProperties.httpProxyConfig.httpsProxy"),
-    ("properties.httpProxyConfig.noProxy[]", "ManagedClusterProperties.httpProxyConfig.noProxy"),
-    ("properties.httpProxyConfig.trustedCa", "ManagedClusterProperties.httpProxyConfig.trustedCa"),
-    ("properties.ingressProfile.webAppRouting.dnsZoneResourceIds[]", "ManagedClusterProperties.ingressProfile.webAppRouting.dnsZoneResourceIds"),
-    ("properties.ingressProfile.webAppRouting.enabled", "ManagedClusterProperties.ingressProfile.webAppRouting.enabled"),
-    ("properties.ingressProfile.webAppRouting.nginx.defaultIngressControllerType", "ManagedClusterProperties.ingressProfile.webAppRouting.nginx.defaultIngressControllerType"),
-    ("properties.networkProfile.advancedNetworking.enabled", "ManagedClusterProperties.networkProfile.advancedNetworking.enabled"),
-    ("properties.networkProfile.advancedNetworking.observability.enabled", "ManagedClusterProperties.networkProfile.advancedNetworking.observability.enabled"),
-    ("properties.networkProfile.advancedNetworking.security.enabled", "ManagedClusterProperties.networkProfile.advancedNetworking.security.enabled"),
-    ("properties.networkProfile.loadBalancerProfile.backendPoolType", "ManagedClusterProperties.networkProfile.loadBalancerProfile.backendPoolType"),
-    ("properties.networkProfile.loadBalancerProfile.managedOutboundIPs.countIPv6", "ManagedClusterProperties.networkProfile.loadBalancerProfile.managedOutboundIPs.countIPv6"),
-    ("properties.networkProfile.loadBalancerProfile.outboundIPPrefixes.publicIPPrefixes[].id", "ManagedClusterProperties.networkProfile.loadBalancerProfile.outboundIPPrefixes.publicIPPrefixes.id"),
-    ("properties.networkProfile.networkDataplane", "ManagedClusterProperties.networkProfile.networkDataplane"),
-    ("properties.networkProfile.networkMode", "ManagedClusterProperties.networkProfile.networkMode"),
-    ("properties.networkProfile.networkPluginMode", "ManagedClusterProperties.networkProfile.networkPluginMode"),
-    ("properties.networkProfile.networkPolicy", "ManagedClusterProperties.networkProfile.networkPolicy"),
-    ("properties.nodeProvisioningProfile.defaultNodePools", "ManagedClusterProperties.nodeProvisioningProfile.defaultNodePools"),
-    ("properties.nodeProvisioningProfile.mode", "ManagedClusterProperties.nodeProvisioningProfile.mode"),
-    ("properties.oidcIssuerProfile.enabled", "ManagedClusterProperties.oidcIssuerProfile.enabled"),
-    ("properties.securityProfile.azureKeyVaultKms.enabled", "ManagedClusterProperties.securityProfile.azureKeyVaultKms.enabled"),
-    ("properties.securityProfile.azureKeyVaultKms.keyId", "ManagedClusterProperties.securityProfile.azureKeyVaultKms.keyId"),
-    ("properties.securityProfile.azureKeyVaultKms.keyVaultNetworkAccess", "ManagedClusterProperties.securityProfile.azureKeyVaultKms.keyVaultNetworkAccess"),
-    ("properties.securityProfile.customCATrustCertificates[]", "ManagedClusterProperties.securityProfile.customCATrustCertificates"),
-    ("properties.securityProfile.defender.logAnalyticsWorkspaceResourceId", "ManagedClusterProperties.securityProfile.defender.logAnalyticsWorkspaceResourceId"),
-    ("properties.securityProfile.defender.securityMonitoring.enabled", "ManagedClusterProperties.securityProfile.defender.securityMonitoring.enabled"),
-    ("properties.securityProfile.workloadIdentity.enabled", "ManagedClusterProperties.securityProfile.workloadIdentity.enabled"),
-    ("properties.serviceMeshProfile.istio.certificateAuthority.plugin.certChainObjectName", "ManagedClusterProperties.serviceMeshProfile.istio.certificateAuthority.plugin.certChainObjectName"),
-    ("properties.serviceMeshProfile.istio.certificateAuthority.plugin.certObjectName", "ManagedClusterProperties.serviceMeshProfile.istio.certificateAuthority.plugin.certObjectName"),
-    ("properties.serviceMeshProfile.istio.certificateAuthority.plugin.keyObjectName", "ManagedClusterProperties.serviceMeshProfile.istio.certificateAuthority.plugin.keyObjectName"),
-    ("properties.serviceMeshProfile.istio.certificateAuthority.plugin.keyVaultId", "ManagedClusterProperties.serviceMeshProfile.istio.certificateAuthority.plugin.keyVaultId"),
-    ("properties.serviceMeshProfile.istio.certificateAuthority.plugin.rootCertObjectName", "ManagedClusterProperties.serviceMeshProfile.istio.certificateAuthority.plugin.rootCertObjectName"),
-    ("properties.serviceMeshProfile.istio.components.ingressGateways[].enabled", "ManagedClusterProperties.serviceMeshProfile.istio.components.ingressGateways.enabled"),
-    ("properties.serviceMeshProfile.istio.components.ingressGateways[].mode", "ManagedClusterProperties.serviceMeshProfile.istio.components.ingressGateways.mode"),
-    ("properties.serviceMeshProfile.istio.revisions[]", "ManagedClusterProperties.serviceMeshProfile.istio.revisions"),
-    ("properties.serviceMeshProfile.mode", "ManagedClusterProperties.serviceMeshProfile.mode"),
-    ("properties.storageProfile.blobCSIDriver.enabled", "ManagedClusterProperties.storageProfile.blobCSIDriver.enabled"),
-    ("properties.storageProfile.diskCSIDriver.enabled", "ManagedClusterProperties.storageProfile.diskCSIDriver.enabled"),
-    ("properties.storageProfile.fileCSIDriver.enabled", "ManagedClusterProperties.storageProfile.fileCSIDriver.enabled"),
-    ("properties.storageProfile.snapshotController.enabled", "ManagedClusterProperties.storageProfile.snapshotController.enabled"),
+    (
+        "properties.addonProfiles.ACCSGXDevicePlugin.config.ACCSGXQuoteHelperEnabled",
+        "ManagedClusterProperties.addonProfiles.ACCSGXDevicePlugin.config.ACCSGXQuoteHelperEnabled",
+    ),
+    (
+        "properties.addonProfiles.ACCSGXDevicePlugin.enabled",
+        "ManagedClusterProperties.addonProfiles.ACCSGXDevicePlugin.enabled",
+    ),
+    (
+        "properties.addonProfiles.aciConnectorLinux.config.SubnetName",
+        "ManagedClusterProperties.addonProfiles.aciConnectorLinux.config.SubnetName",
+    ),
+    (
+        "properties.addonProfiles.aciConnectorLinux.enabled",
+        "ManagedClusterProperties.addonProfiles.aciConnectorLinux.enabled",
+    ),
+    (
+        "properties.addonProfiles.ingressApplicationGateway.config.applicationGatewayName",
+        "ManagedClusterProperties.addonProfiles.ingressApplicationGateway.config.applicationGatewayName",
+    ),
+    (
+        "properties.addonProfiles.ingressApplicationGateway.config.subnetCIDR",
+        "ManagedClusterProperties.addonProfiles.ingressApplicationGateway.config.subnetCIDR",
+    ),
+    (
+        "properties.addonProfiles.ingressApplicationGateway.enabled",
+        "ManagedClusterProperties.addonProfiles.ingressApplicationGateway.enabled",
+    ),
+    (
+        "properties.addonProfiles.omsagent.config.logAnalyticsWorkspaceResourceID",
+        "ManagedClusterProperties.addonProfiles.omsagent.config.logAnalyticsWorkspaceResourceID",
+    ),
+    (
+        "properties.addonProfiles.omsagent.config.useAADAuth",
+        "ManagedClusterProperties.addonProfiles.omsagent.config.useAADAuth",
+    ),
+    (
+        "properties.addonProfiles.omsagent.enabled",
+        "ManagedClusterProperties.addonProfiles.omsagent.enabled",
+    ),
+    (
+        "properties.addonProfiles.openServiceMesh.enabled",
+        "ManagedClusterProperties.addonProfiles.openServiceMesh.enabled",
+    ),
+    (
+        "properties.agentPoolProfiles[].capacityReservationGroupID",
+        "ManagedClusterAgentPoolProfileProperties.capacityReservationGroupID",
+    ),
+    (
+        "properties.agentPoolProfiles[].creationData.sourceResourceId",
+        "ManagedClusterAgentPoolProfileProperties.creationData.sourceResourceId",
+    ),
+    (
+        "properties.agentPoolProfiles[].enableFIPS",
+        "ManagedClusterAgentPoolProfileProperties.enableFIPS",
+    ),
+    (
+        "properties.agentPoolProfiles[].enableUltraSSD",
+        "ManagedClusterAgentPoolProfileProperties.enableUltraSSD",
+    ),
+    (
+        "properties.agentPoolProfiles[].gpuInstanceProfile",
+        "ManagedClusterAgentPoolProfileProperties.gpuInstanceProfile",
+    ),
+    (
+        "properties.agentPoolProfiles[].gpuProfile.driver",
+        "ManagedClusterAgentPoolProfileProperties.gpuProfile.driver",
+    ),
+    (
+        "properties.agentPoolProfiles[].hostGroupID",
+        "ManagedClusterAgentPoolProfileProperties.hostGroupID",
+    ),
+    (
+        "properties.agentPoolProfiles[].kubeletConfig.allowedUnsafeSysctls[]",
+        "ManagedClusterAgentPoolProfileProperties.kubeletConfig.allowedUnsafeSysctls",
+    ),
+    (
+        "properties.agentPoolProfiles[].kubeletConfig.containerLogMaxFiles",
+        "ManagedClusterAgentPoolProfileProperties.kubeletConfig.containerLogMaxFiles",
+    ),
+    (
+        "properties.agentPoolProfiles[].kubeletConfig.containerLogMaxSizeMB",
+        "ManagedClusterAgentPoolProfileProperties.kubeletConfig.containerLogMaxSizeMB",
+    ),
+    (
+        "properties.agentPoolProfiles[].kubeletConfig.cpuCfsQuota",
+        "ManagedClusterAgentPoolProfileProperties.kubeletConfig.cpuCfsQuota",
+    ),
+    (
+        "properties.agentPoolProfiles[].kubeletConfig.cpuCfsQuotaPeriod",
+        "ManagedClusterAgentPoolProfileProperties.kubeletConfig.cpuCfsQuotaPeriod",
+    ),
+    (
+        "properties.agentPoolProfiles[].kubeletConfig.cpuManagerPolicy",
+        "ManagedClusterAgentPoolProfileProperties.kubeletConfig.cpuManagerPolicy",
+    ),
+    (
+        "properties.agentPoolProfiles[].kubeletConfig.failSwapOn",
+        "ManagedClusterAgentPoolProfileProperties.kubeletConfig.failSwapOn",
+    ),
+    (
+        "properties.agentPoolProfiles[].kubeletConfig.imageGcHighThreshold",
+        "ManagedClusterAgentPoolProfileProperties.kubeletConfig.imageGcHighThreshold",
+    ),
+    (
+        "properties.agentPoolProfiles[].kubeletConfig.imageGcLowThreshold",
+        "ManagedClusterAgentPoolProfileProperties.kubeletConfig.imageGcLowThreshold",
+    ),
+    (
+        "properties.agentPoolProfiles[].kubeletConfig.podMaxPids",
+        "ManagedClusterAgentPoolProfileProperties.kubeletConfig.podMaxPids",
+    ),
+    (
+        "properties.agentPoolProfiles[].kubeletConfig.topologyManagerPolicy",
+        "ManagedClusterAgentPoolProfileProperties.kubeletConfig.topologyManagerPolicy",
+    ),
+    (
+        "properties.agentPoolProfiles[].kubeletDiskType",
+        "ManagedClusterAgentPoolProfileProperties.kubeletDiskType",
+    ),
+    (
+        "properties.agentPoolProfiles[].linuxOSConfig.swapFileSizeMB",
+        "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.swapFileSizeMB",
+    ),
+    (
+        "properties.agentPoolProfiles[].linuxOSConfig.sysctls.fsFileMax",
+        "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.sysctls.fsFileMax",
+    ),
+    (
+        "properties.agentPoolProfiles[].linuxOSConfig.sysctls.netCoreSomaxconn",
+        "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.sysctls.netCoreSomaxconn",
+    ),
+    (
+        "properties.agentPoolProfiles[].linuxOSConfig.sysctls.netIpv4IpLocalPortRange",
+        "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.sysctls.netIpv4IpLocalPortRange",
+    ),
+    (
+        "properties.agentPoolProfiles[].linuxOSConfig.sysctls.netIpv4TcpTwReuse",
+        "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.sysctls.netIpv4TcpTwReuse",
+    ),
+    (
+        "properties.agentPoolProfiles[].linuxOSConfig.sysctls.netIpv4TcpkeepaliveIntvl",
+        "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.sysctls.netIpv4TcpkeepaliveIntvl",
+    ),
+    (
+        "properties.agentPoolProfiles[].linuxOSConfig.sysctls.vmSwappiness",
+        "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.sysctls.vmSwappiness",
+    ),
+    (
+        "properties.agentPoolProfiles[].linuxOSConfig.transparentHugePageDefrag",
+        "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.transparentHugePageDefrag",
+    ),
+    (
+        "properties.agentPoolProfiles[].linuxOSConfig.transparentHugePageEnabled",
+        "ManagedClusterAgentPoolProfileProperties.linuxOSConfig.transparentHugePageEnabled",
+    ),
+    (
+        "properties.agentPoolProfiles[].networkProfile.allowedHostPorts[].portEnd",
+        "ManagedClusterAgentPoolProfileProperties.networkProfile.allowedHostPorts.portEnd",
+    ),
+    (
+        "properties.agentPoolProfiles[].networkProfile.allowedHostPorts[].portStart",
+        "ManagedClusterAgentPoolProfileProperties.networkProfile.allowedHostPorts.portStart",
+    ),
+    (
+        "properties.agentPoolProfiles[].networkProfile.allowedHostPorts[].protocol",
+        "ManagedClusterAgentPoolProfileProperties.networkProfile.allowedHostPorts.protocol",
+    ),
+    (
+        "properties.agentPoolProfiles[].networkProfile.applicationSecurityGroups[]",
+        "ManagedClusterAgentPoolProfileProperties.networkProfile.applicationSecurityGroups",
+    ),
+    (
+        "properties.agentPoolProfiles[].networkProfile.nodePublicIPTags[].ipTagType",
+        "ManagedClusterAgentPoolProfileProperties.networkProfile.nodePublicIPTags.ipTagType",
+    ),
+    (
+        "properties.agentPoolProfiles[].networkProfile.nodePublicIPTags[].tag",
+        "ManagedClusterAgentPoolProfileProperties.networkProfile.nodePublicIPTags.tag",
+    ),
+    (
+        "properties.agentPoolProfiles[].nodePublicIPPrefixID",
+        "ManagedClusterAgentPoolProfileProperties.nodePublicIPPrefixID",
+    ),
+    (
+        "properties.agentPoolProfiles[].proximityPlacementGroupID",
+        "ManagedClusterAgentPoolProfileProperties.proximityPlacementGroupID",
+    ),
+    (
+        "properties.agentPoolProfiles[].upgradeSettings.drainTimeoutInMinutes",
+        "ManagedClusterAgentPoolProfileProperties.upgradeSettings.drainTimeoutInMinutes",
+    ),
+    (
+        "properties.agentPoolProfiles[].upgradeSettings.nodeSoakDurationInMinutes",
+        "ManagedClusterAgentPoolProfileProperties.upgradeSettings.nodeSoakDurationInMinutes",
+    ),
+    (
+        "properties.agentPoolProfiles[].upgradeSettings.undrainableNodeBehavior",
+        "ManagedClusterAgentPoolProfileProperties.upgradeSettings.undrainableNodeBehavior",
+    ),
+    (
+        "properties.agentPoolProfiles[].workloadRuntime",
+        "ManagedClusterAgentPoolProfileProperties.workloadRuntime",
+    ),
+    (
+        "properties.aiToolchainOperatorProfile.enabled",
+        "ManagedClusterProperties.aiToolchainOperatorProfile.enabled",
+    ),
+    (
+        "properties.apiServerAccessProfile.disableRunCommand",
+        "ManagedClusterProperties.apiServerAccessProfile.disableRunCommand",
+    ),
+    (
+        "properties.autoUpgradeProfile.nodeOSUpgradeChannel",
+        "ManagedClusterProperties.autoUpgradeProfile.nodeOSUpgradeChannel",
+    ),
+    (
+        "properties.autoUpgradeProfile.upgradeChannel",
+        "ManagedClusterProperties.autoUpgradeProfile.upgradeChannel",
+    ),
+    (
+        "properties.azureMonitorProfile.metrics.enabled",
+        "ManagedClusterProperties.azureMonitorProfile.metrics.enabled",
+    ),
+    (
+        "properties.azureMonitorProfile.metrics.kubeStateMetrics.metricAnnotationsAllowList",
+        "ManagedClusterProperties.azureMonitorProfile.metrics.kubeStateMetrics.metricAnnotationsAllowList",
+    ),
+    (
+        "properties.azureMonitorProfile.metrics.kubeStateMetrics.metricLabelsAllowlist",
+        "ManagedClusterProperties.azureMonitorProfile.metrics.kubeStateMetrics.metricLabelsAllowlist",
+    ),
+    (
+        "properties.bootstrapProfile.artifactSource",
+        "ManagedClusterProperties.bootstrapProfile.artifactSource",
+    ),
+    (
+        "properties.bootstrapProfile.containerRegistryId",
+        "ManagedClusterProperties.bootstrapProfile.containerRegistryId",
+    ),
+    (
+        "properties.httpProxyConfig.httpProxy",
+        "ManagedClusterProperties.httpProxyConfig.httpProxy",
+    ),
+    (
+        "properties.httpProxyConfig.httpsProxy",
+        "ManagedClusterProperties.httpProxyConfig.httpsProxy",
+    ),
+    (
+        "properties.httpProxyConfig.noProxy[]",
+        "ManagedClusterProperties.httpProxyConfig.noProxy",
+    ),
+    (
+        "properties.httpProxyConfig.trustedCa",
+        "ManagedClusterProperties.httpProxyConfig.trustedCa",
+    ),
+    (
+        "properties.ingressProfile.webAppRouting.dnsZoneResourceIds[]",
+        "ManagedClusterProperties.ingressProfile.webAppRouting.dnsZoneResourceIds",
+    ),
+    (
+        "properties.ingressProfile.webAppRouting.enabled",
+        "ManagedClusterProperties.ingressProfile.webAppRouting.enabled",
+    ),
+    (
+        "properties.ingressProfile.webAppRouting.nginx.defaultIngressControllerType",
+        "ManagedClusterProperties.ingressProfile.webAppRouting.nginx.defaultIngressControllerType",
+    ),
+    (
+        "properties.networkProfile.advancedNetworking.enabled",
+        "ManagedClusterProperties.networkProfile.advancedNetworking.enabled",
+    ),
+    (
+        "properties.networkProfile.advancedNetworking.observability.enabled",
+        "ManagedClusterProperties.networkProfile.advancedNetworking.observability.enabled",
+    ),
+    (
+        "properties.networkProfile.advancedNetworking.security.enabled",
+        "ManagedClusterProperties.networkProfile.advancedNetworking.security.enabled",
+    ),
+    (
+        "properties.networkProfile.loadBalancerProfile.backendPoolType",
+        "ManagedClusterProperties.networkProfile.loadBalancerProfile.backendPoolType",
+    ),
+    (
+        "properties.networkProfile.loadBalancerProfile.managedOutboundIPs.countIPv6",
+        "ManagedClusterProperties.networkProfile.loadBalancerProfile.managedOutboundIPs.countIPv6",
+    ),
+    (
+        "properties.networkProfile.loadBalancerProfile.outboundIPPrefixes.publicIPPrefixes[].id",
+        "ManagedClusterProperties.networkProfile.loadBalancerProfile.outboundIPPrefixes.publicIPPrefixes.id",
+    ),
+    (
+        "properties.networkProfile.networkDataplane",
+        "ManagedClusterProperties.networkProfile.networkDataplane",
+    ),
+    (
+        "properties.networkProfile.networkMode",
+        "ManagedClusterProperties.networkProfile.networkMode",
+    ),
+    (
+        "properties.networkProfile.networkPluginMode",
+        "ManagedClusterProperties.networkProfile.networkPluginMode",
+    ),
+    (
+        "properties.networkProfile.networkPolicy",
+        "ManagedClusterProperties.networkProfile.networkPolicy",
+    ),
+    (
+        "properties.nodeProvisioningProfile.defaultNodePools",
+        "ManagedClusterProperties.nodeProvisioningProfile.defaultNodePools",
+    ),
+    (
+        "properties.nodeProvisioningProfile.mode",
+        "ManagedClusterProperties.nodeProvisioningProfile.mode",
+    ),
+    (
+        "properties.oidcIssuerProfile.enabled",
+        "ManagedClusterProperties.oidcIssuerProfile.enabled",
+    ),
+    (
+        "properties.securityProfile.azureKeyVaultKms.enabled",
+        "ManagedClusterProperties.securityProfile.azureKeyVaultKms.enabled",
+    ),
+    (
+        "properties.securityProfile.azureKeyVaultKms.keyId",
+        "ManagedClusterProperties.securityProfile.azureKeyVaultKms.keyId",
+    ),
+    (
+        "properties.securityProfile.azureKeyVaultKms.keyVaultNetworkAccess",
+        "ManagedClusterProperties.securityProfile.azureKeyVaultKms.keyVaultNetworkAccess",
+    ),
+    (
+        "properties.securityProfile.customCATrustCertificates[]",
+        "ManagedClusterProperties.securityProfile.customCATrustCertificates",
+    ),
+    (
+        "properties.securityProfile.defender.logAnalyticsWorkspaceResourceId",
+        "ManagedClusterProperties.securityProfile.defender.logAnalyticsWorkspaceResourceId",
+    ),
+    (
+        "properties.securityProfile.defender.securityMonitoring.enabled",
+        "ManagedClusterProperties.securityProfile.defender.securityMonitoring.enabled",
+    ),
+    (
+        "properties.securityProfile.workloadIdentity.enabled",
+        "ManagedClusterProperties.securityProfile.workloadIdentity.enabled",
+    ),
+    (
+        "properties.serviceMeshProfile.istio.certificateAuthority.plugin.certChainObjectName",
+        "ManagedClusterProperties.serviceMeshProfile.istio.certificateAuthority.plugin.certChainObjectName",
+    ),
+    (
+        "properties.serviceMeshProfile.istio.certificateAuthority.plugin.certObjectName",
+        "ManagedClusterProperties.serviceMeshProfile.istio.certificateAuthority.plugin.certObjectName",
+    ),
+    (
+        "properties.serviceMeshProfile.istio.certificateAuthority.plugin.keyObjectName",
+        "ManagedClusterProperties.serviceMeshProfile.istio.certificateAuthority.plugin.keyObjectName",
+    ),
+    (
+        "properties.serviceMeshProfile.istio.certificateAuthority.plugin.keyVaultId",
+        "ManagedClusterProperties.serviceMeshProfile.istio.certificateAuthority.plugin.keyVaultId",
+    ),
+    (
+        "properties.serviceMeshProfile.istio.certificateAuthority.plugin.rootCertObjectName",
+        "ManagedClusterProperties.serviceMeshProfile.istio.certificateAuthority.plugin.rootCertObjectName",
+    ),
+    (
+        "properties.serviceMeshProfile.istio.components.ingressGateways[].enabled",
+        "ManagedClusterProperties.serviceMeshProfile.istio.components.ingressGateways.enabled",
+    ),
+    (
+        "properties.serviceMeshProfile.istio.components.ingressGateways[].mode",
+        "ManagedClusterProperties.serviceMeshProfile.istio.components.ingressGateways.mode",
+    ),
+    (
+        "properties.serviceMeshProfile.istio.revisions[]",
+        "ManagedClusterProperties.serviceMeshProfile.istio.revisions",
+    ),
+    (
+        "properties.serviceMeshProfile.mode",
+        "ManagedClusterProperties.serviceMeshProfile.mode",
+    ),
+    (
+        "properties.storageProfile.blobCSIDriver.enabled",
+        "ManagedClusterProperties.storageProfile.blobCSIDriver.enabled",
+    ),
+    (
+        "properties.storageProfile.diskCSIDriver.enabled",
+        "ManagedClusterProperties.storageProfile.diskCSIDriver.enabled",
+    ),
+    (
+        "properties.storageProfile.fileCSIDriver.enabled",
+        "ManagedClusterProperties.storageProfile.fileCSIDriver.enabled",
+    ),
+    (
+        "properties.storageProfile.snapshotController.enabled",
+        "ManagedClusterProperties.storageProfile.snapshotController.enabled",
+    ),
     ("properties.supportPlan", "ManagedClusterProperties.supportPlan"),
-    ("properties.workloadAutoScalerProfile.keda.enabled", "ManagedClusterProperties.workloadAutoScalerProfile.keda.enabled"),
-    ("properties.workloadAutoScalerProfile.verticalPodAutoscaler.enabled", "ManagedClusterProperties.workloadAutoScalerProfile.verticalPodAutoscaler.enabled"),
+    (
+        "properties.workloadAutoScalerProfile.keda.enabled",
+        "ManagedClusterProperties.workloadAutoScalerProfile.keda.enabled",
+    ),
+    (
+        "properties.workloadAutoScalerProfile.verticalPodAutoscaler.enabled",
+        "ManagedClusterProperties.workloadAutoScalerProfile.verticalPodAutoscaler.enabled",
+    ),
 ];
 
 #[test]
@@ -281,7 +587,11 @@ fn kubernetes_cluster_node_pool_with_every_group() {
             "Microsoft.ContainerService/2026-08-01/AgentPoolsCreate_Update.json",
             "Microsoft.ContainerService/2026-08-01/AgentPoolsGet.json",
         ],
-        reads: &[("name", "agentpool1"), ("vm_size", "Standard_DS1_v2"), ("node_count", "3")],
+        reads: &[
+            ("name", "agentpool1"),
+            ("vm_size", "Standard_DS1_v2"),
+            ("node_count", "3"),
+        ],
         spec: NODE_POOL_SPEC,
     });
 }
@@ -289,38 +599,122 @@ fn kubernetes_cluster_node_pool_with_every_group() {
 /// What no example of agentPools shows: path, and where the spec
 /// (managedClusters.json of 2025-10-01) defines it.
 const NODE_POOL_SPEC: &[(&str, &str)] = &[
-    ("properties.capacityReservationGroupID", "ManagedClusterAgentPoolProfileProperties.capacityReservationGroupID"),
-    ("properties.creationData.sourceResourceId", "ManagedClusterAgentPoolProfileProperties.creationData.sourceResourceId"),
-    ("properties.enableEncryptionAtHost", "ManagedClusterAgentPoolProfileProperties.enableEncryptionAtHost"),
-    ("properties.enableFIPS", "ManagedClusterAgentPoolProfileProperties.enableFIPS"),
-    ("properties.enableNodePublicIP", "ManagedClusterAgentPoolProfileProperties.enableNodePublicIP"),
-    ("properties.enableUltraSSD", "ManagedClusterAgentPoolProfileProperties.enableUltraSSD"),
-    ("properties.gpuInstanceProfile", "ManagedClusterAgentPoolProfileProperties.gpuInstanceProfile"),
-    ("properties.gpuProfile.driver", "ManagedClusterAgentPoolProfileProperties.gpuProfile.driver"),
-    ("properties.hostGroupID", "ManagedClusterAgentPoolProfileProperties.hostGroupID"),
+    (
+        "properties.capacityReservationGroupID",
+        "ManagedClusterAgentPoolProfileProperties.capacityReservationGroupID",
+    ),
+    (
+        "properties.creationData.sourceResourceId",
+        "ManagedClusterAgentPoolProfileProperties.creationData.sourceResourceId",
+    ),
+    (
+        "properties.enableEncryptionAtHost",
+        "ManagedClusterAgentPoolProfileProperties.enableEncryptionAtHost",
+    ),
+    (
+        "properties.enableFIPS",
+        "ManagedClusterAgentPoolProfileProperties.enableFIPS",
+    ),
+    (
+        "properties.enableNodePublicIP",
+        "ManagedClusterAgentPoolProfileProperties.enableNodePublicIP",
+    ),
+    (
+        "properties.enableUltraSSD",
+        "ManagedClusterAgentPoolProfileProperties.enableUltraSSD",
+    ),
+    (
+        "properties.gpuInstanceProfile",
+        "ManagedClusterAgentPoolProfileProperties.gpuInstanceProfile",
+    ),
+    (
+        "properties.gpuProfile.driver",
+        "ManagedClusterAgentPoolProfileProperties.gpuProfile.driver",
+    ),
+    (
+        "properties.hostGroupID",
+        "ManagedClusterAgentPoolProfileProperties.hostGroupID",
+    ),
     ("properties.kubeletConfig.cpuCfsQuota", "KubeletConfig.cpuCfsQuota"),
-    ("properties.kubeletConfig.cpuManagerPolicy", "KubeletConfig.cpuManagerPolicy"),
+    (
+        "properties.kubeletConfig.cpuManagerPolicy",
+        "KubeletConfig.cpuManagerPolicy",
+    ),
     ("properties.kubeletConfig.failSwapOn", "KubeletConfig.failSwapOn"),
     ("properties.kubeletConfig.podMaxPids", "KubeletConfig.podMaxPids"),
-    ("properties.kubeletDiskType", "ManagedClusterAgentPoolProfileProperties.kubeletDiskType"),
-    ("properties.linuxOSConfig.sysctls.netIpv4TcpTwReuse", "SysctlConfig.netIpv4TcpTwReuse"),
-    ("properties.linuxOSConfig.sysctls.vmMaxMapCount", "SysctlConfig.vmMaxMapCount"),
-    ("properties.linuxOSConfig.transparentHugePageEnabled", "LinuxOSConfig.transparentHugePageEnabled"),
-    ("properties.networkProfile.allowedHostPorts[].portEnd", "PortRange.portEnd"),
-    ("properties.networkProfile.allowedHostPorts[].portStart", "PortRange.portStart"),
-    ("properties.networkProfile.allowedHostPorts[].protocol", "PortRange.protocol"),
-    ("properties.nodePublicIPPrefixID", "ManagedClusterAgentPoolProfileProperties.nodePublicIPPrefixID"),
+    (
+        "properties.kubeletDiskType",
+        "ManagedClusterAgentPoolProfileProperties.kubeletDiskType",
+    ),
+    (
+        "properties.linuxOSConfig.sysctls.netIpv4TcpTwReuse",
+        "SysctlConfig.netIpv4TcpTwReuse",
+    ),
+    (
+        "properties.linuxOSConfig.sysctls.vmMaxMapCount",
+        "SysctlConfig.vmMaxMapCount",
+    ),
+    (
+        "properties.linuxOSConfig.transparentHugePageEnabled",
+        "LinuxOSConfig.transparentHugePageEnabled",
+    ),
+    (
+        "properties.networkProfile.allowedHostPorts[].portEnd",
+        "PortRange.portEnd",
+    ),
+    (
+        "properties.networkProfile.allowedHostPorts[].portStart",
+        "PortRange.portStart",
+    ),
+    (
+        "properties.networkProfile.allowedHostPorts[].protocol",
+        "PortRange.protocol",
+    ),
+    (
+        "properties.nodePublicIPPrefixID",
+        "ManagedClusterAgentPoolProfileProperties.nodePublicIPPrefixID",
+    ),
     ("properties.osSKU", "ManagedClusterAgentPoolProfileProperties.osSKU"),
-    ("properties.osDiskType", "ManagedClusterAgentPoolProfileProperties.osDiskType"),
-    ("properties.proximityPlacementGroupID", "ManagedClusterAgentPoolProfileProperties.proximityPlacementGroupID"),
-    ("properties.scaleDownMode", "ManagedClusterAgentPoolProfileProperties.scaleDownMode"),
-    ("properties.spotMaxPrice", "ManagedClusterAgentPoolProfileProperties.spotMaxPrice"),
-    ("properties.upgradeSettings.drainTimeoutInMinutes", "AgentPoolUpgradeSettings.drainTimeoutInMinutes"),
-    ("properties.upgradeSettings.maxUnavailable", "AgentPoolUpgradeSettings.maxUnavailable"),
-    ("properties.upgradeSettings.nodeSoakDurationInMinutes", "AgentPoolUpgradeSettings.nodeSoakDurationInMinutes"),
-    ("properties.upgradeSettings.undrainableNodeBehavior", "AgentPoolUpgradeSettings.undrainableNodeBehavior"),
-    ("properties.windowsProfile.disableOutboundNat", "AgentPoolWindowsProfile.disableOutboundNat"),
-    ("properties.workloadRuntime", "ManagedClusterAgentPoolProfileProperties.workloadRuntime"),
+    (
+        "properties.osDiskType",
+        "ManagedClusterAgentPoolProfileProperties.osDiskType",
+    ),
+    (
+        "properties.proximityPlacementGroupID",
+        "ManagedClusterAgentPoolProfileProperties.proximityPlacementGroupID",
+    ),
+    (
+        "properties.scaleDownMode",
+        "ManagedClusterAgentPoolProfileProperties.scaleDownMode",
+    ),
+    (
+        "properties.spotMaxPrice",
+        "ManagedClusterAgentPoolProfileProperties.spotMaxPrice",
+    ),
+    (
+        "properties.upgradeSettings.drainTimeoutInMinutes",
+        "AgentPoolUpgradeSettings.drainTimeoutInMinutes",
+    ),
+    (
+        "properties.upgradeSettings.maxUnavailable",
+        "AgentPoolUpgradeSettings.maxUnavailable",
+    ),
+    (
+        "properties.upgradeSettings.nodeSoakDurationInMinutes",
+        "AgentPoolUpgradeSettings.nodeSoakDurationInMinutes",
+    ),
+    (
+        "properties.upgradeSettings.undrainableNodeBehavior",
+        "AgentPoolUpgradeSettings.undrainableNodeBehavior",
+    ),
+    (
+        "properties.windowsProfile.disableOutboundNat",
+        "AgentPoolWindowsProfile.disableOutboundNat",
+    ),
+    (
+        "properties.workloadRuntime",
+        "ManagedClusterAgentPoolProfileProperties.workloadRuntime",
+    ),
 ];
 
 /// Where the spec defines what the maintenance configurations azurerm
@@ -331,18 +725,42 @@ const MAINTENANCE_SPEC: &[(&str, &str)] = &[
     ("properties.timeInWeek[].hourSlots[]", "TimeInWeek.hourSlots"),
     ("properties.notAllowedTime[].start", "TimeSpan.start"),
     ("properties.notAllowedTime[].end", "TimeSpan.end"),
-    ("properties.maintenanceWindow.durationHours", "MaintenanceWindow.durationHours"),
+    (
+        "properties.maintenanceWindow.durationHours",
+        "MaintenanceWindow.durationHours",
+    ),
     ("properties.maintenanceWindow.startTime", "MaintenanceWindow.startTime"),
     ("properties.maintenanceWindow.utcOffset", "MaintenanceWindow.utcOffset"),
-    ("properties.maintenanceWindow.notAllowedDates", "MaintenanceWindow.notAllowedDates (empty)"),
-    ("properties.notAllowedTime", "MaintenanceConfigurationProperties.notAllowedTime (empty)"),
+    (
+        "properties.maintenanceWindow.notAllowedDates",
+        "MaintenanceWindow.notAllowedDates (empty)",
+    ),
+    (
+        "properties.notAllowedTime",
+        "MaintenanceConfigurationProperties.notAllowedTime (empty)",
+    ),
     ("properties.maintenanceWindow.notAllowedDates[].start", "DateSpan.start"),
     ("properties.maintenanceWindow.notAllowedDates[].end", "DateSpan.end"),
-    ("properties.maintenanceWindow.schedule.weekly.intervalWeeks", "WeeklySchedule.intervalWeeks"),
-    ("properties.maintenanceWindow.schedule.weekly.dayOfWeek", "WeeklySchedule.dayOfWeek"),
-    ("properties.maintenanceWindow.schedule.relativeMonthly.intervalMonths", "RelativeMonthlySchedule.intervalMonths"),
-    ("properties.maintenanceWindow.schedule.relativeMonthly.dayOfWeek", "RelativeMonthlySchedule.dayOfWeek"),
-    ("properties.maintenanceWindow.schedule.relativeMonthly.weekIndex", "RelativeMonthlySchedule.weekIndex"),
+    (
+        "properties.maintenanceWindow.schedule.weekly.intervalWeeks",
+        "WeeklySchedule.intervalWeeks",
+    ),
+    (
+        "properties.maintenanceWindow.schedule.weekly.dayOfWeek",
+        "WeeklySchedule.dayOfWeek",
+    ),
+    (
+        "properties.maintenanceWindow.schedule.relativeMonthly.intervalMonths",
+        "RelativeMonthlySchedule.intervalMonths",
+    ),
+    (
+        "properties.maintenanceWindow.schedule.relativeMonthly.dayOfWeek",
+        "RelativeMonthlySchedule.dayOfWeek",
+    ),
+    (
+        "properties.maintenanceWindow.schedule.relativeMonthly.weekIndex",
+        "RelativeMonthlySchedule.weekIndex",
+    ),
 ];
 
 /// Applies the cluster against replayed answers; the requests sent.
@@ -358,7 +776,10 @@ fn applied_requests(config: &Json) -> Vec<aksplan::provider::arm::ArmRequest> {
         },
         catalog.schemas("azurerm"),
     );
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let answer = rt.block_on(provider.apply(ApplyRequest {
         schema,
         provider: &ProviderConfig::default(),
@@ -380,10 +801,17 @@ fn maintenance_windows_are_written_as_the_clusters_maintenance_configurations() 
         .enumerate()
         .filter(|(_, r)| r.method == Method::Put && r.path.contains("/maintenanceConfigurations/"))
         .collect();
-    let names: Vec<&str> = children.iter().map(|(_, r)| r.path.rsplit('/').next().unwrap()).collect();
+    let names: Vec<&str> = children
+        .iter()
+        .map(|(_, r)| r.path.rsplit('/').next().unwrap())
+        .collect();
     assert_eq!(
         names,
-        ["default", "aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]
+        [
+            "default",
+            "aksManagedAutoUpgradeSchedule",
+            "aksManagedNodeOSUpgradeSchedule"
+        ]
     );
     // After their cluster, which they need.
     assert!(children.iter().all(|(i, _)| *i > cluster_put));
@@ -421,9 +849,21 @@ fn the_update_example_reads_back_string_settings_and_the_upgrade_override() {
             .map(Value::to_json)
     };
     // ARM's strings read as azurerm's booleans.
-    assert_eq!(at("auto_scaler_profile.0.balance_similar_node_groups"), Some(json!(true)));
-    assert_eq!(at("auto_scaler_profile.0.skip_nodes_with_system_pods"), Some(json!(false)));
-    assert_eq!(at("auto_scaler_profile.0.max_node_provisioning_time"), Some(json!("15m")));
+    assert_eq!(
+        at("auto_scaler_profile.0.balance_similar_node_groups"),
+        Some(json!(true))
+    );
+    assert_eq!(
+        at("auto_scaler_profile.0.skip_nodes_with_system_pods"),
+        Some(json!(false))
+    );
+    assert_eq!(
+        at("auto_scaler_profile.0.max_node_provisioning_time"),
+        Some(json!("15m"))
+    );
     assert_eq!(at("upgrade_override.0.force_upgrade_enabled"), Some(json!(false)));
-    assert_eq!(at("upgrade_override.0.effective_until"), Some(json!("2022-11-01T13:00:00Z")));
+    assert_eq!(
+        at("upgrade_override.0.effective_until"),
+        Some(json!("2022-11-01T13:00:00Z"))
+    );
 }

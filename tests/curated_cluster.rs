@@ -286,14 +286,23 @@ fn a_cluster_with_most_groups_applies_plans_clean_shows_drift_and_destroys() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("Arguments not sent to Azure"), "{}", r.stderr);
     assert!(!r.stderr.contains("out of range"), "{}", r.stderr);
-    assert!(r.stdout.contains("kubelet_object_id") && r.stdout.contains("(known after apply)"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("kubelet_object_id") && r.stdout.contains("(known after apply)"),
+        "{}",
+        r.stdout
+    );
 
     let r = run(dir.path(), &["apply", "--auto-approve", "-no-color"]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
 
     let out = outputs(dir.path());
     let value = |k: &str| out[k]["value"].clone();
-    for k in ["kubelet_object_id", "oms_object_id", "secrets_object_id", "agic_object_id"] {
+    for k in [
+        "kubelet_object_id",
+        "oms_object_id",
+        "secrets_object_id",
+        "agic_object_id",
+    ] {
         assert!(is_guid(&value(k)), "{k}: {}", value(k));
     }
     // The role assignment got the kubelet identity's object id.
@@ -302,7 +311,11 @@ fn a_cluster_with_most_groups_applies_plans_clean_shows_drift_and_destroys() {
         .as_str()
         .unwrap()
         .ends_with("/applicationGateways/agw"));
-    assert!(is_guid(&value("routing_identity")[0]["object_id"]), "{}", value("routing_identity"));
+    assert!(
+        is_guid(&value("routing_identity")[0]["object_id"]),
+        "{}",
+        value("routing_identity")
+    );
     assert_eq!(
         value("node_resource_group_id"),
         "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/MC_rg-aks-full_aks-full_westeurope"
@@ -311,9 +324,14 @@ fn a_cluster_with_most_groups_applies_plans_clean_shows_drift_and_destroys() {
         .as_str()
         .unwrap()
         .starts_with("https://westeurope.oic.prod-aks.azure.com/"));
-    assert!(value("portal_fqdn").as_str().unwrap().contains(".portal.hcp.westeurope.azmk8s.io"));
+    assert!(value("portal_fqdn")
+        .as_str()
+        .unwrap()
+        .contains(".portal.hcp.westeurope.azmk8s.io"));
     assert_eq!(value("private_fqdn"), Json::Null);
-    assert!(value("current_kubernetes_version").as_str().is_some_and(|v| v.starts_with("1.")));
+    assert!(value("current_kubernetes_version")
+        .as_str()
+        .is_some_and(|v| v.starts_with("1.")));
     // AAD with local accounts on: the admin kubeconfig is read, and stays secret.
     assert_eq!(out["admin_host"]["sensitive"], true);
     let r = run(dir.path(), &["output", "-raw", "admin_host"]);
@@ -410,7 +428,10 @@ fn values_azurerm_refuses_fail_validate_at_their_line_with_the_valid_ones() {
         assert_eq!(r.code, 1, "{bad}: {}{}", r.stdout, r.stderr);
         let said = format!("{}{}", r.stdout, r.stderr);
         assert!(said.contains(valid), "{bad}: {said}");
-        assert!(said.contains(&format!("main.tf line {line}")) || said.contains(&format!("main.tf:{line}")), "{bad} (line {line}): {said}");
+        assert!(
+            said.contains(&format!("main.tf line {line}")) || said.contains(&format!("main.tf:{line}")),
+            "{bad} (line {line}): {said}"
+        );
     }
 }
 
@@ -452,7 +473,10 @@ output "read_pool_drain_timeout" {
     let r = run(dir.path(), &["apply", "--auto-approve", "-no-color"]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let out = outputs(dir.path());
-    assert_eq!(out["read_kubelet_object_id"]["value"], out["kubelet_object_id"]["value"]);
+    assert_eq!(
+        out["read_kubelet_object_id"]["value"],
+        out["kubelet_object_id"]["value"]
+    );
     assert_eq!(out["read_oms_object_id"]["value"], out["oms_object_id"]["value"]);
     assert_eq!(out["read_pool_vm_size"]["value"], "Standard_D8s_v5");
     assert_eq!(out["read_pool_drain_timeout"]["value"], 20);

@@ -331,7 +331,12 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
             (Some(planned), prior) => {
                 let mut r = self.put(req.schema, prior, planned, sub).await;
                 // Child resources the arguments describe follow their parent.
-                let id = r.value.as_ref().and_then(|v| v.get("id")).and_then(Value::as_str).map(str::to_string);
+                let id = r
+                    .value
+                    .as_ref()
+                    .and_then(|v| v.get("id"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
                 if let (Some(id), false) = (id, r.diags.has_errors()) {
                     match self.write_children(req.schema, prior, planned, &id).await {
                         Ok(true) => {

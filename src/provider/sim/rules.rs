@@ -598,7 +598,9 @@ fn cluster(sim: &SimClient, id: &str, doc: &mut Json, existing: Option<&Json>) -
         .unwrap_or_else(|| format!("MC_{rg}_{name}_{location}"));
     // The node resource group is in the cluster's subscription.
     let sub = super::subscriptions::segment(id).unwrap_or(SUBSCRIPTION).to_string();
-    let kept = existing.and_then(|e| at(e, "properties.identityProfile.kubeletidentity")).cloned();
+    let kept = existing
+        .and_then(|e| at(e, "properties.identityProfile.kubeletidentity"))
+        .cloned();
     let named = super::kinds::managed_cluster::named_kubelet_identity(sim, doc, kept.as_ref())?;
     let kubelet = named.or(kept).unwrap_or_else(|| {
         json!({

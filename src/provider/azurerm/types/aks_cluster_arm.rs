@@ -17,8 +17,16 @@ use serde_json::{json, Value as Json};
 /// and the attribute azurerm reads the identity into.
 const ADDON_IDENTITIES: [(&str, &str, &str); 4] = [
     ("oms_agent", "omsagent", "oms_agent_identity"),
-    ("key_vault_secrets_provider", "azureKeyvaultSecretsProvider", "secret_identity"),
-    ("ingress_application_gateway", "ingressApplicationGateway", "ingress_application_gateway_identity"),
+    (
+        "key_vault_secrets_provider",
+        "azureKeyvaultSecretsProvider",
+        "secret_identity",
+    ),
+    (
+        "ingress_application_gateway",
+        "ingressApplicationGateway",
+        "ingress_application_gateway_identity",
+    ),
     ("aci_connector_linux", "aciConnectorLinux", "connector_identity"),
 ];
 
@@ -54,7 +62,9 @@ fn stringify(j: &mut Json) {
 
 pub fn to_arm(value: &Value, body: &mut Json) {
     // Sent inverted, always (azurerm's default is true).
-    let run_command = known(value, "run_command_enabled").and_then(Value::as_bool).unwrap_or(true);
+    let run_command = known(value, "run_command_enabled")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
     body["properties"]["apiServerAccessProfile"]["disableRunCommand"] = json!(!run_command);
     if known(value, "edge_zone").is_some() {
         body["extendedLocation"]["type"] = json!("EdgeZone");
@@ -64,18 +74,28 @@ pub fn to_arm(value: &Value, body: &mut Json) {
         body["properties"]["autoUpgradeProfile"]["upgradeChannel"] = json!("none");
     }
     // Left out, azurerm turns managed Prometheus off.
-    if value.get("monitor_metrics").and_then(Value::as_seq).is_some_and(<[Value]>::is_empty) {
+    if value
+        .get("monitor_metrics")
+        .and_then(Value::as_seq)
+        .is_some_and(<[Value]>::is_empty)
+    {
         body["properties"]["azureMonitorProfile"]["metrics"] = json!({"enabled": false});
     }
     // Add-on settings are strings in ARM ("true").
-    if let Some(addons) = body.pointer_mut("/properties/addonProfiles").and_then(Json::as_object_mut) {
+    if let Some(addons) = body
+        .pointer_mut("/properties/addonProfiles")
+        .and_then(Json::as_object_mut)
+    {
         for addon in addons.values_mut() {
             if let Some(config) = addon.get_mut("config").and_then(Json::as_object_mut) {
                 config.values_mut().for_each(stringify);
             }
         }
     }
-    if let Some(profile) = body.pointer_mut("/properties/autoScalerProfile").and_then(Json::as_object_mut) {
+    if let Some(profile) = body
+        .pointer_mut("/properties/autoScalerProfile")
+        .and_then(Json::as_object_mut)
+    {
         for key in AUTOSCALER_STRINGS {
             if let Some(v) = profile.get_mut(key) {
                 stringify(v);
@@ -83,7 +103,12 @@ pub fn to_arm(value: &Value, body: &mut Json) {
         }
     }
     if let Some(lb) = first(value, "network_profile").and_then(|n| first(n, "load_balancer_profile")) {
-        let refs = |key: &str| -> Vec<Json> { strings(known(lb, key)).into_iter().map(|id| json!({"id": id})).collect() };
+        let refs = |key: &str| -> Vec<Json> {
+            strings(known(lb, key))
+                .into_iter()
+                .map(|id| json!({"id": id}))
+                .collect()
+        };
         let lb_body = &mut body["properties"]["networkProfile"]["loadBalancerProfile"];
         let ips = refs("outbound_ip_address_ids");
         if !ips.is_empty() {
@@ -148,7 +173,11 @@ fn addon<'j>(doc: &'j Json, key: &str) -> Option<&'j Json> {
 fn ids(list: Option<&Json>) -> Value {
     let ids: Vec<Value> = list
         .and_then(Json::as_array)
-        .map(|a| a.iter().filter_map(|r| r.get("id")?.as_str().map(Value::string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r.get("id")?.as_str().map(Value::string))
+                .collect()
+        })
         .unwrap_or_default();
     if ids.is_empty() {
         Value::Null(Type::set(Type::String))
@@ -162,7 +191,9 @@ fn ids(list: Option<&Json>) -> Value {
 pub fn read(doc: &Json, value: &mut Value) {
     let Some(m) = value.as_map_mut() else { return };
     if m.contains_key("run_command_enabled") {
-        let disabled = doc.pointer("/properties/apiServerAccessProfile/disableRunCommand").and_then(Json::as_bool);
+        let disabled = doc
+            .pointer("/properties/apiServerAccessProfile/disableRunCommand")
+            .and_then(Json::as_bool);
         m.insert("run_command_enabled".into(), Value::Bool(!disabled.unwrap_or(false)));
     }
     if m.get("automatic_upgrade_channel").and_then(Value::as_str) == Some("none") {
@@ -173,7 +204,9 @@ pub fn read(doc: &Json, value: &mut Value) {
         if let Some(item) = first_mut(value, block) {
             item.insert(attr.into(), identity_list(profile.get("identity")));
             if block == "ingress_application_gateway" {
-                let effective = profile.pointer("/config/effectiveApplicationGatewayId").and_then(Json::as_str);
+                let effective = profile
+                    .pointer("/config/effectiveApplicationGatewayId")
+                    .and_then(Json::as_str);
                 item.insert("effective_gateway_id".into(), Value::string(effective.unwrap_or("")));
             }
         }
@@ -185,14 +218,36 @@ pub fn read(doc: &Json, value: &mut Value) {
     let net = doc.pointer("/properties/networkProfile");
     if let Some(profile) = first_mut(value, "network_profile") {
         let lb = net.and_then(|n| n.get("loadBalancerProfile"));
-        if let Some(item) = profile.get_mut("load_balancer_profile").and_then(Value::as_seq_mut).and_then(|s| s.first_mut()).and_then(Value::as_map_mut) {
-            item.insert("outbound_ip_address_ids".into(), ids(lb.and_then(|l| l.pointer("/outboundIPs/publicIPs"))));
-            item.insert("outbound_ip_prefix_ids".into(), ids(lb.and_then(|l| l.pointer("/outboundIPPrefixes/publicIPPrefixes"))));
-            item.insert("effective_outbound_ips".into(), ids(lb.and_then(|l| l.get("effectiveOutboundIPs"))));
+        if let Some(item) = profile
+            .get_mut("load_balancer_profile")
+            .and_then(Value::as_seq_mut)
+            .and_then(|s| s.first_mut())
+            .and_then(Value::as_map_mut)
+        {
+            item.insert(
+                "outbound_ip_address_ids".into(),
+                ids(lb.and_then(|l| l.pointer("/outboundIPs/publicIPs"))),
+            );
+            item.insert(
+                "outbound_ip_prefix_ids".into(),
+                ids(lb.and_then(|l| l.pointer("/outboundIPPrefixes/publicIPPrefixes"))),
+            );
+            item.insert(
+                "effective_outbound_ips".into(),
+                ids(lb.and_then(|l| l.get("effectiveOutboundIPs"))),
+            );
         }
         let nat = net.and_then(|n| n.get("natGatewayProfile"));
-        if let Some(item) = profile.get_mut("nat_gateway_profile").and_then(Value::as_seq_mut).and_then(|s| s.first_mut()).and_then(Value::as_map_mut) {
-            item.insert("effective_outbound_ips".into(), ids(nat.and_then(|l| l.get("effectiveOutboundIPs"))));
+        if let Some(item) = profile
+            .get_mut("nat_gateway_profile")
+            .and_then(Value::as_seq_mut)
+            .and_then(|s| s.first_mut())
+            .and_then(Value::as_map_mut)
+        {
+            item.insert(
+                "effective_outbound_ips".into(),
+                ids(nat.and_then(|l| l.get("effectiveOutboundIPs"))),
+            );
         }
     }
     if let Some(mesh) = first_mut(value, "service_mesh_profile") {
@@ -258,14 +313,25 @@ fn read_data_lists(doc: &Json, value: &mut Value) {
         let items = match addon(doc, key) {
             Some(profile) => {
                 let config = |k: &str| {
-                    Value::string(profile.pointer(&format!("/config/{k}")).and_then(Json::as_str).unwrap_or(""))
+                    Value::string(
+                        profile
+                            .pointer(&format!("/config/{k}"))
+                            .and_then(Json::as_str)
+                            .unwrap_or(""),
+                    )
                 };
                 let mut item = Map::from([(attr.to_string(), identity_list(profile.get("identity")))]);
                 match block {
                     "oms_agent" => {
-                        item.insert("log_analytics_workspace_id".into(), config("logAnalyticsWorkspaceResourceID"));
+                        item.insert(
+                            "log_analytics_workspace_id".into(),
+                            config("logAnalyticsWorkspaceResourceID"),
+                        );
                         let aad = profile.pointer("/config/useAADAuth").and_then(Json::as_str);
-                        item.insert("msi_auth_for_monitoring_enabled".into(), Value::Bool(aad == Some("true")));
+                        item.insert(
+                            "msi_auth_for_monitoring_enabled".into(),
+                            Value::Bool(aad == Some("true")),
+                        );
                     }
                     "key_vault_secrets_provider" => {
                         let rotation = profile.pointer("/config/enableSecretRotation").and_then(Json::as_str);

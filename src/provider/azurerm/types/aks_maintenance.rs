@@ -39,7 +39,10 @@ fn int(v: &Value, key: &str) -> Option<i64> {
 }
 
 fn items(v: &Value, key: &str) -> Vec<Value> {
-    v.get(key).and_then(Value::as_seq).map(<[Value]>::to_vec).unwrap_or_default()
+    v.get(key)
+        .and_then(Value::as_seq)
+        .map(<[Value]>::to_vec)
+        .unwrap_or_default()
 }
 
 /// A date ARM takes (`2026-01-31`) from an RFC 3339 time.
@@ -171,9 +174,16 @@ fn spans(list: Option<&Json>, as_date: bool) -> Value {
                 .map(|x| {
                     let t = |k: &str| {
                         let v = x.get(k).and_then(Json::as_str).unwrap_or("");
-                        Value::string(if as_date { format!("{v}T00:00:00Z") } else { v.to_string() })
+                        Value::string(if as_date {
+                            format!("{v}T00:00:00Z")
+                        } else {
+                            v.to_string()
+                        })
                     };
-                    Value::Object(Map::from([("start".to_string(), t("start")), ("end".to_string(), t("end"))]))
+                    Value::Object(Map::from([
+                        ("start".to_string(), t("start")),
+                        ("end".to_string(), t("end")),
+                    ]))
                 })
                 .collect()
         })
@@ -202,7 +212,10 @@ fn default_value(p: &Json) -> Value {
                 .collect()
         })
         .unwrap_or_default();
-    let allowed_ty = Type::object([("day".to_string(), Type::String), ("hours".to_string(), Type::set(Type::Number))]);
+    let allowed_ty = Type::object([
+        ("day".to_string(), Type::String),
+        ("hours".to_string(), Type::set(Type::Number)),
+    ]);
     Value::Object(Map::from([
         ("allowed".to_string(), Value::set_of(allowed_ty, allowed)),
         ("not_allowed".to_string(), spans(p.get("notAllowedTime"), false)),
@@ -216,9 +229,21 @@ fn schedule_value(w: &Json) -> Value {
     } else if let Some(d) = sched.get("weekly") {
         ("Weekly", d.get("intervalWeeks"), d.get("dayOfWeek"), None, None)
     } else if let Some(d) = sched.get("absoluteMonthly") {
-        ("AbsoluteMonthly", d.get("intervalMonths"), None, d.get("dayOfMonth"), None)
+        (
+            "AbsoluteMonthly",
+            d.get("intervalMonths"),
+            None,
+            d.get("dayOfMonth"),
+            None,
+        )
     } else if let Some(d) = sched.get("relativeMonthly") {
-        ("RelativeMonthly", d.get("intervalMonths"), d.get("dayOfWeek"), None, d.get("weekIndex"))
+        (
+            "RelativeMonthly",
+            d.get("intervalMonths"),
+            d.get("dayOfWeek"),
+            None,
+            d.get("weekIndex"),
+        )
     } else {
         ("", None, None, None, None)
     };
@@ -228,11 +253,17 @@ fn schedule_value(w: &Json) -> Value {
     };
     Value::Object(Map::from([
         ("frequency".to_string(), s(Some(&json!(frequency)))),
-        ("interval".to_string(), Value::int(interval.and_then(Json::as_i64).unwrap_or(0))),
+        (
+            "interval".to_string(),
+            Value::int(interval.and_then(Json::as_i64).unwrap_or(0)),
+        ),
         ("day_of_week".to_string(), s(day_of_week)),
         ("day_of_month".to_string(), n(day_of_month)),
         ("week_index".to_string(), s(week_index)),
-        ("duration".to_string(), Value::int(w.get("durationHours").and_then(Json::as_i64).unwrap_or(0))),
+        (
+            "duration".to_string(),
+            Value::int(w.get("durationHours").and_then(Json::as_i64).unwrap_or(0)),
+        ),
         ("start_date".to_string(), start_date),
         ("start_time".to_string(), s(w.get("startTime"))),
         ("utc_offset".to_string(), s(w.get("utcOffset"))),
@@ -264,7 +295,10 @@ mod tests {
         assert_eq!(default["properties"]["timeInWeek"][0]["hourSlots"], json!([1, 2]));
         let auto = children[1].body.as_ref().unwrap();
         let w = &auto["properties"]["maintenanceWindow"];
-        assert_eq!(w["schedule"], json!({"weekly": {"intervalWeeks": 1, "dayOfWeek": "Sunday"}}));
+        assert_eq!(
+            w["schedule"],
+            json!({"weekly": {"intervalWeeks": 1, "dayOfWeek": "Sunday"}})
+        );
         assert_eq!(w["notAllowedDates"][0]["start"], "2026-12-24");
         assert_eq!(w["durationHours"], 4);
         assert_eq!(children[2].body, None);
@@ -273,8 +307,14 @@ mod tests {
         answered["properties"]["maintenanceWindow"]["startDate"] = json!("2026-01-01");
         let answers = vec![
             (Read::get("maintenanceConfigurations/default"), children[0].body.clone()),
-            (Read::get("maintenanceConfigurations/aksManagedAutoUpgradeSchedule"), Some(answered)),
-            (Read::get("maintenanceConfigurations/aksManagedNodeOSUpgradeSchedule"), None),
+            (
+                Read::get("maintenanceConfigurations/aksManagedAutoUpgradeSchedule"),
+                Some(answered),
+            ),
+            (
+                Read::get("maintenanceConfigurations/aksManagedNodeOSUpgradeSchedule"),
+                None,
+            ),
         ];
         let mut back = v.clone();
         read(&answers, &mut back);
@@ -282,12 +322,24 @@ mod tests {
         assert_eq!(auto.get("start_date"), Some(&Value::string("2026-01-01T00:00:00Z")));
         assert!(auto.get("day_of_month").unwrap().is_null());
         let before = first(&v, "maintenance_window_auto_upgrade").unwrap();
-        assert_eq!(auto.get("not_allowed").unwrap().to_json(), before.get("not_allowed").unwrap().to_json());
+        assert_eq!(
+            auto.get("not_allowed").unwrap().to_json(),
+            before.get("not_allowed").unwrap().to_json()
+        );
         let default = first(&back, "maintenance_window").unwrap();
         assert_eq!(
             default.get("allowed").unwrap().to_json(),
-            first(&v, "maintenance_window").unwrap().get("allowed").unwrap().to_json()
+            first(&v, "maintenance_window")
+                .unwrap()
+                .get("allowed")
+                .unwrap()
+                .to_json()
         );
-        assert_eq!(back.get("maintenance_window_node_os").and_then(Value::as_seq).map(<[Value]>::len), Some(0));
+        assert_eq!(
+            back.get("maintenance_window_node_os")
+                .and_then(Value::as_seq)
+                .map(<[Value]>::len),
+            Some(0)
+        );
     }
 }

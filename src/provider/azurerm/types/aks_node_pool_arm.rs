@@ -18,7 +18,10 @@ pub fn to_arm(value: &Value, body: &mut Json) {
         aks_pool::to_arm(value, props);
     }
     if let Some(windows) = first(value, "windows_profile") {
-        let nat = windows.get("outbound_nat_enabled").and_then(Value::as_bool).unwrap_or(true);
+        let nat = windows
+            .get("outbound_nat_enabled")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
         body["properties"]["windowsProfile"]["disableOutboundNat"] = json!(!nat);
     }
 }
@@ -30,7 +33,9 @@ pub fn read(doc: &Json, value: &mut Value) {
     let windows = doc.pointer("/properties/windowsProfile").filter(|w| w.is_object());
     let Some(m) = value.as_map_mut() else { return };
     if let Some(Value::List(_, items)) = m.get_mut("windows_profile") {
-        let disabled = windows.and_then(|w| w.get("disableOutboundNat")).and_then(Json::as_bool);
+        let disabled = windows
+            .and_then(|w| w.get("disableOutboundNat"))
+            .and_then(Json::as_bool);
         *items = match windows {
             Some(_) => vec![Value::Object(Map::from([(
                 "outbound_nat_enabled".to_string(),
@@ -49,7 +54,10 @@ pub fn read(doc: &Json, value: &mut Value) {
         let items = match u.filter(|u| u.is_object()) {
             Some(u) => vec![Value::Object(Map::from([
                 ("drain_timeout_in_minutes".to_string(), num("drainTimeoutInMinutes")),
-                ("node_soak_duration_in_minutes".to_string(), num("nodeSoakDurationInMinutes")),
+                (
+                    "node_soak_duration_in_minutes".to_string(),
+                    num("nodeSoakDurationInMinutes"),
+                ),
                 (
                     "max_surge".to_string(),
                     Value::string(u.get("maxSurge").and_then(Json::as_str).unwrap_or("")),

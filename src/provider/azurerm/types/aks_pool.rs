@@ -71,7 +71,9 @@ pub fn to_arm(pool: &Value, profile: &mut Json) {
 /// Reads back into a pool's value what [`to_arm`] wrote.
 pub fn read(profile: &Json, pool: &mut Value) {
     if let Some(os) = first_mut(pool, "linux_os_config") {
-        let thp = profile.pointer("/linuxOSConfig/transparentHugePageEnabled").and_then(Json::as_str);
+        let thp = profile
+            .pointer("/linuxOSConfig/transparentHugePageEnabled")
+            .and_then(Json::as_str);
         // Both names read what Azure has, as azurerm 4.x sets both.
         for key in ["transparent_huge_page", "transparent_huge_page_enabled"] {
             os.insert(key.into(), thp.map_or(Value::Null(Type::String), Value::string));
@@ -147,13 +149,13 @@ mod tests {
         let os = first(&back, "linux_os_config").unwrap();
         assert_eq!(os.get("transparent_huge_page_enabled"), Some(&Value::string("madvise")));
         let sysctl = first(os, "sysctl_config").unwrap();
-        assert_eq!(
-            sysctl.get("net_ipv4_ip_local_port_range_max"),
-            Some(&Value::int(60000))
-        );
+        assert_eq!(sysctl.get("net_ipv4_ip_local_port_range_max"), Some(&Value::int(60000)));
         let net = first(&back, "node_network_profile").unwrap();
         assert!(net.get("node_public_ip_tags").unwrap().same_as(
-            first(&pool, "node_network_profile").unwrap().get("node_public_ip_tags").unwrap()
+            first(&pool, "node_network_profile")
+                .unwrap()
+                .get("node_public_ip_tags")
+                .unwrap()
         ));
     }
 }

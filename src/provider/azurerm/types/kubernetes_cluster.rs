@@ -157,7 +157,10 @@ impl TypeHooks for Hooks {
             (USER_CREDENTIALS, "kube_config_raw", "kube_config"),
             (ADMIN_CREDENTIALS, "kube_admin_config_raw", "kube_admin_config"),
         ] {
-            let answer = answers.iter().find(|(r, _)| r.path == action).and_then(|(_, a)| a.as_ref());
+            let answer = answers
+                .iter()
+                .find(|(r, _)| r.path == action)
+                .and_then(|(_, a)| a.as_ref());
             match answer.and_then(kube_config) {
                 Some((raw, parsed)) => {
                     m.insert(raw_key.into(), Value::String(raw));
@@ -167,10 +170,13 @@ impl TypeHooks for Hooks {
                 None if action == ADMIN_CREDENTIALS && m.contains_key(key) => {
                     let ty = m.get(key).map(Value::ty).unwrap_or(crate::lang::types::Type::Dynamic);
                     m.insert(raw_key.into(), Value::Null(crate::lang::types::Type::String));
-                    m.insert(key.into(), match ty {
-                        crate::lang::types::Type::List(t) => Value::List(t.as_ref().clone(), Vec::new()),
-                        _ => Value::list(Vec::new()),
-                    });
+                    m.insert(
+                        key.into(),
+                        match ty {
+                            crate::lang::types::Type::List(t) => Value::List(t.as_ref().clone(), Vec::new()),
+                            _ => Value::list(Vec::new()),
+                        },
+                    );
                 }
                 None => {}
             }

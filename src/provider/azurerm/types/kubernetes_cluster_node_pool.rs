@@ -3,9 +3,9 @@
 //! AKS makes in place.
 
 use super::{aks_node_pool_arm, force_new_if, rotation, TypeHooks};
-use serde_json::Value as Json;
 use crate::lang::Value;
 use crate::schema::Schema;
+use serde_json::Value as Json;
 
 pub struct Hooks;
 

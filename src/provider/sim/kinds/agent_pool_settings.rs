@@ -38,9 +38,12 @@ mod tests {
 
     #[test]
     fn a_pool_built_with_settings_refuses_to_change_them() {
-        let id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c/agentPools/p";
-        let before = json!({"properties": {"kubeletConfig": {"cpuManagerPolicy": "none"}, "gpuInstanceProfile": "MIG1g"}});
-        let after = json!({"properties": {"kubeletConfig": {"cpuManagerPolicy": "static"}, "gpuInstanceProfile": "MIG1g"}});
+        let id =
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c/agentPools/p";
+        let before =
+            json!({"properties": {"kubeletConfig": {"cpuManagerPolicy": "none"}, "gpuInstanceProfile": "MIG1g"}});
+        let after =
+            json!({"properties": {"kubeletConfig": {"cpuManagerPolicy": "static"}, "gpuInstanceProfile": "MIG1g"}});
         let e = refuse_immutable_change(id, &before, &after).unwrap_err();
         assert_eq!(e.code, "PropertyChangeNotAllowed");
         assert!(e.message.contains("kubeletConfig"), "{}", e.message);

@@ -23,7 +23,10 @@ impl Kind for MaintenanceConfigurations {
     fn on_put(&self, sim: &SimClient, id: &str, doc: &mut Json, existing: Option<&Json>) -> Result<(), ArmError> {
         let _ = sim;
         let name = arm::name_of(id).to_string();
-        let window = doc.pointer("/properties/maintenanceWindow").filter(|w| w.is_object()).is_some();
+        let window = doc
+            .pointer("/properties/maintenanceWindow")
+            .filter(|w| w.is_object())
+            .is_some();
         match name.as_str() {
             "default" if window => {
                 return Err(invalid(
@@ -49,7 +52,9 @@ impl Kind for MaintenanceConfigurations {
             .filter(|s| w.pointer(&format!("/schedule/{s}")).is_some_and(Json::is_object))
             .count();
         if set != 1 {
-            return Err(invalid("Exactly one of daily, weekly, absoluteMonthly and relativeMonthly must be set in schedule.".into()));
+            return Err(invalid(
+                "Exactly one of daily, weekly, absoluteMonthly and relativeMonthly must be set in schedule.".into(),
+            ));
         }
         if w.get("startDate").and_then(Json::as_str).is_none_or(str::is_empty) {
             let kept = existing
@@ -85,13 +90,18 @@ mod tests {
             "durationHours": 4, "startTime": "00:00"}}});
         let id = format!("{CLUSTER}/aksManagedAutoUpgradeSchedule");
         MaintenanceConfigurations.on_put(&sim, &id, &mut doc, None).unwrap();
-        let start = doc["properties"]["maintenanceWindow"]["startDate"].as_str().unwrap().to_string();
+        let start = doc["properties"]["maintenanceWindow"]["startDate"]
+            .as_str()
+            .unwrap()
+            .to_string();
         assert_eq!(start.len(), 10, "{start}");
         assert_eq!(doc["properties"]["maintenanceWindow"]["utcOffset"], "+00:00");
         // Kept across updates.
         let mut again = json!({"properties": {"maintenanceWindow": {"schedule": {"daily": {"intervalDays": 1}}, "durationHours": 4}}});
         let existing = json!({"properties": {"maintenanceWindow": {"startDate": "2020-01-01"}}});
-        MaintenanceConfigurations.on_put(&sim, &id, &mut again, Some(&existing)).unwrap();
+        MaintenanceConfigurations
+            .on_put(&sim, &id, &mut again, Some(&existing))
+            .unwrap();
         assert_eq!(again["properties"]["maintenanceWindow"]["startDate"], "2020-01-01");
 
         let e = MaintenanceConfigurations

@@ -58,8 +58,15 @@ pub fn named_kubelet_identity(sim: &SimClient, doc: &Json, kept: Option<&Json>) 
             format!("The user assigned identity '{rid}' could not be found."),
         ));
     };
-    let field = |k: &str| found.pointer(&format!("/properties/{k}")).cloned().unwrap_or(Json::Null);
-    Ok(Some(json!({"resourceId": rid, "clientId": field("clientId"), "objectId": field("principalId")})))
+    let field = |k: &str| {
+        found
+            .pointer(&format!("/properties/{k}"))
+            .cloned()
+            .unwrap_or(Json::Null)
+    };
+    Ok(Some(
+        json!({"resourceId": rid, "clientId": field("clientId"), "objectId": field("principalId")}),
+    ))
 }
 
 /// Fills what AKS computes for the cluster `id` into `doc` (after the
@@ -74,10 +81,16 @@ pub fn fill(id: &str, doc: &mut Json, existing: Option<&Json>) {
         .and_then(Json::as_str)
         .unwrap_or("")
         .to_string();
-    let location = doc.get("location").and_then(Json::as_str).unwrap_or("eastus").to_string();
+    let location = doc
+        .get("location")
+        .and_then(Json::as_str)
+        .unwrap_or("eastus")
+        .to_string();
     let before = |path: &str| existing.and_then(|e| e.pointer(path));
     for (key, prefix) in ADDONS {
-        let Some(addon) = doc.pointer_mut(&format!("/properties/addonProfiles/{key}")) else { continue };
+        let Some(addon) = doc.pointer_mut(&format!("/properties/addonProfiles/{key}")) else {
+            continue;
+        };
         if addon.get("enabled").and_then(Json::as_bool) != Some(true) {
             addon.as_object_mut().map(|a| a.remove("identity"));
             continue;
@@ -85,7 +98,10 @@ pub fn fill(id: &str, doc: &mut Json, existing: Option<&Json>) {
         let kept = before(&format!("/properties/addonProfiles/{key}/identity"));
         addon["identity"] = identity(kept, &sub, &node_rg, &format!("{prefix}-{name}"));
         if key == "ingressApplicationGateway" {
-            let given = addon.pointer("/config/applicationGatewayId").and_then(Json::as_str).map(str::to_string);
+            let given = addon
+                .pointer("/config/applicationGatewayId")
+                .and_then(Json::as_str)
+                .map(str::to_string);
             let gateway = addon
                 .pointer("/config/applicationGatewayName")
                 .and_then(Json::as_str)
@@ -107,7 +123,12 @@ pub fn fill(id: &str, doc: &mut Json, existing: Option<&Json>) {
         if oidc.get("enabled").and_then(Json::as_bool) == Some(true) {
             let url = before("/properties/oidcIssuerProfile/issuerURL")
                 .cloned()
-                .unwrap_or_else(|| json!(format!("https://{location}.oic.prod-aks.azure.com/{TENANT}/{}/", guid())));
+                .unwrap_or_else(|| {
+                    json!(format!(
+                        "https://{location}.oic.prod-aks.azure.com/{TENANT}/{}/",
+                        guid()
+                    ))
+                });
             oidc["issuerURL"] = url;
         } else if let Some(o) = oidc.as_object_mut() {
             o.remove("issuerURL");
@@ -143,14 +164,22 @@ mod tests {
             "oidcIssuerProfile": {"enabled": true}}});
         fill(ID, &mut doc, None);
         let oms = &doc["properties"]["addonProfiles"]["omsagent"]["identity"];
-        assert!(oms["resourceId"].as_str().unwrap().ends_with("/userAssignedIdentities/omsagent-aks"));
-        assert!(uuid::Uuid::parse_str(oms["objectId"].as_str().unwrap()).is_ok());
-        assert!(doc.pointer("/properties/addonProfiles/azurepolicy/identity").is_none());
-        assert!(doc["properties"]["addonProfiles"]["ingressApplicationGateway"]["config"]["effectiveApplicationGatewayId"]
+        assert!(oms["resourceId"]
             .as_str()
             .unwrap()
-            .ends_with("/applicationGateways/gw"));
-        let url = doc["properties"]["oidcIssuerProfile"]["issuerURL"].as_str().unwrap().to_string();
+            .ends_with("/userAssignedIdentities/omsagent-aks"));
+        assert!(uuid::Uuid::parse_str(oms["objectId"].as_str().unwrap()).is_ok());
+        assert!(doc.pointer("/properties/addonProfiles/azurepolicy/identity").is_none());
+        assert!(
+            doc["properties"]["addonProfiles"]["ingressApplicationGateway"]["config"]["effectiveApplicationGatewayId"]
+                .as_str()
+                .unwrap()
+                .ends_with("/applicationGateways/gw")
+        );
+        let url = doc["properties"]["oidcIssuerProfile"]["issuerURL"]
+            .as_str()
+            .unwrap()
+            .to_string();
         assert!(url.starts_with("https://westeurope.oic.prod-aks.azure.com/"), "{url}");
 
         let existing = doc.clone();
