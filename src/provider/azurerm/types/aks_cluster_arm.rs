@@ -196,6 +196,10 @@ pub fn read(doc: &Json, value: &mut Value) {
             .and_then(Json::as_bool);
         m.insert("run_command_enabled".into(), Value::Bool(!disabled.unwrap_or(false)));
     }
+    // Left out by Azure: off, as azurerm reads it.
+    if m.get("ai_toolchain_operator_enabled").is_some_and(Value::is_null) {
+        m.insert("ai_toolchain_operator_enabled".into(), Value::Bool(false));
+    }
     if m.get("automatic_upgrade_channel").and_then(Value::as_str) == Some("none") {
         m.insert("automatic_upgrade_channel".into(), Value::Null(Type::String));
     }

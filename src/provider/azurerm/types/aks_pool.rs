@@ -68,8 +68,21 @@ pub fn to_arm(pool: &Value, profile: &mut Json) {
     }
 }
 
-/// Reads back into a pool's value what [`to_arm`] wrote.
+/// Reads back into a pool's value what [`to_arm`] wrote, and what azurerm
+/// reads when Azure leaves a setting out (no UltraSSD, nodes deleted on
+/// scale-down), so that a pool read from Azure matches its defaults.
 pub fn read(profile: &Json, pool: &mut Value) {
+    if let Some(m) = pool.as_map_mut() {
+        let absent = [
+            ("ultra_ssd_enabled", Value::Bool(false)),
+            ("scale_down_mode", Value::string("Delete")),
+        ];
+        for (key, default) in absent {
+            if m.get(key).is_some_and(Value::is_null) {
+                m.insert(key.into(), default);
+            }
+        }
+    }
     if let Some(os) = first_mut(pool, "linux_os_config") {
         let thp = profile
             .pointer("/linuxOSConfig/transparentHugePageEnabled")
@@ -157,5 +170,17 @@ mod tests {
                 .get("node_public_ip_tags")
                 .unwrap()
         ));
+    }
+
+    #[test]
+    fn settings_azure_leaves_out_read_as_azurerms_defaults() {
+        let mut pool =
+            crate::lang::eval::eval_standalone(r#"{ ultra_ssd_enabled = null, scale_down_mode = null }"#).unwrap();
+        read(&json!({}), &mut pool);
+        assert_eq!(pool.get("ultra_ssd_enabled"), Some(&Value::Bool(false)));
+        assert_eq!(pool.get("scale_down_mode"), Some(&Value::string("Delete")));
+        let mut set = crate::lang::eval::eval_standalone(r#"{ scale_down_mode = "Deallocate" }"#).unwrap();
+        read(&json!({}), &mut set);
+        assert_eq!(set.get("scale_down_mode"), Some(&Value::string("Deallocate")));
     }
 }

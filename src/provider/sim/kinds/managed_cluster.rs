@@ -87,6 +87,10 @@ pub fn fill(id: &str, doc: &mut Json, existing: Option<&Json>) {
         .unwrap_or("eastus")
         .to_string();
     let before = |path: &str| existing.and_then(|e| e.pointer(path));
+    // AKS answers with the support plan it applies.
+    if doc.pointer("/properties/supportPlan").is_none_or(Json::is_null) {
+        doc["properties"]["supportPlan"] = json!("KubernetesOfficial");
+    }
     for (key, prefix) in ADDONS {
         let Some(addon) = doc.pointer_mut(&format!("/properties/addonProfiles/{key}")) else {
             continue;
