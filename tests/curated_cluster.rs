@@ -347,6 +347,11 @@ fn a_cluster_with_most_groups_applies_plans_clean_shows_drift_and_destroys() {
     // The same identities after an update in place.
     let tagged = CONFIG.replace("env = \"test\"", "env = \"prod\"");
     write(dir.path(), &[("main.tf", &tagged)]);
+    // An update in place knows what Azure computed: nothing is unknown again.
+    let r = run(dir.path(), &["plan", "-no-color"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("1 to change"), "{}", r.stdout);
+    assert!(!r.stdout.contains("known after apply"), "{}", r.stdout);
     let r = run(dir.path(), &["apply", "--auto-approve", "-no-color"]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("1 changed"), "{}", r.stdout);
