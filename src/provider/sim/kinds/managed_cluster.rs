@@ -208,4 +208,26 @@ mod tests {
         check_action("listClusterUserCredential", &off).unwrap();
         check_action("listClusterAdminCredential", &json!({"properties": {}})).unwrap();
     }
+
+    #[test]
+    fn a_named_kubelet_identity_must_exist_and_is_read_from_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let sim = SimClient::new(dir.path());
+        let uid =
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/kubelet";
+        let body = json!({"properties": {"identityProfile": {"kubeletidentity": {"resourceId": uid}}}});
+        let e = named_kubelet_identity(&sim, &body, None).unwrap_err();
+        assert_eq!(e.code, "InvalidUserAssignedIdentity");
+        sim.store
+            .put(
+                uid,
+                &json!({"id": uid, "properties": {"clientId": "c", "principalId": "p"}}),
+            )
+            .unwrap();
+        let got = named_kubelet_identity(&sim, &body, None).unwrap().unwrap();
+        assert_eq!(got, json!({"resourceId": uid, "clientId": "c", "objectId": "p"}));
+        // The one the cluster has already is kept as it is.
+        let kept = json!({"resourceId": uid.to_uppercase(), "clientId": "c", "objectId": "p"});
+        assert_eq!(named_kubelet_identity(&sim, &body, Some(&kept)).unwrap(), None);
+    }
 }
