@@ -114,8 +114,15 @@ impl<C: ArmClient> Azurerm<C> {
             }
         }
         hooks.read_arm(doc, &mut value, sub);
-        let (answers, diags) = self.read_extras(schema, id, doc).await;
+        let (answers, mut diags) = self.read_extras(schema, id, doc).await;
         hooks.read_extra(&answers, &mut value);
+        if let Some(action) = hooks.credentials_action() {
+            let req = Self::request(schema, Method::Post, format!("{id}/{action}"), None);
+            match self.client.send(req).await {
+                Ok(r) => hooks.credentials(&r.body, &mut value),
+                Err(e) => diags.push(arm_diagnostic(&e)),
+            }
+        }
         (value, diags)
     }
 

@@ -68,6 +68,18 @@ pub trait TypeHooks: Sync {
         None
     }
 
+    /// A POST action under the resource whose answer fills attributes
+    /// (an access key); one action, where [`TypeHooks::extra_reads`] may
+    /// ask for several.
+    fn credentials_action(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Fills attributes from that action's answer.
+    fn credentials(&self, answer: &Json, value: &mut Value) {
+        let _ = (answer, value);
+    }
+
     /// Requests under the resource whose answers fill attributes, made
     /// after each read of `doc`: POST actions (`listClusterUserCredential`
     /// for a kubeconfig) and GETs of child resources its arguments write.
