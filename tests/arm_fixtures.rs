@@ -125,7 +125,21 @@ fn kubernetes_cluster() {
             ("default_node_pool.0.vm_size", "Standard_DS1_v2"),
             ("default_node_pool.0.node_count", "3"),
         ],
-        spec: &[],
+        // Sent on every create, as azurerm sends them (see arm_fixtures_cluster.rs).
+        spec: &[
+            (
+                "properties.apiServerAccessProfile.disableRunCommand",
+                "containerservice 2025-10-01, ManagedClusterAPIServerAccessProfile.disableRunCommand",
+            ),
+            (
+                "properties.autoUpgradeProfile.upgradeChannel",
+                "containerservice 2025-10-01, ManagedClusterAutoUpgradeProfile.upgradeChannel (none)",
+            ),
+            (
+                "properties.azureMonitorProfile.metrics.enabled",
+                "containerservice 2025-10-01, ManagedClusterAzureMonitorProfileMetrics.enabled",
+            ),
+        ],
     });
 }
 

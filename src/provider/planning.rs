@@ -137,6 +137,10 @@ fn plan_sequence(
         .unwrap_or_default();
     let prior_items: Vec<Value> = prior.and_then(Value::as_seq).map(<[Value]>::to_vec).unwrap_or_default();
     if cfg_items.is_empty() && nested.computed {
+        if prior.is_none_or(Value::is_null) {
+            // Left out on create: what the cloud will fill in is not known yet.
+            return Value::Unknown(nested.collection_type());
+        }
         // An optional-and-computed block left out: the cloud's stands.
         cfg_items = prior_items.clone();
     }

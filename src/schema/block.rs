@@ -176,7 +176,8 @@ pub struct NestedBlock {
     pub arm_const: serde_json::Map<String, serde_json::Value>,
     /// Why the block is deliberately not sent to the cloud, if it is not.
     pub unmapped: Option<String>,
-    /// Handled by the type's own code rather than an ARM path.
+    /// Sent and read by the type's code (another ARM resource, say), not
+    /// by an ARM path.
     pub by_code: bool,
     pub block: BlockSchema,
 }

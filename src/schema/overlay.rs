@@ -90,7 +90,7 @@ struct OverlayNested {
     /// Why the block is deliberately not sent to the cloud.
     #[serde(default)]
     unmapped: Option<String>,
-    /// Handled by the type's own code.
+    /// The type's code sends and reads the block.
     #[serde(default)]
     by_code: bool,
     #[serde(default)]

@@ -239,7 +239,7 @@ mod tests {
     #[test]
     fn a_misspelt_property_gets_the_nearest_known_one() {
         let body = eval_standalone(
-            r#"{ properties = { kubernetesVersoin = "1.31", dnsPrefix = "k", diskEncryptionSetID = "/x",
+            r#"{ properties = { kubernetesVersoin = "1.31", dnsPrefix = "k", safeguardsProfile = { level = "Warning" },
                 agentPoolProfiles = [{ name = "sys", vmSize = "Standard_D2s_v5", mode = "System" }] } }"#,
         )
         .unwrap();
@@ -255,13 +255,13 @@ mod tests {
             typo.detail
         );
         // `mode` is what the default node pool block always sends: known.
-        // `diskEncryptionSetID` is real ARM that no overlay maps: named, not taken for a typo.
+        // `safeguardsProfile` is real ARM that no overlay maps: named, not taken for a typo.
         let other = diags
             .iter()
             .find(|d| d.summary.starts_with("Properties not known"))
             .unwrap();
         assert!(
-            other.detail.contains("properties.diskEncryptionSetID"),
+            other.detail.contains("properties.safeguardsProfile"),
             "{}",
             other.detail
         );

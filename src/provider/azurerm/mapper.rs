@@ -164,7 +164,7 @@ fn unsent_in(block: &BlockSchema, value: &Value, path: &str, in_id: &[String], o
         }
     }
     for (name, nested) in &block.block_types {
-        if name == "timeouts" {
+        if name == "timeouts" || nested.by_code {
             continue;
         }
         let items: Vec<&Value> = match value.get(name) {

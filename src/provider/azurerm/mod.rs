@@ -17,6 +17,7 @@ pub mod convention;
 #[cfg(test)]
 mod coverage;
 mod deleting;
+pub mod extras;
 pub mod features;
 pub mod mapper;
 mod paging;
@@ -128,6 +129,9 @@ impl<C: ArmClient> Azurerm<C> {
             }
         }
         hooks.read_arm(doc, &mut value, sub);
+        let (answers, extra_diags) = self.read_extras(schema, id, doc).await;
+        diags.extend(extra_diags);
+        hooks.read_extra(&answers, &mut value);
         if let Some(action) = hooks.credentials_action().filter(|_| hooks.credentials_wanted(doc)) {
             let mut req = Self::request(schema, Method::Post, format!("{id}/{action}"), None);
             if let Some(version) = hooks.credentials_api_version() {
@@ -394,7 +398,30 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
     async fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse {
         let sub = self.subscription(req.provider);
         match (req.planned, req.prior) {
-            (Some(planned), prior) => self.put(req.schema, prior, planned, sub).await,
+            (Some(planned), prior) => {
+                let mut r = self.put(req.schema, prior, planned, sub).await;
+                // Child resources the arguments describe follow their parent.
+                let id = r
+                    .value
+                    .as_ref()
+                    .and_then(|v| v.get("id"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                if let (Some(id), false) = (id, r.diags.has_errors()) {
+                    match self.write_children(req.schema, prior, planned, &id).await {
+                        Ok(true) => {
+                            let read = self.get(req.schema, r.value.as_ref().unwrap_or(planned), sub).await;
+                            r.diags.extend(read.diags);
+                            if read.value.is_some() {
+                                r.value = read.value;
+                            }
+                        }
+                        Ok(false) => {}
+                        Err(d) => r.diags.push(d),
+                    }
+                }
+                r
+            }
             (None, Some(prior)) => self.delete(req.schema, prior, req.provider).await,
             (None, None) => ApplyResponse::default(),
         }

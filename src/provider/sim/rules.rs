@@ -345,6 +345,7 @@ pub fn on_post(id: &str, action: &str, doc: &Json) -> Result<ArmResponse, ArmErr
     let rtype = arm::resource_type(id).to_lowercase();
     match (rtype.as_str(), action) {
         ("microsoft.containerservice/managedclusters", "listClusterUserCredential" | "listClusterAdminCredential") => {
+            super::kinds::managed_cluster::check_action(action, doc)?;
             let user = if action == "listClusterAdminCredential" {
                 "clusterAdmin"
             } else {
@@ -597,7 +598,11 @@ fn cluster(sim: &SimClient, id: &str, doc: &mut Json, existing: Option<&Json>) -
         .unwrap_or_else(|| format!("MC_{rg}_{name}_{location}"));
     // The node resource group is in the cluster's subscription.
     let sub = super::subscriptions::segment(id).unwrap_or(SUBSCRIPTION).to_string();
-    let kubelet = existing.and_then(|e| at(e, "properties.identityProfile.kubeletidentity")).cloned().unwrap_or_else(|| {
+    let kept = existing
+        .and_then(|e| at(e, "properties.identityProfile.kubeletidentity"))
+        .cloned();
+    let named = super::kinds::managed_cluster::named_kubelet_identity(sim, doc, kept.as_ref())?;
+    let kubelet = named.or(kept).unwrap_or_else(|| {
         json!({
             "resourceId": format!("/subscriptions/{sub}/resourcegroups/{node_rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}-agentpool"),
             "clientId": uuid::Uuid::new_v4().to_string(),
@@ -700,6 +705,7 @@ fn cluster(sim: &SimClient, id: &str, doc: &mut Json, existing: Option<&Json>) -
             pool["provisioningState"] = json!("Succeeded");
         }
     }
+    super::kinds::managed_cluster::fill(id, doc, existing);
     Ok(())
 }
 

@@ -83,6 +83,24 @@ pub fn cluster(prior: &Value, planned: &Value, replace: &mut Vec<String>) {
     if changed(drain) && set(prior) && !set(planned) {
         force(replace, drain);
     }
+    // Emptying what the API cannot unset: the undrainable-node behaviour, gMSA.
+    for path in [
+        "default_node_pool.0.upgrade_settings.0.undrainable_node_behavior",
+        "windows_profile.0.gmsa.0.dns_server",
+        "windows_profile.0.gmsa.0.root_domain",
+    ] {
+        if changed(path) && !old(path).is_empty() && new(path).is_empty() {
+            force(replace, path);
+        }
+    }
+    let gmsa = |v: &Value| {
+        at(v, "windows_profile.0.gmsa")
+            .and_then(Value::as_seq)
+            .map_or(0, <[Value]>::len)
+    };
+    if gmsa(prior) != 0 && gmsa(planned) == 0 && at(planned, "windows_profile.0.gmsa").is_some_and(Value::is_known) {
+        force(replace, "windows_profile.0.gmsa");
+    }
 }
 
 /// `azurerm_kubernetes_cluster_node_pool` (kubernetes_cluster_node_pool_resource.go,
@@ -91,6 +109,16 @@ pub fn cluster(prior: &Value, planned: &Value, replace: &mut Vec<String>) {
 pub fn node_pool(prior: &Value, planned: &Value, replace: &mut Vec<String>) {
     if rotation::os_sku_in_place(text(prior, "os_sku"), text(planned, "os_sku")) {
         replace.retain(|p| p != "os_sku");
+    }
+    // Removing what the API cannot unset.
+    let drain = "upgrade_settings.0.drain_timeout_in_minutes";
+    let set = |v: &Value| at(v, drain).and_then(Value::as_i64).is_some_and(|n| n != 0);
+    if changes(prior, planned, drain) && set(prior) && !set(planned) {
+        force(replace, drain);
+    }
+    let behaviour = "upgrade_settings.0.undrainable_node_behavior";
+    if changes(prior, planned, behaviour) && !text(prior, behaviour).is_empty() && text(planned, behaviour).is_empty() {
+        force(replace, behaviour);
     }
 }
 
@@ -188,6 +216,41 @@ mod tests {
         ] {
             assert!(cluster(&[(from, to)]).is_empty(), "{to}");
         }
+    }
+
+    #[test]
+    fn emptying_what_the_api_cannot_unset_replaces() {
+        let with_behaviour = |v: &str| {
+            replaced(
+                "azurerm_kubernetes_cluster",
+                &CLUSTER.replace(
+                    "drain_timeout_in_minutes = 30",
+                    "drain_timeout_in_minutes = 30, undrainable_node_behavior = \"Cordon\"",
+                ),
+                &[(r#"undrainable_node_behavior = "Cordon""#, v)],
+            )
+        };
+        assert!(with_behaviour(r#"undrainable_node_behavior = "Schedule""#).is_empty());
+        assert_eq!(
+            with_behaviour("undrainable_node_behavior = null"),
+            ["default_node_pool.0.upgrade_settings.0.undrainable_node_behavior"]
+        );
+        let pool = NODE_POOL.replace(
+            "max_pods = 30,",
+            "max_pods = 30, upgrade_settings = [{ max_surge = \"1\", drain_timeout_in_minutes = 20 }],",
+        );
+        let drain = |to: &str| {
+            replaced(
+                "azurerm_kubernetes_cluster_node_pool",
+                &pool,
+                &[("drain_timeout_in_minutes = 20", to)],
+            )
+        };
+        assert!(drain("drain_timeout_in_minutes = 25").is_empty());
+        assert_eq!(
+            drain("drain_timeout_in_minutes = null"),
+            ["upgrade_settings.0.drain_timeout_in_minutes"]
+        );
     }
 
     #[test]

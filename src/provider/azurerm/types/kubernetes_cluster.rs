@@ -3,7 +3,8 @@
 //! server VNet integration, the node resource group's id, and the
 //! kubeconfig from a credentials call.
 
-use super::{force_new_if, rotation, TypeHooks};
+use super::extras::{Child, Read};
+use super::{aks_cluster_arm, aks_maintenance, force_new_if, rotation, TypeHooks};
 use crate::lang::value::Map;
 use crate::lang::Value;
 use crate::schema::{BlockSchema, Schema};
@@ -65,6 +66,7 @@ impl TypeHooks for Hooks {
     }
 
     fn to_arm(&self, value: &Value, body: &mut Json) {
+        aks_cluster_arm::to_arm(value, body);
         let critical = first(value, "default_node_pool")
             .and_then(|p| p.get("only_critical_addons_enabled"))
             .and_then(Value::as_bool);
@@ -132,23 +134,62 @@ impl TypeHooks for Hooks {
                 Value::String(format!("/subscriptions/{subscription}/resourceGroups/{rg}")),
             );
         }
+        aks_cluster_arm::read(doc, value);
     }
 
-    fn credentials_action(&self) -> Option<&'static str> {
-        Some("listClusterUserCredential")
+    /// The user's kubeconfig; the admin's where azurerm reads it (AAD
+    /// integration with local accounts left on); the maintenance windows.
+    fn extra_reads(&self, doc: &Json) -> Vec<Read> {
+        let mut out = vec![Read::post(USER_CREDENTIALS)];
+        let aad = doc.pointer("/properties/aadProfile").is_some_and(Json::is_object);
+        let local_off = doc.pointer("/properties/disableLocalAccounts").and_then(Json::as_bool) == Some(true);
+        if aad && !local_off {
+            out.push(Read::post(ADMIN_CREDENTIALS));
+        }
+        out.extend(aks_maintenance::reads());
+        out
     }
 
-    /// The kubeconfig, raw and parsed, from a `listClusterUserCredential` answer.
-    fn credentials(&self, answer: &Json, value: &mut Value) {
-        let Some((raw, parsed)) = kube_config(answer) else {
-            return;
-        };
-        if let Some(m) = value.as_map_mut() {
-            m.insert("kube_config_raw".into(), Value::String(raw));
-            m.insert("kube_config".into(), parsed);
+    fn read_extra(&self, answers: &[(Read, Option<Json>)], value: &mut Value) {
+        aks_maintenance::read(answers, value);
+        let Some(m) = value.as_map_mut() else { return };
+        for (action, raw_key, key) in [
+            (USER_CREDENTIALS, "kube_config_raw", "kube_config"),
+            (ADMIN_CREDENTIALS, "kube_admin_config_raw", "kube_admin_config"),
+        ] {
+            let answer = answers
+                .iter()
+                .find(|(r, _)| r.path == action)
+                .and_then(|(_, a)| a.as_ref());
+            match answer.and_then(kube_config) {
+                Some((raw, parsed)) => {
+                    m.insert(raw_key.into(), Value::String(raw));
+                    m.insert(key.into(), parsed);
+                }
+                // No admin credentials: an empty list, as azurerm sets.
+                None if action == ADMIN_CREDENTIALS && m.contains_key(key) => {
+                    let ty = m.get(key).map(Value::ty).unwrap_or(crate::lang::types::Type::Dynamic);
+                    m.insert(raw_key.into(), Value::Null(crate::lang::types::Type::String));
+                    m.insert(
+                        key.into(),
+                        match ty {
+                            crate::lang::types::Type::List(t) => Value::List(t.as_ref().clone(), Vec::new()),
+                            _ => Value::list(Vec::new()),
+                        },
+                    );
+                }
+                None => {}
+            }
         }
     }
+
+    fn written_children(&self, value: &Value) -> Vec<Child> {
+        aks_maintenance::children(value)
+    }
 }
+
+const USER_CREDENTIALS: &str = "listClusterUserCredential";
+const ADMIN_CREDENTIALS: &str = "listClusterAdminCredential";
 
 fn kube_config(answer: &Json) -> Option<(String, Value)> {
     use base64::Engine as _;

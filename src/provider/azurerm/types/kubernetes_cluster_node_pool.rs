@@ -2,9 +2,10 @@
 //! builds a pool with changes (see [`rotation`]), and the OS SKU changes
 //! AKS makes in place.
 
-use super::{force_new_if, rotation, TypeHooks};
+use super::{aks_node_pool_arm, force_new_if, rotation, TypeHooks};
 use crate::lang::Value;
 use crate::schema::Schema;
+use serde_json::Value as Json;
 
 pub struct Hooks;
 
@@ -18,6 +19,15 @@ impl TypeHooks for Hooks {
 
     fn rotation(&self, schema: &Schema, prior: &Value, planned: &Value) -> Option<rotation::Rotation> {
         rotation::needed(&rotation::NODE_POOL, &schema.block, prior, planned)
+    }
+
+    fn to_arm(&self, value: &Value, body: &mut Json) {
+        aks_node_pool_arm::to_arm(value, body);
+    }
+
+    fn read_arm(&self, doc: &Json, value: &mut Value, subscription: &str) {
+        let _ = subscription;
+        aks_node_pool_arm::read(doc, value);
     }
 
     fn replacements(&self, prior: Option<&Value>, planned: &Value, replace: &mut Vec<String>) {

@@ -5,6 +5,10 @@
 //! does the rest. A type with operations of its own (registering a
 //! resource provider, reading the client's configuration) is a [`Custom`].
 
+mod aks_cluster_arm;
+mod aks_maintenance;
+mod aks_node_pool_arm;
+mod aks_pool;
 mod client_config;
 mod container_registry;
 mod dashboard_grafana;
@@ -32,6 +36,7 @@ mod switch;
 mod test_config;
 mod user_assigned_identity;
 
+use super::extras;
 use crate::addrs::Mode;
 use crate::lang::Value;
 use crate::schema::Schema;
@@ -78,7 +83,8 @@ pub trait TypeHooks: Sync {
     }
 
     /// A POST action under the resource whose answer fills attributes
-    /// (`listClusterUserCredential` for a kubeconfig).
+    /// (an access key); one action, where [`TypeHooks::extra_reads`] may
+    /// ask for several.
     fn credentials_action(&self) -> Option<&'static str> {
         None
     }
@@ -133,6 +139,29 @@ pub trait TypeHooks: Sync {
     fn validate(&self, config: &Value) -> crate::diag::Diagnostics {
         let _ = config;
         crate::diag::Diagnostics::new()
+    }
+
+    /// Requests under the resource whose answers fill attributes, made
+    /// after each read of `doc`: POST actions (`listClusterUserCredential`
+    /// for a kubeconfig) and GETs of child resources its arguments write.
+    fn extra_reads(&self, doc: &Json) -> Vec<extras::Read> {
+        let _ = doc;
+        Vec::new()
+    }
+
+    /// Fills attributes from those answers (`None`: not found).
+    fn read_extra(&self, answers: &[(extras::Read, Option<Json>)], value: &mut Value) {
+        let _ = (answers, value);
+    }
+
+    /// Child resources the arguments describe, written after the resource
+    /// itself and compared with the prior ones (AKS maintenance
+    /// configurations): each path under the id, with its body, or `None`
+    /// when it must not exist. (Children carried inside the ARM body are
+    /// [`Self::children`].)
+    fn written_children(&self, value: &Value) -> Vec<extras::Child> {
+        let _ = value;
+        Vec::new()
     }
 
     /// What a plan of an in-place change may not do, said before anything

@@ -320,11 +320,12 @@ mod tests {
     }
 
     #[test]
-    fn a_change_aksplan_does_not_send_rotates_nothing() {
+    fn a_pool_setting_sent_by_code_or_overlay_rotates_like_the_rest() {
         let before = pool(r#"{ name = "system", ultra_ssd_enabled = false, temporary_name_for_rotation = "tmp" }"#);
         let after = pool(r#"{ name = "system", ultra_ssd_enabled = true, temporary_name_for_rotation = "tmp" }"#);
         assert_eq!(changed(&DEFAULT_POOL, &before, &after), ["ultra_ssd_enabled"]);
-        assert_eq!(needed(&DEFAULT_POOL, default_pool(), &before, &after), None);
-        assert!(check(&DEFAULT_POOL, default_pool(), &before, &after).is_empty());
+        let r = needed(&DEFAULT_POOL, default_pool(), &before, &after).unwrap();
+        assert_eq!(r.changed, ["default_node_pool.ultra_ssd_enabled"]);
+        assert!(!check(&DEFAULT_POOL, default_pool(), &before, &after).has_errors());
     }
 }

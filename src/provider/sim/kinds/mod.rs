@@ -5,11 +5,14 @@
 //! codes, POST actions. It knows nothing of azurerm. The types the
 //! simulation had first are still in `rules.rs`.
 
+mod agent_pool_settings;
 mod container_registry;
 mod data_collection;
 mod grafana;
 mod identity;
 mod log_analytics;
+mod maintenance_configurations;
+pub mod managed_cluster;
 mod monitor_account;
 mod private_dns;
 mod private_endpoint;
@@ -64,6 +67,10 @@ pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
         "microsoft.containerregistry/registries" => Some(&container_registry::Registry),
         "microsoft.containerregistry/registries/replications" => Some(&container_registry::Replication),
         "microsoft.containerservice/managedclusters/trustedaccessrolebindings" => Some(&trusted_access::RoleBinding),
+        "microsoft.containerservice/managedclusters/agentpools" => Some(&agent_pool_settings::AgentPoolSettings),
+        "microsoft.containerservice/managedclusters/maintenanceconfigurations" => {
+            Some(&maintenance_configurations::MaintenanceConfigurations)
+        }
         _ => None,
     }
 }
