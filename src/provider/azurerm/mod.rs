@@ -129,6 +129,9 @@ impl<C: ArmClient> Azurerm<C> {
         if types::custom(schema.mode, &schema.name) == Some(Custom::Registration) {
             return types::registration::read(&self.client, sub, schema, prior).await;
         }
+        if types::custom(schema.mode, &schema.name) == Some(Custom::KeyVaultAccessPolicy) {
+            return types::key_vault_access_policy::read(&self.client, schema, prior).await;
+        }
         let Some(id) = prior.get("id").and_then(Value::as_str) else {
             return ReadResponse::default();
         };
@@ -152,6 +155,9 @@ impl<C: ArmClient> Azurerm<C> {
     async fn put(&self, schema: &Schema, prior: Option<&Value>, planned: &Value, sub: &str) -> ApplyResponse {
         if types::custom(schema.mode, &schema.name) == Some(Custom::Registration) {
             return types::registration::apply(&self.client, sub, schema, planned).await;
+        }
+        if types::custom(schema.mode, &schema.name) == Some(Custom::KeyVaultAccessPolicy) {
+            return types::key_vault_access_policy::apply(&self.client, schema, prior, planned).await;
         }
         let Some(id) = planned.get("id").and_then(Value::as_str).map(str::to_string) else {
             return ApplyResponse {
@@ -247,6 +253,9 @@ impl<C: ArmClient> Azurerm<C> {
     async fn delete(&self, schema: &Schema, prior: &Value, provider: &ProviderConfig) -> ApplyResponse {
         if types::custom(schema.mode, &schema.name) == Some(Custom::Registration) {
             return types::registration::delete(&self.client, self.subscription(provider), schema, prior).await;
+        }
+        if types::custom(schema.mode, &schema.name) == Some(Custom::KeyVaultAccessPolicy) {
+            return types::key_vault_access_policy::delete(&self.client, schema, prior).await;
         }
         let Some(id) = prior.get("id").and_then(Value::as_str) else {
             return ApplyResponse::default();
@@ -379,6 +388,12 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
                     Ok(v) => ReadResponse::found(v),
                     Err(d) => ReadResponse::error(d),
                 };
+            }
+            Some(Custom::KeyVaultAccessPolicyTemplate) => {
+                return ReadResponse::found(types::key_vault_access_policy_template(config));
+            }
+            Some(Custom::KubernetesServiceVersions) => {
+                return types::kubernetes_service_versions::read(&self.client, config, &sub).await;
             }
             _ => {}
         }

@@ -5,12 +5,18 @@
 //! does the rest. A type with operations of its own (registering a
 //! resource provider, reading the client's configuration) is a [`Custom`].
 
+mod absent;
 mod client_config;
 mod extension;
 mod force_new_if;
 mod inference_cluster;
+mod key_vault;
+pub mod key_vault_access_policy;
+mod key_vault_access_policy_template;
+mod key_vault_policies;
 mod kubernetes_cluster;
 mod kubernetes_cluster_node_pool;
+pub mod kubernetes_service_versions;
 pub mod registration;
 pub mod resource_group;
 mod role_assignment;
@@ -115,6 +121,7 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_resource_group" => &resource_group::Hooks,
         "azurerm_role_assignment" => &role_assignment::Hooks,
         "azurerm_subnet" => &subnet::Hooks,
+        "azurerm_key_vault" => &key_vault::Hooks,
         _ => &Plain,
     }
 }
@@ -128,6 +135,12 @@ pub enum Custom {
     ClientConfig,
     /// `data azurerm_role_definition`: a built-in role by name or id.
     RoleDefinition,
+    /// `azurerm_key_vault_access_policy`: an entry of a vault's access policies.
+    KeyVaultAccessPolicy,
+    /// `data azurerm_key_vault_access_policy`: azurerm's permission templates.
+    KeyVaultAccessPolicyTemplate,
+    /// `data azurerm_kubernetes_service_versions`: the versions AKS offers.
+    KubernetesServiceVersions,
 }
 
 pub fn custom(mode: Mode, type_name: &str) -> Option<Custom> {
@@ -135,11 +148,15 @@ pub fn custom(mode: Mode, type_name: &str) -> Option<Custom> {
         (Mode::Managed, "azurerm_resource_provider_registration") => Some(Custom::Registration),
         (Mode::Data, "azurerm_client_config") => Some(Custom::ClientConfig),
         (Mode::Data, "azurerm_role_definition") => Some(Custom::RoleDefinition),
+        (Mode::Managed, "azurerm_key_vault_access_policy") => Some(Custom::KeyVaultAccessPolicy),
+        (Mode::Data, "azurerm_key_vault_access_policy") => Some(Custom::KeyVaultAccessPolicyTemplate),
+        (Mode::Data, "azurerm_kubernetes_service_versions") => Some(Custom::KubernetesServiceVersions),
         _ => None,
     }
 }
 
 pub use client_config::client_config;
+pub use key_vault_access_policy_template::template as key_vault_access_policy_template;
 pub use role_definition::role_definition;
 
 fn set(v: &mut Value, key: &str, value: Value) {

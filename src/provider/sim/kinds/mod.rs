@@ -5,6 +5,9 @@
 //! codes, POST actions. It knows nothing of azurerm. The types the
 //! simulation had first are still in `rules.rs`.
 
+mod key_vault;
+mod key_vault_access_policies;
+
 use super::SimClient;
 use crate::provider::arm::{ArmError, ArmResponse};
 use serde_json::Value as Json;
@@ -43,6 +46,8 @@ pub trait Kind: Sync {
 #[allow(clippy::match_single_binding)] // until the first type registers
 pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
     match resource_type.to_ascii_lowercase().as_str() {
+        "microsoft.keyvault/vaults" => Some(&key_vault::Vaults),
+        "microsoft.keyvault/vaults/accesspolicies" => Some(&key_vault_access_policies::AccessPolicies),
         _ => None,
     }
 }
