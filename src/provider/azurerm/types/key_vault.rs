@@ -223,7 +223,6 @@ impl TypeHooks for Hooks {
 mod tests {
     use super::*;
     use crate::addrs::Mode;
-    use crate::lang::eval::eval_standalone;
     use crate::provider::azurerm::{mapper, plan_resource};
     use crate::provider::catalog::testing::schema as lookup;
 
@@ -236,34 +235,13 @@ mod tests {
     }"#;
 
     fn planned() -> (&'static Schema, Value) {
-        let schema = lookup(Mode::Managed, "azurerm_key_vault");
-        let mut config = eval_standalone(CONFIG).unwrap();
-        // What the body evaluation fills in: the overlay's defaults.
-        for (name, attr) in &schema.block.attributes {
-            if config.get(name).is_none() {
-                let v = attr.default.clone().unwrap_or(Value::Null(attr.ty.clone()));
-                set(&mut config, name, v);
-            }
-        }
-        for (name, nested) in &schema.block.block_types {
-            if config.get(name).is_none() {
-                let ty = nested.block.object_type().clone();
-                let empty = match nested.nesting {
-                    crate::schema::NestingMode::Single => Value::Null(ty),
-                    _ => Value::List(ty, Vec::new()),
-                };
-                set(&mut config, name, empty);
-            }
-        }
-        let config = crate::lang::types::convert(config, schema.block.object_type()).unwrap();
-        (schema, plan_resource(schema, None, &config, "sub").value)
+        let (schema, _, planned) = super::super::testing::planned("azurerm_key_vault", CONFIG);
+        (schema, planned)
     }
 
     fn body() -> Json {
         let (schema, planned) = planned();
-        let mut body = mapper::to_arm(&schema.block, &planned);
-        Hooks.to_arm(&planned, &mut body);
-        body
+        super::super::testing::body(schema, &planned)
     }
 
     #[test]

@@ -22,7 +22,11 @@ pub mod resource_group;
 mod role_assignment;
 mod role_definition;
 pub mod rotation;
+mod storage_account;
+mod storage_account_endpoints;
 mod subnet;
+#[cfg(test)]
+mod testing;
 
 use crate::addrs::Mode;
 use crate::lang::Value;
@@ -122,6 +126,7 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_role_assignment" => &role_assignment::Hooks,
         "azurerm_subnet" => &subnet::Hooks,
         "azurerm_key_vault" => &key_vault::Hooks,
+        "azurerm_storage_account" => &storage_account::Hooks,
         _ => &Plain,
     }
 }

@@ -7,6 +7,7 @@
 
 mod key_vault;
 mod key_vault_access_policies;
+mod storage_account;
 
 use super::SimClient;
 use crate::provider::arm::{ArmError, ArmResponse};
@@ -48,6 +49,7 @@ pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
     match resource_type.to_ascii_lowercase().as_str() {
         "microsoft.keyvault/vaults" => Some(&key_vault::Vaults),
         "microsoft.keyvault/vaults/accesspolicies" => Some(&key_vault_access_policies::AccessPolicies),
+        "microsoft.storage/storageaccounts" => Some(&storage_account::Accounts),
         _ => None,
     }
 }
