@@ -8,6 +8,7 @@
 mod absent;
 mod client_config;
 mod extension;
+mod flux_configuration;
 mod force_new_if;
 mod inference_cluster;
 mod key_vault;
@@ -127,6 +128,7 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_subnet" => &subnet::Hooks,
         "azurerm_key_vault" => &key_vault::Hooks,
         "azurerm_storage_account" => &storage_account::Hooks,
+        "azurerm_kubernetes_flux_configuration" => &flux_configuration::Hooks,
         _ => &Plain,
     }
 }

@@ -5,6 +5,7 @@
 //! codes, POST actions. It knows nothing of azurerm. The types the
 //! simulation had first are still in `rules.rs`.
 
+mod flux_configuration;
 mod key_vault;
 mod key_vault_access_policies;
 mod storage_account;
@@ -50,6 +51,7 @@ pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
         "microsoft.keyvault/vaults" => Some(&key_vault::Vaults),
         "microsoft.keyvault/vaults/accesspolicies" => Some(&key_vault_access_policies::AccessPolicies),
         "microsoft.storage/storageaccounts" => Some(&storage_account::Accounts),
+        "microsoft.kubernetesconfiguration/fluxconfigurations" => Some(&flux_configuration::FluxConfigurations),
         _ => None,
     }
 }
