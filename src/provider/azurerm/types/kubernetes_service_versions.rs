@@ -28,10 +28,13 @@ pub const API_VERSION: &str = "2026-08-01";
 /// What azurerm reports when nothing matches.
 const NONE: &str = "0.0.0";
 
+/// A version, as [`tables::version`] reads it.
+type Version = (u64, u64, u64);
+
 /// The versions, the latest and the default, from a versions answer.
 pub fn pick(answer: &Json, prefix: &str, include_preview: bool) -> (Vec<String>, String, String) {
     let mut versions = Vec::new();
-    let (mut latest, mut default): (Option<(u64, u64, u64)>, Option<(u64, u64, u64)>) = (None, None);
+    let (mut latest, mut default): (Option<Version>, Option<Version>) = (None, None);
     let (mut latest_s, mut default_s) = (NONE.to_string(), NONE.to_string());
     for minor in answer.get("values").and_then(Json::as_array).into_iter().flatten() {
         let flag = |k: &str| minor.get(k).and_then(Json::as_bool) == Some(true);
