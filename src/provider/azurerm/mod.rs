@@ -21,6 +21,7 @@ pub mod mapper;
 mod paging;
 pub mod plan;
 mod rotate;
+mod soft_delete;
 pub mod types;
 
 use super::arm::{ArmClient, ArmError, ArmRequest, Method};
@@ -152,7 +153,14 @@ impl<C: ArmClient> Azurerm<C> {
 
     /// Creates or updates a resource to its planned value: a PUT, or the
     /// PATCH a type's service requires for an update.
-    async fn put(&self, schema: &Schema, prior: Option<&Value>, planned: &Value, sub: &str) -> ApplyResponse {
+    async fn put(
+        &self,
+        schema: &Schema,
+        prior: Option<&Value>,
+        planned: &Value,
+        sub: &str,
+        provider: &ProviderConfig,
+    ) -> ApplyResponse {
         if types::custom(schema.mode, &schema.name) == Some(Custom::Registration) {
             return types::registration::apply(&self.client, sub, schema, planned).await;
         }
@@ -173,6 +181,14 @@ impl<C: ArmClient> Azurerm<C> {
         let hooks = types::hooks(&schema.name);
         let mut body = mapper::to_arm(&schema.block, planned);
         hooks.to_arm(planned, &mut body);
+        if prior.is_none() {
+            if let Err(refusal) = self
+                .recover_soft_deleted(schema, planned, sub, provider, &mut body)
+                .await
+            {
+                return refusal;
+            }
+        }
         if let Some((prior, rotation)) = prior.and_then(|p| Some((p, hooks.rotation(schema, p, planned)?))) {
             return self.put_rotating(schema, prior, planned, body, &rotation, sub).await;
         }
@@ -342,7 +358,7 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
     async fn apply(&self, req: ApplyRequest<'_>) -> ApplyResponse {
         let sub = self.subscription(req.provider);
         match (req.planned, req.prior) {
-            (Some(planned), prior) => self.put(req.schema, prior, planned, sub).await,
+            (Some(planned), prior) => self.put(req.schema, prior, planned, sub, req.provider).await,
             (None, Some(prior)) => self.delete(req.schema, prior, req.provider).await,
             (None, None) => ApplyResponse::default(),
         }

@@ -18,7 +18,9 @@ use super::{absent, key_vault_policies as policies, TypeHooks};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::types::Type;
 use crate::lang::Value;
+use crate::provider::arm::normalize_location;
 use crate::provider::azurerm::mapper::json_to_value;
+use crate::provider::azurerm::soft_delete::SoftDeleted;
 use crate::schema::Schema;
 use serde_json::{json, Value as Json};
 use std::borrow::Cow;
@@ -195,6 +197,21 @@ impl TypeHooks for Hooks {
         }
     }
 
+    /// A vault deleted with soft delete is kept at its location's
+    /// `deletedVaults`; azurerm recovers it on create unless
+    /// `features { key_vault { recover_soft_deleted_key_vaults = false } }`.
+    fn soft_deleted(&self, planned: &Value, subscription: &str) -> Option<SoftDeleted> {
+        let text = |k: &str| planned.get(k).and_then(|v| v.inner().as_str());
+        let (name, location) = (text("name")?, text("location")?);
+        Some(SoftDeleted {
+            id: format!(
+                "/subscriptions/{subscription}/providers/Microsoft.KeyVault/locations/{}/deletedVaults/{name}",
+                normalize_location(location)
+            ),
+            feature: ("key_vault", "recover_soft_deleted_key_vaults"),
+        })
+    }
+
     fn check_plan(&self, _schema: &Schema, prior: &Value, planned: &Value) -> Diagnostics {
         let mut out = Diagnostics::new();
         let purge = |v: &Value| v.get("purge_protection_enabled").and_then(Value::as_bool);
@@ -334,6 +351,17 @@ mod tests {
             value.get("access_policy").and_then(Value::as_seq).map(<[Value]>::len),
             Some(0)
         );
+    }
+
+    #[test]
+    fn a_deleted_vault_is_looked_for_at_its_locations_deleted_vaults() {
+        let (_, planned) = planned();
+        let d = Hooks.soft_deleted(&planned, "sub").unwrap();
+        assert_eq!(
+            d.id,
+            "/subscriptions/sub/providers/Microsoft.KeyVault/locations/westeurope/deletedVaults/kv1"
+        );
+        assert_eq!(d.feature, ("key_vault", "recover_soft_deleted_key_vaults"));
     }
 
     #[test]

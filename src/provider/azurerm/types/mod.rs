@@ -111,6 +111,14 @@ pub trait TypeHooks: Sync {
     fn holds_resources(&self) -> bool {
         false
     }
+
+    /// Where Azure keeps it once deleted, while it can be recovered (a key
+    /// vault's `deletedVaults` id), and the feature that lets a create
+    /// recover it (see `soft_delete`); `None` for types without soft delete.
+    fn soft_deleted(&self, planned: &Value, subscription: &str) -> Option<super::soft_delete::SoftDeleted> {
+        let _ = (planned, subscription);
+        None
+    }
 }
 
 struct Plain;
