@@ -346,9 +346,38 @@ fn the_group_applies_plans_clean_shows_drift_and_destroys() {
     );
     assert_eq!(drifted(&report, "azurerm_key_vault.inline"), ["enabled_for_deployment"]);
 
-    // The next apply puts them back, and destroy removes everything.
+    // The next apply puts them back.
     ok(&run(dir.path(), &["apply", "--auto-approve"]), "apply after drift");
     assert_eq!(drift(dir.path()).0, 0);
+
+    // An access policy's permissions change in place (accessPolicies/replace).
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            &MAIN.replacen(
+                "secret_permissions = [\"Get\", \"List\"]",
+                "secret_permissions = [\"Get\"]",
+                1,
+            ),
+        )],
+    );
+    let plan = run(dir.path(), &["plan"]);
+    assert!(
+        plan.stdout
+            .contains("azurerm_key_vault_access_policy.app will be updated in-place"),
+        "{}",
+        plan.stdout
+    );
+    ok(
+        &run(dir.path(), &["apply", "--auto-approve"]),
+        "apply the new permissions",
+    );
+    let policy = attributes(dir.path(), "azurerm_key_vault_access_policy", "app");
+    assert_eq!(policy["secret_permissions"], serde_json::json!(["Get"]));
+    assert_eq!(run(dir.path(), &["plan", "--detailed-exitcode"]).code, 0);
+
+    // Destroy removes everything.
     ok(&run(dir.path(), &["destroy", "--auto-approve"]), "destroy");
     let left = run(dir.path(), &["sim", "list"]);
     ok(&left, "sim list");
