@@ -233,7 +233,7 @@ mod tests {
         ] {
             assert!(known().knows(t), "{t}");
         }
-        assert!(!known().knows("Microsoft.Storage/storageAccounts"));
+        assert!(!known().knows("Microsoft.Web/sites"));
     }
 
     #[test]
@@ -278,7 +278,7 @@ mod tests {
         .unwrap();
         assert!(known().check("Microsoft.Network/virtualNetworks", &body).is_empty());
         let anything = eval_standalone(r#"{ properties = { whatever = 1 } }"#).unwrap();
-        assert!(known().check("Microsoft.Storage/storageAccounts", &anything).is_empty());
+        assert!(known().check("Microsoft.Web/sites", &anything).is_empty());
     }
 
     #[test]

@@ -37,6 +37,12 @@ pub fn prevent_deletion_if_contains_resources(provider: &ProviderConfig) -> Flag
     )
 }
 
+/// `features { <block> { <name> } }`: a flag on unless the block turns it
+/// off (`key_vault { recover_soft_deleted_key_vaults }`).
+pub fn on_unless_off(provider: &ProviderConfig, block: &str, name: &str) -> Flag {
+    flag(&provider.value, &["features", block], name, true)
+}
+
 /// A boolean in nested blocks (each a list of at most one object, as the
 /// schema nests them), or `default`.
 fn flag(block: &Value, path: &[&str], name: &str, default: bool) -> Flag {

@@ -23,6 +23,7 @@ pub mod mapper;
 mod paging;
 pub mod plan;
 mod rotate;
+mod soft_delete;
 pub mod types;
 
 use super::arm::{ArmClient, ArmError, ArmRequest, Method};
@@ -150,6 +151,9 @@ impl<C: ArmClient> Azurerm<C> {
         if types::custom(schema.mode, &schema.name) == Some(Custom::Registration) {
             return types::registration::read(&self.client, sub, schema, prior).await;
         }
+        if types::custom(schema.mode, &schema.name) == Some(Custom::KeyVaultAccessPolicy) {
+            return types::key_vault_access_policy::read(&self.client, schema, prior).await;
+        }
         let Some(id) = prior.get("id").and_then(Value::as_str) else {
             return ReadResponse::default();
         };
@@ -171,9 +175,19 @@ impl<C: ArmClient> Azurerm<C> {
 
     /// Creates or updates a resource to its planned value: a PUT, or the
     /// PATCH a type's service requires for an update.
-    async fn put(&self, schema: &Schema, prior: Option<&Value>, planned: &Value, sub: &str) -> ApplyResponse {
+    async fn put(
+        &self,
+        schema: &Schema,
+        prior: Option<&Value>,
+        planned: &Value,
+        sub: &str,
+        provider: &ProviderConfig,
+    ) -> ApplyResponse {
         if types::custom(schema.mode, &schema.name) == Some(Custom::Registration) {
             return types::registration::apply(&self.client, sub, schema, planned).await;
+        }
+        if types::custom(schema.mode, &schema.name) == Some(Custom::KeyVaultAccessPolicy) {
+            return types::key_vault_access_policy::apply(&self.client, schema, prior, planned).await;
         }
         let Some(id) = planned.get("id").and_then(Value::as_str).map(str::to_string) else {
             return ApplyResponse {
@@ -190,6 +204,14 @@ impl<C: ArmClient> Azurerm<C> {
         }
         let mut body = mapper::to_arm(&schema.block, planned);
         hooks.to_arm(planned, &mut body);
+        if prior.is_none() {
+            if let Err(refusal) = self
+                .recover_soft_deleted(schema, planned, sub, provider, &mut body)
+                .await
+            {
+                return refusal;
+            }
+        }
         let children = children::take(hooks.children(), &mut body);
         if let Some((prior, rotation)) = prior.and_then(|p| Some((p, hooks.rotation(schema, p, planned)?))) {
             return self.put_rotating(schema, prior, planned, body, &rotation, sub).await;
@@ -303,6 +325,9 @@ impl<C: ArmClient> Azurerm<C> {
         if types::custom(schema.mode, &schema.name) == Some(Custom::Registration) {
             return types::registration::delete(&self.client, self.subscription(provider), schema, prior).await;
         }
+        if types::custom(schema.mode, &schema.name) == Some(Custom::KeyVaultAccessPolicy) {
+            return types::key_vault_access_policy::delete(&self.client, schema, prior).await;
+        }
         let Some(id) = prior.get("id").and_then(Value::as_str) else {
             return ApplyResponse::default();
         };
@@ -399,7 +424,7 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
         let sub = self.subscription(req.provider);
         match (req.planned, req.prior) {
             (Some(planned), prior) => {
-                let mut r = self.put(req.schema, prior, planned, sub).await;
+                let mut r = self.put(req.schema, prior, planned, sub, req.provider).await;
                 // Child resources the arguments describe follow their parent.
                 let id = r
                     .value
@@ -467,6 +492,12 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
                     Ok(v) => ReadResponse::found(v),
                     Err(d) => ReadResponse::error(d),
                 };
+            }
+            Some(Custom::KeyVaultAccessPolicyTemplate) => {
+                return ReadResponse::found(types::key_vault_access_policy_template(config));
+            }
+            Some(Custom::KubernetesServiceVersions) => {
+                return types::kubernetes_service_versions::read(&self.client, config, &sub).await;
             }
             _ => {}
         }

@@ -5,6 +5,7 @@
 //! does the rest. A type with operations of its own (registering a
 //! resource provider, reading the client's configuration) is a [`Custom`].
 
+mod absent;
 mod aks_cluster_arm;
 mod aks_maintenance;
 mod aks_node_pool_arm;
@@ -16,10 +17,16 @@ mod data_collection_rule;
 mod diagnostic_setting;
 mod extension;
 mod federated_identity_credential;
+mod flux_configuration;
 mod force_new_if;
 mod inference_cluster;
+mod key_vault;
+pub mod key_vault_access_policy;
+mod key_vault_access_policy_template;
+mod key_vault_policies;
 mod kubernetes_cluster;
 mod kubernetes_cluster_node_pool;
+pub mod kubernetes_service_versions;
 mod log_analytics_solution;
 mod log_analytics_workspace;
 mod monitor_workspace;
@@ -30,10 +37,14 @@ pub mod resource_group;
 mod role_assignment;
 mod role_definition;
 pub mod rotation;
+mod storage_account;
+mod storage_account_endpoints;
 mod subnet;
 mod switch;
 #[cfg(test)]
 mod test_config;
+#[cfg(test)]
+mod testing;
 mod user_assigned_identity;
 
 use super::extras;
@@ -190,6 +201,14 @@ pub trait TypeHooks: Sync {
     fn holds_resources(&self) -> bool {
         false
     }
+
+    /// Where Azure keeps it once deleted, while it can be recovered (a key
+    /// vault's `deletedVaults` id), and the feature that lets a create
+    /// recover it (see `soft_delete`); `None` for types without soft delete.
+    fn soft_deleted(&self, planned: &Value, subscription: &str) -> Option<super::soft_delete::SoftDeleted> {
+        let _ = (planned, subscription);
+        None
+    }
 }
 
 struct Plain;
@@ -217,6 +236,9 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_private_endpoint" => &private_endpoint::Hooks,
         "azurerm_container_registry" => &container_registry::Hooks,
         "azurerm_federated_identity_credential" => &federated_identity_credential::Hooks,
+        "azurerm_key_vault" => &key_vault::Hooks,
+        "azurerm_storage_account" => &storage_account::Hooks,
+        "azurerm_kubernetes_flux_configuration" => &flux_configuration::Hooks,
         _ => &Plain,
     }
 }
@@ -230,6 +252,12 @@ pub enum Custom {
     ClientConfig,
     /// `data azurerm_role_definition`: a built-in role by name or id.
     RoleDefinition,
+    /// `azurerm_key_vault_access_policy`: an entry of a vault's access policies.
+    KeyVaultAccessPolicy,
+    /// `data azurerm_key_vault_access_policy`: azurerm's permission templates.
+    KeyVaultAccessPolicyTemplate,
+    /// `data azurerm_kubernetes_service_versions`: the versions AKS offers.
+    KubernetesServiceVersions,
 }
 
 pub fn custom(mode: Mode, type_name: &str) -> Option<Custom> {
@@ -237,11 +265,15 @@ pub fn custom(mode: Mode, type_name: &str) -> Option<Custom> {
         (Mode::Managed, "azurerm_resource_provider_registration") => Some(Custom::Registration),
         (Mode::Data, "azurerm_client_config") => Some(Custom::ClientConfig),
         (Mode::Data, "azurerm_role_definition") => Some(Custom::RoleDefinition),
+        (Mode::Managed, "azurerm_key_vault_access_policy") => Some(Custom::KeyVaultAccessPolicy),
+        (Mode::Data, "azurerm_key_vault_access_policy") => Some(Custom::KeyVaultAccessPolicyTemplate),
+        (Mode::Data, "azurerm_kubernetes_service_versions") => Some(Custom::KubernetesServiceVersions),
         _ => None,
     }
 }
 
 pub use client_config::client_config;
+pub use key_vault_access_policy_template::template as key_vault_access_policy_template;
 pub use role_definition::role_definition;
 
 fn set(v: &mut Value, key: &str, value: Value) {

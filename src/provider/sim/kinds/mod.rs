@@ -8,14 +8,18 @@
 mod agent_pool_settings;
 mod container_registry;
 mod data_collection;
+mod flux_configuration;
 mod grafana;
 mod identity;
+mod key_vault;
+mod key_vault_access_policies;
 mod log_analytics;
 mod maintenance_configurations;
 pub mod managed_cluster;
 mod monitor_account;
 mod private_dns;
 mod private_endpoint;
+mod storage_account;
 mod trusted_access;
 
 use super::SimClient;
@@ -71,6 +75,10 @@ pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
         "microsoft.containerservice/managedclusters/maintenanceconfigurations" => {
             Some(&maintenance_configurations::MaintenanceConfigurations)
         }
+        "microsoft.keyvault/vaults" => Some(&key_vault::Vaults),
+        "microsoft.keyvault/vaults/accesspolicies" => Some(&key_vault_access_policies::AccessPolicies),
+        "microsoft.storage/storageaccounts" => Some(&storage_account::Accounts),
+        "microsoft.kubernetesconfiguration/fluxconfigurations" => Some(&flux_configuration::FluxConfigurations),
         _ => None,
     }
 }
