@@ -116,7 +116,7 @@ impl Session {
         rules: bool,
     ) -> (Plan, Evaluated, Diagnostics) {
         let reach = self.reach(parallelism);
-        let (registration, registration_diags) = self.register_providers(config);
+        let (registration, registration_diags) = self.register_providers(config, &variables);
         let refreshed = self
             .log
             .phase("refresh", || run::prepare(config, state, &reach, opts.refresh));
@@ -249,7 +249,11 @@ impl Session {
     /// subscription of each root `provider "azurerm"` block that sets
     /// them, and in the client's for the default configuration. Returns
     /// the default configuration's settings, which the rules judge by.
-    fn register_providers(&self, config: &Config) -> (RegistrationSettings, Diagnostics) {
+    fn register_providers(
+        &self,
+        config: &Config,
+        variables: &IndexMap<String, Value>,
+    ) -> (RegistrationSettings, Diagnostics) {
         let (settings, mut diags) = RegistrationSettings::of_config(config, None, &self.azurerm_env);
         if diags.has_errors() || !RegistrationSettings::used_by(config) {
             return (settings, diags);
@@ -265,7 +269,8 @@ impl Session {
         for alias in std::iter::once(None).chain(aliases) {
             let (these, d) = RegistrationSettings::of_config(config, alias, &self.azurerm_env);
             diags.extend(d);
-            let subscription = literal_subscription(config, alias).unwrap_or_else(|| cloud.subscription().to_string());
+            let subscription =
+                configured_subscription(config, alias, variables).unwrap_or_else(|| cloud.subscription().to_string());
             if done.insert(subscription.to_lowercase()) {
                 diags.extend(
                     self.runtime
@@ -277,16 +282,35 @@ impl Session {
     }
 }
 
-/// The `subscription_id` a root `provider "azurerm"` block sets as a
-/// constant string, if it does.
-fn literal_subscription(config: &Config, alias: Option<&str>) -> Option<String> {
+/// The `subscription_id` a root `provider "azurerm"` block sets, from
+/// constants and root variables (`var.hub_subscription_id`), if it does.
+fn configured_subscription(
+    config: &Config,
+    alias: Option<&str>,
+    variables: &IndexMap<String, Value>,
+) -> Option<String> {
+    use crate::addrs::{Item, ModuleInstance};
     let block = config
         .root()
         .providers
         .iter()
         .find(|p| p.name == "azurerm" && p.alias.as_deref() == alias)?;
     let attr = block.body.get_attribute("subscription_id")?;
-    attr.value.as_str().map(str::to_string).filter(|s| !s.is_empty())
+    let root = ModuleInstance::root();
+    let mut values = crate::core::Values::default();
+    for (name, v) in variables {
+        values.set(root.clone(), Item::Variable(name.clone()), v.clone());
+    }
+    let scope = crate::core::scope::WalkScope {
+        values: &values,
+        module: &root,
+        module_dir: ".",
+        repeat: None,
+        self_value: None,
+    };
+    let ctx = crate::lang::functions::FuncContext::new(config.dir.clone());
+    let v = crate::lang::Evaluator::new(&scope, &ctx).eval(&attr.value).ok()?;
+    v.inner().as_str().map(str::to_string).filter(|s| !s.is_empty())
 }
 
 /// Parses `--target` and `--replace` addresses, reporting bad ones.

@@ -129,9 +129,17 @@ impl TypeHooks for Hooks {
             }
         }
         if let Some(rg) = doc.pointer("/properties/nodeResourceGroup").and_then(Json::as_str) {
+            // The node resource group is in the cluster's subscription,
+            // whichever provider configuration reads it.
+            let own = doc
+                .get("id")
+                .and_then(Json::as_str)
+                .and_then(|id| id.split('/').nth(2))
+                .filter(|s| !s.is_empty())
+                .unwrap_or(subscription);
             m.insert(
                 "node_resource_group_id".into(),
-                Value::String(format!("/subscriptions/{subscription}/resourceGroups/{rg}")),
+                Value::String(format!("/subscriptions/{own}/resourceGroups/{rg}")),
             );
         }
         aks_cluster_arm::read(doc, value);
