@@ -168,6 +168,7 @@ fn examples() -> Vec<(&'static str, tempfile::TempDir)> {
         "ml-inference-attach/existing",
         "ml-inference-attach",
         "modules",
+        "aks-landing-zone",
     ] {
         out.push((name, example(name)));
     }
