@@ -126,8 +126,10 @@ impl<C: ArmClient> Azurerm<C> {
 
     /// Reads the resource a state entry points at.
     async fn get(&self, schema: &Schema, prior: &Value, sub: &str) -> ReadResponse {
-        if types::custom(schema.mode, &schema.name) == Some(Custom::Registration) {
-            return types::registration::read(&self.client, sub, schema, prior).await;
+        match types::custom(schema.mode, &schema.name) {
+            Some(Custom::Registration) => return types::registration::read(&self.client, sub, schema, prior).await,
+            Some(Custom::Association) => return types::association::read(&self.client, schema, prior).await,
+            _ => {}
         }
         let Some(id) = prior.get("id").and_then(Value::as_str) else {
             return ReadResponse::default();
@@ -150,8 +152,10 @@ impl<C: ArmClient> Azurerm<C> {
     /// Creates or updates a resource to its planned value: a PUT, or the
     /// PATCH a type's service requires for an update.
     async fn put(&self, schema: &Schema, prior: Option<&Value>, planned: &Value, sub: &str) -> ApplyResponse {
-        if types::custom(schema.mode, &schema.name) == Some(Custom::Registration) {
-            return types::registration::apply(&self.client, sub, schema, planned).await;
+        match types::custom(schema.mode, &schema.name) {
+            Some(Custom::Registration) => return types::registration::apply(&self.client, sub, schema, planned).await,
+            Some(Custom::Association) => return types::association::apply(&self.client, schema, planned).await,
+            _ => {}
         }
         let Some(id) = planned.get("id").and_then(Value::as_str).map(str::to_string) else {
             return ApplyResponse {
@@ -167,6 +171,18 @@ impl<C: ArmClient> Azurerm<C> {
         let hooks = types::hooks(&schema.name);
         let mut body = mapper::to_arm(&schema.block, planned);
         hooks.to_arm(planned, &mut body);
+        // What other resources own is kept as Azure has it (see types::keep).
+        let kept = prior.map_or_else(Vec::new, |p| hooks.kept_on_update(p, planned));
+        let api_version = Self::request(schema, Method::Get, "", None).api_version;
+        let _held = match types::keep::existing(&self.client, &id, &api_version, &kept, &mut body).await {
+            Ok(held) => held,
+            Err(e) => {
+                return ApplyResponse {
+                    value: prior.cloned(),
+                    diags: arm_diagnostic(&e).into(),
+                }
+            }
+        };
         if let Some((prior, rotation)) = prior.and_then(|p| Some((p, hooks.rotation(schema, p, planned)?))) {
             return self.put_rotating(schema, prior, planned, body, &rotation, sub).await;
         }
@@ -245,8 +261,12 @@ impl<C: ArmClient> Azurerm<C> {
     }
 
     async fn delete(&self, schema: &Schema, prior: &Value, provider: &ProviderConfig) -> ApplyResponse {
-        if types::custom(schema.mode, &schema.name) == Some(Custom::Registration) {
-            return types::registration::delete(&self.client, self.subscription(provider), schema, prior).await;
+        match types::custom(schema.mode, &schema.name) {
+            Some(Custom::Registration) => {
+                return types::registration::delete(&self.client, self.subscription(provider), schema, prior).await
+            }
+            Some(Custom::Association) => return types::association::delete(&self.client, schema, prior).await,
+            _ => {}
         }
         let Some(id) = prior.get("id").and_then(Value::as_str) else {
             return ApplyResponse::default();

@@ -5,18 +5,27 @@
 //! does the rest. A type with operations of its own (registering a
 //! resource provider, reading the client's configuration) is a [`Custom`].
 
+pub mod association;
 mod client_config;
 mod extension;
+mod fields;
 mod force_new_if;
 mod inference_cluster;
+pub mod keep;
 mod kubernetes_cluster;
 mod kubernetes_cluster_node_pool;
+mod nat_gateway;
+mod network_security_group;
+mod network_security_rule;
+mod public_ip;
 pub mod registration;
 pub mod resource_group;
 mod role_assignment;
 mod role_definition;
 pub mod rotation;
+mod route_table;
 mod subnet;
+mod virtual_network;
 
 use crate::addrs::Mode;
 use crate::lang::Value;
@@ -100,6 +109,15 @@ pub trait TypeHooks: Sync {
     fn holds_resources(&self) -> bool {
         false
     }
+
+    /// The ARM paths an update keeps of the resource as Azure has it,
+    /// because other resources own them (see [`keep`]): a subnet's
+    /// associations. Empty: the update sends the planned body alone, and
+    /// nothing is read first.
+    fn kept_on_update(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+        let _ = (prior, planned);
+        Vec::new()
+    }
 }
 
 struct Plain;
@@ -115,6 +133,12 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_resource_group" => &resource_group::Hooks,
         "azurerm_role_assignment" => &role_assignment::Hooks,
         "azurerm_subnet" => &subnet::Hooks,
+        "azurerm_virtual_network" => &virtual_network::Hooks,
+        "azurerm_network_security_group" => &network_security_group::Hooks,
+        "azurerm_network_security_rule" => &network_security_rule::Hooks,
+        "azurerm_route_table" => &route_table::Hooks,
+        "azurerm_public_ip" => &public_ip::Hooks,
+        "azurerm_nat_gateway" => &nat_gateway::Hooks,
         _ => &Plain,
     }
 }
@@ -128,6 +152,8 @@ pub enum Custom {
     ClientConfig,
     /// `data azurerm_role_definition`: a built-in role by name or id.
     RoleDefinition,
+    /// A reference one resource keeps to another (see [`association`]).
+    Association,
 }
 
 pub fn custom(mode: Mode, type_name: &str) -> Option<Custom> {
@@ -135,6 +161,7 @@ pub fn custom(mode: Mode, type_name: &str) -> Option<Custom> {
         (Mode::Managed, "azurerm_resource_provider_registration") => Some(Custom::Registration),
         (Mode::Data, "azurerm_client_config") => Some(Custom::ClientConfig),
         (Mode::Data, "azurerm_role_definition") => Some(Custom::RoleDefinition),
+        (Mode::Managed, t) if association::of(t).is_some() => Some(Custom::Association),
         _ => None,
     }
 }
