@@ -8,9 +8,10 @@
 //! ([`kept_by`], [`super::keep`]).
 //!
 //! The association's id is the holder's id, or `{holder}|{referent}` for
-//! one reference among several, as its overlay's id template says; the
-//! overlay's ARM type and api-version are the holder's. This file knows the
-//! associations as a table; it must not know anything else of a type.
+//! one reference among several, as azurerm makes them; it is known after
+//! apply. Having no ARM resource, an association's overlay has no `arm`:
+//! the holder's type and api-version are in this file's table, which is
+//! all this file knows of any type.
 
 use super::super::arm_diagnostic;
 use super::keep::WRITES;
@@ -25,8 +26,10 @@ use serde_json::{json, Value as Json};
 /// A reference an association sets on its holder.
 #[derive(Debug)]
 pub struct Association {
-    /// The ARM type of the holder.
+    /// The ARM type of the holder, and the api-version azurerm 4.65 writes
+    /// it with.
     pub holder_type: &'static str,
+    pub api_version: &'static str,
     /// The attribute holding the holder's id.
     pub holder: &'static str,
     /// The attribute holding the id referred to.
@@ -38,12 +41,15 @@ pub struct Association {
 }
 
 const SUBNETS: &str = "Microsoft.Network/virtualNetworks/subnets";
+/// azurerm 4.65 writes subnets and NAT gateways with the 2025-01-01 SDK.
+const NETWORK_API: &str = "2025-01-01";
 
 const TABLE: &[(&str, Association)] = &[
     (
         "azurerm_subnet_network_security_group_association",
         Association {
             holder_type: SUBNETS,
+            api_version: NETWORK_API,
             holder: "subnet_id",
             referent: "network_security_group_id",
             at: "properties.networkSecurityGroup",
@@ -54,6 +60,7 @@ const TABLE: &[(&str, Association)] = &[
         "azurerm_subnet_route_table_association",
         Association {
             holder_type: SUBNETS,
+            api_version: NETWORK_API,
             holder: "subnet_id",
             referent: "route_table_id",
             at: "properties.routeTable",
@@ -64,6 +71,7 @@ const TABLE: &[(&str, Association)] = &[
         "azurerm_subnet_nat_gateway_association",
         Association {
             holder_type: SUBNETS,
+            api_version: NETWORK_API,
             holder: "subnet_id",
             referent: "nat_gateway_id",
             at: "properties.natGateway",
@@ -74,6 +82,7 @@ const TABLE: &[(&str, Association)] = &[
         "azurerm_nat_gateway_public_ip_association",
         Association {
             holder_type: "Microsoft.Network/natGateways",
+            api_version: NETWORK_API,
             holder: "nat_gateway_id",
             referent: "public_ip_address_id",
             at: "properties.publicIpAddresses",
@@ -151,69 +160,90 @@ impl Association {
     }
 }
 
-/// What a request needs: the association, the api-version of its holder.
-fn parts(schema: &Schema) -> Result<(&'static Association, &str, &str), Diagnostic> {
-    match (of(&schema.name), schema.arm.as_ref()) {
-        (Some(a), Some(arm)) => Ok((a, arm.id.as_str(), arm.api_version.as_str())),
-        _ => Err(Diagnostic::error(format!(
-            "{} is handled as an association but has no holder: this is a bug in aksplan",
+/// The association a schema is.
+fn association(schema: &Schema) -> Result<&'static Association, Diagnostic> {
+    of(&schema.name).ok_or_else(|| {
+        Diagnostic::error(format!(
+            "{} is handled as an association but is none: this is a bug in aksplan",
             schema.name
-        ))),
-    }
+        ))
+    })
 }
 
-fn request(method: Method, path: &str, api_version: &str, body: Option<Json>) -> ArmRequest {
+fn request(a: &Association, method: Method, path: &str, body: Option<Json>) -> ArmRequest {
     ArmRequest {
         method,
         path: path.to_string(),
-        api_version: api_version.to_string(),
+        api_version: a.api_version.to_string(),
         body,
     }
 }
 
-/// The holder and referent ids an association's value or id names.
-fn ends(a: &Association, template: &str, value: &Value) -> Option<(String, String)> {
-    let attr = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_string);
-    let parsed = value
-        .get("id")
-        .and_then(Value::as_str)
-        .and_then(|id| mapper::parse_id(template, id))
-        .unwrap_or_default();
-    let from_id = |k: &str| parsed.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let holder = attr(a.holder).or_else(|| from_id(a.holder))?;
-    let referent = attr(a.referent).or_else(|| from_id(a.referent)).unwrap_or_default();
-    Some((holder, referent))
+impl Association {
+    /// The association's id, as azurerm makes it.
+    fn id(&self, holder: &str, referent: &str) -> String {
+        if self.many {
+            format!("{holder}|{referent}")
+        } else {
+            holder.to_string()
+        }
+    }
+
+    /// The holder and referent ids a value names, in its attributes or its
+    /// id (an import knows the id alone); the referent is empty when the
+    /// id of a single reference cannot say it.
+    fn ends(&self, value: &Value) -> Option<(String, String)> {
+        let attr = |k: &str| {
+            value
+                .get(k)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let id = attr("id").unwrap_or_default();
+        let (id_holder, id_referent) = match id.split_once('|') {
+            Some((h, r)) if self.many => (h.to_string(), r.to_string()),
+            _ => (id.clone(), String::new()),
+        };
+        let holder = attr(self.holder).or(Some(id_holder).filter(|h| !h.is_empty()))?;
+        let referent = attr(self.referent).unwrap_or(id_referent);
+        Some((holder, referent))
+    }
 }
 
 /// The association's value as its holder's body shows it; `None` when the
 /// body no longer holds the reference.
-fn value_of(schema: &Schema, a: &Association, template: &str, doc: &Json, prior: &Value, referent: &str) -> Option<Value> {
+fn value_of(schema: &Schema, a: &Association, doc: &Json, prior: &Value, holder: &str, referent: &str) -> Option<Value> {
     let refs = a.references(doc);
     let found = if a.many {
         refs.into_iter().find(|r| ids_equal(r, referent))?
     } else {
         refs.into_iter().next()?
     };
-    let holder = doc.get("id").and_then(Json::as_str).unwrap_or_default().to_string();
+    // The holder's id as the request named it: azurerm keeps the id it parsed.
+    let holder = if a.many {
+        holder.to_string()
+    } else {
+        doc.get("id").and_then(Json::as_str).unwrap_or(holder).to_string()
+    };
     // What the holder does not say (timeouts) is kept from before.
     let mut value = mapper::from_arm(&schema.block, &json!({}), Some(prior));
+    super::set(&mut value, "id", Value::string(a.id(&holder, &found)));
     super::set(&mut value, a.holder, Value::string(holder));
     super::set(&mut value, a.referent, Value::string(found));
-    let id = mapper::build_id(template, &value, "").unwrap_or_default();
-    super::set(&mut value, "id", Value::string(id));
     Some(value)
 }
 
 pub async fn read<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> ReadResponse {
-    let (a, template, api) = match parts(schema) {
-        Ok(p) => p,
+    let a = match association(schema) {
+        Ok(a) => a,
         Err(d) => return ReadResponse::error(d),
     };
-    let Some((holder, referent)) = ends(a, template, prior) else {
+    let Some((holder, referent)) = a.ends(prior) else {
         return ReadResponse::default();
     };
-    match client.send(request(Method::Get, &holder, api, None)).await {
-        Ok(r) => match value_of(schema, a, template, &r.body, prior, &referent) {
+    match client.send(request(a, Method::Get, &holder, None)).await {
+        Ok(r) => match value_of(schema, a, &r.body, prior, &holder, &referent) {
             Some(v) => ReadResponse::found(v),
             None => ReadResponse::default(),
         },
@@ -227,15 +257,15 @@ pub async fn apply<C: ArmClient>(client: &C, schema: &Schema, planned: &Value) -
         value: None,
         diags: d.into(),
     };
-    let (a, template, api) = match parts(schema) {
-        Ok(p) => p,
+    let a = match association(schema) {
+        Ok(a) => a,
         Err(d) => return failed(d),
     };
-    let Some((holder, referent)) = ends(a, template, planned).filter(|(_, r)| !r.is_empty()) else {
+    let Some((holder, referent)) = a.ends(planned).filter(|(_, r)| !r.is_empty()) else {
         return failed(Diagnostic::error("Cannot apply: the ids the association joins are not known"));
     };
     let _held = WRITES.lock().await;
-    let mut doc = match client.send(request(Method::Get, &holder, api, None)).await {
+    let mut doc = match client.send(request(a, Method::Get, &holder, None)).await {
         Ok(r) => r.body,
         Err(e) if e.is_not_found() => {
             return failed(
@@ -252,7 +282,7 @@ pub async fn apply<C: ArmClient>(client: &C, schema: &Schema, planned: &Value) -
         !refs.is_empty()
     };
     if taken {
-        let id = planned.get("id").and_then(Value::as_str).unwrap_or(&holder).to_string();
+        let id = a.id(&holder, &referent);
         return failed(
             Diagnostic::error("A resource with this ID already exists")
                 .with_detail(format!(
@@ -265,9 +295,15 @@ pub async fn apply<C: ArmClient>(client: &C, schema: &Schema, planned: &Value) -
         );
     }
     a.add(&mut doc, &referent);
-    match client.send(request(Method::Put, &holder, api, Some(doc))).await {
+    match client.send(request(a, Method::Put, &holder, Some(doc))).await {
         Ok(r) => ApplyResponse {
-            value: value_of(schema, a, template, &r.body, planned, &referent).or_else(|| Some(planned.clone())),
+            value: value_of(schema, a, &r.body, planned, &holder, &referent).or_else(|| {
+                // Azure took the write but does not show the reference: what
+                // was asked is recorded, and the next read says otherwise.
+                let mut v = planned.clone();
+                super::set(&mut v, "id", Value::string(a.id(&holder, &referent)));
+                Some(v)
+            }),
             diags: Default::default(),
         },
         Err(e) => failed(arm_diagnostic(&e)),
@@ -279,15 +315,15 @@ pub async fn delete<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) ->
         value: Some(prior.clone()),
         diags: d.into(),
     };
-    let (a, template, api) = match parts(schema) {
-        Ok(p) => p,
+    let a = match association(schema) {
+        Ok(a) => a,
         Err(d) => return kept(d),
     };
-    let Some((holder, referent)) = ends(a, template, prior) else {
+    let Some((holder, referent)) = a.ends(prior) else {
         return ApplyResponse::default();
     };
     let _held = WRITES.lock().await;
-    let mut doc = match client.send(request(Method::Get, &holder, api, None)).await {
+    let mut doc = match client.send(request(a, Method::Get, &holder, None)).await {
         Ok(r) => r.body,
         Err(e) if e.is_not_found() => return ApplyResponse::default(),
         Err(e) => return kept(arm_diagnostic(&e)),
@@ -302,7 +338,7 @@ pub async fn delete<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) ->
         return ApplyResponse::default();
     }
     a.remove(&mut doc, &referent);
-    match client.send(request(Method::Put, &holder, api, Some(doc))).await {
+    match client.send(request(a, Method::Put, &holder, Some(doc))).await {
         Ok(_) => ApplyResponse::default(),
         Err(e) if e.is_not_found() => ApplyResponse::default(),
         Err(e) => kept(arm_diagnostic(&e)),
@@ -348,19 +384,18 @@ mod tests {
     }
 
     #[test]
-    fn the_ends_come_from_the_value_or_from_a_composite_id() {
-        let a = of("azurerm_nat_gateway_public_ip_association").unwrap();
-        let template = "{nat_gateway_id}|{public_ip_address_id}";
-        let id = Value::Object(
-            [(
-                "id".to_string(),
-                Value::string("/s/x/natGateways/n|/s/x/publicIPAddresses/p"),
-            )]
-            .into(),
-        );
+    fn ids_are_azurerms_and_an_import_knows_the_ends_from_the_id() {
+        let nat = of("azurerm_nat_gateway_public_ip_association").unwrap();
+        let composite = "/s/x/natGateways/n|/s/x/publicIPAddresses/p";
+        assert_eq!(nat.id("/s/x/natGateways/n", "/s/x/publicIPAddresses/p"), composite);
+        let imported = Value::Object([("id".to_string(), Value::string(composite))].into());
         assert_eq!(
-            ends(a, template, &id),
+            nat.ends(&imported),
             Some(("/s/x/natGateways/n".into(), "/s/x/publicIPAddresses/p".into()))
         );
+        let nsg = of("azurerm_subnet_network_security_group_association").unwrap();
+        assert_eq!(nsg.id("/s/subnets/a", "/nsg"), "/s/subnets/a");
+        let imported = Value::Object([("id".to_string(), Value::string("/s/subnets/a"))].into());
+        assert_eq!(nsg.ends(&imported), Some(("/s/subnets/a".into(), String::new())));
     }
 }

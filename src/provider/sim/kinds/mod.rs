@@ -5,6 +5,15 @@
 //! codes, POST actions. It knows nothing of azurerm. The types the
 //! simulation had first are still in `rules.rs`.
 
+mod children;
+mod nat_gateway;
+mod network;
+mod network_security_group;
+mod public_ip;
+mod route_table;
+mod subnet;
+mod virtual_network;
+
 use super::SimClient;
 use crate::provider::arm::{ArmError, ArmResponse};
 use serde_json::Value as Json;
@@ -19,6 +28,13 @@ pub trait Kind: Sync {
     fn on_put(&self, sim: &SimClient, id: &str, doc: &mut Json, existing: Option<&Json>) -> Result<(), ArmError> {
         let _ = (sim, id, doc, existing);
         Ok(())
+    }
+
+    /// What a GET shows beyond the stored document: children a parent
+    /// lists, references other resources keep to it.
+    fn on_get(&self, sim: &SimClient, id: &str, doc: Json) -> Result<Json, ArmError> {
+        let _ = (sim, id);
+        Ok(doc)
     }
 
     /// Properties that cannot change once created.
@@ -40,9 +56,14 @@ pub trait Kind: Sync {
 }
 
 /// The behaviour of an ARM resource type (compared without case).
-#[allow(clippy::match_single_binding)] // until the first type registers
 pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
     match resource_type.to_ascii_lowercase().as_str() {
+        "microsoft.network/publicipaddresses" => Some(&public_ip::PublicIp),
+        "microsoft.network/networksecuritygroups" => Some(&network_security_group::SecurityGroup),
+        "microsoft.network/routetables" => Some(&route_table::RouteTable),
+        "microsoft.network/natgateways" => Some(&nat_gateway::NatGateway),
+        "microsoft.network/virtualnetworks" => Some(&virtual_network::VirtualNetwork),
+        "microsoft.network/virtualnetworks/subnets" => Some(&subnet::Subnet),
         _ => None,
     }
 }
