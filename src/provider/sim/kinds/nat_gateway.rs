@@ -53,3 +53,34 @@ impl Kind for NatGateway {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::network::testing::{net, Sim};
+    use serde_json::json;
+
+    #[test]
+    fn a_gateway_needs_its_addresses_and_stays_while_a_subnet_uses_it() {
+        let s = Sim::new();
+        let ng = net("natGateways/g");
+        let pip = net("publicIPAddresses/p");
+        let body = json!({"location": "westeurope", "properties": {"publicIpAddresses": [{"id": pip}]}});
+        let e = s.put(&ng, body.clone()).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "InvalidResourceReference"));
+        s.put(
+            &pip,
+            json!({"location": "westeurope", "sku": {"name": "Standard"}, "properties": {"publicIPAllocationMethod": "Static"}}),
+        )
+        .unwrap();
+        let made = s.put(&ng, body).unwrap();
+        assert_eq!(made["sku"]["name"], "Standard");
+        assert_eq!(made["properties"]["idleTimeoutInMinutes"], 4);
+        assert!(made["properties"]["resourceGuid"].is_string());
+        let subnet = s.subnet(json!({"natGateway": {"id": ng}})).unwrap();
+        assert_eq!(s.get(&ng).unwrap()["properties"]["subnets"][0]["id"], subnet["id"]);
+        let e = s.delete(&ng).unwrap_err();
+        assert_eq!(e.code, "InUseNatGatewayCannotBeDeleted");
+        s.subnet(json!({})).unwrap();
+        s.delete(&ng).unwrap();
+    }
+}

@@ -125,3 +125,73 @@ pub fn default_property(doc: &mut Json, key: &str, value: Json) {
         set_property(doc, key, value);
     }
 }
+
+/// What the network kinds' tests share: a simulation with a resource group.
+#[cfg(test)]
+pub mod testing {
+    use crate::provider::arm::{ArmError, ArmRequest, Method};
+    use crate::provider::sim::{SimClient, SUBSCRIPTION};
+    use serde_json::{json, Value as Json};
+
+    pub struct Sim {
+        pub sim: SimClient,
+        _dir: tempfile::TempDir,
+    }
+
+    pub const RG: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg";
+
+    /// An id in the test's resource group: `net("networkSecurityGroups/n")`.
+    pub fn net(rest: &str) -> String {
+        format!("{RG}/providers/Microsoft.Network/{rest}")
+    }
+
+    impl Sim {
+        pub fn new() -> Sim {
+            let dir = tempfile::tempdir().unwrap();
+            let sim = SimClient::new(dir.path());
+            assert_eq!(RG, format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/rg"));
+            let s = Sim { sim, _dir: dir };
+            s.put(RG, json!({"location": "westeurope"})).unwrap();
+            s
+        }
+
+        fn send(&self, method: Method, id: &str, body: Option<Json>) -> Result<Json, ArmError> {
+            let req = ArmRequest {
+                method,
+                path: id.to_string(),
+                api_version: "2025-01-01".into(),
+                body,
+            };
+            self.sim.handle(&req).map(|r| r.body)
+        }
+
+        pub fn put(&self, id: &str, body: Json) -> Result<Json, ArmError> {
+            self.send(Method::Put, id, Some(body))
+        }
+
+        pub fn get(&self, id: &str) -> Result<Json, ArmError> {
+            self.send(Method::Get, id, None)
+        }
+
+        pub fn delete(&self, id: &str) -> Result<Json, ArmError> {
+            self.send(Method::Delete, id, None)
+        }
+
+        /// A network 10.0.0.0/16 in westeurope with one subnet 10.0.1.0/24
+        /// referring to what `refs` says (`{"networkSecurityGroup": {...}}`).
+        pub fn subnet(&self, refs: Json) -> Result<Json, ArmError> {
+            let vnet = net("virtualNetworks/v");
+            if self.get(&vnet).is_err() {
+                self.put(
+                    &vnet,
+                    json!({"location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}),
+                )?;
+            }
+            let mut props = json!({"addressPrefixes": ["10.0.1.0/24"]});
+            if let (Some(p), Some(r)) = (props.as_object_mut(), refs.as_object()) {
+                p.extend(r.clone());
+            }
+            self.put(&format!("{vnet}/subnets/s"), json!({ "properties": props }))
+        }
+    }
+}

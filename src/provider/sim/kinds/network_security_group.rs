@@ -92,3 +92,70 @@ impl Kind for SecurityGroup {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::network::testing::{net, Sim};
+    use serde_json::json;
+
+    fn rule(name: &str, priority: u32) -> serde_json::Value {
+        json!({"name": name, "properties": {"protocol": "Tcp", "sourcePortRange": "*", "destinationPortRange": "443",
+            "sourceAddressPrefix": "*", "destinationAddressPrefix": "*", "access": "Allow",
+            "priority": priority, "direction": "Inbound"}})
+    }
+
+    #[test]
+    fn rules_are_resources_of_their_own_and_the_group_lists_them() {
+        let s = Sim::new();
+        let nsg = net("networkSecurityGroups/n");
+        let made = s
+            .put(&nsg, json!({"location": "westeurope", "properties": {"securityRules": [rule("a", 100)]}}))
+            .unwrap();
+        assert_eq!(made["properties"]["defaultSecurityRules"].as_array().unwrap().len(), 6);
+        let guid = made["properties"]["resourceGuid"].clone();
+        let a = s.get(&format!("{nsg}/securityRules/a")).unwrap();
+        assert_eq!(a["properties"]["provisioningState"], "Succeeded");
+        // A rule made on its own is listed too; the group's GUID stays.
+        s.put(&format!("{nsg}/securityRules/b"), rule("b", 200)).unwrap();
+        let got = s.get(&nsg).unwrap();
+        let names: Vec<&str> = got["properties"]["securityRules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+        // A PUT listing its rules deletes those it leaves out.
+        let again = s
+            .put(&nsg, json!({"location": "westeurope", "properties": {"securityRules": [rule("b", 200)]}}))
+            .unwrap();
+        assert_eq!(again["properties"]["resourceGuid"], guid);
+        assert_eq!(again["properties"]["securityRules"].as_array().unwrap().len(), 1);
+        assert!(s.get(&format!("{nsg}/securityRules/a")).is_err());
+    }
+
+    #[test]
+    fn a_group_a_subnet_uses_is_shown_and_not_deleted() {
+        let s = Sim::new();
+        let nsg = net("networkSecurityGroups/n");
+        s.put(&nsg, json!({"location": "westeurope"})).unwrap();
+        let subnet = s.subnet(json!({"networkSecurityGroup": {"id": nsg}})).unwrap();
+        let got = s.get(&nsg).unwrap();
+        assert_eq!(got["properties"]["subnets"][0]["id"], subnet["id"]);
+        let e = s.delete(&nsg).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "InUseNetworkSecurityGroupCannotBeDeleted"));
+        assert!(e.message.contains(subnet["id"].as_str().unwrap()), "{}", e.message);
+        s.subnet(json!({})).unwrap();
+        assert!(s.get(&nsg).unwrap()["properties"].get("subnets").is_none());
+        s.delete(&nsg).unwrap();
+    }
+
+    #[test]
+    fn its_location_cannot_change() {
+        let s = Sim::new();
+        let nsg = net("networkSecurityGroups/n");
+        s.put(&nsg, json!({"location": "westeurope"})).unwrap();
+        let e = s.put(&nsg, json!({"location": "eastus"})).unwrap_err();
+        assert_eq!(e.code, "InvalidResourceLocation");
+    }
+}

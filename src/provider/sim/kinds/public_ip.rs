@@ -107,3 +107,59 @@ impl Kind for PublicIp {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::network::testing::{net, Sim};
+    use serde_json::json;
+
+    #[test]
+    fn azure_fills_in_basic_and_dynamic_and_a_standard_address_must_be_static() {
+        let s = Sim::new();
+        let basic = s.put(&net("publicIPAddresses/b"), json!({"location": "westeurope"})).unwrap();
+        assert_eq!(basic["sku"]["name"], "Basic");
+        assert_eq!(basic["properties"]["publicIPAllocationMethod"], "Dynamic");
+        assert_eq!(basic["properties"]["publicIPAddressVersion"], "IPv4");
+        assert!(basic["properties"].get("ipAddress").is_none(), "a Dynamic address has none yet");
+        let e = s
+            .put(&net("publicIPAddresses/d"), json!({"location": "westeurope", "sku": {"name": "Standard"}}))
+            .unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "StandardSkuPublicIPAddressesMustBeStatic"));
+    }
+
+    #[test]
+    fn a_static_address_is_allocated_once_and_kept() {
+        let s = Sim::new();
+        let pip = net("publicIPAddresses/p");
+        let body = json!({"location": "westeurope", "sku": {"name": "Standard"},
+            "properties": {"publicIPAllocationMethod": "Static", "dnsSettings": {"domainNameLabel": "app"}}});
+        let made = s.put(&pip, body.clone()).unwrap();
+        let ip = made["properties"]["ipAddress"].as_str().unwrap().to_string();
+        assert!(ip.parse::<std::net::Ipv4Addr>().is_ok(), "{ip}");
+        assert_eq!(made["properties"]["dnsSettings"]["fqdn"], "app.westeurope.cloudapp.azure.com");
+        assert_eq!(made["properties"]["ddosSettings"]["protectionMode"], "VirtualNetworkInherited");
+        let mut changed = body;
+        changed["properties"]["idleTimeoutInMinutes"] = json!(10);
+        assert_eq!(s.put(&pip, changed).unwrap()["properties"]["ipAddress"], ip.as_str());
+    }
+
+    #[test]
+    fn an_address_a_gateway_uses_is_shown_and_not_deleted() {
+        let s = Sim::new();
+        let pip = net("publicIPAddresses/p");
+        s.put(
+            &pip,
+            json!({"location": "westeurope", "sku": {"name": "Standard"}, "properties": {"publicIPAllocationMethod": "Static"}}),
+        )
+        .unwrap();
+        let ng = net("natGateways/g");
+        s.put(&ng, json!({"location": "westeurope", "properties": {"publicIpAddresses": [{"id": pip}]}}))
+            .unwrap();
+        assert_eq!(s.get(&pip).unwrap()["properties"]["natGateway"]["id"], ng);
+        let e = s.delete(&pip).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "PublicIPAddressCannotBeDeleted"));
+        assert!(e.message.contains(&ng), "{}", e.message);
+        s.delete(&ng).unwrap();
+        s.delete(&pip).unwrap();
+    }
+}

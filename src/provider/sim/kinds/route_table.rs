@@ -55,3 +55,35 @@ impl Kind for RouteTable {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::network::testing::{net, Sim};
+    use serde_json::json;
+
+    #[test]
+    fn routes_are_children_bgp_propagates_and_a_table_in_use_stays() {
+        let s = Sim::new();
+        let rt = net("routeTables/t");
+        let made = s
+            .put(
+                &rt,
+                json!({"location": "westeurope", "properties": {"routes": [
+                    {"name": "fw", "properties": {"addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance",
+                        "nextHopIpAddress": "10.0.0.4"}}]}}),
+            )
+            .unwrap();
+        assert_eq!(made["properties"]["disableBgpRoutePropagation"], false);
+        assert_eq!(made["properties"]["routes"][0]["id"], format!("{rt}/routes/fw"));
+        s.put(
+            &format!("{rt}/routes/onprem"),
+            json!({"properties": {"addressPrefix": "192.168.0.0/16", "nextHopType": "VirtualNetworkGateway"}}),
+        )
+        .unwrap();
+        assert_eq!(s.get(&rt).unwrap()["properties"]["routes"].as_array().unwrap().len(), 2);
+        let subnet = s.subnet(json!({"routeTable": {"id": rt}})).unwrap();
+        assert_eq!(s.get(&rt).unwrap()["properties"]["subnets"][0]["id"], subnet["id"]);
+        let e = s.delete(&rt).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "InUseRouteTableCannotBeDeleted"));
+    }
+}

@@ -29,3 +29,25 @@ impl Kind for Subnet {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::network::testing::{net, Sim};
+    use serde_json::json;
+
+    #[test]
+    fn a_subnet_refers_only_to_what_exists_in_its_region() {
+        let s = Sim::new();
+        let nsg = net("networkSecurityGroups/n");
+        let e = s.subnet(json!({"networkSecurityGroup": {"id": nsg}})).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "InvalidResourceReference"));
+        assert!(e.message.contains(&nsg), "{}", e.message);
+        s.put(&nsg, json!({"location": "eastus"})).unwrap();
+        let e = s.subnet(json!({"networkSecurityGroup": {"id": nsg}})).unwrap_err();
+        assert_eq!(e.code, "InvalidResourceReference", "another region");
+        s.put(&net("networkSecurityGroups/here"), json!({"location": "West Europe"}))
+            .unwrap();
+        s.subnet(json!({"networkSecurityGroup": {"id": net("networkSecurityGroups/here")}}))
+            .unwrap();
+    }
+}
