@@ -242,6 +242,13 @@ pub async fn read<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) -> R
     let Some((holder, referent)) = a.ends(prior) else {
         return ReadResponse::default();
     };
+    let got = crate::provider::arm::resource_type(&holder);
+    if !got.eq_ignore_ascii_case(a.holder_type) {
+        return ReadResponse::error(
+            Diagnostic::error(format!("{} is set on a {}", schema.name, a.holder_type))
+                .with_detail(format!("{holder} is a {got}")),
+        );
+    }
     match client.send(request(a, Method::Get, &holder, None)).await {
         Ok(r) => match value_of(schema, a, &r.body, prior, &holder, &referent) {
             Some(v) => ReadResponse::found(v),
