@@ -187,8 +187,14 @@ fn subnet_with_service_endpoints() {
         ],
         reads: &[("name", "subnet1"), ("address_prefixes", r#"["10.0.0.0/16"]"#)],
         spec: &[
-            ("properties.addressPrefixes[]", "virtualNetwork.json 2025-01-01, SubnetPropertiesFormat.addressPrefixes"),
-            ("properties.serviceEndpoints[].service", "virtualNetwork.json 2025-01-01, ServiceEndpointPropertiesFormat.service"),
+            (
+                "properties.addressPrefixes[]",
+                "virtualNetwork.json 2025-01-01, SubnetPropertiesFormat.addressPrefixes",
+            ),
+            (
+                "properties.serviceEndpoints[].service",
+                "virtualNetwork.json 2025-01-01, ServiceEndpointPropertiesFormat.service",
+            ),
             (
                 "properties.privateLinkServiceNetworkPolicies",
                 "virtualNetwork.json 2025-01-01, SubnetPropertiesFormat.privateLinkServiceNetworkPolicies",
@@ -197,7 +203,10 @@ fn subnet_with_service_endpoints() {
                 "properties.privateEndpointNetworkPolicies",
                 "virtualNetwork.json 2025-01-01, SubnetPropertiesFormat.privateEndpointNetworkPolicies",
             ),
-            ("properties.defaultOutboundAccess", "virtualNetwork.json 2025-01-01, SubnetPropertiesFormat.defaultOutboundAccess"),
+            (
+                "properties.defaultOutboundAccess",
+                "virtualNetwork.json 2025-01-01, SubnetPropertiesFormat.defaultOutboundAccess",
+            ),
         ],
     });
 }
@@ -218,7 +227,10 @@ fn virtual_network_with_inline_subnets() {
         reads: &[
             ("subnet.0.name", "test-1"),
             ("subnet.0.address_prefixes", r#"["10.0.0.0/24"]"#),
-            ("subnet.0.delegation.0.service_delegation.0.name", "Microsoft.Sql/managedInstances"),
+            (
+                "subnet.0.delegation.0.service_delegation.0.name",
+                "Microsoft.Sql/managedInstances",
+            ),
         ],
         spec: &[
             (
@@ -237,7 +249,10 @@ fn virtual_network_with_inline_subnets() {
                 "properties.subnets[].properties.privateLinkServiceNetworkPolicies",
                 "virtualNetwork.json 2025-01-01, SubnetPropertiesFormat.privateLinkServiceNetworkPolicies",
             ),
-            ("properties.privateEndpointVNetPolicies", "virtualNetwork.json 2025-01-01, VirtualNetworkPropertiesFormat.privateEndpointVNetPolicies"),
+            (
+                "properties.privateEndpointVNetPolicies",
+                "virtualNetwork.json 2025-01-01, VirtualNetworkPropertiesFormat.privateEndpointVNetPolicies",
+            ),
         ],
     });
 }
@@ -285,7 +300,10 @@ impl ArmClient for Holder {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 /// The property paths the examples of one holder type allow, with spec
@@ -330,7 +348,10 @@ fn association(type_name: &str, holder: Json, config: Json, examples: &[&str], s
         paths(put.body.as_ref().unwrap(), "", &mut sent_paths);
         let allowed = allowed(examples, spec);
         let unknown: Vec<&String> = sent_paths.difference(&allowed).collect();
-        assert!(unknown.is_empty(), "{type_name}: properties no example or spec of the holder has: {unknown:?}");
+        assert!(
+            unknown.is_empty(),
+            "{type_name}: properties no example or spec of the holder has: {unknown:?}"
+        );
         let body = put.body.as_ref().unwrap();
         let referent = config[reference].as_str().unwrap();
         assert!(body.to_string().contains(referent), "{type_name}: {body}");
@@ -346,7 +367,10 @@ fn association(type_name: &str, holder: Json, config: Json, examples: &[&str], s
         prior: &value,
         now: std::time::SystemTime::now(),
     }));
-    assert!(read.value.unwrap().same_as(&value), "{type_name}: a read finds what was made");
+    assert!(
+        read.value.unwrap().same_as(&value),
+        "{type_name}: a read finds what was made"
+    );
     let deleted = rt.block_on(provider.apply(ApplyRequest {
         schema,
         provider: &ProviderConfig::default(),
@@ -356,8 +380,14 @@ fn association(type_name: &str, holder: Json, config: Json, examples: &[&str], s
     }));
     assert!(!deleted.diags.has_errors(), "{type_name}: {:?}", deleted.diags);
     let left = provider.client.doc.lock().unwrap().clone();
-    assert!(!left.to_string().contains(config[reference].as_str().unwrap()), "{left}");
-    assert_eq!(left["properties"]["addressPrefix"], holder["properties"]["addressPrefix"]);
+    assert!(
+        !left.to_string().contains(config[reference].as_str().unwrap()),
+        "{left}"
+    );
+    assert_eq!(
+        left["properties"]["addressPrefix"],
+        holder["properties"]["addressPrefix"]
+    );
     // Gone from the holder, the association reads as gone.
     let gone = rt.block_on(provider.read(ReadRequest {
         schema,
@@ -453,13 +483,17 @@ fn a_nat_gateway_public_ip_association_adds_one_address_among_several() {
     }));
     assert!(!deleted.diags.has_errors());
     let left = provider.client.doc.lock().unwrap().clone();
-    assert_eq!(left["properties"]["publicIpAddresses"], gateway["properties"]["publicIpAddresses"]);
+    assert_eq!(
+        left["properties"]["publicIpAddresses"],
+        gateway["properties"]["publicIpAddresses"]
+    );
 }
 
 #[test]
 fn an_association_refuses_a_holder_that_already_holds_a_reference() {
     let mut subnet = subnet_example();
-    subnet["properties"]["networkSecurityGroup"] = json!({"id": format!("{RG_ID}/providers/Microsoft.Network/networkSecurityGroups/other")});
+    subnet["properties"]["networkSecurityGroup"] =
+        json!({"id": format!("{RG_ID}/providers/Microsoft.Network/networkSecurityGroups/other")});
     let catalog = Catalog::embedded();
     let schema = catalog
         .schema(Mode::Managed, "azurerm_subnet_network_security_group_association")
@@ -477,7 +511,13 @@ fn an_association_refuses_a_holder_that_already_holds_a_reference() {
     }));
     assert!(r.diags.has_errors() && r.value.is_none());
     assert!(format!("{:?}", r.diags).contains("import"), "{:?}", r.diags);
-    assert!(!provider.client.sent.lock().unwrap().iter().any(|q| q.method == Method::Put));
+    assert!(!provider
+        .client
+        .sent
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|q| q.method == Method::Put));
 }
 
 /// Updates a resource Azure has as `existing`, made from `config`, to
@@ -507,7 +547,12 @@ fn update(type_name: &str, existing: Json, config: Json, changed: Json) -> Json 
     }));
     assert!(!r.diags.has_errors(), "{:?}", r.diags);
     let sent = provider.client.sent.lock().unwrap();
-    sent.iter().find(|q| q.method == Method::Put).unwrap().body.clone().unwrap()
+    sent.iter()
+        .find(|q| q.method == Method::Put)
+        .unwrap()
+        .body
+        .clone()
+        .unwrap()
 }
 
 #[test]
@@ -524,8 +569,14 @@ fn a_subnet_update_keeps_what_its_associations_set() {
     let body = update("azurerm_subnet", existing, config, changed);
     assert_eq!(body["properties"]["networkSecurityGroup"]["id"], nsg);
     assert_eq!(body["properties"]["routeTable"]["id"], rt);
-    assert_eq!(body["properties"]["serviceEndpoints"], json!([{"service": "Microsoft.Storage"}]));
-    assert!(body["properties"].get("natGateway").is_none(), "what Azure does not have is not invented");
+    assert_eq!(
+        body["properties"]["serviceEndpoints"],
+        json!([{"service": "Microsoft.Storage"}])
+    );
+    assert!(
+        body["properties"].get("natGateway").is_none(),
+        "what Azure does not have is not invented"
+    );
 }
 
 #[test]
@@ -548,6 +599,12 @@ fn a_nat_gateway_update_keeps_its_addresses() {
     changed["idle_timeout_in_minutes"] = json!(10);
     let body = update("azurerm_nat_gateway", existing.clone(), config, changed);
     assert_eq!(body["properties"]["idleTimeoutInMinutes"], 10);
-    assert_eq!(body["properties"]["publicIpAddresses"], existing["properties"]["publicIpAddresses"]);
-    assert_eq!(body["properties"]["publicIpPrefixes"], existing["properties"]["publicIpPrefixes"]);
+    assert_eq!(
+        body["properties"]["publicIpAddresses"],
+        existing["properties"]["publicIpAddresses"]
+    );
+    assert_eq!(
+        body["properties"]["publicIpPrefixes"],
+        existing["properties"]["publicIpPrefixes"]
+    );
 }

@@ -10,7 +10,8 @@ mod common;
 use common::{run, write};
 use std::path::Path;
 
-const NET: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network";
+const NET: &str =
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network";
 
 const MAIN: &str = r#"
 provider "azurerm" {
@@ -216,7 +217,10 @@ fn a_cluster_on_a_subnet_with_a_security_group_and_routes_applies_plans_clean_dr
     write(d, &[("main.tf", MAIN)]);
     ok(d, &["validate"]);
     let applied = ok(d, &["apply", "--auto-approve"]);
-    assert!(applied.contains("Resources: 18 added, 0 changed, 0 destroyed"), "{applied}");
+    assert!(
+        applied.contains("Resources: 18 added, 0 changed, 0 destroyed"),
+        "{applied}"
+    );
     plans_clean(d, "right after apply");
 
     // The node subnet holds its security group and route table; the cluster's nodes use it.
@@ -226,14 +230,23 @@ fn a_cluster_on_a_subnet_with_a_security_group_and_routes_applies_plans_clean_dr
         subnet["properties"]["networkSecurityGroup"]["id"],
         format!("{NET}/networkSecurityGroups/nsg-nodes")
     );
-    assert_eq!(subnet["properties"]["routeTable"]["id"], format!("{NET}/routeTables/rt-nodes"));
+    assert_eq!(
+        subnet["properties"]["routeTable"]["id"],
+        format!("{NET}/routeTables/rt-nodes")
+    );
     let pool = sim_json(
         d,
         "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.ContainerService/managedClusters/aks-net/agentPools/system",
     );
-    assert!(pool["properties"]["vnetSubnetID"].as_str().unwrap().eq_ignore_ascii_case(&nodes));
+    assert!(pool["properties"]["vnetSubnetID"]
+        .as_str()
+        .unwrap()
+        .eq_ignore_ascii_case(&nodes));
     let egress = sim_json(d, &format!("{NET}/virtualNetworks/vnet-net/subnets/snet-egress"));
-    assert_eq!(egress["properties"]["natGateway"]["id"], format!("{NET}/natGateways/ng-net"));
+    assert_eq!(
+        egress["properties"]["natGateway"]["id"],
+        format!("{NET}/natGateways/ng-net")
+    );
     let gateway = sim_json(d, &format!("{NET}/natGateways/ng-net"));
     assert_eq!(
         gateway["properties"]["publicIpAddresses"][0]["id"],
@@ -255,10 +268,16 @@ fn a_cluster_on_a_subnet_with_a_security_group_and_routes_applies_plans_clean_dr
         )],
     );
     let updated = ok(d, &["apply", "--auto-approve"]);
-    assert!(updated.contains("Resources: 0 added, 1 changed, 0 destroyed"), "{updated}");
+    assert!(
+        updated.contains("Resources: 0 added, 1 changed, 0 destroyed"),
+        "{updated}"
+    );
     let subnet = sim_json(d, &nodes);
     assert_eq!(subnet["properties"]["serviceEndpoints"].as_array().unwrap().len(), 2);
-    assert!(subnet["properties"]["networkSecurityGroup"]["id"].is_string(), "{subnet}");
+    assert!(
+        subnet["properties"]["networkSecurityGroup"]["id"].is_string(),
+        "{subnet}"
+    );
     assert!(subnet["properties"]["routeTable"]["id"].is_string(), "{subnet}");
     plans_clean(d, "after the subnet's update");
 
@@ -270,7 +289,8 @@ fn a_cluster_on_a_subnet_with_a_security_group_and_routes_applies_plans_clean_dr
     let r = run(d, &["drift"]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.contains("Drift: 1 resource changed and 0 deleted outside aksplan; 0 to change"),
+        r.stdout
+            .contains("Drift: 1 resource changed and 0 deleted outside aksplan; 0 to change"),
         "{}",
         r.stdout
     );
@@ -307,11 +327,17 @@ fn a_cluster_on_a_subnet_with_a_security_group_and_routes_applies_plans_clean_dr
         r.stdout
     );
     let repaired = ok(d, &["apply", "--auto-approve"]);
-    assert!(repaired.contains("Resources: 1 added, 1 changed, 0 destroyed"), "{repaired}");
+    assert!(
+        repaired.contains("Resources: 1 added, 1 changed, 0 destroyed"),
+        "{repaired}"
+    );
     plans_clean(d, "after the repair");
 
     let destroyed = ok(d, &["destroy", "--auto-approve"]);
-    assert!(destroyed.contains("Resources: 0 added, 0 changed, 18 destroyed"), "{destroyed}");
+    assert!(
+        destroyed.contains("Resources: 0 added, 0 changed, 18 destroyed"),
+        "{destroyed}"
+    );
     let left = ok(d, &["sim", "list"]);
     assert!(!left.contains("rg-net"), "{left}");
 }
@@ -334,11 +360,18 @@ fn associations_are_imported_by_azurerms_ids_and_refused_when_taken() {
     // What exists is not taken over: the subnet already holds a route table.
     let r = run(d, &["apply", "--auto-approve"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    assert!(r.stderr.contains("A resource with this ID already exists"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("A resource with this ID already exists"),
+        "{}",
+        r.stderr
+    );
     let subnet = format!("{NET}/virtualNetworks/vnet-net/subnets/snet-nodes");
     ok(d, &["import", "azurerm_subnet_route_table_association.nodes", &subnet]);
     let composite = format!("{NET}/natGateways/ng-net|{NET}/publicIPAddresses/pip-nat");
-    ok(d, &["import", "azurerm_nat_gateway_public_ip_association.this", &composite]);
+    ok(
+        d,
+        &["import", "azurerm_nat_gateway_public_ip_association.this", &composite],
+    );
     plans_clean(d, "after the imports");
     let shown = ok(d, &["state", "show", "azurerm_nat_gateway_public_ip_association.this"]);
     assert!(shown.contains(&composite), "{shown}");
@@ -353,7 +386,12 @@ fn associations_are_imported_by_azurerms_ids_and_refused_when_taken() {
         ],
     );
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    assert!(r.stderr.contains("is set on a Microsoft.Network/virtualNetworks/subnets"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("is set on a Microsoft.Network/virtualNetworks/subnets"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

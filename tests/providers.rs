@@ -370,7 +370,9 @@ resource "azapi_update_resource" "aks" {
     assert_eq!(errors.len(), 1, "one error, naming every type:\n{}", p.stderr);
     let said = p.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        said.contains("azurerm_monitor_data_collection_rule_association (azurerm_monitor_data_collection_rule_association.aks)"),
+        said.contains(
+            "azurerm_monitor_data_collection_rule_association (azurerm_monitor_data_collection_rule_association.aks)"
+        ),
         "{}",
         p.stderr
     );

@@ -150,12 +150,21 @@ impl Association {
     /// Takes the reference out of the holder's body.
     fn remove(&self, doc: &mut Json, referent: &str) {
         let (parent, last) = self.at.rsplit_once('.').unwrap_or(("", self.at));
-        let holder = parent.split('.').filter(|k| !k.is_empty()).try_fold(doc, |d, k| d.get_mut(k));
-        let Some(o) = holder.and_then(Json::as_object_mut) else { return };
+        let holder = parent
+            .split('.')
+            .filter(|k| !k.is_empty())
+            .try_fold(doc, |d, k| d.get_mut(k));
+        let Some(o) = holder.and_then(Json::as_object_mut) else {
+            return;
+        };
         if !self.many {
             o.remove(last);
         } else if let Some(list) = o.get_mut(last).and_then(Json::as_array_mut) {
-            list.retain(|r| !r.get("id").and_then(Json::as_str).is_some_and(|i| ids_equal(i, referent)));
+            list.retain(|r| {
+                !r.get("id")
+                    .and_then(Json::as_str)
+                    .is_some_and(|i| ids_equal(i, referent))
+            });
         }
     }
 }
@@ -213,7 +222,14 @@ impl Association {
 
 /// The association's value as its holder's body shows it; `None` when the
 /// body no longer holds the reference.
-fn value_of(schema: &Schema, a: &Association, doc: &Json, prior: &Value, holder: &str, referent: &str) -> Option<Value> {
+fn value_of(
+    schema: &Schema,
+    a: &Association,
+    doc: &Json,
+    prior: &Value,
+    holder: &str,
+    referent: &str,
+) -> Option<Value> {
     let refs = a.references(doc);
     let found = if a.many {
         refs.into_iter().find(|r| ids_equal(r, referent))?
@@ -269,7 +285,9 @@ pub async fn apply<C: ArmClient>(client: &C, schema: &Schema, planned: &Value) -
         Err(d) => return failed(d),
     };
     let Some((holder, referent)) = a.ends(planned).filter(|(_, r)| !r.is_empty()) else {
-        return failed(Diagnostic::error("Cannot apply: the ids the association joins are not known"));
+        return failed(Diagnostic::error(
+            "Cannot apply: the ids the association joins are not known",
+        ));
     };
     let _held = WRITES.lock().await;
     let mut doc = match client.send(request(a, Method::Get, &holder, None)).await {
@@ -386,7 +404,10 @@ mod tests {
                 "properties.natGateway"
             ]
         );
-        assert_eq!(kept_by("Microsoft.Network/natGateways"), vec!["properties.publicIpAddresses"]);
+        assert_eq!(
+            kept_by("Microsoft.Network/natGateways"),
+            vec!["properties.publicIpAddresses"]
+        );
         assert!(of("azurerm_subnet").is_none());
     }
 

@@ -112,7 +112,9 @@ fn to_json(shape: Shape, v: &Value) -> Option<Json> {
 pub fn read(fields: &[Field], doc: &Json, value: &mut Value) {
     let Some(m) = value.as_map_mut() else { return };
     for f in fields {
-        let Some(ty) = m.get(f.attr).map(Value::ty) else { continue };
+        let Some(ty) = m.get(f.attr).map(Value::ty) else {
+            continue;
+        };
         let j = from_json(f.shape, get(doc, f.arm));
         m.insert(f.attr.to_string(), super::super::mapper::json_to_value(&j, &ty));
     }
@@ -193,13 +195,11 @@ fn element_as_read(table: &[Field], item: &mut Value) {
     for f in table {
         let Some(v) = m.get_mut(f.attr) else { continue };
         match f.shape {
-            Shape::Objects(_) | Shape::One(_) if v.is_null() => {
-                match v.ty() {
-                    Type::List(e) => *v = Value::List((*e).clone(), Vec::new()),
-                    Type::Set(e) => *v = Value::set_of((*e).clone(), Vec::new()),
-                    _ => {}
-                }
-            }
+            Shape::Objects(_) | Shape::One(_) if v.is_null() => match v.ty() {
+                Type::List(e) => *v = Value::List((*e).clone(), Vec::new()),
+                Type::Set(e) => *v = Value::set_of((*e).clone(), Vec::new()),
+                _ => {}
+            },
             Shape::Objects(t) | Shape::One(t) => each_item(v, |i| element_as_read(t, i)),
             _ => {
                 let empty = match v.inner() {
@@ -245,8 +245,14 @@ mod tests {
         assert_eq!(doc["properties"]["refs"], json!([{"id": "/a"}, {"id": "/b"}]));
         assert_eq!(doc["properties"]["policy"], "Disabled");
         assert_eq!(doc["properties"]["disableBgp"], false);
-        assert_eq!(doc["properties"]["ipTags"], json!([{"ipTagType": "FirstPartyUsage", "tag": "SQL"}]));
-        assert_eq!(doc["properties"]["items"], json!([{"name": "x", "properties": {"things": [{"id": "/c"}]}}]));
+        assert_eq!(
+            doc["properties"]["ipTags"],
+            json!([{"ipTagType": "FirstPartyUsage", "tag": "SQL"}])
+        );
+        assert_eq!(
+            doc["properties"]["items"],
+            json!([{"name": "x", "properties": {"things": [{"id": "/c"}]}}])
+        );
         let mut back = v.clone();
         read(TABLE, &doc, &mut back);
         assert!(back.same_as(&v), "{back:?}");
@@ -254,8 +260,10 @@ mod tests {
 
     #[test]
     fn what_azure_answers_empty_reads_as_null_and_nulls_are_not_sent() {
-        let v = eval_standalone(r#"{ ids = null, on = null, bgp = null, tags = null, items = [{ name = "x", ids = null }] }"#)
-            .unwrap();
+        let v = eval_standalone(
+            r#"{ ids = null, on = null, bgp = null, tags = null, items = [{ name = "x", ids = null }] }"#,
+        )
+        .unwrap();
         let mut doc = json!({});
         write(TABLE, &v, &mut doc);
         assert_eq!(doc, json!({"properties": {"items": [{"name": "x"}]}}));
@@ -266,6 +274,9 @@ mod tests {
         // A configuration's empty field inside an element is null, like the read.
         let mut written = eval_standalone(r#"{ items = [{ name = "x", ids = toset([]) }] }"#).unwrap();
         as_read(TABLE, &mut written);
-        assert!(written.get("items").unwrap().as_seq().unwrap()[0].get("ids").unwrap().is_null());
+        assert!(written.get("items").unwrap().as_seq().unwrap()[0]
+            .get("ids")
+            .unwrap()
+            .is_null());
     }
 }

@@ -105,7 +105,11 @@ fn set(doc: &mut Json, path: &str, value: Json) {
 
 fn remove(doc: &mut Json, path: &str) {
     let (parent, last) = path.rsplit_once('.').map_or(("", path), |(p, l)| (p, l));
-    let holder = if parent.is_empty() { Some(doc) } else { get_mut(doc, parent) };
+    let holder = if parent.is_empty() {
+        Some(doc)
+    } else {
+        get_mut(doc, parent)
+    };
     if let Some(o) = holder.and_then(Json::as_object_mut) {
         o.remove(last);
     }
@@ -139,7 +143,12 @@ mod tests {
             {"name": "A", "properties": {"addressPrefix": "10.0.0.0/24"}},
             {"name": "new", "properties": {"addressPrefix": "10.0.1.0/24"}}]}});
         keep(&existing, &["properties.subnets[].properties.natGateway"], &mut body);
-        assert_eq!(body["properties"]["subnets"][0]["properties"]["natGateway"]["id"], "/nat");
-        assert!(body["properties"]["subnets"][1]["properties"].get("natGateway").is_none());
+        assert_eq!(
+            body["properties"]["subnets"][0]["properties"]["natGateway"]["id"],
+            "/nat"
+        );
+        assert!(body["properties"]["subnets"][1]["properties"]
+            .get("natGateway")
+            .is_none());
     }
 }

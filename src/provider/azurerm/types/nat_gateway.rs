@@ -13,8 +13,16 @@ const ARM_TYPE: &str = "Microsoft.Network/natGateways";
 
 /// Read only, by the data source.
 const REFERENCES: &[Field] = &[
-    field("public_ip_address_ids", "properties.publicIpAddresses", Shape::Keyed("id")),
-    field("public_ip_prefix_ids", "properties.publicIpPrefixes", Shape::Keyed("id")),
+    field(
+        "public_ip_address_ids",
+        "properties.publicIpAddresses",
+        Shape::Keyed("id"),
+    ),
+    field(
+        "public_ip_prefix_ids",
+        "properties.publicIpPrefixes",
+        Shape::Keyed("id"),
+    ),
 ];
 
 impl TypeHooks for Hooks {
@@ -36,6 +44,9 @@ mod tests {
     #[test]
     fn an_update_keeps_the_addresses_associations_set() {
         let kept = Hooks.kept_on_update(&Value::null(), &Value::null());
-        assert_eq!(kept, vec!["properties.publicIpAddresses", "properties.publicIpPrefixes"]);
+        assert_eq!(
+            kept,
+            vec!["properties.publicIpAddresses", "properties.publicIpPrefixes"]
+        );
     }
 }

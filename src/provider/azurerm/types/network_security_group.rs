@@ -75,7 +75,10 @@ mod tests {
         let mut c = rules("");
         Hooks.before_plan(&mut c, None, "s");
         let rule = &c.get("security_rule").unwrap().as_seq().unwrap()[0];
-        assert!(rule.get("description").unwrap().is_null(), "an empty description is unset");
+        assert!(
+            rule.get("description").unwrap().is_null(),
+            "an empty description is unset"
+        );
         let mut body = json!({});
         Hooks.to_arm(&c, &mut body);
         assert_eq!(

@@ -32,10 +32,22 @@ pub const RULE: &[Field] = &[
     field("protocol", "properties.protocol", Shape::Plain),
     field("source_port_range", "properties.sourcePortRange", Shape::Plain),
     field("source_port_ranges", "properties.sourcePortRanges", Shape::Plain),
-    field("destination_port_range", "properties.destinationPortRange", Shape::Plain),
-    field("destination_port_ranges", "properties.destinationPortRanges", Shape::Plain),
+    field(
+        "destination_port_range",
+        "properties.destinationPortRange",
+        Shape::Plain,
+    ),
+    field(
+        "destination_port_ranges",
+        "properties.destinationPortRanges",
+        Shape::Plain,
+    ),
     field("source_address_prefix", "properties.sourceAddressPrefix", Shape::Plain),
-    field("source_address_prefixes", "properties.sourceAddressPrefixes", Shape::Plain),
+    field(
+        "source_address_prefixes",
+        "properties.sourceAddressPrefixes",
+        Shape::Plain,
+    ),
     field(
         "destination_address_prefix",
         "properties.destinationAddressPrefix",
@@ -102,7 +114,11 @@ mod tests {
         .unwrap();
         Hooks.read_arm(&n, &mut v, "s");
         assert_eq!(
-            v.get("source_application_security_group_ids").unwrap().as_seq().unwrap()[0].as_str(),
+            v.get("source_application_security_group_ids")
+                .unwrap()
+                .as_seq()
+                .unwrap()[0]
+                .as_str(),
             Some("/asg")
         );
         assert!(v.get("destination_application_security_group_ids").unwrap().is_null());

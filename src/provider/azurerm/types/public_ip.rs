@@ -67,6 +67,12 @@ mod tests {
         );
         let mut back = eval_standalone("{ ip_tags = null }").unwrap();
         Hooks.read_arm(&body, &mut back, "s");
-        assert_eq!(back.get("ip_tags").unwrap().get("RoutingPreference").and_then(Value::as_str), Some("Internet"));
+        assert_eq!(
+            back.get("ip_tags")
+                .unwrap()
+                .get("RoutingPreference")
+                .and_then(Value::as_str),
+            Some("Internet")
+        );
     }
 }

@@ -45,7 +45,10 @@ impl TypeHooks for Hooks {
         // No subnet uses it: an empty set, as azurerm reads it.
         if let Some(m) = value.as_map_mut() {
             if m.get("subnets").is_some_and(Value::is_null) {
-                m.insert("subnets".into(), Value::set_of(crate::lang::types::Type::String, Vec::new()));
+                m.insert(
+                    "subnets".into(),
+                    Value::set_of(crate::lang::types::Type::String, Vec::new()),
+                );
             }
         }
     }
@@ -75,7 +78,10 @@ mod tests {
         let mut body = json!({});
         Hooks.to_arm(&v, &mut body);
         assert_eq!(body["properties"]["disableBgpRoutePropagation"], false);
-        assert_eq!(body["properties"]["routes"][0]["properties"]["nextHopIpAddress"], "10.0.1.4");
+        assert_eq!(
+            body["properties"]["routes"][0]["properties"]["nextHopIpAddress"],
+            "10.0.1.4"
+        );
         assert!(body["properties"].get("subnets").is_none(), "read only");
         body["properties"]["subnets"] = json!([{"id": "/s1"}]);
         let mut back = v.clone();

@@ -19,7 +19,11 @@ const FIELDS: &[Field] = &[
         "properties.privateLinkServiceNetworkPolicies",
         Shape::EnabledDisabled,
     ),
-    field("service_endpoints", "properties.serviceEndpoints", Shape::Keyed("service")),
+    field(
+        "service_endpoints",
+        "properties.serviceEndpoints",
+        Shape::Keyed("service"),
+    ),
     field(
         "service_endpoint_policy_ids",
         "properties.serviceEndpointPolicies",
@@ -33,7 +37,9 @@ const ARM_TYPE: &str = "Microsoft.Network/virtualNetworks/subnets";
 /// when Azure gave one of them (a network's inline subnets too).
 pub fn with_both_prefix_forms(doc: &Json) -> Option<Json> {
     let props = doc.get("properties")?;
-    let many = props.get("addressPrefixes").filter(|p| p.as_array().is_some_and(|a| !a.is_empty()));
+    let many = props
+        .get("addressPrefixes")
+        .filter(|p| p.as_array().is_some_and(|a| !a.is_empty()));
     let one = props.get("addressPrefix").filter(|p| p.is_string());
     let mut doc = doc.clone();
     match (many.cloned(), one.cloned()) {

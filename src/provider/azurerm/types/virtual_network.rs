@@ -52,18 +52,24 @@ const SUBNET: &[Field] = &[
         "properties.serviceEndpointPolicies",
         Shape::Keyed("id"),
     ),
-    field("service_endpoints", "properties.serviceEndpoints", Shape::Keyed("service")),
+    field(
+        "service_endpoints",
+        "properties.serviceEndpoints",
+        Shape::Keyed("service"),
+    ),
 ];
 
 const FIELDS: &[Field] = &[field("subnet", "properties.subnets", Shape::Objects(SUBNET))];
 
 /// What azurerm's schema defaults in an inline subnet the configuration
 /// leaves out.
-const SUBNET_DEFAULTS: [(&str, fn() -> Value); 3] = [
-    ("default_outbound_access_enabled", || Value::Bool(true)),
-    ("private_endpoint_network_policies", || Value::string("Disabled")),
-    ("private_link_service_network_policies_enabled", || Value::Bool(true)),
-];
+fn subnet_defaults() -> [(&'static str, Value); 3] {
+    [
+        ("default_outbound_access_enabled", Value::Bool(true)),
+        ("private_endpoint_network_policies", Value::string("Disabled")),
+        ("private_link_service_network_policies_enabled", Value::Bool(true)),
+    ]
+}
 
 /// Properties of an inline subnet that only resources of their own set.
 const KEPT_IN_EACH_SUBNET: [&str; 3] = [
@@ -77,9 +83,9 @@ const KEPT_IN_EACH_SUBNET: [&str; 3] = [
 fn fill_subnet(item: &mut Value, network_id: Option<&str>) {
     let name = item.get("name").and_then(Value::as_str).map(str::to_string);
     let Some(m) = item.as_map_mut() else { return };
-    for (k, default) in SUBNET_DEFAULTS {
+    for (k, default) in subnet_defaults() {
         if m.get(k).is_some_and(Value::is_null) {
-            m.insert(k.to_string(), default());
+            m.insert(k.to_string(), default);
         }
     }
     if let (Some(net), Some(name)) = (network_id, name) {
@@ -94,7 +100,9 @@ impl TypeHooks for Hooks {
         let rg = config.get("resource_group_name").and_then(Value::as_str);
         let name = config.get("name").and_then(Value::as_str);
         let network_id = rg.zip(name).map(|(rg, name)| {
-            format!("/subscriptions/{subscription}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{name}")
+            format!(
+                "/subscriptions/{subscription}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{name}"
+            )
         });
         if let Some(subnets) = config.as_map_mut().and_then(|m| m.get_mut("subnet")) {
             fields::each_item(subnets, |i| fill_subnet(i, network_id.as_deref()));
@@ -129,12 +137,13 @@ impl TypeHooks for Hooks {
             let names: Vec<Value> = doc
                 .pointer("/properties/subnets")
                 .and_then(Json::as_array)
-                .map(|a| a.iter().filter_map(|s| s.get("name")?.as_str().map(Value::string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.get("name")?.as_str().map(Value::string))
+                        .collect()
+                })
                 .unwrap_or_default();
-            m.insert(
-                "subnets".into(),
-                Value::List(crate::lang::types::Type::String, names),
-            );
+            m.insert("subnets".into(), Value::List(crate::lang::types::Type::String, names));
         }
     }
 
@@ -183,7 +192,10 @@ mod tests {
             s.get("id").and_then(Value::as_str),
             Some("/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/aks")
         );
-        assert_eq!(s.get("private_endpoint_network_policies").and_then(Value::as_str), Some("Disabled"));
+        assert_eq!(
+            s.get("private_endpoint_network_policies").and_then(Value::as_str),
+            Some("Disabled")
+        );
         assert_eq!(s.get("delegation").and_then(Value::as_seq).map(<[Value]>::len), Some(0));
     }
 
@@ -196,7 +208,10 @@ mod tests {
         let s = &body["properties"]["subnets"][0];
         assert_eq!(s["properties"]["networkSecurityGroup"]["id"], "/nsg");
         assert_eq!(s["properties"]["privateLinkServiceNetworkPolicies"], "Enabled");
-        assert_eq!(s["properties"]["serviceEndpoints"], json!([{"service": "Microsoft.Storage"}]));
+        assert_eq!(
+            s["properties"]["serviceEndpoints"],
+            json!([{"service": "Microsoft.Storage"}])
+        );
         // Azure answers a one-prefix subnet with addressPrefix alone.
         let mut answer = body.clone();
         answer["properties"]["subnets"][0]["properties"]

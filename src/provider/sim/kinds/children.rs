@@ -56,7 +56,10 @@ pub fn take(doc: &mut Json, inline: Inline) -> Result<Option<Vec<Json>>, ArmErro
         other => Err(ArmError::new(
             400,
             "InvalidRequestFormat",
-            format!("Cannot parse the request: properties.{} must be an array, not {other}.", inline.property),
+            format!(
+                "Cannot parse the request: properties.{} must be an array, not {other}.",
+                inline.property
+            ),
         )),
     }
 }
@@ -71,7 +74,10 @@ pub fn put(sim: &SimClient, parent: &str, listed: Vec<Json>, inline: Inline) -> 
             return Err(ArmError::new(
                 400,
                 "InvalidRequestFormat",
-                format!("Cannot parse the request: each of properties.{} needs a name.", inline.property),
+                format!(
+                    "Cannot parse the request: each of properties.{} needs a name.",
+                    inline.property
+                ),
             ));
         };
         let body = json!({

@@ -24,7 +24,11 @@ impl Kind for NatGateway {
         if !doc.get("sku").is_some_and(Json::is_object) {
             doc["sku"] = json!({"name": "Standard"});
         }
-        set_property(doc, "resourceGuid", keep_or_new_guid(existing, "properties.resourceGuid"));
+        set_property(
+            doc,
+            "resourceGuid",
+            keep_or_new_guid(existing, "properties.resourceGuid"),
+        );
         default_property(doc, "idleTimeoutInMinutes", json!(4));
         Ok(())
     }

@@ -30,7 +30,9 @@ pub fn holders(sim: &SimClient, target: &str, holder_type: &str, path: &str) -> 
         if !id.starts_with(&format!("{scope}/")) || !arm::resource_type(&id).eq_ignore_ascii_case(holder_type) {
             continue;
         }
-        let Some(doc) = sim.store.get(&id).map_err(io_error)? else { continue };
+        let Some(doc) = sim.store.get(&id).map_err(io_error)? else {
+            continue;
+        };
         if refs(&doc, path).iter().any(|r| arm::ids_equal(r, target)) {
             out.push(doc.get("id").and_then(Json::as_str).unwrap_or(&id).to_string());
         }
@@ -71,7 +73,13 @@ fn location_of(doc: &Json) -> Option<String> {
 
 /// Refuses a reference, at `path` of `holder`'s body, to a resource that
 /// does not exist or is in another region than `region`.
-pub fn check_references(sim: &SimClient, holder: &str, doc: &Json, path: &str, region: Option<&str>) -> Result<(), ArmError> {
+pub fn check_references(
+    sim: &SimClient,
+    holder: &str,
+    doc: &Json,
+    path: &str,
+    region: Option<&str>,
+) -> Result<(), ArmError> {
     for reference in refs(doc, path) {
         let found = sim.store.get(&reference).map_err(io_error)?;
         let elsewhere = match (&found, region) {

@@ -6,8 +6,8 @@
 use super::children::{self, Inline};
 use super::network::{self, keep_or_new_guid, set_property};
 use super::{Immutable, Kind};
-use crate::provider::sim::SimClient;
 use crate::provider::arm::ArmError;
+use crate::provider::sim::SimClient;
 use serde_json::{json, Value as Json};
 
 pub struct SecurityGroup;
@@ -22,36 +22,86 @@ const REFERENCE: &str = "properties.networkSecurityGroup";
 /// Azure's default rules, in every group: name, description, source and
 /// destination prefixes, access, priority, direction.
 const DEFAULT_RULES: [(&str, &str, &str, &str, &str, u32, &str); 6] = [
-    ("AllowVnetInBound", "Allow inbound traffic from all VMs in VNET", "VirtualNetwork", "VirtualNetwork", "Allow", 65000, "Inbound"),
-    ("AllowAzureLoadBalancerInBound", "Allow inbound traffic from azure load balancer", "AzureLoadBalancer", "*", "Allow", 65001, "Inbound"),
-    ("DenyAllInBound", "Deny all inbound traffic", "*", "*", "Deny", 65500, "Inbound"),
-    ("AllowVnetOutBound", "Allow outbound traffic from all VMs to all VMs in VNET", "VirtualNetwork", "VirtualNetwork", "Allow", 65000, "Outbound"),
-    ("AllowInternetOutBound", "Allow outbound traffic from all VMs to Internet", "*", "Internet", "Allow", 65001, "Outbound"),
-    ("DenyAllOutBound", "Deny all outbound traffic", "*", "*", "Deny", 65500, "Outbound"),
+    (
+        "AllowVnetInBound",
+        "Allow inbound traffic from all VMs in VNET",
+        "VirtualNetwork",
+        "VirtualNetwork",
+        "Allow",
+        65000,
+        "Inbound",
+    ),
+    (
+        "AllowAzureLoadBalancerInBound",
+        "Allow inbound traffic from azure load balancer",
+        "AzureLoadBalancer",
+        "*",
+        "Allow",
+        65001,
+        "Inbound",
+    ),
+    (
+        "DenyAllInBound",
+        "Deny all inbound traffic",
+        "*",
+        "*",
+        "Deny",
+        65500,
+        "Inbound",
+    ),
+    (
+        "AllowVnetOutBound",
+        "Allow outbound traffic from all VMs to all VMs in VNET",
+        "VirtualNetwork",
+        "VirtualNetwork",
+        "Allow",
+        65000,
+        "Outbound",
+    ),
+    (
+        "AllowInternetOutBound",
+        "Allow outbound traffic from all VMs to Internet",
+        "*",
+        "Internet",
+        "Allow",
+        65001,
+        "Outbound",
+    ),
+    (
+        "DenyAllOutBound",
+        "Deny all outbound traffic",
+        "*",
+        "*",
+        "Deny",
+        65500,
+        "Outbound",
+    ),
 ];
 
 fn default_rules(id: &str) -> Json {
     Json::Array(
         DEFAULT_RULES
             .iter()
-            .map(|(name, description, source, destination, access, priority, direction)| {
-                json!({
-                    "name": name,
-                    "id": format!("{id}/defaultSecurityRules/{name}"),
-                    "properties": {
-                        "provisioningState": "Succeeded",
-                        "description": description,
-                        "protocol": "*",
-                        "sourcePortRange": "*",
-                        "destinationPortRange": "*",
-                        "sourceAddressPrefix": source,
-                        "destinationAddressPrefix": destination,
-                        "access": access,
-                        "priority": priority,
-                        "direction": direction,
-                    }
-                })
-            })
+            .map(
+                |(name, description, source, destination, access, priority, direction)| {
+                    json!({
+                        "name": name,
+                        "id": format!("{id}/defaultSecurityRules/{name}"),
+                        "properties": {
+                            "provisioningState": "Succeeded",
+                            "description": description,
+                            "protocol": "*",
+                            "sourcePortRange": "*",
+                            "destinationPortRange": "*",
+                            "sourceAddressPrefix": source,
+                            "destinationAddressPrefix": destination,
+                            "access": access,
+                            "priority": priority,
+                            "direction": direction,
+                        }
+                    })
+                },
+            )
             .collect(),
     )
 }
@@ -59,7 +109,11 @@ fn default_rules(id: &str) -> Json {
 impl Kind for SecurityGroup {
     fn on_put(&self, sim: &SimClient, id: &str, doc: &mut Json, existing: Option<&Json>) -> Result<(), ArmError> {
         network::strip(doc, &["subnets", "networkInterfaces", "defaultSecurityRules"]);
-        set_property(doc, "resourceGuid", keep_or_new_guid(existing, "properties.resourceGuid"));
+        set_property(
+            doc,
+            "resourceGuid",
+            keep_or_new_guid(existing, "properties.resourceGuid"),
+        );
         set_property(doc, "defaultSecurityRules", default_rules(id));
         if let Some(listed) = children::take(doc, RULES)? {
             children::put(sim, id, listed, RULES)?;
@@ -109,7 +163,10 @@ mod tests {
         let s = Sim::new();
         let nsg = net("networkSecurityGroups/n");
         let made = s
-            .put(&nsg, json!({"location": "westeurope", "properties": {"securityRules": [rule("a", 100)]}}))
+            .put(
+                &nsg,
+                json!({"location": "westeurope", "properties": {"securityRules": [rule("a", 100)]}}),
+            )
             .unwrap();
         assert_eq!(made["properties"]["defaultSecurityRules"].as_array().unwrap().len(), 6);
         let guid = made["properties"]["resourceGuid"].clone();
@@ -127,7 +184,10 @@ mod tests {
         assert_eq!(names, ["a", "b"]);
         // A PUT listing its rules deletes those it leaves out.
         let again = s
-            .put(&nsg, json!({"location": "westeurope", "properties": {"securityRules": [rule("b", 200)]}}))
+            .put(
+                &nsg,
+                json!({"location": "westeurope", "properties": {"securityRules": [rule("b", 200)]}}),
+            )
             .unwrap();
         assert_eq!(again["properties"]["resourceGuid"], guid);
         assert_eq!(again["properties"]["securityRules"].as_array().unwrap().len(), 1);
@@ -143,7 +203,10 @@ mod tests {
         let got = s.get(&nsg).unwrap();
         assert_eq!(got["properties"]["subnets"][0]["id"], subnet["id"]);
         let e = s.delete(&nsg).unwrap_err();
-        assert_eq!((e.status, e.code.as_str()), (400, "InUseNetworkSecurityGroupCannotBeDeleted"));
+        assert_eq!(
+            (e.status, e.code.as_str()),
+            (400, "InUseNetworkSecurityGroupCannotBeDeleted")
+        );
         assert!(e.message.contains(subnet["id"].as_str().unwrap()), "{}", e.message);
         s.subnet(json!({})).unwrap();
         assert!(s.get(&nsg).unwrap()["properties"].get("subnets").is_none());

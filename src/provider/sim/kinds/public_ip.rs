@@ -25,7 +25,14 @@ fn text<'j>(doc: &'j Json, pointer: &str) -> Option<&'j str> {
 fn address(id: &str, v6: bool) -> String {
     let h = sha2::Sha256::digest(id.to_lowercase().as_bytes());
     if v6 {
-        format!("2603:1030:{:x}{:02x}:{:x}{:02x}::{:x}", h[0], h[1], h[2], h[3], h[4].max(1))
+        format!(
+            "2603:1030:{:x}{:02x}:{:x}{:02x}::{:x}",
+            h[0],
+            h[1],
+            h[2],
+            h[3],
+            h[4].max(1)
+        )
     } else {
         format!("20.{}.{}.{}", h[0], h[1], h[2].clamp(1, 254))
     }
@@ -52,7 +59,11 @@ impl Kind for PublicIp {
         }
         if standard {
             if doc.pointer("/properties/ddosSettings/protectionMode").is_none() {
-                set_property(doc, "ddosSettings", json!({"protectionMode": "VirtualNetworkInherited"}));
+                set_property(
+                    doc,
+                    "ddosSettings",
+                    json!({"protectionMode": "VirtualNetworkInherited"}),
+                );
             }
             if doc.get("sku").and_then(|s| s.get("tier")).is_none() {
                 doc["sku"]["tier"] = json!("Regional");
@@ -67,7 +78,11 @@ impl Kind for PublicIp {
                 .unwrap_or_else(|| json!(address(id, v6)));
             set_property(doc, "ipAddress", ip);
         }
-        let location = doc.get("location").and_then(Json::as_str).unwrap_or("eastus").to_string();
+        let location = doc
+            .get("location")
+            .and_then(Json::as_str)
+            .unwrap_or("eastus")
+            .to_string();
         if let Some(dns) = doc.pointer_mut("/properties/dnsSettings").and_then(Json::as_object_mut) {
             if let Some(label) = dns.get("domainNameLabel").and_then(Json::as_str).map(str::to_string) {
                 // A scoped label gets a hash of its scope, as Azure adds one.
@@ -81,7 +96,11 @@ impl Kind for PublicIp {
                 dns.insert("fqdn".into(), json!(format!("{name}.{location}.cloudapp.azure.com")));
             }
         }
-        set_property(doc, "resourceGuid", keep_or_new_guid(existing, "properties.resourceGuid"));
+        set_property(
+            doc,
+            "resourceGuid",
+            keep_or_new_guid(existing, "properties.resourceGuid"),
+        );
         Ok(())
     }
 
@@ -116,15 +135,26 @@ mod tests {
     #[test]
     fn azure_fills_in_basic_and_dynamic_and_a_standard_address_must_be_static() {
         let s = Sim::new();
-        let basic = s.put(&net("publicIPAddresses/b"), json!({"location": "westeurope"})).unwrap();
+        let basic = s
+            .put(&net("publicIPAddresses/b"), json!({"location": "westeurope"}))
+            .unwrap();
         assert_eq!(basic["sku"]["name"], "Basic");
         assert_eq!(basic["properties"]["publicIPAllocationMethod"], "Dynamic");
         assert_eq!(basic["properties"]["publicIPAddressVersion"], "IPv4");
-        assert!(basic["properties"].get("ipAddress").is_none(), "a Dynamic address has none yet");
+        assert!(
+            basic["properties"].get("ipAddress").is_none(),
+            "a Dynamic address has none yet"
+        );
         let e = s
-            .put(&net("publicIPAddresses/d"), json!({"location": "westeurope", "sku": {"name": "Standard"}}))
+            .put(
+                &net("publicIPAddresses/d"),
+                json!({"location": "westeurope", "sku": {"name": "Standard"}}),
+            )
             .unwrap_err();
-        assert_eq!((e.status, e.code.as_str()), (400, "StandardSkuPublicIPAddressesMustBeStatic"));
+        assert_eq!(
+            (e.status, e.code.as_str()),
+            (400, "StandardSkuPublicIPAddressesMustBeStatic")
+        );
     }
 
     #[test]
@@ -136,8 +166,14 @@ mod tests {
         let made = s.put(&pip, body.clone()).unwrap();
         let ip = made["properties"]["ipAddress"].as_str().unwrap().to_string();
         assert!(ip.parse::<std::net::Ipv4Addr>().is_ok(), "{ip}");
-        assert_eq!(made["properties"]["dnsSettings"]["fqdn"], "app.westeurope.cloudapp.azure.com");
-        assert_eq!(made["properties"]["ddosSettings"]["protectionMode"], "VirtualNetworkInherited");
+        assert_eq!(
+            made["properties"]["dnsSettings"]["fqdn"],
+            "app.westeurope.cloudapp.azure.com"
+        );
+        assert_eq!(
+            made["properties"]["ddosSettings"]["protectionMode"],
+            "VirtualNetworkInherited"
+        );
         let mut changed = body;
         changed["properties"]["idleTimeoutInMinutes"] = json!(10);
         assert_eq!(s.put(&pip, changed).unwrap()["properties"]["ipAddress"], ip.as_str());
@@ -153,8 +189,11 @@ mod tests {
         )
         .unwrap();
         let ng = net("natGateways/g");
-        s.put(&ng, json!({"location": "westeurope", "properties": {"publicIpAddresses": [{"id": pip}]}}))
-            .unwrap();
+        s.put(
+            &ng,
+            json!({"location": "westeurope", "properties": {"publicIpAddresses": [{"id": pip}]}}),
+        )
+        .unwrap();
         assert_eq!(s.get(&pip).unwrap()["properties"]["natGateway"]["id"], ng);
         let e = s.delete(&pip).unwrap_err();
         assert_eq!((e.status, e.code.as_str()), (400, "PublicIPAddressCannotBeDeleted"));

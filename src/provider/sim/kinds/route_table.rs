@@ -22,7 +22,11 @@ const REFERENCE: &str = "properties.routeTable";
 impl Kind for RouteTable {
     fn on_put(&self, sim: &SimClient, id: &str, doc: &mut Json, existing: Option<&Json>) -> Result<(), ArmError> {
         network::strip(doc, &["subnets"]);
-        set_property(doc, "resourceGuid", keep_or_new_guid(existing, "properties.resourceGuid"));
+        set_property(
+            doc,
+            "resourceGuid",
+            keep_or_new_guid(existing, "properties.resourceGuid"),
+        );
         default_property(doc, "disableBgpRoutePropagation", json!(false));
         if let Some(listed) = children::take(doc, ROUTES)? {
             children::put(sim, id, listed, ROUTES)?;

@@ -48,7 +48,8 @@ mod tests {
     use serde_json::json;
 
     fn body(subnets: Option<serde_json::Value>) -> serde_json::Value {
-        let mut b = json!({"location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}});
+        let mut b =
+            json!({"location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}});
         if let Some(s) = subnets {
             b["properties"]["subnets"] = s;
         }
@@ -60,7 +61,12 @@ mod tests {
         let s = Sim::new();
         let vnet = net("virtualNetworks/v");
         let made = s
-            .put(&vnet, body(Some(json!([{"name": "a", "properties": {"addressPrefixes": ["10.0.1.0/24"]}}]))))
+            .put(
+                &vnet,
+                body(Some(
+                    json!([{"name": "a", "properties": {"addressPrefixes": ["10.0.1.0/24"]}}]),
+                )),
+            )
             .unwrap();
         assert_eq!(made["properties"]["subnets"][0]["id"], format!("{vnet}/subnets/a"));
         assert_eq!(s.get(&format!("{vnet}/subnets/a")).unwrap()["name"], "a");
@@ -71,9 +77,17 @@ mod tests {
         .unwrap();
         // A PUT without subnets leaves them; one that lists them deletes the others.
         s.put(&vnet, body(None)).unwrap();
-        assert_eq!(s.get(&vnet).unwrap()["properties"]["subnets"].as_array().unwrap().len(), 2);
-        s.put(&vnet, body(Some(json!([{"name": "b", "properties": {"addressPrefixes": ["10.0.2.0/24"]}}]))))
-            .unwrap();
+        assert_eq!(
+            s.get(&vnet).unwrap()["properties"]["subnets"].as_array().unwrap().len(),
+            2
+        );
+        s.put(
+            &vnet,
+            body(Some(
+                json!([{"name": "b", "properties": {"addressPrefixes": ["10.0.2.0/24"]}}]),
+            )),
+        )
+        .unwrap();
         assert!(s.get(&format!("{vnet}/subnets/a")).is_err());
     }
 
@@ -82,7 +96,12 @@ mod tests {
         let s = Sim::new();
         let vnet = net("virtualNetworks/v");
         let e = s
-            .put(&vnet, body(Some(json!([{"name": "out", "properties": {"addressPrefixes": ["10.9.0.0/24"]}}]))))
+            .put(
+                &vnet,
+                body(Some(
+                    json!([{"name": "out", "properties": {"addressPrefixes": ["10.9.0.0/24"]}}]),
+                )),
+            )
             .unwrap_err();
         assert_eq!(e.code, "NetcfgSubnetRangeOutsideVnet");
         assert!(s.get(&vnet).is_err(), "the network was not made");
