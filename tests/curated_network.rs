@@ -191,6 +191,52 @@ output "node_routes" {
 }
 "#;
 
+/// Data sources of the network types, beside [`MAIN`].
+const DATA: &str = r#"
+data "azurerm_subnet" "nodes" {
+  name                 = azurerm_subnet.nodes.name
+  virtual_network_name = azurerm_virtual_network.this.name
+  resource_group_name  = azurerm_resource_group.this.name
+  depends_on           = [azurerm_subnet_network_security_group_association.nodes, azurerm_subnet_route_table_association.nodes]
+}
+data "azurerm_nat_gateway" "this" {
+  name                = azurerm_nat_gateway.this.name
+  resource_group_name = azurerm_resource_group.this.name
+  depends_on          = [azurerm_nat_gateway_public_ip_association.this]
+}
+data "azurerm_public_ip" "nat" {
+  name                = azurerm_public_ip.nat.name
+  resource_group_name = azurerm_resource_group.this.name
+}
+data "azurerm_network_security_group" "nodes" {
+  name                = azurerm_network_security_group.nodes.name
+  resource_group_name = azurerm_resource_group.this.name
+}
+data "azurerm_route_table" "nodes" {
+  name                = azurerm_route_table.nodes.name
+  resource_group_name = azurerm_resource_group.this.name
+  depends_on          = [azurerm_subnet_route_table_association.nodes]
+}
+output "node_nsg" {
+  value = data.azurerm_subnet.nodes.network_security_group_id
+}
+output "node_route_table" {
+  value = data.azurerm_subnet.nodes.route_table_id
+}
+output "gateway_addresses" {
+  value = data.azurerm_nat_gateway.this.public_ip_address_ids
+}
+output "data_nat_ip" {
+  value = data.azurerm_public_ip.nat.ip_address
+}
+output "nsg_rules" {
+  value = [for r in data.azurerm_network_security_group.nodes.security_rule : r.name]
+}
+output "routed_subnets" {
+  value = data.azurerm_route_table.nodes.subnets
+}
+"#;
+
 fn sim_json(dir: &Path, id: &str) -> serde_json::Value {
     let r = run(dir, &["sim", "show", id]);
     assert_eq!(r.code, 0, "{id}: {}", r.stderr);
@@ -332,6 +378,27 @@ fn a_cluster_on_a_subnet_with_a_security_group_and_routes_applies_plans_clean_dr
         "{repaired}"
     );
     plans_clean(d, "after the repair");
+
+    // Data sources read what the associations and the gateway hold.
+    write(d, &[("data.tf", DATA)]);
+    ok(d, &["apply", "--auto-approve"]);
+    let outputs: serde_json::Value = serde_json::from_str(&ok(d, &["output", "-json"])).unwrap();
+    assert_eq!(
+        outputs["node_nsg"]["value"],
+        format!("{NET}/networkSecurityGroups/nsg-nodes")
+    );
+    assert_eq!(
+        outputs["node_route_table"]["value"],
+        format!("{NET}/routeTables/rt-nodes")
+    );
+    assert_eq!(
+        outputs["gateway_addresses"]["value"],
+        serde_json::json!([format!("{NET}/publicIPAddresses/pip-nat")])
+    );
+    assert_eq!(outputs["data_nat_ip"]["value"], outputs["nat_ip"]["value"]);
+    assert_eq!(outputs["nsg_rules"]["value"], serde_json::json!(["allow-https"]));
+    assert_eq!(outputs["routed_subnets"]["value"], serde_json::json!([nodes]));
+    std::fs::remove_file(d.join("data.tf")).unwrap();
 
     let destroyed = ok(d, &["destroy", "--auto-approve"]);
     assert!(
