@@ -14,7 +14,7 @@
 //! all this file knows of any type.
 
 use super::super::arm_diagnostic;
-use super::keep::WRITES;
+use super::keep;
 use crate::diag::Diagnostic;
 use crate::lang::Value;
 use crate::provider::arm::{ids_equal, ArmClient, ArmRequest, Method};
@@ -289,7 +289,7 @@ pub async fn apply<C: ArmClient>(client: &C, schema: &Schema, planned: &Value) -
             "Cannot apply: the ids the association joins are not known",
         ));
     };
-    let _held = WRITES.lock().await;
+    let _held = keep::lock(&holder).await;
     let mut doc = match client.send(request(a, Method::Get, &holder, None)).await {
         Ok(r) => r.body,
         Err(e) if e.is_not_found() => {
@@ -347,7 +347,7 @@ pub async fn delete<C: ArmClient>(client: &C, schema: &Schema, prior: &Value) ->
     let Some((holder, referent)) = a.ends(prior) else {
         return ApplyResponse::default();
     };
-    let _held = WRITES.lock().await;
+    let _held = keep::lock(&holder).await;
     let mut doc = match client.send(request(a, Method::Get, &holder, None)).await {
         Ok(r) => r.body,
         Err(e) if e.is_not_found() => return ApplyResponse::default(),

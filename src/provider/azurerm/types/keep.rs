@@ -12,13 +12,34 @@
 //! Reading and writing back is not atomic: two writers of one resource (an
 //! association and the subnet it sets a property on) would lose one
 //! another's change. Every such read-modify-write in this process holds
-//! [`WRITES`] from its read to its write, as azurerm holds its locks.
+//! the lock of what it writes ([`lock`]) from its read to its write, as
+//! azurerm holds its locks: a subnet's is its network's, since a network's
+//! update writes its subnets too.
 
-use crate::provider::arm::{ArmClient, ArmError, ArmRequest, Method};
+use crate::provider::arm::{self, ArmClient, ArmError, ArmRequest, Method};
 use serde_json::{json, Value as Json};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+use tokio::sync::OwnedMutexGuard;
 
-/// Held from the read to the write of every read-modify-write.
-pub static WRITES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// One lock per network resource written by a read-modify-write.
+static LOCKS: LazyLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = LazyLock::new(Default::default);
+
+/// Waits for, and holds, the lock of the resource at `id`: its network's
+/// for a subnet, its own otherwise.
+pub async fn lock(id: &str) -> OwnedMutexGuard<()> {
+    let scope = match arm::parent_id(id) {
+        Some(network) if arm::resource_type(id).eq_ignore_ascii_case("Microsoft.Network/virtualNetworks/subnets") => {
+            network
+        }
+        _ => id.to_string(),
+    };
+    let lock = {
+        let mut locks = LOCKS.lock().unwrap_or_else(|e| e.into_inner());
+        locks.entry(scope.to_lowercase()).or_default().clone()
+    };
+    lock.lock_owned().await
+}
 
 /// Reads the resource at `id` and keeps `paths` of it in `body`; the guard
 /// returned is held until the body is written. Nothing is read when there
@@ -29,11 +50,11 @@ pub async fn existing<C: ArmClient>(
     api_version: &str,
     paths: &[&str],
     body: &mut Json,
-) -> Result<Option<tokio::sync::MutexGuard<'static, ()>>, ArmError> {
+) -> Result<Option<OwnedMutexGuard<()>>, ArmError> {
     if paths.is_empty() {
         return Ok(None);
     }
-    let held = WRITES.lock().await;
+    let held = lock(id).await;
     let req = ArmRequest {
         method: Method::Get,
         path: id.to_string(),
@@ -118,6 +139,19 @@ fn remove(doc: &mut Json, path: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_subnet_is_written_under_its_networks_lock() {
+        let net = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v";
+        let held = lock(&format!("{net}/subnets/a")).await;
+        let other = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/natGateways/g";
+        // Another resource's lock is free; the network's is held.
+        drop(lock(other).await);
+        let waiting = tokio::time::timeout(std::time::Duration::from_millis(20), lock(net)).await;
+        assert!(waiting.is_err(), "the network waits for its subnet's writer");
+        drop(held);
+        drop(lock(&net.to_uppercase()).await);
+    }
 
     #[test]
     fn what_exists_wins_and_what_does_not_is_removed() {
