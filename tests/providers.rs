@@ -340,6 +340,11 @@ resource "azurerm_subnet_network_security_group_association" "nodes" {
   subnet_id                 = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s"
   network_security_group_id = azurerm_network_security_group.nsg.id
 }
+resource "azurerm_monitor_data_collection_rule_association" "aks" {
+  name                    = "dcra-aks"
+  target_resource_id      = azurerm_kubernetes_cluster.aks.id
+  data_collection_rule_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Insights/dataCollectionRules/dcr"
+}
 resource "azapi_update_resource" "aks" {
   type        = "Microsoft.ContainerService/managedClusters@2024-09-01"
   resource_id = azurerm_kubernetes_cluster.aks.id
@@ -365,12 +370,15 @@ resource "azapi_update_resource" "aks" {
     assert_eq!(errors.len(), 1, "one error, naming every type:\n{}", p.stderr);
     let said = p.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        said.contains("azurerm_subnet_network_security_group_association (azurerm_subnet_network_security_group_association.nodes)"),
+        said.contains(
+            "azurerm_monitor_data_collection_rule_association (azurerm_monitor_data_collection_rule_association.aks)"
+        ),
         "{}",
         p.stderr
     );
-    // The others are mapped by convention, and plan on the simulation.
+    // The others are curated or mapped by convention, and plan on the simulation.
     for t in [
+        "azurerm_subnet_network_security_group_association",
         "azurerm_log_analytics_workspace",
         "azurerm_network_security_group.",
         "azurerm_route_table",
@@ -515,8 +523,13 @@ fn providers_types_lists_how_each_type_maps_to_the_cloud() {
         ["convention", "Microsoft.OperationalInsights/queryPacks@2019-09-01"]
     );
     assert_eq!(
-        line("azurerm_subnet_network_security_group_association")[2..],
+        line("azurerm_monitor_data_collection_rule_association")[2..],
         ["validate-only"]
+    );
+    // An association is curated, and no ARM resource of its own.
+    assert_eq!(
+        line("azurerm_subnet_network_security_group_association")[2..],
+        ["curated"]
     );
     assert!(
         r.stdout.lines().last().unwrap().starts_with("azurerm: "),

@@ -160,11 +160,10 @@ mod tests {
         assert_eq!(azurerm.names(Mode::Data).len(), 393);
         let aks = catalog.schema(Mode::Managed, "azurerm_kubernetes_cluster").unwrap();
         assert!(aks.curated() && aks.arm.is_some());
+        // An association is curated, and no ARM resource of its own.
         let assoc = "azurerm_subnet_network_security_group_association";
-        assert_eq!(
-            catalog.schema(Mode::Managed, assoc).unwrap().mapping,
-            crate::schema::Mapping::None
-        );
+        let assoc = catalog.schema(Mode::Managed, assoc).unwrap();
+        assert!(assoc.curated() && assoc.arm.is_none());
         let mut by_mapping = std::collections::BTreeMap::new();
         for name in azurerm.names(Mode::Managed) {
             let s = catalog.schema(Mode::Managed, name).unwrap();

@@ -148,8 +148,10 @@ impl<C: ArmClient> Azurerm<C> {
 
     /// Reads the resource a state entry points at.
     async fn get(&self, schema: &Schema, prior: &Value, sub: &str) -> ReadResponse {
-        if types::custom(schema.mode, &schema.name) == Some(Custom::Registration) {
-            return types::registration::read(&self.client, sub, schema, prior).await;
+        match types::custom(schema.mode, &schema.name) {
+            Some(Custom::Registration) => return types::registration::read(&self.client, sub, schema, prior).await,
+            Some(Custom::Association) => return types::association::read(&self.client, schema, prior).await,
+            _ => {}
         }
         if types::custom(schema.mode, &schema.name) == Some(Custom::KeyVaultAccessPolicy) {
             return types::key_vault_access_policy::read(&self.client, schema, prior).await;
@@ -183,11 +185,13 @@ impl<C: ArmClient> Azurerm<C> {
         sub: &str,
         provider: &ProviderConfig,
     ) -> ApplyResponse {
-        if types::custom(schema.mode, &schema.name) == Some(Custom::Registration) {
-            return types::registration::apply(&self.client, sub, schema, planned).await;
-        }
-        if types::custom(schema.mode, &schema.name) == Some(Custom::KeyVaultAccessPolicy) {
-            return types::key_vault_access_policy::apply(&self.client, schema, prior, planned).await;
+        match types::custom(schema.mode, &schema.name) {
+            Some(Custom::Registration) => return types::registration::apply(&self.client, sub, schema, planned).await,
+            Some(Custom::Association) => return types::association::apply(&self.client, schema, planned).await,
+            Some(Custom::KeyVaultAccessPolicy) => {
+                return types::key_vault_access_policy::apply(&self.client, schema, prior, planned).await
+            }
+            _ => {}
         }
         let Some(id) = planned.get("id").and_then(Value::as_str).map(str::to_string) else {
             return ApplyResponse {
@@ -212,6 +216,18 @@ impl<C: ArmClient> Azurerm<C> {
                 return refusal;
             }
         }
+        // What other resources own is kept as Azure has it (see types::keep).
+        let kept = prior.map_or_else(Vec::new, |p| hooks.kept_on_update(p, planned));
+        let api_version = Self::request(schema, Method::Get, "", None).api_version;
+        let _held = match types::keep::existing(&self.client, &arm_id, &api_version, &kept, &mut body).await {
+            Ok(held) => held,
+            Err(e) => {
+                return ApplyResponse {
+                    value: prior.cloned(),
+                    diags: arm_diagnostic(&e).into(),
+                }
+            }
+        };
         let children = children::take(hooks.children(), &mut body);
         if let Some((prior, rotation)) = prior.and_then(|p| Some((p, hooks.rotation(schema, p, planned)?))) {
             return self.put_rotating(schema, prior, planned, body, &rotation, sub).await;
@@ -322,8 +338,12 @@ impl<C: ArmClient> Azurerm<C> {
     }
 
     async fn delete(&self, schema: &Schema, prior: &Value, provider: &ProviderConfig) -> ApplyResponse {
-        if types::custom(schema.mode, &schema.name) == Some(Custom::Registration) {
-            return types::registration::delete(&self.client, self.subscription(provider), schema, prior).await;
+        match types::custom(schema.mode, &schema.name) {
+            Some(Custom::Registration) => {
+                return types::registration::delete(&self.client, self.subscription(provider), schema, prior).await
+            }
+            Some(Custom::Association) => return types::association::delete(&self.client, schema, prior).await,
+            _ => {}
         }
         if types::custom(schema.mode, &schema.name) == Some(Custom::KeyVaultAccessPolicy) {
             return types::key_vault_access_policy::delete(&self.client, schema, prior).await;

@@ -308,23 +308,26 @@ pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) ->
             refusals::extension(&doc)?;
             extension(id, &mut doc, existing)?
         }
-        _ => {
-            if let Some(k) = kind {
-                k.on_put(sim, id, &mut doc, existing)?;
-            }
-        }
+        _ => {}
+    }
+    // A type's kind adds to what the rules above do for the types they know.
+    if let Some(k) = kind {
+        k.on_put(sim, id, &mut doc, existing)?;
     }
     props(&mut doc).insert("provisioningState".into(), json!("Succeeded"));
     Ok(doc)
 }
 
 /// What a GET shows beyond the stored document: a cluster lists every agent
-/// pool in `agentPoolProfiles`, as AKS does.
+/// pool in `agentPoolProfiles`, as AKS does; other types as their kind says.
 pub fn on_get(sim: &SimClient, id: &str, doc: Json) -> Result<Json, ArmError> {
     if agent_pools::is_cluster(id) {
         return agent_pools::with_profiles(sim, id, doc);
     }
-    Ok(doc)
+    match super::kinds::kind(&arm::resource_type(id)) {
+        Some(k) => k.on_get(sim, id, doc),
+        None => Ok(doc),
+    }
 }
 
 pub fn on_delete(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> {

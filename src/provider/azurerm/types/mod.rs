@@ -10,6 +10,7 @@ mod aks_cluster_arm;
 mod aks_maintenance;
 mod aks_node_pool_arm;
 mod aks_pool;
+pub mod association;
 mod client_config;
 mod container_registry;
 mod dashboard_grafana;
@@ -17,9 +18,11 @@ mod data_collection_rule;
 mod diagnostic_setting;
 mod extension;
 mod federated_identity_credential;
+mod fields;
 mod flux_configuration;
 mod force_new_if;
 mod inference_cluster;
+pub mod keep;
 mod key_vault;
 pub mod key_vault_access_policy;
 mod key_vault_access_policy_template;
@@ -30,13 +33,18 @@ pub mod kubernetes_service_versions;
 mod log_analytics_solution;
 mod log_analytics_workspace;
 mod monitor_workspace;
+mod nat_gateway;
+mod network_security_group;
+mod network_security_rule;
 mod private_dns;
 mod private_endpoint;
+mod public_ip;
 pub mod registration;
 pub mod resource_group;
 mod role_assignment;
 mod role_definition;
 pub mod rotation;
+mod route_table;
 mod storage_account;
 mod storage_account_endpoints;
 mod subnet;
@@ -46,6 +54,7 @@ mod test_config;
 #[cfg(test)]
 mod testing;
 mod user_assigned_identity;
+mod virtual_network;
 
 use super::extras;
 use crate::addrs::Mode;
@@ -209,6 +218,15 @@ pub trait TypeHooks: Sync {
         let _ = (planned, subscription);
         None
     }
+
+    /// The ARM paths an update keeps of the resource as Azure has it,
+    /// because other resources own them (see [`keep`]): a subnet's
+    /// associations. Empty: the update sends the planned body alone, and
+    /// nothing is read first.
+    fn kept_on_update(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+        let _ = (prior, planned);
+        Vec::new()
+    }
 }
 
 struct Plain;
@@ -239,6 +257,12 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_key_vault" => &key_vault::Hooks,
         "azurerm_storage_account" => &storage_account::Hooks,
         "azurerm_kubernetes_flux_configuration" => &flux_configuration::Hooks,
+        "azurerm_virtual_network" => &virtual_network::Hooks,
+        "azurerm_network_security_group" => &network_security_group::Hooks,
+        "azurerm_network_security_rule" => &network_security_rule::Hooks,
+        "azurerm_route_table" => &route_table::Hooks,
+        "azurerm_public_ip" => &public_ip::Hooks,
+        "azurerm_nat_gateway" => &nat_gateway::Hooks,
         _ => &Plain,
     }
 }
@@ -258,6 +282,8 @@ pub enum Custom {
     KeyVaultAccessPolicyTemplate,
     /// `data azurerm_kubernetes_service_versions`: the versions AKS offers.
     KubernetesServiceVersions,
+    /// A reference one resource keeps to another (see [`association`]).
+    Association,
 }
 
 pub fn custom(mode: Mode, type_name: &str) -> Option<Custom> {
@@ -268,6 +294,7 @@ pub fn custom(mode: Mode, type_name: &str) -> Option<Custom> {
         (Mode::Managed, "azurerm_key_vault_access_policy") => Some(Custom::KeyVaultAccessPolicy),
         (Mode::Data, "azurerm_key_vault_access_policy") => Some(Custom::KeyVaultAccessPolicyTemplate),
         (Mode::Data, "azurerm_kubernetes_service_versions") => Some(Custom::KubernetesServiceVersions),
+        (Mode::Managed, t) if association::of(t).is_some() => Some(Custom::Association),
         _ => None,
     }
 }

@@ -6,6 +6,7 @@
 //! simulation had first are still in `rules.rs`.
 
 mod agent_pool_settings;
+mod children;
 mod container_registry;
 mod data_collection;
 mod flux_configuration;
@@ -17,10 +18,17 @@ mod log_analytics;
 mod maintenance_configurations;
 pub mod managed_cluster;
 mod monitor_account;
+mod nat_gateway;
+mod network;
+mod network_security_group;
 mod private_dns;
 mod private_endpoint;
+mod public_ip;
+mod route_table;
 mod storage_account;
+mod subnet;
 mod trusted_access;
+mod virtual_network;
 
 use super::SimClient;
 use crate::provider::arm::{ArmError, ArmResponse};
@@ -36,6 +44,13 @@ pub trait Kind: Sync {
     fn on_put(&self, sim: &SimClient, id: &str, doc: &mut Json, existing: Option<&Json>) -> Result<(), ArmError> {
         let _ = (sim, id, doc, existing);
         Ok(())
+    }
+
+    /// What a GET shows beyond the stored document: children a parent
+    /// lists, references other resources keep to it.
+    fn on_get(&self, sim: &SimClient, id: &str, doc: Json) -> Result<Json, ArmError> {
+        let _ = (sim, id);
+        Ok(doc)
     }
 
     /// Properties that cannot change once created.
@@ -79,6 +94,12 @@ pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
         "microsoft.keyvault/vaults/accesspolicies" => Some(&key_vault_access_policies::AccessPolicies),
         "microsoft.storage/storageaccounts" => Some(&storage_account::Accounts),
         "microsoft.kubernetesconfiguration/fluxconfigurations" => Some(&flux_configuration::FluxConfigurations),
+        "microsoft.network/publicipaddresses" => Some(&public_ip::PublicIp),
+        "microsoft.network/networksecuritygroups" => Some(&network_security_group::SecurityGroup),
+        "microsoft.network/routetables" => Some(&route_table::RouteTable),
+        "microsoft.network/natgateways" => Some(&nat_gateway::NatGateway),
+        "microsoft.network/virtualnetworks" => Some(&virtual_network::VirtualNetwork),
+        "microsoft.network/virtualnetworks/subnets" => Some(&subnet::Subnet),
         _ => None,
     }
 }
