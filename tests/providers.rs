@@ -340,10 +340,9 @@ resource "azurerm_subnet_network_security_group_association" "nodes" {
   subnet_id                 = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s"
   network_security_group_id = azurerm_network_security_group.nsg.id
 }
-resource "azurerm_monitor_data_collection_rule_association" "aks" {
-  name                    = "dcra-aks"
-  target_resource_id      = azurerm_kubernetes_cluster.aks.id
-  data_collection_rule_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Insights/dataCollectionRules/dcr"
+resource "azurerm_nat_gateway_public_ip_prefix_association" "egress" {
+  nat_gateway_id      = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/natGateways/ng"
+  public_ip_prefix_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/publicIPPrefixes/pp"
 }
 resource "azapi_update_resource" "aks" {
   type        = "Microsoft.ContainerService/managedClusters@2024-09-01"
@@ -371,7 +370,7 @@ resource "azapi_update_resource" "aks" {
     let said = p.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         said.contains(
-            "azurerm_monitor_data_collection_rule_association (azurerm_monitor_data_collection_rule_association.aks)"
+            "azurerm_nat_gateway_public_ip_prefix_association (azurerm_nat_gateway_public_ip_prefix_association.egress)"
         ),
         "{}",
         p.stderr
@@ -523,7 +522,7 @@ fn providers_types_lists_how_each_type_maps_to_the_cloud() {
         ["convention", "Microsoft.OperationalInsights/queryPacks@2019-09-01"]
     );
     assert_eq!(
-        line("azurerm_monitor_data_collection_rule_association")[2..],
+        line("azurerm_nat_gateway_public_ip_prefix_association")[2..],
         ["validate-only"]
     );
     // An association is curated, and no ARM resource of its own.

@@ -77,6 +77,9 @@ impl Served {
             &all,
             &[
                 ("ARM_ACCESS_TOKEN", TOKEN),
+                // As azurerm 4.x requires: once the landing zone has made
+                // its two subscriptions, the token sees three.
+                ("ARM_SUBSCRIPTION_ID", SUB.trim_start_matches("/subscriptions/")),
                 ("AKSPLAN_LOG", "http"),
                 ("TF_VAR_aml_ssl_key", PROTECTED),
             ],
@@ -94,7 +97,11 @@ impl Served {
         let mut ids: Vec<String> = r
             .stdout
             .lines()
-            .filter(|id| !id.starts_with(&format!("{SUB}/providers/")))
+            // Subscriptions and their registrations are not made by a configuration.
+            .filter(|id| {
+                let parts: Vec<&str> = id.split('/').collect();
+                !(parts.len() <= 3 || parts.get(3) == Some(&"providers"))
+            })
             .map(str::to_lowercase)
             .collect();
         ids.sort();
@@ -175,6 +182,16 @@ fn examples() -> Vec<(&'static str, tempfile::TempDir)> {
     out
 }
 
+/// The landing zone peers its networks, a type aksplan maps by convention
+/// only: over ARM it needs leave to write it.
+fn with_leave<'a>(name: &str, args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    if name == "aks-landing-zone" {
+        all.push("--allow-unverified-types");
+    }
+    all
+}
+
 fn ok(r: &Run, what: &str) {
     assert_eq!(r.code, 0, "{what}:\n{}\n{}", r.stdout, r.stderr);
 }
@@ -190,7 +207,7 @@ fn every_example_over_http_applies_plans_clean_sees_changes_behind_its_back_and_
     let mut outputs = String::new();
     let examples = examples();
     for (name, dir) in &examples {
-        let r = served.run(dir.path(), &["apply", "--auto-approve"]);
+        let r = served.run(dir.path(), &with_leave(name, &["apply", "--auto-approve"]));
         ok(&r, name);
         assert!(
             r.stdout
@@ -200,7 +217,7 @@ fn every_example_over_http_applies_plans_clean_sees_changes_behind_its_back_and_
         );
         // The client's own log shows the long-running operations being polled.
         outputs += &(r.stdout + &r.stderr);
-        let r = served.run(dir.path(), &["plan", "--detailed-exitcode"]);
+        let r = served.run(dir.path(), &with_leave(name, &["plan", "--detailed-exitcode"]));
         ok(&r, &format!("{name}: a plan after apply has no changes"));
         outputs += &(r.stdout + &r.stderr);
     }
@@ -244,7 +261,7 @@ fn every_example_over_http_applies_plans_clean_sees_changes_behind_its_back_and_
     assert_eq!(report["resources"][1]["changes"][0]["path"], "tags.owner", "{report:#}");
 
     for (name, dir) in examples.iter().rev() {
-        let r = served.run(dir.path(), &["destroy", "--auto-approve"]);
+        let r = served.run(dir.path(), &with_leave(name, &["destroy", "--auto-approve"]));
         ok(&r, name);
         outputs += &(r.stdout + &r.stderr);
     }
@@ -268,7 +285,12 @@ fn with_throttling_errors_and_dropped_connections_the_store_matches_the_state() 
         "42",
     ]);
     // The modules example adds nothing the faults would find but time.
-    let examples: Vec<_> = examples().into_iter().filter(|(name, _)| *name != "modules").collect();
+    // The modules example adds nothing the faults would find but time; the
+    // landing zone's extra objects (agent pools, records) are not in state.
+    let examples: Vec<_> = examples()
+        .into_iter()
+        .filter(|(name, _)| !matches!(*name, "modules" | "aks-landing-zone"))
+        .collect();
     let mut expected = Vec::new();
     for (name, dir) in &examples {
         let r = served.run(dir.path(), &["apply", "--auto-approve"]);
