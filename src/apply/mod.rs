@@ -342,6 +342,18 @@ pub async fn apply(
         pending_journal.clear();
     }
 
+    // What later changes of this apply did to the objects they depend on.
+    if !plan.destroy {
+        let parents = reread::parents_of_later_changes(&result, &changes);
+        reread::reread(provider, parents, &mut state, &mut pending_journal, now).await;
+        if let Err(e) = journal.append(&pending_journal) {
+            result
+                .diags
+                .push(Diagnostic::error("Cannot write the state journal").with_detail(e.to_string()));
+        }
+        pending_journal.clear();
+    }
+
     // check blocks, against what Azure now holds: false ones are warnings.
     if !plan.destroy {
         for (path, m) in &config.modules {
@@ -823,5 +835,6 @@ fn record(
 }
 
 mod delete;
+mod reread;
 #[cfg(test)]
 mod tests;

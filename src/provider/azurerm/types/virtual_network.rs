@@ -110,14 +110,24 @@ impl TypeHooks for Hooks {
         fields::as_read(FIELDS, config);
     }
 
-    fn normalize_arm<'a>(&self, doc: &'a Json, _prior: Option<&Value>) -> Cow<'a, Json> {
+    fn normalize_arm<'a>(&self, doc: &'a Json, prior: Option<&Value>) -> Cow<'a, Json> {
         let Some(subnets) = doc.pointer("/properties/subnets").and_then(Json::as_array) else {
             return Cow::Borrowed(doc);
         };
-        let fixed: Vec<Json> = subnets
-            .iter()
-            .map(|s| subnet::with_both_prefix_forms(s).unwrap_or_else(|| s.clone()))
-            .collect();
+        // A network whose configuration writes no inline subnet has its
+        // subnets as resources of their own: the list Azure keeps is theirs,
+        // and reading it into the network would report them as drift.
+        let inline = prior
+            .and_then(|p| p.get("subnet"))
+            .is_none_or(|s| !s.is_known() || s.as_seq().is_some_and(|items| !items.is_empty()));
+        let fixed: Vec<Json> = if inline {
+            subnets
+                .iter()
+                .map(|s| subnet::with_both_prefix_forms(s).unwrap_or_else(|| s.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut doc = doc.clone();
         doc["properties"]["subnets"] = Json::Array(fixed);
         Cow::Owned(doc)
