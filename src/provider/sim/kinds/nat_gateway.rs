@@ -43,18 +43,13 @@ impl Kind for NatGateway {
     }
 
     fn on_delete(&self, sim: &SimClient, id: &str, _doc: &Json) -> Result<(), ArmError> {
-        let users = network::holders(sim, id, SUBNETS, REFERENCE)?;
-        if users.is_empty() {
-            return Ok(());
-        }
-        Err(ArmError::new(
-            400,
+        network::refuse_in_use(
+            sim,
+            id,
+            (SUBNETS, REFERENCE),
             "InUseNatGatewayCannotBeDeleted",
-            format!(
-                "Nat Gateway {id} cannot be deleted because it is in use by the following resources: {}. In order to delete the Nat Gateway, remove the association with the resource(s).",
-                users.join(", ")
-            ),
-        ))
+            ("Nat Gateway", "Nat Gateway"),
+        )
     }
 }
 

@@ -23,6 +23,31 @@ pub fn refs(doc: &Json, path: &str) -> Vec<String> {
 
 /// The ids of the resources of `holder_type`, in `target`'s subscription,
 /// whose body at `path` refers to `target`.
+/// Refuses deleting `id` while a resource of `holder_type` refers to it at
+/// `path` (a subnet's security group, route table or NAT gateway), with
+/// Azure's code and wording: `what` names the kind as the message starts
+/// with it, `it` as its end does.
+pub fn refuse_in_use(
+    sim: &SimClient,
+    id: &str,
+    (holder_type, path): (&str, &str),
+    code: &str,
+    (what, it): (&str, &str),
+) -> Result<(), ArmError> {
+    let users = holders(sim, id, holder_type, path)?;
+    if users.is_empty() {
+        return Ok(());
+    }
+    Err(ArmError::new(
+        400,
+        code,
+        format!(
+            "{what} {id} cannot be deleted because it is in use by the following resources: {}. In order to delete the {it}, remove the association with the resource(s).",
+            users.join(", ")
+        ),
+    ))
+}
+
 pub fn holders(sim: &SimClient, target: &str, holder_type: &str, path: &str) -> Result<Vec<String>, ArmError> {
     let scope = subscriptions::id_of(subscriptions::segment(target).unwrap_or_default()).to_lowercase();
     let mut out = Vec::new();

@@ -45,18 +45,13 @@ impl Kind for RouteTable {
     }
 
     fn on_delete(&self, sim: &SimClient, id: &str, _doc: &Json) -> Result<(), ArmError> {
-        let users = network::holders(sim, id, SUBNETS, REFERENCE)?;
-        if users.is_empty() {
-            return Ok(());
-        }
-        Err(ArmError::new(
-            400,
+        network::refuse_in_use(
+            sim,
+            id,
+            (SUBNETS, REFERENCE),
             "InUseRouteTableCannotBeDeleted",
-            format!(
-                "Route table {id} cannot be deleted because it is in use by the following resources: {}. In order to delete the route table, remove the association with the resource(s).",
-                users.join(", ")
-            ),
-        ))
+            ("Route table", "route table"),
+        )
     }
 }
 
