@@ -15,45 +15,37 @@ use crate::provider::registry::Providers;
 use crate::state::deposed::{DeposedKey, ObjectAddr};
 use crate::state::store::JournalEntry;
 use crate::state::State;
-use futures::future::{BoxFuture, FutureExt};
 use rustc_hash::FxHashMap as HashMap;
 use std::time::SystemTime;
-use tokio::sync::Semaphore;
 
 /// Deletes one object, whose value is `prior`, with its type's provider
 /// under the configuration `provider` (its `features`).
-pub(super) fn run<'a>(
-    providers: &'a Providers,
-    sem: &'a Semaphore,
-    node: Node,
+pub(super) async fn run(
+    providers: &Providers,
     inst: Instance,
     prior: Value,
     provider: ProviderConfig,
     now: SystemTime,
-) -> BoxFuture<'a, (Node, Vec<OpResult>)> {
-    async move {
-        let _permit = sem.acquire().await;
-        let r = match providers.resolve(Mode::Managed, &inst.resource.type_name) {
-            Some((p, schema)) => {
-                p.apply(ApplyRequest {
-                    schema,
-                    provider: &provider,
-                    prior: Some(&prior),
-                    planned: None,
-                    now,
-                })
-                .await
-            }
-            None => Default::default(),
-        };
-        let res = if r.diags.has_errors() {
-            Err(r.diags.into())
-        } else {
-            Ok(Value::null())
-        };
-        (node, vec![(inst, Action::Delete, res)])
-    }
-    .boxed()
+) -> OpResult {
+    let r = match providers.resolve(Mode::Managed, &inst.resource.type_name) {
+        Some((p, schema)) => {
+            p.apply(ApplyRequest {
+                schema,
+                provider: &provider,
+                prior: Some(&prior),
+                planned: None,
+                now,
+            })
+            .await
+        }
+        None => Default::default(),
+    };
+    let res = if r.diags.has_errors() {
+        Err(r.diags.into())
+    } else {
+        Ok(Value::null())
+    };
+    (inst, Action::Delete, res)
 }
 
 /// Records a delete node's result: the object leaves state, or, when the
