@@ -141,7 +141,7 @@ pub async fn apply(
         let node = graph.object(&Object::root(Item::Output(name.clone())));
         if plan.destroy {
             state.outputs.remove(name);
-        } else if !node.is_some_and(|id| failed[id].is_some()) {
+        } else if node.is_none_or(|id| failed[id].is_none()) {
             let item = Item::Output(name.clone());
             if let Some(v) = values
                 .get(&ModuleInstance::root(), &item)

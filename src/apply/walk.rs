@@ -41,7 +41,7 @@ use std::time::SystemTime;
 /// What waits in the queue: a node to prepare, or one of its operations.
 enum Queued {
     Node(NodeId),
-    Op(NodeId, Work),
+    Op(NodeId, Box<Work>),
 }
 
 /// One cloud operation, ready to send.
@@ -79,6 +79,7 @@ pub(super) struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         config: &'a Config,
         plan: &'a Plan,
@@ -130,7 +131,7 @@ impl<'a> Walk<'a> {
                 }
                 match self.queue.pop() {
                     Some(Queued::Node(id)) => self.start_node(id, providers, journal, opts),
-                    Some(Queued::Op(id, work)) => running.push(start(providers, id, work, self.now)),
+                    Some(Queued::Op(id, work)) => running.push(start(providers, id, *work, self.now)),
                     None => break,
                 }
             }
@@ -197,7 +198,7 @@ impl<'a> Walk<'a> {
         }
         self.outstanding[id] = work.len();
         for w in work {
-            self.queue.push(self.priority[id], true, Queued::Op(id, w));
+            self.queue.push(self.priority[id], true, Queued::Op(id, Box::new(w)));
         }
     }
 
@@ -397,3 +398,6 @@ fn start<'p>(providers: &'p Providers, id: NodeId, work: Work, now: SystemTime) 
     }
     .boxed()
 }
+
+#[cfg(test)]
+mod tests;
