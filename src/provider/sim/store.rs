@@ -233,6 +233,17 @@ impl Store {
         Ok(self.synced()?.docs.keys().cloned().collect())
     }
 
+    /// The documents whose lowercase id passes `keep`, in id order; no
+    /// other document is read.
+    pub fn matching(&self, keep: impl Fn(&str) -> bool) -> io::Result<Vec<Json>> {
+        self.synced()?
+            .docs
+            .iter()
+            .filter(|(k, _)| keep(k))
+            .map(|(_, d)| parse(d))
+            .collect()
+    }
+
     /// Every document in the store, in id order.
     pub fn all(&self) -> io::Result<Vec<Json>> {
         self.synced()?.docs.values().map(|d| parse(d)).collect()
