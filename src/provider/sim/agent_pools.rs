@@ -17,8 +17,8 @@ use super::{io_error, SimClient};
 use crate::provider::arm::{self, ArmError};
 use serde_json::{json, Value as Json};
 
-const CLUSTER: &str = "Microsoft.ContainerService/managedClusters";
-const POOL: &str = "Microsoft.ContainerService/managedClusters/agentPools";
+pub const CLUSTER: &str = "Microsoft.ContainerService/managedClusters";
+pub const POOL: &str = "Microsoft.ContainerService/managedClusters/agentPools";
 
 pub fn is_cluster(id: &str) -> bool {
     arm::resource_type(id).eq_ignore_ascii_case(CLUSTER)

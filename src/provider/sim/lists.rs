@@ -60,7 +60,14 @@ pub fn collection(path: &str) -> Option<Collection> {
 
 /// Answers a list operation.
 pub fn list(sim: &SimClient, c: &Collection) -> Result<ArmResponse, ArmError> {
-    let docs = sim.store.all().map_err(super::io_error)?;
+    // Only what the list can hold is read: a type's documents, or a scope's.
+    let docs = match c {
+        Collection::Type { rtype, .. } => sim.store.of_type(rtype),
+        Collection::ResourceGroups { subscription: scope } | Collection::Resources { scope } => {
+            sim.store.descendants(scope)
+        }
+    }
+    .map_err(super::io_error)?;
     let id = |d: &Json| d.get("id").and_then(Json::as_str).unwrap_or("").to_string();
     let under = |scope: &str, d: &Json| {
         let id = id(d).to_lowercase();

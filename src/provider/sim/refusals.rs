@@ -182,7 +182,8 @@ pub fn cluster(sim: &SimClient, id: &str, doc: &Json, existing: Option<&Json>) -
         }
         // Each cluster reserves 9 addresses; Azure keeps 5 of every subnet.
         let mut sharing = 1;
-        for other in sim.store.all().map_err(super::io_error)? {
+        let clusters = sim.store.of_type(super::agent_pools::CLUSTER).map_err(super::io_error)?;
+        for other in clusters {
             let oid = str_at(&other, "id").unwrap_or("");
             let uses =
                 str_at(&other, "properties.apiServerAccessProfile.subnetId").is_some_and(|s| arm::ids_equal(s, api));
@@ -329,11 +330,8 @@ const LOCKS: &str = "Microsoft.Authorization/locks";
 /// whether it is ReadOnly (else CanNotDelete).
 fn locks(sim: &SimClient) -> Result<Vec<(String, bool)>, ArmError> {
     let mut out = Vec::new();
-    for doc in sim.store.all().map_err(super::io_error)? {
+    for doc in sim.store.of_type(LOCKS).map_err(super::io_error)? {
         let id = str_at(&doc, "id").unwrap_or("");
-        if !arm::resource_type(id).eq_ignore_ascii_case(LOCKS) {
-            continue;
-        }
         let level = str_at(&doc, "properties.level").unwrap_or("");
         let read_only = level.eq_ignore_ascii_case("ReadOnly");
         if let (Some(scope), true) = (
@@ -394,7 +392,9 @@ pub fn write_locked(sim: &SimClient, id: &str) -> Result<(), ArmError> {
 /// A subnet a cluster uses (for its API server, or one of its pools for
 /// nodes or pods) cannot be deleted.
 pub fn subnet_delete(sim: &SimClient, id: &str) -> Result<(), ArmError> {
-    for doc in sim.store.all().map_err(super::io_error)? {
+    let clusters = sim.store.of_type(super::agent_pools::CLUSTER).map_err(super::io_error)?;
+    let pools = sim.store.of_type(super::agent_pools::POOL).map_err(super::io_error)?;
+    for doc in clusters.into_iter().chain(pools) {
         let did = str_at(&doc, "id").unwrap_or("");
         let cid = match super::agent_pools::is_pool(did) {
             true => arm::parent_id(did).unwrap_or_default(),
