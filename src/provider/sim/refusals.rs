@@ -182,7 +182,10 @@ pub fn cluster(sim: &SimClient, id: &str, doc: &Json, existing: Option<&Json>) -
         }
         // Each cluster reserves 9 addresses; Azure keeps 5 of every subnet.
         let mut sharing = 1;
-        let clusters = sim.store.of_type(super::agent_pools::CLUSTER).map_err(super::io_error)?;
+        let clusters = sim
+            .store
+            .of_type(super::agent_pools::CLUSTER)
+            .map_err(super::io_error)?;
         for other in clusters {
             let oid = str_at(&other, "id").unwrap_or("");
             let uses =
@@ -392,7 +395,10 @@ pub fn write_locked(sim: &SimClient, id: &str) -> Result<(), ArmError> {
 /// A subnet a cluster uses (for its API server, or one of its pools for
 /// nodes or pods) cannot be deleted.
 pub fn subnet_delete(sim: &SimClient, id: &str) -> Result<(), ArmError> {
-    let clusters = sim.store.of_type(super::agent_pools::CLUSTER).map_err(super::io_error)?;
+    let clusters = sim
+        .store
+        .of_type(super::agent_pools::CLUSTER)
+        .map_err(super::io_error)?;
     let pools = sim.store.of_type(super::agent_pools::POOL).map_err(super::io_error)?;
     for doc in clusters.into_iter().chain(pools) {
         let did = str_at(&doc, "id").unwrap_or("");

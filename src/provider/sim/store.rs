@@ -298,7 +298,10 @@ mod tests {
         s.put(vnet, &json!({"id": vnet})).unwrap();
         let subnets = |s: &Store| s.of_type("microsoft.network/VIRTUALNETWORKS/subnets").unwrap().len();
         assert_eq!(subnets(&s), 2);
-        assert_eq!(s.of_type("Microsoft.Network/virtualNetworks").unwrap(), [json!({"id": vnet})]);
+        assert_eq!(
+            s.of_type("Microsoft.Network/virtualNetworks").unwrap(),
+            [json!({"id": vnet})]
+        );
         // Another process reading the same log sees the same.
         assert_eq!(subnets(&Store::new(dir.path())), 2);
         s.delete(vnet).unwrap();

@@ -13,7 +13,6 @@ mod aks_pool;
 pub mod association;
 mod client_config;
 mod container_registry;
-mod dashboard_grafana;
 mod data_collection_rule;
 mod diagnostic_setting;
 mod extension;
@@ -32,10 +31,10 @@ mod kubernetes_cluster_node_pool;
 pub mod kubernetes_service_versions;
 mod log_analytics_solution;
 mod log_analytics_workspace;
-mod monitor_workspace;
 mod nat_gateway;
 mod network_security_group;
 mod network_security_rule;
+mod pointer;
 mod private_dns;
 mod private_endpoint;
 mod public_ip;
@@ -48,9 +47,8 @@ mod route_table;
 mod storage_account;
 mod storage_account_endpoints;
 mod subnet;
-mod switch;
 #[cfg(test)]
-mod test_config;
+pub(crate) mod test_config;
 #[cfg(test)]
 mod testing;
 mod user_assigned_identity;
@@ -245,10 +243,8 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_user_assigned_identity" => &user_assigned_identity::Hooks,
         "azurerm_log_analytics_workspace" => &log_analytics_workspace::Hooks,
         "azurerm_log_analytics_solution" => &log_analytics_solution::Hooks,
-        "azurerm_monitor_workspace" => &monitor_workspace::Hooks,
         "azurerm_monitor_data_collection_rule" => &data_collection_rule::Hooks,
         "azurerm_monitor_diagnostic_setting" => &diagnostic_setting::Hooks,
-        "azurerm_dashboard_grafana" => &dashboard_grafana::Hooks,
         "azurerm_private_dns_zone" => &private_dns::Zone,
         "azurerm_private_dns_zone_virtual_network_link" => &private_dns::Link,
         "azurerm_private_endpoint" => &private_endpoint::Hooks,
