@@ -402,7 +402,7 @@ fn kubernetes_service_versions_read_the_versions_list() {
         sent[0].path,
         format!("/subscriptions/{SUB}/providers/Microsoft.ContainerService/locations/location1/kubernetesVersions")
     );
-    assert_eq!(sent[0].api_version, "2026-08-01");
+    assert_eq!(sent[0].api_version, "2025-10-01");
     let stable = read(json!({"location": "location1", "include_preview": false, "version_prefix": "1.2"}))
         .value
         .unwrap();

@@ -442,7 +442,7 @@ fn kubernetes_versions_are_read_from_the_service_for_the_clusters_location() {
     );
     assert!(
         r.stderr.contains(&format!(
-            "GET {SUB}/providers/Microsoft.ContainerService/locations/westeurope/kubernetesVersions?api-version=2026-08-01 -> 200"
+            "GET {SUB}/providers/Microsoft.ContainerService/locations/westeurope/kubernetesVersions?api-version=2025-10-01 -> 200"
         )),
         "{}",
         r.stderr

@@ -222,7 +222,7 @@ mod tests {
         s.handle(&ArmRequest {
             method,
             path: path.into(),
-            api_version: "2026-08-01".into(),
+            api_version: "2025-10-01".into(),
             body,
         })
     }
