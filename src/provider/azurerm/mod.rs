@@ -256,7 +256,11 @@ impl<C: ArmClient> Azurerm<C> {
             Some(patch) => (Method::Patch, patch),
             None => (Method::Put, body),
         };
-        let req = Self::request(schema, method, arm_id.clone(), Some(body));
+        let path = match (method, hooks.put_query()) {
+            (Method::Put, Some(query)) => format!("{arm_id}?{query}"),
+            _ => arm_id.clone(),
+        };
+        let req = Self::request(schema, method, path, Some(body));
         let sent = match created {
             Ok(()) => self.send_waiting_for_replication(req).await,
             Err(e) => Err(e),

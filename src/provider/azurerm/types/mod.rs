@@ -55,6 +55,7 @@ mod test_config;
 mod testing;
 mod user_assigned_identity;
 mod virtual_network;
+mod virtual_network_peering;
 
 use super::extras;
 use crate::addrs::Mode;
@@ -117,6 +118,12 @@ pub trait TypeHooks: Sync {
     /// The api-version of that action, where the service offers it only in
     /// another version than the resource's (a workspace's `sharedKeys`).
     fn credentials_api_version(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// A query the create or update PUT carries besides the api-version,
+    /// as azurerm sends it (a peering's `syncRemoteAddressSpace=true`).
+    fn put_query(&self) -> Option<&'static str> {
         None
     }
 
@@ -263,6 +270,7 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_route_table" => &route_table::Hooks,
         "azurerm_public_ip" => &public_ip::Hooks,
         "azurerm_nat_gateway" => &nat_gateway::Hooks,
+        "azurerm_virtual_network_peering" => &virtual_network_peering::Hooks,
         _ => &Plain,
     }
 }

@@ -29,6 +29,7 @@ mod storage_account;
 mod subnet;
 mod trusted_access;
 mod virtual_network;
+mod virtual_network_peering;
 
 use super::SimClient;
 use crate::provider::arm::{ArmError, ArmResponse};
@@ -100,6 +101,7 @@ pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
         "microsoft.network/natgateways" => Some(&nat_gateway::NatGateway),
         "microsoft.network/virtualnetworks" => Some(&virtual_network::VirtualNetwork),
         "microsoft.network/virtualnetworks/subnets" => Some(&subnet::Subnet),
+        "microsoft.network/virtualnetworks/virtualnetworkpeerings" => Some(&virtual_network_peering::Peering),
         _ => None,
     }
 }
