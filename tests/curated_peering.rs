@@ -298,3 +298,127 @@ fn what_azurerm_refuses_is_refused_at_validate() {
         assert!(r.stderr.contains(said), "{bad}:\n{}", r.stderr);
     }
 }
+
+// Key Vault purge on destroy, as azurerm 4.65 does it (issue 13): a
+// destroyed vault is soft-deleted by Azure, then purged, unless
+// `features { key_vault { purge_soft_delete_on_destroy = false } }` keeps
+// it (and the next create recovers it), or purge protection does (said).
+
+const VAULT: &str = r#"
+provider "azurerm" {
+  features {}
+}
+
+data "azurerm_client_config" "current" {}
+
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-purge"
+  location = "westeurope"
+}
+
+resource "azurerm_key_vault" "kv" {
+  name                = "kv-purge-test"
+  location            = azurerm_resource_group.rg.location
+  resource_group_name = azurerm_resource_group.rg.name
+  tenant_id           = data.azurerm_client_config.current.tenant_id
+  sku_name            = "standard"
+}
+"#;
+
+const DELETED: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.KeyVault/locations/westeurope/deletedVaults/kv-purge-test";
+
+fn with_features(key_vault: &str) -> String {
+    VAULT.replacen(
+        "features {}",
+        &format!("features {{\n    key_vault {{\n      {key_vault}\n    }}\n  }}"),
+        1,
+    )
+}
+
+/// Applies `main`, then destroys it: the destroy's run.
+fn applied_then_destroyed(dir: &Path, main: &str) -> Run {
+    write(dir, &[("main.tf", main)]);
+    ok(&run(dir, &["apply", "--auto-approve"]), "apply");
+    let destroy = run(dir, &["destroy", "--auto-approve"]);
+    ok(&destroy, "destroy");
+    destroy
+}
+
+#[test]
+fn a_destroyed_vault_is_purged_by_default_and_its_name_is_free_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let destroy = applied_then_destroyed(d, VAULT);
+    assert!(!destroy.stderr.contains("purge protection"), "{}", destroy.stderr);
+    assert_eq!(run(d, &["sim", "show", DELETED]).code, 1, "purged, not kept");
+    // The same vault again: a plain create, nothing to recover.
+    ok(&run(d, &["apply", "--auto-approve"]), "apply again");
+    assert_eq!(run(d, &["plan", "--detailed-exitcode"]).code, 0);
+    ok(&run(d, &["destroy", "--auto-approve"]), "destroy again");
+    assert_eq!(run(d, &["sim", "show", DELETED]).code, 1);
+}
+
+#[test]
+fn with_purging_off_the_vault_is_kept_and_the_next_create_recovers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let keep = with_features("purge_soft_delete_on_destroy = false");
+    applied_then_destroyed(d, &keep);
+    let kept = run(d, &["sim", "show", DELETED]);
+    ok(&kept, "kept as deleted");
+    assert!(kept.stdout.contains("scheduledPurgeDate"), "{}", kept.stdout);
+    // A create of the same name recovers it (recover_soft_deleted_key_vaults
+    // is on by default).
+    ok(&run(d, &["apply", "--auto-approve"]), "apply again");
+    assert_eq!(run(d, &["sim", "show", DELETED]).code, 1, "recovered");
+    let plan = run(d, &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.code, 0, "{}{}", plan.stdout, plan.stderr);
+    // With recovery off too, the kept vault's name is refused, as azurerm refuses it.
+    ok(&run(d, &["destroy", "--auto-approve"]), "destroy");
+    write(
+        d,
+        &[(
+            "main.tf",
+            &with_features("purge_soft_delete_on_destroy    = false\n      recover_soft_deleted_key_vaults = false"),
+        )],
+    );
+    let refused = run(d, &["apply", "--auto-approve"]);
+    assert_eq!(refused.code, 1, "{}{}", refused.stdout, refused.stderr);
+    assert!(
+        refused.stderr.contains("A soft-deleted resource has this name"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
+fn under_purge_protection_the_purge_is_skipped_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let protected = VAULT.replacen(
+        "sku_name            = \"standard\"",
+        "sku_name            = \"standard\"\n  purge_protection_enabled = true",
+        1,
+    );
+    let destroy = applied_then_destroyed(d, &protected);
+    assert!(
+        destroy
+            .stderr
+            .contains("azurerm_key_vault.kv: Deleted but not purged: purge protection is on"),
+        "{}",
+        destroy.stderr
+    );
+    let kept = run(d, &["sim", "show", DELETED]);
+    ok(&kept, "kept as deleted");
+    let doc: Json = serde_json::from_str(&kept.stdout).unwrap();
+    let when = doc["properties"]["scheduledPurgeDate"].as_str().unwrap();
+    assert!(
+        destroy.stderr.contains(when),
+        "the date Azure purges it is said:\n{}",
+        destroy.stderr
+    );
+    assert_eq!(doc["properties"]["purgeProtectionEnabled"], true);
+    // The next create recovers it.
+    ok(&run(d, &["apply", "--auto-approve"]), "apply again");
+    assert_eq!(run(d, &["sim", "show", DELETED]).code, 1, "recovered");
+}

@@ -362,10 +362,18 @@ impl<C: ArmClient> Azurerm<C> {
                 diags: refusal.into(),
             };
         }
+        // What Azure keeps once deleted (a key vault) is purged after, as
+        // azurerm does (see soft_delete).
+        let purge = self
+            .before_destroy(schema, prior, id, self.subscription(provider), provider)
+            .await;
         self.deleting.start(id);
         let req = Self::request(schema, Method::Delete, id.to_string(), None);
         match self.client.send(req).await {
-            Ok(_) => ApplyResponse::default(),
+            Ok(_) => ApplyResponse {
+                value: None,
+                diags: self.after_destroy(schema, purge).await,
+            },
             Err(e) if e.is_not_found() => ApplyResponse::default(),
             Err(e) => {
                 self.deleting.failed(id);

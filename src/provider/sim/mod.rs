@@ -240,7 +240,7 @@ impl SimClient {
             return registrations::post(self, &t, action);
         }
         let doc = self.store.get(id).map_err(io_error)?.ok_or_else(|| not_found(id))?;
-        rules::on_post(id, action, &doc)
+        rules::on_post(self, id, action, &doc)
     }
 }
 

@@ -226,6 +226,14 @@ pub trait TypeHooks: Sync {
         None
     }
 
+    /// What Azure does with the resource once deleted, as its live body
+    /// says (soft delete on, purge protection on); asked only of types
+    /// with [`TypeHooks::soft_deleted`].
+    fn kept_once_deleted(&self, live: &Json) -> super::soft_delete::Kept {
+        let _ = live;
+        super::soft_delete::Kept::Not
+    }
+
     /// The ARM paths an update keeps of the resource as Azure has it,
     /// because other resources own them (see [`keep`]): a subnet's
     /// associations. Empty: the update sends the planned body alone, and

@@ -70,6 +70,13 @@ pub trait Kind: Sync {
         let _ = (id, action, doc);
         None
     }
+
+    /// Answers a POST action that changes what the simulation holds (a
+    /// deleted vault's `purge`); the others as [`Kind::on_post`] does.
+    fn on_action(&self, sim: &SimClient, id: &str, action: &str, doc: &Json) -> Option<Result<ArmResponse, ArmError>> {
+        let _ = sim;
+        self.on_post(id, action, doc)
+    }
 }
 
 /// The behaviour of an ARM resource type (compared without case).
@@ -92,6 +99,7 @@ pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
             Some(&maintenance_configurations::MaintenanceConfigurations)
         }
         "microsoft.keyvault/vaults" => Some(&key_vault::Vaults),
+        "microsoft.keyvault/locations/deletedvaults" => Some(&key_vault::DeletedVaults),
         "microsoft.keyvault/vaults/accesspolicies" => Some(&key_vault_access_policies::AccessPolicies),
         "microsoft.storage/storageaccounts" => Some(&storage_account::Accounts),
         "microsoft.kubernetesconfiguration/fluxconfigurations" => Some(&flux_configuration::FluxConfigurations),
