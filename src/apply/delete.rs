@@ -8,6 +8,7 @@
 use super::{ApplyResult, Failure, Node, OpResult, Outcome};
 use crate::addrs::{Instance, Mode};
 use crate::config::Config;
+use crate::diag::Diagnostics;
 use crate::lang::Value;
 use crate::plan::Action;
 use crate::provider::protocol::{ApplyRequest, ProviderConfig};
@@ -21,7 +22,8 @@ use std::time::SystemTime;
 use tokio::sync::Semaphore;
 
 /// Deletes one object, whose value is `prior`, with its type's provider
-/// under the configuration `provider` (its `features`).
+/// under the configuration `provider` (its `features`); a delete that
+/// succeeds may come with warnings (a key vault kept, not purged).
 pub(super) fn run<'a>(
     providers: &'a Providers,
     sem: &'a Semaphore,
@@ -30,7 +32,7 @@ pub(super) fn run<'a>(
     prior: Value,
     provider: ProviderConfig,
     now: SystemTime,
-) -> BoxFuture<'a, (Node, Vec<OpResult>)> {
+) -> BoxFuture<'a, (Node, Vec<OpResult>, Diagnostics)> {
     async move {
         let _permit = sem.acquire().await;
         let r = match providers.resolve(Mode::Managed, &inst.resource.type_name) {
@@ -46,12 +48,17 @@ pub(super) fn run<'a>(
             }
             None => Default::default(),
         };
-        let res = if r.diags.has_errors() {
-            Err(r.diags.into())
+        let (res, warnings) = if r.diags.has_errors() {
+            (Err(r.diags.into()), Diagnostics::new())
         } else {
-            Ok(Value::null())
+            let mut warnings = Diagnostics::new();
+            for mut diag in r.diags {
+                diag.summary = format!("{inst}: {}", diag.summary);
+                warnings.push(diag);
+            }
+            (Ok(Value::null()), warnings)
         };
-        (node, vec![(inst, Action::Delete, res)])
+        (node, vec![(inst, Action::Delete, res)], warnings)
     }
     .boxed()
 }

@@ -167,7 +167,8 @@ pub async fn apply(
     );
     let now = opts.now;
     let semaphore = Semaphore::new(opts.parallelism.max(1));
-    let mut running: FuturesUnordered<BoxFuture<'_, (Node, Vec<OpResult>)>> = FuturesUnordered::new();
+    // Each node's results, and the warnings its provider gave with what succeeded.
+    let mut running: FuturesUnordered<BoxFuture<'_, (Node, Vec<OpResult>, Diagnostics)>> = FuturesUnordered::new();
     let mut pending_journal: Vec<JournalEntry> = Vec::new();
     // Per resource node: its module instances, and the instance values
     // already known without a cloud call.
@@ -249,7 +250,7 @@ pub async fn apply(
                             let results =
                                 join_all(cloud.into_iter().map(|(inst, op)| run_op(provider, sem, inst, op, now)))
                                     .await;
-                            (node2, results)
+                            (node2, results, Diagnostics::new())
                         }
                         .boxed(),
                     );
@@ -296,7 +297,8 @@ pub async fn apply(
         while let Some(Some(more)) = running.next().now_or_never() {
             batch.push(more);
         }
-        for (node, results) in batch {
+        for (node, results, warnings) in batch {
+            result.diags.extend(warnings);
             let applied: Vec<(Instance, Value)> = results
                 .iter()
                 .filter(|(_, action, _)| *action != Action::Delete)

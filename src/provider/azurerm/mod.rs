@@ -256,7 +256,11 @@ impl<C: ArmClient> Azurerm<C> {
             Some(patch) => (Method::Patch, patch),
             None => (Method::Put, body),
         };
-        let req = Self::request(schema, method, arm_id.clone(), Some(body));
+        let path = match (method, hooks.put_query()) {
+            (Method::Put, Some(query)) => format!("{arm_id}?{query}"),
+            _ => arm_id.clone(),
+        };
+        let req = Self::request(schema, method, path, Some(body));
         let sent = match created {
             Ok(()) => self.send_waiting_for_replication(req).await,
             Err(e) => Err(e),
@@ -358,10 +362,18 @@ impl<C: ArmClient> Azurerm<C> {
                 diags: refusal.into(),
             };
         }
+        // What Azure keeps once deleted (a key vault) is purged after, as
+        // azurerm does (see soft_delete).
+        let purge = self
+            .before_destroy(schema, prior, id, self.subscription(provider), provider)
+            .await;
         self.deleting.start(id);
         let req = Self::request(schema, Method::Delete, id.to_string(), None);
         match self.client.send(req).await {
-            Ok(_) => ApplyResponse::default(),
+            Ok(_) => ApplyResponse {
+                value: None,
+                diags: self.after_destroy(schema, purge).await,
+            },
             Err(e) if e.is_not_found() => ApplyResponse::default(),
             Err(e) => {
                 self.deleting.failed(id);

@@ -120,7 +120,8 @@ impl SimClient {
     /// Handles one ARM call synchronously.
     pub fn handle(&self, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let path = req.path.trim_end_matches('/');
+        // A query beside the api-version (`?syncRemoteAddressSpace=true`) names no resource.
+        let path = req.path.split('?').next().unwrap_or_default().trim_end_matches('/');
         if req.method == Method::Get && path.eq_ignore_ascii_case("/subscriptions") {
             return subscriptions::list(self);
         }
@@ -239,7 +240,7 @@ impl SimClient {
             return registrations::post(self, &t, action);
         }
         let doc = self.store.get(id).map_err(io_error)?.ok_or_else(|| not_found(id))?;
-        rules::on_post(id, action, &doc)
+        rules::on_post(self, id, action, &doc)
     }
 }
 

@@ -344,7 +344,7 @@ pub fn on_delete(sim: &SimClient, id: &str, doc: &Json) -> Result<(), ArmError> 
     }
 }
 
-pub fn on_post(id: &str, action: &str, doc: &Json) -> Result<ArmResponse, ArmError> {
+pub fn on_post(sim: &SimClient, id: &str, action: &str, doc: &Json) -> Result<ArmResponse, ArmError> {
     let rtype = arm::resource_type(id).to_lowercase();
     match (rtype.as_str(), action) {
         ("microsoft.containerservice/managedclusters", "listClusterUserCredential" | "listClusterAdminCredential") => {
@@ -364,7 +364,7 @@ pub fn on_post(id: &str, action: &str, doc: &Json) -> Result<ArmResponse, ArmErr
             })
         }
         _ => super::kinds::kind(&rtype)
-            .and_then(|k| k.on_post(id, action, doc))
+            .and_then(|k| k.on_action(sim, id, action, doc))
             .unwrap_or_else(|| {
                 Err(ArmError::new(
                     404,

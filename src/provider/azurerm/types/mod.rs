@@ -53,6 +53,7 @@ pub(crate) mod test_config;
 mod testing;
 mod user_assigned_identity;
 mod virtual_network;
+mod virtual_network_peering;
 
 use super::extras;
 use crate::addrs::Mode;
@@ -115,6 +116,12 @@ pub trait TypeHooks: Sync {
     /// The api-version of that action, where the service offers it only in
     /// another version than the resource's (a workspace's `sharedKeys`).
     fn credentials_api_version(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// A query the create or update PUT carries besides the api-version,
+    /// as azurerm sends it (a peering's `syncRemoteAddressSpace=true`).
+    fn put_query(&self) -> Option<&'static str> {
         None
     }
 
@@ -217,6 +224,14 @@ pub trait TypeHooks: Sync {
         None
     }
 
+    /// What Azure does with the resource once deleted, as its live body
+    /// says (soft delete on, purge protection on); asked only of types
+    /// with [`TypeHooks::soft_deleted`].
+    fn kept_once_deleted(&self, live: &Json) -> super::soft_delete::Kept {
+        let _ = live;
+        super::soft_delete::Kept::Not
+    }
+
     /// The ARM paths an update keeps of the resource as Azure has it,
     /// because other resources own them (see [`keep`]): a subnet's
     /// associations. Empty: the update sends the planned body alone, and
@@ -259,6 +274,7 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_route_table" => &route_table::Hooks,
         "azurerm_public_ip" => &public_ip::Hooks,
         "azurerm_nat_gateway" => &nat_gateway::Hooks,
+        "azurerm_virtual_network_peering" => &virtual_network_peering::Hooks,
         _ => &Plain,
     }
 }
