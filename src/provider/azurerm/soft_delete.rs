@@ -201,7 +201,7 @@ mod tests {
     impl ArmClient for Script {
         async fn send(&self, req: ArmRequest) -> Result<ArmResponse, ArmError> {
             self.sent.lock().unwrap().push((req.method, req.path.clone()));
-            assert_eq!(req.api_version, "2026-02-01", "the vault's api-version");
+            assert_eq!(req.api_version, "2023-02-01", "the vault's api-version");
             let ok = |body| Ok(ArmResponse { status: 200, body });
             match (req.method, req.path.as_str()) {
                 (Method::Get, VAULT) => ok(self.live.clone()),

@@ -7,10 +7,10 @@
 //! azurerm 4.65 does, a create always sends soft delete on and the
 //! `default` create mode, purge protection only when on, a retention only
 //! when not the 90 days Azure assumes, and the SKU family `A`; access
-//! policies decide access unless RBAC is asked for (sent as `false`, since
-//! API version 2026-02-01 makes RBAC the default of a new vault). An update
-//! is a PATCH, as azurerm's. Purge protection cannot be turned off and a
-//! retention cannot change: a plan that tries is refused, as azurerm refuses
+//! policies decide access unless RBAC is asked for (always sent: from
+//! api-version 2026-02-01, RBAC is the default of a new vault; aksplan
+//! speaks 2023-02-01, as azurerm does). An update is a PATCH, as azurerm's.
+//! Purge protection cannot be turned off and a retention cannot change: a plan that tries is refused, as azurerm refuses
 //! the update. A soft-deleted vault of the same name is recovered on create,
 //! and a destroyed vault is purged unless purge protection keeps it (see
 //! `soft_delete`). What Azure leaves out reads as azurerm reads it.
