@@ -365,9 +365,13 @@ pub fn lock_error(e: LockError) -> Diagnostic {
     match e {
         LockError::Held(info) => Diagnostic::error("Error acquiring the state lock")
             .with_detail(format!("the state is locked: {info}"))
-            .with_help(
-                "wait for that run to end, retry with --lock-timeout 2m, or, if it is gone, run aksplan force-unlock",
-            ),
+            .with_help(match &info.id {
+                Some(id) => format!("wait for that run to end, retry with --lock-timeout 2m, or, if it is gone, run aksplan force-unlock {id}"),
+                None => "wait for that run to end, retry with --lock-timeout 2m, or, if it is gone, run aksplan force-unlock".into(),
+            }),
+        LockError::Unreadable(_) => Diagnostic::error("Error acquiring the state lock")
+            .with_detail(e.to_string())
+            .with_help("if no run is using the state, remove it with aksplan force-unlock"),
         LockError::Io(e) => Diagnostic::error("Error acquiring the state lock").with_detail(e.to_string()),
     }
 }
