@@ -33,9 +33,9 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
         Ok(s) => s,
         Err(d) => return fail(ctx, d),
     };
-    let state = match session.store.load() {
+    let state = match super::session::load_state(ctx, &session.store) {
         Ok(s) => s,
-        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+        Err(code) => return code,
     };
     if let Err(d) = super::session::same_cloud(&session, &state, cloud) {
         return fail(ctx, d);

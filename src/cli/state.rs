@@ -16,9 +16,7 @@ use crate::state::store::StateStore;
 use crate::state::{file as statefile, lock, State};
 
 fn load(ctx: &Context) -> Result<State, i32> {
-    StateStore::in_dir(&ctx.dir)
-        .load()
-        .map_err(|e| fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)))
+    super::session::load_state(ctx, &StateStore::in_dir(&ctx.dir))
 }
 
 /// Values in JSON with every sensitive value replaced by null.
@@ -188,9 +186,9 @@ fn edit(ctx: &Context, lock: &LockArgs, what: &str, edit: impl FnOnce(&mut State
         Err(e) => return fail(ctx, lock_error(e)),
     };
     let store = StateStore::in_dir(&ctx.dir);
-    let mut state = match store.load() {
+    let mut state = match super::session::load_state(ctx, &store) {
         Ok(s) => s,
-        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+        Err(code) => return code,
     };
     if let Err(d) = edit(&mut state) {
         return fail(ctx, d);
