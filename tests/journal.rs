@@ -49,13 +49,22 @@ fn a_torn_last_line_is_a_warning_and_the_lines_before_it_count() {
     let b = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-journal-b";
     let r = run(dir.path(), &["sim", "delete", b]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    journal(dir.path(), &format!("{base}\n{REMOVE_B}\n{{\"set\":{{\"address\":\"azurerm_res"));
+    journal(
+        dir.path(),
+        &format!("{base}\n{REMOVE_B}\n{{\"set\":{{\"address\":\"azurerm_res"),
+    );
     let r = run(dir.path(), &["state", "list"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stdout, "azurerm_resource_group.a\n", "the removal on line 2 is replayed");
+    assert_eq!(
+        r.stdout, "azurerm_resource_group.a\n",
+        "the removal on line 2 is replayed"
+    );
     let said = flat(&r.stderr);
     assert!(said.contains("Torn state journal line ignored"), "{said}");
-    assert!(said.contains("aksplan.tfstate.journal:3: the journal's last line was cut short"), "{said}");
+    assert!(
+        said.contains("aksplan.tfstate.journal:3: the journal's last line was cut short"),
+        "{said}"
+    );
 
     // An apply continues from there: it drops the torn line, records b
     // again, and folds the journal into the state.
@@ -89,7 +98,11 @@ fn an_unreadable_line_before_the_last_is_an_error_and_nothing_is_written() {
             "{args:?}: {said}"
         );
         assert!(said.contains("move the journal aside"), "{args:?}: {said}");
-        assert_eq!(std::fs::read(dir.path().join("aksplan.tfstate")).unwrap(), state, "{args:?}");
+        assert_eq!(
+            std::fs::read(dir.path().join("aksplan.tfstate")).unwrap(),
+            state,
+            "{args:?}"
+        );
         assert_eq!(
             std::fs::read_to_string(dir.path().join("aksplan.tfstate.journal")).unwrap(),
             text,

@@ -98,7 +98,10 @@ fn locked_by(dir: &Path, pid: u32) -> Json {
 }
 
 fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap().trim().to_string()
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .unwrap()
+        .trim()
+        .to_string()
 }
 
 /// Messages as one line: the renderer wraps them to its width, also after
@@ -109,7 +112,10 @@ fn flat(text: &str) -> String {
 
 fn output(c: Child) -> (i32, String) {
     let out = c.wait_with_output().unwrap();
-    (out.status.code().unwrap_or(-1), flat(&String::from_utf8_lossy(&out.stderr)))
+    (
+        out.status.code().unwrap_or(-1),
+        flat(&String::from_utf8_lossy(&out.stderr)),
+    )
 }
 
 fn run_flat(dir: &Path, args: &[&str]) -> common::Run {
@@ -139,14 +145,22 @@ fn force_unlock_refuses_a_live_run_and_that_run_leaves_the_next_lock_alone() {
 
     let r = run_flat(dir.path(), &["force-unlock"]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    assert!(r.stderr.contains("Refusing to remove the lock of a running aksplan"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Refusing to remove the lock of a running aksplan"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains(&format!("pid {pid}")), "{}", r.stderr);
     assert!(r.stderr.contains("--force"), "{}", r.stderr);
     assert!(dir.path().join(LOCK).exists());
 
     let r = run_flat(dir.path(), &["force-unlock", "--force", &id]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains(&format!("Removed the state lock (plan by pid {pid}")), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!("Removed the state lock (plan by pid {pid}")),
+        "{}",
+        r.stdout
+    );
 
     // The next run's lock, held by a live process (this test) on this host.
     let next = serde_json::json!({
@@ -165,7 +179,11 @@ fn force_unlock_refuses_a_live_run_and_that_run_leaves_the_next_lock_alone() {
     // force-unlock with the ID a user saw removes nothing once the lock is another's.
     let r = run_flat(dir.path(), &["force-unlock", "--force", &id]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains(&format!("the lock's ID is next-run, not {id}")), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("the lock's ID is next-run, not {id}")),
+        "{}",
+        r.stderr
+    );
     // Terraform's spelling works too.
     let r = run_flat(dir.path(), &["force-unlock", "-force", "next-run"]);
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -515,7 +515,11 @@ mod tests {
         assert!(loaded.resources.contains_key(&a()) && loaded.resources.contains_key(&b()));
         assert_eq!(loaded.serial, s.serial + 1);
         assert_eq!(notes.len(), 1, "{notes:?}");
-        assert!(notes[0].contains("aksplan.tfstate.journal:4: the journal's last line was cut short"), "{}", notes[0]);
+        assert!(
+            notes[0].contains("aksplan.tfstate.journal:4: the journal's last line was cut short"),
+            "{}",
+            notes[0]
+        );
         // A last line complete but for its newline is replayed.
         let (_d, store, _) = journaled(&[], &line(&set(&b(), "/b")));
         let (loaded, notes) = store.load_noting().unwrap();

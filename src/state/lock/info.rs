@@ -105,7 +105,12 @@ impl LockInfo {
         }
         let host = f
             .host
-            .or_else(|| f.who.as_deref().and_then(|w| w.rsplit_once('@')).map(|(_, h)| h.to_string()))
+            .or_else(|| {
+                f.who
+                    .as_deref()
+                    .and_then(|w| w.rsplit_once('@'))
+                    .map(|(_, h)| h.to_string())
+            })
             .unwrap_or_else(|| "unknown".into());
         Some(LockInfo {
             id: f.id.filter(|i| !i.is_empty()),
@@ -245,7 +250,10 @@ mod tests {
         assert_eq!(info.id.as_deref(), Some("5d2e"));
         assert_eq!(info.operation, "OperationTypeApply");
         assert_eq!((info.pid, info.host.as_str()), (0, "build-7"));
-        assert_eq!(info.to_string(), "OperationTypeApply by ana@build-7 since 2026-01-01T00:00:00.5Z (lock ID 5d2e)");
+        assert_eq!(
+            info.to_string(),
+            "OperationTypeApply by ana@build-7 since 2026-01-01T00:00:00.5Z (lock ID 5d2e)"
+        );
         assert_eq!(info.liveness(), Liveness::Unknown);
 
         assert_eq!(LockInfo::decode(b"{}"), None);
@@ -259,7 +267,11 @@ mod tests {
         }
         let mut info = LockInfo::ours("plan");
         info.pid_start = info.pid_start.map(|s| s + 1);
-        assert_eq!(info.liveness(), Liveness::Gone, "the pid now belongs to another process");
+        assert_eq!(
+            info.liveness(),
+            Liveness::Gone,
+            "the pid now belongs to another process"
+        );
         info.pid = u32::MAX - 1;
         info.pid_start = None;
         assert_eq!(info.liveness(), Liveness::Gone);

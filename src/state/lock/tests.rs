@@ -155,7 +155,10 @@ fn of_three_runs_racing_over_a_stale_lock_exactly_one_wins() {
         per_round[*round] += 1;
     }
     let bad: Vec<(usize, usize)> = per_round.iter().copied().enumerate().filter(|(_, n)| *n != 1).collect();
-    assert!(bad.is_empty(), "rounds without exactly one winner (round, winners): {bad:?}");
+    assert!(
+        bad.is_empty(),
+        "rounds without exactly one winner (round, winners): {bad:?}"
+    );
     assert_eq!(wins.load(Ordering::SeqCst), rounds);
     assert!(
         !dir.path().join(LOCK_FILE).exists(),
