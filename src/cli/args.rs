@@ -332,6 +332,24 @@ pub struct DriftArgs {
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub parallelism: usize,
 
+    /// Also write the report as text to FILE (the cloud is read once for
+    /// every format asked for).
+    #[arg(long, value_name = "FILE")]
+    pub out_text: Option<PathBuf>,
+
+    /// Also write the report as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub out_json: Option<PathBuf>,
+
+    /// Also write the report as Markdown to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub out_markdown: Option<PathBuf>,
+
+    /// Also write the report as SARIF 2.1.0 to FILE: one result per drifted
+    /// resource, at its block in the configuration (for code scanning).
+    #[arg(long, value_name = "FILE")]
+    pub out_sarif: Option<PathBuf>,
+
     #[command(flatten)]
     pub vars: VarArgs,
 }
