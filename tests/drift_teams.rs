@@ -234,3 +234,45 @@ fn several_formats_are_written_from_one_refresh() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("Cannot write the drift report"), "{}", r.stderr);
 }
+
+/// `ignore_changes = [tags["owner"]]`: an owner tag set in the portal is
+/// neither drift nor a change apply would undo (terraform keeps an ignored
+/// key the configuration leaves out, too).
+#[test]
+fn a_tag_set_outside_under_an_ignored_key_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = r#"
+resource "azurerm_resource_group" "this" {
+  name     = "rg-drift-tags"
+  location = "westeurope"
+  tags     = { env = "dev" }
+
+  lifecycle {
+    ignore_changes = [tags["owner"]]
+  }
+}
+"#;
+    write(dir.path(), &[("main.tf", config)]);
+    assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
+    let rg = format!("{SUB}/resourceGroups/rg-drift-tags");
+    let r = run(
+        dir.path(),
+        &["sim", "patch", &rg, r#"{"tags": {"env": "dev", "owner": "finance"}}"#],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (code, report) = drift_json(dir.path());
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["differences"], serde_json::json!([]));
+    assert_eq!(report["summary"]["lifecycle_ignored"], 1);
+    let plan = run(dir.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.code, 0, "{}", plan.stdout);
+    // Another tag changed outside is still drift.
+    let r = run(
+        dir.path(),
+        &["sim", "patch", &rg, r#"{"tags": {"env": "prod", "owner": "finance"}}"#],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (code, report) = drift_json(dir.path());
+    assert_eq!(code, 2, "{report:#}");
+    assert_eq!(paths(&report), ["tags.env"]);
+}
