@@ -186,11 +186,7 @@ pub fn flags(command: &str) -> Option<Vec<TfFlag>> {
             }
             v
         }
-        "force-unlock" => vec![flag(
-            "force",
-            Bool,
-            Ignored("aksplan force-unlock never asks for confirmation"),
-        )],
+        "force-unlock" => vec![flag("force", Bool, Same)],
         "graph" => vec![
             flag("type", Str, Refused(GRAPH)),
             flag("plan", Str, Refused(GRAPH)),
