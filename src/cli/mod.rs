@@ -39,6 +39,7 @@ mod plan;
 mod provider_types;
 mod providers;
 pub mod session;
+mod signals;
 mod sim;
 mod state;
 pub mod tfsyntax;
