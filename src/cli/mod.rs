@@ -41,6 +41,7 @@ mod providers;
 pub mod session;
 mod sim;
 mod state;
+mod state_transfer;
 pub mod tfsyntax;
 mod validate;
 mod version;

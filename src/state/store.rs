@@ -78,11 +78,20 @@ impl StateStore {
     /// The current state: the file (or an empty state), with any journal replayed.
     pub fn load(&self) -> Result<State, String> {
         let mut state = match std::fs::read(&self.path) {
-            Ok(bytes) => {
-                let f: file::StateFile = serde_json::from_slice(&bytes)
-                    .map_err(|e| format!("{} is not a valid state file: {e}", self.path.display()))?;
-                file::decode(f).map_err(|e| format!("{}: {e}", self.path.display()))?
-            }
+            // aksplan's format, or Terraform's (a terraform.tfstate copied here).
+            Ok(bytes) => match super::terraform::detect(&bytes) {
+                Ok(super::terraform::Format::Terraform(_)) => {
+                    let catalog = crate::provider::catalog::Catalog::embedded();
+                    super::terraform::decode_any(&bytes, &catalog)
+                        .map_err(|e| format!("{}: {e}", self.path.display()))?
+                        .0
+                }
+                _ => {
+                    let f: file::StateFile = serde_json::from_slice(&bytes)
+                        .map_err(|e| format!("{} is not a valid state file: {e}", self.path.display()))?;
+                    file::decode(f).map_err(|e| format!("{}: {e}", self.path.display()))?
+                }
+            },
             Err(e) if e.kind() == io::ErrorKind::NotFound => State::new(),
             Err(e) => return Err(format!("cannot read {}: {e}", self.path.display())),
         };

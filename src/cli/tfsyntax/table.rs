@@ -186,6 +186,13 @@ pub fn flags(command: &str) -> Option<Vec<TfFlag>> {
             }
             v
         }
+        "state pull" => vec![],
+        "state push" => vec![
+            flag("force", Bool, Same),
+            flag("lock", Bool, Same),
+            flag("lock-timeout", Duration, Same),
+            flag("ignore-remote-version", Bool, Ignored(NO_REMOTE)),
+        ],
         "force-unlock" => vec![flag(
             "force",
             Bool,
@@ -262,6 +269,8 @@ pub const COMMANDS: &[&str] = &[
     "state show",
     "state rm",
     "state mv",
+    "state pull",
+    "state push",
     "force-unlock",
     "graph",
     "console",

@@ -17,8 +17,7 @@ pub enum Problem {
     /// A state format other than version 4.
     #[error(
         "Terraform state format version {version} is not supported: aksplan reads version 4, which \
-         Terraform 0.12 and later write (run `terraform apply -refresh-only` with Terraform 0.12 or later \
-         to rewrite it)"
+         Terraform 0.12 and later write (Terraform 0.12 or later rewrites it on its next apply or refresh)"
     )]
     UnsupportedVersion { version: u64 },
     /// aksplan's own format where Terraform's was expected.
