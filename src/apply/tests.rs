@@ -327,5 +327,8 @@ fn marks_inside_an_attribute_stay_where_they_were_planned() {
     assert!(matches!(input.get("token"), Some(Value::Sensitive(_))));
     // Changed by the cloud: the whole attribute is hidden, as before.
     let answered = Value::Object(Map::from([("input".to_string(), object(Value::string("other")))]));
-    assert!(matches!(keep_marks(answered, &planned).get("input"), Some(Value::Sensitive(_))));
+    assert!(matches!(
+        keep_marks(answered, &planned).get("input"),
+        Some(Value::Sensitive(_))
+    ));
 }
