@@ -399,6 +399,20 @@ mod tests {
     }
 
     #[test]
+    fn a_terraform_state_in_place_of_aksplan_s_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = include_str!("../../tests/fixtures/tfstate/terraform_data/terraform.tfstate.json");
+        std::fs::write(dir.path().join(STATE_FILE), text).unwrap();
+        let store = StateStore::in_dir(dir.path());
+        let mut s = store.load().unwrap();
+        assert_eq!((s.resources.len(), s.deposed.len(), s.serial), (15, 1, 21));
+        // Written back in aksplan's format.
+        store.write(&mut s).unwrap();
+        let f: file::StateFile = serde_json::from_slice(&std::fs::read(store.path()).unwrap()).unwrap();
+        assert_eq!((f.version, f.serial), (file::VERSION, 22));
+    }
+
+    #[test]
     fn a_corrupt_state_file_is_an_error_not_an_empty_state() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(STATE_FILE), "{ nope").unwrap();

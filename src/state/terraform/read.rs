@@ -36,13 +36,6 @@ pub struct Imported {
     pub notes: Vec<String>,
 }
 
-impl Imported {
-    /// How many resource instances (with a current object) it holds.
-    pub fn instances(&self) -> usize {
-        self.state.resources.len()
-    }
-}
-
 /// Reads a parsed version 4 file.
 pub fn read_v4(f: StateV4, schemas: &dyn SchemaSource) -> Result<Imported, ReadError> {
     let mut problems = Vec::new();

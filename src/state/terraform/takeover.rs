@@ -103,8 +103,7 @@ pub fn decide(imported: Imported, current: &State, name: &str) -> Decision {
     if current.is_empty() {
         return Decision::Adopt(Box::new(imported));
     }
-    let same_objects =
-        current.resources == theirs.resources && current.deposed == theirs.deposed && current.outputs == theirs.outputs;
+    let same_objects = objects_json(current) == objects_json(theirs);
     if current.lineage == theirs.lineage {
         if same_objects || current.serial > theirs.serial {
             return Decision::AlreadyAdopted;
@@ -125,4 +124,116 @@ pub fn decide(imported: Imported, current: &State, name: &str) -> Decision {
         theirs.lineage,
         theirs.resources.len()
     ))
+}
+
+/// The objects and outputs of a state as its file holds them (values
+/// read from a file and values typed by a schema compare alike there).
+fn objects_json(s: &State) -> (serde_json::Value, serde_json::Value) {
+    let f = crate::state::file::encode(s);
+    (
+        serde_json::to_value(&f.resources).unwrap_or_default(),
+        serde_json::to_value(&f.outputs).unwrap_or_default(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::catalog::testing::catalog;
+
+    const STATE: &str = include_str!("../../../tests/fixtures/tfstate/terraform_data/terraform.tfstate.json");
+
+    fn imported() -> Imported {
+        read(STATE.as_bytes(), catalog()).unwrap()
+    }
+
+    fn name(d: &Decision) -> String {
+        match d {
+            Decision::Adopt(_) => "adopt".into(),
+            Decision::Empty => "empty".into(),
+            Decision::AlreadyAdopted => "already".into(),
+            Decision::Conflict(why) => format!("conflict: {why}"),
+        }
+    }
+
+    #[test]
+    fn the_file_is_the_local_backend_s_path_or_terraform_s_default() {
+        let dir = Path::new("/work");
+        assert_eq!(local_state_path(dir, None), Some(dir.join("terraform.tfstate")));
+        let local = (
+            "local".to_string(),
+            IndexMap::from([("path".to_string(), "s/x.tfstate".into())]),
+        );
+        assert_eq!(local_state_path(dir, Some(&local)), Some(dir.join("s/x.tfstate")));
+        let bare = ("local".to_string(), IndexMap::new());
+        assert_eq!(local_state_path(dir, Some(&bare)), Some(dir.join("terraform.tfstate")));
+        let remote = ("azurerm".to_string(), IndexMap::new());
+        assert_eq!(local_state_path(dir, Some(&remote)), None);
+    }
+
+    #[test]
+    fn an_empty_aksplan_state_takes_terraform_s_over() {
+        assert_eq!(name(&decide(imported(), &State::new(), "terraform.tfstate")), "adopt");
+        let mut nothing = imported();
+        nothing.state = State::new();
+        assert_eq!(name(&decide(nothing, &State::new(), "terraform.tfstate")), "empty");
+    }
+
+    #[test]
+    fn a_state_taken_over_is_not_taken_over_twice() {
+        // Just taken over: aksplan's state is Terraform's, one write later.
+        let mut ours = imported().state;
+        ours.serial += 1;
+        assert_eq!(name(&decide(imported(), &ours, "terraform.tfstate")), "already");
+        // aksplan has applied since: it has moved on from Terraform's file.
+        ours.resources.clear();
+        assert_eq!(name(&decide(imported(), &ours.clone(), "terraform.tfstate")), "already");
+        // The same objects at the same serial (read back from aksplan's file).
+        let same = crate::state::file::decode(crate::state::file::encode(&imported().state)).unwrap();
+        assert_eq!(name(&decide(imported(), &same, "terraform.tfstate")), "already");
+    }
+
+    #[test]
+    fn a_state_that_differs_is_refused_saying_how_to_choose() {
+        let mut ours = imported().state;
+        ours.resources.pop_first();
+        let d = name(&decide(imported(), &ours, "tf/main.tfstate"));
+        assert!(
+            d.starts_with("conflict: tf/main.tfstate (serial 21) has changed since aksplan took it over"),
+            "{d}"
+        );
+        assert!(d.contains("aksplan state push tf/main.tfstate"), "{d}");
+        ours.lineage = "another".into();
+        ours.serial = 99;
+        let d = name(&decide(imported(), &ours, "terraform.tfstate"));
+        assert!(
+            d.starts_with("conflict: aksplan's state already holds another state (lineage another"),
+            "{d}"
+        );
+        assert!(d.contains("aksplan state push -force terraform.tfstate"), "{d}");
+    }
+
+    #[test]
+    fn files_are_examined_with_their_problems_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("terraform.tfstate");
+        assert!(examine(&path, "terraform.tfstate", &State::new(), catalog())
+            .unwrap()
+            .is_none());
+        std::fs::write(&path, "\n").unwrap();
+        let d = examine(&path, "terraform.tfstate", &State::new(), catalog())
+            .unwrap()
+            .unwrap();
+        assert_eq!(name(&d), "empty");
+        std::fs::write(&path, "{\"version\": 4,").unwrap();
+        match examine(&path, "terraform.tfstate", &State::new(), catalog()) {
+            Err(TakeoverError::Read { error, .. }) => {
+                assert!(matches!(
+                    error.problems[..],
+                    [crate::state::terraform::Problem::Malformed { line: 1, .. }]
+                ))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }
