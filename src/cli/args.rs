@@ -442,6 +442,33 @@ pub enum StateCommand {
         #[command(flatten)]
         lock: LockArgs,
     },
+    /// Print the whole state as JSON (secrets included): aksplan's format,
+    /// or Terraform's (version 4) to go back to Terraform.
+    Pull {
+        /// The format to print.
+        #[arg(long, value_enum, default_value_t = StateFormat::Aksplan)]
+        format: StateFormat,
+    },
+    /// Replace the state with a file (aksplan's format or Terraform's
+    /// version 4; `-` reads standard input). Refused when the file is of
+    /// another lineage or an older serial, unless --force.
+    Push {
+        file: PathBuf,
+        /// Push even over another lineage or a newer serial.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+}
+
+/// A state file format.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum StateFormat {
+    /// aksplan's own (`aksplan.tfstate`, version 1).
+    Aksplan,
+    /// Terraform's state format version 4 (`terraform.tfstate`).
+    Terraform,
 }
 
 /// Where variable values come from, besides the environment and *.tfvars files.

@@ -42,6 +42,7 @@ pub mod session;
 mod signals;
 mod sim;
 mod state;
+mod state_transfer;
 pub mod tfsyntax;
 mod validate;
 mod version;

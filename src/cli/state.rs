@@ -5,6 +5,7 @@
 //! prints each as `# addr: (deposed object KEY)`, `state list` lists their
 //! instance once, `state show` shows only current objects, and `state rm`
 //! and `state mv` take an instance whole, deposed objects with it.
+//! `state pull` and `state push` are in [`super::state_transfer`].
 
 use super::args::{ForceUnlockArgs, LockArgs, OutputArgs, ShowArgs, StateCommand};
 use super::session::lock_error;
@@ -204,6 +205,8 @@ fn edit(ctx: &Context, lock: &LockArgs, what: &str, edit: impl FnOnce(&mut State
 
 pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
     match cmd {
+        StateCommand::Pull { format } => super::state_transfer::pull(ctx, *format),
+        StateCommand::Push { file, force, lock } => super::state_transfer::push(ctx, file, *force, lock),
         StateCommand::List => {
             let state = match load(ctx) {
                 Ok(s) => s,

@@ -89,11 +89,20 @@ impl StateStore {
     /// journal's last line cut short by a crash, ignored.
     pub fn load_noting(&self) -> Result<(State, Vec<String>), String> {
         let mut state = match std::fs::read(&self.path) {
-            Ok(bytes) => {
-                let f: file::StateFile = serde_json::from_slice(&bytes)
-                    .map_err(|e| format!("{} is not a valid state file: {e}", self.path.display()))?;
-                file::decode(f).map_err(|e| format!("{}: {e}", self.path.display()))?
-            }
+            // aksplan's format, or Terraform's (a terraform.tfstate copied here).
+            Ok(bytes) => match super::terraform::detect(&bytes) {
+                Ok(super::terraform::Format::Terraform(_)) => {
+                    let catalog = crate::provider::catalog::Catalog::embedded();
+                    super::terraform::decode_any(&bytes, &catalog)
+                        .map_err(|e| format!("{}: {e}", self.path.display()))?
+                        .0
+                }
+                _ => {
+                    let f: file::StateFile = serde_json::from_slice(&bytes)
+                        .map_err(|e| format!("{} is not a valid state file: {e}", self.path.display()))?;
+                    file::decode(f).map_err(|e| format!("{}: {e}", self.path.display()))?
+                }
+            },
             Err(e) if e.kind() == io::ErrorKind::NotFound => State::new(),
             Err(e) => return Err(format!("cannot read {}: {e}", self.path.display())),
         };
@@ -572,6 +581,20 @@ mod tests {
         j.append(&[set(&b(), "/b2")]).unwrap();
         let e = store.load().unwrap_err();
         assert!(e.contains("continues another state"), "{e}");
+    }
+
+    #[test]
+    fn a_terraform_state_in_place_of_aksplan_s_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = include_str!("../../tests/fixtures/tfstate/terraform_data/terraform.tfstate.json");
+        std::fs::write(dir.path().join(STATE_FILE), text).unwrap();
+        let store = StateStore::in_dir(dir.path());
+        let mut s = store.load().unwrap();
+        assert_eq!((s.resources.len(), s.deposed.len(), s.serial), (15, 1, 21));
+        // Written back in aksplan's format.
+        store.write(&mut s).unwrap();
+        let f: file::StateFile = serde_json::from_slice(&std::fs::read(store.path()).unwrap()).unwrap();
+        assert_eq!((f.version, f.serial), (file::VERSION, 22));
     }
 
     #[test]
