@@ -166,7 +166,11 @@ impl ResourceValues for Planner<'_> {
                 }
             }
         }
-        let after = planned.planned.clone();
+        // The schema's sensitive attributes are marked even while unknown
+        // (a cluster's kube_config before it exists), as Terraform marks
+        // the planned value: an output that shows one is refused now, not
+        // after apply has stored it.
+        let after = crate::provider::shape::mark_sensitive(&schema.block, planned.planned);
         self.changes.push(ResourceChange {
             addr: inst.clone(),
             type_name: inst.resource.type_name.clone(),

@@ -21,6 +21,12 @@ pub fn conform_state(mut state: State, providers: &Providers) -> State {
     state
 }
 
+/// `read` with the sensitivity marks `prior` has, at the same paths.
+pub fn keep_marks(prior: &crate::lang::Value, read: crate::lang::Value) -> crate::lang::Value {
+    use crate::state::file::{mark_paths, sensitive_paths};
+    mark_paths(read, &sensitive_paths(prior))
+}
+
 /// What a refresh found.
 #[derive(Debug, Default)]
 pub struct Refreshed {
@@ -55,7 +61,10 @@ pub async fn refresh(
                 now,
             };
             let resp = provider.read(req).await;
-            let value = resp.value.map(|v| settle(&schema.block, v));
+            // What the cloud answers carries no marks of its own beyond the
+            // schema's: the marks state recorded (a sensitive variable in a
+            // tag, say) stay on it, as Terraform keeps them over a read.
+            let value = resp.value.map(|v| keep_marks(&r.value, settle(&schema.block, v)));
             (addr.clone(), value, resp.diags, resp.failed)
         })
         .buffer_unordered(parallelism.max(1))
