@@ -142,8 +142,9 @@ fn a_refresh_lists_each_collection_and_still_sees_drift_and_deletions() {
     let dir = tempfile::tempdir().unwrap();
     let served = Served::start(dir.path(), &[]);
     let work = dir.path().join("work");
-    // 2 groups of 65 identities and 2 networks: one collection takes two pages.
-    common::write(&work, &[("main.tf", &config(2, 65, 2))]);
+    // 2 groups of 110 identities and 2 networks: an identity collection
+    // takes two pages.
+    common::write(&work, &[("main.tf", &config(2, 110, 2))]);
     ok(&served.run(&work, &["apply", "--auto-approve"]), "apply");
 
     let from = log_lines(&served);
@@ -158,21 +159,21 @@ fn a_refresh_lists_each_collection_and_still_sees_drift_and_deletions() {
     let lists: Vec<&String> = asked
         .iter()
         .filter(|a| {
-            let path = a.split('?').next().unwrap_or("");
-            path.ends_with("/userAssignedIdentities") || path.ends_with("/virtualNetworks") || path.ends_with("/resourcegroups")
+            let path = a.split('?').next().unwrap_or("").to_lowercase();
+            path.ends_with("/userassignedidentities") || path.ends_with("/virtualnetworks") || path.ends_with("/resourcegroups")
         })
         .collect();
-    // 2 identity collections (130 in all, over 3 pages), 2 network
-    // collections, the groups: 6 lists for 136 resources.
-    assert_eq!(lists.len(), 6, "{lists:#?}");
-    assert_eq!(lists.iter().filter(|l| l.contains("skiptoken=100")).count(), 1, "{lists:#?}");
+    // 2 identity collections (220 in all, over 4 pages), 2 network
+    // collections, the groups: 7 list requests for 226 resources.
+    assert_eq!(lists.len(), 7, "{lists:#?}");
+    assert_eq!(lists.iter().filter(|l| l.contains("skiptoken=100")).count(), 2, "{lists:#?}");
     assert!(asked.len() < 20, "{} requests: {asked:#?}", asked.len());
 
     // Behind aksplan's back: a tag set on one identity, another deleted.
     let rg = format!("{SUB}/resourceGroups/rg-bulk-0/providers/Microsoft.ManagedIdentity/userAssignedIdentities");
     served.sim(&["sim", "patch", &format!("{rg}/id-4"), r#"{"tags": {"owner": "someone"}}"#]);
-    // Past the first page of its collection.
-    served.sim(&["sim", "delete", &format!("{rg}/id-120")]);
+    // The last of its collection in id order, on its second page.
+    served.sim(&["sim", "delete", &format!("{rg}/id-98")]);
     let r = served.run(&work, &["drift", "--format", "json"]);
     assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -187,7 +188,7 @@ fn a_refresh_lists_each_collection_and_still_sees_drift_and_deletions() {
             .map(|r| r["address"].clone())
     };
     assert_eq!(by_status("changed"), Some("azurerm_user_assigned_identity.id[4]".into()));
-    assert_eq!(by_status("deleted"), Some("azurerm_user_assigned_identity.id[120]".into()));
+    assert_eq!(by_status("deleted"), Some("azurerm_user_assigned_identity.id[98]".into()));
 }
 
 /// Refreshes 1,000 resources in 10 groups over `sim serve --latency-ms 50`
