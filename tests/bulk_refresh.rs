@@ -206,6 +206,7 @@ fn measure_refresh_of_1000_resources_in_10_groups() {
         let served = Served::start(dir.path(), &["--quiet"]);
         ok(&served.run(&work, &["apply", "--auto-approve", "--parallelism", "20"]), "apply");
     }
+    // Served again on another port: the plan allows the move.
     let served = Served::start(dir.path(), &["--latency-ms", "50"]);
     let bin = std::env::var("AKSPLAN_BENCH_BIN").map_or_else(|_| assert_cmd::cargo::cargo_bin("aksplan"), PathBuf::from);
     let from = log_lines(&served);
@@ -215,7 +216,7 @@ fn measure_refresh_of_1000_resources_in_10_groups() {
         .env_clear()
         .env("ARM_ACCESS_TOKEN", "t")
         .env("ARM_SUBSCRIPTION_ID", SUB.trim_start_matches("/subscriptions/"))
-        .args(["plan", "--detailed-exitcode", "--parallelism", "10", "--cloud", &served.url])
+        .args(["plan", "--detailed-exitcode", "--parallelism", "10", "--allow-cloud-change", "--cloud", &served.url])
         .output()
         .unwrap();
     let took = started.elapsed();
