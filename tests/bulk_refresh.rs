@@ -160,18 +160,29 @@ fn a_refresh_lists_each_collection_and_still_sees_drift_and_deletions() {
         .iter()
         .filter(|a| {
             let path = a.split('?').next().unwrap_or("").to_lowercase();
-            path.ends_with("/userassignedidentities") || path.ends_with("/virtualnetworks") || path.ends_with("/resourcegroups")
+            path.ends_with("/userassignedidentities")
+                || path.ends_with("/virtualnetworks")
+                || path.ends_with("/resourcegroups")
         })
         .collect();
     // 2 identity collections (220 in all, over 4 pages), 2 network
     // collections, the groups: 7 list requests for 226 resources.
     assert_eq!(lists.len(), 7, "{lists:#?}");
-    assert_eq!(lists.iter().filter(|l| l.contains("skiptoken=100")).count(), 2, "{lists:#?}");
+    assert_eq!(
+        lists.iter().filter(|l| l.contains("skiptoken=100")).count(),
+        2,
+        "{lists:#?}"
+    );
     assert!(asked.len() < 20, "{} requests: {asked:#?}", asked.len());
 
     // Behind aksplan's back: a tag set on one identity, another deleted.
     let rg = format!("{SUB}/resourceGroups/rg-bulk-0/providers/Microsoft.ManagedIdentity/userAssignedIdentities");
-    served.sim(&["sim", "patch", &format!("{rg}/id-4"), r#"{"tags": {"owner": "someone"}}"#]);
+    served.sim(&[
+        "sim",
+        "patch",
+        &format!("{rg}/id-4"),
+        r#"{"tags": {"owner": "someone"}}"#,
+    ]);
     // The last of its collection in id order, on its second page.
     served.sim(&["sim", "delete", &format!("{rg}/id-98")]);
     let r = served.run(&work, &["drift", "--format", "json"]);
@@ -187,8 +198,14 @@ fn a_refresh_lists_each_collection_and_still_sees_drift_and_deletions() {
             .find(|r| r["status"] == s)
             .map(|r| r["address"].clone())
     };
-    assert_eq!(by_status("changed"), Some("azurerm_user_assigned_identity.id[4]".into()));
-    assert_eq!(by_status("deleted"), Some("azurerm_user_assigned_identity.id[98]".into()));
+    assert_eq!(
+        by_status("changed"),
+        Some("azurerm_user_assigned_identity.id[4]".into())
+    );
+    assert_eq!(
+        by_status("deleted"),
+        Some("azurerm_user_assigned_identity.id[98]".into())
+    );
 }
 
 /// Refreshes 1,000 resources in 10 groups over `sim serve --latency-ms 50`
@@ -204,11 +221,15 @@ fn measure_refresh_of_1000_resources_in_10_groups() {
     common::write(&work, &[("main.tf", &config(10, 50, 49))]);
     {
         let served = Served::start(dir.path(), &["--quiet"]);
-        ok(&served.run(&work, &["apply", "--auto-approve", "--parallelism", "20"]), "apply");
+        ok(
+            &served.run(&work, &["apply", "--auto-approve", "--parallelism", "20"]),
+            "apply",
+        );
     }
     // Served again on another port: the plan allows the move.
     let served = Served::start(dir.path(), &["--latency-ms", "50"]);
-    let bin = std::env::var("AKSPLAN_BENCH_BIN").map_or_else(|_| assert_cmd::cargo::cargo_bin("aksplan"), PathBuf::from);
+    let bin =
+        std::env::var("AKSPLAN_BENCH_BIN").map_or_else(|_| assert_cmd::cargo::cargo_bin("aksplan"), PathBuf::from);
     let from = log_lines(&served);
     let started = std::time::Instant::now();
     let out = std::process::Command::new(&bin)
@@ -216,13 +237,24 @@ fn measure_refresh_of_1000_resources_in_10_groups() {
         .env_clear()
         .env("ARM_ACCESS_TOKEN", "t")
         .env("ARM_SUBSCRIPTION_ID", SUB.trim_start_matches("/subscriptions/"))
-        .args(["plan", "--detailed-exitcode", "--parallelism", "10", "--allow-cloud-change", "--cloud", &served.url])
+        .args([
+            "plan",
+            "--detailed-exitcode",
+            "--parallelism",
+            "10",
+            "--allow-cloud-change",
+            "--cloud",
+            &served.url,
+        ])
         .output()
         .unwrap();
     let took = started.elapsed();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let asked = served.requests(from);
-    let lists = asked.iter().filter(|a| !a.contains("/userAssignedIdentities/") && !a.contains("/virtualNetworks/")).count();
+    let lists = asked
+        .iter()
+        .filter(|a| !a.contains("/userAssignedIdentities/") && !a.contains("/virtualNetworks/"))
+        .count();
     println!(
         "{}: plan with refresh of 1,000 resources: {} requests ({} of them not to one resource), {:.2} s",
         bin.display(),

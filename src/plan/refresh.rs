@@ -75,9 +75,12 @@ pub async fn refresh(
             // A provider that answers fewer reads than asked has a bug:
             // the entries left unanswered are not taken as gone.
             let resp = answers.next().unwrap_or_else(|| {
-                ReadResponse::error(crate::diag::Diagnostic::error("The provider did not answer this read").with_detail(
-                    format!("{} answered fewer reads than it was asked; this is a bug in aksplan", provider.name()),
-                ))
+                ReadResponse::error(
+                    crate::diag::Diagnostic::error("The provider did not answer this read").with_detail(format!(
+                        "{} answered fewer reads than it was asked; this is a bug in aksplan",
+                        provider.name()
+                    )),
+                )
             });
             let value = resp.value.map(|v| settle(&schema.block, v));
             reads.push((addr.clone(), value, resp.diags, resp.failed));

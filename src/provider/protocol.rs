@@ -172,7 +172,10 @@ pub trait Provider: Send + Sync {
         use futures::StreamExt;
         // The futures are made before the stream, so that it holds no closure.
         let reads: Vec<_> = reqs.into_iter().map(|req| self.read(req)).collect();
-        futures::stream::iter(reads).buffered(parallelism.max(1)).collect().await
+        futures::stream::iter(reads)
+            .buffered(parallelism.max(1))
+            .collect()
+            .await
     }
 
     /// Reads a data source; a provider with none refuses every one.

@@ -69,7 +69,11 @@ fn listable(schema: &Schema, prior: &Value) -> Option<Listable> {
         return None;
     }
     let hooks = types::hooks(&schema.name);
-    let api_version = schema.arm.as_ref().map(|a| a.api_version.clone()).filter(|v| !v.is_empty())?;
+    let api_version = schema
+        .arm
+        .as_ref()
+        .map(|a| a.api_version.clone())
+        .filter(|v| !v.is_empty())?;
     if !hooks.listed_in_full() {
         return None;
     }
@@ -177,7 +181,9 @@ mod tests {
         assert_eq!(collection_of(RG), Some("/subscriptions/s/resourceGroups"));
         let k = format!("{RG}/providers/Microsoft.ContainerService/managedClusters/k");
         assert_eq!(
-            collection_of(&format!("{k}/providers/Microsoft.KubernetesConfiguration/extensions/flux")),
+            collection_of(&format!(
+                "{k}/providers/Microsoft.KubernetesConfiguration/extensions/flux"
+            )),
             Some(&*format!("{k}/providers/Microsoft.KubernetesConfiguration/extensions"))
         );
         for not in [

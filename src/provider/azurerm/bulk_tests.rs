@@ -23,7 +23,10 @@ struct Counting {
 
 impl ArmClient for Counting {
     async fn send(&self, req: ArmRequest) -> Result<ArmResponse, ArmError> {
-        self.asked.lock().unwrap().push(format!("{:?} {}", req.method, req.path));
+        self.asked
+            .lock()
+            .unwrap()
+            .push(format!("{:?} {}", req.method, req.path));
         if self.refuse.as_deref() == Some(req.path.as_str()) {
             return Err(ArmError::new(403, "AuthorizationFailed", "no list for you"));
         }

@@ -85,9 +85,11 @@ fn skip(req: &ArmRequest) -> Result<usize, ArmError> {
     let Some((_, query)) = req.path.split_once('?') else {
         return Ok(0);
     };
-    let token = reqwest::Url::parse(&format!("http://x/?{query}"))
-        .ok()
-        .and_then(|u| u.query_pairs().find(|(k, _)| k.eq_ignore_ascii_case("$skiptoken")).map(|(_, v)| v.into_owned()));
+    let token = reqwest::Url::parse(&format!("http://x/?{query}")).ok().and_then(|u| {
+        u.query_pairs()
+            .find(|(k, _)| k.eq_ignore_ascii_case("$skiptoken"))
+            .map(|(_, v)| v.into_owned())
+    });
     match token {
         None => Ok(0),
         Some(t) => t.parse().map_err(|_| {
@@ -221,7 +223,9 @@ mod tests {
                 assert_eq!(*item, get(&sim, id).unwrap(), "{id}");
                 seen.push(id.to_string());
             }
-            let Some(link) = page.get("nextLink").and_then(Json::as_str) else { break };
+            let Some(link) = page.get("nextLink").and_then(Json::as_str) else {
+                break;
+            };
             links.push(link.to_string());
             next = link.strip_prefix(BASE).unwrap().replace("api-version=2023-01-31&", "");
         }
@@ -234,12 +238,16 @@ mod tests {
         assert_eq!(seen, want);
         let e = get(&sim, &format!("{collection}?$skiptoken=nope")).unwrap_err();
         assert_eq!((e.status, e.code.as_str()), (400, "InvalidSkipToken"));
-        assert_eq!(get(&sim, &format!("{collection}?$skiptoken=9999")).unwrap(), json!({"value": []}));
+        assert_eq!(
+            get(&sim, &format!("{collection}?$skiptoken=9999")).unwrap(),
+            json!({"value": []})
+        );
     }
 
     #[test]
     fn a_served_list_links_to_the_server() {
-        let mut body = json!({"value": [], "nextLink": format!("{BASE}/subscriptions/s/resourcegroups?%24skiptoken=100")});
+        let mut body =
+            json!({"value": [], "nextLink": format!("{BASE}/subscriptions/s/resourcegroups?%24skiptoken=100")});
         rebase(&mut body, "http://127.0.0.1:8080/");
         assert_eq!(
             body["nextLink"],
