@@ -139,7 +139,7 @@ impl SimClient {
             agent_pools::adopt(self, path)?;
         }
         match req.method {
-            Method::Get => self.get(path),
+            Method::Get => self.get(path, req),
             Method::Put => self.put(path, req.body.clone().unwrap_or(Json::Null)),
             Method::Patch => self.patch(path, req.body.clone().unwrap_or(Json::Null)),
             Method::Delete => self.delete(path),
@@ -147,7 +147,8 @@ impl SimClient {
         }
     }
 
-    fn get(&self, id: &str) -> Result<ArmResponse, ArmError> {
+    /// A GET of `id`; `req` as asked, with its query (a list's `$skiptoken`).
+    fn get(&self, id: &str, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
         if let Some(t) = registrations::target(id) {
             return registrations::get(self, &t);
         }
@@ -158,7 +159,7 @@ impl SimClient {
             return Ok(versions::get(&location));
         }
         if let Some(c) = lists::collection(id) {
-            return lists::list(self, &c);
+            return lists::list(self, &c, req);
         }
         let stored = match self.store.get(id).map_err(io_error)? {
             Some(doc) => Some(doc),

@@ -300,9 +300,14 @@ impl Server {
                 }
             }
         };
+        // A list's next page is asked by its `$skiptoken` (see `lists`).
+        let path = match url_query(query, "$skiptoken") {
+            Some(token) if method == Method::Get => format!("{path}?$skiptoken={token}"),
+            _ => path.to_string(),
+        };
         let req = ArmRequest {
             method,
-            path: path.to_string(),
+            path,
             api_version,
             body,
         };
@@ -341,10 +346,24 @@ impl Server {
             Err(e) => return error(&e),
         };
         if method == Method::Get {
-            if let Some(running) = self.ops.running_on(&id) {
-                if let Some(p) = response.body.get_mut("properties").and_then(Json::as_object_mut) {
-                    p.insert("provisioningState".into(), json!(running.provisioning_state()));
+            super::lists::rebase(&mut response.body, &self.base);
+            // A resource under an operation says so, whether got or listed.
+            let running = |doc: &mut Json, id: &str| {
+                if let Some(running) = self.ops.running_on(id) {
+                    if let Some(p) = doc.get_mut("properties").and_then(Json::as_object_mut) {
+                        p.insert("provisioningState".into(), json!(running.provisioning_state()));
+                    }
                 }
+            };
+            let path = id.split('?').next().unwrap_or_default();
+            match response.body.get_mut("value").and_then(Json::as_array_mut) {
+                Some(listed) if super::lists::collection(path).is_some() => {
+                    for doc in listed {
+                        let id = doc.get("id").and_then(Json::as_str).unwrap_or_default().to_string();
+                        running(doc, &id);
+                    }
+                }
+                _ => running(&mut response.body, &id),
             }
             return json_answer(response.status, &response.body);
         }
