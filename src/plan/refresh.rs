@@ -41,6 +41,9 @@ pub struct Refreshed {
     pub diags: Diagnostics,
 }
 
+/// A state entry a provider reads: its address, schema and recorded value.
+type Entry<'a> = (&'a Instance, &'a Schema, &'a Value);
+
 /// Reads every resource in state from the cloud, `parallelism` at a time.
 pub async fn refresh(
     providers: &Providers,
@@ -53,7 +56,7 @@ pub async fn refresh(
     // read them in bulk where its cloud allows (a list of a collection).
     // Providers are asked one after another: each call keeps within
     // `parallelism`, and all but the cloud's answer at once.
-    let mut by_provider: Vec<(&dyn Provider, Vec<(&Instance, &Schema, &Value)>)> = Vec::new();
+    let mut by_provider: Vec<(&dyn Provider, Vec<Entry>)> = Vec::new();
     let mut reads = Vec::new();
     for (addr, r) in state.resources.iter().filter(|(a, _)| a.resource.mode == Mode::Managed) {
         let Some((provider, schema)) = providers.resolve(Mode::Managed, &r.type_name) else {
