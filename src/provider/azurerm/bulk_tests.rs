@@ -62,7 +62,7 @@ fn with_id(id: &str) -> Value {
     Value::Object(Map::from([("id".to_string(), Value::string(id))]))
 }
 
-/// A group with networks `a`, `b`, `c` and identity `i`, made behind the
+/// A group with networks `aa`, `bb`, `cc` and identity `id-i`, made behind the
 /// provider's back.
 fn provider(dir: &std::path::Path, refuse: Option<String>) -> Azurerm<Counting> {
     let sim = SimClient::new(dir);
@@ -76,11 +76,11 @@ fn provider(dir: &std::path::Path, refuse: Option<String>) -> Azurerm<Counting> 
         .unwrap()
     };
     put(rg("rg-app"), json!({"location": "westeurope"}));
-    for name in ["a", "b", "c"] {
+    for name in ["aa", "bb", "cc"] {
         let space = json!({"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}});
         put(vnet(name), json!({"location": "westeurope", "properties": space}));
     }
-    put(identity("i"), json!({"location": "westeurope"}));
+    put(identity("id-i"), json!({"location": "westeurope"}));
     let schemas = crate::provider::embedded::schemas("azurerm", Azurerm::<SimClient>::SOURCE);
     let client = Counting {
         sim,
@@ -133,12 +133,12 @@ fn a_collection_is_listed_once_and_reads_as_its_gets_do() {
     let dir = tempfile::tempdir().unwrap();
     let p = provider(dir.path(), None);
     let entries = [
-        (VNET, vnet("a")),
-        ("azurerm_user_assigned_identity", identity("i")),
-        (VNET, vnet("b")),
+        (VNET, vnet("aa")),
+        ("azurerm_user_assigned_identity", identity("id-i")),
+        (VNET, vnet("bb")),
         // Gone: absent from the listing, as a GET's 404 would say.
         (VNET, vnet("gone")),
-        (VNET, vnet("c")),
+        (VNET, vnet("cc")),
         ("azurerm_resource_group", rg("rg-app")),
     ];
     let (one_by_one, many, asked) = both(&p, &entries);
@@ -148,7 +148,7 @@ fn a_collection_is_listed_once_and_reads_as_its_gets_do() {
     assert_eq!(lists.len(), 1, "{asked:?}");
     // Nothing of a listed collection is read by GET; singles are.
     assert!(!asked.iter().any(|a| a.contains("/virtualNetworks/")), "{asked:?}");
-    assert!(asked.contains(&format!("Get {}", identity("i"))), "{asked:?}");
+    assert!(asked.contains(&format!("Get {}", identity("id-i"))), "{asked:?}");
     assert!(asked.contains(&format!("Get {}", rg("rg-app"))), "{asked:?}");
 }
 
@@ -157,11 +157,11 @@ fn a_list_that_fails_leaves_its_collection_to_gets() {
     let dir = tempfile::tempdir().unwrap();
     let collection = vnet("x").trim_end_matches("/x").to_string();
     let p = provider(dir.path(), Some(collection));
-    let entries = [(VNET, vnet("a")), (VNET, vnet("gone")), (VNET, vnet("b"))];
+    let entries = [(VNET, vnet("aa")), (VNET, vnet("gone")), (VNET, vnet("bb"))];
     let (one_by_one, many, asked) = both(&p, &entries);
     assert_eq!(many, one_by_one);
     assert!(many[0].is_some() && many[1].is_none() && many[2].is_some());
-    for name in ["a", "gone", "b"] {
+    for name in ["aa", "gone", "bb"] {
         assert!(asked.contains(&format!("Get {}", vnet(name))), "{asked:?}");
     }
 }
