@@ -17,6 +17,8 @@
 
 mod agent_pools;
 mod bodies;
+#[cfg(test)]
+mod hostile;
 mod kinds;
 mod lists;
 mod names;
