@@ -286,7 +286,7 @@ resource "azurerm_role_assignment" "on_bad" {
   principal_id         = "00000000-0000-0000-0000-0000000000aa"
 }
 resource "azurerm_user_assigned_identity" "independent" {
-  name                = "id"
+  name                = "id-independent"
   location            = "westeurope"
   resource_group_name = azurerm_resource_group.rg.name
 }
