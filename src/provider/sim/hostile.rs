@@ -647,7 +647,7 @@ fn env_number(name: &str, default: u64) -> u64 {
 
 /// Mutated bodies per resource type and round: a third PUT on the
 /// resource, a third PATCH, a third PUT of a new one.
-const CASES_PER_TYPE: usize = 300;
+const CASES_PER_TYPE: usize = 150;
 
 #[test]
 fn no_body_makes_the_simulation_panic() {
