@@ -22,6 +22,8 @@ enum Kind {
     Objects,
     /// An array whose items are strings.
     Strings,
+    /// An object whose values are objects (a map of named settings).
+    Map,
 }
 
 impl Kind {
@@ -31,6 +33,7 @@ impl Kind {
             Kind::String => v.is_string(),
             Kind::Objects => v.as_array().is_some_and(|a| a.iter().all(Json::is_object)),
             Kind::Strings => v.as_array().is_some_and(|a| a.iter().all(Json::is_string)),
+            Kind::Map => v.as_object().is_some_and(|m| m.values().all(Json::is_object)),
         }
     }
 
@@ -40,6 +43,7 @@ impl Kind {
             Kind::String => "a string",
             Kind::Objects => "an array of objects",
             Kind::Strings => "an array of strings",
+            Kind::Map => "an object of objects",
         }
     }
 }
@@ -59,8 +63,7 @@ const ENVELOPE: &[(&str, Kind)] = &[
 ];
 
 /// Nested properties per resource type (lower case), dot-separated, with
-/// the type each type's REST API spec gives them; `[]` steps into each item
-/// of an array. Only properties the simulation reads or fills in are named:
+/// the type each type's REST API spec gives them (see [`values_at`]). Only properties the simulation reads or fills in are named:
 /// a body that has another type there would not deserialize in Azure
 /// either, and the simulation must not build on it.
 const SHAPES: &[(&str, &[(&str, Kind)])] = &[
@@ -82,11 +85,127 @@ const SHAPES: &[(&str, &[(&str, Kind)])] = &[
             ("properties.workloadAutoScalerProfile", Kind::Object),
             ("properties.azureMonitorProfile", Kind::Object),
             ("properties.storageProfile", Kind::Object),
+            ("properties.addonProfiles", Kind::Map),
+            ("properties.addonProfiles{}.config", Kind::Object),
+            ("properties.ingressProfile", Kind::Object),
+            ("properties.ingressProfile.webAppRouting", Kind::Object),
+        ],
+    ),
+    (
+        "microsoft.network/virtualnetworks",
+        &[
+            ("properties.addressSpace", Kind::Object),
+            ("properties.subnets", Kind::Objects),
+            ("properties.subnets[].properties", Kind::Object),
+            ("properties.subnets[].properties.delegations", Kind::Objects),
+            ("properties.subnets[].properties.delegations[].properties", Kind::Object),
+        ],
+    ),
+    (
+        "microsoft.network/virtualnetworks/subnets",
+        &[
+            ("properties.delegations", Kind::Objects),
+            ("properties.delegations[].properties", Kind::Object),
+        ],
+    ),
+    (
+        "microsoft.network/networksecuritygroups",
+        &[
+            ("properties.securityRules", Kind::Objects),
+            ("properties.securityRules[].properties", Kind::Object),
+        ],
+    ),
+    (
+        "microsoft.network/routetables",
+        &[
+            ("properties.routes", Kind::Objects),
+            ("properties.routes[].properties", Kind::Object),
+        ],
+    ),
+    (
+        "microsoft.network/privateendpoints/privatednszonegroups",
+        &[
+            ("properties.privateDnsZoneConfigs", Kind::Objects),
+            ("properties.privateDnsZoneConfigs[].properties", Kind::Object),
+        ],
+    ),
+    (
+        "microsoft.storage/storageaccounts",
+        &[
+            ("properties.networkAcls", Kind::Object),
+            ("properties.networkAcls.resourceAccessRules", Kind::Objects),
+        ],
+    ),
+    (
+        "microsoft.keyvault/vaults",
+        &[
+            ("properties.sku", Kind::Object),
+            ("properties.accessPolicies", Kind::Objects),
+            ("properties.accessPolicies[].permissions", Kind::Object),
+        ],
+    ),
+    (
+        "microsoft.keyvault/vaults/accesspolicies",
+        &[
+            ("properties.accessPolicies", Kind::Objects),
+            ("properties.accessPolicies[].permissions", Kind::Object),
+        ],
+    ),
+    (
+        "microsoft.containerregistry/registries",
+        &[
+            ("properties.policies", Kind::Object),
+            ("properties.policies.quarantinePolicy", Kind::Object),
+            ("properties.policies.trustPolicy", Kind::Object),
+            ("properties.policies.retentionPolicy", Kind::Object),
+            ("properties.policies.exportPolicy", Kind::Object),
+        ],
+    ),
+    (
+        "microsoft.insights/datacollectionrules",
+        &[
+            ("properties.destinations", Kind::Object),
+            ("properties.destinations.logAnalytics", Kind::Objects),
+            ("properties.destinations.monitoringAccounts", Kind::Objects),
         ],
     ),
     (
         "microsoft.machinelearningservices/workspaces/computes",
         &[("properties.properties", Kind::Object)],
+    ),
+    (
+        "microsoft.kubernetesconfiguration/fluxconfigurations",
+        &[
+            ("properties.kustomizations", Kind::Map),
+            ("properties.gitRepository", Kind::Object),
+            ("properties.gitRepository.repositoryRef", Kind::Object),
+            ("properties.bucket", Kind::Object),
+            ("properties.azureBlob", Kind::Object),
+            ("properties.ociRepository", Kind::Object),
+        ],
+    ),
+    (
+        "microsoft.operationalinsights/workspaces",
+        &[
+            ("properties.sku", Kind::Object),
+            ("properties.workspaceCapping", Kind::Object),
+            ("properties.features", Kind::Object),
+        ],
+    ),
+    (
+        "microsoft.network/privateendpoints",
+        &[
+            ("properties.subnet", Kind::Object),
+            ("properties.privateLinkServiceConnections", Kind::Objects),
+            ("properties.privateLinkServiceConnections[].properties", Kind::Object),
+            ("properties.manualPrivateLinkServiceConnections", Kind::Objects),
+            (
+                "properties.manualPrivateLinkServiceConnections[].properties",
+                Kind::Object,
+            ),
+            ("properties.ipConfigurations", Kind::Objects),
+            ("properties.ipConfigurations[].properties", Kind::Object),
+        ],
     ),
 ];
 
@@ -154,7 +273,7 @@ pub fn check_shape(id: &str, body: &Json) -> Result<(), ArmError> {
         return Ok(());
     };
     for (path, kind) in *paths {
-        if let Some(v) = at(body, path).filter(|v| !v.is_null()) {
+        for v in values_at(body, path).into_iter().filter(|v| !v.is_null()) {
             if !kind.holds(v) {
                 return Err(not_deserialized(format!(
                     "'{path}' must be {}, not {}.",
@@ -167,8 +286,26 @@ pub fn check_shape(id: &str, body: &Json) -> Result<(), ArmError> {
     Ok(())
 }
 
-fn at<'j>(doc: &'j Json, path: &str) -> Option<&'j Json> {
-    path.split('.').try_fold(doc, |d, k| d.get(k))
+/// The values at `path`: keys separated by dots, where `key[]` steps into
+/// each item of the array at `key`, and `key{}` into each value of the
+/// object at `key`. What is not there, or not of the type a step needs, is
+/// left out (the step before it is checked on its own).
+fn values_at<'j>(doc: &'j Json, path: &str) -> Vec<&'j Json> {
+    let mut here = vec![doc];
+    for step in path.split('.') {
+        let (key, spread) = match (step.strip_suffix("[]"), step.strip_suffix("{}")) {
+            (Some(k), _) => (k, Some(true)),
+            (_, Some(k)) => (k, Some(false)),
+            _ => (step, None),
+        };
+        let next = here.iter().filter_map(|d| d.get(key));
+        here = match spread {
+            None => next.collect(),
+            Some(true) => next.filter_map(Json::as_array).flatten().collect(),
+            Some(false) => next.filter_map(Json::as_object).flat_map(|m| m.values()).collect(),
+        };
+    }
+    here
 }
 
 /// The resource types ARM tracks by location: each one's REST API spec

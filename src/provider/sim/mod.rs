@@ -7,6 +7,10 @@
 //! under a management lock (ScopeLocked),
 //! and what Azure computes filled in (provisioning state,
 //! fresh GUIDs for principals, a cluster's FQDN and node resource group).
+//! A body is validated as ARM validates it before anything is made: a JSON
+//! object of ARM's envelope, a location for a tracked resource, nested
+//! properties of the specs' types ([`bodies`]), and a name Azure takes
+//! ([`names`]); no body, whatever its JSON, makes it panic.
 //! The per-type rules live in [`rules`], which subscriptions exist in
 //! [`subscriptions`]. It knows nothing of azurerm.
 //!
@@ -17,6 +21,8 @@
 
 mod agent_pools;
 mod bodies;
+#[cfg(test)]
+mod hostile;
 mod kinds;
 mod lists;
 mod names;
@@ -343,6 +349,48 @@ mod tests {
 
     fn rg(name: &str) -> String {
         format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/{name}")
+    }
+
+    /// What `aksplan plan/apply` meets in process is what `sim serve` answers:
+    /// the issue's PATCH with an array, a group without a location or with a
+    /// 2,000-character name.
+    #[test]
+    fn in_process_bodies_and_names_are_refused_as_arm_refuses_them() {
+        let (_d, s) = sim();
+        let id = rg("rg1");
+        let code = |r: Result<ArmResponse, ArmError>| r.map(|r| r.status).map_err(|e| (e.status, e.code));
+        assert_eq!(
+            code(s.handle(&req(Method::Put, &id, Some(json!({}))))),
+            Err((400, "LocationRequired".into()))
+        );
+        assert_eq!(
+            code(s.handle(&req(
+                Method::Put,
+                &rg(&"r".repeat(2000)),
+                Some(json!({"location": "westeurope"}))
+            ))),
+            Err((400, "InvalidResourceGroup".into()))
+        );
+        assert_eq!(
+            code(s.handle(&req(Method::Put, &id, Some(json!({"location": "westeurope"}))))),
+            Ok(201)
+        );
+        for body in [json!([]), json!([{"tags": {}}]), json!(1), json!("s"), Json::Null] {
+            for method in [Method::Patch, Method::Put] {
+                let e = s.handle(&req(method, &id, Some(body.clone()))).unwrap_err();
+                assert_eq!(
+                    (e.status, e.code.as_str()),
+                    (400, "InvalidRequestContent"),
+                    "{method:?} {body}"
+                );
+            }
+        }
+        let e = s.handle(&req(Method::Patch, &id, None)).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "InvalidRequestContent"));
+        assert_eq!(
+            s.handle(&req(Method::Get, &id, None)).unwrap().body["location"],
+            "westeurope"
+        );
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //!
 //! Requests are answered the way Azure Resource Manager answers them: a
 //! bearer token is required (any, unless one is configured), so is
-//! `api-version`; errors are `{"error": {"code", "message"}}` with ARM's
-//! status codes; creates, updates and deletes of the types Azure runs as
+//! `api-version`; a body must be JSON, sent as JSON, and at most 4 MB, a
+//! longer one refused without being read ([`body`]); errors are
+//! `{"error": {"code", "message"}}` with ARM's status codes; creates, updates and deletes of the types Azure runs as
 //! long-running operations answer 201/202 with `Azure-AsyncOperation` or
 //! `Location` and `Retry-After`, and are polled ([`operations`]). Faults can
 //! be injected ([`faults`]). The store is the in-process simulation's, so a
