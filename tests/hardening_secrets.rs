@@ -75,9 +75,17 @@ fn applied(config: &str) -> tempfile::TempDir {
 fn a_destroy_plan_hides_a_sensitive_prior_value() {
     let dir = applied(TAGGED);
     let runs = every_plan_format(dir.path(), &["--destroy"], 0);
-    assert!(runs[0].stdout.contains("tags     = (sensitive value) -> null"), "{}", runs[0].stdout);
+    assert!(
+        runs[0].stdout.contains("tags     = (sensitive value) -> null"),
+        "{}",
+        runs[0].stdout
+    );
     assert_eq!(before_sensitive_tags(&runs[1].stdout), serde_json::Value::Bool(true));
-    assert!(runs[2].stdout.contains("tags     = (sensitive value) -> null"), "{}", runs[2].stdout);
+    assert!(
+        runs[2].stdout.contains("tags     = (sensitive value) -> null"),
+        "{}",
+        runs[2].stdout
+    );
     let r = quiet(dir.path(), &["destroy", "--auto-approve"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("(sensitive value)"), "{}", r.stdout);
@@ -113,11 +121,27 @@ fn after_apply_the_json_plan_marks_the_sensitive_value() {
     let runs = every_plan_format(dir.path(), &[], 0);
     let json: serde_json::Value = serde_json::from_str(&runs[1].stdout).unwrap();
     let change = &json["resource_changes"][0]["change"];
-    assert_eq!(change["before_sensitive"]["tags"], serde_json::Value::Bool(true), "{change}");
-    assert_eq!(change["after_sensitive"]["tags"], serde_json::Value::Bool(true), "{change}");
+    assert_eq!(
+        change["before_sensitive"]["tags"],
+        serde_json::Value::Bool(true),
+        "{change}"
+    );
+    assert_eq!(
+        change["after_sensitive"]["tags"],
+        serde_json::Value::Bool(true),
+        "{change}"
+    );
     let prior = &json["prior_state"]["values"]["root_module"]["resources"][0];
-    assert_eq!(prior["sensitive_values"]["tags"], serde_json::Value::Bool(true), "{prior}");
-    for args in [&["show"][..], &["show", "--json"], &["state", "show", "azurerm_resource_group.rg"]] {
+    assert_eq!(
+        prior["sensitive_values"]["tags"],
+        serde_json::Value::Bool(true),
+        "{prior}"
+    );
+    for args in [
+        &["show"][..],
+        &["show", "--json"],
+        &["state", "show", "azurerm_resource_group.rg"],
+    ] {
         let r = quiet(dir.path(), args);
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
     }
@@ -179,7 +203,12 @@ fn an_ephemeral_variable_in_a_resource_argument_is_refused_and_never_stored() {
         // At its place: the tags argument, line 16; not the one through
         // ephemeralasnull.
         assert!(r.stderr.contains("main.tf:16:"), "{}", r.stderr);
-        assert_eq!(r.stderr.matches("Invalid use of ephemeral value").count(), 1, "{}", r.stderr);
+        assert_eq!(
+            r.stderr.matches("Invalid use of ephemeral value").count(),
+            1,
+            "{}",
+            r.stderr
+        );
     }
     let state = std::fs::read_to_string(dir.path().join("aksplan.tfstate")).unwrap_or_default();
     assert!(!state.contains(SECRET), "{state}");
@@ -222,15 +251,21 @@ output "o" {
     let r = quiet(dir.path(), &["plan"]);
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(
-        r.stderr.contains("This input variable is not declared as accepting a ephemeral values"),
+        r.stderr
+            .contains("This input variable is not declared as accepting a ephemeral values"),
         "{}",
         r.stderr
     );
     assert!(r.stderr.contains("main.tf:9:"), "the plain input: {}", r.stderr);
-    assert!(!r.stderr.contains("main.tf:10:"), "the ephemeral input is fine: {}", r.stderr);
+    assert!(
+        !r.stderr.contains("main.tf:10:"),
+        "the ephemeral input is fine: {}",
+        r.stderr
+    );
     assert!(r.stderr.contains("Invalid count argument"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("This output value is not declared as returning an ephemeral value"),
+        r.stderr
+            .contains("This output value is not declared as returning an ephemeral value"),
         "{}",
         r.stderr
     );
@@ -290,7 +325,10 @@ fn a_saved_plan_that_was_edited_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
-        &[("main.tf", "resource \"terraform_data\" \"d\" {\n  input = \"planned\"\n}\n")],
+        &[(
+            "main.tf",
+            "resource \"terraform_data\" \"d\" {\n  input = \"planned\"\n}\n",
+        )],
     );
     let r = run(dir.path(), &["plan", "--out", "tfplan"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -310,10 +348,12 @@ fn a_saved_plan_that_was_edited_is_refused() {
             assert!(r.stderr.contains("checksum"), "{}", r.stderr);
         }
     }
-    assert!(!dir.path().join("aksplan.tfstate").exists() || {
-        let state = std::fs::read_to_string(dir.path().join("aksplan.tfstate")).unwrap();
-        !state.contains("edited") && !state.contains("terraform_data")
-    });
+    assert!(
+        !dir.path().join("aksplan.tfstate").exists() || {
+            let state = std::fs::read_to_string(dir.path().join("aksplan.tfstate")).unwrap();
+            !state.contains("edited") && !state.contains("terraform_data")
+        }
+    );
     let r = run(dir.path(), &["apply", "tfplan"]);
     assert_eq!(r.code, 0, "the untouched plan applies: {}", r.stderr);
     let state = std::fs::read_to_string(dir.path().join("aksplan.tfstate")).unwrap();
