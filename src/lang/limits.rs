@@ -90,20 +90,24 @@ pub enum LimitError {
     Text,
 }
 
+impl LimitError {
+    /// What would be too much: "more than 1000000 elements (nested ones
+    /// counted)".
+    pub fn what(&self) -> String {
+        match self {
+            LimitError::Elements => format!("more than {MAX_ELEMENTS} elements (nested ones counted)"),
+            LimitError::Text => format!("more than {} MiB of text", MAX_TEXT >> 20),
+        }
+    }
+}
+
 impl std::fmt::Display for LimitError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LimitError::Elements => write!(
-                f,
-                "the result would hold more than {MAX_ELEMENTS} elements (nested ones counted), aksplan's limit for \
-                 one value"
-            ),
-            LimitError::Text => write!(
-                f,
-                "the result would hold more than {} MiB of text, aksplan's limit for one value",
-                MAX_TEXT >> 20
-            ),
-        }
+        write!(
+            f,
+            "the result would hold {}, aksplan's limit for one value",
+            self.what()
+        )
     }
 }
 
@@ -122,6 +126,13 @@ pub struct Budget {
 impl Budget {
     pub fn new() -> Budget {
         Budget::default()
+    }
+
+    /// A value held beside the others (a function's argument): what it
+    /// holds, not itself.
+    pub fn value(&mut self, v: &Value) -> Result<(), LimitError> {
+        self.size.add_value(v);
+        self.size.check()
     }
 
     /// One element of the collection being built (with what it holds).

@@ -44,6 +44,9 @@ impl Evaluator<'_> {
         let expanded = call.args.expand_final();
         let mut values = Vec::with_capacity(args.len());
         let mut pending = None;
+        // The arguments are copies: together they stay within the size
+        // limits of one value (`concat(local.big, local.big, ...)`).
+        let mut budget = limits::Budget::new();
         for (i, a) in args.iter().enumerate() {
             let v = self.eval(a);
             if expanded && i == args.len() - 1 {
@@ -75,7 +78,20 @@ impl Evaluator<'_> {
                 }
             } else {
                 match v {
-                    Ok(v) => values.push(v),
+                    Ok(v) => {
+                        if let Err(l) = budget.value(&v) {
+                            return Err(EvalError::new(
+                                EvalErrorKind::TooLarge,
+                                format!(
+                                    "the arguments of {name}() would hold {} together, past aksplan's limit for one \
+                                     value",
+                                    l.what()
+                                ),
+                                a.span(),
+                            ));
+                        }
+                        values.push(v)
+                    }
                     Err(e) => {
                         pending.get_or_insert(e);
                         values.push(Value::unknown());

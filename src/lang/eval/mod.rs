@@ -524,6 +524,16 @@ mod tests {
             );
             assert_eq!(e.kind.summary(), "Value too large");
         }
+        // A call's arguments, copies each, together.
+        let half = "flatten([for i in range(600) : range(1000)])";
+        let e = eval_standalone(&format!("concat({half}, {half})")).unwrap_err();
+        assert_eq!(e.kind, EvalErrorKind::TooLarge);
+        assert_eq!(
+            e.message,
+            "the arguments of concat() would hold more than 1000000 elements (nested ones counted) together, past \
+             aksplan's limit for one value"
+        );
+        assert_eq!(e.span, Some(53..97));
         // Just within the limit.
         assert_eq!(
             ok("length(flatten([for a in range(1000) : [for b in range(998) : b]]))"),
