@@ -29,7 +29,11 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
     };
     let loaded = started.elapsed();
 
-    let session = match Session::open(ctx, cloud) {
+    let store = match super::workdir::open_state(ctx, Some(&config)) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let session = match Session::open(ctx, cloud, store) {
         Ok(s) => s,
         Err(d) => return fail(ctx, d),
     };

@@ -38,6 +38,7 @@ pub mod log;
 mod plan;
 mod provider_types;
 mod providers;
+mod recovery;
 pub mod session;
 mod sim;
 mod state;
@@ -45,6 +46,7 @@ pub mod tfsyntax;
 mod validate;
 mod version;
 pub mod views;
+mod workdir;
 
 use crate::config::vars::{resolve, Missing, VarInputs};
 use crate::config::Config;

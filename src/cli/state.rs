@@ -12,11 +12,10 @@ use super::{exit, fail, Context};
 use crate::addrs::{Instance, InstanceKey, ModuleInstance, Target};
 use crate::diag::Diagnostic;
 use crate::plan::{file, render};
-use crate::state::store::StateStore;
-use crate::state::{file as statefile, lock, State};
+use crate::state::{file as statefile, State};
 
 fn load(ctx: &Context) -> Result<State, i32> {
-    StateStore::in_dir(&ctx.dir)
+    super::workdir::open_state(ctx, None)?
         .load()
         .map_err(|e| fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)))
 }
@@ -179,15 +178,14 @@ fn parse(ctx: &Context, a: &str) -> Result<Instance, i32> {
 
 /// Runs `edit` on the state under the lock (unless `--lock=false`) and writes it.
 fn edit(ctx: &Context, lock: &LockArgs, what: &str, edit: impl FnOnce(&mut State) -> Result<(), Diagnostic>) -> i32 {
-    let _lock = match lock
-        .lock
-        .then(|| lock::acquire(&ctx.dir, what, lock.lock_timeout))
-        .transpose()
-    {
+    let store = match super::workdir::open_state(ctx, None) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let _lock = match lock.lock.then(|| store.lock(what, lock.lock_timeout)).transpose() {
         Ok(l) => l,
         Err(e) => return fail(ctx, lock_error(e)),
     };
-    let store = StateStore::in_dir(&ctx.dir);
     let mut state = match store.load() {
         Ok(s) => s,
         Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
@@ -197,10 +195,7 @@ fn edit(ctx: &Context, lock: &LockArgs, what: &str, edit: impl FnOnce(&mut State
     }
     match store.write(&mut state) {
         Ok(()) => exit::OK,
-        Err(e) => fail(
-            ctx,
-            Diagnostic::error("Cannot write the state").with_detail(e.to_string()),
-        ),
+        Err(e) => fail(ctx, Diagnostic::error("Cannot write the state").with_detail(e)),
     }
 }
 
@@ -387,7 +382,11 @@ fn moves(state: &State, src: &Target, dst: &Target) -> Result<Vec<(Instance, Ins
 }
 
 pub fn force_unlock(ctx: &Context) -> i32 {
-    match lock::force_unlock(&ctx.dir) {
+    let store = match super::workdir::open_state(ctx, None) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match store.force_unlock() {
         Ok(Some(info)) => {
             outln!("Removed the state lock ({info}).");
             exit::OK
@@ -396,9 +395,6 @@ pub fn force_unlock(ctx: &Context) -> i32 {
             outln!("The state is not locked.");
             exit::OK
         }
-        Err(e) => fail(
-            ctx,
-            Diagnostic::error("Cannot remove the state lock").with_detail(e.to_string()),
-        ),
+        Err(e) => fail(ctx, Diagnostic::error("Cannot remove the state lock").with_detail(e)),
     }
 }

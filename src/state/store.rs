@@ -52,9 +52,13 @@ pub enum JournalEntry {
 
 impl StateStore {
     pub fn in_dir(dir: &Path) -> StateStore {
-        StateStore {
-            path: dir.join(STATE_FILE),
-        }
+        StateStore::at(dir.join(STATE_FILE))
+    }
+
+    /// The state kept in the file at `path` (a local backend's `path`, or
+    /// a workspace's file under `terraform.tfstate.d`).
+    pub fn at(path: PathBuf) -> StateStore {
+        StateStore { path }
     }
 
     pub fn path(&self) -> &Path {
@@ -78,11 +82,7 @@ impl StateStore {
     /// The current state: the file (or an empty state), with any journal replayed.
     pub fn load(&self) -> Result<State, String> {
         let mut state = match std::fs::read(&self.path) {
-            Ok(bytes) => {
-                let f: file::StateFile = serde_json::from_slice(&bytes)
-                    .map_err(|e| format!("{} is not a valid state file: {e}", self.path.display()))?;
-                file::decode(f).map_err(|e| format!("{}: {e}", self.path.display()))?
-            }
+            Ok(bytes) => parse(&bytes, &self.path.display().to_string())?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => State::new(),
             Err(e) => return Err(format!("cannot read {}: {e}", self.path.display())),
         };
@@ -96,8 +96,15 @@ impl StateStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(format!("cannot read the state journal: {e}")),
         };
+        StateStore::replay_from(state, io::BufReader::new(f))
+    }
+
+    /// Replays a journal read from `reader` onto `state` (the entries after
+    /// a `Base` naming its lineage and serial): a remote backend's journal
+    /// is replayed as the file's is.
+    pub fn replay_from(state: &mut State, reader: impl BufRead) -> Result<(), String> {
         let mut replayed = false;
-        for line in io::BufReader::new(f).lines() {
+        for line in reader.lines() {
             let line = line.map_err(|e| format!("cannot read the state journal: {e}"))?;
             // A line cut short by a crash ends the journal.
             let Ok(entry) = serde_json::from_str::<JournalEntry>(&line) else {
@@ -154,12 +161,11 @@ impl StateStore {
             state.lineage = uuid::Uuid::new_v4().to_string();
         }
         state.serial += 1;
-        let text = serde_json::to_vec_pretty(&file::encode(state)).map_err(io::Error::other)?;
+        let text = encode_bytes(state)?;
         let tmp = self.sibling(&format!(".tmp{}", std::process::id()));
         {
             let mut f = private_file(&tmp, true)?;
             f.write_all(&text)?;
-            f.write_all(b"\n")?;
             f.sync_all()?;
         }
         if self.path.exists() {
@@ -186,6 +192,20 @@ impl StateStore {
         }])?;
         Ok(j)
     }
+}
+
+/// A state file's bytes, decoded; `name` says where they come from in errors.
+pub fn parse(bytes: &[u8], name: &str) -> Result<State, String> {
+    let f: file::StateFile =
+        serde_json::from_slice(bytes).map_err(|e| format!("{name} is not a valid state file: {e}"))?;
+    file::decode(f).map_err(|e| format!("{name}: {e}"))
+}
+
+/// A state as the bytes of its file: what [`StateStore::write`] writes.
+pub fn encode_bytes(state: &State) -> io::Result<Vec<u8>> {
+    let mut text = serde_json::to_vec_pretty(&file::encode(state)).map_err(io::Error::other)?;
+    text.push(b'\n');
+    Ok(text)
 }
 
 /// An open journal; each `append` is durable when it returns.
