@@ -117,12 +117,15 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
         Ok(c) => c,
         Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
     };
-    let (config, diags) = match file::snapshot(&saved) {
+    let (mut config, diags) = match file::snapshot(&saved) {
         Ok(snapshot) => crate::config::load::load_from(&ctx.dir, &snapshot, &ctx.schemas()),
         Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
     };
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
+    }
+    if let Ok(w) = super::workdir::workspace(ctx) {
+        config.workspace = w.name;
     }
     let vars = saved
         .variables

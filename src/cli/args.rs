@@ -491,9 +491,30 @@ pub struct InitArgs {
     #[arg(long, default_value_t = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
     pub input: bool,
 
-    /// Accepted for terraform's scripts (--backend=false).
+    /// Configure the backend (default true); --backend=false keeps the one configured before.
     #[arg(long, default_value_t = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
     pub backend: bool,
+
+    /// Backend settings over the `backend` block's: KEY=VALUE, or a file of
+    /// `KEY = "VALUE"` lines (repeatable; later ones win).
+    #[arg(long = "backend-config", value_name = "FILE|KEY=VALUE")]
+    pub backend_config: Vec<String>,
+
+    /// Configure the backend afresh, ignoring the saved configuration and
+    /// leaving the state in the old backend where it is.
+    #[arg(long, default_value_t = false, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub reconfigure: bool,
+
+    /// Copy the state of every workspace from the old backend to the new one.
+    #[arg(long, default_value_t = false, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub migrate_state: bool,
+
+    /// --migrate-state, overwriting another state already in the new backend.
+    #[arg(long, default_value_t = false, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub force_copy: bool,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 #[derive(Debug, Args)]

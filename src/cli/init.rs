@@ -1,5 +1,6 @@
-//! `aksplan init`: install the modules the configuration calls, printing
-//! what terraform prints. Exit 0 when every module is installed, 1 otherwise.
+//! `aksplan init`: configure the backend (see [`super::init_backend`]), then
+//! install the modules the configuration calls, printing what terraform
+//! prints. Exit 0 when both succeed, 1 otherwise.
 
 use super::args::InitArgs;
 use super::{exit, report, Context};
@@ -7,6 +8,11 @@ use crate::diag::Sources;
 use crate::install::{self, Options};
 
 pub fn run(ctx: &Context, args: &InitArgs) -> i32 {
+    if args.backend {
+        if let Err(code) = super::init_backend::run(ctx, args) {
+            return code;
+        }
+    }
     let mut sources = Sources::default();
     if args.get {
         let options = Options {

@@ -34,6 +34,7 @@ mod fmt;
 mod graph;
 mod import;
 mod init;
+mod init_backend;
 pub mod log;
 mod plan;
 mod provider_types;
@@ -139,11 +140,16 @@ impl Context {
     }
 
     /// Loads the configuration in the working directory, with the
-    /// providers' schemas; a schema file that could not be used is an error.
+    /// providers' schemas and the selected workspace; a schema file that
+    /// could not be used is an error.
     pub fn load_dir(&self) -> (Config, Diagnostics) {
-        let (config, mut diags) = crate::config::load::load_dir(&self.dir, &self.schemas());
+        let (mut config, mut diags) = crate::config::load::load_dir(&self.dir, &self.schemas());
         if let Some(d) = &self.catalog_error {
             diags.push(d.clone());
+        }
+        match workdir::workspace(self) {
+            Ok(w) => config.workspace = w.name,
+            Err(d) => diags.push(d),
         }
         (config, diags)
     }

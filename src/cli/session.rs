@@ -315,6 +315,7 @@ fn configured_subscription(
         module_dir: ".",
         repeat: None,
         self_value: None,
+        workspace: &config.workspace,
     };
     let ctx = crate::lang::functions::FuncContext::new(config.dir.clone());
     let v = crate::lang::Evaluator::new(&scope, &ctx).eval(&attr.value).ok()?;
