@@ -124,6 +124,9 @@ pub enum Command {
     State(StateCommand),
     /// Remove the state lock left by a run that did not end.
     ForceUnlock,
+    /// Create, list, select, show and delete workspaces: separate states of one configuration.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
     /// Look at or change the simulated Azure, as someone in the portal would.
     #[command(subcommand)]
     Sim(SimCommand),
@@ -421,6 +424,39 @@ pub enum StateCommand {
     Mv {
         source: String,
         destination: String,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// List the workspaces, the selected one marked with *.
+    List,
+    /// Create a workspace and select it.
+    New {
+        name: String,
+        /// Copy this state file into the new workspace.
+        #[arg(long, value_name = "PATH")]
+        state: Option<PathBuf>,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+    /// Select a workspace.
+    Select {
+        name: String,
+        /// Create the workspace if it does not exist.
+        #[arg(long)]
+        or_create: bool,
+    },
+    /// Show the selected workspace's name.
+    Show,
+    /// Delete a workspace; one that still tracks resources only with --force.
+    Delete {
+        name: String,
+        /// Delete it even if it tracks resources: aksplan forgets them, they stay in the cloud.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         lock: LockArgs,
     },

@@ -48,6 +48,7 @@ mod validate;
 mod version;
 pub mod views;
 mod workdir;
+mod workspace;
 
 use crate::config::vars::{resolve, Missing, VarInputs};
 use crate::config::Config;
@@ -234,6 +235,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Show(a) => state::show(&ctx, &a),
         Command::State(c) => state::run(&ctx, &c),
         Command::ForceUnlock => state::force_unlock(&ctx),
+        Command::Workspace(c) => workspace::run(&ctx, &c),
         Command::Sim(c) => sim::run(&ctx, &c),
         Command::Version(a) => version::run(&ctx, &a),
         Command::Completion(a) => completion::run(&a),

@@ -215,6 +215,18 @@ pub fn flags(command: &str) -> Option<Vec<TfFlag>> {
             flag("test-directory", Str, Ignored("aksplan does not run .tftest.hcl files")),
             flag("json", Bool, Refused("aksplan init prints text only")),
         ],
+        "workspace new" => vec![
+            flag("lock", Bool, Same),
+            flag("lock-timeout", Duration, Same),
+            flag("state", Str, Same),
+        ],
+        "workspace select" => vec![flag("or-create", Bool, Same)],
+        "workspace delete" => vec![
+            flag("force", Bool, Same),
+            flag("lock", Bool, Same),
+            flag("lock-timeout", Duration, Same),
+        ],
+        "workspace list" | "workspace show" => vec![],
         "console" => [
             &VARS[..],
             &[
@@ -261,6 +273,11 @@ pub const COMMANDS: &[&str] = &[
     "state rm",
     "state mv",
     "force-unlock",
+    "workspace new",
+    "workspace select",
+    "workspace delete",
+    "workspace list",
+    "workspace show",
     "graph",
     "console",
     "providers",
