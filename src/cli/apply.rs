@@ -282,6 +282,8 @@ fn execute(
             Err(e) => eprintln!("\nCannot save {}: {e}", recovery::ERRORED_STATE),
         }
         print_outcomes(&result);
+        report(ctx, &result.diags, &config.sources);
+        print_skipped(&result);
         return exit::ERROR;
     }
     if let Some(why) = journal_failed {
@@ -294,17 +296,7 @@ fn execute(
     }
     print_outcomes(&result);
     let failed = report(ctx, &result.diags, &config.sources);
-    let skipped: Vec<_> = result
-        .outcomes
-        .iter()
-        .filter_map(|(a, o)| match o {
-            Outcome::Skipped(why) => Some((a, why)),
-            _ => None,
-        })
-        .collect();
-    for (a, why) in &skipped {
-        eprintln!("{a}: {why}");
-    }
+    let skipped = print_skipped(&result);
     let added = result.count(|o| matches!(o, Outcome::Created | Outcome::Replaced));
     let changed = result.count(|o| matches!(o, Outcome::Updated));
     let destroyed = result.count(|o| matches!(o, Outcome::Deleted | Outcome::Replaced));
@@ -312,7 +304,7 @@ fn execute(
     if failed || n_failed > 0 || result.interrupted {
         outln!(
             "\nApply incomplete: {added} added, {changed} changed, {destroyed} destroyed; {n_failed} failed, {} not attempted. State is saved: plan again to see what is left.",
-            skipped.len()
+            skipped
         );
         return exit::ERROR;
     }
@@ -348,4 +340,16 @@ fn print_outcomes(result: &apply::ApplyResult) {
         };
         outln!("{addr}: {line}");
     }
+}
+
+/// What was not attempted, and why, on stderr; returns how many.
+fn print_skipped(result: &apply::ApplyResult) -> usize {
+    let mut n = 0;
+    for (a, o) in &result.outcomes {
+        if let Outcome::Skipped(why) = o {
+            eprintln!("{a}: {why}");
+            n += 1;
+        }
+    }
+    n
 }

@@ -13,6 +13,7 @@ use super::Context;
 use crate::config::backend::{self, saved, BackendDecl};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::state::backend::azurerm::auth::{credential_env, TokenSource};
 use crate::state::backend::local::LocalBackend;
 use crate::state::backend::{valid_workspace_name, Backend, StateStorage, Surroundings, DEFAULT_WORKSPACE};
 use serde_json::{Map, Value as Json};
@@ -85,16 +86,62 @@ pub fn root_backend(ctx: &Context) -> (Option<BackendDecl>, Sources, Diagnostics
 
 /// The backend of type `kind` with `settings`, in this working directory.
 pub fn build(ctx: &Context, kind: &str, settings: &Map<String, Json>) -> Result<Box<dyn Backend>, Diagnostic> {
-    crate::state::backend::configure(kind, settings, surroundings(ctx))
+    crate::state::backend::configure(kind, settings, surroundings(ctx, settings))
         .map_err(|e| Diagnostic::error(format!("Cannot configure the {kind:?} backend")).with_detail(e))
 }
 
-/// What backends get from the working directory and the environment.
-pub fn surroundings(ctx: &Context) -> Surroundings<'_> {
+/// What backends get from the working directory and the environment: for
+/// Entra ID, the ARM client's credential chain, with the backend's own
+/// credential settings over the environment's.
+pub fn surroundings<'c>(ctx: &'c Context, settings: &Map<String, Json>) -> Surroundings<'c> {
     Surroundings {
         dir: &ctx.dir,
         env: &ctx.env,
+        tokens: Some(tokens(ctx, settings)),
     }
+}
+
+/// Tokens from the credential chain, made when first asked for. A ready
+/// `ARM_ACCESS_TOKEN` is an ARM token: it is used for ARM only, never for
+/// Blob Storage.
+fn tokens(ctx: &Context, settings: &Map<String, Json>) -> TokenSource {
+    use crate::provider::azure::credential::{self, Credential};
+    use std::sync::{Arc, OnceLock};
+    let own: Vec<(&str, Option<String>)> = [
+        "use_msi",
+        "use_oidc",
+        "client_id",
+        "tenant_id",
+        "client_secret",
+        "oidc_token_file_path",
+    ]
+    .into_iter()
+    .map(|n| {
+        let v = match settings.get(n) {
+            Some(Json::String(s)) => Some(s.clone()),
+            Some(Json::Bool(b)) => Some(b.to_string()),
+            _ => None,
+        };
+        (n, v)
+    })
+    .collect();
+    let env = credential_env(&own, &ctx.env);
+    let storage_env: Vec<(String, String)> = env.iter().filter(|(k, _)| k != "ARM_ACCESS_TOKEN").cloned().collect();
+    type Cell = OnceLock<Result<Arc<Credential>, String>>;
+    let (arm, storage): (Arc<Cell>, Arc<Cell>) = (Arc::default(), Arc::default());
+    Arc::new(move |scope: &'static str| {
+        let (cell, env) = if scope.starts_with("https://storage.") {
+            (storage.clone(), storage_env.clone())
+        } else {
+            (arm.clone(), env.clone())
+        };
+        Box::pin(async move {
+            let credential = cell
+                .get_or_init(|| credential::from_env(&credential::Env(&env)).map(Arc::new))
+                .clone()?;
+            credential.token_for(scope).await.map(|t| t.secret().to_string())
+        })
+    })
 }
 
 /// The backend this working directory uses: the one `init` saved, if the

@@ -13,6 +13,7 @@
 //! the `backend` block into settings), print, or decide what a command does
 //! with a held lock.
 
+pub mod azurerm;
 pub mod local;
 
 use super::store::JournalEntry;
@@ -110,6 +111,8 @@ pub trait Backend: Send + Sync {
 pub struct Surroundings<'a> {
     pub dir: &'a Path,
     pub env: &'a [(String, String)],
+    /// Entra ID tokens (the ARM client's credential chain), where available.
+    pub tokens: Option<azurerm::auth::TokenSource>,
 }
 
 /// The backend of type `kind` with these settings (a `backend` block's
@@ -117,6 +120,7 @@ pub struct Surroundings<'a> {
 pub fn configure(kind: &str, settings: &Map<String, Json>, at: Surroundings) -> Result<Box<dyn Backend>, String> {
     match kind {
         "local" => Ok(Box::new(local::LocalBackend::from_settings(at.dir, settings)?)),
+        "azurerm" => Ok(Box::new(azurerm::AzureBackend::from_settings(settings, at)?)),
         other => Err(format!("aksplan has no backend of type {other:?}")),
     }
 }
