@@ -1,8 +1,10 @@
 //! Azurite, the Azure Storage emulator, for the azurerm backend's tests:
 //! found on the PATH or in tools/azurite/node_modules/.bin (`npm ci` in
 //! tools/azurite installs it; .ci/run does), started in memory on a free
-//! loopback port, and stopped when dropped. Without it, [`Azurite::start`]
-//! says how to install it and returns `None`, and the test returns.
+//! loopback port. [`Azurite::shared`] starts one for the whole test binary
+//! (each test works in a container of its own), which dies with the
+//! process. Without it, it says how to install it and returns `None`, and
+//! the test returns.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
@@ -35,6 +37,26 @@ fn find() -> Option<PathBuf> {
 }
 
 impl Azurite {
+    /// The test binary's Azurite, started on first use; `None`, the reason
+    /// said, when it is not installed.
+    pub fn shared() -> Option<&'static Azurite> {
+        static SHARED: std::sync::OnceLock<Option<Azurite>> = std::sync::OnceLock::new();
+        SHARED
+            .get_or_init(|| {
+                // Started from a thread that lives as long as the process:
+                // Azurite is killed when its parent thread ends (below).
+                let (tx, rx) = std::sync::mpsc::channel();
+                std::thread::spawn(move || {
+                    let _ = tx.send(Azurite::start());
+                    loop {
+                        std::thread::park();
+                    }
+                });
+                rx.recv().ok().flatten()
+            })
+            .as_ref()
+    }
+
     /// Starts Azurite, or says why not and returns `None`.
     pub fn start() -> Option<Azurite> {
         let Some(bin) = find() else {
@@ -45,7 +67,20 @@ impl Azurite {
             return None;
         };
         let dir = tempfile::tempdir().unwrap();
-        let mut child = Command::new(bin)
+        let mut command = Command::new(bin);
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+            unsafe {
+                command.pre_exec(|| {
+                    // Killed with the thread that started it, whatever ends the tests.
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                    Ok(())
+                });
+            }
+        }
+        let mut child = command
             .args([
                 "--inMemoryPersistence",
                 "--blobHost",

@@ -9,9 +9,9 @@
 //! terraform lists them as workspaces. Loading replays, in order, the
 //! journals of the state blob's serial and later (one run's journal
 //! continues the state a crashed run's journal left); a full write deletes
-//! those it folded in. After each append the lease is checked (renewed if
-//! not renewed in the last second), so that a run that lost its lock
-//! learns it at once, stops starting operations, and says why.
+//! those it folded in. After each append the lease is renewed, so that a
+//! run that lost its lock learns it before it starts anything more, stops
+//! starting operations, and says why.
 
 use super::blob::BlobClient;
 use super::lease::Held;
@@ -137,9 +137,10 @@ impl JournalSink for BlobJournal {
             block.extend(line);
         }
         self.send(block)?;
+        // Renewed every time: what starts next must not start on a lost lease.
         match &self.held {
             Some(h) => h
-                .check(&self.client, &self.blob, Duration::from_secs(1))
+                .check(&self.client, &self.blob, Duration::ZERO)
                 .map_err(|why| io::Error::other(format!("the state lock was lost: {why}"))),
             None => Ok(()),
         }
