@@ -69,13 +69,19 @@ fn options() -> PlanOptionArgs {
     }
 }
 
+/// The state in `dir`, in the local backend's default workspace.
+fn local_state(dir: &Path) -> Box<dyn aksplan::state::backend::StateStorage> {
+    use aksplan::state::backend::Backend;
+    aksplan::state::backend::local::LocalBackend::default_in(dir).state("default")
+}
+
 /// Plans the configuration in `dir` against its state; returns the action count.
 fn plan(dir: &Path) -> usize {
     let ctx = context(dir);
     let (config, vars, d) = load_config(&ctx, &VarArgs::default(), aksplan::config::vars::Missing::Error);
     assert!(!d.has_errors());
     let vars = vars.unwrap();
-    let session = Session::open(&ctx, &CloudArgs::sim()).unwrap();
+    let session = Session::open(&ctx, &CloudArgs::sim(), local_state(dir)).unwrap();
     let state = session.store.load().unwrap();
     let opts = plan_options(&options(), false).unwrap();
     let (plan, _, d) = session.plan(&config, vars, state, &opts, 10, true);
@@ -88,7 +94,7 @@ fn plan(dir: &Path) -> usize {
 fn drift(dir: &Path) -> usize {
     let ctx = context(dir);
     let (config, vars, _) = load_config(&ctx, &VarArgs::default(), aksplan::config::vars::Missing::Error);
-    let session = Session::open(&ctx, &CloudArgs::sim()).unwrap();
+    let session = Session::open(&ctx, &CloudArgs::sim(), local_state(dir)).unwrap();
     let state = session.store.load().unwrap();
     let reach = session.reach(10);
     let refreshed = aksplan::plan::run::refresh(&reach, state);
@@ -118,7 +124,7 @@ fn apply(dir: &Path, cloud: &CloudArgs) -> Duration {
     let ctx = context(dir);
     let (config, vars, _) = load_config(&ctx, &VarArgs::default(), aksplan::config::vars::Missing::Error);
     let vars = vars.unwrap();
-    let session = Session::open(&ctx, cloud).unwrap();
+    let session = Session::open(&ctx, cloud, local_state(dir)).unwrap();
     let opts = plan_options(&options(), false).unwrap();
     let (plan, evaluated, _) = session.plan(&config, vars, State::new(), &opts, 10, true);
     let start = Instant::now();
@@ -130,7 +136,7 @@ fn apply(dir: &Path, cloud: &CloudArgs) -> Duration {
         &plan,
         &session.providers,
         plan.prior_state.clone(),
-        &mut journal,
+        &mut *journal,
         aksplan::apply::Options {
             parallelism: 10,
             cancel: &cancel,

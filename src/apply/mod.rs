@@ -27,9 +27,10 @@ use crate::provider::protocol::{ApplyRequest, PlanRequest, ProviderConfig, ReadD
 use crate::provider::registry::Providers;
 use crate::provider::sealed;
 use crate::provider::shape::settle;
+use crate::state::backend::JournalSink;
 use crate::state::deposed::{DeposedKey, ObjectAddr};
 use crate::state::file::encode_resource;
-use crate::state::store::{Journal, JournalEntry};
+use crate::state::store::JournalEntry;
 use crate::state::{OutputState, ResourceState, State};
 use futures::future::{join_all, BoxFuture, FutureExt};
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -134,7 +135,7 @@ pub async fn apply(
     plan: &Plan,
     provider: &Providers,
     mut state: State,
-    journal: &mut Journal,
+    journal: &mut dyn JournalSink,
     opts: Options<'_>,
 ) -> ApplyResult {
     // Changes to current objects; those to deposed ones are their own nodes.

@@ -124,6 +124,9 @@ pub enum Command {
     State(StateCommand),
     /// Remove the state lock left by a run that did not end.
     ForceUnlock(ForceUnlockArgs),
+    /// Create, list, select, show and delete workspaces: separate states of one configuration.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
     /// Look at or change the simulated Azure, as someone in the portal would.
     #[command(subcommand)]
     Sim(SimCommand),
@@ -471,6 +474,39 @@ pub enum StateFormat {
     Terraform,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// List the workspaces, the selected one marked with *.
+    List,
+    /// Create a workspace and select it.
+    New {
+        name: String,
+        /// Copy this state file into the new workspace.
+        #[arg(long, value_name = "PATH")]
+        state: Option<PathBuf>,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+    /// Select a workspace.
+    Select {
+        name: String,
+        /// Create the workspace if it does not exist.
+        #[arg(long)]
+        or_create: bool,
+    },
+    /// Show the selected workspace's name.
+    Show,
+    /// Delete a workspace; one that still tracks resources only with --force.
+    Delete {
+        name: String,
+        /// Delete it even if it tracks resources: aksplan forgets them, they stay in the cloud.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+}
+
 /// Where variable values come from, besides the environment and *.tfvars files.
 #[derive(Debug, Args, Clone, Default)]
 pub struct VarArgs {
@@ -536,9 +572,30 @@ pub struct InitArgs {
     #[arg(long, default_value_t = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
     pub input: bool,
 
-    /// Accepted for terraform's scripts (--backend=false).
+    /// Configure the backend (default true); --backend=false keeps the one configured before.
     #[arg(long, default_value_t = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
     pub backend: bool,
+
+    /// Backend settings over the `backend` block's: KEY=VALUE, or a file of
+    /// `KEY = "VALUE"` lines (repeatable; later ones win).
+    #[arg(long = "backend-config", value_name = "FILE|KEY=VALUE")]
+    pub backend_config: Vec<String>,
+
+    /// Configure the backend afresh, ignoring the saved configuration and
+    /// leaving the state in the old backend where it is.
+    #[arg(long, default_value_t = false, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub reconfigure: bool,
+
+    /// Copy the state of every workspace from the old backend to the new one.
+    #[arg(long, default_value_t = false, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub migrate_state: bool,
+
+    /// --migrate-state, overwriting another state already in the new backend.
+    #[arg(long, default_value_t = false, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub force_copy: bool,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 #[derive(Debug, Args)]

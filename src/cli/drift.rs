@@ -15,7 +15,7 @@ use crate::diag::{Diagnostic, Sources};
 use crate::drift::{self, ignore::Ignore};
 use crate::plan::engine::PlanOptions;
 use crate::provider::arm::ArmClient;
-use crate::state::lock;
+use crate::state::backend::{Seen, StateStorage};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -35,12 +35,16 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
     };
     let loaded = started.elapsed();
 
-    let session = match Session::open(ctx, cloud) {
+    let store = match super::workdir::open_state(ctx, Some(&config)) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let session = match Session::open(ctx, cloud, store) {
         Ok(s) => s,
         Err(d) => return fail(ctx, d),
     };
-    let mut locked = lock_seen(ctx);
-    let state = match super::session::load_state(ctx, &session.store) {
+    let mut locked = lock_seen(session.store.as_ref());
+    let state = match super::session::load_state(ctx, session.store.as_ref()) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -55,7 +59,7 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
     }
     let current = refreshed.state.clone();
     let refresh_took = t.elapsed();
-    locked = locked.or_else(|| lock_seen(ctx));
+    locked = locked.or_else(|| lock_seen(session.store.as_ref()));
 
     let t = Instant::now();
     let opts = PlanOptions {
@@ -125,13 +129,13 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
 }
 
 /// The state lock, if a run holds it now (drift reads without taking it).
-fn lock_seen(ctx: &Context) -> Option<view::Locked> {
-    match lock::holder(&ctx.dir) {
-        Ok(Some(Ok(h))) => Some(view::Locked {
-            stale: h.liveness() == lock::Liveness::Gone,
-            holder: Some(h),
+fn lock_seen(store: &dyn StateStorage) -> Option<view::Locked> {
+    match store.seen_lock() {
+        Ok(Some(Seen::Held { info, stale })) => Some(view::Locked {
+            holder: Some(info),
+            stale,
         }),
-        Ok(Some(Err(_))) => Some(view::Locked {
+        Ok(Some(Seen::Unreadable)) => Some(view::Locked {
             holder: None,
             stale: false,
         }),

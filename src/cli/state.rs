@@ -13,11 +13,12 @@ use super::{exit, fail, Context};
 use crate::addrs::{Instance, InstanceKey, ModuleInstance, Target};
 use crate::diag::Diagnostic;
 use crate::plan::{file, render};
-use crate::state::store::StateStore;
-use crate::state::{file as statefile, lock, State};
+use crate::state::backend::UnlockError;
+use crate::state::{file as statefile, State};
 
 fn load(ctx: &Context) -> Result<State, i32> {
-    super::session::load_state(ctx, &StateStore::in_dir(&ctx.dir))
+    let store = super::workdir::open_state(ctx, None)?;
+    super::session::load_state(ctx, store.as_ref())
 }
 
 /// Values in JSON with every sensitive value replaced by null.
@@ -178,16 +179,15 @@ fn parse(ctx: &Context, a: &str) -> Result<Instance, i32> {
 
 /// Runs `edit` on the state under the lock (unless `--lock=false`) and writes it.
 fn edit(ctx: &Context, lock: &LockArgs, what: &str, edit: impl FnOnce(&mut State) -> Result<(), Diagnostic>) -> i32 {
-    let _lock = match lock
-        .lock
-        .then(|| lock::acquire(&ctx.dir, what, lock.lock_timeout))
-        .transpose()
-    {
+    let store = match super::workdir::open_state(ctx, None) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let _lock = match lock.lock.then(|| store.lock(what, lock.lock_timeout)).transpose() {
         Ok(l) => l,
         Err(e) => return fail(ctx, lock_error(e)),
     };
-    let store = StateStore::in_dir(&ctx.dir);
-    let mut state = match super::session::load_state(ctx, &store) {
+    let mut state = match super::session::load_state(ctx, store.as_ref()) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -196,10 +196,7 @@ fn edit(ctx: &Context, lock: &LockArgs, what: &str, edit: impl FnOnce(&mut State
     }
     match store.write(&mut state) {
         Ok(()) => exit::OK,
-        Err(e) => fail(
-            ctx,
-            Diagnostic::error("Cannot write the state").with_detail(e.to_string()),
-        ),
+        Err(e) => fail(ctx, Diagnostic::error("Cannot write the state").with_detail(e)),
     }
 }
 
@@ -388,26 +385,26 @@ fn moves(state: &State, src: &Target, dst: &Target) -> Result<Vec<(Instance, Ins
 }
 
 pub fn force_unlock(ctx: &Context, args: &ForceUnlockArgs) -> i32 {
-    match lock::force_unlock(&ctx.dir, args.lock_id.as_deref(), args.force) {
-        Ok(lock::Unlocked::Removed(Some(info))) => {
-            outln!("Removed the state lock ({info}).");
+    let store = match super::workdir::open_state(ctx, None) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match store.force_unlock(args.lock_id.as_deref(), args.force) {
+        Ok(Some(holder)) => {
+            outln!("Removed the state lock ({holder}).");
             exit::OK
         }
-        Ok(lock::Unlocked::Removed(None)) => {
-            outln!("Removed an unreadable state lock file.");
-            exit::OK
-        }
-        Ok(lock::Unlocked::NotLocked) => {
+        Ok(None) => {
             outln!("The state is not locked.");
             exit::OK
         }
-        Err(e @ lock::UnlockError::Alive(_)) => fail(
+        Err(e @ UnlockError::Alive(_)) => fail(
             ctx,
             Diagnostic::error("Refusing to remove the lock of a running aksplan")
                 .with_detail(e.to_string())
                 .with_help("the run may still write state: wait for it to end, or, if you are sure it must not, run aksplan force-unlock --force"),
         ),
-        Err(e @ lock::UnlockError::OtherId { .. }) => fail(
+        Err(e @ UnlockError::OtherId { .. }) => fail(
             ctx,
             Diagnostic::error("The state lock has another ID")
                 .with_detail(format!("{e}: the run it named has ended and another has taken the lock since. Nothing was removed")),

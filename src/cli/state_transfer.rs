@@ -12,16 +12,16 @@ use super::args::{LockArgs, StateFormat};
 use super::session::lock_error;
 use super::{exit, fail, Context};
 use crate::diag::Diagnostic;
-use crate::state::store::StateStore;
+use crate::state::backend::StateStorage;
 use crate::state::terraform::{self, takeover, Format};
-use crate::state::{file, lock, State};
+use crate::state::{file, State};
 use std::io::Read;
 use std::path::Path;
 
 pub fn pull(ctx: &Context, format: StateFormat) -> i32 {
-    let state = match StateStore::in_dir(&ctx.dir).load() {
+    let state = match super::workdir::open_state(ctx, None).and_then(|s| super::session::load_state(ctx, s.as_ref())) {
         Ok(s) => s,
-        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+        Err(code) => return code,
     };
     let text = match format {
         StateFormat::Aksplan => serde_json::to_vec_pretty(&file::encode(&state)).map_err(|e| e.to_string()),
@@ -67,18 +67,21 @@ pub fn push(ctx: &Context, path: &Path, force: bool, lock_args: &LockArgs) -> i3
             )
         }
     };
+    let store = match super::workdir::open_state(ctx, None) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let _lock = match lock_args
         .lock
-        .then(|| lock::acquire(&ctx.dir, "state push", lock_args.lock_timeout))
+        .then(|| store.lock("state push", lock_args.lock_timeout))
         .transpose()
     {
         Ok(l) => l,
         Err(e) => return fail(ctx, lock_error(e)),
     };
-    let store = StateStore::in_dir(&ctx.dir);
-    let current = match store.load() {
+    let current = match super::session::load_state(ctx, store.as_ref()) {
         Ok(s) => s,
-        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+        Err(code) => return code,
     };
     if !force {
         if let Err(e) = check_valid_import(&pushed, &current) {
@@ -92,10 +95,7 @@ pub fn push(ctx: &Context, path: &Path, force: bool, lock_args: &LockArgs) -> i3
     }
     let mut state = pushed;
     if let Err(e) = store.write(&mut state) {
-        return fail(
-            ctx,
-            Diagnostic::error("Cannot write the state").with_detail(e.to_string()),
-        );
+        return fail(ctx, Diagnostic::error("Cannot write the state").with_detail(e));
     }
     let from = match format {
         Format::Aksplan => "aksplan's state format".to_string(),
@@ -104,7 +104,7 @@ pub fn push(ctx: &Context, path: &Path, force: bool, lock_args: &LockArgs) -> i3
     outln!(
         "Pushed {} from {shown} ({from}) to {}.",
         count(state.resources.len(), "resource"),
-        crate::state::store::STATE_FILE
+        shown_location(ctx, store.as_ref())
     );
     exit::OK
 }
@@ -135,10 +135,34 @@ fn check_valid_import(pushed: &State, current: &State) -> Result<(), String> {
 /// of a failure, already reported.
 pub fn takeover(ctx: &Context) -> Result<(), i32> {
     let (config, _) = ctx.load_dir();
-    let Some(path) = takeover::local_state_path(&ctx.dir, config.terraform().backend.as_ref()) else {
+    let backend = config.terraform().backend.as_ref().map(|d| {
+        let path = d
+            .attrs
+            .get("path")
+            .and_then(|a| a.value.as_ref().ok())
+            .and_then(|v| v.as_str());
+        (d.kind.as_str(), path)
+    });
+    let Some(path) = takeover::local_state_path(&ctx.dir, backend) else {
         return Ok(());
     };
     if !path.exists() {
+        return Ok(());
+    }
+    let store = super::workdir::open_state(ctx, Some(&config))?;
+    if Path::new(&store.location()) == path {
+        // `backend "local" { path = "terraform.tfstate" }`: aksplan's state
+        // is Terraform's file itself, read in either format.
+        let terraforms = std::fs::read(&path)
+            .ok()
+            .is_some_and(|b| matches!(terraform::detect(&b), Ok(Format::Terraform(_))));
+        if !terraforms {
+            return Ok(());
+        }
+        outln!(
+            "\nThe local backend's path is Terraform's state file: aksplan reads it as it is, and writes its own \
+             format there at its first write (state pull -format=terraform gives Terraform's back)."
+        );
         return Ok(());
     }
     let name = path.strip_prefix(&ctx.dir).unwrap_or(&path).display().to_string();
@@ -148,13 +172,9 @@ pub fn takeover(ctx: &Context) -> Result<(), i32> {
             Diagnostic::error("Cannot take over Terraform's state").with_detail(detail),
         )
     };
-    let _lock = lock::acquire(
-        &ctx.dir,
-        "init (taking over Terraform's state)",
-        std::time::Duration::ZERO,
-    )
-    .map_err(|e| fail(ctx, lock_error(e)))?;
-    let store = StateStore::in_dir(&ctx.dir);
+    let _lock = store
+        .lock("init (taking over Terraform's state)", std::time::Duration::ZERO)
+        .map_err(|e| fail(ctx, lock_error(e)))?;
     let current = store.load().map_err(&failed)?;
     let decision = match takeover::examine(&path, &name, &current, &ctx.catalog) {
         Ok(Some(d)) => d,
@@ -173,7 +193,7 @@ pub fn takeover(ctx: &Context) -> Result<(), i32> {
             let serial = state.serial;
             store
                 .write(&mut state)
-                .map_err(|e| failed(format!("cannot write {}: {e}", store.path().display())))?;
+                .map_err(|e| failed(format!("cannot write {}: {e}", store.location())))?;
             let mut also = Vec::new();
             if deposed > 0 {
                 also.push(count(deposed, "deposed object"));
@@ -198,7 +218,7 @@ pub fn takeover(ctx: &Context) -> Result<(), i32> {
             );
             outln!(
                 "aksplan keeps them in {} from now on; {name} is left as it was.",
-                crate::state::store::STATE_FILE
+                shown_location(ctx, store.as_ref())
             );
             for note in &imported.notes {
                 outln!("  note: {note}");
@@ -208,12 +228,21 @@ pub fn takeover(ctx: &Context) -> Result<(), i32> {
         takeover::Decision::AlreadyAdopted => {
             outln!(
                 "\n{name} was taken over earlier: aksplan's state is {}.",
-                crate::state::store::STATE_FILE
+                shown_location(ctx, store.as_ref())
             );
             Ok(())
         }
         takeover::Decision::Empty => Ok(()),
         takeover::Decision::Conflict(why) => Err(failed(why)),
+    }
+}
+
+/// Where a state is, relative to the working directory when it is a file in it.
+fn shown_location(ctx: &Context, store: &dyn StateStorage) -> String {
+    let at = store.location();
+    match Path::new(&at).strip_prefix(&ctx.dir) {
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => at,
     }
 }
 

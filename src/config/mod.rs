@@ -6,6 +6,7 @@
 //! It evaluates only what must be constant (defaults, lifecycle, tfvars); the
 //! rest is evaluated by `core`, in dependency order.
 
+pub mod backend;
 pub mod blocks;
 pub mod calls;
 pub mod constraint;
@@ -63,6 +64,8 @@ pub struct Config {
     /// The providers' schemas the configuration was read with, and is
     /// evaluated and validated with.
     pub schemas: crate::schema::Schemas,
+    /// `terraform.workspace`: the selected workspace (empty reads as `default`).
+    pub workspace: String,
 }
 
 impl Config {
@@ -217,8 +220,8 @@ pub struct TerraformSettings {
     /// The Terraform version constraint, and where it is written.
     pub required_version: Option<(String, Span)>,
     pub required_providers: IndexMap<String, RequiredProvider>,
-    /// Backend type and its literal settings.
-    pub backend: Option<(String, IndexMap<String, serde_json::Value>)>,
+    /// The `backend` (or `cloud`) block, as written.
+    pub backend: Option<backend::BackendDecl>,
 }
 
 /// One entry of `required_providers`.

@@ -85,6 +85,7 @@ impl<'c> ObjectEval<'c> {
             module_dir: dir,
             repeat,
             self_value,
+            workspace: &self.config.workspace,
         }
     }
 

@@ -64,6 +64,13 @@ impl Lock {
         &self.id
     }
 
+    /// Whether the lock file still holds this lock: `force-unlock --force`
+    /// may have removed it, and another run taken it since.
+    pub fn held(&self) -> bool {
+        let bytes = read(&self.path).ok().flatten().unwrap_or_default();
+        LockInfo::decode(&bytes).and_then(|i| i.id).as_deref() == Some(self.id.as_str())
+    }
+
     /// Releases the lock if the file still holds it.
     pub fn release(mut self) -> io::Result<Released> {
         let r = self.release_once();

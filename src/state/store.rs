@@ -57,9 +57,13 @@ pub enum JournalEntry {
 
 impl StateStore {
     pub fn in_dir(dir: &Path) -> StateStore {
-        StateStore {
-            path: dir.join(STATE_FILE),
-        }
+        StateStore::at(dir.join(STATE_FILE))
+    }
+
+    /// The state kept in the file at `path` (a local backend's `path`, or
+    /// a workspace's file under `terraform.tfstate.d`).
+    pub fn at(path: PathBuf) -> StateStore {
+        StateStore { path }
     }
 
     pub fn path(&self) -> &Path {
@@ -89,20 +93,7 @@ impl StateStore {
     /// journal's last line cut short by a crash, ignored.
     pub fn load_noting(&self) -> Result<(State, Vec<String>), String> {
         let mut state = match std::fs::read(&self.path) {
-            // aksplan's format, or Terraform's (a terraform.tfstate copied here).
-            Ok(bytes) => match super::terraform::detect(&bytes) {
-                Ok(super::terraform::Format::Terraform(_)) => {
-                    let catalog = crate::provider::catalog::Catalog::embedded();
-                    super::terraform::decode_any(&bytes, &catalog)
-                        .map_err(|e| format!("{}: {e}", self.path.display()))?
-                        .0
-                }
-                _ => {
-                    let f: file::StateFile = serde_json::from_slice(&bytes)
-                        .map_err(|e| format!("{} is not a valid state file: {e}", self.path.display()))?;
-                    file::decode(f).map_err(|e| format!("{}: {e}", self.path.display()))?
-                }
-            },
+            Ok(bytes) => parse(&bytes, &self.path.display().to_string())?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => State::new(),
             Err(e) => return Err(format!("cannot read {}: {e}", self.path.display())),
         };
@@ -110,11 +101,7 @@ impl StateStore {
         Ok((state, notes))
     }
 
-    /// Replays the journal onto `state`. Every line must read, except the
-    /// last when it has no newline: a write cut short by a crash, ignored
-    /// with a note. A line that cannot be read anywhere else is an error
-    /// naming it, never the silent end of the journal: what follows it
-    /// would be lost.
+    /// Replays the journal file onto `state` (see [`replay`]).
     fn replay(&self, state: &mut State) -> Result<Vec<String>, String> {
         let path = self.journal_path();
         let bytes = match std::fs::read(&path) {
@@ -122,67 +109,12 @@ impl StateStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(format!("cannot read the state journal {}: {e}", path.display())),
         };
-        let at = |n: usize| format!("{}:{n}", path.display());
-        let mut notes = Vec::new();
-        let mut replayed = false;
-        let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
-        let tail = lines.len() - 1; // after the last newline: empty, or a torn write
-        for (i, line) in lines.iter().enumerate() {
-            let n = i + 1;
-            if i == tail && line.is_empty() {
-                break;
-            }
-            let entry = std::str::from_utf8(line)
-                .map_err(|e| e.to_string())
-                .and_then(|t| serde_json::from_str::<JournalEntry>(t).map_err(|e| e.to_string()));
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) if i == tail => {
-                    notes.push(format!(
-                        "{}: the journal's last line was cut short by a crash while it was written, and is ignored ({e})",
-                        at(n)
-                    ));
-                    break;
-                }
-                Err(e) => {
-                    return Err(format!(
-                        "{}: the state journal's line {n} cannot be read: {e}. The journal holds what an interrupted \
-                         apply did since {} was written, and its later lines cannot be trusted past this one. Repair \
-                         the line, or move the journal aside to continue from the state file alone (the objects its \
-                         lines record are then missing from state, and a plan would create them again)",
-                        at(n),
-                        self.path.display()
-                    ))
-                }
-            };
-            match entry {
-                JournalEntry::Base { lineage, serial } => {
-                    // A later Base continues the journal: a run that loaded
-                    // this state, replayed so far, and was cut short in turn.
-                    let expected = state.serial + u64::from(i > 0 && replayed);
-                    if lineage != state.lineage || serial != expected {
-                        if i == 0 {
-                            // A journal of another state: already folded in, or not ours.
-                            return Ok(notes);
-                        }
-                        return Err(format!(
-                            "{}: the state journal continues another state (lineage {lineage}, serial {serial}) than \
-                             its earlier lines (lineage {}, serial {expected})",
-                            at(n),
-                            state.lineage
-                        ));
-                    }
-                }
-                other => {
-                    apply_entry(state, other).map_err(|e| format!("{}: {e}", at(n)))?;
-                    replayed = true;
-                }
-            }
-        }
-        if replayed {
-            state.serial += 1;
-        }
-        Ok(notes)
+        replay(
+            state,
+            &bytes,
+            &path.display().to_string(),
+            &self.path.display().to_string(),
+        )
     }
 
     /// Writes the whole state atomically, keeping the previous file as a
@@ -192,12 +124,11 @@ impl StateStore {
             state.lineage = uuid::Uuid::new_v4().to_string();
         }
         state.serial += 1;
-        let text = serde_json::to_vec_pretty(&file::encode(state)).map_err(io::Error::other)?;
+        let text = encode_bytes(state)?;
         let tmp = self.sibling(&format!(".tmp{}", std::process::id()));
         {
             let mut f = private_file(&tmp, true)?;
             f.write_all(&text)?;
-            f.write_all(b"\n")?;
             f.sync_all()?;
         }
         if self.path.exists() {
@@ -226,6 +157,99 @@ impl StateStore {
         }])?;
         Ok(j)
     }
+}
+
+/// Replays a journal's bytes onto `state` (the entries after a `Base`
+/// naming its lineage and serial), for the file's journal and a remote
+/// backend's alike; `journal` and `state_name` say where they are in
+/// messages. Every line must read, except the last when it has no newline:
+/// a write cut short by a crash, ignored with a note. A line that cannot be
+/// read anywhere else is an error naming it, never the silent end of the
+/// journal: what follows it would be lost.
+pub fn replay(state: &mut State, bytes: &[u8], journal: &str, state_name: &str) -> Result<Vec<String>, String> {
+    let at = |n: usize| format!("{journal}:{n}");
+    let mut notes = Vec::new();
+    let mut replayed = false;
+    let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+    let tail = lines.len() - 1; // after the last newline: empty, or a torn write
+    for (i, line) in lines.iter().enumerate() {
+        let n = i + 1;
+        if i == tail && line.is_empty() {
+            break;
+        }
+        let entry = std::str::from_utf8(line)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str::<JournalEntry>(t).map_err(|e| e.to_string()));
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) if i == tail => {
+                notes.push(format!(
+                    "{}: the journal's last line was cut short by a crash while it was written, and is ignored ({e})",
+                    at(n)
+                ));
+                break;
+            }
+            Err(e) => {
+                return Err(format!(
+                    "{}: the state journal's line {n} cannot be read: {e}. The journal holds what an interrupted \
+                     apply did since {} was written, and its later lines cannot be trusted past this one. Repair \
+                     the line, or move the journal aside to continue from the state file alone (the objects its \
+                     lines record are then missing from state, and a plan would create them again)",
+                    at(n),
+                    state_name
+                ))
+            }
+        };
+        match entry {
+            JournalEntry::Base { lineage, serial } => {
+                // A later Base continues the journal: a run that loaded
+                // this state, replayed so far, and was cut short in turn.
+                let expected = state.serial + u64::from(i > 0 && replayed);
+                if lineage != state.lineage || serial != expected {
+                    if i == 0 {
+                        // A journal of another state: already folded in, or not ours.
+                        return Ok(notes);
+                    }
+                    return Err(format!(
+                        "{}: the state journal continues another state (lineage {lineage}, serial {serial}) than \
+                         its earlier lines (lineage {}, serial {expected})",
+                        at(n),
+                        state.lineage
+                    ));
+                }
+            }
+            other => {
+                apply_entry(state, other).map_err(|e| format!("{}: {e}", at(n)))?;
+                replayed = true;
+            }
+        }
+    }
+    if replayed {
+        state.serial += 1;
+    }
+    Ok(notes)
+}
+
+/// A state file's bytes, decoded: aksplan's format, or Terraform's (a
+/// terraform.tfstate copied or pushed here); `name` says where they come
+/// from in errors.
+pub fn parse(bytes: &[u8], name: &str) -> Result<State, String> {
+    if let Ok(super::terraform::Format::Terraform(_)) = super::terraform::detect(bytes) {
+        let catalog = crate::provider::catalog::Catalog::embedded();
+        return super::terraform::decode_any(bytes, &catalog)
+            .map(|(state, _)| state)
+            .map_err(|e| format!("{name}: {e}"));
+    }
+    let f: file::StateFile =
+        serde_json::from_slice(bytes).map_err(|e| format!("{name} is not a valid state file: {e}"))?;
+    file::decode(f).map_err(|e| format!("{name}: {e}"))
+}
+
+/// A state as the bytes of its file: what [`StateStore::write`] writes.
+pub fn encode_bytes(state: &State) -> io::Result<Vec<u8>> {
+    let mut text = serde_json::to_vec_pretty(&file::encode(state)).map_err(io::Error::other)?;
+    text.push(b'\n');
+    Ok(text)
 }
 
 /// An open journal; each `append` is durable when it returns.

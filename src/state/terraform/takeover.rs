@@ -23,21 +23,15 @@
 use super::{read, Imported, ReadError, FILE};
 use crate::schema::SchemaSource;
 use crate::state::State;
-use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
 
 /// Where the local Terraform state of `dir` is, given the configuration's
-/// backend (type and literal settings); `None` with a remote backend.
-pub fn local_state_path(
-    dir: &Path,
-    backend: Option<&(String, IndexMap<String, serde_json::Value>)>,
-) -> Option<PathBuf> {
+/// backend (its type, and its `path` when written as a constant); `None`
+/// with a remote backend.
+pub fn local_state_path(dir: &Path, backend: Option<(&str, Option<&str>)>) -> Option<PathBuf> {
     match backend {
         None => Some(dir.join(FILE)),
-        Some((kind, settings)) if kind == "local" => {
-            let path = settings.get("path").and_then(|p| p.as_str()).unwrap_or(FILE);
-            Some(dir.join(path))
-        }
+        Some(("local", path)) => Some(dir.join(path.unwrap_or(FILE))),
         Some(_) => None,
     }
 }
@@ -160,15 +154,15 @@ mod tests {
     fn the_file_is_the_local_backend_s_path_or_terraform_s_default() {
         let dir = Path::new("/work");
         assert_eq!(local_state_path(dir, None), Some(dir.join("terraform.tfstate")));
-        let local = (
-            "local".to_string(),
-            IndexMap::from([("path".to_string(), "s/x.tfstate".into())]),
+        assert_eq!(
+            local_state_path(dir, Some(("local", Some("s/x.tfstate")))),
+            Some(dir.join("s/x.tfstate"))
         );
-        assert_eq!(local_state_path(dir, Some(&local)), Some(dir.join("s/x.tfstate")));
-        let bare = ("local".to_string(), IndexMap::new());
-        assert_eq!(local_state_path(dir, Some(&bare)), Some(dir.join("terraform.tfstate")));
-        let remote = ("azurerm".to_string(), IndexMap::new());
-        assert_eq!(local_state_path(dir, Some(&remote)), None);
+        assert_eq!(
+            local_state_path(dir, Some(("local", None))),
+            Some(dir.join("terraform.tfstate"))
+        );
+        assert_eq!(local_state_path(dir, Some(("azurerm", None))), None);
     }
 
     #[test]
