@@ -88,13 +88,19 @@ fn options() -> PlanOptionArgs {
     }
 }
 
+/// The state in `dir`, in the local backend's default workspace.
+fn local_state(dir: &Path) -> Box<dyn aksplan::state::backend::StateStorage> {
+    use aksplan::state::backend::Backend;
+    aksplan::state::backend::local::LocalBackend::default_in(dir).state("default")
+}
+
 /// Plans the configuration in `dir` against its state; returns the action count.
 fn plan(dir: &Path) -> usize {
     let ctx = context(dir);
     let (config, vars, d) = load_config(&ctx, &VarArgs::default(), aksplan::config::vars::Missing::Error);
     assert!(!d.has_errors());
     let vars = vars.unwrap();
-    let session = Session::open(&ctx, &CloudArgs::sim()).unwrap();
+    let session = Session::open(&ctx, &CloudArgs::sim(), local_state(dir)).unwrap();
     let state = session.store.load().unwrap();
     let opts = plan_options(&options(), false).unwrap();
     let (plan, _, d) = session.plan(&config, vars, state, &opts, 10, true);
@@ -107,7 +113,7 @@ fn plan(dir: &Path) -> usize {
 fn drift(dir: &Path) -> usize {
     let ctx = context(dir);
     let (config, vars, _) = load_config(&ctx, &VarArgs::default(), aksplan::config::vars::Missing::Error);
-    let session = Session::open(&ctx, &CloudArgs::sim()).unwrap();
+    let session = Session::open(&ctx, &CloudArgs::sim(), local_state(dir)).unwrap();
     let state = session.store.load().unwrap();
     let reach = session.reach(10);
     let refreshed = aksplan::plan::run::refresh(&reach, state);
@@ -127,7 +133,7 @@ fn drift(dir: &Path) -> usize {
         inferred: &[],
     };
     let (plan, _, _) = aksplan::plan::run::plan_refreshed(inputs, refreshed, &reach, &opts);
-    let report = aksplan::drift::report(&plan, &current, &Default::default());
+    let report = aksplan::drift::report(&plan, &current, &Default::default(), &config);
     assert!(!report.has_drift());
     current.resources.len()
 }
@@ -145,7 +151,7 @@ fn apply_timed(dir: &Path, cloud: &CloudArgs, state: State, destroy: bool) -> (D
     let ctx = context(dir);
     let (config, vars, _) = load_config(&ctx, &VarArgs::default(), aksplan::config::vars::Missing::Error);
     let vars = vars.unwrap();
-    let session = Session::open(&ctx, cloud).unwrap();
+    let session = Session::open(&ctx, cloud, local_state(dir)).unwrap();
     let opts = plan_options(&options(), destroy).unwrap();
     let (plan, evaluated, d) = session.plan(&config, vars, state, &opts, 10, true);
     assert!(!d.has_errors(), "{:?}", d.iter().next());
@@ -158,7 +164,7 @@ fn apply_timed(dir: &Path, cloud: &CloudArgs, state: State, destroy: bool) -> (D
         &plan,
         &session.providers,
         plan.prior_state.clone(),
-        &mut journal,
+        &mut *journal,
         aksplan::apply::Options {
             parallelism: 10,
             cancel: &cancel,
@@ -178,11 +184,7 @@ fn apply_timed(dir: &Path, cloud: &CloudArgs, state: State, destroy: bool) -> (D
 fn destroy(template: &Path) -> Duration {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(template, dir.path());
-    let state = Session::open(&context(dir.path()), &CloudArgs::sim())
-        .unwrap()
-        .store
-        .load()
-        .unwrap();
+    let state = local_state(dir.path()).load().unwrap();
     apply_timed(dir.path(), &CloudArgs::sim(), state, true).1
 }
 
@@ -191,7 +193,7 @@ fn destroy(template: &Path) -> Duration {
 fn destroy_graph(dir: &Path) -> (usize, usize, Duration) {
     let ctx = context(dir);
     let (config, vars, _) = load_config(&ctx, &VarArgs::default(), aksplan::config::vars::Missing::Error);
-    let session = Session::open(&ctx, &CloudArgs::sim()).unwrap();
+    let session = Session::open(&ctx, &CloudArgs::sim(), local_state(dir)).unwrap();
     let state = session.store.load().unwrap();
     let opts = plan_options(&options(), true).unwrap();
     let (plan, evaluated, _) = session.plan(&config, vars.unwrap(), state, &opts, 10, true);

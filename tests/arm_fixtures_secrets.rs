@@ -280,7 +280,7 @@ fn key_vault_access_policy_adds_and_removes_one_entry_of_the_vault() {
     let sent = provider.client.sent.lock().unwrap().clone();
     let put = sent.iter().find(|r| r.method == Method::Put).unwrap();
     assert_eq!(put.path, format!("{KV}/accessPolicies/add"));
-    assert_eq!(put.api_version, "2026-02-01");
+    assert_eq!(put.api_version, "2023-02-01");
     let mut allowed = example_paths(&fixture("Microsoft.KeyVault/2026-02-01/updateAccessPoliciesAdd.json"));
     // keyvault.json 2026-02-01, Permissions.storage: azurerm sends all four lists.
     allowed.insert("properties.accessPolicies[].permissions.storage".into());
@@ -343,7 +343,7 @@ fn storage_account_keys_and_connection_strings_come_from_list_keys() {
         "{}",
         post.path
     );
-    assert_eq!(post.api_version, "2025-06-01");
+    assert_eq!(post.api_version, "2023-05-01");
     let value = answer.value.unwrap();
     let text = |k: &str| value.get(k).and_then(Value::as_str).unwrap_or("?").to_string();
     assert_eq!(text("primary_access_key"), "<value>");
@@ -402,7 +402,7 @@ fn kubernetes_service_versions_read_the_versions_list() {
         sent[0].path,
         format!("/subscriptions/{SUB}/providers/Microsoft.ContainerService/locations/location1/kubernetesVersions")
     );
-    assert_eq!(sent[0].api_version, "2026-08-01");
+    assert_eq!(sent[0].api_version, "2025-10-01");
     let stable = read(json!({"location": "location1", "include_preview": false, "version_prefix": "1.2"}))
         .value
         .unwrap();

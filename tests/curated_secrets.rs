@@ -390,7 +390,15 @@ fn the_group_applies_plans_clean_shows_drift_and_destroys() {
 
 #[test]
 fn a_destroyed_vault_stays_soft_deleted_and_the_next_create_recovers_it() {
-    let dir = applied();
+    // Kept, not purged, after the destroy (azurerm purges by default).
+    let keep = MAIN.replacen(
+        "features {}",
+        "features {\n    key_vault {\n      purge_soft_delete_on_destroy = false\n    }\n  }",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", &keep)]);
+    ok(&run(dir.path(), &["apply", "--auto-approve"]), "apply");
     ok(&run(dir.path(), &["destroy", "--auto-approve"]), "destroy");
     let deleted = format!(
         "/subscriptions/{SUB}/providers/Microsoft.KeyVault/locations/westeurope/deletedVaults/kv-secrets-inline"

@@ -182,16 +182,6 @@ fn examples() -> Vec<(&'static str, tempfile::TempDir)> {
     out
 }
 
-/// The landing zone peers its networks, a type aksplan maps by convention
-/// only: over ARM it needs leave to write it.
-fn with_leave<'a>(name: &str, args: &[&'a str]) -> Vec<&'a str> {
-    let mut all = args.to_vec();
-    if name == "aks-landing-zone" {
-        all.push("--allow-unverified-types");
-    }
-    all
-}
-
 fn ok(r: &Run, what: &str) {
     assert_eq!(r.code, 0, "{what}:\n{}\n{}", r.stdout, r.stderr);
 }
@@ -207,7 +197,9 @@ fn every_example_over_http_applies_plans_clean_sees_changes_behind_its_back_and_
     let mut outputs = String::new();
     let examples = examples();
     for (name, dir) in &examples {
-        let r = served.run(dir.path(), &with_leave(name, &["apply", "--auto-approve"]));
+        // Every example uses curated types only: over ARM, none needs
+        // --allow-unverified-types (a type mapped by convention refuses).
+        let r = served.run(dir.path(), &["apply", "--auto-approve"]);
         ok(&r, name);
         assert!(
             r.stdout
@@ -217,7 +209,7 @@ fn every_example_over_http_applies_plans_clean_sees_changes_behind_its_back_and_
         );
         // The client's own log shows the long-running operations being polled.
         outputs += &(r.stdout + &r.stderr);
-        let r = served.run(dir.path(), &with_leave(name, &["plan", "--detailed-exitcode"]));
+        let r = served.run(dir.path(), &["plan", "--detailed-exitcode"]);
         ok(&r, &format!("{name}: a plan after apply has no changes"));
         outputs += &(r.stdout + &r.stderr);
     }
@@ -261,7 +253,7 @@ fn every_example_over_http_applies_plans_clean_sees_changes_behind_its_back_and_
     assert_eq!(report["resources"][1]["changes"][0]["path"], "tags.owner", "{report:#}");
 
     for (name, dir) in examples.iter().rev() {
-        let r = served.run(dir.path(), &with_leave(name, &["destroy", "--auto-approve"]));
+        let r = served.run(dir.path(), &["destroy", "--auto-approve"]);
         ok(&r, name);
         outputs += &(r.stdout + &r.stderr);
     }
@@ -442,7 +434,7 @@ fn kubernetes_versions_are_read_from_the_service_for_the_clusters_location() {
     );
     assert!(
         r.stderr.contains(&format!(
-            "GET {SUB}/providers/Microsoft.ContainerService/locations/westeurope/kubernetesVersions?api-version=2026-08-01 -> 200"
+            "GET {SUB}/providers/Microsoft.ContainerService/locations/westeurope/kubernetesVersions?api-version=2025-10-01 -> 200"
         )),
         "{}",
         r.stderr
@@ -498,4 +490,71 @@ fn types_mapped_by_convention_reach_azure_only_with_leave() {
         &[("main.tf", &std::fs::read_to_string(dir.path().join("main.tf")).unwrap())],
     );
     assert_eq!(common::run(local.path(), &["plan"]).code, 0);
+}
+
+#[test]
+fn sigterm_stops_an_apply_as_ctrl_c_does_and_a_second_one_is_answered() {
+    let served = Served::start(&["--op-ms", "1500"]);
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        &[(
+            "main.tf",
+            r#"
+provider "azurerm" {
+  features {}
+}
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-term"
+  location = "westeurope"
+}
+resource "azurerm_virtual_network" "net" {
+  name                = "vnet-term"
+  location            = azurerm_resource_group.rg.location
+  resource_group_name = azurerm_resource_group.rg.name
+  address_space       = ["10.9.0.0/16"]
+}
+resource "azurerm_subnet" "nodes" {
+  name                 = "snet-term"
+  resource_group_name  = azurerm_resource_group.rg.name
+  virtual_network_name = azurerm_virtual_network.net.name
+  address_prefixes     = ["10.9.0.0/24"]
+}
+"#,
+        )],
+    );
+    let stderr = dir.path().join("apply.err");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("aksplan"))
+        .current_dir(dir.path())
+        .env_clear()
+        .args(["apply", "--auto-approve", "--cloud", &served.url])
+        .env("ARM_ACCESS_TOKEN", TOKEN)
+        .env("ARM_SUBSCRIPTION_ID", SUB.trim_start_matches("/subscriptions/"))
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&stderr).unwrap())
+        .spawn()
+        .unwrap();
+    // Signalled once the network's create is under way (a 1.5 s operation).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !served.log().contains("virtualNetworks/vnet-term") {
+        assert!(std::time::Instant::now() < deadline, "the apply never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: signalling a child this test spawned and has not reaped.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    let err = std::fs::read_to_string(&stderr).unwrap();
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(err.contains("Interrupt received: no new operation starts"), "{err}");
+    assert!(err.contains("Already stopping"), "the second signal is answered: {err}");
+    // The running create finished and is in state; its dependent never started.
+    let ids = state_ids(&served, dir.path());
+    assert!(ids.iter().any(|i| i.ends_with("/virtualnetworks/vnet-term")), "{ids:?}");
+    assert!(
+        !served.log().contains("snet-term"),
+        "the subnet was started after the signal"
+    );
 }

@@ -8,6 +8,7 @@
 use super::{ApplyResult, Failure, Node, OpResult, Outcome};
 use crate::addrs::{Instance, Mode};
 use crate::config::Config;
+use crate::diag::Diagnostics;
 use crate::lang::Value;
 use crate::plan::Action;
 use crate::provider::protocol::{ApplyRequest, ProviderConfig};
@@ -19,14 +20,15 @@ use rustc_hash::FxHashMap as HashMap;
 use std::time::SystemTime;
 
 /// Deletes one object, whose value is `prior`, with its type's provider
-/// under the configuration `provider` (its `features`).
+/// under the configuration `provider` (its `features`); a delete that
+/// succeeds may come with warnings (a key vault kept, not purged).
 pub(super) async fn run(
     providers: &Providers,
     inst: Instance,
     prior: Value,
     provider: ProviderConfig,
     now: SystemTime,
-) -> OpResult {
+) -> (OpResult, Diagnostics) {
     let r = match providers.resolve(Mode::Managed, &inst.resource.type_name) {
         Some((p, schema)) => {
             p.apply(ApplyRequest {
@@ -40,12 +42,17 @@ pub(super) async fn run(
         }
         None => Default::default(),
     };
-    let res = if r.diags.has_errors() {
-        Err(r.diags.into())
+    let (res, warnings) = if r.diags.has_errors() {
+        (Err(r.diags.into()), Diagnostics::new())
     } else {
-        Ok(Value::null())
+        let mut warnings = Diagnostics::new();
+        for mut diag in r.diags {
+            diag.summary = format!("{inst}: {}", diag.summary);
+            warnings.push(diag);
+        }
+        (Ok(Value::null()), warnings)
     };
-    (inst, Action::Delete, res)
+    ((inst, Action::Delete, res), warnings)
 }
 
 /// Records a delete node's result: the object leaves state, or, when the

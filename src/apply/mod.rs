@@ -40,8 +40,8 @@ use crate::diag::Diagnostic;
 use crate::graph::ObjectGraph;
 use crate::plan::{Action, Plan, ResourceChange};
 use crate::provider::registry::Providers;
+use crate::state::backend::JournalSink;
 use crate::state::file::encode_resource;
-use crate::state::store::Journal;
 use crate::state::{OutputState, State};
 use graph::Node;
 use operation::{Failure, OpResult};
@@ -76,7 +76,7 @@ pub async fn apply(
     plan: &Plan,
     provider: &Providers,
     state: State,
-    journal: &mut Journal,
+    journal: &mut dyn JournalSink,
     opts: Options<'_>,
 ) -> ApplyResult {
     // Changes to current objects; those to deposed ones are their own nodes.

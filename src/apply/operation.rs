@@ -205,7 +205,7 @@ pub(super) async fn run_op(providers: &Providers, inst: Instance, op: Op, now: S
 }
 
 /// Keeps the planned sensitivity marks on what Azure returned.
-fn keep_marks(v: Value, planned: &Value) -> Value {
+pub(super) fn keep_marks(v: Value, planned: &Value) -> Value {
     match (v, planned.as_map()) {
         (mut v, Some(p)) if v.as_map().is_some() => {
             let m = v.as_map_mut().expect("checked above");
@@ -214,6 +214,10 @@ fn keep_marks(v: Value, planned: &Value) -> Value {
                     if let Some(x) = m.remove(k) {
                         let marked = if matches!(x, Value::Sensitive(_)) || x.is_null() {
                             x
+                        } else if x.same_as(pv) {
+                            // As planned: the marks stay where they were (a
+                            // secret inside an object, not the whole object).
+                            crate::state::file::mark_paths(x, &crate::state::file::sensitive_paths(pv))
                         } else {
                             x.mark()
                         };

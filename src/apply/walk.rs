@@ -23,13 +23,14 @@ use super::{delete, ApplyResult, Options, Outcome};
 use crate::addrs::{Instance, Item};
 use crate::config::Config;
 use crate::core::{ObjectEval, Values};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::Value;
 use crate::plan::{Action, Plan, ResourceChange};
 use crate::provider::protocol::ProviderConfig;
 use crate::provider::registry::Providers;
+use crate::state::backend::JournalSink;
 use crate::state::deposed::{DeposedKey, ObjectAddr};
-use crate::state::store::{Journal, JournalEntry};
+use crate::state::store::JournalEntry;
 use crate::state::State;
 use futures::future::{BoxFuture, FutureExt};
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -50,7 +51,9 @@ enum Work {
     Delete(Instance, Value, ProviderConfig),
 }
 
-type Running<'p> = FuturesUnordered<BoxFuture<'p, (NodeId, OpResult)>>;
+/// An operation done: its node, its result, and warnings that came with a success.
+type Finished = (NodeId, OpResult, Diagnostics);
+type Running<'p> = FuturesUnordered<BoxFuture<'p, Finished>>;
 
 pub(super) struct Walk<'a> {
     pub config: &'a Config,
@@ -118,7 +121,7 @@ impl<'a> Walk<'a> {
     }
 
     /// Walks the whole graph.
-    pub async fn run<'p>(&mut self, providers: &'p Providers, journal: &mut Journal, opts: &Options<'_>) {
+    pub async fn run<'p>(&mut self, providers: &'p Providers, journal: &mut dyn JournalSink, opts: &Options<'_>) {
         let parallelism = opts.parallelism.max(1);
         let mut running: Running<'p> = FuturesUnordered::new();
         loop {
@@ -141,7 +144,8 @@ impl<'a> Walk<'a> {
             while let Some(Some(more)) = running.next().now_or_never() {
                 batch.push(more);
             }
-            for (id, r) in batch {
+            for (id, r, warnings) in batch {
+                self.result.diags.extend(warnings);
                 self.results.entry(id).or_default().push(r);
                 self.outstanding[id] -= 1;
                 if self.outstanding[id] == 0 {
@@ -178,7 +182,7 @@ impl<'a> Walk<'a> {
 
     /// A queued node's turn: its operations are decided and queued (or, when
     /// it needs none, it is done).
-    fn start_node(&mut self, id: NodeId, providers: &Providers, journal: &mut Journal, opts: &Options<'_>) {
+    fn start_node(&mut self, id: NodeId, providers: &Providers, journal: &mut dyn JournalSink, opts: &Options<'_>) {
         if opts.cancel.load(Ordering::SeqCst) {
             self.interrupted(id);
             return;
@@ -207,7 +211,7 @@ impl<'a> Walk<'a> {
         id: NodeId,
         o: &crate::addrs::Object,
         providers: &Providers,
-        journal: &mut Journal,
+        journal: &mut dyn JournalSink,
     ) -> Vec<Work> {
         let (modules, ops) = prepare(
             &self.eval,
@@ -377,7 +381,7 @@ impl<'a> Walk<'a> {
         self.release(id);
     }
 
-    fn flush(&mut self, journal: &mut Journal) {
+    fn flush(&mut self, journal: &mut dyn JournalSink) {
         if let Err(e) = journal.append(&self.journal) {
             self.result
                 .diags
@@ -388,13 +392,14 @@ impl<'a> Walk<'a> {
 }
 
 /// Sends one operation to the provider.
-fn start<'p>(providers: &'p Providers, id: NodeId, work: Work, now: SystemTime) -> BoxFuture<'p, (NodeId, OpResult)> {
+/// Its result comes with the warnings the provider gave with a success.
+fn start<'p>(providers: &'p Providers, id: NodeId, work: Work, now: SystemTime) -> BoxFuture<'p, Finished> {
     async move {
-        let r = match work {
-            Work::Apply(inst, op) => run_op(providers, inst, op, now).await,
+        let (r, warnings) = match work {
+            Work::Apply(inst, op) => (run_op(providers, inst, op, now).await, Diagnostics::new()),
             Work::Delete(inst, prior, provider) => delete::run(providers, inst, prior, provider, now).await,
         };
-        (id, r)
+        (id, r, warnings)
     }
     .boxed()
 }

@@ -5,6 +5,7 @@
 //! what it holds, after checking that the state has not changed since.
 
 use super::args::{ApplyArgs, CloudArgs, DestroyArgs, PlanOptionArgs};
+use super::recovery::{self, GuardedJournal};
 use super::session::{begin, checked_options, Session};
 use super::{exit, fail, load_config, report, Context};
 use crate::apply::{self, Outcome};
@@ -50,7 +51,7 @@ fn plan_and_apply(
         Err(code) => return code,
     };
     let operation = if destroy { "destroy" } else { "apply" };
-    let (session, _lock, state) = match begin(ctx, cloud, operation, &options.lock) {
+    let (session, state) = match begin(ctx, &config, cloud, operation, &options.lock) {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -116,12 +117,15 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
         Ok(c) => c,
         Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
     };
-    let (config, diags) = match file::snapshot(&saved) {
+    let (mut config, diags) = match file::snapshot(&saved) {
         Ok(snapshot) => crate::config::load::load_from(&ctx.dir, &snapshot, &ctx.schemas()),
         Err(e) => return fail(ctx, Diagnostic::error("Cannot read the saved plan").with_detail(e)),
     };
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
+    }
+    if let Ok(w) = super::workdir::workspace(ctx) {
+        config.workspace = w.name;
     }
     let vars = saved
         .variables
@@ -148,7 +152,7 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
         Err(code) => return code,
     };
     opts.timestamp = planned_at;
-    let (session, _lock, state) = match begin(ctx, cloud, "apply", &options.lock) {
+    let (session, state) = match begin(ctx, &config, cloud, "apply", &options.lock) {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -210,21 +214,29 @@ fn execute(
     state: State,
     parallelism: usize,
 ) -> i32 {
-    let mut journal = match session.store.journal(&state) {
+    let lock = session.lock.as_deref();
+    let journal = match session.store.journal(&state) {
         Ok(j) => j,
-        Err(e) => {
-            return fail(
-                ctx,
-                Diagnostic::error("Cannot write the state journal").with_detail(e.to_string()),
-            )
-        }
+        Err(e) => return fail(ctx, Diagnostic::error("Cannot write the state journal").with_detail(e)),
     };
     let cancel = Arc::new(AtomicBool::new(false));
+    if let Some(l) = lock {
+        // A lock found lost stops the run as an interrupt does.
+        l.on_lost(cancel.clone());
+    }
+    let mut journal = GuardedJournal::new(journal, cancel.clone());
     let flag = cancel.clone();
     session.runtime.spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("\nInterrupt received: no new operation starts; waiting for running ones to finish...");
-            flag.store(true, Ordering::SeqCst);
+        if !super::signals::stop_requested().await {
+            return;
+        }
+        eprintln!("\nInterrupt received: no new operation starts; waiting for running ones to finish...");
+        flag.store(true, Ordering::SeqCst);
+        while super::signals::stop_requested().await {
+            eprintln!(
+                "\nAlready stopping: waiting for the running operations, whose results must reach state. \
+                 Kill the process (SIGKILL) only if you accept importing what they create."
+            );
         }
     });
     if plan.has_changes() {
@@ -245,44 +257,53 @@ fn execute(
             },
         ))
     });
+    let journal_failed = journal.failed.take();
     drop(journal);
     let mut state = std::mem::take(&mut result.state);
     state.cloud = Some(session.cloud.identity());
-    if let Err(e) = session.store.write(&mut state) {
-        // The journal still holds every result: the next run replays it.
-        return fail(
-            ctx,
-            Diagnostic::error("Cannot write the state").with_detail(format!(
-                "{e}; the results are kept in {}",
-                session.store.journal_path().display()
+    let unrecorded = match lock.and_then(|l| l.lost()) {
+        // Another run may hold the lock by now: writing would overwrite its state.
+        Some(why) => Some(Diagnostic::error("The state lock was lost").with_detail(format!(
+            "{why}. Another run may hold the lock now, so this run did not write the state, and started no \
+             operation after the loss was seen. What was recorded before it is in the backend's journal ({})",
+            session.store.journal_location()
+        ))),
+        None => match session.store.write(&mut state) {
+            Err(e) => Some(Diagnostic::error("Cannot write the state").with_detail(format!(
+                "{e}; the results recorded so far are kept in {}",
+                session.store.journal_location()
+            ))),
+            Ok(()) => None,
+        },
+    };
+    if let Some(d) = unrecorded {
+        report(ctx, &d.into(), &config.sources);
+        // Everything this run knows, where nothing can overwrite it.
+        match recovery::save_errored(&ctx.dir, &state) {
+            Ok(path) => eprintln!(
+                "\nEverything this run did is saved in {}. When no other run uses this state, make it the \
+                 state with `aksplan state push {}`, after checking it against what the backend holds.",
+                path.display(),
+                recovery::ERRORED_STATE
+            ),
+            Err(e) => eprintln!("\nCannot save {}: {e}", recovery::ERRORED_STATE),
+        }
+        print_outcomes(&result);
+        report(ctx, &result.diags, &config.sources);
+        print_skipped(&result);
+        return exit::ERROR;
+    }
+    if let Some(why) = journal_failed {
+        // The state was written after all: nothing is lost, but say what happened.
+        result.diags.push(
+            Diagnostic::warning("The state journal could not be written").with_detail(format!(
+                "{why}; the run stopped starting operations, and the state was written at its end"
             )),
         );
     }
-    for addr in &result.order {
-        let line = match &result.outcomes[addr] {
-            Outcome::Created => "created",
-            Outcome::Imported => "imported",
-            Outcome::Updated => "updated",
-            Outcome::Replaced => "replaced",
-            Outcome::Deleted => "destroyed",
-            Outcome::Read => "read",
-            Outcome::Failed => "FAILED",
-            Outcome::Skipped(_) => continue,
-        };
-        outln!("{addr}: {line}");
-    }
+    print_outcomes(&result);
     let failed = report(ctx, &result.diags, &config.sources);
-    let skipped: Vec<_> = result
-        .outcomes
-        .iter()
-        .filter_map(|(a, o)| match o {
-            Outcome::Skipped(why) => Some((a, why)),
-            _ => None,
-        })
-        .collect();
-    for (a, why) in &skipped {
-        eprintln!("{a}: {why}");
-    }
+    let skipped = print_skipped(&result);
     let added = result.count(|o| matches!(o, Outcome::Created | Outcome::Replaced));
     let changed = result.count(|o| matches!(o, Outcome::Updated));
     let destroyed = result.count(|o| matches!(o, Outcome::Deleted | Outcome::Replaced));
@@ -290,7 +311,7 @@ fn execute(
     if failed || n_failed > 0 || result.interrupted {
         outln!(
             "\nApply incomplete: {added} added, {changed} changed, {destroyed} destroyed; {n_failed} failed, {} not attempted. State is saved: plan again to see what is left.",
-            skipped.len()
+            skipped
         );
         return exit::ERROR;
     }
@@ -309,4 +330,33 @@ fn execute(
         }
     }
     exit::OK
+}
+
+/// One line per resource: what became of it.
+fn print_outcomes(result: &apply::ApplyResult) {
+    for addr in &result.order {
+        let line = match &result.outcomes[addr] {
+            Outcome::Created => "created",
+            Outcome::Imported => "imported",
+            Outcome::Updated => "updated",
+            Outcome::Replaced => "replaced",
+            Outcome::Deleted => "destroyed",
+            Outcome::Read => "read",
+            Outcome::Failed => "FAILED",
+            Outcome::Skipped(_) => continue,
+        };
+        outln!("{addr}: {line}");
+    }
+}
+
+/// What was not attempted, and why, on stderr; returns how many.
+fn print_skipped(result: &apply::ApplyResult) -> usize {
+    let mut n = 0;
+    for (a, o) in &result.outcomes {
+        if let Outcome::Skipped(why) = o {
+            eprintln!("{a}: {why}");
+            n += 1;
+        }
+    }
+    n
 }

@@ -123,7 +123,10 @@ pub enum Command {
     #[command(subcommand)]
     State(StateCommand),
     /// Remove the state lock left by a run that did not end.
-    ForceUnlock,
+    ForceUnlock(ForceUnlockArgs),
+    /// Create, list, select, show and delete workspaces: separate states of one configuration.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
     /// Look at or change the simulated Azure, as someone in the portal would.
     #[command(subcommand)]
     Sim(SimCommand),
@@ -332,6 +335,24 @@ pub struct DriftArgs {
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub parallelism: usize,
 
+    /// Also write the report as text to FILE (the cloud is read once for
+    /// every format asked for).
+    #[arg(long, value_name = "FILE")]
+    pub out_text: Option<PathBuf>,
+
+    /// Also write the report as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub out_json: Option<PathBuf>,
+
+    /// Also write the report as Markdown to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub out_markdown: Option<PathBuf>,
+
+    /// Also write the report as SARIF 2.1.0 to FILE: one result per drifted
+    /// resource, at its block in the configuration (for code scanning).
+    #[arg(long, value_name = "FILE")]
+    pub out_sarif: Option<PathBuf>,
+
     #[command(flatten)]
     pub vars: VarArgs,
 }
@@ -424,6 +445,66 @@ pub enum StateCommand {
         #[command(flatten)]
         lock: LockArgs,
     },
+    /// Print the whole state as JSON (secrets included): aksplan's format,
+    /// or Terraform's (version 4) to go back to Terraform.
+    Pull {
+        /// The format to print.
+        #[arg(long, value_enum, default_value_t = StateFormat::Aksplan)]
+        format: StateFormat,
+    },
+    /// Replace the state with a file (aksplan's format or Terraform's
+    /// version 4; `-` reads standard input). Refused when the file is of
+    /// another lineage or an older serial, unless --force.
+    Push {
+        file: PathBuf,
+        /// Push even over another lineage or a newer serial.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+}
+
+/// A state file format.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum StateFormat {
+    /// aksplan's own (`aksplan.tfstate`, version 1).
+    Aksplan,
+    /// Terraform's state format version 4 (`terraform.tfstate`).
+    Terraform,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// List the workspaces, the selected one marked with *.
+    List,
+    /// Create a workspace and select it.
+    New {
+        name: String,
+        /// Copy this state file into the new workspace.
+        #[arg(long, value_name = "PATH")]
+        state: Option<PathBuf>,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+    /// Select a workspace.
+    Select {
+        name: String,
+        /// Create the workspace if it does not exist.
+        #[arg(long)]
+        or_create: bool,
+    },
+    /// Show the selected workspace's name.
+    Show,
+    /// Delete a workspace; one that still tracks resources only with --force.
+    Delete {
+        name: String,
+        /// Delete it even if it tracks resources: aksplan forgets them, they stay in the cloud.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
 }
 
 /// Where variable values come from, besides the environment and *.tfvars files.
@@ -491,9 +572,41 @@ pub struct InitArgs {
     #[arg(long, default_value_t = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
     pub input: bool,
 
-    /// Accepted for terraform's scripts (--backend=false).
+    /// Configure the backend (default true); --backend=false keeps the one configured before.
     #[arg(long, default_value_t = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
     pub backend: bool,
+
+    /// Backend settings over the `backend` block's: KEY=VALUE, or a file of
+    /// `KEY = "VALUE"` lines (repeatable; later ones win).
+    #[arg(long = "backend-config", value_name = "FILE|KEY=VALUE")]
+    pub backend_config: Vec<String>,
+
+    /// Configure the backend afresh, ignoring the saved configuration and
+    /// leaving the state in the old backend where it is.
+    #[arg(long, default_value_t = false, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub reconfigure: bool,
+
+    /// Copy the state of every workspace from the old backend to the new one.
+    #[arg(long, default_value_t = false, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub migrate_state: bool,
+
+    /// --migrate-state, overwriting another state already in the new backend.
+    #[arg(long, default_value_t = false, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub force_copy: bool,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ForceUnlockArgs {
+    /// The lock's ID, as the refusal to lock printed it: nothing is
+    /// removed if the lock now has another (a run that took it since).
+    pub lock_id: Option<String>,
+
+    /// Remove it even though the run holding it is still alive on this host.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -18,7 +18,7 @@ use std::collections::{BTreeSet, HashMap};
 
 /// The API version of ManagedClusters_ListKubernetesVersions, as in the
 /// REST example `../shared/data/aks-kubernetes-versions.arm-example.json`.
-const VERSIONS_API: &str = "2026-08-01";
+const VERSIONS_API: &str = "2025-10-01";
 const PROVIDERS_API: &str = "2025-04-01";
 
 /// Reads what the rules need. `ask_versions`: whether the cloud's answer

@@ -14,7 +14,6 @@ use crate::core::console::{Console, Output};
 use crate::diag::Diagnostic;
 use crate::lang::display;
 use crate::plan::engine::PlanOptions;
-use crate::state::store::StateStore;
 use std::io::BufRead;
 
 pub fn run(ctx: &Context, args: &ConsoleArgs, cloud: &CloudArgs) -> i32 {
@@ -23,14 +22,18 @@ pub fn run(ctx: &Context, args: &ConsoleArgs, cloud: &CloudArgs) -> i32 {
     if super::report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
-    let state = match StateStore::in_dir(&ctx.dir).load() {
+    let store = match super::workdir::open_state(ctx, Some(&config)) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let state = match store.load() {
         Ok(s) => s,
         Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
     };
     let vars = vars.unwrap_or_default();
     let now = std::time::SystemTime::now();
     let (console, diags) = if args.plan {
-        let session = match Session::open(ctx, cloud) {
+        let session = match Session::open(ctx, cloud, store) {
             Ok(s) => s,
             Err(d) => return fail(ctx, d),
         };

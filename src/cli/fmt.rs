@@ -107,7 +107,12 @@ pub fn run(ctx: &Context, args: &FmtArgs) -> i32 {
 /// Formats text that parses; a syntax error is a diagnostic at its place.
 fn checked(sources: &mut Sources, name: &str, text: &str) -> Result<String, Diagnostic> {
     let file = sources.add(name, text);
-    crate::config::load::parse_body(file, text)?;
+    let body = crate::config::load::parse_body(file, text)?;
+    let mut diags = Diagnostics::new();
+    crate::config::load::multi_line_strings(&body, file, text, &mut diags);
+    if let Some(d) = diags.into_iter().next() {
+        return Err(d);
+    }
     Ok(crate::format::format(text))
 }
 

@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
     if let Some(d) = missing_instance(&config, vars.unwrap_or_default(), &addr) {
         return fail(ctx, d);
     }
-    let (session, _lock, mut state) = match begin(ctx, cloud, "import", &args.lock) {
+    let (session, mut state) = match begin(ctx, &config, cloud, "import", &args.lock) {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -68,10 +68,7 @@ pub fn run(ctx: &Context, args: &ImportArgs, cloud: &CloudArgs) -> i32 {
     state.resources.insert(addr.clone(), read);
     state.cloud = Some(session.cloud.identity());
     if let Err(e) = session.store.write(&mut state) {
-        return fail(
-            ctx,
-            Diagnostic::error("Cannot write the state").with_detail(e.to_string()),
-        );
+        return fail(ctx, Diagnostic::error("Cannot write the state").with_detail(e));
     }
     outln!("{addr}: imported from {}", args.id);
     outln!(

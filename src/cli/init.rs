@@ -1,5 +1,8 @@
-//! `aksplan init`: install the modules the configuration calls, printing
-//! what terraform prints. Exit 0 when every module is installed, 1 otherwise.
+//! `aksplan init`: configure the backend (see [`super::init_backend`]),
+//! install the modules the configuration calls, printing what terraform
+//! prints, and take over the directory's local Terraform state (see
+//! [`super::state_transfer::takeover`]). Exit 0 when all succeed, 1
+//! otherwise.
 
 use super::args::InitArgs;
 use super::{exit, report, Context};
@@ -7,6 +10,11 @@ use crate::diag::Sources;
 use crate::install::{self, Options};
 
 pub fn run(ctx: &Context, args: &InitArgs) -> i32 {
+    if args.backend {
+        if let Err(code) = super::init_backend::run(ctx, args) {
+            return code;
+        }
+    }
     let mut sources = Sources::default();
     if args.get {
         let options = Options {
@@ -22,6 +30,11 @@ pub fn run(ctx: &Context, args: &InitArgs) -> i32 {
                 report(ctx, &diags, &sources);
                 return exit::ERROR;
             }
+        }
+    }
+    if args.backend {
+        if let Err(code) = super::state_transfer::takeover(ctx) {
+            return code;
         }
     }
     outln!("\naksplan has been successfully initialized!");

@@ -34,17 +34,23 @@ mod fmt;
 mod graph;
 mod import;
 mod init;
+mod init_backend;
 pub mod log;
 mod plan;
 mod provider_types;
 mod providers;
+mod recovery;
 pub mod session;
+mod signals;
 mod sim;
 mod state;
+mod state_transfer;
 pub mod tfsyntax;
 mod validate;
 mod version;
 pub mod views;
+mod workdir;
+mod workspace;
 
 use crate::config::vars::{resolve, Missing, VarInputs};
 use crate::config::Config;
@@ -137,11 +143,16 @@ impl Context {
     }
 
     /// Loads the configuration in the working directory, with the
-    /// providers' schemas; a schema file that could not be used is an error.
+    /// providers' schemas and the selected workspace; a schema file that
+    /// could not be used is an error.
     pub fn load_dir(&self) -> (Config, Diagnostics) {
-        let (config, mut diags) = crate::config::load::load_dir(&self.dir, &self.schemas());
+        let (mut config, mut diags) = crate::config::load::load_dir(&self.dir, &self.schemas());
         if let Some(d) = &self.catalog_error {
             diags.push(d.clone());
+        }
+        match workdir::workspace(self) {
+            Ok(w) => config.workspace = w.name,
+            Err(d) => diags.push(d),
         }
         (config, diags)
     }
@@ -225,7 +236,8 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Output(a) => state::output(&ctx, &a),
         Command::Show(a) => state::show(&ctx, &a),
         Command::State(c) => state::run(&ctx, &c),
-        Command::ForceUnlock => state::force_unlock(&ctx),
+        Command::ForceUnlock(args) => state::force_unlock(&ctx, &args),
+        Command::Workspace(c) => workspace::run(&ctx, &c),
         Command::Sim(c) => sim::run(&ctx, &c),
         Command::Version(a) => version::run(&ctx, &a),
         Command::Completion(a) => completion::run(&a),

@@ -20,7 +20,7 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
         Ok(o) => o,
         Err(code) => return code,
     };
-    let (session, _lock, state) = match begin(ctx, cloud, "plan", &args.options.lock) {
+    let (session, state) = match begin(ctx, &config, cloud, "plan", &args.options.lock) {
         Ok(b) => b,
         Err(code) => return code,
     };

@@ -6,7 +6,6 @@ use super::args::ProvidersArgs;
 use super::{exit, fail, Context};
 use crate::config::{Config, Module};
 use crate::diag::Diagnostic;
-use crate::state::store::StateStore;
 use std::collections::BTreeMap;
 
 pub fn run(ctx: &Context, _args: &ProvidersArgs) -> i32 {
@@ -14,7 +13,11 @@ pub fn run(ctx: &Context, _args: &ProvidersArgs) -> i32 {
     if super::report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
-    let state = match StateStore::in_dir(&ctx.dir).load() {
+    let store = match super::workdir::open_state(ctx, Some(&config)) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let state = match store.load() {
         Ok(s) => s,
         Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
     };

@@ -16,8 +16,7 @@ use crate::provider::azure::{self, credential};
 use crate::provider::azurerm::auto_registration::{self, EnvDefaults, RegistrationSettings};
 use crate::provider::registry::Providers;
 use crate::provider::Cloud;
-use crate::state::lock::LockError;
-use crate::state::store::StateStore;
+use crate::state::backend::{LockError, StateLock, StateStorage};
 use crate::state::State;
 use indexmap::IndexMap;
 use std::path::PathBuf;
@@ -27,7 +26,10 @@ pub struct Session {
     /// The cloud the run targets, which the providers share.
     pub cloud: Arc<Cloud>,
     pub providers: Providers,
-    pub store: StateStore,
+    /// The selected workspace's state, in the configured backend.
+    pub store: Box<dyn StateStorage>,
+    /// The state lock, while the session holds it.
+    pub lock: Option<Box<dyn StateLock>>,
     pub runtime: tokio::runtime::Runtime,
     /// Where phase timings go (TF_LOG).
     pub log: Arc<Log>,
@@ -56,7 +58,8 @@ pub fn replication_delay(ctx: &Context) -> std::time::Duration {
 }
 
 impl Session {
-    pub fn open(ctx: &Context, cloud: &CloudArgs) -> Result<Session, Diagnostic> {
+    /// Opens the cloud, with the state in `store`.
+    pub fn open(ctx: &Context, cloud: &CloudArgs, store: Box<dyn StateStorage>) -> Result<Session, Diagnostic> {
         let op_timeout = cloud.op_timeout;
         let allow_unverified = cloud.allow_unverified_types;
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -80,7 +83,8 @@ impl Session {
         Ok(Session {
             providers: Providers::standard(&ctx.catalog, cloud.clone(), allow_unverified),
             cloud,
-            store: StateStore::in_dir(&ctx.dir),
+            store,
+            lock: None,
             runtime,
             log: ctx.log.clone(),
             azurerm_env: EnvDefaults::from_env(|k| ctx.env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())),
@@ -201,27 +205,42 @@ fn http_log(ctx: &Context, env: &credential::Env) -> Option<azure::LogFn> {
     }))
 }
 
-/// Opens the cloud, takes the state lock for `operation` (unless
-/// `--lock=false`) and loads the state: what plan, apply and destroy all
-/// start with. `Err` is the exit code, the reason already reported.
+/// Opens the backend the working directory is initialized with (checking
+/// it against `config`'s `backend` block) and the cloud, takes the state
+/// lock for `operation` (unless `--lock=false`) and loads the selected
+/// workspace's state: what plan, apply and destroy all start with. `Err` is
+/// the exit code, the reason already reported.
 pub fn begin(
     ctx: &Context,
+    config: &Config,
     cloud: &CloudArgs,
     operation: &str,
     lock: &LockArgs,
-) -> Result<(Session, Option<crate::state::lock::Lock>, State), i32> {
-    let session = Session::open(ctx, cloud).map_err(|d| super::fail(ctx, d))?;
-    let lock = lock
+) -> Result<(Session, State), i32> {
+    let store = super::workdir::open_state(ctx, Some(config))?;
+    let mut session = Session::open(ctx, cloud, store).map_err(|d| super::fail(ctx, d))?;
+    session.lock = lock
         .lock
-        .then(|| crate::state::lock::acquire(&ctx.dir, operation, lock.lock_timeout))
+        .then(|| session.store.lock(operation, lock.lock_timeout))
         .transpose()
         .map_err(|e| super::fail(ctx, lock_error(e)))?;
-    let state = session
-        .store
-        .load()
-        .map_err(|e| super::fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)))?;
+    let state = load_state(ctx, session.store.as_ref())?;
     same_cloud(&session, &state, cloud).map_err(|d| super::fail(ctx, d))?;
-    Ok((session, lock, state))
+    Ok((session, state))
+}
+
+/// Loads the state, warning of what loading ignored (a journal's last line
+/// cut short by a crash). `Err` is the exit code, the reason reported.
+pub fn load_state(ctx: &Context, store: &dyn StateStorage) -> Result<State, i32> {
+    let (state, notes) = store
+        .load_noting()
+        .map_err(|e| super::fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)))?;
+    let notes: Diagnostics = notes
+        .into_iter()
+        .map(|n| Diagnostic::warning("Torn state journal line ignored").with_detail(n))
+        .collect();
+    super::report(ctx, &notes, &crate::diag::Sources::default());
+    Ok(state)
 }
 
 /// A state's objects live in the cloud it records: planning it against
@@ -307,6 +326,7 @@ fn configured_subscription(
         module_dir: ".",
         repeat: None,
         self_value: None,
+        workspace: &config.workspace,
     };
     let ctx = crate::lang::functions::FuncContext::new(config.dir.clone());
     let v = crate::lang::Evaluator::new(&scope, &ctx).eval(&attr.value).ok()?;
@@ -363,11 +383,15 @@ fn parse_all<T: std::str::FromStr<Err = crate::addrs::ParseError>>(
 /// Why the state lock could not be taken.
 pub fn lock_error(e: LockError) -> Diagnostic {
     match e {
-        LockError::Held(info) => Diagnostic::error("Error acquiring the state lock")
-            .with_detail(format!("the state is locked: {info}"))
-            .with_help(
-                "wait for that run to end, retry with --lock-timeout 2m, or, if it is gone, run aksplan force-unlock",
-            ),
-        LockError::Io(e) => Diagnostic::error("Error acquiring the state lock").with_detail(e.to_string()),
+        LockError::Held(holder) => Diagnostic::error("Error acquiring the state lock")
+            .with_detail(format!("the state is locked: {holder}"))
+            .with_help(match &holder.id {
+                Some(id) => format!("wait for that run to end, retry with --lock-timeout 2m, or, if it is gone, run aksplan force-unlock {id}"),
+                None => "wait for that run to end, retry with --lock-timeout 2m, or, if it is gone, run aksplan force-unlock".into(),
+            }),
+        LockError::Unreadable(e) => Diagnostic::error("Error acquiring the state lock")
+            .with_detail(e)
+            .with_help("if no run is using the state, remove it with aksplan force-unlock"),
+        LockError::Failed(e) => Diagnostic::error("Error acquiring the state lock").with_detail(e),
     }
 }

@@ -245,23 +245,50 @@ impl<'a> ModuleReader<'a> {
                     }
                 }
                 Structure::Block(b) if b.ident.as_str() == "backend" || b.ident.as_str() == "cloud" => {
-                    let kind = b
-                        .labels
-                        .first()
-                        .map_or_else(|| b.ident.as_str().to_string(), |l| l.as_str().to_string());
-                    let mut attrs = IndexMap::new();
-                    for a in b.body.attributes() {
-                        if let Some(v) = self.literal(file, &a.value) {
-                            attrs.insert(a.key.as_str().to_string(), v.to_json());
-                        }
+                    // Reported by `init` and by each command that opens the backend.
+                    let decl = self.backend(file, b);
+                    match &mut settings.backend {
+                        Some(first) => first.duplicates.push(decl.span),
+                        None => settings.backend = Some(decl),
                     }
-                    settings.backend = Some((kind, attrs));
                 }
                 Structure::Block(b) if b.ident.as_str() == "provider_meta" => {}
                 Structure::Block(b) => self.unexpected_block(file, "terraform", b),
             }
         }
         self.module.terraform = settings.clone();
+    }
+
+    /// A `backend "TYPE" { ... }` or `cloud { ... }` block: its constant arguments, and where
+    /// each part is (see [`super::backend`]).
+    fn backend(&mut self, file: FileId, b: &Block) -> super::backend::BackendDecl {
+        let (kind, kind_span) = match b.labels.first() {
+            Some(l) => (l.as_str().to_string(), self.span(file, l.span())),
+            None => (b.ident.as_str().to_string(), self.span(file, b.ident.span())),
+        };
+        let mut attrs = IndexMap::new();
+        let ctx = FuncContext::new(self.root_dir.clone());
+        for a in b.body.attributes() {
+            let value = match Evaluator::new(&EmptyScope, &ctx).eval(&a.value) {
+                Ok(v) => Ok(v.to_json()),
+                Err(e) => Err(e.message),
+            };
+            let span = self.span(file, a.key.span());
+            attrs.insert(a.key.as_str().to_string(), super::backend::BackendAttr { value, span });
+        }
+        let blocks = b
+            .body
+            .blocks()
+            .map(|n| (n.ident.as_str().to_string(), self.span(file, n.ident.span())))
+            .collect();
+        super::backend::BackendDecl {
+            kind,
+            kind_span,
+            span: self.header_span(file, b),
+            attrs,
+            blocks,
+            duplicates: Vec::new(),
+        }
     }
 
     /// `NAME = { source = "...", version = "...", configuration_aliases = [NAME.ALIAS] }`,
@@ -371,6 +398,7 @@ impl<'a> ModuleReader<'a> {
             description: None,
             sensitive: false,
             nullable: true,
+            ephemeral: false,
             validations: Vec::new(),
             span,
         };
@@ -405,7 +433,7 @@ impl<'a> ModuleReader<'a> {
                     "description" => var.description = self.literal_string(file, a),
                     "sensitive" => var.sensitive = self.literal_bool(file, a).unwrap_or(false),
                     "nullable" => var.nullable = self.literal_bool(file, a).unwrap_or(true),
-                    "ephemeral" => {}
+                    "ephemeral" => var.ephemeral = self.literal_bool(file, a).unwrap_or(false),
                     _ => self.unexpected_attr(file, "variable", a, &allowed),
                 },
                 Structure::Block(b) if b.ident.as_str() == "validation" => {
@@ -1007,6 +1035,7 @@ impl<'a> ModuleReader<'a> {
             },
             description: None,
             sensitive: false,
+            ephemeral: false,
             depends_on: Vec::new(),
             preconditions: Vec::new(),
             span,
@@ -1023,7 +1052,7 @@ impl<'a> ModuleReader<'a> {
                     "description" => out.description = self.literal_string(file, a),
                     "sensitive" => out.sensitive = self.literal_bool(file, a).unwrap_or(false),
                     "depends_on" => out.depends_on = self.depends_on(file, a),
-                    "ephemeral" => {}
+                    "ephemeral" => out.ephemeral = self.literal_bool(file, a).unwrap_or(false),
                     _ => self.unexpected_attr(file, "output", a, &["value", "description", "sensitive", "depends_on"]),
                 },
                 Structure::Block(b) if b.ident.as_str() == "precondition" => {
@@ -1206,7 +1235,7 @@ output "id" {
             c.terraform().required_version.as_ref().map(|v| v.0.as_str()),
             Some(">= 1.5")
         );
-        assert_eq!(c.terraform().backend.as_ref().unwrap().0, "azurerm");
+        assert_eq!(c.terraform().backend.as_ref().unwrap().kind, "azurerm");
         assert_eq!(c.root().providers.len(), 1);
         assert_eq!(c.root().variables["pools"].validations.len(), 1);
         let rg = &c.root().resources[&crate::addrs::Resource::managed("azurerm_resource_group", "rg")];

@@ -509,20 +509,28 @@ pub fn parse_file(
 }
 
 /// HCL refuses a quoted string written over several lines, which hcl-edit
-/// reads; each is an error at the string.
-fn multi_line_strings(body: &Body, file: FileId, text: &str, diags: &mut Diagnostics) {
+/// reads: in a value or a block label, each is an error at the string.
+pub fn multi_line_strings(body: &Body, file: FileId, text: &str, diags: &mut Diagnostics) {
+    let error = |at: std::ops::Range<usize>| {
+        Diagnostic::error("Invalid multi-line string")
+            .with_detail(crate::lang::parse::MULTI_LINE_STRING)
+            .with_span(Span::new(file, at))
+    };
     for s in body.iter() {
         match s {
             Structure::Attribute(a) => {
                 for at in crate::lang::parse::multi_line_strings(&a.value, text) {
-                    diags.push(
-                        Diagnostic::error("Invalid multi-line string")
-                            .with_detail(crate::lang::parse::MULTI_LINE_STRING)
-                            .with_span(Span::new(file, at)),
-                    );
+                    diags.push(error(at));
                 }
             }
-            Structure::Block(b) => multi_line_strings(&b.body, file, text, diags),
+            Structure::Block(b) => {
+                for label in &b.labels {
+                    let at =
+                        hcl_edit::Span::span(label).filter(|at| text.get(at.clone()).is_some_and(|t| t.contains('\n')));
+                    diags.extend(at.map(error));
+                }
+                multi_line_strings(&b.body, file, text, diags)
+            }
         }
     }
 }

@@ -6,6 +6,7 @@
 //! It evaluates only what must be constant (defaults, lifecycle, tfvars); the
 //! rest is evaluated by `core`, in dependency order.
 
+pub mod backend;
 pub mod blocks;
 pub mod calls;
 pub mod constraint;
@@ -63,6 +64,8 @@ pub struct Config {
     /// The providers' schemas the configuration was read with, and is
     /// evaluated and validated with.
     pub schemas: crate::schema::Schemas,
+    /// `terraform.workspace`: the selected workspace (empty reads as `default`).
+    pub workspace: String,
 }
 
 impl Config {
@@ -217,8 +220,8 @@ pub struct TerraformSettings {
     /// The Terraform version constraint, and where it is written.
     pub required_version: Option<(String, Span)>,
     pub required_providers: IndexMap<String, RequiredProvider>,
-    /// Backend type and its literal settings.
-    pub backend: Option<(String, IndexMap<String, serde_json::Value>)>,
+    /// The `backend` (or `cloud`) block, as written.
+    pub backend: Option<backend::BackendDecl>,
 }
 
 /// One entry of `required_providers`.
@@ -258,6 +261,9 @@ pub struct Variable {
     pub description: Option<String>,
     pub sensitive: bool,
     pub nullable: bool,
+    /// `ephemeral = true`: its value may reach only what is never
+    /// persisted (write-only arguments, ephemeral outputs, locals).
+    pub ephemeral: bool,
     pub validations: Vec<Validation>,
     /// The block's header: `variable "name"`.
     pub span: Span,
@@ -283,6 +289,9 @@ pub struct Output {
     pub value: Expr,
     pub description: Option<String>,
     pub sensitive: bool,
+    /// `ephemeral = true`: a child module's output that may carry
+    /// ephemeral values (refused in the root module).
+    pub ephemeral: bool,
     pub depends_on: Vec<DependsOn>,
     /// `precondition` blocks: checked before the value is.
     pub preconditions: Vec<Validation>,

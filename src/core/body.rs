@@ -83,6 +83,12 @@ impl BodyEval<'_, '_> {
                             Value::unknown()
                         }
                     };
+                    if crate::lang::limits::holds_infinity(&value) {
+                        self.diags.push(infinite(
+                            &format!("{path}{}", a.key.as_str()),
+                            self.span(a.value.span()),
+                        ));
+                    }
                     if let Some(bad) = attr.allowed.as_ref().and_then(|al| super::allowed::check(al, &value)) {
                         self.not_allowed(bad, &format!("{path}{}", a.key.as_str()), a.value.span(), &value);
                     }
@@ -256,6 +262,19 @@ impl BodyEval<'_, '_> {
         }
         Some(out)
     }
+}
+
+/// An infinite number where a value is kept in state: Terraform fails to
+/// save it ("cannot serialize infinity as JSON"), and a null in its place
+/// would show a change on every plan. The value itself is not repeated (it
+/// may be sensitive).
+pub fn infinite(name: &str, at: Span) -> Diagnostic {
+    Diagnostic::error("Number out of range")
+        .with_detail(format!(
+            "{name} holds an infinite number, which cannot be stored in state"
+        ))
+        .with_span(at)
+        .with_help("an overflow gives infinity (pow(10, 400), say), and so does a division by zero")
 }
 
 /// The value a resource has before anything is planned: its configuration,

@@ -94,6 +94,7 @@ impl<'c> Console<'c> {
             module_dir: ".",
             repeat: None,
             self_value: None,
+            workspace: &self.config.workspace,
         };
         let (expr, is_type) = match expr {
             Expression::FuncCall(f) if f.name.name.as_str() == "type" && !f.name.is_namespaced() => {

@@ -6,6 +6,10 @@ use crate::diag::Diagnostic;
 use crate::lang::eval::describe;
 use crate::lang::Value;
 
+/// Instances of one resource (or module call) that `count` or `for_each`
+/// may make: planning more takes minutes and makes a plan no one reads.
+pub const MAX_INSTANCES: u64 = 100_000;
+
 /// One instance's key and the values `count.index` or `each.*` take in it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Repetition {
@@ -71,9 +75,9 @@ pub fn from_count(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diagnos
     let Some(n) = n.to_u64().filter(|_| n.is_integer()) else {
         return Err(invalid(format!("count must be a whole number of at least 0, not {n}")));
     };
-    if n > 100_000 {
+    if n > MAX_INSTANCES {
         return Err(invalid(format!(
-            "count is {n}; aksplan plans at most 100000 instances of one resource"
+            "count is {n}; aksplan plans at most {MAX_INSTANCES} instances of one resource"
         )));
     }
     Ok((0..n)
@@ -106,6 +110,16 @@ pub fn from_for_each(value: &Value, expr: &Expr) -> Result<Vec<Repetition>, Diag
             "for_each cannot be a sensitive value: its keys would be shown in instance addresses".into(),
         )
         .with_help("use nonsensitive() on a value whose keys are not secret"));
+    }
+    let keys = match value {
+        Value::Map(_, m) | Value::Object(m) => m.len(),
+        Value::Set(_, items) => items.len(),
+        _ => 0,
+    };
+    if keys as u64 > MAX_INSTANCES {
+        return Err(invalid(format!(
+            "for_each has {keys} elements; aksplan plans at most {MAX_INSTANCES} instances of one resource"
+        )));
     }
     match value {
         Value::Unknown(_) => Err(unknown_keys()),
@@ -197,5 +211,22 @@ mod tests {
         assert!(from_for_each(&m, &expr()).is_ok());
         assert!(from_for_each(&Value::unknown(), &expr()).is_err());
         assert!(from_for_each(&Value::string("x").mark(), &expr()).is_err());
+    }
+
+    #[test]
+    fn for_each_is_capped_as_count_is() {
+        let keys = |n: u64| Value::set((0..n).map(|i| Value::string(i.to_string())).collect());
+        assert_eq!(from_for_each(&keys(MAX_INSTANCES), &expr()).unwrap().len(), 100_000);
+        let e = from_for_each(&keys(MAX_INSTANCES + 1), &expr()).unwrap_err();
+        assert_eq!(e.summary, "Invalid for_each argument");
+        assert_eq!(
+            e.detail,
+            "for_each has 100001 elements; aksplan plans at most 100000 instances of one resource"
+        );
+        let e = from_count(&Value::int(100_001), &expr()).unwrap_err();
+        assert_eq!(
+            e.detail,
+            "count is 100001; aksplan plans at most 100000 instances of one resource"
+        );
     }
 }

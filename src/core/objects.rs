@@ -85,6 +85,7 @@ impl<'c> ObjectEval<'c> {
             module_dir: dir,
             repeat,
             self_value,
+            workspace: &self.config.workspace,
         }
     }
 
@@ -151,6 +152,9 @@ impl<'c> ObjectEval<'c> {
                             }
                         }
                         let v = self.eval(values, &mi, None, &out.value, diags);
+                        if crate::lang::limits::holds_infinity(&v) {
+                            diags.push(super::body::infinite(&format!("output {name:?}"), out.value.span()));
+                        }
                         if v.has_sensitive() && !out.sensitive {
                             diags.push(
                                 Diagnostic::error("Output refers to sensitive values")

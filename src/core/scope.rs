@@ -19,6 +19,8 @@ pub struct WalkScope<'w> {
     pub repeat: Option<&'w Repetition>,
     /// `self`, in a postcondition: the object's value.
     pub self_value: Option<&'w Value>,
+    /// `terraform.workspace` (empty reads as `default`).
+    pub workspace: &'w str,
 }
 
 impl Scope for WalkScope<'_> {
@@ -64,7 +66,14 @@ impl Scope for WalkScope<'_> {
                     _ => ".".to_string(),
                 })))
             }
-            Reference::TerraformWorkspace => return Ok(Cow::Owned(Value::string("default"))),
+            Reference::TerraformWorkspace => {
+                let name = if self.workspace.is_empty() {
+                    "default"
+                } else {
+                    self.workspace
+                };
+                return Ok(Cow::Owned(Value::string(name)));
+            }
             Reference::SelfObject => {
                 return self
                     .self_value

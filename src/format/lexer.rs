@@ -188,10 +188,10 @@ impl Lexer<'_> {
                     continue;
                 }
             }
-            if c.is_alphabetic() || c == '_' {
+            if is_ident_start(c) {
                 let len = r
                     .char_indices()
-                    .find(|(_, ch)| !(ch.is_alphanumeric() || *ch == '_' || *ch == '-'))
+                    .find(|(_, ch)| !(is_ident_continue(*ch) || *ch == '-'))
                     .map_or(r.len(), |(i, _)| i);
                 self.push(Kind::Ident, len);
                 continue;
@@ -263,9 +263,9 @@ impl Lexer<'_> {
         let after = after.strip_prefix('-').unwrap_or(after);
         let name_len = after
             .char_indices()
-            .find(|(_, ch)| !(ch.is_alphanumeric() || *ch == '_'))
+            .find(|(_, ch)| !(is_ident_continue(*ch) || *ch == '-'))
             .map_or(after.len(), |(i, _)| i);
-        if name_len == 0 {
+        if name_len == 0 || !after.chars().next().is_some_and(is_ident_start) {
             return None;
         }
         let tail = &after[name_len..];
@@ -364,6 +364,17 @@ impl Lexer<'_> {
     }
 }
 
+/// HCL's identifiers are Unicode's (UAX #31, as hcl-edit reads them): a
+/// letter or `_`, then letters, digits, combining marks (the accent of a
+/// decomposed `é`), `_` and `-`.
+fn is_ident_start(c: char) -> bool {
+    unicode_ident::is_xid_start(c) || c == '_'
+}
+
+fn is_ident_continue(c: char) -> bool {
+    unicode_ident::is_xid_continue(c)
+}
+
 fn number_len(r: &str) -> usize {
     let b = r.as_bytes();
     let mut i = 0;
@@ -407,6 +418,18 @@ mod tests {
             .map(|t| format!("{}{}", " ".repeat(t.spaces_before), t.text))
             .collect();
         assert_eq!(back, src);
+    }
+
+    #[test]
+    fn identifiers_take_combining_marks() {
+        use Kind::*;
+        // `café` written as e + U+0301: one identifier, as HCL reads it.
+        let k = kinds("cafe\u{301} = local.b\u{301}-c\n");
+        assert_eq!(k[0], (Ident, "cafe\u{301}".into()));
+        assert_eq!(k[4], (Ident, "b\u{301}-c".into()));
+        let k = kinds("a = <<E\u{301}\nx\nE\u{301}\n");
+        assert_eq!(k[2], (OHeredoc, "<<E\u{301}\n".into()));
+        assert_eq!(k[4], (CHeredoc, "E\u{301}".into()));
     }
 
     #[test]

@@ -192,11 +192,14 @@ fn space_after(subject: &Token, before: Option<Kind>, after: &Token) -> bool {
 }
 
 /// Aligns the `=` of consecutive attribute lines, then trailing comments.
+/// Widths count grapheme clusters, as terraform does: `café` written with
+/// a combining accent is four columns wide.
 fn align(toks: &mut [Token], lines: &[Line]) {
+    use unicode_segmentation::UnicodeSegmentation;
     let width = |toks: &[Token], r: &std::ops::Range<usize>| -> usize {
         toks[r.clone()]
             .iter()
-            .map(|t| t.spaces_before + t.text.chars().count())
+            .map(|t| t.spaces_before + t.text.graphemes(true).count())
             .sum()
     };
     let mut chain: Vec<&Line> = Vec::new();

@@ -4,7 +4,10 @@
 //!   `var.x` (in parentheses when it spans lines);
 //! - in a `variable` block, legacy types become type constraints:
 //!   `"string"` is `string`, `"list"` is `list(string)`, `map` is `map(any)`;
-//! - block labels are quoted: `resource aws_x foo {` is `resource "aws_x" "foo" {`.
+//! - block labels are quoted: `resource aws_x foo {` is `resource "aws_x" "foo" {`;
+//!   a quoted label is written again from its value, as terraform writes
+//!   labels: escapes only where needed (`"\u00e9"` is `"é"`), in Unicode's
+//!   composed form (NFC).
 
 use super::lexer::{Kind, Token};
 use std::ops::Range;
@@ -57,8 +60,14 @@ fn body(toks: &[Token], mut i: usize, path: &mut Vec<String>, edits: &mut Vec<(R
                     k += 1;
                 }
                 Some(Kind::OQuote) => {
+                    let open = k;
                     while k < toks.len() && toks[k].kind != Kind::CQuote {
                         k += 1;
+                    }
+                    if k == open + 2 && toks[open + 1].kind == Kind::QuotedLit {
+                        if let Some(text) = label_text(&toks[open + 1].text) {
+                            edits.push((open + 1..open + 2, vec![Token::new(Kind::QuotedLit, &text)]));
+                        }
                     }
                     k += 1;
                 }
@@ -76,6 +85,47 @@ fn body(toks: &[Token], mut i: usize, path: &mut Vec<String>, edits: &mut Vec<(R
             i += 1;
         }
     }
+}
+
+/// A quoted label's text as terraform writes it again, when that differs.
+/// Its value is decoded, put in composed form (HCL normalizes every string
+/// to NFC), and escaped again: `\n`, `\r`, `\t`, `\"` and `\\`, a `$` or `%`
+/// before `{` doubled, and what Go does not print as `\uXXXX` or `\UXXXXXXXX`.
+/// (terraform drops a label holding `$$` or `${`-like text altogether; such
+/// a label is kept as it is.)
+fn label_text(lit: &str) -> Option<String> {
+    use std::fmt::Write;
+    use unicode_normalization::UnicodeNormalization;
+    if lit.contains("$$") || lit.contains("%%") {
+        return None;
+    }
+    let hcl_edit::expr::Expression::String(value) = hcl_edit::parser::parse_expr(&format!("\"{lit}\"")).ok()? else {
+        return None;
+    };
+    let value: String = value.value().nfc().collect();
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if crate::lang::display::go_printable(c) => out.push(c),
+            c if (c as u32) < 0x10000 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => {
+                let _ = write!(out, "\\U{:08x}", c as u32);
+            }
+        }
+    }
+    (out != lit).then_some(out)
 }
 
 fn next_line(toks: &[Token], mut i: usize) -> usize {
@@ -163,5 +213,30 @@ fn type_expr(value: &[Token]) -> Option<Vec<Token>> {
             }
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label_text;
+
+    #[test]
+    fn labels_are_written_again_as_terraform_writes_them() {
+        // What terraform fmt 1.11 writes for each label (checked by hand).
+        assert_eq!(label_text("\\u00e9").as_deref(), Some("é"));
+        assert_eq!(label_text("e\u{301}").as_deref(), Some("é"));
+        assert_eq!(label_text("\\U0001F600").as_deref(), Some("😀"));
+        assert_eq!(label_text("\\uE000").as_deref(), Some("\\ue000"));
+        assert_eq!(label_text("\\u0024{").as_deref(), Some("$${"));
+        assert_eq!(label_text("\\u0041").as_deref(), Some("A"));
+        // Already as terraform writes them.
+        for same in [
+            "a\\tb", "\\u00a0x", "\\u0007", "a\\\"b", "\\r\\n", "$", "\\u200d", "plain",
+        ] {
+            assert_eq!(label_text(same), None, "{same}");
+        }
+        // terraform drops these labels; they are kept.
+        assert_eq!(label_text("$$"), None);
+        assert_eq!(label_text("a%%{b"), None);
     }
 }

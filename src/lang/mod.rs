@@ -7,6 +7,7 @@
 pub mod display;
 pub mod eval;
 pub mod functions;
+pub mod limits;
 pub mod nfc;
 pub mod number;
 pub mod parse;

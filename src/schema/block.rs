@@ -213,6 +213,8 @@ pub struct AttrSchema {
     /// Where the attribute lives in the ARM body, if it is sent or read there.
     pub arm: Option<ArmPath>,
     pub arm_shape: ArmShape,
+    /// What it reads as when ARM's answer leaves its property out; `None`: null.
+    pub arm_absent: Option<Value>,
     pub compare: Compare,
     /// Sent to Azure but never returned by it (secrets): kept from state.
     pub write_only: bool,
@@ -242,6 +244,7 @@ impl AttrSchema {
             deprecated: None,
             arm: None,
             arm_shape: ArmShape::Value,
+            arm_absent: None,
             compare: Compare::Exact,
             write_only: false,
             by_code: false,

@@ -54,6 +54,10 @@ struct OverlayAttr {
     arm: Option<String>,
     #[serde(default)]
     arm_shape: ArmShape,
+    /// What the attribute reads as when ARM's answer leaves its property
+    /// out (a switch Azure only returns once it was set).
+    #[serde(default)]
+    arm_absent: Option<serde_json::Value>,
     #[serde(default)]
     compare: Compare,
     #[serde(default)]
@@ -129,6 +133,11 @@ pub fn apply(block: &mut BlockSchema, overlay: &OverlayBlock, fit: Fit, at: &str
             let v =
                 crate::lang::types::convert(Value::from_json(d), &a.ty).map_err(|e| format!("{path}: default: {e}"))?;
             a.default = Some(v);
+        }
+        if let Some(d) = &o.arm_absent {
+            let v = crate::lang::types::convert(Value::from_json(d), &a.ty)
+                .map_err(|e| format!("{path}: arm_absent: {e}"))?;
+            a.arm_absent = Some(v);
         }
         a.force_new |= o.force_new;
         a.sensitive |= o.sensitive;

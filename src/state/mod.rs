@@ -3,14 +3,17 @@
 //! [`State`] is the in-memory form; [`file`] is the versioned on-disk format
 //! with explicit encode and decode; [`store`] writes it atomically, keeps a
 //! backup and a journal so that an apply never loses track of a resource;
-//! [`lock`] keeps two runs from writing at once. An instance has at most one
+//! [`lock`] keeps two runs from writing at once; [`backend`] is where state
+//! is kept (files, or blobs), behind one trait. An instance has at most one
 //! current object (in `resources`) and any number of [`deposed`] ones: old
 //! objects of a create_before_destroy replacement not yet deleted.
 
+pub mod backend;
 pub mod deposed;
 pub mod file;
 pub mod lock;
 pub mod store;
+pub mod terraform;
 
 use crate::addrs::Instance;
 use crate::lang::Value;

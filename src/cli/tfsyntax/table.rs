@@ -48,12 +48,10 @@ use Kind::{Bool, Duration, Int, Str};
 use To::{Ignored, Refused, Same, Words};
 
 const STATE_PATH: &str =
-    "aksplan keeps state in aksplan.tfstate in the working directory (with aksplan.tfstate.backup beside it); it takes no other path";
+    "aksplan keeps state in the backend `aksplan init` configured (by default aksplan.tfstate in the working directory, with aksplan.tfstate.backup beside it); it takes no other path";
 const NO_PROMPTS: &str =
     "aksplan never prompts for variable values: a variable without a value is an error. Approval is asked for on a terminal either way, as in Terraform";
 const NO_REMOTE: &str = "aksplan has no remote backend";
-const NO_BACKEND: &str =
-    "aksplan keeps state in aksplan.tfstate beside the configuration and does not configure backends yet";
 const NO_PROVIDERS: &str = "aksplan implements its providers itself and installs no provider plugins";
 const REFRESH_ONLY: &str =
     "aksplan has no refresh-only mode. `aksplan drift` reports what changed outside aksplan, without changing state or cloud";
@@ -186,11 +184,14 @@ pub fn flags(command: &str) -> Option<Vec<TfFlag>> {
             }
             v
         }
-        "force-unlock" => vec![flag(
-            "force",
-            Bool,
-            Ignored("aksplan force-unlock never asks for confirmation"),
-        )],
+        "force-unlock" => vec![flag("force", Bool, Same)],
+        "state pull" => vec![],
+        "state push" => vec![
+            flag("force", Bool, Same),
+            flag("lock", Bool, Same),
+            flag("lock-timeout", Duration, Same),
+            flag("ignore-remote-version", Bool, Ignored(NO_REMOTE)),
+        ],
         "graph" => vec![
             flag("type", Str, Refused(GRAPH)),
             flag("plan", Str, Refused(GRAPH)),
@@ -203,20 +204,32 @@ pub fn flags(command: &str) -> Option<Vec<TfFlag>> {
             flag("get", Bool, Same),
             flag("input", Bool, Same),
             flag("backend", Bool, Same),
-            flag("backend-config", Str, Refused(NO_BACKEND)),
-            flag("reconfigure", Bool, Refused(NO_BACKEND)),
-            flag("migrate-state", Bool, Refused(NO_BACKEND)),
-            flag("force-copy", Bool, Refused(NO_BACKEND)),
-            flag("cloud", Bool, Ignored("-cloud is terraform's other name for -backend, and aksplan has no backend to initialise")),
+            flag("backend-config", Str, Same),
+            flag("reconfigure", Bool, Same),
+            flag("migrate-state", Bool, Same),
+            flag("force-copy", Bool, Same),
+            flag("cloud", Bool, Refused("-cloud configures HCP Terraform, which aksplan does not use: use -backend")),
             flag("from-module", Str, Refused("aksplan init does not copy a module into an empty directory: clone it yourself")),
-            flag("lock", Bool, Ignored("aksplan init touches no state, so it takes no lock")),
-            flag("lock-timeout", Duration, Ignored("aksplan init touches no state, so it takes no lock")),
+            flag("lock", Bool, Same),
+            flag("lock-timeout", Duration, Same),
             flag("lockfile", Str, Ignored(NO_PROVIDERS)),
             flag("plugin-dir", Str, Ignored(NO_PROVIDERS)),
             flag("ignore-remote-version", Bool, Ignored(NO_REMOTE)),
             flag("test-directory", Str, Ignored("aksplan does not run .tftest.hcl files")),
             flag("json", Bool, Refused("aksplan init prints text only")),
         ],
+        "workspace new" => vec![
+            flag("lock", Bool, Same),
+            flag("lock-timeout", Duration, Same),
+            flag("state", Str, Same),
+        ],
+        "workspace select" => vec![flag("or-create", Bool, Same)],
+        "workspace delete" => vec![
+            flag("force", Bool, Same),
+            flag("lock", Bool, Same),
+            flag("lock-timeout", Duration, Same),
+        ],
+        "workspace list" | "workspace show" => vec![],
         "console" => [
             &VARS[..],
             &[
@@ -262,7 +275,14 @@ pub const COMMANDS: &[&str] = &[
     "state show",
     "state rm",
     "state mv",
+    "state pull",
+    "state push",
     "force-unlock",
+    "workspace new",
+    "workspace select",
+    "workspace delete",
+    "workspace list",
+    "workspace show",
     "graph",
     "console",
     "providers",

@@ -1,8 +1,9 @@
 //! Diagnostics as text (miette, with the source line and the span
 //! underlined) or as the JSON of `terraform validate -json` plus a `code`.
 
+use super::snippet::Snippet;
 use crate::diag::{Diagnostic, Diagnostics, Severity, Sources};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
 use serde_json::json;
 
 /// Renders every diagnostic for a terminal or a log.
@@ -58,14 +59,22 @@ fn render_one(handler: &GraphicalReportHandler, d: &Diagnostic, sources: &Source
     } else {
         Some(d.detail.clone())
     };
-    // Spans index the parsed text; the file shown is the written one.
+    // Spans index the parsed text; the file shown is the written one, with
+    // very long lines cut around the places shown (see `snippet`).
     let at = |s: crate::diag::Span| file.written(s.start..s.end);
-    let mut labels = vec![LabeledSpan::new_primary_with_span(primary, at(span))];
+    let here: Vec<_> = std::iter::once(span)
+        .chain(d.labels.iter().map(|l| l.span))
+        .filter(|s| s.file == span.file)
+        .map(at)
+        .collect();
+    let snippet = Snippet::new(file.name.clone(), file.text.clone(), &here);
+    let shown = |s: crate::diag::Span| snippet.map(at(s));
+    let mut labels = vec![LabeledSpan::new_primary_with_span(primary, shown(span))];
     for l in &d.labels {
         if l.span == span {
-            labels[0] = LabeledSpan::new_primary_with_span(Some(l.message.clone()), at(span));
+            labels[0] = LabeledSpan::new_primary_with_span(Some(l.message.clone()), shown(span));
         } else if l.span.file == span.file {
-            labels.push(LabeledSpan::new_with_span(Some(l.message.clone()), at(l.span)));
+            labels.push(LabeledSpan::new_with_span(Some(l.message.clone()), shown(l.span)));
         } else {
             let other = sources.get(l.span.file);
             let p = other.position(l.span.start);
@@ -76,7 +85,7 @@ fn render_one(handler: &GraphicalReportHandler, d: &Diagnostic, sources: &Source
     if !help.is_empty() {
         md = md.with_help(help.join("\n"));
     }
-    let report = miette::Report::new(md).with_source_code(NamedSource::new(file.name.clone(), file.text.to_string()));
+    let report = miette::Report::new(md).with_source_code(snippet);
     let _ = handler.render_report(out, report.as_ref());
 }
 

@@ -7,3 +7,4 @@ pub mod graph;
 pub mod plan_json;
 pub mod plan_markdown;
 pub mod sarif;
+pub mod snippet;

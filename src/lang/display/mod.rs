@@ -173,7 +173,7 @@ pub fn go_quote(s: &str) -> String {
 /// Go's `strconv.IsPrint` (Go 1.23, Unicode 15.0): ASCII from the space to
 /// `~`, and above ASCII the letters, marks, numbers, punctuation and
 /// symbols; a character added to Unicode later (U+A7CD) is escaped.
-fn go_printable(c: char) -> bool {
+pub(crate) fn go_printable(c: char) -> bool {
     let c = c as u32;
     if c < 0x80 {
         return (0x20..0x7f).contains(&c);

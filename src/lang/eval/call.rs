@@ -8,6 +8,7 @@
 
 use super::{describe, suggest, EvalError, EvalErrorKind, Evaluator, Result};
 use crate::lang::functions;
+use crate::lang::limits;
 use crate::lang::types::Type;
 use crate::lang::value::Value;
 use hcl_edit::expr::{Expression, FuncCall};
@@ -43,6 +44,9 @@ impl Evaluator<'_> {
         let expanded = call.args.expand_final();
         let mut values = Vec::with_capacity(args.len());
         let mut pending = None;
+        // The arguments are copies: together they stay within the size
+        // limits of one value (`concat(local.big, local.big, ...)`).
+        let mut budget = limits::Budget::new();
         for (i, a) in args.iter().enumerate() {
             let v = self.eval(a);
             if expanded && i == args.len() - 1 {
@@ -74,7 +78,20 @@ impl Evaluator<'_> {
                 }
             } else {
                 match v {
-                    Ok(v) => values.push(v),
+                    Ok(v) => {
+                        if let Err(l) = budget.value(&v) {
+                            return Err(EvalError::new(
+                                EvalErrorKind::TooLarge,
+                                format!(
+                                    "the arguments of {name}() would hold {} together, past aksplan's limit for one \
+                                     value",
+                                    l.what()
+                                ),
+                                a.span(),
+                            ));
+                        }
+                        values.push(v)
+                    }
                     Err(e) => {
                         pending.get_or_insert(e);
                         values.push(Value::unknown());
@@ -93,27 +110,32 @@ impl Evaluator<'_> {
         if let Some(e) = pending {
             return Err(e);
         }
-        functions::call(name, values, self.ctx)
-            .expect("function existence checked above")
-            .map_err(|e| {
-                // With `...` the argument positions no longer map to expressions.
-                let at = e
-                    .arg
-                    .filter(|_| !expanded)
-                    .and_then(|i| args.get(i))
-                    .and_then(|a| a.span());
-                let kind = if e.arg.is_some() {
-                    EvalErrorKind::FunctionCall
-                } else {
-                    EvalErrorKind::FunctionFailed
-                };
-                let message = if e.message.starts_with(&format!("{name}(")) {
-                    e.message
-                } else {
-                    format!("{name}(): {}", e.message)
-                };
-                EvalError::new(kind, message, at.or(span))
-            })
+        let result = functions::call(name, values, self.ctx).expect("function existence checked above");
+        // Every result within the size limits, whatever made it (a file's
+        // content is bounded by the file size limit instead).
+        let result = result.and_then(|v| match limits::check(&v) {
+            Err(l) if !matches!(name, "file" | "filebase64") => Err(functions::FnError::new(l.to_string())),
+            _ => Ok(v),
+        });
+        result.map_err(|e| {
+            // With `...` the argument positions no longer map to expressions.
+            let at = e
+                .arg
+                .filter(|_| !expanded)
+                .and_then(|i| args.get(i))
+                .and_then(|a| a.span());
+            let kind = if e.arg.is_some() {
+                EvalErrorKind::FunctionCall
+            } else {
+                EvalErrorKind::FunctionFailed
+            };
+            let message = if e.message.starts_with(&format!("{name}(")) {
+                e.message
+            } else {
+                format!("{name}(): {}", e.message)
+            };
+            EvalError::new(kind, message, at.or(span))
+        })
     }
 
     /// `try(a, b, ...)`: the first argument that evaluates without error.

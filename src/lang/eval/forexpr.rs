@@ -1,6 +1,7 @@
 //! `for` expressions: `[for x in xs : f(x) if c]` and `{for k, v in m : k => v...}`.
 
-use super::{describe, EvalError, EvalErrorKind, Evaluator, Result};
+use super::{describe, too_large, EvalError, EvalErrorKind, Evaluator, Result};
+use crate::lang::limits::Budget;
 use crate::lang::types::{convert, Type};
 use crate::lang::value::{Map, Value};
 use hcl_edit::Span as _;
@@ -35,13 +36,26 @@ impl Evaluator<'_> {
         let mut map = Map::new();
         let mut groups: indexmap::IndexMap<String, Vec<Value>> = indexmap::IndexMap::new();
         let mut unknown = false;
+        // Elements are counted as they are made: a nested `for` stops at
+        // the limit, not after building all it asks for.
+        let mut budget = Budget::new();
         for (k, v) in pairs {
             let before = self.bound.len();
             if let Some(kv) = &f.intro.key_var {
                 self.bound.push((kv.as_str().to_string(), k));
             }
             self.bound.push((f.intro.value_var.as_str().to_string(), v));
-            let step = self.for_step(f, &mut list, &mut map, &mut groups, &mut unknown, span.clone());
+            let step = self.for_step(
+                f,
+                Built {
+                    list: &mut list,
+                    map: &mut map,
+                    groups: &mut groups,
+                    unknown: &mut unknown,
+                    budget: &mut budget,
+                },
+                span.clone(),
+            );
             self.bound.truncate(before);
             step?;
         }
@@ -58,15 +72,14 @@ impl Evaluator<'_> {
         Ok(out.mark_if(marked))
     }
 
-    fn for_step(
-        &mut self,
-        f: &hcl_edit::expr::ForExpr,
-        list: &mut Vec<Value>,
-        map: &mut Map,
-        groups: &mut indexmap::IndexMap<String, Vec<Value>>,
-        unknown: &mut bool,
-        span: Option<Range<usize>>,
-    ) -> Result<()> {
+    fn for_step(&mut self, f: &hcl_edit::expr::ForExpr, built: Built<'_>, span: Option<Range<usize>>) -> Result<()> {
+        let Built {
+            list,
+            map,
+            groups,
+            unknown,
+            budget,
+        } = built;
         if let Some(cond) = &f.cond {
             let c = self.eval(&cond.expr)?;
             let c = convert(c.clone(), &Type::Bool).unwrap_or(c);
@@ -88,6 +101,7 @@ impl Evaluator<'_> {
         }
         let value = self.eval(&f.value_expr)?;
         let Some(key_expr) = &f.key_expr else {
+            budget.element(&value).map_err(|l| too_large(l, span))?;
             list.push(value);
             return Ok(());
         };
@@ -105,6 +119,7 @@ impl Evaluator<'_> {
                 )
             })?,
         };
+        budget.entry(&key, &value).map_err(|l| too_large(l, span.clone()))?;
         if f.grouping {
             groups.entry(key).or_default().push(value);
         } else if map.insert(key.clone(), value).is_some() {
@@ -117,4 +132,13 @@ impl Evaluator<'_> {
         }
         Ok(())
     }
+}
+
+/// What a `for` expression has built so far.
+struct Built<'b> {
+    list: &'b mut Vec<Value>,
+    map: &'b mut Map,
+    groups: &'b mut indexmap::IndexMap<String, Vec<Value>>,
+    unknown: &'b mut bool,
+    budget: &'b mut Budget,
 }

@@ -17,6 +17,7 @@ mod template_fn;
 mod traverse;
 
 use super::functions::FuncContext;
+use super::limits::{Budget, LimitError};
 use super::nfc;
 use super::number::Number;
 use super::refs::{parse_traversal, Reference};
@@ -69,6 +70,8 @@ pub enum EvalErrorKind {
     /// source, a variable's default).
     VariablesNotAllowed,
     TooDeep,
+    /// A value past one of aksplan's size limits (see [`crate::lang::limits`]).
+    TooLarge,
 }
 
 impl EvalErrorKind {
@@ -104,6 +107,7 @@ impl EvalErrorKind {
             EvalErrorKind::MultiLineString => "Invalid multi-line string",
             EvalErrorKind::VariablesNotAllowed => "Variables not allowed",
             EvalErrorKind::TooDeep => "Expression too deeply nested",
+            EvalErrorKind::TooLarge => "Value too large",
         }
     }
 }
@@ -206,8 +210,11 @@ impl<'a> Evaluator<'a> {
             Expression::String(s) => Ok(Value::String(nfc::nfc(s.value().clone()))),
             Expression::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
+                let mut budget = Budget::new();
                 for e in items.iter() {
-                    out.push(self.eval(e)?);
+                    let v = self.eval(e)?;
+                    budget.element(&v).map_err(|l| too_large(l, expr.span()))?;
+                    out.push(v);
                 }
                 Ok(Value::Tuple(out))
             }
@@ -271,6 +278,14 @@ impl<'a> Evaluator<'a> {
             v.span(),
         ))
     }
+}
+
+/// The error for a value past one of the size limits, at `span`.
+fn too_large(l: LimitError, span: Option<Range<usize>>) -> EvalError {
+    EvalError::new(EvalErrorKind::TooLarge, l.to_string(), span).with_help(
+        "aksplan refuses values this large rather than exhaust memory; if the configuration really needs one, \
+         split it into several",
+    )
 }
 
 /// "a string", "null", "a list", for messages.
@@ -459,6 +474,70 @@ mod tests {
         assert_eq!(
             e.help.as_deref(),
             Some("use [*].x for every element, or [0].x for the first")
+        );
+    }
+
+    /// Builders that multiply their input stop at the size limits, with
+    /// the error at the builder (see `lang::limits`).
+    #[test]
+    fn builders_stop_at_the_size_limits() {
+        let too_many =
+            "the result would hold more than 1000000 elements (nested ones counted), aksplan's limit for one value";
+        let too_long = "the result would hold more than 64 MiB of text, aksplan's limit for one value";
+        let cases = [
+            // 10^8 elements asked for; the outer `for` stops at 10^6.
+            (
+                "[for a in range(1000) : [for b in range(1000) : [for c in range(100) : c]]]",
+                too_many,
+                Some(0..75),
+            ),
+            // A map of long keys.
+            (
+                r#"{for i in range(100) : format("%1000000d", i) => i}"#,
+                too_long,
+                Some(0..51),
+            ),
+            // Two elements of 600,000 each in one tuple, and in one object.
+            (
+                "[flatten([for i in range(600) : range(1000)]), flatten([for i in range(600) : range(1000)])]",
+                too_many,
+                Some(0..92),
+            ),
+            (
+                "{a = flatten([for i in range(600) : range(1000)]), b = flatten([for i in range(600) : range(1000)])}",
+                too_many,
+                Some(55..99),
+            ),
+            // A template loop.
+            (
+                r#""%{ for i in range(100) }${format("%1000000d", i)}%{ endfor }""#,
+                too_long,
+                Some(27..49),
+            ),
+        ];
+        for (src, message, span) in cases {
+            let e = eval_standalone(src).unwrap_err();
+            assert_eq!(
+                (e.kind, e.message.as_str(), e.span),
+                (EvalErrorKind::TooLarge, message, span),
+                "{src}"
+            );
+            assert_eq!(e.kind.summary(), "Value too large");
+        }
+        // A call's arguments, copies each, together.
+        let half = "flatten([for i in range(600) : range(1000)])";
+        let e = eval_standalone(&format!("concat({half}, {half})")).unwrap_err();
+        assert_eq!(e.kind, EvalErrorKind::TooLarge);
+        assert_eq!(
+            e.message,
+            "the arguments of concat() would hold more than 1000000 elements (nested ones counted) together, past \
+             aksplan's limit for one value"
+        );
+        assert_eq!(e.span, Some(53..97));
+        // Just within the limit.
+        assert_eq!(
+            ok("length(flatten([for a in range(1000) : [for b in range(998) : b]]))"),
+            n(998_000.0)
         );
     }
 

@@ -10,7 +10,8 @@
 //! itself refuses two identical bare or quoted keys, `{a = 1, a = 2}`,
 //! before evaluation.)
 
-use super::{EvalError, EvalErrorKind, Evaluator, Result};
+use super::{too_large, EvalError, EvalErrorKind, Evaluator, Result};
+use crate::lang::limits::Budget;
 use crate::lang::nfc;
 use crate::lang::types::{convert, Type};
 use crate::lang::value::{Map, Value};
@@ -22,6 +23,7 @@ impl Evaluator<'_> {
         let mut out = Map::new();
         let mut unknown = false;
         let mut marked = false;
+        let mut budget = Budget::new();
         for (k, v) in obj.iter() {
             let key = self.object_key(k);
             let value = self.eval(v.expr());
@@ -30,6 +32,7 @@ impl Evaluator<'_> {
             match key {
                 Key::Known(key, m) => {
                     marked |= m;
+                    budget.entry(&key, &value).map_err(|l| too_large(l, v.expr().span()))?;
                     out.insert(key, value);
                 }
                 Key::Unknown => unknown = true,

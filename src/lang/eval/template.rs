@@ -7,7 +7,8 @@
 //! heredoc or a template file, literal text is one piece per line, so a
 //! marker trims at most to the end or start of its own line.
 
-use super::{describe, EvalError, EvalErrorKind, Evaluator, Result};
+use super::{describe, too_large, EvalError, EvalErrorKind, Evaluator, Result};
+use crate::lang::limits::{LimitError, MAX_TEXT};
 use crate::lang::nfc;
 use crate::lang::types::{convert, Type};
 use crate::lang::value::Value;
@@ -70,6 +71,9 @@ impl Evaluator<'_> {
                 Element::Literal(l) => {
                     let key: *const String = l.value();
                     out.push_str(trimmed.get(&key).map_or(l.value().as_str(), String::as_str));
+                    // Literal text repeated by a `for` directive: the error
+                    // falls back to the template's place.
+                    limit(out, None)?;
                 }
                 Element::Interpolation(i) => {
                     let v = self.eval(&i.expr)?;
@@ -148,7 +152,10 @@ impl Evaluator<'_> {
                 ))
             }
             v => match v.to_template_string() {
-                Some(s) => out.push_str(&s),
+                Some(s) => {
+                    out.push_str(&s);
+                    limit(out, expr.span())?;
+                }
                 None if !v.is_wholly_known() => st.unknown = true,
                 None => {
                     return Err(EvalError::new(
@@ -165,6 +172,14 @@ impl Evaluator<'_> {
         }
         Ok(())
     }
+}
+
+/// The template's text so far must stay within [`MAX_TEXT`].
+fn limit(out: &str, span: Option<Range<usize>>) -> Result<()> {
+    if out.len() > MAX_TEXT {
+        return Err(too_large(LimitError::Text, span));
+    }
+    Ok(())
 }
 
 #[derive(Default)]

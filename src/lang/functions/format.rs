@@ -15,6 +15,7 @@ use super::format_number::{format_float, format_int};
 use super::strings::{grapheme_count, graphemes, string_value, text};
 use super::{func, param, FnError, FnResult, FuncContext, Function};
 use crate::lang::display::go_quote;
+use crate::lang::limits::{LimitError, MAX_TEXT};
 use crate::lang::number::Number;
 use crate::lang::types::{convert, Type};
 use crate::lang::value::Value;
@@ -103,6 +104,7 @@ pub fn formatlist(a: &[Value], _: &FuncContext) -> FnResult {
     }
     let rows = len.map_or(1, |(l, _)| l);
     let mut out = Vec::with_capacity(rows);
+    let mut total = 0usize;
     for row in 0..rows {
         let row_args: Vec<Value> = args
             .iter()
@@ -117,6 +119,10 @@ pub fn formatlist(a: &[Value], _: &FuncContext) -> FnResult {
         }
         let s = sprintf(&spec, &row_args)
             .map_err(|e| FnError::new(format!("error on format iteration {row}: {}", e.message)))?;
+        total = total.saturating_add(s.len());
+        if total > MAX_TEXT {
+            return Err(FnError::new(LimitError::Text.to_string()));
+        }
         out.push(string_value(s));
     }
     Ok(Value::List(Type::String, out))
@@ -221,6 +227,9 @@ fn sprintf(f: &str, args: &[Value]) -> Result<String, FmtError> {
         v.raw = &f[start..p];
         highest = highest.max(v.arg);
         append(&v, &mut out, args)?;
+        if out.len() > MAX_TEXT {
+            return fail(LimitError::Text.to_string());
+        }
         next_arg = v.arg + 1;
         lit = p;
     }
@@ -390,6 +399,28 @@ fn to_number(v: &Value) -> Result<Number, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::super::strings::table::check;
+
+    /// A format string that repeats wide verbs, and formatlist's rows,
+    /// stop at the text limit (a width past 1000000 is refused at once).
+    #[test]
+    fn results_past_the_text_limit_are_refused() {
+        use crate::lang::functions::test_support::{eval, ok};
+        let too_long = "the result would hold more than 64 MiB of text, aksplan's limit for one value";
+        let wide = "%1000000d".repeat(70);
+        let args = vec!["1"; 70].join(", ");
+        assert_eq!(
+            eval(&format!("format(\"{wide}\", {args})")).unwrap_err(),
+            format!("format(): {too_long}")
+        );
+        assert_eq!(
+            eval(r#"formatlist("%1000000d", range(100))"#).unwrap_err(),
+            format!("formatlist(): {too_long}")
+        );
+        assert_eq!(ok(r#"length(formatlist("%1000000d", range(3)))"#), ok("3"));
+        assert!(eval(r#"format("%999999999d", 1)"#)
+            .unwrap_err()
+            .contains("number too large in format string"));
+    }
 
     /// Unknown arguments, which the console cannot show: as go-cty's
     /// format.go handles them.

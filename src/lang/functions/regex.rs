@@ -160,6 +160,9 @@ pub fn replace_all(s: &str, pattern: &str, template: &str) -> Result<String, FnE
         if m.end() > last_end || m.start() == 0 {
             expand(&p, &caps, template, &mut out);
         }
+        if out.len() > crate::lang::limits::MAX_TEXT {
+            return Err(FnError::new(crate::lang::limits::LimitError::Text.to_string()));
+        }
         last_end = m.end();
         let next = next_char(s, search);
         search = if next > m.end() { next } else { m.end() };

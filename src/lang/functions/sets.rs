@@ -6,8 +6,9 @@
 
 use super::cty::{convert_arg, friendly, unmark};
 use super::{func, param, FnError, FnResult, FuncContext, Function};
+use crate::lang::limits::{Budget, Size};
 use crate::lang::types::{unify, Type};
-use crate::lang::value::set::{contains, hash_text, make_set};
+use crate::lang::value::set::{contains, hash_text, make_set, Members};
 use crate::lang::value::Value;
 
 pub fn register(r: &mut Vec<Function>) {
@@ -96,7 +97,7 @@ fn set_operation(a: &[Value], keep_unknowns: bool, op: fn(Vec<Value>, &[Value]) 
     Ok(make_set(ety, acc.unwrap_or_default()))
 }
 
-fn hashed(items: &[Value]) -> Vec<(String, Value)> {
+fn hashed(items: &[Value]) -> Members {
     items.iter().map(|v| (hash_text(v), v.clone())).collect()
 }
 
@@ -120,10 +121,6 @@ pub fn setsubtract(a: &[Value], _: &FuncContext) -> FnResult {
         x.into_iter().filter(|v| !contains(&y, &hash_text(v), v)).collect()
     })
 }
-
-/// More elements than any configuration needs: Terraform has no limit, but
-/// would exhaust memory long before reaching one.
-const MAX_PRODUCT: usize = 1_000_000;
 
 /// The cartesian product: a list of tuples when every argument is a list or
 /// tuple (in their order), otherwise a set of tuples.
@@ -172,15 +169,7 @@ pub fn setproduct(a: &[Value], _: &FuncContext) -> FnResult {
     if args.iter().any(|v| has_unknown_length(v)) {
         return Ok(Value::Unknown(ret).mark_if(marked));
     }
-    let total = args
-        .iter()
-        .try_fold(1usize, |n, v| n.checked_mul(set_items(v).len()))
-        .filter(|n| *n <= MAX_PRODUCT);
-    if total.is_none() {
-        return Err(FnError::new(format!(
-            "the product would have more than {MAX_PRODUCT} elements"
-        )));
-    }
+    product_size(&args)?;
     let mut product: Vec<Vec<Value>> = vec![Vec::new()];
     for (j, v) in args.iter().enumerate() {
         let mut next = Vec::with_capacity(product.len() * set_items(v).len());
@@ -204,16 +193,62 @@ pub fn setproduct(a: &[Value], _: &FuncContext) -> FnResult {
     Ok(out.mark_if(marked))
 }
 
+/// Refuses, before building it, a product past the size limits: its
+/// tuples with their elements, and what each element of argument `j`
+/// holds, once for every tuple it is in (the product of the other
+/// arguments' lengths).
+fn product_size(args: &[&Value]) -> Result<(), FnError> {
+    let lens: Vec<usize> = args.iter().map(|v| set_items(v).len()).collect();
+    let tuples = lens
+        .iter()
+        .try_fold(1usize, |n, l| n.checked_mul(*l))
+        .unwrap_or(usize::MAX);
+    if tuples == 0 {
+        return Ok(());
+    }
+    let over = |l: crate::lang::limits::LimitError| FnError::new(l.to_string());
+    let mut budget = Budget::new();
+    let tuple = Size {
+        elements: 1 + args.len(),
+        text: 0,
+    };
+    budget.repeat(tuples, tuple).map_err(over)?;
+    for (v, len) in args.iter().zip(&lens) {
+        for item in set_items(v) {
+            budget.repeat(tuples / len, Size::of(item)).map_err(over)?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::casefile;
+    use crate::lang::functions::test_support::eval;
 
     #[test]
-    fn products_beyond_reason_are_refused() {
-        let r = crate::lang::functions::test_support::eval("setproduct(range(1000), range(1000), range(2))");
+    fn products_beyond_reason_are_refused_before_they_are_built() {
+        let too_many = "setproduct(): the result would hold more than 1000000 elements (nested ones counted), \
+                        aksplan's limit for one value";
+        // 10^8 tuples of 3.
         assert_eq!(
-            r.unwrap_err(),
-            "setproduct(): the product would have more than 1000000 elements"
+            eval("setproduct(range(1000), range(1000), range(100))").unwrap_err(),
+            too_many
+        );
+        // 250,000 tuples of 2: 750,000 elements in all, within the limit.
+        assert_eq!(
+            eval("length(setproduct(range(500), range(500)))").unwrap(),
+            eval("250000").unwrap()
+        );
+        // 334,000 tuples of 2 would be 1,002,000.
+        assert_eq!(
+            eval("setproduct(range(2), flatten([for i in range(167) : range(1000)]))").map(|_| ()),
+            Err(too_many.to_string())
+        );
+        // Elements that are collections count with what they hold.
+        assert_eq!(
+            eval("setproduct([for i in range(1000) : [0, 1, 2]], range(300))").unwrap_err(),
+            too_many
         );
     }
 

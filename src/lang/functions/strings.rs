@@ -7,6 +7,7 @@
 //! `Number`'s.
 
 use super::{casing, func, number_arg, param, regex, string_arg, FnError, FnResult, FuncContext, Function};
+use crate::lang::limits::{LimitError, MAX_ELEMENTS, MAX_TEXT};
 use crate::lang::types::{convert, Type};
 use crate::lang::value::Value;
 use unicode_normalization::UnicodeNormalization;
@@ -133,8 +134,14 @@ pub fn indent(a: &[Value], _: &FuncContext) -> FnResult {
     // terraform panics here (strings.Repeat of a negative count).
     let spaces = usize::try_from(spaces)
         .map_err(|_| FnError::arg(0, format!("the number of spaces must not be negative, got {spaces}")))?;
+    let s = text(a, 1)?;
+    let lines = s.matches('\n').count();
+    let grown = lines.checked_mul(spaces).and_then(|n| n.checked_add(s.len()));
+    if grown.is_none_or(|n| n > MAX_TEXT) {
+        return Err(too_large(LimitError::Text));
+    }
     let pad = format!("\n{}", " ".repeat(spaces));
-    map_text(&a[1..], |s| s.replace('\n', &pad))
+    Ok(string_value(s.replace('\n', &pad)))
 }
 
 /// Joins the elements of every list with the separator.
@@ -161,6 +168,11 @@ pub fn join(a: &[Value], _: &FuncContext) -> FnResult {
             parts.push(s);
         }
     }
+    let seps = parts.len().saturating_sub(1).saturating_mul(sep.len());
+    let total = parts.iter().fold(seps, |n, p| n.saturating_add(p.len()));
+    if total > MAX_TEXT {
+        return Err(too_large(LimitError::Text));
+    }
     Ok(string_value(parts.join(&sep)))
 }
 
@@ -178,7 +190,20 @@ pub fn replace(a: &[Value], _: &FuncContext) -> FnResult {
     if let Some(pattern) = sub.strip_prefix('/').and_then(|p| p.strip_suffix('/')) {
         return Ok(string_value(regex::replace_all(&s, pattern, &rep)?));
     }
+    if !sub.is_empty() && rep.len() > sub.len() {
+        let grown = s.matches(sub.as_str()).count().saturating_mul(rep.len() - sub.len());
+        if grown.saturating_add(s.len()) > MAX_TEXT {
+            return Err(too_large(LimitError::Text));
+        }
+    } else if sub.is_empty() && s.chars().count().saturating_add(1).saturating_mul(rep.len()) > MAX_TEXT {
+        return Err(too_large(LimitError::Text));
+    }
     Ok(string_value(s.replace(&sub, &rep)))
+}
+
+/// The error for a result past a size limit, refused before it is built.
+pub(super) fn too_large(l: LimitError) -> FnError {
+    FnError::new(l.to_string())
 }
 
 /// Splits at every separator; an empty separator splits every character
@@ -187,6 +212,14 @@ pub fn replace(a: &[Value], _: &FuncContext) -> FnResult {
 pub fn split(a: &[Value], _: &FuncContext) -> FnResult {
     let sep = text(a, 0)?;
     let s = text(a, 1)?;
+    let count = if sep.is_empty() {
+        s.chars().count()
+    } else {
+        s.matches(sep.as_str()).count() + 1
+    };
+    if count > MAX_ELEMENTS {
+        return Err(too_large(LimitError::Elements));
+    }
     let parts: Vec<Value> = if sep.is_empty() {
         s.chars().map(|c| string_value(c.to_string())).collect()
     } else {
@@ -401,6 +434,42 @@ pub(super) mod table {
 #[cfg(test)]
 mod tests {
     use super::table::check;
+
+    /// Results past the text or element limits are refused before they
+    /// are built; just within them they are made.
+    #[test]
+    fn results_past_the_size_limits_are_refused_before_they_are_built() {
+        use super::super::test_support::{eval, ok};
+        let text = "the result would hold more than 64 MiB of text, aksplan's limit for one value";
+        let elements =
+            "the result would hold more than 1000000 elements (nested ones counted), aksplan's limit for one value";
+        let mib = r#"format("%1000000s", "")"#;
+        let xs = r#"join("", [for i in range(100) : "x"])"#;
+        for (expr, why) in [
+            (format!("join({mib}, range(100))"), text),
+            (
+                r#"indent(1000000000, "a
+b")"#
+                    .to_string(),
+                text,
+            ),
+            (format!(r#"replace(format("%1000s", ""), "", {mib})"#), text),
+            (format!(r#"replace({xs}, "x", {mib})"#), text),
+            (format!(r#"replace({xs}, "/x/", {mib})"#), text),
+            (format!(r#"split("", "${{{mib}}}x")"#), elements),
+        ] {
+            let name = &expr[..expr.find('(').unwrap()];
+            assert_eq!(eval(&expr).unwrap_err(), format!("{name}(): {why}"), "{expr}");
+        }
+        assert_eq!(ok(&format!("length(join({mib}, range(60)))")), ok("59000110"));
+        assert_eq!(ok(&format!(r#"length(split("", {mib}))"#)), ok("1000000"));
+        assert_eq!(
+            ok(r#"indent(2, "a
+b")"#),
+            ok(r#""a
+  b""#)
+        );
+    }
 
     /// Unknown and sensitive arguments (which the console cannot show), as
     /// the go-cty and terraform sources handle them.

@@ -172,10 +172,40 @@ fn crc32(bytes: &[u8]) -> u32 {
     !crc
 }
 
+/// Set elements indexed by their hash, so that membership takes one
+/// lookup: a set of a million elements is built in seconds, not hours.
+#[derive(Debug, Default)]
+pub struct Members {
+    by_hash: std::collections::HashMap<String, Vec<Value>>,
+}
+
+impl Members {
+    pub fn new() -> Members {
+        Members::default()
+    }
+
+    pub fn insert(&mut self, hash: String, v: Value) {
+        self.by_hash.entry(hash).or_default().push(v);
+    }
+}
+
+impl FromIterator<(String, Value)> for Members {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Members {
+        let mut m = Members::new();
+        for (h, v) in iter {
+            m.insert(h, v);
+        }
+        m
+    }
+}
+
 /// Whether `v` is in `items` as go-cty decides set membership: the same
 /// hash and equal (unknown values are never members).
-pub fn contains(items: &[(String, Value)], hash: &str, v: &Value) -> bool {
-    items.iter().any(|(h, w)| h == hash && w.equals(v) == Some(true))
+pub fn contains(items: &Members, hash: &str, v: &Value) -> bool {
+    items
+        .by_hash
+        .get(hash)
+        .is_some_and(|same| same.iter().any(|w| w.equals(v) == Some(true)))
 }
 
 /// A set of `ty` elements as go-cty builds one: duplicates dropped,
@@ -183,12 +213,14 @@ pub fn contains(items: &[(String, Value)], hash: &str, v: &Value) -> bool {
 pub fn make_set(ty: Type, items: Vec<Value>) -> Value {
     let mut marked = false;
     let mut kept: Vec<(String, Value)> = Vec::with_capacity(items.len());
+    let mut members = Members::new();
     for v in items {
         let (v, m) = v.unmark_deep();
         marked |= m;
         let v = normalize(v);
         let hash = hash_text(&v);
-        if !contains(&kept, &hash, &v) {
+        if !contains(&members, &hash, &v) {
+            members.insert(hash.clone(), v.clone());
             kept.push((hash, v));
         }
     }

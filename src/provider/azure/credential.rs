@@ -126,10 +126,15 @@ pub fn from_env(env: &Env) -> Result<Credential, String> {
 impl Credential {
     /// A token for ARM. The error says why none could be had, without secrets.
     pub async fn token(&self) -> Result<Token, String> {
+        self.token_for(SCOPE).await
+    }
+
+    /// A token for `scope` (ARM's, or Blob Storage's for the azurerm backend).
+    pub async fn token_for(&self, scope: &str) -> Result<Token, String> {
         match self {
             Credential::Static(t) => Ok(t.clone()),
             Credential::Azure(c) => c
-                .get_token(&[SCOPE], None)
+                .get_token(&[scope], None)
                 .await
                 .map(|t| Token(t.token.secret().to_string()))
                 .map_err(|e| e.to_string()),

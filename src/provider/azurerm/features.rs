@@ -38,7 +38,8 @@ pub fn prevent_deletion_if_contains_resources(provider: &ProviderConfig) -> Flag
 }
 
 /// `features { <block> { <name> } }`: a flag on unless the block turns it
-/// off (`key_vault { recover_soft_deleted_key_vaults }`).
+/// off (`key_vault { recover_soft_deleted_key_vaults }`, `key_vault {
+/// purge_soft_delete_on_destroy }`).
 pub fn on_unless_off(provider: &ProviderConfig, block: &str, name: &str) -> Flag {
     flag(&provider.value, &["features", block], name, true)
 }
@@ -133,5 +134,45 @@ mod tests {
             "a value that cannot be known keeps the guard on"
         );
         assert_eq!(read(&config(Value::unknown())).origin, Origin::Unknown);
+    }
+
+    #[test]
+    fn key_vault_features_are_on_unless_turned_off_each_on_its_own() {
+        let key_vault = |pairs: Vec<(&str, Value)>| ProviderConfig {
+            alias: None,
+            value: obj(vec![(
+                "features",
+                Value::list(vec![obj(vec![("key_vault", Value::list(vec![obj(pairs)]))])]),
+            )]),
+        };
+        let purge = |c: &ProviderConfig| on_unless_off(c, "key_vault", "purge_soft_delete_on_destroy");
+        let recover = |c: &ProviderConfig| on_unless_off(c, "key_vault", "recover_soft_deleted_key_vaults");
+        for c in [ProviderConfig::default(), key_vault(vec![])] {
+            assert_eq!(
+                (purge(&c), recover(&c)),
+                (
+                    Flag {
+                        on: true,
+                        origin: Origin::Default
+                    },
+                    Flag {
+                        on: true,
+                        origin: Origin::Default
+                    }
+                )
+            );
+        }
+        let off = key_vault(vec![("purge_soft_delete_on_destroy", Value::Bool(false))]);
+        assert!(!purge(&off).on);
+        assert!(recover(&off).on, "the other stays on");
+        let off = key_vault(vec![("recover_soft_deleted_key_vaults", Value::Bool(false))]);
+        assert!(purge(&off).on);
+        assert_eq!(
+            recover(&off),
+            Flag {
+                on: false,
+                origin: Origin::Written
+            }
+        );
     }
 }

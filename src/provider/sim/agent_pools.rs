@@ -17,8 +17,8 @@ use super::{io_error, SimClient};
 use crate::provider::arm::{self, ArmError};
 use serde_json::{json, Value as Json};
 
-const CLUSTER: &str = "Microsoft.ContainerService/managedClusters";
-const POOL: &str = "Microsoft.ContainerService/managedClusters/agentPools";
+pub const CLUSTER: &str = "Microsoft.ContainerService/managedClusters";
+pub const POOL: &str = "Microsoft.ContainerService/managedClusters/agentPools";
 
 pub fn is_cluster(id: &str) -> bool {
     arm::resource_type(id).eq_ignore_ascii_case(CLUSTER)
@@ -222,7 +222,7 @@ mod tests {
         s.handle(&ArmRequest {
             method,
             path: path.into(),
-            api_version: "2026-08-01".into(),
+            api_version: "2025-10-01".into(),
             body,
         })
     }

@@ -7,6 +7,10 @@
 //! under a management lock (ScopeLocked),
 //! and what Azure computes filled in (provisioning state,
 //! fresh GUIDs for principals, a cluster's FQDN and node resource group).
+//! A body is validated as ARM validates it before anything is made: a JSON
+//! object of ARM's envelope, a location for a tracked resource, nested
+//! properties of the specs' types ([`bodies`]), and a name Azure takes
+//! ([`names`]); no body, whatever its JSON, makes it panic.
 //! The per-type rules live in [`rules`], which subscriptions exist in
 //! [`subscriptions`]. It knows nothing of azurerm.
 //!
@@ -16,8 +20,12 @@
 //! identity), found by id as in Azure.
 
 mod agent_pools;
+mod bodies;
+#[cfg(test)]
+mod hostile;
 mod kinds;
 mod lists;
+mod names;
 mod refusals;
 mod registrations;
 mod rules;
@@ -120,7 +128,8 @@ impl SimClient {
     /// Handles one ARM call synchronously.
     pub fn handle(&self, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let path = req.path.trim_end_matches('/');
+        // A query beside the api-version (`?syncRemoteAddressSpace=true`) names no resource.
+        let path = req.path.split('?').next().unwrap_or_default().trim_end_matches('/');
         if req.method == Method::Get && path.eq_ignore_ascii_case("/subscriptions") {
             return subscriptions::list(self);
         }
@@ -134,11 +143,16 @@ impl SimClient {
                 _ => Err(subscriptions::refuse_change(path)),
             };
         }
+        // What ARM refuses before anything is looked up: a body that is not
+        // a JSON object, or whose envelope is not of ARM's types.
+        if matches!(req.method, Method::Put | Method::Patch) {
+            bodies::check_envelope(req.body.as_ref())?;
+        }
         if matches!(req.method, Method::Put | Method::Patch | Method::Delete) {
             agent_pools::adopt(self, path)?;
         }
         match req.method {
-            Method::Get => self.get(path),
+            Method::Get => self.get(path, req),
             Method::Put => self.put(path, req.body.clone().unwrap_or(Json::Null)),
             Method::Patch => self.patch(path, req.body.clone().unwrap_or(Json::Null)),
             Method::Delete => self.delete(path),
@@ -146,7 +160,8 @@ impl SimClient {
         }
     }
 
-    fn get(&self, id: &str) -> Result<ArmResponse, ArmError> {
+    /// A GET of `id`; `req` as asked, with its query (a list's `$skiptoken`).
+    fn get(&self, id: &str, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
         if let Some(t) = registrations::target(id) {
             return registrations::get(self, &t);
         }
@@ -157,7 +172,7 @@ impl SimClient {
             return Ok(versions::get(&location));
         }
         if let Some(c) = lists::collection(id) {
-            return lists::list(self, &c);
+            return lists::list(self, &c, req);
         }
         let stored = match self.store.get(id).map_err(io_error)? {
             Some(doc) => Some(doc),
@@ -184,18 +199,16 @@ impl SimClient {
     }
 
     fn put(&self, id: &str, body: Json) -> Result<ArmResponse, ArmError> {
-        if !body.is_object() {
-            return Err(ArmError::new(
-                400,
-                "InvalidRequestContent",
-                "The request content must be a JSON object.",
-            ));
-        }
+        bodies::check_envelope(Some(&body))?;
         if let Some(parent) = arm::parent_id(id) {
             if !self.exists(&parent)? {
                 return Err(parent_missing(id, &parent));
             }
         }
+        // A tracked resource's location is ARM's to require; the name and
+        // the nested properties are the resource provider's to check, once
+        // ARM has let the request through (rules::on_put).
+        bodies::require_location(id, &body)?;
         registrations::check_namespace(self, id)?;
         let existing = match self.store.get(id).map_err(io_error)? {
             Some(doc) => Some(rules::on_get(self, id, doc)?),
@@ -212,9 +225,13 @@ impl SimClient {
         let Some(doc) = self.store.get(id).map_err(io_error)? else {
             return Err(not_found(id));
         };
+        bodies::check_envelope(Some(&patch))?;
         let mut doc = rules::on_get(self, id, doc)?;
         let existing = doc.clone();
         merge_patch(&mut doc, &patch);
+        // What the merge made must be a body ARM would take as a PUT.
+        bodies::check_envelope(Some(&doc))?;
+        bodies::require_location(id, &doc)?;
         let doc = rules::on_put(self, id, doc, Some(&existing))?;
         Ok(ArmResponse {
             status: 200,
@@ -239,7 +256,7 @@ impl SimClient {
             return registrations::post(self, &t, action);
         }
         let doc = self.store.get(id).map_err(io_error)?.ok_or_else(|| not_found(id))?;
-        rules::on_post(id, action, &doc)
+        rules::on_post(self, id, action, &doc)
     }
 }
 
@@ -334,6 +351,48 @@ mod tests {
         format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/{name}")
     }
 
+    /// What `aksplan plan/apply` meets in process is what `sim serve` answers:
+    /// the issue's PATCH with an array, a group without a location or with a
+    /// 2,000-character name.
+    #[test]
+    fn in_process_bodies_and_names_are_refused_as_arm_refuses_them() {
+        let (_d, s) = sim();
+        let id = rg("rg1");
+        let code = |r: Result<ArmResponse, ArmError>| r.map(|r| r.status).map_err(|e| (e.status, e.code));
+        assert_eq!(
+            code(s.handle(&req(Method::Put, &id, Some(json!({}))))),
+            Err((400, "LocationRequired".into()))
+        );
+        assert_eq!(
+            code(s.handle(&req(
+                Method::Put,
+                &rg(&"r".repeat(2000)),
+                Some(json!({"location": "westeurope"}))
+            ))),
+            Err((400, "InvalidResourceGroup".into()))
+        );
+        assert_eq!(
+            code(s.handle(&req(Method::Put, &id, Some(json!({"location": "westeurope"}))))),
+            Ok(201)
+        );
+        for body in [json!([]), json!([{"tags": {}}]), json!(1), json!("s"), Json::Null] {
+            for method in [Method::Patch, Method::Put] {
+                let e = s.handle(&req(method, &id, Some(body.clone()))).unwrap_err();
+                assert_eq!(
+                    (e.status, e.code.as_str()),
+                    (400, "InvalidRequestContent"),
+                    "{method:?} {body}"
+                );
+            }
+        }
+        let e = s.handle(&req(Method::Patch, &id, None)).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "InvalidRequestContent"));
+        assert_eq!(
+            s.handle(&req(Method::Get, &id, None)).unwrap().body["location"],
+            "westeurope"
+        );
+    }
+
     #[test]
     fn create_read_update_delete_a_resource_group() {
         let (_d, s) = sim();
@@ -373,7 +432,7 @@ mod tests {
         let (locked, other) = (rg("rg-locked"), rg("rg-free"));
         put(&locked, json!({"location": "westeurope"}));
         put(&other, json!({"location": "westeurope"}));
-        let vnet = format!("{locked}/providers/Microsoft.Network/virtualNetworks/v");
+        let vnet = format!("{locked}/providers/Microsoft.Network/virtualNetworks/vnet");
         put(
             &vnet,
             json!({"location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}),
@@ -413,7 +472,7 @@ mod tests {
             Some(json!({"properties": {"level": "ReadOnly"}})),
         ))
         .unwrap();
-        let vnet = format!("{group}/providers/Microsoft.Network/virtualNetworks/v");
+        let vnet = format!("{group}/providers/Microsoft.Network/virtualNetworks/vnet");
         let e = s.handle(&req(Method::Put, &vnet, Some(body.clone()))).unwrap_err();
         assert_eq!((e.status, e.code.as_str()), (409, "ScopeLocked"));
         assert!(e.message.contains("cannot perform write operation"), "{}", e.message);
@@ -433,7 +492,7 @@ mod tests {
     #[test]
     fn a_child_needs_its_parent() {
         let (_d, s) = sim();
-        let vnet = format!("{}/providers/Microsoft.Network/virtualNetworks/v", rg("rg1"));
+        let vnet = format!("{}/providers/Microsoft.Network/virtualNetworks/vnet", rg("rg1"));
         let e = s
             .handle(&req(Method::Put, &vnet, Some(json!({"location": "westeurope"}))))
             .unwrap_err();
@@ -481,7 +540,7 @@ mod tests {
         s.handle(&req(Method::Put, &rg("rg1"), Some(json!({"location": "westeurope"}))))
             .unwrap();
         let id = format!(
-            "{}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi",
+            "{}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi1",
             rg("rg1")
         );
         let mi = s

@@ -182,7 +182,11 @@ pub fn cluster(sim: &SimClient, id: &str, doc: &Json, existing: Option<&Json>) -
         }
         // Each cluster reserves 9 addresses; Azure keeps 5 of every subnet.
         let mut sharing = 1;
-        for other in sim.store.all().map_err(super::io_error)? {
+        let clusters = sim
+            .store
+            .of_type(super::agent_pools::CLUSTER)
+            .map_err(super::io_error)?;
+        for other in clusters {
             let oid = str_at(&other, "id").unwrap_or("");
             let uses =
                 str_at(&other, "properties.apiServerAccessProfile.subnetId").is_some_and(|s| arm::ids_equal(s, api));
@@ -325,46 +329,22 @@ fn at_or_under(id: &str, scope: &str) -> bool {
 
 const LOCKS: &str = "Microsoft.Authorization/locks";
 
-/// The management locks on `id` or on a scope it is under, and, when
-/// `under`, on what is under it: each one's scope (what it is on) and
-/// whether it is ReadOnly (else CanNotDelete), in the store's order. Read
-/// by id ranges, so that an operation reads the locks around it and not
-/// every document of the store.
-fn locks(sim: &SimClient, id: &str, under: bool) -> Result<Vec<(String, bool)>, ArmError> {
-    let mut docs = Vec::new();
-    let mut scope = Some(id.trim_end_matches('/').to_string());
-    while let Some(s) = scope {
-        docs.extend(
-            sim.store
-                .descendants(&format!("{s}/providers/{LOCKS}"))
-                .map_err(super::io_error)?,
-        );
-        scope = arm::parent_id(&s);
-    }
-    if under {
-        docs.extend(sim.store.descendants(id).map_err(super::io_error)?);
-    }
+/// The management locks in the store: each one's scope (what it is on) and
+/// whether it is ReadOnly (else CanNotDelete).
+fn locks(sim: &SimClient) -> Result<Vec<(String, bool)>, ArmError> {
     let mut out = Vec::new();
-    for doc in &docs {
-        let id = str_at(doc, "id").unwrap_or("");
-        if !arm::resource_type(id).eq_ignore_ascii_case(LOCKS) {
-            continue;
-        }
-        let level = str_at(doc, "properties.level").unwrap_or("");
+    for doc in sim.store.of_type(LOCKS).map_err(super::io_error)? {
+        let id = str_at(&doc, "id").unwrap_or("");
+        let level = str_at(&doc, "properties.level").unwrap_or("");
         let read_only = level.eq_ignore_ascii_case("ReadOnly");
         if let (Some(scope), true) = (
             arm::parent_id(id),
             read_only || level.eq_ignore_ascii_case("CanNotDelete"),
         ) {
-            out.push((id.to_lowercase(), scope, read_only));
+            out.push((scope, read_only));
         }
     }
-    out.sort();
-    out.dedup();
-    Ok(out
-        .into_iter()
-        .map(|(_, scope, read_only)| (scope, read_only))
-        .collect())
+    Ok(out)
 }
 
 fn scope_locked(id: &str, operation: &str, scope: &str) -> ArmError {
@@ -387,7 +367,7 @@ pub fn delete_locked(sim: &SimClient, id: &str) -> Result<(), ArmError> {
     if arm::resource_type(id).eq_ignore_ascii_case(LOCKS) {
         return Ok(());
     }
-    match locks(sim, id, true)?
+    match locks(sim)?
         .into_iter()
         .find(|(scope, _)| at_or_under(id, scope) || at_or_under(scope, id))
     {
@@ -403,7 +383,7 @@ pub fn write_locked(sim: &SimClient, id: &str) -> Result<(), ArmError> {
     if arm::resource_type(id).eq_ignore_ascii_case(LOCKS) {
         return Ok(());
     }
-    match locks(sim, id, false)?
+    match locks(sim)?
         .into_iter()
         .find(|(scope, read_only)| *read_only && at_or_under(id, scope))
     {
@@ -415,9 +395,12 @@ pub fn write_locked(sim: &SimClient, id: &str) -> Result<(), ArmError> {
 /// A subnet a cluster uses (for its API server, or one of its pools for
 /// nodes or pods) cannot be deleted.
 pub fn subnet_delete(sim: &SimClient, id: &str) -> Result<(), ArmError> {
-    // Only clusters and their pools can use it: their documents alone are read.
-    let clusters = |key: &str| key.contains("/providers/microsoft.containerservice/managedclusters/");
-    for doc in sim.store.matching(clusters).map_err(super::io_error)? {
+    let clusters = sim
+        .store
+        .of_type(super::agent_pools::CLUSTER)
+        .map_err(super::io_error)?;
+    let pools = sim.store.of_type(super::agent_pools::POOL).map_err(super::io_error)?;
+    for doc in clusters.into_iter().chain(pools) {
         let did = str_at(&doc, "id").unwrap_or("");
         let cid = match super::agent_pools::is_pool(did) {
             true => arm::parent_id(did).unwrap_or_default(),

@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value as Json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -40,6 +40,10 @@ struct IdOnly {
 struct Index {
     /// Each document as its JSON text: far smaller than parsed trees.
     docs: BTreeMap<String, Box<RawValue>>,
+    /// The keys of each resource type (lowercase), so that the rules that
+    /// look for one type (locks, clusters, network interfaces) do not parse
+    /// the whole store on every request.
+    by_type: HashMap<String, BTreeSet<String>>,
     /// How far the log has been read, and which file that was.
     offset: u64,
     inode: u64,
@@ -54,6 +58,10 @@ pub struct Store {
 
 fn key(id: &str) -> String {
     id.trim_end_matches('/').to_lowercase()
+}
+
+fn type_of(key: &str) -> String {
+    crate::provider::arm::resource_type(key).to_lowercase()
 }
 
 #[cfg(unix)]
@@ -74,6 +82,7 @@ impl Index {
                 let id = serde_json::from_str::<IdOnly>(doc.get())
                     .map(|d| key(&d.id))
                     .unwrap_or_default();
+                self.by_type.entry(type_of(&id)).or_default().insert(id.clone());
                 self.docs.insert(id, doc);
             }
             Record::Delete(id) => {
@@ -86,6 +95,9 @@ impl Index {
                     .map(|(d, _)| d.clone())
                     .collect();
                 for d in gone {
+                    if let Some(keys) = self.by_type.get_mut(&type_of(&d)) {
+                        keys.remove(&d);
+                    }
                     self.docs.remove(&d);
                 }
             }
@@ -233,15 +245,14 @@ impl Store {
         Ok(self.synced()?.docs.keys().cloned().collect())
     }
 
-    /// The documents whose lowercase id passes `keep`, in id order; no
-    /// other document is read.
-    pub fn matching(&self, keep: impl Fn(&str) -> bool) -> io::Result<Vec<Json>> {
-        self.synced()?
-            .docs
-            .iter()
-            .filter(|(k, _)| keep(k))
-            .map(|(_, d)| parse(d))
-            .collect()
+    /// Every document of one ARM resource type (`Microsoft.Network/networkInterfaces`,
+    /// compared without case), in id order, without reading the others.
+    pub fn of_type(&self, resource_type: &str) -> io::Result<Vec<Json>> {
+        let idx = self.synced()?;
+        let Some(keys) = idx.by_type.get(&resource_type.to_lowercase()) else {
+            return Ok(Vec::new());
+        };
+        keys.iter().filter_map(|k| idx.docs.get(k)).map(|d| parse(d)).collect()
     }
 
     /// Every document in the store, in id order.
@@ -273,6 +284,29 @@ mod tests {
         assert!(s.delete(vnet).unwrap());
         assert_eq!(s.get(&subnet).unwrap(), None);
         assert!(!s.delete(vnet).unwrap());
+    }
+
+    #[test]
+    fn documents_of_a_type_follow_puts_and_deletes_of_their_parents() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::new(dir.path());
+        let vnet = "/subscriptions/S/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/v";
+        for name in ["a", "b"] {
+            let id = format!("{vnet}/subnets/{name}");
+            s.put(&id, &json!({"id": id})).unwrap();
+        }
+        s.put(vnet, &json!({"id": vnet})).unwrap();
+        let subnets = |s: &Store| s.of_type("microsoft.network/VIRTUALNETWORKS/subnets").unwrap().len();
+        assert_eq!(subnets(&s), 2);
+        assert_eq!(
+            s.of_type("Microsoft.Network/virtualNetworks").unwrap(),
+            [json!({"id": vnet})]
+        );
+        // Another process reading the same log sees the same.
+        assert_eq!(subnets(&Store::new(dir.path())), 2);
+        s.delete(vnet).unwrap();
+        assert_eq!(subnets(&s), 0);
+        assert!(s.of_type("Microsoft.Network/virtualNetworks").unwrap().is_empty());
     }
 
     #[test]

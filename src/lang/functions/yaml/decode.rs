@@ -8,6 +8,9 @@
 //! converted to strings, later keys winning), anchors and aliases are
 //! followed (but not into themselves), `<<` merges a mapping, scalars are
 //! resolved by [`super::resolve`]. Errors carry go-cty-yaml's positions.
+//! An alias is a copy of its anchor's value here (go-cty shares it), so
+//! the copies are counted: a document that aliases its way past the size
+//! limits ("a billion laughs") is refused as it is read.
 //!
 //! libyaml-safer 0.3 panics where libyaml reads a block scalar's last line
 //! up to the end of the input (no line break after it). That one case is
@@ -16,6 +19,7 @@
 //! libyaml itself yields. The panic's report is kept quiet.
 
 use super::resolve::{resolve, Scalar, MAP_TAG, SEQ_TAG};
+use crate::lang::limits::{Budget, Size};
 use crate::lang::value::{Map, Value};
 use libyaml_safer::{ErrorKind, Event, EventData, Mark, Parser, ScalarStyle};
 use std::collections::HashMap;
@@ -105,6 +109,7 @@ pub(crate) fn decode(src: &str) -> Result<Value, String> {
         events: all_events(src).into_iter(),
         pending: HashMap::new(),
         anchors: HashMap::new(),
+        copies: Budget::new(),
     };
     let e = d.next()?;
     if !matches!(e.data, EventData::StreamStart { .. }) {
@@ -182,7 +187,10 @@ struct Decoder {
     events: std::vec::IntoIter<Result<Event, String>>,
     /// Anchors being defined (so not yet usable), with how many times.
     pending: HashMap<String, usize>,
-    anchors: HashMap<String, Value>,
+    /// Anchors' values with their sizes.
+    anchors: HashMap<String, (Value, Size)>,
+    /// What the aliases read so far copied.
+    copies: Budget,
 }
 
 impl Decoder {
@@ -206,7 +214,7 @@ impl Decoder {
                     self.pending.remove(a);
                 }
             }
-            self.anchors.insert(a.clone(), v.clone());
+            self.anchors.insert(a.clone(), (v.clone(), Size::of(v)));
         }
     }
 
@@ -240,10 +248,12 @@ impl Decoder {
                         &format!("cannot refer to anchor {anchor:?} from inside its own definition"),
                     ));
                 }
-                self.anchors
+                let (v, size) = self
+                    .anchors
                     .get(anchor)
-                    .cloned()
-                    .ok_or_else(|| at(&e, &format!("reference to undefined anchor {anchor:?}")))
+                    .ok_or_else(|| at(&e, &format!("reference to undefined anchor {anchor:?}")))?;
+                self.copies.repeat(1, *size).map_err(|l| at(&e, &l.to_string()))?;
+                Ok(v.clone())
             }
             EventData::SequenceStart { anchor, tag, .. } => {
                 if let Some(t) = tag.as_deref().filter(|t| *t != SEQ_TAG) {

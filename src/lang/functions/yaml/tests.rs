@@ -124,3 +124,33 @@ fn round_trips() {
         assert!(back.same_as(&v), "{src}: {yaml:?} read back as {back}");
     }
 }
+
+/// Aliases are copies here: a document that aliases its way past the size
+/// limit ("a billion laughs") is refused as it is read; a few aliases are
+/// fine.
+#[test]
+fn aliases_past_the_size_limit_are_refused() {
+    let mut doc = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
+    for (name, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+        .iter()
+        .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+    {
+        doc.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 10].join(",")
+        ));
+    }
+    let expr = format!("yamldecode({})", serde_json::to_string(&doc).unwrap());
+    let e = eval(&expr).unwrap_err();
+    assert!(e.starts_with("yamldecode(): on line "), "{e}");
+    assert!(
+        e.ends_with(
+            "the result would hold more than 1000000 elements (nested ones counted), aksplan's limit for one value"
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        show("yamldecode(\"a: &a [1]\\nb: [*a, *a]\")[\"b\"]"),
+        "[\n  [\n    1,\n  ],\n  [\n    1,\n  ],\n]"
+    );
+}

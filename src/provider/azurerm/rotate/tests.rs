@@ -175,7 +175,7 @@ fn get(path: &str) -> ArmRequest {
     ArmRequest {
         method: Method::Get,
         path: path.into(),
-        api_version: "2026-08-01".into(),
+        api_version: "2025-10-01".into(),
         body: None,
     }
 }

@@ -7,7 +7,7 @@
 //! what is sent; the other is known after apply. Empty ids Azure answers
 //! with are unset.
 
-use super::switch;
+use super::pointer;
 use super::TypeHooks;
 use crate::lang::Value;
 use serde_json::Value as Json;
@@ -101,7 +101,7 @@ impl TypeHooks for Hooks {
 
     /// The deprecated blocks, where given, are what is sent.
     fn to_arm(&self, _value: &Value, body: &mut Json) {
-        if let Some(all) = switch::remove_pointer(body, ALL_METRICS) {
+        if let Some(all) = pointer::remove_pointer(body, ALL_METRICS) {
             body["properties"]["metrics"] = all;
         }
     }
@@ -222,7 +222,7 @@ mod tests {
         // Unchanged, the other block keeps what was read; sent, the
         // deprecated block is Azure's whole list.
         let mut prior = read.clone();
-        switch::set_known(&mut prior, "id", Value::string(format!("{AKS}|diag")));
+        pointer::set_known(&mut prior, "id", Value::string(format!("{AKS}|diag")));
         let again = plan_resource(
             schema,
             Some(&prior),

@@ -7,12 +7,13 @@
 //! azurerm 4.65 does, a create always sends soft delete on and the
 //! `default` create mode, purge protection only when on, a retention only
 //! when not the 90 days Azure assumes, and the SKU family `A`; access
-//! policies decide access unless RBAC is asked for (sent as `false`, since
-//! API version 2026-02-01 makes RBAC the default of a new vault). An update
-//! is a PATCH, as azurerm's. Purge protection cannot be turned off and a
-//! retention cannot change: a plan that tries is refused, as azurerm refuses
-//! the update. A soft-deleted vault of the same name is recovered on create
-//! (see `soft_delete`). What Azure leaves out reads as azurerm reads it.
+//! policies decide access unless RBAC is asked for (always sent: from
+//! api-version 2026-02-01, RBAC is the default of a new vault; aksplan
+//! speaks 2023-02-01, as azurerm does). An update is a PATCH, as azurerm's.
+//! Purge protection cannot be turned off and a retention cannot change: a plan that tries is refused, as azurerm refuses
+//! the update. A soft-deleted vault of the same name is recovered on create,
+//! and a destroyed vault is purged unless purge protection keeps it (see
+//! `soft_delete`). What Azure leaves out reads as azurerm reads it.
 
 use super::{absent, key_vault_policies as policies, TypeHooks};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -20,7 +21,7 @@ use crate::lang::types::Type;
 use crate::lang::Value;
 use crate::provider::arm::normalize_location;
 use crate::provider::azurerm::mapper::json_to_value;
-use crate::provider::azurerm::soft_delete::SoftDeleted;
+use crate::provider::azurerm::soft_delete::{Kept, SoftDeleted};
 use crate::schema::Schema;
 use serde_json::{json, Value as Json};
 use std::borrow::Cow;
@@ -199,7 +200,9 @@ impl TypeHooks for Hooks {
 
     /// A vault deleted with soft delete is kept at its location's
     /// `deletedVaults`; azurerm recovers it on create unless
-    /// `features { key_vault { recover_soft_deleted_key_vaults = false } }`.
+    /// `features { key_vault { recover_soft_deleted_key_vaults = false } }`,
+    /// and purges it after a destroy unless
+    /// `features { key_vault { purge_soft_delete_on_destroy = false } }`.
     fn soft_deleted(&self, planned: &Value, subscription: &str) -> Option<SoftDeleted> {
         let text = |k: &str| planned.get(k).and_then(|v| v.inner().as_str());
         let (name, location) = (text("name")?, text("location")?);
@@ -209,7 +212,19 @@ impl TypeHooks for Hooks {
                 normalize_location(location)
             ),
             feature: ("key_vault", "recover_soft_deleted_key_vaults"),
+            purge: Some(("key_vault", "purge_soft_delete_on_destroy")),
         })
+    }
+
+    /// As azurerm reads the vault before deleting it: kept when soft delete
+    /// is on, and not purgeable while purge protection is.
+    fn kept_once_deleted(&self, live: &Json) -> Kept {
+        let on = |k: &str| live.pointer(&format!("/properties/{k}")) == Some(&json!(true));
+        match (on("enableSoftDelete"), on("enablePurgeProtection")) {
+            (false, _) => Kept::Not,
+            (true, true) => Kept::Protected,
+            (true, false) => Kept::Purgeable,
+        }
     }
 
     fn check_plan(&self, _schema: &Schema, prior: &Value, planned: &Value) -> Diagnostics {
@@ -362,6 +377,26 @@ mod tests {
             "/subscriptions/sub/providers/Microsoft.KeyVault/locations/westeurope/deletedVaults/kv1"
         );
         assert_eq!(d.feature, ("key_vault", "recover_soft_deleted_key_vaults"));
+        assert_eq!(d.purge, Some(("key_vault", "purge_soft_delete_on_destroy")));
+    }
+
+    #[test]
+    fn a_live_vault_says_what_a_delete_leaves() {
+        let live = |p: Json| json!({"properties": p});
+        assert_eq!(
+            Hooks.kept_once_deleted(&live(json!({"enableSoftDelete": true}))),
+            Kept::Purgeable
+        );
+        assert_eq!(
+            Hooks.kept_once_deleted(&live(json!({"enableSoftDelete": true, "enablePurgeProtection": true}))),
+            Kept::Protected
+        );
+        assert_eq!(
+            Hooks.kept_once_deleted(&live(json!({"enableSoftDelete": false}))),
+            Kept::Not,
+            "azurerm purges only what soft delete kept"
+        );
+        assert_eq!(Hooks.kept_once_deleted(&json!({})), Kept::Not);
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::provider::protocol::ReadResponse;
 use serde_json::Value as Json;
 
 /// The api-version of the versions list (its example's).
-pub const API_VERSION: &str = "2026-08-01";
+pub const API_VERSION: &str = "2025-10-01";
 
 /// What azurerm reports when nothing matches.
 const NONE: &str = "0.0.0";

@@ -1,30 +1,17 @@
-//! `azurerm_log_analytics_workspace`, and its data source: the public
-//! access switches, local authentication (azurerm 4.x keeps a flag and its
+//! `azurerm_log_analytics_workspace`, and its data source: local
+//! authentication (azurerm 4.x keeps a flag and its
 //! deprecated opposite), PerGB2018 when no tier is given, the tier changes
 //! azurerm makes in place, the default data collection rule Azure takes
 //! only once the workspace exists, and the shared keys azurerm reads with
 //! the `sharedKeys` action of api-version 2020-08-01 (2022-10-01 has none).
 
-use super::switch::{self, Switch};
+use super::pointer;
 use super::TypeHooks;
 use crate::lang::Value;
 use serde_json::{json, Value as Json};
 use std::borrow::Cow;
 
 pub struct Hooks;
-
-const SWITCHES: [Switch; 2] = [
-    Switch {
-        attribute: "internet_ingestion_enabled",
-        pointer: "/properties/publicNetworkAccessForIngestion",
-        absent: Some(true),
-    },
-    Switch {
-        attribute: "internet_query_enabled",
-        pointer: "/properties/publicNetworkAccessForQuery",
-        absent: Some(true),
-    },
-];
 
 const ENABLED: &str = "local_authentication_enabled";
 const DISABLED: &str = "local_authentication_disabled";
@@ -60,7 +47,7 @@ impl TypeHooks for Hooks {
             (None, Some(disabled)) if unset(config, ENABLED) => (ENABLED, !disabled),
             _ => return,
         };
-        switch::set_known(config, other, Value::Bool(on));
+        pointer::set_known(config, other, Value::Bool(on));
     }
 
     fn replacements(&self, prior: Option<&Value>, planned: &Value, replace: &mut Vec<String>) {
@@ -72,15 +59,14 @@ impl TypeHooks for Hooks {
     }
 
     fn to_arm(&self, value: &Value, body: &mut Json) {
-        switch::write(&SWITCHES, value, body);
         let disable = match (flag(value, DISABLED), flag(value, ENABLED)) {
             (Some(disabled), _) => disabled,
             (None, Some(enabled)) => !enabled,
             (None, None) => false,
         };
-        switch::set_pointer(body, "/properties/features/disableLocalAuth", json!(disable));
+        pointer::set_pointer(body, "/properties/features/disableLocalAuth", json!(disable));
         if body.pointer("/properties/sku/name").is_none() {
-            switch::set_pointer(body, "/properties/sku/name", json!("PerGB2018"));
+            pointer::set_pointer(body, "/properties/sku/name", json!("PerGB2018"));
         }
     }
 
@@ -89,7 +75,7 @@ impl TypeHooks for Hooks {
     /// creates the workspace, then sends it all again.
     fn create_first(&self, body: &Json) -> Option<Json> {
         let mut first = body.clone();
-        switch::remove_pointer(&mut first, DEFAULT_RULE);
+        pointer::remove_pointer(&mut first, DEFAULT_RULE);
         Some(first)
     }
 
@@ -102,18 +88,17 @@ impl TypeHooks for Hooks {
             return Cow::Borrowed(doc);
         }
         let mut doc = doc.clone();
-        switch::set_pointer(&mut doc, "/properties/workspaceCapping/dailyQuotaGb", json!(-1));
+        pointer::set_pointer(&mut doc, "/properties/workspaceCapping/dailyQuotaGb", json!(-1));
         Cow::Owned(doc)
     }
 
     fn read_arm(&self, doc: &Json, value: &mut Value, _subscription: &str) {
-        switch::read(&SWITCHES, doc, value);
         if let Some(disabled) = doc
             .pointer("/properties/features/disableLocalAuth")
             .and_then(Json::as_bool)
         {
-            switch::set_known(value, ENABLED, Value::Bool(!disabled));
-            switch::set_known(value, DISABLED, Value::Bool(disabled));
+            pointer::set_known(value, ENABLED, Value::Bool(!disabled));
+            pointer::set_known(value, DISABLED, Value::Bool(disabled));
         }
     }
 
@@ -131,7 +116,7 @@ impl TypeHooks for Hooks {
             ("secondary_shared_key", "secondarySharedKey"),
         ] {
             if let Some(k) = answer.get(key).and_then(Json::as_str) {
-                switch::set_known(value, attribute, Value::string(k));
+                pointer::set_known(value, attribute, Value::string(k));
             }
         }
     }
@@ -204,7 +189,7 @@ mod tests {
                 None,
             )
             .value;
-            switch::set_known(&mut p, "id", Value::string("/x"));
+            pointer::set_known(&mut p, "id", Value::string("/x"));
             p
         };
         let with = |sku: &str| CONFIG.replace("retention_in_days = 30", &format!("sku = {sku:?}"));

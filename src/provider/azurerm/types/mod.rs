@@ -13,7 +13,6 @@ mod aks_pool;
 pub mod association;
 mod client_config;
 mod container_registry;
-mod dashboard_grafana;
 mod data_collection_rule;
 mod diagnostic_setting;
 mod extension;
@@ -32,10 +31,10 @@ mod kubernetes_cluster_node_pool;
 pub mod kubernetes_service_versions;
 mod log_analytics_solution;
 mod log_analytics_workspace;
-mod monitor_workspace;
 mod nat_gateway;
 mod network_security_group;
 mod network_security_rule;
+mod pointer;
 mod private_dns;
 mod private_endpoint;
 mod public_ip;
@@ -48,13 +47,13 @@ mod route_table;
 mod storage_account;
 mod storage_account_endpoints;
 mod subnet;
-mod switch;
 #[cfg(test)]
-mod test_config;
+pub(crate) mod test_config;
 #[cfg(test)]
 mod testing;
 mod user_assigned_identity;
 mod virtual_network;
+mod virtual_network_peering;
 
 use super::extras;
 use crate::addrs::Mode;
@@ -117,6 +116,12 @@ pub trait TypeHooks: Sync {
     /// The api-version of that action, where the service offers it only in
     /// another version than the resource's (a workspace's `sharedKeys`).
     fn credentials_api_version(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// A query the create or update PUT carries besides the api-version,
+    /// as azurerm sends it (a peering's `syncRemoteAddressSpace=true`).
+    fn put_query(&self) -> Option<&'static str> {
         None
     }
 
@@ -219,6 +224,14 @@ pub trait TypeHooks: Sync {
         None
     }
 
+    /// What Azure does with the resource once deleted, as its live body
+    /// says (soft delete on, purge protection on); asked only of types
+    /// with [`TypeHooks::soft_deleted`].
+    fn kept_once_deleted(&self, live: &Json) -> super::soft_delete::Kept {
+        let _ = live;
+        super::soft_delete::Kept::Not
+    }
+
     /// The ARM paths an update keeps of the resource as Azure has it,
     /// because other resources own them (see [`keep`]): a subnet's
     /// associations. Empty: the update sends the planned body alone, and
@@ -226,6 +239,14 @@ pub trait TypeHooks: Sync {
     fn kept_on_update(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
         let _ = (prior, planned);
         Vec::new()
+    }
+
+    /// Whether a list of the type's collection answers each resource with
+    /// the body its GET would, so that a refresh may read many at once (see
+    /// `bulk`). Types whose lists answer less, or other objects too, say no
+    /// and are read one GET each.
+    fn listed_in_full(&self) -> bool {
+        true
     }
 }
 
@@ -245,10 +266,8 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_user_assigned_identity" => &user_assigned_identity::Hooks,
         "azurerm_log_analytics_workspace" => &log_analytics_workspace::Hooks,
         "azurerm_log_analytics_solution" => &log_analytics_solution::Hooks,
-        "azurerm_monitor_workspace" => &monitor_workspace::Hooks,
         "azurerm_monitor_data_collection_rule" => &data_collection_rule::Hooks,
         "azurerm_monitor_diagnostic_setting" => &diagnostic_setting::Hooks,
-        "azurerm_dashboard_grafana" => &dashboard_grafana::Hooks,
         "azurerm_private_dns_zone" => &private_dns::Zone,
         "azurerm_private_dns_zone_virtual_network_link" => &private_dns::Link,
         "azurerm_private_endpoint" => &private_endpoint::Hooks,
@@ -263,6 +282,7 @@ pub fn hooks(type_name: &str) -> &'static dyn TypeHooks {
         "azurerm_route_table" => &route_table::Hooks,
         "azurerm_public_ip" => &public_ip::Hooks,
         "azurerm_nat_gateway" => &nat_gateway::Hooks,
+        "azurerm_virtual_network_peering" => &virtual_network_peering::Hooks,
         _ => &Plain,
     }
 }

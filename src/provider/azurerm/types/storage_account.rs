@@ -374,7 +374,7 @@ mod tests {
             sim.handle(&ArmRequest {
                 method,
                 path,
-                api_version: "2025-06-01".into(),
+                api_version: "2023-05-01".into(),
                 body,
             })
             .unwrap()

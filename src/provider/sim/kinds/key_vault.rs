@@ -9,13 +9,15 @@
 //! Soft delete: a deleted vault is kept at
 //! `/subscriptions/{s}/providers/Microsoft.KeyVault/locations/{location}/deletedVaults/{name}`
 //! (GET answers it), and its name stays taken (ConflictError) until a
-//! create with `createMode: recover` brings it back. Purging (a POST on the
-//! deleted vault) is not simulated: `aksplan sim delete` the deleted vault
-//! to free its name. A vault deleted with its resource group is not kept.
+//! create with `createMode: recover` brings it back or a POST of `purge` on
+//! the deleted vault removes it for good; under purge protection that POST
+//! is refused (MethodNotAllowed), and only the end of the retention would
+//! free the name (`aksplan sim delete` the deleted vault to play that
+//! out). A vault deleted with its resource group is not kept.
 
 use super::super::{io_error, SimClient};
 use super::Kind;
-use crate::provider::arm::{self, ArmError};
+use crate::provider::arm::{self, ArmError, ArmResponse};
 use serde_json::{json, Value as Json};
 
 pub struct Vaults;
@@ -169,6 +171,29 @@ impl Kind for Vaults {
     }
 }
 
+/// `Microsoft.KeyVault/locations/deletedVaults`: what a vault's delete
+/// keeps, and its `purge`.
+pub struct DeletedVaults;
+
+impl Kind for DeletedVaults {
+    fn on_action(&self, sim: &SimClient, id: &str, action: &str, doc: &Json) -> Option<Result<ArmResponse, ArmError>> {
+        if !action.eq_ignore_ascii_case("purge") {
+            return None;
+        }
+        if doc.pointer("/properties/purgeProtectionEnabled") == Some(&json!(true)) {
+            return Some(Err(ArmError::new(
+                405,
+                "MethodNotAllowed",
+                "Operation 'DeletedVaultPurge' is not allowed.",
+            )));
+        }
+        Some(sim.store.delete(id).map_err(io_error).map(|_| ArmResponse {
+            status: 200,
+            body: Json::Null,
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::super::{SimClient, SUBSCRIPTION};
@@ -284,5 +309,39 @@ mod tests {
             s.handle(&req(Method::Get, &deleted, None)).is_err(),
             "no longer deleted"
         );
+    }
+
+    #[test]
+    fn a_purge_frees_the_name_unless_purge_protection_keeps_it() {
+        let (_d, s) = sim();
+        let id = vault("rg1", "kv1");
+        let deleted = super::deleted_id(SUBSCRIPTION, "westeurope", "kv1");
+        let purge = format!("{deleted}/purge");
+        let e = s.handle(&req(Method::Post, &purge, None)).unwrap_err();
+        assert_eq!(e.status, 404, "nothing deleted yet");
+        s.handle(&req(Method::Put, &id, Some(body()))).unwrap();
+        s.handle(&req(Method::Delete, &id, None)).unwrap();
+        assert_eq!(s.handle(&req(Method::Post, &purge, None)).unwrap().status, 200);
+        assert!(s.handle(&req(Method::Get, &deleted, None)).is_err(), "purged");
+        assert_eq!(
+            s.handle(&req(Method::Put, &id, Some(body()))).unwrap().status,
+            201,
+            "the name is free: a plain create"
+        );
+        // Under purge protection, Azure refuses the purge.
+        let mut protected = body();
+        protected["properties"]["enablePurgeProtection"] = json!(true);
+        s.handle(&req(Method::Put, &id, Some(protected))).unwrap();
+        s.handle(&req(Method::Delete, &id, None)).unwrap();
+        let e = s.handle(&req(Method::Post, &purge, None)).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (405, "MethodNotAllowed"));
+        assert_eq!(
+            s.handle(&req(Method::Get, &deleted, None)).unwrap().body["properties"]["purgeProtectionEnabled"],
+            true
+        );
+        let e = s
+            .handle(&req(Method::Post, &format!("{deleted}/recover"), None))
+            .unwrap_err();
+        assert_eq!(e.status, 404, "no other action");
     }
 }

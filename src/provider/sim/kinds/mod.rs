@@ -29,6 +29,7 @@ mod storage_account;
 mod subnet;
 mod trusted_access;
 mod virtual_network;
+mod virtual_network_peering;
 
 use super::SimClient;
 use crate::provider::arm::{ArmError, ArmResponse};
@@ -69,6 +70,13 @@ pub trait Kind: Sync {
         let _ = (id, action, doc);
         None
     }
+
+    /// Answers a POST action that changes what the simulation holds (a
+    /// deleted vault's `purge`); the others as [`Kind::on_post`] does.
+    fn on_action(&self, sim: &SimClient, id: &str, action: &str, doc: &Json) -> Option<Result<ArmResponse, ArmError>> {
+        let _ = sim;
+        self.on_post(id, action, doc)
+    }
 }
 
 /// The behaviour of an ARM resource type (compared without case).
@@ -91,6 +99,7 @@ pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
             Some(&maintenance_configurations::MaintenanceConfigurations)
         }
         "microsoft.keyvault/vaults" => Some(&key_vault::Vaults),
+        "microsoft.keyvault/locations/deletedvaults" => Some(&key_vault::DeletedVaults),
         "microsoft.keyvault/vaults/accesspolicies" => Some(&key_vault_access_policies::AccessPolicies),
         "microsoft.storage/storageaccounts" => Some(&storage_account::Accounts),
         "microsoft.kubernetesconfiguration/fluxconfigurations" => Some(&flux_configuration::FluxConfigurations),
@@ -100,6 +109,7 @@ pub fn kind(resource_type: &str) -> Option<&'static dyn Kind> {
         "microsoft.network/natgateways" => Some(&nat_gateway::NatGateway),
         "microsoft.network/virtualnetworks" => Some(&virtual_network::VirtualNetwork),
         "microsoft.network/virtualnetworks/subnets" => Some(&subnet::Subnet),
+        "microsoft.network/virtualnetworks/virtualnetworkpeerings" => Some(&virtual_network_peering::Peering),
         _ => None,
     }
 }

@@ -22,6 +22,7 @@ pub struct ZoneGroup;
 
 /// Azure keeps an A record of a zone group this long, in seconds.
 const RECORD_TTL: u64 = 10;
+const NICS: &str = "Microsoft.Network/networkInterfaces";
 
 fn str_at<'j>(doc: &'j Json, pointer: &str) -> Option<&'j str> {
     doc.pointer(pointer).and_then(Json::as_str)
@@ -73,10 +74,9 @@ fn names_of(sim: &SimClient, target: &str, group: &str, location: &str) -> Resul
 /// Every private IP address the store's network interfaces hold in `subnet`.
 fn used_addresses(sim: &SimClient, subnet: &str, except: Option<&str>) -> Result<Vec<IpAddr>, ArmError> {
     let mut used = Vec::new();
-    for doc in sim.store.all().map_err(io_error)? {
+    for doc in sim.store.of_type(NICS).map_err(io_error)? {
         let id = str_at(&doc, "/id").unwrap_or("");
-        let nic = arm::resource_type(id).eq_ignore_ascii_case("Microsoft.Network/networkInterfaces");
-        if !nic || except.is_some_and(|e| arm::ids_equal(e, id)) {
+        if except.is_some_and(|e| arm::ids_equal(e, id)) {
             continue;
         }
         for c in doc
@@ -434,7 +434,7 @@ mod tests {
         let rg = format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/rg");
         let put = |id: &str, body: Json| s.handle(&req(Method::Put, id, Some(body))).unwrap();
         put(&rg, json!({"location": "westeurope"}));
-        let vnet = format!("{rg}/providers/Microsoft.Network/virtualNetworks/v");
+        let vnet = format!("{rg}/providers/Microsoft.Network/virtualNetworks/vnet");
         put(
             &vnet,
             json!({"location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}}}),
