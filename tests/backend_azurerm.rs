@@ -92,8 +92,14 @@ fn ok(dir: &Path, args: &[&str]) -> String {
     r.stdout
 }
 
+/// aksplan's state blob beside Terraform's blob `name`.
+fn ours(name: &str) -> String {
+    format!("{name}.aksplan/state")
+}
+
+/// aksplan's state for Terraform's blob `name`.
 fn state_on_blob(az: &Store, name: &str) -> serde_json::Value {
-    let (bytes, _) = client(az).get(name).unwrap().expect("no state blob");
+    let (bytes, _) = client(az).get(&ours(name)).unwrap().expect("no state blob");
     serde_json::from_slice(&bytes).unwrap()
 }
 
@@ -117,7 +123,30 @@ fn apply_and_plan_round_trip_on_the_blob() {
     assert_ne!(p.lease_state, "leased");
     assert!(!p.metadata.contains_key(LOCK_META), "{:?}", p.metadata);
     let names: Vec<String> = c.list("", false).unwrap().into_iter().map(|b| b.name).collect();
-    assert_eq!(names, vec![STATE.to_string()]);
+    assert_eq!(names, vec![STATE.to_string(), ours(STATE)]);
+    // Terraform's blob is only leased: aksplan never writes Terraform's state.
+    assert!(c.get(STATE).unwrap().unwrap().0.is_empty());
+}
+
+#[test]
+fn init_takes_over_a_terraform_state_on_the_blob_and_leaves_it_as_it_was() {
+    let Some(az) = store("takeover") else { return };
+    let dir = project(&az, "");
+    ok(dir.path(), &["apply", "--auto-approve"]);
+    // The estate as Terraform would keep it: its format in KEY, no aksplan blob.
+    let terraforms = ok(dir.path(), &["state", "pull", "-format=terraform"]);
+    let c = client(&az);
+    c.delete(&ours(STATE)).unwrap();
+    c.put(STATE, terraforms.clone().into_bytes(), &Default::default(), None, false)
+        .unwrap();
+    let out = ok(dir.path(), &["init"]);
+    assert!(out.contains("Took over Terraform's state: 2 resources from "), "{out}");
+    assert!(out.contains("is left as it was"), "{out}");
+    assert_eq!(String::from_utf8(c.get(STATE).unwrap().unwrap().0).unwrap(), terraforms);
+    assert_eq!(state_on_blob(&az, STATE)["resources"].as_array().unwrap().len(), 2);
+    assert!(ok(dir.path(), &["plan"]).contains("No changes."));
+    // A second init has nothing left to take over.
+    assert!(!ok(dir.path(), &["init"]).contains("Took over"));
 }
 
 /// A running `aksplan sim serve` whose operations take `op_ms`, stopped when dropped.
@@ -245,7 +274,7 @@ fn leased(az: &Store) -> bool {
 fn journal_lines(az: &Store) -> Vec<String> {
     let c = client(az);
     let mut lines = Vec::new();
-    for b in c.list(&format!("{STATE}.aksplan/"), false).unwrap() {
+    for b in c.list(&format!("{STATE}.aksplan/journal."), false).unwrap() {
         let (bytes, _) = c.get(&b.name).unwrap().unwrap();
         lines.extend(String::from_utf8_lossy(&bytes).lines().map(str::to_string));
     }
@@ -347,9 +376,8 @@ fn a_lease_lost_mid_run_stops_the_run_and_loses_nothing() {
         "{stdout}"
     );
     assert!(stderr.contains("not started: the apply was interrupted"), "{stderr}");
-    // It did not write the state blob (another run may hold it now)...
-    let (bytes, _) = client(&az).get(STATE).unwrap().unwrap();
-    assert!(bytes.is_empty(), "{}", String::from_utf8_lossy(&bytes));
+    // It did not write the state (another run may hold the lock now)...
+    assert!(client(&az).get(&ours(STATE)).unwrap().is_none());
     // ...and lost nothing: net1 is in errored.tfstate, and in the journal
     // on the blob, which the next run replays.
     let errored = std::fs::read_to_string(dir.path().join("errored.tfstate")).unwrap();
@@ -431,16 +459,16 @@ fn snapshots_keep_earlier_versions() {
     ok(dir.path(), &["apply", "--auto-approve"]);
     let c = client(&az);
     let versions: Vec<String> = c
-        .list(STATE, true)
+        .list(&ours(STATE), true)
         .unwrap()
         .into_iter()
-        .filter(|b| b.name == STATE)
+        .filter(|b| b.name == ours(STATE))
         .filter_map(|b| b.snapshot)
         .collect();
-    // Before each write but the first (the blob was empty then).
+    // Before each write but the first (there was no blob then).
     assert_eq!(versions.len(), 1, "{versions:?}");
     let earlier: serde_json::Value =
-        serde_json::from_slice(&c.get_snapshot(STATE, &versions[0]).unwrap().unwrap()).unwrap();
+        serde_json::from_slice(&c.get_snapshot(&ours(STATE), &versions[0]).unwrap().unwrap()).unwrap();
     let now = state_on_blob(&az, STATE);
     assert!(earlier["serial"].as_u64() < now["serial"].as_u64());
     assert!(earlier.to_string().contains("10.0.0.0/16"));

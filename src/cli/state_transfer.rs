@@ -144,7 +144,8 @@ pub fn takeover(ctx: &Context) -> Result<(), i32> {
         (d.kind.as_str(), path)
     });
     let Some(path) = takeover::local_state_path(&ctx.dir, backend) else {
-        return Ok(());
+        let store = super::workdir::open_state(ctx, Some(&config))?;
+        return takeover_in_place(ctx, store.as_ref());
     };
     if !path.exists() {
         return Ok(());
@@ -235,6 +236,36 @@ pub fn takeover(ctx: &Context) -> Result<(), i32> {
         takeover::Decision::Empty => Ok(()),
         takeover::Decision::Conflict(why) => Err(failed(why)),
     }
+}
+
+/// With a remote backend: a Terraform state aksplan reads where Terraform
+/// keeps it, not yet written as aksplan's, is written as aksplan's now,
+/// under the lock, and Terraform's is left as it is.
+fn takeover_in_place(ctx: &Context, store: &dyn StateStorage) -> Result<(), i32> {
+    let failed = |detail: String| {
+        fail(
+            ctx,
+            Diagnostic::error("Cannot take over Terraform's state").with_detail(detail),
+        )
+    };
+    let Some(from) = store.adopted_from().map_err(&failed)? else {
+        return Ok(());
+    };
+    let _lock = store
+        .lock("init (taking over Terraform's state)", std::time::Duration::ZERO)
+        .map_err(|e| fail(ctx, lock_error(e)))?;
+    let mut state = store.load().map_err(&failed)?;
+    let (instances, serial) = (state.resources.len(), state.serial);
+    store.write(&mut state).map_err(&failed)?;
+    outln!(
+        "\nTook over Terraform's state: {} from {from}, serial {serial}.",
+        count(instances, "resource")
+    );
+    outln!(
+        "aksplan keeps them in {} from now on; {from} is left as it was.",
+        store.location()
+    );
+    Ok(())
 }
 
 /// Where a state is, relative to the working directory when it is a file in it.

@@ -110,6 +110,12 @@ pub trait StateStorage: Send + Sync {
     fn load(&self) -> Result<State, String> {
         self.load_noting().map(|(state, _)| state)
     }
+    /// Where the state is read from while it is not yet aksplan's own: a
+    /// Terraform state kept where aksplan reads it until its first write
+    /// (`None`: aksplan's own, or none).
+    fn adopted_from(&self) -> Result<Option<String>, String> {
+        Ok(None)
+    }
     /// Writes the whole state atomically, folding the journal in, and
     /// increments its serial (giving it a lineage if it has none).
     fn write(&self, state: &mut State) -> Result<(), String>;

@@ -2,11 +2,17 @@
 //! container, locked with a blob lease, as Terraform's azurerm backend keeps
 //! it.
 //!
-//! The default workspace's state is the blob `key`; another workspace's is
-//! `KEYenv:NAME`. Every write replaces the blob whole (after a snapshot of
-//! the previous version when `snapshot = true`), under the run's lease; the
-//! journal an apply appends to is on the blob storage too ([`journal`]);
-//! the lock is a lease renewed in the background ([`lease`]). Requests go
+//! Terraform keeps the default workspace's state in the blob `key`, and
+//! another workspace's in `KEYenv:NAME`; aksplan locks those blobs as
+//! Terraform does (a lease renewed in the background, [`lease`]), so that
+//! the two tools exclude each other, but keeps its own state beside them,
+//! in `BLOB.aksplan/state`, as the local backend keeps its file beside
+//! Terraform's: aksplan never writes Terraform's state. Until aksplan's blob
+//! exists, Terraform's is read (the takeover: `init` writes it as aksplan's
+//! at once). Every write replaces aksplan's blob whole (after a snapshot of
+//! the previous version when `snapshot = true`), after checking the lease;
+//! the journal an apply appends to is on the blob storage too
+//! ([`journal`]). Requests go
 //! through [`blob`], signed by [`sign`] or authorized as [`auth`] chooses.
 //! The arguments are Terraform 1.11's, plus aksplan's `endpoint` (the blob
 //! service URL: Azurite, a private endpoint). It must not know about the
@@ -27,7 +33,7 @@ use crate::state::store::{encode_bytes, parse};
 use crate::state::State;
 use auth::{Auth, Choice, Given, Secret};
 use blob::BlobClient;
-use lease::{Held, LOCK_META};
+use lease::Held;
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -188,6 +194,7 @@ impl AzureBackend {
     fn storage(&self, workspace: &str) -> AzureState {
         AzureState {
             client: self.client.clone(),
+            state_blob: state_blob(&self.blob_of(workspace)),
             blob: self.blob_of(workspace),
             path: format!("{}/{}", self.container, self.blob_of(workspace)),
             snapshot: self.snapshot,
@@ -224,13 +231,9 @@ impl Backend for AzureBackend {
         if name == DEFAULT_WORKSPACE {
             return Ok(());
         }
-        // An empty state, so that the workspace is listed; never over one.
-        let mut empty = State::new();
-        empty.lineage = uuid::Uuid::new_v4().to_string();
-        empty.serial = 1;
-        let bytes = encode_bytes(&empty).map_err(|e| e.to_string())?;
+        // An empty blob, so that both tools list the workspace; never over one.
         let blob = self.blob_of(name);
-        match self.client.put(&blob, bytes, &BTreeMap::new(), None, true) {
+        match self.client.put(&blob, Vec::new(), &BTreeMap::new(), None, true) {
             Err(e) if e.status != 409 && e.status != 412 => Err(format!("{}: {e}", self.client.url_of(&blob))),
             _ => Ok(()),
         }
@@ -248,10 +251,15 @@ impl Backend for AzureBackend {
                 format!("{}: {e}", self.client.url_of(&blob))
             }
         })?;
-        for (_, j) in journal::list(&self.client, &blob)? {
+        let ours = format!("{blob}.aksplan/");
+        let listed = self
+            .client
+            .list(&ours, false)
+            .map_err(|e| format!("{}: {e}", self.client.url_of(&ours)))?;
+        for b in listed {
             self.client
-                .delete(&j)
-                .map_err(|e| format!("{}: {e}", self.client.url_of(&j)))?;
+                .delete(&b.name)
+                .map_err(|e| format!("{}: {e}", self.client.url_of(&b.name)))?;
         }
         Ok(())
     }
@@ -261,10 +269,18 @@ impl Backend for AzureBackend {
     }
 }
 
-/// One workspace's blob.
+/// aksplan's state blob beside Terraform's `blob`.
+pub fn state_blob(blob: &str) -> String {
+    format!("{blob}.aksplan/state")
+}
+
+/// One workspace's blobs.
 pub struct AzureState {
     client: BlobClient,
+    /// Terraform's state blob: the one leased.
     blob: String,
+    /// aksplan's state blob.
+    state_blob: String,
     /// `container/blob`, as Terraform names it in lock info.
     path: String,
     snapshot: bool,
@@ -276,26 +292,42 @@ impl AzureState {
     fn held(&self) -> Option<Arc<Held>> {
         self.held.lock().ok().and_then(|h| h.clone())
     }
+
+    /// The state in `blob`, in either format; `None` when there is none (no
+    /// blob, or the empty one a lock or a new workspace makes).
+    fn read(&self, blob: &str) -> Result<Option<State>, String> {
+        let url = self.client.url_of(blob);
+        match self.client.get(blob).map_err(|e| format!("cannot read {url}: {e}"))? {
+            Some((bytes, _)) if !bytes.iter().all(u8::is_ascii_whitespace) => parse(&bytes, &url).map(Some),
+            _ => Ok(None),
+        }
+    }
 }
 
 impl StateStorage for AzureState {
     fn location(&self) -> String {
-        self.client.url_of(&self.blob)
+        self.client.url_of(&self.state_blob)
     }
 
     fn load_noting(&self) -> Result<(State, Vec<String>), String> {
-        let url = self.location();
-        let mut state = match self
-            .client
-            .get(&self.blob)
-            .map_err(|e| format!("cannot read {url}: {e}"))?
-        {
-            // The empty blob a lock creates is no state yet.
-            Some((bytes, _)) if !bytes.iter().all(u8::is_ascii_whitespace) => parse(&bytes, &url)?,
-            _ => State::new(),
+        let mut state = match self.read(&self.state_blob)? {
+            Some(state) => state,
+            // Not aksplan's yet: Terraform's, if it has one.
+            None => self.read(&self.blob)?.unwrap_or_default(),
         };
         let notes = journal::replay(&self.client, &self.blob, &mut state)?;
         Ok((state, notes))
+    }
+
+    fn adopted_from(&self) -> Result<Option<String>, String> {
+        let url = self.client.url_of(&self.state_blob);
+        if self.client.properties(&self.state_blob).map_err(|e| format!("{url}: {e}"))?.is_some() {
+            return Ok(None);
+        }
+        Ok(self
+            .read(&self.blob)?
+            .filter(|s| !s.is_empty())
+            .map(|_| self.client.url_of(&self.blob)))
     }
 
     fn write(&self, state: &mut State) -> Result<(), String> {
@@ -309,24 +341,20 @@ impl StateStorage for AzureState {
         }
         state.serial += 1;
         let bytes = encode_bytes(state).map_err(|e| e.to_string())?;
-        let lease = held.as_ref().map(|h| h.id.as_str());
-        let existing = self.client.properties(&self.blob).map_err(|e| format!("{url}: {e}"))?;
+        // The lease is on Terraform's blob: it is renewed, which fails if it
+        // was lost, right before aksplan's blob is written.
+        if let Some(h) = &held {
+            h.check(&self.client, &self.blob, Duration::ZERO)
+                .map_err(|why| format!("the state lock was lost: {why}"))?;
+        }
+        let existing = self.client.properties(&self.state_blob).map_err(|e| format!("{url}: {e}"))?;
         if self.snapshot && existing.as_ref().is_some_and(|p| p.length > 0) {
             self.client
-                .snapshot(&self.blob, lease)
+                .snapshot(&self.state_blob, None)
                 .map_err(|e| format!("cannot snapshot {url} before writing it: {e}"))?;
         }
-        // Other metadata is kept; the lock info is this run's while it holds the lock.
-        let mut meta = existing.map(|p| p.metadata).unwrap_or_default();
-        if let Some(h) = &held {
-            meta.insert(LOCK_META.into(), h.meta.clone());
-        }
-        if let Err(e) = self.client.put(&self.blob, bytes, &meta, lease, false) {
-            if let (Some(h), 409 | 412) = (&held, e.status) {
-                let why = lease::lost_reason(&e);
-                h.mark_lost(why.clone());
-                return Err(format!("the state lock was lost: {why}"));
-            }
+        let meta = existing.map(|p| p.metadata).unwrap_or_default();
+        if let Err(e) = self.client.put(&self.state_blob, bytes, &meta, None, false) {
             return Err(format!("cannot write {url}: {e}"));
         }
         journal::fold(&self.client, &self.blob, state.serial)
