@@ -160,9 +160,13 @@ fn the_scheduled_job_examples_run_drift() {
         .map(str::trim)
         .filter(|l| l.starts_with("aksplan "))
         .collect();
+    // The state comes from the backend, configured by init: none is committed.
     assert_eq!(
         runs,
-        ["aksplan --cloud azure drift --out-json drift.json --out-markdown drift.md"]
+        [
+            "aksplan init -input=false",
+            "aksplan --cloud azure drift --out-json drift.json --out-markdown drift.md"
+        ]
     );
     let text = std::fs::read_to_string(dir.join("drift.cronjob.yaml")).unwrap();
     let docs: Vec<serde_yaml::Value> = serde_yaml::Deserializer::from_str(&text)
@@ -176,5 +180,16 @@ fn the_scheduled_job_examples_run_drift() {
         .iter()
         .filter_map(|c| c.as_str())
         .collect();
-    assert_eq!(command, ["aksplan", "--cloud", "azure", "drift", "--format", "json"]);
+    assert_eq!(command[..2], ["sh", "-ec"]);
+    let script: Vec<&str> = command[2].lines().map(str::trim).collect();
+    assert_eq!(
+        script,
+        [
+            "cp -R /infra/aks /work/aks && cd /work/aks",
+            "aksplan init -input=false >&2",
+            "exec aksplan --cloud azure drift --format json"
+        ]
+    );
+    // The copy is writable: init keeps the backend's settings in .terraform/.
+    assert_eq!(container["volumeMounts"][0]["mountPath"], "/work");
 }
