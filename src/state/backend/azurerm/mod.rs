@@ -429,9 +429,10 @@ mod tests {
         .unwrap();
         assert_eq!(b.blob_of("default"), "prod.tfstate");
         assert_eq!(b.blob_of("dev"), "prod.tfstateenv:dev");
+        // aksplan's state is beside Terraform's, never in it.
         assert_eq!(
             b.state("dev").location(),
-            "https://st.blob.core.windows.net/tfstate/prod.tfstateenv:dev"
+            "https://st.blob.core.windows.net/tfstate/prod.tfstateenv:dev.aksplan/state"
         );
     }
 
