@@ -10,6 +10,7 @@
 //! hashicorp/terraform (internal/configs/backend.go) and zclconf/go-cty
 //! (cty/set_internals.go), and checked against terraform 1.11's own files.
 
+use crate::lang::display::go_quote;
 use serde_json::{Map, Value as Json};
 
 /// The hash Terraform records for a block of type `kind` with `settings`
@@ -26,7 +27,7 @@ pub fn hash(kind: &str, settings: &Map<String, Json>) -> u64 {
         text.push(';');
     }
     text.push_str(">;>");
-    u64::from(crc32(text.as_bytes()))
+    u64::from(crc32fast::hash(text.as_bytes()))
 }
 
 fn value(v: &Json, out: &mut String) {
@@ -56,60 +57,6 @@ fn value(v: &Json, out: &mut String) {
             out.push('>');
         }
     }
-}
-
-/// Go's `strconv.Quote`: printable characters as they are, `"` and `\`
-/// escaped, control and other unprintable characters as Go escapes them.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if printable(c) => out.push(c),
-            c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Go's `unicode.IsPrint`, closely enough for backend settings: not a
-/// control or format character, and no space but U+0020.
-fn printable(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    !(c.is_control()
-        || c.is_whitespace()
-        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
-        || ('\u{e000}'..='\u{f8ff}').contains(&c))
-}
-
-/// CRC-32 with the IEEE polynomial, as Go's `crc32.ChecksumIEEE`.
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 #[cfg(test)]
@@ -162,10 +109,5 @@ mod tests {
         assert_eq!(go_quote("\u{1}\u{7f}"), r#""\x01\x7f""#);
         assert_eq!(go_quote("é ü"), "\"é ü\"");
         assert_eq!(go_quote("\u{a0}"), r#""\u00a0""#);
-    }
-
-    #[test]
-    fn crc32_is_ieee() {
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
     }
 }

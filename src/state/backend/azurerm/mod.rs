@@ -321,7 +321,12 @@ impl StateStorage for AzureState {
 
     fn adopted_from(&self) -> Result<Option<String>, String> {
         let url = self.client.url_of(&self.state_blob);
-        if self.client.properties(&self.state_blob).map_err(|e| format!("{url}: {e}"))?.is_some() {
+        if self
+            .client
+            .properties(&self.state_blob)
+            .map_err(|e| format!("{url}: {e}"))?
+            .is_some()
+        {
             return Ok(None);
         }
         Ok(self
@@ -347,7 +352,10 @@ impl StateStorage for AzureState {
             h.check(&self.client, &self.blob, Duration::ZERO)
                 .map_err(|why| format!("the state lock was lost: {why}"))?;
         }
-        let existing = self.client.properties(&self.state_blob).map_err(|e| format!("{url}: {e}"))?;
+        let existing = self
+            .client
+            .properties(&self.state_blob)
+            .map_err(|e| format!("{url}: {e}"))?;
         if self.snapshot && existing.as_ref().is_some_and(|p| p.length > 0) {
             self.client
                 .snapshot(&self.state_blob, None)
