@@ -105,12 +105,19 @@ impl LocalBackend {
     /// `workspace`'s state as another configuration reads it
     /// (`terraform_remote_state`): aksplan's file when there is one, else
     /// the file Terraform writes, so that a state Terraform still keeps is
-    /// read too; `None` when neither holds a state.
+    /// read too; `None` when neither holds a state. A `path` naming
+    /// `DIR/terraform.tfstate` also finds `DIR/aksplan.tfstate`, the state
+    /// of a configuration with no `backend` block, which is what that path
+    /// names in Terraform.
     pub fn stored(&self, workspace: &str) -> Result<Option<State>, String> {
-        if self.path_of(workspace).exists() {
-            return self.store(workspace).load().map(Some);
-        }
         let path = self.terraform_path_of(workspace);
+        let mut ours = vec![self.path_of(workspace)];
+        if workspace == DEFAULT_WORKSPACE && path.file_name().is_some_and(|n| n == TERRAFORM_FILE) {
+            ours.push(path.with_file_name(STATE_FILE));
+        }
+        if let Some(file) = ours.into_iter().find(|p| p.exists()) {
+            return StateStore::at(file).load().map(Some);
+        }
         match std::fs::read(&path) {
             // An empty file is no state, as Terraform reads one.
             Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => Ok(None),
@@ -360,6 +367,15 @@ mod tests {
         assert!(dir.path().join("s/prod.aksplan.tfstate").exists());
         let read = b.stored("default").unwrap().unwrap();
         assert!(read.outputs.is_empty(), "aksplan's file is read when it is there");
+        // `terraform.tfstate` finds a default backend's `aksplan.tfstate`.
+        let beside =
+            LocalBackend::from_settings(dir.path(), &settings(&[("path", "d/terraform.tfstate".into())])).unwrap();
+        assert_eq!(beside.stored("default").unwrap(), None);
+        LocalBackend::default_in(&dir.path().join("d"))
+            .state("default")
+            .write(&mut State::new())
+            .unwrap();
+        assert!(beside.stored("default").unwrap().is_some());
         std::fs::write(dir.path().join("s/prod.tfstate"), "{").unwrap();
         std::fs::remove_file(dir.path().join("s/prod.aksplan.tfstate")).unwrap();
         assert!(b.stored("default").unwrap_err().contains("prod.tfstate"));

@@ -3,11 +3,14 @@ use crate::state::OutputState;
 use serde_json::json;
 use std::sync::Mutex;
 
+/// What a reader was asked: backend type, settings, workspace.
+type Asked = (String, Map<String, Json>, String);
+
 /// A reader answering from memory, recording what it was asked.
 #[derive(Default)]
 struct Memory {
     answer: Option<Result<Option<State>, ReadError>>,
-    asked: Mutex<Vec<(String, Map<String, Json>, String)>>,
+    asked: Mutex<Vec<Asked>>,
 }
 
 impl StateReader for Memory {
