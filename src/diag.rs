@@ -288,6 +288,11 @@ pub struct Diagnostic {
     /// Further places, for example the references that form a cycle.
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// The argument of a block the diagnostic is about (`backend`), when
+    /// its maker knows the argument but not the configuration: a provider,
+    /// as Terraform's diagnostics carry an attribute path. The stage that
+    /// holds the configuration turns it into a span.
+    pub attribute: Option<String>,
 }
 
 impl Diagnostic {
@@ -300,6 +305,7 @@ impl Diagnostic {
             span: None,
             labels: Vec::new(),
             help: None,
+            attribute: None,
         }
     }
 
@@ -327,6 +333,12 @@ impl Diagnostic {
 
     pub fn with_code(mut self, code: &'static str) -> Diagnostic {
         self.code = Some(code);
+        self
+    }
+
+    /// About the block's argument `name` (see [`Diagnostic::attribute`]).
+    pub fn at_attribute(mut self, name: impl Into<String>) -> Diagnostic {
+        self.attribute = Some(name.into());
         self
     }
 

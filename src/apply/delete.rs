@@ -109,7 +109,7 @@ pub(super) fn record(
                         }
                     }
                     if let Some(res) = config.resource_of(&inst) {
-                        diag.span = diag.span.or(Some(res.span));
+                        diag.span = diag.span.or_else(|| Some(res.span_for(&diag)));
                     }
                     result.diags.push(diag);
                 }

@@ -90,7 +90,7 @@ pub(super) fn record(
                     // A check's own data source: its failure is a warning.
                     for mut diag in diags {
                         diag.summary = format!("{inst}: {}", diag.summary);
-                        diag.span = diag.span.or(Some(res.span));
+                        diag.span = diag.span.or_else(|| Some(res.span_for(&diag)));
                         result.diags.push(crate::plan::engine::scoped(res, diag));
                     }
                     collected.push((inst.clone(), Value::unknown()));
@@ -126,7 +126,7 @@ pub(super) fn record(
                 for mut diag in diags {
                     diag.summary = format!("{inst}: {}", diag.summary);
                     if let Some(res) = config.resource_of(&inst) {
-                        diag.span = diag.span.or(Some(res.span));
+                        diag.span = diag.span.or_else(|| Some(res.span_for(&diag)));
                     }
                     result.diags.push(diag);
                 }

@@ -40,6 +40,7 @@ mod plan;
 mod provider_types;
 mod providers;
 mod recovery;
+mod remote_state;
 pub mod session;
 mod signals;
 mod sim;

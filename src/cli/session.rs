@@ -81,7 +81,12 @@ impl Session {
         };
         let cloud = Arc::new(cloud);
         Ok(Session {
-            providers: Providers::standard(&ctx.catalog, cloud.clone(), allow_unverified),
+            providers: Providers::standard(
+                &ctx.catalog,
+                cloud.clone(),
+                allow_unverified,
+                Some(Arc::new(super::remote_state::BackendStates::new(ctx))),
+            ),
             cloud,
             store,
             lock: None,

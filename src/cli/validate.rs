@@ -37,13 +37,13 @@ impl ResourceValues for ProviderChecks<'_> {
                 self.validate_only
                     .note_validate_only(inst, self.config.resource_of(inst).map(|r| r.type_span));
             }
-            let span = self.config.resource_of(inst).map(|r| r.span);
+            let res = self.config.resource_of(inst);
             for mut d in p.validate(ValidateRequest {
                 schema,
                 config: &config,
             }) {
                 d.summary = format!("{inst}: {}", d.summary);
-                d.span = d.span.or(span);
+                d.span = d.span.or_else(|| res.map(|r| r.span_for(&d)));
                 self.diags.push(d);
             }
         }
@@ -63,6 +63,8 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
                 &ctx.catalog,
                 Arc::new(Cloud::sim(super::session::sim_dir(ctx), Default::default())),
                 true,
+                // Nor does it read remote states.
+                None,
             ),
             planned: PlannedValues {
                 subscription: crate::provider::sim::SUBSCRIPTION.to_string(),

@@ -97,14 +97,14 @@ pub fn surroundings<'c>(ctx: &'c Context, settings: &Map<String, Json>) -> Surro
     Surroundings {
         dir: &ctx.dir,
         env: &ctx.env,
-        tokens: Some(tokens(ctx, settings)),
+        tokens: Some(tokens(&ctx.env, settings)),
     }
 }
 
 /// Tokens from the credential chain, made when first asked for. A ready
 /// `ARM_ACCESS_TOKEN` is an ARM token: it is used for ARM only, never for
 /// Blob Storage.
-fn tokens(ctx: &Context, settings: &Map<String, Json>) -> TokenSource {
+pub fn tokens(env: &[(String, String)], settings: &Map<String, Json>) -> TokenSource {
     use crate::provider::azure::credential::{self, Credential};
     use std::sync::{Arc, OnceLock};
     let own: Vec<(&str, Option<String>)> = [
@@ -125,7 +125,7 @@ fn tokens(ctx: &Context, settings: &Map<String, Json>) -> TokenSource {
         (n, v)
     })
     .collect();
-    let env = credential_env(&own, &ctx.env);
+    let env = credential_env(&own, env);
     let storage_env: Vec<(String, String)> = env.iter().filter(|(k, _)| k != "ARM_ACCESS_TOKEN").cloned().collect();
     type Cell = OnceLock<Result<Arc<Credential>, String>>;
     let (arm, storage): (Arc<Cell>, Arc<Cell>) = (Arc::default(), Arc::default());

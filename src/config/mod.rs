@@ -339,6 +339,19 @@ impl Resource {
             .enumerate()
             .map(|(i, s)| (self.origins.get(i).copied().unwrap_or(self.file), s))
     }
+
+    /// Where a diagnostic about this block belongs: the argument it names
+    /// ([`crate::diag::Diagnostic::attribute`]) where that is written,
+    /// the block header otherwise (as Terraform points at an absent one).
+    pub fn span_for(&self, d: &crate::diag::Diagnostic) -> Span {
+        let written = d.attribute.as_deref().and_then(|name| {
+            self.parts().find_map(|(file, s)| match s {
+                Structure::Attribute(a) if a.key.as_str() == name => Some(Span::new(file, a.span()?)),
+                _ => None,
+            })
+        });
+        written.unwrap_or(self.span)
+    }
 }
 
 /// A body's structures, all written in `file`.

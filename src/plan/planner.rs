@@ -82,7 +82,7 @@ impl ResourceValues for Planner<'_> {
         let invalid = checked.has_errors();
         for mut d in checked {
             d.summary = format!("{inst}: {}", d.summary);
-            d.span = d.span.or(Some(res.span));
+            d.span = d.span.or_else(|| Some(res.span_for(&d)));
             self.diags.push(scoped(res, d));
         }
         if invalid {
@@ -147,7 +147,7 @@ impl ResourceValues for Planner<'_> {
             Some(_) => Action::NoOp,
         };
         for mut d in std::mem::take(&mut planned.diags) {
-            d.span = d.span.or(Some(res.span));
+            d.span = d.span.or_else(|| Some(res.span_for(&d)));
             self.diags.push(d);
         }
         if action == Action::CreateThenDelete {
@@ -306,7 +306,7 @@ impl Planner<'_> {
         };
         for mut d in diags {
             d.summary = format!("{inst}: {}", d.summary);
-            d.span = d.span.or(Some(res.span));
+            d.span = d.span.or_else(|| Some(res.span_for(&d)));
             self.diags.push(scoped(res, d));
         }
         match value {

@@ -6,6 +6,7 @@
 //! and passed in; its providers' schemas are the run's catalog's
 //! ([`super::catalog::Catalog`]).
 
+use super::builtin::remote_state::StateReader;
 use super::catalog::Catalog;
 use super::protocol::Provider;
 use crate::addrs::{implied_provider, Mode};
@@ -30,10 +31,20 @@ impl Providers {
     /// Every provider aksplan implements, on `cloud`, with the catalog's schemas.
     /// Types mapped by convention only are written to Azure when
     /// `allow_unverified` says so; to the simulation, always.
-    pub fn standard(catalog: &Catalog, cloud: Arc<super::Cloud>, allow_unverified: bool) -> Providers {
+    /// `terraform_remote_state` reads backends with `states`, when given.
+    pub fn standard(
+        catalog: &Catalog,
+        cloud: Arc<super::Cloud>,
+        allow_unverified: bool,
+        states: Option<Arc<dyn StateReader>>,
+    ) -> Providers {
         use super::arm::ArmClient;
         let describe = cloud.describe();
         let unverified = allow_unverified || matches!(*cloud, super::Cloud::Sim(_));
+        let mut builtin = super::builtin::Builtin::new(catalog.schemas("terraform"));
+        if let Some(states) = states {
+            builtin = builtin.reading(states);
+        }
         let providers: Vec<Arc<dyn Provider>> = vec![
             Arc::new(
                 super::azurerm::Azurerm::new(cloud.clone(), catalog.schemas("azurerm")).allowing_unverified(unverified),
@@ -44,7 +55,7 @@ impl Providers {
             Arc::new(super::null::Null::new(catalog.schemas("null"))),
             Arc::new(super::tls::Tls::new(catalog.schemas("tls"))),
             Arc::new(super::local::Local::new(catalog.schemas("local"))),
-            Arc::new(super::builtin::Builtin::new(catalog.schemas("terraform"))),
+            Arc::new(builtin),
         ];
         Providers::new(providers, describe)
     }

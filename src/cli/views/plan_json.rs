@@ -144,8 +144,21 @@ fn identity(addr: &Instance) -> Map<String, Json> {
             m.insert("index".into(), json!(s));
         }
     }
-    m.insert("provider_name".into(), json!(PROVIDER));
+    m.insert("provider_name".into(), json!(provider_name(&addr.resource.type_name)));
     m
+}
+
+/// The source address of the provider a type's name implies
+/// (`terraform.io/builtin/terraform` for `terraform_remote_state`).
+fn provider_name(type_name: &str) -> String {
+    let local = crate::addrs::implied_provider(type_name);
+    crate::provider::catalog::KINDS
+        .iter()
+        .find(|(name, _)| *name == local)
+        .map_or_else(
+            || format!("registry.terraform.io/hashicorp/{local}"),
+            |(_, source)| source.to_string(),
+        )
 }
 
 fn resource_values(schemas: &dyn SchemaSource, addr: &Instance, value: &Value) -> Json {

@@ -38,12 +38,17 @@ fn aksplan_file(path: &str) -> String {
 /// Where workspaces other than `default` live, unless `workspace_dir` says.
 pub const WORKSPACE_DIR: &str = "terraform.tfstate.d";
 
+/// The name of Terraform's own state file for a workspace.
+pub const TERRAFORM_FILE: &str = "terraform.tfstate";
+
 #[derive(Debug, Clone)]
 pub struct LocalBackend {
     /// The default workspace's state file.
     path: PathBuf,
     /// The directory holding one directory per other workspace.
     workspace_dir: PathBuf,
+    /// Terraform's file for the default workspace (`path` itself).
+    terraform_path: PathBuf,
 }
 
 impl LocalBackend {
@@ -52,6 +57,7 @@ impl LocalBackend {
         LocalBackend {
             path: dir.join(STATE_FILE),
             workspace_dir: dir.join(WORKSPACE_DIR),
+            terraform_path: dir.join(TERRAFORM_FILE),
         }
     }
 
@@ -67,7 +73,10 @@ impl LocalBackend {
                 other => return Err(format!("{name} must be a string, not {other}")),
             };
             match name.as_str() {
-                "path" => b.path = dir.join(aksplan_file(text)),
+                "path" => {
+                    b.path = dir.join(aksplan_file(text));
+                    b.terraform_path = dir.join(text);
+                }
                 "workspace_dir" => b.workspace_dir = dir.join(text),
                 other => return Err(format!("the local backend has no argument {other:?}")),
             }
@@ -81,6 +90,40 @@ impl LocalBackend {
             self.path.clone()
         } else {
             self.workspace_dir.join(workspace).join(STATE_FILE)
+        }
+    }
+
+    /// The file Terraform keeps `workspace`'s state in, with these settings.
+    pub fn terraform_path_of(&self, workspace: &str) -> PathBuf {
+        if workspace == DEFAULT_WORKSPACE {
+            self.terraform_path.clone()
+        } else {
+            self.workspace_dir.join(workspace).join(TERRAFORM_FILE)
+        }
+    }
+
+    /// `workspace`'s state as another configuration reads it
+    /// (`terraform_remote_state`): aksplan's file when there is one, else
+    /// the file Terraform writes, so that a state Terraform still keeps is
+    /// read too; `None` when neither holds a state. A `path` naming
+    /// `DIR/terraform.tfstate` also finds `DIR/aksplan.tfstate`, the state
+    /// of a configuration with no `backend` block, which is what that path
+    /// names in Terraform.
+    pub fn stored(&self, workspace: &str) -> Result<Option<State>, String> {
+        let path = self.terraform_path_of(workspace);
+        let mut ours = vec![self.path_of(workspace)];
+        if workspace == DEFAULT_WORKSPACE && path.file_name().is_some_and(|n| n == TERRAFORM_FILE) {
+            ours.push(path.with_file_name(STATE_FILE));
+        }
+        if let Some(file) = ours.into_iter().find(|p| p.exists()) {
+            return StateStore::at(file).load().map(Some);
+        }
+        match std::fs::read(&path) {
+            // An empty file is no state, as Terraform reads one.
+            Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => Ok(None),
+            Ok(bytes) => crate::state::store::parse(&bytes, &path.display().to_string()).map(Some),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
         }
     }
 
@@ -299,6 +342,43 @@ mod tests {
             assert_eq!(aksplan_file(path), ours, "{path}");
         }
         assert!(LocalBackend::from_settings(dir, &settings(&[("path", Json::Bool(true))])).is_err());
+    }
+
+    #[test]
+    fn a_stored_state_is_aksplans_file_else_terraforms() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = LocalBackend::from_settings(dir.path(), &settings(&[("path", "s/prod.tfstate".into())])).unwrap();
+        assert_eq!(b.terraform_path_of("default"), dir.path().join("s/prod.tfstate"));
+        assert_eq!(
+            b.terraform_path_of("dev"),
+            dir.path().join("terraform.tfstate.d/dev/terraform.tfstate")
+        );
+        assert_eq!(b.stored("default").unwrap(), None);
+        std::fs::create_dir_all(dir.path().join("s")).unwrap();
+        std::fs::write(dir.path().join("s/prod.tfstate"), "\n").unwrap();
+        assert_eq!(b.stored("default").unwrap(), None, "an empty file is no state");
+        let theirs = br#"{"version": 4, "terraform_version": "1.11.4", "serial": 2, "lineage": "t",
+            "outputs": {"name": {"value": "theirs", "type": "string"}}, "resources": []}"#;
+        std::fs::write(dir.path().join("s/prod.tfstate"), theirs).unwrap();
+        let read = b.stored("default").unwrap().unwrap();
+        assert_eq!(read.outputs["name"].value, crate::lang::Value::string("theirs"));
+        let mut ours = State::new();
+        b.state("default").write(&mut ours).unwrap();
+        assert!(dir.path().join("s/prod.aksplan.tfstate").exists());
+        let read = b.stored("default").unwrap().unwrap();
+        assert!(read.outputs.is_empty(), "aksplan's file is read when it is there");
+        // `terraform.tfstate` finds a default backend's `aksplan.tfstate`.
+        let beside =
+            LocalBackend::from_settings(dir.path(), &settings(&[("path", "d/terraform.tfstate".into())])).unwrap();
+        assert_eq!(beside.stored("default").unwrap(), None);
+        LocalBackend::default_in(&dir.path().join("d"))
+            .state("default")
+            .write(&mut State::new())
+            .unwrap();
+        assert!(beside.stored("default").unwrap().is_some());
+        std::fs::write(dir.path().join("s/prod.tfstate"), "{").unwrap();
+        std::fs::remove_file(dir.path().join("s/prod.aksplan.tfstate")).unwrap();
+        assert!(b.stored("default").unwrap_err().contains("prod.tfstate"));
     }
 
     #[test]

@@ -6,26 +6,40 @@
 //! forces a replacement, `input` changes in place), with one rule of its
 //! own: `output` is unknown until apply whenever `input` changes. Applying
 //! gives a new instance a UUID and copies `input` to `output`; reading and
-//! deleting have nothing to ask of anyone. `terraform_remote_state` is
-//! known to validation; reading it needs the backends aksplan does not
-//! have yet.
+//! deleting have nothing to ask of anyone. Its one data source,
+//! `terraform_remote_state`, is [`remote_state`]'s; it reads backends
+//! through the [`remote_state::StateReader`] the provider is given.
+
+pub mod remote_state;
 
 use super::planning;
 use super::protocol::*;
-use crate::diag::Diagnostic;
+use crate::addrs::Mode;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::types::Type;
 use crate::lang::Value;
 use crate::schema::{ProviderSchemas, Schema};
+use remote_state::StateReader;
+use std::sync::Arc;
 
 pub struct Builtin {
     schemas: ProviderSchemas,
+    /// How `terraform_remote_state` reads backends; `None` where nothing
+    /// may be read (validation).
+    states: Option<Arc<dyn StateReader>>,
 }
 
 impl Builtin {
     pub const SOURCE: &'static str = "terraform.io/builtin/terraform";
 
     pub fn new(schemas: ProviderSchemas) -> Builtin {
-        Builtin { schemas }
+        Builtin { schemas, states: None }
+    }
+
+    /// The provider, reading remote states with `states`.
+    pub fn reading(mut self, states: Arc<dyn StateReader>) -> Builtin {
+        self.states = Some(states);
+        self
     }
 }
 
@@ -40,7 +54,14 @@ impl Provider for Builtin {
     }
 
     fn can_apply(&self, schema: &Schema) -> bool {
-        schema.name == "terraform_data"
+        schema.name == "terraform_data" || schema.name == remote_state::TYPE
+    }
+
+    fn validate(&self, req: ValidateRequest<'_>) -> Diagnostics {
+        match (req.schema.mode, req.schema.name.as_str()) {
+            (Mode::Data, remote_state::TYPE) => remote_state::validate(req.config),
+            _ => Diagnostics::new(),
+        }
     }
 
     fn plan(&self, req: PlanRequest<'_>) -> PlanResponse {
@@ -92,10 +113,17 @@ impl Provider for Builtin {
     }
 
     async fn read_data(&self, req: ReadDataRequest<'_>) -> ReadResponse {
-        let detail = format!(
-            "aksplan cannot read {} yet: it needs state backends, which aksplan does not have",
-            req.schema.name
-        );
-        ReadResponse::error(Diagnostic::error("Unsupported data source").with_detail(detail))
+        if req.schema.name != remote_state::TYPE {
+            let detail = format!("the terraform provider has no data source {}", req.schema.name);
+            return ReadResponse::error(Diagnostic::error("Unsupported data source").with_detail(detail));
+        }
+        let Some(states) = &self.states else {
+            let detail = "remote states are read by plan and apply, not here";
+            return ReadResponse::error(Diagnostic::error("Cannot read remote state").with_detail(detail));
+        };
+        match remote_state::read(req.config, &**states) {
+            Ok(value) => ReadResponse::found(value),
+            Err(diags) => ReadResponse::error(diags),
+        }
     }
 }
