@@ -387,3 +387,38 @@ fn going_back_to_terraform_after_an_aksplan_apply() {
         "terraform read the state aksplan wrote"
     );
 }
+
+#[test]
+fn every_workspace_terraform_keeps_is_taken_over() {
+    // Terraform's layout: the default workspace's file, and one per other
+    // workspace under terraform.tfstate.d (the same estate in both here).
+    let dir = terraform_dir("roundtrip", "terraform.tfstate");
+    let dev = dir.path().join("terraform.tfstate.d/dev");
+    std::fs::create_dir_all(&dev).unwrap();
+    std::fs::copy(dir.path().join("terraform.tfstate"), dev.join("terraform.tfstate")).unwrap();
+    let r = run(dir.path(), &["init"]);
+    ok(&r);
+    assert!(
+        r.stdout
+            .contains("Took over Terraform's state: 5 resources (and 3 outputs) from terraform.tfstate"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(
+            "Took over Terraform's state of workspace \"dev\": 5 resources (and 3 outputs) from \
+             terraform.tfstate.d/dev/terraform.tfstate"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(dir.path().join("terraform.tfstate.d/dev/aksplan.tfstate").exists());
+    ok(&run(dir.path(), &["workspace", "select", "dev"]));
+    let r = run(dir.path(), &["plan", "--detailed-exitcode"]);
+    ok(&r);
+    assert!(r.stdout.contains("No changes."), "{}", r.stdout);
+    // Nothing is taken over twice.
+    let r = run(dir.path(), &["init"]);
+    ok(&r);
+    assert!(!r.stdout.contains("Took over"), "{}", r.stdout);
+}

@@ -130,40 +130,40 @@ fn check_valid_import(pushed: &State, current: &State) -> Result<(), String> {
     Ok(())
 }
 
-/// At `aksplan init`: takes over the directory's local Terraform state,
-/// if it has one aksplan has not taken over yet. `Err` is the exit code
-/// of a failure, already reported.
+/// At `aksplan init`: takes over the Terraform state of every workspace of
+/// the configured backend that aksplan has not taken over yet. `Err` is
+/// the exit code of a failure, already reported.
 pub fn takeover(ctx: &Context) -> Result<(), i32> {
     let (config, _) = ctx.load_dir();
-    let backend = config.terraform().backend.as_ref().map(|d| {
-        let path = d
-            .attrs
-            .get("path")
-            .and_then(|a| a.value.as_ref().ok())
-            .and_then(|v| v.as_str());
-        (d.kind.as_str(), path)
-    });
-    let Some(path) = takeover::local_state_path(&ctx.dir, backend) else {
-        let store = super::workdir::open_state(ctx, Some(&config))?;
-        return takeover_in_place(ctx, store.as_ref());
-    };
-    if !path.exists() {
-        return Ok(());
-    }
-    let store = super::workdir::open_state(ctx, Some(&config))?;
-    if Path::new(&store.location()) == path {
-        // `backend "local" { path = "terraform.tfstate" }`: aksplan's state
-        // is Terraform's file itself, read in either format.
-        let terraforms = std::fs::read(&path)
-            .ok()
-            .is_some_and(|b| matches!(terraform::detect(&b), Ok(Format::Terraform(_))));
-        if !terraforms {
-            return Ok(());
+    let backend = super::workdir::open_backend(ctx, Some(&config))?;
+    let workspaces = backend.workspaces().map_err(|e| {
+        fail(
+            ctx,
+            Diagnostic::error("Cannot take over Terraform's state").with_detail(e),
+        )
+    })?;
+    for ws in &workspaces {
+        let store = backend.state(ws);
+        match backend.terraform_file(ws) {
+            Some(path) => takeover_file(ctx, ws, &path, store.as_ref())?,
+            None => takeover_in_place(ctx, ws, store.as_ref())?,
         }
-        outln!(
-            "\nThe local backend's path is Terraform's state file: aksplan reads it as it is, and writes its own \
-             format there at its first write (state pull -format=terraform gives Terraform's back)."
-        );
+    }
+    Ok(())
+}
+
+/// " of workspace NAME" but for the default workspace.
+fn of_workspace(ws: &str) -> String {
+    match ws {
+        crate::state::backend::DEFAULT_WORKSPACE => String::new(),
+        _ => format!(" of workspace {ws:?}"),
+    }
+}
+
+/// Takes over the Terraform state file at `path` into `store`, when
+/// Terraform wrote it and aksplan has not taken it over yet.
+fn takeover_file(ctx: &Context, ws: &str, path: &Path, store: &dyn StateStorage) -> Result<(), i32> {
+    if !path.exists() || Path::new(&store.location()) == path {
         return Ok(());
     }
     let name = path.strip_prefix(&ctx.dir).unwrap_or(&path).display().to_string();
@@ -208,7 +208,8 @@ pub fn takeover(ctx: &Context) -> Result<(), i32> {
                 format!(" (and {})", also.join(", "))
             };
             outln!(
-                "\nTook over Terraform's state: {}{also} from {name}, written by Terraform {}, serial {}.",
+                "\nTook over Terraform's state{}: {}{also} from {name}, written by Terraform {}, serial {}.",
+                of_workspace(ws),
                 count(instances, "resource"),
                 if imported.terraform_version.is_empty() {
                     "?"
@@ -219,7 +220,7 @@ pub fn takeover(ctx: &Context) -> Result<(), i32> {
             );
             outln!(
                 "aksplan keeps them in {} from now on; {name} is left as it was.",
-                shown_location(ctx, store.as_ref())
+                shown_location(ctx, store)
             );
             for note in &imported.notes {
                 outln!("  note: {note}");
@@ -229,7 +230,7 @@ pub fn takeover(ctx: &Context) -> Result<(), i32> {
         takeover::Decision::AlreadyAdopted => {
             outln!(
                 "\n{name} was taken over earlier: aksplan's state is {}.",
-                shown_location(ctx, store.as_ref())
+                shown_location(ctx, store)
             );
             Ok(())
         }
@@ -241,7 +242,7 @@ pub fn takeover(ctx: &Context) -> Result<(), i32> {
 /// With a remote backend: a Terraform state aksplan reads where Terraform
 /// keeps it, not yet written as aksplan's, is written as aksplan's now,
 /// under the lock, and Terraform's is left as it is.
-fn takeover_in_place(ctx: &Context, store: &dyn StateStorage) -> Result<(), i32> {
+fn takeover_in_place(ctx: &Context, ws: &str, store: &dyn StateStorage) -> Result<(), i32> {
     let failed = |detail: String| {
         fail(
             ctx,
@@ -258,7 +259,8 @@ fn takeover_in_place(ctx: &Context, store: &dyn StateStorage) -> Result<(), i32>
     let (instances, serial) = (state.resources.len(), state.serial);
     store.write(&mut state).map_err(&failed)?;
     outln!(
-        "\nTook over Terraform's state: {} from {from}, serial {serial}.",
+        "\nTook over Terraform's state{}: {} from {from}, serial {serial}.",
+        of_workspace(ws),
         count(instances, "resource")
     );
     outln!(

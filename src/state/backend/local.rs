@@ -189,6 +189,10 @@ impl Backend for LocalBackend {
     fn state(&self, workspace: &str) -> Box<dyn StateStorage> {
         Box::new(self.store(workspace))
     }
+
+    fn terraform_file(&self, workspace: &str) -> Option<PathBuf> {
+        Some(self.terraform_path_of(workspace))
+    }
 }
 
 /// One workspace's file.

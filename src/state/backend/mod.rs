@@ -145,6 +145,13 @@ pub trait Backend: Send + Sync {
     fn delete_workspace(&self, name: &str) -> Result<(), String>;
     /// A workspace's state.
     fn state(&self, workspace: &str) -> Box<dyn StateStorage>;
+    /// The file Terraform keeps a workspace's state in, for a backend whose
+    /// Terraform state is a file aksplan keeps its own beside (`None`: the
+    /// storage reads Terraform's in place, see
+    /// [`StateStorage::adopted_from`]).
+    fn terraform_file(&self, _workspace: &str) -> Option<std::path::PathBuf> {
+        None
+    }
 }
 
 /// What a backend needs from its surroundings: the working directory

@@ -43,9 +43,6 @@ pub use write::{write, WriteError};
 use crate::schema::SchemaSource;
 use crate::state::{file, State};
 
-/// Terraform's local state file.
-pub const FILE: &str = "terraform.tfstate";
-
 /// The state format version aksplan reads and writes for Terraform.
 pub const VERSION: u64 = 4;
 

@@ -20,21 +20,10 @@
 //!
 //! The caller holds the state lock. This module prints nothing.
 
-use super::{read, Imported, ReadError, FILE};
+use super::{read, Imported, ReadError};
 use crate::schema::SchemaSource;
 use crate::state::State;
 use std::path::{Path, PathBuf};
-
-/// Where the local Terraform state of `dir` is, given the configuration's
-/// backend (its type, and its `path` when written as a constant); `None`
-/// with a remote backend.
-pub fn local_state_path(dir: &Path, backend: Option<(&str, Option<&str>)>) -> Option<PathBuf> {
-    match backend {
-        None => Some(dir.join(FILE)),
-        Some(("local", path)) => Some(dir.join(path.unwrap_or(FILE))),
-        Some(_) => None,
-    }
-}
 
 /// What to do with a Terraform state, given aksplan's.
 #[derive(Debug)]
@@ -148,21 +137,6 @@ mod tests {
             Decision::AlreadyAdopted => "already".into(),
             Decision::Conflict(why) => format!("conflict: {why}"),
         }
-    }
-
-    #[test]
-    fn the_file_is_the_local_backend_s_path_or_terraform_s_default() {
-        let dir = Path::new("/work");
-        assert_eq!(local_state_path(dir, None), Some(dir.join("terraform.tfstate")));
-        assert_eq!(
-            local_state_path(dir, Some(("local", Some("s/x.tfstate")))),
-            Some(dir.join("s/x.tfstate"))
-        );
-        assert_eq!(
-            local_state_path(dir, Some(("local", None))),
-            Some(dir.join("terraform.tfstate"))
-        );
-        assert_eq!(local_state_path(dir, Some(("azurerm", None))), None);
     }
 
     #[test]
