@@ -166,7 +166,7 @@ fn takeover_file(ctx: &Context, ws: &str, path: &Path, store: &dyn StateStorage)
     if !path.exists() || Path::new(&store.location()) == path {
         return Ok(());
     }
-    let name = path.strip_prefix(&ctx.dir).unwrap_or(&path).display().to_string();
+    let name = path.strip_prefix(&ctx.dir).unwrap_or(path).display().to_string();
     let failed = |detail: String| {
         fail(
             ctx,
@@ -177,7 +177,7 @@ fn takeover_file(ctx: &Context, ws: &str, path: &Path, store: &dyn StateStorage)
         .lock("init (taking over Terraform's state)", std::time::Duration::ZERO)
         .map_err(|e| fail(ctx, lock_error(e)))?;
     let current = store.load().map_err(&failed)?;
-    let decision = match takeover::examine(&path, &name, &current, &ctx.catalog) {
+    let decision = match takeover::examine(path, &name, &current, &ctx.catalog) {
         Ok(Some(d)) => d,
         Ok(None) => return Ok(()),
         Err(takeover::TakeoverError::Read { error, .. }) => {
