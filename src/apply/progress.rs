@@ -101,7 +101,8 @@ mod tests {
         let secret = obj(&[("id", Value::string("x").mark())]);
         assert_eq!(shown_id(Some(&secret), false), None);
         let unknown = obj(&[("id", Value::unknown()), ("name", Value::string("rg"))]);
-        assert_eq!(shown_id(Some(&unknown), false), None);
+        assert_eq!(shown_id(Some(&unknown), true), None);
+        assert_eq!(shown_id(Some(&unknown), false).unwrap().key, "name");
         assert_eq!(shown_id(None, false), None);
     }
 
