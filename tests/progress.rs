@@ -143,7 +143,7 @@ impl Live {
     }
 
     /// Every line to the end, the exit code, and stderr.
-    fn finish(mut self, seen: &mut Vec<(Instant, String)>) -> (i32, String) {
+    fn finish(self, seen: &mut Vec<(Instant, String)>) -> (i32, String) {
         seen.extend(self.lines.iter());
         let out = self.child.wait_with_output().unwrap();
         (
@@ -164,7 +164,11 @@ fn progress_lines(lines: &[(Instant, String)]) -> String {
     lines
         .iter()
         .map(|(_, l)| l)
-        .filter(|l| [": Creat", ": Modif", ": Destr", ": Read"].iter().any(|w| l.contains(w)))
+        .filter(|l| {
+            [": Creat", ": Modif", ": Destr", ": Read"]
+                .iter()
+                .any(|w| l.contains(w))
+        })
         .map(|l| re.replace_all(l, "<t>").into_owned())
         .collect::<Vec<_>>()
         .join("\n")
@@ -205,7 +209,9 @@ fn each_operation_is_shown_as_it_starts_runs_and_ends() {
     all += "\n---\n";
     all += &progress_lines(&seen);
     let mut seen = Vec::new();
-    let (code, err) = served.spawn(dir.path(), &["destroy", "-auto-approve"]).finish(&mut seen);
+    let (code, err) = served
+        .spawn(dir.path(), &["destroy", "-auto-approve"])
+        .finish(&mut seen);
     assert_eq!(code, 0, "{err}");
     all += "\n---\n";
     all += &progress_lines(&seen);
@@ -231,7 +237,9 @@ fn parse_lines(text: &str) -> Vec<Json> {
 }
 
 fn terraform(name: &str) -> Vec<Json> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ui_json").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/ui_json")
+        .join(name);
     parse_lines(&std::fs::read_to_string(path).unwrap())
 }
 
@@ -250,14 +258,20 @@ fn wording(line: &Json) -> String {
     if let Some(id) = line["hook"]["id_value"].as_str() {
         m = m.replace(id, "<id>");
     }
-    regex::Regex::new(r"after \d+s").unwrap().replace(&m, "after <t>").into_owned()
+    regex::Regex::new(r"after \d+s")
+        .unwrap()
+        .replace(&m, "after <t>")
+        .into_owned()
 }
 
 /// The shape of the first line of each type and action, by both.
 fn shapes_by_type(lines: &[Json]) -> std::collections::BTreeMap<String, Json> {
     let mut out = std::collections::BTreeMap::new();
     for l in lines {
-        let action = l["hook"]["action"].as_str().or(l["change"]["action"].as_str()).unwrap_or("");
+        let action = l["hook"]["action"]
+            .as_str()
+            .or(l["change"]["action"].as_str())
+            .unwrap_or("");
         let kind = format!("{} {action}", l["type"].as_str().unwrap());
         out.entry(kind.trim().to_string()).or_insert_with(|| shape(l));
     }
@@ -319,7 +333,10 @@ fn apply_json_speaks_terraform_s_machine_readable_ui() {
         assert_eq!(l["@level"], "info");
     }
     let last = ours.last().unwrap();
-    assert_eq!(last["outputs"]["secret"], serde_json::json!({"sensitive": true, "type": "string"}));
+    assert_eq!(
+        last["outputs"]["secret"],
+        serde_json::json!({"sensitive": true, "type": "string"})
+    );
     assert_eq!(last["outputs"]["plain"]["value"], "rg-p");
 
     let normalised = regex::Regex::new(r#""@timestamp":"[^"]+""#)
@@ -343,16 +360,17 @@ fn apply_json_speaks_terraform_s_machine_readable_ui() {
         &parse_lines(&r.stdout),
         &terraform("terraform_apply2.jsonl"),
         // Terraform's deleted a resource there; the destroy below covers deletes.
-        &["refresh_", "planned_change", "apply_start delete", "apply_complete delete"],
+        &[
+            "refresh_",
+            "planned_change",
+            "apply_start delete",
+            "apply_complete delete",
+        ],
     );
     let r = run(dir.path(), &["destroy", "-json", "-auto-approve"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let ours = parse_lines(&r.stdout);
-    assert_same_shapes(
-        &ours,
-        &terraform("terraform_destroy.jsonl"),
-        &["refresh_"],
-    );
+    assert_same_shapes(&ours, &terraform("terraform_destroy.jsonl"), &["refresh_"]);
     assert_eq!(
         ours.last().unwrap()["@message"],
         "Destroy complete! Resources: 2 destroyed."
@@ -431,7 +449,11 @@ fn a_second_sigterm_stops_waiting_and_taints_the_create_in_flight() {
     std::thread::sleep(Duration::from_millis(200));
     unsafe { libc::kill(pid, libc::SIGTERM) };
     let (code, err) = live.finish(&mut seen);
-    assert!(signalled.elapsed() < Duration::from_secs(10), "{:?}", signalled.elapsed());
+    assert!(
+        signalled.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        signalled.elapsed()
+    );
     assert_eq!(code, 1, "{err}");
     let stdout = joined(&seen);
     assert!(err.contains("Second interrupt"), "{err}");

@@ -73,7 +73,11 @@ impl Flight {
             Ok(v) => Event::Completed {
                 addr: self.addr.clone(),
                 verb,
-                id: if verb == Verb::Delete { None } else { shown_id(Some(v), true) },
+                id: if verb == Verb::Delete {
+                    None
+                } else {
+                    shown_id(Some(v), true)
+                },
                 elapsed,
             },
             Err(_) => Event::Failed {
@@ -181,10 +185,22 @@ mod tests {
     fn an_abandoned_create_whose_id_is_unknown_leaves_nothing() {
         let planned = Value::Object(Map::from([("id".to_string(), Value::unknown())]));
         let f = Flight::new(0, inst().into(), Action::Create, false, None, Some(&planned));
-        assert!(f.abandon(&super::super::progress::Silent).2.err().unwrap().left.is_none());
+        assert!(f
+            .abandon(&super::super::progress::Silent)
+            .2
+            .err()
+            .unwrap()
+            .left
+            .is_none());
         // An update's object is already in state: nothing new is left.
         let prior = Value::Object(Map::from([("id".to_string(), Value::string("/x"))]));
         let f = Flight::new(0, inst().into(), Action::Update, false, Some(&prior), Some(&prior));
-        assert!(f.abandon(&super::super::progress::Silent).2.err().unwrap().left.is_none());
+        assert!(f
+            .abandon(&super::super::progress::Silent)
+            .2
+            .err()
+            .unwrap()
+            .left
+            .is_none());
     }
 }

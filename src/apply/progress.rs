@@ -96,8 +96,14 @@ mod tests {
 
     #[test]
     fn the_id_is_shown_when_known_and_not_sensitive() {
-        let v = obj(&[("id", Value::string("/subscriptions/s/resourceGroups/rg")), ("name", Value::string("rg"))]);
-        assert_eq!(shown_id(Some(&v), false).unwrap().value, "/subscriptions/s/resourceGroups/rg");
+        let v = obj(&[
+            ("id", Value::string("/subscriptions/s/resourceGroups/rg")),
+            ("name", Value::string("rg")),
+        ]);
+        assert_eq!(
+            shown_id(Some(&v), false).unwrap().value,
+            "/subscriptions/s/resourceGroups/rg"
+        );
         let secret = obj(&[("id", Value::string("x").mark())]);
         assert_eq!(shown_id(Some(&secret), false), None);
         let unknown = obj(&[("id", Value::unknown()), ("name", Value::string("rg"))]);

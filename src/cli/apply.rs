@@ -9,9 +9,9 @@
 
 use super::args::{ApplyArgs, CloudArgs, DestroyArgs, PlanOptionArgs};
 use super::progress::{self, Printer, Ui};
-use super::views::ui_json;
 use super::recovery::{self, GuardedJournal};
 use super::session::{begin, checked_options, Session};
+use super::views::ui_json;
 use super::{exit, fail, load_config, report, Context};
 use crate::apply::{self, Outcome};
 use crate::config::Config;
@@ -94,7 +94,16 @@ fn plan_and_apply(
     // Apply starts from the refreshed state: what is in the cloud now. With
     // nothing to change, refreshed data and outputs are still recorded.
     let start = plan.prior_state.clone();
-    execute(ctx, &session, &config, &evaluated, &plan, start, options.parallelism, ui)
+    execute(
+        ctx,
+        &session,
+        &config,
+        &evaluated,
+        &plan,
+        start,
+        options.parallelism,
+        ui,
+    )
 }
 
 /// A plan as Terraform's JSON UI shows it: each change, the counts, the outputs.
@@ -234,7 +243,16 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
         );
     }
     plan.state_serial = state.serial;
-    execute(ctx, &session, &config, &evaluated, &plan, start, options.parallelism, ui)
+    execute(
+        ctx,
+        &session,
+        &config,
+        &evaluated,
+        &plan,
+        start,
+        options.parallelism,
+        ui,
+    )
 }
 
 /// The saved refreshed state, under the current file's lineage and serial.
@@ -417,12 +435,7 @@ fn abandoned_warning(result: &apply::ApplyResult) -> Option<Diagnostic> {
     }
     let mut detail = String::from("The run stopped waiting for these operations; their outcome is not known:");
     for a in &result.abandoned {
-        let tainted = a.deposed.is_none()
-            && result
-                .state
-                .resources
-                .get(&a.instance)
-                .is_some_and(|r| r.tainted);
+        let tainted = a.deposed.is_none() && result.state.resources.get(&a.instance).is_some_and(|r| r.tainted);
         let note = if tainted {
             " (recorded in state as tainted: the next plan replaces it)"
         } else {
@@ -433,7 +446,9 @@ fn abandoned_warning(result: &apply::ApplyResult) -> Option<Diagnostic> {
     Some(
         Diagnostic::warning("Operations abandoned")
             .with_detail(detail)
-            .with_help("plan again: it reads what Azure holds now; an object it does not know of may need `aksplan import`"),
+            .with_help(
+                "plan again: it reads what Azure holds now; an object it does not know of may need `aksplan import`",
+            ),
     )
 }
 

@@ -41,7 +41,8 @@ fn words(verb: Verb) -> (&'static str, &'static str, &'static str) {
 }
 
 fn suffix(id: &Option<ShownId>) -> String {
-    id.as_ref().map_or_else(String::new, |i| format!(" [{}={}]", i.key, i.value))
+    id.as_ref()
+        .map_or_else(String::new, |i| format!(" [{}={}]", i.key, i.value))
 }
 
 /// The line for one event.

@@ -43,9 +43,8 @@ fn fields(pairs: Vec<(&str, Json)>) -> Map<String, Json> {
 
 /// Now, as Terraform writes it: RFC 3339 in UTC, with microseconds.
 fn timestamp() -> String {
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
-    );
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
     time::OffsetDateTime::now_utc().format(&format).unwrap_or_default()
 }
 
@@ -276,7 +275,8 @@ fn verb_words(verb: Verb) -> (&'static str, &'static str, &'static str, &'static
 }
 
 fn id_suffix(id: &Option<ShownId>) -> String {
-    id.as_ref().map_or_else(String::new, |i| format!(" [{}={}]", i.key, i.value))
+    id.as_ref()
+        .map_or_else(String::new, |i| format!(" [{}={}]", i.key, i.value))
 }
 
 fn hook(addr: &Instance, action: &str, id: &Option<ShownId>, elapsed: Option<Duration>) -> Map<String, Json> {
@@ -295,7 +295,9 @@ fn hook(addr: &Instance, action: &str, id: &Option<ShownId>, elapsed: Option<Dur
 
 /// The line for one progress event.
 pub fn event(e: &Event) -> String {
-    let one = |message: String, kind: &str, h: Map<String, Json>| info(&message, kind, fields(vec![("hook", Json::Object(h))]));
+    let one = |message: String, kind: &str, h: Map<String, Json>| {
+        info(&message, kind, fields(vec![("hook", Json::Object(h))]))
+    };
     let go = super::progress_text::go_duration;
     match e {
         Event::Started { addr, verb, id } => {
@@ -350,7 +352,10 @@ pub fn still(addr: &crate::state::deposed::ObjectAddr, verb: Verb, elapsed: Dura
             super::progress_text::go_duration(elapsed)
         ),
         "apply_progress",
-        fields(vec![("hook", Json::Object(hook(&addr.instance, action, &None, Some(elapsed))))]),
+        fields(vec![(
+            "hook",
+            Json::Object(hook(&addr.instance, action, &None, Some(elapsed))),
+        )]),
     )
 }
 
@@ -368,7 +373,10 @@ mod tests {
         assert_eq!(r["implied_provider"], "azurerm");
         let d: Instance = "data.azurerm_client_config.c".parse().unwrap();
         let r = resource(&d);
-        assert_eq!((r["resource_type"].as_str(), r["resource_name"].as_str()), (Some("azurerm_client_config"), Some("c")));
+        assert_eq!(
+            (r["resource_type"].as_str(), r["resource_name"].as_str()),
+            (Some("azurerm_client_config"), Some("c"))
+        );
         assert_eq!(r["resource_key"], Json::Null);
         assert_eq!(r["module"], "");
     }
@@ -376,9 +384,27 @@ mod tests {
     #[test]
     fn a_sensitive_output_has_no_value() {
         let outs = [
-            ("a".to_string(), OutputState { value: Value::string("shown"), sensitive: false }),
-            ("b".to_string(), OutputState { value: Value::string("s3cr3t"), sensitive: true }),
-            ("c".to_string(), OutputState { value: Value::string("marked").mark(), sensitive: false }),
+            (
+                "a".to_string(),
+                OutputState {
+                    value: Value::string("shown"),
+                    sensitive: false,
+                },
+            ),
+            (
+                "b".to_string(),
+                OutputState {
+                    value: Value::string("s3cr3t"),
+                    sensitive: true,
+                },
+            ),
+            (
+                "c".to_string(),
+                OutputState {
+                    value: Value::string("marked").mark(),
+                    sensitive: false,
+                },
+            ),
         ];
         let l = applied_outputs(outs.iter().map(|(k, v)| (k, v)));
         assert!(!l.contains("s3cr3t") && !l.contains("marked"), "{l}");
@@ -390,12 +416,20 @@ mod tests {
 
     #[test]
     fn summaries_use_terraform_sentences() {
-        let s = Summary { add: 2, change: 0, import: 0, remove: 1 };
+        let s = Summary {
+            add: 2,
+            change: 0,
+            import: 0,
+            remove: 1,
+        };
         let v: Json = serde_json::from_str(&change_summary(s, "plan")).unwrap();
         assert_eq!(v["@message"], "Plan: 2 to add, 0 to change, 1 to destroy.");
         let v: Json = serde_json::from_str(&change_summary(s, "destroy")).unwrap();
         assert_eq!(v["@message"], "Destroy complete! Resources: 1 destroyed.");
         let v: Json = serde_json::from_str(&change_summary(Summary { import: 1, ..s }, "apply")).unwrap();
-        assert_eq!(v["@message"], "Apply complete! Resources: 1 imported, 2 added, 0 changed, 1 destroyed.");
+        assert_eq!(
+            v["@message"],
+            "Apply complete! Resources: 1 imported, 2 added, 0 changed, 1 destroyed."
+        );
     }
 }
