@@ -80,6 +80,7 @@ fn options() -> PlanOptionArgs {
         refresh: true,
         parallelism: 10,
         skip_rules: false,
+        json: false,
         lock: aksplan::cli::args::LockArgs {
             lock_timeout: Duration::ZERO,
             lock: true,
@@ -169,6 +170,8 @@ fn apply_timed(dir: &Path, cloud: &CloudArgs, state: State, destroy: bool) -> (D
             parallelism: 10,
             cancel: &cancel,
             now: std::time::SystemTime::now(),
+            progress: &aksplan::apply::progress::Silent,
+            abandon: None,
         },
     ));
     let mut state = result.state;

@@ -18,8 +18,8 @@ fn json(r: &Run) -> serde_json::Value {
 fn the_modules_example_is_addressed_by_module_everywhere() {
     let dir = example("modules");
     let d = dir.path();
-    let r = run(d, &["plan", "-json"]);
-    ok(&r, "plan -json");
+    let r = run(d, &["plan", "--format=json"]);
+    ok(&r, "plan --format=json");
     let plan = json(&r);
     let dev_subnet = plan["resource_changes"]
         .as_array()

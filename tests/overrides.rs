@@ -81,7 +81,7 @@ fn an_override_block_replaces_the_blocks_of_its_type_and_errors_point_into_it() 
         .unwrap()
         .replace(", owner = var.owner", "");
     write(d, &[("dev_override.tf", &fixed)]);
-    let r = run(d, &["plan", "-json"]);
+    let r = run(d, &["plan", "--format=json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let plan: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let aks = plan["resource_changes"]

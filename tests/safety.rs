@@ -99,7 +99,7 @@ fn a_moved_block_renames_in_state_instead_of_destroying_and_creating() {
         "{}",
         plan.stdout
     );
-    let json = run(dir.path(), &["plan", "--json"]);
+    let json = run(dir.path(), &["plan", "--format=json"]);
     assert!(
         json.stdout
             .contains("\"previous_address\": \"azurerm_resource_group.old\""),
@@ -453,7 +453,7 @@ fn a_data_source_that_depends_on_a_pending_change_is_read_during_apply() {
         "{}",
         plan.stdout
     );
-    let json = run(dir.path(), &["plan", "--json"]).stdout;
+    let json = run(dir.path(), &["plan", "--format=json"]).stdout;
     assert!(json.contains("\"read_because_dependency_pending\""), "{json}");
     assert_eq!(run(dir.path(), &["apply", "--auto-approve"]).code, 0);
     let id = run(dir.path(), &["output", "-raw", "id"]).stdout;
@@ -653,7 +653,7 @@ fn replace_triggered_by_replaces_when_what_it_names_changes() {
         "{out}"
     );
     assert!(!out.contains("by_key[\"two\"]"), "{out}");
-    let json = run(dir.path(), &["plan", "--var", "v=b", "--json"]).stdout;
+    let json = run(dir.path(), &["plan", "--var", "v=b", "--format=json"]).stdout;
     assert!(json.contains("\"replace_by_triggers\""), "{json}");
 }
 
@@ -739,8 +739,14 @@ fn create_before_destroy_deletes_the_old_object_and_keeps_the_new_one() {
     write(dir.path(), &[("main.tf", &main.replace("rg-one", "rg-two"))]);
     let apply = run(dir.path(), &["apply", "--auto-approve"]);
     assert_eq!(apply.code, 0, "{}", apply.stderr);
+    // One outcome line (the progress lines, "Creating..." and "... complete
+    // after", come before it).
     assert_eq!(
-        apply.stdout.matches("azurerm_resource_group.rg: ").count(),
+        apply
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("azurerm_resource_group.rg: ") && !l.contains("...") && !l.contains(" after "))
+            .count(),
         1,
         "{}",
         apply.stdout

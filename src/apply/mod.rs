@@ -19,13 +19,18 @@
 //! failed step stops only what depends on it. Each finished resource is
 //! written to the state journal, and the whole state is returned at the end.
 //! After an interrupt no new step starts; running ones finish and are
-//! recorded. Rendering the result is the command line's.
+//! recorded. After a second one (`Options::abandon`), the run stops waiting
+//! for them: a create whose id is known is recorded tainted (see `flight`).
+//! Each operation's start and end goes to `Options::progress` as it
+//! happens (see `progress`). Rendering the result is the command line's.
 
 mod delete;
 pub mod durations;
+mod flight;
 pub mod graph;
 mod operation;
 mod outcome;
+pub mod progress;
 mod record;
 mod reread;
 pub mod schedule;
@@ -66,6 +71,10 @@ pub struct Options<'a> {
     pub cancel: &'a AtomicBool,
     /// What `timestamp()` gives during this apply (the caller reads the clock).
     pub now: std::time::SystemTime,
+    /// Told of each operation as it starts and ends.
+    pub progress: &'a dyn progress::Progress,
+    /// Notified to stop waiting for the operations in flight.
+    pub abandon: Option<&'a tokio::sync::Notify>,
 }
 
 /// Applies `plan` to `state`, journaling each result. `objects` is the

@@ -18,6 +18,9 @@ pub enum Outcome {
     Deleted,
     Read,
     Failed,
+    /// In flight when the run stopped waiting (a second interrupt): its
+    /// result is not known. A create whose id was known is in state, tainted.
+    Abandoned,
     /// Not attempted: something it depends on failed, or the run was interrupted.
     Skipped(String),
 }
@@ -31,6 +34,8 @@ pub struct ApplyResult {
     pub order: Vec<ObjectAddr>,
     pub diags: Diagnostics,
     pub interrupted: bool,
+    /// The operations the run stopped waiting for, in the order they started.
+    pub abandoned: Vec<ObjectAddr>,
 }
 
 impl ApplyResult {

@@ -181,6 +181,8 @@ impl Harness {
                 parallelism: 1,
                 cancel: &cancel,
                 now: SystemTime::now(),
+                progress: &crate::apply::progress::Silent,
+                abandon: None,
             },
         ));
         (plan, result)

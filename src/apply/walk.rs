@@ -13,10 +13,15 @@
 //! A failed node stops only what depends on it. Each finished resource is
 //! written to the state journal (fsynced once per batch of completions).
 //! After an interrupt no node starts; operations already prepared run, and
-//! are recorded. It must not build the graph or decide priorities.
+//! are recorded. When told to abandon (a second interrupt), it stops
+//! waiting: the operations in flight are dropped and recorded as failed (a
+//! create whose id is known stays in state, tainted), and no prepared one
+//! starts. Each operation's start and end is told to the progress sink as
+//! it happens. It must not build the graph or decide priorities.
 
+use super::flight::{Flight, Flights};
 use super::graph::{ApplyGraph, Node, NodeId};
-use super::operation::{prepare, run_op, Kept, Op, OpResult};
+use super::operation::{prepare, run_op, Failure, Kept, Op, OpResult};
 use super::record::{postconditions, record};
 use super::schedule::Queue;
 use super::{delete, ApplyResult, Options, Outcome};
@@ -51,8 +56,9 @@ enum Work {
     Delete(Instance, Value, ProviderConfig),
 }
 
-/// An operation done: its node, its result, and warnings that came with a success.
-type Finished = (NodeId, OpResult, Diagnostics);
+/// An operation done: its flight's number, its node, its result, and
+/// warnings that came with a success.
+type Finished = (u64, NodeId, OpResult, Diagnostics);
 type Running<'p> = FuturesUnordered<BoxFuture<'p, Finished>>;
 
 pub(super) struct Walk<'a> {
@@ -79,6 +85,9 @@ pub(super) struct Walk<'a> {
     deposing: HashMap<Instance, DeposedKey>,
     journal: Vec<JournalEntry>,
     now: SystemTime,
+    flights: Flights,
+    /// The run stopped waiting for operations in flight.
+    abandoned: bool,
 }
 
 impl<'a> Walk<'a> {
@@ -117,6 +126,8 @@ impl<'a> Walk<'a> {
             deposing: HashMap::default(),
             journal: Vec::new(),
             now,
+            flights: Flights::default(),
+            abandoned: false,
         }
     }
 
@@ -134,27 +145,118 @@ impl<'a> Walk<'a> {
                 }
                 match self.queue.pop() {
                     Some(Queued::Node(id)) => self.start_node(id, providers, journal, opts),
-                    Some(Queued::Op(id, work)) => running.push(start(providers, id, *work, self.now)),
+                    Some(Queued::Op(id, work)) if self.abandoned => self.never_started(id, *work),
+                    Some(Queued::Op(id, work)) => {
+                        let n = self.take_off(id, &work, opts);
+                        running.push(start(providers, n, id, *work, self.now));
+                    }
                     None => break,
                 }
             }
-            let Some(first) = running.next().await else { break };
+            let first = match opts.abandon {
+                Some(abandon) if !running.is_empty() => {
+                    tokio::select! {
+                        f = running.next() => f,
+                        () = abandon.notified() => {
+                            // Dropping the futures drops their requests.
+                            running = FuturesUnordered::new();
+                            self.abandon_all(opts);
+                            self.flush(journal);
+                            continue;
+                        }
+                    }
+                }
+                _ => running.next().await,
+            };
+            let Some(first) = first else { break };
             // Take every completion already available, then journal them in one fsync.
             let mut batch = vec![first];
             while let Some(Some(more)) = running.next().now_or_never() {
                 batch.push(more);
             }
-            for (id, r, warnings) in batch {
+            for (n, id, r, warnings) in batch {
+                self.flights.end(n, &r.2, opts.progress);
                 self.result.diags.extend(warnings);
-                self.results.entry(id).or_default().push(r);
-                self.outstanding[id] -= 1;
-                if self.outstanding[id] == 0 {
-                    let results = self.results.remove(&id).unwrap_or_default();
-                    self.complete(id, results);
-                }
+                self.done(id, r);
             }
             self.flush(journal);
         }
+    }
+
+    /// One operation of a node is done; the node is, once all of them are.
+    fn done(&mut self, id: NodeId, r: OpResult) {
+        self.results.entry(id).or_default().push(r);
+        self.outstanding[id] -= 1;
+        if self.outstanding[id] == 0 {
+            let results = self.results.remove(&id).unwrap_or_default();
+            self.complete(id, results);
+        }
+    }
+
+    /// An operation is about to be sent: it is in flight from now on, and
+    /// the progress sink is told.
+    fn take_off(&mut self, id: NodeId, work: &Work, opts: &Options<'_>) -> u64 {
+        let addr = self.object_of(id, work);
+        let (flight, prior) = match work {
+            Work::Apply(_, op) => {
+                let (action, read, prior, planned) = match op {
+                    Op::Apply {
+                        prior, planned, action, ..
+                    } => (*action, false, prior.as_ref(), Some(planned)),
+                    Op::ReadData(..) => (Action::Read, true, None, None),
+                    Op::Keep(_) | Op::Failed(_) => (Action::NoOp, false, None, None),
+                };
+                (Flight::new(id, addr, action, read, prior, planned), prior)
+            }
+            Work::Delete(_, prior, _) => (
+                Flight::new(id, addr, Action::Delete, false, Some(prior), None),
+                Some(prior),
+            ),
+        };
+        self.flights.start(flight, prior, opts.progress)
+    }
+
+    /// The object an operation changes: a delete's may be a deposed one.
+    fn object_of(&self, id: NodeId, work: &Work) -> ObjectAddr {
+        match work {
+            Work::Apply(inst, _) => ObjectAddr::current(inst.clone()),
+            Work::Delete(inst, ..) => match self.graph.node(id) {
+                Node::DeleteDeposed(_, k) => ObjectAddr::deposed(inst.clone(), k.clone()),
+                _ => match self.deposing.get(inst) {
+                    Some(k) => ObjectAddr::deposed(inst.clone(), k.clone()),
+                    None => ObjectAddr::current(inst.clone()),
+                },
+            },
+        }
+    }
+
+    /// A second interrupt: every operation in flight is given up on and
+    /// recorded (see `Flight::abandon`); what was prepared will not start.
+    fn abandon_all(&mut self, opts: &Options<'_>) {
+        self.abandoned = true;
+        self.result.interrupted = true;
+        for flight in self.flights.take_all() {
+            let (id, addr) = (flight.node, flight.addr.clone());
+            let r = flight.abandon(opts.progress);
+            self.done(id, r);
+            self.result.outcomes.insert(addr.clone(), Outcome::Abandoned);
+            self.result.abandoned.push(addr);
+        }
+    }
+
+    /// A prepared operation that will not start, the run having stopped waiting.
+    fn never_started(&mut self, id: NodeId, work: Work) {
+        let object = self.object_of(id, &work);
+        let (inst, action) = match work {
+            Work::Apply(inst, Op::Apply { action, .. }) => (inst, action),
+            Work::Apply(inst, _) => (inst, Action::Read),
+            Work::Delete(inst, ..) => (inst, Action::Delete),
+        };
+        self.done(id, (inst, action, Err(Failure::from(Diagnostics::new()))));
+        self.result.outcomes.insert(
+            object,
+            Outcome::Skipped("not started: the apply was interrupted".to_string()),
+        );
     }
 
     /// A node just became ready: done at once when it calls nothing,
@@ -164,7 +266,7 @@ impl<'a> Walk<'a> {
             self.skip(id, why);
             return;
         }
-        if opts.cancel.load(Ordering::SeqCst) {
+        if self.abandoned || opts.cancel.load(Ordering::SeqCst) {
             self.interrupted(id);
             return;
         }
@@ -183,7 +285,7 @@ impl<'a> Walk<'a> {
     /// A queued node's turn: its operations are decided and queued (or, when
     /// it needs none, it is done).
     fn start_node(&mut self, id: NodeId, providers: &Providers, journal: &mut dyn JournalSink, opts: &Options<'_>) {
-        if opts.cancel.load(Ordering::SeqCst) {
+        if self.abandoned || opts.cancel.load(Ordering::SeqCst) {
             self.interrupted(id);
             return;
         }
@@ -393,13 +495,13 @@ impl<'a> Walk<'a> {
 
 /// Sends one operation to the provider.
 /// Its result comes with the warnings the provider gave with a success.
-fn start<'p>(providers: &'p Providers, id: NodeId, work: Work, now: SystemTime) -> BoxFuture<'p, Finished> {
+fn start<'p>(providers: &'p Providers, n: u64, id: NodeId, work: Work, now: SystemTime) -> BoxFuture<'p, Finished> {
     async move {
         let (r, warnings) = match work {
             Work::Apply(inst, op) => (run_op(providers, inst, op, now).await, Diagnostics::new()),
             Work::Delete(inst, prior, provider) => delete::run(providers, inst, prior, provider, now).await,
         };
-        (id, r, warnings)
+        (n, id, r, warnings)
     }
     .boxed()
 }

@@ -3,10 +3,15 @@
 //! Without a plan file: plan, show it, ask for `yes` on a terminal (refuse
 //! without one unless --auto-approve), apply. With a plan file: apply exactly
 //! what it holds, after checking that the state has not changed since.
+//! Each operation is shown as it starts and ends (see `progress`), as text
+//! or, with `--json`, as Terraform's machine-readable UI. A first interrupt
+//! stops new operations; a second one stops waiting for running ones.
 
 use super::args::{ApplyArgs, CloudArgs, DestroyArgs, PlanOptionArgs};
+use super::progress::{self, Printer, Ui};
 use super::recovery::{self, GuardedJournal};
 use super::session::{begin, checked_options, Session};
+use super::views::ui_json;
 use super::{exit, fail, load_config, report, Context};
 use crate::apply::{self, Outcome};
 use crate::config::Config;
@@ -20,6 +25,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 pub fn run_apply(ctx: &Context, args: &ApplyArgs, cloud: &CloudArgs) -> i32 {
+    if args.options.json {
+        outln!("{}", ui_json::version());
+    }
     match &args.plan_file {
         Some(path) => apply_saved(ctx, path, &args.options, cloud),
         // Terraform's `apply -destroy`; a saved plan says what it does, so there it is ignored, as in terraform.
@@ -28,6 +36,9 @@ pub fn run_apply(ctx: &Context, args: &ApplyArgs, cloud: &CloudArgs) -> i32 {
 }
 
 pub fn run_destroy(ctx: &Context, args: &DestroyArgs, cloud: &CloudArgs) -> i32 {
+    if args.options.json {
+        outln!("{}", ui_json::version());
+    }
     plan_and_apply(ctx, &args.options, true, args.auto_approve, cloud)
 }
 
@@ -38,6 +49,15 @@ fn plan_and_apply(
     auto_approve: bool,
     cloud: &CloudArgs,
 ) -> i32 {
+    let ui = if options.json { Ui::Json } else { Ui::Text };
+    if ui == Ui::Json && !auto_approve {
+        return fail(
+            ctx,
+            Diagnostic::error("Plan file or auto-approve required").with_detail(
+                "aksplan cannot ask for interactive approval when -json is set. You can either apply a saved plan file, or enable the -auto-approve option.",
+            ),
+        );
+    }
     let (config, vars, mut diags) = load_config(ctx, &options.vars, crate::config::vars::Missing::Error);
     if !destroy {
         diags.extend(super::no_configuration(&config, "Apply"));
@@ -55,12 +75,17 @@ fn plan_and_apply(
         Ok(b) => b,
         Err(code) => return code,
     };
-    outln!("{}\n", session.banner());
+    if ui == Ui::Text {
+        outln!("{}\n", session.banner());
+    }
     let (plan, evaluated, diags) = session.plan(&config, vars, state, &opts, options.parallelism, !options.skip_rules);
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
-    out!("{}", render::plan(&plan, ctx.style()));
+    match ui {
+        Ui::Text => out!("{}", render::plan(&plan, ctx.style())),
+        Ui::Json => print_planned(&plan),
+    }
     if plan.has_changes() && !auto_approve {
         if let Some(code) = confirm(ctx, destroy) {
             return code;
@@ -69,7 +94,27 @@ fn plan_and_apply(
     // Apply starts from the refreshed state: what is in the cloud now. With
     // nothing to change, refreshed data and outputs are still recorded.
     let start = plan.prior_state.clone();
-    execute(ctx, &session, &config, &evaluated, &plan, start, options.parallelism)
+    execute(
+        ctx,
+        &session,
+        &config,
+        &evaluated,
+        &plan,
+        start,
+        options.parallelism,
+        ui,
+    )
+}
+
+/// A plan as Terraform's JSON UI shows it: each change, the counts, the outputs.
+pub(super) fn print_planned(plan: &Plan) {
+    for line in ui_json::planned_changes(plan) {
+        outln!("{line}");
+    }
+    outln!("{}", ui_json::change_summary(ui_json::Summary::of_plan(plan), "plan"));
+    if !plan.outputs.is_empty() {
+        outln!("{}", ui_json::planned_outputs(&plan.outputs));
+    }
 }
 
 /// Asks for `yes`; `Some(exit code)` when the answer is anything else.
@@ -177,7 +222,10 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
             )),
         );
     }
-    outln!("{}\n", session.banner());
+    let ui = if options.json { Ui::Json } else { Ui::Text };
+    if ui == Ui::Text {
+        outln!("{}\n", session.banner());
+    }
     let start = prior_with_state(prior.clone(), &state);
     let (mut plan, evaluated, diags) =
         session.plan(&config, vars, prior, &opts, options.parallelism, !options.skip_rules);
@@ -195,7 +243,16 @@ fn apply_saved(ctx: &Context, path: &std::path::Path, options: &PlanOptionArgs, 
         );
     }
     plan.state_serial = state.serial;
-    execute(ctx, &session, &config, &evaluated, &plan, start, options.parallelism)
+    execute(
+        ctx,
+        &session,
+        &config,
+        &evaluated,
+        &plan,
+        start,
+        options.parallelism,
+        ui,
+    )
 }
 
 /// The saved refreshed state, under the current file's lineage and serial.
@@ -205,6 +262,7 @@ fn prior_with_state(mut prior: State, state: &State) -> State {
     prior
 }
 
+#[allow(clippy::too_many_arguments)]
 fn execute(
     ctx: &Context,
     session: &Session,
@@ -213,6 +271,7 @@ fn execute(
     plan: &Plan,
     state: State,
     parallelism: usize,
+    ui: Ui,
 ) -> i32 {
     let lock = session.lock.as_deref();
     let journal = match session.store.journal(&state) {
@@ -225,23 +284,33 @@ fn execute(
         l.on_lost(cancel.clone());
     }
     let mut journal = GuardedJournal::new(journal, cancel.clone());
-    let flag = cancel.clone();
+    let abandon = Arc::new(tokio::sync::Notify::new());
+    let (flag, stop) = (cancel.clone(), abandon.clone());
     session.runtime.spawn(async move {
         if !super::signals::stop_requested().await {
             return;
         }
-        eprintln!("\nInterrupt received: no new operation starts; waiting for running ones to finish...");
+        eprintln!(
+            "\nInterrupt received: no new operation starts; waiting for running ones to finish. \
+             Interrupt again to stop waiting."
+        );
         flag.store(true, Ordering::SeqCst);
+        if !super::signals::stop_requested().await {
+            return;
+        }
+        eprintln!(
+            "\nSecond interrupt: no longer waiting for the running operations. What they create is \
+             recorded in state as tainted where its id is known."
+        );
+        stop.notify_one();
         while super::signals::stop_requested().await {
-            eprintln!(
-                "\nAlready stopping: waiting for the running operations, whose results must reach state. \
-                 Kill the process (SIGKILL) only if you accept importing what they create."
-            );
+            eprintln!("\nAlready stopping: saving the state.");
         }
     });
-    if plan.has_changes() {
+    if plan.has_changes() && ui == Ui::Text {
         outln!();
     }
+    let printer = Printer::new(ui, progress::interval(&ctx.env));
     let mut result = session.log.phase("apply", || {
         session.runtime.block_on(apply::apply(
             config,
@@ -254,9 +323,15 @@ fn execute(
                 parallelism,
                 cancel: &cancel,
                 now: std::time::SystemTime::now(),
+                progress: &printer,
+                abandon: Some(&abandon),
             },
         ))
     });
+    drop(printer);
+    if let Some(d) = abandoned_warning(&result) {
+        result.diags.push(d);
+    }
     let journal_failed = journal.failed.take();
     drop(journal);
     let mut state = std::mem::take(&mut result.state);
@@ -288,7 +363,9 @@ fn execute(
             ),
             Err(e) => eprintln!("\nCannot save {}: {e}", recovery::ERRORED_STATE),
         }
-        print_outcomes(&result);
+        if ui == Ui::Text {
+            print_outcomes(&result);
+        }
         report(ctx, &result.diags, &config.sources);
         print_skipped(&result);
         return exit::ERROR;
@@ -301,14 +378,19 @@ fn execute(
             )),
         );
     }
-    print_outcomes(&result);
+    if ui == Ui::Text {
+        print_outcomes(&result);
+    }
     let failed = report(ctx, &result.diags, &config.sources);
     let skipped = print_skipped(&result);
     let added = result.count(|o| matches!(o, Outcome::Created | Outcome::Replaced));
     let changed = result.count(|o| matches!(o, Outcome::Updated));
     let destroyed = result.count(|o| matches!(o, Outcome::Deleted | Outcome::Replaced));
-    let n_failed = result.count(|o| matches!(o, Outcome::Failed));
+    let n_failed = result.count(|o| matches!(o, Outcome::Failed | Outcome::Abandoned));
     if failed || n_failed > 0 || result.interrupted {
+        if ui == Ui::Json {
+            return exit::ERROR;
+        }
         outln!(
             "\nApply incomplete: {added} added, {changed} changed, {destroyed} destroyed; {n_failed} failed, {} not attempted. State is saved: plan again to see what is left.",
             skipped
@@ -317,6 +399,19 @@ fn execute(
     }
     let verb = if plan.destroy { "Destroy" } else { "Apply" };
     let imported = plan.changes.iter().filter(|c| c.importing.is_some()).count();
+    if ui == Ui::Json {
+        let summary = ui_json::Summary {
+            add: added,
+            change: changed,
+            import: imported,
+            remove: destroyed,
+        };
+        outln!("{}", ui_json::change_summary(summary, &verb.to_lowercase()));
+        if !plan.destroy {
+            outln!("{}", ui_json::applied_outputs(state.outputs.iter()));
+        }
+        return exit::OK;
+    }
     let imported = if imported > 0 {
         format!("{imported} imported, ")
     } else {
@@ -332,6 +427,31 @@ fn execute(
     exit::OK
 }
 
+/// What a second interrupt left: the operations given up on, and which of
+/// them are in state, tainted, for the next plan to replace.
+fn abandoned_warning(result: &apply::ApplyResult) -> Option<Diagnostic> {
+    if result.abandoned.is_empty() {
+        return None;
+    }
+    let mut detail = String::from("The run stopped waiting for these operations; their outcome is not known:");
+    for a in &result.abandoned {
+        let tainted = a.deposed.is_none() && result.state.resources.get(&a.instance).is_some_and(|r| r.tainted);
+        let note = if tainted {
+            " (recorded in state as tainted: the next plan replaces it)"
+        } else {
+            ""
+        };
+        detail.push_str(&format!("\n  - {a}{note}"));
+    }
+    Some(
+        Diagnostic::warning("Operations abandoned")
+            .with_detail(detail)
+            .with_help(
+                "plan again: it reads what Azure holds now; an object it does not know of may need `aksplan import`",
+            ),
+    )
+}
+
 /// One line per resource: what became of it.
 fn print_outcomes(result: &apply::ApplyResult) {
     for addr in &result.order {
@@ -343,6 +463,7 @@ fn print_outcomes(result: &apply::ApplyResult) {
             Outcome::Deleted => "destroyed",
             Outcome::Read => "read",
             Outcome::Failed => "FAILED",
+            Outcome::Abandoned => "ABANDONED",
             Outcome::Skipped(_) => continue,
         };
         outln!("{addr}: {line}");

@@ -254,6 +254,11 @@ pub struct PlanOptionArgs {
     #[arg(long)]
     pub skip_rules: bool,
 
+    /// Print Terraform's machine-readable UI: one JSON object per line, as
+    /// it happens (apply and destroy need --auto-approve or a plan file).
+    #[arg(long)]
+    pub json: bool,
+
     #[command(flatten)]
     pub lock: LockArgs,
 

@@ -37,6 +37,7 @@ mod init;
 mod init_backend;
 pub mod log;
 mod plan;
+mod progress;
 mod provider_types;
 mod providers;
 mod recovery;
@@ -74,6 +75,13 @@ pub mod exit {
 
 /// Prints diagnostics to stderr; returns whether there were errors.
 pub fn report(ctx: &Context, diags: &Diagnostics, sources: &crate::diag::Sources) -> bool {
+    if ctx.json_ui {
+        // Terraform's `-json`: each diagnostic is a line of the stream.
+        for d in diags {
+            outln!("{}", views::ui_json::diagnostic(d, sources));
+        }
+        return diags.has_errors();
+    }
     if !diags.is_empty() {
         eprint!("{}", diagnostics_text(ctx, diags, sources));
     }
@@ -103,6 +111,9 @@ pub struct Context {
     pub env: Vec<(String, String)>,
     /// `--compact-warnings`.
     pub compact_warnings: bool,
+    /// `--json` on plan, apply or destroy: diagnostics are lines of
+    /// Terraform's machine-readable UI, on standard output.
+    pub json_ui: bool,
     /// The diagnostic log `TF_LOG` asks for (off by default).
     pub log: Arc<log::Log>,
     /// The providers' schemas (`AKSPLAN_PROVIDER_SCHEMAS` may replace the
@@ -124,6 +135,7 @@ impl Context {
             color,
             env,
             compact_warnings: false,
+            json_ui: false,
             log: Arc::new(log::Log::off()),
             catalog,
             catalog_error,
@@ -218,6 +230,12 @@ pub fn run(args: Vec<OsString>) -> i32 {
         env,
     );
     ctx.compact_warnings = cli.compact_warnings;
+    ctx.json_ui = match &cli.command {
+        Command::Plan(a) => a.options.json,
+        Command::Apply(a) => a.options.json,
+        Command::Destroy(a) => a.options.json,
+        _ => false,
+    };
     ctx.log = log;
     match cli.command {
         Command::Init(a) => init::run(&ctx, &a),

@@ -2,12 +2,17 @@
 
 use super::args::{CloudArgs, PlanArgs, ReportFormat};
 use super::session::{begin, checked_options};
-use super::views::{plan_json, plan_markdown};
+use super::views::{plan_json, plan_markdown, ui_json};
 use super::{exit, fail, load_config, report, Context};
 use crate::diag::Diagnostic;
 use crate::plan::{file, render};
 
 pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
+    // Terraform's machine-readable UI, not the JSON plan of --format=json.
+    let ui_json = args.options.json;
+    if ui_json {
+        outln!("{}", ui_json::version());
+    }
     let (config, vars, mut diags) = load_config(ctx, &args.options.vars, crate::config::vars::Missing::Error);
     if !args.destroy {
         diags.extend(super::no_configuration(&config, "Plan"));
@@ -24,7 +29,7 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
         Ok(b) => b,
         Err(code) => return code,
     };
-    if args.format == ReportFormat::Text {
+    if args.format == ReportFormat::Text && !ui_json {
         outln!("{}\n", session.banner());
     }
     let (plan, _, diags) = session.plan(
@@ -37,6 +42,8 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
     );
     let failed = report(ctx, &diags, &config.sources);
     match args.format {
+        _ if ui_json && failed => {}
+        _ if ui_json => super::apply::print_planned(&plan),
         // A pull request's comment shows why the plan failed, too.
         ReportFormat::Markdown => out!(
             "{}",
@@ -80,12 +87,19 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
                 Diagnostic::error("Cannot save the plan").with_detail(format!("{}: {e}", out.display())),
             );
         }
+        if ui_json {
+            return exit_code(args, &plan);
+        }
         outln!(
             "\nSaved the plan to {}. Apply exactly it with: aksplan apply {}",
             out.display(),
             out.display()
         );
     }
+    exit_code(args, &plan)
+}
+
+fn exit_code(args: &PlanArgs, plan: &crate::plan::Plan) -> i32 {
     if args.detailed_exitcode && plan.has_changes() {
         exit::CHANGES
     } else {

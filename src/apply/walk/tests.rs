@@ -134,6 +134,8 @@ fn started(main: &str, parallelism: usize, delay: Duration) -> Vec<String> {
             parallelism,
             cancel: &cancel,
             now: SystemTime::now(),
+            progress: &crate::apply::progress::Silent,
+            abandon: None,
         },
     ));
     assert!(result.diags.is_empty(), "{:?}", result.diags);

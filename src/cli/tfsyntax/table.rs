@@ -97,7 +97,9 @@ pub fn flags(command: &str) -> Option<Vec<TfFlag>> {
                 flag("input", Bool, Ignored(NO_PROMPTS)),
                 flag("out", Str, Same),
                 flag("generate-config-out", Str, Refused(GENERATE)),
-                flag("json", Bool, Words(&["--format=json"])),
+                // Terraform's machine-readable UI, not its JSON plan
+                // (which is `--format=json`, or `show -json FILE`).
+                flag("json", Bool, Same),
             ],
         ]
         .concat(),
@@ -107,11 +109,7 @@ pub fn flags(command: &str) -> Option<Vec<TfFlag>> {
                 vec![
                     flag("auto-approve", Bool, Same),
                     flag("input", Bool, Ignored(NO_PROMPTS)),
-                    flag(
-                        "json",
-                        Bool,
-                        Refused("aksplan apply prints text only. For machine-readable output, save the plan with plan -out=FILE, read it with show -json FILE, then apply FILE"),
-                    ),
+                    flag("json", Bool, Same),
                 ],
             ]
             .concat();

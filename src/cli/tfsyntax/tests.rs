@@ -35,7 +35,9 @@ fn terraform_lines_become_aksplan_lines() {
         ("show -json tfplan", "show --json tfplan"),
         ("validate -json", "validate --format=json"),
         ("validate -no-tests -test-directory=t", "validate"),
-        ("plan -json", "plan --format=json"),
+        ("plan -json", "plan --json"),
+        ("apply -json -auto-approve", "apply --json --auto-approve"),
+        ("destroy -json -auto-approve", "destroy --json --auto-approve"),
         ("plan -json=false", "plan"),
         (
             "fmt -check -recursive -diff -list=false -write=false",
@@ -75,7 +77,7 @@ fn terraform_lines_become_aksplan_lines() {
         ("-help", "--help"),
         ("-h", "--help"),
         // Go reads --name as -name: Terraform's flags with two dashes.
-        ("plan --json --out=p", "plan --format=json --out=p"),
+        ("plan --json --out=p", "plan --json --out=p"),
         ("apply --input=false --auto-approve", "apply --auto-approve"),
         // aksplan's own spelling goes through untouched, mixed or not.
         (
@@ -196,7 +198,6 @@ fn unsupported_terraform_flags_are_refused_with_a_reason() {
         ("plan -state=x.tfstate", "-state"),
         ("output -state x.tfstate", "-state"),
         ("destroy -destroy", "-destroy"),
-        ("apply -json", "-json"),
         ("plan -generate-config-out=g.tf", "-generate-config-out"),
         ("plan -allow-deferral", "-allow-deferral"),
         ("state rm -dry-run a.b", "-dry-run"),

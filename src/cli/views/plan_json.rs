@@ -97,7 +97,7 @@ fn known(v: &Json, unknown: &Json) -> Json {
     }
 }
 
-fn action_reason(c: &ResourceChange) -> Option<&'static str> {
+pub(crate) fn action_reason(c: &ResourceChange) -> Option<&'static str> {
     c.reasons
         .iter()
         .find_map(|r| match r {
