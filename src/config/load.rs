@@ -20,9 +20,6 @@ use crate::schema::{SchemaSource, Schemas};
 use hcl_edit::structure::Structure;
 use std::path::Path;
 
-/// Files larger than this are refused rather than parsed.
-pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
-
 /// How deep module calls may nest: a guard against a module that calls
 /// itself through a path the loader cannot see is the same.
 const MAX_MODULE_DEPTH: usize = 64;
@@ -455,17 +452,11 @@ pub fn read_dir_files(dir: &Path, exts: &[&str]) -> Result<Vec<FileContent>, Dia
         .collect())
 }
 
-/// Reads one file, refusing one too large to be a configuration.
+/// Reads one configuration file: a regular file (or a link to one) of at
+/// most the configuration cap ([`crate::fileread`]); a device, a pipe or a
+/// file too large is refused at once, never read.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if meta.len() as usize > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is {} MiB; configuration files are limited to {} MiB",
-            meta.len() / (1024 * 1024),
-            MAX_FILE_BYTES / (1024 * 1024)
-        ));
-    }
-    std::fs::read(path).map_err(|e| e.to_string())
+    crate::fileread::read_for(path, crate::fileread::Purpose::Config).map_err(|e| e.to_string())
 }
 
 /// Decodes a file and parses it, HCL or Terraform's JSON syntax by its name.
