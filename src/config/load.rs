@@ -546,12 +546,13 @@ pub fn decode(name: &str, bytes: Vec<u8>, sources: &mut Sources) -> Result<FileI
 }
 
 /// Parses HCL text, turning a syntax error into a diagnostic at its position.
+/// Object literals of many items are read in linear time ([`super::big_objects`]).
 pub fn parse_body(file: FileId, text: &str) -> Result<Body, Diagnostic> {
-    hcl_edit::parser::parse_body(text).map_err(|e| {
-        let at = e.location().offset().min(text.len());
+    super::big_objects::parse_body(text).map_err(|e| {
+        let at = e.offset.min(text.len());
         let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
         Diagnostic::error("Syntax error")
-            .with_detail(e.message().to_string())
+            .with_detail(e.message)
             .with_span(Span::new(file, at..end))
     })
 }

@@ -6,6 +6,7 @@
 //! It evaluates only what must be constant (defaults, lifecycle, tfvars); the
 //! rest is evaluated by `core`, in dependency order.
 
+pub mod big_objects;
 pub mod blocks;
 pub mod calls;
 pub mod constraint;

@@ -7,7 +7,7 @@
 //! indentation by bracket depth, one rule for the space between two tokens,
 //! and `=` signs and trailing comments of consecutive lines aligned.
 
-mod lexer;
+pub(crate) mod lexer;
 mod terraform;
 
 use lexer::{Kind, Token};
