@@ -108,7 +108,7 @@ fn drift(dir: &Path) -> usize {
         inferred: &[],
     };
     let (plan, _, _) = aksplan::plan::run::plan_refreshed(inputs, refreshed, &reach, &opts);
-    let report = aksplan::drift::report(&plan, &current, &Default::default());
+    let report = aksplan::drift::report(&plan, &current, &Default::default(), &config);
     assert!(!report.has_drift());
     current.resources.len()
 }

@@ -286,7 +286,7 @@ resource "azurerm_role_assignment" "on_bad" {
   principal_id         = "00000000-0000-0000-0000-0000000000aa"
 }
 resource "azurerm_user_assigned_identity" "independent" {
-  name                = "id"
+  name                = "id-independent"
   location            = "westeurope"
   resource_group_name = azurerm_resource_group.rg.name
 }
@@ -329,7 +329,10 @@ fn a_held_lock_refuses_a_second_apply() {
     );
     assert!(r.stderr.contains("since 2026-11-22T10:00:00Z"), "{}", r.stderr);
     assert!(!dir.path().join("aksplan.tfstate").exists());
+    // Its holder is alive on this host: only --force removes it.
     let r = run(dir.path(), &["force-unlock"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let r = run(dir.path(), &["force-unlock", "--force"]);
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("Removed the state lock"), "{}", r.stdout);
     apply(dir.path(), &[]);

@@ -152,9 +152,18 @@ fn the_scheduled_job_examples_run_drift() {
         serde_yaml::from_str(&std::fs::read_to_string(dir.join("drift.github-workflow.yml")).unwrap()).unwrap();
     assert!(workflow["on"]["schedule"][0]["cron"].is_string());
     let steps = workflow["jobs"]["drift"]["steps"].as_sequence().unwrap();
-    assert!(steps.iter().any(|s| s["run"]
-        .as_str()
-        .is_some_and(|r| r.contains("aksplan --cloud azure drift --format json"))));
+    // One run writes both reports: the cloud is read once.
+    let runs: Vec<&str> = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .flat_map(str::lines)
+        .map(str::trim)
+        .filter(|l| l.starts_with("aksplan "))
+        .collect();
+    assert_eq!(
+        runs,
+        ["aksplan --cloud azure drift --out-json drift.json --out-markdown drift.md"]
+    );
     let text = std::fs::read_to_string(dir.join("drift.cronjob.yaml")).unwrap();
     let docs: Vec<serde_yaml::Value> = serde_yaml::Deserializer::from_str(&text)
         .map(|d| serde::Deserialize::deserialize(d).unwrap())

@@ -491,3 +491,70 @@ fn types_mapped_by_convention_reach_azure_only_with_leave() {
     );
     assert_eq!(common::run(local.path(), &["plan"]).code, 0);
 }
+
+#[test]
+fn sigterm_stops_an_apply_as_ctrl_c_does_and_a_second_one_is_answered() {
+    let served = Served::start(&["--op-ms", "1500"]);
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        &[(
+            "main.tf",
+            r#"
+provider "azurerm" {
+  features {}
+}
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-term"
+  location = "westeurope"
+}
+resource "azurerm_virtual_network" "net" {
+  name                = "vnet-term"
+  location            = azurerm_resource_group.rg.location
+  resource_group_name = azurerm_resource_group.rg.name
+  address_space       = ["10.9.0.0/16"]
+}
+resource "azurerm_subnet" "nodes" {
+  name                 = "snet-term"
+  resource_group_name  = azurerm_resource_group.rg.name
+  virtual_network_name = azurerm_virtual_network.net.name
+  address_prefixes     = ["10.9.0.0/24"]
+}
+"#,
+        )],
+    );
+    let stderr = dir.path().join("apply.err");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("aksplan"))
+        .current_dir(dir.path())
+        .env_clear()
+        .args(["apply", "--auto-approve", "--cloud", &served.url])
+        .env("ARM_ACCESS_TOKEN", TOKEN)
+        .env("ARM_SUBSCRIPTION_ID", SUB.trim_start_matches("/subscriptions/"))
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&stderr).unwrap())
+        .spawn()
+        .unwrap();
+    // Signalled once the network's create is under way (a 1.5 s operation).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !served.log().contains("virtualNetworks/vnet-term") {
+        assert!(std::time::Instant::now() < deadline, "the apply never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: signalling a child this test spawned and has not reaped.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    let err = std::fs::read_to_string(&stderr).unwrap();
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(err.contains("Interrupt received: no new operation starts"), "{err}");
+    assert!(err.contains("Already stopping"), "the second signal is answered: {err}");
+    // The running create finished and is in state; its dependent never started.
+    let ids = state_ids(&served, dir.path());
+    assert!(ids.iter().any(|i| i.ends_with("/virtualnetworks/vnet-term")), "{ids:?}");
+    assert!(
+        !served.log().contains("snet-term"),
+        "the subnet was started after the signal"
+    );
+}

@@ -684,6 +684,10 @@ fn keep_marks(v: Value, planned: &Value) -> Value {
                     if let Some(x) = m.remove(k) {
                         let marked = if matches!(x, Value::Sensitive(_)) || x.is_null() {
                             x
+                        } else if x.same_as(pv) {
+                            // As planned: the marks stay where they were (a
+                            // secret inside an object, not the whole object).
+                            crate::state::file::mark_paths(x, &crate::state::file::sensitive_paths(pv))
                         } else {
                             x.mark()
                         };

@@ -70,7 +70,8 @@ pub(super) async fn reread(
         let Some(value) = read.value.filter(|_| !read.diags.has_errors()) else {
             continue;
         };
-        let value = settle(&schema.block, value);
+        // State's sensitivity marks stay on what the cloud now holds.
+        let value = crate::plan::refresh::keep_marks(&current.value, settle(&schema.block, value));
         if let Some(r) = state.resources.get_mut(&inst) {
             if !value.same_as(&r.value) {
                 r.value = value;

@@ -308,3 +308,27 @@ fn a_failed_create_that_left_an_object_keeps_it_tainted_and_the_old_one_deposed(
     );
     assert_eq!(objects(&h.store().load().unwrap()), objects(&r.state));
 }
+
+#[test]
+fn marks_inside_an_attribute_stay_where_they_were_planned() {
+    use crate::lang::value::Map;
+    let object = |token: Value| {
+        Value::Object(Map::from([
+            ("release".to_string(), Value::string("v2")),
+            ("token".to_string(), token),
+        ]))
+    };
+    let planned = Value::Object(Map::from([("input".to_string(), object(Value::string("t").mark()))]));
+    // What the provider answered, without marks: as planned, so the mark stays on the token.
+    let answered = Value::Object(Map::from([("input".to_string(), object(Value::string("t")))]));
+    let kept = keep_marks(answered, &planned);
+    let input = kept.get("input").unwrap();
+    assert!(!matches!(input, Value::Sensitive(_)));
+    assert!(matches!(input.get("token"), Some(Value::Sensitive(_))));
+    // Changed by the cloud: the whole attribute is hidden, as before.
+    let answered = Value::Object(Map::from([("input".to_string(), object(Value::string("other")))]));
+    assert!(matches!(
+        keep_marks(answered, &planned).get("input"),
+        Some(Value::Sensitive(_))
+    ));
+}

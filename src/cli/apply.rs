@@ -222,9 +222,16 @@ fn execute(
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
     session.runtime.spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("\nInterrupt received: no new operation starts; waiting for running ones to finish...");
-            flag.store(true, Ordering::SeqCst);
+        if !super::signals::stop_requested().await {
+            return;
+        }
+        eprintln!("\nInterrupt received: no new operation starts; waiting for running ones to finish...");
+        flag.store(true, Ordering::SeqCst);
+        while super::signals::stop_requested().await {
+            eprintln!(
+                "\nAlready stopping: waiting for the running operations, whose results must reach state. \
+                 Kill the process (SIGKILL) only if you accept importing what they create."
+            );
         }
     });
     if plan.has_changes() {

@@ -123,7 +123,7 @@ pub enum Command {
     #[command(subcommand)]
     State(StateCommand),
     /// Remove the state lock left by a run that did not end.
-    ForceUnlock,
+    ForceUnlock(ForceUnlockArgs),
     /// Look at or change the simulated Azure, as someone in the portal would.
     #[command(subcommand)]
     Sim(SimCommand),
@@ -332,6 +332,24 @@ pub struct DriftArgs {
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub parallelism: usize,
 
+    /// Also write the report as text to FILE (the cloud is read once for
+    /// every format asked for).
+    #[arg(long, value_name = "FILE")]
+    pub out_text: Option<PathBuf>,
+
+    /// Also write the report as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub out_json: Option<PathBuf>,
+
+    /// Also write the report as Markdown to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub out_markdown: Option<PathBuf>,
+
+    /// Also write the report as SARIF 2.1.0 to FILE: one result per drifted
+    /// resource, at its block in the configuration (for code scanning).
+    #[arg(long, value_name = "FILE")]
+    pub out_sarif: Option<PathBuf>,
+
     #[command(flatten)]
     pub vars: VarArgs,
 }
@@ -424,6 +442,33 @@ pub enum StateCommand {
         #[command(flatten)]
         lock: LockArgs,
     },
+    /// Print the whole state as JSON (secrets included): aksplan's format,
+    /// or Terraform's (version 4) to go back to Terraform.
+    Pull {
+        /// The format to print.
+        #[arg(long, value_enum, default_value_t = StateFormat::Aksplan)]
+        format: StateFormat,
+    },
+    /// Replace the state with a file (aksplan's format or Terraform's
+    /// version 4; `-` reads standard input). Refused when the file is of
+    /// another lineage or an older serial, unless --force.
+    Push {
+        file: PathBuf,
+        /// Push even over another lineage or a newer serial.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+}
+
+/// A state file format.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum StateFormat {
+    /// aksplan's own (`aksplan.tfstate`, version 1).
+    Aksplan,
+    /// Terraform's state format version 4 (`terraform.tfstate`).
+    Terraform,
 }
 
 /// Where variable values come from, besides the environment and *.tfvars files.
@@ -494,6 +539,17 @@ pub struct InitArgs {
     /// Accepted for terraform's scripts (--backend=false).
     #[arg(long, default_value_t = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
     pub backend: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ForceUnlockArgs {
+    /// The lock's ID, as the refusal to lock printed it: nothing is
+    /// removed if the lock now has another (a run that took it since).
+    pub lock_id: Option<String>,
+
+    /// Remove it even though the run holding it is still alive on this host.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

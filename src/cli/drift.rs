@@ -1,7 +1,11 @@
 //! `aksplan drift`: reads every resource in state from the cloud and reports
 //! what changed outside aksplan and where the cloud differs from the
 //! configuration. Read-only: it takes no lock and writes neither state nor
-//! cloud, so it can run on a schedule beside everything else.
+//! cloud, so it can run on a schedule beside everything else; when another
+//! run holds the lock (before the state is read, or by the end of the
+//! refresh) the report says so, since it may catch a change half done. The
+//! cloud is read once for every format asked for (`--format` on stdout,
+//! `--out-*` to files).
 
 use super::args::{CloudArgs, DriftArgs, ReportFormat};
 use super::session::Session;
@@ -11,6 +15,8 @@ use crate::diag::{Diagnostic, Sources};
 use crate::drift::{self, ignore::Ignore};
 use crate::plan::engine::PlanOptions;
 use crate::provider::arm::ArmClient;
+use crate::state::lock;
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// The ignore file read when `--ignore` is not given, if it exists.
@@ -33,9 +39,10 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
         Ok(s) => s,
         Err(d) => return fail(ctx, d),
     };
-    let state = match session.store.load() {
+    let mut locked = lock_seen(ctx);
+    let state = match super::session::load_state(ctx, &session.store) {
         Ok(s) => s,
-        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+        Err(code) => return code,
     };
     if let Err(d) = super::session::same_cloud(&session, &state, cloud) {
         return fail(ctx, d);
@@ -48,6 +55,7 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
     }
     let current = refreshed.state.clone();
     let refresh_took = t.elapsed();
+    locked = locked.or_else(|| lock_seen(ctx));
 
     let t = Instant::now();
     let opts = PlanOptions {
@@ -69,7 +77,7 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
     }
     let planned = t.elapsed();
 
-    let r = drift::report(&plan, &current, &ignore);
+    let r = drift::report(&plan, &current, &ignore, &config);
     let meta = view::Meta {
         cloud: session.cloud.describe(),
         subscription: session.cloud.subscription().to_string(),
@@ -80,19 +88,55 @@ pub fn run(ctx: &Context, args: &DriftArgs, cloud: &CloudArgs) -> i32 {
             ("plan", planned),
             ("total", started.elapsed()),
         ],
+        locked,
     };
+    let json = || serde_json::to_string_pretty(&view::json(&r, &meta)).unwrap_or_default() + "\n";
+    let files: [(&Option<PathBuf>, &dyn Fn() -> String); 4] = [
+        (&args.out_text, &|| view::text(&r, &meta)),
+        (&args.out_json, &json),
+        (&args.out_markdown, &|| view::markdown(&r, &meta)),
+        (&args.out_sarif, &|| {
+            let block_of = |a: &crate::addrs::Instance| config.resource_of(a).map(|res| res.span);
+            let sarif = view::sarif(&r, &meta, &block_of, &config.sources, &ctx.dir);
+            serde_json::to_string_pretty(&sarif).unwrap_or_default() + "\n"
+        }),
+    ];
+    for (path, render) in files {
+        if let Some(path) = path {
+            let at = ctx.dir.join(path);
+            if let Err(e) = std::fs::write(&at, render()) {
+                return fail(
+                    ctx,
+                    Diagnostic::error("Cannot write the drift report").with_detail(format!("{}: {e}", at.display())),
+                );
+            }
+        }
+    }
     match args.format {
         ReportFormat::Text => out!("{}", view::text(&r, &meta)),
-        ReportFormat::Json => outln!(
-            "{}",
-            serde_json::to_string_pretty(&view::json(&r, &meta)).unwrap_or_default()
-        ),
+        ReportFormat::Json => out!("{}", json()),
         ReportFormat::Markdown => out!("{}", view::markdown(&r, &meta)),
     }
     if r.has_drift() {
         exit::CHANGES
     } else {
         exit::OK
+    }
+}
+
+/// The state lock, if a run holds it now (drift reads without taking it).
+fn lock_seen(ctx: &Context) -> Option<view::Locked> {
+    match lock::holder(&ctx.dir) {
+        Ok(Some(Ok(h))) => Some(view::Locked {
+            stale: h.liveness() == lock::Liveness::Gone,
+            holder: Some(h),
+        }),
+        Ok(Some(Err(_))) => Some(view::Locked {
+            holder: None,
+            stale: false,
+        }),
+        // A lock that cannot even be looked at does not stop a report.
+        Ok(None) | Err(_) => None,
     }
 }
 

@@ -1,5 +1,7 @@
 //! `aksplan init`: install the modules the configuration calls, printing
-//! what terraform prints. Exit 0 when every module is installed, 1 otherwise.
+//! what terraform prints, and take over the directory's local Terraform
+//! state (see [`super::state_transfer::takeover`]). Exit 0 when every
+//! module is installed and the state (if any) taken over, 1 otherwise.
 
 use super::args::InitArgs;
 use super::{exit, report, Context};
@@ -22,6 +24,11 @@ pub fn run(ctx: &Context, args: &InitArgs) -> i32 {
                 report(ctx, &diags, &sources);
                 return exit::ERROR;
             }
+        }
+    }
+    if args.backend {
+        if let Err(code) = super::state_transfer::takeover(ctx) {
+            return code;
         }
     }
     outln!("\naksplan has been successfully initialized!");

@@ -39,8 +39,10 @@ mod plan;
 mod provider_types;
 mod providers;
 pub mod session;
+mod signals;
 mod sim;
 mod state;
+mod state_transfer;
 pub mod tfsyntax;
 mod validate;
 mod version;
@@ -225,7 +227,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Output(a) => state::output(&ctx, &a),
         Command::Show(a) => state::show(&ctx, &a),
         Command::State(c) => state::run(&ctx, &c),
-        Command::ForceUnlock => state::force_unlock(&ctx),
+        Command::ForceUnlock(args) => state::force_unlock(&ctx, &args),
         Command::Sim(c) => sim::run(&ctx, &c),
         Command::Version(a) => version::run(&ctx, &a),
         Command::Completion(a) => completion::run(&a),

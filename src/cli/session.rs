@@ -216,12 +216,23 @@ pub fn begin(
         .then(|| crate::state::lock::acquire(&ctx.dir, operation, lock.lock_timeout))
         .transpose()
         .map_err(|e| super::fail(ctx, lock_error(e)))?;
-    let state = session
-        .store
-        .load()
-        .map_err(|e| super::fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)))?;
+    let state = load_state(ctx, &session.store)?;
     same_cloud(&session, &state, cloud).map_err(|d| super::fail(ctx, d))?;
     Ok((session, lock, state))
+}
+
+/// Loads the state, warning of what loading ignored (a journal's last line
+/// cut short by a crash). `Err` is the exit code, the reason reported.
+pub fn load_state(ctx: &Context, store: &StateStore) -> Result<State, i32> {
+    let (state, notes) = store
+        .load_noting()
+        .map_err(|e| super::fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)))?;
+    let notes: Diagnostics = notes
+        .into_iter()
+        .map(|n| Diagnostic::warning("Torn state journal line ignored").with_detail(n))
+        .collect();
+    super::report(ctx, &notes, &crate::diag::Sources::default());
+    Ok(state)
 }
 
 /// A state's objects live in the cloud it records: planning it against
@@ -365,9 +376,13 @@ pub fn lock_error(e: LockError) -> Diagnostic {
     match e {
         LockError::Held(info) => Diagnostic::error("Error acquiring the state lock")
             .with_detail(format!("the state is locked: {info}"))
-            .with_help(
-                "wait for that run to end, retry with --lock-timeout 2m, or, if it is gone, run aksplan force-unlock",
-            ),
+            .with_help(match &info.id {
+                Some(id) => format!("wait for that run to end, retry with --lock-timeout 2m, or, if it is gone, run aksplan force-unlock {id}"),
+                None => "wait for that run to end, retry with --lock-timeout 2m, or, if it is gone, run aksplan force-unlock".into(),
+            }),
+        LockError::Unreadable(_) => Diagnostic::error("Error acquiring the state lock")
+            .with_detail(e.to_string())
+            .with_help("if no run is using the state, remove it with aksplan force-unlock"),
         LockError::Io(e) => Diagnostic::error("Error acquiring the state lock").with_detail(e.to_string()),
     }
 }

@@ -149,7 +149,7 @@ fn serve(ctx: &Context, args: &ServeArgs) -> i32 {
                 Ok(()) => exit::OK,
                 Err(e) => fail(ctx, Diagnostic::error("The simulation's server stopped").with_detail(e.to_string())),
             },
-            _ = tokio::signal::ctrl_c() => exit::OK,
+            _ = super::signals::stop_requested() => exit::OK,
         }
     })
 }

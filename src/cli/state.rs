@@ -5,8 +5,9 @@
 //! prints each as `# addr: (deposed object KEY)`, `state list` lists their
 //! instance once, `state show` shows only current objects, and `state rm`
 //! and `state mv` take an instance whole, deposed objects with it.
+//! `state pull` and `state push` are in [`super::state_transfer`].
 
-use super::args::{LockArgs, OutputArgs, ShowArgs, StateCommand};
+use super::args::{ForceUnlockArgs, LockArgs, OutputArgs, ShowArgs, StateCommand};
 use super::session::lock_error;
 use super::{exit, fail, Context};
 use crate::addrs::{Instance, InstanceKey, ModuleInstance, Target};
@@ -16,9 +17,7 @@ use crate::state::store::StateStore;
 use crate::state::{file as statefile, lock, State};
 
 fn load(ctx: &Context) -> Result<State, i32> {
-    StateStore::in_dir(&ctx.dir)
-        .load()
-        .map_err(|e| fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)))
+    super::session::load_state(ctx, &StateStore::in_dir(&ctx.dir))
 }
 
 /// Values in JSON with every sensitive value replaced by null.
@@ -188,9 +187,9 @@ fn edit(ctx: &Context, lock: &LockArgs, what: &str, edit: impl FnOnce(&mut State
         Err(e) => return fail(ctx, lock_error(e)),
     };
     let store = StateStore::in_dir(&ctx.dir);
-    let mut state = match store.load() {
+    let mut state = match super::session::load_state(ctx, &store) {
         Ok(s) => s,
-        Err(e) => return fail(ctx, Diagnostic::error("Cannot load the state").with_detail(e)),
+        Err(code) => return code,
     };
     if let Err(d) = edit(&mut state) {
         return fail(ctx, d);
@@ -206,6 +205,8 @@ fn edit(ctx: &Context, lock: &LockArgs, what: &str, edit: impl FnOnce(&mut State
 
 pub fn run(ctx: &Context, cmd: &StateCommand) -> i32 {
     match cmd {
+        StateCommand::Pull { format } => super::state_transfer::pull(ctx, *format),
+        StateCommand::Push { file, force, lock } => super::state_transfer::push(ctx, file, *force, lock),
         StateCommand::List => {
             let state = match load(ctx) {
                 Ok(s) => s,
@@ -386,16 +387,31 @@ fn moves(state: &State, src: &Target, dst: &Target) -> Result<Vec<(Instance, Ins
     Ok(out)
 }
 
-pub fn force_unlock(ctx: &Context) -> i32 {
-    match lock::force_unlock(&ctx.dir) {
-        Ok(Some(info)) => {
+pub fn force_unlock(ctx: &Context, args: &ForceUnlockArgs) -> i32 {
+    match lock::force_unlock(&ctx.dir, args.lock_id.as_deref(), args.force) {
+        Ok(lock::Unlocked::Removed(Some(info))) => {
             outln!("Removed the state lock ({info}).");
             exit::OK
         }
-        Ok(None) => {
+        Ok(lock::Unlocked::Removed(None)) => {
+            outln!("Removed an unreadable state lock file.");
+            exit::OK
+        }
+        Ok(lock::Unlocked::NotLocked) => {
             outln!("The state is not locked.");
             exit::OK
         }
+        Err(e @ lock::UnlockError::Alive(_)) => fail(
+            ctx,
+            Diagnostic::error("Refusing to remove the lock of a running aksplan")
+                .with_detail(e.to_string())
+                .with_help("the run may still write state: wait for it to end, or, if you are sure it must not, run aksplan force-unlock --force"),
+        ),
+        Err(e @ lock::UnlockError::OtherId { .. }) => fail(
+            ctx,
+            Diagnostic::error("The state lock has another ID")
+                .with_detail(format!("{e}: the run it named has ended and another has taken the lock since. Nothing was removed")),
+        ),
         Err(e) => fail(
             ctx,
             Diagnostic::error("Cannot remove the state lock").with_detail(e.to_string()),

@@ -371,6 +371,7 @@ impl<'a> ModuleReader<'a> {
             description: None,
             sensitive: false,
             nullable: true,
+            ephemeral: false,
             validations: Vec::new(),
             span,
         };
@@ -405,7 +406,7 @@ impl<'a> ModuleReader<'a> {
                     "description" => var.description = self.literal_string(file, a),
                     "sensitive" => var.sensitive = self.literal_bool(file, a).unwrap_or(false),
                     "nullable" => var.nullable = self.literal_bool(file, a).unwrap_or(true),
-                    "ephemeral" => {}
+                    "ephemeral" => var.ephemeral = self.literal_bool(file, a).unwrap_or(false),
                     _ => self.unexpected_attr(file, "variable", a, &allowed),
                 },
                 Structure::Block(b) if b.ident.as_str() == "validation" => {
@@ -1007,6 +1008,7 @@ impl<'a> ModuleReader<'a> {
             },
             description: None,
             sensitive: false,
+            ephemeral: false,
             depends_on: Vec::new(),
             preconditions: Vec::new(),
             span,
@@ -1023,7 +1025,7 @@ impl<'a> ModuleReader<'a> {
                     "description" => out.description = self.literal_string(file, a),
                     "sensitive" => out.sensitive = self.literal_bool(file, a).unwrap_or(false),
                     "depends_on" => out.depends_on = self.depends_on(file, a),
-                    "ephemeral" => {}
+                    "ephemeral" => out.ephemeral = self.literal_bool(file, a).unwrap_or(false),
                     _ => self.unexpected_attr(file, "output", a, &["value", "description", "sensitive", "depends_on"]),
                 },
                 Structure::Block(b) if b.ident.as_str() == "precondition" => {

@@ -259,6 +259,9 @@ pub struct Variable {
     pub description: Option<String>,
     pub sensitive: bool,
     pub nullable: bool,
+    /// `ephemeral = true`: its value may reach only what is never
+    /// persisted (write-only arguments, ephemeral outputs, locals).
+    pub ephemeral: bool,
     pub validations: Vec<Validation>,
     /// The block's header: `variable "name"`.
     pub span: Span,
@@ -284,6 +287,9 @@ pub struct Output {
     pub value: Expr,
     pub description: Option<String>,
     pub sensitive: bool,
+    /// `ephemeral = true`: a child module's output that may carry
+    /// ephemeral values (refused in the root module).
+    pub ephemeral: bool,
     pub depends_on: Vec<DependsOn>,
     /// `precondition` blocks: checked before the value is.
     pub preconditions: Vec<Validation>,

@@ -13,6 +13,7 @@
 pub mod allowed;
 pub mod body;
 pub mod console;
+pub mod ephemeral;
 pub mod expand;
 pub mod objects;
 pub mod scope;
@@ -90,6 +91,7 @@ pub fn evaluate(
     mode: EvalMode,
 ) -> (Evaluated, Diagnostics) {
     let mut diags = validate::check_config(config);
+    diags.extend(ephemeral::check(config));
     let (objects, graph_diags) = graph::build(config, inferred);
     let cyclic = graph_diags.iter().any(|d| d.summary == "Dependency cycle");
     diags.extend(graph_diags);

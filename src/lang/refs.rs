@@ -183,7 +183,7 @@ pub fn references(expr: &Expression) -> Vec<SpannedRef> {
 pub fn references_with(expr: &Expression, bound: &[String]) -> Vec<SpannedRef> {
     let mut out = Vec::new();
     let mut bound = bound.to_vec();
-    walk(expr, &mut bound, &mut |root, ops| {
+    walk(expr, &mut bound, &[], &mut |root, ops| {
         // A bare name (`x`) refers to nothing of the configuration.
         if !ops.is_empty() {
             if let Ok((r, _)) = parse_traversal(root, ops) {
@@ -200,7 +200,7 @@ pub fn references_with(expr: &Expression, bound: &[String]) -> Vec<SpannedRef> {
 /// against its variables.
 pub fn template_roots(t: &Template) -> Vec<(String, Range<usize>)> {
     let mut out = Vec::new();
-    walk_template(t, &mut Vec::new(), &mut |root, _| {
+    walk_template(t, &mut Vec::new(), &[], &mut |root, _| {
         out.push((root.as_str().to_string(), root.span().unwrap_or(0..0)));
     });
     out
@@ -210,35 +210,64 @@ pub fn template_roots(t: &Template) -> Vec<(String, Range<usize>)> {
 /// enclosing `for`, and the traversal steps after it (none for a bare name).
 type Visit<'v> = dyn FnMut(&Decorated<Ident>, &[Decorated<TraversalOperator>]) + 'v;
 
-fn walk(expr: &Expression, bound: &mut Vec<String>, visit: &mut Visit<'_>) {
+/// Functions whose result carries nothing of their arguments' values nor
+/// marks: `can` gives a bool of its own, `ephemeralasnull` a null in place
+/// of an ephemeral value.
+const OPAQUE_CALLS: &[&str] = &["can", "ephemeralasnull"];
+
+/// The references whose values (and so whose marks, sensitive or
+/// ephemeral) can reach the expression's result: every reference but those
+/// inside the arguments of [`OPAQUE_CALLS`]. A conditional's arms both
+/// count, as HCL gives its result the marks of both.
+pub fn value_references(expr: &Expression, bound: &[String]) -> Vec<SpannedRef> {
+    let mut out = Vec::new();
+    let mut bound = bound.to_vec();
+    walk(expr, &mut bound, OPAQUE_CALLS, &mut |root, ops| {
+        if !ops.is_empty() {
+            if let Ok((r, _)) = parse_traversal(root, ops) {
+                out.push(r);
+            }
+        }
+    });
+    out
+}
+
+fn walk(expr: &Expression, bound: &mut Vec<String>, opaque: &[&str], visit: &mut Visit<'_>) {
     match expr {
         Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => {}
-        Expression::Array(items) => items.iter().for_each(|e| walk(e, bound, visit)),
+        Expression::Array(items) => items.iter().for_each(|e| walk(e, bound, opaque, visit)),
         Expression::Object(obj) => {
             for (k, v) in obj.iter() {
                 if let ObjectKey::Expression(k) = k {
                     // A bare name as a key is the key itself, not a reference.
                     if !matches!(k, Expression::Variable(_)) {
-                        walk(k, bound, visit);
+                        walk(k, bound, opaque, visit);
                     }
                 }
-                walk(v.expr(), bound, visit);
+                walk(v.expr(), bound, opaque, visit);
             }
         }
-        Expression::StringTemplate(t) => walk_template(t, bound, visit),
-        Expression::HeredocTemplate(h) => walk_template(&h.template, bound, visit),
-        Expression::Parenthesis(p) => walk(p.inner(), bound, visit),
+        Expression::StringTemplate(t) => walk_template(t, bound, opaque, visit),
+        Expression::HeredocTemplate(h) => walk_template(&h.template, bound, opaque, visit),
+        Expression::Parenthesis(p) => walk(p.inner(), bound, opaque, visit),
         Expression::Variable(v) => {
             if !bound.iter().any(|b| b == v.as_str()) {
                 visit(v, &[]);
             }
         }
         Expression::Conditional(c) => {
-            walk(&c.cond_expr, bound, visit);
-            walk(&c.true_expr, bound, visit);
-            walk(&c.false_expr, bound, visit);
+            walk(&c.cond_expr, bound, opaque, visit);
+            walk(&c.true_expr, bound, opaque, visit);
+            walk(&c.false_expr, bound, opaque, visit);
         }
-        Expression::FuncCall(f) => f.args.iter().for_each(|e| walk(e, bound, visit)),
+        Expression::FuncCall(f) => {
+            let name = f.name.name.as_str();
+            let core = f.name.namespace.len() == 1 && f.name.namespace[0].as_str() == "core";
+            let opaque_call = (!f.name.is_namespaced() || core) && opaque.contains(&name);
+            if !opaque_call {
+                f.args.iter().for_each(|e| walk(e, bound, opaque, visit));
+            }
+        }
         Expression::Traversal(t) => {
             match &t.expr {
                 Expression::Variable(root) => {
@@ -246,59 +275,59 @@ fn walk(expr: &Expression, bound: &mut Vec<String>, visit: &mut Visit<'_>) {
                         visit(root, &t.operators);
                     }
                 }
-                e => walk(e, bound, visit),
+                e => walk(e, bound, opaque, visit),
             }
             for op in &t.operators {
                 if let TraversalOperator::Index(i) = op.value() {
-                    walk(i, bound, visit);
+                    walk(i, bound, opaque, visit);
                 }
             }
         }
-        Expression::UnaryOp(u) => walk(&u.expr, bound, visit),
+        Expression::UnaryOp(u) => walk(&u.expr, bound, opaque, visit),
         Expression::BinaryOp(b) => {
-            walk(&b.lhs_expr, bound, visit);
-            walk(&b.rhs_expr, bound, visit);
+            walk(&b.lhs_expr, bound, opaque, visit);
+            walk(&b.rhs_expr, bound, opaque, visit);
         }
         Expression::ForExpr(f) => {
-            walk(&f.intro.collection_expr, bound, visit);
+            walk(&f.intro.collection_expr, bound, opaque, visit);
             let before = bound.len();
             if let Some(k) = &f.intro.key_var {
                 bound.push(k.as_str().to_string());
             }
             bound.push(f.intro.value_var.as_str().to_string());
             if let Some(k) = &f.key_expr {
-                walk(k, bound, visit);
+                walk(k, bound, opaque, visit);
             }
-            walk(&f.value_expr, bound, visit);
+            walk(&f.value_expr, bound, opaque, visit);
             if let Some(c) = &f.cond {
-                walk(&c.expr, bound, visit);
+                walk(&c.expr, bound, opaque, visit);
             }
             bound.truncate(before);
         }
     }
 }
 
-fn walk_template(t: &Template, bound: &mut Vec<String>, visit: &mut Visit<'_>) {
+fn walk_template(t: &Template, bound: &mut Vec<String>, opaque: &[&str], visit: &mut Visit<'_>) {
     for element in t.iter() {
         match element {
             Element::Literal(_) => {}
-            Element::Interpolation(i) => walk(&i.expr, bound, visit),
+            Element::Interpolation(i) => walk(&i.expr, bound, opaque, visit),
             Element::Directive(d) => match d.as_ref() {
                 Directive::If(d) => {
-                    walk(&d.if_expr.cond_expr, bound, visit);
-                    walk_template(&d.if_expr.template, bound, visit);
+                    walk(&d.if_expr.cond_expr, bound, opaque, visit);
+                    walk_template(&d.if_expr.template, bound, opaque, visit);
                     if let Some(e) = &d.else_expr {
-                        walk_template(&e.template, bound, visit);
+                        walk_template(&e.template, bound, opaque, visit);
                     }
                 }
                 Directive::For(d) => {
-                    walk(&d.for_expr.collection_expr, bound, visit);
+                    walk(&d.for_expr.collection_expr, bound, opaque, visit);
                     let before = bound.len();
                     if let Some(k) = &d.for_expr.key_var {
                         bound.push(k.as_str().to_string());
                     }
                     bound.push(d.for_expr.value_var.as_str().to_string());
-                    walk_template(&d.for_expr.template, bound, visit);
+                    walk_template(&d.for_expr.template, bound, opaque, visit);
                     bound.truncate(before);
                 }
             },

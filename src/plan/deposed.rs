@@ -50,7 +50,10 @@ pub async fn refresh(
                     now,
                 })
                 .await;
-            (object, resp.value.map(|v| settle(&schema.block, v)), resp.diags)
+            let value = resp
+                .value
+                .map(|v| super::refresh::keep_marks(&r.value, settle(&schema.block, v)));
+            (object, value, resp.diags)
         })
         .buffer_unordered(parallelism.max(1))
         .collect::<Vec<_>>()

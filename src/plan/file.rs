@@ -7,6 +7,12 @@
 //! type in Terraform's JSON type notation, and JSON with two tags, unknown as
 //! `{"$unknown": true}` and sensitive as `{"$sensitive": VALUE}`. Like the
 //! state file, it holds secrets and is written with mode 0600.
+//!
+//! Its `checksum` is the SHA-256 of everything else in it (configuration
+//! snapshot included), so that a plan edited after it was made (its
+//! configuration, its changes) is refused rather than applied as edited.
+//! It guards against mistakes and tampering with the file alone, not
+//! against someone who recomputes it: it is not a signature.
 
 use super::{Action, Plan, Reason, ResourceChange};
 use crate::addrs::Instance;
@@ -15,7 +21,11 @@ use crate::state::file::{self as statefile, StateFile};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 
-pub const VERSION: u64 = 2;
+/// Version 3 added the checksum; older plans are refused by version.
+pub const VERSION: u64 = 3;
+
+/// The member of the file's JSON object that holds the checksum.
+const CHECKSUM: &str = "checksum";
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct PlanFile {
@@ -246,10 +256,45 @@ pub fn decode_changes(f: &PlanFile) -> Result<Vec<ResourceChange>, String> {
         .collect()
 }
 
+/// The checksum of a plan file's JSON object without its checksum: the
+/// SHA-256, in hex, of its compact serialization (members in file order).
+fn checksum_of(object: &serde_json::Map<String, Json>) -> String {
+    use sha2::{Digest, Sha256};
+    let bytes = serde_json::to_vec(object).unwrap_or_default();
+    Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 pub fn read(path: &std::path::Path) -> Result<PlanFile, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read the plan file {}: {e}", path.display()))?;
-    let f: PlanFile =
-        serde_json::from_slice(&bytes).map_err(|e| format!("{} is not an aksplan plan file: {e}", path.display()))?;
+    let not_a_plan = |e: &dyn std::fmt::Display| format!("{} is not an aksplan plan file: {e}", path.display());
+    let mut object = match serde_json::from_slice::<Json>(&bytes).map_err(|e| not_a_plan(&e))? {
+        Json::Object(o) => o,
+        _ => return Err(not_a_plan(&"it is not a JSON object")),
+    };
+    let version = object.get("format_version").and_then(Json::as_u64);
+    if version.is_some_and(|v| v != VERSION) {
+        return Err(format!(
+            "{} is a plan of format version {}; this aksplan reads version {VERSION}",
+            path.display(),
+            version.unwrap_or_default()
+        ));
+    }
+    let recorded = match object.remove(CHECKSUM) {
+        Some(Json::String(c)) => c,
+        _ => {
+            return Err(format!(
+                "{} has no checksum, so aksplan cannot tell whether it was changed",
+                path.display()
+            ))
+        }
+    };
+    if recorded != checksum_of(&object) {
+        return Err(format!(
+            "{} was changed after it was made: its content no longer matches its checksum; make a new plan",
+            path.display()
+        ));
+    }
+    let f: PlanFile = serde_json::from_value(Json::Object(object)).map_err(|e| not_a_plan(&e))?;
     if f.format_version != VERSION {
         return Err(format!(
             "{} is a plan of format version {}; this aksplan reads version {VERSION}",
@@ -269,8 +314,14 @@ pub fn write(path: &std::path::Path, f: &PlanFile) -> std::io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         o.mode(0o600);
     }
+    let mut object = match serde_json::to_value(f).map_err(std::io::Error::other)? {
+        Json::Object(o) => o,
+        _ => return Err(std::io::Error::other("a plan serializes to a JSON object")),
+    };
+    let sum = checksum_of(&object);
+    object.insert(CHECKSUM.to_string(), Json::String(sum));
     let mut file = o.open(path)?;
-    file.write_all(&serde_json::to_vec_pretty(f).map_err(std::io::Error::other)?)?;
+    file.write_all(&serde_json::to_vec_pretty(&object).map_err(std::io::Error::other)?)?;
     file.sync_all()
 }
 

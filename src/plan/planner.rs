@@ -166,7 +166,11 @@ impl ResourceValues for Planner<'_> {
                 }
             }
         }
-        let after = planned.planned.clone();
+        // The schema's sensitive attributes are marked even while unknown
+        // (a cluster's kube_config before it exists), as Terraform marks
+        // the planned value: an output that shows one is refused now, not
+        // after apply has stored it.
+        let after = crate::provider::shape::mark_sensitive(&schema.block, planned.planned);
         self.changes.push(ResourceChange {
             addr: inst.clone(),
             type_name: inst.resource.type_name.clone(),
@@ -369,6 +373,15 @@ fn set_at(v: &mut Value, steps: &[PathStep], new: Value) {
         *v = new;
         return;
     };
+    // A key the configuration leaves out keeps its prior value too, as in
+    // Terraform: `ignore_changes = [tags["owner"]]` keeps an owner tag set
+    // outside the configuration.
+    if let (PathStep::Attr(k) | PathStep::Key(k), true, false) = (first, rest.is_empty(), new.is_null()) {
+        if let Some(m) = v.as_map_mut().filter(|m| !m.contains_key(k)) {
+            m.insert(k.clone(), new);
+            return;
+        }
+    }
     let child = match (v, first) {
         (v, PathStep::Attr(k) | PathStep::Key(k)) => v.as_map_mut().and_then(|m| m.get_mut(k)),
         (v, PathStep::Index(i)) => v.as_seq_mut().and_then(|items| items.get_mut(*i as usize)),
@@ -400,6 +413,30 @@ mod tests {
         assert_eq!(
             v,
             eval_standalone(r#"{ tags = { a = "new" }, pools = [{ count = 3 }] }"#).unwrap()
+        );
+    }
+
+    /// As terraform 1.11 plans `terraform_data` with `input = { env = "dev" }`
+    /// and `ignore_changes = [input["owner"]]` over a prior input that has
+    /// an owner: "No changes".
+    #[test]
+    fn an_ignored_key_the_configuration_leaves_out_keeps_its_prior_value() {
+        let cfg = eval_standalone(r#"{ tags = { env = "dev" } }"#).unwrap();
+        let prior = eval_standalone(r#"{ tags = { env = "dev", owner = "x" } }"#).unwrap();
+        let owner = |step: PathStep| {
+            IgnoreChanges::Paths(vec![AttrPath {
+                steps: vec![PathStep::Attr("tags".into()), step],
+                span: crate::diag::Span::new(0, 0..0),
+            }])
+        };
+        for step in [PathStep::Key("owner".into()), PathStep::Attr("owner".into())] {
+            assert_eq!(ignore_changes(cfg.clone(), &prior, &owner(step)), prior);
+        }
+        // Nor is a key added where the prior has none.
+        let none = eval_standalone(r#"{ tags = { env = "dev" } }"#).unwrap();
+        assert_eq!(
+            ignore_changes(cfg.clone(), &none, &owner(PathStep::Key("owner".into()))),
+            cfg
         );
     }
 

@@ -5,11 +5,12 @@
 use super::Drift;
 use crate::addrs::{Instance, Mode};
 use crate::diag::Diagnostics;
-use crate::provider::protocol::{ProviderConfig, ReadRequest};
+use crate::lang::Value;
+use crate::provider::protocol::{Provider, ProviderConfig, ReadRequest, ReadResponse};
 use crate::provider::registry::Providers;
 use crate::provider::shape::settle;
+use crate::schema::Schema;
 use crate::state::State;
-use futures::StreamExt;
 
 /// Gives every value in a state loaded from JSON its schema's types back.
 pub fn conform_state(mut state: State, providers: &Providers) -> State {
@@ -19,6 +20,12 @@ pub fn conform_state(mut state: State, providers: &Providers) -> State {
         }
     }
     state
+}
+
+/// `read` with the sensitivity marks `prior` has, at the same paths.
+pub fn keep_marks(prior: &crate::lang::Value, read: crate::lang::Value) -> crate::lang::Value {
+    use crate::state::file::{mark_paths, sensitive_paths};
+    mark_paths(read, &sensitive_paths(prior))
 }
 
 /// What a refresh found.
@@ -34,6 +41,9 @@ pub struct Refreshed {
     pub diags: Diagnostics,
 }
 
+/// A state entry a provider reads: its address, schema and recorded value.
+type Entry<'a> = (&'a Instance, &'a Schema, &'a Value);
+
 /// Reads every resource in state from the cloud, `parallelism` at a time.
 pub async fn refresh(
     providers: &Providers,
@@ -42,25 +52,52 @@ pub async fn refresh(
     now: std::time::SystemTime,
 ) -> Refreshed {
     let unconfigured = ProviderConfig::default();
-    let unconfigured = &unconfigured;
-    let reads = futures::stream::iter(state.resources.iter().filter(|(a, _)| a.resource.mode == Mode::Managed))
-        .map(|(addr, r)| async move {
-            let Some((provider, schema)) = providers.resolve(Mode::Managed, &r.type_name) else {
-                return (addr.clone(), Some(r.value.clone()), Diagnostics::new(), None);
-            };
-            let req = ReadRequest {
+    // Each provider reads its own resources in one call, so that it can
+    // read them in bulk where its cloud allows (a list of a collection).
+    // Providers are asked one after another: each call keeps within
+    // `parallelism`, and all but the cloud's answer at once.
+    let mut by_provider: Vec<(&dyn Provider, Vec<Entry>)> = Vec::new();
+    let mut reads = Vec::new();
+    for (addr, r) in state.resources.iter().filter(|(a, _)| a.resource.mode == Mode::Managed) {
+        let Some((provider, schema)) = providers.resolve(Mode::Managed, &r.type_name) else {
+            reads.push((addr.clone(), Some(r.value.clone()), Diagnostics::new(), None));
+            continue;
+        };
+        match by_provider.iter_mut().find(|(p, _)| p.name() == provider.name()) {
+            Some((_, list)) => list.push((addr, schema, &r.value)),
+            None => by_provider.push((provider, vec![(addr, schema, &r.value)])),
+        }
+    }
+    for (provider, list) in by_provider {
+        let reqs = list
+            .iter()
+            .map(|(_, schema, prior)| ReadRequest {
                 schema,
-                provider: unconfigured,
-                prior: &r.value,
+                provider: &unconfigured,
+                prior,
                 now,
-            };
-            let resp = provider.read(req).await;
-            let value = resp.value.map(|v| settle(&schema.block, v));
-            (addr.clone(), value, resp.diags, resp.failed)
-        })
-        .buffer_unordered(parallelism.max(1))
-        .collect::<Vec<_>>()
-        .await;
+            })
+            .collect();
+        let answers = provider.read_many(reqs, parallelism.max(1)).await;
+        let mut answers = answers.into_iter();
+        for (addr, schema, prior) in list {
+            // A provider that answers fewer reads than asked has a bug:
+            // the entries left unanswered are not taken as gone.
+            let resp = answers.next().unwrap_or_else(|| {
+                ReadResponse::error(
+                    crate::diag::Diagnostic::error("The provider did not answer this read").with_detail(format!(
+                        "{} answered fewer reads than it was asked; this is a bug in aksplan",
+                        provider.name()
+                    )),
+                )
+            });
+            // What the cloud answers carries no marks of its own beyond the
+            // schema's: the marks state recorded (a sensitive variable in a
+            // tag, say) stay on it, as Terraform keeps them over a read.
+            let value = resp.value.map(|v| keep_marks(prior, settle(&schema.block, v)));
+            reads.push((addr.clone(), value, resp.diags, resp.failed));
+        }
+    }
     let mut drift = Vec::new();
     let mut diags = Diagnostics::new();
     let mut failed = std::collections::HashMap::new();

@@ -68,8 +68,11 @@ fn plan_attr(attr: &AttrSchema, prior: Option<&Value>, config: Option<&Value>) -
             };
         }
         if config.is_wholly_known() && !p.is_null() && equivalent(&config, p, attr.compare) {
-            // Keep the prior form, and the configuration's sensitivity.
-            return p.clone().mark_if(config.has_sensitive());
+            // Keep the prior form, and the configuration's sensitivity, at
+            // its paths (a secret inside an object marks that secret, as
+            // Terraform marks it, not the whole object).
+            let paths = crate::state::file::sensitive_paths(&config);
+            return crate::state::file::mark_paths(p.clone(), &paths);
         }
     }
     config

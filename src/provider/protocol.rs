@@ -163,6 +163,21 @@ pub trait Provider: Send + Sync {
     /// Reads the object a state entry points at.
     async fn read(&self, req: ReadRequest<'_>) -> ReadResponse;
 
+    /// Reads many state entries, at most `parallelism` requests at a time,
+    /// answering in the order asked. A provider may read them in bulk (one
+    /// list of a collection for many objects), but keeps nothing between
+    /// calls: each answer is as fresh as a [`Provider::read`] made now. By
+    /// default, one read each.
+    async fn read_many(&self, reqs: Vec<ReadRequest<'_>>, parallelism: usize) -> Vec<ReadResponse> {
+        use futures::StreamExt;
+        // The futures are made before the stream, so that it holds no closure.
+        let reads: Vec<_> = reqs.into_iter().map(|req| self.read(req)).collect();
+        futures::stream::iter(reads)
+            .buffered(parallelism.max(1))
+            .collect()
+            .await
+    }
+
     /// Reads a data source; a provider with none refuses every one.
     async fn read_data(&self, req: ReadDataRequest<'_>) -> ReadResponse {
         let detail = format!("the {} provider has no data source {}", self.name(), req.schema.name);

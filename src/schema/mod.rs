@@ -38,6 +38,10 @@ pub struct Schema {
     /// What describes how the type maps to the cloud: whether aksplan can
     /// plan and apply it, rather than only validate it.
     pub mapping: Mapping,
+    /// The provider's version of the type's state (the schema's
+    /// `version`), which Terraform records as each instance's
+    /// `schema_version`.
+    pub version: u64,
 }
 
 /// How a type's mapping to the cloud is known.

@@ -261,6 +261,7 @@ impl ProviderSchemas {
             arm: None,
             block: Default::default(),
             mapping: super::Mapping::None,
+            version: t.version,
         };
         if let Some(text) = text {
             let o: Overlay = serde_json::from_str(text).map_err(|e| format!("overlay of {name}: {e}"))?;

@@ -11,6 +11,7 @@ pub mod deposed;
 pub mod file;
 pub mod lock;
 pub mod store;
+pub mod terraform;
 
 use crate::addrs::Instance;
 use crate::lang::Value;

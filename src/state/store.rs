@@ -7,7 +7,12 @@
 //!   (`aksplan.tfstate.journal`, one JSON line per change, fsynced in
 //!   batches), so saving after every resource costs O(1), not a rewrite of
 //!   the whole state. Loading replays a journal left by an interrupted run;
-//!   the next full write removes it.
+//!   the next full write removes it. Every journal line must read, except a
+//!   last line without its newline (a write a crash cut short), which is
+//!   ignored with a note and dropped before the journal is appended to
+//!   again; any other unreadable line is an error naming file and line, and
+//!   nothing is written. A run that continues a journal (its own crash
+//!   followed one) starts with a `base` line of its own, replayed in turn.
 //! - A create_before_destroy replacement journals `depose` (the current
 //!   object moves aside as deposed) before its create starts, so that a
 //!   crash at any point leaves both the old and the new object in state;
@@ -20,7 +25,7 @@ use super::State;
 use crate::addrs::Instance;
 use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub const STATE_FILE: &str = "aksplan.tfstate";
@@ -77,74 +82,107 @@ impl StateStore {
 
     /// The current state: the file (or an empty state), with any journal replayed.
     pub fn load(&self) -> Result<State, String> {
+        self.load_noting().map(|(state, _)| state)
+    }
+
+    /// [`StateStore::load`], with what the caller should tell the user: a
+    /// journal's last line cut short by a crash, ignored.
+    pub fn load_noting(&self) -> Result<(State, Vec<String>), String> {
         let mut state = match std::fs::read(&self.path) {
-            Ok(bytes) => {
-                let f: file::StateFile = serde_json::from_slice(&bytes)
-                    .map_err(|e| format!("{} is not a valid state file: {e}", self.path.display()))?;
-                file::decode(f).map_err(|e| format!("{}: {e}", self.path.display()))?
-            }
+            // aksplan's format, or Terraform's (a terraform.tfstate copied here).
+            Ok(bytes) => match super::terraform::detect(&bytes) {
+                Ok(super::terraform::Format::Terraform(_)) => {
+                    let catalog = crate::provider::catalog::Catalog::embedded();
+                    super::terraform::decode_any(&bytes, &catalog)
+                        .map_err(|e| format!("{}: {e}", self.path.display()))?
+                        .0
+                }
+                _ => {
+                    let f: file::StateFile = serde_json::from_slice(&bytes)
+                        .map_err(|e| format!("{} is not a valid state file: {e}", self.path.display()))?;
+                    file::decode(f).map_err(|e| format!("{}: {e}", self.path.display()))?
+                }
+            },
             Err(e) if e.kind() == io::ErrorKind::NotFound => State::new(),
             Err(e) => return Err(format!("cannot read {}: {e}", self.path.display())),
         };
-        self.replay(&mut state)?;
-        Ok(state)
+        let notes = self.replay(&mut state)?;
+        Ok((state, notes))
     }
 
-    fn replay(&self, state: &mut State) -> Result<(), String> {
-        let f = match File::open(self.journal_path()) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(format!("cannot read the state journal: {e}")),
+    /// Replays the journal onto `state`. Every line must read, except the
+    /// last when it has no newline: a write cut short by a crash, ignored
+    /// with a note. A line that cannot be read anywhere else is an error
+    /// naming it, never the silent end of the journal: what follows it
+    /// would be lost.
+    fn replay(&self, state: &mut State) -> Result<Vec<String>, String> {
+        let path = self.journal_path();
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(format!("cannot read the state journal {}: {e}", path.display())),
         };
+        let at = |n: usize| format!("{}:{n}", path.display());
+        let mut notes = Vec::new();
         let mut replayed = false;
-        for line in io::BufReader::new(f).lines() {
-            let line = line.map_err(|e| format!("cannot read the state journal: {e}"))?;
-            // A line cut short by a crash ends the journal.
-            let Ok(entry) = serde_json::from_str::<JournalEntry>(&line) else {
+        let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+        let tail = lines.len() - 1; // after the last newline: empty, or a torn write
+        for (i, line) in lines.iter().enumerate() {
+            let n = i + 1;
+            if i == tail && line.is_empty() {
                 break;
+            }
+            let entry = std::str::from_utf8(line)
+                .map_err(|e| e.to_string())
+                .and_then(|t| serde_json::from_str::<JournalEntry>(t).map_err(|e| e.to_string()));
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) if i == tail => {
+                    notes.push(format!(
+                        "{}: the journal's last line was cut short by a crash while it was written, and is ignored ({e})",
+                        at(n)
+                    ));
+                    break;
+                }
+                Err(e) => {
+                    return Err(format!(
+                        "{}: the state journal's line {n} cannot be read: {e}. The journal holds what an interrupted \
+                         apply did since {} was written, and its later lines cannot be trusted past this one. Repair \
+                         the line, or move the journal aside to continue from the state file alone (the objects its \
+                         lines record are then missing from state, and a plan would create them again)",
+                        at(n),
+                        self.path.display()
+                    ))
+                }
             };
             match entry {
                 JournalEntry::Base { lineage, serial } => {
-                    if lineage != state.lineage || serial != state.serial {
-                        // A journal of another state: already folded in, or not ours.
-                        return Ok(());
+                    // A later Base continues the journal: a run that loaded
+                    // this state, replayed so far, and was cut short in turn.
+                    let expected = state.serial + u64::from(i > 0 && replayed);
+                    if lineage != state.lineage || serial != expected {
+                        if i == 0 {
+                            // A journal of another state: already folded in, or not ours.
+                            return Ok(notes);
+                        }
+                        return Err(format!(
+                            "{}: the state journal continues another state (lineage {lineage}, serial {serial}) than \
+                             its earlier lines (lineage {}, serial {expected})",
+                            at(n),
+                            state.lineage
+                        ));
                     }
                 }
-                JournalEntry::Set(e) => {
-                    let (addr, r) = file::decode_resource(*e)?;
-                    match addr.deposed {
-                        None => state.resources.insert(addr.instance, r),
-                        Some(k) => state.deposed.insert((addr.instance, k), r),
-                    };
+                other => {
+                    apply_entry(state, other).map_err(|e| format!("{}: {e}", at(n)))?;
                     replayed = true;
-                }
-                JournalEntry::Remove { address, deposed } => {
-                    if let Ok(addr) = address.parse::<Instance>() {
-                        match deposed {
-                            None => state.resources.remove(&addr),
-                            Some(k) => state.deposed.remove(&(addr, k)),
-                        };
-                        replayed = true;
-                    }
-                }
-                JournalEntry::Depose { address, deposed } => {
-                    if let Ok(addr) = address.parse::<Instance>() {
-                        state.depose_as(&addr, deposed);
-                        replayed = true;
-                    }
-                }
-                JournalEntry::Restore { address, deposed } => {
-                    if let Ok(addr) = address.parse::<Instance>() {
-                        state.restore_deposed(&addr, &deposed);
-                        replayed = true;
-                    }
                 }
             }
         }
         if replayed {
             state.serial += 1;
         }
-        Ok(())
+        Ok(notes)
     }
 
     /// Writes the whole state atomically, keeping the previous file as a
@@ -177,9 +215,11 @@ impl StateStore {
 
     /// Starts a journal continuing `state`.
     pub fn journal(&self, state: &State) -> io::Result<Journal> {
-        let mut j = Journal {
-            file: private_file(&self.journal_path(), false)?,
-        };
+        let file = private_file(&self.journal_path(), false)?;
+        // A journal a crash cut short ends in a torn line, ignored when it
+        // was loaded: drop it, so that what follows starts a line of its own.
+        drop_torn_tail(&file)?;
+        let mut j = Journal { file };
         j.append(&[JournalEntry::Base {
             lineage: state.lineage.clone(),
             serial: state.serial,
@@ -208,13 +248,67 @@ impl Journal {
     }
 }
 
+/// Applies one journal entry other than `Base`.
+fn apply_entry(state: &mut State, entry: JournalEntry) -> Result<(), String> {
+    let addr = |a: &str| a.parse::<Instance>().map_err(|e| format!("invalid address {a:?}: {e}"));
+    match entry {
+        JournalEntry::Base { .. } => {}
+        JournalEntry::Set(e) => {
+            let (addr, r) = file::decode_resource(*e)?;
+            match addr.deposed {
+                None => state.resources.insert(addr.instance, r),
+                Some(k) => state.deposed.insert((addr.instance, k), r),
+            };
+        }
+        JournalEntry::Remove { address, deposed } => {
+            let a = addr(&address)?;
+            match deposed {
+                None => state.resources.remove(&a),
+                Some(k) => state.deposed.remove(&(a, k)),
+            };
+        }
+        JournalEntry::Depose { address, deposed } => {
+            state.depose_as(&addr(&address)?, deposed);
+        }
+        JournalEntry::Restore { address, deposed } => {
+            state.restore_deposed(&addr(&address)?, &deposed);
+        }
+    }
+    Ok(())
+}
+
+/// Truncates `file` after its last newline.
+fn drop_torn_tail(file: &File) -> io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.metadata()?.len();
+    let mut end = len;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut f = file;
+    while end > 0 {
+        let start = end.saturating_sub(buf.len() as u64);
+        let chunk = &mut buf[..(end - start) as usize];
+        f.seek(SeekFrom::Start(start))?;
+        f.read_exact(chunk)?;
+        if let Some(p) = chunk.iter().rposition(|b| *b == b'\n') {
+            end = start + p as u64 + 1;
+            break;
+        }
+        end = start;
+    }
+    if end != len {
+        file.set_len(end)?;
+        file.sync_data()?;
+    }
+    Ok(())
+}
+
 fn private_file(path: &Path, truncate: bool) -> io::Result<File> {
     let mut o = OpenOptions::new();
     o.create(true).write(true);
     if truncate {
         o.truncate(true);
     } else {
-        o.append(true);
+        o.read(true).append(true);
     }
     #[cfg(unix)]
     {
@@ -387,6 +481,120 @@ mod tests {
         .unwrap();
         drop(j);
         assert_eq!(ids(&store.load().unwrap()), vec!["/old".to_string()]);
+    }
+
+    fn a() -> Instance {
+        Resource::managed("azurerm_resource_group", "a").instance(crate::addrs::InstanceKey::None)
+    }
+
+    fn b() -> Instance {
+        Resource::managed("azurerm_resource_group", "b").instance(crate::addrs::InstanceKey::None)
+    }
+
+    fn set(i: &Instance, id: &str) -> JournalEntry {
+        JournalEntry::Set(Box::new(file::encode_resource(i, &rs(id))))
+    }
+
+    /// A written state and its store, with the journal's lines as given
+    /// (each followed by a newline, then `tail` as is).
+    fn journaled(lines: &[&str], tail: &str) -> (tempfile::TempDir, StateStore, State) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StateStore::in_dir(dir.path());
+        let mut s = State::new();
+        store.write(&mut s).unwrap();
+        let mut j = store.journal(&s).unwrap();
+        j.append(&[set(&a(), "/a")]).unwrap();
+        drop(j);
+        let mut f = OpenOptions::new().append(true).open(store.journal_path()).unwrap();
+        for l in lines {
+            writeln!(f, "{l}").unwrap();
+        }
+        f.write_all(tail.as_bytes()).unwrap();
+        (dir, store, s)
+    }
+
+    fn line(e: &JournalEntry) -> String {
+        serde_json::to_string(e).unwrap()
+    }
+
+    #[test]
+    fn a_torn_last_line_is_ignored_with_a_note_naming_it() {
+        let (_d, store, s) = journaled(&[&line(&set(&b(), "/b"))], "{\"set\":{\"mode\":\"man");
+        let (loaded, notes) = store.load_noting().unwrap();
+        assert!(loaded.resources.contains_key(&a()) && loaded.resources.contains_key(&b()));
+        assert_eq!(loaded.serial, s.serial + 1);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains("aksplan.tfstate.journal:4: the journal's last line was cut short"),
+            "{}",
+            notes[0]
+        );
+        // A last line complete but for its newline is replayed.
+        let (_d, store, _) = journaled(&[], &line(&set(&b(), "/b")));
+        let (loaded, notes) = store.load_noting().unwrap();
+        assert!(loaded.resources.contains_key(&b()) && notes.is_empty());
+    }
+
+    #[test]
+    fn a_bad_line_before_the_last_is_an_error_naming_file_and_line() {
+        let bad_address = line(&JournalEntry::Remove {
+            address: "not an address".into(),
+            deposed: None,
+        });
+        for (lines, why) in [
+            (vec!["{\"set\":", &line(&set(&b(), "/b"))], "cannot be read"),
+            (vec!["", &line(&set(&b(), "/b"))], "cannot be read"),
+            (vec!["\u{fffd}nope"], "cannot be read"),
+            (vec![&bad_address[..]], "invalid address"),
+        ] {
+            let (_d, store, _) = journaled(&lines, "");
+            let e = store.load().unwrap_err();
+            assert!(e.contains("aksplan.tfstate.journal:3: "), "{e}");
+            assert!(e.contains(why), "{e}");
+        }
+        // Nothing past a bad line counts: the whole load fails.
+        let (_d, store, _) = journaled(&["{\"set\":"], &line(&set(&b(), "/b")));
+        assert!(store.load().is_err());
+    }
+
+    /// An apply cut short twice: the second continues the first's journal,
+    /// after its torn line, and nothing either recorded is lost.
+    #[test]
+    fn a_journal_continued_after_a_second_crash_loses_nothing() {
+        let (_d, store, s) = journaled(&[], "{\"set\":{\"mo");
+        let (first, notes) = store.load_noting().unwrap();
+        assert_eq!((first.serial, notes.len()), (s.serial + 1, 1));
+        let mut j = store.journal(&first).unwrap();
+        j.append(&[set(&b(), "/b")]).unwrap();
+        drop(j);
+        let text = std::fs::read_to_string(store.journal_path()).unwrap();
+        assert!(!text.contains("{\"set\":{\"mo"), "the torn line is dropped: {text}");
+        let (second, notes) = store.load_noting().unwrap();
+        assert!(notes.is_empty(), "{notes:?}");
+        assert!(second.resources.contains_key(&a()) && second.resources.contains_key(&b()));
+        assert_eq!(second.serial, s.serial + 1);
+        // A third run, cut short before any change, continues it the same way.
+        drop(store.journal(&second).unwrap());
+        assert_eq!(store.load().unwrap(), second);
+        // A later base of another state is an error, not a silent stop.
+        let mut j = store.journal(&State::new()).unwrap();
+        j.append(&[set(&b(), "/b2")]).unwrap();
+        let e = store.load().unwrap_err();
+        assert!(e.contains("continues another state"), "{e}");
+    }
+
+    #[test]
+    fn a_terraform_state_in_place_of_aksplan_s_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = include_str!("../../tests/fixtures/tfstate/terraform_data/terraform.tfstate.json");
+        std::fs::write(dir.path().join(STATE_FILE), text).unwrap();
+        let store = StateStore::in_dir(dir.path());
+        let mut s = store.load().unwrap();
+        assert_eq!((s.resources.len(), s.deposed.len(), s.serial), (15, 1, 21));
+        // Written back in aksplan's format.
+        store.write(&mut s).unwrap();
+        let f: file::StateFile = serde_json::from_slice(&std::fs::read(store.path()).unwrap()).unwrap();
+        assert_eq!((f.version, f.serial), (file::VERSION, 22));
     }
 
     #[test]

@@ -186,11 +186,14 @@ pub fn flags(command: &str) -> Option<Vec<TfFlag>> {
             }
             v
         }
-        "force-unlock" => vec![flag(
-            "force",
-            Bool,
-            Ignored("aksplan force-unlock never asks for confirmation"),
-        )],
+        "force-unlock" => vec![flag("force", Bool, Same)],
+        "state pull" => vec![],
+        "state push" => vec![
+            flag("force", Bool, Same),
+            flag("lock", Bool, Same),
+            flag("lock-timeout", Duration, Same),
+            flag("ignore-remote-version", Bool, Ignored(NO_REMOTE)),
+        ],
         "graph" => vec![
             flag("type", Str, Refused(GRAPH)),
             flag("plan", Str, Refused(GRAPH)),
@@ -262,6 +265,8 @@ pub const COMMANDS: &[&str] = &[
     "state show",
     "state rm",
     "state mv",
+    "state pull",
+    "state push",
     "force-unlock",
     "graph",
     "console",

@@ -61,7 +61,8 @@ fn terraform_lines_become_aksplan_lines() {
             "state mv --lock-timeout=2000ms a.b a.c",
         ),
         ("state list", "state list"),
-        ("force-unlock -force", "force-unlock"),
+        ("force-unlock -force", "force-unlock --force"),
+        ("force-unlock -force 5d2e", "force-unlock --force 5d2e"),
         (
             "import -var x=1 -input=false -lock=false a.b /x",
             "import --var=x=1 --lock=false a.b /x",

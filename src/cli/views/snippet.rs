@@ -182,6 +182,8 @@ impl SourceCode for Snippet {
 }
 
 #[cfg(test)]
+// Snippets take a list of spans; most tests point at one.
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
 

@@ -57,7 +57,7 @@ impl Run {
         put(rg(), json!({"location": "westeurope"}));
         let address_space = json!({"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}});
         put(
-            vnet("v"),
+            vnet("vnet1"),
             json!({"location": "westeurope", "properties": address_space}),
         );
         let schemas = crate::provider::embedded::schemas("azurerm", Azurerm::<SimClient>::SOURCE);
@@ -96,8 +96,8 @@ fn a_group_that_still_holds_a_resource_is_kept_and_the_error_names_it() {
         assert_eq!(r.value.as_ref().and_then(|v| v.get("id")), Some(&Value::string(rg())));
         let d = r.diags.iter().next().expect("refused");
         assert_eq!(d.summary, "Resource group still contains resources");
-        assert!(d.detail.contains(&vnet("v")), "{}", d.detail);
-        assert!(run.exists(&rg()) && run.exists(&vnet("v")));
+        assert!(d.detail.contains(&vnet("vnet1")), "{}", d.detail);
+        assert!(run.exists(&rg()) && run.exists(&vnet("vnet1")));
     }
 }
 
@@ -107,13 +107,13 @@ fn with_the_feature_off_the_group_goes_and_takes_its_resources_along() {
     let r = run.delete("azurerm_resource_group", &rg(), &guard(false));
     assert!(!r.diags.has_errors(), "{:?}", r.diags);
     assert!(r.value.is_none());
-    assert!(!run.exists(&rg()) && !run.exists(&vnet("v")));
+    assert!(!run.exists(&rg()) && !run.exists(&vnet("vnet1")));
 }
 
 #[test]
 fn a_group_emptied_first_is_deleted() {
     let run = Run::new();
-    let r = run.delete("azurerm_virtual_network", &vnet("v"), &ProviderConfig::default());
+    let r = run.delete("azurerm_virtual_network", &vnet("vnet1"), &ProviderConfig::default());
     assert!(!r.diags.has_errors(), "{:?}", r.diags);
     let r = run.delete("azurerm_resource_group", &rg(), &ProviderConfig::default());
     assert!(!r.diags.has_errors(), "{:?}", r.diags);

@@ -12,6 +12,7 @@
 //! change what some operations do ([`features`]).
 
 pub mod auto_registration;
+mod bulk;
 pub mod children;
 pub mod convention;
 #[cfg(test)]
@@ -162,16 +163,20 @@ impl<C: ArmClient> Azurerm<C> {
         let id = types::hooks(&schema.name).arm_id(id);
         let req = Self::request(schema, Method::Get, id.into_owned(), None);
         match self.client.send(req).await {
-            Ok(r) => {
-                let (value, diags) = self.decode(schema, &r.body, Some(prior), sub).await;
-                ReadResponse {
-                    value: Some(value),
-                    diags,
-                    failed: types::hooks(&schema.name).failed(&r.body),
-                }
-            }
+            Ok(r) => self.found(schema, &r.body, prior, sub).await,
             Err(e) if e.is_not_found() => ReadResponse::default(),
             Err(e) => ReadResponse::error(arm_diagnostic(&e)),
+        }
+    }
+
+    /// A read's answer from the resource's ARM body, as a GET or a list
+    /// (see [`bulk`]) gave it.
+    async fn found(&self, schema: &Schema, body: &Json, prior: &Value, sub: &str) -> ReadResponse {
+        let (value, diags) = self.decode(schema, body, Some(prior), sub).await;
+        ReadResponse {
+            value: Some(value),
+            diags,
+            failed: types::hooks(&schema.name).failed(body),
         }
     }
 
@@ -488,6 +493,12 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
         self.get(req.schema, req.prior, self.subscription(req.provider)).await
     }
 
+    /// Reads many resources, listing a collection once for those that
+    /// share it (see [`bulk`]).
+    async fn read_many(&self, reqs: Vec<ReadRequest<'_>>, parallelism: usize) -> Vec<ReadResponse> {
+        bulk::read_many(self, reqs, parallelism).await
+    }
+
     /// Reads an existing resource by its id to bring it under management:
     /// an id of another type, or one that does not exist, is an error.
     async fn import(&self, req: ImportRequest<'_>) -> ReadResponse {
@@ -556,3 +567,6 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
 
 #[cfg(test)]
 mod delete_tests;
+
+#[cfg(test)]
+mod bulk_tests;

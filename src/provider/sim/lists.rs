@@ -10,9 +10,15 @@
 //! a cluster's extensions. Answers are `{"value": [...]}`, as ARM's are.
 //! Every list stays within the subscription of its path. (`/subscriptions`
 //! itself is [`super::subscriptions`]'.)
+//!
+//! Lists page as ARM's do: [`PAGE`] items at most, in id order, and a
+//! `nextLink` while more are left, an absolute URL with the api-version and
+//! a `$skiptoken`. In process its host is [`BASE`]; `sim serve` gives its
+//! own address instead ([`rebase`]). Each item is the body a GET of it
+//! answers.
 
 use super::SimClient;
-use crate::provider::arm::{self, ArmError, ArmResponse};
+use crate::provider::arm::{self, ArmError, ArmRequest, ArmResponse};
 use serde_json::{json, Value as Json};
 
 /// What a collection path asks for.
@@ -58,8 +64,66 @@ pub fn collection(path: &str) -> Option<Collection> {
     Some(Collection::Type { parent, rtype })
 }
 
-/// Answers a list operation.
-pub fn list(sim: &SimClient, c: &Collection) -> Result<ArmResponse, ArmError> {
+/// How many items a page holds at most, as many ARM lists do.
+pub const PAGE: usize = 100;
+
+/// The host of the next-page links of the in-process simulation, ARM's.
+pub const BASE: &str = "https://management.azure.com";
+
+/// Points a list answer's next-page link at `base` (`http://127.0.0.1:port`),
+/// the host the request came to.
+pub fn rebase(body: &mut Json, base: &str) {
+    if let Some(link) = body.get_mut("nextLink") {
+        if let Some(rest) = link.as_str().and_then(|l| l.strip_prefix(BASE)) {
+            *link = Json::String(format!("{}{rest}", base.trim_end_matches('/')));
+        }
+    }
+}
+
+/// Where a page starts: the `$skiptoken` of the request's query, or 0.
+fn skip(req: &ArmRequest) -> Result<usize, ArmError> {
+    let Some((_, query)) = req.path.split_once('?') else {
+        return Ok(0);
+    };
+    let token = reqwest::Url::parse(&format!("http://x/?{query}")).ok().and_then(|u| {
+        u.query_pairs()
+            .find(|(k, _)| k.eq_ignore_ascii_case("$skiptoken"))
+            .map(|(_, v)| v.into_owned())
+    });
+    match token {
+        None => Ok(0),
+        Some(t) => t.parse().map_err(|_| {
+            ArmError::new(
+                400,
+                "InvalidSkipToken",
+                format!("The skip token '{t}' is not valid: take it from a nextLink as given."),
+            )
+        }),
+    }
+}
+
+/// The page of `items` a request asks for, with the link to the next.
+fn page(req: &ArmRequest, mut items: Vec<Json>) -> Result<Json, ArmError> {
+    let from = skip(req)?;
+    let path = req.path.split('?').next().unwrap_or_default();
+    let more = items.len() > from.saturating_add(PAGE);
+    items.truncate(from.saturating_add(PAGE));
+    let value: Vec<Json> = items.into_iter().skip(from).collect();
+    Ok(match more {
+        true => {
+            let version = match req.api_version.as_str() {
+                "" => String::new(),
+                v => format!("api-version={v}&"),
+            };
+            let next = format!("{BASE}{path}?{version}%24skiptoken={}", from + PAGE);
+            json!({ "value": value, "nextLink": next })
+        }
+        false => json!({ "value": value }),
+    })
+}
+
+/// Answers a list operation, one page of it.
+pub fn list(sim: &SimClient, c: &Collection, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
     // Only what the list can hold is read: a type's documents, or a scope's.
     let docs = match c {
         Collection::Type { rtype, .. } => sim.store.of_type(rtype),
@@ -73,7 +137,7 @@ pub fn list(sim: &SimClient, c: &Collection) -> Result<ArmResponse, ArmError> {
         let id = id(d).to_lowercase();
         id.starts_with(&format!("{}/", scope.to_lowercase()))
     };
-    let value: Vec<Json> = docs
+    let mut docs: Vec<Json> = docs
         .into_iter()
         // Registrations live in the store too, but are not resources.
         .filter(|d| super::registrations::target(&id(d)).is_none())
@@ -88,13 +152,17 @@ pub fn list(sim: &SimClient, c: &Collection) -> Result<ArmResponse, ArmError> {
                         || arm::parent_id(&id(d)).is_some_and(|p| arm::ids_equal(&p, parent)))
             }
         })
-        // Each as a GET answers it (a cluster with its pools).
-        .map(|d| super::rules::on_get(sim, &id(&d), d))
-        .collect::<Result<_, _>>()?;
-    Ok(ArmResponse {
-        status: 200,
-        body: json!({ "value": value }),
-    })
+        .collect();
+    // Pages are cut from one order, so that a token finds its place again.
+    docs.sort_by_cached_key(|d| id(d).to_lowercase());
+    let mut body = page(req, docs)?;
+    // Each as a GET answers it (a cluster with its pools); only the page's.
+    if let Some(items) = body.get_mut("value").and_then(Json::as_array_mut) {
+        for d in items.iter_mut() {
+            *d = super::rules::on_get(sim, &id(d), std::mem::take(d))?;
+        }
+    }
+    Ok(ArmResponse { status: 200, body })
 }
 
 /// Whether ARM's list of resources holds `id`: a resource directly in a
@@ -111,6 +179,84 @@ fn in_group(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::arm::Method;
+
+    fn get(sim: &SimClient, path: &str) -> Result<Json, ArmError> {
+        let req = ArmRequest {
+            method: Method::Get,
+            path: path.into(),
+            api_version: "2023-01-31".into(),
+            body: None,
+        };
+        sim.handle(&req).map(|r| r.body)
+    }
+
+    #[test]
+    fn lists_page_with_absolute_next_links_and_each_item_is_its_get() {
+        let dir = tempfile::tempdir().unwrap();
+        let sim = SimClient::new(dir.path());
+        let rg = format!("/subscriptions/{}/resourceGroups/rg", super::super::SUBSCRIPTION);
+        let put = |id: &str| {
+            let req = ArmRequest {
+                method: Method::Put,
+                path: id.into(),
+                api_version: "2023-01-31".into(),
+                body: Some(json!({"location": "westeurope"})),
+            };
+            sim.handle(&req).unwrap();
+        };
+        put(&rg);
+        let collection = format!("{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities");
+        let n = PAGE * 2 + 5;
+        for i in 0..n {
+            put(&format!("{collection}/id-{i:03}"));
+        }
+        let mut seen = Vec::new();
+        let mut links = Vec::new();
+        let mut next = collection.clone();
+        loop {
+            let page = get(&sim, &next).unwrap();
+            let items = page["value"].as_array().unwrap();
+            assert!(items.len() <= PAGE);
+            for item in items {
+                let id = item["id"].as_str().unwrap();
+                assert_eq!(*item, get(&sim, id).unwrap(), "{id}");
+                seen.push(id.to_string());
+            }
+            let Some(link) = page.get("nextLink").and_then(Json::as_str) else {
+                break;
+            };
+            links.push(link.to_string());
+            next = link.strip_prefix(BASE).unwrap().replace("api-version=2023-01-31&", "");
+        }
+        assert_eq!(
+            links[0],
+            format!("{BASE}{collection}?api-version=2023-01-31&%24skiptoken={PAGE}")
+        );
+        assert_eq!(links.len(), 2);
+        let want: Vec<String> = (0..n).map(|i| format!("{collection}/id-{i:03}")).collect();
+        assert_eq!(seen, want);
+        let e = get(&sim, &format!("{collection}?$skiptoken=nope")).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "InvalidSkipToken"));
+        assert_eq!(
+            get(&sim, &format!("{collection}?$skiptoken=9999")).unwrap(),
+            json!({"value": []})
+        );
+    }
+
+    #[test]
+    fn a_served_list_links_to_the_server() {
+        let mut body =
+            json!({"value": [], "nextLink": format!("{BASE}/subscriptions/s/resourcegroups?%24skiptoken=100")});
+        rebase(&mut body, "http://127.0.0.1:8080/");
+        assert_eq!(
+            body["nextLink"],
+            "http://127.0.0.1:8080/subscriptions/s/resourcegroups?%24skiptoken=100"
+        );
+        let mut last = json!({"value": []});
+        rebase(&mut last, "http://h");
+        assert_eq!(last, json!({"value": []}));
+    }
 
     const RG: &str = "/subscriptions/s/resourceGroups/rg";
 

@@ -16,8 +16,10 @@
 //! identity), found by id as in Azure.
 
 mod agent_pools;
+mod bodies;
 mod kinds;
 mod lists;
+mod names;
 mod refusals;
 mod registrations;
 mod rules;
@@ -135,11 +137,16 @@ impl SimClient {
                 _ => Err(subscriptions::refuse_change(path)),
             };
         }
+        // What ARM refuses before anything is looked up: a body that is not
+        // a JSON object, or whose envelope is not of ARM's types.
+        if matches!(req.method, Method::Put | Method::Patch) {
+            bodies::check_envelope(req.body.as_ref())?;
+        }
         if matches!(req.method, Method::Put | Method::Patch | Method::Delete) {
             agent_pools::adopt(self, path)?;
         }
         match req.method {
-            Method::Get => self.get(path),
+            Method::Get => self.get(path, req),
             Method::Put => self.put(path, req.body.clone().unwrap_or(Json::Null)),
             Method::Patch => self.patch(path, req.body.clone().unwrap_or(Json::Null)),
             Method::Delete => self.delete(path),
@@ -147,7 +154,8 @@ impl SimClient {
         }
     }
 
-    fn get(&self, id: &str) -> Result<ArmResponse, ArmError> {
+    /// A GET of `id`; `req` as asked, with its query (a list's `$skiptoken`).
+    fn get(&self, id: &str, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
         if let Some(t) = registrations::target(id) {
             return registrations::get(self, &t);
         }
@@ -158,7 +166,7 @@ impl SimClient {
             return Ok(versions::get(&location));
         }
         if let Some(c) = lists::collection(id) {
-            return lists::list(self, &c);
+            return lists::list(self, &c, req);
         }
         let stored = match self.store.get(id).map_err(io_error)? {
             Some(doc) => Some(doc),
@@ -185,18 +193,16 @@ impl SimClient {
     }
 
     fn put(&self, id: &str, body: Json) -> Result<ArmResponse, ArmError> {
-        if !body.is_object() {
-            return Err(ArmError::new(
-                400,
-                "InvalidRequestContent",
-                "The request content must be a JSON object.",
-            ));
-        }
+        bodies::check_envelope(Some(&body))?;
         if let Some(parent) = arm::parent_id(id) {
             if !self.exists(&parent)? {
                 return Err(parent_missing(id, &parent));
             }
         }
+        // A tracked resource's location is ARM's to require; the name and
+        // the nested properties are the resource provider's to check, once
+        // ARM has let the request through (rules::on_put).
+        bodies::require_location(id, &body)?;
         registrations::check_namespace(self, id)?;
         let existing = match self.store.get(id).map_err(io_error)? {
             Some(doc) => Some(rules::on_get(self, id, doc)?),
@@ -213,9 +219,13 @@ impl SimClient {
         let Some(doc) = self.store.get(id).map_err(io_error)? else {
             return Err(not_found(id));
         };
+        bodies::check_envelope(Some(&patch))?;
         let mut doc = rules::on_get(self, id, doc)?;
         let existing = doc.clone();
         merge_patch(&mut doc, &patch);
+        // What the merge made must be a body ARM would take as a PUT.
+        bodies::check_envelope(Some(&doc))?;
+        bodies::require_location(id, &doc)?;
         let doc = rules::on_put(self, id, doc, Some(&existing))?;
         Ok(ArmResponse {
             status: 200,
@@ -374,7 +384,7 @@ mod tests {
         let (locked, other) = (rg("rg-locked"), rg("rg-free"));
         put(&locked, json!({"location": "westeurope"}));
         put(&other, json!({"location": "westeurope"}));
-        let vnet = format!("{locked}/providers/Microsoft.Network/virtualNetworks/v");
+        let vnet = format!("{locked}/providers/Microsoft.Network/virtualNetworks/vnet");
         put(
             &vnet,
             json!({"location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}),
@@ -414,7 +424,7 @@ mod tests {
             Some(json!({"properties": {"level": "ReadOnly"}})),
         ))
         .unwrap();
-        let vnet = format!("{group}/providers/Microsoft.Network/virtualNetworks/v");
+        let vnet = format!("{group}/providers/Microsoft.Network/virtualNetworks/vnet");
         let e = s.handle(&req(Method::Put, &vnet, Some(body.clone()))).unwrap_err();
         assert_eq!((e.status, e.code.as_str()), (409, "ScopeLocked"));
         assert!(e.message.contains("cannot perform write operation"), "{}", e.message);
@@ -434,7 +444,7 @@ mod tests {
     #[test]
     fn a_child_needs_its_parent() {
         let (_d, s) = sim();
-        let vnet = format!("{}/providers/Microsoft.Network/virtualNetworks/v", rg("rg1"));
+        let vnet = format!("{}/providers/Microsoft.Network/virtualNetworks/vnet", rg("rg1"));
         let e = s
             .handle(&req(Method::Put, &vnet, Some(json!({"location": "westeurope"}))))
             .unwrap_err();
@@ -482,7 +492,7 @@ mod tests {
         s.handle(&req(Method::Put, &rg("rg1"), Some(json!({"location": "westeurope"}))))
             .unwrap();
         let id = format!(
-            "{}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi",
+            "{}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi1",
             rg("rg1")
         );
         let mi = s

@@ -219,6 +219,14 @@ pub fn refuse_immutable_change(id: &str, existing: &Json, doc: &Json) -> Result<
 /// The document Azure keeps after a PUT of `body` on `id`.
 pub fn on_put(sim: &SimClient, id: &str, body: Json, existing: Option<&Json>) -> Result<Json, ArmError> {
     refusals::write_locked(sim, id)?;
+    // What the resource provider refuses first: a name it does not take
+    // (checked when the resource is made), nested properties that do not
+    // deserialize.
+    match existing {
+        None => super::names::check(id, &body)?,
+        Some(_) => super::names::check_nested(id, &body)?,
+    }
+    super::bodies::check_shape(id, &body)?;
     let rtype = arm::resource_type(id);
     let mut doc = body;
     let stored_id = existing
@@ -489,15 +497,7 @@ fn role_assignment(sim: &SimClient, id: &str, doc: &mut Json) -> Result<(), ArmE
             format!("The role definition ID '{role}' is not valid."),
         ));
     }
-    if uuid::Uuid::parse_str(arm::name_of(id)).is_err() {
-        return Err(bad_request(
-            "InvalidRoleAssignmentId",
-            format!(
-                "The role assignment ID '{}' is not valid. It must be a GUID.",
-                arm::name_of(id)
-            ),
-        ));
-    }
+    // That the assignment's name is a GUID is checked with the other names (names.rs).
     // One assignment per (scope, role, principal): another name for the same grant is a conflict.
     for other in sim.store.descendants(&scope).map_err(super::io_error)? {
         let oid = other.get("id").and_then(Json::as_str).unwrap_or("");

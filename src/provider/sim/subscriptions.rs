@@ -185,7 +185,7 @@ mod tests {
     }
 
     fn vnet(sub: &str) -> String {
-        format!("{}/providers/Microsoft.Network/virtualNetworks/v", rg(sub, "rg"))
+        format!("{}/providers/Microsoft.Network/virtualNetworks/vnet", rg(sub, "rg"))
     }
 
     /// The ids a list answers with, in lowercase.
@@ -306,7 +306,7 @@ mod tests {
         let s = SimClient::new(dir.path()).with_replication_delay(std::time::Duration::from_secs(3600));
         populate(&s, &[A, B]);
         let mi = format!(
-            "{}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi",
+            "{}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi1",
             rg(A, "rg")
         );
         let identity = put(&s, &mi, json!({"location": "westeurope"})).unwrap();

@@ -240,6 +240,14 @@ pub trait TypeHooks: Sync {
         let _ = (prior, planned);
         Vec::new()
     }
+
+    /// Whether a list of the type's collection answers each resource with
+    /// the body its GET would, so that a refresh may read many at once (see
+    /// `bulk`). Types whose lists answer less, or other objects too, say no
+    /// and are read one GET each.
+    fn listed_in_full(&self) -> bool {
+        true
+    }
 }
 
 struct Plain;

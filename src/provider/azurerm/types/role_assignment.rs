@@ -31,6 +31,14 @@ pub fn role_assignment_name(scope: &str, role_id: &str, principal: &str) -> Stri
 }
 
 impl TypeHooks for Hooks {
+    /// ARM lists role assignments at a scope with those inherited from
+    /// above it (RoleAssignments_ListForScope; only `$filter=atScope()`
+    /// narrows it, and then to those at or above), so a list is not the
+    /// collection of one parent: each is read by its own GET.
+    fn listed_in_full(&self) -> bool {
+        false
+    }
+
     fn before_plan(&self, config: &mut Value, prior: Option<&Value>, subscription: &str) {
         if config.get("role_definition_id").is_none_or(Value::is_null) {
             let id = match config.get("role_definition_name") {

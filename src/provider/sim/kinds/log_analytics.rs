@@ -117,7 +117,7 @@ mod tests {
         send(&sim, Method::Put, RG, Some(json!({"location": "westeurope"}))).unwrap();
         let namespace = "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.OperationalInsights";
         send(&sim, Method::Post, &format!("{namespace}/register"), None).unwrap();
-        let id = format!("{RG}/providers/Microsoft.OperationalInsights/workspaces/law");
+        let id = format!("{RG}/providers/Microsoft.OperationalInsights/workspaces/law1");
         let rule = json!({"location": "westeurope", "properties": {"defaultDataCollectionRuleResourceId": "/d"}});
         let e = send(&sim, Method::Put, &id, Some(rule.clone())).unwrap_err();
         assert_eq!((e.status, e.code.as_str()), (400, "BadRequest"));

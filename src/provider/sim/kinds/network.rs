@@ -213,7 +213,7 @@ pub mod testing {
         /// A network 10.0.0.0/16 in westeurope with one subnet 10.0.1.0/24
         /// referring to what `refs` says (`{"networkSecurityGroup": {...}}`).
         pub fn subnet(&self, refs: Json) -> Result<Json, ArmError> {
-            let vnet = net("virtualNetworks/v");
+            let vnet = net("virtualNetworks/vnet");
             if self.get(&vnet).is_err() {
                 self.put(
                     &vnet,

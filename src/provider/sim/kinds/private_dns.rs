@@ -259,7 +259,7 @@ mod tests {
         assert_eq!(soa.body["properties"]["fqdn"], "privatelink.azurecr.io.");
         assert_eq!(soa.body["properties"]["soaRecord"]["host"], "azureprivatedns.net");
 
-        let vnet = format!("{rg}/providers/Microsoft.Network/virtualNetworks/v");
+        let vnet = format!("{rg}/providers/Microsoft.Network/virtualNetworks/vnet");
         let link = format!("{zone}/virtualNetworkLinks/l");
         let body =
             json!({"location": "global", "properties": {"virtualNetwork": {"id": vnet}, "registrationEnabled": true}});

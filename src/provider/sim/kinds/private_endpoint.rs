@@ -434,7 +434,7 @@ mod tests {
         let rg = format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/rg");
         let put = |id: &str, body: Json| s.handle(&req(Method::Put, id, Some(body))).unwrap();
         put(&rg, json!({"location": "westeurope"}));
-        let vnet = format!("{rg}/providers/Microsoft.Network/virtualNetworks/v");
+        let vnet = format!("{rg}/providers/Microsoft.Network/virtualNetworks/vnet");
         put(
             &vnet,
             json!({"location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}}}),

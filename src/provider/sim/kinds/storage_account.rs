@@ -73,10 +73,6 @@ fn endpoints(name: &str, kind: &str, suffix: &str, only: &[&str]) -> Json {
     Json::Object(out)
 }
 
-fn valid_name(name: &str) -> bool {
-    (3..=24).contains(&name.len()) && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-}
-
 impl Kind for Accounts {
     fn on_put(
         &self,
@@ -85,14 +81,8 @@ impl Kind for Accounts {
         doc: &mut Json,
         existing: Option<&Json>,
     ) -> Result<(), ArmError> {
+        // Its name is checked with the other names (names.rs): AccountNameInvalid.
         let name = arm::name_of(id).to_string();
-        if !valid_name(&name) {
-            return Err(ArmError::new(
-                400,
-                "AccountNameInvalid",
-                format!("{name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only."),
-            ));
-        }
         if existing.is_none() {
             for other in sim.store.ids().map_err(super::super::io_error)? {
                 let same_type = arm::resource_type(&other).eq_ignore_ascii_case("Microsoft.Storage/storageAccounts");

@@ -59,7 +59,7 @@ mod tests {
     #[test]
     fn inline_subnets_are_subnets_and_the_network_lists_every_subnet() {
         let s = Sim::new();
-        let vnet = net("virtualNetworks/v");
+        let vnet = net("virtualNetworks/vnet");
         let made = s
             .put(
                 &vnet,
@@ -94,7 +94,7 @@ mod tests {
     #[test]
     fn a_refused_inline_subnet_leaves_no_network() {
         let s = Sim::new();
-        let vnet = net("virtualNetworks/v");
+        let vnet = net("virtualNetworks/vnet");
         let e = s
             .put(
                 &vnet,

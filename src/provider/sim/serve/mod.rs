@@ -11,6 +11,7 @@
 //! round. Every request is logged to stderr as one line: method, path and
 //! query, status, and the fault injected; never a header or a body.
 
+mod body;
 pub mod faults;
 mod operations;
 
@@ -18,7 +19,7 @@ use super::SimClient;
 use crate::provider::arm::{self, ArmError, ArmRequest, Method};
 use bytes::Bytes;
 use faults::{Faults, Injected};
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Request, Response, StatusCode};
 use operations::{Kind, Operations, Progress};
@@ -172,25 +173,38 @@ impl Server {
         if !self.options.latency.is_zero() {
             tokio::time::sleep(self.options.latency).await;
         }
-        let method = req.method().clone();
-        let path = req.uri().path().trim_end_matches('/').to_string();
-        let query = req.uri().query().unwrap_or("").to_string();
-        let auth = req
-            .headers()
+        let (parts, incoming) = req.into_parts();
+        let method = parts.method.clone();
+        let path = decoded_path(parts.uri.path().trim_end_matches('/'));
+        let query = parts.uri.query().unwrap_or("").to_string();
+        let auth = parts
+            .headers
             .get(hyper::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let body = match req.into_body().collect().await {
-            Ok(b) => b.to_bytes(),
-            Err(_) => return Err(Dropped),
-        };
-        let fault = self.options.faults.roll(&mut self.rng());
         let quiet = self.options.quiet;
         let log = |status: &str, note: &str| {
             if !quiet {
                 eprintln!("aksplan sim: {method} {path}?{query} -> {status}{note}")
             }
         };
+        // A body over ARM's limit is refused unread when its length says so,
+        // and its reading stopped at the limit when it is chunked.
+        let read = match body::check_length(&parts.headers) {
+            Ok(()) => body::read(incoming).await,
+            Err(e) => Err(body::Refused::Arm(e)),
+        };
+        let body = match read {
+            Ok(b) => b,
+            Err(body::Refused::Arm(e)) => {
+                let mut r = error(&e);
+                set(&mut r, "connection", "close");
+                log(r.status().as_str(), " (the rest of the body is left unread)");
+                return Ok(r);
+            }
+            Err(body::Refused::Broken) => return Err(Dropped),
+        };
+        let fault = self.options.faults.roll(&mut self.rng());
         if fault == Some(Injected::ResetBefore) {
             log("dropped", " (fault: reset before)");
             return Err(Dropped);
@@ -210,7 +224,10 @@ impl Server {
                 "InternalServerError",
                 "Encountered internal server error. Diagnostic information: timestamp 'simulated'.",
             )),
-            _ => self.route(&method, &path, &query, auth.as_deref(), &body).await,
+            _ => {
+                self.route(&method, &path, &query, auth.as_deref(), &parts.headers, &body)
+                    .await
+            }
         };
         let note = match fault {
             Some(Injected::Throttle) => " (fault: throttle)",
@@ -230,7 +247,15 @@ impl Server {
     }
 
     /// Authenticates, checks the api-version, and answers.
-    async fn route(&self, method: &hyper::Method, path: &str, query: &str, auth: Option<&str>, body: &Bytes) -> Answer {
+    async fn route(
+        &self,
+        method: &hyper::Method,
+        path: &str,
+        query: &str,
+        auth: Option<&str>,
+        headers: &hyper::HeaderMap,
+        body: &Bytes,
+    ) -> Answer {
         let token = auth.and_then(|a| a.strip_prefix("Bearer ")).map(str::trim);
         match (token, &self.options.token) {
             (None, _) => {
@@ -286,23 +311,19 @@ impl Server {
                 ))
             }
         };
-        let body = if body.is_empty() {
-            None
-        } else {
-            match serde_json::from_slice(body) {
-                Ok(b) => Some(b),
-                Err(e) => {
-                    return error(&ArmError::new(
-                        400,
-                        "InvalidRequestContent",
-                        format!("The request content was invalid and could not be deserialized: {e}"),
-                    ))
-                }
-            }
+        let parsed = body::check_media_type(headers, body).and_then(|()| body::parse(body));
+        let body = match parsed {
+            Ok(b) => b,
+            Err(e) => return error(&e),
+        };
+        // A list's next page is asked by its `$skiptoken` (see `lists`).
+        let path = match url_query(query, "$skiptoken") {
+            Some(token) if method == Method::Get => format!("{path}?$skiptoken={token}"),
+            _ => path.to_string(),
         };
         let req = ArmRequest {
             method,
-            path: path.to_string(),
+            path,
             api_version,
             body,
         };
@@ -341,10 +362,24 @@ impl Server {
             Err(e) => return error(&e),
         };
         if method == Method::Get {
-            if let Some(running) = self.ops.running_on(&id) {
-                if let Some(p) = response.body.get_mut("properties").and_then(Json::as_object_mut) {
-                    p.insert("provisioningState".into(), json!(running.provisioning_state()));
+            super::lists::rebase(&mut response.body, &self.base);
+            // A resource under an operation says so, whether got or listed.
+            let running = |doc: &mut Json, id: &str| {
+                if let Some(running) = self.ops.running_on(id) {
+                    if let Some(p) = doc.get_mut("properties").and_then(Json::as_object_mut) {
+                        p.insert("provisioningState".into(), json!(running.provisioning_state()));
+                    }
                 }
+            };
+            let path = id.split('?').next().unwrap_or_default();
+            match response.body.get_mut("value").and_then(Json::as_array_mut) {
+                Some(listed) if super::lists::collection(path).is_some() => {
+                    for doc in listed {
+                        let id = doc.get("id").and_then(Json::as_str).unwrap_or_default().to_string();
+                        running(doc, &id);
+                    }
+                }
+                _ => running(&mut response.body, &id),
             }
             return json_answer(response.status, &response.body);
         }
@@ -441,6 +476,19 @@ impl Server {
     }
 }
 
+/// The path as ARM reads it: each segment percent-decoded (a name such as
+/// `rg-ä` arrives as `rg-%C3%A4`). A segment that would decode to a slash
+/// or to bytes that are not UTF-8 is left as it came.
+fn decoded_path(raw: &str) -> String {
+    raw.split('/')
+        .map(|seg| match percent_encoding::percent_decode_str(seg).decode_utf8() {
+            Ok(d) if !d.contains('/') => d.into_owned(),
+            _ => seg.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// One query parameter, percent-decoded.
 fn url_query(query: &str, name: &str) -> Option<String> {
     reqwest::Url::parse(&format!("http://x/?{query}"))
@@ -453,6 +501,18 @@ fn url_query(query: &str, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_percent_decoded_segment_by_segment() {
+        assert_eq!(
+            decoded_path("/subscriptions/s/resourceGroups/rg-%C3%A4"),
+            "/subscriptions/s/resourceGroups/rg-ä"
+        );
+        assert_eq!(decoded_path("/a/b%20c"), "/a/b c");
+        assert_eq!(decoded_path("/a/b%2Fc"), "/a/b%2Fc");
+        assert_eq!(decoded_path("/a/%FF"), "/a/%FF");
+        assert_eq!(decoded_path("/a/%"), "/a/%");
+    }
 
     #[test]
     fn api_versions_are_dates() {
