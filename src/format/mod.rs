@@ -21,8 +21,10 @@ struct Line {
 }
 
 /// Formats HCL source. It changes only spacing, except for Terraform's
-/// rewrites; text that is not valid HCL should be checked before.
+/// rewrites; text that is not valid HCL should be checked before. A
+/// leading byte order mark is dropped, as terraform drops it.
 pub fn format(src: &str) -> String {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let mut toks = lexer::tokens(src);
     terraform::normalize(&mut toks);
     let lines = lines(&toks);
@@ -37,6 +39,19 @@ pub fn format(src: &str) -> String {
         out.push_str(&t.text);
     }
     out
+}
+
+/// The tokens `format` keeps: those of `src` after terraform's rewrites,
+/// without spaces and newlines (a line comment without its line end).
+/// `format(src)` has the same ones, which the fuzz tests check.
+pub fn kept_tokens(src: &str) -> Vec<String> {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let mut toks = lexer::tokens(src);
+    terraform::normalize(&mut toks);
+    toks.into_iter()
+        .filter(|t| t.kind != Kind::Newline)
+        .map(|t| t.text.trim_end_matches(['\n', '\r']).to_string())
+        .collect()
 }
 
 fn lines(toks: &[Token]) -> Vec<Line> {
@@ -241,4 +256,23 @@ fn align(toks: &mut [Token], lines: &[Line]) {
         }
     }
     flush(toks, &mut chain);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_terraform_fmt_writes() {
+        // terraform fmt 1.11's output for each (checked with the binary).
+        for (src, want) in [
+            // The byte order mark is dropped (found by tests/fuzz_fmt_load.rs).
+            ("\u{feff}a=1\r\n", "a = 1\r\n"),
+            // A label written as a name is quoted, in composed form.
+            ("variable cafe\u{301} {\n}\n", "variable \"caf\u{e9}\" {\n}\n"),
+        ] {
+            assert_eq!(format(src), want, "{src:?}");
+            assert_eq!(kept_tokens(src), kept_tokens(want), "{src:?}");
+        }
+    }
 }

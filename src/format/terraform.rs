@@ -56,7 +56,10 @@ fn body(toks: &[Token], mut i: usize, path: &mut Vec<String>, edits: &mut Vec<(R
         loop {
             match toks.get(k).map(|t| t.kind) {
                 Some(Kind::Ident) => {
-                    edits.push((k..k + 1, quoted(&toks[k].text)));
+                    // Written again from its value too: in composed form.
+                    use unicode_normalization::UnicodeNormalization;
+                    let text: String = toks[k].text.nfc().collect();
+                    edits.push((k..k + 1, quoted(&text)));
                     k += 1;
                 }
                 Some(Kind::OQuote) => {
