@@ -562,7 +562,9 @@ pub fn parse_body(file: FileId, text: &str) -> Result<Body, Diagnostic> {
     };
     if text.starts_with('\u{feff}') {
         // Three spaces for its three bytes: every offset stays.
-        blanked.get_or_insert_with(|| text.to_string()).replace_range(..3, "   ");
+        blanked
+            .get_or_insert_with(|| text.to_string())
+            .replace_range(..3, "   ");
     }
     super::big_objects::parse_body(blanked.as_deref().unwrap_or(text)).map_err(|e| {
         // hcl-edit may point inside a character (a combining mark ending
@@ -583,7 +585,11 @@ pub fn parse_body(file: FileId, text: &str) -> Result<Body, Diagnostic> {
 /// spaces (the same length, so every offset stays).
 fn lone_carriage_returns(text: &str) -> Result<Option<String>, usize> {
     use crate::format::lexer::{tokens, Kind};
-    let lone = |bytes: &[u8]| (0..bytes.len()).filter(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n')).collect::<Vec<_>>();
+    let lone = |bytes: &[u8]| {
+        (0..bytes.len())
+            .filter(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+            .collect::<Vec<_>>()
+    };
     if lone(text.as_bytes()).is_empty() {
         return Ok(None);
     }
@@ -647,7 +653,10 @@ mod tests {
             let inside = super::super::big_objects::parse_body(text).unwrap_err().offset;
             assert!(!text.is_char_boundary(inside), "{text:?}");
             let span = parse_body(0, text).unwrap_err().span.unwrap();
-            assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end), "{text:?}");
+            assert!(
+                text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+                "{text:?}"
+            );
             assert_eq!(span.start..span.end, inside - 1..text.len(), "{text:?}");
         }
     }

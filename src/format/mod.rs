@@ -272,18 +272,21 @@ mod tests {
             ("variable cafe\u{301} {\n}\n", "variable \"caf\u{e9}\" {\n}\n"),
             // Unwrapped once: fmt is no fixed point here, in terraform neither.
             ("a = \"${\"${var.a}\"}\"\n", "a = \"${var.a}\"\n"),
-            ("b {\n  a = \"${<<-EOT\n    x\n    EOT\n}\"\n}\n", "b {\n  a = <<-EOT\n    x\n    EOT\n}\n"),
+            (
+                "b {\n  a = \"${<<-EOT\n    x\n    EOT\n}\"\n}\n",
+                "b {\n  a = <<-EOT\n    x\n    EOT\n}\n",
+            ),
         ] {
             assert_eq!(format(src), want, "{src:?}");
         }
         // Where terraform 1.11 writes `    EOT }` or `    EOT # note`, which
         // do not parse, the value stays as it is (found by tests/fuzz_fmt_load.rs).
-        for (src, want) in [
-            ("a = \"${<<-EOT\n    x\n    EOT\n}\" # note\n", "a = \"${<<-EOT\n    x\n    EOT\n}\" # note\n"),
-            ("b { a = \"${<<-EOT\n    x\n    EOT\n}\" }\n", "b { a = \"${<<-EOT\n    x\n    EOT\n}\" }\n"),
-            ("b { a = \"${<<EOT\nx\nEOT\n}\" }\n", "b { a = \"${<<EOT\nx\nEOT\n}\" }\n"),
+        for src in [
+            "a = \"${<<-EOT\n    x\n    EOT\n}\" # note\n",
+            "b { a = \"${<<-EOT\n    x\n    EOT\n}\" }\n",
+            "b { a = \"${<<EOT\nx\nEOT\n}\" }\n",
         ] {
-            assert_eq!(format(src), want, "{src:?}");
+            assert_eq!(format(src), src);
         }
         assert_eq!(kept_tokens("\u{feff}a=1\r\n"), ["a", "=", "1"]);
         let label = kept_tokens("variable cafe\u{301} {\n}\n");
