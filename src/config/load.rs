@@ -566,7 +566,7 @@ pub fn parse_body(file: FileId, text: &str) -> Result<Body, Diagnostic> {
             .get_or_insert_with(|| text.to_string())
             .replace_range(..3, "   ");
     }
-    super::big_objects::parse_body(blanked.as_deref().unwrap_or(text)).map_err(|e| {
+    let body = super::big_objects::parse_body(blanked.as_deref().unwrap_or(text)).map_err(|e| {
         // hcl-edit may point inside a character (a combining mark ending
         // a name at the end of the file): the error starts with that character.
         let mut at = e.offset.min(text.len());
@@ -577,7 +577,50 @@ pub fn parse_body(file: FileId, text: &str) -> Result<Body, Diagnostic> {
         Diagnostic::error("Syntax error")
             .with_detail(e.message)
             .with_span(Span::new(file, at..end))
-    })
+    })?;
+    match bare_for(&body, text) {
+        Some(at) => Err(Diagnostic::error("Invalid 'for' expression")
+            .with_detail("For expression requires variable name after 'for'.")
+            .with_span(Span::new(file, at..at + 3))),
+        None => Ok(body),
+    }
+}
+
+/// Where a tuple or an object starts with the name `for` that is not a
+/// `for` expression (`[for == x]`, `{for = 1}`): terraform reads any `for`
+/// there as one and refuses it; hcl-edit takes it for a name.
+fn bare_for(body: &Body, text: &str) -> Option<usize> {
+    use hcl_edit::visit::{visit_array, visit_object, Visit};
+    use hcl_edit::Span as _;
+    struct Find<'a>(&'a str, Option<usize>);
+    impl Find<'_> {
+        fn check(&mut self, at: Option<std::ops::Range<usize>>) {
+            let rest = at.and_then(|at| self.0.get(at.start..).map(|r| (at.start, r)));
+            if let Some((at, rest)) = rest {
+                let word = rest.strip_prefix("for").is_some_and(|r| {
+                    !r.chars()
+                        .next()
+                        .is_some_and(|c| c == '_' || c == '-' || unicode_ident::is_xid_continue(c))
+                });
+                if word && self.1.is_none() {
+                    self.1 = Some(at);
+                }
+            }
+        }
+    }
+    impl Visit for Find<'_> {
+        fn visit_array(&mut self, node: &hcl_edit::expr::Array) {
+            self.check(node.iter().next().and_then(|e| e.span()));
+            visit_array(self, node);
+        }
+        fn visit_object(&mut self, node: &hcl_edit::expr::Object) {
+            self.check(node.iter().next().and_then(|(k, _)| k.span()));
+            visit_object(self, node);
+        }
+    }
+    let mut find = Find(text, None);
+    find.visit_body(body);
+    find.1
 }
 
 /// Where the first carriage return that does not end a line is, outside
@@ -634,6 +677,29 @@ mod tests {
         }
         let e = parse_body(0, "a = 1 # x\ry\nb = \"\r\"\n").unwrap_err();
         assert_eq!(e.span.map(|s| s.start..s.end), Some(17..18));
+    }
+
+    #[test]
+    fn a_tuple_or_object_starting_with_for_is_a_for_expression() {
+        // terraform refuses each; hcl-edit read `for` as a name (found by
+        // tests/fuzz_fmt_load.rs: fmt's `[for == x]` then no longer parsed).
+        for (text, at) in [
+            ("a = [for== x]\n", 5),
+            ("a = {for= 1}\n", 5),
+            ("a = [1, [for(x)]]\n", 9),
+        ] {
+            let e = parse_body(0, text).unwrap_err();
+            assert_eq!(e.summary, "Invalid 'for' expression", "{text:?}");
+            assert_eq!(e.span.map(|s| s.start..s.end), Some(at..at + 3), "{text:?}");
+        }
+        for text in [
+            "a = [for_x, forx]\n",
+            "a = [(for)]\n",
+            "a = {\"for\" = 1}\n",
+            "a = [x, for]\n",
+        ] {
+            assert!(parse_body(0, text).is_ok(), "{text:?}");
+        }
     }
 
     #[test]
