@@ -16,6 +16,7 @@ pub mod config;
 pub mod core;
 pub mod diag;
 pub mod drift;
+pub mod fileread;
 pub mod format;
 pub mod graph;
 pub mod install;

@@ -77,3 +77,152 @@ fn identifiers_with_a_combining_accent_stay_one_identifier() {
     let r = run(dir.path(), &["validate", "--no-color"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// Runs with a deadline: a read that blocks fails the test instead of hanging it.
+fn run_bounded(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> common::Run {
+    let mut cmd = common::aksplan(dir);
+    cmd.args(args).timeout(std::time::Duration::from_secs(30));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_configuration_file_that_is_a_pipe_or_a_device_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", "locals {}\n")]);
+    mkfifo(&dir.path().join("pipe.tf"));
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.tf")).unwrap();
+    let r = run_bounded(dir.path(), &["validate", "--no-color"], &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("pipe.tf: a named pipe, not a regular file"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("zero.tf: a device, not a regular file"),
+        "{}",
+        r.stderr
+    );
+    let r = run_bounded(dir.path(), &["fmt", "--no-color"], &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("pipe.tf: a named pipe, not a regular file"),
+        "{}",
+        r.stderr
+    );
+    // A variables file is read later, once the configuration loads.
+    std::fs::remove_file(dir.path().join("pipe.tf")).unwrap();
+    std::fs::remove_file(dir.path().join("zero.tf")).unwrap();
+    mkfifo(&dir.path().join("x.tfvars"));
+    let r = run_bounded(dir.path(), &["validate", "--no-color", "-var-file=x.tfvars"], &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("x.tfvars: a named pipe, not a regular file"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn file_functions_refuse_devices_and_pipes_at_the_call() {
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("pipe"));
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.txt")).unwrap();
+    let main =
+        "locals {\n  a = file(\"/dev/zero\")\n  b = filebase64(\"pipe\")\n  c = templatefile(\"zero.txt\", {})\n}\n";
+    write(dir.path(), &[("main.tf", main)]);
+    let r = run_bounded(dir.path(), &["validate", "--no-color"], &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("[main.tf:2:12]"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("file(): \"/dev/zero\" is a device node, not a regular file"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("filebase64(): \"pipe\" is a named pipe, not a regular file"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("templatefile(): \"zero.txt\" is a device node, not a regular file"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// AKSPLAN_MAX_FILE_BYTES sets the caps (64 MiB for configuration files and
+/// 16 MiB for files read by functions by default; unit tests pin those).
+#[test]
+fn the_size_caps_are_set_by_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let padding = format!("# {}\n", "x".repeat(2000));
+    write(
+        dir.path(),
+        &[
+            (
+                "main.tf",
+                &format!("{padding}output \"a\" {{\n  value = length(file(\"data.txt\"))\n}}\n"),
+            ),
+            ("data.txt", &"y".repeat(3000)),
+        ],
+    );
+    // Messages are wrapped to the terminal: compare their words.
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let r = run_bounded(
+        dir.path(),
+        &["validate", "--no-color"],
+        &[("AKSPLAN_MAX_FILE_BYTES", "1KiB")],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        words(&r.stderr).contains("main.tf: the file is 2.0 KiB and aksplan reads files of at most 1 KiB (set AKSPLAN_MAX_FILE_BYTES to raise the limit)"),
+        "{}",
+        r.stderr
+    );
+    let r = run_bounded(
+        dir.path(),
+        &["validate", "--no-color"],
+        &[("AKSPLAN_MAX_FILE_BYTES", "2100")],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("[main.tf:3:23]"), "{}", r.stderr);
+    assert!(
+        words(&r.stderr).contains("\"data.txt\" is larger than the 2.1 KiB that functions read (set AKSPLAN_MAX_FILE_BYTES to raise the limit)"),
+        "{}",
+        r.stderr
+    );
+    let r = run_bounded(
+        dir.path(),
+        &["validate", "--no-color"],
+        &[("AKSPLAN_MAX_FILE_BYTES", "4KiB")],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run_bounded(
+        dir.path(),
+        &["validate", "--no-color"],
+        &[("AKSPLAN_MAX_FILE_BYTES", "lots")],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        words(&r.stderr).contains("AKSPLAN_MAX_FILE_BYTES is \"lots\", which is not a size"),
+        "{}",
+        r.stderr
+    );
+}

@@ -59,7 +59,9 @@ pub fn run(ctx: &Context, args: &FmtArgs) -> i32 {
         };
         for file in files {
             let name = shown(ctx, &file);
-            let text = match std::fs::read_to_string(&file) {
+            let text = match crate::config::load::read_file(&file)
+                .and_then(|b| String::from_utf8(b).map_err(|_| "the file is not valid UTF-8".to_string()))
+            {
                 Ok(t) => t,
                 Err(e) => {
                     diags.push(Diagnostic::error("Cannot read the file").with_detail(format!("{name}: {e}")));

@@ -20,9 +20,6 @@ use crate::schema::{SchemaSource, Schemas};
 use hcl_edit::structure::Structure;
 use std::path::Path;
 
-/// Files larger than this are refused rather than parsed.
-pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
-
 /// How deep module calls may nest: a guard against a module that calls
 /// itself through a path the loader cannot see is the same.
 const MAX_MODULE_DEPTH: usize = 64;
@@ -455,17 +452,11 @@ pub fn read_dir_files(dir: &Path, exts: &[&str]) -> Result<Vec<FileContent>, Dia
         .collect())
 }
 
-/// Reads one file, refusing one too large to be a configuration.
+/// Reads one configuration file: a regular file (or a link to one) of at
+/// most the configuration cap ([`crate::fileread`]); a device, a pipe or a
+/// file too large is refused at once, never read.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if meta.len() as usize > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is {} MiB; configuration files are limited to {} MiB",
-            meta.len() / (1024 * 1024),
-            MAX_FILE_BYTES / (1024 * 1024)
-        ));
-    }
-    std::fs::read(path).map_err(|e| e.to_string())
+    crate::fileread::read_for(path, crate::fileread::Purpose::Config).map_err(|e| e.to_string())
 }
 
 /// Decodes a file and parses it, HCL or Terraform's JSON syntax by its name.
@@ -555,12 +546,184 @@ pub fn decode(name: &str, bytes: Vec<u8>, sources: &mut Sources) -> Result<FileI
 }
 
 /// Parses HCL text, turning a syntax error into a diagnostic at its position.
+/// Object literals of many items are read in linear time ([`super::big_objects`]).
+/// A carriage return not followed by a line feed is refused outside
+/// comments and kept inside them, and a leading byte order mark is skipped,
+/// as terraform does (hcl-edit reads such a carriage return as a space in an
+/// expression, ends a line comment at it, and refuses the mark).
 pub fn parse_body(file: FileId, text: &str) -> Result<Body, Diagnostic> {
-    hcl_edit::parser::parse_body(text).map_err(|e| {
-        let at = e.location().offset().min(text.len());
+    let mut blanked = match lone_carriage_returns(text) {
+        Err(at) => {
+            return Err(Diagnostic::error("Invalid character")
+                .with_detail("This character is not used within the language.")
+                .with_span(Span::new(file, at..at + 1)))
+        }
+        Ok(blanked) => blanked,
+    };
+    if text.starts_with('\u{feff}') {
+        // Three spaces for its three bytes: every offset stays.
+        blanked
+            .get_or_insert_with(|| text.to_string())
+            .replace_range(..3, "   ");
+    }
+    let body = super::big_objects::parse_body(blanked.as_deref().unwrap_or(text)).map_err(|e| {
+        // hcl-edit may point inside a character (a combining mark ending
+        // a name at the end of the file): the error starts with that character.
+        let mut at = e.offset.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
         let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
         Diagnostic::error("Syntax error")
-            .with_detail(e.message().to_string())
+            .with_detail(e.message)
             .with_span(Span::new(file, at..end))
-    })
+    })?;
+    match bare_for(&body, text) {
+        Some(at) => Err(Diagnostic::error("Invalid 'for' expression")
+            .with_detail("For expression requires variable name after 'for'.")
+            .with_span(Span::new(file, at..at + 3))),
+        None => Ok(body),
+    }
+}
+
+/// Where a tuple or an object starts with the name `for` that is not a
+/// `for` expression (`[for == x]`, `{for = 1}`): terraform reads any `for`
+/// there as one and refuses it; hcl-edit takes it for a name.
+fn bare_for(body: &Body, text: &str) -> Option<usize> {
+    use hcl_edit::visit::{visit_array, visit_object, Visit};
+    use hcl_edit::Span as _;
+    struct Find<'a>(&'a str, Option<usize>);
+    impl Find<'_> {
+        fn check(&mut self, at: Option<std::ops::Range<usize>>) {
+            let rest = at.and_then(|at| self.0.get(at.start..).map(|r| (at.start, r)));
+            if let Some((at, rest)) = rest {
+                let word = rest.strip_prefix("for").is_some_and(|r| {
+                    !r.chars()
+                        .next()
+                        .is_some_and(|c| c == '_' || c == '-' || unicode_ident::is_xid_continue(c))
+                });
+                if word && self.1.is_none() {
+                    self.1 = Some(at);
+                }
+            }
+        }
+    }
+    impl Visit for Find<'_> {
+        fn visit_array(&mut self, node: &hcl_edit::expr::Array) {
+            self.check(node.iter().next().and_then(|e| e.span()));
+            visit_array(self, node);
+        }
+        fn visit_object(&mut self, node: &hcl_edit::expr::Object) {
+            self.check(node.iter().next().and_then(|(k, _)| k.span()));
+            visit_object(self, node);
+        }
+    }
+    let mut find = Find(text, None);
+    find.visit_body(body);
+    find.1
+}
+
+/// Where the first carriage return that does not end a line is, outside
+/// comments; else, when line comments hold some, the text with those made
+/// spaces (the same length, so every offset stays).
+fn lone_carriage_returns(text: &str) -> Result<Option<String>, usize> {
+    use crate::format::lexer::{tokens, Kind};
+    let lone = |bytes: &[u8]| {
+        (0..bytes.len())
+            .filter(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+            .collect::<Vec<_>>()
+    };
+    if lone(text.as_bytes()).is_empty() {
+        return Ok(None);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let mut at = 0;
+    for t in tokens(text) {
+        at += t.spaces_before;
+        let crs = lone(t.text.as_bytes());
+        if t.kind != Kind::Comment {
+            if let Some(i) = crs.first() {
+                return Err(at + i);
+            }
+        } else if !t.text.starts_with("/*") {
+            for i in crs {
+                bytes[at + i] = b' ';
+            }
+        }
+        at += t.text.len();
+    }
+    // Only ASCII bytes were replaced by ASCII bytes.
+    Ok(String::from_utf8(bytes).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lone_carriage_return_is_refused_outside_comments() {
+        let e = parse_body(0, "a = [1,\r 2]\n").unwrap_err();
+        assert_eq!(e.summary, "Invalid character");
+        assert_eq!(e.span.map(|s| s.start..s.end), Some(7..8));
+        assert!(parse_body(0, "a = 1\r\nb = \"x\ry\"\n").is_err());
+        assert!(parse_body(0, "a = 1\r\n/* a\rb */\nb = 2\r\n").is_ok());
+    }
+
+    #[test]
+    fn a_lone_carriage_return_in_a_line_comment_is_kept() {
+        // terraform reads `# x\ry` to the line end; hcl-edit ended the comment at `\r`.
+        for text in ["a = 1 # x\ry\nb = 2\n", "a = 1 // x\ry\r\n", "# \r\na = 1\n"] {
+            assert!(parse_body(0, text).is_ok(), "{text:?}");
+        }
+        let e = parse_body(0, "a = 1 # x\ry\nb = \"\r\"\n").unwrap_err();
+        assert_eq!(e.span.map(|s| s.start..s.end), Some(17..18));
+    }
+
+    #[test]
+    fn a_tuple_or_object_starting_with_for_is_a_for_expression() {
+        // terraform refuses each; hcl-edit read `for` as a name (found by
+        // tests/fuzz_fmt_load.rs: fmt's `[for == x]` then no longer parsed).
+        for (text, at) in [
+            ("a = [for== x]\n", 5),
+            ("a = {for= 1}\n", 5),
+            ("a = [1, [for(x)]]\n", 9),
+        ] {
+            let e = parse_body(0, text).unwrap_err();
+            assert_eq!(e.summary, "Invalid 'for' expression", "{text:?}");
+            assert_eq!(e.span.map(|s| s.start..s.end), Some(at..at + 3), "{text:?}");
+        }
+        for text in [
+            "a = [for_x, forx]\n",
+            "a = [(for)]\n",
+            "a = {\"for\" = 1}\n",
+            "a = [x, for]\n",
+        ] {
+            assert!(parse_body(0, text).is_ok(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped() {
+        // terraform validates such a file; fmt drops the mark.
+        let body = parse_body(0, "\u{feff}a = 1\r\nb = 2 # \r\n").unwrap();
+        assert_eq!(body.get_attribute("a").and_then(|a| a.key.span()), Some(3..4));
+        let e = parse_body(0, "a = 1\n\u{feff}b = 2\n").unwrap_err();
+        assert_eq!(e.span.map(|s| s.start..s.end), Some(6..9));
+    }
+
+    #[test]
+    fn a_syntax_error_inside_a_character_points_at_its_start() {
+        // Found by tests/fuzz_fmt_load.rs: a file cut short after a name
+        // that ends with a combining mark; hcl-edit's offset is inside it.
+        for text in ["b {\n  type = cafe\u{301}", "b {\n  a = x\u{301}\u{301}"] {
+            let inside = super::super::big_objects::parse_body(text).unwrap_err().offset;
+            assert!(!text.is_char_boundary(inside), "{text:?}");
+            let span = parse_body(0, text).unwrap_err().span.unwrap();
+            assert!(
+                text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+                "{text:?}"
+            );
+            assert_eq!(span.start..span.end, inside - 1..text.len(), "{text:?}");
+        }
+    }
 }

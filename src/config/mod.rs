@@ -7,6 +7,7 @@
 //! rest is evaluated by `core`, in dependency order.
 
 pub mod backend;
+pub mod big_objects;
 pub mod blocks;
 pub mod calls;
 pub mod constraint;

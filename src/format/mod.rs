@@ -7,7 +7,7 @@
 //! indentation by bracket depth, one rule for the space between two tokens,
 //! and `=` signs and trailing comments of consecutive lines aligned.
 
-mod lexer;
+pub(crate) mod lexer;
 mod terraform;
 
 use lexer::{Kind, Token};
@@ -21,8 +21,10 @@ struct Line {
 }
 
 /// Formats HCL source. It changes only spacing, except for Terraform's
-/// rewrites; text that is not valid HCL should be checked before.
+/// rewrites; text that is not valid HCL should be checked before. A
+/// leading byte order mark is dropped, as terraform drops it.
 pub fn format(src: &str) -> String {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let mut toks = lexer::tokens(src);
     terraform::normalize(&mut toks);
     let lines = lines(&toks);
@@ -37,6 +39,19 @@ pub fn format(src: &str) -> String {
         out.push_str(&t.text);
     }
     out
+}
+
+/// The tokens `format` keeps: those of `src` after terraform's rewrites,
+/// without spaces and newlines (a line comment without its line end).
+/// `format(src)` has the same ones, which the fuzz tests check.
+pub fn kept_tokens(src: &str) -> Vec<String> {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let mut toks = lexer::tokens(src);
+    terraform::normalize(&mut toks);
+    toks.into_iter()
+        .filter(|t| t.kind != Kind::Newline)
+        .map(|t| t.text.trim_end_matches(['\n', '\r']).to_string())
+        .collect()
 }
 
 fn lines(toks: &[Token]) -> Vec<Line> {
@@ -241,4 +256,40 @@ fn align(toks: &mut [Token], lines: &[Line]) {
         }
     }
     flush(toks, &mut chain);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_terraform_fmt_writes() {
+        // terraform fmt 1.11's output for each (checked with the binary).
+        for (src, want) in [
+            // The byte order mark is dropped.
+            ("\u{feff}a=1\r\n", "a = 1\r\n"),
+            // A label written as a name is quoted, in composed form.
+            ("variable cafe\u{301} {\n}\n", "variable \"caf\u{e9}\" {\n}\n"),
+            // Unwrapped once: fmt is no fixed point here, in terraform neither.
+            ("a = \"${\"${var.a}\"}\"\n", "a = \"${var.a}\"\n"),
+            (
+                "b {\n  a = \"${<<-EOT\n    x\n    EOT\n}\"\n}\n",
+                "b {\n  a = <<-EOT\n    x\n    EOT\n}\n",
+            ),
+        ] {
+            assert_eq!(format(src), want, "{src:?}");
+        }
+        // Where terraform 1.11 writes `    EOT }` or `    EOT # note`, which
+        // do not parse, the value stays as it is (found by tests/fuzz_fmt_load.rs).
+        for src in [
+            "a = \"${<<-EOT\n    x\n    EOT\n}\" # note\n",
+            "b { a = \"${<<-EOT\n    x\n    EOT\n}\" }\n",
+            "b { a = \"${<<EOT\nx\nEOT\n}\" }\n",
+        ] {
+            assert_eq!(format(src), src);
+        }
+        assert_eq!(kept_tokens("\u{feff}a=1\r\n"), ["a", "=", "1"]);
+        let label = kept_tokens("variable cafe\u{301} {\n}\n");
+        assert_eq!(label, kept_tokens("variable \"caf\u{e9}\" {\n}\n"));
+    }
 }

@@ -43,7 +43,7 @@ fn body(toks: &[Token], mut i: usize, path: &mut Vec<String>, edits: &mut Vec<(R
             let rewritten = if path.len() == 1 && path[0] == "variable" && name == "type" {
                 type_expr(value)
             } else {
-                value_expr(value)
+                value_expr(value, toks.get(end).is_some_and(|t| t.kind != Kind::Newline))
             };
             if let Some(with) = rewritten {
                 edits.push((start..end, with));
@@ -56,7 +56,10 @@ fn body(toks: &[Token], mut i: usize, path: &mut Vec<String>, edits: &mut Vec<(R
         loop {
             match toks.get(k).map(|t| t.kind) {
                 Some(Kind::Ident) => {
-                    edits.push((k..k + 1, quoted(&toks[k].text)));
+                    // Written again from its value too: in composed form.
+                    use unicode_normalization::UnicodeNormalization;
+                    let text: String = toks[k].text.nfc().collect();
+                    edits.push((k..k + 1, quoted(&text)));
                     k += 1;
                 }
                 Some(Kind::OQuote) => {
@@ -157,7 +160,9 @@ fn quoted(text: &str) -> Vec<Token> {
 }
 
 /// `"${x}"` as `x`, when the template is that one interpolation.
-fn value_expr(value: &[Token]) -> Option<Vec<Token>> {
+/// `followed`: more follows on the value's last line, a comment or the
+/// brace of a one-line block, `a { b = "${x}" }`.
+fn value_expr(value: &[Token], followed: bool) -> Option<Vec<Token>> {
     let n = value.len();
     if n < 5
         || value[0].kind != Kind::OQuote
@@ -179,6 +184,12 @@ fn value_expr(value: &[Token]) -> Option<Vec<Token>> {
     }
     let first = inside.iter().position(|t| t.kind != Kind::Newline)?;
     let last = inside.iter().rposition(|t| t.kind != Kind::Newline)?;
+    // A heredoc ending the value stays wrapped when more follows on its
+    // line: terraform 1.11 writes `EOT }` or `EOT # note`, which no longer
+    // parse (and `}` on a line of its own is no one-line block any more).
+    if followed && inside[last].kind == Kind::CHeredoc {
+        return None;
+    }
     let trimmed = &inside[first..=last];
     let multi_line = trimmed.iter().any(|t| t.kind == Kind::Newline);
     let parenthesized = trimmed[0].kind == Kind::OParen && trimmed[trimmed.len() - 1].kind == Kind::CParen;

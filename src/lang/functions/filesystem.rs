@@ -3,7 +3,8 @@
 //!
 //! Relative paths are resolved against [`FuncContext::base_dir`] after `~`
 //! expansion, as Terraform resolves them against the module directory.
-//! Reads are bounded: only regular files up to [`MAX_FILE_SIZE`] are read, so
+//! Reads are bounded ([`crate::fileread`]): only regular files up to
+//! [`crate::fileread::FUNCTION_MAX_BYTES`] (or what `AKSPLAN_MAX_FILE_BYTES` says) are read, so
 //! that `file("/dev/zero")` or a named pipe fails at once instead of reading
 //! forever (Terraform would hang there). Functions here read files; they
 //! never write, and never look at the clock.
@@ -13,11 +14,7 @@ use super::{func, param, string_arg, FnError, FnResult, FuncContext, Function};
 use crate::lang::types::Type;
 use crate::lang::value::Value;
 use base64::Engine as _;
-use std::io::Read as _;
 use std::path::PathBuf;
-
-/// The largest file the file functions read.
-pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
 pub fn register(r: &mut Vec<Function>) {
     let path_fn = |name, ret, imp| func(name, vec![param("path", Type::String)], ret, imp);
@@ -81,36 +78,32 @@ pub(crate) enum ReadError {
     Other(String),
 }
 
-/// Reads a regular file of at most [`MAX_FILE_SIZE`] bytes.
+/// Reads a regular file of at most the functions' cap (16 MiB, or what the
+/// environment sets), never blocking on a pipe or reading a device.
 pub(crate) fn read_bytes(ctx: &FuncContext, path: &str) -> Result<Vec<u8>, ReadError> {
+    use crate::fileread::{self, Purpose, ReadError as E};
     let full = resolve(ctx, path).map_err(ReadError::Other)?;
-    let meta = match std::fs::metadata(&full) {
-        Ok(m) => m,
+    // Terraform's words for what is not a regular file, before anything is opened.
+    match std::fs::metadata(&full) {
+        Ok(meta) => {
+            if let Some(what) = irregular(&meta) {
+                return Err(ReadError::Other(format!("{path:?} {what}")));
+            }
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Missing),
         Err(e) => return Err(ReadError::Other(format!("cannot open {path:?}: {e}"))),
-    };
-    if let Some(what) = irregular(&meta) {
-        return Err(ReadError::Other(format!("{path:?} {what}")));
     }
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(ReadError::Other(format!(
-            "{path:?} is larger than the {} MiB that functions read",
-            MAX_FILE_SIZE >> 20
-        )));
-    }
-    let f = std::fs::File::open(&full).map_err(|e| ReadError::Other(format!("cannot open {path:?}: {e}")))?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    // The file may have grown since: never read past the limit.
-    f.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::Other(format!("failed to read file: {e}")))?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(ReadError::Other(format!(
-            "{path:?} is larger than the {} MiB that functions read",
-            MAX_FILE_SIZE >> 20
-        )));
-    }
-    Ok(bytes)
+    fileread::read_for(&full, Purpose::Function).map_err(|e| match e {
+        E::NotFound => ReadError::Missing,
+        E::NotRegular(what) => ReadError::Other(format!("{path:?} is {what}, not a regular file")),
+        E::TooLarge { cap, .. } => ReadError::Other(format!(
+            "{path:?} is larger than the {} that functions read (set {} to raise the limit)",
+            fileread::size(cap),
+            fileread::MAX_BYTES_VAR
+        )),
+        E::BadCap(_) => ReadError::Other(e.to_string()),
+        E::Io(e) => ReadError::Other(format!("failed to read {path:?}: {e}")),
+    })
 }
 
 /// `read_bytes` for `file` and `filebase64`, with Terraform's hint for a
@@ -249,9 +242,12 @@ mod tests {
     fn files_over_the_limit_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let big = std::fs::File::create(dir.path().join("big")).unwrap();
-        big.set_len(MAX_FILE_SIZE + 1).unwrap();
+        big.set_len(crate::fileread::FUNCTION_MAX_BYTES + 1).unwrap();
         let e = call("filebase64", &["big"], &ctx(dir.path())).unwrap_err();
-        assert_eq!(e.message, "\"big\" is larger than the 64 MiB that functions read");
+        assert_eq!(
+            e.message,
+            "\"big\" is larger than the 16 MiB that functions read (set AKSPLAN_MAX_FILE_BYTES to raise the limit)"
+        );
     }
 
     /// `terraform console` (1.11.4) run in /tmp/tfc printed these.
