@@ -88,7 +88,7 @@ fn the_ml_attach_example_applies_on_what_exists_then_plans_clean() {
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stdout
-            .contains("azurerm_machine_learning_inference_cluster.attach: created"),
+            .contains("azurerm_machine_learning_inference_cluster.attach: Creation complete"),
         "{}",
         r.stdout
     );
@@ -207,7 +207,7 @@ fn destroy_removes_everything_in_reverse_order() {
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let pos = |s: &str| {
         r.stdout
-            .find(&format!("{s}: destroyed"))
+            .find(&format!("{s}: Destruction complete"))
             .unwrap_or_else(|| panic!("{s} not destroyed:\n{}", r.stdout))
     };
     assert!(pos(r#"azurerm_subnet.s["a"]"#) < pos("azurerm_virtual_network.vnet"));
@@ -302,7 +302,8 @@ resource "azurerm_user_assigned_identity" "independent" {
         r.stderr
     );
     assert!(
-        r.stdout.contains("azurerm_user_assigned_identity.independent: created"),
+        r.stdout
+            .contains("azurerm_user_assigned_identity.independent: Creation complete"),
         "{}",
         r.stdout
     );

@@ -370,9 +370,12 @@ fn a_lease_lost_mid_run_stops_the_run_and_loses_nothing() {
     assert!(stderr.contains("the blob's lease was broken"), "{stderr}");
     assert!(stderr.contains("errored.tfstate"), "{stderr}");
     // It started nothing after the loss: net2 and net3 were not created.
-    assert!(stdout.contains("azurerm_virtual_network.net1: created"), "{stdout}");
     assert!(
-        !stdout.contains("net2: created") && !stdout.contains("net3: created"),
+        stdout.contains("azurerm_virtual_network.net1: Creation complete"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("net2: Creation complete") && !stdout.contains("net3: Creation complete"),
         "{stdout}"
     );
     assert!(stderr.contains("not started: the apply was interrupted"), "{stderr}");

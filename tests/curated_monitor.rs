@@ -349,7 +349,8 @@ fn a_workspace_keeps_its_id_and_keys_when_changed_in_place() {
     let r = run(d, &["apply", "--auto-approve"]);
     ok(&r);
     assert!(
-        r.stdout.contains("azurerm_log_analytics_workspace.law: updated")
+        r.stdout
+            .contains("azurerm_log_analytics_workspace.law: Modifications complete")
             && r.stdout.contains("Resources: 0 added, 1 changed, 0 destroyed."),
         "{}",
         r.stdout

@@ -124,7 +124,7 @@ fn a_deposed_object_is_planned_shown_listed_and_destroyed_as_terraform_does() {
     assert!(
         apply
             .stdout
-            .contains("terraform_data.x (deposed object 1a2b3c4d): destroyed"),
+            .contains("terraform_data.x (deposed object 1a2b3c4d): Destruction complete"),
         "{}",
         apply.stdout
     );
@@ -170,14 +170,14 @@ fn create_before_destroy_keeps_the_old_object_deposed_when_azure_refuses_its_del
         ("azurerm_resource_group.rg", old_id.as_str())
     );
     assert!(
-        apply.stdout.contains("azurerm_resource_group.rg: created"),
+        apply.stdout.contains("azurerm_resource_group.rg: Creation complete"),
         "{}",
         apply.stdout
     );
     assert!(
-        apply
-            .stdout
-            .contains(&format!("azurerm_resource_group.rg (deposed object {key}): FAILED")),
+        apply.stdout.contains(&format!(
+            "azurerm_resource_group.rg (deposed object {key}): Destruction errored after"
+        )),
         "{}",
         apply.stdout
     );
@@ -223,9 +223,9 @@ fn create_before_destroy_keeps_the_old_object_deposed_when_azure_refuses_its_del
     let apply = run(dir.path(), &["apply", "--auto-approve"]);
     assert_eq!(apply.code, 0, "{}", apply.stderr);
     assert!(
-        apply
-            .stdout
-            .contains(&format!("azurerm_resource_group.rg (deposed object {key}): destroyed")),
+        apply.stdout.contains(&format!(
+            "azurerm_resource_group.rg (deposed object {key}): Destruction complete"
+        )),
         "{}",
         apply.stdout
     );
@@ -266,7 +266,9 @@ fn a_create_before_destroy_replacement_whose_create_fails_keeps_the_old_object_c
         apply.stderr
     );
     assert!(
-        apply.stdout.contains("azurerm_virtual_network.v: FAILED"),
+        apply
+            .stdout
+            .contains("azurerm_virtual_network.v: Creation errored after"),
         "{}",
         apply.stdout
     );

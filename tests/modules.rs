@@ -268,7 +268,7 @@ fn nested_modules_with_count_and_for_each_pass_values_both_ways() {
     ok(&r, "apply");
     assert!(
         r.stdout
-            .contains(r#"module.outer[1].module.inner["b"].terraform_data.this: created"#),
+            .contains(r#"module.outer[1].module.inner["b"].terraform_data.this: Creation complete"#),
         "{}",
         r.stdout
     );
@@ -408,7 +408,7 @@ fn depends_on_a_module_orders_after_everything_in_it() {
     );
     let r = run(dir.path(), &["apply", "-auto-approve"]);
     ok(&r, "apply");
-    let order: Vec<&str> = r.stdout.lines().filter(|l| l.ends_with(": created")).collect();
+    let order: Vec<&str> = r.stdout.lines().filter(|l| l.contains(": Creation complete")).collect();
     let pos = |s: &str| order.iter().position(|l| l.starts_with(s)).unwrap();
     assert!(
         pos("module.net.terraform_data.a") < pos("terraform_data.after"),

@@ -739,20 +739,18 @@ fn create_before_destroy_deletes_the_old_object_and_keeps_the_new_one() {
     write(dir.path(), &[("main.tf", &main.replace("rg-one", "rg-two"))]);
     let apply = run(dir.path(), &["apply", "--auto-approve"]);
     assert_eq!(apply.code, 0, "{}", apply.stderr);
-    // One outcome line (the progress lines, "Creating..." and "... complete
-    // after", come before it).
-    assert_eq!(
-        apply
-            .stdout
-            .lines()
-            .filter(|l| l.starts_with("azurerm_resource_group.rg: ") && !l.contains("...") && !l.contains(" after "))
-            .count(),
-        1,
-        "{}",
-        apply.stdout
-    );
+    // As Terraform shows it: the new object created, then the old one,
+    // deposed, destroyed.
+    let created = apply.stdout.find("azurerm_resource_group.rg: Creation complete");
+    let destroyed = apply
+        .stdout
+        .lines()
+        .position(|l| {
+            l.starts_with("azurerm_resource_group.rg (deposed object ") && l.contains(": Destruction complete")
+        })
+        .and_then(|n| apply.stdout.lines().take(n).map(|l| l.len() + 1).sum::<usize>().into());
     assert!(
-        apply.stdout.contains("azurerm_resource_group.rg: replaced"),
+        matches!((created, destroyed), (Some(c), Some(d)) if c < d),
         "{}",
         apply.stdout
     );

@@ -452,21 +452,13 @@ fn abandoned_warning(result: &apply::ApplyResult) -> Option<Diagnostic> {
     )
 }
 
-/// One line per resource: what became of it.
+/// The resources brought under management unchanged: they made no cloud
+/// call, so no progress line said so (Terraform says "Import complete").
 fn print_outcomes(result: &apply::ApplyResult) {
     for addr in &result.order {
-        let line = match &result.outcomes[addr] {
-            Outcome::Created => "created",
-            Outcome::Imported => "imported",
-            Outcome::Updated => "updated",
-            Outcome::Replaced => "replaced",
-            Outcome::Deleted => "destroyed",
-            Outcome::Read => "read",
-            Outcome::Failed => "FAILED",
-            Outcome::Abandoned => "ABANDONED",
-            Outcome::Skipped(_) => continue,
-        };
-        outln!("{addr}: {line}");
+        if result.outcomes[addr] == Outcome::Imported {
+            outln!("{addr}: Import complete");
+        }
     }
 }
 
