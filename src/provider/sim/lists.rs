@@ -103,65 +103,71 @@ fn skip(req: &ArmRequest) -> Result<usize, ArmError> {
 }
 
 /// The page of `items` a request asks for, with the link to the next.
-fn page(req: &ArmRequest, mut items: Vec<Json>) -> Result<Json, ArmError> {
+fn page<T>(req: &ArmRequest, mut items: Vec<T>) -> Result<(Vec<T>, Option<String>), ArmError> {
     let from = skip(req)?;
     let path = req.path.split('?').next().unwrap_or_default();
     let more = items.len() > from.saturating_add(PAGE);
     items.truncate(from.saturating_add(PAGE));
-    let value: Vec<Json> = items.into_iter().skip(from).collect();
-    Ok(match more {
-        true => {
-            let version = match req.api_version.as_str() {
-                "" => String::new(),
-                v => format!("api-version={v}&"),
-            };
-            let next = format!("{BASE}{path}?{version}%24skiptoken={}", from + PAGE);
-            json!({ "value": value, "nextLink": next })
-        }
-        false => json!({ "value": value }),
-    })
+    let value: Vec<T> = items.into_iter().skip(from).collect();
+    let next = more.then(|| {
+        let version = match req.api_version.as_str() {
+            "" => String::new(),
+            v => format!("api-version={v}&"),
+        };
+        format!("{BASE}{path}?{version}%24skiptoken={}", from + PAGE)
+    });
+    Ok((value, next))
 }
 
 /// Answers a list operation, one page of it.
+///
+/// What the list holds is decided from the store's ids alone, and only the
+/// page's documents are read: a collection of 10,000 read in pages of 100
+/// would otherwise parse all 10,000 documents for each of its 100 pages.
 pub fn list(sim: &SimClient, c: &Collection, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
-    // Only what the list can hold is read: a type's documents, or a scope's.
-    let docs = match c {
-        Collection::Type { rtype, .. } => sim.store.of_type(rtype),
+    // Only what the list can hold is looked at: a type's ids, or a scope's.
+    let ids = match c {
+        Collection::Type { rtype, .. } => sim.store.ids_of_type(rtype),
         Collection::ResourceGroups { subscription: scope } | Collection::Resources { scope } => {
-            sim.store.descendants(scope)
+            sim.store.descendant_ids(scope)
         }
     }
     .map_err(super::io_error)?;
-    let id = |d: &Json| d.get("id").and_then(Json::as_str).unwrap_or("").to_string();
-    let under = |scope: &str, d: &Json| {
-        let id = id(d).to_lowercase();
-        id.starts_with(&format!("{}/", scope.to_lowercase()))
-    };
-    let mut docs: Vec<Json> = docs
+    // Ids are the store's keys: lowercase, so every comparison ignores case.
+    let under = |scope: &str, id: &str| id.starts_with(&format!("{}/", scope.to_lowercase()));
+    let mut ids: Vec<String> = ids
         .into_iter()
         // Registrations live in the store too, but are not resources.
-        .filter(|d| super::registrations::target(&id(d)).is_none())
-        .filter(|d| match c {
+        .filter(|id| super::registrations::target(id).is_none())
+        .filter(|id| match c {
             Collection::ResourceGroups { subscription } => {
-                under(subscription, d) && arm::resource_type(&id(d)) == "Microsoft.Resources/resourceGroups"
+                under(subscription, id)
+                    && arm::resource_type(id).eq_ignore_ascii_case("Microsoft.Resources/resourceGroups")
             }
-            Collection::Resources { scope } => under(scope, d) && in_group(&id(d)),
+            Collection::Resources { scope } => under(scope, id) && in_group(id),
             Collection::Type { parent, rtype } => {
-                arm::resource_type(&id(d)).eq_ignore_ascii_case(rtype)
-                    && (super::subscriptions::is_root(parent) && under(parent, d)
-                        || arm::parent_id(&id(d)).is_some_and(|p| arm::ids_equal(&p, parent)))
+                arm::resource_type(id).eq_ignore_ascii_case(rtype)
+                    && (super::subscriptions::is_root(parent) && under(parent, id)
+                        || arm::parent_id(id).is_some_and(|p| arm::ids_equal(&p, parent)))
             }
         })
         .collect();
     // Pages are cut from one order, so that a token finds its place again.
-    docs.sort_by_cached_key(|d| id(d).to_lowercase());
-    let mut body = page(req, docs)?;
+    ids.sort();
+    let (ids, next) = page(req, ids)?;
     // Each as a GET answers it (a cluster with its pools); only the page's.
-    if let Some(items) = body.get_mut("value").and_then(Json::as_array_mut) {
-        for d in items.iter_mut() {
-            *d = super::rules::on_get(sim, &id(d), std::mem::take(d))?;
-        }
+    let mut value = Vec::with_capacity(ids.len());
+    for key in ids {
+        let Some(doc) = sim.store.get(&key).map_err(super::io_error)? else {
+            continue;
+        };
+        let id = doc.get("id").and_then(Json::as_str).unwrap_or(&key).to_string();
+        value.push(super::rules::on_get(sim, &id, doc)?);
     }
+    let body = match next {
+        Some(next) => json!({ "value": value, "nextLink": next }),
+        None => json!({ "value": value }),
+    };
     Ok(ArmResponse { status: 200, body })
 }
 
@@ -170,7 +176,8 @@ pub fn list(sim: &SimClient, c: &Collection, req: &ArmRequest) -> Result<ArmResp
 /// their parent only, and role assignments, locks and policy assignments
 /// (Microsoft.Authorization's extension resources) are never listed.
 fn in_group(id: &str) -> bool {
-    let group = arm::parent_id(id).is_some_and(|p| arm::resource_type(&p) == "Microsoft.Resources/resourceGroups");
+    let group = arm::parent_id(id)
+        .is_some_and(|p| arm::resource_type(&p).eq_ignore_ascii_case("Microsoft.Resources/resourceGroups"));
     let namespace = arm::resource_type(id);
     let namespace = namespace.split('/').next().unwrap_or("");
     group && !namespace.eq_ignore_ascii_case("Microsoft.Authorization")

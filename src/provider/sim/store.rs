@@ -255,6 +255,30 @@ impl Store {
         keys.iter().filter_map(|k| idx.docs.get(k)).map(|d| parse(d)).collect()
     }
 
+    /// The ids (in lowercase, in order) of one ARM resource type's
+    /// documents, without reading a document.
+    pub fn ids_of_type(&self, resource_type: &str) -> io::Result<Vec<String>> {
+        let idx = self.synced()?;
+        Ok(idx
+            .by_type
+            .get(&resource_type.to_lowercase())
+            .map(|keys| keys.iter().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    /// The ids (in lowercase, in order) of everything under `id`, without
+    /// reading a document.
+    pub fn descendant_ids(&self, id: &str) -> io::Result<Vec<String>> {
+        let idx = self.synced()?;
+        let prefix = format!("{}/", key(id));
+        Ok(idx
+            .docs
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(k, _)| k.clone())
+            .collect())
+    }
+
     /// Every document in the store, in id order.
     pub fn all(&self) -> io::Result<Vec<Json>> {
         self.synced()?.docs.values().map(|d| parse(d)).collect()
