@@ -133,25 +133,47 @@ pub fn list(sim: &SimClient, c: &Collection, req: &ArmRequest) -> Result<ArmResp
         }
     }
     .map_err(super::io_error)?;
-    // Ids are the store's keys: lowercase, so every comparison ignores case.
-    let under = |scope: &str, id: &str| id.starts_with(&format!("{}/", scope.to_lowercase()));
-    let mut ids: Vec<String> = ids
-        .into_iter()
-        // Registrations live in the store too, but are not resources.
-        .filter(|id| super::registrations::target(id).is_none())
-        .filter(|id| match c {
-            Collection::ResourceGroups { subscription } => {
-                under(subscription, id)
-                    && arm::resource_type(id).eq_ignore_ascii_case("Microsoft.Resources/resourceGroups")
-            }
-            Collection::Resources { scope } => under(scope, id) && in_group(id),
-            Collection::Type { parent, rtype } => {
-                arm::resource_type(id).eq_ignore_ascii_case(rtype)
-                    && (super::subscriptions::is_root(parent) && under(parent, id)
-                        || arm::parent_id(id).is_some_and(|p| arm::ids_equal(&p, parent)))
-            }
-        })
-        .collect();
+    // Ids are the store's keys: lowercase, so every comparison ignores
+    // case. Each page filters every id of the collection again, so the
+    // test is a prefix and a name, without allocating.
+    let prefix = |scope: &str| format!("{}/", scope.trim_end_matches('/').to_lowercase());
+    // `id` is `prefix` and one more segment (a name), nothing under it.
+    let named = |prefix: &str, id: &str| {
+        id.strip_prefix(prefix)
+            .is_some_and(|n| !n.is_empty() && !n.contains('/'))
+    };
+    let mut ids: Vec<String> = match c {
+        Collection::ResourceGroups { subscription } => {
+            let groups = format!("{}resourcegroups/", prefix(subscription));
+            ids.into_iter().filter(|id| named(&groups, id)).collect()
+        }
+        Collection::Resources { .. } => ids
+            .into_iter()
+            // Registrations live in the store too, but are not resources.
+            .filter(|id| super::registrations::target(id).is_none() && in_group(id))
+            .collect(),
+        Collection::Type { parent, .. } if super::subscriptions::is_root(parent) => {
+            let under = prefix(parent);
+            ids.into_iter().filter(|id| id.starts_with(&under)).collect()
+        }
+        Collection::Type { parent, rtype } => {
+            // A top-level type sits under `PARENT/providers/NAMESPACE/TYPE/`,
+            // a child type under `PARENT/CHILD/`.
+            let rtype = rtype.to_lowercase();
+            let segments: Vec<&str> = rtype.split('/').collect();
+            let within = match segments.as_slice() {
+                [_, _] => format!("{}providers/{rtype}/", prefix(parent)),
+                [.., child] => format!("{}{child}/", prefix(parent)),
+                [] => {
+                    return Ok(ArmResponse {
+                        status: 200,
+                        body: json!({ "value": [] }),
+                    })
+                }
+            };
+            ids.into_iter().filter(|id| named(&within, id)).collect()
+        }
+    };
     // Pages are cut from one order, so that a token finds its place again.
     ids.sort();
     let (ids, next) = page(req, ids)?;
