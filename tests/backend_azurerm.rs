@@ -151,7 +151,7 @@ fn init_takes_over_a_terraform_state_on_the_blob_and_leaves_it_as_it_was() {
 
 /// A running `aksplan sim serve` whose operations take `op_ms`, stopped when dropped.
 struct Served {
-    child: std::process::Child,
+    _server: common::sim_serve::SimServe,
     url: String,
     dir: tempfile::TempDir,
 }
@@ -160,41 +160,21 @@ const TOKEN: &str = "test-token-backend";
 
 impl Served {
     fn start(op_ms: u64) -> Served {
-        use std::io::BufRead;
         let dir = tempfile::tempdir().unwrap();
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("aksplan"))
-            .current_dir(dir.path())
-            .env_clear()
-            .args([
-                "sim",
-                "serve",
-                "--quiet",
-                "--addr",
-                "127.0.0.1:0",
-                "--op-ms",
-                &op_ms.to_string(),
-                "--data",
-            ])
-            .arg(dir.path().join("store"))
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-        out.read_line(&mut line).unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
-        std::thread::spawn(move || {
-            let mut sink = String::new();
-            while out.read_line(&mut sink).unwrap_or(0) > 0 {
-                sink.clear();
-            }
-        });
-        Served { child, url, dir }
+        let op_ms = op_ms.to_string();
+        let args = ["--quiet", "--op-ms", op_ms.as_str()];
+        let mut server = common::sim_serve::SimServe::start(
+            dir.path(),
+            &dir.path().join("store"),
+            &args,
+            std::process::Stdio::null(),
+        );
+        server.drain();
+        Served {
+            url: server.url.clone(),
+            _server: server,
+            dir,
+        }
     }
 
     /// Whether the simulated cloud holds a resource whose id ends with `suffix`.
@@ -232,13 +212,6 @@ impl Served {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -4,16 +4,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 
 const SUB: &str = "/subscriptions/00000000-0000-0000-0000-000000000000";
 
 /// A running `aksplan sim serve`, stopped when dropped.
 struct Served {
-    child: Child,
-    _stdout: BufReader<std::process::ChildStdout>,
+    _server: common::sim_serve::SimServe,
     url: String,
     data: PathBuf,
     log: PathBuf,
@@ -23,28 +21,11 @@ impl Served {
     fn start(dir: &Path, args: &[&str]) -> Served {
         let data = dir.join("store");
         let log = dir.join("serve.log");
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("aksplan"))
-            .current_dir(dir)
-            .env_clear()
-            .args(["sim", "serve", "--addr", "127.0.0.1:0", "--data"])
-            .arg(&data)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        stdout.read_line(&mut line).unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
+        let stderr = Stdio::from(std::fs::File::create(&log).unwrap());
+        let server = common::sim_serve::SimServe::start(dir, &data, args, stderr);
         Served {
-            child,
-            _stdout: stdout,
-            url,
+            url: server.url.clone(),
+            _server: server,
             data,
             log,
         }
@@ -82,13 +63,6 @@ impl Served {
             .filter_map(|l| l.strip_prefix("aksplan sim: "))
             .map(|l| l.split(" -> ").next().unwrap_or("").to_string())
             .collect()
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

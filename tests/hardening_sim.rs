@@ -4,10 +4,12 @@
 //! limit (a 1 GiB one streamed, by length and chunked). Each is answered
 //! with ARM's status and code, and the server answers afterwards.
 
+mod common;
+
 use serde_json::Value as Json;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 const SUB: &str = "/subscriptions/00000000-0000-0000-0000-000000000000";
@@ -15,8 +17,7 @@ const GIB: u64 = 1024 * 1024 * 1024;
 
 /// A running `aksplan sim serve`, stopped when dropped.
 struct Served {
-    child: Child,
-    _stdout: BufReader<std::process::ChildStdout>,
+    _server: common::sim_serve::SimServe,
     addr: String,
     _dir: tempfile::TempDir,
 }
@@ -24,28 +25,11 @@ struct Served {
 impl Served {
     fn start() -> Served {
         let dir = tempfile::tempdir().unwrap();
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("aksplan"))
-            .current_dir(dir.path())
-            .env_clear()
-            .args(["sim", "serve", "--quiet", "--addr", "127.0.0.1:0", "--data"])
-            .arg(dir.path().join("store"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let addr = line
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .trim_end_matches('/')
-            .to_string();
+        let server =
+            common::sim_serve::SimServe::start(dir.path(), &dir.path().join("store"), &["--quiet"], Stdio::null());
         Served {
-            child,
-            _stdout: stdout,
-            addr,
+            addr: server.host().to_string(),
+            _server: server,
             _dir: dir,
         }
     }
@@ -89,13 +73,6 @@ impl Served {
     fn still_answers(&self) {
         let a = self.send("GET", SUB, None, b"");
         assert_eq!(a.status, 200, "{:?}", a.body);
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

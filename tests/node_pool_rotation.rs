@@ -7,9 +7,8 @@
 mod common;
 
 use common::{example, run, run_env, Run};
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 
 const CLUSTER: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-aksbasic/providers/Microsoft.ContainerService/managedClusters/aks-aksbasic";
 const BIGGER: &str = "system_pool={vm_size=\"Standard_D8s_v5\", node_count=3, zones=[\"1\",\"2\",\"3\"]}";
@@ -163,8 +162,7 @@ fn a_node_pool_setting_aks_builds_the_pool_with_is_refused_without_a_temporary_n
 
 /// A running `aksplan sim serve`, stopped when dropped.
 struct Served {
-    child: Child,
-    _stdout: std::io::BufReader<std::process::ChildStdout>,
+    _server: common::sim_serve::SimServe,
     url: String,
     data: PathBuf,
 }
@@ -172,53 +170,20 @@ struct Served {
 impl Served {
     fn start(dir: &Path, args: &[&str]) -> Served {
         let data = dir.join("store");
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("aksplan"))
-            .current_dir(dir)
-            .env_clear()
-            .args([
-                "sim",
-                "serve",
-                "--quiet",
-                "--addr",
-                "127.0.0.1:0",
-                "--op-ms",
-                "10",
-                "--data",
-            ])
-            .arg(&data)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
+        let mut all = vec!["--quiet", "--op-ms", "10"];
+        all.extend(args);
+        let server = common::sim_serve::SimServe::start(dir, &data, &all, Stdio::null());
         Served {
-            child,
-            _stdout: stdout,
-            url,
+            url: server.url.clone(),
+            _server: server,
             data,
         }
     }
 
-    /// Runs aksplan against this server, with its HTTP log on.
     fn run(&self, dir: &Path, args: &[&str]) -> Run {
         let mut all = args.to_vec();
         all.extend(["--cloud", &self.url, "--allow-cloud-change"]);
         run_env(dir, &all, &[("ARM_ACCESS_TOKEN", "t"), ("AKSPLAN_LOG", "http")])
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -49,7 +49,7 @@ const VNET_ID: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resou
 
 /// A running `aksplan sim serve`, stopped when dropped.
 struct Served {
-    child: Child,
+    _server: common::sim_serve::SimServe,
     url: String,
     _dir: tempfile::TempDir,
 }
@@ -57,34 +57,18 @@ struct Served {
 impl Served {
     fn start(args: &[&str]) -> Served {
         let dir = tempfile::tempdir().unwrap();
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("aksplan"))
-            .current_dir(dir.path())
-            .env_clear()
-            .args(["sim", "serve", "--quiet", "--addr", "127.0.0.1:0", "--data"])
-            .arg(dir.path().join("store"))
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        out.read_line(&mut line).unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
-        std::thread::spawn(move || {
-            let mut sink = String::new();
-            while out.read_line(&mut sink).unwrap_or(0) > 0 {
-                sink.clear();
-            }
-        });
-        Served { child, url, _dir: dir }
+        let mut all = vec!["--quiet"];
+        all.extend(args);
+        let mut server = common::sim_serve::SimServe::start(dir.path(), &dir.path().join("store"), &all, Stdio::null());
+        server.drain();
+        let url = server.url.clone();
+        Served {
+            _server: server,
+            url,
+            _dir: dir,
+        }
     }
 
-    /// aksplan against this server, its stdout read line by line as it comes.
     fn spawn(&self, dir: &Path, args: &[&str]) -> Live {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("aksplan"))
             .current_dir(dir)
@@ -109,13 +93,6 @@ impl Served {
             }
         });
         Live { child, lines }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

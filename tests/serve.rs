@@ -4,10 +4,10 @@
 mod common;
 
 use common::{example, Run};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 
 const SUB: &str = "/subscriptions/00000000-0000-0000-0000-000000000000";
 const TOKEN: &str = "test-token-3f9c1a7e";
@@ -15,9 +15,7 @@ const PROTECTED: &str = "PROTECTED-KEY-MATERIAL-77d2";
 
 /// A running `aksplan sim serve`, stopped when dropped.
 struct Served {
-    child: Child,
-    /// Kept open for as long as the server runs.
-    _stdout: BufReader<std::process::ChildStdout>,
+    server: common::sim_serve::SimServe,
     url: String,
     data: PathBuf,
     log: PathBuf,
@@ -31,8 +29,7 @@ impl Served {
 
     /// Stops this server and serves its store again, with other options.
     fn restart(mut self, args: &[&str]) -> Served {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.server.stop();
         let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().unwrap());
         Served::start_in(dir, args)
     }
@@ -40,28 +37,11 @@ impl Served {
     fn start_in(dir: tempfile::TempDir, args: &[&str]) -> Served {
         let data = dir.path().join("store");
         let log = dir.path().join("serve.log");
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("aksplan"))
-            .current_dir(dir.path())
-            .env_clear()
-            .args(["sim", "serve", "--addr", "127.0.0.1:0", "--data"])
-            .arg(&data)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        stdout.read_line(&mut line).unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
+        let stderr = Stdio::from(std::fs::File::create(&log).unwrap());
+        let server = common::sim_serve::SimServe::start(dir.path(), &data, args, stderr);
         Served {
-            child,
-            _stdout: stdout,
-            url,
+            url: server.url.clone(),
+            server,
             data,
             log,
             _dir: dir,
@@ -129,13 +109,6 @@ impl Served {
             .nth(1)
             .and_then(|c| c.parse().ok())
             .unwrap_or(0)
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

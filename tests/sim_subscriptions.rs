@@ -8,10 +8,10 @@ mod common;
 
 use common::{example, Run};
 use serde_json::Value as Json;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 
 const A: &str = "3f2b8c1e-7d4a-4e5b-9c61-0a1b2c3d4e5f";
 const B: &str = "9e8d7c6b-5a49-4382-a716-f5e4d3c2b1a0";
@@ -20,9 +20,7 @@ const TOKEN: &str = "test-token-5d1e";
 
 /// A running `aksplan sim serve`, stopped when dropped.
 struct Served {
-    child: Child,
-    /// Kept open for as long as the server runs.
-    _stdout: BufReader<std::process::ChildStdout>,
+    _server: common::sim_serve::SimServe,
     host: String,
     banner: String,
     _dir: tempfile::TempDir,
@@ -31,29 +29,13 @@ struct Served {
 impl Served {
     fn start(args: &[&str]) -> Served {
         let dir = tempfile::tempdir().unwrap();
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("aksplan"))
-            .current_dir(dir.path())
-            .env_clear()
-            .args(["sim", "serve", "--quiet", "--addr", "127.0.0.1:0", "--data"])
-            .arg(dir.path().join("store"))
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut banner = String::new();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        stdout.read_line(&mut banner).unwrap();
-        let host = banner
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix("http://"))
-            .unwrap_or_else(|| panic!("no address in {banner:?}"))
-            .to_string();
+        let mut all = vec!["--quiet"];
+        all.extend(args);
+        let server = common::sim_serve::SimServe::start(dir.path(), &dir.path().join("store"), &all, Stdio::null());
         Served {
-            child,
-            _stdout: stdout,
-            host,
-            banner,
+            host: server.host().to_string(),
+            banner: server.banner.clone(),
+            _server: server,
             _dir: dir,
         }
     }
@@ -99,13 +81,6 @@ impl Served {
         let mut all = args.to_vec();
         all.extend(["--cloud", &url]);
         common::run_env(dir, &all, &[("ARM_ACCESS_TOKEN", TOKEN), ("ARM_SUBSCRIPTION_ID", sub)])
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

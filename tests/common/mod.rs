@@ -2,6 +2,8 @@
 //! directory with a clean environment, and write configuration files.
 #![allow(dead_code)]
 
+pub mod sim_serve;
+
 use assert_cmd::Command;
 use std::path::Path;
 
