@@ -474,26 +474,28 @@ fn workspaces_on_the_blob() {
     assert_eq!(ok(dir.path(), &["workspace", "list"]), "* default\n\n");
 }
 
+/// The blob backend this test's store holds, as a run in `dir` configures it.
+fn backend_in(az: &Store, dir: &Path) -> aksplan::state::backend::azurerm::AzureBackend {
+    let settings: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "storage_account_name": ACCOUNT, "container_name": az.container, "key": STATE,
+        "endpoint": az.endpoint, "access_key": KEY,
+    }))
+    .unwrap();
+    let at = aksplan::state::backend::Surroundings {
+        dir,
+        env: &[],
+        tokens: None,
+    };
+    aksplan::state::backend::azurerm::AzureBackend::from_settings(&settings, at).unwrap()
+}
+
 #[test]
 fn force_unlock_breaks_the_lease_and_the_holder_learns_it() {
     use aksplan::state::backend::Backend;
     let Some(az) = store("forceunlock") else { return };
     let dir = project(&az, "");
     // Another run, here: this test's process holds the lock.
-    let settings: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-        "storage_account_name": ACCOUNT, "container_name": az.container, "key": STATE,
-        "endpoint": az.endpoint, "access_key": KEY,
-    }))
-    .unwrap();
-    let b = aksplan::state::backend::azurerm::AzureBackend::from_settings(
-        &settings,
-        aksplan::state::backend::Surroundings {
-            dir: dir.path(),
-            env: &[],
-            tokens: None,
-        },
-    )
-    .unwrap();
+    let b = backend_in(&az, dir.path());
     let state = b.state("default");
     let held = state.lock("apply", std::time::Duration::ZERO).unwrap();
     let r = aks(dir.path(), &["plan"]);
@@ -615,20 +617,7 @@ fn timings() {
     use aksplan::state::backend::Backend;
     use std::time::{Duration, Instant};
     let Some(az) = store("timings") else { return };
-    let settings: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-        "storage_account_name": ACCOUNT, "container_name": az.container, "key": STATE,
-        "endpoint": az.endpoint, "access_key": KEY,
-    }))
-    .unwrap();
-    let b = aksplan::state::backend::azurerm::AzureBackend::from_settings(
-        &settings,
-        aksplan::state::backend::Surroundings {
-            dir: Path::new("."),
-            env: &[],
-            tokens: None,
-        },
-    )
-    .unwrap();
+    let b = backend_in(&az, Path::new("."));
     let store = b.state("default");
     let median = |mut v: Vec<Duration>| {
         v.sort();
