@@ -75,6 +75,7 @@ pub mod exit {
 
 /// Prints diagnostics to stderr; returns whether there were errors.
 pub fn report(ctx: &Context, diags: &Diagnostics, sources: &crate::diag::Sources) -> bool {
+    ctx.keep(diags, sources);
     if ctx.json_ui {
         // Terraform's `-json`: each diagnostic is a line of the stream.
         for d in diags {
@@ -120,7 +121,16 @@ pub struct Context {
     /// embedded ones), and why the file it names could not be used.
     pub catalog: crate::provider::catalog::Catalog,
     pub catalog_error: Option<crate::diag::Diagnostic>,
+    /// Terraform's `-chdir=DIR` as given: where the process moved before
+    /// anything else (`dir` is then relative to it).
+    pub terraform_chdir: Option<String>,
+    /// What [`report`] printed, with the sources it points into, while a
+    /// view must show it again (`plan --format markdown`); `None`: not kept.
+    reports: std::sync::Mutex<Option<Reports>>,
 }
+
+/// Diagnostics as [`report`] printed them, each batch with its sources.
+pub type Reports = Vec<(Diagnostics, crate::diag::Sources)>;
 
 impl Context {
     /// A context for the configuration in `dir`, with no log and full warnings.
@@ -139,6 +149,31 @@ impl Context {
             log: Arc::new(log::Log::off()),
             catalog,
             catalog_error,
+            terraform_chdir: None,
+            reports: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// From now on, keeps what [`report`] prints, for [`Context::take_reports`].
+    pub fn keep_reports(&self) {
+        *self.reports.lock().unwrap_or_else(|e| e.into_inner()) = Some(Vec::new());
+    }
+
+    /// What [`report`] printed since [`Context::keep_reports`]; keeping stops.
+    pub fn take_reports(&self) -> Reports {
+        self.reports
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .unwrap_or_default()
+    }
+
+    fn keep(&self, diags: &Diagnostics, sources: &crate::diag::Sources) {
+        if diags.is_empty() {
+            return;
+        }
+        if let Some(kept) = self.reports.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            kept.push((diags.clone(), sources.clone()));
         }
     }
 
@@ -230,6 +265,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         env,
     );
     ctx.compact_warnings = cli.compact_warnings;
+    ctx.terraform_chdir = prepared.workdir;
     ctx.json_ui = match &cli.command {
         Command::Plan(a) => a.options.json,
         Command::Apply(a) => a.options.json,
