@@ -83,15 +83,17 @@ fn a_replacement_in_json_names_its_reason_and_paths_and_hides_secrets() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let lines: Vec<&str> = r.stdout.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines[0], "## aksplan plan");
+    // Where it ran, as Atlantis says it.
+    assert_eq!(lines[1], "Ran Plan for dir: `.` workspace: `default`");
     // The node pools go with their cluster.
-    assert_eq!(lines[1], "**Plan: 3 to add, 0 to change, 3 to destroy** (3 replaced).");
-    assert_eq!(lines[2], "### ⚠️ Destroys");
+    assert_eq!(lines[2], "**Plan: 3 to add, 0 to change, 3 to destroy** (3 replaced).");
+    assert_eq!(lines[3], "### ⚠️ Destroys");
     assert_eq!(
-        lines[3],
+        lines[4],
         "- ♻️ replace (destroy, then create) `azurerm_kubernetes_cluster.this`: `dns_prefix` cannot change in place"
     );
     assert_eq!(
-        lines[4],
+        lines[5],
         "- ♻️ replace (destroy, then create) `azurerm_kubernetes_cluster_node_pool.user[\"apps\"]`: because azurerm_kubernetes_cluster.this is replaced, and Azure deletes what is under it with it"
     );
     assert!(r.stdout.contains("<details><summary>"), "{}", r.stdout);
@@ -130,10 +132,44 @@ fn the_markdown_comment_stays_under_githubs_limit() {
         &r.stdout[r.stdout.len() - 500..]
     );
     assert!(
-        r.stdout.starts_with("## aksplan plan\n\n**Plan: 402 to add"),
+        r.stdout
+            .starts_with("## aksplan plan\n\nRan Plan for dir: `.` workspace: `default`\n\n**Plan: 402 to add"),
         "{}",
         &r.stdout[..200]
     );
+}
+
+#[test]
+fn the_comment_names_its_directory_and_keeps_each_findings_message_and_help() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/broken/FLUX001"),
+        &dir.path().join("flux"),
+    );
+    let r = run(dir.path(), &["--chdir", "flux", "plan", "--format", "markdown"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("## aksplan plan\n\nRan Plan for dir: `flux` workspace: `default`\n\n**Plan: "),
+        "{}",
+        r.stdout
+    );
+    let text = std::fs::read_to_string(dir.path().join("flux/main.tf")).unwrap();
+    let line = text.lines().position(|l| l.contains("<- FLUX001")).unwrap() + 1;
+    let finding = r
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("- ⚠️ **FLUX001**"))
+        .take(3)
+        .collect::<Vec<_>>();
+    assert_eq!(finding.len(), 3, "{}", r.stdout);
+    assert!(finding[0].ends_with(&format!("(`main.tf:{line}`)")), "{finding:?}");
+    // The detail, then the help, inside the item.
+    assert!(
+        finding[1].starts_with("  azurerm_kubernetes_flux_configuration."),
+        "{finding:?}"
+    );
+    assert!(finding[2].starts_with("  **Help:** add resource"), "{finding:?}");
 }
 
 #[test]

@@ -2,12 +2,61 @@
 
 use super::args::{CloudArgs, PlanArgs, ReportFormat};
 use super::session::{begin, checked_options};
-use super::views::{plan_json, plan_markdown, ui_json};
+use super::views::plan_markdown::{self, finding, Ran};
+use super::views::{plan_json, ui_json};
 use super::{exit, fail, load_config, report, Context};
 use crate::diag::Diagnostic;
 use crate::plan::{file, render};
+use std::path::{Component, Path, PathBuf};
 
 pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
+    if !markdown(args) {
+        return plan(ctx, args, cloud);
+    }
+    // A pull request's comment says why a plan failed, too: whatever is
+    // reported on the way (loading, the backend, the lock, the cloud, the
+    // rules, saving) is kept for it, and still goes to standard error.
+    ctx.keep_reports();
+    let code = plan(ctx, args, cloud);
+    let reports = ctx.take_reports();
+    if code == exit::ERROR {
+        let (dir, workspace) = ran_in(ctx);
+        let ran = Ran {
+            dir: &dir,
+            workspace: &workspace,
+        };
+        out!("{}", plan_markdown::failure(&ran, &finding::all(&reports)));
+    }
+    code
+}
+
+/// `--format markdown`, unless `--json` asks for Terraform's machine-readable UI.
+fn markdown(args: &PlanArgs) -> bool {
+    args.format == ReportFormat::Markdown && !args.options.json
+}
+
+/// The directory and workspace a comment names.
+fn ran_in(ctx: &Context) -> (String, String) {
+    let workspace = super::workdir::workspace(ctx).map_or_else(|_| "(invalid)".to_string(), |w| w.name);
+    (shown_dir(ctx.terraform_chdir.as_deref(), &ctx.dir), workspace)
+}
+
+/// The configuration's directory as the user named it: `--chdir`, under
+/// Terraform's `-chdir`, and `.` for where aksplan was started.
+fn shown_dir(terraform_chdir: Option<&str>, dir: &Path) -> String {
+    let given = match terraform_chdir {
+        Some(base) if dir.is_relative() => Path::new(base).join(dir),
+        _ => dir.to_path_buf(),
+    };
+    let tidy: PathBuf = given.components().filter(|c| *c != Component::CurDir).collect();
+    if tidy.as_os_str().is_empty() {
+        ".".to_string()
+    } else {
+        tidy.display().to_string()
+    }
+}
+
+fn plan(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
     // Terraform's machine-readable UI, not the JSON plan of --format=json.
     let ui_json = args.options.json;
     if ui_json {
@@ -44,11 +93,8 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
     match args.format {
         _ if ui_json && failed => {}
         _ if ui_json => super::apply::print_planned(&plan),
-        // A pull request's comment shows why the plan failed, too.
-        ReportFormat::Markdown => out!(
-            "{}",
-            plan_markdown::markdown(&plan, &*config.schemas, &diags, &config.sources)
-        ),
+        // Once the plan is saved, or as [`run`] says why it failed.
+        ReportFormat::Markdown => {}
         _ if failed => {}
         ReportFormat::Text => out!("{}", render::plan(&plan, ctx.style())),
         ReportFormat::Json => outln!(
@@ -60,6 +106,15 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
     if failed {
         return exit::ERROR;
     }
+    let comment = || {
+        let (dir, workspace) = ran_in(ctx);
+        let reports = ctx.take_reports();
+        let ran = Ran {
+            dir: &dir,
+            workspace: &workspace,
+        };
+        plan_markdown::markdown(&plan, &*config.schemas, &ran, &finding::all(&reports))
+    };
     if let Some(out) = &args.out {
         let tf_files: Vec<String> = config
             .sources
@@ -90,11 +145,16 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
         if ui_json {
             return exit_code(args, &plan);
         }
+        if markdown(args) {
+            out!("{}", comment());
+        }
         outln!(
             "\nSaved the plan to {}. Apply exactly it with: aksplan apply {}",
             out.display(),
             out.display()
         );
+    } else if markdown(args) {
+        out!("{}", comment());
     }
     exit_code(args, &plan)
 }
@@ -104,5 +164,21 @@ fn exit_code(args: &PlanArgs, plan: &crate::plan::Plan) -> i32 {
         exit::CHANGES
     } else {
         exit::OK
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_dir;
+    use std::path::Path;
+
+    #[test]
+    fn the_directory_is_named_as_given() {
+        assert_eq!(shown_dir(None, Path::new(".")), ".");
+        assert_eq!(shown_dir(None, Path::new("./infra/prod/")), "infra/prod");
+        assert_eq!(shown_dir(Some("infra"), Path::new(".")), "infra");
+        assert_eq!(shown_dir(Some("infra"), Path::new("prod")), "infra/prod");
+        assert_eq!(shown_dir(Some("infra"), Path::new("/srv/prod")), "/srv/prod");
+        assert_eq!(shown_dir(Some("./"), Path::new(".")), ".");
     }
 }

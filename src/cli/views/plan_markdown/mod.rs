@@ -1,11 +1,18 @@
-//! A plan as a pull-request comment: counts first, then what destroys
-//! (deletes and replacements, with why), the rule findings, a table of
-//! every action, and each resource's diff folded in `<details>`. Sensitive
-//! values are masked as in the text plan. The comment stays under GitHub's
-//! 65,535-character limit: details that do not fit are left out, and the
-//! comment says so.
+//! A plan as a pull-request comment. It names the directory and the
+//! workspace it ran for, as Atlantis does; then the counts, what destroys
+//! (deletes and replacements, with why), the findings with their help, a
+//! table of every action, and each resource's diff folded in `<details>`.
+//! Sensitive values are masked as in the text plan. A plan that failed gets
+//! a comment that leads with why ([`failure`]), never counts. Every comment
+//! stays under GitHub's 65,535-character limit: what does not fit is left
+//! out, and the comment says so.
 
-use crate::diag::{Diagnostics, Severity, Sources};
+pub mod failure;
+pub mod finding;
+
+pub use failure::failure;
+pub use finding::Found;
+
 use crate::plan::render::{self, Style};
 use crate::plan::{Action, Plan, ResourceChange};
 use crate::schema::SchemaSource;
@@ -43,12 +50,37 @@ fn why(c: &ResourceChange) -> String {
     parts.join("; ")
 }
 
+/// Where a plan ran: the configuration's directory, as the user named it,
+/// and the selected workspace.
+pub struct Ran<'a> {
+    pub dir: &'a str,
+    pub workspace: &'a str,
+}
+
+impl Ran<'_> {
+    /// Atlantis' line, which tells apart the comments of one pull request.
+    fn line(&self) -> String {
+        format!(
+            "Ran Plan for dir: {} workspace: {}\n",
+            finding::code(self.dir),
+            finding::code(self.workspace)
+        )
+    }
+}
+
 /// Characters left for the comment.
 struct Budget {
     left: usize,
 }
 
 impl Budget {
+    /// Room for `limit` characters, less the note on what was left out and `head`.
+    fn after(limit: usize, head: &str) -> Budget {
+        Budget {
+            left: limit.saturating_sub(NOTE_ROOM + head.chars().count()),
+        }
+    }
+
     /// Takes room for `s` if there is enough.
     fn take(&mut self, s: &str) -> bool {
         let n = s.chars().count();
@@ -93,18 +125,14 @@ fn diff_block(c: &ResourceChange, schemas: &dyn SchemaSource) -> String {
     out
 }
 
-pub fn markdown(p: &Plan, schemas: &dyn SchemaSource, diags: &Diagnostics, sources: &Sources) -> String {
-    render_within(p, schemas, diags, sources, GITHUB_LIMIT)
+/// The comment of a plan that succeeded; `found` is what the run reported
+/// (its warnings).
+pub fn markdown(p: &Plan, schemas: &dyn SchemaSource, ran: &Ran, found: &[Found]) -> String {
+    render_within(p, schemas, ran, found, GITHUB_LIMIT)
 }
 
 /// Renders the comment in at most `limit` characters.
-pub fn render_within(
-    p: &Plan,
-    schemas: &dyn SchemaSource,
-    diags: &Diagnostics,
-    sources: &Sources,
-    limit: usize,
-) -> String {
+pub fn render_within(p: &Plan, schemas: &dyn SchemaSource, ran: &Ran, found: &[Found], limit: usize) -> String {
     let changes: Vec<&ResourceChange> = p
         .changes
         .iter()
@@ -112,7 +140,7 @@ pub fn render_within(
         .collect();
     let counts = p.counts();
     let replaced = changes.iter().filter(|c| c.action.is_replace()).count();
-    let mut head = String::from("## aksplan plan\n\n");
+    let mut head = format!("## aksplan plan\n\n{}\n", ran.line());
     if changes.is_empty() {
         head.push_str("**No changes.** The infrastructure matches the configuration.\n");
     } else {
@@ -124,9 +152,7 @@ pub fn render_within(
     }
 
     // Everything below is added while it fits; what does not is counted.
-    let mut budget = Budget {
-        left: limit.saturating_sub(NOTE_ROOM + head.chars().count()),
-    };
+    let mut budget = Budget::after(limit, &head);
     let mut left_out = 0;
 
     let destructive: Vec<&&ResourceChange> = changes.iter().filter(|c| c.action.deletes()).collect();
@@ -149,24 +175,12 @@ pub fn render_within(
         }
     }
 
-    if !diags.is_empty() {
+    if !found.is_empty() {
         let title = "\n### Findings\n\n";
         budget.take(title);
         head.push_str(title);
-        for d in diags.iter() {
-            let icon = match d.severity {
-                Severity::Error => "❌",
-                Severity::Warning => "⚠️",
-            };
-            let code = d.code.map(|c| format!("**{c}** ")).unwrap_or_default();
-            let at = d
-                .span
-                .map(|s| {
-                    let f = sources.get(s.file);
-                    format!(" (`{}:{}`)", f.name, f.position(s.start).line)
-                })
-                .unwrap_or_default();
-            let line = format!("- {icon} {code}{}{at}\n", d.summary);
+        for f in found {
+            let line = finding::item(*f);
             if budget.take(&line) {
                 head.push_str(&line);
             } else {
