@@ -78,7 +78,15 @@ fn plan_and_apply(
     if ui == Ui::Text {
         outln!("{}\n", session.banner());
     }
-    let (plan, evaluated, diags) = session.plan(&config, vars, state, &opts, options.parallelism, !options.skip_rules);
+    let (plan, evaluated, diags) = session.plan_telling(
+        &config,
+        vars,
+        state,
+        &opts,
+        options.parallelism,
+        !options.skip_rules,
+        &progress::RefreshLines(ui),
+    );
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
@@ -106,14 +114,10 @@ fn plan_and_apply(
     )
 }
 
-/// A plan as Terraform's JSON UI shows it: each change, the counts, the outputs.
+/// A plan as Terraform's JSON UI shows it: the drift, each change, the counts, the outputs.
 pub(super) fn print_planned(plan: &Plan) {
-    for line in ui_json::planned_changes(plan) {
+    for line in ui_json::planned(plan) {
         outln!("{line}");
-    }
-    outln!("{}", ui_json::change_summary(ui_json::Summary::of_plan(plan), "plan"));
-    if !plan.outputs.is_empty() {
-        outln!("{}", ui_json::planned_outputs(&plan.outputs));
     }
 }
 
