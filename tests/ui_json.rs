@@ -1,0 +1,271 @@
+//! Terraform's machine-readable UI (`plan -json`, `apply -json`, `destroy
+//! -json`) through the real binary, against the in-process simulation:
+//! each resource's refresh, what changed outside aksplan, and diagnostics
+//! that point where Terraform's do. The expected lines are Terraform
+//! 1.11.4's, captured in tests/fixtures/ui_json (see its README).
+
+mod common;
+
+use common::{run, write};
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const RG: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ui";
+
+fn vnet(name: &str) -> String {
+    format!("{RG}/providers/Microsoft.Network/virtualNetworks/{name}")
+}
+
+/// Two networks of one group (read by one list), the group, and a
+/// `terraform_data` of the built-in provider.
+const CONFIG: &str = r#"
+provider "azurerm" {
+  features {}
+}
+resource "azurerm_resource_group" "rg" {
+  name     = "rg-ui"
+  location = "westeurope"
+}
+resource "azurerm_virtual_network" "a" {
+  name                = "vnet-a"
+  location            = azurerm_resource_group.rg.location
+  resource_group_name = azurerm_resource_group.rg.name
+  address_space       = ["10.1.0.0/16"]
+}
+resource "azurerm_virtual_network" "b" {
+  name                = "vnet-b"
+  location            = azurerm_resource_group.rg.location
+  resource_group_name = azurerm_resource_group.rg.name
+  address_space       = ["10.2.0.0/16"]
+}
+resource "terraform_data" "t" {
+  input = "x"
+}
+"#;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ui_json")
+}
+
+fn parse_lines(text: &str) -> Vec<Json> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}")))
+        .collect()
+}
+
+fn terraform(name: &str) -> Vec<Json> {
+    parse_lines(&std::fs::read_to_string(fixtures().join(name)).unwrap())
+}
+
+fn kind(l: &Json) -> &str {
+    l["type"].as_str().unwrap()
+}
+
+/// The stages of a run: message types in order, a refresh's and an
+/// apply's hooks (which interleave) each as one stage, repeats merged.
+fn stages(lines: &[Json]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for l in lines {
+        let k = kind(l);
+        let stage = k
+            .strip_suffix("_start")
+            .or(k.strip_suffix("_complete"))
+            .unwrap_or(k)
+            .to_string();
+        if out.last() != Some(&stage) {
+            out.push(stage);
+        }
+    }
+    out
+}
+
+/// A value's shape: object keys with their shapes, and the kind of each leaf.
+fn shape(v: &Json) -> Json {
+    match v {
+        Json::Object(m) => Json::Object(m.iter().map(|(k, v)| (k.clone(), shape(v))).collect()),
+        Json::Array(a) => Json::Array(a.iter().take(1).map(shape).collect()),
+        Json::String(_) => "string".into(),
+        Json::Number(_) => "number".into(),
+        Json::Bool(_) => "bool".into(),
+        Json::Null => "null".into(),
+    }
+}
+
+/// The shape of each type of line, and of its variants: a hook with and
+/// without an id, each action of a change.
+fn shapes(lines: &[Json]) -> BTreeMap<String, Json> {
+    let mut out = BTreeMap::new();
+    for l in lines.iter().filter(|l| kind(l) != "version") {
+        let action = l["change"]["action"].as_str().unwrap_or("");
+        let id = if l["hook"]["id_key"].is_string() { "with id" } else { "" };
+        let key = format!("{} {action}{id}", kind(l));
+        out.entry(key).or_insert_with(|| shape(l));
+    }
+    out
+}
+
+/// A message with its address, id, durations and counts replaced: what
+/// both must word alike.
+fn wording(l: &Json) -> String {
+    let mut m = l["@message"].as_str().unwrap().to_string();
+    for a in [&l["hook"]["resource"]["addr"], &l["change"]["resource"]["addr"]] {
+        if let Some(a) = a.as_str() {
+            m = m.replace(a, "<addr>");
+        }
+    }
+    if let Some(id) = l["hook"]["id_value"].as_str() {
+        m = m.replace(id, "<id>");
+    }
+    // Durations and counts.
+    regex::Regex::new(r"\b\d+s?\b").unwrap().replace_all(&m, "<n>").into_owned()
+}
+
+fn wordings(lines: &[Json]) -> std::collections::BTreeSet<String> {
+    lines.iter().filter(|l| kind(l) != "version").map(wording).collect()
+}
+
+/// Each type of line of Terraform's is there, shaped and worded alike.
+fn like_terraform(ours: &[Json], theirs: &[Json]) {
+    assert_eq!(stages(ours), stages(theirs));
+    let (ours_shapes, theirs_shapes) = (shapes(ours), shapes(theirs));
+    for (k, s) in &theirs_shapes {
+        assert_eq!(ours_shapes.get(k), Some(s), "the shape of {k}");
+    }
+    assert_eq!(
+        ours_shapes.keys().collect::<Vec<_>>(),
+        theirs_shapes.keys().collect::<Vec<_>>()
+    );
+    assert_eq!(wordings(ours), wordings(theirs));
+}
+
+/// The refresh lines of each resource, by address: (type, id_value).
+fn refreshes(lines: &[Json]) -> BTreeMap<String, Vec<(String, Option<String>)>> {
+    let mut out: BTreeMap<String, Vec<_>> = BTreeMap::new();
+    for l in lines.iter().filter(|l| kind(l).starts_with("refresh_")) {
+        let addr = l["hook"]["resource"]["addr"].as_str().unwrap().to_string();
+        let id = l["hook"]["id_value"].as_str().map(str::to_string);
+        out.entry(addr).or_default().push((kind(l).to_string(), id));
+    }
+    out
+}
+
+/// The id aksplan's state records for `addr`.
+fn state_id(dir: &Path, addr: &str) -> String {
+    let state: Json =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("aksplan.tfstate")).unwrap()).unwrap();
+    let r = state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == addr)
+        .unwrap_or_else(|| panic!("no {addr} in {state:#}"));
+    r["attributes"]["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn each_resource_is_refreshed_and_what_changed_outside_is_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", CONFIG)]);
+    let r = run(dir.path(), &["apply", "-json", "-auto-approve"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Nothing in state yet: nothing refreshed.
+    assert!(!r.stdout.contains("refresh_"), "{}", r.stdout);
+    let t_id = state_id(dir.path(), "terraform_data.t");
+
+    // Outside aksplan: a tag on one network, the other deleted.
+    let r = run(dir.path(), &["sim", "patch", &vnet("vnet-a"), r#"{"tags": {"by": "hand"}}"#]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(dir.path(), &["sim", "delete", &vnet("vnet-b")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let r = run(dir.path(), &["plan", "-json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ours = parse_lines(&r.stdout);
+    like_terraform(&ours, &terraform("terraform_drift_plan.jsonl"));
+    let start = |id: &str| ("refresh_start".to_string(), Some(id.to_string()));
+    let complete = |id: Option<&str>| ("refresh_complete".to_string(), id.map(str::to_string));
+    let expected = BTreeMap::from([
+        (
+            "azurerm_resource_group.rg".to_string(),
+            vec![start(RG), complete(Some(RG))],
+        ),
+        (
+            "azurerm_virtual_network.a".to_string(),
+            vec![start(&vnet("vnet-a")), complete(Some(&vnet("vnet-a")))],
+        ),
+        // Gone: its read answers no object, so no id, as Terraform's.
+        (
+            "azurerm_virtual_network.b".to_string(),
+            vec![start(&vnet("vnet-b")), complete(None)],
+        ),
+        ("terraform_data.t".to_string(), vec![start(&t_id), complete(Some(&t_id))]),
+    ]);
+    assert_eq!(refreshes(&ours), expected);
+    let drift: Vec<(&str, &str)> = ours
+        .iter()
+        .filter(|l| kind(l) == "resource_drift")
+        .map(|l| {
+            (
+                l["change"]["resource"]["addr"].as_str().unwrap(),
+                l["change"]["action"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        drift,
+        [
+            ("azurerm_virtual_network.a", "update"),
+            ("azurerm_virtual_network.b", "delete")
+        ]
+    );
+
+    // Apply says the same before applying.
+    let r = run(dir.path(), &["apply", "-json", "-auto-approve"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ours = parse_lines(&r.stdout);
+    like_terraform(&ours, &terraform("terraform_drift_apply.jsonl"));
+    assert_eq!(refreshes(&ours).len(), 4, "{}", r.stdout);
+
+    // Destroy refreshes too, but shows no drift, as Terraform's.
+    let r = run(dir.path(), &["sim", "patch", &vnet("vnet-a"), r#"{"tags": {"by": "again"}}"#]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(dir.path(), &["destroy", "-json", "-auto-approve"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ours = parse_lines(&r.stdout);
+    like_terraform(&ours, &terraform("terraform_drift_destroy.jsonl"));
+    assert_eq!(refreshes(&ours).len(), 4, "{}", r.stdout);
+}
+
+#[test]
+fn without_refresh_nothing_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", CONFIG)]);
+    assert_eq!(run(dir.path(), &["apply", "-auto-approve"]).code, 0);
+    let r = run(dir.path(), &["plan", "-json", "-refresh=false"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("refresh_"), "{}", r.stdout);
+    // The text plan lists no reads.
+    let r = run(dir.path(), &["plan"]);
+    assert!(!r.stdout.contains("Refresh"), "{}", r.stdout);
+}
+
+#[test]
+fn a_diagnostic_points_where_terraform_s_does() {
+    for case in ["unsupported_argument", "undeclared_resource", "syntax_error"] {
+        let from = fixtures().join("errors").join(case);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(from.join("main.tf"), dir.path().join("main.tf")).unwrap();
+        let r = run(dir.path(), &["plan", "-json"]);
+        assert_eq!(r.code, 1, "{case}: {}", r.stdout);
+        let ours = parse_lines(&r.stdout);
+        let theirs = parse_lines(&std::fs::read_to_string(from.join("terraform_plan.jsonl")).unwrap());
+        assert_eq!(stages(&ours), stages(&theirs), "{case}");
+        let (d, t) = (&ours[1], &theirs[1]);
+        assert_eq!(d["@level"], t["@level"], "{case}");
+        for key in ["severity", "range", "snippet"] {
+            assert_eq!(d["diagnostic"][key], t["diagnostic"][key], "{case}: {key}");
+        }
+        assert_eq!(shape(d), shape(t), "{case}");
+    }
+}
