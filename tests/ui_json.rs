@@ -118,7 +118,10 @@ fn wording(l: &Json) -> String {
         m = m.replace(id, "<id>");
     }
     // Durations and counts.
-    regex::Regex::new(r"\b\d+s?\b").unwrap().replace_all(&m, "<n>").into_owned()
+    regex::Regex::new(r"\b\d+s?\b")
+        .unwrap()
+        .replace_all(&m, "<n>")
+        .into_owned()
 }
 
 fn wordings(lines: &[Json]) -> std::collections::BTreeSet<String> {
@@ -152,8 +155,7 @@ fn refreshes(lines: &[Json]) -> BTreeMap<String, Vec<(String, Option<String>)>> 
 
 /// The id aksplan's state records for `addr`.
 fn state_id(dir: &Path, addr: &str) -> String {
-    let state: Json =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("aksplan.tfstate")).unwrap()).unwrap();
+    let state: Json = serde_json::from_str(&std::fs::read_to_string(dir.join("aksplan.tfstate")).unwrap()).unwrap();
     let r = state["resources"]
         .as_array()
         .unwrap()
@@ -174,7 +176,10 @@ fn each_resource_is_refreshed_and_what_changed_outside_is_drift() {
     let t_id = state_id(dir.path(), "terraform_data.t");
 
     // Outside aksplan: a tag on one network, the other deleted.
-    let r = run(dir.path(), &["sim", "patch", &vnet("vnet-a"), r#"{"tags": {"by": "hand"}}"#]);
+    let r = run(
+        dir.path(),
+        &["sim", "patch", &vnet("vnet-a"), r#"{"tags": {"by": "hand"}}"#],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = run(dir.path(), &["sim", "delete", &vnet("vnet-b")]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -199,7 +204,10 @@ fn each_resource_is_refreshed_and_what_changed_outside_is_drift() {
             "azurerm_virtual_network.b".to_string(),
             vec![start(&vnet("vnet-b")), complete(None)],
         ),
-        ("terraform_data.t".to_string(), vec![start(&t_id), complete(Some(&t_id))]),
+        (
+            "terraform_data.t".to_string(),
+            vec![start(&t_id), complete(Some(&t_id))],
+        ),
     ]);
     assert_eq!(refreshes(&ours), expected);
     let drift: Vec<(&str, &str)> = ours
@@ -228,7 +236,10 @@ fn each_resource_is_refreshed_and_what_changed_outside_is_drift() {
     assert_eq!(refreshes(&ours).len(), 4, "{}", r.stdout);
 
     // Destroy refreshes too, but shows no drift, as Terraform's.
-    let r = run(dir.path(), &["sim", "patch", &vnet("vnet-a"), r#"{"tags": {"by": "again"}}"#]);
+    let r = run(
+        dir.path(),
+        &["sim", "patch", &vnet("vnet-a"), r#"{"tags": {"by": "again"}}"#],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = run(dir.path(), &["destroy", "-json", "-auto-approve"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -268,4 +279,62 @@ fn a_diagnostic_points_where_terraform_s_does() {
         }
         assert_eq!(shape(d), shape(t), "{case}");
     }
+}
+
+#[test]
+fn an_interrupt_is_a_log_line_on_standard_output() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    // Each operation takes 20 s: only the second interrupt ends the run soon.
+    let data = tempfile::tempdir().unwrap();
+    let mut server = common::sim_serve::SimServe::start(
+        data.path(),
+        &data.path().join("store"),
+        &["--quiet", "--op-ms", "20000"],
+        Stdio::null(),
+    );
+    server.drain();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", CONFIG)]);
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("aksplan"))
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ARM_ACCESS_TOKEN", "test-token-ui-json")
+        .env("ARM_SUBSCRIPTION_ID", "00000000-0000-0000-0000-000000000000")
+        .args(["apply", "-json", "-auto-approve", "--cloud", &server.url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(out.read_line(&mut line).unwrap() > 0, "ended early: {lines:?}");
+        let creating = line.contains("azurerm_virtual_network.a: Creating...");
+        lines.push(line);
+        if creating {
+            break;
+        }
+    }
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: signalling a child this test spawned and has not reaped.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let rest: Vec<String> = out.lines().map_while(Result::ok).map(|l| l + "\n").collect();
+    let done = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(1), "{stderr}");
+    lines.extend(rest);
+    let ours = parse_lines(&lines.concat());
+    let logs: Vec<&Json> = ours.iter().filter(|l| kind(l) == "log").collect();
+    assert_eq!(logs.len(), 2, "{lines:?}");
+    assert!(logs[0]["@message"].as_str().unwrap().starts_with("Interrupt received"));
+    assert!(logs[1]["@message"].as_str().unwrap().starts_with("Second interrupt"));
+    let theirs = terraform("terraform_interrupt.jsonl");
+    let their_log = theirs.iter().find(|l| kind(l) == "log").unwrap();
+    assert_eq!(shape(logs[0]), shape(their_log));
+    assert!(!stderr.contains("Interrupt received"), "{stderr}");
 }

@@ -121,6 +121,15 @@ pub(super) fn print_planned(plan: &Plan) {
     }
 }
 
+/// Says what an interrupt does: on standard error, or as a `log` line of
+/// the JSON UI, which has everything on standard output, as Terraform's.
+fn say(ui: Ui, message: &str) {
+    match ui {
+        Ui::Text => eprintln!("\n{message}"),
+        Ui::Json => outln!("{}", ui_json::log(message)),
+    }
+}
+
 /// Asks for `yes`; `Some(exit code)` when the answer is anything else.
 fn confirm(ctx: &Context, destroy: bool) -> Option<i32> {
     if !std::io::stdin().is_terminal() {
@@ -294,21 +303,23 @@ fn execute(
         if !super::signals::stop_requested().await {
             return;
         }
-        eprintln!(
-            "\nInterrupt received: no new operation starts; waiting for running ones to finish. \
-             Interrupt again to stop waiting."
+        say(
+            ui,
+            "Interrupt received: no new operation starts; waiting for running ones to finish. \
+             Interrupt again to stop waiting.",
         );
         flag.store(true, Ordering::SeqCst);
         if !super::signals::stop_requested().await {
             return;
         }
-        eprintln!(
-            "\nSecond interrupt: no longer waiting for the running operations. What they create is \
-             recorded in state as tainted where its id is known."
+        say(
+            ui,
+            "Second interrupt: no longer waiting for the running operations. What they create is \
+             recorded in state as tainted where its id is known.",
         );
         stop.notify_one();
         while super::signals::stop_requested().await {
-            eprintln!("\nAlready stopping: saving the state.");
+            say(ui, "Already stopping: saving the state.");
         }
     });
     if plan.has_changes() && ui == Ui::Text {

@@ -51,6 +51,12 @@ fn timestamp() -> String {
     time::OffsetDateTime::now_utc().format(&format).unwrap_or_default()
 }
 
+/// `log`: something the run says that is no event of its own (an
+/// interrupt received).
+pub fn log(message: &str) -> String {
+    info(message, "log", Map::new())
+}
+
 /// The first line: which program, and which Terraform it speaks for.
 pub fn version() -> String {
     let tf = crate::lang::TERRAFORM_VERSION;
