@@ -338,3 +338,33 @@ fn an_interrupt_is_a_log_line_on_standard_output() {
     assert_eq!(shape(logs[0]), shape(their_log));
     assert!(!stderr.contains("Interrupt received"), "{stderr}");
 }
+
+#[test]
+fn a_data_source_read_while_planning_is_shown_as_terraform_shows_it() {
+    let from = fixtures().join("data_source");
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["main.tf", "other.tfstate"] {
+        std::fs::copy(from.join(f), dir.path().join(f)).unwrap();
+    }
+    let theirs = |name: &str| parse_lines(&std::fs::read_to_string(from.join(name)).unwrap());
+    let r = run(dir.path(), &["plan", "-json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    like_terraform(&parse_lines(&r.stdout), &theirs("terraform_plan.jsonl"));
+    let r = run(dir.path(), &["apply", "-json", "-auto-approve"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    like_terraform(&parse_lines(&r.stdout), &theirs("terraform_apply.jsonl"));
+    // Then the resource is refreshed too. aksplan reads every resource in
+    // state before it evaluates anything; Terraform reads the data source
+    // first here, as the resource depends on it: the order differs.
+    let r = run(dir.path(), &["plan", "-json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (ours, theirs) = (parse_lines(&r.stdout), theirs("terraform_plan_again.jsonl"));
+    assert_eq!(shapes(&ours), shapes(&theirs));
+    assert_eq!(wordings(&ours), wordings(&theirs));
+    let sorted = |lines: &[Json]| {
+        let mut s = stages(lines);
+        s.sort();
+        s
+    };
+    assert_eq!(sorted(&ours), sorted(&theirs));
+}

@@ -85,7 +85,7 @@ fn plan_and_apply(
         &opts,
         options.parallelism,
         !options.skip_rules,
-        &progress::RefreshLines(ui),
+        &progress::RefreshLines::new(ui),
     );
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;

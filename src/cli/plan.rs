@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
         &opts,
         args.options.parallelism,
         !args.options.skip_rules,
-        &super::progress::RefreshLines(if ui_json { Ui::Json } else { Ui::Text }),
+        &super::progress::RefreshLines::new(if ui_json { Ui::Json } else { Ui::Text }),
     );
     let failed = report(ctx, &diags, &config.sources);
     match args.format {

@@ -128,16 +128,42 @@ impl Progress for Printer {
     }
 }
 
-/// Refresh's reads on standard output, as each is sent and answered:
-/// `refresh_start` and `refresh_complete` lines in the JSON UI. As text,
+/// A plan's reads on standard output, as each is sent and answered:
+/// `refresh_start` and `refresh_complete` lines in the JSON UI, and a data
+/// source's `apply_start` and `apply_complete`, timed here. As text,
 /// nothing: aksplan's text plan does not list its reads.
-pub struct RefreshLines(pub Ui);
+pub struct RefreshLines {
+    ui: Ui,
+    /// When each data source's read started.
+    reading: Mutex<BTreeMap<crate::addrs::Instance, Instant>>,
+}
+
+impl RefreshLines {
+    pub fn new(ui: Ui) -> RefreshLines {
+        RefreshLines {
+            ui,
+            reading: Mutex::default(),
+        }
+    }
+}
 
 impl RefreshProgress for RefreshLines {
     fn refresh(&self, e: RefreshEvent<'_>) {
-        if self.0 == Ui::Json {
-            emit(&ui_json::refresh(&e));
+        if self.ui != Ui::Json {
+            return;
         }
+        let Ok(mut reading) = self.reading.lock() else {
+            return;
+        };
+        let elapsed = match &e {
+            RefreshEvent::DataReading { addr } => {
+                reading.insert((*addr).clone(), Instant::now());
+                Duration::ZERO
+            }
+            RefreshEvent::DataRead { addr, .. } => reading.remove(*addr).map_or(Duration::ZERO, |t| t.elapsed()),
+            _ => Duration::ZERO,
+        };
+        emit(&ui_json::refresh(&e, elapsed));
     }
 }
 

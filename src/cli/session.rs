@@ -128,7 +128,8 @@ impl Session {
         self.plan_telling(config, variables, state, opts, parallelism, rules, &Quiet)
     }
 
-    /// [`Session::plan`], telling `refresh` of each resource's read as it goes.
+    /// [`Session::plan`], telling `refresh` of each read (of a resource in
+    /// state, of a data source) as it goes.
     #[allow(clippy::too_many_arguments)]
     pub fn plan_telling(
         &self,
@@ -151,9 +152,9 @@ impl Session {
             variables,
             inferred: &inferred,
         };
-        let (plan, evaluated, mut diags) = self
-            .log
-            .phase("plan", || run::plan_refreshed(inputs, refreshed, &reach, opts));
+        let (plan, evaluated, mut diags) = self.log.phase("plan", || {
+            run::plan_refreshed_telling(inputs, refreshed, &reach, opts, refresh)
+        });
         diags.extend(registration_diags);
         if rules {
             // The in-process simulation would answer versions from aksplan's own table.

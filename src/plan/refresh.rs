@@ -43,12 +43,13 @@ pub struct Refreshed {
     pub diags: Diagnostics,
 }
 
-/// One managed resource's read, as refresh tells it: addresses and the
+/// One read of what a plan reads, as it tells it: a managed resource's
+/// refresh, or a data source read while planning. Addresses and the
 /// identifier shown for the object, never an attribute value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefreshEvent<'a> {
-    /// Its read was sent (or the list that answers it); `id` is the
-    /// recorded object's.
+    /// A managed resource's read was sent (or the list that answers it);
+    /// `id` is the recorded object's.
     Reading {
         addr: &'a Instance,
         id: Option<ShownId<'a>>,
@@ -56,6 +57,13 @@ pub enum RefreshEvent<'a> {
     /// Its read was answered; `id` is the object read, `None` when it is
     /// gone. A read that failed is not answered: its error is a diagnostic.
     Read {
+        addr: &'a Instance,
+        id: Option<ShownId<'a>>,
+    },
+    /// A data source's read was sent, while planning.
+    DataReading { addr: &'a Instance },
+    /// It was answered; one that failed is not (its error is a diagnostic).
+    DataRead {
         addr: &'a Instance,
         id: Option<ShownId<'a>>,
     },

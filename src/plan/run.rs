@@ -150,6 +150,17 @@ pub fn plan_refreshed(
     reach: &Reach<'_>,
     opts: &PlanOptions,
 ) -> (Plan, Evaluated, Diagnostics) {
+    plan_refreshed_telling(inputs, refreshed, reach, opts, &Quiet)
+}
+
+/// [`plan_refreshed`], telling `progress` of each data source read as it goes.
+pub fn plan_refreshed_telling(
+    inputs: Inputs<'_>,
+    refreshed: Refreshed,
+    reach: &Reach<'_>,
+    opts: &PlanOptions,
+    progress: &dyn RefreshProgress,
+) -> (Plan, Evaluated, Diagnostics) {
     let config = inputs.config;
     let Refreshed {
         state,
@@ -168,6 +179,7 @@ pub fn plan_refreshed(
         runtime: reach.runtime,
         failed: &failed,
         inferred: inputs.inferred,
+        progress,
     };
     let (mut plan, evaluated, d) = engine::plan(config, inputs.variables, state, &with, opts);
     diags.extend(d);

@@ -384,11 +384,35 @@ pub fn event(e: &Event) -> String {
 }
 
 /// `refresh_start` or `refresh_complete`: a resource's read during refresh,
-/// with the id of the object as recorded, or as read (none when gone).
-pub fn refresh(e: &RefreshEvent<'_>) -> String {
+/// with the id of the object as recorded, or as read (none when gone). A
+/// data source's read while planning is an `apply_start` and an
+/// `apply_complete` (after `elapsed`) of a read, as Terraform shows it.
+pub fn refresh(e: &RefreshEvent<'_>, elapsed: Duration) -> String {
+    let data = |addr: &Instance| crate::state::deposed::ObjectAddr {
+        instance: addr.clone(),
+        deposed: None,
+    };
     let (addr, id, kind, words) = match e {
         RefreshEvent::Reading { addr, id } => (addr, id, "refresh_start", "Refreshing state..."),
         RefreshEvent::Read { addr, id } => (addr, id, "refresh_complete", "Refresh complete"),
+        RefreshEvent::DataReading { addr } => {
+            return event(&Event::Started {
+                addr: data(addr),
+                verb: Verb::Read,
+                id: None,
+            })
+        }
+        RefreshEvent::DataRead { addr, id } => {
+            return event(&Event::Completed {
+                addr: data(addr),
+                verb: Verb::Read,
+                id: id.map(|i| ShownId {
+                    key: i.key,
+                    value: i.value.to_string(),
+                }),
+                elapsed,
+            })
+        }
     };
     let mut h = Map::new();
     h.insert("resource".into(), resource(addr));
