@@ -343,7 +343,7 @@ fn an_interrupt_is_a_log_line_on_standard_output() {
 fn a_data_source_read_while_planning_is_shown_as_terraform_shows_it() {
     let from = fixtures().join("data_source");
     let dir = tempfile::tempdir().unwrap();
-    for f in ["main.tf", "other.tfstate"] {
+    for f in ["main.tf", "other_state.json"] {
         std::fs::copy(from.join(f), dir.path().join(f)).unwrap();
     }
     let theirs = |name: &str| parse_lines(&std::fs::read_to_string(from.join(name)).unwrap());
