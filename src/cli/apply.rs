@@ -78,7 +78,15 @@ fn plan_and_apply(
     if ui == Ui::Text {
         outln!("{}\n", session.banner());
     }
-    let (plan, evaluated, diags) = session.plan(&config, vars, state, &opts, options.parallelism, !options.skip_rules);
+    let (plan, evaluated, diags) = session.plan_telling(
+        &config,
+        vars,
+        state,
+        &opts,
+        options.parallelism,
+        !options.skip_rules,
+        &progress::RefreshLines::new(ui),
+    );
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }
@@ -106,14 +114,19 @@ fn plan_and_apply(
     )
 }
 
-/// A plan as Terraform's JSON UI shows it: each change, the counts, the outputs.
+/// A plan as Terraform's JSON UI shows it: the drift, each change, the counts, the outputs.
 pub(super) fn print_planned(plan: &Plan) {
-    for line in ui_json::planned_changes(plan) {
+    for line in ui_json::planned(plan) {
         outln!("{line}");
     }
-    outln!("{}", ui_json::change_summary(ui_json::Summary::of_plan(plan), "plan"));
-    if !plan.outputs.is_empty() {
-        outln!("{}", ui_json::planned_outputs(&plan.outputs));
+}
+
+/// Says what an interrupt does: on standard error, or as a `log` line of
+/// the JSON UI, which has everything on standard output, as Terraform's.
+fn say(ui: Ui, message: &str) {
+    match ui {
+        Ui::Text => eprintln!("\n{message}"),
+        Ui::Json => outln!("{}", ui_json::log(message)),
     }
 }
 
@@ -290,21 +303,23 @@ fn execute(
         if !super::signals::stop_requested().await {
             return;
         }
-        eprintln!(
-            "\nInterrupt received: no new operation starts; waiting for running ones to finish. \
-             Interrupt again to stop waiting."
+        say(
+            ui,
+            "Interrupt received: no new operation starts; waiting for running ones to finish. \
+             Interrupt again to stop waiting.",
         );
         flag.store(true, Ordering::SeqCst);
         if !super::signals::stop_requested().await {
             return;
         }
-        eprintln!(
-            "\nSecond interrupt: no longer waiting for the running operations. What they create is \
-             recorded in state as tainted where its id is known."
+        say(
+            ui,
+            "Second interrupt: no longer waiting for the running operations. What they create is \
+             recorded in state as tainted where its id is known.",
         );
         stop.notify_one();
         while super::signals::stop_requested().await {
-            eprintln!("\nAlready stopping: saving the state.");
+            say(ui, "Already stopping: saving the state.");
         }
     });
     if plan.has_changes() && ui == Ui::Text {

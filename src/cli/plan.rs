@@ -1,6 +1,7 @@
 //! `aksplan plan`: refresh, diff, print the plan, optionally save it.
 
 use super::args::{CloudArgs, PlanArgs, ReportFormat};
+use super::progress::Ui;
 use super::session::{begin, checked_options};
 use super::views::plan_markdown::{self, finding, Ran};
 use super::views::{plan_json, ui_json};
@@ -81,13 +82,14 @@ fn plan(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
     if args.format == ReportFormat::Text && !ui_json {
         outln!("{}\n", session.banner());
     }
-    let (plan, _, diags) = session.plan(
+    let (plan, _, diags) = session.plan_telling(
         &config,
         vars,
         state,
         &opts,
         args.options.parallelism,
         !args.options.skip_rules,
+        &super::progress::RefreshLines::new(if ui_json { Ui::Json } else { Ui::Text }),
     );
     let failed = report(ctx, &diags, &config.sources);
     match args.format {

@@ -3,9 +3,12 @@
 //! each operation every interval (10 s, as Terraform; the environment
 //! variable AKSPLAN_PROGRESS_INTERVAL_MS changes it, for tests). It owns the
 //! ticker thread and the clock of the ticks; the words are the views'.
+//! Refresh's reads go the same way ([`RefreshLines`]), as Terraform's JSON
+//! UI shows them.
 
 use super::views::{progress_text, ui_json};
 use crate::apply::progress::{Event, Progress, ShownId, Verb};
+use crate::plan::refresh::{RefreshEvent, RefreshProgress};
 use crate::state::deposed::ObjectAddr;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -122,6 +125,45 @@ impl Progress for Printer {
         });
         drop(inner);
         self.shared.wake.notify_all();
+    }
+}
+
+/// A plan's reads on standard output, as each is sent and answered:
+/// `refresh_start` and `refresh_complete` lines in the JSON UI, and a data
+/// source's `apply_start` and `apply_complete`, timed here. As text,
+/// nothing: aksplan's text plan does not list its reads.
+pub struct RefreshLines {
+    ui: Ui,
+    /// When each data source's read started.
+    reading: Mutex<BTreeMap<crate::addrs::Instance, Instant>>,
+}
+
+impl RefreshLines {
+    pub fn new(ui: Ui) -> RefreshLines {
+        RefreshLines {
+            ui,
+            reading: Mutex::default(),
+        }
+    }
+}
+
+impl RefreshProgress for RefreshLines {
+    fn refresh(&self, e: RefreshEvent<'_>) {
+        if self.ui != Ui::Json {
+            return;
+        }
+        let Ok(mut reading) = self.reading.lock() else {
+            return;
+        };
+        let elapsed = match &e {
+            RefreshEvent::DataReading { addr } => {
+                reading.insert((*addr).clone(), Instant::now());
+                Duration::ZERO
+            }
+            RefreshEvent::DataRead { addr, .. } => reading.remove(*addr).map_or(Duration::ZERO, |t| t.elapsed()),
+            _ => Duration::ZERO,
+        };
+        emit(&ui_json::refresh(&e, elapsed));
     }
 }
 

@@ -10,6 +10,7 @@ use crate::core::Evaluated;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::lang::Value;
 use crate::plan::engine::PlanOptions;
+use crate::plan::refresh::{Quiet, RefreshProgress};
 use crate::plan::{run, Plan};
 use crate::provider::arm::ArmClient;
 use crate::provider::azure::{self, credential};
@@ -124,20 +125,36 @@ impl Session {
         parallelism: usize,
         rules: bool,
     ) -> (Plan, Evaluated, Diagnostics) {
+        self.plan_telling(config, variables, state, opts, parallelism, rules, &Quiet)
+    }
+
+    /// [`Session::plan`], telling `refresh` of each read (of a resource in
+    /// state, of a data source) as it goes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn plan_telling(
+        &self,
+        config: &Config,
+        variables: IndexMap<String, Value>,
+        state: State,
+        opts: &PlanOptions,
+        parallelism: usize,
+        rules: bool,
+        refresh: &dyn RefreshProgress,
+    ) -> (Plan, Evaluated, Diagnostics) {
         let reach = self.reach(parallelism);
         let (registration, registration_diags) = self.register_providers(config, &variables);
-        let refreshed = self
-            .log
-            .phase("refresh", || run::prepare(config, state, &reach, opts.refresh));
+        let refreshed = self.log.phase("refresh", || {
+            run::prepare_telling(config, state, &reach, opts.refresh, refresh)
+        });
         let inferred = crate::rules::ordering::edges(config);
         let inputs = run::Inputs {
             config,
             variables,
             inferred: &inferred,
         };
-        let (plan, evaluated, mut diags) = self
-            .log
-            .phase("plan", || run::plan_refreshed(inputs, refreshed, &reach, opts));
+        let (plan, evaluated, mut diags) = self.log.phase("plan", || {
+            run::plan_refreshed_telling(inputs, refreshed, &reach, opts, refresh)
+        });
         diags.extend(registration_diags);
         if rules {
             // The in-process simulation would answer versions from aksplan's own table.

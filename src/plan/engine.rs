@@ -41,6 +41,8 @@ pub struct Planning<'a> {
     pub failed: &'a std::collections::HashMap<Instance, String>,
     /// Orderings the domain rules require (see [`crate::graph::Inferred`]).
     pub inferred: &'a [crate::graph::Inferred],
+    /// Told of each data source read as it goes.
+    pub progress: &'a dyn super::refresh::RefreshProgress,
 }
 
 /// Plans the configuration against the refreshed state.

@@ -4,6 +4,7 @@
 //! engine collects; it knows nothing of orphans, targeting or outputs.
 
 use super::engine::{PlanOptions, Planning};
+use super::refresh::RefreshEvent;
 use super::unplannable::Unplannable;
 use super::{Action, Reason, ResourceChange};
 use crate::addrs::{Instance, InstanceKey, Mode};
@@ -298,6 +299,7 @@ impl Planner<'_> {
             config: &config_value,
             now: self.opts.timestamp.unwrap_or_else(std::time::SystemTime::now),
         };
+        self.with.progress.refresh(RefreshEvent::DataReading { addr: inst });
         let r = self.with.runtime.block_on(provider.read_data(req));
         let (value, diags) = (r.value, r.diags);
         let failed = diags.has_errors();
@@ -312,6 +314,8 @@ impl Planner<'_> {
         match value {
             Some(v) if !failed => {
                 let v = settle(&schema.block, v);
+                let id = super::refresh::shown_id(&v, &v);
+                self.with.progress.refresh(RefreshEvent::DataRead { addr: inst, id });
                 self.data.push((inst.clone(), v.clone()));
                 v
             }

@@ -1,12 +1,14 @@
 //! Refresh: reads every resource in state from the cloud, concurrently,
 //! and says what changed outside aksplan. It is the planning stage's only
-//! I/O besides data sources, done first.
+//! I/O besides data sources, done first. As each read is sent and
+//! answered it tells a [`RefreshProgress`], which the caller gives (the
+//! command line shows it); it renders nothing itself.
 
 use super::Drift;
 use crate::addrs::{Instance, Mode};
 use crate::diag::Diagnostics;
 use crate::lang::Value;
-use crate::provider::protocol::{Provider, ProviderConfig, ReadRequest, ReadResponse};
+use crate::provider::protocol::{Provider, ProviderConfig, ReadRequest, ReadResponse, ReadStep};
 use crate::provider::registry::Providers;
 use crate::provider::shape::settle;
 use crate::schema::Schema;
@@ -41,15 +43,79 @@ pub struct Refreshed {
     pub diags: Diagnostics,
 }
 
+/// One read of what a plan reads, as it tells it: a managed resource's
+/// refresh, or a data source read while planning. Addresses and the
+/// identifier shown for the object, never an attribute value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshEvent<'a> {
+    /// A managed resource's read was sent (or the list that answers it);
+    /// `id` is the recorded object's.
+    Reading {
+        addr: &'a Instance,
+        id: Option<ShownId<'a>>,
+    },
+    /// Its read was answered; `id` is the object read, `None` when it is
+    /// gone. A read that failed is not answered: its error is a diagnostic.
+    Read {
+        addr: &'a Instance,
+        id: Option<ShownId<'a>>,
+    },
+    /// A data source's read was sent, while planning.
+    DataReading { addr: &'a Instance },
+    /// It was answered; one that failed is not (its error is a diagnostic).
+    DataRead {
+        addr: &'a Instance,
+        id: Option<ShownId<'a>>,
+    },
+}
+
+/// The identifier shown for an object, as Terraform picks it: `id` when
+/// the object has one, else `name`; only a known string, never one marked
+/// sensitive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShownId<'a> {
+    pub key: &'static str,
+    pub value: &'a str,
+}
+
+/// Where refresh tells its reads, as each happens, from the reads' tasks:
+/// an implementation must return quickly (print a line).
+pub trait RefreshProgress: Sync {
+    fn refresh(&self, event: RefreshEvent<'_>);
+}
+
+/// Tells nobody.
+pub struct Quiet;
+
+impl RefreshProgress for Quiet {
+    fn refresh(&self, _: RefreshEvent<'_>) {}
+}
+
+/// The identifier of `value` to show, if any: its `id`, or its `name` when
+/// it has no `id`, when that is a known, non-empty string that neither
+/// `value` nor `prior` marks sensitive (what the cloud answers carries no
+/// marks; those state recorded stay on it).
+pub fn shown_id<'v>(value: &'v Value, prior: &Value) -> Option<ShownId<'v>> {
+    let key = ["id", "name"].into_iter().find(|k| value.get(k).is_some())?;
+    let marked = prior.get(key).is_some_and(Value::has_sensitive);
+    match value.get(key) {
+        // A sensitive value is wrapped, so never matches here.
+        Some(Value::String(s)) if !s.is_empty() && !marked => Some(ShownId { key, value: s }),
+        _ => None,
+    }
+}
+
 /// A state entry a provider reads: its address, schema and recorded value.
 type Entry<'a> = (&'a Instance, &'a Schema, &'a Value);
 
-/// Reads every resource in state from the cloud, `parallelism` at a time.
+/// Reads every resource in state from the cloud, `parallelism` at a time,
+/// telling `progress` of each read.
 pub async fn refresh(
     providers: &Providers,
     mut state: State,
     parallelism: usize,
     now: std::time::SystemTime,
+    progress: &dyn RefreshProgress,
 ) -> Refreshed {
     let unconfigured = ProviderConfig::default();
     // Each provider reads its own resources in one call, so that it can
@@ -78,7 +144,21 @@ pub async fn refresh(
                 now,
             })
             .collect();
-        let answers = provider.read_many(reqs, parallelism.max(1)).await;
+        let seen = |i: usize, step: ReadStep<'_>| {
+            let Some(&(addr, _, prior)) = list.get(i) else { return };
+            progress.refresh(match step {
+                ReadStep::Sent => RefreshEvent::Reading {
+                    addr,
+                    id: shown_id(prior, prior),
+                },
+                ReadStep::Answered(r) if r.diags.has_errors() => return,
+                ReadStep::Answered(r) => RefreshEvent::Read {
+                    addr,
+                    id: r.value.as_ref().and_then(|v| shown_id(v, prior)),
+                },
+            });
+        };
+        let answers = provider.read_many_seen(reqs, parallelism.max(1), &seen).await;
         let mut answers = answers.into_iter();
         for (addr, schema, prior) in list {
             // A provider that answers fewer reads than asked has a bug:
@@ -148,5 +228,37 @@ pub async fn refresh(
         failed,
         diags,
         moved: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    #[test]
+    fn the_id_shown_is_terraform_s_pick_and_never_a_secret() {
+        let v = obj(&[("id", Value::string("/x/rg")), ("name", Value::string("rg"))]);
+        assert_eq!(
+            shown_id(&v, &v),
+            Some(ShownId {
+                key: "id",
+                value: "/x/rg"
+            })
+        );
+        // With an `id`, a null one shows nothing rather than the name.
+        let null_id = obj(&[("id", Value::null()), ("name", Value::string("rg"))]);
+        assert_eq!(shown_id(&null_id, &null_id), None);
+        let named = obj(&[("name", Value::string("rg"))]);
+        assert_eq!(shown_id(&named, &named).map(|i| i.key), Some("name"));
+        // What the cloud answers is unmarked: the recorded mark still hides it.
+        let secret = obj(&[("id", Value::string("s3cr3t").mark())]);
+        let read = obj(&[("id", Value::string("s3cr3t"))]);
+        assert_eq!(shown_id(&read, &secret), None);
+        assert_eq!(shown_id(&secret, &secret), None);
+        assert_eq!(shown_id(&obj(&[("id", Value::unknown())]), &read), None);
     }
 }

@@ -4,6 +4,7 @@
 //! the result; the domain rules run after, on the plan this makes.
 
 use super::engine::{self, PlanOptions, Planning, Refreshed};
+use super::refresh::{Quiet, RefreshProgress};
 use super::{Plan, Reason};
 use crate::addrs::{Instance, Mode};
 use crate::config::Config;
@@ -45,10 +46,21 @@ pub fn plan(inputs: Inputs<'_>, state: State, reach: &Reach<'_>, opts: &PlanOpti
 /// The state a plan starts from: the configuration's `moved` blocks
 /// applied first (nothing is read at an old address), then every object
 /// read from the cloud, or, without `refresh`, taken as recorded.
-pub fn prepare(config: &Config, mut state: State, reach: &Reach<'_>, refresh_it: bool) -> Refreshed {
+pub fn prepare(config: &Config, state: State, reach: &Reach<'_>, refresh_it: bool) -> Refreshed {
+    prepare_telling(config, state, reach, refresh_it, &Quiet)
+}
+
+/// [`prepare`], telling `progress` of each read as it goes.
+pub fn prepare_telling(
+    config: &Config,
+    mut state: State,
+    reach: &Reach<'_>,
+    refresh_it: bool,
+    progress: &dyn RefreshProgress,
+) -> Refreshed {
     let (moved, moved_diags) = super::moves::apply(&crate::config::moved::statements(config), &mut state);
     let mut refreshed = if refresh_it {
-        refresh(reach, state)
+        refresh_telling(reach, state, progress)
     } else {
         let mut state = engine::conform_state(state, reach.providers);
         super::deposed::conform(&mut state, reach.providers);
@@ -105,12 +117,22 @@ fn forget(config: &Config, state: &mut State) -> Vec<super::ResourceChange> {
 
 /// Reads every resource in state from the cloud.
 pub fn refresh(reach: &Reach<'_>, state: State) -> Refreshed {
+    refresh_telling(reach, state, &Quiet)
+}
+
+/// [`refresh`], telling `progress` of each managed resource's read as it
+/// goes (deposed objects are read silently).
+pub fn refresh_telling(reach: &Reach<'_>, state: State, progress: &dyn RefreshProgress) -> Refreshed {
     let mut state = engine::conform_state(state, reach.providers);
     super::deposed::conform(&mut state, reach.providers);
     let now = std::time::SystemTime::now();
-    let mut refreshed = reach
-        .runtime
-        .block_on(engine::refresh(reach.providers, state, reach.parallelism, now));
+    let mut refreshed = reach.runtime.block_on(engine::refresh(
+        reach.providers,
+        state,
+        reach.parallelism,
+        now,
+        progress,
+    ));
     let d = reach.runtime.block_on(super::deposed::refresh(
         reach.providers,
         &mut refreshed.state,
@@ -127,6 +149,17 @@ pub fn plan_refreshed(
     refreshed: Refreshed,
     reach: &Reach<'_>,
     opts: &PlanOptions,
+) -> (Plan, Evaluated, Diagnostics) {
+    plan_refreshed_telling(inputs, refreshed, reach, opts, &Quiet)
+}
+
+/// [`plan_refreshed`], telling `progress` of each data source read as it goes.
+pub fn plan_refreshed_telling(
+    inputs: Inputs<'_>,
+    refreshed: Refreshed,
+    reach: &Reach<'_>,
+    opts: &PlanOptions,
+    progress: &dyn RefreshProgress,
 ) -> (Plan, Evaluated, Diagnostics) {
     let config = inputs.config;
     let Refreshed {
@@ -146,6 +179,7 @@ pub fn plan_refreshed(
         runtime: reach.runtime,
         failed: &failed,
         inferred: inputs.inferred,
+        progress,
     };
     let (mut plan, evaluated, d) = engine::plan(config, inputs.variables, state, &with, opts);
     diags.extend(d);

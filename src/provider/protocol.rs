@@ -126,6 +126,20 @@ pub struct ImportRequest<'a> {
     pub id: &'a str,
 }
 
+/// Where one read of [`Provider::read_many_seen`] is.
+#[derive(Debug, Clone, Copy)]
+pub enum ReadStep<'r> {
+    /// Its request (or the list that answers it) was sent.
+    Sent,
+    /// Its answer is in.
+    Answered(&'r ReadResponse),
+}
+
+/// Told of each read of [`Provider::read_many_seen`] as it goes, by its
+/// index in the requests. Called from the reads' tasks: it must return
+/// quickly.
+pub type ReadSeen<'s> = &'s (dyn Fn(usize, ReadStep<'_>) + Sync);
+
 /// One provider: its schemas and its operations.
 #[async_trait::async_trait]
 pub trait Provider: Send + Sync {
@@ -166,12 +180,36 @@ pub trait Provider: Send + Sync {
     /// Reads many state entries, at most `parallelism` requests at a time,
     /// answering in the order asked. A provider may read them in bulk (one
     /// list of a collection for many objects), but keeps nothing between
-    /// calls: each answer is as fresh as a [`Provider::read`] made now. By
-    /// default, one read each.
+    /// calls: each answer is as fresh as a [`Provider::read`] made now.
     async fn read_many(&self, reqs: Vec<ReadRequest<'_>>, parallelism: usize) -> Vec<ReadResponse> {
-        use futures::StreamExt;
+        self.read_many_seen(reqs, parallelism, &|_, _| {}).await
+    }
+
+    /// [`Provider::read_many`], telling `seen` of each read as it goes:
+    /// when it is sent and when it is answered, by its index in `reqs`. A
+    /// read answered by a list is sent when the list is. By default, one
+    /// read each.
+    async fn read_many_seen(
+        &self,
+        reqs: Vec<ReadRequest<'_>>,
+        parallelism: usize,
+        seen: ReadSeen<'_>,
+    ) -> Vec<ReadResponse> {
+        use futures::{FutureExt, StreamExt};
         // The futures are made before the stream, so that it holds no closure.
-        let reads: Vec<_> = reqs.into_iter().map(|req| self.read(req)).collect();
+        let reads: Vec<_> = reqs
+            .into_iter()
+            .enumerate()
+            .map(|(i, req)| {
+                async move {
+                    seen(i, ReadStep::Sent);
+                    let r = self.read(req).await;
+                    seen(i, ReadStep::Answered(&r));
+                    r
+                }
+                .boxed()
+            })
+            .collect();
         futures::stream::iter(reads)
             .buffered(parallelism.max(1))
             .collect()

@@ -6,12 +6,15 @@
 //! them, and when, is the caller's. Values of outputs marked sensitive are
 //! never written, and no attribute value of a resource is.
 
+mod diagnostic;
+
 use super::plan_json::action_reason;
 use crate::addrs::{Instance, InstanceKey};
 use crate::apply::progress::{Event, ShownId, Verb};
 use crate::diag::{Diagnostic, Severity, Sources};
 use crate::lang::Value;
-use crate::plan::{Action, OutputChange, Plan, ResourceChange};
+use crate::plan::refresh::RefreshEvent;
+use crate::plan::{Action, Drift, OutputChange, Plan, ResourceChange};
 use crate::state::OutputState;
 use serde_json::{json, Map, Value as Json};
 use std::time::Duration;
@@ -46,6 +49,12 @@ fn timestamp() -> String {
     let format =
         time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
     time::OffsetDateTime::now_utc().format(&format).unwrap_or_default()
+}
+
+/// `log`: something the run says that is no event of its own (an
+/// interrupt received).
+pub fn log(message: &str) -> String {
+    info(message, "log", Map::new())
 }
 
 /// The first line: which program, and which Terraform it speaks for.
@@ -101,6 +110,47 @@ fn change_action(c: &ResourceChange) -> Option<&'static str> {
         Action::Delete => "delete",
         Action::Forget => "remove",
     })
+}
+
+/// What a plan shows, as Terraform does after planning: `resource_drift`
+/// for what changed outside aksplan (not when destroying), `planned_change`
+/// for each change, the `change_summary`, and the outputs' actions when
+/// there are outputs.
+pub fn planned(plan: &Plan) -> Vec<String> {
+    let mut out = if plan.destroy { Vec::new() } else { drifted(plan) };
+    out.extend(planned_changes(plan));
+    out.push(change_summary(Summary::of_plan(plan), "plan"));
+    if !plan.outputs.is_empty() {
+        out.push(planned_outputs(&plan.outputs));
+    }
+    out
+}
+
+/// `resource_drift` for each object changed ("update") or deleted
+/// ("delete") outside aksplan, by address; with `previous_resource` when
+/// a `moved` block moved it.
+pub fn drifted(plan: &Plan) -> Vec<String> {
+    plan.drift.iter().map(|d| drift(plan, d)).collect()
+}
+
+fn drift(plan: &Plan, d: &Drift) -> String {
+    let action = if d.after.is_some() { "update" } else { "delete" };
+    let mut change = Map::new();
+    change.insert("resource".into(), resource(&d.addr));
+    let moved = plan
+        .changes
+        .iter()
+        .find(|c| c.addr == d.addr && c.deposed.is_none())
+        .and_then(|c| c.moved_from.as_ref());
+    if let Some(from) = moved {
+        change.insert("previous_resource".into(), resource(from));
+    }
+    change.insert("action".into(), json!(action));
+    info(
+        &format!("{}: Drift detected ({action})", d.addr),
+        "resource_drift",
+        fields(vec![("change", Json::Object(change))]),
+    )
 }
 
 /// `planned_change` for each change of the plan, in its order.
@@ -238,27 +288,17 @@ fn plain_json(v: &Value) -> Json {
     v.to_json()
 }
 
-/// A diagnostic, as Terraform's `diagnostic` message.
+/// A diagnostic, as Terraform's `diagnostic` message (see [`diagnostic`]).
 pub fn diagnostic(d: &Diagnostic, sources: &Sources) -> String {
-    let full = super::diagnostics::diagnostic_json(d, sources);
-    let mut body = Map::new();
-    let severity = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    body.insert("severity".into(), json!(severity));
-    body.insert("summary".into(), json!(d.summary));
-    body.insert("detail".into(), full["detail"].clone());
-    if !full["range"].is_null() {
-        body.insert("range".into(), full["range"].clone());
-    }
+    let body = self::diagnostic::body(d, sources);
     let (level, word) = match d.severity {
         Severity::Error => ("error", "Error"),
         Severity::Warning => ("warn", "Warning"),
     };
+    let summary = body["summary"].as_str().unwrap_or_default().to_string();
     line(
         level,
-        &format!("{word}: {}", d.summary),
+        &format!("{word}: {summary}"),
         "diagnostic",
         fields(vec![("diagnostic", Json::Object(body))]),
     )
@@ -341,6 +381,48 @@ pub fn event(e: &Event) -> String {
             )
         }
     }
+}
+
+/// `refresh_start` or `refresh_complete`: a resource's read during refresh,
+/// with the id of the object as recorded, or as read (none when gone). A
+/// data source's read while planning is an `apply_start` and an
+/// `apply_complete` (after `elapsed`) of a read, as Terraform shows it.
+pub fn refresh(e: &RefreshEvent<'_>, elapsed: Duration) -> String {
+    let data = |addr: &Instance| crate::state::deposed::ObjectAddr {
+        instance: addr.clone(),
+        deposed: None,
+    };
+    let (addr, id, kind, words) = match e {
+        RefreshEvent::Reading { addr, id } => (addr, id, "refresh_start", "Refreshing state..."),
+        RefreshEvent::Read { addr, id } => (addr, id, "refresh_complete", "Refresh complete"),
+        RefreshEvent::DataReading { addr } => {
+            return event(&Event::Started {
+                addr: data(addr),
+                verb: Verb::Read,
+                id: None,
+            })
+        }
+        RefreshEvent::DataRead { addr, id } => {
+            return event(&Event::Completed {
+                addr: data(addr),
+                verb: Verb::Read,
+                id: id.map(|i| ShownId {
+                    key: i.key,
+                    value: i.value.to_string(),
+                }),
+                elapsed,
+            })
+        }
+    };
+    let mut h = Map::new();
+    h.insert("resource".into(), resource(addr));
+    let mut message = format!("{addr}: {words}");
+    if let Some(i) = id {
+        h.insert("id_key".into(), json!(i.key));
+        h.insert("id_value".into(), json!(i.value));
+        message.push_str(&format!(" [{}={}]", i.key, i.value));
+    }
+    info(&message, kind, fields(vec![("hook", Json::Object(h))]))
 }
 
 /// `apply_progress`: an operation still running after `elapsed`.

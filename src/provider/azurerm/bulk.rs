@@ -16,7 +16,7 @@
 use super::{paging, types, Azurerm};
 use crate::lang::Value;
 use crate::provider::arm::ArmClient;
-use crate::provider::protocol::{ReadRequest, ReadResponse};
+use crate::provider::protocol::{ReadRequest, ReadResponse, ReadSeen, ReadStep};
 use crate::schema::Schema;
 use futures::future::BoxFuture;
 use futures::{FutureExt, StreamExt};
@@ -104,11 +104,13 @@ fn groups(entries: &[Option<Listable>]) -> Vec<Vec<usize>> {
 
 /// Reads every entry, in the order asked, at most `parallelism` requests
 /// at a time: first the lists, then the GETs and the decoding (with its
-/// own extra requests).
+/// own extra requests). `seen` is told of an entry when its list or its
+/// GET is sent, and when its answer is decoded.
 pub(super) async fn read_many<C: ArmClient + 'static>(
     az: &Azurerm<C>,
     reqs: Vec<ReadRequest<'_>>,
     parallelism: usize,
+    seen: ReadSeen<'_>,
 ) -> Vec<ReadResponse> {
     let parallelism = parallelism.max(1);
     let entries: Vec<Option<Listable>> = reqs.iter().map(|r| listable(r.schema, r.prior)).collect();
@@ -120,6 +122,9 @@ pub(super) async fn read_many<C: ArmClient + 'static>(
         .map(|g| {
             let l = entries[g[0]].clone();
             async move {
+                for &i in g {
+                    seen(i, ReadStep::Sent);
+                }
                 let l = l?;
                 let items = paging::list_all(&az.client, &l.path, &l.api_version).await.ok()?;
                 let by_id: HashMap<String, Json> = items
@@ -133,27 +138,36 @@ pub(super) async fn read_many<C: ArmClient + 'static>(
         .collect();
     let lists: Vec<Option<HashMap<String, Json>>> = futures::stream::iter(lists).buffered(parallelism).collect().await;
     let mut listed: Vec<Option<&HashMap<String, Json>>> = vec![None; reqs.len()];
+    // Entries whose list was sent were told so; one whose list failed is
+    // read by GET without being sent twice.
+    let mut sent = vec![false; reqs.len()];
     for (g, list) in groups.iter().zip(&lists) {
-        if let Some(list) = list {
-            for &i in g {
-                listed[i] = Some(list);
-            }
+        for &i in g {
+            listed[i] = list.as_ref();
+            sent[i] = true;
         }
     }
     let reads: Vec<BoxFuture<'_, ReadResponse>> = reqs
         .into_iter()
         .zip(listed)
         .zip(entries)
-        .map(|((req, list), entry)| {
+        .zip(sent)
+        .enumerate()
+        .map(|(i, (((req, list), entry), sent))| {
             async move {
                 let sub = az.subscription(req.provider);
-                match (list, entry) {
+                if !sent {
+                    seen(i, ReadStep::Sent);
+                }
+                let r = match (list, entry) {
                     (Some(list), Some(l)) => match list.get(&l.id) {
                         Some(body) => az.found(req.schema, body, req.prior, sub).await,
                         None => ReadResponse::default(),
                     },
                     _ => az.get(req.schema, req.prior, sub).await,
-                }
+                };
+                seen(i, ReadStep::Answered(&r));
+                r
             }
             .boxed()
         })

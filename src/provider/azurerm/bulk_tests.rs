@@ -165,3 +165,69 @@ fn a_list_that_fails_leaves_its_collection_to_gets() {
         assert!(asked.contains(&format!("Get {}", vnet(name))), "{asked:?}");
     }
 }
+
+/// The requests `read_many_seen` made, with what it told of each read
+/// (`sent 0`, `answered 0`) in the order it happened.
+fn told(p: &Azurerm<Counting>, entries: &[(&str, String)]) -> Vec<String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    let config = ProviderConfig::default();
+    let priors: Vec<Value> = entries.iter().map(|(_, id)| with_id(id)).collect();
+    let reqs = entries
+        .iter()
+        .zip(&priors)
+        .map(|((t, _), prior)| ReadRequest {
+            schema: p.schemas().get(Mode::Managed, t).unwrap(),
+            provider: &config,
+            prior,
+            now: SystemTime::UNIX_EPOCH,
+        })
+        .collect();
+    p.client.asked.lock().unwrap().clear();
+    let seen = |i: usize, step: ReadStep<'_>| {
+        let word = match step {
+            ReadStep::Sent => "sent",
+            ReadStep::Answered(_) => "answered",
+        };
+        p.client.asked.lock().unwrap().push(format!("{word} {i}"));
+    };
+    rt.block_on(p.read_many_seen(reqs, 4, &seen));
+    std::mem::take(&mut *p.client.asked.lock().unwrap())
+}
+
+fn at(log: &[String], line: &str) -> usize {
+    let found: Vec<usize> = (0..log.len()).filter(|&i| log[i] == line).collect();
+    assert_eq!(found.len(), 1, "{line:?} once in {log:?}");
+    found[0]
+}
+
+#[test]
+fn each_read_is_told_when_its_list_or_get_is_sent_and_when_it_is_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = provider(dir.path(), None);
+    let entries = [
+        (VNET, vnet("aa")),
+        ("azurerm_user_assigned_identity", identity("id-i")),
+        (VNET, vnet("bb")),
+    ];
+    let log = told(&p, &entries);
+    let list = format!("Get {}", vnet("x").trim_end_matches("/x"));
+    for i in [0, 2] {
+        assert!(at(&log, &format!("sent {i}")) < at(&log, &list), "{log:?}");
+        assert!(at(&log, &list) < at(&log, &format!("answered {i}")), "{log:?}");
+    }
+    let get = at(&log, &format!("Get {}", identity("id-i")));
+    assert!(at(&log, "sent 1") < get && get < at(&log, "answered 1"), "{log:?}");
+
+    // A list that fails: its reads are sent once, with the list, then read by GET.
+    let dir = tempfile::tempdir().unwrap();
+    let p = provider(dir.path(), Some(vnet("x").trim_end_matches("/x").to_string()));
+    let log = told(&p, &[(VNET, vnet("aa")), (VNET, vnet("bb"))]);
+    for (i, name) in ["aa", "bb"].iter().enumerate() {
+        let get = at(&log, &format!("Get {}", vnet(name)));
+        assert!(at(&log, &format!("sent {i}")) < get, "{log:?}");
+        assert!(get < at(&log, &format!("answered {i}")), "{log:?}");
+    }
+}

@@ -495,8 +495,13 @@ impl<C: ArmClient + 'static> Provider for Azurerm<C> {
 
     /// Reads many resources, listing a collection once for those that
     /// share it (see [`bulk`]).
-    async fn read_many(&self, reqs: Vec<ReadRequest<'_>>, parallelism: usize) -> Vec<ReadResponse> {
-        bulk::read_many(self, reqs, parallelism).await
+    async fn read_many_seen(
+        &self,
+        reqs: Vec<ReadRequest<'_>>,
+        parallelism: usize,
+        seen: ReadSeen<'_>,
+    ) -> Vec<ReadResponse> {
+        bulk::read_many(self, reqs, parallelism, seen).await
     }
 
     /// Reads an existing resource by its id to bring it under management:
