@@ -106,42 +106,6 @@ pub fn plan(
         c.dependencies = dependencies(&c.addr);
     }
 
-    // Instances in state that the configuration no longer has.
-    let planned: BTreeSet<&Instance> = changes.iter().map(|c| &c.addr).collect();
-    let mut orphans = Vec::new();
-    for (addr, r) in &refreshed.resources {
-        if addr.resource.mode != Mode::Managed || planned.contains(addr) {
-            continue;
-        }
-        let module_exists = evaluated
-            .expansion
-            .modules
-            .get(&addr.module.path())
-            .is_some_and(|is| is.contains(&addr.module));
-        let reason = match (config.resource_of(addr), &addr.key) {
-            _ if !module_exists => Reason::NoModule,
-            (None, _) => Reason::NotInConfiguration,
-            (Some(_), InstanceKey::Int(_)) => Reason::CountIndex,
-            (Some(_), InstanceKey::Str(_)) => Reason::EachKey,
-            (Some(_), InstanceKey::None) => Reason::NotInConfiguration,
-        };
-        orphans.push(ResourceChange {
-            addr: addr.clone(),
-            type_name: r.type_name.clone(),
-            action: Action::Delete,
-            reasons: vec![reason],
-            before: Some(r.value.clone()),
-            after: None,
-            replace_paths: Vec::new(),
-            dependencies: r.dependencies.clone(),
-            importing: None,
-            moved_from: None,
-            deposed: None,
-            create_before_destroy: false,
-        });
-    }
-    changes.extend(orphans);
-
     if opts.destroy {
         changes = refreshed
             .resources
@@ -162,6 +126,42 @@ pub fn plan(
                 create_before_destroy: false,
             })
             .collect();
+    } else {
+        // Instances in state that the configuration no longer has.
+        let planned: BTreeSet<&Instance> = changes.iter().map(|c| &c.addr).collect();
+        let mut orphans = Vec::new();
+        for (addr, r) in &refreshed.resources {
+            if addr.resource.mode != Mode::Managed || planned.contains(addr) {
+                continue;
+            }
+            let module_exists = evaluated
+                .expansion
+                .modules
+                .get(&addr.module.path())
+                .is_some_and(|is| is.contains(&addr.module));
+            let reason = match (config.resource_of(addr), &addr.key) {
+                _ if !module_exists => Reason::NoModule,
+                (None, _) => Reason::NotInConfiguration,
+                (Some(_), InstanceKey::Int(_)) => Reason::CountIndex,
+                (Some(_), InstanceKey::Str(_)) => Reason::EachKey,
+                (Some(_), InstanceKey::None) => Reason::NotInConfiguration,
+            };
+            orphans.push(ResourceChange {
+                addr: addr.clone(),
+                type_name: r.type_name.clone(),
+                action: Action::Delete,
+                reasons: vec![reason],
+                before: Some(r.value.clone()),
+                after: None,
+                replace_paths: Vec::new(),
+                dependencies: r.dependencies.clone(),
+                importing: None,
+                moved_from: None,
+                deposed: None,
+                create_before_destroy: false,
+            });
+        }
+        changes.extend(orphans);
     }
     // Deposed objects are destroyed in every plan.
     changes.extend(super::deposed::changes(refreshed));

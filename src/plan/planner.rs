@@ -93,6 +93,15 @@ impl ResourceValues for Planner<'_> {
             return self.data_source(inst, provider, schema, provider_config, config_value);
         }
         let prior = self.prior.resources.get(inst).map(|r| &r.value);
+        if self.opts.destroy {
+            // A destroy plan deletes what the state holds (the engine makes
+            // those changes from the refreshed state), so nothing is planned
+            // here: what is evaluated after this instance refers to the
+            // object as it is, or, when there is none, to the configuration.
+            return prior
+                .cloned()
+                .unwrap_or_else(|| crate::core::body::unknown_computed(&schema.block, config_value));
+        }
         let cfg = match prior {
             Some(p) => ignore_changes(config_value, p, &res.lifecycle.ignore_changes),
             None => config_value,
@@ -190,9 +199,6 @@ impl ResourceValues for Planner<'_> {
             deposed: None,
             create_before_destroy: res.lifecycle.create_before_destroy,
         });
-        if self.opts.destroy {
-            return prior.cloned().unwrap_or(after);
-        }
         after
     }
 }

@@ -125,44 +125,41 @@ fn page<T>(req: &ArmRequest, mut items: Vec<T>) -> Result<(Vec<T>, Option<String
 /// page's documents are read: a collection of 10,000 read in pages of 100
 /// would otherwise parse all 10,000 documents for each of its 100 pages.
 pub fn list(sim: &SimClient, c: &Collection, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
-    // Only what the list can hold is looked at: a type's ids, or a scope's.
-    let ids = match c {
-        Collection::Type { rtype, .. } => sim.store.ids_of_type(rtype),
-        Collection::ResourceGroups { subscription: scope } | Collection::Resources { scope } => {
-            sim.store.descendant_ids(scope)
-        }
-    }
-    .map_err(super::io_error)?;
     // Ids are the store's keys: lowercase, so every comparison ignores
-    // case. Each page filters every id of the collection again, so the
-    // test is a prefix and a name, without allocating.
+    // case. Only what the list can hold is looked at: the ids of a type
+    // under the list's parent, or a scope's; the test is a prefix and a
+    // name, without allocating.
     let prefix = |scope: &str| format!("{}/", scope.trim_end_matches('/').to_lowercase());
     // `id` is `prefix` and one more segment (a name), nothing under it.
     let named = |prefix: &str, id: &str| {
         id.strip_prefix(prefix)
             .is_some_and(|n| !n.is_empty() && !n.contains('/'))
     };
+    let io = super::io_error;
     let mut ids: Vec<String> = match c {
         Collection::ResourceGroups { subscription } => {
             let groups = format!("{}resourcegroups/", prefix(subscription));
+            let ids = sim.store.descendant_ids(subscription).map_err(io)?;
             ids.into_iter().filter(|id| named(&groups, id)).collect()
         }
-        Collection::Resources { .. } => ids
+        Collection::Resources { scope } => sim
+            .store
+            .descendant_ids(scope)
+            .map_err(io)?
             .into_iter()
             // Registrations live in the store too, but are not resources.
             .filter(|id| super::registrations::target(id).is_none() && in_group(id))
             .collect(),
-        Collection::Type { parent, .. } if super::subscriptions::is_root(parent) => {
-            let under = prefix(parent);
-            ids.into_iter().filter(|id| id.starts_with(&under)).collect()
+        Collection::Type { parent, rtype } if super::subscriptions::is_root(parent) => {
+            sim.store.ids_of_type(rtype, &prefix(parent)).map_err(io)?
         }
         Collection::Type { parent, rtype } => {
             // A top-level type sits under `PARENT/providers/NAMESPACE/TYPE/`,
             // a child type under `PARENT/CHILD/`.
-            let rtype = rtype.to_lowercase();
-            let segments: Vec<&str> = rtype.split('/').collect();
+            let lower = rtype.to_lowercase();
+            let segments: Vec<&str> = lower.split('/').collect();
             let within = match segments.as_slice() {
-                [_, _] => format!("{}providers/{rtype}/", prefix(parent)),
+                [_, _] => format!("{}providers/{lower}/", prefix(parent)),
                 [.., child] => format!("{}{child}/", prefix(parent)),
                 [] => {
                     return Ok(ArmResponse {
@@ -171,6 +168,7 @@ pub fn list(sim: &SimClient, c: &Collection, req: &ArmRequest) -> Result<ArmResp
                     })
                 }
             };
+            let ids = sim.store.ids_of_type(rtype, &within).map_err(io)?;
             ids.into_iter().filter(|id| named(&within, id)).collect()
         }
     };

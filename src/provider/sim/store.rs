@@ -48,6 +48,9 @@ struct Index {
     offset: u64,
     inode: u64,
     lines: usize,
+    /// The log opened for appending, kept while it is the same file: one
+    /// open (and directory check) per run instead of one per operation.
+    appender: Option<File>,
 }
 
 #[derive(Debug)]
@@ -162,10 +165,15 @@ impl Store {
     }
 
     fn append(&self, idx: &mut Index, r: Record) -> io::Result<()> {
-        std::fs::create_dir_all(&self.root)?;
         let mut line = serde_json::to_vec(&r).map_err(io::Error::other)?;
         line.push(b'\n');
-        let mut f = OpenOptions::new().create(true).append(true).open(self.log())?;
+        let f = match &mut idx.appender {
+            Some(f) => f,
+            empty => {
+                std::fs::create_dir_all(&self.root)?;
+                empty.insert(OpenOptions::new().create(true).append(true).open(self.log())?)
+            }
+        };
         f.write_all(&line)?;
         let meta = f.metadata()?;
         if idx.inode != inode(&meta) {
@@ -191,6 +199,7 @@ impl Store {
         }
         std::fs::write(&tmp, &out)?;
         std::fs::rename(&tmp, self.log())?;
+        idx.appender = None;
         let meta = std::fs::metadata(self.log())?;
         idx.inode = inode(&meta);
         idx.offset = meta.len();
@@ -256,13 +265,19 @@ impl Store {
     }
 
     /// The ids (in lowercase, in order) of one ARM resource type's
-    /// documents, without reading a document.
-    pub fn ids_of_type(&self, resource_type: &str) -> io::Result<Vec<String>> {
+    /// documents that start with `prefix` (lowercase), without reading a
+    /// document or looking at the type's other ids.
+    pub fn ids_of_type(&self, resource_type: &str, prefix: &str) -> io::Result<Vec<String>> {
         let idx = self.synced()?;
         Ok(idx
             .by_type
             .get(&resource_type.to_lowercase())
-            .map(|keys| keys.iter().cloned().collect())
+            .map(|keys| {
+                keys.range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
+                    .take_while(|k| k.starts_with(prefix))
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default())
     }
 
