@@ -16,8 +16,10 @@
 //!
 //! Each diagnostic starts with a blank line, as in terraform. aksplan's
 //! extras keep to that layout: the rule code in brackets before the
-//! summary, a secondary place as another `on ... line N` snippet followed
-//! by what is there, and the help as a last `Help:` paragraph. A line of
+//! summary; a label on the place shown said after it (the detail then
+//! joins the summary, as in the graphical rendering); a secondary place as
+//! another `on ... line N` snippet followed by what is there; and the help
+//! as a last `Help:` paragraph. A line of
 //! source longer than [`LONG_LINE`] characters is cut around the place, as
 //! the graphical renderer cuts it. Only renders: the caller decides when
 //! plain text is wanted.
@@ -47,16 +49,26 @@ fn one(d: &Diagnostic, sources: &Sources, contexts: &mut Contexts, out: &mut Str
         Severity::Warning => "Warning",
     };
     let code = d.code.map(|c| format!("[{c}] ")).unwrap_or_default();
+    // As in the graphical rendering, a label on the primary place says
+    // what is there, and the detail joins the summary.
+    let mut said: Vec<&str> = d
+        .labels
+        .iter()
+        .filter(|l| Some(l.span) == d.span)
+        .map(|l| l.message.as_str())
+        .collect();
+    let summary = match (said.is_empty(), d.detail.is_empty()) {
+        (false, false) => format!("{}: {}", d.summary, d.detail),
+        (true, false) => {
+            said.push(&d.detail);
+            d.summary.clone()
+        }
+        (_, true) => d.summary.clone(),
+    };
     // The summary is not wrapped, as in terraform.
-    let _ = write!(out, "\n{severity}: {code}{}\n\n", d.summary);
-    // What is said about the primary place: its labels, then the detail.
-    let mut said: Vec<&str> = Vec::new();
+    let _ = write!(out, "\n{severity}: {code}{summary}\n\n");
     if let Some(span) = d.span {
         snippet(span, sources, contexts, out);
-        said.extend(d.labels.iter().filter(|l| l.span == span).map(|l| l.message.as_str()));
-    }
-    if !d.detail.is_empty() {
-        said.push(&d.detail);
     }
     for text in said {
         out.push_str(&wrap(text));

@@ -64,7 +64,7 @@ fn without_a_span_there_is_no_snippet() {
 }
 
 #[test]
-fn a_label_on_the_span_is_said_before_the_detail_and_others_get_their_own_snippet() {
+fn a_label_on_the_span_is_said_under_it_and_others_get_their_own_snippet() {
     let (s, f) = sources();
     let d = Diagnostic::error("Dependency cycle")
         .with_detail("Each value depends on the other.")
@@ -74,15 +74,29 @@ fn a_label_on_the_span_is_said_before_the_detail_and_others_get_their_own_snippe
         .with_help("break the cycle");
     assert_eq!(
         text(&d.into(), &s),
-        "\nError: Dependency cycle\n\n  \
+        "\nError: Dependency cycle: Each value depends on the other.\n\n  \
          on main.tf line 2, in locals:\n   \
          2:   a = var.nope\n\n\
-         local.a refers to var.nope\n\
-         Each value depends on the other.\n\n  \
+         local.a refers to var.nope\n\n  \
          on main.tf line 6, in resource \"azurerm_kubernetes_cluster\" \"k\":\n   \
          6:   name = \"k\"\n\n\
          the cluster's name\n\n\
          Help: break the cycle\n"
+    );
+}
+
+#[test]
+fn a_label_on_the_span_without_detail_is_said_under_it() {
+    let (s, f) = sources();
+    let d = Diagnostic::error("Unsupported argument")
+        .with_span(span_of(f, "sku"))
+        .with_label(span_of(f, "sku"), "there is no argument named sku here");
+    assert_eq!(
+        text(&d.into(), &s),
+        "\nError: Unsupported argument\n\n  \
+         on main.tf line 7, in resource \"azurerm_kubernetes_cluster\" \"k\":\n   \
+         7:   sku  = \"Free\"\n\n\
+         there is no argument named sku here\n"
     );
 }
 
