@@ -289,15 +289,26 @@ fn backend_errors_point_at_the_block() {
     for (block, says) in [
         (
             "terraform {\n  backend \"s3\" {}\n}\n",
-            vec!["Invalid backend type", "aksplan has no \"s3\" backend", "main.tf:2:11"],
+            vec![
+                "Invalid backend type",
+                "aksplan has no \"s3\" backend",
+                "on main.tf line 2, in terraform: 2:   backend \"s3\" {}",
+            ],
         ),
         (
             "terraform {\n  backend \"nope\" {}\n}\n",
-            vec!["There is no backend type named \"nope\".", "main.tf:2:11"],
+            vec![
+                "There is no backend type named \"nope\".",
+                "on main.tf line 2, in terraform: 2:   backend \"nope\" {}",
+            ],
         ),
         (
             "terraform {\n  backend \"local\" {\n    pth = \"x\"\n  }\n}\n",
-            vec!["Unsupported argument", "did you mean path?", "main.tf:3:5"],
+            vec![
+                "Unsupported argument",
+                "did you mean path?",
+                "on main.tf line 3, in terraform: 3:     pth = \"x\"",
+            ],
         ),
         (
             "terraform {\n  backend \"local\" {\n    path = local.p\n  }\n}\nlocals {\n  p = \"x\"\n}\n",

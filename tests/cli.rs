@@ -195,7 +195,11 @@ fn deeply_nested_expression_gets_a_diagnostic_not_a_crash() {
     let r = validate(&src);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("Syntax error"), "{}", r.stderr);
-    assert!(r.stderr.contains("main.tf:2:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("  on main.tf line 2:\n   2:   a = [[["),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -490,7 +494,12 @@ fn a_quoted_string_over_two_lines_is_refused_at_the_string() {
     let r = validate("locals {\n  a = \"x\ny\"\n}\n");
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("Invalid multi-line string"), "{}", r.stderr);
-    assert!(r.stderr.contains("main.tf:2:7"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("  on main.tf line 2, in locals:\n   2:   a = \"x\n   3: y\"\n"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// Arguments that cannot be set together conflict when both hold a value,
@@ -514,7 +523,13 @@ fn conflicting_arguments_are_values_not_words() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("main.tf:11:3"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "  on main.tf line 11, in resource \"azurerm_role_assignment\" \"r\":\n  11:   role_definition_name = var.name\n"
+        ),
+        "{}",
+        r.stderr
+    );
     // validate knows no variable's value: nothing conflicts yet.
     assert_eq!(validate(&config("\"/x\"", "\"Reader\"")).code, 0);
 }

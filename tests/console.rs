@@ -30,7 +30,11 @@ fn console_answers_from_configuration_and_module_outputs_and_reports_bad_lines()
         "each line answers in order, and the failing line does not stop the next"
     );
     assert!(r.stderr.contains("local.nope"), "{}", r.stderr);
-    assert!(r.stderr.contains("<console-input>:1:1"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("  on <console-input> line 1:\n   1: local.nope\n"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

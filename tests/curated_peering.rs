@@ -254,7 +254,7 @@ fn what_azure_refuses_is_refused_with_its_code() {
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("VnetAddressSpacesOverlap"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("Overlapping address prefixes: 10.0.128.0/17"),
+        common::flat(&r.stderr).contains("Overlapping address prefixes: 10.0.128.0/17"),
         "{}",
         r.stderr
     );

@@ -480,7 +480,7 @@ fn values_azurerm_does_not_accept_are_refused_at_validate() {
         let r = run(dir.path(), &["validate"]);
         assert_eq!(r.code, 1, "{bad}: {}{}", r.stdout, r.stderr);
         assert!(
-            r.stderr.contains(valid),
+            common::flat(&r.stderr).contains(valid),
             "{bad}: the valid values are listed:\n{}",
             r.stderr
         );

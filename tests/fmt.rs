@@ -102,7 +102,11 @@ fn a_syntax_error_is_reported_at_its_place_and_the_file_left_alone() {
     std::fs::write(dir.path().join("main.tf"), text).unwrap();
     let r = run(dir.path(), &["fmt"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("main.tf:2:8"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("  on main.tf line 2:\n   2:   x = 2}\n"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(std::fs::read_to_string(dir.path().join("main.tf")).unwrap(), text);
 }
 

@@ -54,7 +54,8 @@ fn hostile_expressions_end_in_an_error_at_the_expression() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert_eq!(r.stdout, "", "no line answers");
     // One error per line, in order, each with its reason.
-    let mut rest = r.stderr.as_str();
+    let stderr = common::flat(&r.stderr);
+    let mut rest = stderr.as_str();
     for (expr, why) in HOSTILE {
         let at = rest
             .find(why)
@@ -62,7 +63,7 @@ fn hostile_expressions_end_in_an_error_at_the_expression() {
         rest = &rest[at + why.len()..];
     }
     assert_eq!(
-        r.stderr.matches("<console-input>:1:").count(),
+        r.stderr.matches("  on <console-input> line 1:\n").count(),
         HOSTILE.len(),
         "{}",
         r.stderr
@@ -102,9 +103,20 @@ fn an_infinite_number_is_refused_where_it_would_be_stored() {
         let r = run(dir.path(), args);
         assert_eq!(r.code, 1, "{args:?}: {}", r.stdout);
         assert_eq!(r.stderr.matches("Number out of range").count(), 2, "{}", r.stderr);
-        assert!(r.stderr.contains("main.tf:2:11"), "at the argument: {}", r.stderr);
+        assert!(
+            r.stderr.contains(
+                "  on main.tf line 2, in resource \"terraform_data\" \"d\":\n   2:   input = { n = pow(10, 400) }\n"
+            ),
+            "at the argument: {}",
+            r.stderr
+        );
         assert!(r.stderr.contains("input holds an infinite number"), "{}", r.stderr);
-        assert!(r.stderr.contains("main.tf:5:11"), "at the output: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("  on main.tf line 5, in output \"o\":\n   5:   value = [1 / 0]\n"),
+            "at the output: {}",
+            r.stderr
+        );
         assert!(
             r.stderr.contains("output \"o\" holds an infinite number"),
             "{}",
@@ -136,14 +148,13 @@ fn for_each_is_capped_as_count_is() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     let detail = "for_each has 101000 elements; aksplan plans at most 100000 instances of one resource";
     assert_eq!(
-        r.stderr.matches(detail).count(),
+        common::flat(&r.stderr).matches(detail).count(),
         2,
         "the resource's and the module's: {}",
         r.stderr
     );
     assert!(
-        r.stderr
-            .contains("count is 100001; aksplan plans at most 100000 instances of one resource"),
+        common::flat(&r.stderr).contains("count is 100001; aksplan plans at most 100000 instances of one resource"),
         "{}",
         r.stderr
     );

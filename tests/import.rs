@@ -144,5 +144,9 @@ fn an_import_block_to_an_unknown_resource_is_an_error_at_its_line() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("main.tf:2:8"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("  on main.tf line 2, in import:\n   2: "),
+        "{}",
+        r.stderr
+    );
 }

@@ -665,30 +665,37 @@ fn errors_name_the_module_the_url_and_the_place() {
     let host = w.registry.host();
 
     let r = fails(&w, "\nmodule \"nope\" {\n  source = \"acme/nope/azurerm\"\n}\n");
-    assert!(r.stderr.contains("Module not found"), "{}", r.stderr);
+    assert!(common::flat(&r.stderr).contains("Module not found"), "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains(&format!("GET http://{host}/v1/modules/acme/nope/azurerm/versions: 404")),
+        common::flat(&r.stderr).contains(&format!("GET http://{host}/v1/modules/acme/nope/azurerm/versions: 404")),
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("main.tf:3:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("  on main.tf line 3, in module \"nope\":\n"),
+        "{}",
+        r.stderr
+    );
 
     let r = fails(
         &w,
         "module \"aks\" {\n  source  = \"acme/aks/azurerm\"\n  version = \"~> 3.0\"\n}\n",
     );
     assert!(
-        r.stderr.contains("Unresolvable module version constraint"),
+        common::flat(&r.stderr).contains("Unresolvable module version constraint"),
         "{}",
         r.stderr
     );
     assert!(
-        r.stderr.contains("The newest available version is 2.0.0"),
+        common::flat(&r.stderr).contains("The newest available version is 2.0.0"),
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("main.tf:3:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("  on main.tf line 3, in module \"aks\":\n"),
+        "{}",
+        r.stderr
+    );
 
     // Terraform does not offer a pre-release for "= 2.1.0-beta" (with a space).
     let r = fails(
@@ -696,7 +703,7 @@ fn errors_name_the_module_the_url_and_the_place() {
         "module \"aks\" {\n  source  = \"acme/aks/azurerm\"\n  version = \"= 2.1.0-beta\"\n}\n",
     );
     assert!(
-        r.stderr.contains("Unresolvable module version constraint"),
+        common::flat(&r.stderr).contains("Unresolvable module version constraint"),
         "{}",
         r.stderr
     );
@@ -705,50 +712,78 @@ fn errors_name_the_module_the_url_and_the_place() {
         &w,
         "module \"aks\" {\n  source  = \"acme/aks/azurerm\"\n  version = \">= 1.0, ~>\"\n}\n",
     );
-    assert!(r.stderr.contains("Invalid version constraint"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("main.tf:3:22"),
-        "the error is at the bad part: {}",
+        common::flat(&r.stderr).contains("Invalid version constraint"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("  on main.tf line 3, in module \"aks\":\n   3:   version = \">= 1.0, ~>\"\n"),
+        "the error is at the constraint: {}",
         r.stderr
     );
 
     w.registry
         .module("acme/gone/azurerm", "1.0.0", "/archives/missing.tar.gz");
     let r = fails(&w, "module \"gone\" {\n  source = \"acme/gone/azurerm\"\n}\n");
-    assert!(r.stderr.contains("Failed to download module"), "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains(&format!("GET http://{host}/archives/missing.tar.gz: 404 Not Found")),
+        common::flat(&r.stderr).contains("Failed to download module"),
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("main.tf:2:"), "{}", r.stderr);
+    assert!(
+        common::flat(&r.stderr).contains(&format!("GET http://{host}/archives/missing.tar.gz: 404 Not Found")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("  on main.tf line 2, in module \"gone\":\n"),
+        "{}",
+        r.stderr
+    );
 
     w.registry
         .file("/archives/bad.tar.gz", b"<html>this is not an archive</html>".to_vec());
     w.registry.module("acme/bad/azurerm", "1.0.0", "/archives/bad.tar.gz");
     let r = fails(&w, "module \"bad\" {\n  source = \"acme/bad/azurerm\"\n}\n");
-    assert!(r.stderr.contains("not a gzip archive"), "{}", r.stderr);
+    assert!(common::flat(&r.stderr).contains("not a gzip archive"), "{}", r.stderr);
 
     let r = fails(
         &w,
         "module \"net\" {\n  source = \"git::file://GITDIR/net.git//modules/vnet?ref=v9.9.9\"\n}\n",
     );
-    assert!(r.stderr.contains("Failed to download module"), "{}", r.stderr);
-    assert!(r.stderr.contains("v9.9.9"), "{}", r.stderr);
+    assert!(
+        common::flat(&r.stderr).contains("Failed to download module"),
+        "{}",
+        r.stderr
+    );
+    assert!(common::flat(&r.stderr).contains("v9.9.9"), "{}", r.stderr);
 
     let r = fails(
         &w,
         "module \"net\" {\n  source  = \"git::git://127.0.0.1:GIT/net.git?ref=v1.0.0\"\n  version = \"1.0.0\"\n}\n",
     );
-    assert!(r.stderr.contains("Invalid version constraint"), "{}", r.stderr);
-    assert!(r.stderr.contains("doesn't come from a module registry"), "{}", r.stderr);
+    assert!(
+        common::flat(&r.stderr).contains("Invalid version constraint"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        common::flat(&r.stderr).contains("doesn't come from a module registry"),
+        "{}",
+        r.stderr
+    );
 
     let r = fails(
         &w,
         "module \"net\" {\n  source = \"git::file://GITDIR/net.git//modules/nowhere?ref=v1.0.0\"\n}\n",
     );
-    assert!(r.stderr.contains("Unreadable module subdirectory"), "{}", r.stderr);
+    assert!(
+        common::flat(&r.stderr).contains("Unreadable module subdirectory"),
+        "{}",
+        r.stderr
+    );
 
     // A local source inside a remote module stays inside that module's package.
     w.registry.file(
@@ -759,17 +794,22 @@ fn errors_name_the_module_the_url_and_the_place() {
         .module("acme/escape/azurerm", "1.0.0", "/archives/escape.tar.gz");
     let r = fails(&w, "module \"esc\" {\n  source = \"acme/escape/azurerm\"\n}\n");
     assert!(
-        r.stderr.contains("Local module path escapes module package"),
+        common::flat(&r.stderr).contains("Local module path escapes module package"),
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains(".terraform/modules/esc/main.tf:2:"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("  on .terraform/modules/esc/main.tf line 2, in module \"up\":\n"),
+        "{}",
+        r.stderr
+    );
 
     let r = fails(
         &w,
         "module \"s3\" {\n  source = \"s3::https://b.s3.amazonaws.com/m.zip\"\n}\n",
     );
-    assert!(r.stderr.contains("terraform init"), "{}", r.stderr);
+    assert!(common::flat(&r.stderr).contains("terraform init"), "{}", r.stderr);
 }
 
 #[test]

@@ -74,7 +74,13 @@ fn an_override_block_replaces_the_blocks_of_its_type_and_errors_point_into_it() 
     );
     let r = run(d, &["validate"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("dev_override.tf:7:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "  on dev_override.tf line 7, in resource \"azurerm_kubernetes_cluster\" \"aks\":\n   7:   tags = { env = \"dev\", owner = var.owner }\n"
+        ),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("var.owner"), "{}", r.stderr);
 
     let fixed = std::fs::read_to_string(d.join("dev_override.tf"))

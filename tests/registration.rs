@@ -116,13 +116,15 @@ fn bad_settings_are_reported_at_the_attribute() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stderr.contains("Invalid provider setting"), "{}", r.stderr);
     assert!(
-        r.stderr
+        common::flat(&r.stderr)
             .contains("resource_provider_registrations must be one of \"none\", \"legacy\", \"core\", \"extended\" or \"all\"; got \"everything\""),
         "{}",
         r.stderr
     );
     assert!(
-        r.stderr.contains("main.tf:3:37"),
+        r.stderr.contains(
+            "  on main.tf line 3, in provider \"azurerm\":\n   3:   resource_provider_registrations = \"everything\"\n"
+        ),
         "at the attribute's line:\n{}",
         r.stderr
     );

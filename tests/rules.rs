@@ -29,11 +29,12 @@ fn marked_line(main_tf: &Path, code: &str) -> usize {
         + 1
 }
 
-/// The line of the first rendered finding with this code.
+/// The line of the first rendered finding with this code (`Error: [CODE]
+/// summary`, then `  on main.tf line N, in ...:`).
 fn line_of(stderr: &str, code: &str) -> Option<usize> {
-    let after = &stderr[stderr.find(&format!("{code}\n"))?..];
-    let at = after.find("╭─[main.tf:")? + "╭─[main.tf:".len();
-    after[at..].split(':').next()?.parse().ok()
+    let after = &stderr[stderr.find(&format!(": [{code}] "))?..];
+    let at = after.find("\n  on main.tf line ")? + "\n  on main.tf line ".len();
+    after[at..].split([',', ':']).next()?.parse().ok()
 }
 
 fn broken() -> Vec<PathBuf> {
@@ -125,7 +126,7 @@ fn every_broken_example_fails_with_its_code_at_the_marked_line() {
                 r.stderr
             ),
             None => assert!(
-                r.stderr.contains(&format!("{code}\n")),
+                r.stderr.contains(&format!(": [{code}] ")),
                 "{code}: {command} must report {code}:\n{}",
                 r.stderr
             ),

@@ -570,7 +570,12 @@ fn self_outside_a_postcondition_is_an_error_at_its_place() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("main.tf:2:11"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("  on main.tf line 2, in resource \"terraform_data\" \"t\":\n   2:   input = self.id\n"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -674,7 +679,13 @@ fn replace_triggered_by_names_resources_only() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("main.tf:6:29"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "  on main.tf line 6, in resource \"terraform_data\" \"t\":\n   6:     replace_triggered_by = [var.v]\n"
+        ),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -717,7 +728,12 @@ check "placed" {
         "{}",
         plan.stderr
     );
-    assert!(plan.stderr.contains("⚠"), "{}", plan.stderr);
+    assert!(
+        plan.stderr
+            .contains("\nWarning: data.azurerm_resource_group.probe: Azure refused the request"),
+        "{}",
+        plan.stderr
+    );
     let apply = run(dir.path(), &["apply", "--auto-approve"]);
     assert_eq!(apply.code, 0, "{}", apply.stderr);
     assert!(
@@ -876,7 +892,12 @@ resource "azurerm_resource_group" "single" {
         "{}",
         plan.stderr
     );
-    assert!(plan.stderr.contains("import.tf:2:8"), "{}", plan.stderr);
+    assert!(
+        plan.stderr
+            .contains("  on import.tf line 2, in import:\n   2:   to = azurerm_resource_group.keyed[\"zzz\"]\n"),
+        "{}",
+        plan.stderr
+    );
 }
 
 #[test]
@@ -893,12 +914,18 @@ fn a_value_the_provider_does_not_accept_is_an_error_at_validate_naming_the_valid
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("Invalid value"), "{}", r.stderr);
     assert!(
-        r.stderr.contains(
+        common::flat(&r.stderr).contains(
             "private_endpoint_network_policies must be \"Disabled\", \"Enabled\", \"NetworkSecurityGroupEnabled\" or \"RouteTableEnabled\", not \"Enable\""
         ),
         "{}",
         r.stderr
     );
     assert!(r.stderr.contains("did you mean \"Enabled\"?"), "{}", r.stderr);
-    assert!(r.stderr.contains("main.tf:6:39"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "  on main.tf line 6, in resource \"azurerm_subnet\" \"s\":\n   6:   private_endpoint_network_policies = \"Enable\"\n"
+        ),
+        "{}",
+        r.stderr
+    );
 }

@@ -400,8 +400,7 @@ fn kubernetes_versions_are_read_from_the_service_for_the_clusters_location() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     let offered = "1.28 (LTS), 1.29 (LTS), 1.30 (LTS), 1.31, 1.32, 1.33, 1.34, 1.35, 1.36";
     assert!(
-        r.stderr
-            .contains(&format!("asks for 1.26; in westeurope AKS offers {offered}")),
+        common::flat(&r.stderr).contains(&format!("asks for 1.26; in westeurope AKS offers {offered}")),
         "{}",
         r.stderr
     );
@@ -417,7 +416,7 @@ fn kubernetes_versions_are_read_from_the_service_for_the_clusters_location() {
     let local = common::run(dir.path(), &["plan"]);
     assert_eq!(local.code, 1, "{}", local.stdout);
     assert!(
-        local.stderr.contains(&format!("asks for 1.26; AKS offers {offered}")),
+        common::flat(&local.stderr).contains(&format!("asks for 1.26; AKS offers {offered}")),
         "{}",
         local.stderr
     );

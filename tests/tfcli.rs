@@ -307,7 +307,11 @@ fn chdir_after_the_subcommand_is_refused_as_terraform_refuses_it() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("aksplan -chdir=DIR plan"), "{}", r.stderr);
+    assert!(
+        common::flat(&r.stderr).contains("aksplan -chdir=DIR plan"),
+        "{}",
+        r.stderr
+    );
     let r = run_line(tf.path(), "-chdir infra plan", &[]);
     assert_eq!(r.code, 1);
     assert!(
@@ -477,7 +481,7 @@ fn completion_scripts_are_printed_for_each_shell() {
         let r = run_line(dir.path(), flag, &[]);
         assert_eq!(r.code, 1, "{flag}");
         assert!(
-            r.stderr.contains("aksplan completion bash|zsh|fish|powershell"),
+            common::flat(&r.stderr).contains("aksplan completion bash|zsh|fish|powershell"),
             "{}",
             r.stderr
         );

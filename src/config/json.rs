@@ -11,7 +11,7 @@
 
 mod convert;
 mod kinds;
-mod parse;
+pub mod parse;
 mod template;
 mod writer;
 

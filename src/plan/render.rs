@@ -3,7 +3,10 @@
 //! forces it), `-` destroy (with why), `<=` read. Unknown values show as
 //! `(known after apply)`, sensitive ones as `(sensitive value)`, multi-line
 //! strings are diffed line by line. A deposed object is named as Terraform
-//! names it: `azurerm_x.y (deposed object 1a2b3c4d)`.
+//! names it: `azurerm_x.y (deposed object 1a2b3c4d)`. The actions are
+//! preceded by Terraform's legend of the symbols used ([`legend`]), and
+//! coloured as Terraform colours them when colour is on ([`Style`]); the
+//! colours never change the text.
 
 use super::{Action, Drift, OutputChange, Plan, Reason, ResourceChange};
 use crate::addrs::{Instance, InstanceKey, Mode};
@@ -12,38 +15,11 @@ use crate::lang::Value;
 use crate::schema::{BlockSchema, SchemaSource};
 use std::fmt::Write;
 
-/// Colours for the action symbols, or none, and the schemas that say how
-/// each type's values are laid out.
-#[derive(Clone, Copy)]
-pub struct Style<'s> {
-    pub color: bool,
-    pub schemas: &'s dyn SchemaSource,
-}
+mod legend;
+mod style;
 
-impl Style<'_> {
-    fn sym(&self, s: &str) -> String {
-        if !self.color {
-            return s.to_string();
-        }
-        let code = match s.trim() {
-            "+" => "32",
-            "-" => "31",
-            "~" => "33",
-            "-/+" | "+/-" => "33",
-            "<=" => "36",
-            _ => return s.to_string(),
-        };
-        format!("\x1b[{code}m{s}\x1b[0m")
-    }
-
-    fn bold(&self, s: &str) -> String {
-        if self.color {
-            format!("\x1b[1m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    }
-}
+pub use legend::legend;
+pub use style::Style;
 
 /// The whole plan: drift, actions, summary and outputs.
 pub fn plan(p: &Plan, style: Style<'_>) -> String {
@@ -65,11 +41,12 @@ pub fn plan(p: &Plan, style: Style<'_>) -> String {
         let _ = writeln!(
             out,
             "{}",
-            style.bold("No changes. The infrastructure matches the configuration.")
+            style.no_changes("No changes.", " The infrastructure matches the configuration.")
         );
         return out;
     }
     if !shown.is_empty() {
+        out.push_str(&legend(shown.iter().copied(), style));
         let _ = writeln!(out, "aksplan will perform the following actions:\n");
         for c in shown {
             change(c, style, &mut out);
@@ -120,8 +97,21 @@ fn output(o: &OutputChange, width: usize, style: Style<'_>, out: &mut String) {
     };
     let line = match (&o.before, &o.after) {
         (None, Some(a)) => format!("{} {:width$} = {}", style.sym("+"), o.name, show(a)),
-        (Some(b), None) => format!("{} {:width$} = {} -> null", style.sym("-"), o.name, show(b)),
-        (Some(b), Some(a)) => format!("{} {:width$} = {} -> {}", style.sym("~"), o.name, show(b), show(a)),
+        (Some(b), None) => format!(
+            "{} {:width$} = {}{}",
+            style.sym("-"),
+            o.name,
+            show(b),
+            style.null_suffix()
+        ),
+        (Some(b), Some(a)) => format!(
+            "{} {:width$} = {} {} {}",
+            style.sym("~"),
+            o.name,
+            show(b),
+            style.arrow(!o.sensitive && known_update(b, a)),
+            show(a)
+        ),
         (None, None) => return,
     };
     let _ = writeln!(out, "  {line}");
@@ -171,35 +161,56 @@ pub fn reason_text(c: &ResourceChange) -> Option<String> {
     })
 }
 
+/// What happens to a resource, as its heading says it after the address.
+fn what(c: &ResourceChange, style: Style<'_>) -> String {
+    if let Some(Reason::ReplaceTriggered(_)) = c.reasons.first() {
+        return format!(
+            "will be {} due to changes in replace_triggered_by",
+            style.alarm("replaced")
+        );
+    }
+    match c.action {
+        Action::Create => "will be created".into(),
+        Action::Read => "will be read during apply".into(),
+        Action::Update => "will be updated in-place".into(),
+        Action::DeleteThenCreate | Action::CreateThenDelete => format!("must be {}", style.alarm("replaced")),
+        Action::Delete => format!("will be {}", style.alarm("destroyed")),
+        Action::Forget => "will no longer be managed by aksplan".into(),
+        Action::NoOp => "will be imported".into(),
+    }
+}
+
 /// One resource's change.
 pub fn change(c: &ResourceChange, style: Style<'_>, out: &mut String) {
     if let (Action::NoOp, Some(from), None) = (c.action, &c.moved_from, &c.importing) {
-        let _ = writeln!(out, "  {}", style.bold(&format!("# {from} has moved to {}", c.addr)));
+        let _ = writeln!(
+            out,
+            "{} has moved to {}",
+            style.bold(&format!("  # {from}")),
+            style.bold(&c.addr.to_string())
+        );
         let _ = writeln!(out, "    {} {{", resource_header(&c.addr));
         let _ = writeln!(out, "        # (its attributes are unchanged)");
         let _ = writeln!(out, "    }}\n");
         return;
     }
-    let (what, sym) = match c.action {
-        Action::NoOp if c.importing.is_some() => ("will be imported", "   "),
-        Action::Create => ("will be created", "  +"),
-        Action::Read => ("will be read during apply", " <="),
-        Action::Update => ("will be updated in-place", "  ~"),
-        Action::DeleteThenCreate => ("must be replaced", "-/+"),
-        Action::CreateThenDelete => ("must be replaced", "+/-"),
-        Action::Delete => ("will be destroyed", "  -"),
-        Action::Forget => ("will no longer be managed by aksplan", "  ."),
+    let sym = match c.action {
+        Action::NoOp if c.importing.is_some() => "   ",
+        Action::Create => "  +",
+        Action::Read => " <=",
+        Action::Update => "  ~",
+        Action::DeleteThenCreate => "-/+",
+        Action::CreateThenDelete => "+/-",
+        Action::Delete => "  -",
+        Action::Forget => "  .",
         Action::NoOp => return,
-    };
-    let what = match c.reasons.first() {
-        Some(Reason::ReplaceTriggered(_)) => "will be replaced due to changes in replace_triggered_by",
-        _ => what,
     };
     let name = match &c.deposed {
         Some(k) => format!("{} (deposed object {k})", c.addr),
         None => c.addr.to_string(),
     };
-    let _ = writeln!(out, "  {} {what}", style.bold(&format!("# {name}")));
+    // Terraform's heading: the address bold, and what is lost bold red.
+    let _ = writeln!(out, "{} {}", style.bold(&format!("  # {name}")), what(c, style));
     if let Some(r) = reason_text(c) {
         let _ = writeln!(out, "  # {r}");
     }
@@ -268,15 +279,21 @@ fn drift(d: &Drift, style: Style<'_>, out: &mut String) {
     let block = block.unwrap_or(&empty);
     match &d.after {
         None => {
-            let _ = writeln!(out, "  {} has been deleted", style.bold(&format!("# {}", d.addr)));
+            let _ = writeln!(out, "{} has been deleted", style.bold(&format!("  # {}", d.addr)));
             let _ = writeln!(out, "{} {} {{", style.sym("  -"), resource_header(&d.addr));
             if let Some(id) = d.before.get("id") {
-                let _ = writeln!(out, "      {} id = {} -> null", style.sym("-"), inline(id));
+                let _ = writeln!(
+                    out,
+                    "      {} id = {}{}",
+                    style.sym("-"),
+                    inline(id),
+                    style.null_suffix()
+                );
             }
             let _ = writeln!(out, "    }}\n");
         }
         Some(after) => {
-            let _ = writeln!(out, "  {} has changed", style.bold(&format!("# {}", d.addr)));
+            let _ = writeln!(out, "{} has changed", style.bold(&format!("  # {}", d.addr)));
             let _ = writeln!(out, "{} {} {{", style.sym("  ~"), resource_header(&d.addr));
             let mut w = Writer {
                 out,
@@ -315,12 +332,8 @@ impl Writer<'_> {
         let _ = writeln!(self.out, "{}{} {text}", " ".repeat(indent), self.style.sym(sym));
     }
 
-    fn forces(&self, path: &str) -> &'static str {
-        if self.replace_paths.iter().any(|p| p == path) {
-            " # forces replacement"
-        } else {
-            ""
-        }
+    fn forces(&self, path: &str) -> String {
+        self.style.forces(self.replace_paths.iter().any(|p| p == path))
     }
 
     /// The attributes and nested blocks of one object; `before`/`after` of
@@ -406,16 +419,19 @@ impl Writer<'_> {
             let s = if hidden == 1 { "" } else { "s" };
             let _ = writeln!(
                 self.out,
-                "{}  # ({hidden} unchanged attribute{s} hidden)",
-                " ".repeat(indent)
+                "{}  {}",
+                " ".repeat(indent),
+                self.style.dim(&format!("# ({hidden} unchanged attribute{s} hidden)"))
             );
         }
         if hidden_blocks > 0 {
             let s = if hidden_blocks == 1 { "" } else { "s" };
             let _ = writeln!(
                 self.out,
-                "{}  # ({hidden_blocks} unchanged block{s} hidden)",
-                " ".repeat(indent)
+                "{}  {}",
+                " ".repeat(indent),
+                self.style
+                    .dim(&format!("# ({hidden_blocks} unchanged block{s} hidden)"))
             );
         }
     }
@@ -444,7 +460,7 @@ impl Writer<'_> {
             (Some(b), _) if deleting || is_absent(a) => {
                 let _ = write!(self.out, "{pad}{} {label} = ", self.style.sym("-"));
                 self.value(b, indent, "-");
-                let _ = writeln!(self.out, " -> null{forces}");
+                let _ = writeln!(self.out, "{}{forces}", self.style.null_suffix());
             }
             (Some(b), Some(a)) => {
                 if let (Some(bs), Some(as_)) = (b.as_str(), a.as_str()) {
@@ -466,9 +482,10 @@ impl Writer<'_> {
                 }
                 let _ = writeln!(
                     self.out,
-                    "{pad}{} {label} = {} -> {}{forces}",
+                    "{pad}{} {label} = {} {} {}{forces}",
                     self.style.sym("~"),
                     inline(b),
+                    self.style.arrow(known_update(b, a)),
                     inline(a)
                 );
             }
@@ -526,9 +543,10 @@ impl Writer<'_> {
                 (Some(x), Some(y)) => {
                     let _ = writeln!(
                         self.out,
-                        "{pad}{} {q:width$} = {} -> {}",
+                        "{pad}{} {q:width$} = {} {} {}",
                         self.style.sym("~"),
                         inline(x),
+                        self.style.arrow(known_update(x, y)),
                         inline(y)
                     );
                 }
@@ -538,9 +556,10 @@ impl Writer<'_> {
                 (Some(x), None) => {
                     let _ = writeln!(
                         self.out,
-                        "{pad}{} {q:width$} = {} -> null",
+                        "{pad}{} {q:width$} = {}{}",
                         self.style.sym("-"),
-                        inline(x)
+                        inline(x),
+                        self.style.null_suffix()
                     );
                 }
                 (None, None) => {}
@@ -548,7 +567,11 @@ impl Writer<'_> {
         }
         if hidden > 0 {
             let s = if hidden == 1 { "" } else { "s" };
-            let _ = writeln!(self.out, "{pad}  # ({hidden} unchanged element{s} hidden)");
+            let _ = writeln!(
+                self.out,
+                "{pad}  {}",
+                self.style.dim(&format!("# ({hidden} unchanged element{s} hidden)"))
+            );
         }
     }
 
@@ -565,6 +588,13 @@ impl Writer<'_> {
             let _ = writeln!(self.out, "{pad}{} {line}", self.style.sym(sym));
         }
     }
+}
+
+/// Whether an update's arrow stands between two values shown as they are:
+/// terraform colours that arrow, and not the one before `(known after
+/// apply)` (nor a sensitive value, which it shows without an arrow).
+fn known_update(before: &Value, after: &Value) -> bool {
+    after.is_wholly_known() && !before.has_sensitive() && !after.has_sensitive()
 }
 
 fn is_primitive(v: &Value) -> bool {
@@ -615,3 +645,6 @@ fn state_body(block: &BlockSchema, value: &Value, indent: usize, out: &mut Strin
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

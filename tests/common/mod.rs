@@ -86,3 +86,9 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Text with every run of whitespace made one space, so that a phrase
+/// is found wherever the diagnostics renderer wrapped its line.
+pub fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

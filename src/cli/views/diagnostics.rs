@@ -1,18 +1,25 @@
-//! Diagnostics as text (miette, with the source line and the span
-//! underlined) or as the JSON of `terraform validate -json` plus a `code`.
+//! Diagnostics as text or as the JSON of `terraform validate -json` plus a
+//! `code`. Text is drawn by miette (the source line, the span underlined,
+//! in a box) when colour is on, that is on a terminal; otherwise it is
+//! plain text in terraform's `-no-color` layout ([`super::diagnostics_plain`]),
+//! which a log or a script reads without box drawing.
 
 use super::snippet::Snippet;
 use crate::diag::{Diagnostic, Diagnostics, Severity, Sources};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
 use serde_json::json;
 
-/// Renders every diagnostic for a terminal or a log.
+/// Renders every diagnostic for a terminal (`color`) or for a log.
 pub fn text(diags: &Diagnostics, sources: &Sources, color: bool) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
+    if color {
+        graphical(diags, sources, GraphicalTheme::unicode())
     } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+        super::diagnostics_plain::text(diags, sources)
+    }
+}
+
+/// miette's drawing of every diagnostic.
+fn graphical(diags: &Diagnostics, sources: &Sources, theme: GraphicalTheme) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false);
@@ -152,14 +159,27 @@ mod tests {
     }
 
     #[test]
-    fn text_shows_the_line_and_underlines_the_span() {
+    fn graphical_text_shows_the_line_and_underlines_the_span() {
         let (d, s) = sample();
-        let t = text(&d, &s, false);
+        let t = graphical(&d, &s, GraphicalTheme::unicode_nocolor());
         assert!(t.contains("Reference to undeclared or invalid name"), "{t}");
         assert!(t.contains("[main.tf:2:7]"), "{t}");
         assert!(t.contains("a = var.nope"), "{t}");
         assert!(t.contains("var.nope is not declared"), "{t}");
         assert!(t.contains("help: declare it"), "{t}");
+    }
+
+    #[test]
+    fn colour_draws_the_box_and_plain_text_has_none() {
+        let (d, s) = sample();
+        let boxed = text(&d, &s, true);
+        assert!(boxed.contains('╭') && boxed.contains("\x1b["), "{boxed}");
+        let plain = text(&d, &s, false);
+        assert!(
+            plain.starts_with("\nError: Reference to undeclared or invalid name\n"),
+            "{plain}"
+        );
+        assert!(!plain.contains(['╭', '│', '×', '\x1b']), "{plain}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod compact_warnings;
 pub mod diagnostics;
+pub mod diagnostics_plain;
 pub mod drift;
 pub mod graph;
 pub mod plan_json;
@@ -9,4 +10,5 @@ pub mod plan_markdown;
 pub mod progress_text;
 pub mod sarif;
 pub mod snippet;
+pub mod source_context;
 pub mod ui_json;

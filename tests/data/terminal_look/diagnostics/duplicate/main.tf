@@ -1,0 +1,6 @@
+resource "terraform_data" "x" {
+}
+
+resource "terraform_data" "x" {
+  input = 1
+}
