@@ -150,7 +150,7 @@ pub fn reason_text(c: &ResourceChange) -> Option<String> {
         Reason::ReplaceRequested => Some("(replacement requested with --replace)".into()),
         Reason::DeletedOutside => Some("(because it was deleted outside aksplan)".into()),
         Reason::Destroy => None,
-        Reason::Tainted => Some("(because it is tainted: its creation failed in Azure, so it is replaced)".into()),
+        Reason::Tainted => Some("(because it is tainted, so it is replaced: a failed or abandoned create, or terraform taint, marks an object so)".into()),
         Reason::ParentReplaced(parent) => Some(format!(
             "(because {parent} is replaced, and Azure deletes what is under it with it)"
         )),
