@@ -256,9 +256,12 @@ fn without_refresh_nothing_is_read() {
     let r = run(dir.path(), &["plan", "-json", "-refresh=false"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stdout.contains("refresh_"), "{}", r.stdout);
-    // The text plan lists no reads.
-    let r = run(dir.path(), &["plan"]);
+    // The text plan lists no reads either; with refresh, it lists each as
+    // Terraform's does.
+    let r = run(dir.path(), &["plan", "-refresh=false"]);
     assert!(!r.stdout.contains("Refresh"), "{}", r.stdout);
+    let r = run(dir.path(), &["plan"]);
+    assert!(r.stdout.contains(": Refreshing state... [id="), "{}", r.stdout);
 }
 
 #[test]

@@ -78,6 +78,7 @@ fn plan_and_apply(
     if ui == Ui::Text {
         outln!("{}\n", session.banner());
     }
+    let refresh_lines = progress::RefreshLines::new(ui);
     let (plan, evaluated, diags) = session.plan_telling(
         &config,
         vars,
@@ -85,8 +86,9 @@ fn plan_and_apply(
         &opts,
         options.parallelism,
         !options.skip_rules,
-        &progress::RefreshLines::new(ui),
+        &refresh_lines,
     );
+    refresh_lines.end();
     if report(ctx, &diags, &config.sources) {
         return exit::ERROR;
     }

@@ -1,7 +1,7 @@
 //! `aksplan plan`: refresh, diff, print the plan, optionally save it.
 
 use super::args::{CloudArgs, PlanArgs, ReportFormat};
-use super::progress::Ui;
+use super::progress::{RefreshLines, Ui};
 use super::session::{begin, checked_options};
 use super::views::plan_markdown::{self, finding, Ran};
 use super::views::{plan_json, ui_json};
@@ -82,6 +82,12 @@ fn plan(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
     if args.format == ReportFormat::Text && !ui_json {
         outln!("{}\n", session.banner());
     }
+    // Terraform's refresh lines, where standard output is the text plan.
+    let refresh_lines = match args.format {
+        _ if ui_json => RefreshLines::new(Ui::Json),
+        ReportFormat::Text => RefreshLines::new(Ui::Text),
+        _ => RefreshLines::quiet(),
+    };
     let (plan, _, diags) = session.plan_telling(
         &config,
         vars,
@@ -89,8 +95,9 @@ fn plan(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
         &opts,
         args.options.parallelism,
         !args.options.skip_rules,
-        &super::progress::RefreshLines::new(if ui_json { Ui::Json } else { Ui::Text }),
+        &refresh_lines,
     );
+    refresh_lines.end();
     let failed = report(ctx, &diags, &config.sources);
     match args.format {
         _ if ui_json && failed => {}

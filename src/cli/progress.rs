@@ -133,25 +133,47 @@ impl Progress for Printer {
 /// source's `apply_start` and `apply_complete`, timed here. As text,
 /// nothing: aksplan's text plan does not list its reads.
 pub struct RefreshLines {
-    ui: Ui,
+    /// `None`: nothing is printed (stdout carries a JSON plan or a comment).
+    ui: Option<Ui>,
     /// When each data source's read started.
     reading: Mutex<BTreeMap<crate::addrs::Instance, Instant>>,
+    /// Whether a text line was printed, so [`RefreshLines::end`] sets the
+    /// plan apart from them as Terraform does.
+    printed: std::sync::atomic::AtomicBool,
 }
 
 impl RefreshLines {
     pub fn new(ui: Ui) -> RefreshLines {
         RefreshLines {
-            ui,
+            ui: Some(ui),
             reading: Mutex::default(),
+            printed: Default::default(),
+        }
+    }
+
+    /// Prints nothing: for a plan whose standard output is its JSON or
+    /// Markdown.
+    pub fn quiet() -> RefreshLines {
+        RefreshLines {
+            ui: None,
+            ..RefreshLines::new(Ui::Text)
+        }
+    }
+
+    /// After the reads: the blank line Terraform leaves between its
+    /// refresh lines and the plan.
+    pub fn end(&self) {
+        if self.printed.load(std::sync::atomic::Ordering::Relaxed) {
+            emit("");
         }
     }
 }
 
 impl RefreshProgress for RefreshLines {
     fn refresh(&self, e: RefreshEvent<'_>) {
-        if self.ui != Ui::Json {
+        let Some(ui) = self.ui else {
             return;
-        }
+        };
         let Ok(mut reading) = self.reading.lock() else {
             return;
         };
@@ -163,7 +185,15 @@ impl RefreshProgress for RefreshLines {
             RefreshEvent::DataRead { addr, .. } => reading.remove(*addr).map_or(Duration::ZERO, |t| t.elapsed()),
             _ => Duration::ZERO,
         };
-        emit(&ui_json::refresh(&e, elapsed));
+        match ui {
+            Ui::Json => emit(&ui_json::refresh(&e, elapsed)),
+            Ui::Text => {
+                if let Some(line) = progress_text::refresh(&e, elapsed) {
+                    self.printed.store(true, std::sync::atomic::Ordering::Relaxed);
+                    emit(&line);
+                }
+            }
+        }
     }
 }
 

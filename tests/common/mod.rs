@@ -92,3 +92,13 @@ pub fn copy_tree(from: &Path, to: &Path) {
 pub fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// A text plan without Terraform's refresh lines (`X: Refreshing state...`,
+/// one for every resource in state): what the plan itself says.
+pub fn without_refresh_lines(stdout: &str) -> String {
+    stdout
+        .lines()
+        .filter(|l| !l.contains(": Refreshing state..."))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}

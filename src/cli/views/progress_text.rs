@@ -3,9 +3,11 @@
 //! after 5m2s [id=...]`; learnt from its `internal/command/views/hook_ui.go`
 //! of v1.11). A failure gets a line too (`Creation errored after 3s`, as
 //! Terraform's JSON UI words it); its error stays in the final
-//! diagnostics. It formats; it does not print nor keep time.
+//! diagnostics. Refresh's reads get Terraform's lines too. It formats; it
+//! does not print nor keep time.
 
 use crate::apply::progress::{Event, ShownId, Verb};
+use crate::plan::refresh::{RefreshEvent, ShownId as RefreshId};
 use crate::state::deposed::ObjectAddr;
 use std::time::Duration;
 
@@ -77,6 +79,24 @@ pub fn event(e: &Event) -> String {
     }
 }
 
+/// The line for a refresh event, as Terraform's text UI prints it: a
+/// resource's `Refreshing state... [id=...]` when its read is sent (its
+/// answer gets none), a data source's `Reading...` and `Read complete after
+/// 0s [id=...]`.
+pub fn refresh(e: &RefreshEvent<'_>, elapsed: Duration) -> Option<String> {
+    let shown = |id: &Option<RefreshId>| id.map_or_else(String::new, |i| format!(" [{}={}]", i.key, i.value));
+    match e {
+        RefreshEvent::Reading { addr, id } => Some(format!("{addr}: Refreshing state...{}", shown(id))),
+        RefreshEvent::Read { .. } => None,
+        RefreshEvent::DataReading { addr } => Some(format!("{addr}: Reading...")),
+        RefreshEvent::DataRead { addr, id } => Some(format!(
+            "{addr}: Read complete after {}{}",
+            go_duration(elapsed),
+            shown(id)
+        )),
+    }
+}
+
 /// The line for an operation still running after `elapsed`; `id` is the
 /// one its start showed.
 pub fn still(addr: &ObjectAddr, verb: Verb, id: &Option<ShownId>, elapsed: Duration) -> String {
@@ -125,5 +145,33 @@ mod tests {
         assert!(t.chars().count() <= MAX_ID + 1, "{t}");
         assert!(t.starts_with("aaa") && t.ends_with("bbb") && t.contains("..."), "{t}");
         assert_eq!(truncate("short", MAX_ID), "short");
+    }
+
+    #[test]
+    fn refresh_lines_are_terraforms_and_an_answer_gets_none() {
+        let addr: crate::addrs::Instance = "terraform_data.x[\"a\"]".parse().unwrap();
+        let data: crate::addrs::Instance = "data.terraform_remote_state.r".parse().unwrap();
+        let id = Some(RefreshId {
+            key: "id",
+            value: "abc",
+        });
+        let line = |e: RefreshEvent, secs| refresh(&e, Duration::from_secs(secs));
+        assert_eq!(
+            line(RefreshEvent::Reading { addr: &addr, id }, 0).as_deref(),
+            Some("terraform_data.x[\"a\"]: Refreshing state... [id=abc]")
+        );
+        assert_eq!(
+            line(RefreshEvent::Reading { addr: &addr, id: None }, 0).as_deref(),
+            Some("terraform_data.x[\"a\"]: Refreshing state...")
+        );
+        assert_eq!(line(RefreshEvent::Read { addr: &addr, id }, 0), None);
+        assert_eq!(
+            line(RefreshEvent::DataReading { addr: &data }, 0).as_deref(),
+            Some("data.terraform_remote_state.r: Reading...")
+        );
+        assert_eq!(
+            line(RefreshEvent::DataRead { addr: &data, id }, 2).as_deref(),
+            Some("data.terraform_remote_state.r: Read complete after 2s [id=abc]")
+        );
     }
 }
