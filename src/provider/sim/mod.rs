@@ -120,6 +120,7 @@ impl SimClient {
     /// Leaves a resource as a failed operation does: provisioning state Failed.
     pub fn fail(&self, id: &str) -> Result<(), ArmError> {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let _request = self.store.request();
         let mut doc = self.store.get(id).map_err(io_error)?.ok_or_else(|| not_found(id))?;
         doc["properties"]["provisioningState"] = json!("Failed");
         self.store.put(id, &doc).map_err(io_error)

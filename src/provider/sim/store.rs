@@ -57,6 +57,20 @@ struct Index {
 pub struct Store {
     root: PathBuf,
     index: Mutex<Index>,
+    /// While one request runs ([`Store::request`]): whether the log was
+    /// already read since it began. One request looks things up many times
+    /// (the resource, its parent, locks, what refers to it); the log is
+    /// read once for it, as ARM answers a request from one view.
+    request: Mutex<Option<bool>>,
+}
+
+/// A request in progress; the next one reads the log again.
+pub struct Request<'s>(&'s Store);
+
+impl Drop for Request<'_> {
+    fn drop(&mut self) {
+        *self.0.request.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
 }
 
 fn key(id: &str) -> String {
@@ -113,7 +127,16 @@ impl Store {
         Store {
             root: root.into(),
             index: Mutex::new(Index::default()),
+            request: Mutex::new(None),
         }
+    }
+
+    /// Starts a request: until the returned guard is dropped, the log is
+    /// read at the first lookup only. The caller serialises requests (the
+    /// simulation answers one at a time).
+    pub fn request(&self) -> Request<'_> {
+        *self.request.lock().unwrap_or_else(|e| e.into_inner()) = Some(false);
+        Request(self)
     }
 
     pub fn root(&self) -> &Path {
@@ -124,8 +147,23 @@ impl Store {
         self.root.join(LOG)
     }
 
-    /// Brings the index up to date with the log, and returns it locked.
+    /// Brings the index up to date with the log (once per request, see
+    /// [`Store::request`]), and returns it locked.
     fn synced(&self) -> io::Result<std::sync::MutexGuard<'_, Index>> {
+        {
+            let mut request = self.request.lock().unwrap_or_else(|e| e.into_inner());
+            match *request {
+                Some(true) => return Ok(self.index.lock().unwrap_or_else(|e| e.into_inner())),
+                Some(false) => *request = Some(true),
+                None => {}
+            }
+        }
+        self.synced_now()
+    }
+
+    /// [`Store::synced`] even within a request: a write must first read
+    /// everything appended before it, or its own offset would skip it.
+    fn synced_now(&self) -> io::Result<std::sync::MutexGuard<'_, Index>> {
         let mut idx = self.index.lock().unwrap_or_else(|e| e.into_inner());
         let meta = match std::fs::metadata(self.log()) {
             Ok(m) => m,
@@ -212,7 +250,7 @@ impl Store {
     }
 
     pub fn put(&self, id: &str, doc: &Json) -> io::Result<()> {
-        let mut idx = self.synced()?;
+        let mut idx = self.synced_now()?;
         let mut doc = doc.clone();
         if doc.get("id").and_then(Json::as_str).is_none_or(|d| key(d) != key(id)) {
             doc["id"] = Json::String(id.to_string());
@@ -223,7 +261,7 @@ impl Store {
 
     /// Removes a resource and everything under it; says whether it existed.
     pub fn delete(&self, id: &str) -> io::Result<bool> {
-        let mut idx = self.synced()?;
+        let mut idx = self.synced_now()?;
         let existed = idx.docs.contains_key(&key(id));
         let prefix = format!("{}/", key(id));
         let children = idx
@@ -364,6 +402,27 @@ mod tests {
         assert!(lines < 1200, "the log was compacted ({lines} lines)");
         assert_eq!(b.get("/s/y").unwrap().unwrap()["v"], 1199);
         assert_eq!(b.all().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_request_reads_the_log_once_and_the_next_one_sees_what_others_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Store::new(dir.path());
+        let b = Store::new(dir.path());
+        a.put("/s/x", &json!({"id": "/s/x", "v": 1})).unwrap();
+        {
+            let _request = a.request();
+            assert_eq!(a.get("/s/x").unwrap().unwrap()["v"], 1);
+            b.put("/s/x", &json!({"id": "/s/x", "v": 2})).unwrap();
+            // The request's lookups answer from the view it began with ...
+            assert_eq!(a.get("/s/x").unwrap().unwrap()["v"], 1);
+            // ... but a write reads the log first, so it loses nothing.
+            a.put("/s/own", &json!({"id": "/s/own"})).unwrap();
+            assert!(a.get("/s/own").unwrap().is_some());
+            assert_eq!(a.get("/s/x").unwrap().unwrap()["v"], 2);
+            b.put("/s/x", &json!({"id": "/s/x", "v": 3})).unwrap();
+        }
+        assert_eq!(a.get("/s/x").unwrap().unwrap()["v"], 3);
     }
 
     #[test]
