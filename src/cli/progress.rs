@@ -90,8 +90,10 @@ impl Printer {
     /// only; `color` colours the live area), else plain lines as they
     /// happen, text or JSON, with "Still ..." lines.
     pub fn new(ui: Ui, env: &[(String, String)], color: bool, plan: &crate::plan::Plan) -> Printer {
-        let run = (ui == Ui::Text && live::wanted(env)).then(|| LiveRun {
-            total: live::operations(plan),
+        // Nothing to run, nothing to show: no live area flashes by.
+        let total = live::operations(plan);
+        let run = (ui == Ui::Text && total > 0 && live::wanted(env)).then(|| LiveRun {
+            total,
             color,
             started: Instant::now(),
         });
@@ -207,11 +209,13 @@ impl Progress for Printer {
             Ui::Text => progress_text::event(&e),
             Ui::Json => ui_json::event(&e),
         };
+        // The live area first shows what runs now, so the line goes above
+        // the new state rather than the old.
+        redraw(&self.shared, &inner);
         match &inner.live {
             Some(live) => live.println(&line),
             None => emit(&line),
         }
-        redraw(&self.shared, &inner);
         drop(inner);
         self.shared.wake.notify_all();
     }
@@ -302,7 +306,7 @@ fn redraw(shared: &Shared, inner: &Inner) {
         })
         .collect();
     // Longest-running first; a stable sort keeps address order among equals.
-    running.sort_by(|a, b| b.elapsed.cmp(&a.elapsed));
+    running.sort_by_key(|r| std::cmp::Reverse(r.elapsed));
     let snapshot = progress_live::Snapshot {
         running,
         done: inner.done,

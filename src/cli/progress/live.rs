@@ -55,7 +55,9 @@ impl Live {
 
     /// The terminal's width now, so a resize is followed at the next redraw.
     pub fn width() -> usize {
-        console::Term::stdout().size_checked().map_or(80, |(_, w)| usize::from(w))
+        console::Term::stdout()
+            .size_checked()
+            .map_or(80, |(_, w)| usize::from(w))
     }
 
     /// Replaces the live area's lines.
