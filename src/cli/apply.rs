@@ -123,15 +123,6 @@ pub(super) fn print_planned(plan: &Plan) {
     }
 }
 
-/// Says what an interrupt does: on standard error, or as a `log` line of
-/// the JSON UI, which has everything on standard output, as Terraform's.
-fn say(ui: Ui, message: &str) {
-    match ui {
-        Ui::Text => eprintln!("\n{message}"),
-        Ui::Json => outln!("{}", ui_json::log(message)),
-    }
-}
-
 /// Asks for `yes`; `Some(exit code)` when the answer is anything else.
 fn confirm(ctx: &Context, destroy: bool) -> Option<i32> {
     if !std::io::stdin().is_terminal() {
@@ -299,14 +290,19 @@ fn execute(
         l.on_lost(cancel.clone());
     }
     let mut journal = GuardedJournal::new(journal, cancel.clone());
+    if plan.has_changes() && ui == Ui::Text {
+        outln!();
+    }
+    let printer = Printer::new(ui, &ctx.env, ctx.color, plan);
+    let teller = printer.teller();
     let abandon = Arc::new(tokio::sync::Notify::new());
     let (flag, stop) = (cancel.clone(), abandon.clone());
     session.runtime.spawn(async move {
         if !super::signals::stop_requested().await {
             return;
         }
-        say(
-            ui,
+        // What an interrupt does, never inside the live area.
+        teller.say(
             "Interrupt received: no new operation starts; waiting for running ones to finish. \
              Interrupt again to stop waiting.",
         );
@@ -314,20 +310,15 @@ fn execute(
         if !super::signals::stop_requested().await {
             return;
         }
-        say(
-            ui,
+        teller.say(
             "Second interrupt: no longer waiting for the running operations. What they create is \
              recorded in state as tainted where its id is known.",
         );
         stop.notify_one();
         while super::signals::stop_requested().await {
-            say(ui, "Already stopping: saving the state.");
+            teller.say("Already stopping: saving the state.");
         }
     });
-    if plan.has_changes() && ui == Ui::Text {
-        outln!();
-    }
-    let printer = Printer::new(ui, progress::interval(&ctx.env));
     let mut result = session.log.phase("apply", || {
         session.runtime.block_on(apply::apply(
             config,

@@ -5,8 +5,16 @@
 //! ticker thread and the clock of the ticks; the words are the views'.
 //! Refresh's reads go the same way ([`RefreshLines`]), as Terraform's JSON
 //! UI shows them.
+//!
+//! On a terminal (see [`live::wanted`]) text progress is shown live
+//! instead: the same permanent lines, less the "Still ..." ones, above a
+//! few lines redrawn in place ([`live`]), cleared when the printer is
+//! dropped. Messages to standard error while it is drawn go through a
+//! [`Teller`], so they never land inside it.
 
-use super::views::{progress_text, ui_json};
+mod live;
+
+use super::views::{progress_live, progress_text, ui_json};
 use crate::apply::progress::{Event, Progress, ShownId, Verb};
 use crate::plan::refresh::{RefreshEvent, RefreshProgress};
 use crate::state::deposed::ObjectAddr;
@@ -36,6 +44,18 @@ struct Running {
 struct Inner {
     running: BTreeMap<ObjectAddr, Running>,
     stop: bool,
+    /// The live area, while it is drawn.
+    live: Option<live::Live>,
+    /// Operations completed, and failed or abandoned, for the live view.
+    done: usize,
+    failed: usize,
+}
+
+/// What the live view counts against, and whether it is coloured.
+struct LiveRun {
+    total: usize,
+    color: bool,
+    started: Instant,
 }
 
 struct Shared {
@@ -43,6 +63,8 @@ struct Shared {
     interval: Duration,
     inner: Mutex<Inner>,
     wake: Condvar,
+    /// `Some` when progress is shown live.
+    live: Option<LiveRun>,
 }
 
 /// Prints progress; the ticker stops when it is dropped.
@@ -60,20 +82,74 @@ pub fn interval(env: &[(String, String)]) -> Duration {
         .map_or(INTERVAL, Duration::from_millis)
 }
 
+/// Between two redraws of the live area.
+const REDRAW: Duration = Duration::from_millis(250);
+
 impl Printer {
-    pub fn new(ui: Ui, interval: Duration) -> Printer {
+    /// For an apply of `plan`: live on a terminal that wants it (text
+    /// only; `color` colours the live area), else plain lines as they
+    /// happen, text or JSON, with "Still ..." lines.
+    pub fn new(ui: Ui, env: &[(String, String)], color: bool, plan: &crate::plan::Plan) -> Printer {
+        // Nothing to run, nothing to show: no live area flashes by.
+        let total = live::operations(plan);
+        let run = (ui == Ui::Text && total > 0 && live::wanted(env)).then(|| LiveRun {
+            total,
+            color,
+            started: Instant::now(),
+        });
+        Printer::start(ui, interval(env), run)
+    }
+
+    fn start(ui: Ui, interval: Duration, run: Option<LiveRun>) -> Printer {
+        let inner = Inner {
+            live: run.as_ref().map(|_| live::Live::new()),
+            ..Inner::default()
+        };
         let shared = Arc::new(Shared {
             ui,
             interval,
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(inner),
             wake: Condvar::new(),
+            live: run,
         });
+        if let Ok(inner) = shared.inner.lock() {
+            redraw(&shared, &inner);
+        }
         let s = shared.clone();
         let ticker = std::thread::Builder::new()
             .name("progress".into())
             .spawn(move || tick(&s))
             .ok();
         Printer { shared, ticker }
+    }
+
+    /// Says things on standard error (or in the JSON UI) while the printer
+    /// runs, and after.
+    pub fn teller(&self) -> Teller {
+        Teller {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+/// Prints a message of the run's own (an interrupt's) on standard error as
+/// text, or as a `log` line of the JSON UI, which has everything on
+/// standard output as Terraform's; never inside the live area.
+#[derive(Clone)]
+pub struct Teller {
+    shared: Arc<Shared>,
+}
+
+impl Teller {
+    pub fn say(&self, message: &str) {
+        let Ok(inner) = self.shared.inner.lock() else {
+            return;
+        };
+        match (self.shared.ui, &inner.live) {
+            (Ui::Json, _) => emit(&ui_json::log(message)),
+            (Ui::Text, Some(live)) => live.suspend(|| eprintln!("\n{message}")),
+            (Ui::Text, None) => eprintln!("\n{message}"),
+        }
     }
 }
 
@@ -85,6 +161,11 @@ impl Drop for Printer {
         self.shared.wake.notify_all();
         if let Some(t) = self.ticker.take() {
             let _ = t.join();
+        }
+        if let Ok(mut inner) = self.shared.inner.lock() {
+            if let Some(live) = inner.live.take() {
+                live.clear();
+            }
         }
     }
 }
@@ -114,15 +195,27 @@ impl Progress for Printer {
                     },
                 );
             }
-            Event::Completed { addr, .. } | Event::Failed { addr, .. } | Event::Abandoned { addr, .. } => {
+            Event::Completed { addr, .. } => {
                 inner.running.remove(addr);
+                inner.done += 1;
+            }
+            Event::Failed { addr, .. } | Event::Abandoned { addr, .. } => {
+                inner.running.remove(addr);
+                inner.failed += 1;
             }
         }
         // Printed under the lock, so a tick never comes between.
-        emit(&match self.shared.ui {
+        let line = match self.shared.ui {
             Ui::Text => progress_text::event(&e),
             Ui::Json => ui_json::event(&e),
-        });
+        };
+        // The live area first shows what runs now, so the line goes above
+        // the new state rather than the old.
+        redraw(&self.shared, &inner);
+        match &inner.live {
+            Some(live) => live.println(&line),
+            None => emit(&line),
+        }
         drop(inner);
         self.shared.wake.notify_all();
     }
@@ -197,7 +290,35 @@ impl RefreshProgress for RefreshLines {
     }
 }
 
-/// The ticker: a "Still ..." line for each operation whose next tick is due.
+/// The live area drawn again from what runs now; nothing when not live.
+fn redraw(shared: &Shared, inner: &Inner) {
+    let (Some(run), Some(live)) = (&shared.live, &inner.live) else {
+        return;
+    };
+    let now = Instant::now();
+    let mut running: Vec<progress_live::Running> = inner
+        .running
+        .iter()
+        .map(|(addr, r)| progress_live::Running {
+            addr: addr.to_string(),
+            verb: r.verb,
+            elapsed: now - r.started,
+        })
+        .collect();
+    // Longest-running first; a stable sort keeps address order among equals.
+    running.sort_by_key(|r| std::cmp::Reverse(r.elapsed));
+    let snapshot = progress_live::Snapshot {
+        running,
+        done: inner.done,
+        failed: inner.failed,
+        total: run.total,
+        elapsed: now - run.started,
+    };
+    live.show(&progress_live::lines(&snapshot, live::Live::width(), run.color));
+}
+
+/// The ticker: a "Still ..." line for each operation whose next tick is
+/// due; when live, the live area redrawn instead.
 fn tick(shared: &Shared) {
     let Ok(mut inner) = shared.inner.lock() else {
         return;
@@ -205,6 +326,14 @@ fn tick(shared: &Shared) {
     loop {
         if inner.stop {
             return;
+        }
+        if shared.live.is_some() {
+            redraw(shared, &inner);
+            inner = match shared.wake.wait_timeout(inner, REDRAW) {
+                Ok((g, _)) => g,
+                Err(_) => return,
+            };
+            continue;
         }
         let now = Instant::now();
         let interval = shared.interval;

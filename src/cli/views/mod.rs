@@ -7,6 +7,7 @@ pub mod drift;
 pub mod graph;
 pub mod plan_json;
 pub mod plan_markdown;
+pub mod progress_live;
 pub mod progress_text;
 pub mod sarif;
 pub mod snippet;
