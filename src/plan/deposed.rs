@@ -6,7 +6,7 @@
 //! `prevent_destroy` nor the configuration is consulted. Current objects are
 //! not this module's concern.
 
-use super::{Action, ResourceChange};
+use super::ResourceChange;
 use crate::addrs::Mode;
 use crate::diag::Diagnostics;
 use crate::provider::protocol::{ProviderConfig, ReadRequest};
@@ -89,18 +89,8 @@ pub fn changes(state: &State) -> Vec<ResourceChange> {
         .iter()
         .filter(|((addr, _), _)| addr.resource.mode == Mode::Managed)
         .map(|((addr, key), r)| ResourceChange {
-            addr: addr.clone(),
-            type_name: r.type_name.clone(),
-            action: Action::Delete,
-            reasons: Vec::new(),
-            before: Some(r.value.clone()),
-            after: None,
-            replace_paths: Vec::new(),
-            dependencies: r.dependencies.clone(),
-            create_before_destroy: false,
-            importing: None,
-            moved_from: None,
             deposed: Some(key.clone()),
+            ..ResourceChange::delete(addr, r, Vec::new())
         })
         .collect()
 }
@@ -110,6 +100,7 @@ mod tests {
     use super::*;
     use crate::addrs::{InstanceKey, Resource};
     use crate::lang::Value;
+    use crate::plan::Action;
     use crate::state::deposed::DeposedKey;
     use crate::state::ResourceState;
 

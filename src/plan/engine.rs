@@ -111,20 +111,7 @@ pub fn plan(
             .resources
             .iter()
             .filter(|(a, _)| a.resource.mode == Mode::Managed)
-            .map(|(addr, r)| ResourceChange {
-                addr: addr.clone(),
-                type_name: r.type_name.clone(),
-                action: Action::Delete,
-                reasons: vec![Reason::Destroy],
-                before: Some(r.value.clone()),
-                after: None,
-                replace_paths: Vec::new(),
-                dependencies: r.dependencies.clone(),
-                importing: None,
-                moved_from: None,
-                deposed: None,
-                create_before_destroy: false,
-            })
+            .map(|(addr, r)| ResourceChange::delete(addr, r, vec![Reason::Destroy]))
             .collect();
     } else {
         // Instances in state that the configuration no longer has.
@@ -146,20 +133,7 @@ pub fn plan(
                 (Some(_), InstanceKey::Str(_)) => Reason::EachKey,
                 (Some(_), InstanceKey::None) => Reason::NotInConfiguration,
             };
-            orphans.push(ResourceChange {
-                addr: addr.clone(),
-                type_name: r.type_name.clone(),
-                action: Action::Delete,
-                reasons: vec![reason],
-                before: Some(r.value.clone()),
-                after: None,
-                replace_paths: Vec::new(),
-                dependencies: r.dependencies.clone(),
-                importing: None,
-                moved_from: None,
-                deposed: None,
-                create_before_destroy: false,
-            });
+            orphans.push(ResourceChange::delete(addr, r, vec![reason]));
         }
         changes.extend(orphans);
     }

@@ -129,6 +129,24 @@ pub struct ResourceChange {
 }
 
 impl ResourceChange {
+    /// The destroy of the object `r` recorded at `addr`, for `reasons`.
+    pub fn delete(addr: &Instance, r: &crate::state::ResourceState, reasons: Vec<Reason>) -> ResourceChange {
+        ResourceChange {
+            addr: addr.clone(),
+            type_name: r.type_name.clone(),
+            action: Action::Delete,
+            reasons,
+            before: Some(r.value.clone()),
+            after: None,
+            replace_paths: Vec::new(),
+            dependencies: r.dependencies.clone(),
+            importing: None,
+            moved_from: None,
+            deposed: None,
+            create_before_destroy: false,
+        }
+    }
+
     /// Which object the change is to: the instance's current object, or,
     /// for the destroy of a deposed one, that one.
     pub fn object(&self) -> crate::state::deposed::ObjectAddr {
