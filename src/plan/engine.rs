@@ -59,7 +59,7 @@ pub fn plan(
         prior: refreshed,
         with,
         opts,
-        changes: Vec::new(),
+        changes: Default::default(),
         data: Vec::new(),
         unplannable: Unplannable::default(),
         diags: Diagnostics::new(),
@@ -74,7 +74,7 @@ pub fn plan(
             apply: None,
         }),
     );
-    let mut changes = std::mem::take(&mut planner.changes);
+    let mut changes = std::mem::take(&mut planner.changes).into_vec();
     diags.extend(std::mem::take(&mut planner.diags));
     diags.extend(planner.unplannable.diagnostics());
     diags.extend(unimplemented(config, &evaluated));
