@@ -64,6 +64,7 @@ fn plan(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
         outln!("{}", ui_json::version());
     }
     let (config, vars, mut diags) = load_config(ctx, &args.options.vars, crate::config::vars::Missing::Error);
+    let config = super::keep_to_exit(config);
     if !args.destroy {
         diags.extend(super::no_configuration(&config, "Plan"));
     }
@@ -88,8 +89,8 @@ fn plan(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
         ReportFormat::Text => RefreshLines::new(Ui::Text),
         _ => RefreshLines::quiet(),
     };
-    let (plan, _, diags) = session.plan_telling(
-        &config,
+    let (plan, evaluated, diags) = session.plan_telling(
+        config,
         vars,
         state,
         &opts,
@@ -98,6 +99,8 @@ fn plan(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
         &refresh_lines,
     );
     refresh_lines.end();
+    super::keep_to_exit(evaluated);
+    let plan = super::keep_to_exit(plan);
     let failed = report(ctx, &diags, &config.sources);
     match args.format {
         _ if ui_json && failed => {}

@@ -53,11 +53,12 @@ impl ResourceValues for ProviderChecks<'_> {
 
 pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
     let (config, vars, mut diags) = load_config(ctx, &args.vars, Missing::Validate);
+    let config = super::keep_to_exit(config);
     // Variable errors do not stop evaluation: it finds more problems.
     if let Some(vars) = vars {
         // Planned against no state, purely: ids derived from names are known to the rules.
         let mut hook = ProviderChecks {
-            config: &config,
+            config,
             // Validation asks providers about values, never the cloud.
             providers: Providers::standard(
                 &ctx.catalog,
@@ -73,13 +74,14 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
             diags: Diagnostics::new(),
             validate_only: Default::default(),
         };
-        let (_, eval_diags) = evaluate(
-            &config,
-            &crate::rules::ordering::edges(&config),
+        let (evaluated, eval_diags) = evaluate(
+            config,
+            &crate::rules::ordering::edges(config),
             vars,
             &mut hook,
             EvalMode::Validate,
         );
+        super::keep_to_exit(evaluated);
         diags.extend(eval_diags);
         diags.extend(hook.diags);
         if let Some(d) = hook.validate_only.validate_only() {
@@ -89,9 +91,9 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> i32 {
                 ..d
             });
         }
-        let planned = hook.planned;
+        let planned = super::keep_to_exit(hook.planned);
         if !args.skip_rules && !diags.has_errors() {
-            diags.extend(check_planned(&config, &planned.values));
+            diags.extend(check_planned(config, &planned.values));
         }
         diags.sort();
     }
