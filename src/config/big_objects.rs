@@ -98,11 +98,39 @@ struct Plan {
     regions: Vec<Range<usize>>,
 }
 
+/// Whether some pair of braces may hold [`MANY`] items, each of which has
+/// a `=` or a `:` directly inside its braces: a scan of the bytes, much
+/// cheaper than the lexer (which took 6% of validating 10,000 resources
+/// that held no such object). Strings, comments and heredocs are not told
+/// apart: braces in them that do not pair up send the text to the lexer;
+/// braces in them that pair up across items can only make the object be
+/// parsed as written, which is slower, not different.
+fn braces_may_hold_many(text: &str) -> bool {
+    // The separators directly inside each open brace.
+    let mut open: Vec<usize> = Vec::new();
+    for b in text.bytes() {
+        match b {
+            b'{' => open.push(0),
+            b'}' => match open.pop() {
+                Some(n) if n < MANY => {}
+                _ => return true,
+            },
+            b'=' | b':' => {
+                if let Some(n) = open.last_mut() {
+                    *n += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    !open.is_empty()
+}
+
 impl Plan {
     /// `None` when no object has [`MANY`] items (or none could be rewritten).
     fn new(text: &str) -> Option<Plan> {
         // Each item has a `=` or a `:`: fewer, and there is nothing to do.
-        if text.bytes().filter(|b| matches!(b, b'=' | b':')).count() < MANY {
+        if !braces_may_hold_many(text) {
             return None;
         }
         let toks = lexer::tokens(text);
@@ -474,6 +502,18 @@ impl Back<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_braces_that_may_hold_many_items_send_the_text_to_the_lexer() {
+        // Many separators, but each pair of braces holds few of them.
+        let blocks: String = (0..2 * MANY).map(|i| format!("locals {{\n  a{i} = {{ k = 1 }}\n}}\n")).collect();
+        assert!(!braces_may_hold_many(&blocks));
+        assert!(Plan::new(&blocks).is_none());
+        assert!(braces_may_hold_many(&object_text(MANY, |i| format!("    k{i} = {i}\n"))));
+        // A brace in a string that pairs with nothing: the lexer decides.
+        assert!(braces_may_hold_many("locals {\n  a = \"}\"\n}\n"));
+        assert!(braces_may_hold_many("locals {\n  a = \"{\"\n}\n"));
+    }
 
     fn object_text(n: usize, item: impl Fn(usize) -> String) -> String {
         let items: String = (0..n).map(item).collect();
