@@ -148,9 +148,19 @@ impl Log {
     pub fn phase<T>(&self, name: &str, f: impl FnOnce() -> T) -> T {
         let started = Instant::now();
         let r = f();
-        self.debug(&format!("phase {name}: {} ms", started.elapsed().as_millis()));
+        if self.enabled(Level::Debug) {
+            let peak = peak_memory().map(|kb| format!(", peak memory {} MB", kb / 1024)).unwrap_or_default();
+            self.debug(&format!("phase {name}: {} ms{peak}", started.elapsed().as_millis()));
+        }
         r
     }
+}
+
+/// The process's peak resident memory in KiB, where the system says it.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 #[cfg(test)]
