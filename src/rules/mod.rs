@@ -269,7 +269,12 @@ impl ResourceValues for PlannedValues {
         } else {
             crate::core::body::unknown_computed(&schema.block, config_value)
         };
-        self.values.push((instance.clone(), value.clone()));
+        // The rules ask for azurerm types by name, and find others only by
+        // a known ARM id, which only types with an ARM mapping get here:
+        // a terraform_data or a random_string is never a subject.
+        if schema.arm.is_some() || instance.resource.type_name.starts_with("azurerm_") {
+            self.values.push((instance.clone(), value.clone()));
+        }
         value
     }
 }
