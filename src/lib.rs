@@ -9,6 +9,10 @@
 // boxing them would only add noise.
 #![allow(clippy::result_large_err)]
 
+/// The stack of the thread that runs a command and of those that parse for
+/// it: deeply nested input must get a diagnostic, never a stack overflow.
+pub const STACK_SIZE: usize = 256 * 1024 * 1024;
+
 pub mod addrs;
 pub mod apply;
 pub mod cli;

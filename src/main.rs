@@ -15,7 +15,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let code = std::thread::Builder::new()
-        .stack_size(256 * 1024 * 1024)
+        .stack_size(aksplan::STACK_SIZE)
         .spawn(move || aksplan::cli::run(args))
         .expect("spawning the main thread")
         .join()

@@ -149,7 +149,9 @@ impl Log {
         let started = Instant::now();
         let r = f();
         if self.enabled(Level::Debug) {
-            let peak = peak_memory().map(|kb| format!(", peak memory {} MB", kb / 1024)).unwrap_or_default();
+            let peak = peak_memory()
+                .map(|kb| format!(", peak memory {} MB", kb / 1024))
+                .unwrap_or_default();
             self.debug(&format!("phase {name}: {} ms{peak}", started.elapsed().as_millis()));
         }
         r

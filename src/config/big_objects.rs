@@ -75,7 +75,12 @@ fn rewritten(text: &str) -> Option<Result<Body, SyntaxError>> {
     }
 }
 
+/// The text as written: in pieces on several threads when it is long
+/// ([`super::pieces`]), else, or when it cannot be cut, whole.
 fn plain(text: &str) -> Result<Body, SyntaxError> {
+    if let Some(body) = super::pieces::parse(text) {
+        return Ok(body);
+    }
     hcl_edit::parser::parse_body(text).map_err(|e| SyntaxError {
         message: e.message().to_string(),
         offset: e.location().offset(),
@@ -506,10 +511,14 @@ mod tests {
     #[test]
     fn only_braces_that_may_hold_many_items_send_the_text_to_the_lexer() {
         // Many separators, but each pair of braces holds few of them.
-        let blocks: String = (0..2 * MANY).map(|i| format!("locals {{\n  a{i} = {{ k = 1 }}\n}}\n")).collect();
+        let blocks: String = (0..2 * MANY)
+            .map(|i| format!("locals {{\n  a{i} = {{ k = 1 }}\n}}\n"))
+            .collect();
         assert!(!braces_may_hold_many(&blocks));
         assert!(Plan::new(&blocks).is_none());
-        assert!(braces_may_hold_many(&object_text(MANY, |i| format!("    k{i} = {i}\n"))));
+        assert!(braces_may_hold_many(&object_text(MANY, |i| format!(
+            "    k{i} = {i}\n"
+        ))));
         // A brace in a string that pairs with nothing: the lexer decides.
         assert!(braces_may_hold_many("locals {\n  a = \"}\"\n}\n"));
         assert!(braces_may_hold_many("locals {\n  a = \"{\"\n}\n"));

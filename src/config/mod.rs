@@ -16,6 +16,7 @@ pub mod load;
 pub mod modules;
 pub mod moved;
 pub mod overrides;
+pub mod pieces;
 pub mod providers;
 pub mod tables;
 pub mod triggers;
