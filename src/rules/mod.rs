@@ -26,7 +26,7 @@ use crate::plan::Plan;
 use crate::schema::Schema;
 use hcl_edit::structure::Structure;
 use hcl_edit::Span as _;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// One resource instance as the rules see it.
 pub struct Subject<'a> {
@@ -269,14 +269,20 @@ impl ResourceValues for PlannedValues {
         } else {
             crate::core::body::unknown_computed(&schema.block, config_value)
         };
-        // The rules ask for azurerm types by name, and find others only by
-        // a known ARM id, which only types with an ARM mapping get here:
-        // a terraform_data or a random_string is never a subject.
-        if schema.arm.is_some() || instance.resource.type_name.starts_with("azurerm_") {
+        if reads(&instance.resource.type_name) {
             self.values.push((instance.clone(), value.clone()));
         }
         value
     }
+}
+
+/// Whether the rules can read an instance of this type: they ask for
+/// azurerm types by name, and find the others they follow by ARM id (an
+/// azapi_resource's private DNS zone). A terraform_data or a random_string
+/// is never a subject, and copying 10,000 of them into the rules' context
+/// was most of the time the rules took.
+fn reads(type_name: &str) -> bool {
+    type_name.starts_with("azurerm_") || type_name.starts_with("azapi_")
 }
 
 /// Runs the rules on what validation planned.
@@ -307,7 +313,7 @@ pub fn check_plan(config: &Config, plan: &Plan, facts: CloudFacts) -> Diagnostic
         .changes
         .iter()
         // A deposed object's destroy was decided with its replacement.
-        .filter(|c| c.deposed.is_none())
+        .filter(|c| c.deposed.is_none() && reads(&c.addr.resource.type_name))
         .filter_map(|c| {
             let prior = plan.prior_state.resources.get(&c.addr).map(|r| &r.value);
             let value = c.after.as_ref().or(prior)?;
@@ -321,8 +327,9 @@ pub fn check_plan(config: &Config, plan: &Plan, facts: CloudFacts) -> Diagnostic
         })
         .collect();
     // Data sources read while planning are in the prior state, not in the changes.
+    let changed: HashSet<&Instance> = plan.changes.iter().map(|c| &c.addr).collect();
     for (addr, r) in &plan.prior_state.resources {
-        if addr.resource.mode == Mode::Data && !plan.changes.iter().any(|c| &c.addr == addr) {
+        if addr.resource.mode == Mode::Data && reads(&addr.resource.type_name) && !changed.contains(addr) {
             if let Some(resource) = config.resource_of(addr) {
                 subjects.push(Subject {
                     addr,
