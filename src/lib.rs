@@ -25,6 +25,7 @@ pub mod format;
 pub mod graph;
 pub mod install;
 pub mod lang;
+pub mod parallel;
 pub mod plan;
 pub mod provider;
 pub mod rules;

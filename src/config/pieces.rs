@@ -24,8 +24,7 @@ const SHORTEST_PIECE: usize = 64 * 1024;
 /// The pieces' structures, in order, when the file could be cut and every
 /// piece parsed; `None` when the file must be parsed whole.
 pub fn parse(text: &str) -> Option<Body> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    parse_in(text, threads.min(text.len() / SHORTEST_PIECE))
+    parse_in(text, crate::parallel::threads().min(text.len() / SHORTEST_PIECE))
 }
 
 fn parse_in(text: &str, pieces: usize) -> Option<Body> {
@@ -37,20 +36,7 @@ fn parse_in(text: &str, pieces: usize) -> Option<Body> {
     bounds.extend(&cuts);
     bounds.push(text.len());
     let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
-    let parsed: Vec<Option<Body>> = std::thread::scope(|scope| {
-        let others: Vec<_> = ranges[1..]
-            .iter()
-            .map(|&(start, end)| {
-                std::thread::Builder::new()
-                    .stack_size(crate::STACK_SIZE)
-                    .spawn_scoped(scope, move || piece(text, start, end))
-            })
-            .collect();
-        let first = piece(text, ranges[0].0, ranges[0].1);
-        std::iter::once(first)
-            .chain(others.into_iter().map(|h| h.ok().and_then(|h| h.join().ok().flatten())))
-            .collect()
-    });
+    let parsed = crate::parallel::map(&ranges, 1, |&(start, end)| piece(text, start, end));
     let mut pieces: Vec<Body> = parsed.into_iter().collect::<Option<_>>()?;
     // The last piece's body spans the file and holds its trailing decor.
     let mut body = pieces.pop()?;
