@@ -240,9 +240,10 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<State, String> {
             .map(|(state, _)| state)
             .map_err(|e| format!("{name}: {e}"));
     }
-    let f: file::StateFile =
-        serde_json::from_slice(bytes).map_err(|e| format!("{name} is not a valid state file: {e}"))?;
-    file::decode(f).map_err(|e| format!("{name}: {e}"))
+    file::read(bytes).map_err(|e| match e {
+        file::Unreadable::Json(e) => format!("{name} is not a valid state file: {e}"),
+        file::Unreadable::Invalid(e) => format!("{name}: {e}"),
+    })
 }
 
 /// A state as the bytes of its file: what [`StateStore::write`] writes.

@@ -87,8 +87,11 @@ pub fn read(bytes: &[u8], schemas: &dyn SchemaSource) -> Result<Imported, ReadEr
 pub fn decode_any(bytes: &[u8], schemas: &dyn SchemaSource) -> Result<(State, Format), String> {
     match detect(bytes).map_err(|p| p.to_string())? {
         Format::Aksplan => {
-            let f: file::StateFile = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
-            Ok((file::decode(f)?, Format::Aksplan))
+            let state = file::read(bytes).map_err(|e| match e {
+                file::Unreadable::Json(e) => e.to_string(),
+                file::Unreadable::Invalid(e) => e,
+            })?;
+            Ok((state, Format::Aksplan))
         }
         Format::Terraform(v) => {
             let imported = read(bytes, schemas).map_err(|e| e.to_string())?;
