@@ -192,12 +192,7 @@ fn read_module(
         ..Module::default()
     };
     let (overrides, primaries): (Vec<_>, Vec<_>) = files.into_iter().partition(|(name, _)| is_override(name));
-    let mut parsed = Vec::new();
-    for (name, content) in primaries {
-        if let Some(p) = parse_file(&name, content, sources, diags, schemas) {
-            parsed.push(p);
-        }
-    }
+    let parsed = parse_files(primaries, sources, diags, schemas);
     let mut reader = ModuleReader::new(module, sources, diags, root_dir.to_path_buf());
     for (file, body) in parsed {
         reader.body(file, body);
@@ -467,6 +462,74 @@ pub fn parse_file(
     diags: &mut Diagnostics,
     schemas: &dyn SchemaSource,
 ) -> Option<(FileId, Body)> {
+    match decode_file(name, content, sources, diags, schemas)? {
+        Read::Json(file, body) => body.map(|b| (file, b)),
+        Read::Hcl(file) => {
+            let text = sources.get(file).text.clone();
+            parsed_hcl(file, &text, parse_body(file, &text), diags)
+        }
+    }
+}
+
+/// A module's files parsed, in order: each decoded into `sources`, and the
+/// HCL ones parsed on several threads when there is much of them.
+fn parse_files(
+    files: Vec<FileContent>,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+    schemas: &dyn SchemaSource,
+) -> Vec<(FileId, Body)> {
+    /// Less text than this is parsed on this thread.
+    const MUCH: usize = 64 * 1024;
+    // Each file's diagnostics are said in the order of the files.
+    let read: Vec<(Option<Read>, Diagnostics)> = files
+        .into_iter()
+        .map(|(name, content)| {
+            let mut said = Diagnostics::new();
+            (decode_file(&name, content, sources, &mut said, schemas), said)
+        })
+        .collect();
+    let hcl: Vec<(FileId, std::sync::Arc<str>)> = read
+        .iter()
+        .filter_map(|(r, _)| match r {
+            Some(Read::Hcl(file)) => Some((*file, sources.get(*file).text.clone())),
+            _ => None,
+        })
+        .collect();
+    let much = hcl.len() > 1 && hcl.iter().map(|(_, t)| t.len()).sum::<usize>() >= MUCH;
+    let least = if much { 1 } else { usize::MAX };
+    let mut bodies = crate::parallel::map(&hcl, least, |(file, text)| parse_body(*file, text)).into_iter();
+    let mut texts = hcl.into_iter();
+    let mut out = Vec::new();
+    for (r, said) in read {
+        diags.extend(said);
+        match r {
+            None => {}
+            Some(Read::Json(file, body)) => out.extend(body.map(|b| (file, b))),
+            Some(Read::Hcl(file)) => {
+                let (Some(parsed), Some((_, text))) = (bodies.next(), texts.next()) else {
+                    continue;
+                };
+                out.extend(parsed_hcl(file, &text, parsed, diags));
+            }
+        }
+    }
+    out
+}
+
+/// A file decoded into `sources`: HCL to parse, or JSON already converted.
+enum Read {
+    Hcl(FileId),
+    Json(FileId, Option<Body>),
+}
+
+fn decode_file(
+    name: &str,
+    content: Result<Vec<u8>, String>,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+    schemas: &dyn SchemaSource,
+) -> Option<Read> {
     let bytes = match content {
         Ok(b) => b,
         Err(e) => {
@@ -484,12 +547,21 @@ pub fn parse_file(
     if super::json::is_json(name) {
         let (body, more) = super::json::to_hcl(file, sources, schemas);
         diags.extend(more);
-        return body.map(|b| (file, b));
+        return Some(Read::Json(file, body));
     }
-    let text = sources.get(file).text.clone();
-    match parse_body(file, &text) {
+    Some(Read::Hcl(file))
+}
+
+/// A parsed HCL file, once its multi-line strings are refused.
+fn parsed_hcl(
+    file: FileId,
+    text: &str,
+    parsed: Result<Body, Diagnostic>,
+    diags: &mut Diagnostics,
+) -> Option<(FileId, Body)> {
+    match parsed {
         Ok(body) => {
-            multi_line_strings(&body, file, &text, diags);
+            multi_line_strings(&body, file, text, diags);
             Some((file, body))
         }
         Err(d) => {
@@ -659,6 +731,53 @@ fn lone_carriage_returns(text: &str) -> Result<Option<String>, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Files parsed together on several threads give what each parsed in
+    /// turn gives: the same bodies for the same files, the same
+    /// diagnostics in the same order.
+    #[test]
+    fn files_parsed_together_are_parsed_as_one_by_one() {
+        let block = |i: usize| format!("resource \"terraform_data\" \"r{i}\" {{\n  input = \"x\"\n}}\n");
+        let long: String = (0..1500).map(block).collect();
+        let files = || -> Vec<FileContent> {
+            vec![
+                ("a.tf".into(), Ok(long.clone().into_bytes())),
+                ("b.tf".into(), Ok(b"locals {\n  x = \"one\ntwo\"\n}\n".to_vec())),
+                ("c.tf.json".into(), Ok(br#"{"locals": {"y": 1}}"#.to_vec())),
+                ("d.tf".into(), Ok(b"locals {\n  z = [\n}\n".to_vec())),
+                ("e.tf".into(), Ok(vec![0xff, 0xfe])),
+                ("f.tf".into(), Ok(long.replace("\"r", "\"s").into_bytes())),
+                ("g.tf".into(), Err("permission denied".into())),
+            ]
+        };
+        let (mut sources, mut diags) = (Sources::default(), Diagnostics::new());
+        let together = parse_files(files(), &mut sources, &mut diags, &crate::schema::NoSchemas);
+        let (mut one_sources, mut one_diags) = (Sources::default(), Diagnostics::new());
+        let one_by_one: Vec<(FileId, Body)> = files()
+            .into_iter()
+            .filter_map(|(name, content)| {
+                parse_file(
+                    &name,
+                    content,
+                    &mut one_sources,
+                    &mut one_diags,
+                    &crate::schema::NoSchemas,
+                )
+            })
+            .collect();
+        let shown = |bodies: &[(FileId, Body)]| -> Vec<(FileId, String)> {
+            bodies.iter().map(|(f, b)| (*f, b.to_string())).collect()
+        };
+        assert_eq!(shown(&together), shown(&one_by_one));
+        assert_eq!(together.iter().map(|(f, _)| *f).collect::<Vec<_>>(), [0, 1, 2, 5]);
+        let said = |d: &Diagnostics| {
+            d.iter()
+                .map(|d| format!("{} {:?}", d.summary, d.span))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(said(&diags), said(&one_diags));
+        assert_eq!(diags.len(), 4, "{:?}", said(&diags));
+    }
 
     #[test]
     fn a_lone_carriage_return_is_refused_outside_comments() {
