@@ -164,7 +164,7 @@ fn a_coloured_plan_line_is_coloured_as_terraform_colours_it() {
     let dir = copy("plan");
     let r = run(dir.path(), &["init"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let ours = stdout_with_stderr_on_a_terminal(dir.path(), &["plan"]);
+    let (ours, _) = on_a_terminal(dir.path(), &["plan"], true);
     assert!(ours.contains('\x1b'), "no colour:\n{ours}");
     let theirs = read(&data("plan/terraform-plan.color.txt"));
     let mut coloured: std::collections::HashMap<String, Vec<String>> = Default::default();
@@ -226,9 +226,23 @@ fn without_redundant_resets(line: &str) -> String {
     out
 }
 
-/// Runs aksplan with standard error on a new pseudo-terminal (so colour is
-/// on) and returns its standard output, which is piped.
-fn stdout_with_stderr_on_a_terminal(dir: &Path, args: &[&str]) -> String {
+/// `plan > file` with diagnostics on a terminal: the file holds the plan
+/// without a colour code (terraform writes them, and every CI log and
+/// review comment made of such a file shows them as noise).
+#[test]
+fn a_plan_written_to_a_file_is_not_coloured() {
+    let dir = copy("plan");
+    let r = run(dir.path(), &["init"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let (_, piped) = on_a_terminal(dir.path(), &["plan"], false);
+    assert!(piped.contains("Plan:"), "{piped}");
+    assert!(!piped.contains('\x1b'), "colour in a file:\n{piped}");
+}
+
+/// Runs aksplan with standard error, and standard output when
+/// `stdout_too`, on a new pseudo-terminal (so colour is on): what the
+/// terminal showed (line ends as `\n`), and standard output when it is piped.
+fn on_a_terminal(dir: &Path, args: &[&str], stdout_too: bool) -> (String, String) {
     use std::io::Read;
     use std::os::fd::FromRawFd;
     // SAFETY: plain libc calls on a descriptor this function owns; the
@@ -248,7 +262,9 @@ fn stdout_with_stderr_on_a_terminal(dir: &Path, args: &[&str]) -> String {
     let mut terminal = master;
     let drain = std::thread::spawn(move || {
         let mut seen = Vec::new();
+        // The read ends with EIO once aksplan has closed the terminal.
         let _ = terminal.read_to_end(&mut seen);
+        seen
     });
     let out = {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("aksplan"));
@@ -256,11 +272,14 @@ fn stdout_with_stderr_on_a_terminal(dir: &Path, args: &[&str]) -> String {
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .args(args)
-            .stdin(std::process::Stdio::null())
-            .stderr(slave);
+            .stdin(std::process::Stdio::null());
+        if stdout_too {
+            cmd.stdout(slave.try_clone().unwrap());
+        }
+        cmd.stderr(slave);
         cmd.output().unwrap()
     };
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-    let _ = drain.join();
-    String::from_utf8(out.stdout).unwrap()
+    let shown = String::from_utf8(drain.join().unwrap()).unwrap().replace("\r\n", "\n");
+    (shown, String::from_utf8(out.stdout).unwrap())
 }

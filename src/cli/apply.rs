@@ -293,7 +293,7 @@ fn execute(
     if plan.has_changes() && ui == Ui::Text {
         outln!();
     }
-    let printer = Printer::new(ui, &ctx.env, ctx.color, plan);
+    let printer = Printer::new(ui, &ctx.env, ctx.color_out, plan);
     let teller = printer.teller();
     let abandon = Arc::new(tokio::sync::Notify::new());
     let (flag, stop) = (cancel.clone(), abandon.clone());

@@ -108,7 +108,12 @@ pub fn fail(ctx: &Context, d: crate::diag::Diagnostic) -> i32 {
 /// What every command knows about how it was run.
 pub struct Context {
     pub dir: PathBuf,
+    /// Colour in diagnostics: allowed, and standard error is a terminal.
     pub color: bool,
+    /// Colour in what goes to standard output (the plan, apply's lines):
+    /// allowed, and standard output is a terminal, so that `plan > file`
+    /// writes no escape codes into the file.
+    pub color_out: bool,
     pub env: Vec<(String, String)>,
     /// `--compact-warnings`.
     pub compact_warnings: bool,
@@ -143,6 +148,7 @@ impl Context {
         Context {
             dir,
             color,
+            color_out: color,
             env,
             compact_warnings: false,
             json_ui: false,
@@ -180,7 +186,7 @@ impl Context {
     /// How plans are rendered on this terminal.
     pub fn style(&self) -> crate::plan::render::Style<'_> {
         crate::plan::render::Style {
-            color: self.color,
+            color: self.color_out,
             schemas: &self.catalog,
         }
     }
@@ -259,11 +265,13 @@ pub fn run(args: Vec<OsString>) -> i32 {
         version::TERRAFORM_VERSION
     ));
     log.info(&format!("command: {}", command.unwrap_or_default()));
+    let color = !cli.no_color && !no_color_env;
     let mut ctx = Context::new(
         cli.chdir.clone().unwrap_or_else(|| PathBuf::from(".")),
-        !cli.no_color && !no_color_env && std::io::stderr().is_terminal(),
+        color && std::io::stderr().is_terminal(),
         env,
     );
+    ctx.color_out = color && std::io::stdout().is_terminal();
     ctx.compact_warnings = cli.compact_warnings;
     ctx.terraform_chdir = prepared.workdir;
     ctx.json_ui = match &cli.command {
