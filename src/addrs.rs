@@ -445,6 +445,18 @@ impl Target {
         }
     }
 
+    /// Whether some instance of `r` may be (or be inside) what this names:
+    /// [`Target::contains`] without instance keys.
+    pub fn may_contain(&self, r: &ConfigResource) -> bool {
+        let modules_match = r.module.0.len() >= self.module.0.len()
+            && self.module.0.iter().zip(&r.module.0).all(|(t, name)| &t.name == name);
+        modules_match
+            && self
+                .resource
+                .as_ref()
+                .is_none_or(|res| r.module.0.len() == self.module.0.len() && &r.resource == res)
+    }
+
     /// The one instance this names, when it names exactly one.
     pub fn instance(&self) -> Option<Instance> {
         Some(Instance {

@@ -185,6 +185,34 @@ fn a_resource_deleted_outside_is_planned_again() {
     assert!(out.contains("Plan: 1 to add, 0 to change, 0 to destroy."), "{out}");
 }
 
+/// As Terraform refreshes only the targeted part of its graph: what the
+/// target depends on is read, what it does not is left as recorded (a
+/// subnet deleted outside is neither read nor reported).
+#[test]
+fn a_targeted_plan_reads_only_the_target_and_what_it_depends_on() {
+    let dir = network();
+    apply(dir.path(), &[]);
+    let subnet = format!("{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/b");
+    assert_eq!(run(dir.path(), &["sim", "delete", &subnet]).code, 0);
+    let (code, out) = plan_exit(dir.path(), &["--target", "azurerm_virtual_network.vnet"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("azurerm_virtual_network.vnet: Refreshing state... [id="),
+        "{out}"
+    );
+    assert!(
+        out.contains("azurerm_resource_group.rg: Refreshing state... [id="),
+        "{out}"
+    );
+    assert!(!out.contains("azurerm_subnet"), "{out}");
+    assert!(!out.contains("changed outside"), "{out}");
+    let (code, out) = plan_exit(dir.path(), &["--target", r#"azurerm_subnet.s["b"]"#]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains(r#"# azurerm_subnet.s["b"] has been deleted"#), "{out}");
+    assert!(out.contains(r#"# azurerm_subnet.s["b"] will be created"#), "{out}");
+    assert!(out.contains("Plan: 1 to add, 0 to change, 0 to destroy."), "{out}");
+}
+
 #[test]
 fn a_tag_changed_outside_shows_as_drift_and_is_set_back() {
     let dir = network();

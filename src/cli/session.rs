@@ -143,10 +143,11 @@ impl Session {
     ) -> (Plan, Evaluated, Diagnostics) {
         let reach = self.reach(parallelism);
         let (registration, registration_diags) = self.register_providers(config, &variables);
-        let refreshed = self.log.phase("refresh", || {
-            run::prepare_telling(config, state, &reach, opts.refresh, refresh)
-        });
         let inferred = crate::rules::ordering::edges(config);
+        let scope = run::ReadScope::of(config, &inferred, opts);
+        let refreshed = self.log.phase("refresh", || {
+            run::prepare_telling(config, state, &reach, opts.refresh.then_some(&scope), refresh)
+        });
         let inputs = run::Inputs {
             config,
             variables,

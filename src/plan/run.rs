@@ -6,17 +6,18 @@
 use super::engine::{self, PlanOptions, Planning, Refreshed};
 use super::refresh::{Quiet, RefreshProgress};
 use super::{Plan, Reason};
-use crate::addrs::{Instance, Mode};
+use crate::addrs::{ConfigResource, Instance, Mode, Object, Target};
 use crate::config::Config;
 use crate::core::Evaluated;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::graph::Inferred;
 use crate::lang::Value;
 use crate::provider::protocol::{ImportRequest, ProviderConfig};
 use crate::provider::registry::Providers;
 use crate::schema::Schema;
 use crate::state::{ResourceState, State};
 use indexmap::IndexMap;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tokio::runtime::Handle;
 
 /// How a plan reaches the cloud.
@@ -39,28 +40,86 @@ pub struct Inputs<'a> {
 
 /// Refreshes the state unless `opts` says not to, and plans.
 pub fn plan(inputs: Inputs<'_>, state: State, reach: &Reach<'_>, opts: &PlanOptions) -> (Plan, Evaluated, Diagnostics) {
-    let refreshed = prepare(inputs.config, state, reach, opts.refresh);
+    let scope = ReadScope::of(inputs.config, inputs.inferred, opts);
+    let refreshed = prepare_telling(inputs.config, state, reach, opts.refresh.then_some(&scope), &Quiet);
     plan_refreshed(inputs, refreshed, reach, opts)
+}
+
+/// What a refresh reads: every object in state, or, for a plan with
+/// targets, the objects of the targeted resources and of those they
+/// depend on, however indirectly (through locals, outputs, modules), as
+/// Terraform prunes its graph to them before it refreshes. The others are
+/// kept as recorded: neither read nor reported as drift, and no error in
+/// reading them stops the targeted plan.
+#[derive(Default)]
+pub struct ReadScope {
+    targets: Vec<Target>,
+    /// The resources read; `None`: every one.
+    resources: Option<HashSet<ConfigResource>>,
+}
+
+impl ReadScope {
+    /// Every object in state.
+    pub fn all() -> ReadScope {
+        ReadScope::default()
+    }
+
+    /// What a plan with `opts` reads. A targeted destroy reads everything:
+    /// it destroys what depends on its targets too.
+    pub fn of(config: &Config, inferred: &[Inferred], opts: &PlanOptions) -> ReadScope {
+        let targets = &opts.targets;
+        if targets.is_empty() || opts.destroy {
+            return ReadScope::all();
+        }
+        let (graph, _) = crate::graph::build(config, inferred);
+        let targeted = |o: &Object| {
+            o.config_resource()
+                .is_some_and(|r| targets.iter().any(|t| t.may_contain(&r)))
+        };
+        let mut stack: Vec<&Object> = graph.index.keys().filter(|o| targeted(o)).collect();
+        let mut seen: HashSet<&Object> = HashSet::new();
+        let mut resources = HashSet::new();
+        while let Some(o) = stack.pop() {
+            if !seen.insert(o) {
+                continue;
+            }
+            resources.extend(o.config_resource());
+            stack.extend(graph.dependencies(o).map(|(d, _)| d));
+        }
+        ReadScope {
+            targets: targets.to_vec(),
+            resources: Some(resources),
+        }
+    }
+
+    /// Whether the refresh reads this instance's objects: a targeted one
+    /// (in configuration or only in state) or one a target depends on.
+    pub fn reads(&self, inst: &Instance) -> bool {
+        self.resources
+            .as_ref()
+            .is_none_or(|r| r.contains(&inst.config_resource()) || self.targets.iter().any(|t| t.contains(inst)))
+    }
 }
 
 /// The state a plan starts from: the configuration's `moved` blocks
 /// applied first (nothing is read at an old address), then every object
 /// read from the cloud, or, without `refresh`, taken as recorded.
 pub fn prepare(config: &Config, state: State, reach: &Reach<'_>, refresh_it: bool) -> Refreshed {
-    prepare_telling(config, state, reach, refresh_it, &Quiet)
+    prepare_telling(config, state, reach, refresh_it.then_some(&ReadScope::all()), &Quiet)
 }
 
-/// [`prepare`], telling `progress` of each read as it goes.
+/// [`prepare`], reading what `refresh` says (nothing when `None`), telling
+/// `progress` of each read as it goes.
 pub fn prepare_telling(
     config: &Config,
     mut state: State,
     reach: &Reach<'_>,
-    refresh_it: bool,
+    refresh: Option<&ReadScope>,
     progress: &dyn RefreshProgress,
 ) -> Refreshed {
     let (moved, moved_diags) = super::moves::apply(&crate::config::moved::statements(config), &mut state);
-    let mut refreshed = if refresh_it {
-        refresh_telling(reach, state, progress)
+    let mut refreshed = if let Some(scope) = refresh {
+        refresh_scoped(reach, state, scope, progress)
     } else {
         let mut state = engine::conform_state(state, reach.providers);
         super::deposed::conform(&mut state, reach.providers);
@@ -140,6 +199,34 @@ pub fn refresh_telling(reach: &Reach<'_>, state: State, progress: &dyn RefreshPr
         now,
     ));
     refreshed.diags.extend(d);
+    refreshed
+}
+
+/// [`refresh_telling`] of the objects `scope` reads; the others are kept
+/// as recorded.
+fn refresh_scoped(reach: &Reach<'_>, mut state: State, scope: &ReadScope, progress: &dyn RefreshProgress) -> Refreshed {
+    if scope.resources.is_none() {
+        return refresh_telling(reach, state, progress);
+    }
+    let mut kept: Vec<Instance> = state
+        .resources
+        .keys()
+        .chain(state.deposed.keys().map(|(i, _)| i))
+        .filter(|i| !scope.reads(i))
+        .cloned()
+        .collect();
+    kept.sort();
+    kept.dedup();
+    let kept: Vec<_> = kept.into_iter().map(|i| (state.take_instance(&i), i)).collect();
+    let mut refreshed = refresh_telling(reach, state, progress);
+    let mut left = State::new();
+    for (taken, inst) in kept {
+        left.put_instance(&inst, taken);
+    }
+    let mut left = engine::conform_state(left, reach.providers);
+    super::deposed::conform(&mut left, reach.providers);
+    refreshed.state.resources.append(&mut left.resources);
+    refreshed.state.deposed.append(&mut left.deposed);
     refreshed
 }
 
