@@ -66,17 +66,17 @@ fn plan(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
     let (config, vars, mut diags) = load_config(ctx, &args.options.vars, crate::config::vars::Missing::Error);
     let config = super::keep_to_exit(config);
     if !args.destroy {
-        diags.extend(super::no_configuration(&config, "Plan"));
+        diags.extend(super::no_configuration(config, "Plan"));
     }
     let failed = report(ctx, &diags, &config.sources);
     let Some(vars) = vars.filter(|_| !failed) else {
         return exit::ERROR;
     };
-    let opts = match checked_options(ctx, &args.options, args.destroy, &config) {
+    let opts = match checked_options(ctx, &args.options, args.destroy, config) {
         Ok(o) => o,
         Err(code) => return code,
     };
-    let (session, state) = match begin(ctx, &config, cloud, "plan", &args.options.lock) {
+    let (session, state) = match begin(ctx, config, cloud, "plan", &args.options.lock) {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -104,14 +104,14 @@ fn plan(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
     let failed = report(ctx, &diags, &config.sources);
     match args.format {
         _ if ui_json && failed => {}
-        _ if ui_json => super::apply::print_planned(&plan),
+        _ if ui_json => super::apply::print_planned(plan),
         // Once the plan is saved, or as [`run`] says why it failed.
         ReportFormat::Markdown => {}
         _ if failed => {}
-        ReportFormat::Text => out!("{}", render::plan(&plan, ctx.style())),
+        ReportFormat::Text => out!("{}", render::plan(plan, ctx.style())),
         ReportFormat::Json => outln!(
             "{}",
-            serde_json::to_string_pretty(&plan_json::plan_json(&plan, &config, &diags, &config.sources))
+            serde_json::to_string_pretty(&plan_json::plan_json(plan, config, &diags, &config.sources))
                 .unwrap_or_default()
         ),
     }
@@ -125,7 +125,7 @@ fn plan(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
             dir: &dir,
             workspace: &workspace,
         };
-        plan_markdown::markdown(&plan, &*config.schemas, &ran, &finding::all(&reports))
+        plan_markdown::markdown(plan, &*config.schemas, &ran, &finding::all(&reports))
     };
     if let Some(out) = &args.out {
         let tf_files: Vec<String> = config
@@ -139,7 +139,7 @@ fn plan(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
             .ok()
             .flatten();
         let saved = file::encode(
-            &plan,
+            plan,
             &config.sources,
             &tf_files,
             file::SavedOptions {
@@ -155,7 +155,7 @@ fn plan(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
             );
         }
         if ui_json {
-            return exit_code(args, &plan);
+            return exit_code(args, plan);
         }
         if markdown(args) {
             out!("{}", comment());
@@ -168,7 +168,7 @@ fn plan(ctx: &Context, args: &PlanArgs, cloud: &CloudArgs) -> i32 {
     } else if markdown(args) {
         out!("{}", comment());
     }
-    exit_code(args, &plan)
+    exit_code(args, plan)
 }
 
 fn exit_code(args: &PlanArgs, plan: &crate::plan::Plan) -> i32 {
