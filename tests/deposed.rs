@@ -68,6 +68,13 @@ fn a_deposed_object_is_planned_shown_listed_and_destroyed_as_terraform_does() {
 
     let plan = run(dir.path(), &["plan"]);
     assert_eq!(plan.code, 0, "{}", plan.stderr);
+    // terraform 1.11 on the same state prints both lines (in either order).
+    for line in [
+        "terraform_data.x (deposed object 1a2b3c4d): Refreshing state... [id=old-id]",
+        "terraform_data.x: Refreshing state... [id=new-id]",
+    ] {
+        assert!(plan.stdout.lines().any(|l| l == line), "{line}\n{}", plan.stdout);
+    }
     assert_eq!(
         actions(&plan.stdout).replace("aksplan will perform", "Terraform will perform"),
         fixture("terraform_plan.txt")

@@ -6,6 +6,7 @@
 //! `prevent_destroy` nor the configuration is consulted. Current objects are
 //! not this module's concern.
 
+use super::refresh::{shown_id, RefreshEvent, RefreshProgress};
 use super::ResourceChange;
 use crate::addrs::Mode;
 use crate::diag::Diagnostics;
@@ -33,6 +34,7 @@ pub async fn refresh(
     state: &mut State,
     parallelism: usize,
     now: std::time::SystemTime,
+    progress: &dyn RefreshProgress,
 ) -> Diagnostics {
     let unconfigured = ProviderConfig::default();
     let unconfigured = &unconfigured;
@@ -42,6 +44,11 @@ pub async fn refresh(
             let Some((provider, schema)) = providers.resolve(Mode::Managed, &r.type_name) else {
                 return (object, Some(r.value.clone()), Diagnostics::new());
             };
+            progress.refresh(RefreshEvent::Reading {
+                addr,
+                deposed: Some(key),
+                id: shown_id(&r.value, &r.value),
+            });
             let resp = provider
                 .read(ReadRequest {
                     schema,
@@ -50,6 +57,13 @@ pub async fn refresh(
                     now,
                 })
                 .await;
+            if !resp.diags.has_errors() {
+                progress.refresh(RefreshEvent::Read {
+                    addr,
+                    deposed: Some(key),
+                    id: resp.value.as_ref().and_then(|v| shown_id(v, &r.value)),
+                });
+            }
             let value = resp
                 .value
                 .map(|v| super::refresh::keep_marks(&r.value, settle(&schema.block, v)));

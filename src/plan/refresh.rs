@@ -12,6 +12,7 @@ use crate::provider::protocol::{Provider, ProviderConfig, ReadRequest, ReadRespo
 use crate::provider::registry::Providers;
 use crate::provider::shape::settle;
 use crate::schema::Schema;
+use crate::state::deposed::DeposedKey;
 use crate::state::State;
 
 /// Gives every value in a state loaded from JSON its schema's types back.
@@ -49,15 +50,18 @@ pub struct Refreshed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefreshEvent<'a> {
     /// A managed resource's read was sent (or the list that answers it);
-    /// `id` is the recorded object's.
+    /// `id` is the recorded object's. `deposed`: the key of the deposed
+    /// object read (a create_before_destroy's old object not yet deleted).
     Reading {
         addr: &'a Instance,
+        deposed: Option<&'a DeposedKey>,
         id: Option<ShownId<'a>>,
     },
     /// Its read was answered; `id` is the object read, `None` when it is
     /// gone. A read that failed is not answered: its error is a diagnostic.
     Read {
         addr: &'a Instance,
+        deposed: Option<&'a DeposedKey>,
         id: Option<ShownId<'a>>,
     },
     /// A data source's read was sent, while planning.
@@ -149,11 +153,13 @@ pub async fn refresh(
             progress.refresh(match step {
                 ReadStep::Sent => RefreshEvent::Reading {
                     addr,
+                    deposed: None,
                     id: shown_id(prior, prior),
                 },
                 ReadStep::Answered(r) if r.diags.has_errors() => return,
                 ReadStep::Answered(r) => RefreshEvent::Read {
                     addr,
+                    deposed: None,
                     id: r.value.as_ref().and_then(|v| shown_id(v, prior)),
                 },
             });

@@ -179,8 +179,8 @@ pub fn refresh(reach: &Reach<'_>, state: State) -> Refreshed {
     refresh_telling(reach, state, &Quiet)
 }
 
-/// [`refresh`], telling `progress` of each managed resource's read as it
-/// goes (deposed objects are read silently).
+/// [`refresh`], telling `progress` of each managed object's read as it
+/// goes, deposed objects' too.
 pub fn refresh_telling(reach: &Reach<'_>, state: State, progress: &dyn RefreshProgress) -> Refreshed {
     let mut state = engine::conform_state(state, reach.providers);
     super::deposed::conform(&mut state, reach.providers);
@@ -197,6 +197,7 @@ pub fn refresh_telling(reach: &Reach<'_>, state: State, progress: &dyn RefreshPr
         &mut refreshed.state,
         reach.parallelism,
         now,
+        progress,
     ));
     refreshed.diags.extend(d);
     refreshed

@@ -86,7 +86,10 @@ pub fn event(e: &Event) -> String {
 pub fn refresh(e: &RefreshEvent<'_>, elapsed: Duration) -> Option<String> {
     let shown = |id: &Option<RefreshId>| id.map_or_else(String::new, |i| format!(" [{}={}]", i.key, i.value));
     match e {
-        RefreshEvent::Reading { addr, id } => Some(format!("{addr}: Refreshing state...{}", shown(id))),
+        RefreshEvent::Reading { addr, deposed, id } => {
+            let object = deposed.map_or_else(String::new, |k| format!(" (deposed object {k})"));
+            Some(format!("{addr}{object}: Refreshing state...{}", shown(id)))
+        }
         RefreshEvent::Read { .. } => None,
         RefreshEvent::DataReading { addr } => Some(format!("{addr}: Reading...")),
         RefreshEvent::DataRead { addr, id } => Some(format!(
@@ -157,14 +160,48 @@ mod tests {
         });
         let line = |e: RefreshEvent, secs| refresh(&e, Duration::from_secs(secs));
         assert_eq!(
-            line(RefreshEvent::Reading { addr: &addr, id }, 0).as_deref(),
+            line(
+                RefreshEvent::Reading {
+                    addr: &addr,
+                    deposed: None,
+                    id
+                },
+                0
+            )
+            .as_deref(),
             Some("terraform_data.x[\"a\"]: Refreshing state... [id=abc]")
         );
         assert_eq!(
-            line(RefreshEvent::Reading { addr: &addr, id: None }, 0).as_deref(),
+            line(
+                RefreshEvent::Reading {
+                    addr: &addr,
+                    deposed: None,
+                    id: None
+                },
+                0
+            )
+            .as_deref(),
             Some("terraform_data.x[\"a\"]: Refreshing state...")
         );
-        assert_eq!(line(RefreshEvent::Read { addr: &addr, id }, 0), None);
+        let key = crate::state::deposed::DeposedKey::parse("1a2b3c4d").unwrap();
+        assert_eq!(
+            line(
+                RefreshEvent::Reading {
+                    addr: &addr,
+                    deposed: Some(&key),
+                    id
+                },
+                0
+            )
+            .as_deref(),
+            Some("terraform_data.x[\"a\"] (deposed object 1a2b3c4d): Refreshing state... [id=abc]")
+        );
+        let read = RefreshEvent::Read {
+            addr: &addr,
+            deposed: None,
+            id,
+        };
+        assert_eq!(line(read, 0), None);
         assert_eq!(
             line(RefreshEvent::DataReading { addr: &data }, 0).as_deref(),
             Some("data.terraform_remote_state.r: Reading...")

@@ -393,8 +393,9 @@ pub fn refresh(e: &RefreshEvent<'_>, elapsed: Duration) -> String {
         deposed: None,
     };
     let (addr, id, kind, words) = match e {
-        RefreshEvent::Reading { addr, id } => (addr, id, "refresh_start", "Refreshing state..."),
-        RefreshEvent::Read { addr, id } => (addr, id, "refresh_complete", "Refresh complete"),
+        // Terraform's JSON hooks name a deposed object by its instance only.
+        RefreshEvent::Reading { addr, id, .. } => (addr, id, "refresh_start", "Refreshing state..."),
+        RefreshEvent::Read { addr, id, .. } => (addr, id, "refresh_complete", "Refresh complete"),
         RefreshEvent::DataReading { addr } => {
             return event(&Event::Started {
                 addr: data(addr),
