@@ -144,7 +144,7 @@ impl Session {
         let reach = self.reach(parallelism);
         let (registration, registration_diags) = self.register_providers(config, &variables);
         let inferred = crate::rules::ordering::edges(config);
-        let scope = run::ReadScope::of(config, &inferred, opts);
+        let scope = crate::plan::scope::ReadScope::of(config, &inferred, opts);
         let refreshed = self.log.phase("refresh", || {
             run::prepare_telling(config, state, &reach, opts.refresh.then_some(&scope), refresh)
         });

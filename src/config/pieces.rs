@@ -40,17 +40,13 @@ fn parse_in(text: &str, pieces: usize) -> Option<Body> {
     let mut pieces: Vec<Body> = parsed.into_iter().collect::<Option<_>>()?;
     // The last piece's body spans the file and holds its trailing decor.
     let mut body = pieces.pop()?;
-    let mut last = Vec::with_capacity(body.len());
-    while let Some(s) = body.pop() {
-        last.push(s);
-    }
+    let mut last: Vec<Structure> = std::iter::from_fn(|| body.pop()).collect();
     last.reverse();
     let all = pieces
         .into_iter()
-        .map(|p| p.into_iter().collect())
+        .map(|p| p.into_iter().collect::<Vec<_>>())
         .chain(std::iter::once(last));
     for (k, structures) in all.enumerate() {
-        let structures: Vec<Structure> = structures;
         for (i, mut structure) in structures.into_iter().enumerate() {
             if k > 0 && i == 0 {
                 // Its prefix holds spaces that stood for the pieces before:

@@ -14,6 +14,7 @@ mod planner;
 pub mod refresh;
 pub mod render;
 pub mod run;
+pub mod scope;
 pub mod unplannable;
 
 use crate::addrs::Instance;

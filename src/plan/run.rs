@@ -5,19 +5,19 @@
 
 use super::engine::{self, PlanOptions, Planning, Refreshed};
 use super::refresh::{Quiet, RefreshProgress};
+use super::scope::ReadScope;
 use super::{Plan, Reason};
-use crate::addrs::{ConfigResource, Instance, Mode, Object, Target};
+use crate::addrs::{Instance, Mode};
 use crate::config::Config;
 use crate::core::Evaluated;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::graph::Inferred;
 use crate::lang::Value;
 use crate::provider::protocol::{ImportRequest, ProviderConfig};
 use crate::provider::registry::Providers;
 use crate::schema::Schema;
 use crate::state::{ResourceState, State};
 use indexmap::IndexMap;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use tokio::runtime::Handle;
 
 /// How a plan reaches the cloud.
@@ -43,62 +43,6 @@ pub fn plan(inputs: Inputs<'_>, state: State, reach: &Reach<'_>, opts: &PlanOpti
     let scope = ReadScope::of(inputs.config, inputs.inferred, opts);
     let refreshed = prepare_telling(inputs.config, state, reach, opts.refresh.then_some(&scope), &Quiet);
     plan_refreshed(inputs, refreshed, reach, opts)
-}
-
-/// What a refresh reads: every object in state, or, for a plan with
-/// targets, the objects of the targeted resources and of those they
-/// depend on, however indirectly (through locals, outputs, modules), as
-/// Terraform prunes its graph to them before it refreshes. The others are
-/// kept as recorded: neither read nor reported as drift, and no error in
-/// reading them stops the targeted plan.
-#[derive(Default)]
-pub struct ReadScope {
-    targets: Vec<Target>,
-    /// The resources read; `None`: every one.
-    resources: Option<HashSet<ConfigResource>>,
-}
-
-impl ReadScope {
-    /// Every object in state.
-    pub fn all() -> ReadScope {
-        ReadScope::default()
-    }
-
-    /// What a plan with `opts` reads. A targeted destroy reads everything:
-    /// it destroys what depends on its targets too.
-    pub fn of(config: &Config, inferred: &[Inferred], opts: &PlanOptions) -> ReadScope {
-        let targets = &opts.targets;
-        if targets.is_empty() || opts.destroy {
-            return ReadScope::all();
-        }
-        let (graph, _) = crate::graph::build(config, inferred);
-        let targeted = |o: &Object| {
-            o.config_resource()
-                .is_some_and(|r| targets.iter().any(|t| t.may_contain(&r)))
-        };
-        let mut stack: Vec<&Object> = graph.index.keys().filter(|o| targeted(o)).collect();
-        let mut seen: HashSet<&Object> = HashSet::new();
-        let mut resources = HashSet::new();
-        while let Some(o) = stack.pop() {
-            if !seen.insert(o) {
-                continue;
-            }
-            resources.extend(o.config_resource());
-            stack.extend(graph.dependencies(o).map(|(d, _)| d));
-        }
-        ReadScope {
-            targets: targets.to_vec(),
-            resources: Some(resources),
-        }
-    }
-
-    /// Whether the refresh reads this instance's objects: a targeted one
-    /// (in configuration or only in state) or one a target depends on.
-    pub fn reads(&self, inst: &Instance) -> bool {
-        self.resources
-            .as_ref()
-            .is_none_or(|r| r.contains(&inst.config_resource()) || self.targets.iter().any(|t| t.contains(inst)))
-    }
 }
 
 /// The state a plan starts from: the configuration's `moved` blocks
@@ -206,7 +150,7 @@ pub fn refresh_telling(reach: &Reach<'_>, state: State, progress: &dyn RefreshPr
 /// [`refresh_telling`] of the objects `scope` reads; the others are kept
 /// as recorded.
 fn refresh_scoped(reach: &Reach<'_>, mut state: State, scope: &ReadScope, progress: &dyn RefreshProgress) -> Refreshed {
-    if scope.resources.is_none() {
+    if scope.reads_all() {
         return refresh_telling(reach, state, progress);
     }
     let mut kept: Vec<Instance> = state
