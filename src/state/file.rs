@@ -261,14 +261,21 @@ pub enum Unreadable {
     Invalid(String),
 }
 
+/// A thread decodes at least this many entries of a state.
+const LEAST: usize = 1000;
+
+/// A smaller state file, or one thread, is decoded directly: the outline
+/// would be work on top.
+const BIG: usize = 1 << 20;
+
 /// Reads the bytes of a state file. A big state's entries are decoded on
 /// several threads, from an outline that leaves each entry as its text:
 /// decoding 10,000 entries one after another took an eighth of a plan. Any
 /// error is the one reading the whole file on one thread gives.
 pub fn read(bytes: &[u8]) -> Result<State, Unreadable> {
-    /// A thread decodes at least this many entries.
-    const LEAST: usize = 1000;
-    if let Ok(outline) = serde_json::from_slice::<StateFile<&serde_json::value::RawValue>>(bytes) {
+    let split = bytes.len() >= BIG && crate::parallel::threads() > 1;
+    let outline = split.then(|| serde_json::from_slice::<StateFile<&serde_json::value::RawValue>>(bytes));
+    if let Some(Ok(outline)) = outline {
         if outline.version == VERSION && outline.resources.len() >= 2 * LEAST {
             let decoded = crate::parallel::map(&outline.resources, LEAST, |raw| {
                 let entry = serde_json::from_str::<ResourceEntry>(raw.get()).ok()?;
@@ -386,6 +393,7 @@ mod tests {
             let value = Value::Object(Map::from([
                 ("id".into(), Value::string(format!("/x/{i}"))),
                 ("secret".into(), Value::string("s").mark()),
+                ("note".into(), Value::string("n".repeat(200))),
             ]));
             let addr = Resource::managed("azurerm_resource_group", "g").instance(InstanceKey::Int(i));
             s.resources.insert(
@@ -399,6 +407,7 @@ mod tests {
             );
         }
         let text = serde_json::to_string(&encode(&s)).unwrap();
+        assert!(text.len() >= BIG && s.resources.len() >= 2 * LEAST);
         assert_eq!(read(text.as_bytes()).unwrap(), s);
         let bad_key = text.replacen("\"index_key\":4321", "\"index_key\":true", 1);
         assert_ne!(bad_key, text);
