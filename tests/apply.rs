@@ -170,12 +170,18 @@ fn a_changed_immutable_attribute_replaces_and_names_it() {
     );
 }
 
-#[test]
-fn a_resource_deleted_outside_is_planned_again() {
+/// The network applied, then its subnet `b` deleted in the simulation.
+fn applied_then_subnet_b_deleted_outside() -> tempfile::TempDir {
     let dir = network();
     apply(dir.path(), &[]);
     let subnet = format!("{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/b");
     assert_eq!(run(dir.path(), &["sim", "delete", &subnet]).code, 0);
+    dir
+}
+
+#[test]
+fn a_resource_deleted_outside_is_planned_again() {
+    let dir = applied_then_subnet_b_deleted_outside();
     let (code, out) = plan_exit(dir.path(), &[]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("Objects have changed outside of aksplan"), "{out}");
@@ -190,10 +196,7 @@ fn a_resource_deleted_outside_is_planned_again() {
 /// subnet deleted outside is neither read nor reported).
 #[test]
 fn a_targeted_plan_reads_only_the_target_and_what_it_depends_on() {
-    let dir = network();
-    apply(dir.path(), &[]);
-    let subnet = format!("{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/b");
-    assert_eq!(run(dir.path(), &["sim", "delete", &subnet]).code, 0);
+    let dir = applied_then_subnet_b_deleted_outside();
     let (code, out) = plan_exit(dir.path(), &["--target", "azurerm_virtual_network.vnet"]);
     assert_eq!(code, 0, "{out}");
     assert!(

@@ -20,6 +20,14 @@ fn read(p: &Path) -> String {
 }
 
 /// A copy of a data directory, to run aksplan in, with its terraform state.
+/// The `plan` fixture copied and initialised.
+fn initialised_plan() -> tempfile::TempDir {
+    let dir = copy("plan");
+    let r = run(dir.path(), &["init"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    dir
+}
+
 fn copy(rel: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&data(rel), dir.path());
@@ -114,9 +122,7 @@ fn errors_piped_have_no_box_drawing() {
 /// as terraform's does, with aksplan for Terraform.
 #[test]
 fn the_legend_is_terraforms_for_the_same_plan() {
-    let dir = copy("plan");
-    let r = run(dir.path(), &["init"]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let dir = initialised_plan();
     let r = run(dir.path(), &["plan"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(!r.stdout.contains('\x1b'), "{}", r.stdout);
@@ -161,9 +167,7 @@ fn legend(text: &str, start: &str) -> (String, Vec<String>) {
 /// resets aside.
 #[test]
 fn a_coloured_plan_line_is_coloured_as_terraform_colours_it() {
-    let dir = copy("plan");
-    let r = run(dir.path(), &["init"]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let dir = initialised_plan();
     let (ours, _) = on_a_terminal(dir.path(), &["plan"], true);
     assert!(ours.contains('\x1b'), "no colour:\n{ours}");
     let theirs = read(&data("plan/terraform-plan.color.txt"));
@@ -231,9 +235,7 @@ fn without_redundant_resets(line: &str) -> String {
 /// review comment made of such a file shows them as noise).
 #[test]
 fn a_plan_written_to_a_file_is_not_coloured() {
-    let dir = copy("plan");
-    let r = run(dir.path(), &["init"]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let dir = initialised_plan();
     let (_, piped) = on_a_terminal(dir.path(), &["plan"], false);
     assert!(piped.contains("Plan:"), "{piped}");
     assert!(!piped.contains('\x1b'), "colour in a file:\n{piped}");
