@@ -4,6 +4,11 @@
 //! - `tables/<name>.json`: reference tables.
 //!
 //! Adding a curated type is adding one overlay file.
+//!
+//! It also links the `aksplan` binary as a position-dependent executable on
+//! Linux, as Go links terraform's: a position-independent one spends a third
+//! of a short command's start (2 ms of `aksplan --version`) applying 38,000
+//! relative relocations, each a write to a page that must first be copied.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -23,6 +28,11 @@ fn stem(path: &Path) -> String {
 }
 
 fn main() {
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
+    if os == "linux" && env == "gnu" {
+        println!("cargo:rustc-link-arg-bin=aksplan=-no-pie");
+    }
     // Read at run time: a build script compiled in one checkout may run for another.
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let root = Path::new(&manifest).join("schemas");

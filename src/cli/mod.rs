@@ -59,7 +59,7 @@ use crate::config::Config;
 use crate::core::{evaluate, ConfigOnly, EvalMode, Evaluated};
 use crate::diag::Diagnostics;
 use args::{Cli, Command, VarArgs};
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -248,7 +248,12 @@ pub fn run(args: Vec<OsString>) -> i32 {
         }
     }
     let command = tfsyntax::locate(&definition, &prepared.args).map(|l| l.path(&prepared.args).join(" "));
-    let cli = match Cli::try_parse_from(std::iter::once("aksplan".to_string()).chain(prepared.args)) {
+    // Parsed with the definition already built for `prepare`: building clap's
+    // command tree again would be a fifth of `aksplan --version`.
+    let parsed = definition
+        .try_get_matches_from_mut(std::iter::once("aksplan".to_string()).chain(prepared.args))
+        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut definition)));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
