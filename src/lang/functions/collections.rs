@@ -60,7 +60,14 @@ pub fn register(r: &mut Vec<Function>) {
 pub fn length(a: &[Value], _: &FuncContext) -> FnResult {
     let (v, marked) = unmark(&a[0]);
     let count = |n: usize| Value::int(n as i64);
-    let out = match v.ty() {
+    // A tuple's or an object's length is its own, without working out the
+    // type of every element (`length(azurerm_subnet.all)` holds them all).
+    let ty = match v {
+        Value::Tuple(items) => return Ok(count(items.len()).mark_if(marked)),
+        Value::Object(attrs) => return Ok(count(attrs.len()).mark_if(marked)),
+        v => v.ty(),
+    };
+    let out = match ty {
         Type::Tuple(ts) => count(ts.len()),
         Type::Object(attrs) => count(attrs.len()),
         _ if !v.is_known() => Value::Unknown(Type::Number),
