@@ -480,7 +480,7 @@ fn parse_files(
     schemas: &dyn SchemaSource,
 ) -> Vec<(FileId, Body)> {
     /// Less text than this is parsed on this thread.
-    const MUCH: usize = 64 * 1024;
+    const MUCH: usize = 16 * 1024;
     // Each file's diagnostics are said in the order of the files.
     let read: Vec<(Option<Read>, Diagnostics)> = files
         .into_iter()

@@ -19,7 +19,7 @@ use hcl_edit::structure::{Body, Structure};
 use hcl_edit::{Decorate as _, Span as _};
 
 /// Files shorter than this are parsed whole: a thread costs more than it saves.
-const SHORTEST_PIECE: usize = 64 * 1024;
+const SHORTEST_PIECE: usize = 16 * 1024;
 
 /// The pieces' structures, in order, when the file could be cut and every
 /// piece parsed; `None` when the file must be parsed whole.

@@ -262,11 +262,11 @@ pub enum Unreadable {
 }
 
 /// A thread decodes at least this many entries of a state.
-const LEAST: usize = 1000;
+const LEAST: usize = 100;
 
 /// A smaller state file, or one thread, is decoded directly: the outline
 /// would be work on top.
-const BIG: usize = 1 << 20;
+const BIG: usize = 128 << 10;
 
 /// Reads the bytes of a state file. A big state's entries are decoded on
 /// several threads, from an outline that leaves each entry as its text:
