@@ -270,6 +270,33 @@ output "o" {
     );
 }
 
+/// The module's only ephemeral value is the output of a module it calls.
+/// terraform 1.11.4 refuses this plan with the same words (its validate
+/// does not look).
+#[test]
+fn a_child_modules_ephemeral_output_is_refused_in_a_resource_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "main.tf",
+                "module \"m\" {\n  source = \"./m\"\n}\nresource \"terraform_data\" \"x\" {\n  input = module.m.tok\n}\n",
+            ),
+            (
+                "m/main.tf",
+                "variable \"t\" {\n  type      = string\n  ephemeral = true\n  default   = \"s3cret-XYZZY\"\n}\n\
+                 output \"tok\" {\n  value     = var.t\n  ephemeral = true\n}\n",
+            ),
+        ],
+    );
+    let r = quiet(dir.path(), &["plan"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("Invalid use of ephemeral value"), "{}", r.stderr);
+    assert!(r.stderr.contains("  on main.tf line 5, in resource"), "{}", r.stderr);
+    assert!(!format!("{}{}", r.stdout, r.stderr).contains("XYZZY"));
+}
+
 const KUBECONFIG: &str = r#"
 resource "azurerm_resource_group" "rg" {
   name     = "rg-k"

@@ -47,6 +47,9 @@ struct Flow<'c> {
     module: &'c Module,
     /// Locals whose value derives from an ephemeral one.
     locals: HashSet<&'c str>,
+    /// Whether anything here is ephemeral at all (a variable, or an output
+    /// of a module it calls): most modules have nothing to follow.
+    sources: bool,
 }
 
 impl<'c> Flow<'c> {
@@ -56,9 +59,16 @@ impl<'c> Flow<'c> {
             path,
             module,
             locals: HashSet::new(),
+            sources: false,
         };
+        flow.sources = module.variables.values().any(|v| v.ephemeral)
+            || module.calls.keys().any(|name| {
+                config
+                    .module(&path.child(name))
+                    .is_some_and(|child| child.outputs.values().any(|o| o.ephemeral))
+            });
         // Locals refer to locals: grow the set until nothing joins it.
-        loop {
+        while flow.sources {
             let joining: Vec<&str> = module
                 .locals
                 .iter()
@@ -94,9 +104,10 @@ impl<'c> Flow<'c> {
     /// Whether the expression's value derives from an ephemeral value;
     /// `bound` are names a dynamic block binds around it.
     fn derives(&self, expr: &hcl_edit::expr::Expression, bound: &[String]) -> bool {
-        value_references(expr, bound)
-            .iter()
-            .any(|r| self.is_ephemeral(&r.reference))
+        self.sources
+            && value_references(expr, bound)
+                .iter()
+                .any(|r| self.is_ephemeral(&r.reference))
     }
 
     fn resource(&self, r: &Resource, diags: &mut Diagnostics) {
