@@ -556,14 +556,20 @@ pub fn conform(value: Value, ty: &Type) -> Value {
             Value::Map((**t).clone(), m.into_iter().map(|(k, v)| (k, conform(v, t))).collect())
         }
         (Value::Map(_, mut m) | Value::Object(mut m), Type::Object(attrs)) => {
-            let mut out = Map::new();
+            // In place: the attributes the type does not name stay as they are.
             for (name, attr) in attrs.iter() {
-                let v = m.remove(name).unwrap_or_else(|| Value::Null(attr.ty.clone()));
-                out.insert(name.clone(), conform(v, &attr.ty));
+                match m.get_mut(name) {
+                    Some(v) => *v = conform(std::mem::take(v), &attr.ty),
+                    None => {
+                        m.insert(name.clone(), Value::Null(attr.ty.clone()));
+                    }
+                }
             }
-            out.extend(m);
-            Value::Object(out)
+            Value::Object(m)
         }
+        (v @ Value::String(_), Type::String)
+        | (v @ Value::Number(_), Type::Number)
+        | (v @ Value::Bool(_), Type::Bool) => v,
         (v, ty) if ty.is_primitive() => match convert(v.clone(), ty) {
             Ok(c) => c,
             Err(_) => v,
@@ -596,6 +602,34 @@ mod tests {
 
     fn n(i: i64) -> Value {
         Value::Number(Number::from_i64(i))
+    }
+
+    /// A value read from JSON takes the type's shapes; what the type does
+    /// not name, or what does not fit, is kept as read.
+    #[test]
+    fn conform_types_what_fits_and_keeps_the_rest() {
+        let t = ty("object({name = string, size = number, tags = map(string), ids = list(string), on = bool})");
+        let read = Value::Object(Map::from([
+            ("name".to_string(), Value::string("a")),
+            ("size".to_string(), Value::string("3")),
+            ("tags".to_string(), Value::Object(Map::from([("k".to_string(), n(1))]))),
+            ("ids".to_string(), Value::Tuple(vec![Value::string("x")])),
+            ("extra".to_string(), n(7)),
+        ]));
+        let want = Value::Object(Map::from([
+            ("name".to_string(), Value::string("a")),
+            ("size".to_string(), n(3)),
+            (
+                "tags".to_string(),
+                Value::Map(Type::String, Map::from([("k".to_string(), Value::string("1"))])),
+            ),
+            ("ids".to_string(), Value::List(Type::String, vec![Value::string("x")])),
+            ("on".to_string(), Value::Null(Type::Bool)),
+            ("extra".to_string(), n(7)),
+        ]));
+        assert_eq!(conform(read, &t), want);
+        assert_eq!(conform(Value::string("x"), &Type::Number), Value::string("x"));
+        assert_eq!(conform(Value::Bool(true), &Type::String), Value::string("true"));
     }
 
     #[test]
